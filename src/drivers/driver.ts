@@ -1,0 +1,90 @@
+/**
+ * The client-driver extension point: one implementation per client protocol
+ * (`remoting` speaks the classic RocketMQ protocol, `grpc` the RocketMQ 5 proxy protocol).
+ * A driver instance lives inside one fleet worker process, so each client instance is a
+ * real OS process that faults can kill, pause or restart.
+ */
+
+/** What a producer asks to send. Identity (run, producer, seq) travels in `properties`. */
+export interface OutgoingMessage {
+  topic: string;
+  tag?: string;
+  keys?: string[];
+  body: Buffer;
+  /** User properties; the harness puts its message identity here. */
+  properties: Record<string, string>;
+}
+
+export interface SendResult {
+  msgId: string;
+  brokerName: string;
+  queueId: number;
+  queueOffset: number;
+}
+
+/** One message as a consumer sees it, with the broker-side coordinates. */
+export interface ReceivedMessage {
+  msgId: string;
+  topic: string;
+  tag?: string;
+  keys?: string[];
+  brokerName: string;
+  queueId: number;
+  queueOffset: number;
+  body: Buffer;
+  properties: Record<string, string>;
+  /** Producer's clock at send, ms since epoch (same host as the consumer in this harness). */
+  bornTimestamp: number;
+  storeTimestamp: number;
+  reconsumeTimes: number;
+}
+
+export interface MessageQueueRef {
+  topic: string;
+  brokerName: string;
+  queueId: number;
+}
+
+/** `success` acknowledges; `retry` asks for redelivery (send-back / nack), as a Java listener's RECONSUME_LATER. */
+export type ConsumeOutcome = 'success' | 'retry';
+
+export type MessageHandler = (message: ReceivedMessage) => Promise<ConsumeOutcome> | ConsumeOutcome;
+
+export interface ProducerOptions {
+  namesrvAddr: string;
+  group: string;
+  /** Stable per process; shows in the broker's connection list. */
+  instanceName: string;
+  sendTimeoutMs?: number;
+}
+
+export type ConsumptionModel = 'clustering' | 'broadcasting';
+
+export interface ConsumerOptions {
+  namesrvAddr: string;
+  group: string;
+  instanceName: string;
+  model: ConsumptionModel;
+  /** topic → subscription expression (`*`, `TagA || TagB`). */
+  subscription: Record<string, string>;
+  /** Called after every rebalance that changed this instance's queues. */
+  onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
+}
+
+export interface Producer {
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export interface Consumer {
+  /** Queues this instance currently owns (clustering) or reads (broadcasting). */
+  assignment(): MessageQueueRef[];
+  /** Stop fetching, persist offsets, unregister from brokers. */
+  close(): Promise<void>;
+}
+
+export interface ClientDriver {
+  readonly name: string;
+  createProducer(options: ProducerOptions): Promise<Producer>;
+  createConsumer(options: ConsumerOptions, handler: MessageHandler): Promise<Consumer>;
+}
