@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { HarnessError } from '../util/errors.ts';
+import { processStartTicks, signalGroup } from '../util/process-info.ts';
+import type { RecordedProcess } from './run-state.ts';
+
+export interface ManagedProcessOptions {
+  /** Resource tag used in logs and errors: `broker-a`, `consumer billing#2`. */
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** stdout and stderr are appended here. */
+  logFile: string;
+  /** Extra stdio entries, e.g. 'ipc' for fleet workers. */
+  ipc?: boolean;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines the process printed, for a crash report. */
+  lastLines: string[];
+}
+
+export class ProcessExitedError extends HarnessError {
+  constructor(name: string, exit: ProcessExit, waitingFor: string) {
+    super(
+      'process-exited',
+      `[${name}] exited (${exit.signal ?? `code ${exit.code}`}) while waiting for ${waitingFor}; last output:\n    ${exit.lastLines.join('\n    ')}`,
+    );
+  }
+}
+
+const KEEP_LINES = 40;
+
+/**
+ * One child process with a single owner. It starts detached (its own process group, so a
+ * stop reaches its threads' children too and a Ctrl-C on our terminal does not hit it
+ * first), logs to a file, keeps its last lines for error messages, and stops gracefully
+ * with a deadline before killing its group (Playwright's launcher does the same).
+ */
+export class ManagedProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<ProcessExit>;
+  private readonly tail: string[] = [];
+  private readonly lineWaiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
+  private exitInfo: ProcessExit | undefined;
+  private readonly log: WriteStream;
+  private partial = '';
+
+  constructor(readonly options: ManagedProcessOptions) {
+    this.log = createWriteStream(options.logFile, { flags: 'a' });
+    this.child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.exited = new Promise((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exitInfo) return;
+        if (this.partial) this.pushLine(this.partial);
+        this.exitInfo = { code, signal, lastLines: this.tail.slice(-12) };
+        this.log.end();
+        resolve(this.exitInfo);
+      };
+      this.child.on('exit', finish);
+      this.child.on('error', (error) => {
+        this.pushLine(`spawn failed: ${error.message}`);
+        finish(127, null);
+      });
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new HarnessError('spawn-failed', `[${this.name}] did not start`);
+    return this.child.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  record(): RecordedProcess {
+    return { name: this.name, pid: this.pid, pgid: this.pid, startTicks: processStartTicks(this.pid) };
+  }
+
+  lastLines(count = 12): string[] {
+    return this.tail.slice(-count);
+  }
+
+  /** Resolves with the first output line matching `pattern`; rejects on exit or timeout. */
+  async waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
+    const seen = this.tail.find((line) => pattern.test(line));
+    if (seen) return seen;
+    let waiter: { pattern: RegExp; resolve: (line: string) => void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        new Promise<string>((resolve) => {
+          waiter = { pattern, resolve };
+          this.lineWaiters.add(waiter);
+        }),
+        this.exited.then((exit) => {
+          throw new ProcessExitedError(this.name, exit, `a line matching ${pattern}`);
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HarnessError('readiness-timeout', `[${this.name}] printed no line matching ${pattern} within ${timeoutMs} ms; see ${this.options.logFile}`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      if (waiter) this.lineWaiters.delete(waiter);
+      clearTimeout(timer);
+    }
+  }
+
+  signal(signal: NodeJS.Signals): boolean {
+    if (this.hasExited) return false;
+    return signalGroup(this.pid, signal);
+  }
+
+  /** SIGTERM the group, wait up to `graceMs`, then SIGKILL it. Safe to call twice. */
+  async stop(graceMs = 10_000): Promise<ProcessExit> {
+    if (this.exitInfo) return this.exitInfo;
+    this.signal('SIGCONT'); // a paused process cannot handle SIGTERM
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async kill(): Promise<ProcessExit> {
+    this.signal('SIGKILL');
+    return this.exited;
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.log.write(chunk);
+    const text = this.partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.pushLine(line);
+  }
+
+  private pushLine(line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > KEEP_LINES) this.tail.shift();
+    for (const waiter of this.lineWaiters) {
+      if (waiter.pattern.test(line)) waiter.resolve(line);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { rmSync } from 'node:fs';
+import { isSameProcess, signalGroup } from '../util/process-info.ts';
+import type { RunStateData } from './run-state.ts';
+
+export interface ReapResult {
+  runId: string;
+  killed: string[];
+  removedWorkDir: boolean;
+}
+
+/**
+ * Kills every process group a dead run recorded (SIGKILL: there is nobody left to wait for a
+ * graceful stop; SIGCONT first so a SIGSTOPped group dies at once) and removes its work dir.
+ * Only groups whose leader is still the very process we recorded are signalled.
+ */
+export function reapRun(data: RunStateData, stateDir: string): ReapResult {
+  const killed: string[] = [];
+  for (const proc of data.processes) {
+    if (!isSameProcess(proc.pid, proc.startTicks)) continue;
+    signalGroup(proc.pgid, 'SIGCONT');
+    if (signalGroup(proc.pgid, 'SIGKILL')) killed.push(`${proc.name} (pid ${proc.pid})`);
+  }
+  let removedWorkDir = false;
+  if (!data.keep) {
+    rmSync(data.workDir, { recursive: true, force: true });
+    removedWorkDir = true;
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+  return { runId: data.runId, killed, removedWorkDir };
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isSameProcess, processStartTicks } from '../util/process-info.ts';
+
+/**
+ * What a run has started, on disk, so that the watchdog (if the coordinator is killed -9),
+ * `rmq-chaos cleanup` (after a crash) and the next run's port allocator can see it.
+ * One folder per run under `<cache>/runs/<runId>/`, one `state.json` inside, rewritten
+ * atomically on every change.
+ */
+export interface RecordedProcess {
+  name: string;
+  pid: number;
+  /** Children start detached, so pid == pgid; kept explicit for readers. */
+  pgid: number;
+  startTicks: number | undefined;
+}
+
+export interface RunStateData {
+  runId: string;
+  coordinatorPid: number;
+  coordinatorStartTicks: number | undefined;
+  createdAt: string;
+  /** Folder with store dirs and node configs; removed at the end unless `keep`. */
+  workDir: string;
+  keep: boolean;
+  ports: number[];
+  processes: RecordedProcess[];
+  /** Toxiproxy proxies and the like that must be undone; free-form descriptions for now. */
+  notes: string[];
+}
+
+export class RunState {
+  private constructor(
+    readonly dir: string,
+    private data: RunStateData,
+  ) {}
+
+  static create(runsDir: string, init: Pick<RunStateData, 'runId' | 'workDir' | 'keep'>): RunState {
+    const dir = join(runsDir, init.runId);
+    mkdirSync(dir, { recursive: true });
+    const state = new RunState(dir, {
+      ...init,
+      coordinatorPid: process.pid,
+      coordinatorStartTicks: processStartTicks(process.pid),
+      createdAt: new Date().toISOString(),
+      ports: [],
+      processes: [],
+      notes: [],
+    });
+    state.save();
+    return state;
+  }
+
+  get snapshot(): Readonly<RunStateData> {
+    return this.data;
+  }
+
+  get file(): string {
+    return join(this.dir, 'state.json');
+  }
+
+  claimPorts(ports: number[]): void {
+    this.data.ports.push(...ports);
+    this.save();
+  }
+
+  addProcess(process: RecordedProcess): void {
+    this.data.processes.push(process);
+    this.save();
+  }
+
+  removeProcess(pid: number): void {
+    this.data.processes = this.data.processes.filter((p) => p.pid !== pid);
+    this.save();
+  }
+
+  /** The run ended and released everything: the watchdog sees the folder vanish and exits. */
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private save(): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data, null, 2));
+    renameSync(tmp, this.file);
+  }
+}
+
+export function readRunState(file: string): RunStateData | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunStateData;
+  } catch {
+    return undefined;
+  }
+}
+
+export function listRunStates(runsDir: string): { dir: string; data: RunStateData }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(runsDir);
+  } catch {
+    return [];
+  }
+  const states: { dir: string; data: RunStateData }[] = [];
+  for (const entry of entries) {
+    const dir = join(runsDir, entry);
+    const data = readRunState(join(dir, 'state.json'));
+    if (data) states.push({ dir, data });
+  }
+  return states;
+}
+
+export function isCoordinatorAlive(data: RunStateData): boolean {
+  return isSameProcess(data.coordinatorPid, data.coordinatorStartTicks);
+}

@@ -1,0 +1,11 @@
+/**
+ * The pinned third-party releases. RocketMQ 5.3.3 is the newest 5.x whose namesrv, broker,
+ * proxy and tools jars are all published on Maven Central (5.3.1, 5.3.2 and 5.5.x lack the
+ * namesrv/proxy artifacts there). Change a version here and `setup` fetches it into a new
+ * cache folder; the old one is left for other checkouts.
+ */
+export const ROCKETMQ_VERSION = '5.3.3';
+export const ROCKETMQ_ARTIFACTS = ['rocketmq-namesrv', 'rocketmq-broker', 'rocketmq-proxy', 'rocketmq-tools'] as const;
+
+export const TOXIPROXY_VERSION = 'v2.12.0';
+export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
