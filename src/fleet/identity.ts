@@ -1,0 +1,31 @@
+import type { OutgoingMessage, ReceivedMessage } from '../drivers/driver.ts';
+import { IDENTITY } from './protocol.ts';
+
+/** Builds message `seq` of a producer: identity in properties and key, body padded to size. */
+export function buildMessage(runId: string, producerId: string, seq: number, topic: string, size: number, tag: string | undefined): OutgoingMessage {
+  const header = `${runId}|${producerId}|${seq}|`;
+  const body = Buffer.alloc(Math.max(size, header.length), 0x2e);
+  body.write(header, 'utf8');
+  return {
+    topic,
+    ...(tag ? { tag } : {}),
+    keys: [`${producerId}:${seq}`],
+    body,
+    properties: { [IDENTITY.run]: runId, [IDENTITY.producer]: producerId, [IDENTITY.seq]: String(seq) },
+  };
+}
+
+export interface MessageIdentity {
+  runId: string;
+  producerId: string;
+  seq: number;
+}
+
+/** Reads identity back; undefined for messages this harness did not send. */
+export function readIdentity(message: ReceivedMessage): MessageIdentity | undefined {
+  const runId = message.properties[IDENTITY.run];
+  const producerId = message.properties[IDENTITY.producer];
+  const seq = Number(message.properties[IDENTITY.seq]);
+  if (!runId || !producerId || !Number.isInteger(seq) || seq < 0) return undefined;
+  return { runId, producerId, seq };
+}

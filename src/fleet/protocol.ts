@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/**
+ * Every message between the coordinator and a fleet worker, as discriminated unions
+ * validated on receipt (a worker on another version, or a bug, fails loudly instead of
+ * corrupting the ledger). Workers are Node child processes talking over the IPC channel.
+ */
+const driverName = z.enum(['remoting', 'grpc']);
+
+export const producerConfig = z.object({
+  runId: z.string(),
+  producerId: z.string(),
+  fleet: z.string(),
+  driver: driverName,
+  namesrvAddr: z.string(),
+  group: z.string(),
+  topic: z.string(),
+  ratePerSec: z.number().positive(),
+  messageSize: z.number().int().positive(),
+  tags: z.array(z.object({ tag: z.string(), weight: z.number().positive() })),
+  maxMessages: z.number().int().positive().optional(),
+  durationMs: z.number().int().positive(),
+  seed: z.number().int(),
+  maxInFlight: z.number().int().positive(),
+});
+export type ProducerConfig = z.infer<typeof producerConfig>;
+
+export const consumerConfig = z.object({
+  runId: z.string(),
+  instanceId: z.string(),
+  fleet: z.string(),
+  driver: driverName,
+  namesrvAddr: z.string(),
+  group: z.string(),
+  model: z.enum(['clustering', 'broadcasting']),
+  subscription: z.record(z.string(), z.string()),
+  consumeTimeMs: z.number().nonnegative(),
+});
+export type ConsumerConfig = z.infer<typeof consumerConfig>;
+
+export const toWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start-producer'), config: producerConfig }),
+  z.object({ type: z.literal('start-consumer'), config: consumerConfig }),
+  /** Close clients cleanly (offsets committed, unregistered) and exit. */
+  z.object({ type: z.literal('stop') }),
+]);
+export type ToWorker = z.infer<typeof toWorker>;
+
+/** [producerId, seq, bornTimestampMs, receivedAtMs, queue "broker/queueId", reconsumeTimes]. */
+export const receiptTuple = z.tuple([z.string(), z.number().int().nonnegative(), z.number(), z.number(), z.string(), z.number().int()]);
+export type ReceiptTuple = z.infer<typeof receiptTuple>;
+
+export const fromWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  z.object({
+    type: z.literal('acks'),
+    producerId: z.string(),
+    seqs: z.array(z.number().int().nonnegative()),
+    attempted: z.number().int().nonnegative(),
+    /** Send failures since the last report, by error code. */
+    errors: z.record(z.string(), z.number().int()),
+    dropped: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('receipts'), instanceId: z.string(), items: z.array(receiptTuple), foreign: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('assignment'), instanceId: z.string(), queues: z.array(z.string()), atMs: z.number() }),
+  z.object({ type: z.literal('producer-done'), producerId: z.string(), attempted: z.number().int() }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  z.object({ type: z.literal('stopped') }),
+]);
+export type FromWorker = z.infer<typeof fromWorker>;
+
+/** Keys of the user properties that carry message identity. */
+export const IDENTITY = {
+  run: 'rmqchaos_run',
+  producer: 'rmqchaos_producer',
+  seq: 'rmqchaos_seq',
+} as const;

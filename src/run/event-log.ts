@@ -1,0 +1,29 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** One line of events.ndjson: what happened, when (ms since epoch), to what. */
+export interface RunEvent {
+  at: number;
+  type: string;
+  [field: string]: unknown;
+}
+
+/** Appends run events to `events.ndjson` and keeps them for the summary and report. */
+export class EventLog {
+  readonly events: RunEvent[] = [];
+  private readonly out: WriteStream;
+
+  constructor(file: string) {
+    this.out = createWriteStream(file, { flags: 'a' });
+  }
+
+  emit(type: string, fields: Record<string, unknown> = {}, at = Date.now()): RunEvent {
+    const event: RunEvent = { at, type, ...fields };
+    this.events.push(event);
+    this.out.write(`${JSON.stringify(event)}\n`);
+    return event;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.out.end(resolve));
+  }
+}
