@@ -49,6 +49,8 @@ export interface StartedCluster extends AsyncDisposable {
 export interface ProviderContext {
   resources: RunResources;
   log: (line: string) => void;
+  /** `cluster up`: the nodes must outlive this process. */
+  leaveRunning?: boolean;
 }
 
 export interface ClusterProvider {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { HarnessError } from '../util/errors.ts';
 import { processStartTicks, signalGroup } from '../util/process-info.ts';
 import type { RecordedProcess } from './run-state.ts';
@@ -11,10 +11,16 @@ export interface ManagedProcessOptions {
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** stdout and stderr are appended here. */
+  /**
+   * stdout and stderr go straight into this file (not through a pipe to us), so a process
+   * left running on purpose (`cluster up`) keeps logging after we exit, and a chatty
+   * process can never block on a full pipe.
+   */
   logFile: string;
-  /** Extra stdio entries, e.g. 'ipc' for fleet workers. */
+  /** Open an IPC channel (fleet workers). */
   ipc?: boolean;
+  /** Leave the process running when we exit (`cluster up`): no exit tracking keeps us alive. */
+  leaveRunning?: boolean;
 }
 
 export interface ProcessExit {
@@ -34,6 +40,7 @@ export class ProcessExitedError extends HarnessError {
 }
 
 const KEEP_LINES = 40;
+const POLL_MS = 100;
 
 /**
  * One child process with a single owner. It starts detached (its own process group, so a
@@ -47,25 +54,37 @@ export class ManagedProcess {
   private readonly tail: string[] = [];
   private readonly lineWaiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
   private exitInfo: ProcessExit | undefined;
-  private readonly log: WriteStream;
+  private readonly logFd: number;
+  private logOffset: number;
   private partial = '';
+  private readonly poller: NodeJS.Timeout;
 
   constructor(readonly options: ManagedProcessOptions) {
-    this.log = createWriteStream(options.logFile, { flags: 'a' });
-    this.child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.onOutput(chunk));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    const out = openSync(options.logFile, 'a');
+    // A restarted node appends to its old log: only what this process prints is ours to read.
+    this.logOffset = fstatSync(out).size;
+    try {
+      this.child = spawn(options.command, options.args, {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: options.ipc ? ['ignore', out, out, 'ipc'] : ['ignore', out, out],
+      });
+    } finally {
+      closeSync(out);
+    }
+    if (options.leaveRunning) this.child.unref();
+    this.logFd = openSync(options.logFile, 'r');
+    this.poller = setInterval(() => this.readNewOutput(), POLL_MS);
+    this.poller.unref();
     this.exited = new Promise((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.exitInfo) return;
+        clearInterval(this.poller);
+        this.readNewOutput();
         if (this.partial) this.pushLine(this.partial);
+        closeSync(this.logFd);
         this.exitInfo = { code, signal, lastLines: this.tail.slice(-12) };
-        this.log.end();
         resolve(this.exitInfo);
       };
       this.child.on('exit', finish);
@@ -148,8 +167,18 @@ export class ManagedProcess {
     return this.exited;
   }
 
+  /** Reads what the process appended to its log since the last call. */
+  private readNewOutput(): void {
+    const buffer = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const read = readSync(this.logFd, buffer, 0, buffer.length, this.logOffset);
+      if (read <= 0) return;
+      this.logOffset += read;
+      this.onOutput(buffer.subarray(0, read));
+    }
+  }
+
   private onOutput(chunk: Buffer): void {
-    this.log.write(chunk);
     const text = this.partial + chunk.toString('utf8');
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { withInstallLock } from '../setup/install-lock.ts';
 import { EnvironmentError } from '../util/errors.ts';
-import { isCoordinatorAlive, listRunStates, type RunState } from './run-state.ts';
+import { isRunActive, listRunStates, type RunState } from './run-state.ts';
 
 /**
  * Port blocks for the cluster's processes. RocketMQ daemons bind the wildcard address and
@@ -21,7 +21,7 @@ export async function allocatePortBlocks(runsDir: string, state: RunState, sizes
   return withInstallLock(join(runsDir, '.ports.lock'), async () => {
     const held = new Set<number>();
     for (const run of listRunStates(runsDir)) {
-      if (run.data.runId === state.snapshot.runId || isCoordinatorAlive(run.data)) {
+      if (run.data.runId === state.snapshot.runId || isRunActive(run.data)) {
         for (const port of run.data.ports) held.add(port);
       }
     }

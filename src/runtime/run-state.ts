@@ -18,6 +18,8 @@ export interface RecordedProcess {
 
 export interface RunStateData {
   runId: string;
+  /** `run`: owned by a live coordinator; `cluster`: left running by `cluster up` on purpose. */
+  kind: 'run' | 'cluster';
   coordinatorPid: number;
   coordinatorStartTicks: number | undefined;
   createdAt: string;
@@ -26,8 +28,8 @@ export interface RunStateData {
   keep: boolean;
   ports: number[];
   processes: RecordedProcess[];
-  /** Toxiproxy proxies and the like that must be undone; free-form descriptions for now. */
-  notes: string[];
+  /** Addresses clients use (set once the cluster is up), for `cluster status`. */
+  endpoints?: unknown;
 }
 
 export class RunState {
@@ -36,17 +38,17 @@ export class RunState {
     private data: RunStateData,
   ) {}
 
-  static create(runsDir: string, init: Pick<RunStateData, 'runId' | 'workDir' | 'keep'>): RunState {
+  static create(runsDir: string, init: Pick<RunStateData, 'runId' | 'workDir' | 'keep'> & { kind?: RunStateData['kind'] }): RunState {
     const dir = join(runsDir, init.runId);
     mkdirSync(dir, { recursive: true });
     const state = new RunState(dir, {
+      kind: 'run',
       ...init,
       coordinatorPid: process.pid,
       coordinatorStartTicks: processStartTicks(process.pid),
       createdAt: new Date().toISOString(),
       ports: [],
       processes: [],
-      notes: [],
     });
     state.save();
     return state;
@@ -67,6 +69,11 @@ export class RunState {
 
   addProcess(process: RecordedProcess): void {
     this.data.processes.push(process);
+    this.save();
+  }
+
+  setEndpoints(endpoints: unknown): void {
+    this.data.endpoints = endpoints;
     this.save();
   }
 
@@ -113,4 +120,10 @@ export function listRunStates(runsDir: string): { dir: string; data: RunStateDat
 
 export function isCoordinatorAlive(data: RunStateData): boolean {
   return isSameProcess(data.coordinatorPid, data.coordinatorStartTicks);
+}
+
+/** A run is active while its coordinator lives; a `cluster up` cluster while any node lives. */
+export function isRunActive(data: RunStateData): boolean {
+  if (data.kind === 'cluster') return data.processes.some((p) => isSameProcess(p.pid, p.startTicks));
+  return isCoordinatorAlive(data);
 }

@@ -1,0 +1,85 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { getProvider } from '../../cluster/registry.ts';
+import { createTopics } from '../../cluster/topics.ts';
+import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
+import { clusterSpecOf } from '../../run/cluster-spec.ts';
+import { makeRunId } from '../../run/run-plan.ts';
+import { RunResources } from '../../runtime/run-resources.ts';
+import { isRunActive, listRunStates, RunState } from '../../runtime/run-state.ts';
+import { cachePaths } from '../../setup/cache-dir.ts';
+import { isProvisioned, provision } from '../../setup/provision.ts';
+import { UsageError } from '../../util/errors.ts';
+import { isSameProcess, signalGroup } from '../../util/process-info.ts';
+import { PLANS_DIR } from '../paths.ts';
+import { collect } from './validate.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export function registerClusterCommand(program: Command): void {
+  const cluster = program.command('cluster').description("bring a plan's cluster up for manual use, list it, take it down");
+
+  cluster
+    .command('up')
+    .description("start the plan's cluster and topics, print the endpoints, and leave it running")
+    .argument('<plan>', 'plan name or path')
+    .option('--set <key=value>', 'override a plan field (repeatable)', collect, [])
+    .action(async (name: string, options: { set: string[] }) => {
+      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
+      if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
+      const id = makeRunId(`cluster-${plan.name}`);
+      const workDir = join(tmpdir(), 'rmq-chaos', id);
+      mkdirSync(workDir, { recursive: true });
+      const state = RunState.create(cachePaths().runs, { runId: id, workDir, keep: false, kind: 'cluster' });
+      const resources = new RunResources(state, log);
+      try {
+        const started = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, leaveRunning: true });
+        await createTopics(started.endpoints, plan.topics, log);
+        state.setEndpoints(started.endpoints);
+        process.stdout.write(`cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- cluster down ${id}\n`);
+      } catch (error) {
+        await resources.release();
+        throw error;
+      }
+    });
+
+  cluster
+    .command('status')
+    .description('list clusters started by `cluster up` (and runs in progress)')
+    .action(() => {
+      const states = listRunStates(cachePaths().runs);
+      if (states.length === 0) process.stdout.write('no clusters or runs\n');
+      for (const { data } of states) {
+        const alive = data.processes.filter((p) => isSameProcess(p.pid, p.startTicks)).length;
+        process.stdout.write(`${data.runId}  ${data.kind}  ${isRunActive(data) ? 'up' : 'dead'}  ${alive}/${data.processes.length} processes alive\n`);
+        if (data.endpoints) process.stdout.write(`${formatEndpoints(data.endpoints as Parameters<typeof formatEndpoints>[0]).replace(/^/gm, '  ')}\n`);
+      }
+    });
+
+  cluster
+    .command('down')
+    .description('stop a cluster started by `cluster up` (all of them without an id)')
+    .argument('[id]', 'cluster id printed by `cluster up`')
+    .action(async (id: string | undefined) => {
+      const targets = listRunStates(cachePaths().runs).filter((s) => s.data.kind === 'cluster' && (!id || s.data.runId === id));
+      if (id && targets.length === 0) throw new UsageError(`no cluster ${id}`, 'see `rmq-chaos cluster status`');
+      for (const { dir, data } of targets) {
+        const live = data.processes.filter((p) => isSameProcess(p.pid, p.startTicks));
+        for (const p of live) signalGroup(p.pgid, 'SIGKILL');
+        const deadline = Date.now() + 10_000;
+        while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        rmSync(data.workDir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
+        process.stdout.write(`cluster ${data.runId} down (${live.length} processes stopped)\n`);
+      }
+      if (!id && targets.length === 0) process.stdout.write('no clusters are up\n');
+    });
+}
+
+function formatEndpoints(e: { namesrvAddr: string; brokers: { name: string; brokerId: number; addr: string }[]; proxy?: { grpc: string; remoting: string } }): string {
+  const lines = [`namesrv  ${e.namesrvAddr}`, ...e.brokers.map((b) => `${b.brokerId === 0 ? b.name : `${b.name} (slave ${b.brokerId})`}  ${b.addr}`)];
+  if (e.proxy) lines.push(`proxy    grpc ${e.proxy.grpc}  remoting ${e.proxy.remoting}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
+import { formatConsoleSummary } from '../../report/console-summary.ts';
+import { writeReports } from '../../report/write-reports.ts';
+import { runPlan } from '../../run/run-plan.ts';
+import { Progress } from '../../run/progress.ts';
+import type { RunResources } from '../../runtime/run-resources.ts';
+import { isProvisioned, provision } from '../../setup/provision.ts';
+import { ExitCode, HarnessError } from '../../util/errors.ts';
+import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
+import { collect } from './validate.ts';
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a plan: cluster up, fleets, faults, measurements, verdict and report')
+    .argument('<plan>', 'plan name (smoke → plans/smoke.yaml) or path')
+    .option('--set <key=value>', 'override a plan field, e.g. phases.load=5s (repeatable)', collect, [])
+    .option('--keep', 'keep store dirs and node logs after the run')
+    .option('--reports <dir>', 'where run folders go', REPORTS_DIR)
+    .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string }) => {
+      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
+      const progress = new Progress();
+      if (!isProvisioned()) await provision((line) => progress.log(`setup: ${line}`));
+
+      // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
+      // every process group at once and leave.
+      const abort = new AbortController();
+      let resources: RunResources | undefined;
+      let signalled: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) {
+          progress.log(`rmq-chaos: ${signal} again, killing everything`);
+          resources?.killAllNow();
+          process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
+        }
+        signalled = signal;
+        progress.log(`rmq-chaos: ${signal} received, stopping (press Ctrl-C again to kill at once)`);
+        abort.abort(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const outcome = await runPlan({ plan, reportsDir: options.reports, keep: options.keep ?? false, signal: abort.signal, progress, onResources: (r) => (resources = r) });
+        const files = await writeReports(outcome.summary, outcome.reportDir);
+        process.stdout.write(`${formatConsoleSummary(outcome.summary)}\n`);
+        for (const file of files) process.stdout.write(`report: ${file}\n`);
+        process.exitCode = outcome.summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
+      } catch (error) {
+        if (signalled && error instanceof HarnessError && error.code === 'aborted') {
+          process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+          process.stderr.write(`rmq-chaos: run stopped by ${signalled}; everything it started was stopped\n`);
+          return;
+        }
+        throw error;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, ExitCode, HarnessError } from '../util/errors.ts';
+import { registerCleanupCommand } from './commands/cleanup.ts';
+import { registerClusterCommand } from './commands/cluster.ts';
+import { registerListCommand } from './commands/list.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerSetupCommand } from './commands/setup.ts';
+import { registerValidateCommand } from './commands/validate.ts';
+
+const program = new Command()
+  .name('rmq-chaos')
+  .description('Load-testing and chaos harness for Apache RocketMQ: a declarative plan brings up a real cluster,\ndrives producer and consumer fleets, injects faults and measures backlog, loss, duplicates and latency.')
+  .option('--verbose', 'print stack traces and more detail')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerRunCommand(program);
+registerValidateCommand(program);
+registerListCommand(program);
+registerSetupCommand(program);
+registerCleanupCommand(program);
+registerClusterCommand(program);
+
+program.addHelpText(
+  'after',
+  `
+Exit codes: 0 pass, 99 checks failed, 2 bad plan or usage, 1 environment or internal error.
+Examples:
+  rmq-chaos run smoke                       run plans/smoke.yaml
+  rmq-chaos run smoke --set phases.load=5s  override a field
+  rmq-chaos validate plans/*.yaml           check plans, start nothing`,
+);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version print and exit 0; every other commander error is a usage error.
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else {
+    const verbose = program.opts<{ verbose?: boolean }>().verbose;
+    process.stderr.write(`rmq-chaos: ${verbose && error instanceof Error ? (error.stack ?? error.message) : describeError(error)}\n`);
+    process.exitCode = error instanceof HarnessError ? error.exitCode : ExitCode.internal;
+  }
+}

@@ -1,0 +1,19 @@
+import { UsageError } from '../util/errors.ts';
+import type { ClusterProvider } from './provider.ts';
+import { localProvider } from './providers/local.ts';
+
+/** Cluster providers by the name a plan uses in `cluster.provider`. */
+const PROVIDERS: Record<string, ClusterProvider> = {
+  local: localProvider,
+};
+
+export function getProvider(name: string): ClusterProvider {
+  const provider = PROVIDERS[name];
+  if (!provider) {
+    throw new UsageError(
+      `cluster provider "${name}" is not available in this version (available: ${Object.keys(PROVIDERS).join(', ')})`,
+      'use --set cluster.provider=local',
+    );
+  }
+  return provider;
+}

@@ -1,0 +1,7 @@
+import type { RunSummary } from './summary.ts';
+
+/** The report-writer extension point: each writes one file from the summary and returns its path. */
+export interface ReportWriter {
+  readonly name: string;
+  write(summary: RunSummary, reportDir: string): Promise<string>;
+}

@@ -1,0 +1,16 @@
+import type { ClusterSpec } from '../cluster/provider.ts';
+import type { ResolvedPlan } from '../plan/resolve-plan.ts';
+
+export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
+  const c = plan.cluster;
+  return {
+    clusterName: 'rmq-chaos',
+    namesrv: c.namesrv,
+    brokers: c.brokers,
+    slavesPerMaster: c.slavesPerMaster,
+    proxy: c.proxy,
+    heapBytes: c.heap,
+    brokerConfig: c.brokerConfig,
+    ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
+  };
+}
