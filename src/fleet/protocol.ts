@@ -18,7 +18,7 @@ export const producerConfig = z.object({
   ratePerSec: z.number().positive(),
   messageSize: z.number().int().positive(),
   tags: z.array(z.object({ tag: z.string(), weight: z.number().positive() })),
-  maxMessages: z.number().int().positive().optional(),
+  maxMessages: z.number().int().nonnegative().optional(),
   durationMs: z.number().int().positive(),
   seed: z.number().int(),
   maxInFlight: z.number().int().positive(),
