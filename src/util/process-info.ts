@@ -1,12 +1,26 @@
 import { readFileSync } from 'node:fs';
 
-/** True when a process with this pid exists (signal 0 probes without touching it). */
+/**
+ * True when a process with this pid exists and is not a zombie (signal 0 probes without
+ * touching it; a killed child whose parent has not reaped it yet still answers signal 0,
+ * and in a container whose PID 1 does not reap, it may answer for a long time).
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return processState(pid) !== 'Z';
+}
+
+/** The one-letter state of /proc/<pid>/stat (R, S, T, Z, ...), undefined when unreadable. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
   }
 }
 
