@@ -16,7 +16,8 @@ export interface ReapResult {
 export function reapRun(data: RunStateData, stateDir: string): ReapResult {
   const killed: string[] = [];
   for (const proc of data.processes) {
-    if (!isSameProcess(proc.pid, proc.startTicks)) continue;
+    // The watchdog is recorded too (so `cleanup` can end it); it must not kill itself first.
+    if (proc.pid === process.pid || !isSameProcess(proc.pid, proc.startTicks)) continue;
     signalGroup(proc.pgid, 'SIGCONT');
     if (signalGroup(proc.pgid, 'SIGKILL')) killed.push(`${proc.name} (pid ${proc.pid})`);
   }
