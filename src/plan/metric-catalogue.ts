@@ -1,0 +1,148 @@
+/**
+ * Every metric a plan may put a threshold on: its kind, the aggregations that make sense for
+ * it, and what kind of value a threshold compares against. The threshold parser, the JSON
+ * Schema (editor completion) and the checks all read this one table, so a metric added here
+ * is accepted, documented and evaluated everywhere at once.
+ */
+
+export type AggregationName = 'count' | 'rate' | 'avg' | 'min' | 'max' | 'med' | 'p' | 'final';
+
+export type MetricKind = 'counter' | 'rate' | 'trend' | 'gauge';
+
+/**
+ * What the threshold value is: `number` is a plain number (counts, per-second rates, backlog),
+ * `fraction` a plain number in 0..1, `duration` must carry a unit and is compared in ms.
+ */
+export type ThresholdValueKind = 'number' | 'fraction' | 'duration';
+
+export interface MetricSpec {
+  kind: MetricKind;
+  aggregations: readonly AggregationName[];
+  value: ThresholdValueKind;
+  description: string;
+}
+
+const COUNTER = ['count', 'rate'] as const;
+const TREND = ['p', 'avg', 'min', 'max', 'med'] as const;
+
+export const METRICS = {
+  loss: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Messages the broker acknowledged that a group never received by the end of drain.',
+  },
+  duplicates: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Receipts beyond the first per message id (per group in clustering, per instance in broadcasting).',
+  },
+  unexpected: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Receipts of message ids this run never sent.',
+  },
+  sent: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Messages the broker acknowledged. `rate` is per second over the load phase.',
+  },
+  received: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Messages delivered to consumers, duplicates included. `rate` is per second.',
+  },
+  send_errors: {
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Send calls that failed or timed out.',
+  },
+  duplicate_rate: {
+    kind: 'rate',
+    aggregations: ['rate'],
+    value: 'fraction',
+    description: 'duplicates / unique receipts, a fraction between 0 and 1.',
+  },
+  loss_rate: {
+    kind: 'rate',
+    aggregations: ['rate'],
+    value: 'fraction',
+    description: 'loss / acknowledged sends, a fraction between 0 and 1.',
+  },
+  e2e_latency: {
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description: 'Born timestamp to receipt, per delivered message.',
+  },
+  send_latency: {
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description: 'Send call to broker acknowledgement.',
+  },
+  rebalance_latency: {
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description: 'Membership or subscription event until live instances claim a disjoint cover of all queues.',
+  },
+  resume_latency: {
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description: 'Membership or subscription event until every queue with backlog has delivered again.',
+  },
+  backlog: {
+    kind: 'gauge',
+    aggregations: ['max', 'min', 'avg', 'final'],
+    value: 'number',
+    description: 'Broker max offset minus committed consumer offset, summed over queues, sampled each second.',
+  },
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricName = keyof typeof METRICS;
+
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export function isMetricName(name: string): name is MetricName {
+  return Object.hasOwn(METRICS, name);
+}
+
+export function metricSpec(name: MetricName): MetricSpec {
+  return METRICS[name];
+}
+
+/** How an aggregation is written in a threshold (`p(N)` for percentiles). */
+export function aggregationLabel(name: AggregationName): string {
+  return name === 'p' ? 'p(N)' : name;
+}
+
+/** A threshold a user could copy for this metric; shown in schema help and error messages. */
+export function exampleThreshold(name: MetricName): string {
+  const spec = metricSpec(name);
+  if (spec.value === 'duration') return 'p(99)<500ms';
+  if (spec.value === 'fraction') return 'rate<0.001';
+  return spec.kind === 'gauge' ? 'max<10000' : 'count==0';
+}
+
+/** One line of help for a metric's threshold expressions (editor hover text). */
+export function thresholdHelp(name: MetricName): string {
+  const spec = metricSpec(name);
+  const words = spec.aggregations.map(aggregationLabel);
+  const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
+  const against =
+    spec.value === 'duration'
+      ? 'a duration with a unit'
+      : spec.value === 'fraction'
+        ? 'a fraction between 0 and 1'
+        : spec.kind === 'counter'
+          ? 'a plain number (rate is per second)'
+          : 'a plain number';
+  return `${list} compared with ${against}, e.g. ${exampleThreshold(name)}`;
+}
