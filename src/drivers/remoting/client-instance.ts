@@ -1,0 +1,260 @@
+/**
+ * The Node counterpart of Java's `MQClientInstance`: connection pool, route cache,
+ * heartbeat loop, and dispatch of broker-initiated requests to the consumer of the named
+ * group. Unlike Java, every producer and consumer owns its own instance (and sockets): the
+ * broker keys producers and consumers by channel, so two instances with one client id work,
+ * and a fault on one client never silently affects another living in the same process.
+ *
+ * The harness needs two things Java hides: `pauseHeartbeats()` (a zombie: the process and
+ * its sockets stay up, the broker stops hearing from it and expires it after ~120 s) and
+ * close without UNREGISTER_CLIENT (an instance that vanishes without saying goodbye).
+ */
+import os from 'node:os';
+import { UsageError } from '../../util/errors.ts';
+import { RemotingConnection, createRequest, expectCode, type RequestHandler } from './connection.ts';
+import type { RemotingCommand } from './codec.ts';
+import { RequestCode, ResponseCode } from './request-codes.ts';
+import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from './errors.ts';
+import { TopicRouteSchema, parseBody, type TopicRoute } from './route.ts';
+import type { SubscriptionData } from './subscription.ts';
+
+export interface ClientTuning {
+  /** Java `heartbeatBrokerInterval`: 30 s. */
+  heartbeatIntervalMs?: number;
+  /** Java `pollNameServerInterval`: 30 s. */
+  pollNameServerIntervalMs?: number;
+  /** Java `mqClientApiTimeout`: 3 s. */
+  requestTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface ConsumerData {
+  groupName: string;
+  consumeType: 'CONSUME_PASSIVELY';
+  messageModel: 'CLUSTERING' | 'BROADCASTING';
+  consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET';
+  subscriptionDataSet: SubscriptionData[];
+  unitMode: false;
+}
+
+/** What a consumer gives the instance so it can heartbeat for it and answer the broker about it. */
+export interface ConsumerHooks {
+  consumerData(): ConsumerData;
+  onConsumerIdsChanged(): void;
+  runningInfo(): Buffer;
+}
+
+export class ClientInstance {
+  readonly clientId: string;
+  private readonly namesrvAddrs: string[];
+  private namesrvIndex = 0;
+  private readonly connections = new Map<string, Promise<RemotingConnection>>();
+  private readonly routes = new Map<string, { route: TopicRoute; at: number }>();
+  private readonly producers = new Set<string>();
+  private readonly consumers = new Map<string, ConsumerHooks>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private routeTimer: NodeJS.Timeout | undefined;
+  private heartbeatsPaused = false;
+  private closed = false;
+  readonly requestTimeoutMs: number;
+
+  constructor(namesrvAddr: string, readonly instanceName: string, private readonly tuning: ClientTuning = {}) {
+    this.namesrvAddrs = namesrvAddr.split(';').map((a) => a.trim()).filter((a) => a !== '');
+    if (this.namesrvAddrs.length === 0) throw new RemotingConnectError(namesrvAddr, new Error('no name server address'));
+    this.clientId = `${clientIp()}@${instanceName}`;
+    this.requestTimeoutMs = tuning.requestTimeoutMs ?? 3000;
+  }
+
+  // ---- connections -------------------------------------------------------------------
+
+  private connection(addr: string): Promise<RemotingConnection> {
+    if (this.closed) return Promise.reject(new RemotingClosedError(addr));
+    let conn = this.connections.get(addr);
+    if (!conn) {
+      conn = RemotingConnection.connect(addr, {
+        onRequest: this.onServerRequest,
+        onClose: () => this.connections.delete(addr),
+      });
+      this.connections.set(addr, conn);
+      conn.catch(() => this.connections.delete(addr));
+    }
+    return conn;
+  }
+
+  async invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
+    return (await this.connection(addr)).invoke(request, timeoutMs);
+  }
+
+  async invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
+    (await this.connection(addr)).invokeOneway(request);
+  }
+
+  /** Tries each name server in turn, starting with the last one that answered. */
+  async invokeNamesrv(request: RemotingCommand): Promise<{ response: RemotingCommand; addr: string }> {
+    let lastError: unknown;
+    for (let i = 0; i < this.namesrvAddrs.length; i++) {
+      const addr = this.namesrvAddrs[(this.namesrvIndex + i) % this.namesrvAddrs.length]!;
+      try {
+        const response = await this.invoke(addr, request);
+        this.namesrvIndex = (this.namesrvIndex + i) % this.namesrvAddrs.length;
+        return { response, addr };
+      } catch (err) {
+        if (!(err instanceof RemotingConnectError || err instanceof RemotingTimeoutError || err instanceof RemotingClosedError)) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  // ---- routes ------------------------------------------------------------------------
+
+  /** GET_ROUTEINFO_BY_TOPIC, cached for `maxAgeMs` (the poll interval by default). */
+  async route(topic: string, maxAgeMs = this.tuning.pollNameServerIntervalMs ?? 30_000): Promise<TopicRoute> {
+    const cached = this.routes.get(topic);
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.route;
+    const { response, addr } = await this.invokeNamesrv(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }));
+    expectCode(response, addr, RequestCode.GET_ROUTEINFO_BY_TOPIC);
+    const route = parseBody(TopicRouteSchema, response.body, `route of ${topic}`);
+    this.routes.set(topic, { route, at: Date.now() });
+    return route;
+  }
+
+  /** Every broker address seen in any cached route (masters and slaves, as Java heartbeats to all). */
+  brokerAddrs(): string[] {
+    const addrs = new Set<string>();
+    for (const { route } of this.routes.values()) for (const b of route.brokerDatas) for (const a of Object.values(b.brokerAddrs)) addrs.add(a);
+    return [...addrs].sort();
+  }
+
+  /** Master address of a broker by name, from any cached route. */
+  masterOf(brokerName: string): string | undefined {
+    for (const { route } of this.routes.values()) {
+      const addr = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs['0'];
+      if (addr) return addr;
+    }
+    return undefined;
+  }
+
+  // ---- participants and heartbeats --------------------------------------------------
+
+  registerProducer(group: string): void {
+    this.producers.add(group);
+    this.startTimers();
+  }
+
+  unregisterProducer(group: string): void {
+    this.producers.delete(group);
+  }
+
+  registerConsumer(group: string, hooks: ConsumerHooks): void {
+    if (this.consumers.has(group)) {
+      throw new UsageError(`consumer group ${group} already has a consumer in client instance ${this.clientId}`, 'give each consumer of a group its own instanceName');
+    }
+    this.consumers.set(group, hooks);
+    this.startTimers();
+  }
+
+  unregisterConsumer(group: string): void {
+    this.consumers.delete(group);
+  }
+
+  get isIdle(): boolean {
+    return this.producers.size === 0 && this.consumers.size === 0;
+  }
+
+  /** Zombie simulation: sockets stay open, pulls go on, but the broker hears no heartbeat. */
+  pauseHeartbeats(): void {
+    this.heartbeatsPaused = true;
+  }
+
+  resumeHeartbeats(): void {
+    this.heartbeatsPaused = false;
+    void this.sendHeartbeats();
+  }
+
+  get heartbeatsArePaused(): boolean {
+    return this.heartbeatsPaused;
+  }
+
+  /** HEART_BEAT to every known broker; failures are logged and retried next round, as Java does. */
+  async sendHeartbeats(): Promise<void> {
+    if (this.heartbeatsPaused || this.closed || this.isIdle) return;
+    const body = Buffer.from(JSON.stringify({
+      clientID: this.clientId,
+      producerDataSet: [...this.producers].map((groupName) => ({ groupName })),
+      consumerDataSet: [...this.consumers.values()].map((c) => c.consumerData()),
+      heartbeatFingerprint: 0,
+      withoutSub: false,
+    }));
+    await Promise.all(this.brokerAddrs().map(async (addr) => {
+      try {
+        expectCode(await this.invoke(addr, createRequest(RequestCode.HEART_BEAT, {}, body)), addr, RequestCode.HEART_BEAT);
+      } catch (err) {
+        this.tuning.log?.(`heartbeat to ${addr} failed: ${(err as Error).message}`);
+      }
+    }));
+  }
+
+  /** UNREGISTER_CLIENT on every known broker, so the group rebalances at once instead of after expiry. */
+  async unregister(groups: { producerGroup?: string; consumerGroup?: string }): Promise<void> {
+    await Promise.all(this.brokerAddrs().map(async (addr) => {
+      try {
+        const req = createRequest(RequestCode.UNREGISTER_CLIENT, { clientID: this.clientId, ...groups });
+        expectCode(await this.invoke(addr, req), addr, RequestCode.UNREGISTER_CLIENT);
+      } catch (err) {
+        this.tuning.log?.(`unregister from ${addr} failed: ${(err as Error).message}`);
+      }
+    }));
+  }
+
+  private startTimers(): void {
+    if (this.heartbeatTimer || this.closed) return;
+    this.heartbeatTimer = setInterval(() => void this.sendHeartbeats(), this.tuning.heartbeatIntervalMs ?? 30_000);
+    this.routeTimer = setInterval(() => void this.refreshRoutes(), this.tuning.pollNameServerIntervalMs ?? 30_000);
+  }
+
+  private async refreshRoutes(): Promise<void> {
+    for (const topic of [...this.routes.keys()]) {
+      try {
+        await this.route(topic, 0);
+      } catch (err) {
+        this.tuning.log?.(`route refresh of ${topic} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private readonly onServerRequest: RequestHandler = (request) => {
+    const group = request.extFields?.['consumerGroup'];
+    const consumer = group === undefined ? undefined : this.consumers.get(group);
+    switch (request.code) {
+      case RequestCode.NOTIFY_CONSUMER_IDS_CHANGED:
+        consumer?.onConsumerIdsChanged();
+        return undefined; // sent oneway by the broker
+      case RequestCode.GET_CONSUMER_RUNNING_INFO: {
+        if (!consumer) return { ...createRequest(ResponseCode.SYSTEM_ERROR), remark: `The Consumer Group <${group}> not exist in this consumer` };
+        return { ...createRequest(ResponseCode.SUCCESS), body: consumer.runningInfo() };
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  /** Stops timers and closes every connection; waiting requests fail with RemotingClosedError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeatTimer);
+    clearInterval(this.routeTimer);
+    const conns = await Promise.allSettled([...this.connections.values()]);
+    this.connections.clear();
+    await Promise.all(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+  }
+}
+
+/** Java builds client ids from a non-loopback IPv4 address; loopback only when there is none. */
+function clientIp(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,101 @@
+/**
+ * Consumer offsets. Clustering keeps them on the broker that owns the queue
+ * (Java's `RemoteBrokerOffsetStore`): QUERY_CONSUMER_OFFSET when a queue is taken,
+ * UPDATE_CONSUMER_OFFSET every 5 s (oneway, as Java) and synchronously when a queue is
+ * given up or the consumer closes, so the next owner starts where this one stopped.
+ * Broadcasting keeps them in memory per instance (Java writes a local file; a restarted
+ * broadcasting instance here starts over, see `startOffsetWhenNotFound`).
+ */
+import type { MessageQueueRef } from '../driver.ts';
+import type { ClientInstance } from './client-instance.ts';
+import { createRequest, expectCode } from './connection.ts';
+import { RequestCode, ResponseCode } from './request-codes.ts';
+import { RemotingResponseError } from './errors.ts';
+import { queueKey } from './route.ts';
+
+/**
+ * Where a queue starts when the group has no offset for it. Java's CONSUME_FROM_LAST_OFFSET
+ * would start at the queue's max offset. The harness creates its topics fresh for every run,
+ * and its consumers may start after the first sends, so "last" would skip messages the run
+ * counts as sent: offset 0 is the first message of a fresh topic. (The 5.3.3 broker itself
+ * answers 0 for a queue whose first message is still in memory, and QUERY_NOT_FOUND(22) for
+ * an empty queue, where 0 is also the max offset: the two policies differ only on old topics.)
+ */
+export const startOffsetWhenNotFound = 0;
+
+export class OffsetStore {
+  private readonly table = new Map<string, { mq: MessageQueueRef; offset: number }>();
+
+  constructor(private readonly instance: ClientInstance, private readonly group: string, private readonly model: 'CLUSTERING' | 'BROADCASTING') {}
+
+  /** Increase-only, like Java's `updateOffset(mq, offset, increaseOnly=true)`. */
+  update(mq: MessageQueueRef, offset: number): void {
+    const entry = this.table.get(queueKey(mq));
+    if (!entry) this.table.set(queueKey(mq), { mq, offset });
+    else if (offset > entry.offset) entry.offset = offset;
+  }
+
+  /** Overwrites (OFFSET_MOVED: the broker says the offset we hold is out of range). */
+  reset(mq: MessageQueueRef, offset: number): void {
+    this.table.set(queueKey(mq), { mq, offset });
+  }
+
+  read(mq: MessageQueueRef): number | undefined {
+    return this.table.get(queueKey(mq))?.offset;
+  }
+
+  /** The offset a newly assigned queue starts from. */
+  async fetch(mq: MessageQueueRef): Promise<number> {
+    if (this.model === 'BROADCASTING') return this.read(mq) ?? startOffsetWhenNotFound;
+    const addr = this.addrOf(mq);
+    const response = await this.instance.invoke(addr, createRequest(RequestCode.QUERY_CONSUMER_OFFSET, {
+      consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, bname: mq.brokerName,
+    }));
+    expectCode(response, addr, RequestCode.QUERY_CONSUMER_OFFSET, [ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);
+    const offset = response.code === ResponseCode.SUCCESS ? Number(response.extFields?.['offset'] ?? NaN) : startOffsetWhenNotFound;
+    if (!Number.isFinite(offset) || offset < 0) return startOffsetWhenNotFound;
+    this.reset(mq, offset);
+    return offset;
+  }
+
+  /** Sends one queue's offset to its broker and waits for the answer. */
+  async persist(mq: MessageQueueRef): Promise<void> {
+    const offset = this.read(mq);
+    if (this.model === 'BROADCASTING' || offset === undefined) return;
+    const addr = this.addrOf(mq);
+    const response = await this.instance.invoke(addr, this.updateRequest(mq, offset));
+    expectCode(response, addr, RequestCode.UPDATE_CONSUMER_OFFSET);
+  }
+
+  /** Periodic commit of the queues we own, oneway like Java's `persistAll`; forgets the others. */
+  async persistAll(owned: readonly MessageQueueRef[]): Promise<void> {
+    const keep = new Set(owned.map(queueKey));
+    for (const key of [...this.table.keys()]) if (!keep.has(key)) this.table.delete(key);
+    if (this.model === 'BROADCASTING') return;
+    await Promise.all(owned.map(async (mq) => {
+      const offset = this.read(mq);
+      if (offset === undefined) return;
+      try {
+        await this.instance.invokeOneway(this.addrOf(mq), this.updateRequest(mq, offset));
+      } catch {
+        // Next round retries; the pull's commitOffset also carries the offset to the broker.
+      }
+    }));
+  }
+
+  remove(mq: MessageQueueRef): void {
+    this.table.delete(queueKey(mq));
+  }
+
+  private updateRequest(mq: MessageQueueRef, offset: number) {
+    return createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, {
+      consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, commitOffset: offset, bname: mq.brokerName,
+    });
+  }
+
+  private addrOf(mq: MessageQueueRef): string {
+    const addr = this.instance.masterOf(mq.brokerName);
+    if (!addr) throw new RemotingResponseError(ResponseCode.BROKER_NOT_EXIST, `no master for ${mq.brokerName}`, mq.brokerName, RequestCode.UPDATE_CONSUMER_OFFSET);
+    return addr;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Client-side rebalance, as Java's `RebalanceService` + `RebalanceImpl` run it: at start,
+ * every 20 s, and at once when a broker sends NOTIFY_CONSUMER_IDS_CHANGED. Each round, per
+ * subscribed topic: read the route (readable queues), ask one of the topic's brokers, picked
+ * at random like `findBrokerAddrByTopic`, for the group's consumer ids, and allocate
+ * averagely. Clustering only; broadcasting takes every queue.
+ *
+ * Because every instance computes its share from what *its* broker said, instances that see
+ * different consumer lists (a zombie still registered, a broker the instance cannot reach)
+ * compute overlapping or gappy shares: that is the production behaviour the harness measures.
+ */
+import type { MessageQueueRef } from '../driver.ts';
+import type { ClientInstance } from './client-instance.ts';
+import { createRequest, expectCode } from './connection.ts';
+import { RequestCode } from './request-codes.ts';
+import { allocateAveragely } from './allocate-averagely.ts';
+import { masterAddr, parseBody, subscribeQueues } from './route.ts';
+import { isRetryTopic } from './subscription.ts';
+import { z } from 'zod';
+
+const ConsumerIdListSchema = z.object({ consumerIdList: z.array(z.string()) });
+
+export interface RebalanceOptions {
+  instance: ClientInstance;
+  group: string;
+  model: 'CLUSTERING' | 'BROADCASTING';
+  /** Topics to balance (clustering includes the group's %RETRY% topic). */
+  topics: () => string[];
+  /** Applies one topic's target queues; called every round, whether or not they changed. */
+  apply: (topic: string, queues: MessageQueueRef[]) => Promise<void>;
+  /** After each round; rounds never overlap. */
+  onRoundDone?: () => void;
+  /** Java `RebalanceService` wait interval: 20 s. */
+  intervalMs?: number;
+  log?: (message: string) => void;
+}
+
+/** GET_CONSUMER_LIST_BY_GROUP on one broker. */
+export async function consumerIdList(instance: ClientInstance, brokerAddr: string, group: string): Promise<string[]> {
+  const response = await instance.invoke(brokerAddr, createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group }));
+  expectCode(response, brokerAddr, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+  return parseBody(ConsumerIdListSchema, response.body, `consumer list of ${group}`).consumerIdList;
+}
+
+export class RebalanceService {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: RebalanceOptions) {}
+
+  /** Runs the first round now and schedules the next ones. */
+  async start(): Promise<void> {
+    await this.requestNow();
+    if (!this.stopped) this.timer = setInterval(() => void this.requestNow(), this.options.intervalMs ?? 20_000);
+  }
+
+  /**
+   * Runs a round now; if one is already running, exactly one more follows it, so a notify
+   * that arrives mid-round is never lost and bursts of notifies do not pile up rounds.
+   */
+  requestNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.round();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Stops scheduling and waits for a round in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async round(): Promise<void> {
+    for (const topic of this.options.topics()) {
+      if (this.stopped) return;
+      try {
+        const target = await this.targetQueues(topic);
+        if (target && !this.stopped) await this.options.apply(topic, target);
+      } catch (err) {
+        // Java keeps the current assignment when a round fails for a topic; so do we. A retry
+        // topic has no route until the broker registers it (after the first heartbeat or
+        // send-back), which is normal, not worth a log line every round.
+        if (!isRetryTopic(topic)) this.options.log?.(`rebalance of ${this.options.group}/${topic} failed: ${(err as Error).message}`);
+      }
+    }
+    this.options.onRoundDone?.();
+  }
+
+  private async targetQueues(topic: string): Promise<MessageQueueRef[] | undefined> {
+    const { instance, group, model } = this.options;
+    const route = await instance.route(topic);
+    const queues = subscribeQueues(topic, route);
+    if (model === 'BROADCASTING') return queues;
+    const brokers = route.brokerDatas;
+    if (brokers.length === 0) return undefined;
+    const broker = brokers[Math.floor(Math.random() * brokers.length)]!;
+    const addr = masterAddr(route, broker.brokerName) ?? Object.values(broker.brokerAddrs)[0];
+    if (!addr) return undefined;
+    const cids = await consumerIdList(instance, addr, group);
+    if (cids.length === 0) return undefined;
+    return allocateAveragely(instance.clientId, queues, cids);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Name-server route data (`TopicRouteData`, `ClusterInfo`) validated at the edge, and the
+ * queue lists Java derives from it: publish queues (writable, master present, brokers sorted
+ * by name: `topicRouteData2TopicPublishInfo`) and subscribe queues (readable:
+ * `topicRouteData2TopicSubscribeInfo`).
+ */
+import { z } from 'zod';
+import type { MessageQueueRef } from '../driver.ts';
+import { parseLenientJson } from './lenient-json.ts';
+import { RemotingProtocolError } from './errors.ts';
+
+/** `PermName`: 4 read, 2 write, 1 inherit. */
+export const Perm = { READ: 4, WRITE: 2, INHERIT: 1, READ_WRITE: 6 } as const;
+export const MASTER_ID = '0';
+
+const BrokerDataSchema = z.object({
+  cluster: z.string(),
+  brokerName: z.string(),
+  /** brokerId (as text: "0" is the master) → "ip:port" */
+  brokerAddrs: z.record(z.string(), z.string()),
+});
+export type BrokerData = z.infer<typeof BrokerDataSchema>;
+
+const QueueDataSchema = z.object({
+  brokerName: z.string(),
+  readQueueNums: z.number().int(),
+  writeQueueNums: z.number().int(),
+  perm: z.number().int(),
+  topicSysFlag: z.number().int().optional(),
+});
+export type QueueData = z.infer<typeof QueueDataSchema>;
+
+export const TopicRouteSchema = z.object({
+  brokerDatas: z.array(BrokerDataSchema),
+  queueDatas: z.array(QueueDataSchema),
+  orderTopicConf: z.string().optional(),
+});
+export type TopicRoute = z.infer<typeof TopicRouteSchema>;
+
+export const ClusterInfoSchema = z.object({
+  brokerAddrTable: z.record(z.string(), BrokerDataSchema),
+  clusterAddrTable: z.record(z.string(), z.array(z.string())),
+});
+export type ClusterInfo = z.infer<typeof ClusterInfoSchema>;
+
+/** Parses a fastjson body and validates it; the error names what was being read. */
+export function parseBody<T>(schema: z.ZodType<T>, body: Buffer | undefined, what: string): T {
+  if (!body || body.length === 0) throw new RemotingProtocolError(`${what}: empty body`);
+  let raw;
+  try {
+    raw = parseLenientJson(body.toString('utf8'));
+  } catch (err) {
+    throw new RemotingProtocolError(`${what}: body does not parse: ${(err as Error).message}`, err);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new RemotingProtocolError(`${what}: unexpected shape: ${result.error.message}`);
+  return result.data;
+}
+
+export function masterAddr(route: Pick<TopicRoute, 'brokerDatas'>, brokerName: string): string | undefined {
+  return route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs[MASTER_ID];
+}
+
+/** Queues a producer may write to, in Java's order (brokers by name, then queue id). */
+export function publishQueues(topic: string, route: TopicRoute): MessageQueueRef[] {
+  const out: MessageQueueRef[] = [];
+  const queueDatas = [...route.queueDatas].sort((a, b) => compareJava(a.brokerName, b.brokerName));
+  for (const qd of queueDatas) {
+    if ((qd.perm & Perm.WRITE) === 0) continue;
+    if (!masterAddr(route, qd.brokerName)) continue;
+    for (let i = 0; i < qd.writeQueueNums; i++) out.push({ topic, brokerName: qd.brokerName, queueId: i });
+  }
+  return out;
+}
+
+/** Queues a consumer may read (any replica could serve them; we read from masters). */
+export function subscribeQueues(topic: string, route: TopicRoute): MessageQueueRef[] {
+  const out: MessageQueueRef[] = [];
+  for (const qd of route.queueDatas) {
+    if ((qd.perm & Perm.READ) === 0) continue;
+    for (let i = 0; i < qd.readQueueNums; i++) out.push({ topic, brokerName: qd.brokerName, queueId: i });
+  }
+  return out;
+}
+
+/** Java `String.compareTo`: UTF-16 code unit order, which is what JS `<` on strings does. */
+export function compareJava(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Java `MessageQueue.compareTo`: topic, then broker name, then queue id. */
+export function compareQueues(a: MessageQueueRef, b: MessageQueueRef): number {
+  return compareJava(a.topic, b.topic) || compareJava(a.brokerName, b.brokerName) || a.queueId - b.queueId;
+}
+
+export function queueKey(q: MessageQueueRef): string {
+  return `${q.topic}@${q.brokerName}@${q.queueId}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * Tag subscriptions as Java's `FilterAPI.buildSubscriptionData` builds them. The broker
+ * filters by `codeSet` (Java `String.hashCode` of each tag, compared with the tag hash in
+ * the consume queue); hashes collide, so the client re-checks the tag string itself
+ * (`PullAPIWrapper.processPullResult`). The JSON shape is `SubscriptionData`'s, because it
+ * travels in heartbeats and consumer running info, where the broker and admin tools read it.
+ */
+
+export const SUB_ALL = '*';
+export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
+
+export interface SubscriptionData {
+  classFilterMode: false;
+  topic: string;
+  subString: string;
+  tagsSet: string[];
+  codeSet: number[];
+  /** Java uses the build time in ms; the broker rejects pulls whose subVersion is newer than what it holds. */
+  subVersion: number;
+  expressionType: 'TAG';
+}
+
+export function buildSubscription(topic: string, expression: string, subVersion = Date.now()): SubscriptionData {
+  const trimmed = expression.trim();
+  if (trimmed === '' || trimmed === SUB_ALL) {
+    return { classFilterMode: false, topic, subString: SUB_ALL, tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG' };
+  }
+  const tags = [...new Set(expression.split('||').map((t) => t.trim()).filter((t) => t !== ''))];
+  return {
+    classFilterMode: false,
+    topic,
+    subString: expression,
+    tagsSet: tags,
+    codeSet: [...new Set(tags.map(javaStringHashCode))],
+    subVersion,
+    expressionType: 'TAG',
+  };
+}
+
+/** Client-side re-check after broker filtering: a tagged subscription drops untagged messages too. */
+export function acceptsTag(subscription: SubscriptionData, tag: string | undefined): boolean {
+  if (subscription.tagsSet.length === 0) return true;
+  return tag !== undefined && subscription.tagsSet.includes(tag);
+}
+
+/** Java's `String.hashCode` over UTF-16 code units, with int32 overflow. */
+export function javaStringHashCode(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+export function retryTopic(group: string): string {
+  return `${RETRY_GROUP_TOPIC_PREFIX}${group}`;
+}
+
+export function isRetryTopic(topic: string): boolean {
+  return topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);
+}
