@@ -29,6 +29,13 @@ export const DURATION_PATTERN = DURATION.source;
 
 const MS_PER = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const;
 
+/** How messages name each kind of value; the schema reuses these for type errors. */
+export const UNIT_EXPECTED = {
+  duration: 'a duration such as 90s or 2m',
+  rate: 'a rate such as 2000/s or 120/m',
+  size: 'a size such as 512B, 64KiB or 1MiB',
+} as const;
+
 function describeInput(input: string | number): string {
   return typeof input === 'number' ? String(input) : JSON.stringify(input);
 }
@@ -42,8 +49,9 @@ function fail(message: string): UnitResult {
 }
 
 /** `example` is shown in the message; thresholds pass `500ms` because that is what fits there. */
-export function parseDuration(input: string | number, example = '90s or 2m'): UnitResult {
-  const expected = `expected a duration such as ${example}, got ${describeInput(input)}`;
+export function parseDuration(input: string | number, example?: string): UnitResult {
+  const what = example ? `a duration such as ${example}` : UNIT_EXPECTED.duration;
+  const expected = `expected ${what}, got ${describeInput(input)}`;
   if (isPlainNumber(input)) {
     const n = String(input).trim();
     return fail(`${expected} (a plain number has no unit: write ${n}ms or ${n}s)`);
@@ -77,7 +85,7 @@ const SECONDS_PER = { s: 1, m: 60, h: 3600 } as const;
 
 /** Messages per second. Zero is allowed here; the schema decides whether a field may be 0. */
 export function parseRate(input: string | number): UnitResult {
-  const expected = `expected a rate such as 2000/s or 120/m, got ${describeInput(input)}`;
+  const expected = `expected ${UNIT_EXPECTED.rate}, got ${describeInput(input)}`;
   if (isPlainNumber(input)) {
     const n = String(input).trim();
     return fail(`${expected} (a plain number has no unit: write ${n}/s or ${n}/m)`);
@@ -112,7 +120,7 @@ const BYTES_PER: Record<string, number> = {
 
 /** Bytes; `KB`/`MB`/`GB` are decimal (1000), `KiB`/`MiB`/`GiB` binary (1024), case-insensitive. */
 export function parseSize(input: string | number): UnitResult {
-  const expected = `expected a size such as 512B, 64KiB or 1MiB, got ${describeInput(input)}`;
+  const expected = `expected ${UNIT_EXPECTED.size}, got ${describeInput(input)}`;
   if (isPlainNumber(input)) {
     const n = String(input).trim();
     return fail(`${expected} (a plain number has no unit: write ${n}B or ${n}KiB)`);

@@ -1,0 +1,109 @@
+/**
+ * Rules that relate one part of a plan to another: references to topics, unique names, and
+ * settings that only make sense together. They read the raw data defensively instead of the
+ * schema's output because they must still run when some unrelated field is invalid: a user
+ * fixing a plan wants every problem in one pass, not one layer at a time.
+ */
+import type { PathSegment } from './messages.ts';
+import { requiredKeyMessage } from './messages.ts';
+import type { PendingIssue } from './zod-issues.ts';
+
+type Raw = Record<string, unknown>;
+
+function record(value: unknown): Raw | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
+}
+
+function items(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] {
+  const seen = new Map<string, number>();
+  items(plan.topics).forEach((topic, i) => {
+    const name = str(record(topic)?.name);
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else issues.push({ path: ['topics', i, 'name'], anchor: 'value', message: `topic "${name}" is already declared at topics[${first}]` });
+  });
+  return [...seen.keys()];
+}
+
+function undeclared(topic: string, declared: readonly string[]): string {
+  const list = declared.length > 0 ? declared.join(', ') : 'none';
+  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${list})`;
+}
+
+function checkFleets(plan: Raw, declared: readonly string[], issues: PendingIssue[]): void {
+  const fleets = record(plan.fleets);
+  const names = new Map<string, string>();
+  const cluster = record(plan.cluster);
+  const proxyMissing = cluster?.provider !== 'external' && cluster?.proxy !== true;
+
+  for (const kind of ['producers', 'consumers'] as const) {
+    items(fleets?.[kind]).forEach((raw, i) => {
+      const fleet = record(raw);
+      const at = (...rest: PathSegment[]): PathSegment[] => ['fleets', kind, i, ...rest];
+      const name = str(fleet?.name);
+      if (name !== undefined) {
+        const first = names.get(name);
+        if (first === undefined) names.set(name, `fleets.${kind}[${i}]`);
+        else issues.push({ path: at('name'), anchor: 'value', message: `fleet name "${name}" is already used by ${first}` });
+      }
+      if (fleet?.protocol === 'grpc' && proxyMissing) {
+        issues.push({
+          path: at('protocol'),
+          anchor: 'value',
+          message: 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true',
+        });
+      }
+      const topic = str(fleet?.topic);
+      if (kind === 'producers' && topic !== undefined && !declared.includes(topic)) {
+        issues.push({ path: at('topic'), anchor: 'value', message: undeclared(topic, declared) });
+      }
+      const subscription = kind === 'consumers' ? record(fleet?.subscription) : undefined;
+      for (const subscribed of Object.keys(subscription ?? {})) {
+        if (!declared.includes(subscribed)) {
+          issues.push({ path: at('subscription', subscribed), anchor: 'key', message: undeclared(subscribed, declared) });
+        }
+      }
+    });
+  }
+}
+
+function checkCluster(plan: Raw, issues: PendingIssue[]): void {
+  const cluster = record(plan.cluster);
+  if (!cluster) return;
+  const external = cluster.provider === 'external';
+  if (external && cluster.namesrvAddr === undefined) {
+    issues.push({
+      path: ['cluster'],
+      anchor: 'value',
+      message: `${requiredKeyMessage('namesrvAddr')} (provider external connects to a running cluster, e.g. namesrvAddr: "10.0.0.5:9876")`,
+    });
+  }
+  if (!external && cluster.namesrvAddr !== undefined) {
+    const provider = str(cluster.provider) ?? 'local';
+    issues.push({
+      path: ['cluster', 'namesrvAddr'],
+      anchor: 'key',
+      message: `namesrvAddr is only for provider external (provider is ${provider}, which starts its own name servers)`,
+    });
+  }
+}
+
+/** Every cross-field problem in the plan, in no particular order (the caller sorts by position). */
+export function crossCheck(data: unknown): PendingIssue[] {
+  const plan = record(data);
+  if (!plan) return [];
+  const issues: PendingIssue[] = [];
+  const declared = declaredTopics(plan, issues);
+  checkFleets(plan, declared, issues);
+  checkCluster(plan, issues);
+  return issues;
+}

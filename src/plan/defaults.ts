@@ -1,0 +1,33 @@
+/**
+ * Every default of plan v1 in one table. The resolve step fills them and the JSON Schema shows
+ * them to editors, so the two can never disagree.
+ */
+export const PLAN_DEFAULTS = {
+  seed: 1,
+  cluster: {
+    provider: 'local',
+    namesrv: 1,
+    brokers: 1,
+    slavesPerMaster: 0,
+    proxy: false,
+    heap: '256MiB',
+  },
+  topic: { queues: 4 },
+  producer: { instances: 1, protocol: 'remoting', messageSize: '256B' },
+  consumer: { instances: 1, protocol: 'remoting', model: 'clustering', consumeTime: '0ms' },
+  phases: { warmup: '5s', drain: '30s' },
+} as const;
+
+/** Limits that the schema enforces and messages quote. */
+export const PLAN_LIMITS = {
+  namesrv: { min: 1, max: 3 },
+  brokers: { min: 1, max: 4 },
+  slavesPerMaster: { min: 0, max: 1 },
+  heapBytes: { min: 64 * 1024 ** 2, max: 4 * 1024 ** 3 },
+  queues: { min: 1, max: 64 },
+  instances: { min: 1, max: 64 },
+  messageSizeBytes: { min: 64, max: 4 * 1024 ** 2 },
+  topicNameLength: 127,
+  groupNameLength: 255,
+  phaseMaxMs: 24 * 3_600_000,
+} as const;

@@ -1,0 +1,94 @@
+/**
+ * Plan loading, end to end: read the file, parse YAML with positions, apply `--set`
+ * overrides, validate (schema and cross-field rules), and resolve. Every problem found is
+ * reported at once, sorted by position, as one PlanError; a problem with the command line
+ * itself (missing file, malformed `--set`) is a UsageError.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PlanError, UsageError, type PlanIssue } from '../util/errors.ts';
+import { crossCheck } from './cross-checks.ts';
+import { describeValue, formatPath } from './messages.ts';
+import type { ResolvedPlan } from './resolved-plan.ts';
+import { resolvePlan } from './resolve-plan.ts';
+import { planSchema } from './schema.ts';
+import { applySetOverrides } from './set-overrides.ts';
+import { fromZodIssues, type PendingIssue } from './zod-issues.ts';
+import { locate, parsePlanYaml, type OriginMap, type Position } from './yaml-source.ts';
+
+/** `smoke` → `<plansDir>/smoke.yaml`; anything with a `/` or a YAML extension is a path already. */
+export function resolvePlanPath(nameOrPath: string, plansDir: string): string {
+  if (nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.ya?ml$/i.test(nameOrPath)) return nameOrPath;
+  return join(plansDir, `${nameOrPath}.yaml`);
+}
+
+export async function loadPlanFile(path: string, sets: readonly string[] = []): Promise<ResolvedPlan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UsageError(`plan file not found: ${path}`, 'give a plan name (plans/<name>.yaml) or a path to a YAML file');
+    }
+    if (code === 'EISDIR') throw new UsageError(`plan path is a directory, not a file: ${path}`);
+    throw new UsageError(`cannot read plan file ${path}: ${(error as Error).message}`);
+  }
+  return loadPlanText(text, path, sets);
+}
+
+function byPosition(a: { issue: PlanIssue; at: Position }, b: { issue: PlanIssue; at: Position }): number {
+  return a.at.rank - b.at.rank || a.at.line - b.at.line || a.at.column - b.at.column || a.issue.path.localeCompare(b.issue.path);
+}
+
+export function loadPlanText(text: string, file: string, sets: readonly string[] = []): ResolvedPlan {
+  const { doc, origin, issues: syntaxIssues } = parsePlanYaml(text, file);
+  if (syntaxIssues.length > 0) throw new PlanError(syntaxIssues);
+
+  const origins: OriginMap = new WeakMap();
+  applySetOverrides(doc, sets, origins);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml throws here for alias bombs (an alias expanding too many times).
+    const message = `YAML could not be read: ${(error as Error).message}`;
+    throw new PlanError([{ file, line: 1, column: 1, path: '', message }]);
+  }
+  if (data === null || data === undefined) {
+    const message = 'the plan is empty: it needs at least description, topics and phases.load';
+    throw new PlanError([{ file, line: 1, column: 1, path: '', message }]);
+  }
+
+  const parsed = planSchema.safeParse(data, {
+    // Every schema field words its own errors; this only catches a rule that forgot to.
+    error: (iss) => `invalid value, got ${describeValue(iss.input)}`,
+  });
+  const pending: PendingIssue[] = [
+    ...(parsed.success ? [] : fromZodIssues(parsed.error.issues, data, planSchema)),
+    ...crossCheck(data),
+  ];
+  if (pending.length === 0 && parsed.success) return resolvePlan(parsed.data, file, sets);
+
+  const seen = new Set<string>();
+  const located = pending
+    .map((p) => {
+      const at = locate(doc, p.path, p.anchor, origin, origins);
+      const issue: PlanIssue = {
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        path: formatPath(p.shownPath ?? p.path),
+        message: p.message,
+      };
+      return { issue, at };
+    })
+    .sort(byPosition)
+    // Zod flags -2.5 twice (not an integer, too small) with the same words; say it once.
+    .filter(({ issue, at }) => {
+      const key = `${at.rank}:${issue.line}:${issue.column}:${issue.path}:${issue.message}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+  throw new PlanError(located.map(({ issue }) => issue));
+}

@@ -1,0 +1,136 @@
+/**
+ * The YAML side of plan loading: parse with positions, turn syntax errors into plan issues,
+ * and find the line:column of whatever a validation issue is about. Nodes may come from the
+ * plan file or from a `--set` argument; each carries its origin so a bad override points at
+ * the argument, not at a line of the file it never appeared in.
+ */
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { PlanIssue } from '../util/errors.ts';
+import type { PathSegment } from './messages.ts';
+
+/** Where a node's offsets point: a file (or `--set`), and how to turn offsets into line:column. */
+export interface SourceOrigin {
+  file: string;
+  lineCounter: LineCounter;
+  /** Added to columns on line 1: a `--set` value starts part-way into its argument. */
+  columnOffset: number;
+  /** Sort key: the plan file first, then `--set` arguments in command-line order. */
+  rank: number;
+}
+
+/** Nodes that did not come from the plan file, mapped to the argument they came from. */
+export type OriginMap = WeakMap<object, SourceOrigin>;
+
+export interface ParsedPlanSource {
+  doc: Document.Parsed;
+  origin: SourceOrigin;
+  issues: PlanIssue[];
+}
+
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+  rank: number;
+}
+
+export function positionOf(origin: SourceOrigin, offset: number): Position {
+  const { line, col } = origin.lineCounter.linePos(offset);
+  const safeLine = Math.max(1, line);
+  return {
+    file: origin.file,
+    line: safeLine,
+    column: safeLine === 1 ? col + origin.columnOffset : col,
+    rank: origin.rank,
+  };
+}
+
+/** yaml's own wording, minus the code frame it appends (we print our own position). */
+function yamlMessage(code: string, message: string, text: string, offset: number): string {
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed for indentation in YAML (indent with spaces)';
+    case 'MULTIPLE_DOCS':
+      return 'a plan is one YAML document, but "---" starts a second one';
+    case 'DUPLICATE_KEY': {
+      const key = /^\s*("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(text.slice(offset))?.[1];
+      return key ? `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key)} in this map` : 'duplicate key in this map';
+    }
+    default: {
+      const bare = message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/; please use .*$/, '');
+      return `YAML syntax error: ${bare.charAt(0).toLowerCase()}${bare.slice(1)}`;
+    }
+  }
+}
+
+export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const origin: SourceOrigin = { file, lineCounter, columnOffset: 0, rank: 0 };
+  const issueAt = (offset: number, message: string): PlanIssue => {
+    const { line, column } = positionOf(origin, offset);
+    return { file, line, column, path: '', message };
+  };
+  const issues = doc.errors.map((error) =>
+    issueAt(error.pos[0], yamlMessage(error.code, error.message, text, error.pos[0])),
+  );
+  // toJS() would throw on these; report them like any other syntax error, with a position.
+  visit(doc, {
+    Alias(_key, alias) {
+      if (alias.resolve(doc) === undefined) {
+        const message = `YAML alias *${alias.source} refers to no anchor &${alias.source} defined before it`;
+        issues.push(issueAt(alias.range?.[0] ?? 0, message));
+      }
+    },
+  });
+  return { doc, origin, issues };
+}
+
+function keyText(key: unknown): string {
+  return String(isScalar(key) ? key.value : key);
+}
+
+/**
+ * Position of the value at `path` (or of its key, for unknown keys). Walks as deep as the
+ * document goes: an issue about something absent points at its closest existing parent.
+ */
+export function locate(
+  doc: Document,
+  path: readonly PathSegment[],
+  anchor: 'value' | 'key',
+  mainOrigin: SourceOrigin,
+  origins: OriginMap,
+): Position {
+  let node: unknown = doc.contents;
+  let origin = (node !== null && typeof node === 'object' && origins.get(node)) || mainOrigin;
+  let target: Node | null = isNodeWithRange(node) ? node : null;
+  let targetOrigin = origin;
+  for (const [index, segment] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(doc);
+    let next: unknown;
+    let keyNode: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key;
+      next = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    } else {
+      break;
+    }
+    const last = index === path.length - 1;
+    const chosen = last && anchor === 'key' && keyNode ? keyNode : next;
+    if (chosen !== null && typeof chosen === 'object') origin = origins.get(chosen) ?? origin;
+    if (isNodeWithRange(chosen)) {
+      target = chosen;
+      targetOrigin = origin;
+    }
+    node = next;
+  }
+  return positionOf(targetOrigin, target?.range?.[0] ?? 0);
+}
+
+function isNodeWithRange(value: unknown): value is Node {
+  return value !== null && typeof value === 'object' && 'range' in value && Array.isArray(value.range);
+}

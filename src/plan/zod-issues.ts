@@ -1,0 +1,90 @@
+/**
+ * Turns zod's issues into plan issues that are not yet positioned. Leaf messages are already
+ * human (schema-primitives.ts writes them); this step handles what only the surrounding data
+ * can say: a missing key, one message per unknown key with a "did you mean", record keys.
+ */
+import { z } from 'zod';
+import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
+import { keyNouns } from './schema.ts';
+
+/** An issue before it has a position: `anchor` says whether to point at the value or its key. */
+export interface PendingIssue {
+  path: PathSegment[];
+  anchor: 'value' | 'key';
+  message: string;
+  /** Path printed in the message when it differs from `path` (unknown keys print their map). */
+  shownPath?: PathSegment[];
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PathSegment, unknown>)[segment];
+  }
+  return value;
+}
+
+/** The object schema that validates the value at `path`, to list the keys it allows. */
+function objectSchemaAt(schema: z.ZodType, path: readonly PathSegment[]): z.ZodObject | undefined {
+  let current: z.ZodType | undefined = schema;
+  let index = 0;
+  while (current) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodUnion) {
+      current = (current.options as z.ZodType[]).find((option) => objectSchemaAt(option, path.slice(index)));
+    } else if (index === path.length) {
+      return current instanceof z.ZodObject ? current : undefined;
+    } else if (current instanceof z.ZodObject) {
+      current = (current.shape as Record<string, z.ZodType>)[String(path[index++])];
+    } else if (current instanceof z.ZodArray) {
+      current = current.element as z.ZodType;
+      index++;
+    } else if (current instanceof z.ZodRecord) {
+      current = current.valueType as z.ZodType;
+      index++;
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function unknownKeyIssues(schema: z.ZodType, path: PathSegment[], keys: readonly string[]): PendingIssue[] {
+  const objectSchema = objectSchemaAt(schema, path);
+  const known = objectSchema ? Object.keys(objectSchema.shape) : [];
+  const noun = objectSchema ? keyNouns.get(objectSchema) : undefined;
+  return keys.map((key) => {
+    let message = unknownKeyMessage(key, known, noun?.keyNoun);
+    if (noun?.listKnown && !message.includes('(known:')) message += ` (known: ${known.join(', ')})`;
+    return { path: [...path, key], anchor: 'key', message, shownPath: path };
+  });
+}
+
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[], data: unknown, schema: z.ZodType): PendingIssue[] {
+  const pending: PendingIssue[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+    const parent = path.slice(0, -1);
+    const last = path.at(-1);
+    const parentValue = valueAt(data, parent);
+    const missing =
+      issue.code === 'invalid_type' &&
+      typeof last === 'string' &&
+      parentValue !== null &&
+      typeof parentValue === 'object' &&
+      !Array.isArray(parentValue) &&
+      !Object.hasOwn(parentValue, last);
+    if (missing) {
+      pending.push({ path: parent, anchor: 'value', message: requiredKeyMessage(last) });
+    } else if (issue.code === 'unrecognized_keys') {
+      pending.push(...unknownKeyIssues(schema, path, issue.keys));
+    } else if (issue.code === 'invalid_key') {
+      pending.push({ path, anchor: 'key', message: issue.issues[0]?.message ?? issue.message });
+    } else {
+      pending.push({ path, anchor: 'value', message: issue.message });
+    }
+  }
+  return pending;
+}
