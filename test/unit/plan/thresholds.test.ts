@@ -120,8 +120,11 @@ function expressionArb(metric: MetricName): fc.Arbitrary<ThresholdExpression> {
     spec.value === 'duration'
       ? fc.integer({ min: 0, max: 48 * 3_600_000 })
       : spec.value === 'fraction'
-        ? fc.double({ min: 0, max: 1, noNaN: true })
-        : fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+        ? fc.double({ min: 0, max: 1, noNaN: true }).map((v) => v + 0)
+        : fc
+            .oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.double({ noNaN: true, noDefaultInfinity: true }))
+            // -0 prints as "0"; a threshold cannot tell them apart, and neither can users.
+            .map((v) => v + 0);
   return fc.record({ metric: fc.constant(metric), aggregation, op: fc.constantFrom(...THRESHOLD_OPS), value });
 }
 
