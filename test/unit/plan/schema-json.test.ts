@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PLAN_SCHEMA_ID, PLAN_SCHEMA_PATH, buildPlanJsonSchema, renderPlanJsonSchema } from '../../../src/plan/export-schema.ts';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every named property anywhere in the schema, with its path, for the "has help" check. */
+function properties(node: Json, path = ''): Array<[string, Json]> {
+  if (node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((item, i) => properties(item, `${path}[${i}]`));
+  const own = node.properties;
+  const here: Array<[string, Json]> =
+    own && typeof own === 'object' && !Array.isArray(own)
+      ? Object.entries(own).map(([key, value]) => [`${path}.${key}`, value])
+      : [];
+  return [...here, ...Object.entries(node).flatMap(([key, value]) => properties(value, `${path}/${key}`))];
+}
+
+describe('plans/schema.json', () => {
+  it('is what `npm run schema` generates from the zod schema (run it after changing the schema)', () => {
+    expect(readFileSync(PLAN_SCHEMA_PATH, 'utf8')).toBe(renderPlanJsonSchema());
+  });
+
+  it('identifies itself and forbids unknown keys at the top', () => {
+    const schema = buildPlanJsonSchema();
+    expect(schema).toMatchObject({ $id: PLAN_SCHEMA_ID, title: 'rmq-chaos plan (version 1)', additionalProperties: false });
+    expect(schema.required).toEqual(['description', 'topics', 'phases']);
+  });
+
+  it('gives every field a description so editors can show help', () => {
+    const undocumented = properties(buildPlanJsonSchema() as Json)
+      .filter(([, value]) => !(value && typeof value === 'object' && !Array.isArray(value) && 'description' in value))
+      .map(([path]) => path);
+    expect(undocumented).toEqual([]);
+  });
+});
