@@ -14,7 +14,7 @@ import { ConsumeService } from './consume-service.ts';
 import { OffsetStore } from './offset-store.ts';
 import { ProcessQueue } from './process-queue.ts';
 import { pullLoop } from './queue-puller.ts';
-import { RebalanceService } from './rebalance.ts';
+import { RebalanceService, type RebalanceRound } from './rebalance.ts';
 import { buildRunningInfo } from './running-info.ts';
 import { compareQueues, queueKey } from './route.ts';
 import { buildSubscription, isRetryTopic, retryTopic, type SubscriptionData } from './subscription.ts';
@@ -38,6 +38,8 @@ export interface ConsumerTuning extends ClientTuning {
 
 export interface RemotingConsumerOptions extends ConsumerOptions {
   tuning?: ConsumerTuning;
+  /** Every rebalance round, changed or not: why it ran (start, timer, notify) and how long it took. */
+  onRebalance?: (round: RebalanceRound) => void;
 }
 
 interface OwnedQueue {
@@ -53,7 +55,6 @@ export class RemotingPushConsumer implements Consumer {
   private readonly consume: ConsumeService;
   private readonly rebalance: RebalanceService;
   private persistTimer: NodeJS.Timeout | undefined;
-  private assignmentChanged = false;
   private closed = false;
   private readonly startedAt = Date.now();
 
@@ -72,7 +73,7 @@ export class RemotingPushConsumer implements Consumer {
       instance, group: options.group, model: this.model, intervalMs: tuning.rebalanceIntervalMs, log,
       topics: () => [...this.subscriptions.keys()],
       apply: (topic, queues) => this.apply(topic, queues),
-      onRoundDone: () => this.emitAssignment(),
+      onRound: options.onRebalance,
     });
   }
 
@@ -92,7 +93,7 @@ export class RemotingPushConsumer implements Consumer {
     const { instance, options } = this;
     instance.registerConsumer(options.group, {
       consumerData: () => this.consumerData(),
-      onConsumerIdsChanged: () => void this.rebalance.requestNow(),
+      onConsumerIdsChanged: () => void this.rebalance.requestNow('notify'),
       runningInfo: () => buildRunningInfo({
         namesrvAddr: options.namesrvAddr, model: this.model, consumeThreads: options.tuning?.consumeThreads ?? 20,
         startedAt: this.startedAt, subscriptions: [...this.subscriptions.values()],
@@ -125,7 +126,7 @@ export class RemotingPushConsumer implements Consumer {
 
   /** Runs a rebalance round now (what a NOTIFY_CONSUMER_IDS_CHANGED from the broker triggers). */
   rebalanceNow(): Promise<void> {
-    return this.rebalance.requestNow();
+    return this.rebalance.requestNow('manual');
   }
 
   private consumerData(): ConsumerData {
@@ -139,18 +140,28 @@ export class RemotingPushConsumer implements Consumer {
     };
   }
 
-  /** Makes the queues owned for `topic` equal `target`: gives up the others, starts the new ones. */
+  /**
+   * Makes the queues owned for `topic` equal `target`: gives up the others, then starts the
+   * new ones. onAssignment fires after each of the two steps that changed something, so the
+   * harness sees the moment a queue was released and the moment one was taken, not a time
+   * in between (an overlap ends at the first, a gap at the second).
+   */
   private async apply(topic: string, target: MessageQueueRef[]): Promise<void> {
     const wanted = new Map(target.map((mq) => [queueKey(mq), mq]));
+    const released: ProcessQueue[] = [];
     for (const [key, { pq }] of this.owned) {
       if (pq.mq.topic !== topic || wanted.has(key)) continue;
       pq.drop();
       this.owned.delete(key);
-      this.assignmentChanged ||= !isRetryTopic(topic);
+      released.push(pq);
+    }
+    if (released.length > 0) this.emitAssignment(topic);
+    for (const pq of released) {
       // Hand over where we stopped, so the next owner does not redo our work.
       await this.offsets.persist(pq.mq).catch(() => undefined);
       this.offsets.remove(pq.mq);
     }
+    let taken = 0;
     for (const [key, mq] of wanted) {
       if (this.owned.has(key) || this.closed) continue;
       let start: number;
@@ -160,10 +171,12 @@ export class RemotingPushConsumer implements Consumer {
         this.options.tuning?.log?.(`cannot read the offset of ${key}, will retry next round: ${(err as Error).message}`);
         continue;
       }
+      if (this.closed) return;
       const pq = new ProcessQueue(mq, start);
       this.owned.set(key, { pq, loop: this.startPulling(pq) });
-      this.assignmentChanged ||= !isRetryTopic(topic);
+      taken++;
     }
+    if (taken > 0) this.emitAssignment(topic);
   }
 
   private startPulling(pq: ProcessQueue): Promise<void> {
@@ -177,9 +190,9 @@ export class RemotingPushConsumer implements Consumer {
     });
   }
 
-  private emitAssignment(): void {
-    if (!this.assignmentChanged || this.closed) return;
-    this.assignmentChanged = false;
+  private emitAssignment(topic: string): void {
+    // Retry-topic queues are internal plumbing: assignment() leaves them out, so do events.
+    if (isRetryTopic(topic) || this.closed) return;
     this.options.onAssignment?.(this.assignment(), Date.now());
   }
 

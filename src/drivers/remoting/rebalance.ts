@@ -18,6 +18,15 @@ import { masterAddr, parseBody, subscribeQueues } from './route.ts';
 import { isRetryTopic } from './subscription.ts';
 import { z } from 'zod';
 
+/** Why a round ran: at start, the periodic timer, a broker's NOTIFY_CONSUMER_IDS_CHANGED, or a caller. */
+export type RebalanceReason = 'start' | 'timer' | 'notify' | 'manual';
+
+export interface RebalanceRound {
+  reason: RebalanceReason;
+  startedAtMs: number;
+  finishedAtMs: number;
+}
+
 const ConsumerIdListSchema = z.object({ consumerIdList: z.array(z.string()) });
 
 export interface RebalanceOptions {
@@ -28,8 +37,8 @@ export interface RebalanceOptions {
   topics: () => string[];
   /** Applies one topic's target queues; called every round, whether or not they changed. */
   apply: (topic: string, queues: MessageQueueRef[]) => Promise<void>;
-  /** After each round; rounds never overlap. */
-  onRoundDone?: () => void;
+  /** After each round (rounds never overlap), with why it ran and when. */
+  onRound?: (round: RebalanceRound) => void;
   /** Java `RebalanceService` wait interval: 20 s. */
   intervalMs?: number;
   log?: (message: string) => void;
@@ -45,33 +54,35 @@ export async function consumerIdList(instance: ClientInstance, brokerAddr: strin
 export class RebalanceService {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private again = false;
+  private again: RebalanceReason | undefined;
   private stopped = false;
 
   constructor(private readonly options: RebalanceOptions) {}
 
   /** Runs the first round now and schedules the next ones. */
   async start(): Promise<void> {
-    await this.requestNow();
-    if (!this.stopped) this.timer = setInterval(() => void this.requestNow(), this.options.intervalMs ?? 20_000);
+    await this.requestNow('start');
+    if (!this.stopped) this.timer = setInterval(() => void this.requestNow('timer'), this.options.intervalMs ?? 20_000);
   }
 
   /**
    * Runs a round now; if one is already running, exactly one more follows it, so a notify
    * that arrives mid-round is never lost and bursts of notifies do not pile up rounds.
    */
-  requestNow(): Promise<void> {
+  requestNow(reason: RebalanceReason = 'manual'): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
-      this.again = true;
+      this.again = reason;
       return this.running;
     }
     this.running = (async () => {
       try {
-        do {
-          this.again = false;
-          await this.round();
-        } while (this.again && !this.stopped);
+        let next: RebalanceReason | undefined = reason;
+        while (next && !this.stopped) {
+          this.again = undefined;
+          await this.round(next);
+          next = this.again;
+        }
       } finally {
         this.running = undefined;
       }
@@ -86,7 +97,8 @@ export class RebalanceService {
     await this.running;
   }
 
-  private async round(): Promise<void> {
+  private async round(reason: RebalanceReason): Promise<void> {
+    const startedAtMs = Date.now();
     for (const topic of this.options.topics()) {
       if (this.stopped) return;
       try {
@@ -99,7 +111,7 @@ export class RebalanceService {
         if (!isRetryTopic(topic)) this.options.log?.(`rebalance of ${this.options.group}/${topic} failed: ${(err as Error).message}`);
       }
     }
-    this.options.onRoundDone?.();
+    this.options.onRound?.({ reason, startedAtMs, finishedAtMs: Date.now() });
   }
 
   private async targetQueues(topic: string): Promise<MessageQueueRef[] | undefined> {
