@@ -1,34 +1,36 @@
-import { connect } from 'node:net';
+import { RemotingAdmin } from '../drivers/remoting/admin.ts';
 import { HarnessError } from '../util/errors.ts';
 import type { ClusterEndpoints } from './provider.ts';
 
-/** Resolves when a TCP connection to host:port succeeds. */
-export function canConnect(addr: string, timeoutMs = 1000): Promise<boolean> {
-  const [host, port] = splitAddr(addr);
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: timeoutMs });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
-}
-
-export function splitAddr(addr: string): [string, number] {
-  const i = addr.lastIndexOf(':');
-  return [addr.slice(0, i), Number(addr.slice(i + 1))];
-}
-
+/**
+ * A cluster is ready when a real request says so: the name server's cluster info lists every
+ * broker (master and slaves) at the address we gave it. A boot line alone is not enough: a
+ * broker prints it before its first registration with the name server has gone through.
+ */
 export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const addrs = [...endpoints.namesrvAddr.split(';'), ...endpoints.brokers.map((b) => b.addr)];
-  for (const addr of addrs) {
-    while (!(await canConnect(addr))) {
-      if (Date.now() > deadline) throw new HarnessError('cluster-not-ready', `${addr} does not accept connections`);
-      await new Promise((r) => setTimeout(r, 200));
+  const expected = endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`);
+  const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr, requestTimeoutMs: 3000 });
+  let seen: string[] = [];
+  let lastError = '';
+  try {
+    for (;;) {
+      try {
+        const info = await admin.clusterInfo();
+        seen = Object.values(info.brokerAddrTable).flatMap((b) => Object.entries(b.brokerAddrs).map(([id, addr]) => `${b.brokerName}#${id}@${addr}`));
+        if (expected.every((e) => seen.includes(e))) return;
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      }
+      if (Date.now() > deadline) {
+        throw new HarnessError(
+          'cluster-not-ready',
+          `the name server lists ${seen.join(', ') || 'no broker'} after ${timeoutMs} ms; expected ${expected.join(', ')}${lastError ? ` (last error: ${lastError})` : ''}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
+  } finally {
+    await admin.close();
   }
 }

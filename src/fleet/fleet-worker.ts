@@ -19,6 +19,8 @@ export class FleetWorker {
   private readyResolve: (() => void) | undefined;
   private readonly readyPromise: Promise<void>;
   private stopRequested = false;
+  /** The worker said `stopped` (a producer leaves by itself once its load is sent). */
+  private stoppedCleanly = false;
 
   constructor(
     readonly id: string,
@@ -46,10 +48,11 @@ export class FleetWorker {
         return;
       }
       if (parsed.data.type === 'ready') this.readyResolve?.();
+      if (parsed.data.type === 'stopped') this.stoppedCleanly = true;
       onMessage(this, parsed.data);
     });
     void this.proc.exited.then((exit) => {
-      if (!this.stopRequested) onCrash(this, exit);
+      if (!this.stopRequested && !(this.stoppedCleanly && exit.code === 0)) onCrash(this, exit);
     });
   }
 

@@ -43,10 +43,16 @@ process.on('message', (raw) => {
   const message = parsed.data;
   switch (message.type) {
     case 'start-producer':
-      finished = runProducer(message.config, getDriver(message.config.driver), send, stop.signal).catch((error: unknown) => {
-        send({ type: 'log', level: 'error', message: `producer failed: ${error instanceof Error ? error.message : String(error)}` });
-        process.exitCode = 1;
-      });
+      finished = runProducer(message.config, getDriver(message.config.driver), send, stop.signal).then(
+        // A producer's work has an end: once its load is sent, it leaves by itself.
+        () => {
+          if (!stop.signal.aborted) void shutdown(0);
+        },
+        (error: unknown) => {
+          send({ type: 'log', level: 'error', message: `producer failed: ${error instanceof Error ? error.message : String(error)}` });
+          void shutdown(1);
+        },
+      );
       send({ type: 'ready', pid: process.pid });
       break;
     case 'start-consumer':

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../cluster/provider.ts';
-import type { ResolvedPlan } from '../plan/resolve-plan.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 
 export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
   const c = plan.cluster;
@@ -9,7 +9,7 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     brokers: c.brokers,
     slavesPerMaster: c.slavesPerMaster,
     proxy: c.proxy,
-    heapBytes: c.heap,
+    heapBytes: c.heapBytes,
     brokerConfig: c.brokerConfig,
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
   };

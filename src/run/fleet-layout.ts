@@ -1,4 +1,4 @@
-import type { ResolvedPlan } from '../plan/resolve-plan.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { ConsumerConfig, ProducerConfig } from '../fleet/protocol.ts';
 
 /** In-flight sends one producer process allows before counting a due send as dropped. */
@@ -20,8 +20,8 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
       namesrvAddr,
       group: fleet.group,
       model: fleet.model,
-      subscription: fleet.subscription,
-      consumeTimeMs: fleet.consumeTime,
+      subscription: Object.fromEntries(fleet.subscriptions.map((s) => [s.topic, s.expression])),
+      consumeTimeMs: fleet.consumeTimeMs,
     })),
   );
   const producers = plan.fleets.producers.flatMap((fleet) =>
@@ -37,11 +37,11 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
         namesrvAddr,
         group: `${fleet.name}-producer`,
         topic: fleet.topic,
-        ratePerSec: fleet.rate / fleet.instances,
-        messageSize: fleet.messageSize,
-        tags: Object.entries(fleet.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
+        ratePerSec: fleet.ratePerSecond / fleet.instances,
+        messageSize: fleet.messageSizeBytes,
+        tags: fleet.tags,
         ...(maxMessages === undefined ? {} : { maxMessages }),
-        durationMs: plan.phases.load,
+        durationMs: plan.phases.loadMs,
         seed: plan.seed,
         maxInFlight: MAX_IN_FLIGHT,
       };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResolvedPlan } from '../plan/resolve-plan.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { getProvider } from '../cluster/registry.ts';
 import { createTopics } from '../cluster/topics.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
@@ -11,6 +11,7 @@ import { RunState } from '../runtime/run-state.ts';
 import { startWatchdog } from '../runtime/watchdog.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
+import { sleep, withinTime } from '../util/sleep.ts';
 import { EventLog } from './event-log.ts';
 import { layoutFleets } from './fleet-layout.ts';
 import { Measurements } from './measurements.ts';
@@ -72,7 +73,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     currentPhase = name;
   };
   let currentPhase = 'cluster';
-  const totalMs = plan.phases.warmup + plan.phases.load + plan.phases.drain;
+  const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.drainMs;
   const sampler = setInterval(() => {
     const backlog = measurements.ledgerBacklog();
     if (currentPhase === 'load' || currentPhase === 'drain') backlogSamples.push({ at: Date.now(), ledger: backlog });
@@ -91,14 +92,6 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const checkAbort = () => {
     if (signal.aborted) throw new HarnessError('aborted', `run aborted (${String(signal.reason ?? 'signal')})`);
   };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
 
   const crashes: string[] = [];
   const workers: FleetWorker[] = [];
@@ -108,7 +101,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     cluster = await provider.start(clusterSpecOf(plan), { resources, log });
     const startedCluster = cluster;
     resources.defer('cluster', () => startedCluster.stop());
-    events.emit('cluster-ready', { startMs: Math.round(cluster.startMs), endpoints: cluster.endpoints });
+    events.emit('cluster-ready', { startMs: Math.round(cluster.startMs), endpoints: cluster.endpoints, nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })) });
     checkAbort();
     await createTopics(cluster.endpoints, plan.topics, log);
     checkAbort();
@@ -130,11 +123,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model });
       const worker = new FleetWorker(config.instanceId, 'consumer', resources, onMessage, onCrash);
       workers.push(worker);
+      events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', pid: worker.proc.pid });
       worker.send({ type: 'start-consumer', config });
     }
     await Promise.all(workers.map((w) => w.ready(WORKER_READY_MS)));
     events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
-    await sleep(plan.phases.warmup);
+    await sleep(plan.phases.warmupMs, signal);
     checkAbort();
 
     phase('load');
@@ -142,24 +136,22 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       measurements.addProducer(config.producerId);
       const worker = new FleetWorker(config.producerId, 'producer', resources, onMessage, onCrash);
       workers.push(worker);
+      events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
       worker.send({ type: 'start-producer', config });
       return worker;
     });
     // A producer exits by itself after its load duration; wait for all, bounded.
-    await Promise.race([
-      Promise.all(producers.map((p) => p.proc.exited)),
-      sleep(plan.phases.load + WORKER_READY_MS),
-    ]);
+    await withinTime(Promise.all(producers.map((p) => p.proc.exited)), plan.phases.loadMs + WORKER_READY_MS, signal);
     checkAbort();
 
     phase('drain');
-    const drainDeadline = Date.now() + plan.phases.drain;
+    const drainDeadline = Date.now() + plan.phases.drainMs;
     while (Date.now() < drainDeadline && !signal.aborted) {
       if (measurements.ledgerBacklog() === 0) {
         drained = true;
         break;
       }
-      await sleep(250);
+      await sleep(250, signal);
     }
     events.emit('drain-end', { drained, backlog: measurements.ledgerBacklog() });
     checkAbort();

@@ -1,0 +1,59 @@
+/**
+ * End to end on a real cluster: `rmq-chaos run smoke` (shortened) must pass with zero loss,
+ * both consumers must share the work, and no process it started may survive it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/report/summary.ts';
+import { isProcessAlive } from '../../src/util/process-info.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/rmq-chaos.js');
+const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-smoke-'));
+afterAll(() => rmSync(reports, { recursive: true, force: true }));
+
+describe('smoke plan on a real cluster', () => {
+  it('passes with zero loss, shares queues between both consumers, and leaves nothing running', () => {
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--set', 'phases.load=8s', '--set', 'phases.warmup=3s', '--reports', reports], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    const wallMs = Date.now() - started;
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/plan smoke: PASS/);
+    expect(result.stdout).toMatch(/report: .*summary\.json/);
+
+    const [runDir] = readdirSync(reports);
+    const summary = JSON.parse(readFileSync(join(reports, runDir!, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.schemaVersion).toBe(1);
+    expect(summary.verdict).toBe('pass');
+    // 100/s for 8 s: the constant-arrival-rate producer schedules 800 sends.
+    expect(summary.producers.attempted).toBeGreaterThanOrEqual(790);
+    expect(summary.producers.acked).toBe(summary.producers.attempted);
+    const group = summary.groups.find((g) => g.scope === 'billing')!;
+    expect(group.lost).toBe(0);
+    expect(group.unexpected).toBe(0);
+    expect(group.unique).toBe(summary.producers.acked);
+    const perInstance = Object.values(group.perInstance);
+    expect(perInstance).toHaveLength(2);
+    for (const count of perInstance) expect(count).toBeGreaterThan(0);
+    expect(summary.totals.drained).toBe(true);
+    expect(summary.latency.e2e.count).toBe(group.receipts);
+
+    // Every pid the run recorded (cluster nodes and fleet workers) is gone.
+    const events = readFileSync(join(reports, runDir!, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; pid?: number; nodes?: { pid: number }[] });
+    const pids = [
+      ...events.filter((e) => e.type === 'cluster-ready').flatMap((e) => e.nodes!.map((n) => n.pid)),
+      ...events.filter((e) => e.type === 'worker-start').map((e) => e.pid!),
+    ];
+    expect(pids.length).toBe(1 + 1 + 1 + 2);
+    for (const pid of pids) expect(isProcessAlive(pid), `pid ${pid} still alive`).toBe(false);
+    process.stdout.write(`smoke (load 8s) wall time ${(wallMs / 1000).toFixed(1)}s, cluster start ${summary.cluster.startMs} ms\n`);
+  });
+});

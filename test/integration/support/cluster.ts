@@ -1,0 +1,63 @@
+/**
+ * A real cluster for integration tests, through the same provider and resource owner a run
+ * uses: `await using cluster = await startTestCluster({...})` stops every JVM and removes its
+ * store when the test scope ends.
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localProvider } from '../../../src/cluster/providers/local.ts';
+import type { ClusterEndpoints, StartedCluster } from '../../../src/cluster/provider.ts';
+import { createTopics } from '../../../src/cluster/topics.ts';
+import { RunResources } from '../../../src/runtime/run-resources.ts';
+import { RunState } from '../../../src/runtime/run-state.ts';
+import { startWatchdog } from '../../../src/runtime/watchdog.ts';
+import { cachePaths } from '../../../src/setup/cache-dir.ts';
+import { provision } from '../../../src/setup/provision.ts';
+
+export interface TestClusterOptions {
+  brokers?: number;
+  proxy?: boolean;
+  topics: { name: string; queues: number }[];
+  log?: (line: string) => void;
+}
+
+export interface TestCluster extends AsyncDisposable {
+  namesrvAddr: string;
+  brokers: ClusterEndpoints['brokers'];
+  endpoints: ClusterEndpoints;
+  cluster: StartedCluster;
+  resources: RunResources;
+}
+
+let counter = 0;
+
+export async function startTestCluster(options: TestClusterOptions): Promise<TestCluster> {
+  const log = options.log ?? (() => {});
+  await provision(log);
+  const runId = `test-${process.pid}-${Date.now()}-${counter++}`;
+  const workDir = join(tmpdir(), 'rmq-chaos', runId);
+  mkdirSync(workDir, { recursive: true });
+  const state = RunState.create(cachePaths().runs, { runId, workDir, keep: false });
+  state.addProcess(startWatchdog(state.dir));
+  const resources = new RunResources(state, log);
+  try {
+    const cluster = await localProvider.start(
+      { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
+      { resources, log },
+    );
+    resources.defer('cluster', () => cluster.stop());
+    await createTopics(cluster.endpoints, options.topics, log);
+    return {
+      namesrvAddr: cluster.endpoints.namesrvAddr,
+      brokers: cluster.endpoints.brokers,
+      endpoints: cluster.endpoints,
+      cluster,
+      resources,
+      [Symbol.asyncDispose]: () => resources.release(),
+    };
+  } catch (error) {
+    await resources.release();
+    throw error;
+  }
+}
