@@ -10,19 +10,15 @@ export interface CheckResult {
   ok: boolean;
 }
 
-export function evaluateThresholds(thresholds: Partial<Record<MetricName, ParsedThreshold[]>>, observed: ObservedMetrics): CheckResult[] {
-  const results: CheckResult[] = [];
-  for (const [metric, list] of Object.entries(thresholds) as [MetricName, ParsedThreshold[]][]) {
-    for (const threshold of list) {
-      const value = aggregate(observed[metric], threshold.aggregation);
-      results.push({
-        metric,
-        threshold: threshold.source,
-        aggregation: formatAggregation(threshold.aggregation),
-        observed: Number.isNaN(value) ? null : value,
-        ok: evaluateThreshold(threshold, value),
-      });
-    }
-  }
-  return results;
+export function evaluateThresholds(thresholds: readonly ParsedThreshold[], observed: ObservedMetrics): CheckResult[] {
+  return thresholds.map((threshold) => {
+    const value = aggregate(observed[threshold.metric], threshold.aggregation);
+    return {
+      metric: threshold.metric,
+      threshold: threshold.source,
+      aggregation: formatAggregation(threshold.aggregation),
+      observed: Number.isNaN(value) ? null : value,
+      ok: evaluateThreshold(threshold, value),
+    };
+  });
 }

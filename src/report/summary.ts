@@ -1,7 +1,7 @@
 import type { StartedCluster } from '../cluster/provider.ts';
 import { evaluateThresholds, type CheckResult } from '../checks/evaluate.ts';
 import type { ObservedMetrics } from '../checks/observed-metrics.ts';
-import type { ResolvedPlan } from '../plan/resolve-plan.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 import type { Measurements } from '../run/measurements.ts';
@@ -56,7 +56,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const duplicates = sum((g) => g.duplicates);
   const lost = sum((g) => g.lost);
   const acked = m.ledger.totalAcked();
-  const loadSeconds = plan.phases.load / 1000;
+  const loadSeconds = plan.phases.loadMs / 1000;
   const observed: ObservedMetrics = {
     loss: { kind: 'counter', total: lost, seconds: loadSeconds },
     duplicates: { kind: 'counter', total: duplicates, seconds: loadSeconds },
