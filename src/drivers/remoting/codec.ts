@@ -6,10 +6,11 @@
  *   [header: JSON, or the ROCKETMQ binary layout]
  *   [body]
  *
- * We always send JSON headers (what Java clients send by default). A server answers in the
- * serialize type of the request, so we should never see ROCKETMQ headers; we decode them
- * anyway because a broker started with `-Drocketmq.serialize.type=ROCKETMQ` uses that type
- * for the requests it initiates (NOTIFY_CONSUMER_IDS_CHANGED, GET_CONSUMER_RUNNING_INFO).
+ * We always send JSON headers (what Java clients send by default). A server does not answer
+ * in the request's type but in its own configured one: a name server or broker started with
+ * `ROCKETMQ_SERIALIZE_TYPE=ROCKETMQ` (or `-Drocketmq.serialize.type=ROCKETMQ`) answers JSON
+ * requests with ROCKETMQ binary headers (checked against a 5.3.3 name server), so both are
+ * decoded. When we answer a server-initiated request we mirror its type.
  */
 import { LanguageCode, type LanguageName } from './request-codes.ts';
 import { parseLenientJson, type JsonValue } from './lenient-json.ts';
