@@ -8,7 +8,6 @@ import type { StartedCluster } from '../cluster/provider.ts';
 import { FleetWorker } from '../fleet/fleet-worker.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
-import { startWatchdog } from '../runtime/watchdog.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
@@ -55,8 +54,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   mkdirSync(workDir, { recursive: true });
   const log = (line: string) => progress.log(line);
   const state = RunState.create(cachePaths().runs, { runId, workDir, keep: options.keep });
-  state.addProcess(startWatchdog(state.dir));
   const resources = new RunResources(state, log);
+  resources.startWatchdog();
   options.onResources?.(resources);
   const events = new EventLog(join(reportDir, 'events.ndjson'));
   const measurements = new Measurements(events);

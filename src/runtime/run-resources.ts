@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
-import { signalGroup } from '../util/process-info.ts';
+import { isSameProcess, signalGroup } from '../util/process-info.ts';
 import { ManagedProcess, type ManagedProcessOptions } from './managed-process.ts';
-import type { RunState } from './run-state.ts';
+import type { RecordedProcess, RunState } from './run-state.ts';
+import { startWatchdog } from './watchdog.ts';
 
 type Cleanup = { name: string; run: () => Promise<void> };
 
@@ -15,6 +16,7 @@ export class RunResources implements AsyncDisposable {
   private readonly processes = new Set<ManagedProcess>();
   private readonly cleanups: Cleanup[] = [];
   private released = false;
+  private watchdog: RecordedProcess | undefined;
 
   constructor(
     readonly state: RunState,
@@ -39,6 +41,12 @@ export class RunResources implements AsyncDisposable {
     return proc;
   }
 
+  /** Starts the watchdog that reaps this run's processes if this process dies without releasing. */
+  startWatchdog(): void {
+    this.watchdog = startWatchdog(this.state.dir);
+    this.state.addProcess(this.watchdog);
+  }
+
   /** Registers a cleanup; cleanups run in reverse order of registration. */
   defer(name: string, run: () => Promise<void>): void {
     this.cleanups.push({ name, run });
@@ -57,6 +65,8 @@ export class RunResources implements AsyncDisposable {
     await Promise.all([...this.processes].map((proc) => proc.stop(graceMs)));
     if (!this.state.snapshot.keep) rmSync(this.workDir, { recursive: true, force: true });
     this.state.close();
+    // Nothing is left to guard; the watchdog would notice within 250 ms, this is at once.
+    if (this.watchdog && isSameProcess(this.watchdog.pid, this.watchdog.startTicks)) signalGroup(this.watchdog.pgid, 'SIGTERM');
   }
 
   killAllNow(): void {

@@ -11,7 +11,6 @@ import type { ClusterEndpoints, StartedCluster } from '../../../src/cluster/prov
 import { createTopics } from '../../../src/cluster/topics.ts';
 import { RunResources } from '../../../src/runtime/run-resources.ts';
 import { RunState } from '../../../src/runtime/run-state.ts';
-import { startWatchdog } from '../../../src/runtime/watchdog.ts';
 import { cachePaths } from '../../../src/setup/cache-dir.ts';
 import { provision } from '../../../src/setup/provision.ts';
 
@@ -39,8 +38,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const workDir = join(tmpdir(), 'rmq-chaos', runId);
   mkdirSync(workDir, { recursive: true });
   const state = RunState.create(cachePaths().runs, { runId, workDir, keep: false });
-  state.addProcess(startWatchdog(state.dir));
   const resources = new RunResources(state, log);
+  resources.startWatchdog();
   try {
     const cluster = await localProvider.start(
       { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
