@@ -76,11 +76,26 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+export interface ConsumerCloseOptions {
+  /**
+   * false: skip the unregister request (the instance vanishes without a goodbye). The broker
+   * still notices the closed sockets at once; only `pauseHeartbeats` keeps a zombie around.
+   */
+  unregister?: boolean;
+}
+
 export interface Consumer {
   /** Queues this instance currently owns (clustering) or reads (broadcasting). */
   assignment(): MessageQueueRef[];
   /** Stop fetching, persist offsets, unregister from brokers. */
-  close(): Promise<void>;
+  close(options?: ConsumerCloseOptions): Promise<void>;
+  /**
+   * Optional fault hooks, for drivers whose protocol has client heartbeats (remoting):
+   * stop heartbeating while sockets stay open and consumption goes on (a zombie the broker
+   * expires only after its channel timeout, ~120 s), and start again.
+   */
+  pauseHeartbeats?(): void;
+  resumeHeartbeats?(): void;
 }
 
 export interface ClientDriver {
