@@ -22,24 +22,28 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] {
+/**
+ * The declared topic names, or undefined when the topics list itself is broken: then every
+ * reference would look dangling, and the schema's message about the list is the useful one.
+ */
+function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] | undefined {
   const seen = new Map<string, number>();
+  let complete = Array.isArray(plan.topics);
   items(plan.topics).forEach((topic, i) => {
     const name = str(record(topic)?.name);
-    if (name === undefined) return;
+    if (name === undefined) return void (complete = false);
     const first = seen.get(name);
     if (first === undefined) seen.set(name, i);
     else issues.push({ path: ['topics', i, 'name'], anchor: 'value', message: `topic "${name}" is already declared at topics[${first}]` });
   });
-  return [...seen.keys()];
+  return complete ? [...seen.keys()] : undefined;
 }
 
 function undeclared(topic: string, declared: readonly string[]): string {
-  const list = declared.length > 0 ? declared.join(', ') : 'none';
-  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${list})`;
+  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${declared.join(', ')})`;
 }
 
-function checkFleets(plan: Raw, declared: readonly string[], issues: PendingIssue[]): void {
+function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues: PendingIssue[]): void {
   const fleets = record(plan.fleets);
   const names = new Map<string, string>();
   const cluster = record(plan.cluster);
@@ -63,12 +67,12 @@ function checkFleets(plan: Raw, declared: readonly string[], issues: PendingIssu
         });
       }
       const topic = str(fleet?.topic);
-      if (kind === 'producers' && topic !== undefined && !declared.includes(topic)) {
+      if (kind === 'producers' && topic !== undefined && declared && !declared.includes(topic)) {
         issues.push({ path: at('topic'), anchor: 'value', message: undeclared(topic, declared) });
       }
       const subscription = kind === 'consumers' ? record(fleet?.subscription) : undefined;
       for (const subscribed of Object.keys(subscription ?? {})) {
-        if (!declared.includes(subscribed)) {
+        if (declared && !declared.includes(subscribed)) {
           issues.push({ path: at('subscription', subscribed), anchor: 'key', message: undeclared(subscribed, declared) });
         }
       }

@@ -4,11 +4,11 @@
  * `=`, a malformed path, an index past the end of a list) are usage errors; a well-formed
  * override with a bad value is an ordinary plan issue that points into the argument.
  */
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { UsageError } from '../util/errors.ts';
 import { formatPath, type PathSegment } from './messages.ts';
-import type { OriginMap, SourceOrigin } from './yaml-source.ts';
+import { lineCounterFor, type OriginMap, type SourceOrigin } from './yaml-source.ts';
 
 export const SET_FILE = '--set';
 
@@ -52,8 +52,8 @@ function usage(set: SetArgument, problem: string): UsageError {
 
 /** The value as YAML (`5s`, `3`, `{smoke: "*"}`, `[a, b]`), tagged with where it came from. */
 function valueNode(set: SetArgument, origins: OriginMap, rank: number): Node {
-  const lineCounter = new LineCounter();
-  const parsed = parseDocument(set.value, { lineCounter, uniqueKeys: true });
+  const lineCounter = lineCounterFor(set.value);
+  const parsed = parseDocument(set.value, { uniqueKeys: true, logLevel: 'error' });
   if (parsed.errors.length > 0) {
     const reason = parsed.errors[0]?.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '') ?? 'not YAML';
     throw usage(set, `the value is not valid YAML (${reason}); quote it, e.g. key='"text"'`);
@@ -78,9 +78,7 @@ export function applySetOverrides(doc: Document, sets: readonly string[], origin
 
 function applyOne(doc: Document, set: SetArgument, origins: OriginMap, rank: number): void {
   // Keys and collections the override creates point at their segment in the argument.
-  const argLines = new LineCounter();
-  argLines.addNewLine(0);
-  const argOrigin: SourceOrigin = { file: SET_FILE, lineCounter: argLines, columnOffset: 0, rank };
+  const argOrigin: SourceOrigin = { file: SET_FILE, lineCounter: lineCounterFor(set.argument), columnOffset: 0, rank };
   const created = <T extends Node>(node: T, start: number): T => {
     node.range = [start, start, start];
     origins.set(node, argOrigin);

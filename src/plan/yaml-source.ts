@@ -63,17 +63,31 @@ function yamlMessage(code: string, message: string, text: string, offset: number
   }
 }
 
-export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
+/**
+ * A LineCounter filled from the text itself. The one yaml fills while parsing skips line
+ * breaks inside a malformed block scalar, which shifts every later position by a line.
+ */
+export function lineCounterFor(text: string): LineCounter {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  lineCounter.addNewLine(0);
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) lineCounter.addNewLine(match.index + match[0].length);
+  return lineCounter;
+}
+
+export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
+  const lineCounter = lineCounterFor(text);
+  // logLevel 'error': yaml would otherwise print process warnings (e.g. for map keys that are maps).
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const origin: SourceOrigin = { file, lineCounter, columnOffset: 0, rank: 0 };
   const issueAt = (offset: number, message: string): PlanIssue => {
     const { line, column } = positionOf(origin, offset);
     return { file, line, column, path: '', message };
   };
-  const issues = doc.errors.map((error) =>
-    issueAt(error.pos[0], yamlMessage(error.code, error.message, text, error.pos[0])),
-  );
+  // One syntax error per line: after the first, yaml's errors on the same line are mostly echoes.
+  const lines = new Set<number>();
+  const issues = doc.errors
+    .map((error) => issueAt(error.pos[0], yamlMessage(error.code, error.message, text, error.pos[0])))
+    .filter((issue) => !lines.has(issue.line) && Boolean(lines.add(issue.line)));
   // toJS() would throw on these; report them like any other syntax error, with a position.
   visit(doc, {
     Alias(_key, alias) {

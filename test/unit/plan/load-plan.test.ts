@@ -220,6 +220,14 @@ describe('good plans', () => {
   });
 });
 
+describe('positions', () => {
+  it('keeps positions right after a malformed block scalar', () => {
+    // yaml's own LineCounter loses the blank line here and would report description at 2:1.
+    const issues = issuesOf(() => loadPlanText('>-3description: >  - name: x\n\ndescription: ', 'plans/b.yaml'));
+    expect(issues.at(-1)).toBe('YAML syntax error: unexpected scalar token in YAML stream: "description" (plans/b.yaml:3:1)');
+  });
+});
+
 describe('loadPlanFile and resolvePlanPath', () => {
   it('maps plan names into the plans folder and leaves paths alone', () => {
     expect(resolvePlanPath('smoke', 'plans')).toBe(join('plans', 'smoke.yaml'));

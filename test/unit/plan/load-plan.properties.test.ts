@@ -1,0 +1,165 @@
+/**
+ * Properties of the whole loader: no input makes it throw anything but a plan or usage error
+ * (with every message human and every position inside the text), and `--set` is exactly
+ * the same as editing the YAML by hand.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadPlanText } from '../../../src/plan/load-plan.ts';
+import { formatPath, type PathSegment } from '../../../src/plan/messages.ts';
+import type { ResolvedPlan } from '../../../src/plan/resolved-plan.ts';
+import { formatThresholdExpression } from '../../../src/plan/thresholds.ts';
+import { formatDuration, formatRate, formatSize } from '../../../src/plan/units.ts';
+import { PlanError, UsageError } from '../../../src/util/errors.ts';
+
+const FILE = 'plans/prop.yaml';
+
+const BASE = {
+  description: 'Property base plan.',
+  cluster: { provider: 'local', brokers: 2, proxy: true },
+  topics: [{ name: 'orders', queues: 4 }, { name: 'audit' }],
+  fleets: {
+    producers: [{ name: 'orders', topic: 'orders', rate: '100/s', tags: { TagA: 1 } }],
+    consumers: [
+      { name: 'billing', subscription: { orders: '*' } },
+      { name: 'audit', group: 'audit-group', instances: 2, subscription: { audit: '*' } },
+    ],
+  },
+  phases: { load: '20s' },
+  thresholds: { loss: ['count==0'], e2e_latency: ['p(99)<500ms'] },
+};
+
+/** Zod's own wording, which must never reach a user. */
+const ZOD_DEFAULTS = /Invalid input|Invalid option|Unrecognized key|Too (big|small)|received \w+$|invalid value|undefined|\[object Object\]/;
+
+function checkFailure(error: unknown, text: string): void {
+  if (error instanceof UsageError) return;
+  expect(error).toBeInstanceOf(PlanError);
+  const lines = text.split(/\r\n|\r|\n/);
+  for (const issue of (error as PlanError).issues) {
+    expect(issue.message).not.toBe('');
+    expect(issue.message).not.toMatch(ZOD_DEFAULTS);
+    expect(issue.line).toBeGreaterThanOrEqual(1);
+    expect(issue.column).toBeGreaterThanOrEqual(1);
+    if (issue.file === FILE) {
+      expect(issue.line).toBeLessThanOrEqual(lines.length);
+      expect(issue.column).toBeLessThanOrEqual((lines[issue.line - 1]?.length ?? 0) + 1);
+    }
+  }
+}
+
+function loadOrCheck(text: string, sets: string[] = []): ResolvedPlan | undefined {
+  try {
+    return loadPlanText(text, FILE, sets);
+  } catch (error) {
+    checkFailure(error, text);
+    return undefined;
+  }
+}
+
+const yamlish = fc
+  .array(
+    fc.constantFrom(
+      'description: ', 'topics:', 'phases:', 'load: ', 'fleets:', 'producers:', 'cluster:', 'thresholds:',
+      '- ', '  ', '\t', '\n', '[', ']', '{', '}', ':', ',', '"', "'", '#', '&a ', '*a', '!!str ', '---', '? ', '|',
+      '>', '20s', '-3', '1.5', 'null', '~', 'name: smoke', 'p(99)<5', 'yes', '1m30s', '200/s', '  - name: x\n',
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
+
+/** Every path in a JSON value, so mutations can hit any depth. */
+function paths(value: unknown, prefix: PathSegment[] = []): PathSegment[][] {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries: Array<[PathSegment, unknown]> = Array.isArray(value)
+    ? value.map((item, i) => [i, item])
+    : Object.entries(value);
+  return [prefix, ...entries.flatMap(([key, child]) => paths(child, [...prefix, key]))];
+}
+
+function setIn(target: unknown, path: readonly PathSegment[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path as [PathSegment, ...PathSegment[]];
+  const container: Record<PathSegment, unknown> | unknown[] =
+    target !== null && typeof target === 'object'
+      ? (structuredClone(target) as Record<PathSegment, unknown>)
+      : typeof head === 'number'
+        ? []
+        : {};
+  (container as Record<PathSegment, unknown>)[head] = setIn((container as Record<PathSegment, unknown>)[head], rest, value);
+  return container;
+}
+
+const mutatedBase = fc
+  .tuple(fc.constantFrom(...paths(BASE).filter((p) => p.length > 0)), fc.jsonValue({ maxDepth: 2 }))
+  .map(([path, value]) => stringify(setIn(BASE, path, value)));
+
+describe('junk never escapes as anything but a plan or usage error', () => {
+  it('arbitrary text', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), yamlish), (text) => void loadOrCheck(text)));
+  });
+
+  it('arbitrary YAML data', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => void loadOrCheck(stringify(value))));
+  });
+
+  it('a valid plan with one value anywhere replaced by junk', () => {
+    fc.assert(fc.property(mutatedBase, (text) => void loadOrCheck(text)));
+  });
+
+  it('arbitrary --set arguments', () => {
+    const argument = fc.oneof(
+      fc.string(),
+      fc.tuple(fc.constantFrom(...paths(BASE).filter((p) => p.length > 0)), fc.string()).map(
+        ([path, value]) => `${formatPath(path)}=${value}`,
+      ),
+    );
+    fc.assert(fc.property(fc.array(argument, { maxLength: 3 }), (sets) => void loadOrCheck(stringify(BASE), sets)));
+  });
+});
+
+interface Edit {
+  path: PathSegment[];
+  value: unknown;
+}
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.integer({ min: 1, max: 24 * 3_600_000 }).map((ms) => ({ path: ['phases', 'load'], value: formatDuration(ms) })),
+  fc.integer({ min: 0, max: 3_600_000 }).map((ms) => ({ path: ['phases', 'warmup'], value: formatDuration(ms) })),
+  fc.integer({ min: 1, max: 4 }).map((n) => ({ path: ['cluster', 'brokers'], value: n })),
+  fc.constantFrom('local', 'containers').map((p) => ({ path: ['cluster', 'provider'], value: p })),
+  fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['topics', 0, 'queues'], value: n })),
+  fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 0, 'rate'], value: formatRate(n / 60) })),
+  fc.integer({ min: 64, max: 4 * 1024 * 1024 }).map((n) => ({ path: ['fleets', 'producers', 0, 'messageSize'], value: formatSize(n) })),
+  fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['fleets', 'consumers', 1, 'instances'], value: n })),
+  fc.constantFrom('TagA', 'TagA || TagB', '*').map((e) => ({ path: ['fleets', 'consumers', 0, 'subscription'], value: { orders: e, audit: '*' } })),
+  fc.nat().map((n) => ({ path: ['seed'], value: n })),
+  fc.string({ minLength: 1 }).filter((s) => s.trim() !== '').map((s) => ({ path: ['description'], value: s })),
+  fc.integer({ min: 0, max: 1000 }).map((n) => ({
+    path: ['thresholds', 'loss', 0],
+    value: formatThresholdExpression({ metric: 'loss', aggregation: { kind: 'count' }, op: '<=', value: n }),
+  })),
+  fc.integer({ min: 0, max: 100_000 }).map((n) => ({ path: ['thresholds', 'backlog', 0], value: `max<${n}` })),
+  fc.integer({ min: 1, max: 10_000 }).map((ms) => ({ path: ['thresholds', 'e2e_latency', 1], value: `p(99.9)<${formatDuration(ms)}` })),
+);
+
+function withoutSource(plan: ResolvedPlan | undefined): Omit<ResolvedPlan, 'source'> | undefined {
+  if (!plan) return undefined;
+  const { source: _source, ...rest } = plan;
+  return rest;
+}
+
+describe('--set', () => {
+  it('equals editing the YAML by hand', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        const byHand = edits.reduce<unknown>((plan, e) => setIn(plan, e.path, e.value), BASE);
+        // JSON is valid YAML flow syntax, so it is a faithful spelling of any value on a command line.
+        const sets = edits.map((e) => `${formatPath(e.path)}=${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}`);
+        const viaSet = loadPlanText(stringify(BASE), FILE, sets);
+        expect(withoutSource(viaSet)).toEqual(withoutSource(loadPlanText(stringify(byHand), FILE)));
+      }),
+    );
+  });
+});
