@@ -51,6 +51,12 @@ export interface ProviderContext {
   log: (line: string) => void;
   /** `cluster up`: the nodes must outlive this process. */
   leaveRunning?: boolean;
+  /**
+   * `parallel` (default) starts every node at once; `sequential` waits for each node's boot
+   * line before starting the next, the way start scripts usually do. The benchmark measures
+   * one against the other.
+   */
+  startOrder?: 'parallel' | 'sequential';
 }
 
 export interface ClusterProvider {

@@ -30,7 +30,7 @@ interface PlannedNode {
  */
 export const localProvider: ClusterProvider = {
   name: 'local',
-  async start(spec: ClusterSpec, { resources, log, leaveRunning }: ProviderContext): Promise<StartedCluster> {
+  async start(spec: ClusterSpec, { resources, log, leaveRunning, startOrder }: ProviderContext): Promise<StartedCluster> {
     const startedAt = performance.now();
     const libDir = cachePaths().rocketmqLib;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
@@ -92,19 +92,26 @@ export const localProvider: ClusterProvider = {
       await stopNodes(planned.map((p) => p.node).filter((n) => n.role === 'namesrv'));
     };
     try {
-      for (const { node, jvm, config } of planned) {
+      const launch = ({ node, jvm, config }: PlannedNode) => {
         writeFileSync(config.file, config.text);
         const proc = resources.spawn({ ...jvmProcessOptions(jvm), leaveRunning: leaveRunning ?? false });
         processes.set(node.name, proc);
         node.pid = proc.pid;
         log(`[${node.name}] starting on ${node.addr} (pid ${proc.pid}, log ${node.logFile})`);
+      };
+      const booted = async ({ node, jvm }: PlannedNode) => {
+        await processes.get(node.name)!.waitForLine(BOOT_LINE[jvm.kind], BOOT_TIMEOUT_MS);
+        log(`[${node.name}] booted after ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
+      };
+      if (startOrder === 'sequential') {
+        for (const node of planned) {
+          launch(node);
+          await booted(node);
+        }
+      } else {
+        planned.forEach(launch);
+        await Promise.all(planned.map(booted));
       }
-      await Promise.all(
-        planned.map(async ({ node, jvm }) => {
-          await processes.get(node.name)!.waitForLine(BOOT_LINE[jvm.kind], BOOT_TIMEOUT_MS);
-          log(`[${node.name}] booted after ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
-        }),
-      );
       await waitForClusterReady(endpoints, BOOT_TIMEOUT_MS);
     } catch (error) {
       await stopAll();

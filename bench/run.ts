@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [name...]`: benchmarks that print figures against a reference measured in
+ * the same run (never absolute targets: timings on a shared 2-core machine are noisy).
+ */
+import { benchClusterStart } from './cluster-start.ts';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  'cluster-start': benchClusterStart,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; available: ${Object.keys(BENCHES).join(', ')}`);
+    process.exitCode = 2;
+    break;
+  }
+  await bench();
+}
