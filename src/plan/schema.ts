@@ -19,6 +19,7 @@ export const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 export const TAG_NAME = /^[^\s|*]+$/;
 /** `*` or tags joined by `||`, as RocketMQ's TAG subscription expressions. */
 export const TAG_EXPRESSION = /^\s*(?:\*|[^\s|*]+(?:\s*\|\|\s*[^\s|*]+)*)\s*$/;
+export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
 
@@ -69,8 +70,9 @@ const cluster = map(
     ),
     brokerConfig: opt(
       z.record(
-        z.string(),
-        z.union([z.string(), z.number(), z.boolean()], {
+        // broker.conf is a properties file: a key or value with "=" or a line break would corrupt it.
+        patterned(BROKER_CONF_KEY, 'a broker.conf key such as "flushDiskType"'),
+        z.union([patterned(/^[^\r\n]*$/, 'a value on one line'), z.number(), z.boolean()], {
           error: (iss) => `expected a string, number or boolean, got ${describeValue(iss.input)}`,
         }),
         { error: (iss) => `expected a map of broker.conf keys to values, got ${describeValue(iss.input)}` },
@@ -123,9 +125,14 @@ const consumer = map(
     protocol: opt(protocol(), 'Client protocol.', D.consumer.protocol),
     model: opt(oneOf(['clustering', 'broadcasting']), 'Message model of the group.', D.consumer.model),
     subscription: req(
-      z.record(topicName(), patterned(TAG_EXPRESSION, 'a tag expression such as "*" or "TagA || TagB"'), {
-        error: (iss) => `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
-      }),
+      z
+        .record(topicName(), patterned(TAG_EXPRESSION, 'a tag expression such as "*" or "TagA || TagB"'), {
+          error: (iss) => `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
+        })
+        .refine((topics) => Object.keys(topics).length > 0, {
+          error: 'expected at least one topic to subscribe to, such as {orders: "*"}',
+        })
+        .meta({ minProperties: 1 }),
       'Topic to tag expression ("*" or "TagA || TagB"); topics must be declared.',
     ),
     consumeTime: opt(duration(), 'Time each message takes to process.', D.consumer.consumeTime),
