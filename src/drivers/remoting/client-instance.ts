@@ -1,5 +1,5 @@
 /**
- * The Node counterpart of Java's `MQClientInstance`: connection pool, route cache,
+ * The Node counterpart of Java's `MQClientInstance`: connections, route cache,
  * heartbeat loop, and dispatch of broker-initiated requests to the consumer of the named
  * group. Unlike Java, every producer and consumer owns its own instance (and sockets): the
  * broker keys producers and consumers by channel, so two instances with one client id work,
@@ -11,7 +11,8 @@
  */
 import os from 'node:os';
 import { UsageError } from '../../util/errors.ts';
-import { RemotingConnection, createRequest, expectCode, type RequestHandler } from './connection.ts';
+import { createRequest, expectCode } from './connection.ts';
+import { ConnectionPool } from './connection-pool.ts';
 import type { RemotingCommand } from './codec.ts';
 import { RequestCode, ResponseCode } from './request-codes.ts';
 import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from './errors.ts';
@@ -48,7 +49,7 @@ export class ClientInstance {
   readonly clientId: string;
   private readonly namesrvAddrs: string[];
   private namesrvIndex = 0;
-  private readonly connections = new Map<string, Promise<RemotingConnection>>();
+  private readonly pool = new ConnectionPool((request) => this.onServerRequest(request));
   private readonly routes = new Map<string, { route: TopicRoute; at: number }>();
   private readonly producers = new Set<string>();
   private readonly consumers = new Map<string, ConsumerHooks>();
@@ -65,28 +66,14 @@ export class ClientInstance {
     this.requestTimeoutMs = tuning.requestTimeoutMs ?? 3000;
   }
 
-  // ---- connections -------------------------------------------------------------------
+  // ---- requests --------------------------------------------------------------------
 
-  private connection(addr: string): Promise<RemotingConnection> {
-    if (this.closed) return Promise.reject(new RemotingClosedError(addr));
-    let conn = this.connections.get(addr);
-    if (!conn) {
-      conn = RemotingConnection.connect(addr, {
-        onRequest: this.onServerRequest,
-        onClose: () => this.connections.delete(addr),
-      });
-      this.connections.set(addr, conn);
-      conn.catch(() => this.connections.delete(addr));
-    }
-    return conn;
+  invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
+    return this.pool.invoke(addr, request, timeoutMs);
   }
 
-  async invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
-    return (await this.connection(addr)).invoke(request, timeoutMs);
-  }
-
-  async invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
-    (await this.connection(addr)).invokeOneway(request);
+  invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
+    return this.pool.invokeOneway(addr, request);
   }
 
   /** Tries each name server in turn, starting with the last one that answered. */
@@ -223,7 +210,7 @@ export class ClientInstance {
     }
   }
 
-  private readonly onServerRequest: RequestHandler = (request) => {
+  private onServerRequest(request: RemotingCommand): RemotingCommand | undefined {
     const group = request.extFields?.['consumerGroup'];
     const consumer = group === undefined ? undefined : this.consumers.get(group);
     switch (request.code) {
@@ -237,7 +224,7 @@ export class ClientInstance {
       default:
         return undefined;
     }
-  };
+  }
 
   /** Stops timers and closes every connection; waiting requests fail with RemotingClosedError. */
   async close(): Promise<void> {
@@ -245,9 +232,7 @@ export class ClientInstance {
     this.closed = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.routeTimer);
-    const conns = await Promise.allSettled([...this.connections.values()]);
-    this.connections.clear();
-    await Promise.all(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+    await this.pool.close();
   }
 }
 

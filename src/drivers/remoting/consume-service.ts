@@ -38,8 +38,6 @@ export class ConsumeService {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
-  consumedCount = 0;
-  failedCount = 0;
 
   constructor(private readonly options: ConsumeServiceOptions) {}
 
@@ -64,8 +62,6 @@ export class ConsumeService {
         outcome = 'retry';
       }
       pq.lastConsumeTimestamp = Date.now();
-      if (outcome === 'success') this.consumedCount++;
-      else this.failedCount++;
       if (outcome === 'retry' && this.options.model === 'CLUSTERING' && !(await this.sendBack(pq, msg))) {
         this.retryLocally(pq, msg);
         return;
