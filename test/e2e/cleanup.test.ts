@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunStateData } from '../../src/runtime/run-state.ts';
 import { isProcessAlive, processStartTicks } from '../../src/util/process-info.ts';
+import { BIN } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/rmq-chaos.js');
 const cache = mkdtempSync(join(tmpdir(), 'rmq-chaos-cleanup-'));
 const spawned: number[] = [];
 afterAll(() => {

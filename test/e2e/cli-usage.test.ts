@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/rmq-chaos.js');
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,21 +9,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listRunStates, type RunStateData } from '../../src/runtime/run-state.ts';
 import { cachePaths } from '../../src/setup/cache-dir.ts';
+import { BIN } from '../support/cli.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { isSameProcess } from '../../src/util/process-info.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/rmq-chaos.js');
 const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-kill9-'));
 afterAll(() => rmSync(reports, { recursive: true, force: true }));
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('coordinator killed with -9', () => {
   it('leaves nothing running: the watchdog reaps the cluster and the fleet', async () => {

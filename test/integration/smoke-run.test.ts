@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/report/summary.ts';
 import { isProcessAlive } from '../../src/util/process-info.ts';
+import { BIN } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/rmq-chaos.js');
 const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-smoke-'));
 afterAll(() => rmSync(reports, { recursive: true, force: true }));
 

@@ -6,19 +6,11 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tsxNodeArgs } from '../../../src/util/node-args.ts';
 import { isProcessAlive } from '../../../src/util/process-info.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const FAKE = join(import.meta.dirname, '../../fixtures/fake-coordinator.ts');
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - start;
-}
 
 describe('watchdog', () => {
   it('reaps every recorded process group within 5 s of the coordinator being killed with -9', async () => {
@@ -34,8 +26,7 @@ describe('watchdog', () => {
     expect(pids.every(isProcessAlive)).toBe(true);
 
     coordinator.kill('SIGKILL');
-    const took = await waitUntil(() => pids.every((pid) => !isProcessAlive(pid)), 5000);
-    expect(took).toBeLessThan(5000);
-    await waitUntil(() => !existsSync(stateDir) && !existsSync(workDir), 2000);
+    await waitFor(() => (pids.every((pid) => !isProcessAlive(pid)) ? true : undefined), 5000, 'every recorded process to die');
+    await waitFor(() => (!existsSync(stateDir) && !existsSync(workDir) ? true : undefined), 2000, 'the state and work dirs to go');
   });
 });
