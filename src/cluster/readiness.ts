@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { RemotingAdmin } from '../drivers/remoting/admin.ts';
 import { HarnessError } from '../util/errors.ts';
 import type { ClusterEndpoints } from './provider.ts';
@@ -18,7 +19,9 @@ export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs
       try {
         const info = await admin.clusterInfo();
         seen = Object.values(info.brokerAddrTable).flatMap((b) => Object.entries(b.brokerAddrs).map(([id, addr]) => `${b.brokerName}#${id}@${addr}`));
-        if (expected.every((e) => seen.includes(e))) return;
+        const proxyUp = !endpoints.proxy || ((await accepts(endpoints.proxy.grpc)) && (await accepts(endpoints.proxy.remoting)));
+        if (!proxyUp) lastError = `proxy ports ${endpoints.proxy?.grpc} / ${endpoints.proxy?.remoting} do not accept connections yet`;
+        if (proxyUp && expected.every((e) => seen.includes(e))) return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
       }
@@ -33,4 +36,19 @@ export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs
   } finally {
     await admin.close();
   }
+}
+
+/** The proxy prints its boot line before every listener is bound: also require a TCP accept. */
+function accepts(addr: string, timeoutMs = 1000): Promise<boolean> {
+  const i = addr.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: addr.slice(0, i), port: Number(addr.slice(i + 1)), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }

@@ -163,6 +163,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     for (const p of Object.values(phaseTimes)) p.end ??= Date.now();
     await resources.release();
     await events.close();
+    if (options.keep) log(`kept node configs, stores and logs in ${workDir}`);
   }
   const summary = buildSummary({
     plan,
