@@ -38,7 +38,7 @@ export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs
   }
 }
 
-/** The proxy prints its boot line before every listener is bound: also require a TCP accept. */
+/** The proxy has no admin request of its own here: beyond its boot line, both its ports must accept. */
 function accepts(addr: string, timeoutMs = 1000): Promise<boolean> {
   const i = addr.lastIndexOf(':');
   return new Promise((resolve) => {
