@@ -193,7 +193,12 @@ export class RemotingPushConsumer implements Consumer {
   private emitAssignment(topic: string): void {
     // Retry-topic queues are internal plumbing: assignment() leaves them out, so do events.
     if (isRetryTopic(topic) || this.closed) return;
-    this.options.onAssignment?.(this.assignment(), Date.now());
+    try {
+      this.options.onAssignment?.(this.assignment(), Date.now());
+    } catch (err) {
+      // A failing observer must not leave the rebalance half applied.
+      this.options.tuning?.log?.(`onAssignment threw: ${(err as Error).message}`);
+    }
   }
 
   private async persistOffsets(): Promise<void> {
