@@ -1,14 +1,15 @@
 import { connect } from 'node:net';
 import { RemotingAdmin } from '../drivers/remoting/admin.ts';
 import { HarnessError } from '../util/errors.ts';
+import { sleep } from '../util/sleep.ts';
 import type { ClusterEndpoints } from './provider.ts';
 
 /**
- * A cluster is ready when a real request says so: the name server's cluster info lists every
+ * Brokers are ready when a real request says so: the name server's cluster info lists every
  * broker (master and slaves) at the address we gave it. A boot line alone is not enough: a
  * broker prints it before its first registration with the name server has gone through.
  */
-export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs: number): Promise<void> {
+export async function waitForBrokersRegistered(endpoints: ClusterEndpoints, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const expected = endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`);
   const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr, requestTimeoutMs: 3000 });
@@ -19,9 +20,7 @@ export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs
       try {
         const info = await admin.clusterInfo();
         seen = Object.values(info.brokerAddrTable).flatMap((b) => Object.entries(b.brokerAddrs).map(([id, addr]) => `${b.brokerName}#${id}@${addr}`));
-        const proxyUp = !endpoints.proxy || ((await accepts(endpoints.proxy.grpc)) && (await accepts(endpoints.proxy.remoting)));
-        if (!proxyUp) lastError = `proxy ports ${endpoints.proxy?.grpc} / ${endpoints.proxy?.remoting} do not accept connections yet`;
-        if (proxyUp && expected.every((e) => seen.includes(e))) return;
+        if (expected.every((e) => seen.includes(e))) return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
       }
@@ -31,14 +30,24 @@ export async function waitForClusterReady(endpoints: ClusterEndpoints, timeoutMs
           `the name server lists ${seen.join(', ') || 'no broker'} after ${timeoutMs} ms; expected ${expected.join(', ')}${lastError ? ` (last error: ${lastError})` : ''}`,
         );
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   } finally {
     await admin.close();
   }
 }
 
-/** The proxy has no admin request of its own here: beyond its boot line, both its ports must accept. */
+/** Waits until every address accepts a TCP connection (the proxy has no admin request here). */
+export async function waitForPortsAccepting(addrs: readonly string[], timeoutMs: number, owner: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const addr of addrs) {
+    while (!(await accepts(addr))) {
+      if (Date.now() > deadline) throw new HarnessError('cluster-not-ready', `[${owner}] ${addr} accepts no connection after ${timeoutMs} ms`);
+      await sleep(200);
+    }
+  }
+}
+
 function accepts(addr: string, timeoutMs = 1000): Promise<boolean> {
   const i = addr.lastIndexOf(':');
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { cachePaths } from '../../setup/cache-dir.ts';
 import type { ManagedProcess } from '../../runtime/managed-process.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
-import { waitForClusterReady } from '../readiness.ts';
+import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
 import { BOOT_LINE, jvmProcessOptions, type JvmNode } from './local/jvm.ts';
 import { brokerConfig, brokerPortsFromBlock, namesrvConfig, proxyConfig } from './local/node-config.ts';
 
@@ -24,9 +24,10 @@ interface PlannedNode {
 
 /**
  * The embedded default: name servers, brokers and the proxy as JVM processes on loopback.
- * Every process starts at once (a broker retries its name-server registration every 10 s,
- * and readiness waits for the registration), then readiness is the boot line of each
- * process plus a real request: the name server's cluster info must list every broker.
+ * Name servers and brokers start at once (a broker retries its name-server registration
+ * every 10 s, and readiness waits for the registration); readiness is the boot line of each
+ * process plus a real request: the name server's cluster info must list every broker. The
+ * proxy follows once brokers are registered.
  */
 export const localProvider: ClusterProvider = {
   name: 'local',
@@ -103,16 +104,26 @@ export const localProvider: ClusterProvider = {
         await processes.get(node.name)!.waitForLine(BOOT_LINE[jvm.kind], BOOT_TIMEOUT_MS);
         log(`[${node.name}] booted after ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
       };
+      // The proxy creates its system topics on the cluster at boot and exits if no broker is
+      // registered yet (seen with 5.3.3: "create system broadcast topic ... failed"), so it
+      // starts once the brokers are listed; name servers and brokers start together.
+      const core = planned.filter((p) => p.jvm.kind !== 'proxy');
+      const proxy = planned.find((p) => p.jvm.kind === 'proxy');
       if (startOrder === 'sequential') {
-        for (const node of planned) {
+        for (const node of core) {
           launch(node);
           await booted(node);
         }
       } else {
-        planned.forEach(launch);
-        await Promise.all(planned.map(booted));
+        core.forEach(launch);
+        await Promise.all(core.map(booted));
       }
-      await waitForClusterReady(endpoints, BOOT_TIMEOUT_MS);
+      await waitForBrokersRegistered(endpoints, BOOT_TIMEOUT_MS);
+      if (proxy && endpoints.proxy) {
+        launch(proxy);
+        await booted(proxy);
+        await waitForPortsAccepting([endpoints.proxy.grpc, endpoints.proxy.remoting], BOOT_TIMEOUT_MS, 'proxy');
+      }
     } catch (error) {
       await stopAll();
       throw error;
