@@ -13,6 +13,10 @@ export interface OutgoingMessage {
   body: Buffer;
   /** User properties; the harness puts its message identity here. */
   properties: Record<string, string>;
+  /** Messages with the same sharding key go to the same queue (ordered messages). */
+  shardingKey?: string;
+  /** Deliver this long after sending (a timer/delay message). */
+  deliverAfterMs?: number;
 }
 
 export interface SendResult {

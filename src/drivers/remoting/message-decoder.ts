@@ -173,6 +173,8 @@ export function formatProperties(properties: Record<string, string>): string {
 export const MessageProperty = {
   KEYS: 'KEYS',
   TAGS: 'TAGS',
+  /** RocketMQ 5 timer messages: deliver this many ms after storing (Message#setDelayTimeMs). */
+  TIMER_DELAY_MS: 'TIMER_DELAY_MS',
   WAIT_STORE_MSG_OK: 'WAIT',
   UNIQ_KEY: 'UNIQ_KEY',
   RETRY_TOPIC: 'RETRY_TOPIC',

@@ -13,6 +13,7 @@ import { RemotingError, RemotingResponseError, RemotingTimeoutError, SendFailedE
 import { KEY_SEPARATOR, MessageProperty, formatProperties } from './message-decoder.ts';
 import { createUniqId } from './message-id.ts';
 import { publishQueues } from './route.ts';
+import { javaStringHashCode } from './subscription.ts';
 import { UsageError } from '../../util/errors.ts';
 
 export interface RemotingProducerOptions extends ProducerOptions {
@@ -73,7 +74,9 @@ export class RemotingProducer implements Producer {
     for (let times = 0; times < timesTotal; times++) {
       const remaining = timeoutMs - (Date.now() - started);
       if (remaining <= 0) break; // Java: "sendDefaultImpl call timeout"
-      const mq = this.selectQueue(queues, lastBroker);
+      // Ordered messages stay on their sharding key's queue, retries included (Java's
+      // SelectMessageQueueByHash: |hashCode| % queue count).
+      const mq = message.shardingKey === undefined ? this.selectQueue(queues, lastBroker) : queues[Math.abs(javaStringHashCode(message.shardingKey)) % queues.length]!;
       lastBroker = mq.brokerName;
       try {
         return await this.sendTo(mq, message, properties, uniqId, started, remaining);
@@ -92,6 +95,7 @@ export class RemotingProducer implements Producer {
     if (message.tag !== undefined && message.tag !== '') props[MessageProperty.TAGS] = message.tag;
     if (message.keys && message.keys.length > 0) props[MessageProperty.KEYS] = message.keys.join(KEY_SEPARATOR);
     props[MessageProperty.WAIT_STORE_MSG_OK] = 'true';
+    if (message.deliverAfterMs !== undefined) props[MessageProperty.TIMER_DELAY_MS] = String(message.deliverAfterMs);
     props[MessageProperty.UNIQ_KEY] = uniqId;
     return props;
   }
