@@ -1,8 +1,17 @@
-import { formatAggregation, evaluateThreshold, type MetricName, type ParsedThreshold } from '../plan/thresholds.ts';
-import { aggregate, type ObservedMetrics } from './observed-metrics.ts';
+import { build as buildHistogram } from 'hdr-histogram-js';
+import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { evaluateThreshold, formatAggregation, type MetricName, type ParsedThreshold } from '../plan/thresholds.ts';
+import type { Measurements } from '../run/measurements.ts';
+import { aggregate, type ObservedMetric } from './observed-metrics.ts';
 
 export interface CheckResult {
+  /** The threshold's key as written (`loss`, `received{group:g,instance:each}`). */
+  key: string;
   metric: MetricName;
+  /** Set when a selector expanded to one check per instance (`instance:each`) or named one. */
+  instance?: string;
   threshold: string;
   aggregation: string;
   /** null when the run has no data for the metric (the check then fails). */
@@ -10,15 +19,124 @@ export interface CheckResult {
   ok: boolean;
 }
 
-export function evaluateThresholds(thresholds: readonly ParsedThreshold[], observed: ObservedMetrics): CheckResult[] {
-  return thresholds.map((threshold) => {
-    const value = aggregate(observed[threshold.metric], threshold.aggregation);
-    return {
-      metric: threshold.metric,
-      threshold: threshold.source,
-      aggregation: formatAggregation(threshold.aggregation),
-      observed: Number.isNaN(value) ? null : value,
-      ok: evaluateThreshold(threshold, value),
-    };
-  });
+interface Subject {
+  scopes: ScopeSummary[];
+  instances: string[] | undefined;
+  group: string | undefined;
+}
+
+/**
+ * Evaluates every threshold of the plan against what the run measured, narrowing by the
+ * k6-style selector: a group (its ledger scopes), a fleet or an instance (receipt counts;
+ * the full ledger for broadcasting instances, which are scopes of their own), or `each`
+ * instance separately.
+ */
+export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: ScopeSummary[]): CheckResult[] {
+  const loadSeconds = plan.phases.loadMs / 1000;
+  const instancesOf = (filter: { group?: string; fleet?: string }) =>
+    plan.fleets.consumers
+      .filter((f) => (!filter.group || f.group === filter.group) && (!filter.fleet || f.name === filter.fleet))
+      .flatMap((f) => f.perInstance.map((i) => i.instanceId));
+  const groupOfInstance = (instance: string) => plan.fleets.consumers.find((f) => f.perInstance.some((i) => i.instanceId === instance))?.group;
+  const scopesOfGroup = (group: string) => scopes.filter((s) => s.scope === group || s.scope.startsWith(`${group}/`));
+
+  const results: CheckResult[] = [];
+  for (const threshold of plan.thresholds) {
+    const { selector } = threshold;
+    const subjects: { label?: string; subject: Subject }[] = [];
+    if (selector.instance === 'each') {
+      for (const instance of instancesOf(selector)) subjects.push({ label: instance, subject: instanceSubject(instance) });
+    } else if (selector.instance) {
+      subjects.push({ label: selector.instance, subject: instanceSubject(selector.instance) });
+    } else if (selector.group || selector.fleet) {
+      const group = selector.group ?? plan.fleets.consumers.find((f) => f.name === selector.fleet)?.group;
+      subjects.push({ subject: { scopes: group ? scopesOfGroup(group) : [], instances: selector.fleet ? instancesOf(selector) : undefined, group } });
+    } else {
+      subjects.push({ subject: { scopes, instances: undefined, group: undefined } });
+    }
+    for (const { label, subject } of subjects) {
+      const observed = observe(threshold.metric, subject, m, loadSeconds);
+      const value = aggregate(observed, threshold.aggregation);
+      results.push({
+        key: threshold.key,
+        metric: threshold.metric,
+        ...(label ? { instance: label } : {}),
+        threshold: threshold.source,
+        aggregation: formatAggregation(threshold.aggregation),
+        observed: Number.isNaN(value) ? null : value,
+        ok: evaluateThreshold(threshold, value),
+      });
+    }
+  }
+  return results;
+
+  function instanceSubject(instance: string): Subject {
+    const group = groupOfInstance(instance);
+    const own = scopes.find((s) => s.scope === `${group}/${instance}`);
+    // A broadcasting instance is a ledger scope of its own; a clustering one shares its group's.
+    return { scopes: own ? [own] : [], instances: own ? undefined : [instance], group };
+  }
+}
+
+function observe(metric: MetricName, subject: Subject, m: Measurements, seconds: number): ObservedMetric | undefined {
+  const whole = subject.group === undefined && subject.instances === undefined;
+  const sum = (pick: (s: ScopeSummary) => number) => subject.scopes.reduce((a, s) => a + pick(s), 0);
+  const counter = (total: number): ObservedMetric => ({ kind: 'counter', total, seconds });
+  // A fleet or clustering instance is not a ledger scope: only its receipt count is its own.
+  if (subject.instances) {
+    if (metric !== 'received') return undefined;
+    const group = m.ledger.summarize(subject.group ?? '');
+    return counter(subject.instances.reduce((a, i) => a + (group.perInstance[i] ?? 0), 0));
+  }
+  const unique = sum((s) => s.unique);
+  const duplicates = sum((s) => s.duplicates);
+  const acked = sum((s) => s.acked);
+  switch (metric) {
+    case 'received':
+      return counter(sum((s) => s.receipts));
+    case 'unique':
+      return counter(unique);
+    case 'duplicates':
+      return counter(duplicates);
+    case 'loss':
+      return counter(sum((s) => s.lost));
+    case 'unexpected':
+      return counter(sum((s) => s.unexpected));
+    case 'duplicate_rate':
+      return { kind: 'rate', value: unique === 0 ? 0 : duplicates / unique };
+    case 'loss_rate':
+      return { kind: 'rate', value: acked === 0 ? 0 : sum((s) => s.lost) / acked };
+    case 'e2e_latency':
+      return { kind: 'trend', histogram: whole ? m.e2eLatency : m.e2eByGroup.get(subject.group ?? '') ?? buildHistogram() };
+    case 'rebalance_latency':
+      return latencyTrend(m.rebalance.events, subject.group, (e) => e.assignmentLatencyMs);
+    case 'resume_latency':
+      return latencyTrend(m.rebalance.events, subject.group, (e) => e.resumeLatencyMs);
+    default:
+      break;
+  }
+  if (!whole) return undefined;
+  switch (metric) {
+    case 'sent':
+      return counter(m.ledger.totalAcked());
+    case 'send_errors':
+      return counter(m.totalSendErrors());
+    case 'dropped':
+      return counter(m.dropped);
+    case 'send_latency':
+      return { kind: 'trend', histogram: m.sendLatency };
+    case 'backlog':
+      return { kind: 'gauge', samples: m.rows.filter((r) => r.phase === 'load' || r.phase === 'drain').map((r) => r.backlogLedger) };
+    default:
+      return undefined;
+  }
+}
+
+function latencyTrend(events: RebalanceEvent[], group: string | undefined, pick: (e: RebalanceEvent) => number | null): ObservedMetric {
+  const histogram = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  for (const event of events) {
+    const value = pick(event);
+    if (value !== null && (!group || event.group === group)) histogram.recordValue(Math.max(1, Math.round(value)));
+  }
+  return { kind: 'trend', histogram };
 }

@@ -1,4 +1,6 @@
 import type { ClientDriver, ConsumeOutcome, Consumer, MessageQueueRef } from '../drivers/driver.ts';
+import { hashSeed, seededRandom } from '../util/random.ts';
+import { ConsumerBehaviour } from './consumer-behaviour.ts';
 import { readIdentity } from './identity.ts';
 import type { ConsumerConfig, FromWorker, ReceiptTuple } from './protocol.ts';
 
@@ -23,6 +25,7 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
     foreign = 0;
   };
   const reporter = setInterval(flush, REPORT_EVERY_MS);
+  const behaviour = new ConsumerBehaviour(config, seededRandom(hashSeed(`${config.seed}:${config.instanceId}`)));
 
   const consumer: Consumer = await driver.createConsumer(
     {
@@ -40,9 +43,11 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
         foreign++;
         return 'success';
       }
-      receipts.push([identity.producerId, identity.seq, message.bornTimestamp, receivedAt, queueKey(message), message.reconsumeTimes]);
-      if (config.consumeTimeMs > 0) await new Promise((resolve) => setTimeout(resolve, config.consumeTimeMs));
-      return 'success';
+      const delay = behaviour.processingMs();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const outcome = behaviour.outcome();
+      receipts.push([identity.producerId, identity.seq, message.bornTimestamp, receivedAt, queueKey(message), message.reconsumeTimes, outcome]);
+      return outcome;
     },
   );
 

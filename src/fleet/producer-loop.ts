@@ -1,82 +1,92 @@
 import type { ClientDriver, Producer } from '../drivers/driver.ts';
+import { encodeHistogram, newHistogram, recordMs } from '../metrics/histogram.ts';
 import { hashSeed, seededRandom, weightedPick } from '../util/random.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildMessage } from './identity.ts';
 import type { FromWorker, ProducerConfig } from './protocol.ts';
 
 const TICK_MS = 5;
 const REPORT_EVERY_MS = 250;
 
+/** A countable name for a send failure: the driver's reason (`broker:SYSTEM_BUSY(2)`, `timeout`), else its code. */
+export function sendErrorKey(error: unknown): string {
+  const { reason, code } = (error ?? {}) as { reason?: unknown; code?: unknown };
+  if (typeof reason === 'string' && reason) return reason;
+  if (typeof code === 'string' || typeof code === 'number') return String(code);
+  return error instanceof Error ? error.name : 'unknown';
+}
+
 /**
- * A constant-arrival-rate producer (k6's executor of that name): message i is due at
- * start + i/rate whatever happened to earlier sends, so a slow broker shows as latency and
- * dropped sends (in-flight cap reached), not as a quietly lower rate. Bounded by duration
- * and by maxMessages.
+ * An arrival-rate producer (k6's constant- and ramping-arrival-rate executors): message i
+ * leaves when the schedule says so, whatever happened to earlier sends, so a slow broker
+ * shows as latency (measured from the due time: coordinated-omission correction) and as
+ * dropped sends once `maxInFlight` sends are pending, never as a quietly lower rate.
+ * Bounded by the load duration and by maxMessages.
  */
 export async function runProducer(config: ProducerConfig, driver: ClientDriver, send: (message: FromWorker) => void, stopSignal: AbortSignal): Promise<void> {
-  const producer: Producer = await driver.createProducer({
-    namesrvAddr: config.namesrvAddr,
-    group: config.group,
-    instanceName: config.producerId,
-  });
+  const producer: Producer = await driver.createProducer({ namesrvAddr: config.namesrvAddr, group: config.group, instanceName: config.producerId });
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));
   const tags = config.tags.map((t) => ({ value: t.tag, weight: t.weight }));
+  const schedule = new ArrivalSchedule(config.executor, config.durationMs);
   let pendingAcks: number[] = [];
+  let pendingTags: string[] = [];
   let errors: Record<string, number> = {};
   let dropped = 0;
   let attempted = 0;
-  let inFlight = 0;
-  const inFlightDone = new Set<Promise<void>>();
+  let latency = newHistogram();
+  const inFlight = new Set<Promise<void>>();
 
   const flush = () => {
     if (pendingAcks.length === 0 && Object.keys(errors).length === 0 && dropped === 0) return;
-    send({ type: 'acks', producerId: config.producerId, seqs: pendingAcks, attempted, errors, dropped });
+    send({ type: 'acks', producerId: config.producerId, seqs: pendingAcks, tags: pendingTags, attempted, errors, dropped, sendLatency: encodeHistogram(latency) });
     pendingAcks = [];
+    pendingTags = [];
     errors = {};
     dropped = 0;
+    latency = newHistogram();
   };
   const reporter = setInterval(flush, REPORT_EVERY_MS);
 
-  const sendOne = (seq: number) => {
+  const started = performance.now();
+  const sendOne = (seq: number, dueIndex: number) => {
     const tag = tags.length > 0 ? weightedPick(tags, random) : undefined;
     const message = buildMessage(config.runId, config.producerId, seq, config.topic, config.messageSize, tag);
-    inFlight++;
+    if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
+    if (config.delay && random() < config.delay.ratio) message.deliverAfterMs = config.delay.delayMs;
+    const dueAt = started + schedule.dueTimeOf(dueIndex);
     const done: Promise<void> = producer
       .send(message)
       .then(() => {
         pendingAcks.push(seq);
+        pendingTags.push(tag ?? '');
+        recordMs(latency, performance.now() - dueAt);
       })
       .catch((error: unknown) => {
-        const code = (error as { code?: unknown }).code;
-        const key = typeof code === 'string' || typeof code === 'number' ? String(code) : 'unknown';
+        const key = sendErrorKey(error);
         errors[key] = (errors[key] ?? 0) + 1;
       })
-      .finally(() => {
-        inFlight--;
-        inFlightDone.delete(done);
-      });
-    inFlightDone.add(done);
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
   };
 
-  const started = performance.now();
-  const limit = config.maxMessages ?? Number.POSITIVE_INFINITY;
+  const limit = Math.min(config.maxMessages ?? Number.POSITIVE_INFINITY, schedule.dueBy(schedule.durationMs));
   let due = 0;
   try {
-    while (!stopSignal.aborted) {
+    while (!stopSignal.aborted && due < limit) {
       const elapsed = performance.now() - started;
-      if (elapsed >= config.durationMs || attempted >= limit) break;
-      const shouldHaveStarted = Math.min(limit, Math.floor((elapsed / 1000) * config.ratePerSec) + 1);
-      while (due < shouldHaveStarted) {
-        if (inFlight >= config.maxInFlight) {
+      if (elapsed >= schedule.durationMs) break;
+      const dueNow = Math.min(limit, schedule.dueBy(elapsed));
+      for (; due < dueNow; due++) {
+        if (inFlight.size >= config.maxInFlight) {
           dropped++;
         } else {
-          sendOne(attempted);
+          sendOne(attempted, due);
           attempted++;
         }
-        due++;
       }
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     }
-    await Promise.allSettled([...inFlightDone]);
+    await Promise.allSettled([...inFlight]);
   } finally {
     clearInterval(reporter);
     flush();

@@ -13,9 +13,18 @@ export type ReceiptKind = 'first' | 'duplicate';
 
 interface ProducerTrack {
   acked: PagedBitset;
+  /** The same acks split by tag ('' = no tag), so a scope that subscribes to some tags expects only those. */
+  ackedByTag: Map<string, PagedBitset>;
   /** Every seq below this was attempted (send called). */
   attempted: number;
 }
+
+/**
+ * What a scope is meant to receive: per producer, every message (`*`) or those with one of
+ * the tags. Producers absent from the map are not expected at all (another topic). A scope
+ * without an expectation expects everything.
+ */
+export type ScopeExpectation = Map<string, '*' | ReadonlySet<string>>;
 
 interface ScopeTrack {
   received: Map<string, PagedBitset>;
@@ -24,10 +33,12 @@ interface ScopeTrack {
   perInstance: Map<string, number>;
   /** Receipts that carried no identity of this run (another run's leftovers, foreign senders). */
   foreign: number;
+  expects?: ScopeExpectation;
 }
 
 export interface ScopeSummary {
   scope: string;
+  /** Acked messages this scope was meant to receive (its topics and tags). */
   acked: number;
   receipts: number;
   unique: number;
@@ -40,12 +51,14 @@ export interface ScopeSummary {
   lostSample: string[];
 }
 
+const EMPTY = new PagedBitset();
+
 export class Ledger {
   private readonly producers = new Map<string, ProducerTrack>();
   private readonly scopes = new Map<string, ScopeTrack>();
 
   registerProducer(producerId: string): void {
-    if (!this.producers.has(producerId)) this.producers.set(producerId, { acked: new PagedBitset(), attempted: 0 });
+    if (!this.producers.has(producerId)) this.producers.set(producerId, { acked: new PagedBitset(), ackedByTag: new Map(), attempted: 0 });
   }
 
   recordAttempted(producerId: string, attemptedCount: number): void {
@@ -53,10 +66,33 @@ export class Ledger {
     track.attempted = Math.max(track.attempted, attemptedCount);
   }
 
-  recordAcked(producerId: string, seq: number): void {
+  recordAcked(producerId: string, seq: number, tag = ''): void {
     const track = this.producer(producerId);
     track.acked.add(seq);
+    let byTag = track.ackedByTag.get(tag);
+    if (!byTag) {
+      byTag = new PagedBitset();
+      track.ackedByTag.set(tag, byTag);
+    }
+    byTag.add(seq);
     track.attempted = Math.max(track.attempted, seq + 1);
+  }
+
+  /** Narrows what `scope` must receive (a group's topics and tags); see ScopeExpectation. */
+  expect(scope: string, expectation: ScopeExpectation): void {
+    this.registerScope(scope);
+    this.scopes.get(scope)!.expects = expectation;
+  }
+
+  /** The acked messages `scope` must receive from `producerId`, as bitsets whose union it is. */
+  private expectedOf(scope: ScopeTrack, producerId: string, producer: ProducerTrack): PagedBitset[] {
+    const expectation = scope.expects?.get(producerId) ?? (scope.expects ? undefined : '*');
+    if (expectation === undefined) return [];
+    if (expectation === '*') return [producer.acked];
+    return [...expectation].flatMap((tag) => {
+      const bits = producer.ackedByTag.get(tag);
+      return bits ? [bits] : [];
+    });
   }
 
   registerScope(scope: string): void {
@@ -99,16 +135,16 @@ export class Ledger {
     return acked;
   }
 
-  /** Unique receipts of acked messages in this scope (the drain phase waits for it to reach totalAcked). */
-  uniqueAckedReceived(scope: string): number {
+  /** Acked messages this scope must receive and has not yet (its backlog in the ledger's view). */
+  outstanding(scope: string): number {
     const track = this.scopes.get(scope);
     if (!track) return 0;
-    let received = 0;
+    let missing = 0;
     for (const [producerId, producer] of this.producers) {
-      const bits = track.received.get(producerId);
-      if (bits) received += producer.acked.size - producer.acked.countMissingFrom(bits);
+      const received = track.received.get(producerId) ?? EMPTY;
+      for (const bits of this.expectedOf(track, producerId, producer)) missing += bits.countMissingFrom(received);
     }
-    return received;
+    return missing;
   }
 
   summarize(scope: string): ScopeSummary {
@@ -120,11 +156,13 @@ export class Ledger {
     let unexpected = track.foreign;
     const lostSample: string[] = [];
     for (const [producerId, producer] of this.producers) {
-      acked += producer.acked.size;
-      const received = track.received.get(producerId) ?? new PagedBitset();
-      const sample: number[] = [];
-      lost += producer.acked.countMissingFrom(received, sample, Math.max(0, 20 - lostSample.length));
-      lostSample.push(...sample.map((seq) => `${producerId}:${seq}`));
+      const received = track.received.get(producerId) ?? EMPTY;
+      for (const bits of this.expectedOf(track, producerId, producer)) {
+        acked += bits.size;
+        const sample: number[] = [];
+        lost += bits.countMissingFrom(received, sample, Math.max(0, 20 - lostSample.length));
+        lostSample.push(...sample.map((seq) => `${producerId}:${seq}`));
+      }
       unexpected += received.countAtOrAbove(producer.attempted);
     }
     for (const [producerId, bits] of track.received) {

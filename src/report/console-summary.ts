@@ -12,12 +12,20 @@ export function formatConsoleSummary(s: RunSummary): string {
       .join(' ');
     lines.push(`  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ${g.lost}, unexpected ${g.unexpected}  [${per}]`);
   }
-  const e2e = s.latency.e2e;
-  if (e2e.count > 0) lines.push(`  e2e latency  p50 ${e2e.p50}ms  p99 ${e2e.p99}ms  max ${e2e.max}ms  (${e2e.count} receipts)`);
+  for (const [name, l] of [['e2e latency ', s.latency.e2e], ['send latency', s.latency.send]] as const) {
+    if (l.count > 0) lines.push(`  ${name}  p50 ${l.p50}ms  p90 ${l.p90}ms  p99 ${l.p99}ms  max ${l.max}ms  (${l.count})`);
+  }
+  const causes = Object.entries(s.duplicateCauses);
+  if (causes.length > 0) lines.push(`  duplicates by cause  ${causes.map(([cause, n]) => `${cause}: ${n}`).join(', ')}`);
+  for (const e of s.rebalance.events.filter((e) => e.kind !== 'join' || e.assignmentLatencyMs === null || e.assignmentLatencyMs > 0)) {
+    const ms = (v: number | null) => (v === null ? 'not reached' : `${v} ms`);
+    lines.push(`  rebalance  ${e.kind} ${e.instance} (${e.group}): assignment ${ms(e.assignmentLatencyMs)}, resume ${ms(e.resumeLatencyMs)}`);
+  }
+  lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
-  for (const crash of s.crashes) lines.push(`  crash: ${crash}`);
+  for (const crash of s.crashes) lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
   for (const c of s.checks) {
-    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.metric} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`);
+    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`);
   }
   return lines.join('\n');
 }

@@ -1,23 +1,15 @@
 import type { StartedCluster } from '../cluster/provider.ts';
-import { evaluateThresholds, type CheckResult } from '../checks/evaluate.ts';
-import type { ObservedMetrics } from '../checks/observed-metrics.ts';
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { evaluateChecks, type CheckResult } from '../checks/evaluate.ts';
+import { percentiles, type Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import type { Crash } from '../run/run-plan.ts';
+import type { Measurements, TimeSeriesRow } from '../run/measurements.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
-import type { Measurements } from '../run/measurements.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 1;
-
-export interface LatencySummary {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  p999: number | null;
-  max: number | null;
-  mean: number | null;
-}
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export interface RunSummary {
   schema: 'rmq-chaos/summary';
@@ -25,12 +17,22 @@ export interface RunSummary {
   run: { id: string; plan: string; description: string; planFile: string; seed: number; startedAt: string; endedAt: string; wallMs: number; rocketmqVersion: string };
   cluster: { provider: string; startMs: number | null; namesrvAddr: string | null; brokers: { name: string; brokerId: number; addr: string }[] };
   phases: Record<string, { startMs: number; durationMs: number }>;
-  producers: { attempted: number; acked: number; sendErrors: Record<string, number>; dropped: number };
+  producers: { attempted: number; acked: number; sendErrors: Record<string, number>; dropped: number; ackedPerSecond: number };
   groups: ScopeSummary[];
   totals: { acked: number; receipts: number; unique: number; duplicates: number; lost: number; unexpected: number; duplicateRate: number; drained: boolean };
-  latency: { e2e: LatencySummary };
-  backlog: { ledger: { at: number; value: number }[] };
-  crashes: string[];
+  /** Duplicates by cause: `retry` (the consumer asked), a membership/fault window label, or `none`. */
+  duplicateCauses: Record<string, number>;
+  latency: { e2e: Percentiles; send: Percentiles };
+  backlog: {
+    /** Ledger view at the last sample (acked minus unique receipts, over scopes). */
+    finalLedger: number;
+    /** Broker view at the last sample (clustering groups; null when never sampled). */
+    finalBroker: number | null;
+    brokerErrors: string[];
+  };
+  rebalance: { events: RebalanceEvent[]; assignmentLatency: Percentiles; resumeLatency: Percentiles };
+  timeseries: TimeSeriesRow[];
+  crashes: Crash[];
   checks: CheckResult[];
   verdict: 'pass' | 'fail';
 }
@@ -42,10 +44,9 @@ export interface SummaryInput {
   endedAt: number;
   cluster: StartedCluster | undefined;
   measurements: Measurements;
-  backlogSamples: { at: number; ledger: number }[];
   drained: boolean;
-  crashes: string[];
-  phaseTimes: Record<string, { start: number; end?: number }>;
+  crashes: Crash[];
+  phases: Record<string, { startMs: number; durationMs: number }>;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -54,27 +55,12 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const sum = (pick: (g: ScopeSummary) => number) => groups.reduce((acc, g) => acc + pick(g), 0);
   const unique = sum((g) => g.unique);
   const duplicates = sum((g) => g.duplicates);
-  const lost = sum((g) => g.lost);
   const acked = m.ledger.totalAcked();
-  const loadSeconds = plan.phases.loadMs / 1000;
-  const observed: ObservedMetrics = {
-    loss: { kind: 'counter', total: lost, seconds: loadSeconds },
-    duplicates: { kind: 'counter', total: duplicates, seconds: loadSeconds },
-    unexpected: { kind: 'counter', total: sum((g) => g.unexpected), seconds: loadSeconds },
-    sent: { kind: 'counter', total: acked, seconds: loadSeconds },
-    received: { kind: 'counter', total: sum((g) => g.receipts), seconds: loadSeconds },
-    send_errors: { kind: 'counter', total: m.totalSendErrors(), seconds: loadSeconds },
-    duplicate_rate: { kind: 'rate', value: unique === 0 ? 0 : duplicates / unique },
-    loss_rate: { kind: 'rate', value: acked === 0 ? 0 : lost / acked },
-    e2e_latency: { kind: 'trend', histogram: m.e2eLatency },
-    backlog: { kind: 'gauge', samples: input.backlogSamples.map((s) => s.ledger) },
-  };
-  const checks = evaluateThresholds(plan.thresholds, observed);
-  // Invariant, whatever the thresholds say: a clustering group at least once loses nothing
-  // once drained; a crash of a fleet process the plan did not ask for is a failure too.
-  const verdict = checks.every((c) => c.ok) && input.crashes.length === 0 ? 'pass' : 'fail';
-  const h = m.e2eLatency;
-  const pct = (p: number) => (h.totalCount === 0 ? null : h.getValueAtPercentile(p));
+  const lastRow = m.rows[m.rows.length - 1];
+  const checks = evaluateChecks(plan, m, groups);
+  const failingCrash = input.crashes.some((c) => c.failsRun);
+  const verdict = checks.every((c) => c.ok) && !failingCrash ? 'pass' : 'fail';
+  const loadSeconds = (input.phases.load?.durationMs ?? plan.phases.loadMs) / 1000;
   return {
     schema: 'rmq-chaos/summary',
     schemaVersion: SUMMARY_SCHEMA_VERSION,
@@ -95,16 +81,32 @@ export function buildSummary(input: SummaryInput): RunSummary {
       namesrvAddr: input.cluster?.endpoints.namesrvAddr ?? null,
       brokers: input.cluster?.endpoints.brokers ?? [],
     },
-    phases: Object.fromEntries(
-      Object.entries(input.phaseTimes).map(([name, t]) => [name, { startMs: t.start - input.startedAt, durationMs: (t.end ?? input.endedAt) - t.start }]),
-    ),
-    producers: { attempted: m.totalAttempted(), acked, sendErrors: m.sendErrors, dropped: m.dropped },
+    phases: input.phases,
+    producers: { attempted: m.totalAttempted(), acked, sendErrors: m.sendErrors, dropped: m.dropped, ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0 },
     groups,
-    totals: { acked, receipts: sum((g) => g.receipts), unique, duplicates, lost, unexpected: sum((g) => g.unexpected), duplicateRate: unique === 0 ? 0 : duplicates / unique, drained: input.drained },
-    latency: { e2e: { count: h.totalCount, p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), max: h.totalCount ? h.maxValue : null, mean: h.totalCount ? Math.round(h.mean * 10) / 10 : null } },
-    backlog: { ledger: input.backlogSamples.map((s) => ({ at: s.at, value: s.ledger })) },
+    totals: { acked, receipts: sum((g) => g.receipts), unique, duplicates, lost: sum((g) => g.lost), unexpected: sum((g) => g.unexpected), duplicateRate: unique === 0 ? 0 : duplicates / unique, drained: input.drained },
+    duplicateCauses: Object.fromEntries(m.attribution.counts),
+    latency: { e2e: percentiles(m.e2eLatency), send: percentiles(m.sendLatency) },
+    backlog: {
+      finalLedger: lastRow?.backlogLedger ?? m.ledgerBacklog(),
+      finalBroker: lastRow?.backlogBroker ?? null,
+      brokerErrors: m.lastBrokerSample?.errors ?? [],
+    },
+    rebalance: {
+      events: m.rebalance.events,
+      assignmentLatency: latencyPercentiles(m.rebalance.events.map((e) => e.assignmentLatencyMs)),
+      resumeLatency: latencyPercentiles(m.rebalance.events.map((e) => e.resumeLatencyMs)),
+    },
+    timeseries: m.rows,
     crashes: input.crashes,
     checks,
     verdict,
   };
+}
+
+function latencyPercentiles(values: (number | null)[]): Percentiles {
+  const measured = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (measured.length === 0) return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
+  const at = (p: number) => measured[Math.min(measured.length - 1, Math.ceil((p / 100) * measured.length) - 1)]!;
+  return { count: measured.length, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: measured[measured.length - 1]!, mean: Math.round((measured.reduce((a, b) => a + b, 0) / measured.length) * 10) / 10 };
 }

@@ -1,8 +1,6 @@
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { ConsumerConfig, ProducerConfig } from '../fleet/protocol.ts';
-
-/** In-flight sends one producer process allows before counting a due send as dropped. */
-const MAX_IN_FLIGHT = 512;
+import type { Executor } from '../fleet/arrival-schedule.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 
 /** Every worker process a plan asks for, with its full configuration. */
 export interface FleetLayout {
@@ -10,25 +8,36 @@ export interface FleetLayout {
   producers: ProducerConfig[];
 }
 
+/** One instance's share of a fleet's executor: every rate divided by the instance count. */
+export function shareExecutor(executor: Executor, instances: number): Executor {
+  if (executor.kind === 'constant') return { kind: 'constant', ratePerSecond: executor.ratePerSecond / instances };
+  return {
+    kind: 'ramping',
+    startRatePerSecond: executor.startRatePerSecond / instances,
+    stages: executor.stages.map((s) => ({ durationMs: s.durationMs, targetPerSecond: s.targetPerSecond / instances })),
+  };
+}
+
 export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: string): FleetLayout {
   const consumers = plan.fleets.consumers.flatMap((fleet) =>
-    Array.from({ length: fleet.instances }, (_, i): ConsumerConfig => ({
+    fleet.perInstance.map((instance): ConsumerConfig => ({
       runId,
-      instanceId: `${fleet.name}#${i}`,
+      instanceId: instance.instanceId,
       fleet: fleet.name,
-      driver: fleet.protocol,
+      driver: instance.protocol,
       namesrvAddr,
       group: fleet.group,
       model: fleet.model,
-      subscription: Object.fromEntries(fleet.subscriptions.map((s) => [s.topic, s.expression])),
-      consumeTimeMs: fleet.consumeTimeMs,
+      subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
+      consumeTime: instance.consumeTime,
+      failure: instance.failure,
+      seed: plan.seed,
     })),
   );
   const producers = plan.fleets.producers.flatMap((fleet) =>
     Array.from({ length: fleet.instances }, (_, i): ProducerConfig => {
-      // Split the fleet's rate and message bound evenly; the first instances take the remainder.
+      // Split the fleet's message bound evenly; the first instances take the remainder.
       const share = (total: number) => Math.floor(total / fleet.instances) + (i < total % fleet.instances ? 1 : 0);
-      const maxMessages = fleet.maxMessages === undefined ? undefined : share(fleet.maxMessages);
       return {
         runId,
         producerId: `${fleet.name}#${i}`,
@@ -37,13 +46,15 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
         namesrvAddr,
         group: `${fleet.name}-producer`,
         topic: fleet.topic,
-        ratePerSec: fleet.ratePerSecond / fleet.instances,
+        executor: shareExecutor(fleet.executor, fleet.instances),
         messageSize: fleet.messageSizeBytes,
         tags: fleet.tags,
-        ...(maxMessages === undefined ? {} : { maxMessages }),
+        ...(fleet.maxMessages === undefined ? {} : { maxMessages: share(fleet.maxMessages) }),
         durationMs: plan.phases.loadMs,
         seed: plan.seed,
-        maxInFlight: MAX_IN_FLIGHT,
+        maxInFlight: fleet.maxInFlight,
+        ...(fleet.ordered ? { shardingKeys: fleet.ordered.shardingKeys } : {}),
+        ...(fleet.delay ? { delay: fleet.delay } : {}),
       };
     }),
   );

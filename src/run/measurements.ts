@@ -1,6 +1,9 @@
-import * as hdr from 'hdr-histogram-js';
 import type { FromWorker } from '../fleet/protocol.ts';
-import { Ledger } from '../metrics/ledger.ts';
+import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
+import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
+import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram, type Percentiles } from '../metrics/histogram.ts';
+import { Ledger, type ScopeExpectation } from '../metrics/ledger.ts';
+import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { EventLog } from './event-log.ts';
 
 export interface ConsumerInstanceInfo {
@@ -15,30 +18,66 @@ export function scopeOf(info: ConsumerInstanceInfo): string {
   return info.model === 'clustering' ? info.group : `${info.group}/${info.instanceId}`;
 }
 
-export function newLatencyHistogram(): hdr.Histogram {
-  // 1 ms .. 1 h at 3 significant digits: the range a message can plausibly take end to end.
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+/** One row of the 1 s time series (timeseries.ndjson and summary.json). Counts are per interval. */
+export interface TimeSeriesRow {
+  /** ms since the run started. */
+  t: number;
+  phase: string;
+  sent: number;
+  acked: number;
+  sendErrors: number;
+  dropped: number;
+  received: number;
+  duplicates: number;
+  backlogLedger: number;
+  /** Sum over clustering groups of the broker's lag; null when not sampled this interval. */
+  backlogBroker: number | null;
+  e2e: Percentiles;
+  send: Percentiles;
+  perInstance: Record<string, number>;
 }
 
 /**
- * The coordinator's view of a run, fed by worker messages: the ledger, send counters, the
- * end-to-end latency histogram and each consumer's current assignment.
+ * The coordinator's view of a run, fed by worker messages: the ledger, send and end-to-end
+ * latency (overall and per interval), counters, rebalance events and duplicate attribution,
+ * folded into a time series row at every sample.
+ *
+ * End-to-end latency is computed here from the receipts (born → received, both stamped on
+ * this host) rather than shipped as worker histograms: every receipt reaches the coordinator
+ * for the ledger anyway, so this is exact and costs nothing extra. Send latency exists only
+ * in the producer, which ships interval histograms.
  */
 export class Measurements {
   readonly ledger = new Ledger();
-  readonly e2eLatency = newLatencyHistogram();
+  readonly e2eLatency = newHistogram();
+  /** End-to-end latency per consumer group, for thresholds with a group selector. */
+  readonly e2eByGroup = new Map<string, Histogram>();
+  readonly sendLatency = newHistogram();
   readonly sendErrors: Record<string, number> = {};
-  readonly assignments = new Map<string, { queues: string[]; atMs: number }>();
-  attempted = new Map<string, number>();
+  readonly rebalance = new RebalanceTracker();
+  readonly attribution = new DuplicateAttribution();
+  readonly rows: TimeSeriesRow[] = [];
+  readonly attempted = new Map<string, number>();
   dropped = 0;
-  duplicatesSeen = 0;
+  lastBrokerSample: BrokerBacklogSample | undefined;
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
+  private interval = { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map<string, number>() };
+  private lastAttempted = 0;
+  private brokerSampleFresh = false;
 
-  constructor(private readonly events: EventLog) {}
+  constructor(
+    private readonly events: EventLog,
+    private readonly startedAt: number,
+  ) {}
 
-  addConsumer(info: ConsumerInstanceInfo): void {
+  addConsumer(info: ConsumerInstanceInfo, expectation?: ScopeExpectation): void {
     this.consumers.set(info.instanceId, info);
-    this.ledger.registerScope(scopeOf(info));
+    if (expectation) this.ledger.expect(scopeOf(info), expectation);
+    else this.ledger.registerScope(scopeOf(info));
+  }
+
+  consumer(instanceId: string): ConsumerInstanceInfo | undefined {
+    return this.consumers.get(instanceId);
   }
 
   addProducer(producerId: string): void {
@@ -52,39 +91,65 @@ export class Measurements {
 
   handle(message: FromWorker): void {
     switch (message.type) {
-      case 'acks':
-        for (const seq of message.seqs) this.ledger.recordAcked(message.producerId, seq);
-        this.ledger.recordAttempted(message.producerId, message.attempted);
-        this.attempted.set(message.producerId, message.attempted);
-        for (const [code, count] of Object.entries(message.errors)) this.sendErrors[code] = (this.sendErrors[code] ?? 0) + count;
-        this.dropped += message.dropped;
-        break;
-      case 'receipts': {
-        const info = this.consumers.get(message.instanceId);
-        if (!info) break;
-        const scope = scopeOf(info);
-        for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes] of message.items) {
-          const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId);
-          this.e2eLatency.recordValue(Math.max(1, receivedAt - born));
-          if (kind === 'duplicate') {
-            this.duplicatesSeen++;
-            this.events.emit('duplicate', { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes }, receivedAt);
-          }
+      case 'acks': {
+        message.seqs.forEach((seq, i) => this.ledger.recordAcked(message.producerId, seq, message.tags[i] ?? ''));
+        this.noteAttempted(message.producerId, message.attempted);
+        for (const [code, count] of Object.entries(message.errors)) {
+          this.sendErrors[code] = (this.sendErrors[code] ?? 0) + count;
+          this.interval.sendErrors += count;
         }
-        if (message.foreign > 0) this.ledger.recordForeign(scope, message.instanceId, message.foreign);
+        this.dropped += message.dropped;
+        this.interval.dropped += message.dropped;
+        this.interval.acked += message.seqs.length;
+        const latency: Histogram = decodeHistogram(message.sendLatency);
+        this.sendLatency.add(latency);
+        this.interval.send.add(latency);
         break;
       }
+      case 'receipts':
+        this.handleReceipts(message);
+        break;
       case 'assignment':
-        this.assignments.set(message.instanceId, { queues: message.queues, atMs: message.atMs });
+        this.rebalance.assignment(message.instanceId, message.queues, message.atMs);
         this.events.emit('assignment', { instance: message.instanceId, queues: message.queues }, message.atMs);
         break;
       case 'producer-done':
-        this.ledger.recordAttempted(message.producerId, message.attempted);
-        this.attempted.set(message.producerId, message.attempted);
+        this.noteAttempted(message.producerId, message.attempted);
         break;
       default:
         break;
     }
+  }
+
+  brokerSample(sample: BrokerBacklogSample): void {
+    this.lastBrokerSample = sample;
+    this.brokerSampleFresh = true;
+    for (const [group, lag] of Object.entries(sample.byQueue)) this.rebalance.backlog(group, lag, sample.at);
+  }
+
+  /** Closes the current interval into a time series row. */
+  sample(now: number, phase: string): TimeSeriesRow {
+    const attempted = this.totalAttempted();
+    const row: TimeSeriesRow = {
+      t: now - this.startedAt,
+      phase,
+      sent: attempted - this.lastAttempted,
+      acked: this.interval.acked,
+      sendErrors: this.interval.sendErrors,
+      dropped: this.interval.dropped,
+      received: this.interval.received,
+      duplicates: this.interval.duplicates,
+      backlogLedger: this.ledgerBacklog(),
+      backlogBroker: this.brokerSampleFresh && this.lastBrokerSample ? Object.values(this.lastBrokerSample.byGroup).reduce((a, b) => a + b, 0) : null,
+      e2e: percentiles(this.interval.e2e),
+      send: percentiles(this.interval.send),
+      perInstance: Object.fromEntries(this.interval.perInstance),
+    };
+    this.lastAttempted = attempted;
+    this.brokerSampleFresh = false;
+    this.interval = { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map() };
+    this.rows.push(row);
+    return row;
   }
 
   totalAttempted(): number {
@@ -103,7 +168,37 @@ export class Measurements {
 
   /** Acked messages some scope has not received yet (the ledger's backlog), summed over scopes. */
   ledgerBacklog(): number {
-    const acked = this.ledger.totalAcked();
-    return this.scopes().reduce((sum, scope) => sum + (acked - this.ledger.uniqueAckedReceived(scope)), 0);
+    return this.scopes().reduce((sum, scope) => sum + this.ledger.outstanding(scope), 0);
+  }
+
+  private noteAttempted(producerId: string, attempted: number): void {
+    this.ledger.recordAttempted(producerId, attempted);
+    this.attempted.set(producerId, Math.max(this.attempted.get(producerId) ?? 0, attempted));
+  }
+
+  private handleReceipts(message: Extract<FromWorker, { type: 'receipts' }>): void {
+    const info = this.consumers.get(message.instanceId);
+    if (!info) return;
+    const scope = scopeOf(info);
+    const count = message.items.length + message.foreign;
+    this.interval.received += count;
+    this.interval.perInstance.set(message.instanceId, (this.interval.perInstance.get(message.instanceId) ?? 0) + count);
+    for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome] of message.items) {
+      const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId);
+      recordMs(this.e2eLatency, receivedAt - born);
+      let groupLatency = this.e2eByGroup.get(info.group);
+      if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));
+      recordMs(groupLatency, receivedAt - born);
+      recordMs(this.interval.e2e, receivedAt - born);
+      if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
+      const id = `${scope}:${producerId}:${seq}`;
+      if (kind === 'duplicate') {
+        this.interval.duplicates++;
+        const cause = this.attribution.attribute(id, receivedAt);
+        this.events.emit('duplicate', { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes, cause }, receivedAt);
+      }
+      if (outcome === 'retry') this.attribution.noteRetry(id);
+    }
+    if (message.foreign > 0) this.ledger.recordForeign(scope, message.instanceId, message.foreign);
   }
 }

@@ -1,22 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { getProvider } from '../cluster/registry.ts';
 import { createTopics } from '../cluster/topics.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
 import { FleetWorker } from '../fleet/fleet-worker.ts';
+import type { FromWorker } from '../fleet/protocol.ts';
+import { allQueueKeys } from '../metrics/queue-keys.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { buildSummary, type RunSummary } from '../report/summary.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
+import type { ProcessExit } from '../runtime/managed-process.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
+import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
+import { groupExpectation } from './expectations.ts';
 import { layoutFleets } from './fleet-layout.ts';
 import { Measurements } from './measurements.ts';
-import { Progress } from './progress.ts';
-import { buildSummary, type RunSummary } from '../report/summary.ts';
-import { clusterSpecOf } from './cluster-spec.ts';
+import { PhaseClock } from './phase-clock.ts';
+import type { Progress } from './progress.ts';
+import { Sampler } from './sampler.ts';
 
 export interface RunOptions {
   plan: ResolvedPlan;
@@ -34,11 +40,17 @@ export interface RunOutcome {
 }
 
 const WORKER_READY_MS = 60_000;
-const SAMPLE_EVERY_MS = 1000;
 
 export function makeRunId(planName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
   return `${stamp}-${planName}`;
+}
+
+/** A fleet process that exited without being asked, and whether the plan lets the run go on. */
+export interface Crash {
+  worker: string;
+  description: string;
+  failsRun: boolean;
 }
 
 /**
@@ -53,51 +65,25 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const workDir = join(tmpdir(), 'rmq-chaos', runId);
   mkdirSync(workDir, { recursive: true });
   const log = (line: string) => progress.log(line);
-  const state = RunState.create(cachePaths().runs, { runId, workDir, keep: options.keep });
-  const resources = new RunResources(state, log);
+  const resources = new RunResources(RunState.create(cachePaths().runs, { runId, workDir, keep: options.keep }), log);
   resources.startWatchdog();
   options.onResources?.(resources);
   const events = new EventLog(join(reportDir, 'events.ndjson'));
-  const measurements = new Measurements(events);
   const startedAt = Date.now();
-  const backlogSamples: { at: number; ledger: number }[] = [];
+  const measurements = new Measurements(events, startedAt);
+  const phases = new PhaseClock(events);
+  const crashes: Crash[] = [];
+  const workers: FleetWorker[] = [];
   let cluster: StartedCluster | undefined;
+  let sampler: Sampler | undefined;
   let drained = false;
-  const phaseTimes: Record<string, { start: number; end?: number }> = {};
-  const phase = (name: string) => {
-    const now = Date.now();
-    for (const p of Object.values(phaseTimes)) p.end ??= now;
-    phaseTimes[name] = { start: now };
-    events.emit('phase', { phase: name });
-    currentPhase = name;
-  };
-  let currentPhase = 'cluster';
-  const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.drainMs;
-  const sampler = setInterval(() => {
-    const backlog = measurements.ledgerBacklog();
-    if (currentPhase === 'load' || currentPhase === 'drain') backlogSamples.push({ at: Date.now(), ledger: backlog });
-    progress.update({
-      phase: currentPhase,
-      elapsedMs: Date.now() - (phaseTimes.warmup?.start ?? Date.now()),
-      totalMs,
-      sent: measurements.totalAttempted(),
-      acked: measurements.ledger.totalAcked(),
-      received: measurements.totalReceipts(),
-      backlog,
-      sendErrors: measurements.totalSendErrors(),
-    });
-  }, SAMPLE_EVERY_MS);
-
   const checkAbort = () => {
     if (signal.aborted) throw new HarnessError('aborted', `run aborted (${String(signal.reason ?? 'signal')})`);
   };
 
-  const crashes: string[] = [];
-  const workers: FleetWorker[] = [];
   try {
-    phase('cluster');
-    const provider = getProvider(plan.cluster.provider);
-    cluster = await provider.start(clusterSpecOf(plan), { resources, log });
+    phases.enter('cluster');
+    cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log });
     const startedCluster = cluster;
     resources.defer('cluster', () => startedCluster.stop());
     events.emit('cluster-ready', { startMs: Math.round(cluster.startMs), endpoints: cluster.endpoints, nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })) });
@@ -105,24 +91,61 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await createTopics(cluster.endpoints, plan.topics, log);
     checkAbort();
 
+    const masters = cluster.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
+    const clusteringGroups = [...new Set(plan.fleets.consumers.filter((f) => f.model === 'clustering').map((f) => f.group))];
+    for (const group of clusteringGroups) {
+      const topics = new Set(plan.fleets.consumers.filter((f) => f.group === group).flatMap((f) => f.perInstance.flatMap((i) => i.subscriptions.map((s) => s.topic))));
+      measurements.rebalance.addGroup(group, allQueueKeys(plan.topics.filter((t) => topics.has(t.name)), masters));
+    }
+    const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.drainMs;
+    sampler = new Sampler({
+      endpoints: cluster.endpoints,
+      groups: clusteringGroups,
+      measurements,
+      intervalMs: plan.sampling.intervalMs,
+      file: join(reportDir, 'timeseries.ndjson'),
+      phase: () => phases.current,
+      onRow: (row) =>
+        progress.update({
+          phase: phases.current,
+          elapsedMs: phases.sinceStartOf('warmup'),
+          totalMs,
+          sent: measurements.totalAttempted(),
+          acked: measurements.ledger.totalAcked(),
+          received: measurements.totalReceipts(),
+          backlog: row.backlogLedger,
+          sendErrors: measurements.totalSendErrors(),
+        }),
+    });
+    sampler.start();
+
     const layout = layoutFleets(plan, runId, cluster.endpoints.namesrvAddr);
-    const onMessage = (worker: FleetWorker, message: Parameters<Measurements['handle']>[0]) => {
+    const onCrashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
+    const onMessage = (worker: FleetWorker, message: FromWorker) => {
       if (message.type === 'log') log(`[${worker.proc.name}] ${message.message}`);
       measurements.handle(message);
     };
-    const onCrash = (worker: FleetWorker, exit: { code: number | null; signal: string | null; lastLines: string[] }) => {
-      const what = `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
-      crashes.push(what);
-      events.emit('worker-crash', { worker: worker.id, kind: worker.kind, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
-      log(`${what}; last output:\n    ${exit.lastLines.join('\n    ')}`);
+    const onCrash = (worker: FleetWorker, exit: ProcessExit) => {
+      const description = `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
+      const info = measurements.consumer(worker.id);
+      const failsRun = worker.kind === 'producer' || onCrashPolicy.get(info?.fleet ?? '') !== 'continue';
+      crashes.push({ worker: worker.id, description, failsRun });
+      const at = Date.now();
+      events.emit('worker-crash', { worker: worker.id, kind: worker.kind, code: exit.code, signal: exit.signal, lastLines: exit.lastLines, failsRun });
+      if (info) {
+        measurements.rebalance.membership(info.group, 'crash', worker.id, at);
+        measurements.attribution.open(`crash ${worker.id} at ${((at - startedAt) / 1000).toFixed(1)}s`, at);
+      }
+      log(`${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`);
     };
 
-    phase('warmup');
+    phases.enter('warmup');
     for (const config of layout.consumers) {
-      measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model });
+      measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model }, groupExpectation(plan, config.group));
+      if (config.model === 'clustering') measurements.rebalance.membership(config.group, 'join', config.instanceId, Date.now());
       const worker = new FleetWorker(config.instanceId, 'consumer', resources, onMessage, onCrash);
       workers.push(worker);
-      events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', pid: worker.proc.pid });
+      events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', group: config.group, pid: worker.proc.pid });
       worker.send({ type: 'start-consumer', config });
     }
     await Promise.all(workers.map((w) => w.ready(WORKER_READY_MS)));
@@ -130,7 +153,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await sleep(plan.phases.warmupMs, signal);
     checkAbort();
 
-    phase('load');
+    phases.enter('load');
     const producers = layout.producers.map((config) => {
       measurements.addProducer(config.producerId);
       const worker = new FleetWorker(config.producerId, 'producer', resources, onMessage, onCrash);
@@ -139,43 +162,35 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       worker.send({ type: 'start-producer', config });
       return worker;
     });
-    // A producer exits by itself after its load duration; wait for all, bounded.
+    // A producer exits by itself after its load; wait for all of them, bounded.
     await withinTime(Promise.all(producers.map((p) => p.proc.exited)), plan.phases.loadMs + WORKER_READY_MS, signal);
     checkAbort();
 
-    phase('drain');
+    phases.enter('drain');
     const drainDeadline = Date.now() + plan.phases.drainMs;
     while (Date.now() < drainDeadline && !signal.aborted) {
       if (measurements.ledgerBacklog() === 0) {
         drained = true;
         break;
       }
-      await sleep(250, signal);
+      await sleep(100, signal);
     }
     events.emit('drain-end', { drained, backlog: measurements.ledgerBacklog() });
     checkAbort();
 
-    phase('stop');
+    phases.enter('stop');
+    // Consumers commit their offsets when they close, so the final broker sample after this
+    // is comparable with the ledger.
     await Promise.all(workers.filter((w) => !w.proc.hasExited).map((w) => w.stop()));
+    await sampler.stop(true);
   } finally {
-    clearInterval(sampler);
+    await sampler?.stop(false);
     progress.done();
-    for (const p of Object.values(phaseTimes)) p.end ??= Date.now();
+    phases.end();
     await resources.release();
     await events.close();
     if (options.keep) log(`kept node configs, stores and logs in ${workDir}`);
   }
-  const summary = buildSummary({
-    plan,
-    runId,
-    startedAt,
-    endedAt: Date.now(),
-    cluster,
-    measurements,
-    backlogSamples,
-    drained,
-    crashes,
-    phaseTimes,
-  });
+  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes, phases: phases.summary(startedAt) });
   return { summary, reportDir };
 }

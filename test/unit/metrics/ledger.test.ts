@@ -71,7 +71,7 @@ describe('Ledger', () => {
         expect(summary.receipts).toBe(receipts.length);
         expect(summary.unexpected).toBe([...seen].filter((k) => k.startsWith('ghost') || Number(k.split(':')[1]) >= 100).length);
         expect(summary.perInstance).toEqual(perInstance);
-        expect(ledger.uniqueAckedReceived('g')).toBe(ackedKeys.filter((k) => seen.has(k)).length);
+        expect(ledger.outstanding('g')).toBe(ackedKeys.filter((k) => !seen.has(k)).length);
         for (const id of summary.lostSample) expect(ackedKeys.includes(id) && !seen.has(id)).toBe(true);
       }),
     );
@@ -84,6 +84,20 @@ describe('Ledger', () => {
     expect(ledger.recordReceipt('b', 'p#0', 0, 'b#0')).toBe('first');
     expect(ledger.recordReceipt('a', 'p#0', 0, 'a#1')).toBe('duplicate');
     expect(ledger.summarize('b').duplicates).toBe(0);
+  });
+
+  it('expects only the tags and producers a scope subscribes to', () => {
+    const ledger = new Ledger();
+    ['TagA', 'TagB', 'TagA', '', 'TagB'].forEach((tag, seq) => ledger.recordAcked('p#0', seq, tag));
+    ledger.recordAcked('other-topic#0', 0);
+    ledger.expect('narrow', new Map([['p#0', new Set(['TagA'])]]));
+    ledger.recordReceipt('narrow', 'p#0', 0, 'c#0');
+    expect(ledger.summarize('narrow')).toMatchObject({ acked: 2, lost: 1, lostSample: ['p#0:2'] });
+    expect(ledger.outstanding('narrow')).toBe(1);
+    ledger.expect('wide', new Map([['p#0', '*']]));
+    expect(ledger.summarize('wide')).toMatchObject({ acked: 5, lost: 5 });
+    // Without an expectation a scope expects everything.
+    expect(ledger.summarize('all')).toMatchObject({ acked: 6, lost: 6 });
   });
 
   it('counts foreign receipts as unexpected', () => {

@@ -1,0 +1,30 @@
+import type { EventLog } from './event-log.ts';
+
+/** Which phase the run is in, when each began and ended; every change is an event. */
+export class PhaseClock {
+  current = 'init';
+  private readonly times = new Map<string, { start: number; end?: number }>();
+
+  constructor(private readonly events: EventLog) {}
+
+  enter(phase: string, at = Date.now()): void {
+    this.end(at);
+    this.times.set(phase, { start: at });
+    this.current = phase;
+    this.events.emit('phase', { phase }, at);
+  }
+
+  /** Closes whichever phase is open. */
+  end(at = Date.now()): void {
+    for (const t of this.times.values()) t.end ??= at;
+  }
+
+  sinceStartOf(phase: string, now = Date.now()): number {
+    const t = this.times.get(phase);
+    return t ? now - t.start : 0;
+  }
+
+  summary(runStartedAt: number): Record<string, { startMs: number; durationMs: number }> {
+    return Object.fromEntries([...this.times].map(([name, t]) => [name, { startMs: t.start - runStartedAt, durationMs: (t.end ?? t.start) - t.start }]));
+  }
+}
