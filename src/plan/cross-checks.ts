@@ -4,23 +4,14 @@
  * schema's output because they must still run when some unrelated field is invalid: a user
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
+import { GRPC_NEEDS_PROXY, checkConsumer, undeclared } from './cross-check-consumers.ts';
+import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
+import { checkThresholdKeys } from './cross-check-thresholds.ts';
 import type { PathSegment } from './messages.ts';
 import { requiredKeyMessage } from './messages.ts';
+import { items, record, str, type Raw } from './raw.ts';
+import { parseDuration } from './units.ts';
 import type { PendingIssue } from './zod-issues.ts';
-
-type Raw = Record<string, unknown>;
-
-function record(value: unknown): Raw | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
-}
-
-function items(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 /**
  * The declared topic names, or undefined when the topics list itself is broken: then every
@@ -39,8 +30,10 @@ function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] | undefined
   return complete ? [...seen.keys()] : undefined;
 }
 
-function undeclared(topic: string, declared: readonly string[]): string {
-  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${declared.join(', ')})`;
+function loadMsOf(plan: Raw): number | undefined {
+  const load = record(plan.phases)?.load;
+  const parsed = typeof load === 'string' ? parseDuration(load) : undefined;
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues: PendingIssue[]): void {
@@ -48,6 +41,7 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
   const names = new Map<string, string>();
   const cluster = record(plan.cluster);
   const proxyMissing = cluster?.provider !== 'external' && cluster?.proxy !== true;
+  const ctx: FleetCheckContext = { declared, proxyMissing, loadMs: loadMsOf(plan), issues };
 
   for (const kind of ['producers', 'consumers'] as const) {
     items(fleets?.[kind]).forEach((raw, i) => {
@@ -60,22 +54,14 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
         else issues.push({ path: at('name'), anchor: 'value', message: `fleet name "${name}" is already used by ${first}` });
       }
       if (fleet?.protocol === 'grpc' && proxyMissing) {
-        issues.push({
-          path: at('protocol'),
-          anchor: 'value',
-          message: 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true',
-        });
+        issues.push({ path: at('protocol'), anchor: 'value', message: GRPC_NEEDS_PROXY });
       }
       const topic = str(fleet?.topic);
       if (kind === 'producers' && topic !== undefined && declared && !declared.includes(topic)) {
         issues.push({ path: at('topic'), anchor: 'value', message: undeclared(topic, declared) });
       }
-      const subscription = kind === 'consumers' ? record(fleet?.subscription) : undefined;
-      for (const subscribed of Object.keys(subscription ?? {})) {
-        if (declared && !declared.includes(subscribed)) {
-          issues.push({ path: at('subscription', subscribed), anchor: 'key', message: undeclared(subscribed, declared) });
-        }
-      }
+      if (fleet && kind === 'producers') checkProducer(fleet, at, ctx);
+      if (fleet && kind === 'consumers') checkConsumer(fleet, at, ctx);
     });
   }
 }
@@ -109,5 +95,6 @@ export function crossCheck(data: unknown): PendingIssue[] {
   const declared = declaredTopics(plan, issues);
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
+  checkThresholdKeys(plan, issues);
   return issues;
 }

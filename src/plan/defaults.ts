@@ -13,9 +13,18 @@ export const PLAN_DEFAULTS = {
     heap: '256MiB',
   },
   topic: { queues: 4 },
-  producer: { instances: 1, protocol: 'remoting', messageSize: '256B' },
-  consumer: { instances: 1, protocol: 'remoting', model: 'clustering', consumeTime: '0ms' },
+  producer: { instances: 1, protocol: 'remoting', messageSize: '256B', maxInFlight: 512, startRate: '0/s' },
+  consumer: {
+    instances: 1,
+    protocol: 'remoting',
+    model: 'clustering',
+    mode: 'push',
+    consumeTime: '0ms',
+    failure: { ratio: 0, first: 0 },
+    onCrash: 'fail',
+  },
   phases: { warmup: '5s', drain: '30s' },
+  sampling: { interval: '1s' },
 } as const;
 
 /** Limits that the schema enforces and messages quote. */
@@ -30,4 +39,8 @@ export const PLAN_LIMITS = {
   topicNameLength: 127,
   groupNameLength: 255,
   phaseMaxMs: 24 * 3_600_000,
+  maxInFlight: { min: 1, max: 100_000 },
+  shardingKeys: { min: 1, max: 100_000 },
+  delayMs: { min: 1000, max: 24 * 3_600_000 },
+  samplingIntervalMs: { min: 100, max: 60_000 },
 } as const;

@@ -19,6 +19,12 @@ export interface MetricSpec {
   kind: MetricKind;
   aggregations: readonly AggregationName[];
   value: ThresholdValueKind;
+  /**
+   * Measured per consumer group and instance, so a threshold key may select a part of it:
+   * `received{group:billing,instance:each}` (k6 sub-metrics). Producer-side and run-wide
+   * metrics are not.
+   */
+  selectable: boolean;
   description: string;
 }
 
@@ -27,78 +33,112 @@ const TREND = ['p', 'avg', 'min', 'max', 'med'] as const;
 
 export const METRICS = {
   loss: {
+    selectable: true,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Messages the broker acknowledged that a group never received by the end of drain.',
   },
   duplicates: {
+    selectable: true,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Receipts beyond the first per message id (per group in clustering, per instance in broadcasting).',
   },
   unexpected: {
+    selectable: true,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Receipts of message ids this run never sent.',
   },
   sent: {
+    selectable: false,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Messages the broker acknowledged. `rate` is per second over the load phase.',
   },
   received: {
+    selectable: true,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Messages delivered to consumers, duplicates included. `rate` is per second.',
   },
+  unique: {
+    selectable: true,
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Distinct message ids delivered (per group in clustering, per instance in broadcasting). `rate` is per second.',
+  },
   send_errors: {
+    selectable: false,
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
     description: 'Send calls that failed or timed out.',
   },
+  dropped: {
+    selectable: false,
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description: 'Sends that were due but skipped because the producer instance had maxInFlight sends outstanding.',
+  },
   duplicate_rate: {
+    selectable: true,
     kind: 'rate',
     aggregations: ['rate'],
     value: 'fraction',
     description: 'duplicates / unique receipts, a fraction between 0 and 1.',
   },
   loss_rate: {
+    selectable: true,
     kind: 'rate',
     aggregations: ['rate'],
     value: 'fraction',
     description: 'loss / acknowledged sends, a fraction between 0 and 1.',
   },
   e2e_latency: {
+    selectable: true,
     kind: 'trend',
     aggregations: TREND,
     value: 'duration',
     description: 'Born timestamp to receipt, per delivered message.',
   },
   send_latency: {
+    selectable: false,
     kind: 'trend',
     aggregations: TREND,
     value: 'duration',
     description: 'Send call to broker acknowledgement.',
   },
   rebalance_latency: {
+    selectable: true,
     kind: 'trend',
     aggregations: TREND,
     value: 'duration',
     description: 'Membership or subscription event until live instances claim a disjoint cover of all queues.',
   },
   resume_latency: {
+    selectable: true,
     kind: 'trend',
     aggregations: TREND,
     value: 'duration',
     description: 'Membership or subscription event until every queue with backlog has delivered again.',
   },
+  takeover_latency: {
+    selectable: true,
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description: "gRPC pop consumption: an instance dies until its in-flight messages are delivered to another instance.",
+  },
   backlog: {
+    selectable: true,
     kind: 'gauge',
     aggregations: ['max', 'min', 'avg', 'final'],
     value: 'number',
@@ -117,6 +157,9 @@ export function isMetricName(name: string): name is MetricName {
 export function metricSpec(name: MetricName): MetricSpec {
   return METRICS[name];
 }
+
+/** Metrics a threshold key may narrow with a selector, in catalogue order. */
+export const SELECTABLE_METRICS = METRIC_NAMES.filter((name) => METRICS[name].selectable);
 
 /** How an aggregation is written in a threshold (`p(N)` for percentiles). */
 export function aggregationLabel(name: AggregationName): string {

@@ -4,20 +4,10 @@
  */
 import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
-import type { ResolvedPlan, ResolvedSubscription } from './resolved-plan.ts';
+import type { ResolvedPlan } from './resolved-plan.ts';
+import { bytes, ms, resolveFleets } from './resolve-fleets.ts';
 import type { PlanDocument } from './schema.ts';
-import { parseThreshold, type ParsedThreshold } from './thresholds.ts';
-import { parseDuration, parseRate, parseSize, type UnitResult } from './units.ts';
-
-/** Validation already accepted the value; failing here means schema and resolver disagree. */
-function must(result: UnitResult, what: string): number {
-  if (!result.ok) throw new Error(`internal: validated ${what} did not parse: ${result.message}`);
-  return result.value;
-}
-
-const ms = (text: string): number => must(parseDuration(text), 'duration');
-const bytes = (text: string): number => must(parseSize(text), 'size');
-const perSecond = (text: string): number => must(parseRate(text), 'rate');
+import { parseThreshold, type ParsedThreshold, type ThresholdEntryInput } from './thresholds.ts';
 
 /** `plans/Smoke Test.yaml` → `smoke-test`: the default name must itself be a valid name. */
 export function planNameFromFile(file: string): string {
@@ -33,17 +23,12 @@ export function brokerName(index: number): string {
   return `broker-${String.fromCharCode('a'.charCodeAt(0) + index)}`;
 }
 
-function subscription(topic: string, expression: string): ResolvedSubscription {
-  const trimmed = expression.trim();
-  const tags = trimmed === '*' ? '*' : trimmed.split('||').map((tag) => tag.trim());
-  return { topic, expression: trimmed, tags };
-}
-
 function thresholds(plan: PlanDocument): ParsedThreshold[] {
   const parsed: ParsedThreshold[] = [];
-  for (const [metric, entries] of Object.entries(plan.thresholds ?? {})) {
+  // Keys with a selector pass the schema as unknown values; the schema's check validated them.
+  for (const [key, entries] of Object.entries(plan.thresholds ?? {}) as Array<[string, ThresholdEntryInput[] | undefined]>) {
     for (const entry of entries ?? []) {
-      const result = parseThreshold(metric, entry);
+      const result = parseThreshold(key, entry);
       if (!result.ok) throw new Error(`internal: validated threshold did not parse: ${result.message}`);
       parsed.push(result.value);
     }
@@ -55,6 +40,7 @@ export function resolvePlan(plan: PlanDocument, file: string, sets: readonly str
   const cluster = plan.cluster ?? {};
   const provider = cluster.provider ?? D.cluster.provider;
   const brokers = cluster.brokers ?? D.cluster.brokers;
+  const loadMs = ms(plan.phases.load);
   return {
     version: 1,
     name: plan.name ?? planNameFromFile(file),
@@ -72,32 +58,13 @@ export function resolvePlan(plan: PlanDocument, file: string, sets: readonly str
       brokerConfig: { ...cluster.brokerConfig },
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
-    fleets: {
-      producers: (plan.fleets?.producers ?? []).map((p) => ({
-        name: p.name,
-        topic: p.topic,
-        instances: p.instances ?? D.producer.instances,
-        protocol: p.protocol ?? D.producer.protocol,
-        ratePerSecond: perSecond(p.rate),
-        messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),
-        tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
-        ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
-      })),
-      consumers: (plan.fleets?.consumers ?? []).map((c) => ({
-        name: c.name,
-        group: c.group ?? c.name,
-        instances: c.instances ?? D.consumer.instances,
-        protocol: c.protocol ?? D.consumer.protocol,
-        model: c.model ?? D.consumer.model,
-        subscriptions: Object.entries(c.subscription).map(([topic, expression]) => subscription(topic, expression)),
-        consumeTimeMs: ms(c.consumeTime ?? D.consumer.consumeTime),
-      })),
-    },
+    fleets: resolveFleets(plan.fleets, loadMs),
     phases: {
       warmupMs: ms(plan.phases.warmup ?? D.phases.warmup),
-      loadMs: ms(plan.phases.load),
+      loadMs,
       drainMs: ms(plan.phases.drain ?? D.phases.drain),
     },
+    sampling: { intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval) },
     thresholds: thresholds(plan),
     source: { file, sets: [...sets] },
   };

@@ -8,6 +8,10 @@ import type { ParsedThreshold } from './thresholds.ts';
 export type ClusterProvider = 'local' | 'containers' | 'external';
 export type ClientProtocol = 'remoting' | 'grpc';
 export type MessageModel = 'clustering' | 'broadcasting';
+/** push: the client pulls and calls a listener; pull: the test loop pulls; simple: gRPC SimpleConsumer (pop, ack). */
+export type ConsumerMode = 'push' | 'pull' | 'simple';
+/** What a crash of one of the fleet's processes (an exit nobody asked for) does to the verdict. */
+export type CrashPolicy = 'fail' | 'continue';
 export type BrokerConfigValue = string | number | boolean;
 
 export interface ResolvedCluster {
@@ -38,18 +42,51 @@ export interface TagWeight {
   weight: number;
 }
 
+export interface RateStage {
+  durationMs: number;
+  /** The fleet's total rate at the end of the stage; the rate ramps linearly to it from the previous target. */
+  targetPerSecond: number;
+}
+
+/**
+ * How a producer fleet schedules sends (k6 arrival-rate executors). Rates are totals for the
+ * fleet, split evenly across its instances.
+ */
+export type ProducerExecutor =
+  /** `rate: 200/s`: this many sends per second for the whole load phase. */
+  | { kind: 'constant'; ratePerSecond: number }
+  /**
+   * `stages`: starts at `startRatePerSecond` and ramps linearly to each stage's target over
+   * its duration (a 0 ms stage jumps). The fleet stops when the last stage ends.
+   */
+  | { kind: 'ramping'; startRatePerSecond: number; stages: RateStage[] };
+
 export interface ResolvedProducerFleet {
   name: string;
   topic: string;
   instances: number;
   protocol: ClientProtocol;
-  /** Total for the fleet; each instance sends `ratePerSecond / instances`. */
+  executor: ProducerExecutor;
+  /**
+   * Derived from `executor`, for readers that predate it: the constant rate, or for a ramp
+   * its peak rate (the highest of the start rate and the stage targets). Not a schedule:
+   * read `executor` to send at the right rate over time. Total for the fleet; each instance
+   * sends `ratePerSecond / instances`.
+   */
   ratePerSecond: number;
+  /** How long the fleet sends: `phases.loadMs` for a constant rate, the stages' total for a ramp (≤ `phases.loadMs`). */
+  loadMs: number;
+  /** Sends in flight per producer instance; a send that falls due beyond this is counted as dropped. */
+  maxInFlight: number;
   messageSizeBytes: number;
   /** Weighted tags, in plan order; empty means messages carry no tag. */
   tags: TagWeight[];
   /** Stop after this many messages in total for the fleet; absent means unbounded. */
   maxMessages?: number;
+  /** Ordered messages: each message gets one of `shardingKeys` keys, and a key always goes to the same queue. */
+  ordered?: { shardingKeys: number };
+  /** Delayed messages: a `ratio` share of messages (0 < ratio ≤ 1) is delivered `delayMs` after it is sent. */
+  delay?: { ratio: number; delayMs: number };
 }
 
 export interface ResolvedSubscription {
@@ -60,22 +97,71 @@ export interface ResolvedSubscription {
   tags: '*' | string[];
 }
 
+/** Processing time per message: fixed, uniform between two bounds, or exponential around a mean. */
+export type ConsumeTime =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'exponential'; meanMs: number };
+
+/**
+ * Failed consumption: the instance asks for redelivery of its first `first` messages, then of
+ * a `ratio` share (0..1) of the rest. `{ ratio: 0, first: 0 }` consumes everything.
+ */
+export interface ConsumerFailure {
+  ratio: number;
+  first: number;
+}
+
+/** The settings one consumer instance runs with: its fleet's, merged with its override. */
+export interface ResolvedConsumerInstance {
+  /** 0-based index in the fleet. */
+  index: number;
+  /** `<fleet>#<index>`, e.g. `billing#2`: the id in logs, receipts and threshold selectors. */
+  instanceId: string;
+  subscriptions: ResolvedSubscription[];
+  protocol: ClientProtocol;
+  mode: ConsumerMode;
+  consumeTime: ConsumeTime;
+  /** Mean processing time of `consumeTime` (the fixed time, the midpoint of uniform, the exponential mean). */
+  consumeTimeMs: number;
+  failure: ConsumerFailure;
+}
+
 export interface ResolvedConsumerFleet {
   name: string;
   /** Defaults to the fleet name; several fleets may share a group (that is how drift is staged). */
   group: string;
   instances: number;
+  /** The fleet's settings; an instance with an override differs, see `perInstance`. */
   protocol: ClientProtocol;
   model: MessageModel;
+  mode: ConsumerMode;
   /** One entry per subscribed topic, in plan order. */
   subscriptions: ResolvedSubscription[];
+  consumeTime: ConsumeTime;
+  /**
+   * Mean processing time of `consumeTime` (the fixed time, the midpoint of uniform, the
+   * exponential mean), for readers that predate `consumeTime`; it is not a distribution.
+   */
   consumeTimeMs: number;
+  failure: ConsumerFailure;
+  onCrash: CrashPolicy;
+  /**
+   * What every instance actually runs with (length `instances`, index order): the fleet's
+   * settings with that instance's override applied. Launch instances from this.
+   */
+  perInstance: ResolvedConsumerInstance[];
 }
 
 export interface ResolvedPhases {
   warmupMs: number;
   loadMs: number;
   drainMs: number;
+}
+
+export interface ResolvedSampling {
+  /** How often backlog and other time series are sampled during load and drain. */
+  intervalMs: number;
 }
 
 export interface ResolvedPlan {
@@ -90,7 +176,8 @@ export interface ResolvedPlan {
     consumers: ResolvedConsumerFleet[];
   };
   phases: ResolvedPhases;
-  /** Every threshold in plan order (metric by metric, entry by entry); `metric` says which. */
+  sampling: ResolvedSampling;
+  /** Every threshold in plan order (key by key, entry by entry); `metric` and `selector` say which. */
   thresholds: ParsedThreshold[];
   source: {
     /** The plan file as given to the loader. */

@@ -36,6 +36,32 @@ function integerPhrase(min: number, max: number | undefined): { phrase: string; 
   return { phrase, capped: max !== undefined };
 }
 
+/** Maps whose keys are not settings, so an unknown key gets a better noun ("unknown metric"). */
+export const keyNouns = z.registry<{ keyNoun: string; listKnown: boolean }>();
+
+/**
+ * Description and documented default for editors; the field stays optional. The metadata goes
+ * on the optional wrapper so the inner schema keeps its identity (see `keyNouns`).
+ */
+export function opt<T extends z.ZodType>(schema: T, description: string, def?: string | number | boolean) {
+  return schema.optional().meta(def === undefined ? { description } : { description, default: def });
+}
+
+export function req<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ description });
+}
+
+/** A strict map whose type error names what the map holds. */
+export function map<S extends z.ZodRawShape>(shape: S, what: string) {
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'invalid_type' ? `expected a map of ${what}, got ${describeValue(iss.input)}` : undefined),
+  });
+}
+
+export function list<T extends z.ZodType>(element: T, what: string) {
+  return z.array(element, { error: (iss) => `expected a list of ${what}, got ${describeValue(iss.input)}` });
+}
+
 export function integer(min: number, max?: number): z.ZodNumber {
   const { phrase, capped } = integerPhrase(min, max);
   const error = (iss: RawIssue): string =>
@@ -49,6 +75,17 @@ export function integer(min: number, max?: number): z.ZodNumber {
 export function positiveNumber(): z.ZodNumber {
   const error = (iss: RawIssue): string => `expected a positive number, ${got(iss.input)}`;
   return z.number({ error }).positive({ error });
+}
+
+/**
+ * A plain number in 0..1 (a share of messages). `minExclusive` rules out 0 where a share of
+ * nothing would make the setting pointless (`delay.ratio`).
+ */
+export function fraction(options: { minExclusive?: boolean } = {}): z.ZodNumber {
+  const range = options.minExclusive ? 'greater than 0 and at most 1' : 'between 0 and 1';
+  const error = (iss: RawIssue): string => `expected a fraction ${range}, ${got(iss.input)}`;
+  const base = z.number({ error }).max(1, { error });
+  return options.minExclusive ? base.positive({ error }) : base.min(0, { error });
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {

@@ -5,7 +5,6 @@
  * "needs a unit" on a latency and `count<5ms` fail with "takes a plain number" on a counter.
  */
 import {
-  METRIC_NAMES,
   aggregationLabel,
   exampleThreshold,
   isMetricName,
@@ -13,9 +12,11 @@ import {
   type AggregationName,
   type MetricName,
 } from './metric-catalogue.ts';
+import { parseThresholdKey, unknownMetricMessage, type ThresholdSelector } from './threshold-keys.ts';
 import { DURATION_PATTERN, formatDuration, parseDuration } from './units.ts';
 
 export { METRICS, METRIC_NAMES, isMetricName, type MetricName, type MetricSpec } from './metric-catalogue.ts';
+export { unknownMetricMessage, type ThresholdSelector } from './threshold-keys.ts';
 
 export type Aggregation =
   | { kind: 'p'; p: number }
@@ -39,6 +40,10 @@ export interface ThresholdExpression {
 }
 
 export interface ParsedThreshold extends ThresholdExpression {
+  /** The key as the plan wrote it, e.g. `received{group:billing,instance:each}`; reports show this. */
+  key: string;
+  /** The part of the metric this threshold looks at; `{}` for the whole run. */
+  selector: ThresholdSelector;
   /** The expression as the plan wrote it, e.g. `p(99)<500ms`; reports show this. */
   source: string;
   /** Stop the run as soon as this threshold fails (k6 `abortOnFail`). */
@@ -60,10 +65,6 @@ const WORDS: readonly AggregationName[] = ['count', 'rate', 'avg', 'min', 'max',
 
 function fail<T>(message: string): ThresholdResult<T> {
   return { ok: false, message };
-}
-
-export function unknownMetricMessage(name: string): string {
-  return `unknown metric ${JSON.stringify(name)} (known: ${METRIC_NAMES.join(', ')})`;
 }
 
 export function parseThresholdExpression(metric: string, text: string): ThresholdResult<ThresholdExpression> {
@@ -108,10 +109,15 @@ export function parseThresholdExpression(metric: string, text: string): Threshol
   return { ok: true, value: { metric, aggregation, op, value } };
 }
 
-/** Parses one plan entry (string or object form) into the structure checks evaluate. */
-export function parseThreshold(metric: string, entry: ThresholdEntryInput): ThresholdResult<ParsedThreshold> {
+/**
+ * Parses one plan entry (string or object form) under its key (`loss`, `loss{group:billing}`)
+ * into the structure checks evaluate.
+ */
+export function parseThreshold(key: string, entry: ThresholdEntryInput): ThresholdResult<ParsedThreshold> {
+  const parsedKey = parseThresholdKey(key);
+  if (!parsedKey.ok) return parsedKey;
   const text = typeof entry === 'string' ? entry : entry.threshold;
-  const expression = parseThresholdExpression(metric, text);
+  const expression = parseThresholdExpression(parsedKey.value.metric, text);
   if (!expression.ok) return expression;
   let delayAbortEvalMs = 0;
   if (typeof entry !== 'string' && entry.delayAbortEval !== undefined) {
@@ -123,6 +129,8 @@ export function parseThreshold(metric: string, entry: ThresholdEntryInput): Thre
     ok: true,
     value: {
       ...expression.value,
+      key,
+      selector: parsedKey.value.selector,
       source: text.trim(),
       abortOnFail: typeof entry === 'string' ? false : (entry.abortOnFail ?? false),
       delayAbortEvalMs,

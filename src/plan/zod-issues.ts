@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
-import { keyNouns } from './schema.ts';
+import { keyNouns } from './schema-primitives.ts';
+import { thresholdKeyMetric } from './threshold-keys.ts';
 
 /** An issue before it has a position: `anchor` says whether to point at the value or its key. */
 export interface PendingIssue {
@@ -37,7 +38,10 @@ function objectSchemaAt(schema: z.ZodType, path: readonly PathSegment[]): z.ZodO
     } else if (index === path.length) {
       return current instanceof z.ZodObject ? current : undefined;
     } else if (current instanceof z.ZodObject) {
-      current = (current.shape as Record<string, z.ZodType>)[String(path[index++])];
+      const shape = current.shape as Record<string, z.ZodType>;
+      const key = String(path[index++]);
+      // A threshold key with a selector (`loss{group:a}`) is validated like its metric's key.
+      current = Object.hasOwn(shape, key) ? shape[key] : shape[thresholdKeyMetric(key)];
     } else if (current instanceof z.ZodArray) {
       current = current.element as z.ZodType;
       index++;
@@ -62,10 +66,26 @@ function unknownKeyIssues(schema: z.ZodType, path: PathSegment[], keys: readonly
   });
 }
 
+/**
+ * The issues of the one union branch that accepted the value's type, if exactly one did: for
+ * `consumeTime: {uniform: 5}` the map branch's "expected two durations" says more than "expected
+ * a duration or a distribution". Zod itself does this only when the branch's issues are not
+ * type errors.
+ */
+function matchedBranch(issue: z.core.$ZodIssueInvalidUnion): readonly z.core.$ZodIssue[] | undefined {
+  const matched = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  return matched.length === 1 ? matched[0] : undefined;
+}
+
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[], data: unknown, schema: z.ZodType): PendingIssue[] {
   const pending: PendingIssue[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+    const branch = issue.code === 'invalid_union' ? matchedBranch(issue) : undefined;
+    if (branch) {
+      pending.push(...fromZodIssues(branch.map((i) => ({ ...i, path: [...path, ...i.path] })), data, schema));
+      continue;
+    }
     const parent = path.slice(0, -1);
     const last = path.at(-1);
     const parentValue = valueAt(data, parent);

@@ -100,6 +100,7 @@ describe('good plans', () => {
       topics: [{ name: 'smoke', queues: 4 }],
       fleets: { producers: [], consumers: [] },
       phases: { warmupMs: 5000, loadMs: 20_000, drainMs: 30_000 },
+      sampling: { intervalMs: 1000 },
       thresholds: [],
       source: { file: 'plans/smoke.yaml', sets: [] },
     } satisfies ResolvedPlan);
@@ -129,7 +130,10 @@ describe('good plans', () => {
         topic: 'orders',
         instances: 2,
         protocol: 'grpc',
+        executor: { kind: 'constant', ratePerSecond: 2 },
         ratePerSecond: 2,
+        loadMs: 90_000,
+        maxInFlight: 512,
         messageSizeBytes: 1024,
         tags: [
           { tag: 'TagA', weight: 3 },
@@ -138,6 +142,12 @@ describe('good plans', () => {
         maxMessages: 5000,
       },
     ]);
+    const narrow = [{ topic: 'orders', expression: 'TagA', tags: ['TagA'] }];
+    const wide = [
+      { topic: 'orders', expression: 'TagA || TagB', tags: ['TagA', 'TagB'] },
+      { topic: 'audit', expression: '*', tags: '*' },
+    ];
+    const noFailure = { ratio: 0, first: 0 };
     expect(plan.fleets.consumers).toEqual([
       {
         name: 'billing-narrow',
@@ -145,8 +155,24 @@ describe('good plans', () => {
         instances: 1,
         protocol: 'remoting',
         model: 'clustering',
-        subscriptions: [{ topic: 'orders', expression: 'TagA', tags: ['TagA'] }],
+        mode: 'push',
+        subscriptions: narrow,
+        consumeTime: { kind: 'fixed', ms: 0 },
         consumeTimeMs: 0,
+        failure: noFailure,
+        onCrash: 'fail',
+        perInstance: [
+          {
+            index: 0,
+            instanceId: 'billing-narrow#0',
+            subscriptions: narrow,
+            protocol: 'remoting',
+            mode: 'push',
+            consumeTime: { kind: 'fixed', ms: 0 },
+            consumeTimeMs: 0,
+            failure: noFailure,
+          },
+        ],
       },
       {
         name: 'billing-wide',
@@ -154,17 +180,30 @@ describe('good plans', () => {
         instances: 2,
         protocol: 'remoting',
         model: 'broadcasting',
-        subscriptions: [
-          { topic: 'orders', expression: 'TagA || TagB', tags: ['TagA', 'TagB'] },
-          { topic: 'audit', expression: '*', tags: '*' },
-        ],
+        mode: 'push',
+        subscriptions: wide,
+        consumeTime: { kind: 'fixed', ms: 5 },
         consumeTimeMs: 5,
+        failure: noFailure,
+        onCrash: 'fail',
+        perInstance: [0, 1].map((index) => ({
+          index,
+          instanceId: `billing-wide#${index}`,
+          subscriptions: wide,
+          protocol: 'remoting',
+          mode: 'push',
+          consumeTime: { kind: 'fixed', ms: 5 },
+          consumeTimeMs: 5,
+          failure: noFailure,
+        })),
       },
     ]);
     expect(plan.phases).toEqual({ warmupMs: 10_000, loadMs: 90_000, drainMs: 120_000 });
     expect(plan.thresholds).toEqual([
       {
         metric: 'loss',
+        key: 'loss',
+        selector: {},
         aggregation: { kind: 'count' },
         op: '==',
         value: 0,
@@ -174,6 +213,8 @@ describe('good plans', () => {
       },
       {
         metric: 'e2e_latency',
+        key: 'e2e_latency',
+        selector: {},
         aggregation: { kind: 'p', p: 99 },
         op: '<',
         value: 500,
@@ -183,6 +224,8 @@ describe('good plans', () => {
       },
       {
         metric: 'e2e_latency',
+        key: 'e2e_latency',
+        selector: {},
         aggregation: { kind: 'p', p: 99.9 },
         op: '<=',
         value: 1000,
@@ -192,6 +235,8 @@ describe('good plans', () => {
       },
       {
         metric: 'backlog',
+        key: 'backlog',
+        selector: {},
         aggregation: { kind: 'max' },
         op: '<',
         value: 10_000,

@@ -1,0 +1,84 @@
+/**
+ * Consumer rules that relate fields: subscribed topics are declared, mode simple runs over
+ * gRPC only, and overrides name instances of their fleet, each at most once, with the same
+ * rules as the fleet's own settings.
+ */
+import type { FleetCheckContext } from './cross-check-producers.ts';
+import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
+import type { PathSegment } from './messages.ts';
+import { int, items, record, str, type Raw } from './raw.ts';
+
+type At = (...rest: PathSegment[]) => PathSegment[];
+
+export function undeclared(topic: string, declared: readonly string[]): string {
+  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${declared.join(', ')})`;
+}
+
+export const GRPC_NEEDS_PROXY = 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true';
+
+function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext): void {
+  const { declared } = ctx;
+  for (const topic of Object.keys(record(subscription) ?? {})) {
+    if (declared && !declared.includes(topic)) {
+      ctx.issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
+    }
+  }
+}
+
+function instanceRange(name: string, instances: number): string {
+  return instances === 1 ? `fleet ${name} has 1 instance (index 0)` : `fleet ${name} has ${instances} instances (0 to ${instances - 1})`;
+}
+
+function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
+  const name = str(fleet.name) ?? 'this fleet';
+  const instances = fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
+  const fleetProtocol = str(fleet.protocol) ?? D.consumer.protocol;
+  const fleetMode = str(fleet.mode) ?? D.consumer.mode;
+  const owner = new Map<number, number>();
+
+  items(fleet.overrides).forEach((raw, j) => {
+    const override = record(raw);
+    if (!override) return;
+    const here = (...rest: PathSegment[]) => at('overrides', j, ...rest);
+    items(override.instances).forEach((value, k) => {
+      const index = int(value, 0, Number.MAX_SAFE_INTEGER);
+      if (index === undefined) return;
+      const path = here('instances', k);
+      if (instances !== undefined && index >= instances) {
+        ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is out of range: ${instanceRange(name, instances)}` });
+        return;
+      }
+      const first = owner.get(index);
+      if (first === undefined) owner.set(index, j);
+      else if (first === j) ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is listed twice` });
+      else ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is already in overrides[${first}]` });
+    });
+    checkSubscription(override.subscription, here, ctx);
+    if (override.protocol === 'grpc' && ctx.proxyMissing) {
+      ctx.issues.push({ path: here('protocol'), anchor: 'value', message: GRPC_NEEDS_PROXY });
+    }
+    const protocol = str(override.protocol) ?? fleetProtocol;
+    if (override.mode === 'simple' && protocol !== 'grpc') {
+      ctx.issues.push({ path: here('mode'), anchor: 'value', message: simpleNeedsGrpc(protocol) });
+    } else if (override.mode === undefined && fleetMode === 'simple' && fleetProtocol === 'grpc' && protocol !== 'grpc') {
+      ctx.issues.push({
+        path: here('protocol'),
+        anchor: 'value',
+        message: `protocol ${protocol} cannot run the fleet's mode simple (the gRPC SimpleConsumer): set mode push or pull in this override too`,
+      });
+    }
+  });
+}
+
+function simpleNeedsGrpc(protocol: string): string {
+  return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
+}
+
+export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
+  checkSubscription(fleet.subscription, at, ctx);
+  const protocol = str(fleet.protocol) ?? D.consumer.protocol;
+  if (fleet.mode === 'simple' && protocol !== 'grpc') {
+    ctx.issues.push({ path: at('mode'), anchor: 'value', message: simpleNeedsGrpc(protocol) });
+  }
+  checkOverrides(fleet, at, ctx);
+}

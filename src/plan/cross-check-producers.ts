@@ -1,0 +1,88 @@
+/**
+ * Producer rules that relate fields: exactly one of `rate` and `stages`, `startRate` only with
+ * stages, stages that fit in the load phase and send something, no delay on ordered messages.
+ */
+import { formatDuration, parseDuration, parseRate } from './units.ts';
+import type { PathSegment } from './messages.ts';
+import { items, record, type Raw } from './raw.ts';
+import type { PendingIssue } from './zod-issues.ts';
+
+export interface FleetCheckContext {
+  /** Declared topic names, or undefined when the topics list is broken (then references are not judged). */
+  declared: readonly string[] | undefined;
+  proxyMissing: boolean;
+  /** phases.load in ms, or undefined when it is missing or invalid. */
+  loadMs: number | undefined;
+  issues: PendingIssue[];
+}
+
+type At = (...rest: PathSegment[]) => PathSegment[];
+
+function parsed(value: unknown, parse: typeof parseDuration | typeof parseRate): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const result = parse(value);
+  return result.ok ? result.value : undefined;
+}
+
+function checkStages(fleet: Raw, at: At, ctx: FleetCheckContext): void {
+  const stages = items(fleet.stages).map(record);
+  if (stages.length === 0) return;
+  const durations = stages.map((s) => parsed(s?.duration, parseDuration));
+  const targets = stages.map((s) => parsed(s?.target, parseRate));
+  const start = fleet.startRate === undefined ? 0 : parsed(fleet.startRate, parseRate);
+
+  // Every duration parsed: the total is known (a broken one is the schema's message).
+  if (durations.every((d): d is number => d !== undefined)) {
+    const total = durations.reduce((sum, d) => sum + d, 0);
+    if (total === 0) {
+      ctx.issues.push({ path: at('stages'), anchor: 'value', message: 'the stages last 0ms in total: give at least one stage a duration' });
+    } else if (ctx.loadMs !== undefined && total > ctx.loadMs) {
+      ctx.issues.push({
+        path: at('stages'),
+        anchor: 'value',
+        message: `the stages last ${formatDuration(total)} in total, longer than phases.load (${formatDuration(ctx.loadMs)}): shorten them or lengthen the load phase`,
+      });
+    }
+  }
+  if (start === 0 && targets.every((t) => t === 0)) {
+    ctx.issues.push({
+      path: at('stages'),
+      anchor: 'value',
+      message: 'the stages never send: startRate and every target are 0/s',
+    });
+  }
+}
+
+export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
+  const hasRate = fleet.rate !== undefined;
+  const hasStages = fleet.stages !== undefined;
+  if (!hasRate && !hasStages) {
+    ctx.issues.push({
+      path: at(),
+      anchor: 'value',
+      message:
+        'required key "rate" or "stages" is missing (rate: 200/s sends at a constant rate; stages: [{duration: 10s, target: 500/s}] ramps it)',
+    });
+  } else if (hasRate && hasStages) {
+    ctx.issues.push({
+      path: at(),
+      anchor: 'value',
+      message: 'rate and stages are exclusive: rate sends at a constant rate, stages ramp it; keep one',
+    });
+  } else if (hasRate && fleet.startRate !== undefined) {
+    ctx.issues.push({
+      path: at('startRate'),
+      anchor: 'key',
+      message: 'startRate is only for stages (rate sends at a constant rate from the start)',
+    });
+  }
+  if (hasStages) checkStages(fleet, at, ctx);
+  if (fleet.ordered !== undefined && fleet.delay !== undefined) {
+    ctx.issues.push({
+      path: at('delay'),
+      anchor: 'key',
+      message:
+        "delay cannot be combined with ordered: a delayed message leaves its sharding key's order (RocketMQ 5 clients refuse a message with both a message group and a delivery time)",
+    });
+  }
+}

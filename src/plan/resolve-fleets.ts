@@ -1,0 +1,146 @@
+/**
+ * Resolves fleets: executors from `rate` or `stages`, consume-time distributions, failure
+ * settings, and every consumer instance's effective settings (fleet merged with override).
+ */
+import { PLAN_DEFAULTS as D } from './defaults.ts';
+import type {
+  ConsumeTime,
+  ConsumerFailure,
+  ProducerExecutor,
+  ResolvedConsumerFleet,
+  ResolvedConsumerInstance,
+  ResolvedProducerFleet,
+  ResolvedSubscription,
+} from './resolved-plan.ts';
+import type { PlanDocument } from './schema.ts';
+import { parseDuration, parseRate, parseSize, type UnitResult } from './units.ts';
+
+type Fleets = NonNullable<PlanDocument['fleets']>;
+type ProducerDocument = NonNullable<Fleets['producers']>[number];
+type ConsumerDocument = NonNullable<Fleets['consumers']>[number];
+type ConsumeTimeDocument = NonNullable<ConsumerDocument['consumeTime']>;
+type FailureDocument = NonNullable<ConsumerDocument['failure']>;
+
+/** Validation already accepted the value; failing here means schema and resolver disagree. */
+export function must(result: UnitResult, what: string): number {
+  if (!result.ok) throw new Error(`internal: validated ${what} did not parse: ${result.message}`);
+  return result.value;
+}
+
+export const ms = (text: string): number => must(parseDuration(text), 'duration');
+export const bytes = (text: string): number => must(parseSize(text), 'size');
+const perSecond = (text: string): number => must(parseRate(text), 'rate');
+
+function executor(p: ProducerDocument): ProducerExecutor {
+  if (p.stages === undefined) {
+    if (p.rate === undefined) throw new Error(`internal: validated producer ${p.name} has neither rate nor stages`);
+    return { kind: 'constant', ratePerSecond: perSecond(p.rate) };
+  }
+  return {
+    kind: 'ramping',
+    startRatePerSecond: perSecond(p.startRate ?? D.producer.startRate),
+    stages: p.stages.map((s) => ({ durationMs: ms(s.duration), targetPerSecond: perSecond(s.target) })),
+  };
+}
+
+function producer(p: ProducerDocument, phaseLoadMs: number): ResolvedProducerFleet {
+  const run = executor(p);
+  const constant = run.kind === 'constant';
+  return {
+    name: p.name,
+    topic: p.topic,
+    instances: p.instances ?? D.producer.instances,
+    protocol: p.protocol ?? D.producer.protocol,
+    executor: run,
+    ratePerSecond: constant ? run.ratePerSecond : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
+    loadMs: constant ? phaseLoadMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
+    maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
+    messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),
+    tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
+    ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
+    ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
+    ...(p.delay !== undefined ? { delay: { ratio: p.delay.ratio, delayMs: ms(p.delay.by) } } : {}),
+  };
+}
+
+function subscription(topic: string, expression: string): ResolvedSubscription {
+  const trimmed = expression.trim();
+  const tags = trimmed === '*' ? '*' : trimmed.split('||').map((tag) => tag.trim());
+  return { topic, expression: trimmed, tags };
+}
+
+function subscriptions(map: Record<string, string>): ResolvedSubscription[] {
+  return Object.entries(map).map(([topic, expression]) => subscription(topic, expression));
+}
+
+function consumeTime(input: ConsumeTimeDocument): ConsumeTime {
+  if (typeof input === 'string') return { kind: 'fixed', ms: ms(input) };
+  if (input.uniform) return { kind: 'uniform', minMs: ms(input.uniform[0]), maxMs: ms(input.uniform[1]) };
+  if (input.exponential !== undefined) return { kind: 'exponential', meanMs: ms(input.exponential) };
+  throw new Error('internal: validated consumeTime has no distribution');
+}
+
+export function meanMs(time: ConsumeTime): number {
+  switch (time.kind) {
+    case 'fixed':
+      return time.ms;
+    case 'uniform':
+      return (time.minMs + time.maxMs) / 2;
+    case 'exponential':
+      return time.meanMs;
+  }
+}
+
+function failure(input: FailureDocument | undefined): ConsumerFailure {
+  return { ratio: input?.ratio ?? D.consumer.failure.ratio, first: input?.first ?? D.consumer.failure.first };
+}
+
+function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
+  const instances = c.instances ?? D.consumer.instances;
+  const fleet = {
+    subscriptions: subscriptions(c.subscription),
+    protocol: c.protocol ?? D.consumer.protocol,
+    mode: c.mode ?? D.consumer.mode,
+    consumeTime: consumeTime(c.consumeTime ?? D.consumer.consumeTime),
+    failure: failure(c.failure),
+  };
+  const perInstance = Array.from({ length: instances }, (_, index): ResolvedConsumerInstance => {
+    // Cross-checks guarantee an index is in at most one override.
+    const o = (c.overrides ?? []).find((candidate) => candidate.instances.includes(index));
+    const time = o?.consumeTime !== undefined ? consumeTime(o.consumeTime) : fleet.consumeTime;
+    return {
+      index,
+      instanceId: `${c.name}#${index}`,
+      subscriptions: o?.subscription !== undefined ? subscriptions(o.subscription) : fleet.subscriptions,
+      protocol: o?.protocol ?? fleet.protocol,
+      mode: o?.mode ?? fleet.mode,
+      consumeTime: time,
+      consumeTimeMs: meanMs(time),
+      failure: o?.failure !== undefined ? failure(o.failure) : fleet.failure,
+    };
+  });
+  return {
+    name: c.name,
+    group: c.group ?? c.name,
+    instances,
+    protocol: fleet.protocol,
+    model: c.model ?? D.consumer.model,
+    mode: fleet.mode,
+    subscriptions: fleet.subscriptions,
+    consumeTime: fleet.consumeTime,
+    consumeTimeMs: meanMs(fleet.consumeTime),
+    failure: fleet.failure,
+    onCrash: c.onCrash ?? D.consumer.onCrash,
+    perInstance,
+  };
+}
+
+export function resolveFleets(
+  fleets: PlanDocument['fleets'],
+  phaseLoadMs: number,
+): { producers: ResolvedProducerFleet[]; consumers: ResolvedConsumerFleet[] } {
+  return {
+    producers: (fleets?.producers ?? []).map((p) => producer(p, phaseLoadMs)),
+    consumers: (fleets?.consumers ?? []).map(consumer),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Producer and consumer fleets. Rules within one field live here; rules that relate fields
+ * (exactly one of rate and stages, stages within the load phase, mode simple needs grpc,
+ * override indexes within the fleet) are in `cross-check-fleets.ts`, so they are reported even
+ * when some other field is invalid.
+ */
+import { z } from 'zod';
+import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
+import { describeValue } from './messages.ts';
+import { fleetName, groupName, protocol, subscription, topicName, TAG_NAME } from './schema-names.ts';
+import {
+  duration,
+  fraction,
+  integer,
+  keyNouns,
+  list,
+  map,
+  oneOf,
+  opt,
+  patterned,
+  positiveNumber,
+  rate,
+  req,
+  size,
+} from './schema-primitives.ts';
+import { parseDuration } from './units.ts';
+
+const instances = (def: number) =>
+  opt(integer(L.instances.min, L.instances.max), 'Client processes in this fleet, one client each.', def);
+
+const STAGE_EXAMPLE = '{duration: 10s, target: 500/s}';
+
+const stage = map(
+  {
+    duration: req(duration({ max: L.phaseMaxMs }), 'How long the ramp to target takes; 0s jumps to it at once.'),
+    target: req(rate(), 'Total rate of the fleet at the end of this stage, e.g. 500/s; 0/s ramps down to nothing.'),
+  },
+  'stage settings (duration, target)',
+);
+
+const producer = map(
+  {
+    name: req(fleetName(), 'Fleet name, unique across producers and consumers.'),
+    topic: req(topicName(), 'Topic to send to; must be declared in topics.'),
+    instances: instances(D.producer.instances),
+    protocol: opt(protocol(), 'Client protocol.', D.producer.protocol),
+    rate: opt(
+      rate({ min: 0, minExclusive: true }),
+      'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or stages, not both.',
+    ),
+    stages: opt(
+      list(stage, `stages such as ${STAGE_EXAMPLE}`).min(1, { error: `expected at least one stage such as ${STAGE_EXAMPLE}` }),
+      `Ramping arrival rate (k6 ramping-arrival-rate): each stage ramps the fleet's rate linearly from the previous target to its own, e.g. [${STAGE_EXAMPLE}]. The stages must fit in phases.load; the fleet stops when they end. Give rate or stages, not both.`,
+    ),
+    startRate: opt(rate(), 'Rate the first stage ramps from; only with stages.', D.producer.startRate),
+    maxInFlight: opt(
+      integer(L.maxInFlight.min, L.maxInFlight.max),
+      'Sends in flight per producer instance; a send that falls due beyond this is counted as dropped, not queued.',
+      D.producer.maxInFlight,
+    ),
+    messageSize: opt(
+      size({ min: L.messageSizeBytes.min, max: L.messageSizeBytes.max }),
+      'Body size of each message.',
+      D.producer.messageSize,
+    ),
+    tags: opt(
+      z.record(patterned(TAG_NAME, 'a tag without spaces, "|" or "*"'), positiveNumber(), {
+        error: (iss) => `expected a map of tag to weight such as {TagA: 3, TagB: 1}, got ${describeValue(iss.input)}`,
+      }),
+      'Tag weights; each message gets one tag at random by weight. Default: no tag.',
+    ),
+    maxMessages: opt(integer(1), 'Stop the fleet after this many messages.'),
+    ordered: opt(
+      map(
+        {
+          shardingKeys: req(
+            integer(L.shardingKeys.min, L.shardingKeys.max),
+            'How many distinct sharding keys messages are spread over, e.g. 16.',
+          ),
+        },
+        'ordered settings (shardingKeys)',
+      ),
+      'Ordered messages: each message gets a sharding key, and messages with the same key go to the same queue.',
+    ),
+    delay: opt(
+      map(
+        {
+          ratio: req(fraction({ minExclusive: true }), 'Share of messages that are delayed, greater than 0 and at most 1.'),
+          by: req(duration({ min: L.delayMs.min, max: L.delayMs.max }), 'How long after sending they are delivered, 1s to 24h.'),
+        },
+        'delay settings (ratio, by)',
+      ),
+      'Delayed messages: a share of messages is delivered a fixed time after it is sent, e.g. {ratio: 0.1, by: 10s}.',
+    ),
+  },
+  'producer settings',
+  // Editors flag a fleet with both or neither; the loader's message comes from the cross-checks.
+).meta({ oneOf: [{ required: ['rate'] }, { required: ['stages'] }] });
+
+function listOfTwo(input: unknown): string {
+  return Array.isArray(input) ? `a list of ${input.length}` : describeValue(input);
+}
+
+const uniform = z
+  .tuple([duration(), duration()], {
+    error: (iss) => `expected two durations [min, max] such as [1ms, 10ms], got ${listOfTwo(iss.input)}`,
+  })
+  .superRefine(([min, max], ctx) => {
+    const [lo, hi] = [parseDuration(min), parseDuration(max)];
+    if (lo.ok && hi.ok && lo.value > hi.value) {
+      ctx.addIssue({ code: 'custom', message: `expected [min, max] with min ≤ max, got [${min}, ${max}] (write [${max}, ${min}])` });
+    }
+  });
+
+const DISTRIBUTION_EXAMPLE = '{uniform: [1ms, 10ms]} or {exponential: 5ms}';
+
+const distribution = map(
+  {
+    uniform: opt(uniform, 'Uniform between [min, max], e.g. [1ms, 10ms].'),
+    exponential: opt(duration({ min: 0, minExclusive: true }), 'Exponential with this mean, e.g. 5ms.'),
+  },
+  'distribution settings (uniform or exponential)',
+).superRefine((value, ctx) => {
+  // After an unknown key ("normal"), "expected one distribution" would only repeat the problem.
+  if (ctx.issues.length > 0) return;
+  const given = Object.keys(value).length;
+  if (given === 0) ctx.addIssue({ code: 'custom', message: `expected one distribution such as ${DISTRIBUTION_EXAMPLE}` });
+  if (given > 1) ctx.addIssue({ code: 'custom', message: 'expected one distribution, got both uniform and exponential' });
+}).meta({ minProperties: 1, maxProperties: 1 });
+keyNouns.add(distribution, { keyNoun: 'distribution', listKnown: true });
+
+const consumeTime = () =>
+  z.union([duration(), distribution], {
+    error: (iss) => {
+      const plain = typeof iss.input === 'number' ? parseDuration(iss.input) : undefined;
+      if (plain && !plain.ok) return plain.message;
+      return `expected a duration such as 5ms or a distribution such as ${DISTRIBUTION_EXAMPLE}, got ${describeValue(iss.input)}`;
+    },
+  });
+
+const failure = () =>
+  map(
+    {
+      ratio: opt(fraction(), 'Share of messages (0 to 1) the instance fails, asking for redelivery.', D.consumer.failure.ratio),
+      first: opt(
+        integer(0),
+        'The instance fails the first N messages it receives (before ratio applies), for exact tests.',
+        D.consumer.failure.first,
+      ),
+    },
+    'failure settings (ratio, first)',
+  )
+    .superRefine((value, ctx) => {
+      if (ctx.issues.length === 0 && Object.keys(value).length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected ratio, first or both, such as {ratio: 0.01} or {first: 5}' });
+      }
+    })
+    .meta({ minProperties: 1 });
+
+const mode = () => oneOf(['push', 'pull', 'simple']);
+
+const override = map(
+  {
+    instances: req(
+      list(integer(0), 'instance indexes such as [0, 2]').min(1, { error: 'expected at least one instance index such as [0]' }),
+      'Indexes of the instances (0 to instances - 1) this override applies to; an instance is in one override at most.',
+    ),
+    subscription: opt(subscription(), "Replaces the fleet's subscription for these instances (topics must be declared)."),
+    protocol: opt(protocol(), 'Client protocol for these instances.'),
+    mode: opt(mode(), 'Consumer mode for these instances (simple only with protocol grpc).'),
+    consumeTime: opt(consumeTime(), 'Processing time per message for these instances, as consumeTime.'),
+    failure: opt(failure(), "Replaces the fleet's failure settings for these instances (omitted keys are 0)."),
+  },
+  'override settings (instances, subscription, protocol, mode, consumeTime, failure)',
+).superRefine((value, ctx) => {
+  if (ctx.issues.length === 0 && Object.keys(value).every((key) => key === 'instances')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'this override changes nothing: add subscription, protocol, mode, consumeTime or failure',
+    });
+  }
+});
+
+const consumer = map(
+  {
+    name: req(fleetName(), 'Fleet name, unique across producers and consumers.'),
+    group: opt(groupName(), 'Consumer group; defaults to the fleet name. Fleets may share a group.'),
+    instances: instances(D.consumer.instances),
+    protocol: opt(protocol(), 'Client protocol.', D.consumer.protocol),
+    model: opt(oneOf(['clustering', 'broadcasting']), 'Message model of the group.', D.consumer.model),
+    mode: opt(
+      mode(),
+      'push: the client fetches and calls a listener; pull: the test loop pulls; simple: the gRPC SimpleConsumer (pop and ack), only with protocol grpc.',
+      D.consumer.mode,
+    ),
+    subscription: req(subscription(), 'Topic to tag expression ("*" or "TagA || TagB"); topics must be declared.'),
+    consumeTime: opt(
+      consumeTime(),
+      `Processing time per message: a duration (5ms), or a distribution ${DISTRIBUTION_EXAMPLE} (mean).`,
+      D.consumer.consumeTime,
+    ),
+    failure: opt(failure(), 'Consumption failures (the client asks for redelivery): {ratio: 0.01}, {first: 5} or both. Default: none.'),
+    onCrash: opt(
+      oneOf(['fail', 'continue']),
+      'What a crash of one of this fleet\'s processes (an exit nobody asked for) does: fail the run, or continue and report it.',
+      D.consumer.onCrash,
+    ),
+    overrides: opt(
+      list(override, 'overrides such as {instances: [1], subscription: {orders: "TagA"}}'),
+      'Per-instance settings, e.g. one instance subscribing differently from the rest of its group.',
+    ),
+  },
+  'consumer settings',
+);
+
+export const fleets = map(
+  {
+    producers: opt(list(producer, 'producer fleets'), 'Producer fleets.'),
+    consumers: opt(list(consumer, 'consumer fleets'), 'Consumer fleets.'),
+  },
+  'fleets (producers, consumers)',
+);

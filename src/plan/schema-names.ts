@@ -1,0 +1,37 @@
+/**
+ * Names and references in plans: the alphabets of fleet, topic, group and tag names, and the
+ * field builders that use them, shared by every part of the schema.
+ */
+import { z } from 'zod';
+import { PLAN_LIMITS as L } from './defaults.ts';
+import { describeValue } from './messages.ts';
+import { oneOf, patterned } from './schema-primitives.ts';
+
+export const FLEET_NAME = /^[a-z0-9][a-z0-9-]*$/;
+export const TOPIC_NAME = /^[a-zA-Z0-9_-]+$/;
+export const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
+/** RocketMQ tags: anything but whitespace, `|` (the `||` separator) and `*` (match-all). */
+export const TAG_NAME = /^[^\s|*]+$/;
+/** `*` or tags joined by `||`, as RocketMQ's TAG subscription expressions. */
+export const TAG_EXPRESSION = /^\s*(?:\*|[^\s|*]+(?:\s*\|\|\s*[^\s|*]+)*)\s*$/;
+export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
+/** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
+export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
+
+export const fleetName = () => patterned(FLEET_NAME, 'a name of lowercase letters, digits and dashes such as "orders"');
+export const topicName = () =>
+  patterned(TOPIC_NAME, 'a topic name of letters, digits, "_" and "-" such as "orders"', L.topicNameLength);
+export const groupName = () =>
+  patterned(GROUP_NAME, 'a group name of letters, digits, "_" and "-" such as "billing"', L.groupNameLength);
+export const protocol = () => oneOf(['remoting', 'grpc']);
+
+/** Topic → tag expression; at least one topic. Topics are checked against `topics` in cross-checks. */
+export const subscription = () =>
+  z
+    .record(topicName(), patterned(TAG_EXPRESSION, 'a tag expression such as "*" or "TagA || TagB"'), {
+      error: (iss) => `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
+    })
+    .refine((topics) => Object.keys(topics).length > 0, {
+      error: 'expected at least one topic to subscribe to, such as {orders: "*"}',
+    })
+    .meta({ minProperties: 1 });
