@@ -23,11 +23,10 @@ interface PlannedNode {
 }
 
 /**
- * The embedded default: name servers, brokers and the proxy as JVM processes on loopback.
- * Name servers and brokers start at once (a broker retries its name-server registration
- * every 10 s, and readiness waits for the registration); readiness is the boot line of each
- * process plus a real request: the name server's cluster info must list every broker. The
- * proxy follows once brokers are registered.
+ * The embedded default: name servers, brokers and the proxy as JVM processes on loopback,
+ * started in stages (name servers, brokers, proxy; all nodes of a stage at once). Readiness
+ * is the boot line of each process plus a real request: the name server's cluster info must
+ * list every broker.
  */
 export const localProvider: ClusterProvider = {
   name: 'local',
@@ -104,20 +103,26 @@ export const localProvider: ClusterProvider = {
         await processes.get(node.name)!.waitForLine(BOOT_LINE[jvm.kind], BOOT_TIMEOUT_MS);
         log(`[${node.name}] booted after ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
       };
-      // The proxy creates its system topics on the cluster at boot and exits if no broker is
-      // registered yet (seen with 5.3.3: "create system broadcast topic ... failed"), so it
-      // starts once the brokers are listed; name servers and brokers start together.
-      const core = planned.filter((p) => p.jvm.kind !== 'proxy');
-      const proxy = planned.find((p) => p.jvm.kind === 'proxy');
-      if (startOrder === 'sequential') {
-        for (const node of core) {
-          launch(node);
-          await booted(node);
+      // Three stages, each parallel inside. Name servers first: a broker registers once at
+      // the end of its boot and then only every 10 s, and when its first try raced a name
+      // server still booting, readiness waited those 10 s (seen here: "Registering current
+      // broker to name server completed" 13 s after start). Brokers next. The proxy last: it
+      // creates its system topics on the cluster at boot and exits if no broker is registered
+      // yet (5.3.3: "create system broadcast topic ... failed").
+      const stage = async (nodes: PlannedNode[]) => {
+        if (startOrder === 'sequential') {
+          for (const node of nodes) {
+            launch(node);
+            await booted(node);
+          }
+        } else {
+          nodes.forEach(launch);
+          await Promise.all(nodes.map(booted));
         }
-      } else {
-        core.forEach(launch);
-        await Promise.all(core.map(booted));
-      }
+      };
+      const proxy = planned.find((p) => p.jvm.kind === 'proxy');
+      await stage(planned.filter((p) => p.jvm.kind === 'namesrv'));
+      await stage(planned.filter((p) => p.jvm.kind === 'broker'));
       await waitForBrokersRegistered(endpoints, BOOT_TIMEOUT_MS);
       if (proxy && endpoints.proxy) {
         launch(proxy);
