@@ -28,6 +28,12 @@ export type ScopeExpectation = Map<string, '*' | ReadonlySet<string>>;
 
 interface ScopeTrack {
   received: Map<string, PagedBitset>;
+  /**
+   * Deliveries the consumer acknowledged. A delivery answered `retry` is a receipt but not
+   * yet consumed: loss and backlog count what was never consumed, so a drain waits for the
+   * redelivery and a message whose retries never came back is lost.
+   */
+  consumed: Map<string, PagedBitset>;
   duplicates: number;
   receipts: number;
   perInstance: Map<string, number>;
@@ -47,11 +53,20 @@ export interface ScopeSummary {
   unexpected: number;
   duplicateRate: number;
   perInstance: Record<string, number>;
-  /** Up to 20 lost ids, `producer:seq`, to start an investigation from. */
+  /** Up to 20 lost (never consumed) ids, `producer:seq`, to start an investigation from. */
   lostSample: string[];
 }
 
 const EMPTY = new PagedBitset();
+
+function bitsOf(map: Map<string, PagedBitset>, producerId: string): PagedBitset {
+  let bits = map.get(producerId);
+  if (!bits) {
+    bits = new PagedBitset();
+    map.set(producerId, bits);
+  }
+  return bits;
+}
 
 export class Ledger {
   private readonly producers = new Map<string, ProducerTrack>();
@@ -97,21 +112,18 @@ export class Ledger {
 
   registerScope(scope: string): void {
     if (!this.scopes.has(scope)) {
-      this.scopes.set(scope, { received: new Map(), duplicates: 0, receipts: 0, perInstance: new Map(), foreign: 0 });
+      this.scopes.set(scope, { received: new Map(), consumed: new Map(), duplicates: 0, receipts: 0, perInstance: new Map(), foreign: 0 });
     }
   }
 
-  recordReceipt(scope: string, producerId: string, seq: number, consumerInstance: string): ReceiptKind {
+  /** Records a delivery; `consumed` is false when the consumer asked for redelivery. */
+  recordReceipt(scope: string, producerId: string, seq: number, consumerInstance: string, consumed = true): ReceiptKind {
     this.registerScope(scope);
     const track = this.scopes.get(scope)!;
     track.receipts++;
     track.perInstance.set(consumerInstance, (track.perInstance.get(consumerInstance) ?? 0) + 1);
-    let bits = track.received.get(producerId);
-    if (!bits) {
-      bits = new PagedBitset();
-      track.received.set(producerId, bits);
-    }
-    if (bits.add(seq)) return 'first';
+    if (consumed) bitsOf(track.consumed, producerId).add(seq);
+    if (bitsOf(track.received, producerId).add(seq)) return 'first';
     track.duplicates++;
     return 'duplicate';
   }
@@ -141,8 +153,8 @@ export class Ledger {
     if (!track) return 0;
     let missing = 0;
     for (const [producerId, producer] of this.producers) {
-      const received = track.received.get(producerId) ?? EMPTY;
-      for (const bits of this.expectedOf(track, producerId, producer)) missing += bits.countMissingFrom(received);
+      const consumed = track.consumed.get(producerId) ?? EMPTY;
+      for (const bits of this.expectedOf(track, producerId, producer)) missing += bits.countMissingFrom(consumed);
     }
     return missing;
   }
@@ -157,10 +169,11 @@ export class Ledger {
     const lostSample: string[] = [];
     for (const [producerId, producer] of this.producers) {
       const received = track.received.get(producerId) ?? EMPTY;
+      const consumed = track.consumed.get(producerId) ?? EMPTY;
       for (const bits of this.expectedOf(track, producerId, producer)) {
         acked += bits.size;
         const sample: number[] = [];
-        lost += bits.countMissingFrom(received, sample, Math.max(0, 20 - lostSample.length));
+        lost += bits.countMissingFrom(consumed, sample, Math.max(0, 20 - lostSample.length));
         lostSample.push(...sample.map((seq) => `${producerId}:${seq}`));
       }
       unexpected += received.countAtOrAbove(producer.attempted);
@@ -187,7 +200,7 @@ export class Ledger {
   bytes(): number {
     let total = 0;
     for (const p of this.producers.values()) total += p.acked.bytes;
-    for (const s of this.scopes.values()) for (const b of s.received.values()) total += b.bytes;
+    for (const s of this.scopes.values()) for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;
     return total;
   }
 

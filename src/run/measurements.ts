@@ -184,7 +184,7 @@ export class Measurements {
     this.interval.received += count;
     this.interval.perInstance.set(message.instanceId, (this.interval.perInstance.get(message.instanceId) ?? 0) + count);
     for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome] of message.items) {
-      const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId);
+      const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       recordMs(this.e2eLatency, receivedAt - born);
       let groupLatency = this.e2eByGroup.get(info.group);
       if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));

@@ -100,6 +100,17 @@ describe('Ledger', () => {
     expect(ledger.summarize('all')).toMatchObject({ acked: 6, lost: 6 });
   });
 
+  it('a delivery answered retry is received but not consumed until a redelivery succeeds', () => {
+    const ledger = new Ledger();
+    ledger.recordAcked('p#0', 0);
+    expect(ledger.recordReceipt('g', 'p#0', 0, 'c#0', false)).toBe('first');
+    expect(ledger.outstanding('g')).toBe(1);
+    expect(ledger.summarize('g')).toMatchObject({ unique: 1, lost: 1, duplicates: 0 });
+    expect(ledger.recordReceipt('g', 'p#0', 0, 'c#0', true)).toBe('duplicate');
+    expect(ledger.outstanding('g')).toBe(0);
+    expect(ledger.summarize('g')).toMatchObject({ unique: 1, lost: 0, duplicates: 1, receipts: 2 });
+  });
+
   it('counts foreign receipts as unexpected', () => {
     const ledger = new Ledger();
     ledger.recordForeign('g', 'c#0', 3);
@@ -112,8 +123,9 @@ describe('Ledger', () => {
       ledger.recordAcked('p#0', seq);
       ledger.recordReceipt('g', 'p#0', seq, 'c#0');
     }
-    // Two bitsets of a million bits each: about 250 KB, far from a million objects.
-    expect(ledger.bytes()).toBeLessThan(300_000);
+    // Three bitsets (acked, received, consumed) of a million bits each, plus acked-by-tag:
+    // about 0.5 MB, far from a million objects.
+    expect(ledger.bytes()).toBeLessThan(600_000);
     expect(ledger.summarize('g').lost).toBe(0);
   });
 });
