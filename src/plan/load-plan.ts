@@ -11,6 +11,7 @@ import { crossCheck } from './cross-checks.ts';
 import { describeValue, formatPath } from './messages.ts';
 import type { ResolvedPlan } from './resolved-plan.ts';
 import { resolvePlan } from './resolve-plan.ts';
+import { record } from './raw.ts';
 import { planSchema } from './schema.ts';
 import { applySetOverrides } from './set-overrides.ts';
 import { fromZodIssues, type PendingIssue } from './zod-issues.ts';
@@ -69,7 +70,10 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
     ...(parsed.success ? [] : fromZodIssues(parsed.error.issues, data, planSchema)),
     ...crossCheck(data),
   ];
-  if (pending.length === 0 && parsed.success) return resolvePlan(parsed.data, file, sets);
+  if (pending.length === 0 && parsed.success) {
+    const thresholdKeys = Object.keys(record(record(data)?.thresholds) ?? {});
+    return resolvePlan(parsed.data, file, sets, thresholdKeys);
+  }
 
   const seen = new Set<string>();
   const located = pending

@@ -23,11 +23,14 @@ export function brokerName(index: number): string {
   return `broker-${String.fromCharCode('a'.charCodeAt(0) + index)}`;
 }
 
-function thresholds(plan: PlanDocument): ParsedThreshold[] {
+/** `keyOrder`: the keys as the plan wrote them; zod's output lists its known keys first. */
+function thresholds(plan: PlanDocument, keyOrder: readonly string[]): ParsedThreshold[] {
   const parsed: ParsedThreshold[] = [];
   // Keys with a selector pass the schema as unknown values; the schema's check validated them.
-  for (const [key, entries] of Object.entries(plan.thresholds ?? {}) as Array<[string, ThresholdEntryInput[] | undefined]>) {
-    for (const entry of entries ?? []) {
+  const byKey = new Map(Object.entries(plan.thresholds ?? {}) as Array<[string, ThresholdEntryInput[] | undefined]>);
+  const keys = [...keyOrder.filter((key) => byKey.has(key)), ...[...byKey.keys()].filter((key) => !keyOrder.includes(key))];
+  for (const key of keys) {
+    for (const entry of byKey.get(key) ?? []) {
       const result = parseThreshold(key, entry);
       if (!result.ok) throw new Error(`internal: validated threshold did not parse: ${result.message}`);
       parsed.push(result.value);
@@ -36,7 +39,16 @@ function thresholds(plan: PlanDocument): ParsedThreshold[] {
   return parsed;
 }
 
-export function resolvePlan(plan: PlanDocument, file: string, sets: readonly string[] = []): ResolvedPlan {
+/**
+ * `thresholdKeys` is the order the plan wrote its threshold keys in (the schema's output
+ * does not keep it); thresholds resolve in that order.
+ */
+export function resolvePlan(
+  plan: PlanDocument,
+  file: string,
+  sets: readonly string[] = [],
+  thresholdKeys: readonly string[] = [],
+): ResolvedPlan {
   const cluster = plan.cluster ?? {};
   const provider = cluster.provider ?? D.cluster.provider;
   const brokers = cluster.brokers ?? D.cluster.brokers;
@@ -65,7 +77,7 @@ export function resolvePlan(plan: PlanDocument, file: string, sets: readonly str
       drainMs: ms(plan.phases.drain ?? D.phases.drain),
     },
     sampling: { intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval) },
-    thresholds: thresholds(plan),
+    thresholds: thresholds(plan, thresholdKeys),
     source: { file, sets: [...sets] },
   };
 }
