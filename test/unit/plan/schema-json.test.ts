@@ -33,4 +33,24 @@ describe('plans/schema.json', () => {
       .map(([path]) => path);
     expect(undocumented).toEqual([]);
   });
+
+  it('lets editors accept selector keys on the metrics that take them, with the metric\'s own rules', () => {
+    const schema = buildPlanJsonSchema() as { [key: string]: Json };
+    const thresholds = (schema.properties as { [key: string]: Json }).thresholds as { [key: string]: Json };
+    const patterns = Object.entries(thresholds.patternProperties as { [key: string]: { $ref: string } });
+    const matching = (key: string) => patterns.filter(([pattern]) => new RegExp(pattern).test(key)).map(([, value]) => value.$ref);
+    expect(matching('received{group:billing,instance:each}')).toEqual(['#/properties/thresholds/properties/received']);
+    expect(matching('e2e_latency{instance:billing#2}')).toEqual(['#/properties/thresholds/properties/e2e_latency']);
+    expect(matching('sent{group:billing}')).toEqual([]);
+    expect(matching('received')).toEqual([]);
+    expect(thresholds.additionalProperties).toBe(false);
+    // Every $ref points at the plain key's schema, which exists.
+    for (const [, { $ref }] of patterns) {
+      const target = $ref
+        .slice(2)
+        .split('/')
+        .reduce<Json | undefined>((node, segment) => (node && typeof node === 'object' && !Array.isArray(node) ? node[segment] : undefined), schema);
+      expect(target, $ref).toMatchObject({ type: 'array' });
+    }
+  });
 });
