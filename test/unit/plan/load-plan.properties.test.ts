@@ -20,14 +20,42 @@ const BASE = {
   cluster: { provider: 'local', brokers: 2, proxy: true },
   topics: [{ name: 'orders', queues: 4 }, { name: 'audit' }],
   fleets: {
-    producers: [{ name: 'orders', topic: 'orders', rate: '100/s', tags: { TagA: 1 } }],
+    producers: [
+      { name: 'orders', topic: 'orders', rate: '100/s', tags: { TagA: 1 } },
+      {
+        name: 'ramp',
+        topic: 'audit',
+        startRate: '10/s',
+        stages: [
+          { duration: '5s', target: '50/s' },
+          { duration: '5s', target: '0/s' },
+        ],
+        maxInFlight: 64,
+        ordered: { shardingKeys: 8 },
+      },
+    ],
     consumers: [
       { name: 'billing', subscription: { orders: '*' } },
-      { name: 'audit', group: 'audit-group', instances: 2, subscription: { audit: '*' } },
+      {
+        name: 'audit',
+        group: 'audit-group',
+        instances: 2,
+        subscription: { audit: '*' },
+        mode: 'pull',
+        consumeTime: { uniform: ['1ms', '5ms'] },
+        failure: { ratio: 0.01 },
+        onCrash: 'continue',
+        overrides: [{ instances: [1], subscription: { audit: 'TagA', orders: '*' }, consumeTime: { exponential: '2ms' } }],
+      },
     ],
   },
   phases: { load: '20s' },
-  thresholds: { loss: ['count==0'], e2e_latency: ['p(99)<500ms'] },
+  sampling: { interval: '500ms' },
+  thresholds: {
+    loss: ['count==0'],
+    e2e_latency: ['p(99)<500ms'],
+    'received{group:audit-group,instance:each}': ['count>0'],
+  },
 };
 
 /** Zod's own wording, which must never reach a user. */
@@ -133,6 +161,17 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 0, 'rate'], value: formatRate(n / 60) })),
   fc.integer({ min: 64, max: 4 * 1024 * 1024 }).map((n) => ({ path: ['fleets', 'producers', 0, 'messageSize'], value: formatSize(n) })),
   fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['fleets', 'consumers', 1, 'instances'], value: n })),
+  fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 0, 'maxInFlight'], value: n })),
+  fc.integer({ min: 0, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 1, 'stages', 0, 'target'], value: formatRate(n) })),
+  fc.integer({ min: 0, max: 30_000 }).map((ms) => ({ path: ['fleets', 'producers', 1, 'stages', 1, 'duration'], value: formatDuration(ms) })),
+  fc.constantFrom('push', 'pull', 'simple').map((m) => ({ path: ['fleets', 'consumers', 1, 'mode'], value: m })),
+  fc.double({ min: 0, max: 1, noNaN: true }).map((r) => ({ path: ['fleets', 'consumers', 1, 'failure', 'ratio'], value: r + 0 })),
+  fc.array(fc.nat({ max: 4 }), { minLength: 1, maxLength: 3 }).map((indexes) => ({
+    path: ['fleets', 'consumers', 1, 'overrides', 0, 'instances'],
+    value: indexes,
+  })),
+  fc.integer({ min: 1, max: 100 }).map((ms) => ({ path: ['fleets', 'consumers', 0, 'consumeTime'], value: { exponential: formatDuration(ms) } })),
+  fc.integer({ min: 50, max: 70_000 }).map((ms) => ({ path: ['sampling', 'interval'], value: formatDuration(ms) })),
   fc.constantFrom('TagA', 'TagA || TagB', '*').map((e) => ({ path: ['fleets', 'consumers', 0, 'subscription'], value: { orders: e, audit: '*' } })),
   fc.nat().map((n) => ({ path: ['seed'], value: n })),
   fc.string({ minLength: 1 }).filter((s) => s.trim() !== '').map((s) => ({ path: ['description'], value: s })),
@@ -144,22 +183,30 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.integer({ min: 1, max: 10_000 }).map((ms) => ({ path: ['thresholds', 'e2e_latency', 1], value: `p(99.9)<${formatDuration(ms)}` })),
 );
 
-function withoutSource(plan: ResolvedPlan | undefined): Omit<ResolvedPlan, 'source'> | undefined {
-  if (!plan) return undefined;
-  const { source: _source, ...rest } = plan;
-  return rest;
+/** What loading gives, minus where it came from: the plan, or the issues without their positions. */
+function outcome(text: string, sets: string[] = []): { plan: Omit<ResolvedPlan, 'source'> } | { issues: string[] } {
+  try {
+    const { source: _source, ...plan } = loadPlanText(text, FILE, sets);
+    return { plan };
+  } catch (error) {
+    if (!(error instanceof PlanError)) throw error;
+    return { issues: error.issues.map((i) => `${i.path}: ${i.message}`).sort() };
+  }
 }
 
 describe('--set', () => {
-  it('equals editing the YAML by hand', () => {
+  it('equals editing the YAML by hand, whether the result is valid or not', () => {
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         const byHand = edits.reduce<unknown>((plan, e) => setIn(plan, e.path, e.value), BASE);
         // JSON is valid YAML flow syntax, so it is a faithful spelling of any value on a command line.
         const sets = edits.map((e) => `${formatPath(e.path)}=${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}`);
-        const viaSet = loadPlanText(stringify(BASE), FILE, sets);
-        expect(withoutSource(viaSet)).toEqual(withoutSource(loadPlanText(stringify(byHand), FILE)));
+        expect(outcome(stringify(BASE), sets)).toEqual(outcome(stringify(byHand)));
       }),
     );
+  });
+
+  it('the base plan itself is valid', () => {
+    expect(outcome(stringify(BASE))).toHaveProperty('plan');
   });
 });
