@@ -27,23 +27,34 @@ export interface SetArgument {
 }
 
 const EXAMPLE = 'such as phases.load=5s or fleets.consumers[1].instances=3';
-const PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+|\[\d+\])*$/;
-const STEP = /([A-Za-z0-9_-]+)|\[(\d+)\]/g;
+const WORD = String.raw`[A-Za-z0-9_-]+`;
+/** A key that is not a plain word, in JSON quotes as `formatPath` prints it: `thresholds["loss{group:a}"]`. */
+const QUOTED = String.raw`\["(?:[^"\\]|\\.)*"\]`;
+const PATH_THEN_EQUALS = new RegExp(String.raw`^((?:${WORD}|${QUOTED})(?:\.${WORD}|\[\d+\]|${QUOTED})*)=`);
+const STEP = new RegExp(String.raw`(${WORD})|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]`, 'g');
+
+function unquote(argument: string, quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    throw new UsageError(`--set ${argument}: ${quoted} is not a valid quoted key (JSON string escapes only)`);
+  }
+}
 
 export function parseSetArgument(argument: string): SetArgument {
   const equals = argument.indexOf('=');
   if (equals <= 0) throw new UsageError(`--set ${argument}: expected key=value, ${EXAMPLE}`);
-  const key = argument.slice(0, equals);
-  if (!PATH.test(key)) {
+  const key = PATH_THEN_EQUALS.exec(argument)?.[1];
+  if (key === undefined) {
     throw new UsageError(
-      `--set ${argument}: "${key}" is not a plan path (keys separated by dots, list indexes in brackets, ${EXAMPLE})`,
+      `--set ${argument}: "${argument.slice(0, equals)}" is not a plan path (keys separated by dots, list indexes in brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], ${EXAMPLE})`,
     );
   }
   const steps = [...key.matchAll(STEP)].map((match) => ({
-    segment: match[1] ?? Number(match[2]),
+    segment: match[1] ?? (match[3] !== undefined ? unquote(argument, match[3]) : Number(match[2])),
     start: match.index,
   }));
-  return { argument, steps, value: argument.slice(equals + 1), valueOffset: equals + 1 };
+  return { argument, steps, value: argument.slice(key.length + 1), valueOffset: key.length + 1 };
 }
 
 function usage(set: SetArgument, problem: string): UsageError {

@@ -172,6 +172,11 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   })),
   fc.integer({ min: 1, max: 100 }).map((ms) => ({ path: ['fleets', 'consumers', 0, 'consumeTime'], value: { exponential: formatDuration(ms) } })),
   fc.integer({ min: 50, max: 70_000 }).map((ms) => ({ path: ['sampling', 'interval'], value: formatDuration(ms) })),
+  fc.integer({ min: 0, max: 9 }).map((n) => ({ path: ['thresholds', 'received{group:audit-group,instance:each}', 0], value: `count>=${n}` })),
+  fc.constantFrom('loss{group:billing}', 'unique{instance:audit#1}', 'loss{group:nobody}').map((key) => ({
+    path: ['thresholds', key],
+    value: ['count==0'],
+  })),
   fc.constantFrom('TagA', 'TagA || TagB', '*').map((e) => ({ path: ['fleets', 'consumers', 0, 'subscription'], value: { orders: e, audit: '*' } })),
   fc.nat().map((n) => ({ path: ['seed'], value: n })),
   fc.string({ minLength: 1 }).filter((s) => s.trim() !== '').map((s) => ({ path: ['description'], value: s })),

@@ -361,8 +361,9 @@ describe('--set', () => {
     ['=5s', '--set =5s: expected key=value, such as phases.load=5s or fleets.consumers[1].instances=3'],
     [
       'phases..load=5s',
-      '--set phases..load=5s: "phases..load" is not a plan path (keys separated by dots, list indexes in brackets, such as phases.load=5s or fleets.consumers[1].instances=3)',
+      '--set phases..load=5s: "phases..load" is not a plan path (keys separated by dots, list indexes in brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], such as phases.load=5s or fleets.consumers[1].instances=3)',
     ],
+    ['thresholds["a\\q"]=x', '--set thresholds["a\\q"]=x: "a\\q" is not a valid quoted key (JSON string escapes only)'],
     [
       'fleets.consumers[5].instances=3',
       '--set fleets.consumers[5].instances=3: index 5 is out of range: fleets.consumers has 2 items (use [2] to append one)',
@@ -372,6 +373,21 @@ describe('--set', () => {
     ['phases[0]=x', '--set phases[0]=x: phases is a map, not a list'],
   ])('rejects the malformed override %j as a usage error', (argument, message) => {
     expect(() => loadPlanText(TWO_CONSUMERS, 'plans/s.yaml', [argument])).toThrow(new UsageError(message));
+  });
+
+  it('reaches keys that are not plain words through quotes, as paths are printed', () => {
+    const text = `${TWO_CONSUMERS}thresholds:\n  "loss{group:a}": ["count==0"]\n`;
+    const plan = loadPlanText(text, 'plans/s.yaml', [
+      'thresholds["loss{group:a}"][0]=count<5',
+      'thresholds["received{group:b,instance:each}"]=["count==1"]',
+    ]);
+    expect(plan.thresholds.map((t) => [t.key, t.source])).toEqual([
+      ['loss{group:a}', 'count<5'],
+      ['received{group:b,instance:each}', 'count==1'],
+    ]);
+    expect(issuesOf(() => loadPlanText(text, 'plans/s.yaml', ['thresholds["loss{group:a}"][0]=p(99)<1s']))).toEqual([
+      'thresholds["loss{group:a}"][0]: loss does not support p(N) (use count, rate) (--set:1:32)',
+    ]);
   });
 
   it('rejects a value that is not YAML as a usage error', () => {
