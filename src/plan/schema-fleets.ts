@@ -38,6 +38,8 @@ const stage = map(
   'stage settings (duration, target)',
 );
 
+// `oneOf` lets editors flag a fleet with both rate and stages or neither; the loader's message
+// for that comes from the cross-checks, which run even when another field is invalid.
 const producer = map(
   {
     name: req(fleetName(), 'Fleet name, unique across producers and consumers.'),
@@ -94,7 +96,6 @@ const producer = map(
     ),
   },
   'producer settings',
-  // Editors flag a fleet with both or neither; the loader's message comes from the cross-checks.
 ).meta({ oneOf: [{ required: ['rate'] }, { required: ['stages'] }] });
 
 function listOfTwo(input: unknown): string {
