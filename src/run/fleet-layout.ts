@@ -50,7 +50,7 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
         messageSize: fleet.messageSizeBytes,
         tags: fleet.tags,
         ...(fleet.maxMessages === undefined ? {} : { maxMessages: share(fleet.maxMessages) }),
-        durationMs: plan.phases.loadMs,
+        durationMs: fleet.loadMs,
         seed: plan.seed,
         maxInFlight: fleet.maxInFlight,
         ...(fleet.ordered ? { shardingKeys: fleet.ordered.shardingKeys } : {}),

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunSummary } from '../../src/report/summary.ts';
+import { BIN } from './cli.ts';
+
+export interface CliRun {
+  code: number | null;
+  output: string;
+  summary: RunSummary | undefined;
+  runDir: string | undefined;
+}
+
+/** Writes `yaml` to a temp plan file and returns its path. */
+export function writePlan(name: string, yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'rmq-chaos-plan-')), `${name}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+/**
+ * Runs `rmq-chaos run <plan>` as a user would, into a fresh reports dir; `during` gets the
+ * child process and the reports dir while it runs (for signals and kills).
+ */
+export async function runCli(plan: string, sets: string[] = [], during?: (pid: number, reportsDir: string) => Promise<void>): Promise<CliRun> {
+  const reportsDir = mkdtempSync(join(tmpdir(), 'rmq-chaos-reports-'));
+  const child = spawn(process.execPath, [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  if (during) await during(child.pid!, reportsDir);
+  const code = await exited;
+  const [run] = readdirSync(reportsDir);
+  const runDir = run ? join(reportsDir, run) : undefined;
+  let summary: RunSummary | undefined;
+  try {
+    summary = runDir ? (JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary) : undefined;
+  } catch {
+    summary = undefined;
+  }
+  return { code, output, summary, runDir };
+}
+
+/** The run's events so far (events.ndjson), parsed. */
+export function readEvents(runDir: string): { type: string; [key: string]: unknown }[] {
+  try {
+    return readFileSync(join(runDir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string });
+  } catch {
+    return [];
+  }
+}
