@@ -3,8 +3,12 @@
  * the same run (never absolute targets: timings on a shared 2-core machine are noisy).
  */
 import { benchClusterStart } from './cluster-start.ts';
+import { benchLedger } from './ledger.ts';
+import { benchProducer } from './producer.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
+  ledger: benchLedger,
+  producer: benchProducer,
   'cluster-start': benchClusterStart,
 };
 

@@ -1,0 +1,64 @@
+/**
+ * A real local cluster outside a run, for integration tests and benchmarks, through the same
+ * provider and resource owner a run uses (watchdog included):
+ * `await using cluster = await startTestCluster({...})` stops every JVM and removes its store
+ * when the scope ends.
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localProvider } from './providers/local.ts';
+import type { ClusterEndpoints, StartedCluster } from './provider.ts';
+import { createTopics } from './topics.ts';
+import { RunResources } from '../runtime/run-resources.ts';
+import { RunState } from '../runtime/run-state.ts';
+import { cachePaths } from '../setup/cache-dir.ts';
+import { provision } from '../setup/provision.ts';
+
+export interface TestClusterOptions {
+  brokers?: number;
+  proxy?: boolean;
+  topics: { name: string; queues: number }[];
+  log?: (line: string) => void;
+  startOrder?: 'parallel' | 'sequential';
+}
+
+export interface TestCluster extends AsyncDisposable {
+  namesrvAddr: string;
+  brokers: ClusterEndpoints['brokers'];
+  endpoints: ClusterEndpoints;
+  cluster: StartedCluster;
+  resources: RunResources;
+}
+
+let counter = 0;
+
+export async function startTestCluster(options: TestClusterOptions): Promise<TestCluster> {
+  const log = options.log ?? (() => {});
+  await provision(log);
+  const runId = `test-${process.pid}-${Date.now()}-${counter++}`;
+  const workDir = join(tmpdir(), 'rmq-chaos', runId);
+  mkdirSync(workDir, { recursive: true });
+  const state = RunState.create(cachePaths().runs, { runId, workDir, keep: false });
+  const resources = new RunResources(state, log);
+  resources.startWatchdog();
+  try {
+    const cluster = await localProvider.start(
+      { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
+      { resources, log, ...(options.startOrder ? { startOrder: options.startOrder } : {}) },
+    );
+    resources.defer('cluster', () => cluster.stop());
+    await createTopics(cluster.endpoints, options.topics, log);
+    return {
+      namesrvAddr: cluster.endpoints.namesrvAddr,
+      brokers: cluster.endpoints.brokers,
+      endpoints: cluster.endpoints,
+      cluster,
+      resources,
+      [Symbol.asyncDispose]: () => resources.release(),
+    };
+  } catch (error) {
+    await resources.release();
+    throw error;
+  }
+}
