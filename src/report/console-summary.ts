@@ -5,7 +5,9 @@ export function formatConsoleSummary(s: RunSummary): string {
   const lines: string[] = [];
   const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
   lines.push(`plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ${secs(s.cluster.startMs)})`);
-  lines.push(`  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked}, send errors ${Object.values(s.producers.sendErrors).reduce((a, b) => a + b, 0)}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`);
+  const errors = Object.entries(s.producers.sendErrors);
+  const errorText = errors.length ? ` (${errors.map(([code, n]) => `${code}: ${n}`).join(', ')})` : '';
+  lines.push(`  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} (${s.producers.ackedPerSecond}/s), send errors ${errors.reduce((a, [, n]) => a + n, 0)}${errorText}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`);
   for (const g of s.groups) {
     const per = Object.entries(g.perInstance)
       .map(([instance, n]) => `${instance}=${n}`)

@@ -48,6 +48,18 @@ thresholds:
     expect(s.checks.every((c) => c.ok)).toBe(true);
   }, 180_000);
 
+  it('a broker that refuses writes shows as send errors by kind, not as a crash, and fails smoke', async () => {
+    const run = await runCli('smoke', ['phases.load=3s', 'phases.warmup=1s', 'phases.drain=3s', 'cluster.brokerConfig.brokerPermission=4']);
+    expect(run.code, run.output).toBe(99);
+    const s = run.summary!;
+    expect(s.crashes).toEqual([]);
+    expect(s.producers.acked).toBe(0);
+    // A read-only broker publishes no writable queue: the producer has no route to send to.
+    expect(s.producers.sendErrors).toEqual({ 'no-route': s.producers.attempted });
+    expect(s.checks.find((c) => c.key === 'send_errors')).toMatchObject({ ok: false, observed: s.producers.attempted });
+    expect(run.output).toMatch(/send errors \d+ \(no-route: \d+\)/);
+  }, 120_000);
+
   for (const policy of ['continue', 'fail'] as const) {
     it(`a consumer killed mid-run is reported, and onCrash: ${policy} ${policy === 'continue' ? 'lets the run pass' : 'fails it (exit 99)'}`, async () => {
       const plan = writePlan(`crash-${policy}`, `
