@@ -35,6 +35,7 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
   const consumer: Consumer = await driver.createConsumer(
     {
       namesrvAddr: config.namesrvAddr,
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       group: config.group,
       instanceName: config.instanceId,
       model: config.model,

@@ -13,6 +13,8 @@ export const producerConfig = z.object({
   fleet: z.string(),
   driver: driverName,
   namesrvAddr: z.string(),
+  /** The proxy's gRPC address, for grpc fleets. */
+  endpoint: z.string().optional(),
   group: z.string(),
   topic: z.string(),
   executor: z.discriminatedUnion('kind', [
@@ -42,6 +44,7 @@ export const consumerConfig = z.object({
   fleet: z.string(),
   driver: driverName,
   namesrvAddr: z.string(),
+  endpoint: z.string().optional(),
   group: z.string(),
   model: z.enum(['clustering', 'broadcasting']),
   subscription: z.record(z.string(), z.string()),

@@ -1,5 +1,6 @@
 import type { ConsumerConfig, ProducerConfig } from '../fleet/protocol.ts';
 import type { Executor } from '../fleet/arrival-schedule.ts';
+import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 
 /** Every worker process a plan asks for, with its full configuration. */
@@ -18,7 +19,10 @@ export function shareExecutor(executor: Executor, instances: number): Executor {
   };
 }
 
-export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: string): FleetLayout {
+export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<ClusterEndpoints, 'namesrvAddr' | 'proxy'>): FleetLayout {
+  const { namesrvAddr } = endpoints;
+  // grpc clients talk to the proxy; the plan language requires one for grpc fleets.
+  const endpointFor = (protocol: string) => (protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {});
   const consumers = plan.fleets.consumers.flatMap((fleet) =>
     fleet.perInstance.map((instance): ConsumerConfig => ({
       runId,
@@ -26,6 +30,7 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
       fleet: fleet.name,
       driver: instance.protocol,
       namesrvAddr,
+      ...endpointFor(instance.protocol),
       group: fleet.group,
       model: fleet.model,
       subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
@@ -44,6 +49,7 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, namesrvAddr: str
         fleet: fleet.name,
         driver: fleet.protocol,
         namesrvAddr,
+        ...endpointFor(fleet.protocol),
         group: `${fleet.name}-producer`,
         topic: fleet.topic,
         executor: shareExecutor(fleet.executor, fleet.instances),

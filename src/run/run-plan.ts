@@ -93,7 +93,10 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
 
     const masters = cluster.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
     const clusteringGroups = [...new Set(plan.fleets.consumers.filter((f) => f.model === 'clustering').map((f) => f.group))];
-    for (const group of clusteringGroups) {
+    // Pop (grpc) consumers hold no queues: the broker hands out messages, so there is no
+    // assignment to converge and no rebalance latency to measure for their groups.
+    const queueOwningGroups = clusteringGroups.filter((g) => plan.fleets.consumers.filter((f) => f.group === g).every((f) => f.perInstance.every((i) => i.protocol === 'remoting')));
+    for (const group of queueOwningGroups) {
       const topics = new Set(plan.fleets.consumers.filter((f) => f.group === group).flatMap((f) => f.perInstance.flatMap((i) => i.subscriptions.map((s) => s.topic))));
       measurements.rebalance.addGroup(group, allQueueKeys(plan.topics.filter((t) => topics.has(t.name)), masters));
     }
@@ -119,7 +122,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     });
     sampler.start();
 
-    const layout = layoutFleets(plan, runId, cluster.endpoints.namesrvAddr);
+    const layout = layoutFleets(plan, runId, cluster.endpoints);
     const onCrashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
     const onMessage = (worker: FleetWorker, message: FromWorker) => {
       if (message.type === 'log') log(`[${worker.proc.name}] ${message.message}`);
