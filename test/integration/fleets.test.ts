@@ -48,6 +48,29 @@ thresholds:
     expect(s.checks.every((c) => c.ok)).toBe(true);
   }, 180_000);
 
+  it('runs grpc fleets through the proxy (pop consumption) with zero loss', async () => {
+    const plan = writePlan('grpc-fleets', `
+description: grpc producer and consumers through the proxy
+cluster: {proxy: true}
+topics: [{name: g, queues: 4}]
+fleets:
+  producers: [{name: gp, topic: g, rate: 40/s, protocol: grpc}]
+  consumers: [{name: gc, instances: 2, protocol: grpc, subscription: {g: "*"}}]
+phases: {warmup: 3s, load: 5s, drain: 40s}
+thresholds:
+  loss: ["count==0"]
+  sent: ["count>0"]
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    expect(s.totals).toMatchObject({ lost: 0, unexpected: 0, drained: true });
+    expect(s.totals.acked).toBeGreaterThanOrEqual(150);
+    expect(Object.keys(s.groups[0]!.perInstance).sort()).toEqual(['gc#0', 'gc#1']);
+    // Pop consumers own no queues: no rebalance events are invented for them.
+    expect(s.rebalance.events).toEqual([]);
+  }, 180_000);
+
   it('a broker that refuses writes shows as send errors by kind, not as a crash, and fails smoke', async () => {
     const run = await runCli('smoke', ['phases.load=3s', 'phases.warmup=1s', 'phases.drain=3s', 'cluster.brokerConfig.brokerPermission=4']);
     expect(run.code, run.output).toBe(99);
