@@ -56,6 +56,11 @@ export class FleetWorker {
     });
   }
 
+  /** The coming exit is requested (a kill or restart fault), not a crash. */
+  expectExit(): void {
+    this.stopRequested = true;
+  }
+
   send(message: ToWorker): void {
     if (this.proc.child.connected) this.proc.child.send(message);
   }

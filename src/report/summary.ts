@@ -4,7 +4,7 @@ import { percentiles, type Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import type { Crash } from '../run/run-plan.ts';
+import type { Crash } from '../run/fleet-manager.ts';
 import type { Measurements, TimeSeriesRow } from '../run/measurements.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 

@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { getProvider } from '../cluster/registry.ts';
 import { createTopics } from '../cluster/topics.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
-import { FleetWorker } from '../fleet/fleet-worker.ts';
-import type { FromWorker } from '../fleet/protocol.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { buildSummary, type RunSummary } from '../report/summary.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
-import type { ProcessExit } from '../runtime/managed-process.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
@@ -19,6 +16,7 @@ import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
 import { groupExpectation } from './expectations.ts';
 import { layoutFleets } from './fleet-layout.ts';
+import { FleetManager } from './fleet-manager.ts';
 import { Measurements } from './measurements.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
@@ -46,12 +44,6 @@ export function makeRunId(planName: string, now = new Date()): string {
   return `${stamp}-${planName}`;
 }
 
-/** A fleet process that exited without being asked, and whether the plan lets the run go on. */
-export interface Crash {
-  worker: string;
-  description: string;
-  failsRun: boolean;
-}
 
 /**
  * One run of a plan: cluster up, topics, consumers (warmup), producers (load), drain, stop,
@@ -72,8 +64,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const measurements = new Measurements(events, startedAt);
   const phases = new PhaseClock(events);
-  const crashes: Crash[] = [];
-  const workers: FleetWorker[] = [];
+  let fleet: FleetManager | undefined;
   let cluster: StartedCluster | undefined;
   let sampler: Sampler | undefined;
   let drained = false;
@@ -123,48 +114,26 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     sampler.start();
 
     const layout = layoutFleets(plan, runId, cluster.endpoints);
-    const onCrashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
-    const onMessage = (worker: FleetWorker, message: FromWorker) => {
-      if (message.type === 'log') log(`[${worker.proc.name}] ${message.message}`);
-      measurements.handle(message);
-    };
-    const onCrash = (worker: FleetWorker, exit: ProcessExit) => {
-      const description = `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
-      const info = measurements.consumer(worker.id);
-      const failsRun = worker.kind === 'producer' || onCrashPolicy.get(info?.fleet ?? '') !== 'continue';
-      crashes.push({ worker: worker.id, description, failsRun });
-      const at = Date.now();
-      events.emit('worker-crash', { worker: worker.id, kind: worker.kind, code: exit.code, signal: exit.signal, lastLines: exit.lastLines, failsRun });
-      if (info) {
-        measurements.rebalance.membership(info.group, 'crash', worker.id, at);
-        measurements.attribution.open(`crash ${worker.id} at ${((at - startedAt) / 1000).toFixed(1)}s`, at);
-      }
-      log(`${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`);
-    };
+    const crashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
+    fleet = new FleetManager({
+      resources,
+      measurements,
+      events,
+      log,
+      startedAt,
+      crashFailsRun: (name) => crashPolicy.get(name) !== 'continue',
+      expectationOf: (group) => groupExpectation(plan, group),
+    });
+    const fleetManager = fleet;
 
     phases.enter('warmup');
-    for (const config of layout.consumers) {
-      measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model }, groupExpectation(plan, config.group));
-      if (config.model === 'clustering') measurements.rebalance.membership(config.group, 'join', config.instanceId, Date.now());
-      const worker = new FleetWorker(config.instanceId, 'consumer', resources, onMessage, onCrash);
-      workers.push(worker);
-      events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', group: config.group, pid: worker.proc.pid });
-      worker.send({ type: 'start-consumer', config });
-    }
-    await Promise.all(workers.map((w) => w.ready(WORKER_READY_MS)));
+    await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
     events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
     await sleep(plan.phases.warmupMs, signal);
     checkAbort();
 
     phases.enter('load');
-    const producers = layout.producers.map((config) => {
-      measurements.addProducer(config.producerId);
-      const worker = new FleetWorker(config.producerId, 'producer', resources, onMessage, onCrash);
-      workers.push(worker);
-      events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
-      worker.send({ type: 'start-producer', config });
-      return worker;
-    });
+    const producers = layout.producers.map((config) => fleetManager.startProducer(config));
     // A producer exits by itself after its load; wait for all of them, bounded.
     await withinTime(Promise.all(producers.map((p) => p.proc.exited)), plan.phases.loadMs + WORKER_READY_MS, signal);
     checkAbort();
@@ -184,7 +153,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     phases.enter('stop');
     // Consumers commit their offsets when they close, so the final broker sample after this
     // is comparable with the ledger.
-    await Promise.all(workers.filter((w) => !w.proc.hasExited).map((w) => w.stop()));
+    await Promise.all(fleetManager.all().filter((w) => !w.proc.hasExited).map((w) => w.stop()));
     await sampler.stop(true);
   } finally {
     await sampler?.stop(false);
@@ -194,6 +163,6 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await events.close();
     if (options.keep) log(`kept node configs, stores and logs in ${workDir}`);
   }
-  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes, phases: phases.summary(startedAt) });
+  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], phases: phases.summary(startedAt) });
   return { summary, reportDir };
 }

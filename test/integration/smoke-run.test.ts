@@ -28,7 +28,7 @@ describe('smoke plan on a real cluster', () => {
 
     const [runDir] = readdirSync(reports);
     const summary = JSON.parse(readFileSync(join(reports, runDir!, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.schemaVersion).toBe(1);
+    expect(summary.schemaVersion).toBe(2);
     expect(summary.verdict).toBe('pass');
     // 100/s for 8 s: the constant-arrival-rate producer schedules 800 sends.
     expect(summary.producers.attempted).toBeGreaterThanOrEqual(790);
@@ -42,6 +42,13 @@ describe('smoke plan on a real cluster', () => {
     for (const count of perInstance) expect(count).toBeGreaterThan(0);
     expect(summary.totals.drained).toBe(true);
     expect(summary.latency.e2e.count).toBe(group.receipts);
+    expect(summary.latency.send.count).toBe(summary.producers.acked);
+    // Both views of backlog agree after the drain (the broker's in the last sample, taken after
+    // the consumers committed their offsets on close).
+    expect(summary.backlog).toMatchObject({ finalLedger: 0, finalBroker: 0, brokerErrors: [] });
+    expect(summary.timeseries.length).toBeGreaterThan(8);
+    expect(summary.rebalance.events.map((e) => e.kind)).toEqual(['join', 'join']);
+    for (const e of summary.rebalance.events) expect(e.assignmentLatencyMs).not.toBeNull();
 
     // Every pid the run recorded (cluster nodes and fleet workers) is gone.
     const events = readFileSync(join(reports, runDir!, 'events.ndjson'), 'utf8')

@@ -1,0 +1,180 @@
+import type { FleetControl } from '../faults/fault-action.ts';
+import { FleetWorker } from '../fleet/fleet-worker.ts';
+import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
+import type { ScopeExpectation } from '../metrics/ledger.ts';
+import type { MembershipKind } from '../metrics/rebalance-tracker.ts';
+import type { ProcessExit } from '../runtime/managed-process.ts';
+import type { RunResources } from '../runtime/run-resources.ts';
+import { HarnessError } from '../util/errors.ts';
+import { sleep } from '../util/sleep.ts';
+import type { EventLog } from './event-log.ts';
+import type { Measurements } from './measurements.ts';
+
+const WORKER_READY_MS = 60_000;
+
+/** A fleet process that exited without being asked, and whether the plan lets the run go on. */
+export interface Crash {
+  worker: string;
+  description: string;
+  failsRun: boolean;
+}
+
+export interface FleetManagerOptions {
+  resources: RunResources;
+  measurements: Measurements;
+  events: EventLog;
+  log: (line: string) => void;
+  startedAt: number;
+  /** Consumer fleet → whether a crash of one of its processes fails the run. */
+  crashFailsRun: (fleet: string) => boolean;
+  expectationOf: (group: string) => ScopeExpectation;
+}
+
+/**
+ * Every fleet worker of a run, by instance id, and the process faults on them (FleetControl):
+ * kill, pause, resume, restart (also how subscription drift is applied), scale. Each
+ * membership change is told to the rebalance tracker and opens a window that duplicates are
+ * attributed to; an exit the harness caused is never reported as a crash.
+ */
+export class FleetManager implements FleetControl {
+  readonly crashes: Crash[] = [];
+  private readonly workers = new Map<string, FleetWorker>();
+  private readonly consumerConfigs = new Map<string, ConsumerConfig>();
+  private readonly nextIndex = new Map<string, number>();
+  private readonly pauseWindows = new Map<string, { to?: number }>();
+
+  constructor(private readonly o: FleetManagerOptions) {}
+
+  instances(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  all(): FleetWorker[] {
+    return [...this.workers.values()];
+  }
+
+  async startConsumer(config: ConsumerConfig, kind: MembershipKind = 'join'): Promise<FleetWorker> {
+    const { measurements, events } = this.o;
+    this.consumerConfigs.set(config.instanceId, config);
+    const index = Number(config.instanceId.split('#')[1]);
+    this.nextIndex.set(config.fleet, Math.max(this.nextIndex.get(config.fleet) ?? 0, index + 1));
+    measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model }, this.o.expectationOf(config.group));
+    if (config.model === 'clustering') measurements.rebalance.membership(config.group, kind, config.instanceId, Date.now());
+    const worker = this.spawn(config.instanceId, 'consumer');
+    events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', group: config.group, pid: worker.proc.pid, subscription: config.subscription });
+    worker.send({ type: 'start-consumer', config });
+    await worker.ready(WORKER_READY_MS);
+    return worker;
+  }
+
+  startProducer(config: ProducerConfig): FleetWorker {
+    this.o.measurements.addProducer(config.producerId);
+    const worker = this.spawn(config.producerId, 'producer');
+    this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
+    worker.send({ type: 'start-producer', config });
+    return worker;
+  }
+
+  async kill(instance: string): Promise<void> {
+    const worker = this.worker(instance);
+    worker.expectExit();
+    worker.proc.signal('SIGKILL');
+    await worker.proc.exited;
+    this.membership(instance, 'kill');
+  }
+
+  async pause(instance: string): Promise<void> {
+    this.worker(instance).proc.signal('SIGSTOP');
+    const window = this.membership(instance, 'pause');
+    if (window) this.pauseWindows.set(instance, window);
+  }
+
+  async resume(instance: string): Promise<void> {
+    this.worker(instance).proc.signal('SIGCONT');
+    const window = this.pauseWindows.get(instance);
+    if (window) window.to = Date.now();
+    this.pauseWindows.delete(instance);
+    this.membership(instance, 'resume');
+  }
+
+  async restart(instance: string, options: { hard: boolean; downMs: number; subscription?: Record<string, string> }): Promise<void> {
+    const config = this.consumerConfigs.get(instance);
+    if (!config) throw new HarnessError('fault-target', `${instance} is not a running consumer instance (restart applies to consumers)`);
+    const worker = this.worker(instance);
+    worker.expectExit();
+    if (options.hard) {
+      worker.proc.signal('SIGKILL');
+      await worker.proc.exited;
+    } else {
+      await worker.stop();
+    }
+    this.workers.delete(instance);
+    this.membership(instance, options.hard ? 'kill' : 'leave');
+    await sleep(options.downMs);
+    const next = options.subscription ? { ...config, subscription: options.subscription } : config;
+    await this.startConsumer(next, options.subscription ? 'drift' : 'join');
+  }
+
+  async scale(fleet: string, delta: number): Promise<string[]> {
+    const template = [...this.consumerConfigs.values()].find((c) => c.fleet === fleet);
+    if (!template) throw new HarnessError('fault-target', `consumer fleet ${fleet} has no running instance to scale from`);
+    const changed: string[] = [];
+    if (delta > 0) {
+      for (let i = 0; i < delta; i++) {
+        const index = this.nextIndex.get(fleet) ?? 0;
+        const instanceId = `${fleet}#${index}`;
+        await this.startConsumer({ ...template, instanceId });
+        changed.push(instanceId);
+      }
+    } else {
+      const running = [...this.workers.keys()].filter((id) => id.startsWith(`${fleet}#`)).sort((a, b) => Number(b.split('#')[1]) - Number(a.split('#')[1]));
+      for (const instanceId of running.slice(0, -delta)) {
+        const worker = this.worker(instanceId);
+        worker.expectExit();
+        await worker.stop();
+        this.workers.delete(instanceId);
+        this.membership(instanceId, 'leave');
+        changed.push(instanceId);
+      }
+    }
+    return changed;
+  }
+
+  private worker(instance: string): FleetWorker {
+    const worker = this.workers.get(instance);
+    if (!worker || worker.proc.hasExited) throw new HarnessError('fault-target', `fleet instance ${instance} is not running`);
+    return worker;
+  }
+
+  private spawn(id: string, kind: 'consumer' | 'producer'): FleetWorker {
+    const worker = new FleetWorker(id, kind, this.o.resources, (w, m) => this.onMessage(w, m), (w, exit) => this.onCrash(w, exit));
+    this.workers.set(id, worker);
+    return worker;
+  }
+
+  /** Tells the tracker, opens an attribution window, returns it (pause windows close at resume). */
+  private membership(instance: string, kind: MembershipKind): { to?: number } | undefined {
+    const info = this.o.measurements.consumer(instance);
+    const at = Date.now();
+    this.o.events.emit('membership', { instance, kind });
+    if (!info) return undefined;
+    if (info.model === 'clustering') this.o.measurements.rebalance.membership(info.group, kind, instance, at);
+    if (kind === 'resume' || kind === 'join') return undefined;
+    return this.o.measurements.attribution.open(`${kind} ${instance} at ${((at - this.o.startedAt) / 1000).toFixed(1)}s`, at);
+  }
+
+  private onMessage(worker: FleetWorker, message: FromWorker): void {
+    if (message.type === 'log') this.o.log(`[${worker.proc.name}] ${message.message}`);
+    this.o.measurements.handle(message);
+  }
+
+  private onCrash(worker: FleetWorker, exit: ProcessExit): void {
+    const description = `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
+    const info = this.o.measurements.consumer(worker.id);
+    const failsRun = worker.kind === 'producer' || this.o.crashFailsRun(info?.fleet ?? '');
+    this.crashes.push({ worker: worker.id, description, failsRun });
+    this.o.events.emit('worker-crash', { worker: worker.id, kind: worker.kind, code: exit.code, signal: exit.signal, lastLines: exit.lastLines, failsRun });
+    this.membership(worker.id, 'crash');
+    this.o.log(`${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`);
+  }
+}
