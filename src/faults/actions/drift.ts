@@ -1,0 +1,36 @@
+import type { FaultAction } from '../fault-action.ts';
+import type { ResolvedSubscription } from '../../plan/resolved-plan.ts';
+import { HarnessError } from '../../util/errors.ts';
+
+export interface DriftParams {
+  subscriptions: ResolvedSubscription[];
+  /** The instance's own subscription, to heal to at the end (filled by the scheduler). */
+  original?: Record<string, string>;
+}
+
+/**
+ * Subscription drift: the instance restarts with another subscription (a redeploy with a
+ * different config, which is how the seed's problems 1 and 2 happen in production); with a
+ * duration, it restarts again with its own subscription at the end (heal).
+ */
+export const driftAction: FaultAction<DriftParams> = {
+  name: 'drift',
+  async begin(target, params, context) {
+    const fleet = context.fleet;
+    if (!fleet) throw new HarnessError('fault-target', 'drift needs the run\'s fleet');
+    const subscription = Object.fromEntries(params.subscriptions.map((s) => [s.topic, s.expression]));
+    const begunAt = Date.now();
+    await fleet.restart(target, { hard: false, downMs: 0, subscription });
+    const observed: { begunAt: number; endedAt?: number; detail: string } = { begunAt, detail: `${target} now subscribes ${JSON.stringify(subscription)}` };
+    let ended = false;
+    return {
+      observed,
+      end: async () => {
+        if (ended || !params.original) return;
+        ended = true;
+        await fleet.restart(target, { hard: false, downMs: 0, subscription: params.original }).catch(() => {});
+        observed.endedAt = Date.now();
+      },
+    };
+  },
+};

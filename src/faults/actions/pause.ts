@@ -1,0 +1,27 @@
+import type { FaultAction } from '../fault-action.ts';
+import { processTarget } from './process-target.ts';
+
+/**
+ * SIGSTOP a node or fleet instance for the fault's duration, then SIGCONT. A stopped consumer
+ * keeps its TCP connections open and stops heartbeating: the broker keeps it in the group
+ * until the channel expires (the seed's problem 3).
+ */
+export const pauseAction: FaultAction = {
+  name: 'pause',
+  async begin(target, _params, context) {
+    const t = processTarget(target, context);
+    const begunAt = Date.now();
+    await t.control.pause(t.name);
+    const observed: { begunAt: number; endedAt?: number; detail: string } = { begunAt, detail: `SIGSTOP ${t.kind} ${t.name}` };
+    let ended = false;
+    return {
+      observed,
+      end: async () => {
+        if (ended) return;
+        ended = true;
+        await t.control.resume(t.name).catch(() => {});
+        observed.endedAt = Date.now();
+      },
+    };
+  },
+};

@@ -1,0 +1,17 @@
+import type { FaultAction } from '../fault-action.ts';
+import { HarnessError } from '../../util/errors.ts';
+
+export interface ScaleParams {
+  delta: number;
+}
+
+/** Adds or removes consumer instances of a fleet (removal is a clean shutdown). */
+export const scaleAction: FaultAction<ScaleParams> = {
+  name: 'scale',
+  async begin(target, params, context) {
+    if (!context.fleet) throw new HarnessError('fault-target', 'scale needs the run\'s fleet');
+    const begunAt = Date.now();
+    const changed = await context.fleet.scale(target, params.delta);
+    return { observed: { begunAt, endedAt: Date.now(), detail: `${params.delta > 0 ? 'added' : 'removed'} ${changed.join(', ') || 'nothing'}` }, end: async () => {} };
+  },
+};
