@@ -6,13 +6,16 @@
 import { z } from 'zod';
 import { closestMatch, describeValue } from './messages.ts';
 import {
+  BANDWIDTH_PATTERN,
   DURATION_PATTERN,
   RATE_PATTERN,
   SIZE_PATTERN,
   UNIT_EXPECTED,
+  formatBandwidth,
   formatDuration,
   formatRate,
   formatSize,
+  parseBandwidth,
   parseDuration,
   parseRate,
   parseSize,
@@ -182,6 +185,13 @@ const SIZE: UnitKind = {
   pattern: SIZE_PATTERN,
 };
 
+const BANDWIDTH: UnitKind = {
+  parse: parseBandwidth,
+  format: formatBandwidth,
+  expected: UNIT_EXPECTED.bandwidth,
+  pattern: BANDWIDTH_PATTERN,
+};
+
 export function duration(range: Range = {}): z.ZodString {
   return unitString(DURATION, range);
 }
@@ -192,4 +202,9 @@ export function rate(range: Range = {}): z.ZodString {
 
 export function size(range: Range = {}): z.ZodString {
   return unitString(SIZE, range);
+}
+
+/** Bytes per second, written as a size per second: `100KiB/s`. */
+export function bandwidth(range: Range = {}): z.ZodString {
+  return unitString(BANDWIDTH, range);
 }

@@ -34,6 +34,7 @@ export const UNIT_EXPECTED = {
   duration: 'a duration such as 90s or 2m',
   rate: 'a rate such as 2000/s or 120/m',
   size: 'a size such as 512B, 64KiB or 1MiB',
+  bandwidth: 'a bandwidth such as 100KiB/s or 1MB/s',
 } as const;
 
 function describeInput(input: string | number): string {
@@ -135,6 +136,30 @@ export function parseSize(input: string | number): UnitResult {
     return fail(`expected a whole number of bytes, got ${describeInput(input)} (${bytes} bytes)`);
   }
   return ok(bytes);
+}
+
+const BANDWIDTH = /^(.*?)\s*\/\s*s$/;
+export const BANDWIDTH_PATTERN = `${SIZE_PATTERN.slice(0, -1)}\\s*/\\s*s$`;
+
+/** Bytes per second: a size per second (`100KiB/s`, `1MB/s`), with the size parser's units. */
+export function parseBandwidth(input: string | number): UnitResult {
+  const expected = `expected ${UNIT_EXPECTED.bandwidth}, got ${describeInput(input)}`;
+  if (isPlainNumber(input)) {
+    const n = String(input).trim();
+    return fail(`${expected} (a plain number has no unit: write ${n}KiB/s or ${n}KB/s)`);
+  }
+  const match = typeof input === 'string' ? BANDWIDTH.exec(input.trim()) : null;
+  if (!match) return fail(expected);
+  const amount = (match[1] ?? '').trim();
+  if (isPlainNumber(amount)) return fail(`${expected} (the size needs a unit: write ${amount}KiB/s or ${amount}KB/s)`);
+  const size = parseSize(amount);
+  if (size.ok) return size;
+  // A well-formed size that failed is a fraction of a byte (`0.3KiB/s`); anything else is not a bandwidth.
+  return fail(SIZE.test(amount) ? `expected a whole number of bytes per second, got ${describeInput(input)}` : expected);
+}
+
+export function formatBandwidth(bytesPerSecond: number): string {
+  return `${formatSize(bytesPerSecond)}/s`;
 }
 
 /** Largest binary unit that divides exactly, then decimal, then bytes: 1048576 → `1MiB`, 1000 → `1KB`. */

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  BANDWIDTH_PATTERN,
+  formatBandwidth,
   formatDuration,
   formatRate,
   formatSize,
+  parseBandwidth,
   parseDuration,
   parseRate,
   parseSize,
@@ -124,6 +127,35 @@ describe('parseSize and formatSize', () => {
   });
 });
 
+describe('parseBandwidth and formatBandwidth', () => {
+  it.each([
+    ['100KiB/s', 102_400],
+    ['1MB/s', 1_000_000],
+    ['1 KB / s', 1000],
+    ['512b/s', 512],
+    ['0B/s', 0],
+  ])('%s is %d bytes per second', (text, bytesPerSecond) => {
+    expect(parseBandwidth(text)).toEqual({ ok: true, value: bytesPerSecond });
+    expect(new RegExp(BANDWIDTH_PATTERN).test(text)).toBe(true);
+  });
+
+  it.each([
+    [100, 'expected a bandwidth such as 100KiB/s or 1MB/s, got 100 (a plain number has no unit: write 100KiB/s or 100KB/s)'],
+    ['100/s', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100/s" (the size needs a unit: write 100KiB/s or 100KB/s)'],
+    ['0.3KiB/s', 'expected a whole number of bytes per second, got "0.3KiB/s"'],
+    ['100KiB', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100KiB"'],
+    ['100KiB/m', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100KiB/m"'],
+    ['fast/s', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "fast/s"'],
+  ])('rejects %j and says what it wanted', (input, message) => {
+    expect(parseBandwidth(input)).toEqual({ ok: false, message });
+  });
+
+  it('formats as a size per second', () => {
+    expect(formatBandwidth(102_400)).toBe('100KiB/s');
+    expect(formatBandwidth(1500)).toBe('1500B/s');
+  });
+});
+
 describe('round trips', () => {
   it('formatDuration → parseDuration is the identity on whole and fractional ms', () => {
     const wholeMs = fc.integer({ min: 0, max: 30 * 24 * 3_600_000 });
@@ -158,10 +190,18 @@ describe('round trips', () => {
     );
   });
 
+  it('formatBandwidth → parseBandwidth is the identity on whole bytes per second', () => {
+    fc.assert(
+      fc.property(fc.nat(), (bytesPerSecond) => {
+        expect(parseBandwidth(formatBandwidth(bytesPerSecond))).toEqual({ ok: true, value: bytesPerSecond });
+      }),
+    );
+  });
+
   it('parsers never throw, whatever the input', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.double(), fc.integer()), (input) => {
-        for (const parse of [parseDuration, parseRate, parseSize]) {
+        for (const parse of [parseDuration, parseRate, parseSize, parseBandwidth]) {
           const result = parse(input);
           expect(typeof result.ok).toBe('boolean');
         }
