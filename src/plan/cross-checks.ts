@@ -5,6 +5,7 @@
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
 import { GRPC_NEEDS_PROXY, checkConsumer, undeclared } from './cross-check-consumers.ts';
+import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
 import { checkThresholdKeys } from './cross-check-thresholds.ts';
 import type { PathSegment } from './messages.ts';
@@ -96,5 +97,6 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
   checkThresholdKeys(plan, issues);
+  checkFaults(plan, declared, issues);
   return issues;
 }

@@ -25,6 +25,19 @@ export const PLAN_DEFAULTS = {
   },
   phases: { warmup: '5s', drain: '30s' },
   sampling: { interval: '1s' },
+  fault: {
+    phase: 'load',
+    at: '0s',
+    count: 1,
+    pick: 1,
+    stream: 'both',
+    jitter: '0ms',
+    timeout: '0ms',
+    sizeVariation: '0B',
+    delay: '0ms',
+    hard: false,
+    down: '0ms',
+  },
 } as const;
 
 /** Limits that the schema enforces and messages quote. */
@@ -43,4 +56,8 @@ export const PLAN_LIMITS = {
   shardingKeys: { min: 1, max: 100_000 },
   delayMs: { min: 1000, max: 24 * 3_600_000 },
   samplingIntervalMs: { min: 100, max: 60_000 },
+  faultCount: { min: 1, max: 1000 },
+  /** A scale fault adds or removes at most this many instances at once. */
+  scaleDelta: 64,
+  flapPeriodMinMs: 200,
 } as const;

@@ -69,7 +69,7 @@ function subscription(topic: string, expression: string): ResolvedSubscription {
   return { topic, expression: trimmed, tags };
 }
 
-function subscriptions(map: Record<string, string>): ResolvedSubscription[] {
+export function subscriptions(map: Record<string, string>): ResolvedSubscription[] {
   return Object.entries(map).map(([topic, expression]) => subscription(topic, expression));
 }
 

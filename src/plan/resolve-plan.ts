@@ -5,6 +5,7 @@
 import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type { ResolvedPlan } from './resolved-plan.ts';
+import { resolveFaults } from './resolve-faults.ts';
 import { bytes, ms, resolveFleets } from './resolve-fleets.ts';
 import type { PlanDocument } from './schema.ts';
 import { parseThreshold, type ParsedThreshold, type ThresholdEntryInput } from './thresholds.ts';
@@ -53,11 +54,12 @@ export function resolvePlan(
   const provider = cluster.provider ?? D.cluster.provider;
   const brokers = cluster.brokers ?? D.cluster.brokers;
   const loadMs = ms(plan.phases.load);
+  const seed = plan.seed ?? D.seed;
   return {
     version: 1,
     name: plan.name ?? planNameFromFile(file),
     description: plan.description,
-    seed: plan.seed ?? D.seed,
+    seed,
     cluster: {
       provider,
       namesrv: cluster.namesrv ?? D.cluster.namesrv,
@@ -78,6 +80,7 @@ export function resolvePlan(
     },
     sampling: { intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval) },
     thresholds: thresholds(plan, thresholdKeys),
+    faults: resolveFaults(plan.faults, seed),
     source: { file, sets: [...sets] },
   };
 }

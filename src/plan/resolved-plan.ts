@@ -3,7 +3,17 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
+import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
+
+export type {
+  FaultActionName,
+  FaultParamsByAction,
+  FaultPhase,
+  FaultStream,
+  ResolvedFault,
+  ResolvedFaultOccurrence,
+} from './resolved-faults.ts';
 
 export type ClusterProvider = 'local' | 'containers' | 'external';
 export type ClientProtocol = 'remoting' | 'grpc';
@@ -179,6 +189,8 @@ export interface ResolvedPlan {
   sampling: ResolvedSampling;
   /** Every threshold in plan order (key by key, entry by entry); `metric` and `selector` say which. */
   thresholds: ParsedThreshold[];
+  /** The chaos schedule, in plan order; empty when the plan has no faults. */
+  faults: ResolvedFault[];
   source: {
     /** The plan file as given to the loader. */
     file: string;

@@ -3,12 +3,14 @@
  * message. Strict everywhere: a misspelt key is an error, not silently a default. Defaults are
  * only documented here (`default` in the JSON Schema); `resolve-plan.ts` fills them.
  * Rules that relate fields to each other (topic references, unique names) live in
- * `cross-checks.ts` because they must run even when some other field is invalid. Fleets and
- * thresholds have their own files (`schema-fleets.ts`, `schema-thresholds.ts`).
+ * `cross-checks.ts` because they must run even when some other field is invalid. Fleets,
+ * thresholds and faults have their own files (`schema-fleets.ts`, `schema-thresholds.ts`,
+ * `schema-faults.ts`).
  */
 import { z } from 'zod';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
+import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
 import { BROKER_CONF_KEY, NAMESRV_ADDR, fleetName, topicName } from './schema-names.ts';
 import { boolean, duration, integer, list, map, oneOf, opt, patterned, req, size, text } from './schema-primitives.ts';
@@ -95,6 +97,10 @@ export const planSchema = map(
     phases: req(phases, 'Run phases, in order: warmup, load, drain.'),
     sampling: opt(sampling, 'Time series sampling during load and drain.'),
     thresholds: opt(thresholds, `Pass/fail criteria per metric, k6 style. ${SELECTOR_HELP}`),
+    faults: opt(
+      faults,
+      'Chaos schedule: network faults on links, kill, pause and restart of nodes and fleet instances, scaling and subscription drift of consumers. Each starts at its time from the start of its phase.',
+    ),
   },
   'plan settings',
 );

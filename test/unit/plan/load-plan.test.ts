@@ -102,6 +102,7 @@ describe('good plans', () => {
       phases: { warmupMs: 5000, loadMs: 20_000, drainMs: 30_000 },
       sampling: { intervalMs: 1000 },
       thresholds: [],
+      faults: [],
       source: { file: 'plans/smoke.yaml', sets: [] },
     } satisfies ResolvedPlan);
   });

@@ -1,0 +1,198 @@
+/**
+ * Fault rules that relate fields: the keys an action allows and needs, targets that exist and
+ * suit the action, unique names, parameters that bound each other, repetition (count, every,
+ * duration), and time (cross-check-fault-times.ts). Values are judged with the schema's own
+ * rules first, so a value the schema rejects never gets a second message here.
+ */
+import type { z } from 'zod';
+import { undeclared } from './cross-check-consumers.ts';
+import { checkFaultTimes, checkScaleBalance, phaseLengths, type ScaleFault, type TimedFault } from './cross-check-fault-times.ts';
+import { PLAN_DEFAULTS as D } from './defaults.ts';
+import {
+  FAULT_ACTIONS,
+  FAULT_COMMON_KEYS,
+  FAULT_PARAM_NAMES,
+  PARAM_EXAMPLES,
+  isFaultAction,
+  type FaultActionSpec,
+  type FaultParamName,
+} from './fault-catalogue.ts';
+import { targetProblem } from './fault-target-messages.ts';
+import type { FaultTargetSpec, FaultTiming } from './fault-schedule.ts';
+import { targetUniverse, type TargetUniverse } from './fault-targets.ts';
+import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
+import { int, items, record, str, type Raw } from './raw.ts';
+import type { FaultActionName, FaultPhase } from './resolved-faults.ts';
+import { FAULT_COMMON_VALUES as C, FAULT_PARAM_VALUES as P } from './schema-faults.ts';
+import { formatDuration, formatSize, parseDuration, parseSize } from './units.ts';
+import type { PendingIssue } from './zod-issues.ts';
+
+type At = (...rest: PathSegment[]) => PathSegment[];
+
+function valid(schema: z.ZodType, value: unknown): boolean {
+  return value !== undefined && schema.safeParse(value).success;
+}
+
+/** The value in ms (or bytes) when the schema accepts it; `def` when absent; undefined when invalid. */
+function measure(schema: z.ZodType, value: unknown, parse: typeof parseDuration, def?: number): number | undefined {
+  if (value === undefined) return def;
+  const parsed = valid(schema, value) ? parse(value as string) : undefined;
+  return parsed?.ok ? parsed.value : undefined;
+}
+
+function checkKeys(fault: Raw, action: FaultActionName | undefined, at: At, issues: PendingIssue[]): void {
+  const spec: FaultActionSpec | undefined = action && FAULT_ACTIONS[action];
+  const common = FAULT_COMMON_KEYS.filter((key) => key !== 'duration' || spec?.lasts !== 'never');
+  const allowed: readonly string[] = spec ? [...common, ...spec.params] : [...common, ...FAULT_PARAM_NAMES];
+  for (const key of Object.keys(fault)) {
+    if (allowed.includes(key)) continue;
+    const issue = (message: string) => issues.push({ path: at(key), anchor: 'key', message });
+    if (!spec || !(FAULT_PARAM_NAMES as string[]).concat('duration').includes(key)) {
+      issues.push({ path: at(key), anchor: 'key', message: unknownKeyMessage(key, allowed), shownPath: at() });
+    } else if (key === 'duration') {
+      issue(`${action} is instant and takes no duration (${spec.insteadOfDuration})`);
+    } else {
+      const own = spec.params.length > 0 ? ` (its parameters: ${spec.params.join(', ')})` : ', which takes none';
+      issue(`${key} is not a parameter of ${action}${own}`);
+    }
+  }
+  if (!spec) return;
+  if (spec.lasts === 'always' && fault.duration === undefined) {
+    issues.push({ path: at(), anchor: 'value', message: `${requiredKeyMessage('duration')} (${action} lasts: say for how long, e.g. duration: 20s)` });
+  }
+  for (const param of spec.required) {
+    if (fault[param] !== undefined) continue;
+    issues.push({ path: at(), anchor: 'value', message: `${requiredKeyMessage(param)} (${action} needs it, e.g. ${PARAM_EXAMPLES[param]})` });
+  }
+}
+
+/** The target as the scheduler takes it, or undefined when it is invalid (each problem reported). */
+function checkTarget(value: unknown, action: FaultActionName | undefined, u: TargetUniverse, at: At, issues: PendingIssue[]): FaultTargetSpec | undefined {
+  if (!valid(C.target, value)) return undefined;
+  const random = record(value);
+  const names = (random ? items(random.random) : typeof value === 'string' ? [value] : items(value)) as string[];
+  const pathOf = (j: number) => (random ? at('target', 'random', j) : typeof value === 'string' ? at('target') : at('target', j));
+  let ok = true;
+  const seen = new Set<string>();
+  names.forEach((name, j) => {
+    const problem = seen.has(name) ? `target ${JSON.stringify(name)} is listed twice` : targetProblem(name, action, u);
+    seen.add(name);
+    if (problem) issues.push({ path: pathOf(j), anchor: 'value', message: problem });
+    ok &&= problem === undefined;
+  });
+  if (!random) return ok ? { names } : undefined;
+  const pick = int(random.pick, 1, Number.MAX_SAFE_INTEGER) ?? D.fault.pick;
+  if (pick > names.length) {
+    const listed = `${names.length} target${names.length === 1 ? '' : 's'}`;
+    issues.push({ path: at('target', 'pick'), anchor: 'value', message: `pick ${pick} is more than the ${listed} listed to pick from` });
+    return undefined;
+  }
+  return ok ? { random: names, pick } : undefined;
+}
+
+/** Parameters that bound each other, and drift's topics. */
+function checkParams(fault: Raw, action: FaultActionName, declared: readonly string[] | undefined, at: At, issues: PendingIssue[]): void {
+  const less = (small: FaultParamName, big: FaultParamName, format: (n: number) => string, parse: typeof parseDuration, why: string) => {
+    const [a, b] = [measure(P[small], fault[small], parse), measure(P[big], fault[big], parse)];
+    if (a === undefined || b === undefined || a < b) return;
+    issues.push({ path: at(small), anchor: 'value', message: `${small} (${format(a)}) must be less than ${big} (${format(b)}): ${why}` });
+  };
+  if (action === 'network.flap') less('downFor', 'period', formatDuration, parseDuration, 'the link must come back up in every period');
+  if (action === 'network.slicer') less('sizeVariation', 'averageSize', formatSize, parseSize, 'pieces are averageSize ± sizeVariation and cannot be empty');
+  if (action === 'drift' && declared) {
+    for (const topic of Object.keys(record(fault.subscription) ?? {})) {
+      if (!declared.includes(topic)) issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
+    }
+  }
+}
+
+/** count, every and duration together; the timing when all of them are valid and agree. */
+function checkRepetition(fault: Raw, action: FaultActionName | undefined, at: At, issues: PendingIssue[]): FaultTiming | undefined {
+  const count = fault.count === undefined ? D.fault.count : valid(C.count, fault.count) ? (fault.count as number) : undefined;
+  const everyMs = measure(C.every, fault.every, parseDuration);
+  const lasts = action === undefined ? undefined : FAULT_ACTIONS[action].lasts;
+  const instant = lasts === 'never' || (lasts === 'optional' && fault.duration === undefined);
+  const durationMs = instant ? null : measure(C.duration, fault.duration, parseDuration);
+  let ok = true;
+  const issue = (path: PathSegment[], message: string, anchor: 'key' | 'value' = 'value') => {
+    issues.push({ path, anchor, message });
+    ok = false;
+  };
+  if (count !== undefined && count > 1 && fault.every === undefined) {
+    issue(at('count'), `count ${count} needs every: the time from one occurrence's start to the next, e.g. every: 30s`);
+  }
+  if (fault.every !== undefined && fault.count === undefined) issue(at('every'), 'every needs count: how many occurrences, e.g. count: 3', 'key');
+  if (everyMs !== undefined && typeof durationMs === 'number' && everyMs <= durationMs) {
+    const [every, duration] = [formatDuration(everyMs), formatDuration(durationMs)];
+    issue(at('every'), `every (${every}) must be longer than duration (${duration}): an occurrence must end before the next begins`);
+  }
+  const downMs = action === 'restart' ? measure(P.down, fault.down, parseDuration) : undefined;
+  if (everyMs !== undefined && downMs !== undefined && everyMs <= downMs) {
+    const [every, down] = [formatDuration(everyMs), formatDuration(downMs)];
+    issue(at('every'), `every (${every}) must be longer than down (${down}): a restart must finish before the next begins`);
+  }
+  const atMs = measure(C.at, fault.at, parseDuration, 0);
+  const everyOk = fault.every === undefined || everyMs !== undefined;
+  if (!ok || !action || count === undefined || atMs === undefined || !everyOk || durationMs === undefined) return undefined;
+  return { atMs, ...(everyMs !== undefined ? { everyMs } : {}), count, durationMs };
+}
+
+/** Explicit names are unique, and none takes the default name (`kill-1`) of a fault without one. */
+function checkNames(faults: readonly unknown[], issues: PendingIssue[]): void {
+  const defaults = new Map<string, number>();
+  faults.forEach((raw, i) => {
+    const fault = record(raw);
+    if (fault && fault.name === undefined && isFaultAction(fault.action)) defaults.set(`${fault.action}-${i}`, i);
+  });
+  const named = new Map<string, number>();
+  faults.forEach((raw, i) => {
+    const name = str(record(raw)?.name);
+    if (name === undefined || !valid(C.name, name)) return;
+    const first = named.get(name);
+    const owner = defaults.get(name);
+    const path = ['faults', i, 'name'];
+    if (first !== undefined) issues.push({ path, anchor: 'value', message: `fault name "${name}" is already used by faults[${first}]` });
+    else if (owner !== undefined) {
+      const action = str(record(faults[owner])?.action) ?? '';
+      issues.push({
+        path,
+        anchor: 'value',
+        message: `fault name "${name}" is the default name of faults[${owner}] (a ${action} without a name): choose another, or name faults[${owner}]`,
+      });
+    }
+    if (first === undefined) named.set(name, i);
+  });
+}
+
+export function checkFaults(plan: Raw, declared: readonly string[] | undefined, issues: PendingIssue[]): void {
+  const faults = items(plan.faults);
+  const universe = targetUniverse(plan);
+  const phases = phaseLengths(plan);
+  const seed = plan.seed === undefined ? D.seed : int(plan.seed, 0, Number.MAX_SAFE_INTEGER);
+  const scales: ScaleFault[] = [];
+  let scalesComplete = true;
+  checkNames(faults, issues);
+  faults.forEach((raw, index) => {
+    const fault = record(raw);
+    const action = fault && isFaultAction(fault.action) ? fault.action : undefined;
+    // A fault whose action is unknown may be a scale fault: the balance cannot be judged without it.
+    if (action === undefined) scalesComplete = false;
+    if (!fault) return;
+    const at: At = (...rest) => ['faults', index, ...rest];
+    checkKeys(fault, action, at, issues);
+    const target = checkTarget(fault.target, action, universe, at, issues);
+    if (action) checkParams(fault, action, declared, at, issues);
+    const timing = checkRepetition(fault, action, at, issues);
+    const phase = (fault.phase === undefined ? D.fault.phase : valid(C.phase, fault.phase) ? fault.phase : undefined) as FaultPhase | undefined;
+    const timed: TimedFault | undefined = timing && phase && { index, phase, timing, hasAt: fault.at !== undefined };
+    const onTime = timed !== undefined && phases !== undefined && checkFaultTimes(timed, phases, issues);
+    if (action !== 'scale') return;
+    const delta = valid(P.delta, fault.delta) ? (fault.delta as number) : undefined;
+    if (onTime && timed && target && delta !== undefined) scales.push({ ...timed, target, delta });
+    else scalesComplete = false;
+  });
+  // One broken scale fault would make every later count wrong: judge the balance only when all are whole.
+  if (scalesComplete && scales.length > 0 && universe.fleets && phases && seed !== undefined) {
+    checkScaleBalance(scales, universe.fleets, phases, seed, issues);
+  }
+}

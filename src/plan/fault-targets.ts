@@ -1,0 +1,149 @@
+/**
+ * What a fault may target in this plan, read defensively from the raw data: the links and
+ * nodes the cluster settings imply, the fleets and their instances. A part of the plan that is
+ * too broken to list (an invalid broker count, a fleet without a name) is left undefined, and
+ * names that would depend on it are not judged: the schema's message about that part is the
+ * useful one.
+ */
+import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
+import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
+import { closestMatch } from './messages.ts';
+import { int, items, record, str, type Raw } from './raw.ts';
+import type { FaultActionName } from './resolved-faults.ts';
+import { brokerName } from './resolve-plan.ts';
+
+export interface ClusterShape {
+  external: boolean;
+  namesrv: number;
+  /** Master broker names, `broker-a`, ... */
+  brokers: string[];
+  slavesPerMaster: number;
+  proxy: boolean;
+}
+
+export interface FleetShape {
+  role: 'producer' | 'consumer';
+  /** undefined when the plan's count is invalid (then its instance names are not judged). */
+  instances: number | undefined;
+}
+
+export interface TargetUniverse {
+  cluster?: ClusterShape;
+  fleets?: Map<string, FleetShape>;
+}
+
+function clusterShape(plan: Raw): ClusterShape | undefined {
+  const cluster = plan.cluster === undefined ? {} : record(plan.cluster);
+  if (!cluster) return undefined;
+  const setting = (key: string, min: number, max: number, def: number) =>
+    cluster[key] === undefined ? def : int(cluster[key], min, max);
+  const namesrv = setting('namesrv', L.namesrv.min, L.namesrv.max, D.cluster.namesrv);
+  const brokers = setting('brokers', L.brokers.min, L.brokers.max, D.cluster.brokers);
+  const slavesPerMaster = setting('slavesPerMaster', L.slavesPerMaster.min, L.slavesPerMaster.max, D.cluster.slavesPerMaster);
+  const provider = cluster.provider ?? D.cluster.provider;
+  const proxy = cluster.proxy ?? D.cluster.proxy;
+  if (namesrv === undefined || brokers === undefined || slavesPerMaster === undefined) return undefined;
+  if (!['local', 'containers', 'external'].includes(str(provider) ?? '') || typeof proxy !== 'boolean') return undefined;
+  return {
+    external: provider === 'external',
+    namesrv,
+    brokers: Array.from({ length: brokers }, (_, i) => brokerName(i)),
+    slavesPerMaster,
+    proxy,
+  };
+}
+
+function fleetShapes(plan: Raw): Map<string, FleetShape> | undefined {
+  const fleets = plan.fleets === undefined ? {} : record(plan.fleets);
+  if (!fleets) return undefined;
+  const shapes = new Map<string, FleetShape>();
+  for (const role of ['producer', 'consumer'] as const) {
+    const list = fleets[`${role}s`];
+    if (list !== undefined && !Array.isArray(list)) return undefined;
+    for (const raw of items(list)) {
+      const name = str(record(raw)?.name);
+      if (name === undefined) return undefined;
+      const count = record(raw)?.instances;
+      const def = role === 'producer' ? D.producer.instances : D.consumer.instances;
+      // A duplicate name is reported elsewhere; the first fleet of a name is the one targets mean.
+      if (!shapes.has(name)) shapes.set(name, { role, instances: count === undefined ? def : int(count, L.instances.min, L.instances.max) });
+    }
+  }
+  return shapes;
+}
+
+export function targetUniverse(plan: Raw): TargetUniverse {
+  const cluster = clusterShape(plan);
+  const fleets = fleetShapes(plan);
+  return { ...(cluster ? { cluster } : {}), ...(fleets ? { fleets } : {}) };
+}
+
+function slaves(c: ClusterShape, broker: string): string[] {
+  return Array.from({ length: c.slavesPerMaster }, (_, m) => `${broker}-s${m + 1}`);
+}
+
+function namesrvs(c: ClusterShape): string[] {
+  return Array.from({ length: c.namesrv }, (_, n) => `namesrv-${n}`);
+}
+
+export function nodeNames(c: ClusterShape): string[] {
+  return [...namesrvs(c), ...c.brokers.flatMap((b) => [b, ...slaves(c, b)]), ...(c.proxy ? ['proxy'] : [])];
+}
+
+export function linkNames(c: ClusterShape): string[] {
+  return [
+    ...c.brokers.flatMap((b) => [`producers->${b}`, `consumers->${b}`]),
+    ...namesrvs(c).map((n) => `clients->${n}`),
+    ...(c.proxy ? ['clients->proxy'] : []),
+    ...c.brokers.flatMap((b) => [...namesrvs(c).map((n) => `${b}->${n}`), ...slaves(c, b).map((s) => `${b}->${s}`)]),
+  ];
+}
+
+function instanceNames(fleets: Map<string, FleetShape>, role: FleetShape['role']): string[] | undefined {
+  const names: string[] = [];
+  for (const [fleet, shape] of fleets) {
+    if (shape.role !== role) continue;
+    if (shape.instances === undefined) return undefined;
+    for (let i = 0; i < shape.instances; i++) names.push(`${fleet}#${i}`);
+  }
+  return names;
+}
+
+/** Every name of one kind, or undefined when the plan is too broken to list them. */
+export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | undefined {
+  const fleetsOf = (role: FleetShape['role']) => (u.fleets ? [...u.fleets].filter(([, s]) => s.role === role).map(([n]) => n) : undefined);
+  switch (kind) {
+    case 'link':
+      return u.cluster && linkNames(u.cluster);
+    case 'node':
+      return u.cluster && (u.cluster.external ? [] : nodeNames(u.cluster));
+    case 'producer-instance':
+      return u.fleets && instanceNames(u.fleets, 'producer');
+    case 'consumer-instance':
+      return u.fleets && instanceNames(u.fleets, 'consumer');
+    case 'consumer-fleet':
+      return fleetsOf('consumer');
+    case 'producer-fleet':
+      return fleetsOf('producer');
+  }
+}
+
+/** Every name the action may target, or undefined when some of them cannot be listed. */
+export function validTargets(u: TargetUniverse, action: FaultActionName): string[] | undefined {
+  const lists = (FAULT_ACTIONS[action] as FaultActionSpec).targets.map((kind) => namesOfKind(u, kind));
+  return lists.every((l): l is string[] => l !== undefined) ? lists.flat() : undefined;
+}
+
+export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
+
+/** What node names look like, whatever the cluster's size. */
+const NODE_NAME = /^(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy)$/;
+
+/**
+ * The kind of a name that exists in this plan. On an external cluster every node-shaped name
+ * is a node: the plan does not describe that cluster's size, and no node may be targeted anyway.
+ */
+export function kindOf(u: TargetUniverse, name: string): TargetKind | undefined {
+  if (u.cluster?.external && NODE_NAME.test(name)) return 'node';
+  return ALL_KINDS.find((kind) => namesOfKind(u, kind)?.includes(name));
+}
