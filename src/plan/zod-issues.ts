@@ -89,8 +89,9 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], data: unknown
     const parent = path.slice(0, -1);
     const last = path.at(-1);
     const parentValue = valueAt(data, parent);
+    // Zod only judges an absent key when it is required: whatever it says about one (a type,
+    // an enum or a union error) means the key is missing.
     const missing =
-      issue.code === 'invalid_type' &&
       typeof last === 'string' &&
       parentValue !== null &&
       typeof parentValue === 'object' &&
