@@ -41,8 +41,9 @@ export interface TimedFault {
   index: number;
   phase: FaultPhase;
   timing: FaultTiming;
-  /** Whether the plan wrote `at` (the message points at it, or else at the fault). */
+  /** Whether the plan wrote `at` and `phase` (messages point at them, or else at the fault). */
   hasAt: boolean;
+  hasPhase: boolean;
 }
 
 function who(fault: TimedFault, k: number): string {
@@ -54,6 +55,11 @@ export function checkFaultTimes(fault: TimedFault, phases: PhaseLengths, issues:
   const { index, phase, timing } = fault;
   const at = (...rest: PathSegment[]): PathSegment[] => ['faults', index, ...rest];
   const phaseMs = phases[phase];
+  if (phaseMs === 0) {
+    const message = `the ${phase} phase lasts 0ms (phases.${phase}): nothing can happen in it`;
+    issues.push({ path: fault.hasPhase ? at('phase') : at(), anchor: 'value', message });
+    return false;
+  }
   for (let k = 0; k < timing.count; k++) {
     const start = occurrenceStart(timing, k);
     if (start < phaseMs) continue;

@@ -184,7 +184,7 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
     if (action) checkParams(fault, action, declared, at, issues);
     const timing = checkRepetition(fault, action, at, issues);
     const phase = (fault.phase === undefined ? D.fault.phase : valid(C.phase, fault.phase) ? fault.phase : undefined) as FaultPhase | undefined;
-    const timed: TimedFault | undefined = timing && phase && { index, phase, timing, hasAt: fault.at !== undefined };
+    const timed: TimedFault | undefined = timing && phase && { index, phase, timing, hasAt: fault.at !== undefined, hasPhase: fault.phase !== undefined };
     const onTime = timed !== undefined && phases !== undefined && checkFaultTimes(timed, phases, issues);
     if (action !== 'scale') return;
     const delta = valid(P.delta, fault.delta) ? (fault.delta as number) : undefined;

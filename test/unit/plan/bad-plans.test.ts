@@ -32,8 +32,8 @@ async function messages(path: string, sets: string[]): Promise<string[]> {
 }
 
 describe('bad plans', () => {
-  it('has a corpus of at least 80 cases', () => {
-    expect(files.length).toBeGreaterThanOrEqual(80);
+  it('has a corpus of at least 110 cases', () => {
+    expect(files.length).toBeGreaterThanOrEqual(110);
   });
 
   it.each(files)('%s', async (name) => {
