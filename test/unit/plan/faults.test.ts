@@ -178,6 +178,11 @@ describe('timing and names', () => {
     expect(fault.occurrences[0]).toMatchObject({ atMs: 9999, durationMs: 90_000 });
   });
 
+  it('accepts an occurrence that ends exactly as the run ends', () => {
+    const fault = one('{action: pause, target: broker-a, phase: drain, at: 10s, duration: 20s}');
+    expect(fault.occurrences[0]).toMatchObject({ atMs: 10_000, durationMs: 20_000 });
+  });
+
   it('keeps every, once count is given, even with count 1 (so --set count=1 runs a repeated fault once)', () => {
     const text = '  - {action: kill, target: billing#0, every: 10s, count: 5}\n';
     expect(load(text, ['faults[0].count=1'])[0]?.occurrences).toHaveLength(1);

@@ -1,7 +1,8 @@
 /**
  * Properties of the whole loader: no input makes it throw anything but a plan or usage error
  * (with every message human and every position inside the text), and `--set` is exactly
- * the same as editing the YAML by hand.
+ * the same as editing the YAML by hand. The base plan has faults, so junk anywhere in them
+ * (and in what their checks read: cluster, fleets, phases, seed) is covered too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,13 @@ const BASE = {
     e2e_latency: ['p(99)<500ms'],
     'received{group:audit-group,instance:each}': ['count>0'],
   },
+  faults: [
+    { name: 'cut', action: 'network.down', target: 'consumers->broker-b', at: '2s', duration: '3s', every: '5s', count: 2 },
+    { action: 'kill', target: { random: ['billing#0', 'audit#0', 'audit#1'], pick: 2 } },
+    { action: 'scale', target: 'audit', delta: -1, phase: 'drain' },
+    { action: 'drift', target: 'audit#1', subscription: { orders: 'TagA' }, duration: '1s' },
+    { action: 'network.latency', target: ['clients->proxy', 'producers->broker-a'], latency: '50ms', stream: 'upstream', duration: '1s' },
+  ],
 };
 
 /** Zod's own wording, which must never reach a user. */
@@ -186,6 +194,12 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   })),
   fc.integer({ min: 0, max: 100_000 }).map((n) => ({ path: ['thresholds', 'backlog', 0], value: `max<${n}` })),
   fc.integer({ min: 1, max: 10_000 }).map((ms) => ({ path: ['thresholds', 'e2e_latency', 1], value: `p(99.9)<${formatDuration(ms)}` })),
+  fc.integer({ min: 0, max: 30_000 }).map((ms) => ({ path: ['faults', 0, 'at'], value: formatDuration(ms) })),
+  fc.integer({ min: 0, max: 5 }).map((n) => ({ path: ['faults', 0, 'count'], value: n })),
+  fc.integer({ min: 0, max: 4 }).map((n) => ({ path: ['faults', 1, 'target', 'pick'], value: n })),
+  fc.integer({ min: -4, max: 2 }).map((n) => ({ path: ['faults', 2, 'delta'], value: n })),
+  fc.constantFrom('billing#0', 'audit#2', 'broker-a', 'consumers->broker-c').map((t) => ({ path: ['faults', 3, 'target'], value: t })),
+  fc.constantFrom('network.down', 'kill', 'pause', 'scale').map((a) => ({ path: ['faults', 4, 'action'], value: a })),
 );
 
 /** What loading gives, minus where it came from: the plan, or the issues without their positions. */
