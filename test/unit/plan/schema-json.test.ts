@@ -53,4 +53,20 @@ describe('plans/schema.json', () => {
       expect(target, $ref).toMatchObject({ type: 'array' });
     }
   });
+
+  it('tells editors, per fault action, which keys it allows and which it needs', () => {
+    const schema = buildPlanJsonSchema() as { [key: string]: Json };
+    const faults = (schema.properties as { [key: string]: Json }).faults as { items: { [key: string]: Json } };
+    expect(faults.items.additionalProperties).toBe(false);
+    const rules = new Map(
+      (faults.items.allOf as Array<{ if: { properties: { action: { const: string } } }; then: { propertyNames: { enum: string[] }; required: string[] } }>).map(
+        (rule) => [rule.if.properties.action.const, rule.then],
+      ),
+    );
+    expect(rules.size).toBe(13);
+    const common = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'];
+    expect(rules.get('network.latency')).toEqual({ propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] }, required: ['duration', 'latency'] });
+    expect(rules.get('kill')).toEqual({ propertyNames: { enum: common.filter((key) => key !== 'duration') }, required: [] });
+    expect(rules.get('drift')).toEqual({ propertyNames: { enum: [...common, 'subscription'] }, required: ['subscription'] });
+  });
 });
