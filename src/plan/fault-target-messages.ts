@@ -4,8 +4,8 @@
  * does not have says what the cluster has; a typo gets a "did you mean"; anything else gets
  * the list of names the action takes.
  */
-import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec } from './fault-catalogue.ts';
-import { ALL_KINDS, kindOf, namesOfKind, validTargets, type ClusterShape, type FleetShape, type TargetUniverse } from './fault-targets.ts';
+import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
+import { ALL_KINDS, kindsOf, namesOfKind, validTargets, type ClusterShape, type FleetShape, type TargetUniverse } from './fault-targets.ts';
 import { closestMatch } from './messages.ts';
 import type { FaultActionName } from './resolved-faults.ts';
 
@@ -72,15 +72,16 @@ function everyName(u: TargetUniverse): string[] | undefined {
   return lists.every((l): l is string[] => l !== undefined) ? lists.flat() : undefined;
 }
 
-function wrongKind(name: string, kind: keyof typeof TARGET_NOUNS, action: FaultActionName, u: TargetUniverse): string | undefined {
+function wrongKind(name: string, kinds: readonly TargetKind[], action: FaultActionName, u: TargetUniverse): string | undefined {
   const spec: FaultActionSpec = FAULT_ACTIONS[action];
-  if (kind === 'node' && u.cluster?.external && spec.targets.includes('node')) {
+  const suitable = kinds.filter((kind) => spec.targets.includes(kind));
+  if (suitable.includes('node') && u.cluster?.external) {
     return `${q(name)} is a node, and provider external has no node faults: the harness does not run an external cluster's processes`;
   }
-  if (spec.targets.includes(kind)) return undefined;
+  if (suitable.length > 0) return undefined;
   const valid = validTargets(u, action);
   const names = valid === undefined ? '' : valid.length === 0 ? ', and the plan has none' : ` (${listed(valid)})`;
-  return `${q(name)} is ${TARGET_NOUNS[kind]}: ${action} takes ${spec.targetsPhrase}${names}`;
+  return `${q(name)} is ${kinds.map((kind) => TARGET_NOUNS[kind]).join(' and ')}: ${action} takes ${spec.targetsPhrase}${names}`;
 }
 
 /**
@@ -89,8 +90,8 @@ function wrongKind(name: string, kind: keyof typeof TARGET_NOUNS, action: FaultA
  * too broken to tell.
  */
 export function targetProblem(name: string, action: FaultActionName | undefined, u: TargetUniverse): string | undefined {
-  const kind = kindOf(u, name);
-  if (kind) return action ? wrongKind(name, kind, action, u) : undefined;
+  const kinds = kindsOf(u, name);
+  if (kinds.length > 0) return action ? wrongKind(name, kinds, action, u) : undefined;
   if (u.fleets && unjudgedInstance(name, u.fleets)) return undefined;
   const instance = u.fleets && instanceProblem(name, u.fleets);
   if (instance) return instance;

@@ -140,10 +140,11 @@ export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
 const NODE_NAME = /^(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy)$/;
 
 /**
- * The kind of a name that exists in this plan. On an external cluster every node-shaped name
- * is a node: the plan does not describe that cluster's size, and no node may be targeted anyway.
+ * The kinds of a name that exists in this plan: usually one, but a fleet may be named like a
+ * node (`proxy`). On an external cluster every node-shaped name is a node: the plan does not
+ * describe that cluster's size, and no node may be targeted anyway.
  */
-export function kindOf(u: TargetUniverse, name: string): TargetKind | undefined {
-  if (u.cluster?.external && NODE_NAME.test(name)) return 'node';
-  return ALL_KINDS.find((kind) => namesOfKind(u, kind)?.includes(name));
+export function kindsOf(u: TargetUniverse, name: string): TargetKind[] {
+  const external = u.cluster?.external && NODE_NAME.test(name);
+  return ALL_KINDS.filter((kind) => (kind === 'node' && external) || namesOfKind(u, kind)?.includes(name));
 }

@@ -135,6 +135,15 @@ describe('targets', () => {
     ]);
   });
 
+  it('reads a fleet named like a node by what the action takes', () => {
+    const head = HEAD.replace('{name: audit, subscription: {audit: "*"}}', '{name: proxy, subscription: {audit: "*"}}');
+    const faults = load('  - {action: scale, target: proxy, delta: 1}\n  - {action: kill, target: proxy}\n', [], head);
+    expect(faults.map((f) => [f.action, f.occurrences[0]?.targets])).toEqual([
+      ['scale', ['proxy']],
+      ['kill', ['proxy']],
+    ]);
+  });
+
   it('allows network faults and fleet-instance faults on an external cluster', () => {
     const head = HEAD.replace('cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}', 'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}');
     const faults = load('  - {action: network.down, target: consumers->broker-a, duration: 1s}\n  - {action: kill, target: billing#0}\n', [], head);
