@@ -10,7 +10,8 @@ const ROUTE_TIMEOUT_MS = 30_000;
  * asynchronously; a producer that asked earlier would see "no route").
  */
 export async function createTopics(endpoints: ClusterEndpoints, topics: readonly { name: string; queues: number }[], log: (line: string) => void): Promise<void> {
-  const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr });
+  // Around Toxiproxy when the network is on: setting up must not depend on a client link.
+  const admin = RemotingAdmin.create(endpoints.direct ?? { namesrvAddr: endpoints.namesrvAddr });
   try {
     const masters = endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
     for (const topic of topics) {

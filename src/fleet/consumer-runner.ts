@@ -36,6 +36,7 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
     {
       namesrvAddr: config.namesrvAddr,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}),
       group: config.group,
       instanceName: config.instanceId,
       model: config.model,

@@ -24,7 +24,7 @@ export function sendErrorKey(error: unknown): string {
  * Bounded by the load duration and by maxMessages.
  */
 export async function runProducer(config: ProducerConfig, driver: ClientDriver, send: (message: FromWorker) => void, stopSignal: AbortSignal): Promise<void> {
-  const producer: Producer = await driver.createProducer({ namesrvAddr: config.namesrvAddr, ...(config.endpoint ? { endpoint: config.endpoint } : {}), group: config.group, instanceName: config.producerId });
+  const producer: Producer = await driver.createProducer({ namesrvAddr: config.namesrvAddr, ...(config.endpoint ? { endpoint: config.endpoint } : {}), ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}), group: config.group, instanceName: config.producerId });
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));
   const tags = config.tags.map((t) => ({ value: t.tag, weight: t.weight }));
   const schedule = new ArrivalSchedule(config.executor, config.durationMs);

@@ -15,6 +15,8 @@ export const producerConfig = z.object({
   namesrvAddr: z.string(),
   /** The proxy's gRPC address, for grpc fleets. */
   endpoint: z.string().optional(),
+  /** Listed broker address → the one this role dials (with the network on, through its Toxiproxy link). */
+  brokerAddressMap: z.record(z.string(), z.string()).optional(),
   group: z.string(),
   topic: z.string(),
   executor: z.discriminatedUnion('kind', [
@@ -45,6 +47,7 @@ export const consumerConfig = z.object({
   driver: driverName,
   namesrvAddr: z.string(),
   endpoint: z.string().optional(),
+  brokerAddressMap: z.record(z.string(), z.string()).optional(),
   group: z.string(),
   model: z.enum(['clustering', 'broadcasting']),
   subscription: z.record(z.string(), z.string()),

@@ -42,7 +42,10 @@ export class RebalanceTracker {
     const state = this.groups.get(group);
     if (!state) return undefined;
     this.instanceGroup.set(instance, group);
-    if (kind === 'join' || kind === 'resume') state.live.add(instance);
+    // A new process (join) starts with no queues, and a dead one's claims die with it; a paused
+    // one keeps holding its queues (the broker still counts it), it just is not live.
+    if (kind === 'join' || kind === 'leave' || kind === 'crash' || kind === 'kill' || kind === 'drift') state.claims.delete(instance);
+    if (kind === 'join' || kind === 'resume' || kind === 'drift') state.live.add(instance);
     if (kind === 'leave' || kind === 'crash' || kind === 'kill' || kind === 'pause') {
       state.live.delete(instance);
       // A dead or frozen instance still "claims" its queues on the broker side until the

@@ -25,6 +25,10 @@ export function formatConsoleSummary(s: RunSummary): string {
   }
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
+  for (const f of s.faults) {
+    const at = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+    lines.push(`  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`);
+  }
   for (const crash of s.crashes) lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
   for (const c of s.checks) {
     lines.push(`  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`);

@@ -5,6 +5,7 @@ import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { Crash } from '../run/fleet-manager.ts';
+import type { FaultRecord } from '../faults/scheduler.ts';
 import type { Measurements, TimeSeriesRow } from '../run/measurements.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 
@@ -33,6 +34,8 @@ export interface RunSummary {
   rebalance: { events: RebalanceEvent[]; assignmentLatency: Percentiles; resumeLatency: Percentiles };
   timeseries: TimeSeriesRow[];
   crashes: Crash[];
+  /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */
+  faults: FaultRecord[];
   checks: CheckResult[];
   verdict: 'pass' | 'fail';
 }
@@ -46,6 +49,7 @@ export interface SummaryInput {
   measurements: Measurements;
   drained: boolean;
   crashes: Crash[];
+  faults: FaultRecord[];
   phases: Record<string, { startMs: number; durationMs: number }>;
 }
 
@@ -59,7 +63,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const lastRow = m.rows[m.rows.length - 1];
   const checks = evaluateChecks(plan, m, groups);
   const failingCrash = input.crashes.some((c) => c.failsRun);
-  const verdict = checks.every((c) => c.ok) && !failingCrash ? 'pass' : 'fail';
+  // A fault that could not be applied means the run did not test what the plan says.
+  const failedFault = input.faults.some((f) => f.error !== undefined);
+  const verdict = checks.every((c) => c.ok) && !failingCrash && !failedFault ? 'pass' : 'fail';
   const loadSeconds = (input.phases.load?.durationMs ?? plan.phases.loadMs) / 1000;
   return {
     schema: 'rmq-chaos/summary',
@@ -99,6 +105,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     },
     timeseries: m.rows,
     crashes: input.crashes,
+    faults: input.faults,
     checks,
     verdict,
   };

@@ -19,7 +19,7 @@ export function shareExecutor(executor: Executor, instances: number): Executor {
   };
 }
 
-export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<ClusterEndpoints, 'namesrvAddr' | 'proxy'>): FleetLayout {
+export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<ClusterEndpoints, 'namesrvAddr' | 'proxy' | 'clientAddressMaps'>): FleetLayout {
   const { namesrvAddr } = endpoints;
   // grpc clients talk to the proxy; the plan language requires one for grpc fleets.
   const endpointFor = (protocol: string) => (protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {});
@@ -31,6 +31,7 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<
       driver: instance.protocol,
       namesrvAddr,
       ...endpointFor(instance.protocol),
+      ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
       group: fleet.group,
       model: fleet.model,
       subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
@@ -50,6 +51,7 @@ export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<
         driver: fleet.protocol,
         namesrvAddr,
         ...endpointFor(fleet.protocol),
+        ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.producers } : {}),
         group: `${fleet.name}-producer`,
         topic: fleet.topic,
         executor: shareExecutor(fleet.executor, fleet.instances),

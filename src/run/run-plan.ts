@@ -17,6 +17,9 @@ import { EventLog } from './event-log.ts';
 import { groupExpectation } from './expectations.ts';
 import { layoutFleets } from './fleet-layout.ts';
 import { FleetManager } from './fleet-manager.ts';
+import { faultOccurrences } from './fault-plan.ts';
+import { FaultScheduler } from '../faults/scheduler.ts';
+import { getFaultAction } from '../faults/registry.ts';
 import { Measurements } from './measurements.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
@@ -65,6 +68,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const measurements = new Measurements(events, startedAt);
   const phases = new PhaseClock(events);
   let fleet: FleetManager | undefined;
+  let faults: FaultScheduler | undefined;
   let cluster: StartedCluster | undefined;
   let sampler: Sampler | undefined;
   let drained = false;
@@ -74,7 +78,9 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
 
   try {
     phases.enter('cluster');
-    cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log });
+    // Toxiproxy goes under the cluster only when the plan faults a link.
+    const network = plan.faults.some((f) => f.action.startsWith('network.'));
+    cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
     const startedCluster = cluster;
     resources.defer('cluster', () => startedCluster.stop());
     events.emit('cluster-ready', { startMs: Math.round(cluster.startMs), endpoints: cluster.endpoints, nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })) });
@@ -125,23 +131,39 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       expectationOf: (group) => groupExpectation(plan, group),
     });
     const fleetManager = fleet;
+    const startedClusterForFaults = cluster;
+    faults = new FaultScheduler({
+      occurrences: faultOccurrences(plan),
+      actionOf: getFaultAction,
+      context: { ...(startedClusterForFaults.network ? { network: startedClusterForFaults.network } : {}), nodes: startedClusterForFaults.nodeControl, fleet: fleetManager, log },
+      events,
+      attribution: measurements.attribution,
+      startedAt,
+    });
+    const scheduler = faults;
 
     phases.enter('warmup');
+    scheduler.enterPhase('warmup');
     await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
     events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
     await sleep(plan.phases.warmupMs, signal);
     checkAbort();
 
     phases.enter('load');
+    scheduler.enterPhase('load');
     const producers = layout.producers.map((config) => fleetManager.startProducer(config));
     // A producer exits by itself after its load; wait for all of them, bounded.
     await withinTime(Promise.all(producers.map((p) => p.proc.exited)), plan.phases.loadMs + WORKER_READY_MS, signal);
     checkAbort();
 
     phases.enter('drain');
-    const drainDeadline = Date.now() + plan.phases.drainMs;
+    scheduler.enterPhase('drain');
+    const drainStart = Date.now();
+    const drainDeadline = drainStart + plan.phases.drainMs;
+    // Faults planned in the drain phase happen even when the backlog is gone sooner.
+    const drainFaultsEnd = drainStart + lastDrainFaultEndMs(plan);
     while (Date.now() < drainDeadline && !signal.aborted) {
-      if (measurements.ledgerBacklog() === 0) {
+      if (measurements.ledgerBacklog() === 0 && Date.now() >= drainFaultsEnd) {
         drained = true;
         break;
       }
@@ -151,11 +173,14 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     checkAbort();
 
     phases.enter('stop');
+    // Every fault is undone before the fleet stops, so consumers close on a healthy network.
+    await scheduler.endAll();
     // Consumers commit their offsets when they close, so the final broker sample after this
     // is comparable with the ledger.
     await Promise.all(fleetManager.all().filter((w) => !w.proc.hasExited).map((w) => w.stop()));
     await sampler.stop(true);
   } finally {
+    await faults?.endAll();
     await sampler?.stop(false);
     progress.done();
     phases.end();
@@ -163,6 +188,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await events.close();
     if (options.keep) log(`kept node configs, stores and logs in ${workDir}`);
   }
-  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], phases: phases.summary(startedAt) });
+  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], faults: faults?.records ?? [], phases: phases.summary(startedAt) });
   return { summary, reportDir };
+}
+
+/** When the last drain-phase fault ends, from the start of the drain phase (0 when none). */
+function lastDrainFaultEndMs(plan: ResolvedPlan): number {
+  return Math.max(0, ...plan.faults.filter((f) => f.phase === 'drain').flatMap((f) => f.occurrences.map((o) => o.atMs + (o.durationMs ?? 0))));
 }

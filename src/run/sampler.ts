@@ -26,7 +26,9 @@ export class Sampler {
       onRow: (row: TimeSeriesRow) => void;
     },
   ) {
-    this.admin = RemotingAdmin.create({ namesrvAddr: options.endpoints.namesrvAddr, instanceName: `sampler-${process.pid}`, requestTimeoutMs: Math.max(500, options.intervalMs) });
+    // The broker-side view goes around Toxiproxy: a fault on a client link must not blind it.
+    const direct = options.endpoints.direct;
+    this.admin = RemotingAdmin.create({ namesrvAddr: direct?.namesrvAddr ?? options.endpoints.namesrvAddr, ...(direct ? { brokerAddressMap: direct.brokerAddressMap } : {}), instanceName: `sampler-${process.pid}`, requestTimeoutMs: Math.max(500, options.intervalMs) });
   }
 
   start(): void {
@@ -36,7 +38,8 @@ export class Sampler {
   /** One broker sample now, awaited (the final agreement check after drain uses it). */
   async sampleBrokersNow(): Promise<void> {
     await this.brokerRequest;
-    const masters = this.options.endpoints.brokers.filter((b) => b.brokerId === 0);
+    const direct = this.options.endpoints.direct?.brokerAddressMap ?? {};
+    const masters = this.options.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => ({ name: b.name, addr: direct[b.addr] ?? b.addr }));
     if (this.options.groups.length === 0) return;
     this.options.measurements.brokerSample(await sampleBrokerBacklog(this.admin, masters, this.options.groups));
   }

@@ -36,6 +36,22 @@ describe('RebalanceTracker', () => {
     expect(kill.resumeLatencyMs).toBe(120_400);
   });
 
+  it('a restarted instance (kill, then join under the same id) starts with no queues', () => {
+    const t = new RebalanceTracker();
+    t.addGroup('g', Q);
+    t.membership('g', 'join', 'a', 0);
+    t.membership('g', 'join', 'b', 0);
+    t.assignment('a', Q.slice(0, 2), 10);
+    t.assignment('b', Q.slice(2), 10);
+    const kill = t.membership('g', 'kill', 'b', 100)!;
+    const join = t.membership('g', 'join', 'b', 200)!;
+    expect(kill.assignmentLatencyMs).toBeNull();
+    expect(join.assignmentLatencyMs).toBeNull();
+    t.assignment('b', Q.slice(2), 900);
+    expect(kill.assignmentLatencyMs).toBe(800);
+    expect(join.assignmentLatencyMs).toBe(700);
+  });
+
   it('isDisjointCover agrees with a direct set computation', () => {
     fc.assert(
       fc.property(fc.array(fc.subarray(Q), { maxLength: 4 }), (claims) => {
