@@ -54,7 +54,7 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
       const delay = behaviour.processingMs();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const outcome = behaviour.outcome();
-      receipts.push([identity.producerId, identity.seq, message.bornTimestamp, receivedAt, queueKeyOf(message.topic, message.brokerName, message.queueId), message.reconsumeTimes, outcome]);
+      receipts.push([identity.producerId, identity.seq, message.bornTimestamp, receivedAt, queueKeyOf(message.topic, message.brokerName, message.queueId), message.reconsumeTimes, outcome, message.tag ?? '']);
       await flushSoon();
       return outcome;
     },

@@ -71,7 +71,7 @@ export const toWorker = z.discriminatedUnion('type', [
 export type ToWorker = z.infer<typeof toWorker>;
 
 /**
- * [producerId, seq, bornTimestampMs, receivedAtMs, queue "topic@broker/queueId", reconsumeTimes, outcome].
+ * [producerId, seq, bornTimestampMs, receivedAtMs, queue "topic@broker/queueId", reconsumeTimes, outcome, tag ('' for none)].
  * Every delivery is a receipt, including the ones the handler answered `retry`: a redelivery
  * after a failed attempt is a duplicate delivery, which is what duplicate rate measures.
  */
@@ -83,6 +83,7 @@ export const receiptTuple = z.tuple([
   z.string(),
   z.number().int(),
   z.enum(['success', 'retry']),
+  z.string(),
 ]);
 export type ReceiptTuple = z.infer<typeof receiptTuple>;
 

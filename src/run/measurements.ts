@@ -35,6 +35,8 @@ export interface TimeSeriesRow {
   e2e: Percentiles;
   send: Percentiles;
   perInstance: Record<string, number>;
+  /** Deliveries of this run's messages by tag ('' for untagged): how a subscription drift shows. */
+  receivedByTag: Record<string, number>;
 }
 
 /**
@@ -61,7 +63,7 @@ export class Measurements {
   dropped = 0;
   lastBrokerSample: BrokerBacklogSample | undefined;
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
-  private interval = { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map<string, number>() };
+  private interval = this.freshInterval();
   private lastAttempted = 0;
   private brokerSampleFresh = false;
 
@@ -144,10 +146,11 @@ export class Measurements {
       e2e: percentiles(this.interval.e2e),
       send: percentiles(this.interval.send),
       perInstance: Object.fromEntries(this.interval.perInstance),
+      receivedByTag: Object.fromEntries(this.interval.byTag),
     };
     this.lastAttempted = attempted;
     this.brokerSampleFresh = false;
-    this.interval = { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map() };
+    this.interval = this.freshInterval();
     this.rows.push(row);
     return row;
   }
@@ -171,6 +174,10 @@ export class Measurements {
     return this.scopes().reduce((sum, scope) => sum + this.ledger.outstanding(scope), 0);
   }
 
+  private freshInterval() {
+    return { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map<string, number>(), byTag: new Map<string, number>() };
+  }
+
   private noteAttempted(producerId: string, attempted: number): void {
     this.ledger.recordAttempted(producerId, attempted);
     this.attempted.set(producerId, Math.max(this.attempted.get(producerId) ?? 0, attempted));
@@ -183,7 +190,8 @@ export class Measurements {
     const count = message.items.length + message.foreign;
     this.interval.received += count;
     this.interval.perInstance.set(message.instanceId, (this.interval.perInstance.get(message.instanceId) ?? 0) + count);
-    for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome] of message.items) {
+    for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome, tag] of message.items) {
+      this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       recordMs(this.e2eLatency, receivedAt - born);
       let groupLatency = this.e2eByGroup.get(info.group);

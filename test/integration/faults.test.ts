@@ -1,0 +1,127 @@
+/**
+ * Faults from plans on a real cluster, through the command line: a flapping broker link,
+ * a SIGSTOPped consumer that keeps its queues until the broker expires it, a restarted
+ * consumer's duplicates, and subscription drift changing the delivered tag mix.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli, writePlan } from '../support/run-cli.ts';
+
+describe('faults from plans', () => {
+  it('a flapping producers->broker link makes sends fail and recover, and every fault is undone', async () => {
+    const plan = writePlan('flap', `
+description: the producers' link to broker-a flaps
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 100/s}]
+  consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
+phases: {warmup: 2s, load: 14s, drain: 30s}
+faults:
+  - action: network.flap
+    target: producers->broker-a
+    at: 2s
+    duration: 8s
+    period: 4s
+    downFor: 2s
+thresholds:
+  loss: ["count==0"]
+`);
+    const run = await runCli(plan);
+    const s = run.summary!;
+    expect(run.code, run.output).toBe(0);
+    const errors = Object.values(s.producers.sendErrors).reduce((a, b) => a + b, 0);
+    expect(errors, JSON.stringify(s.producers)).toBeGreaterThan(0);
+    // Sends recover: the last seconds of load are acked again.
+    const lastLoadRows = s.timeseries.filter((r) => r.phase === 'load').slice(-3);
+    expect(lastLoadRows.some((r) => r.acked > 0)).toBe(true);
+    expect(s.faults).toHaveLength(1);
+    expect(s.faults[0]).toMatchObject({ action: 'network.flap', target: 'producers->broker-a' });
+    expect(s.faults[0]!.observed.endMs).not.toBeNull();
+  }, 180_000);
+
+  it('a SIGSTOPped consumer keeps its queues until the broker expires it, while their backlog grows', async () => {
+    const plan = writePlan('zombie', `
+description: one consumer frozen; the broker keeps it until its channel expires
+cluster:
+  brokerConfig: {channelExpiredTimeout: 15000}
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 50/s}]
+  consumers: [{name: c, instances: 2, subscription: {t: "*"}, onCrash: continue}]
+phases: {warmup: 3s, load: 40s, drain: 60s}
+faults:
+  - action: pause
+    target: c#1
+    at: 3s
+    duration: 35s
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    const pause = s.rebalance.events.find((e) => e.kind === 'pause')!;
+    // The survivor only takes the frozen instance's queues once the broker drops it: not at once.
+    expect(pause.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).not.toBeNull();
+    expect(pause.assignmentLatencyMs!).toBeGreaterThan(10_000);
+    const duringPause = s.timeseries.filter((r) => r.t > s.faults[0]!.observed.beginMs! + 3000 && r.t < s.faults[0]!.observed.beginMs! + 9000);
+    expect(Math.max(...duringPause.map((r) => r.backlogLedger))).toBeGreaterThan(50);
+    expect(s.totals.lost).toBe(0);
+  }, 240_000);
+
+  it('a consumer restarted hard re-consumes what it had not committed: measured duplicates, blamed on the restart', async () => {
+    const plan = writePlan('restart', `
+description: a consumer is killed and restarted during load
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 200/s}]
+  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
+phases: {warmup: 3s, load: 12s, drain: 40s}
+faults:
+  - action: restart
+    target: c#1
+    at: 6s
+    hard: true
+    down: 1s
+thresholds:
+  loss: ["count==0"]
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    expect(s.totals.duplicates).toBeGreaterThan(0);
+    const causes = Object.keys(s.duplicateCauses);
+    expect(causes.every((c) => /(restart|kill) c#1 at /.test(c)), causes.join(', ')).toBe(true);
+    expect(s.faults[0]!.observed.detail).toMatch(/hard restart of instance c#1, down 1000 ms/);
+  }, 180_000);
+
+  it('subscription drift changes the delivered tag mix, and healing restores it', async () => {
+    const plan = writePlan('drift', `
+description: the only consumer drifts from "*" to TagA for a while
+topics: [{name: t, queues: 2}]
+fleets:
+  producers: [{name: p, topic: t, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
+  consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
+phases: {warmup: 3s, load: 16s, drain: 30s}
+faults:
+  - action: drift
+    target: c#0
+    at: 4s
+    duration: 8s
+    subscription: {t: TagA}
+`);
+    const run = await runCli(plan);
+    const s = run.summary!;
+    // While drifted, the broker filters TagB away for the group, and the group's committed
+    // offsets move past them: those TagB messages are never consumed (the seed's problem 1).
+    expect(s.faults[0]).toMatchObject({ action: 'drift', target: 'c#0' });
+    expect(s.faults[0]!.observed.endMs).not.toBeNull();
+    expect(s.totals.lost, run.output).toBeGreaterThan(0);
+    const fault = s.faults[0]!;
+    const tagSum = (from: number, to: number, tag: string) =>
+      s.timeseries.filter((r) => r.t >= from && r.t < to).reduce((n, r) => n + (r.receivedByTag[tag] ?? 0), 0);
+    const loadStart = s.phases.load!.startMs;
+    // Before: both tags arrive. Drifted (after the restart settles): only TagA. Healed: both again.
+    expect(tagSum(loadStart, fault.observed.beginMs!, 'TagB')).toBeGreaterThan(0);
+    expect(tagSum(fault.observed.beginMs! + 3000, fault.observed.endMs!, 'TagA')).toBeGreaterThan(0);
+    expect(tagSum(fault.observed.beginMs! + 3000, fault.observed.endMs!, 'TagB')).toBe(0);
+    expect(tagSum(fault.observed.endMs! + 3000, loadStart + 16_000, 'TagB')).toBeGreaterThan(0);
+  }, 180_000);
+});
