@@ -62,6 +62,14 @@ export interface ProducerOptions {
   /** Stable per process; shows in the broker's connection list. */
   instanceName: string;
   sendTimeoutMs?: number;
+  /**
+   * Listed broker address → the address to dial instead (`host:port` both). Applied to every
+   * broker address a driver takes from route or cluster data, so a client role can reach a
+   * broker through its own path (with the network on, consumers pass `consumers->broker-a`
+   * while the name server lists the producers' listener). Drivers that never dial brokers
+   * themselves (`grpc`: the proxy does) ignore it.
+   */
+  brokerAddressMap?: Record<string, string>;
 }
 
 export type ConsumptionModel = 'clustering' | 'broadcasting';
@@ -77,6 +85,8 @@ export interface ConsumerOptions {
   subscription: Record<string, string>;
   /** Called after every rebalance that changed this instance's queues. */
   onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
+  /** As `ProducerOptions.brokerAddressMap` (the cluster's `clientAddressMaps.consumers`). */
+  brokerAddressMap?: Record<string, string>;
 }
 
 export interface Producer {

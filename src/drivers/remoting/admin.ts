@@ -11,7 +11,7 @@ import { createRequest, expectCode } from './connection.ts';
 import { RequestCode } from './request-codes.ts';
 import { objectKey } from './lenient-json.ts';
 import { consumerIdList } from './rebalance.ts';
-import { ClusterInfoSchema, Perm, parseBody, type ClusterInfo, type TopicRoute } from './route.ts';
+import { ClusterInfoSchema, Perm, mapBrokerAddrs, parseBody, type ClusterInfo, type TopicRoute } from './route.ts';
 
 export interface CreateTopicOptions {
   topic: string;
@@ -62,14 +62,18 @@ export interface ConsumerRunningInfo {
 export class RemotingAdmin {
   private constructor(private readonly instance: ClientInstance) {}
 
-  static create(options: { namesrvAddr: string; instanceName?: string; requestTimeoutMs?: number }): RemotingAdmin {
-    return new RemotingAdmin(new ClientInstance(options.namesrvAddr, options.instanceName ?? `admin-${process.pid}`, { requestTimeoutMs: options.requestTimeoutMs ?? 5000 }));
+  /** `brokerAddressMap` rewrites broker addresses from routes and cluster info (e.g. around Toxiproxy for observers). */
+  static create(options: { namesrvAddr: string; instanceName?: string; requestTimeoutMs?: number; brokerAddressMap?: Record<string, string> }): RemotingAdmin {
+    return new RemotingAdmin(new ClientInstance(options.namesrvAddr, options.instanceName ?? `admin-${process.pid}`, { requestTimeoutMs: options.requestTimeoutMs ?? 5000 }, options.brokerAddressMap));
   }
 
   async clusterInfo(): Promise<ClusterInfo> {
     const { response, addr } = await this.instance.invokeNamesrv(createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
     expectCode(response, addr, RequestCode.GET_BROKER_CLUSTER_INFO);
-    return parseBody(ClusterInfoSchema, response.body, 'cluster info');
+    const info = parseBody(ClusterInfoSchema, response.body, 'cluster info');
+    const names = Object.keys(info.brokerAddrTable);
+    const mapped = mapBrokerAddrs(Object.values(info.brokerAddrTable), this.instance.brokerAddressMap);
+    return { ...info, brokerAddrTable: Object.fromEntries(names.map((name, i) => [name, mapped[i]!])) };
   }
 
   /** Master addresses of the brokers of `clusterName` (or of every cluster). */

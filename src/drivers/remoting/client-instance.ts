@@ -16,7 +16,7 @@ import { ConnectionPool } from './connection-pool.ts';
 import type { RemotingCommand } from './codec.ts';
 import { RequestCode, ResponseCode } from './request-codes.ts';
 import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from './errors.ts';
-import { TopicRouteSchema, parseBody, type TopicRoute } from './route.ts';
+import { TopicRouteSchema, mapBrokerAddrs, parseBody, type TopicRoute } from './route.ts';
 import type { SubscriptionData } from './subscription.ts';
 
 export interface ClientTuning {
@@ -59,7 +59,8 @@ export class ClientInstance {
   private closed = false;
   readonly requestTimeoutMs: number;
 
-  constructor(namesrvAddr: string, readonly instanceName: string, private readonly tuning: ClientTuning = {}) {
+  /** `brokerAddressMap`: listed broker address → address to dial (see `ProducerOptions.brokerAddressMap`). */
+  constructor(namesrvAddr: string, readonly instanceName: string, private readonly tuning: ClientTuning = {}, readonly brokerAddressMap: Readonly<Record<string, string>> = {}) {
     this.namesrvAddrs = namesrvAddr.split(';').map((a) => a.trim()).filter((a) => a !== '');
     if (this.namesrvAddrs.length === 0) throw new RemotingConnectError(namesrvAddr, new Error('no name server address'));
     this.clientId = `${clientIp()}@${instanceName}`;
@@ -101,7 +102,8 @@ export class ClientInstance {
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.route;
     const { response, addr } = await this.invokeNamesrv(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }));
     expectCode(response, addr, RequestCode.GET_ROUTEINFO_BY_TOPIC);
-    const route = parseBody(TopicRouteSchema, response.body, `route of ${topic}`);
+    const parsed = parseBody(TopicRouteSchema, response.body, `route of ${topic}`);
+    const route = { ...parsed, brokerDatas: mapBrokerAddrs(parsed.brokerDatas, this.brokerAddressMap) };
     this.routes.set(topic, { route, at: Date.now() });
     return route;
   }

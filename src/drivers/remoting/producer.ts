@@ -34,7 +34,7 @@ export class RemotingProducer implements Producer {
   private constructor(private readonly instance: ClientInstance, private readonly options: RemotingProducerOptions) {}
 
   static async start(options: RemotingProducerOptions): Promise<RemotingProducer> {
-    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning);
+    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning, options.brokerAddressMap);
     instance.registerProducer(options.group);
     return new RemotingProducer(instance, options);
   }

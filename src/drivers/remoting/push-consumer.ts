@@ -78,7 +78,7 @@ export class RemotingPushConsumer implements Consumer {
   }
 
   static async start(options: RemotingConsumerOptions, handler: MessageHandler): Promise<RemotingPushConsumer> {
-    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning);
+    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning, options.brokerAddressMap);
     const consumer = new RemotingPushConsumer(instance, options, handler);
     try {
       await consumer.begin();
