@@ -1,3 +1,5 @@
+import type { NodeControl } from '../faults/fault-action.ts';
+import type { NetworkControl } from '../network/network-control.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
 
 /**
@@ -32,10 +34,25 @@ export interface ClusterNode {
 
 export interface ClusterEndpoints {
   clusterName: string;
-  /** `;`-separated, as RocketMQ clients take it. */
+  /** `;`-separated, as RocketMQ clients take it; with the network on, through `clients->namesrv-N`. */
   namesrvAddr: string;
+  /** `addr`: what the name server lists (with the network on, the producers' Toxiproxy listener). */
   brokers: { name: string; brokerId: number; addr: string }[];
+  /** `grpc`: with the network on, through `clients->proxy`. */
   proxy?: { grpc: string; remoting: string };
+  /**
+   * With the network on: per client role, listed broker address → the address that role
+   * dials (the drivers' `brokerAddressMap`). Producers use the listed address as is;
+   * consumers go through `consumers->X`, so they can be cut off a broker producers still use.
+   */
+  clientAddressMaps?: { producers: Record<string, string>; consumers: Record<string, string> };
+  /**
+   * With the network on: paths around Toxiproxy for the harness's own observers (broker-side
+   * backlog, admin queries), so that a fault on a client link does not blind the measurement.
+   */
+  direct?: { namesrvAddr: string; brokerAddressMap: Record<string, string> };
+  /** With the network on: Toxiproxy's API (`http://127.0.0.1:port`), for another process to fault links. */
+  toxiproxyApi?: string;
 }
 
 export interface StartedCluster extends AsyncDisposable {
@@ -43,6 +60,10 @@ export interface StartedCluster extends AsyncDisposable {
   readonly nodes: readonly ClusterNode[];
   /** Ms from the start call until every node answered a real request. */
   readonly startMs: number;
+  /** Kill, pause, resume and restart nodes by name (named `nodeControl` because `nodes` lists them). */
+  readonly nodeControl: NodeControl;
+  /** The links under Toxiproxy; present when the provider was started with `network: true`. */
+  readonly network?: NetworkControl;
   stop(): Promise<void>;
 }
 
@@ -57,6 +78,12 @@ export interface ProviderContext {
    * one against the other.
    */
   startOrder?: 'parallel' | 'sequential';
+  /**
+   * Put every client and inter-node connection through its own Toxiproxy proxy (default
+   * false): `producers->broker-a`, `consumers->broker-a`, `clients->namesrv-0`,
+   * `clients->proxy`, `broker-a->namesrv-0`, `broker-a->broker-a-s1`.
+   */
+  network?: boolean;
 }
 
 export interface ClusterProvider {

@@ -21,6 +21,9 @@ export interface TestClusterOptions {
   topics: { name: string; queues: number }[];
   log?: (line: string) => void;
   startOrder?: 'parallel' | 'sequential';
+  /** Every connection through Toxiproxy (`cluster.network` then controls the links). */
+  network?: boolean;
+  slavesPerMaster?: number;
 }
 
 export interface TestCluster extends AsyncDisposable {
@@ -44,8 +47,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   resources.startWatchdog();
   try {
     const cluster = await localProvider.start(
-      { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
-      { resources, log, ...(options.startOrder ? { startOrder: options.startOrder } : {}) },
+      { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: options.slavesPerMaster ?? 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
+      { resources, log, network: options.network ?? false, ...(options.startOrder ? { startOrder: options.startOrder } : {}) },
     );
     resources.defer('cluster', () => cluster.stop());
     await createTopics(cluster.endpoints, options.topics, log);

@@ -1,46 +1,69 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachePaths } from '../../setup/cache-dir.ts';
-import type { ManagedProcess } from '../../runtime/managed-process.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
+import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
-import { BOOT_LINE, jvmProcessOptions, type JvmNode } from './local/jvm.ts';
-import { brokerConfig, brokerPortsFromBlock, namesrvConfig, proxyConfig } from './local/node-config.ts';
+import type { JvmNode } from './local/jvm.ts';
+import { planLocalNetwork, type LocalNetworkPlan } from './local/network-plan.ts';
+import { brokerConfig, brokerPortsFromBlock, namesrvConfig, proxyConfig, type BrokerPorts } from './local/node-config.ts';
+import { LocalNodeControl } from './local/node-control.ts';
+import { BOOT_TIMEOUT_MS, NodeProcesses, type PlannedNode } from './local/node-processes.ts';
+import { pointSlaveAtHaLink } from './local/slave-ha.ts';
 
-const BOOT_TIMEOUT_MS = 90_000;
-/** A broker's shutdown hook flushes and unregisters; past this it is killed. */
-const STOP_GRACE_MS = 15_000;
+/** After a restart, how long a broker may take to be listed again before we only warn. */
+const REREGISTER_TIMEOUT_MS = 30_000;
 
 export function brokerNameAt(index: number): string {
   return `broker-${String.fromCharCode('a'.charCodeAt(0) + index)}`;
 }
 
-interface PlannedNode {
-  node: ClusterNode;
-  jvm: JvmNode;
-  config: { file: string; text: string };
+interface BrokerSlot {
+  name: string;
+  brokerName: string;
+  brokerId: number;
+  ports: BrokerPorts;
 }
 
 /**
  * The embedded default: name servers, brokers and the proxy as JVM processes on loopback,
  * started in stages (name servers, brokers, proxy; all nodes of a stage at once). Readiness
  * is the boot line of each process plus a real request: the name server's cluster info must
- * list every broker.
+ * list every broker. With `network`, a Toxiproxy server comes first and every connection
+ * passes one of its proxies (see local/network-plan.ts for the addresses).
  */
 export const localProvider: ClusterProvider = {
   name: 'local',
-  async start(spec: ClusterSpec, { resources, log, leaveRunning, startOrder }: ProviderContext): Promise<StartedCluster> {
+  async start(spec: ClusterSpec, { resources, log, leaveRunning, startOrder, network }: ProviderContext): Promise<StartedCluster> {
     const startedAt = performance.now();
     const libDir = cachePaths().rocketmqLib;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
       ...Array.from({ length: spec.namesrv }, () => 1),
       ...Array.from({ length: brokerCount }, () => 4),
-      ...(spec.proxy ? [2] : []),
+      // With the network on, the proxy's block has a third port: its gRPC server binds the
+      // wildcard address, so `clients->proxy` cannot listen on the gRPC port itself.
+      ...(spec.proxy ? [network ? 3 : 2] : []),
     ]);
     const namesrvPorts = blocks.slice(0, spec.namesrv).map((b) => b[0]!);
-    const namesrvAddr = namesrvPorts.map((port) => `127.0.0.1:${port}`).join(';');
+    const directNamesrvAddr = namesrvPorts.map((port) => `127.0.0.1:${port}`).join(';');
+    const slots: BrokerSlot[] = [];
+    for (let m = 0; m < spec.brokers; m++) {
+      for (let brokerId = 0; brokerId <= spec.slavesPerMaster; brokerId++) {
+        const brokerName = brokerNameAt(m);
+        slots.push({ name: brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`, brokerName, brokerId, ports: brokerPortsFromBlock(blocks[spec.namesrv + slots.length]!) });
+      }
+    }
+    const proxyPorts = spec.proxy ? blocks[spec.namesrv + brokerCount]! : undefined;
+    const net: LocalNetworkPlan | undefined = network
+      ? planLocalNetwork({
+          namesrv: namesrvPorts.map((port, i) => ({ name: `namesrv-${i}`, port })),
+          brokers: slots.map((s) => ({ name: s.name, ...s.ports, ...(s.brokerId > 0 ? { master: s.brokerName } : {}) })),
+          ...(proxyPorts ? { proxy: { grpc: proxyPorts[0]!, via: proxyPorts[2]! } } : {}),
+        })
+      : undefined;
+
     const planned: PlannedNode[] = [];
     const makeNode = (node: ClusterNode, kind: JvmNode['kind'], configName: string, configText: string, args: string[]): void => {
       const nodeDir = join(resources.workDir, 'nodes', node.name);
@@ -48,61 +71,54 @@ export const localProvider: ClusterProvider = {
       const file = join(nodeDir, configName);
       planned.push({ node: { ...node, logFile: join(nodeDir, 'out.log') }, jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] }, config: { file, text: configText } });
     };
-
+    const endpoints: ClusterEndpoints = { clusterName: spec.clusterName, namesrvAddr: net?.clientNamesrvAddr ?? directNamesrvAddr, brokers: [] };
     namesrvPorts.forEach((port, i) => {
-      makeNode({ name: `namesrv-${i}`, role: 'namesrv', addr: `127.0.0.1:${port}` }, 'namesrv', 'namesrv.conf', namesrvConfig(port), ['-c']);
+      const addr = net ? `127.0.0.2:${port}` : `127.0.0.1:${port}`;
+      makeNode({ name: `namesrv-${i}`, role: 'namesrv', addr }, 'namesrv', 'namesrv.conf', namesrvConfig(port, net ? '127.0.0.1' : undefined), ['-c']);
     });
-    const endpoints: ClusterEndpoints = { clusterName: spec.clusterName, namesrvAddr, brokers: [] };
-    let blockIndex = spec.namesrv;
-    for (let m = 0; m < spec.brokers; m++) {
-      const brokerName = brokerNameAt(m);
-      for (let brokerId = 0; brokerId <= spec.slavesPerMaster; brokerId++) {
-        const ports = brokerPortsFromBlock(blocks[blockIndex++]!);
-        const name = brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`;
-        const storeDir = join(resources.workDir, 'nodes', name, 'store');
-        const text = brokerConfig({ spec, brokerName, brokerId, namesrvAddr, ports, storeDir });
-        const addr = `127.0.0.1:${ports.listen}`;
-        endpoints.brokers.push({ name: brokerName, brokerId, addr });
-        makeNode({ name, role: brokerId === 0 ? 'broker-master' : 'broker-slave', addr, brokerName }, 'broker', 'broker.conf', text, ['-c']);
-      }
+    for (const slot of slots) {
+      const storeDir = join(resources.workDir, 'nodes', slot.name, 'store');
+      const brokerNet = net?.brokers.get(slot.name);
+      const text = brokerConfig({ spec, brokerName: slot.brokerName, brokerId: slot.brokerId, namesrvAddr: directNamesrvAddr, ports: slot.ports, storeDir, ...(brokerNet ? { network: brokerNet } : {}) });
+      const addr = net?.advertised.get(slot.name) ?? `127.0.0.1:${slot.ports.listen}`;
+      endpoints.brokers.push({ name: slot.brokerName, brokerId: slot.brokerId, addr });
+      makeNode({ name: slot.name, role: slot.brokerId === 0 ? 'broker-master' : 'broker-slave', addr, brokerName: slot.brokerName }, 'broker', 'broker.conf', text, ['-c']);
     }
-    if (spec.proxy) {
-      const [grpc, remoting] = blocks[blockIndex]!;
-      endpoints.proxy = { grpc: `127.0.0.1:${grpc}`, remoting: `127.0.0.1:${remoting}` };
-      makeNode({ name: 'proxy', role: 'proxy', addr: `127.0.0.1:${grpc}` }, 'proxy', 'rmq-proxy.json', proxyConfig(namesrvAddr, spec.clusterName, grpc!, remoting!), ['-pm', 'cluster', '-pc']);
+    if (proxyPorts) {
+      const [grpc, remoting] = proxyPorts as [number, number];
+      endpoints.proxy = { grpc: net?.proxyGrpc ?? `127.0.0.1:${grpc}`, remoting: `127.0.0.1:${remoting}` };
+      // The proxy daemon reads routes straight from the name servers (it is not one of the
+      // clients `clients->namesrv-N` cuts); it reaches brokers at their listed address.
+      makeNode({ name: 'proxy', role: 'proxy', addr: endpoints.proxy.grpc }, 'proxy', 'rmq-proxy.json', proxyConfig(directNamesrvAddr, spec.clusterName, grpc, remoting, net !== undefined), ['-pm', 'cluster', '-pc']);
+    }
+    if (net) {
+      endpoints.clientAddressMaps = net.clientAddressMaps;
+      endpoints.direct = { namesrvAddr: net.directNamesrvAddr, brokerAddressMap: net.directBrokerMap };
     }
 
-    const processes = new Map<string, ManagedProcess>();
-    const stopNodes = async (nodes: ClusterNode[]) => {
-      await Promise.all(
-        nodes.map(async (node) => {
-          const proc = processes.get(node.name);
-          if (!proc || proc.hasExited) return;
-          const began = performance.now();
-          // The store is deleted after the run unless --keep, so a graceful broker stop (about
-          // 14 s here: flush, unregister, pool shutdowns) would buy nothing but wall time.
-          const exit = resources.state.snapshot.keep ? await proc.stop(STOP_GRACE_MS) : await proc.kill();
-          log(`[${node.name}] stopped in ${((performance.now() - began) / 1000).toFixed(1)}s (${exit.signal ?? `exit ${exit.code}`})`);
-        }),
-      );
+    /** With the network on, a slave replicates through its HA link once told where it is (see local/slave-ha.ts). */
+    const wireSlave = async (node: ClusterNode) => {
+      const slot = slots.find((s) => s.name === node.name);
+      const haMasterAddress = net?.brokers.get(node.name)?.haMasterAddress;
+      const masterAddress = slot && net?.advertised.get(slot.brokerName);
+      if (!slot || !haMasterAddress || !masterAddress) return;
+      await pointSlaveAtHaLink(`127.0.0.1:${slot.ports.listen}`, { masterHaAddress: haMasterAddress, masterAddress });
+      log(`[${node.name}] replicates through ${slot.brokerName}->${node.name} (${haMasterAddress})`);
     };
-    // Proxy and brokers first, together (they unregister from the name servers), then the name servers.
+    const processes = new NodeProcesses(planned, resources, log, { leaveRunning: leaveRunning ?? false, startedAt });
+    let toxiproxy: ToxiproxyServer | undefined;
     const stopAll = async () => {
-      await stopNodes(planned.map((p) => p.node).filter((n) => n.role !== 'namesrv'));
-      await stopNodes(planned.map((p) => p.node).filter((n) => n.role === 'namesrv'));
+      await processes.stopAll();
+      // Last: until the JVMs are gone, their connections run through it.
+      await toxiproxy?.stop();
     };
     try {
-      const launch = ({ node, jvm, config }: PlannedNode) => {
-        writeFileSync(config.file, config.text);
-        const proc = resources.spawn({ ...jvmProcessOptions(jvm), leaveRunning: leaveRunning ?? false });
-        processes.set(node.name, proc);
-        node.pid = proc.pid;
-        log(`[${node.name}] starting on ${node.addr} (pid ${proc.pid}, log ${node.logFile})`);
-      };
-      const booted = async ({ node, jvm }: PlannedNode) => {
-        await processes.get(node.name)!.waitForLine(BOOT_LINE[jvm.kind], BOOT_TIMEOUT_MS);
-        log(`[${node.name}] booted after ${((performance.now() - startedAt) / 1000).toFixed(1)}s`);
-      };
+      if (net) {
+        toxiproxy = await startToxiproxyServer(resources, { log, leaveRunning: leaveRunning ?? false });
+        await toxiproxy.client.createProxies(net.proxies);
+        endpoints.toxiproxyApi = toxiproxy.apiUrl;
+        log(`[toxiproxy] ${net.proxies.length} links: ${net.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`);
+      }
       // Three stages, each parallel inside. Name servers first: a broker registers once at
       // the end of its boot and then only every 10 s, and when its first try raced a name
       // server still booting, readiness waited those 10 s (seen here: "Registering current
@@ -112,33 +128,52 @@ export const localProvider: ClusterProvider = {
       const stage = async (nodes: PlannedNode[]) => {
         if (startOrder === 'sequential') {
           for (const node of nodes) {
-            launch(node);
-            await booted(node);
+            processes.launch(node);
+            await processes.booted(node);
           }
         } else {
-          nodes.forEach(launch);
-          await Promise.all(nodes.map(booted));
+          nodes.forEach((node) => processes.launch(node));
+          await Promise.all(nodes.map((node) => processes.booted(node)));
         }
       };
       const proxy = planned.find((p) => p.jvm.kind === 'proxy');
       await stage(planned.filter((p) => p.jvm.kind === 'namesrv'));
       await stage(planned.filter((p) => p.jvm.kind === 'broker'));
+      await Promise.all(planned.filter((p) => p.node.role === 'broker-slave').map((p) => wireSlave(p.node)));
+      // Through Toxiproxy when the network is on: the listed addresses are the advertised ones.
       await waitForBrokersRegistered(endpoints, BOOT_TIMEOUT_MS);
-      if (proxy && endpoints.proxy) {
-        launch(proxy);
-        await booted(proxy);
-        await waitForPortsAccepting([endpoints.proxy.grpc, endpoints.proxy.remoting], BOOT_TIMEOUT_MS, 'proxy');
+      if (proxy && proxyPorts) {
+        await stage([proxy]);
+        // The bound ports: Toxiproxy's listener accepts even while its upstream is down.
+        await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`, `127.0.0.1:${proxyPorts[1]}`], BOOT_TIMEOUT_MS, 'proxy');
       }
     } catch (error) {
       await stopAll();
       throw error;
     }
+    const nodeControl = new LocalNodeControl(processes, {
+      log,
+      afterBoot: async ({ node }) => {
+        if (node.role === 'proxy' && proxyPorts) await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`], BOOT_TIMEOUT_MS, 'proxy');
+        if (node.role !== 'broker-master' && node.role !== 'broker-slave') return;
+        if (node.role === 'broker-slave') await wireSlave(node);
+        // Asked straight of the name servers: a fault on a client link must not make a restart wait.
+        const self = endpoints.brokers.filter((b) => b.addr === node.addr);
+        try {
+          await waitForBrokersRegistered({ ...endpoints, namesrvAddr: directNamesrvAddr, brokers: self }, REREGISTER_TIMEOUT_MS);
+        } catch (error) {
+          log(`[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    });
     const startMs = performance.now() - startedAt;
-    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
+    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
     return {
       endpoints,
       nodes: planned.map((p) => p.node),
       startMs,
+      nodeControl,
+      ...(toxiproxy ? { network: toxiproxy.client } : {}),
       stop: stopAll,
       [Symbol.asyncDispose]: stopAll,
     };

@@ -1,19 +1,23 @@
 import type { ClusterSpec } from '../../provider.ts';
+import type { BrokerNetwork } from './network-plan.ts';
 
 /** Ports of one broker process; RocketMQ derives fast (VIP) = listen-2 and HA = listen+1. */
 export interface BrokerPorts {
   listen: number;
   ha: number;
+  /** listen-1: nothing binds it; with the network on, a slave's HA link listens there. */
+  spare: number;
 }
 
-/** The broker's block of four consecutive ports: [vip, unused, listen, ha]. */
+/** The broker's block of four consecutive ports: [vip, spare, listen, ha]. */
 export function brokerPortsFromBlock(block: number[]): BrokerPorts {
   const base = block[0]!;
-  return { listen: base + 2, ha: base + 3 };
+  return { listen: base + 2, ha: base + 3, spare: base + 1 };
 }
 
-export function namesrvConfig(port: number): string {
-  return properties({ listenPort: port });
+/** `bindAddress` (NettyServerConfig, 5.x) keeps the name server off the addresses Toxiproxy listens on. */
+export function namesrvConfig(port: number, bindAddress?: string): string {
+  return properties({ listenPort: port, ...(bindAddress ? { bindAddress } : {}) });
 }
 
 export interface BrokerConfigInput {
@@ -23,6 +27,8 @@ export interface BrokerConfigInput {
   namesrvAddr: string;
   ports: BrokerPorts;
   storeDir: string;
+  /** With Toxiproxy: bind 127.0.0.1, advertise the producers' listener, register through own links. */
+  network?: BrokerNetwork;
 }
 
 /**
@@ -55,10 +61,21 @@ export function brokerConfig(input: BrokerConfigInput): string {
     // run measures, so only a really full disk trips it.
     diskMaxUsedSpaceRatio: 95,
   };
+  const { network } = input;
+  if (network) {
+    Object.assign(base, { bindAddress: network.bindAddress, brokerIP1: network.brokerIP1, brokerIP2: network.brokerIP2, namesrvAddr: network.namesrvAddr });
+    if (network.haMasterAddress) base['haMasterAddress'] = network.haMasterAddress;
+  }
   return properties({ ...base, ...spec.brokerConfig });
 }
 
-export function proxyConfig(namesrvAddr: string, clusterName: string, grpcPort: number, remotingPort: number): string {
+/**
+ * `behindToxiproxy`: 5.3.3's route answers give clients the host they dialled but the proxy's
+ * own gRPC port (`RouteActivity.convertToAddressList`) unless `useEndpointPortFromRequest`;
+ * that port binds the wildcard address, so without it clients would leave `clients->proxy`
+ * after their first route query (seen live: sends went on while the link was down).
+ */
+export function proxyConfig(namesrvAddr: string, clusterName: string, grpcPort: number, remotingPort: number, behindToxiproxy = false): string {
   return `${JSON.stringify(
     {
       rocketMQClusterName: clusterName,
@@ -66,6 +83,7 @@ export function proxyConfig(namesrvAddr: string, clusterName: string, grpcPort: 
       proxyMode: 'cluster',
       grpcServerPort: grpcPort,
       remotingListenPort: remotingPort,
+      ...(behindToxiproxy ? { useEndpointPortFromRequest: true } : {}),
     },
     null,
     2,
