@@ -1,0 +1,103 @@
+/**
+ * What every `network.*` action shares: finding the link, validating params at the boundary
+ * (the scheduler hands them over as plain records), naming toxics after the fault so two
+ * overlapping faults on one link coexist, and a `down` count per link so overlapping
+ * `network.down` / `network.flap` faults re-enable a link only when the last one ends.
+ */
+import { z } from 'zod';
+import type { NetworkControl } from '../../network/network-control.ts';
+import { HarnessError, UsageError } from '../../util/errors.ts';
+import type { FaultContext, FaultHandle, ObservedFault } from '../fault-action.ts';
+
+/**
+ * Params every network action accepts besides its own, as the scheduler adds them:
+ * `faultName`, the occurrence's name (`<fault>-<index>`: toxic names derive from it; without
+ * it, the action name and a per-process counter), and `seed` (used by `network.flap`'s
+ * jitter; accepted and unused by the others). Other unknown keys are errors: a misspelt
+ * `latency` for `latencyMs` must not silently become a 0 ms toxic.
+ */
+export const commonShape = { faultName: z.string().min(1).optional(), seed: z.number().int().optional() };
+
+export function parseParams<T>(action: string, schema: z.ZodType<T>, params: unknown): T {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(params)'}: ${i.message}`).join('; ');
+  throw new UsageError(`${action}: invalid params: ${issues}`);
+}
+
+/** The network of the run, with `link` among its links; a clear error otherwise. */
+export function requireLink(action: string, link: string, context: FaultContext): NetworkControl {
+  const network = context.network;
+  if (!network) {
+    throw new HarnessError('network-off', `${action} on ${link}: this cluster runs without Toxiproxy`, undefined, 'start the cluster with the network on (cluster.network: true)');
+  }
+  const links = network.links();
+  if (!links.includes(link)) throw new UsageError(`${action}: no link named "${link}" (links: ${links.join(', ')})`);
+  return network;
+}
+
+let occurrence = 0;
+
+/** A base name for what one fault adds: its occurrence name, or `action#n`. */
+export function faultName(action: string, name: string | undefined): string {
+  return name ?? `${action}#${++occurrence}`;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A handle whose `end` runs once (later calls wait for the first), records the end time and
+ * never throws: `undo` failures (link or server already gone) are logged, not raised.
+ */
+export function onceHandle(observed: ObservedFault, undo: () => Promise<void>, log: (line: string) => void): FaultHandle {
+  let ending: Promise<void> | undefined;
+  return {
+    observed,
+    end() {
+      ending ??= (async () => {
+        try {
+          await undo();
+        } catch (error) {
+          log(`ending "${observed.detail}" failed (ignored): ${errorText(error)}`);
+        } finally {
+          observed.endedAt = Date.now();
+        }
+      })();
+      return ending;
+    },
+  };
+}
+
+/** Down counts per network, per link. */
+const downCounts = new WeakMap<NetworkControl, Map<string, number>>();
+
+function counts(network: NetworkControl): Map<string, number> {
+  let map = downCounts.get(network);
+  if (!map) downCounts.set(network, (map = new Map()));
+  return map;
+}
+
+/** Takes one `down` hold on a link; the first hold disables it. */
+export async function holdDown(network: NetworkControl, link: string): Promise<void> {
+  const map = counts(network);
+  const before = map.get(link) ?? 0;
+  map.set(link, before + 1);
+  if (before > 0) return;
+  try {
+    await network.setEnabled(link, false);
+  } catch (error) {
+    map.set(link, (map.get(link) ?? 1) - 1);
+    throw error;
+  }
+}
+
+/** Gives one hold back; the last one re-enables the link. */
+export async function releaseDown(network: NetworkControl, link: string): Promise<void> {
+  const map = counts(network);
+  const after = Math.max(0, (map.get(link) ?? 0) - 1);
+  if (after === 0) map.delete(link);
+  else map.set(link, after);
+  if (after === 0) await network.setEnabled(link, true);
+}
