@@ -92,6 +92,38 @@ thresholds:
     expect(s.faults[0]!.observed.detail).toMatch(/hard restart of instance c#1, down 1000 ms/);
   }, 180_000);
 
+  it('scale adds a consumer (its join rebalance measured) and kill removes one without failing the run', async () => {
+    const plan = writePlan('scale-kill', `
+description: a third consumer joins, then one is killed
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 100/s}]
+  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
+phases: {warmup: 3s, load: 16s, drain: 40s}
+faults:
+  - action: scale
+    target: c
+    at: 3s
+    delta: 1
+  - action: kill
+    target: c#0
+    at: 10s
+thresholds:
+  loss: ["count==0"]
+  received{group:c,instance:each}: ["count>0"]
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    expect(s.crashes).toEqual([]);
+    expect(Object.keys(s.groups[0]!.perInstance).sort()).toEqual(['c#0', 'c#1', 'c#2']);
+    const join = s.rebalance.events.find((e) => e.kind === 'join' && e.instance === 'c#2')!;
+    expect(join.assignmentLatencyMs).not.toBeNull();
+    const kill = s.rebalance.events.find((e) => e.kind === 'kill' && e.instance === 'c#0')!;
+    expect(kill.assignmentLatencyMs).not.toBeNull();
+    expect(s.faults.map((f) => f.observed.detail)).toEqual(['added c#2', 'SIGKILL instance c#0']);
+  }, 180_000);
+
   it('subscription drift changes the delivered tag mix, and healing restores it', async () => {
     const plan = writePlan('drift', `
 description: the only consumer drifts from "*" to TagA for a while
