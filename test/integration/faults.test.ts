@@ -38,6 +38,36 @@ thresholds:
     expect(s.faults[0]!.observed.endMs).not.toBeNull();
   }, 180_000);
 
+  it('timeout, reset_peer, bandwidth and limit_data toxics disturb sends; slicer lets them through; nothing acked is lost', async () => {
+    const plan = writePlan('toxics', `
+description: one toxic after another on the producers' link
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 100/s, messageSize: 1KiB}]
+  consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
+phases: {warmup: 2s, load: 36s, drain: 40s}
+faults:
+  - {name: hold, action: network.timeout, target: producers->broker-a, at: 2s, duration: 4s, stream: upstream}
+  - {name: reset, action: network.reset_peer, target: producers->broker-a, at: 9s, duration: 4s, stream: upstream}
+  - {name: narrow, action: network.bandwidth, target: producers->broker-a, at: 16s, duration: 4s, rate: 2KB/s, stream: upstream}
+  - {name: limit, action: network.limit_data, target: producers->broker-a, at: 23s, duration: 4s, bytes: 4KiB, stream: upstream}
+  - {name: slices, action: network.slicer, target: producers->broker-a, at: 30s, duration: 4s, averageSize: 64B, stream: upstream}
+thresholds:
+  loss: ["count==0"]
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    const inWindow = (name: string) => {
+      const f = s.faults.find((x) => x.fault === name)!;
+      expect(f.error).toBeUndefined();
+      return s.timeseries.filter((r) => r.t > f.observed.beginMs! + 500 && r.t <= f.observed.endMs! + 1000);
+    };
+    const disturbed = (rows: typeof s.timeseries) => rows.some((r) => r.sendErrors > 0 || (r.send.p99 ?? 0) > 1000 || r.acked < r.sent / 2);
+    for (const name of ['hold', 'reset', 'narrow', 'limit']) expect(disturbed(inWindow(name)), `${name}: ${JSON.stringify(inWindow(name).map((r) => [r.t, r.sent, r.acked, r.sendErrors, r.send.p99]))}`).toBe(true);
+    expect(inWindow('slices').reduce((n, r) => n + r.acked, 0)).toBeGreaterThan(0);
+  }, 240_000);
+
   it('a SIGSTOPped consumer keeps its queues until the broker expires it, while their backlog grows', async () => {
     const plan = writePlan('zombie', `
 description: one consumer frozen; the broker keeps it until its channel expires
