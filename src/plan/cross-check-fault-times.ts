@@ -3,38 +3,14 @@
  * the run, and scale faults, taken in time order across phases, never leave a consumer fleet
  * with fewer than 0 instances (or more than a fleet may have).
  */
-import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
+import { PLAN_LIMITS as L } from './defaults.ts';
 import { faultRandom, occurrenceStart, ordinal, scheduleOccurrences, type FaultTargetSpec, type FaultTiming } from './fault-schedule.ts';
 import type { FleetShape } from './fault-targets.ts';
 import type { PathSegment } from './messages.ts';
-import { record } from './raw.ts';
+import { RUN_PHASES, describeSum, phaseOffset, totalOf, type PhaseLengths } from './phase-lengths.ts';
 import type { FaultPhase } from './resolved-faults.ts';
-import { formatDuration, parseDuration } from './units.ts';
+import { formatDuration } from './units.ts';
 import type { PendingIssue } from './zod-issues.ts';
-
-export const FAULT_PHASES: readonly FaultPhase[] = ['warmup', 'load', 'drain'];
-
-export type PhaseLengths = Record<FaultPhase, number>;
-
-/** Phase lengths in ms, or undefined when one of them is missing or invalid (the schema says which). */
-export function phaseLengths(plan: Record<string, unknown>): PhaseLengths | undefined {
-  const phases = record(plan.phases);
-  const length = (phase: FaultPhase, def: string | undefined): number | undefined => {
-    const value = phases?.[phase] ?? def;
-    const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
-    return parsed?.ok && parsed.value <= L.phaseMaxMs ? parsed.value : undefined;
-  };
-  const warmup = length('warmup', D.phases.warmup);
-  const load = length('load', undefined);
-  const drain = length('drain', D.phases.drain);
-  if (warmup === undefined || load === undefined || load === 0 || drain === undefined) return undefined;
-  return { warmup, load, drain };
-}
-
-/** When a phase starts, from the start of the run (the start of warmup). */
-export function phaseOffset(phases: PhaseLengths, phase: FaultPhase): number {
-  return FAULT_PHASES.slice(0, FAULT_PHASES.indexOf(phase)).reduce((sum, p) => sum + phases[p], 0);
-}
 
 /** A fault whose timing is valid, as the time checks need it. */
 export interface TimedFault {
@@ -70,12 +46,12 @@ export function checkFaultTimes(fault: TimedFault, phases: PhaseLengths, issues:
     return false;
   }
   if (timing.durationMs === null) return true;
-  const runEnd = FAULT_PHASES.reduce((sum, p) => sum + phases[p], 0);
+  const runEnd = totalOf(phases, RUN_PHASES);
   const offset = phaseOffset(phases, phase);
   for (let k = 0; k < timing.count; k++) {
     const end = offset + occurrenceStart(timing, k) + timing.durationMs;
     if (end <= runEnd) continue;
-    const run = FAULT_PHASES.map((p) => `${p} ${formatDuration(phases[p])}`).join(' + ');
+    const run = describeSum(phases, RUN_PHASES);
     issues.push({
       path: at('duration'),
       anchor: 'value',

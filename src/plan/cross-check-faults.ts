@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { undeclared } from './cross-check-consumers.ts';
-import { checkFaultTimes, checkScaleBalance, phaseLengths, type ScaleFault, type TimedFault } from './cross-check-fault-times.ts';
+import { checkFaultTimes, checkScaleBalance, type ScaleFault, type TimedFault } from './cross-check-fault-times.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import {
   FAULT_ACTIONS,
@@ -21,6 +21,7 @@ import { targetProblem } from './fault-target-messages.ts';
 import type { FaultTargetSpec, FaultTiming } from './fault-schedule.ts';
 import { targetUniverse, type TargetUniverse } from './fault-targets.ts';
 import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
+import { phaseLengths } from './phase-lengths.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FaultActionName, FaultPhase } from './resolved-faults.ts';
 import { FAULT_COMMON_VALUES as C, FAULT_PARAM_VALUES as P } from './schema-faults.ts';

@@ -1,9 +1,11 @@
 /**
  * Producer rules that relate fields: exactly one of `rate` and `stages`, `startRate` only with
- * stages, stages that fit in the load phase and send something, no delay on ordered messages.
+ * stages, stages that fit in the sending phases (load, chaos, heal) and send something, no
+ * delay on ordered messages.
  */
 import { formatDuration, parseDuration, parseRate } from './units.ts';
 import type { PathSegment } from './messages.ts';
+import { SENDING_PHASES, describeSum, totalOf, usesOptionalPhases, type SendingLengths } from './phase-lengths.ts';
 import { items, record, type Raw } from './raw.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
@@ -11,8 +13,8 @@ export interface FleetCheckContext {
   /** Declared topic names, or undefined when the topics list is broken (then references are not judged). */
   declared: readonly string[] | undefined;
   proxyMissing: boolean;
-  /** phases.load in ms, or undefined when it is missing or invalid. */
-  loadMs: number | undefined;
+  /** phases.load, chaos and heal in ms (producers send through them), or undefined when one is missing or invalid. */
+  sending: SendingLengths | undefined;
   issues: PendingIssue[];
 }
 
@@ -22,6 +24,16 @@ function parsed(value: unknown, parse: typeof parseDuration | typeof parseRate):
   if (typeof value !== 'string') return undefined;
   const result = parse(value);
   return result.ok ? result.value : undefined;
+}
+
+/** Stages outlast the sending time: a plan without chaos and heal hears only of phases.load. */
+function tooLong(total: number, sending: SendingLengths): string {
+  const stages = `the stages last ${formatDuration(total)} in total`;
+  if (!usesOptionalPhases(sending)) {
+    return `${stages}, longer than phases.load (${formatDuration(sending.load)}): shorten them or lengthen the load phase`;
+  }
+  const sum = `${describeSum(sending, SENDING_PHASES)} = ${formatDuration(totalOf(sending, SENDING_PHASES))}`;
+  return `${stages}, longer than the sending phases (${sum}): shorten them or lengthen those phases`;
 }
 
 function checkStages(fleet: Raw, at: At, ctx: FleetCheckContext): void {
@@ -36,12 +48,8 @@ function checkStages(fleet: Raw, at: At, ctx: FleetCheckContext): void {
     const total = durations.reduce((sum, d) => sum + d, 0);
     if (total === 0) {
       ctx.issues.push({ path: at('stages'), anchor: 'value', message: 'the stages last 0ms in total: give at least one stage a duration' });
-    } else if (ctx.loadMs !== undefined && total > ctx.loadMs) {
-      ctx.issues.push({
-        path: at('stages'),
-        anchor: 'value',
-        message: `the stages last ${formatDuration(total)} in total, longer than phases.load (${formatDuration(ctx.loadMs)}): shorten them or lengthen the load phase`,
-      });
+    } else if (ctx.sending !== undefined && total > totalOf(ctx.sending, SENDING_PHASES)) {
+      ctx.issues.push({ path: at('stages'), anchor: 'value', message: tooLong(total, ctx.sending) });
     }
   }
   if (start === 0 && targets.every((t) => t === 0)) {

@@ -10,8 +10,8 @@ import { checkProducer, type FleetCheckContext } from './cross-check-producers.t
 import { checkThresholdKeys } from './cross-check-thresholds.ts';
 import type { PathSegment } from './messages.ts';
 import { requiredKeyMessage } from './messages.ts';
+import { sendingLengths } from './phase-lengths.ts';
 import { items, record, str, type Raw } from './raw.ts';
-import { parseDuration } from './units.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 /**
@@ -31,18 +31,12 @@ function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] | undefined
   return complete ? [...seen.keys()] : undefined;
 }
 
-function loadMsOf(plan: Raw): number | undefined {
-  const load = record(plan.phases)?.load;
-  const parsed = typeof load === 'string' ? parseDuration(load) : undefined;
-  return parsed?.ok ? parsed.value : undefined;
-}
-
 function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues: PendingIssue[]): void {
   const fleets = record(plan.fleets);
   const names = new Map<string, string>();
   const cluster = record(plan.cluster);
   const proxyMissing = cluster?.provider !== 'external' && cluster?.proxy !== true;
-  const ctx: FleetCheckContext = { declared, proxyMissing, loadMs: loadMsOf(plan), issues };
+  const ctx: FleetCheckContext = { declared, proxyMissing, sending: sendingLengths(plan), issues };
 
   for (const kind of ['producers', 'consumers'] as const) {
     items(fleets?.[kind]).forEach((raw, i) => {

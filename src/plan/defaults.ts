@@ -23,7 +23,7 @@ export const PLAN_DEFAULTS = {
     failure: { ratio: 0, first: 0 },
     onCrash: 'fail',
   },
-  phases: { warmup: '5s', drain: '30s' },
+  phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },
   sampling: { interval: '1s' },
   fault: {
     phase: 'load',

@@ -43,7 +43,7 @@ function executor(p: ProducerDocument): ProducerExecutor {
   };
 }
 
-function producer(p: ProducerDocument, phaseLoadMs: number): ResolvedProducerFleet {
+function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet {
   const run = executor(p);
   const constant = run.kind === 'constant';
   return {
@@ -53,7 +53,7 @@ function producer(p: ProducerDocument, phaseLoadMs: number): ResolvedProducerFle
     protocol: p.protocol ?? D.producer.protocol,
     executor: run,
     ratePerSecond: constant ? run.ratePerSecond : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
-    loadMs: constant ? phaseLoadMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
+    loadMs: constant ? sendingMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
     messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),
     tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
@@ -135,12 +135,13 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
   };
 }
 
+/** `sendingMs`: how long producers send, the load, chaos and heal phases together. */
 export function resolveFleets(
   fleets: PlanDocument['fleets'],
-  phaseLoadMs: number,
+  sendingMs: number,
 ): { producers: ResolvedProducerFleet[]; consumers: ResolvedConsumerFleet[] } {
   return {
-    producers: (fleets?.producers ?? []).map((p) => producer(p, phaseLoadMs)),
+    producers: (fleets?.producers ?? []).map((p) => producer(p, sendingMs)),
     consumers: (fleets?.consumers ?? []).map(consumer),
   };
 }

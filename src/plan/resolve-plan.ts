@@ -53,7 +53,13 @@ export function resolvePlan(
   const cluster = plan.cluster ?? {};
   const provider = cluster.provider ?? D.cluster.provider;
   const brokers = cluster.brokers ?? D.cluster.brokers;
-  const loadMs = ms(plan.phases.load);
+  const phases = {
+    warmupMs: ms(plan.phases.warmup ?? D.phases.warmup),
+    loadMs: ms(plan.phases.load),
+    chaosMs: ms(plan.phases.chaos ?? D.phases.chaos),
+    healMs: ms(plan.phases.heal ?? D.phases.heal),
+    drainMs: ms(plan.phases.drain ?? D.phases.drain),
+  };
   const seed = plan.seed ?? D.seed;
   return {
     version: 1,
@@ -72,12 +78,9 @@ export function resolvePlan(
       brokerConfig: { ...cluster.brokerConfig },
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
-    fleets: resolveFleets(plan.fleets, loadMs),
-    phases: {
-      warmupMs: ms(plan.phases.warmup ?? D.phases.warmup),
-      loadMs,
-      drainMs: ms(plan.phases.drain ?? D.phases.drain),
-    },
+    // Producers send through load, chaos and heal.
+    fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs),
+    phases,
     sampling: { intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval) },
     thresholds: thresholds(plan, thresholdKeys),
     faults: resolveFaults(plan.faults, seed),

@@ -9,8 +9,8 @@ import type { ResolvedSubscription } from './resolved-plan.ts';
 /** Which direction of a link a Toxiproxy toxic applies to; `both` adds one toxic per direction. */
 export type FaultStream = 'upstream' | 'downstream' | 'both';
 
-/** The phase an occurrence's `atMs` counts from. */
-export type FaultPhase = 'warmup' | 'load' | 'drain';
+/** The phase an occurrence's `atMs` counts from; the run goes through them in this order. */
+export type FaultPhase = 'warmup' | 'load' | 'chaos' | 'heal' | 'drain';
 
 /** Resolved parameters of each action, by action name. */
 export interface FaultParamsByAction {

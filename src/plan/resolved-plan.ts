@@ -63,7 +63,7 @@ export interface RateStage {
  * fleet, split evenly across its instances.
  */
 export type ProducerExecutor =
-  /** `rate: 200/s`: this many sends per second for the whole load phase. */
+  /** `rate: 200/s`: this many sends per second through the sending phases (load, chaos, heal). */
   | { kind: 'constant'; ratePerSecond: number }
   /**
    * `stages`: starts at `startRatePerSecond` and ramps linearly to each stage's target over
@@ -84,7 +84,11 @@ export interface ResolvedProducerFleet {
    * sends `ratePerSecond / instances`.
    */
   ratePerSecond: number;
-  /** How long the fleet sends: `phases.loadMs` for a constant rate, the stages' total for a ramp (≤ `phases.loadMs`). */
+  /**
+   * How long the fleet sends, from the start of load: the sending phases
+   * (`phases.loadMs + phases.chaosMs + phases.healMs`) for a constant rate, the stages' total
+   * for a ramp (at most that sum).
+   */
   loadMs: number;
   /** Sends in flight per producer instance; a send that falls due beyond this is counted as dropped. */
   maxInFlight: number;
@@ -163,14 +167,24 @@ export interface ResolvedConsumerFleet {
   perInstance: ResolvedConsumerInstance[];
 }
 
+/**
+ * The run goes warmup → load → chaos → heal → drain. Producers send through load, chaos and
+ * heal (the steady state, the faults, the recovery); chaos and heal last 0 ms unless the plan
+ * sets them.
+ */
 export interface ResolvedPhases {
   warmupMs: number;
+  /** The steady state before any chaos; more than 0. */
   loadMs: number;
+  /** Producers keep sending; faults with `phase: chaos` count from its start. */
+  chaosMs: number;
+  /** Producers keep sending while the cluster recovers. */
+  healMs: number;
   drainMs: number;
 }
 
 export interface ResolvedSampling {
-  /** How often backlog and other time series are sampled during load and drain. */
+  /** How often backlog and other time series are sampled during load, chaos, heal and drain. */
   intervalMs: number;
 }
 

@@ -17,6 +17,7 @@ import {
   type FaultParamName,
 } from './fault-catalogue.ts';
 import { describeValue } from './messages.ts';
+import { RUN_PHASES } from './phase-lengths.ts';
 import { FLEET_NAME, subscription } from './schema-names.ts';
 import { bandwidth, boolean, duration, integer, list, map, oneOf, opt, patterned, req, size } from './schema-primitives.ts';
 
@@ -66,7 +67,7 @@ export const FAULT_COMMON_VALUES = {
   name: patterned(FLEET_NAME, 'a name of lowercase letters, digits and dashes such as "cut-consumers"'),
   action: oneOf(FAULT_ACTION_NAMES),
   target,
-  phase: oneOf(['warmup', 'load', 'drain']),
+  phase: oneOf(RUN_PHASES),
   at: duration({ max: L.phaseMaxMs }),
   duration: duration({ min: 0, minExclusive: true }),
   every: duration({ min: 0, minExclusive: true }),
@@ -148,7 +149,7 @@ const fault = map(
       C.target,
       'What it acts on: a link (producers->broker-a, consumers->broker-a, clients->namesrv-0, clients->proxy, broker-a->namesrv-0, broker-a->broker-a-s1) for network actions; a node (namesrv-0, broker-a, broker-a-s1, proxy) or fleet instance (billing#0) for kill, pause and restart; a consumer fleet for scale; a consumer instance for drift. A list acts on each; {random: [...], pick: 1} picks anew for every occurrence.',
     ),
-    phase: opt(C.phase, 'The phase whose start at counts from.', D.fault.phase),
+    phase: opt(C.phase, 'The phase whose start at counts from: warmup, load, chaos (faults while producers send), heal (recovery) or drain.', D.fault.phase),
     at: opt(C.at, 'When the first occurrence starts, from the start of phase.', D.fault.at),
     duration: opt(C.duration, 'How long each occurrence lasts: required for actions that last, not allowed for instant ones (kill, restart, scale).'),
     every: opt(C.every, 'Time from one occurrence\'s start to the next; longer than duration. Needs count.'),

@@ -65,10 +65,20 @@ const topic = map(
 const phases = map(
   {
     warmup: opt(duration({ max: L.phaseMaxMs }), 'Consumers start and settle before load.', D.phases.warmup),
-    load: req(duration({ min: 0, minExclusive: true, max: L.phaseMaxMs }), 'How long producers send.'),
-    drain: opt(duration({ max: L.phaseMaxMs }), 'Longest wait for backlog to reach 0 after load.', D.phases.drain),
+    load: req(duration({ min: 0, minExclusive: true, max: L.phaseMaxMs }), 'Steady load before any chaos: producers send through load, chaos and heal.'),
+    chaos: opt(
+      duration({ max: L.phaseMaxMs }),
+      'After load, producers keep sending while faults timed in this phase (phase: chaos) happen; 0s skips it.',
+      D.phases.chaos,
+    ),
+    heal: opt(
+      duration({ max: L.phaseMaxMs }),
+      'After chaos, producers keep sending while the cluster recovers; 0s skips it.',
+      D.phases.heal,
+    ),
+    drain: opt(duration({ max: L.phaseMaxMs }), 'Longest wait for backlog to reach 0 after producers stop.', D.phases.drain),
   },
-  'phases (warmup, load, drain)',
+  'phases (warmup, load, chaos, heal, drain)',
 );
 
 const sampling = map(
@@ -94,8 +104,8 @@ export const planSchema = map(
       'Topics to create before the run.',
     ),
     fleets: opt(fleets, 'Client fleets; each instance is its own process.'),
-    phases: req(phases, 'Run phases, in order: warmup, load, drain.'),
-    sampling: opt(sampling, 'Time series sampling during load and drain.'),
+    phases: req(phases, 'Run phases, in order: warmup, load, chaos, heal, drain.'),
+    sampling: opt(sampling, 'Time series sampling during load, chaos, heal and drain.'),
     thresholds: opt(thresholds, `Pass/fail criteria per metric, k6 style. ${SELECTOR_HELP}`),
     faults: opt(
       faults,

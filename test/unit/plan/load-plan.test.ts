@@ -99,7 +99,7 @@ describe('good plans', () => {
       },
       topics: [{ name: 'smoke', queues: 4 }],
       fleets: { producers: [], consumers: [] },
-      phases: { warmupMs: 5000, loadMs: 20_000, drainMs: 30_000 },
+      phases: { warmupMs: 5000, loadMs: 20_000, chaosMs: 0, healMs: 0, drainMs: 30_000 },
       sampling: { intervalMs: 1000 },
       thresholds: [],
       faults: [],
@@ -199,7 +199,7 @@ describe('good plans', () => {
         })),
       },
     ]);
-    expect(plan.phases).toEqual({ warmupMs: 10_000, loadMs: 90_000, drainMs: 120_000 });
+    expect(plan.phases).toEqual({ warmupMs: 10_000, loadMs: 90_000, chaosMs: 0, healMs: 0, drainMs: 120_000 });
     expect(plan.thresholds).toEqual([
       {
         metric: 'loss',
