@@ -13,10 +13,19 @@ import { formatDuration } from '../../../src/plan/units.ts';
 import { PlanError } from '../../../src/util/errors.ts';
 
 const FILE = 'plans/fault-prop.yaml';
-const PHASES = { warmup: 10_000, load: 60_000, drain: 30_000 } as const;
+/** The run order, written out by hand as the oracle: warmup → load → chaos → heal → drain. */
+const PHASES = { warmup: 10_000, load: 60_000, chaos: 20_000, heal: 15_000, drain: 30_000 } as const;
 type Phase = keyof typeof PHASES;
-const RUN_MS = PHASES.warmup + PHASES.load + PHASES.drain;
-const OFFSET: Record<Phase, number> = { warmup: 0, load: PHASES.warmup, drain: PHASES.warmup + PHASES.load };
+const PHASE_NAMES = Object.keys(PHASES) as Phase[];
+const RUN_MS = PHASES.warmup + PHASES.load + PHASES.chaos + PHASES.heal + PHASES.drain;
+const OFFSET: Record<Phase, number> = {
+  warmup: 0,
+  load: PHASES.warmup,
+  chaos: PHASES.warmup + PHASES.load,
+  heal: PHASES.warmup + PHASES.load + PHASES.chaos,
+  drain: PHASES.warmup + PHASES.load + PHASES.chaos + PHASES.heal,
+};
+const phaseArb = fc.constantFrom(...PHASE_NAMES);
 
 /** The names each kind of target has in the plan below, written out by hand as the oracle. */
 const LINKS = [
@@ -48,7 +57,8 @@ const ACTIONS: Record<string, { targets: string[]; lasts: 'always' | 'never' | '
   drift: { targets: CONSUMER_INSTANCES, lasts: 'optional', params: { subscription: { orders: 'TagA' } } },
 };
 
-function plan(faults: unknown[], seed: number): string {
+/** `omit`: phases left out of the plan (chaos and heal then last 0ms by default). */
+function plan(faults: unknown[], seed: number, phases: Record<Phase, number> = PHASES, omit: readonly Phase[] = []): string {
   return stringify({
     description: 'Fault properties.',
     seed,
@@ -61,7 +71,7 @@ function plan(faults: unknown[], seed: number): string {
         { name: 'audit', subscription: { orders: '*' } },
       ],
     },
-    phases: { warmup: formatDuration(PHASES.warmup), load: formatDuration(PHASES.load), drain: formatDuration(PHASES.drain) },
+    phases: Object.fromEntries(PHASE_NAMES.filter((p) => !omit.includes(p)).map((p) => [p, formatDuration(phases[p])])),
     faults,
   });
 }
@@ -101,7 +111,7 @@ interface FaultModel {
 const validFaultArb: fc.Arbitrary<FaultModel> = fc
   .record({
     action: fc.constantFrom(...Object.keys(ACTIONS)),
-    phase: fc.constantFrom<Phase>('warmup', 'load', 'drain'),
+    phase: phaseArb,
     count: fc.integer({ min: 1, max: 5 }),
     durationMs: fc.integer({ min: 1, max: 2000 }),
     gapMs: fc.integer({ min: 1, max: 5000 }),
@@ -176,7 +186,7 @@ describe('timing', () => {
   it('fails exactly when an occurrence starts after its phase ends or lasts past the end of the run', () => {
     // Weighted so that each outcome (on time, first start late, a later start late, too long) is common.
     const timing = fc.record({
-      phase: fc.constantFrom<Phase>('warmup', 'load', 'drain'),
+      phase: phaseArb,
       // Phase lengths themselves too: an occurrence starting exactly as its phase ends is late.
       atMs: fc.oneof(fc.integer({ min: 0, max: 40_000 }), fc.constantFrom(...Object.values(PHASES))),
       count: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 6 })),
@@ -206,10 +216,59 @@ describe('timing', () => {
   });
 });
 
+describe('timing with any phase lengths', () => {
+  it('judges every phase by its own length and the run by the sum of all five; an empty chaos or heal takes no fault', () => {
+    const lengths = fc.record({
+      warmup: fc.integer({ min: 0, max: 20_000 }),
+      load: fc.integer({ min: 1, max: 60_000 }),
+      chaos: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+      heal: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+      drain: fc.integer({ min: 0, max: 30_000 }),
+    });
+    const fault = fc.record({
+      phase: phaseArb,
+      atMs: fc.integer({ min: 0, max: 40_000 }),
+      count: fc.integer({ min: 1, max: 4 }),
+      durationMs: fc.integer({ min: 1, max: 60_000 }),
+      gapMs: fc.integer({ min: 1, max: 10_000 }),
+    });
+    fc.assert(
+      fc.property(lengths, fault, fc.boolean(), (phases, { phase, atMs, count, durationMs, gapMs }, omitEmpty) => {
+        const everyMs = durationMs + gapMs;
+        const yaml = { action: 'pause', target: 'billing#0', phase, at: formatDuration(atMs), duration: formatDuration(durationMs), ...(count > 1 ? { every: formatDuration(everyMs), count } : {}) };
+        // A 0ms chaos or heal is the same whether written or left to its default.
+        const omit = omitEmpty ? (['chaos', 'heal'] as const).filter((p) => phases[p] === 0) : [];
+        const offset = PHASE_NAMES.slice(0, PHASE_NAMES.indexOf(phase)).reduce((sum, p) => sum + phases[p], 0);
+        const runMs = PHASE_NAMES.reduce((sum, p) => sum + phases[p], 0);
+        const starts = Array.from({ length: count }, (_, k) => atMs + k * everyMs);
+        const late = starts.findIndex((start) => start >= phases[phase]);
+        const long = starts.findIndex((start) => offset + start + durationMs > runMs);
+        const expected =
+          phases[phase] === 0
+            ? `faults[0].phase: the ${phase} phase lasts 0ms (phases.${phase}): nothing can happen in it`
+            : late === 0
+              ? 'faults[0].at: '
+              : late > 0
+                ? 'faults[0].count: '
+                : long >= 0
+                  ? `faults[0].duration: `
+                  : undefined;
+        const issues = issuesOf(plan([yaml], 1, phases, omit));
+        if (expected === undefined) return void expect(issues).toEqual([]);
+        expect(issues).toHaveLength(1);
+        expect(issues[0]?.startsWith(expected)).toBe(true);
+        // The run's length spelt out: chaos and heal only when they last.
+        const terms = PHASE_NAMES.filter((p) => phases[p] > 0 || (p !== 'chaos' && p !== 'heal')).map((p) => `${p} ${formatDuration(phases[p])}`);
+        if (phases[phase] > 0 && late < 0) expect(issues[0]).toContain(`past its end at ${formatDuration(runMs)} (${terms.join(' + ')}): shorten duration`);
+      }),
+    );
+  });
+});
+
 describe('scale faults', () => {
   it('fail exactly where the instance count, replayed in time order, leaves 0..64', () => {
     const scaleArb = fc.record({
-      phase: fc.constantFrom<Phase>('warmup', 'load', 'drain'),
+      phase: phaseArb,
       atMs: fc.integer({ min: 0, max: 9_000 }),
       delta: fc.integer({ min: -3, max: 3 }).filter((d) => d !== 0),
       fleet: fc.constantFrom('billing', 'audit'),

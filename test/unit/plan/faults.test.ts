@@ -192,6 +192,31 @@ describe('timing and names', () => {
     expect(fault.occurrences[0]).toMatchObject({ atMs: 10_000, durationMs: 20_000 });
   });
 
+  it('times faults from the start of chaos and heal, and lets the last one end exactly as the run ends', () => {
+    const head = HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 15s\n');
+    const faults = load(
+      `  - {action: network.down, target: consumers->broker-a, phase: chaos, at: 2s, duration: 5s, every: 6s, count: 3}
+  - {action: pause, target: broker-a, phase: heal, at: 14999ms, duration: 30001ms}
+`,
+      [],
+      head,
+    );
+    expect(faults.map((f) => [f.phase, f.occurrences.map((o) => [o.atMs, o.durationMs])])).toEqual([
+      ['chaos', [[2000, 5000], [8000, 5000], [14_000, 5000]]],
+      ['heal', [[14_999, 30_001]]],
+    ]);
+  });
+
+  it('replays scale faults in run order: chaos before heal, whatever the plan order', () => {
+    const head = HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 15s\n');
+    // In plan order billing would go from 3 to -1; in run order it goes 3 → 4 → 0.
+    const faults = load('  - {action: scale, target: billing, phase: heal, delta: -4}\n  - {action: scale, target: billing, phase: chaos, at: 19s, delta: 1}\n', [], head);
+    expect(faults.map((f) => [f.phase, f.params])).toEqual([
+      ['heal', { delta: -4 }],
+      ['chaos', { delta: 1 }],
+    ]);
+  });
+
   it('keeps every, once count is given, even with count 1 (so --set count=1 runs a repeated fault once)', () => {
     const text = '  - {action: kill, target: billing#0, every: 10s, count: 5}\n';
     expect(load(text, ['faults[0].count=1'])[0]?.occurrences).toHaveLength(1);

@@ -1,7 +1,8 @@
 /**
  * Properties of fleets against small models: every instance's effective settings are its
  * fleet's merged with its override; override indexes fail exactly where the model says;
- * stages resolve into the ramp they spell, or fail exactly when they cannot fit the load phase.
+ * stages resolve into the ramp they spell, or fail exactly when they cannot fit the sending
+ * phases (load, chaos and heal); a constant rate sends through all three.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,15 +14,23 @@ import { formatDuration, formatRate } from '../../../src/plan/units.ts';
 
 const FILE = 'plans/fleet-prop.yaml';
 
-function plan(fleets: unknown, loadMs = 60_000): string {
+/** Chaos and heal are written only when given (they default to 0s). */
+function plan(fleets: unknown, loadMs = 60_000, chaosMs?: number, healMs?: number): string {
   return stringify({
     description: 'Fleet properties.',
     cluster: { proxy: true },
     topics: [{ name: 'orders' }, { name: 'audit' }],
     fleets,
-    phases: { load: formatDuration(loadMs) },
+    phases: {
+      load: formatDuration(loadMs),
+      ...(chaosMs !== undefined ? { chaos: formatDuration(chaosMs) } : {}),
+      ...(healMs !== undefined ? { heal: formatDuration(healMs) } : {}),
+    },
   });
 }
+
+/** A sending phase of chaos or heal: absent, written as 0, or lasting. */
+const optionalPhaseArb = fc.oneof(fc.constant(undefined), fc.constant(0), fc.integer({ min: 1, max: 30_000 }));
 
 function issuesOf(text: string): PlanError['issues'] {
   try {
@@ -148,13 +157,15 @@ describe('per-instance overrides', () => {
 const stageArb = fc.record({ durationMs: fc.integer({ min: 0, max: 20_000 }), targetPerSecond: fc.integer({ min: 0, max: 1000 }) });
 
 describe('stages', () => {
-  it('resolve into the ramp they spell, or fail exactly when they last no time, outlast the load phase or never send', () => {
+  it('resolve into the ramp they spell, or fail exactly when they last no time, outlast the sending phases or never send', () => {
     fc.assert(
       fc.property(
         fc.array(stageArb, { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 0, max: 100 }),
         fc.integer({ min: 1000, max: 60_000 }),
-        (stages, startRatePerSecond, loadMs) => {
+        optionalPhaseArb,
+        optionalPhaseArb,
+        (stages, startRatePerSecond, loadMs, chaosMs, healMs) => {
           const text = plan(
             {
               producers: [
@@ -167,11 +178,21 @@ describe('stages', () => {
               ],
             },
             loadMs,
+            chaosMs,
+            healMs,
           );
           const total = stages.reduce((sum, s) => sum + s.durationMs, 0);
+          const sendingMs = loadMs + (chaosMs ?? 0) + (healMs ?? 0);
+          // Without chaos and heal the message speaks of phases.load alone, as it always did; else
+          // of the sum, naming chaos and heal only when they last.
+          const terms = [`load ${formatDuration(loadMs)}`, ...(chaosMs ? [`chaos ${formatDuration(chaosMs)}`] : []), ...(healMs ? [`heal ${formatDuration(healMs)}`] : [])];
+          const tooLong =
+            sendingMs === loadMs
+              ? `longer than phases.load (${formatDuration(loadMs)}): shorten them or lengthen the load phase`
+              : `longer than the sending phases (${terms.join(' + ')} = ${formatDuration(sendingMs)}): shorten them or lengthen those phases`;
           const peak = Math.max(startRatePerSecond, ...stages.map((s) => s.targetPerSecond));
           const expected = [
-            ...(total === 0 ? ['last 0ms in total'] : total > loadMs ? ['longer than phases.load'] : []),
+            ...(total === 0 ? ['last 0ms in total'] : total > sendingMs ? [tooLong] : []),
             ...(peak === 0 ? ['never send'] : []),
           ];
           const issues = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
@@ -189,6 +210,17 @@ describe('stages', () => {
           });
         },
       ),
+    );
+  });
+
+  it('a constant rate sends through load, chaos and heal', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60_000 }), optionalPhaseArb, optionalPhaseArb, (loadMs, chaosMs, healMs) => {
+        const text = plan({ producers: [{ name: 'steady', topic: 'orders', rate: '10/s' }] }, loadMs, chaosMs, healMs);
+        const resolved = loadPlanText(text, FILE);
+        expect(resolved.phases).toMatchObject({ loadMs, chaosMs: chaosMs ?? 0, healMs: healMs ?? 0 });
+        expect(resolved.fleets.producers[0]?.loadMs).toBe(loadMs + (chaosMs ?? 0) + (healMs ?? 0));
+      }),
     );
   });
 });

@@ -163,6 +163,9 @@ interface Edit {
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.integer({ min: 1, max: 24 * 3_600_000 }).map((ms) => ({ path: ['phases', 'load'], value: formatDuration(ms) })),
   fc.integer({ min: 0, max: 3_600_000 }).map((ms) => ({ path: ['phases', 'warmup'], value: formatDuration(ms) })),
+  fc.integer({ min: 0, max: 60_000 }).map((ms) => ({ path: ['phases', 'chaos'], value: formatDuration(ms) })),
+  fc.integer({ min: 0, max: 60_000 }).map((ms) => ({ path: ['phases', 'heal'], value: formatDuration(ms) })),
+  fc.constantFrom('load', 'chaos', 'heal').map((phase) => ({ path: ['faults', 0, 'phase'], value: phase })),
   fc.integer({ min: 1, max: 4 }).map((n) => ({ path: ['cluster', 'brokers'], value: n })),
   fc.constantFrom('local', 'containers').map((p) => ({ path: ['cluster', 'provider'], value: p })),
   fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['topics', 0, 'queues'], value: n })),

@@ -248,6 +248,12 @@ describe('good plans', () => {
     ]);
   });
 
+  it('resolves chaos and heal between load and drain, also from --set', () => {
+    const text = `description: "Chaos."\ntopics: [{name: smoke}]\nphases: {warmup: 0s, load: 1m, chaos: 20s, heal: 1m30s, drain: 10s}\n`;
+    expect(loadPlanText(text, 'plans/c.yaml').phases).toEqual({ warmupMs: 0, loadMs: 60_000, chaosMs: 20_000, healMs: 90_000, drainMs: 10_000 });
+    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['phases.chaos=45s']).phases).toMatchObject({ chaosMs: 45_000, healMs: 0 });
+  });
+
   it('keeps namesrvAddr for an external cluster', () => {
     const text = MINIMAL + 'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876;10.0.0.6:9876"}\n';
     expect(loadPlanText(text, 'plans/ext.yaml').cluster).toMatchObject({
