@@ -32,7 +32,7 @@ interface Subject {
  * instance separately.
  */
 export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: ScopeSummary[]): CheckResult[] {
-  const loadSeconds = plan.phases.loadMs / 1000;
+  const loadSeconds = (plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs) / 1000;
   const instancesOf = (filter: { group?: string; fleet?: string }) =>
     plan.fleets.consumers
       .filter((f) => (!filter.group || f.group === filter.group) && (!filter.fleet || f.name === filter.fleet))
@@ -126,7 +126,7 @@ function observe(metric: MetricName, subject: Subject, m: Measurements, seconds:
     case 'send_latency':
       return { kind: 'trend', histogram: m.sendLatency };
     case 'backlog':
-      return { kind: 'gauge', samples: m.rows.filter((r) => r.phase === 'load' || r.phase === 'drain').map((r) => r.backlogLedger) };
+      return { kind: 'gauge', samples: m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase)).map((r) => r.backlogLedger) };
     default:
       return undefined;
   }

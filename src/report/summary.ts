@@ -66,7 +66,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
   // A fault that could not be applied means the run did not test what the plan says.
   const failedFault = input.faults.some((f) => f.error !== undefined);
   const verdict = checks.every((c) => c.ok) && !failingCrash && !failedFault ? 'pass' : 'fail';
-  const loadSeconds = (input.phases.load?.durationMs ?? plan.phases.loadMs) / 1000;
+  // Producers send through load, chaos and heal: rates are over that time.
+  const loadSeconds = ['load', 'chaos', 'heal'].reduce((ms, p) => ms + (input.phases[p]?.durationMs ?? 0), 0) / 1000;
   return {
     schema: 'rmq-chaos/summary',
     schemaVersion: SUMMARY_SCHEMA_VERSION,

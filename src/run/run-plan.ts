@@ -97,7 +97,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       const topics = new Set(plan.fleets.consumers.filter((f) => f.group === group).flatMap((f) => f.perInstance.flatMap((i) => i.subscriptions.map((s) => s.topic))));
       measurements.rebalance.addGroup(group, allQueueKeys(plan.topics.filter((t) => topics.has(t.name)), masters));
     }
-    const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.drainMs;
+    const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs + plan.phases.drainMs;
     sampler = new Sampler({
       endpoints: cluster.endpoints,
       groups: clusteringGroups,
@@ -152,8 +152,19 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     phases.enter('load');
     scheduler.enterPhase('load');
     const producers = layout.producers.map((config) => fleetManager.startProducer(config));
-    // A producer exits by itself after its load; wait for all of them, bounded.
-    await withinTime(Promise.all(producers.map((p) => p.proc.exited)), plan.phases.loadMs + WORKER_READY_MS, signal);
+    // Producers send through load, chaos and heal (the steady state, the faults, the recovery).
+    const loadStart = Date.now();
+    const chaosAt = loadStart + plan.phases.loadMs;
+    for (const [name, at, ms] of [['chaos', chaosAt, plan.phases.chaosMs], ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs]] as const) {
+      if (ms === 0) continue;
+      await sleep(Math.max(0, at - Date.now()), signal);
+      checkAbort();
+      phases.enter(name);
+      scheduler.enterPhase(name);
+    }
+    // A producer exits by itself after its sending time; wait for all of them, bounded.
+    const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
+    await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
     checkAbort();
 
     phases.enter('drain');

@@ -96,30 +96,34 @@ faults:
     expect(s.totals.lost).toBe(0);
   }, 240_000);
 
-  it('a consumer restarted hard re-consumes what it had not committed: measured duplicates, blamed on the restart', async () => {
+  it('a network blip then a hard consumer restart: the seed\'s problem 5, duplicates measured and blamed', async () => {
+    // While the consumers' link is down their offset commits cannot reach the broker, and right
+    // after it the broker still treats them as gone until their next heartbeat; a consumer
+    // killed and restarted then re-consumes everything it had not committed.
     const plan = writePlan('restart', `
-description: a consumer is killed and restarted during load
+description: the consumers' link drops, then a consumer is killed and restarted
 topics: [{name: t, queues: 4}]
 fleets:
-  producers: [{name: p, topic: t, rate: 200/s}]
+  producers: [{name: p, topic: t, rate: 100/s}]
   consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
-phases: {warmup: 3s, load: 12s, drain: 40s}
+phases: {warmup: 3s, load: 15s, drain: 60s}
 faults:
-  - action: restart
-    target: c#1
-    at: 6s
-    hard: true
-    down: 1s
+  - {action: network.down, target: consumers->broker-a, at: 3s, duration: 4s}
+  - {action: restart, target: c#1, at: 10s, hard: true, down: 1s}
 thresholds:
   loss: ["count==0"]
 `);
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
-    expect(s.totals.duplicates).toBeGreaterThan(0);
-    const causes = Object.keys(s.duplicateCauses);
-    expect(causes.every((c) => /(restart|kill) c#1 at /.test(c)), causes.join(', ')).toBe(true);
-    expect(s.faults[0]!.observed.detail).toMatch(/hard restart of instance c#1, down 1000 ms/);
+    expect(s.totals.duplicates, run.output).toBeGreaterThan(0);
+    // Most duplicates fall in the fault windows (a few can trail a window's 30 s tail when the
+    // rebalance after the restart moves queues late; those are counted as `none`).
+    const blamed = Object.entries(s.duplicateCauses)
+      .filter(([cause]) => /^(restart|kill) c#1 at |^network\.down consumers->broker-a at /.test(cause))
+      .reduce((n, [, count]) => n + count, 0);
+    expect(blamed / s.totals.duplicates, JSON.stringify(s.duplicateCauses)).toBeGreaterThanOrEqual(0.8);
+    expect(s.faults.map((f) => f.observed.detail)).toEqual(['link consumers->broker-a down', 'hard restart of instance c#1, down 1000 ms']);
   }, 180_000);
 
   it('scale adds a consumer (its join rebalance measured) and kill removes one without failing the run', async () => {
@@ -152,6 +156,30 @@ thresholds:
     const kill = s.rebalance.events.find((e) => e.kind === 'kill' && e.instance === 'c#0')!;
     expect(kill.assignmentLatencyMs).not.toBeNull();
     expect(s.faults.map((f) => f.observed.detail)).toEqual(['added c#2', 'SIGKILL instance c#0']);
+  }, 180_000);
+
+  it('runs warmup → load → chaos → heal → drain, producers sending through chaos and heal, faults timed in chaos', async () => {
+    const plan = writePlan('chaos-heal', `
+description: a consumer frozen during the chaos phase, recovered in heal
+topics: [{name: t, queues: 4}]
+fleets:
+  producers: [{name: p, topic: t, rate: 50/s}]
+  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
+phases: {warmup: 2s, load: 4s, chaos: 6s, heal: 4s, drain: 30s}
+faults:
+  - {action: pause, target: c#1, phase: chaos, at: 1s, duration: 4s}
+thresholds:
+  loss: ["count==0"]
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    expect(Object.keys(s.phases)).toEqual(expect.arrayContaining(['warmup', 'load', 'chaos', 'heal', 'drain']));
+    expect(s.phases.chaos!.durationMs).toBeGreaterThanOrEqual(5900);
+    expect(s.producers.attempted).toBeGreaterThanOrEqual(690); // 50/s over 4 + 6 + 4 s
+    const pause = s.faults[0]!;
+    expect(pause.observed.beginMs! - s.phases.chaos!.startMs).toBeGreaterThanOrEqual(950);
+    expect(pause.observed.endMs!).toBeLessThanOrEqual(s.phases.heal!.startMs + 500);
   }, 180_000);
 
   it('subscription drift changes the delivered tag mix, and healing restores it', async () => {
