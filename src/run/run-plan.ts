@@ -10,7 +10,7 @@ import { buildSummary, type RunSummary } from '../report/summary.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
-import { HarnessError } from '../util/errors.ts';
+import { HarnessError, UsageError } from '../util/errors.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
 import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
@@ -54,6 +54,7 @@ export function makeRunId(planName: string, now = new Date()): string {
  */
 export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const { plan, progress, signal } = options;
+  refuseUnimplementedModes(plan);
   const runId = makeRunId(plan.name);
   const reportDir = join(options.reportsDir, runId);
   mkdirSync(reportDir, { recursive: true });
@@ -206,4 +207,16 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
 /** When the last drain-phase fault ends, from the start of the drain phase (0 when none). */
 function lastDrainFaultEndMs(plan: ResolvedPlan): number {
   return Math.max(0, ...plan.faults.filter((f) => f.phase === 'drain').flatMap((f) => f.occurrences.map((o) => o.atMs + (o.durationMs ?? 0))));
+}
+
+/**
+ * The plan language knows `mode: pull`, but no driver runs a pull consumer yet: refuse before
+ * anything starts rather than quietly running push. (`simple` is the grpc consumer, which is
+ * built on the SimpleConsumer; remoting `push` is the classic push consumer.)
+ */
+function refuseUnimplementedModes(plan: ResolvedPlan): void {
+  const pull = plan.fleets.consumers.flatMap((f) => f.perInstance.filter((i) => i.mode === 'pull').map((i) => i.instanceId));
+  if (pull.length > 0) {
+    throw new UsageError(`mode pull is not implemented by the drivers yet (instances ${pull.join(', ')})`, 'use mode: push (remoting) or mode: simple (grpc)');
+  }
 }

@@ -39,6 +39,15 @@ describe('rmq-chaos command line', () => {
     expect(err).toMatch(/phases\.load: .*--set/);
   });
 
+  it('refuses mode pull (no driver runs a pull consumer yet) with exit 2 before starting anything', () => {
+    const file = join(dir, 'pull.yaml');
+    writeFileSync(file, 'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: {t: "*"}}]\nphases: {load: 5s}\n');
+    const run = cli('run', file);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/mode pull is not implemented by the drivers yet \(instances c#0\)/);
+    expect(run.err).not.toMatch(/starting/);
+  });
+
   it('exits 2 for a plan that does not exist and for an unknown command', () => {
     expect(cli('run', 'no-such-plan').code).toBe(2);
     expect(cli('frobnicate').code).toBe(2);
