@@ -59,8 +59,8 @@ export class FleetManager implements FleetControl {
     const index = Number(config.instanceId.split('#')[1]);
     this.nextIndex.set(config.fleet, Math.max(this.nextIndex.get(config.fleet) ?? 0, index + 1));
     measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model }, this.o.expectationOf(config.group));
-    if (config.model === 'clustering') measurements.rebalance.membership(config.group, kind, config.instanceId, Date.now());
     const worker = this.spawn(config.instanceId, 'consumer');
+    this.membership(config.instanceId, kind);
     events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', group: config.group, pid: worker.proc.pid, subscription: config.subscription });
     worker.send({ type: 'start-consumer', config });
     await worker.ready(WORKER_READY_MS);
@@ -159,7 +159,9 @@ export class FleetManager implements FleetControl {
     this.o.events.emit('membership', { instance, kind });
     if (!info) return undefined;
     if (info.model === 'clustering') this.o.measurements.rebalance.membership(info.group, kind, instance, at);
-    if (kind === 'resume' || kind === 'join') return undefined;
+    // A join opens a window too: the queues it takes are handed over by another instance,
+    // which may have consumed messages it had not committed yet.
+    if (kind === 'resume') return undefined;
     return this.o.measurements.attribution.open(`${kind} ${instance} at ${((at - this.o.startedAt) / 1000).toFixed(1)}s`, at);
   }
 

@@ -147,7 +147,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     scheduler.enterPhase('warmup');
     await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
     events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
-    await sleep(plan.phases.warmupMs, signal);
+    // Warmup is for the groups to settle: load starts once every clustering group's queues are
+    // a disjoint cover of its live instances (bounded), and not before the warmup time.
+    const warmupEnd = Date.now() + plan.phases.warmupMs;
+    const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), signal), Math.max(plan.phases.warmupMs, 30_000), signal);
+    if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
+    await sleep(Math.max(0, warmupEnd - Date.now()), signal);
     checkAbort();
 
     phases.enter('load');
@@ -219,4 +224,9 @@ function refuseUnimplementedModes(plan: ResolvedPlan): void {
   if (pull.length > 0) {
     throw new UsageError(`mode pull is not implemented by the drivers yet (instances ${pull.join(', ')})`, 'use mode: push (remoting) or mode: simple (grpc)');
   }
+}
+
+/** Resolves once `condition` holds (checked every 100 ms) or the run is aborted. */
+async function waitUntil(condition: () => boolean, signal: AbortSignal): Promise<void> {
+  while (!condition() && !signal.aborted) await sleep(100, signal);
 }

@@ -123,7 +123,7 @@ thresholds:
     // Most duplicates fall in the fault windows (a few can trail a window's 30 s tail when the
     // rebalance after the restart moves queues late; those are counted as `none`).
     const blamed = Object.entries(s.duplicateCauses)
-      .filter(([cause]) => /^(restart|kill) c#1 at |^network\.down consumers->broker-a at /.test(cause))
+      .filter(([cause]) => /^(restart|kill|join) c#1 at |^network\.down consumers->broker-a at /.test(cause))
       .reduce((n, [, count]) => n + count, 0);
     expect(blamed / s.totals.duplicates, JSON.stringify(s.duplicateCauses)).toBeGreaterThanOrEqual(0.8);
     expect(s.faults.map((f) => f.observed.detail)).toEqual(['link consumers->broker-a down', 'hard restart of instance c#1, down 1000 ms']);
