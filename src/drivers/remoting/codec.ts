@@ -13,7 +13,7 @@
  * decoded. When we answer a server-initiated request we mirror its type.
  */
 import { LanguageCode, type LanguageName } from './request-codes.ts';
-import { parseLenientJson, type JsonValue } from './lenient-json.ts';
+import { parseLenientJson, setOwn, type JsonValue } from './lenient-json.ts';
 
 export type SerializeType = 'JSON' | 'ROCKETMQ';
 const SERIALIZE_CODE: Record<SerializeType, number> = { JSON: 0, ROCKETMQ: 1 };
@@ -137,7 +137,7 @@ function decodeJsonHeader(header: Buffer): RemotingCommand {
   if (ext !== null && typeof ext === 'object' && !Array.isArray(ext)) {
     cmd.extFields = {};
     for (const [k, v] of Object.entries(ext)) {
-      if (v !== null) cmd.extFields[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      if (v !== null) setOwn(cmd.extFields, k, typeof v === 'string' ? v : JSON.stringify(v));
     }
   }
   return cmd;
@@ -182,7 +182,7 @@ function decodeRocketmqHeader(header: Buffer): RemotingCommand {
     while (pos < end) {
       const k = readStr(2);
       const v = readStr(4);
-      if (k !== undefined) cmd.extFields[k] = v ?? '';
+      if (k !== undefined) setOwn(cmd.extFields, k, v ?? '');
     }
   }
   return cmd;

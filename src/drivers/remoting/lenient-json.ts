@@ -68,7 +68,7 @@ class Parser {
       this.skipSpace();
       if (this.text[this.pos] !== ':') throw new LenientJsonError("expected ':'", this.pos);
       this.pos++;
-      out[key] = this.value();
+      setOwn(out, key, this.value());
       this.skipSpace();
       const sep = this.text[this.pos];
       if (sep === ',') this.pos++;
@@ -186,4 +186,13 @@ export function stringifyFastjson(value: FastjsonValue): string {
     if (v !== undefined) parts.push(`${JSON.stringify(k)}:${stringifyFastjson(v)}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/**
+ * Sets `key` as an own property even when it is `__proto__`: a plain assignment would change
+ * the object's prototype instead, dropping the field and letting a peer's bytes reach the
+ * prototype chain (found by the codec's fast-check property).
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

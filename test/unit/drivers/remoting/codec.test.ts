@@ -87,3 +87,13 @@ describe('codec', () => {
     expect(cmd.body).toBeUndefined();
   });
 });
+
+describe('codec and hostile field names', () => {
+  it('keeps an extFields key named __proto__ as a field, without touching the prototype', () => {
+    const cmd: RemotingCommand = { code: 0, language: 'JAVA', version: 0, opaque: 0, flag: 0, extFields: JSON.parse('{"__proto__":"x","a":"1"}') as Record<string, string> };
+    const [decoded] = new FrameDecoder().push(encodeCommand(cmd));
+    expect(Object.getPrototypeOf(decoded!.extFields)).toBe(Object.prototype);
+    expect(Object.keys(decoded!.extFields!).sort()).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(decoded!.extFields, '__proto__')?.value).toBe('x');
+  });
+});
