@@ -7,9 +7,9 @@ import { z } from 'zod';
  */
 const driverName = z.enum(['remoting', 'grpc']);
 
-export const producerConfig = z.object({
+/** What every client process needs to reach the cluster, producer or consumer alike. */
+const clientConnection = {
   runId: z.string(),
-  producerId: z.string(),
   fleet: z.string(),
   driver: driverName,
   namesrvAddr: z.string(),
@@ -18,6 +18,11 @@ export const producerConfig = z.object({
   /** Listed broker address → the one this role dials (with the network on, through its Toxiproxy link). */
   brokerAddressMap: z.record(z.string(), z.string()).optional(),
   group: z.string(),
+};
+
+export const producerConfig = z.object({
+  ...clientConnection,
+  producerId: z.string(),
   topic: z.string(),
   executor: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('constant'), ratePerSecond: z.number().positive() }),
@@ -41,14 +46,8 @@ export const producerConfig = z.object({
 export type ProducerConfig = z.infer<typeof producerConfig>;
 
 export const consumerConfig = z.object({
-  runId: z.string(),
+  ...clientConnection,
   instanceId: z.string(),
-  fleet: z.string(),
-  driver: driverName,
-  namesrvAddr: z.string(),
-  endpoint: z.string().optional(),
-  brokerAddressMap: z.record(z.string(), z.string()).optional(),
-  group: z.string(),
   model: z.enum(['clustering', 'broadcasting']),
   subscription: z.record(z.string(), z.string()),
   consumeTime: z.discriminatedUnion('kind', [
