@@ -1,9 +1,9 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { Aggregation, MetricName } from '../plan/thresholds.ts';
+import type { Aggregation } from '../plan/thresholds.ts';
 
 /**
  * What a run measured, in the shapes thresholds aggregate over: counters (a total and the
- * run's load seconds for `rate`), fractions, distributions (HdrHistogram) and gauges
+ * seconds producers sent for, load + chaos + heal, for `rate`), fractions, distributions (HdrHistogram) and gauges
  * (sampled series). A metric this version does not measure yet is absent, and a threshold
  * on it fails as "no data" rather than passing silently.
  */
@@ -13,7 +13,6 @@ export type ObservedMetric =
   | { kind: 'trend'; histogram: Histogram }
   | { kind: 'gauge'; samples: number[] };
 
-export type ObservedMetrics = Partial<Record<MetricName, ObservedMetric>>;
 
 /** The value a threshold compares, or NaN when there is no data for it. */
 export function aggregate(metric: ObservedMetric | undefined, aggregation: Aggregation): number {
