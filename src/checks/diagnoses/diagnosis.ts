@@ -1,0 +1,85 @@
+/**
+ * A diagnosis names a RocketMQ consumer-group problem with its evidence and a remedy. Rules
+ * read snapshots (observe/snapshot.ts) taken during a run or by `doctor`, plus, in a run,
+ * what the harness measured (duplicates by disturbance window). Each rule is one module in
+ * `rules/`, registered in `rules/index.ts`.
+ */
+import type { ClusterSnapshot } from '../../observe/snapshot.ts';
+
+export const DIAGNOSIS_IDS = [
+  'inconsistent-subscription',
+  'unconsumed-queues',
+  'stale-consumer',
+  'broker-without-consumers',
+  'duplicate-burst',
+  'backlog-growth',
+] as const;
+export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
+
+export function isDiagnosisId(value: unknown): value is DiagnosisId {
+  return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
+}
+
+export type Severity = 'critical' | 'warning';
+
+/** Evidence values are plain JSON so summary.json and `doctor --json` carry them as they are. */
+export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key: string]: EvidenceValue };
+
+export interface Finding {
+  id: DiagnosisId;
+  severity: Severity;
+  /** The consumer group it is about (every rule is about one group). */
+  group: string;
+  /** One line: what is wrong, with the names and numbers that matter. */
+  summary: string;
+  /** The facts behind it: instances, brokers, queues, expressions, numbers. */
+  evidence: { [key: string]: EvidenceValue };
+  /** One line: what an operator does about it. */
+  remedy: string;
+  /** First and last snapshot (or measurement) that showed it, epoch ms. */
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** Duplicates the run attributed to one disturbance window (or `none`). */
+export interface DuplicateWindowStats {
+  /** The window label, e.g. `restart c#1 at 12.3s`, `network.flap consumers->broker-a at 3.0s`, or `none`. */
+  label: string;
+  group: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  instances: string[];
+}
+
+export interface DiagnosisInput {
+  /** In time order. */
+  snapshots: ClusterSnapshot[];
+  /** Present in runs: what only the harness measures. */
+  run?: {
+    duplicates: DuplicateWindowStats[];
+    /** Unique receipts per group, for duplicate rates. */
+    uniqueByGroup: Record<string, number>;
+  };
+}
+
+export interface DiagnosisOptions {
+  /** A condition must hold this long (across snapshots) to count; transient rebalances do not. */
+  persistMs: number;
+  /** backlog-growth: lag must rise for at least this long. */
+  growthSpanMs: number;
+  /** backlog-growth: and by at least this many messages. */
+  growthMin: number;
+}
+
+export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = { persistMs: 8_000, growthSpanMs: 15_000, growthMin: 50 };
+
+export interface DiagnosisRule {
+  id: DiagnosisId;
+  severity: Severity;
+  /** What it detects, for `--help`, the README and reports. */
+  description: string;
+  /** True when the rule needs run measurements (doctor skips it). */
+  needsRun: boolean;
+  evaluate(input: DiagnosisInput, options: DiagnosisOptions): Finding[];
+}

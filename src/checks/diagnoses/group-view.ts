@@ -1,0 +1,72 @@
+/**
+ * Questions every rule asks of one group's snapshot: which clients are live members, what
+ * they subscribe, which queues the default allocation gives each of them, what each queue's
+ * lag is. Kept here so the rules read as the condition they test.
+ */
+import { allocateAveragely } from '../../drivers/remoting/allocate-averagely.ts';
+import type { ClientView, GroupSnapshot, QueueRef } from '../../observe/snapshot.ts';
+
+export function queueName(q: QueueRef): string {
+  return `${q.topic}@${q.broker}/${q.queueId}`;
+}
+
+/**
+ * How a client is named in findings: the harness instance id (`billing#1`, the instance name
+ * after `@` in the client id) when it is one of a run's instances, else the client id.
+ */
+export function clientLabel(client: Pick<ClientView, 'clientId' | 'process'>): string {
+  const at = client.clientId.indexOf('@');
+  return client.process !== undefined && at >= 0 ? client.clientId.slice(at + 1) : client.clientId;
+}
+
+/** The group's members as the brokers list them (what rebalancing clients divide queues among). */
+export function memberIds(group: GroupSnapshot): string[] {
+  return [...new Set(group.brokers.filter((b) => !b.error).flatMap((b) => b.clientIds))].sort();
+}
+
+export function isBroadcasting(group: GroupSnapshot): boolean {
+  return group.messageModel === 'BROADCASTING';
+}
+
+/** Every topic the group subscribes, per any client's running info or any broker's table. */
+export function subscribedTopics(group: GroupSnapshot): string[] {
+  const topics = new Set<string>();
+  for (const c of group.clients) for (const s of c.subscriptions ?? []) topics.add(s.topic);
+  for (const b of group.brokers) for (const s of b.subscriptions) topics.add(s.topic);
+  return [...topics].filter((t) => !t.startsWith('%RETRY%')).sort();
+}
+
+/** The expression with its tags in a canonical order, so `B || A` equals `A||B`. */
+export function canonicalExpression(expression: string, tags: readonly string[]): string {
+  if (tags.length === 0) return expression.trim() === '' ? '*' : expression.trim();
+  return [...new Set(tags)].sort().join(' || ');
+}
+
+/** Which member the default strategy (AllocateMessageQueueAveragely) gives each queue of `topic`. */
+export function allocation(group: GroupSnapshot, topic: string): Map<string, string> {
+  const owners = new Map<string, string>();
+  const queues = (group.topicQueues[topic] ?? []).map((q) => ({ topic: q.topic, brokerName: q.broker, queueId: q.queueId }));
+  const members = memberIds(group);
+  for (const cid of members) {
+    for (const q of allocateAveragely(cid, queues, members)) owners.set(queueName({ topic: q.topic, broker: q.brokerName, queueId: q.queueId }), cid);
+  }
+  return owners;
+}
+
+/** Lag (broker max offset − committed offset) per queue name; queues without stats are absent. */
+export function lagByQueue(group: GroupSnapshot): Map<string, number> {
+  return new Map(group.queues.map((q) => [queueName(q), Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset))]));
+}
+
+export function clientById(group: GroupSnapshot, clientId: string): ClientView | undefined {
+  return group.clients.find((c) => c.clientId === clientId);
+}
+
+export function subscribes(client: ClientView, topic: string): boolean | undefined {
+  return client.subscriptions?.some((s) => s.topic === topic);
+}
+
+/** `a, b and c` */
+export function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

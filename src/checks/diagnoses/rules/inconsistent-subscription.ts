@@ -1,0 +1,67 @@
+/**
+ * Instances of one group that subscribe different topics or tag expressions (the seed's
+ * problems 1 and 2). The broker keeps one subscription per topic per group, whichever
+ * heartbeat came last, and filters every instance's pulls with it; clients divide every
+ * subscribed topic's queues among all members. So a disagreement loses or strands messages.
+ * Compared from each client's own running info, as Java's `ConsumerRunningInfo.analyzeSubscription`
+ * (`mqadmin consumerStatus`) does, because the broker's table only shows the last writer.
+ */
+import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
+import type { DiagnosisRule, EvidenceValue } from '../diagnosis.ts';
+import { canonicalExpression, clientLabel, listText } from '../group-view.ts';
+import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+
+const REMEDY = 'Give every instance of a consumer group the same topics and tag expressions (or split the variants into groups of their own), then restart the instances that differ.';
+
+const NOT_SUBSCRIBED = '(not subscribed)';
+
+interface Difference {
+  topic: string;
+  /** canonical expression → instances; `(not subscribed)` for instances without the topic. */
+  variants: Map<string, string[]>;
+}
+
+export function subscriptionDifferences(group: GroupSnapshot): { differences: Difference[]; compared: ClientView[] } {
+  const compared = group.clients.filter((c) => c.subscriptions !== undefined && c.process !== 'gone');
+  const topics = [...new Set(compared.flatMap((c) => c.subscriptions!.map((s) => s.topic)))].filter((t) => !t.startsWith('%RETRY%')).sort();
+  const differences: Difference[] = [];
+  for (const topic of topics) {
+    const variants = new Map<string, string[]>();
+    for (const client of compared) {
+      const sub = client.subscriptions!.find((s) => s.topic === topic);
+      const variant = sub ? canonicalExpression(sub.expression, sub.tags) : NOT_SUBSCRIBED;
+      variants.set(variant, [...(variants.get(variant) ?? []), clientLabel(client)]);
+    }
+    if (variants.size > 1) differences.push({ topic, variants });
+  }
+  return { differences, compared };
+}
+
+function describe(d: Difference): string {
+  // Subscribers first: "topic t2: "*" (c#1) vs not subscribed by c#0".
+  const variants = [...d.variants].sort(([a], [b]) => Number(a === NOT_SUBSCRIBED) - Number(b === NOT_SUBSCRIBED));
+  const parts = variants.map(([variant, who]) => (variant === NOT_SUBSCRIBED ? `not subscribed by ${listText(who)}` : `"${variant}" (${listText(who)})`));
+  return `topic ${d.topic}: ${parts.join(' vs ')}`;
+}
+
+function observe(group: GroupSnapshot, at: number): Observation[] {
+  const { differences, compared } = subscriptionDifferences(group);
+  if (differences.length === 0) return [];
+  const evidence: { [key: string]: EvidenceValue } = {
+    instances: Object.fromEntries(compared.map((c) => [clientLabel(c), Object.fromEntries(c.subscriptions!.map((s) => [s.topic, s.expression]))])),
+    differences: differences.map((d) => ({ topic: d.topic, variants: Object.fromEntries(d.variants) })),
+    // What each broker filters pulls with: one expression per topic, from the latest heartbeat.
+    brokerFilters: Object.fromEntries(group.brokers.filter((b) => !b.error && b.subscriptions.length > 0).map((b) => [b.broker, Object.fromEntries(b.subscriptions.filter((s) => !s.topic.startsWith('%RETRY%')).map((s) => [s.topic, s.expression]))])),
+  };
+  return [{ key: group.group, group: group.group, at, summary: `instances of group ${group.group} subscribe differently: ${differences.map(describe).join('; ')}`, evidence }];
+}
+
+export const inconsistentSubscription: DiagnosisRule = {
+  id: 'inconsistent-subscription',
+  severity: 'critical',
+  description: 'Instances of one consumer group subscribe different topics or tag expressions (from each client\'s running info).',
+  needsRun: false,
+  evaluate(input, options) {
+    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), REMEDY);
+  },
+};

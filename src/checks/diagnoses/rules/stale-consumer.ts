@@ -1,0 +1,65 @@
+/**
+ * A member the brokers still list whose process is frozen or gone (the seed's problem 3).
+ * A process killed outright closes its sockets, so the broker drops it at once; one that is
+ * frozen (SIGSTOP, a long GC, a hung host) or cut off without a close keeps its entry until
+ * the broker's channel expiry (`channelExpiredTimeout`, 120 s by default), and the queues the
+ * allocation gives it are pulled by nobody meanwhile. In a run the harness knows the process
+ * state; in doctor a member that does not answer the broker's running-info request is the sign.
+ */
+import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
+import type { DiagnosisRule } from '../diagnosis.ts';
+import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
+import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+
+const REMEDY = 'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
+
+function staleness(client: ClientView): string | undefined {
+  if (client.process === 'paused') return 'its process is frozen (SIGSTOP)';
+  if (client.process === 'gone') return 'its process has exited';
+  if (client.process === undefined && client.runningInfoError !== undefined) return `it does not answer the broker (${client.runningInfoError})`;
+  return undefined;
+}
+
+function observe(group: GroupSnapshot, at: number): Observation[] {
+  const lag = lagByQueue(group);
+  const owned = new Map<string, string[]>();
+  if (!isBroadcasting(group)) {
+    for (const topic of subscribedTopics(group)) {
+      for (const [queue, owner] of allocation(group, topic)) owned.set(owner, [...(owned.get(owner) ?? []), queue]);
+    }
+  }
+  return group.clients.flatMap((client): Observation[] => {
+    const why = staleness(client);
+    if (!why || client.brokers.length === 0) return [];
+    const queues = owned.get(client.clientId) ?? [];
+    const queueLag = queues.reduce((n, q) => n + (lag.get(q) ?? 0), 0);
+    const label = clientLabel(client);
+    const held = queues.length > 0 ? `; the ${queues.length} queues allocated to it (lag ${queueLag}) wait for the broker to expire it` : '';
+    return [{
+      key: `${group.group}|${client.clientId}`,
+      group: group.group,
+      at,
+      summary: `${label} is still registered in group ${group.group} on ${listText(client.brokers)} but ${why}${held}`,
+      evidence: {
+        client: client.clientId,
+        instance: label,
+        address: client.addr,
+        brokers: client.brokers,
+        state: client.process ?? 'not answering',
+        ...(client.runningInfoError ? { runningInfoError: client.runningInfoError } : {}),
+        queues: queues.map((q) => ({ queue: q, lag: lag.get(q) ?? 0 })),
+        lag: queueLag,
+      },
+    }];
+  });
+}
+
+export const staleConsumer: DiagnosisRule = {
+  id: 'stale-consumer',
+  severity: 'critical',
+  description: 'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not consumed until the broker expires it.',
+  needsRun: false,
+  evaluate(input, options) {
+    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), REMEDY);
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * What the brokers say about consumer groups at one moment: the raw material of diagnoses,
+ * read the way `mqadmin consumerConnection`, `consumerStatus` and `consumerProgress` read it
+ * (consumer connection list, each client's running info through the broker, consume stats,
+ * topic routes). The same shape comes from a run's observer (with process facts the harness
+ * knows) and from `doctor` against any cluster (without them).
+ */
+
+export interface QueueRef {
+  topic: string;
+  broker: string;
+  queueId: number;
+}
+
+export interface QueueOffsets extends QueueRef {
+  /** The broker's max offset of the queue. */
+  brokerOffset: number;
+  /** The group's committed offset on the broker (-1 or 0 when none yet). */
+  consumerOffset: number;
+  /** Store time of the last consumed message, epoch ms (0 when none). */
+  lastTimestamp: number;
+}
+
+export interface ClientSubscription {
+  topic: string;
+  /** As the client wrote it: `*`, `TagA || TagB`. */
+  expression: string;
+  /** The tags the expression names; empty for `*`. */
+  tags: string[];
+}
+
+/**
+ * What the harness knows of a client's process, when the client is one of its fleet
+ * instances: `running`, `paused` (SIGSTOP), `gone` (exited or killed). Absent in doctor.
+ */
+export type ProcessState = 'running' | 'paused' | 'gone';
+
+export interface ClientView {
+  /** As the broker lists it, e.g. `127.0.0.3@billing#1`. */
+  clientId: string;
+  /** The client's address as the broker sees the connection. */
+  addr: string;
+  language: string;
+  version: number;
+  /** Master brokers whose connection list holds this client. */
+  brokers: string[];
+  /** From the client's own running info; absent when the broker could not get it. */
+  subscriptions?: ClientSubscription[];
+  /** Queues the client holds (its running info's mqTable); absent when unknown. */
+  queues?: QueueRef[];
+  /** Why running info is missing (the client did not answer the broker in time, ...). */
+  runningInfoError?: string;
+  /** Harness knowledge of the process behind the client (runs only). */
+  process?: ProcessState;
+}
+
+export interface BrokerGroupView {
+  broker: string;
+  addr: string;
+  /** Client ids this broker holds a live connection for (empty: none registered here). */
+  clientIds: string[];
+  /** The group's subscription table on this broker (what it filters pulls with). */
+  subscriptions: { topic: string; expression: string }[];
+  /** Set when the broker did not answer; `clientIds` is then empty and unknown. */
+  error?: string;
+}
+
+export interface GroupSnapshot {
+  group: string;
+  /** `CLUSTERING` / `BROADCASTING` as a broker reports it; absent when no broker had a connection. */
+  messageModel?: string;
+  /** One entry per master broker. */
+  brokers: BrokerGroupView[];
+  /** Every client any broker lists, merged by client id. */
+  clients: ClientView[];
+  /** The group's consume stats on every master, retry and DLQ topics left out. */
+  queues: QueueOffsets[];
+  /** Per topic the group subscribes (per any client or broker): every queue its route has. */
+  topicQueues: Record<string, QueueRef[]>;
+}
+
+export interface ClusterSnapshot {
+  /** When collection started, epoch ms. */
+  at: number;
+  /** Master brokers, by name. */
+  brokers: { name: string; addr: string }[];
+  groups: GroupSnapshot[];
+  /** Requests that failed in a way that makes the snapshot partial (one line each). */
+  errors: string[];
+}

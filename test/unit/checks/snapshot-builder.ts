@@ -1,0 +1,71 @@
+/** Builds ClusterSnapshots for rule tests: a group on brokers with clients, queues and lags. */
+import type { ClientView, ClusterSnapshot, GroupSnapshot, ProcessState, QueueRef } from '../../../src/observe/snapshot.ts';
+
+export interface ClientSpec {
+  id: string;
+  subs?: Record<string, string> | null;
+  queues?: string[];
+  brokers?: string[];
+  process?: ProcessState;
+  runningInfoError?: string;
+}
+
+export function queues(topic: string, brokers: string[], perBroker: number): QueueRef[] {
+  return brokers.flatMap((broker) => Array.from({ length: perBroker }, (_, queueId) => ({ topic, broker, queueId })));
+}
+
+function parseQueue(name: string): QueueRef {
+  const m = /^(.+)@(.+)\/(\d+)$/.exec(name)!;
+  return { topic: m[1]!, broker: m[2]!, queueId: Number(m[3]) };
+}
+
+export function group(spec: {
+  name?: string;
+  brokers?: string[];
+  clients: ClientSpec[];
+  topics: Record<string, number>;
+  lag?: Record<string, number>;
+  consumed?: Record<string, number>;
+  emptyBrokers?: string[];
+  model?: string;
+}): GroupSnapshot {
+  const brokers = spec.brokers ?? ['broker-a'];
+  const clients: ClientView[] = spec.clients.map((c) => ({
+    clientId: `127.0.0.3@${c.id}`,
+    addr: '127.0.0.3:1234',
+    language: 'NODE_JS',
+    version: 1,
+    brokers: c.brokers ?? brokers.filter((b) => !spec.emptyBrokers?.includes(b)),
+    ...(c.subs === null ? {} : { subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) => ({ topic, expression, tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()) })) }),
+    ...(c.subs === null ? {} : { queues: (c.queues ?? []).map(parseQueue) }),
+    ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
+    process: c.process ?? 'running',
+  }));
+  const topicQueues = Object.fromEntries(Object.entries(spec.topics).map(([topic, n]) => [topic, queues(topic, brokers, n)]));
+  return {
+    group: spec.name ?? 'g',
+    messageModel: spec.model ?? 'CLUSTERING',
+    brokers: brokers.map((broker) => ({
+      broker,
+      addr: `127.0.0.2:${broker.length}`,
+      clientIds: spec.emptyBrokers?.includes(broker) ? [] : clients.filter((c) => c.brokers.includes(broker)).map((c) => c.clientId),
+      subscriptions: [],
+    })),
+    clients,
+    queues: Object.values(topicQueues).flat().map((q) => {
+      const name = `${q.topic}@${q.broker}/${q.queueId}`;
+      const consumerOffset = spec.consumed?.[name] ?? 100;
+      return { ...q, brokerOffset: consumerOffset + (spec.lag?.[name] ?? 0), consumerOffset, lastTimestamp: 0 };
+    }),
+    topicQueues,
+  };
+}
+
+export function snapshot(at: number, ...groups: GroupSnapshot[]): ClusterSnapshot {
+  return { at, brokers: [{ name: 'broker-a', addr: '127.0.0.2:1' }], groups, errors: [] };
+}
+
+/** The same group seen at each time. */
+export function over(times: number[], make: (at: number, i: number) => GroupSnapshot): ClusterSnapshot[] {
+  return times.map((at, i) => snapshot(at, make(at, i)));
+}
