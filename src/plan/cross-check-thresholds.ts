@@ -16,14 +16,14 @@ interface ConsumerFleetInfo {
   instances: number | undefined;
 }
 
-interface PlanFleets {
+export interface PlanFleets {
   consumers: Map<string, ConsumerFleetInfo>;
   producers: Set<string>;
   groups: string[];
 }
 
 /** The plan's fleets, or undefined when they are too broken to judge references against. */
-function planFleets(plan: Raw): PlanFleets | undefined {
+export function planFleets(plan: Raw): PlanFleets | undefined {
   const fleets = plan.fleets === undefined ? {} : record(plan.fleets);
   if (!fleets) return undefined;
   if (fleets.consumers !== undefined && !Array.isArray(fleets.consumers)) return undefined;
@@ -45,7 +45,7 @@ function planFleets(plan: Raw): PlanFleets | undefined {
 }
 
 /** `where` follows the name: ` in instance "x#1"`. */
-function unknownName(noun: string, name: string, known: readonly string[], where = ''): string {
+export function unknownName(noun: string, name: string, known: readonly string[], where = ''): string {
   const unknown = `unknown ${noun} ${JSON.stringify(name)}${where}`;
   if (known.length === 0) return `${unknown}: the plan has no consumer fleets`;
   const suggestion = closestMatch(name, known);

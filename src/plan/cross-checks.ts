@@ -5,6 +5,7 @@
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
 import { GRPC_NEEDS_PROXY, checkConsumer, undeclared } from './cross-check-consumers.ts';
+import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
 import { checkThresholdKeys } from './cross-check-thresholds.ts';
@@ -92,5 +93,6 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkCluster(plan, issues);
   checkThresholdKeys(plan, issues);
   checkFaults(plan, declared, issues);
+  checkExpect(plan, issues);
   return issues;
 }

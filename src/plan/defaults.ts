@@ -24,7 +24,8 @@ export const PLAN_DEFAULTS = {
     onCrash: 'fail',
   },
   phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },
-  sampling: { interval: '1s' },
+  sampling: { interval: '1s', snapshot: '3s' },
+  expect: { others: 'report', invariant: 'hold' },
   fault: {
     phase: 'load',
     at: '0s',
@@ -56,6 +57,8 @@ export const PLAN_LIMITS = {
   shardingKeys: { min: 1, max: 100_000 },
   delayMs: { min: 1000, max: 24 * 3_600_000 },
   samplingIntervalMs: { min: 100, max: 60_000 },
+  /** Reading every group's connections, subscriptions and consume stats is heavier than a backlog sample. */
+  samplingSnapshotMs: { min: 1000, max: 60_000 },
   faultCount: { min: 1, max: 1000 },
   /** A scale fault adds or removes at most this many instances at once. */
   scaleDelta: 64,

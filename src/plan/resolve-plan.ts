@@ -4,7 +4,8 @@
  */
 import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
-import type { ResolvedPlan } from './resolved-plan.ts';
+import { INVARIANT_IDS } from './expectations-catalogue.ts';
+import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { bytes, ms, resolveFleets } from './resolve-fleets.ts';
 import type { PlanDocument } from './schema.ts';
@@ -38,6 +39,19 @@ function thresholds(plan: PlanDocument, keyOrder: readonly string[]): ParsedThre
     }
   }
   return parsed;
+}
+
+function expectations(plan: PlanDocument): ResolvedExpectations {
+  const expect = plan.expect ?? {};
+  return {
+    diagnoses: (expect.diagnoses ?? []).map((entry) =>
+      typeof entry === 'string' ? { id: entry } : { id: entry.id, ...(entry.group !== undefined ? { group: entry.group } : {}) },
+    ),
+    others: expect.others ?? D.expect.others,
+    invariants: Object.fromEntries(
+      INVARIANT_IDS.map((id) => [id, expect.invariants?.[id] ?? D.expect.invariant]),
+    ) as ResolvedExpectations['invariants'],
+  };
 }
 
 /**
@@ -81,9 +95,13 @@ export function resolvePlan(
     // Producers send through load, chaos and heal.
     fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs),
     phases,
-    sampling: { intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval) },
+    sampling: {
+      intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval),
+      snapshotMs: ms(plan.sampling?.snapshot ?? D.sampling.snapshot),
+    },
     thresholds: thresholds(plan, thresholdKeys),
     faults: resolveFaults(plan.faults, seed),
+    expect: expectations(plan),
     source: { file, sets: [...sets] },
   };
 }

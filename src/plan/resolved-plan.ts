@@ -3,8 +3,13 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
+import type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
+
+export type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 
 export type {
   FaultActionName,
@@ -186,6 +191,32 @@ export interface ResolvedPhases {
 export interface ResolvedSampling {
   /** How often backlog and other time series are sampled during load, chaos, heal and drain. */
   intervalMs: number;
+  /**
+   * How often the brokers' view of every consumer group (connections, each client's
+   * subscriptions and queues, consume stats) is read for diagnoses; 1000 to 60000.
+   */
+  snapshotMs: number;
+}
+
+/** A diagnosis the plan must produce; without `group`, about any consumer group. */
+export interface ExpectedDiagnosis {
+  id: DiagnosisId;
+  /** A consumer group of this plan: the diagnosis must be about it. */
+  group?: string;
+}
+
+/** The plan's `expect:` section with every default filled. */
+export interface ResolvedExpectations {
+  /** In plan order, no two alike: each one that does not fire fails the run. Empty when none. */
+  diagnoses: ExpectedDiagnosis[];
+  /** A diagnosis that fires but matches no entry of `diagnoses`: `report` it (default), or `fail` the run. */
+  others: UnlistedDiagnosisPolicy;
+  /**
+   * Every invariant, `hold` unless the plan says otherwise. `hold`: the run fails if it is
+   * violated; `violated`: the plan reproduces the violation, so the run fails if it holds;
+   * `off`: not checked. One-line descriptions: `INVARIANT_DESCRIPTIONS`.
+   */
+  invariants: Record<InvariantId, InvariantState>;
 }
 
 export interface ResolvedPlan {
@@ -205,6 +236,8 @@ export interface ResolvedPlan {
   thresholds: ParsedThreshold[];
   /** The chaos schedule, in plan order; empty when the plan has no faults. */
   faults: ResolvedFault[];
+  /** What the run must show besides thresholds: diagnoses and delivery invariants. */
+  expect: ResolvedExpectations;
   source: {
     /** The plan file as given to the loader. */
     file: string;

@@ -4,12 +4,13 @@
  * only documented here (`default` in the JSON Schema); `resolve-plan.ts` fills them.
  * Rules that relate fields to each other (topic references, unique names) live in
  * `cross-checks.ts` because they must run even when some other field is invalid. Fleets,
- * thresholds and faults have their own files (`schema-fleets.ts`, `schema-thresholds.ts`,
- * `schema-faults.ts`).
+ * thresholds, faults and expectations have their own files (`schema-fleets.ts`,
+ * `schema-thresholds.ts`, `schema-faults.ts`, `schema-expect.ts`).
  */
 import { z } from 'zod';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
+import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
 import { BROKER_CONF_KEY, NAMESRV_ADDR, fleetName, topicName } from './schema-names.ts';
@@ -88,8 +89,13 @@ const sampling = map(
       'How often backlog and other time series are sampled, 100ms to 60s.',
       D.sampling.interval,
     ),
+    snapshot: opt(
+      duration({ min: L.samplingSnapshotMs.min, max: L.samplingSnapshotMs.max }),
+      "How often the brokers' view of every consumer group (connections, each client's subscriptions and queues, consume stats) is read for diagnoses, 1s to 60s.",
+      D.sampling.snapshot,
+    ),
   },
-  'sampling settings (interval)',
+  'sampling settings (interval, snapshot)',
 );
 
 export const planSchema = map(
@@ -105,11 +111,15 @@ export const planSchema = map(
     ),
     fleets: opt(fleets, 'Client fleets; each instance is its own process.'),
     phases: req(phases, 'Run phases, in order: warmup, load, chaos, heal, drain.'),
-    sampling: opt(sampling, 'Time series sampling during load, chaos, heal and drain.'),
+    sampling: opt(sampling, 'Time series sampling during load, chaos, heal and drain, and consumer-group snapshots for diagnoses.'),
     thresholds: opt(thresholds, `Pass/fail criteria per metric, k6 style. ${SELECTOR_HELP}`),
     faults: opt(
       faults,
       'Chaos schedule: network faults on links, kill, pause and restart of nodes and fleet instances, scaling and subscription drift of consumers. Each starts at its time from the start of its phase.',
+    ),
+    expect: opt(
+      expectations,
+      'What the run must show besides thresholds: diagnoses it must produce, what an unlisted diagnosis does, and which delivery invariants must hold.',
     ),
   },
   'plan settings',

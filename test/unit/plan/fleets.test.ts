@@ -230,8 +230,8 @@ describe('threshold selectors and sampling', () => {
   });
 
   it('samples every second unless told otherwise', () => {
-    expect(load(fleets).sampling).toEqual({ intervalMs: 1000 });
-    expect(load(fleets, 'sampling: {interval: 250ms}\n').sampling).toEqual({ intervalMs: 250 });
-    expect(loadPlanText(`${HEAD}fleets:\n${fleets}`, 'plans/x.yaml', ['sampling.interval=1m']).sampling).toEqual({ intervalMs: 60_000 });
+    expect(load(fleets).sampling).toEqual({ intervalMs: 1000, snapshotMs: 3000 });
+    expect(load(fleets, 'sampling: {interval: 250ms}\n').sampling).toEqual({ intervalMs: 250, snapshotMs: 3000 });
+    expect(loadPlanText(`${HEAD}fleets:\n${fleets}`, 'plans/x.yaml', ['sampling.interval=1m']).sampling).toEqual({ intervalMs: 60_000, snapshotMs: 3000 });
   });
 });

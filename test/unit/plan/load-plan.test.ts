@@ -100,9 +100,14 @@ describe('good plans', () => {
       topics: [{ name: 'smoke', queues: 4 }],
       fleets: { producers: [], consumers: [] },
       phases: { warmupMs: 5000, loadMs: 20_000, chaosMs: 0, healMs: 0, drainMs: 30_000 },
-      sampling: { intervalMs: 1000 },
+      sampling: { intervalMs: 1000, snapshotMs: 3000 },
       thresholds: [],
       faults: [],
+      expect: {
+        diagnoses: [],
+        others: 'report',
+        invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold' },
+      },
       source: { file: 'plans/smoke.yaml', sets: [] },
     } satisfies ResolvedPlan);
   });
