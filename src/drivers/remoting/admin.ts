@@ -2,8 +2,9 @@
  * Admin requests the harness needs to set up a run and to observe the cluster from the
  * broker's side (kept next to client-side numbers, because where they disagree is a
  * finding): cluster info, topic creation, max offsets, the consumer list and connections
- * a broker holds for a group, consume stats (per-queue broker and consumer offsets), and a
- * consumer instance's running info (which the broker fetches from the client).
+ * a broker holds for a group, consume stats (per-queue broker and consumer offsets), a
+ * consumer instance's running info (which the broker fetches from the client), and the
+ * subscription groups a broker knows.
  */
 import { z } from 'zod';
 import { ClientInstance } from './client-instance.ts';
@@ -53,6 +54,8 @@ const RunningInfoSchema = z.object({
   subscriptionSet: z.array(SubscriptionSchema).default([]),
   mqTable: z.record(z.string(), z.object({ commitOffset: z.number() }).passthrough()).default({}),
 }).passthrough();
+/** `SubscriptionGroupWrapper`: group name → `SubscriptionGroupConfig` (only the names are read). */
+const SubscriptionGroupWrapperSchema = z.object({ subscriptionGroupTable: z.record(z.string(), z.unknown()).default({}) });
 export interface ConsumerRunningInfo {
   properties: Record<string, unknown>;
   subscriptions: z.infer<typeof SubscriptionSchema>[];
@@ -131,15 +134,30 @@ export class RemotingAdmin {
     return parseBody(ConsumerConnectionSchema, response.body, `consumer connections of ${group}`);
   }
 
-  /** GET_CONSUMER_RUNNING_INFO: the broker asks the client itself; shows the client's own queues. */
-  async consumerRunningInfo(brokerAddr: string, group: string, clientId: string): Promise<ConsumerRunningInfo> {
+  /**
+   * GET_CONSUMER_RUNNING_INFO: the broker asks the client itself; shows the client's own queues.
+   * The broker waits up to 10 s for the client; `timeoutMs` (default 10 s) is how long we wait
+   * for the broker, so an observer can give up on a frozen client sooner.
+   */
+  async consumerRunningInfo(brokerAddr: string, group: string, clientId: string, options: { timeoutMs?: number } = {}): Promise<ConsumerRunningInfo> {
     const response = await this.instance.invoke(brokerAddr, createRequest(RequestCode.GET_CONSUMER_RUNNING_INFO, {
       consumerGroup: group, clientId, jstackEnable: false,
-    }), 10_000);
+    }), options.timeoutMs ?? 10_000);
     expectCode(response, brokerAddr, RequestCode.GET_CONSUMER_RUNNING_INFO);
     const info = parseBody(RunningInfoSchema, response.body, `running info of ${clientId}`);
     const queues = Object.entries(info.mqTable).map(([key, pq]) => ({ ...QueueKeySchema.parse(objectKey(key)), commitOffset: pq.commitOffset }));
     return { properties: info.properties, subscriptions: info.subscriptionSet, queues };
+  }
+
+  /**
+   * GET_ALL_SUBSCRIPTIONGROUP_CONFIG: the names of every subscription group the broker knows
+   * (created by a consumer's first heartbeat, or by `mqadmin updateSubGroup`), system ones included.
+   */
+  async allSubscriptionGroups(brokerAddr: string): Promise<string[]> {
+    const response = await this.instance.invoke(brokerAddr, createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG));
+    expectCode(response, brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
+    const wrapper = parseBody(SubscriptionGroupWrapperSchema, response.body, `subscription groups of ${brokerAddr}`);
+    return Object.keys(wrapper.subscriptionGroupTable).sort();
   }
 
   /** Deletes a topic from its brokers and the name server (for cleanup between runs). */
