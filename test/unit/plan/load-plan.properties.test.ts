@@ -2,11 +2,15 @@
  * Properties of the whole loader: no input makes it throw anything but a plan or usage error
  * (with every message human and every position inside the text), and `--set` is exactly
  * the same as editing the YAML by hand. The base plan has faults, so junk anywhere in them
- * (and in what their checks read: cluster, fleets, phases, seed) is covered too.
+ * (and in what their checks read: cluster, fleets, phases, seed) is covered too. Any valid
+ * `expect` section resolves to what it says with every default filled, and a diagnosis list
+ * fails exactly at the entries that repeat an earlier one.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { DIAGNOSIS_IDS } from '../../../src/checks/diagnoses/diagnosis.ts';
+import { INVARIANT_IDS, INVARIANT_STATES, type InvariantId, type InvariantState } from '../../../src/plan/expectations-catalogue.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
 import { formatPath, type PathSegment } from '../../../src/plan/messages.ts';
 import type { ResolvedPlan } from '../../../src/plan/resolved-plan.ts';
@@ -51,7 +55,7 @@ const BASE = {
     ],
   },
   phases: { load: '20s' },
-  sampling: { interval: '500ms' },
+  sampling: { interval: '500ms', snapshot: '2s' },
   thresholds: {
     loss: ['count==0'],
     e2e_latency: ['p(99)<500ms'],
@@ -64,6 +68,11 @@ const BASE = {
     { action: 'drift', target: 'audit#1', subscription: { orders: 'TagA' }, duration: '1s' },
     { action: 'network.latency', target: ['clients->proxy', 'producers->broker-a'], latency: '50ms', stream: 'upstream', duration: '1s' },
   ],
+  expect: {
+    diagnoses: ['inconsistent-subscription', { id: 'unconsumed-queues', group: 'audit-group' }],
+    others: 'report',
+    invariants: { 'no-loss': 'violated' },
+  },
 };
 
 /** Zod's own wording, which must never reach a user. */
@@ -183,6 +192,16 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   })),
   fc.integer({ min: 1, max: 100 }).map((ms) => ({ path: ['fleets', 'consumers', 0, 'consumeTime'], value: { exponential: formatDuration(ms) } })),
   fc.integer({ min: 50, max: 70_000 }).map((ms) => ({ path: ['sampling', 'interval'], value: formatDuration(ms) })),
+  fc.integer({ min: 500, max: 70_000 }).map((ms) => ({ path: ['sampling', 'snapshot'], value: formatDuration(ms) })),
+  fc.constantFrom('report', 'fail', 'warn').map((o) => ({ path: ['expect', 'others'], value: o })),
+  fc
+    .tuple(fc.constantFrom(...INVARIANT_IDS, 'no-los'), fc.constantFrom(...INVARIANT_STATES, 'held'))
+    .map(([id, state]) => ({ path: ['expect', 'invariants', id], value: state })),
+  fc.constantFrom('billing', 'audit-group', 'audit', 'nobody').map((g) => ({ path: ['expect', 'diagnoses', 1, 'group'], value: g })),
+  fc
+    // Not [1]: the edit above reaches into it as a map.
+    .tuple(fc.constantFrom(0, 2), fc.constantFrom('inconsistent-subscription', 'stale-consumer', 'stale-consumr'))
+    .map(([i, id]) => ({ path: ['expect', 'diagnoses', i], value: id })),
   fc.integer({ min: 0, max: 9 }).map((n) => ({ path: ['thresholds', 'received{group:audit-group,instance:each}', 0], value: `count>=${n}` })),
   fc.constantFrom('loss{group:billing}', 'unique{instance:audit#1}', 'loss{group:nobody}').map((key) => ({
     path: ['thresholds', key],
@@ -230,5 +249,82 @@ describe('--set', () => {
 
   it('the base plan itself is valid', () => {
     expect(outcome(stringify(BASE))).toHaveProperty('plan');
+  });
+});
+
+const GROUPS = ['billing', 'audit-group'] as const;
+
+interface EntryModel {
+  id: (typeof DIAGNOSIS_IDS)[number];
+  group: string | undefined;
+  /** Written as {id} even without a group. */
+  long: boolean;
+}
+
+const entryArb = (ids: readonly (typeof DIAGNOSIS_IDS)[number][]): fc.Arbitrary<EntryModel> =>
+  fc.record({
+    id: fc.constantFrom(...ids),
+    group: fc.option(fc.constantFrom(...GROUPS), { nil: undefined }),
+    long: fc.boolean(),
+  });
+
+const entryKey = (e: EntryModel): string => `${e.id}/${e.group ?? ''}`;
+
+function written(e: EntryModel): unknown {
+  return e.group !== undefined ? { id: e.id, group: e.group } : e.long ? { id: e.id } : e.id;
+}
+
+const invariantsArb = fc.record(
+  Object.fromEntries(INVARIANT_IDS.map((id) => [id, fc.constantFrom(...INVARIANT_STATES)])) as Record<InvariantId, fc.Arbitrary<InvariantState>>,
+  { requiredKeys: [] },
+);
+
+function withExpect(section: unknown): string {
+  const { expect: _expect, ...rest } = BASE;
+  return stringify(section === undefined ? rest : { ...rest, expect: section });
+}
+
+describe('expect', () => {
+  it('any valid section resolves to what it says, with every default filled', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.uniqueArray(entryArb(DIAGNOSIS_IDS), { selector: entryKey, maxLength: 8 }), { nil: undefined }),
+        fc.option(fc.constantFrom('report', 'fail'), { nil: undefined }),
+        fc.option(invariantsArb, { nil: undefined }),
+        fc.boolean(),
+        (diagnoses, others, invariants, absent) => {
+          const section = {
+            ...(diagnoses !== undefined ? { diagnoses: diagnoses.map(written) } : {}),
+            ...(others !== undefined ? { others } : {}),
+            ...(invariants !== undefined ? { invariants } : {}),
+          };
+          const empty = Object.keys(section).length === 0;
+          const plan = loadPlanText(withExpect(empty && absent ? undefined : section), FILE);
+          expect(plan.expect).toEqual({
+            diagnoses: (diagnoses ?? []).map((e) => (e.group !== undefined ? { id: e.id, group: e.group } : { id: e.id })),
+            others: others ?? 'report',
+            invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ...invariants },
+          });
+        },
+      ),
+    );
+  });
+
+  it('a diagnosis list fails exactly at the entries that repeat an earlier one, however written', () => {
+    const fewIds = DIAGNOSIS_IDS.slice(0, 2);
+    fc.assert(
+      fc.property(fc.array(entryArb(fewIds), { maxLength: 8 }), (entries) => {
+        const seen = new Set<string>();
+        const repeats = entries.flatMap((e, i) => (seen.has(entryKey(e)) ? [i] : (seen.add(entryKey(e)), [])));
+        try {
+          loadPlanText(withExpect({ diagnoses: entries.map(written) }), FILE);
+          expect(repeats).toEqual([]);
+        } catch (error) {
+          if (!(error instanceof PlanError)) throw error;
+          expect(error.issues.map((issue) => issue.path)).toEqual(repeats.map((i) => `expect.diagnoses[${i}]`));
+          expect(error.issues.every((issue) => issue.message.includes('is already expected at expect.diagnoses['))).toBe(true);
+        }
+      }),
+    );
   });
 });
