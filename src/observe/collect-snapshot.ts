@@ -1,0 +1,186 @@
+/**
+ * One `ClusterSnapshot` through the classic admin protocol, the way `mqadmin consumerConnection`,
+ * `consumerStatus` and `consumerProgress` read a group: per master broker its connection list
+ * (with the subscription table it filters pulls with) and consume stats; per client, once, its
+ * own running info (the broker fetches it from the client: subscriptions and held queues); per
+ * subscribed topic its route. A broker that fails is written down (in `errors` and in its
+ * view), never thrown: a snapshot taken while a broker is cut off is exactly the one that
+ * matters. Only the name server failing leaves the snapshot empty (with the error).
+ */
+import { ResponseCode } from '../drivers/remoting/request-codes.ts';
+import { RemotingResponseError } from '../drivers/remoting/errors.ts';
+import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { compareJava, subscribeQueues } from '../drivers/remoting/route.ts';
+import { isRetryTopicName } from '../metrics/queue-keys.ts';
+import type { BrokerGroupView, ClientSubscription, ClientView, ClusterSnapshot, GroupSnapshot, ProcessState, QueueOffsets, QueueRef } from './snapshot.ts';
+
+export interface CollectOptions {
+  /** How long to wait for one client's running info (through its broker); default 3000 ms. */
+  runningInfoTimeoutMs?: number;
+  /** What the harness knows of the process behind a client id (runs only). */
+  processOf?: (clientId: string) => ProcessState | undefined;
+  /** Broker requests in flight at once (connections, stats, routes); default 16. */
+  concurrency?: number;
+}
+
+export const DEFAULT_RUNNING_INFO_TIMEOUT_MS = 3000;
+/** Running-info requests may each wait a full timeout on a frozen client; they get their own, larger bound. */
+const RUNNING_INFO_CONCURRENCY = 64;
+
+type Limit = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** At most `n` of the given tasks run at once; the rest wait in order. */
+export function limiter(n: number): Limit {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Topic, then broker name, then queue id (Java's `MessageQueue` order). */
+export function compareRefs(a: QueueRef, b: QueueRef): number {
+  return compareJava(a.topic, b.topic) || compareJava(a.broker, b.broker) || a.queueId - b.queueId;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The broker's answer to a connection-list request for a group nobody is connected to. */
+export function isConsumerNotOnline(error: unknown): boolean {
+  return error instanceof RemotingResponseError && error.responseCode === ResponseCode.CONSUMER_NOT_ONLINE;
+}
+
+/** `*` (or nothing) subscribes every tag: no tag list. */
+export function subscriptionOf(sub: { topic: string; subString: string; tagsSet: string[] }): ClientSubscription {
+  const all = sub.subString.trim() === '*' || sub.subString.trim() === '';
+  return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet] };
+}
+
+export async function collectSnapshot(admin: RemotingAdmin, groups: readonly string[], options: CollectOptions = {}): Promise<ClusterSnapshot> {
+  const at = Date.now();
+  const errors: string[] = [];
+  let masters: { name: string; addr: string }[];
+  try {
+    masters = (await admin.masterAddrs()).map((m) => ({ name: m.brokerName, addr: m.addr }));
+  } catch (error) {
+    return { at, brokers: [], groups: [], errors: [`cluster info: ${messageOf(error)}`] };
+  }
+  const limit = limiter(options.concurrency ?? 16);
+  const routes = new Map<string, Promise<QueueRef[] | undefined>>();
+  const topicQueues = (topic: string): Promise<QueueRef[] | undefined> => {
+    let queues = routes.get(topic);
+    if (!queues) {
+      queues = limit(() => admin.route(topic)).then(
+        (route) => subscribeQueues(topic, route).map((q) => ({ topic, broker: q.brokerName, queueId: q.queueId })).sort(compareRefs),
+        (error: unknown) => {
+          // A subscribed topic that does not exist has no queues; that is a fact, not a failure.
+          if (error instanceof RemotingResponseError && error.responseCode === ResponseCode.TOPIC_NOT_EXIST) return [];
+          errors.push(`route of ${topic}: ${messageOf(error)}`);
+          return undefined;
+        },
+      );
+      routes.set(topic, queues);
+    }
+    return queues;
+  };
+  const runningInfoLimit = limiter(RUNNING_INFO_CONCURRENCY);
+  const collected = await Promise.all(groups.map((group) => collectGroup(admin, group, masters, {
+    limit, runningInfoLimit, topicQueues, errors,
+    runningInfoTimeoutMs: options.runningInfoTimeoutMs ?? DEFAULT_RUNNING_INFO_TIMEOUT_MS,
+    processOf: options.processOf,
+  })));
+  return { at, brokers: masters, groups: collected, errors };
+}
+
+interface GroupContext {
+  limit: Limit;
+  runningInfoLimit: Limit;
+  topicQueues: (topic: string) => Promise<QueueRef[] | undefined>;
+  errors: string[];
+  runningInfoTimeoutMs: number;
+  processOf: ((clientId: string) => ProcessState | undefined) | undefined;
+}
+
+async function collectGroup(admin: RemotingAdmin, group: string, masters: readonly { name: string; addr: string }[], ctx: GroupContext): Promise<GroupSnapshot> {
+  let messageModel: string | undefined;
+  const clients = new Map<string, ClientView>();
+  const queues: QueueOffsets[] = [];
+  const brokers = await Promise.all(masters.map(async (broker): Promise<BrokerGroupView> => {
+    const view: BrokerGroupView = { broker: broker.name, addr: broker.addr, clientIds: [], subscriptions: [] };
+    const failures: string[] = [];
+    const [connections, stats] = await Promise.allSettled([
+      ctx.limit(() => admin.consumerConnections(broker.addr, group)),
+      ctx.limit(() => admin.consumeStats(broker.addr, group)),
+    ]);
+    if (connections.status === 'fulfilled') {
+      const c = connections.value;
+      messageModel ??= c.messageModel;
+      view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
+      view.subscriptions = Object.values(c.subscriptionTable).map((s) => ({ topic: s.topic, expression: s.subString })).sort((a, b) => compareJava(a.topic, b.topic));
+      for (const x of c.connectionSet) {
+        const client = clients.get(x.clientId) ?? { clientId: x.clientId, addr: x.clientAddr, language: x.language, version: x.version, brokers: [] };
+        if (!client.brokers.includes(broker.name)) client.brokers.push(broker.name);
+        clients.set(x.clientId, client);
+      }
+    } else if (!isConsumerNotOnline(connections.reason)) {
+      failures.push(`consumer connections: ${messageOf(connections.reason)}`);
+    }
+    if (stats.status === 'fulfilled') {
+      for (const q of stats.value.queues) {
+        if (isRetryTopicName(q.topic)) continue;
+        queues.push({ topic: q.topic, broker: q.brokerName, queueId: q.queueId, brokerOffset: q.brokerOffset, consumerOffset: q.consumerOffset, lastTimestamp: q.lastTimestamp });
+      }
+    } else {
+      failures.push(`consume stats: ${messageOf(stats.reason)}`);
+    }
+    if (failures.length > 0) {
+      view.error = failures.join('; ');
+      for (const f of failures) ctx.errors.push(`${broker.name}/${group} ${f}`);
+    }
+    return view;
+  }));
+
+  const addrOf = new Map(masters.map((m) => [m.name, m.addr]));
+  const clientViews = [...clients.values()].sort((a, b) => compareJava(a.clientId, b.clientId));
+  await Promise.all(clientViews.map(async (client) => {
+    client.brokers.sort();
+    const state = ctx.processOf?.(client.clientId);
+    if (state !== undefined) client.process = state;
+    const addr = addrOf.get(client.brokers[0]!)!;
+    try {
+      const info = await ctx.runningInfoLimit(() => admin.consumerRunningInfo(addr, group, client.clientId, { timeoutMs: ctx.runningInfoTimeoutMs }));
+      client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
+      client.queues = info.queues.map((q) => ({ topic: q.topic, broker: q.brokerName, queueId: q.queueId })).sort(compareRefs);
+    } catch (error) {
+      client.runningInfoError = messageOf(error);
+    }
+  }));
+
+  const topics = new Set<string>();
+  for (const c of clientViews) for (const s of c.subscriptions ?? []) topics.add(s.topic);
+  for (const b of brokers) for (const s of b.subscriptions) topics.add(s.topic);
+  const topicQueues: Record<string, QueueRef[]> = {};
+  await Promise.all([...topics].filter((t) => !isRetryTopicName(t)).sort().map(async (topic) => {
+    const refs = await ctx.topicQueues(topic);
+    if (refs) topicQueues[topic] = refs;
+  }));
+
+  queues.sort(compareRefs);
+  return {
+    group,
+    ...(messageModel !== undefined ? { messageModel } : {}),
+    brokers,
+    clients: clientViews,
+    queues,
+    topicQueues: Object.fromEntries(Object.entries(topicQueues).sort(([a], [b]) => compareJava(a, b))),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Which consumer groups are worth a look on a cluster nobody described to us: every group a
+ * master's subscription-group table names (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), minus RocketMQ's
+ * own, that has at least one consumer connected to some master right now.
+ */
+import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { EnvironmentError } from '../util/errors.ts';
+import { isConsumerNotOnline, limiter, messageOf } from './collect-snapshot.ts';
+
+/**
+ * Groups RocketMQ 5.3.3 predefines (`MixAll.PREDEFINE_GROUP_SET`, and the ones
+ * `SubscriptionGroupManager` creates at broker start).
+ */
+export const SYSTEM_GROUPS: ReadonlySet<string> = new Set([
+  'DEFAULT_CONSUMER',
+  'DEFAULT_PRODUCER',
+  'TOOLS_CONSUMER',
+  'SCHEDULE_CONSUMER',
+  'FILTERSRV_CONSUMER',
+  '__MONITOR_CONSUMER',
+  'CLIENT_INNER_PRODUCER',
+  'SELF_TEST_P_GROUP',
+  'SELF_TEST_C_GROUP',
+  'CID_ONS-HTTP-PROXY',
+  'CID_ONSAPI_PERMISSION',
+  'CID_ONSAPI_OWNER',
+  'CID_ONSAPI_PULL',
+  'CID_RMQ_SYS_TRANS',
+]);
+
+/**
+ * `MixAll.isSysConsumerGroup` (the `CID_RMQ_SYS_` prefix: transaction checks, pop revive...),
+ * the predefined groups, the `CID_ONSAPI_` family, and retry or dead-letter names (`%RETRY%`, `%DLQ%`)
+ * that are never a group of their own.
+ */
+export function isSystemGroup(group: string): boolean {
+  return SYSTEM_GROUPS.has(group)
+    || group.startsWith('CID_RMQ_SYS_')
+    || group.startsWith('CID_ONSAPI_')
+    || group.startsWith('%RETRY%')
+    || group.startsWith('%DLQ%');
+}
+
+export interface DiscoveredGroups {
+  /** Non-system groups with at least one connected consumer, sorted. */
+  groups: string[];
+  /** Every group name the masters know (system ones included), for telling "no such group" from "no consumer". */
+  known: string[];
+  /** Masters that did not answer (discovery is then partial), one line each. */
+  errors: string[];
+}
+
+/**
+ * Every non-system group with an online consumer on some master. Throws only when no master
+ * answered at all (or the name server did not); a master that fails is reported in `errors`.
+ */
+export async function discoverGroups(admin: RemotingAdmin, options: { concurrency?: number } = {}): Promise<DiscoveredGroups> {
+  const masters = await admin.masterAddrs();
+  const errors: string[] = [];
+  const limit = limiter(options.concurrency ?? 16);
+  const perMaster = await Promise.all(masters.map(async (m) => {
+    try {
+      return await limit(() => admin.allSubscriptionGroups(m.addr));
+    } catch (error) {
+      errors.push(`${m.brokerName} subscription groups: ${messageOf(error)}`);
+      return undefined;
+    }
+  }));
+  if (masters.length > 0 && perMaster.every((names) => names === undefined)) {
+    throw new EnvironmentError('brokers-unreachable', `no broker answered for its subscription groups: ${errors.join('; ')}`, 'check that the brokers the name server lists are reachable from here');
+  }
+  const known = [...new Set(perMaster.flatMap((names) => names ?? []))].sort();
+  const candidates = known.filter((g) => !isSystemGroup(g));
+  const online = await Promise.all(candidates.map(async (group) => {
+    for (const m of masters) {
+      try {
+        const connections = await limit(() => admin.consumerConnections(m.addr, group));
+        if (connections.connectionSet.length > 0) return true;
+      } catch (error) {
+        if (!isConsumerNotOnline(error)) errors.push(`${m.brokerName}/${group} consumer connections: ${messageOf(error)}`);
+      }
+    }
+    return false;
+  }));
+  return { groups: candidates.filter((_, i) => online[i]), known, errors };
+}
