@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, ExitCode, HarnessError } from '../util/errors.ts';
 import { registerCleanupCommand } from './commands/cleanup.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
@@ -20,6 +21,7 @@ registerListCommand(program);
 registerSetupCommand(program);
 registerCleanupCommand(program);
 registerClusterCommand(program);
+registerDoctorCommand(program);
 
 program.addHelpText(
   'after',
@@ -28,7 +30,8 @@ Exit codes: 0 pass, 99 checks failed, 2 bad plan or usage, 1 environment or inte
 Examples:
   rmq-chaos run smoke                       run plans/smoke.yaml
   rmq-chaos run smoke --set phases.load=5s  override a field
-  rmq-chaos validate plans/*.yaml           check plans, start nothing`,
+  rmq-chaos validate plans/*.yaml           check plans, start nothing
+  rmq-chaos doctor --namesrv 127.0.0.1:9876 diagnose a running cluster's consumer groups (read-only)`,
 );
 
 try {
