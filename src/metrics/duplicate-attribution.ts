@@ -11,8 +11,19 @@ export interface DisturbanceWindow {
   to?: number;
 }
 
+/** Duplicates one group had in one window: how many, when, and which instances got them. */
+export interface WindowDuplicates {
+  label: string;
+  group: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  instances: string[];
+}
+
 export class DuplicateAttribution {
   readonly counts = new Map<string, number>();
+  private readonly byGroupWindow = new Map<string, WindowDuplicates>();
   private readonly windows: DisturbanceWindow[] = [];
   private readonly retried = new Set<string>();
 
@@ -29,7 +40,12 @@ export class DuplicateAttribution {
     this.retried.add(id);
   }
 
-  attribute(id: string, at: number): string {
+  /** Every (group, window) that had duplicates, in order of the first one. */
+  perGroupWindow(): WindowDuplicates[] {
+    return [...this.byGroupWindow.values()].map((w) => ({ ...w, instances: [...w.instances].sort() }));
+  }
+
+  attribute(id: string, at: number, who?: { group: string; instance: string }): string {
     let label = 'none';
     if (this.retried.delete(id)) {
       label = 'retry';
@@ -43,6 +59,15 @@ export class DuplicateAttribution {
       }
     }
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
+    if (who) {
+      const key = `${who.group}\u0000${label}`;
+      const stats = this.byGroupWindow.get(key) ?? { label, group: who.group, count: 0, firstAt: at, lastAt: at, instances: [] };
+      stats.count++;
+      stats.firstAt = Math.min(stats.firstAt, at);
+      stats.lastAt = Math.max(stats.lastAt, at);
+      if (!stats.instances.includes(who.instance)) stats.instances.push(who.instance);
+      this.byGroupWindow.set(key, stats);
+    }
     return label;
   }
 }

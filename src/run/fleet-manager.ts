@@ -49,6 +49,14 @@ export class FleetManager implements FleetControl {
     return [...this.workers.keys()];
   }
 
+  /** What the harness knows of an instance's process, for diagnoses (undefined: not one of ours). */
+  processState(instance: string): 'running' | 'paused' | 'gone' | undefined {
+    const worker = this.workers.get(instance);
+    if (!worker) return undefined;
+    if (worker.proc.hasExited) return 'gone';
+    return this.pauseWindows.has(instance) ? 'paused' : 'running';
+  }
+
   all(): FleetWorker[] {
     return [...this.workers.values()];
   }

@@ -202,7 +202,7 @@ export class Measurements {
       const id = `${scope}:${producerId}:${seq}`;
       if (kind === 'duplicate') {
         this.interval.duplicates++;
-        const cause = this.attribution.attribute(id, receivedAt);
+        const cause = this.attribution.attribute(id, receivedAt, { group: info.group, instance: message.instanceId });
         this.events.emit('duplicate', { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes, cause }, receivedAt);
       }
       if (outcome === 'retry') this.attribution.noteRetry(id);
