@@ -30,8 +30,33 @@ export function formatConsoleSummary(s: RunSummary): string {
     lines.push(`  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`);
   }
   for (const crash of s.crashes) lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
+  if (s.abortedBy) lines.push(`  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed (observed ${s.abortedBy.observed ?? 'no data'})`);
+  lines.push(...formatDiagnoses(s));
   for (const c of s.checks) {
     lines.push(`  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`);
   }
+  for (const i of s.invariants) {
+    const state = i.held ? 'holds' : 'violated';
+    const expectation = i.expected === 'violated' ? (i.held ? ' (the plan expects it violated)' : ' as the plan expects') : '';
+    lines.push(`  ${i.ok ? '✓' : '✗'} invariant ${i.id} ${state}${expectation}  (${i.detail})`);
+  }
+  for (const e of s.expectedDiagnoses) {
+    lines.push(`  ${e.fired ? '✓' : '✗'} expected diagnosis ${e.id}${e.group ? ` (${e.group})` : ''} ${e.fired ? 'fired' : 'did not fire'}`);
+  }
   return lines.join('\n');
+}
+
+/** Each diagnosis: severity, id, group, what is wrong, its key evidence and the remedy. */
+function formatDiagnoses(s: RunSummary): string[] {
+  if (s.diagnoses.length === 0) return ['  diagnoses  none'];
+  const lines = [`  diagnoses  ${s.diagnoses.length}`];
+  for (const f of s.diagnoses) {
+    lines.push(`  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ${f.summary}`);
+    lines.push(`       seen ${secsSince(s, f.firstSeenAt)} → ${secsSince(s, f.lastSeenAt)}; remedy: ${f.remedy}`);
+  }
+  return lines;
+}
+
+function secsSince(s: RunSummary, at: number): string {
+  return `${((at - Date.parse(s.run.startedAt)) / 1000).toFixed(1)}s`;
 }

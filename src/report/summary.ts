@@ -1,5 +1,9 @@
 import type { StartedCluster } from '../cluster/provider.ts';
 import { evaluateChecks, type CheckResult } from '../checks/evaluate.ts';
+import type { Finding } from '../checks/diagnoses/index.ts';
+import { judgeDiagnoses, type DiagnosisExpectationResult, type ReportedFinding } from '../checks/diagnosis-expectations.ts';
+import { evaluateInvariants, type InvariantResult } from '../checks/invariants.ts';
+import type { AbortedBy } from '../run/threshold-abort.ts';
 import { percentiles, type Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
@@ -10,7 +14,7 @@ import type { Measurements, TimeSeriesRow } from '../run/measurements.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 2;
+export const SUMMARY_SCHEMA_VERSION = 3;
 
 export interface RunSummary {
   schema: 'rmq-chaos/summary';
@@ -37,6 +41,16 @@ export interface RunSummary {
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */
   faults: FaultRecord[];
   checks: CheckResult[];
+  /** Built-in invariants (no loss, broadcast completeness, no unexpected ids) against what the plan expects of them. */
+  invariants: InvariantResult[];
+  /** Every diagnosis that fired, most severe first, marked expected or not. */
+  diagnoses: ReportedFinding[];
+  /** The plan's expect.diagnoses: did each fire? */
+  expectedDiagnoses: DiagnosisExpectationResult[];
+  /** Set when a threshold with abortOnFail ended the run early. */
+  abortedBy: AbortedBy | null;
+  /** Why the verdict is fail, one line each (empty on pass). */
+  failures: string[];
   verdict: 'pass' | 'fail';
 }
 
@@ -51,6 +65,8 @@ export interface SummaryInput {
   crashes: Crash[];
   faults: FaultRecord[];
   phases: Record<string, { startMs: number; durationMs: number }>;
+  findings: Finding[];
+  abortedBy?: AbortedBy;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -62,10 +78,19 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const acked = m.ledger.totalAcked();
   const lastRow = m.rows[m.rows.length - 1];
   const checks = evaluateChecks(plan, m, groups);
-  const failingCrash = input.crashes.some((c) => c.failsRun);
-  // A fault that could not be applied means the run did not test what the plan says.
-  const failedFault = input.faults.some((f) => f.error !== undefined);
-  const verdict = checks.every((c) => c.ok) && !failingCrash && !failedFault ? 'pass' : 'fail';
+  const invariants = evaluateInvariants(plan, groups);
+  const diagnoses = judgeDiagnoses(plan, input.findings);
+  const failures = [
+    ...checks.filter((c) => !c.ok).map((c) => `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ${c.observed ?? 'no data'})`),
+    ...invariants.filter((i) => !i.ok).map((i) => (i.expected === 'hold' ? `invariant ${i.id} violated: ${i.detail}` : `invariant ${i.id} held, but the plan expects it violated: ${i.detail}`)),
+    ...diagnoses.expectations.filter((e) => !e.fired).map((e) => `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire`),
+    ...(plan.expect.others === 'fail' ? diagnoses.findings.filter((f) => !f.expected).map((f) => `unexpected diagnosis ${f.id} (${f.group}) with expect.others: fail`) : []),
+    ...input.crashes.filter((c) => c.failsRun).map((c) => `crash: ${c.description}`),
+    // A fault that could not be applied means the run did not test what the plan says.
+    ...input.faults.filter((f) => f.error !== undefined).map((f) => `fault ${f.action} ${f.target} could not be applied: ${f.error}`),
+    ...(input.abortedBy ? [`aborted at ${(input.abortedBy.atMs / 1000).toFixed(1)}s by threshold ${input.abortedBy.key} ${input.abortedBy.threshold}`] : []),
+  ];
+  const verdict = failures.length === 0 ? 'pass' : 'fail';
   // Producers send through load, chaos and heal: rates are over that time.
   const loadSeconds = ['load', 'chaos', 'heal'].reduce((ms, p) => ms + (input.phases[p]?.durationMs ?? 0), 0) / 1000;
   return {
@@ -108,6 +133,11 @@ export function buildSummary(input: SummaryInput): RunSummary {
     crashes: input.crashes,
     faults: input.faults,
     checks,
+    invariants,
+    diagnoses: diagnoses.findings,
+    expectedDiagnoses: diagnoses.expectations,
+    abortedBy: input.abortedBy ?? null,
+    failures,
     verdict,
   };
 }

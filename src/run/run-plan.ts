@@ -24,6 +24,9 @@ import { Measurements } from './measurements.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
 import { Sampler } from './sampler.ts';
+import { Observer } from './observer.ts';
+import { ThresholdAbort, type AbortedBy } from './threshold-abort.ts';
+import { diagnose, type Finding } from '../checks/diagnoses/index.ts';
 
 export interface RunOptions {
   plan: ResolvedPlan;
@@ -53,7 +56,10 @@ export function makeRunId(planName: string, now = new Date()): string {
  * measure. Every resource belongs to one RunResources, released however the run ends.
  */
 export async function runPlan(options: RunOptions): Promise<RunOutcome> {
-  const { plan, progress, signal } = options;
+  const { plan, progress } = options;
+  // Thresholds with abortOnFail end the run early, but it still stops cleanly and reports.
+  const thresholdAbort = new ThresholdAbort(plan);
+  const signal = AbortSignal.any([options.signal, thresholdAbort.signal]);
   refuseUnimplementedModes(plan);
   const runId = makeRunId(plan.name);
   const reportDir = join(options.reportsDir, runId);
@@ -72,9 +78,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   let faults: FaultScheduler | undefined;
   let cluster: StartedCluster | undefined;
   let sampler: Sampler | undefined;
+  let observer: Observer | undefined;
   let drained = false;
   const checkAbort = () => {
-    if (signal.aborted) throw new HarnessError('aborted', `run aborted (${String(signal.reason ?? 'signal')})`);
+    if (options.signal.aborted) throw new HarnessError('aborted', `run aborted (${String(options.signal.reason ?? 'signal')})`);
+    if (thresholdAbort.signal.aborted) throw thresholdAbort;
   };
 
   try {
@@ -106,7 +114,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       intervalMs: plan.sampling.intervalMs,
       file: join(reportDir, 'timeseries.ndjson'),
       phase: () => phases.current,
-      onRow: (row) =>
+      onRow: (row) => {
+        thresholdAbort.check(measurements, Date.now() - startedAt, log);
         progress.update({
           phase: phases.current,
           elapsedMs: phases.sinceStartOf('warmup'),
@@ -116,7 +125,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
           received: measurements.totalReceipts(),
           backlog: row.backlogLedger,
           sendErrors: measurements.totalSendErrors(),
-        }),
+        });
+      },
     });
     sampler.start();
 
@@ -142,54 +152,66 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       startedAt,
     });
     const scheduler = faults;
+    // Diagnoses read the brokers' view of groups whose clients answer running-info requests:
+    // remoting clients do; gRPC clients sit behind the proxy.
+    const observedGroups = [...new Set(plan.fleets.consumers.map((f) => f.group))].filter((g) => plan.fleets.consumers.filter((f) => f.group === g).every((f) => f.perInstance.every((i) => i.protocol === 'remoting')));
+    observer = new Observer({ endpoints: cluster.endpoints, groups: observedGroups, intervalMs: plan.sampling.snapshotMs, file: join(reportDir, 'snapshots.ndjson'), processOf: (instance) => fleetManager.processState(instance) });
+    observer.start();
 
-    phases.enter('warmup');
-    scheduler.enterPhase('warmup');
-    await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
-    events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
-    // Warmup is for the groups to settle: load starts once every clustering group's queues are
-    // a disjoint cover of its live instances (bounded), and not before the warmup time.
-    const warmupEnd = Date.now() + plan.phases.warmupMs;
-    const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), signal), Math.max(plan.phases.warmupMs, 30_000), signal);
-    if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
-    await sleep(Math.max(0, warmupEnd - Date.now()), signal);
-    checkAbort();
-
-    phases.enter('load');
-    scheduler.enterPhase('load');
-    const producers = layout.producers.map((config) => fleetManager.startProducer(config));
-    // Producers send through load, chaos and heal (the steady state, the faults, the recovery).
-    const loadStart = Date.now();
-    const chaosAt = loadStart + plan.phases.loadMs;
-    for (const [name, at, ms] of [['chaos', chaosAt, plan.phases.chaosMs], ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs]] as const) {
-      if (ms === 0) continue;
-      await sleep(Math.max(0, at - Date.now()), signal);
+    // A threshold with abortOnFail that fails skips the rest of the phases, not the stop.
+    try {
+      phases.enter('warmup');
+      scheduler.enterPhase('warmup');
+      await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
+      events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
+      // Warmup is for the groups to settle: load starts once every clustering group's queues are
+      // a disjoint cover of its live instances (bounded), and not before the warmup time.
+      const warmupEnd = Date.now() + plan.phases.warmupMs;
+      const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), signal), Math.max(plan.phases.warmupMs, 30_000), signal);
+      if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
+      await sleep(Math.max(0, warmupEnd - Date.now()), signal);
       checkAbort();
-      phases.enter(name);
-      scheduler.enterPhase(name);
-    }
-    // A producer exits by itself after its sending time; wait for all of them, bounded.
-    const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
-    await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
-    checkAbort();
 
-    phases.enter('drain');
-    scheduler.enterPhase('drain');
-    const drainStart = Date.now();
-    const drainDeadline = drainStart + plan.phases.drainMs;
-    // Faults planned in the drain phase happen even when the backlog is gone sooner.
-    const drainFaultsEnd = drainStart + lastDrainFaultEndMs(plan);
-    while (Date.now() < drainDeadline && !signal.aborted) {
-      if (measurements.ledgerBacklog() === 0 && Date.now() >= drainFaultsEnd) {
-        drained = true;
-        break;
+      phases.enter('load');
+      scheduler.enterPhase('load');
+      const producers = layout.producers.map((config) => fleetManager.startProducer(config));
+      // Producers send through load, chaos and heal (the steady state, the faults, the recovery).
+      const loadStart = Date.now();
+      const chaosAt = loadStart + plan.phases.loadMs;
+      for (const [name, at, ms] of [['chaos', chaosAt, plan.phases.chaosMs], ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs]] as const) {
+        if (ms === 0) continue;
+        await sleep(Math.max(0, at - Date.now()), signal);
+        checkAbort();
+        phases.enter(name);
+        scheduler.enterPhase(name);
       }
-      await sleep(100, signal);
+      // A producer exits by itself after its sending time; wait for all of them, bounded.
+      const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
+      await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
+      checkAbort();
+
+      phases.enter('drain');
+      scheduler.enterPhase('drain');
+      const drainStart = Date.now();
+      const drainDeadline = drainStart + plan.phases.drainMs;
+      // Faults planned in the drain phase happen even when the backlog is gone sooner.
+      const drainFaultsEnd = drainStart + lastDrainFaultEndMs(plan);
+      while (Date.now() < drainDeadline && !signal.aborted) {
+        if (measurements.ledgerBacklog() === 0 && Date.now() >= drainFaultsEnd) {
+          drained = true;
+          break;
+        }
+        await sleep(100, signal);
+      }
+      events.emit('drain-end', { drained, backlog: measurements.ledgerBacklog() });
+      checkAbort();
+    } catch (error) {
+      if (error !== thresholdAbort) throw error;
+      events.emit('aborted-by-threshold', { ...thresholdAbort.abortedBy });
     }
-    events.emit('drain-end', { drained, backlog: measurements.ledgerBacklog() });
-    checkAbort();
 
     phases.enter('stop');
+    await observer.stop();
     // Every fault is undone before the fleet stops, so consumers close on a healthy network.
     await scheduler.endAll();
     // Consumers commit their offsets when they close, so the final broker sample after this
@@ -199,14 +221,29 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   } finally {
     await faults?.endAll();
     await sampler?.stop(false);
+    await observer?.stop();
     progress.done();
     phases.end();
     await resources.release();
     await events.close();
     if (options.keep) log(`kept node configs, stores and logs in ${workDir}`);
   }
-  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], faults: faults?.records ?? [], phases: phases.summary(startedAt) });
+  const findings: Finding[] = diagnose({
+    snapshots: observer?.snapshots ?? [],
+    run: { duplicates: measurements.attribution.perGroupWindow(), uniqueByGroup: uniqueByGroup(measurements) },
+  });
+  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], faults: faults?.records ?? [], phases: phases.summary(startedAt), findings, ...(thresholdAbort.abortedBy ? { abortedBy: thresholdAbort.abortedBy } : {}) });
   return { summary, reportDir };
+}
+
+/** Unique receipts per consumer group (broadcasting instances summed), for duplicate rates. */
+function uniqueByGroup(m: Measurements): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const scope of m.scopes()) {
+    const group = scope.split('/')[0]!;
+    out[group] = (out[group] ?? 0) + m.ledger.summarize(scope).unique;
+  }
+  return out;
 }
 
 /** When the last drain-phase fault ends, from the start of the drain phase (0 when none). */

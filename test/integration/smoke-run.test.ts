@@ -28,7 +28,7 @@ describe('smoke plan on a real cluster', () => {
 
     const [runDir] = readdirSync(reports);
     const summary = JSON.parse(readFileSync(join(reports, runDir!, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.schemaVersion).toBe(2);
+    expect(summary.schemaVersion).toBe(3);
     expect(summary.verdict).toBe('pass');
     // 100/s for 8 s: the constant-arrival-rate producer schedules 800 sends.
     expect(summary.producers.attempted).toBeGreaterThanOrEqual(790);
