@@ -146,6 +146,10 @@ describe('sustainedGrowth', () => {
   it('finds the largest qualifying stretch', () => {
     expect(sustainedGrowth(pts([5, 0, 10, 20, 20, 40, 80, 3]), 3000, 50)).toEqual({ from: 1000, to: 6000, lagFrom: 0, lagTo: 80, consumed: 0 });
   });
+  it('a flat start before the lag rises does not count towards the span', () => {
+    expect(sustainedGrowth(pts([0, 0, 0, 0, 0, 60, 120]), 3000, 50)).toBeUndefined();
+    expect(sustainedGrowth(pts([0, 0, 0, 0, 20, 60, 120, 180]), 3000, 50)).toEqual({ from: 3000, to: 7000, lagFrom: 0, lagTo: 180, consumed: 0 });
+  });
   it('needs both the span and the amount', () => {
     expect(sustainedGrowth(pts([0, 100]), 3000, 10)).toBeUndefined();
     expect(sustainedGrowth(pts([0, 1, 2, 3, 4, 5]), 3000, 10)).toBeUndefined();

@@ -16,6 +16,8 @@ export function sustainedGrowth(points: readonly Point[], spanMs: number, min: n
   let start = 0;
   for (let i = 1; i <= points.length; i++) {
     if (i < points.length && points[i]!.lag >= points[i - 1]!.lag) continue;
+    // A flat start (no lag yet, before load) is not growth: the stretch begins where lag last stood still.
+    while (start < i - 1 && points[start + 1]!.lag === points[start]!.lag) start++;
     const first = points[start]!;
     const last = points[i - 1]!;
     if (last.at - first.at >= spanMs && last.lag - first.lag >= min && (!best || last.lag - first.lag > best.lagTo - best.lagFrom)) {
