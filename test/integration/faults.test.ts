@@ -1,7 +1,9 @@
 /**
  * Faults from plans on a real cluster, through the command line: a flapping broker link,
- * a SIGSTOPped consumer that keeps its queues until the broker expires it, a restarted
- * consumer's duplicates, and subscription drift changing the delivered tag mix.
+ * toxics, scaling and kills, the chaos and heal phases, and subscription drift changing the
+ * delivered tag mix. A frozen consumer kept until channel expiry and the duplicates of a
+ * network blip and a hard restart are the zombie-consumer and flap-duplicates plans, tested
+ * in problem-plans.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { runCli, writePlan } from '../support/run-cli.ts';
@@ -70,64 +72,6 @@ thresholds:
     for (const name of ['hold', 'reset', 'narrow']) expect(disturbed(inWindow(name)), `${name}: ${JSON.stringify(inWindow(name).map((r) => [r.t, r.sent, r.acked, r.sendErrors, r.send.p99]))}`).toBe(true);
     expect(inWindow('slices').reduce((n, r) => n + r.acked, 0)).toBeGreaterThan(0);
   }, 240_000);
-
-  it('a SIGSTOPped consumer keeps its queues until the broker expires it, while their backlog grows', async () => {
-    const plan = writePlan('zombie', `
-description: one consumer frozen; the broker keeps it until its channel expires
-cluster:
-  brokerConfig: {channelExpiredTimeout: 15000}
-topics: [{name: t, queues: 4}]
-fleets:
-  producers: [{name: p, topic: t, rate: 50/s}]
-  consumers: [{name: c, instances: 2, subscription: {t: "*"}, onCrash: continue}]
-phases: {warmup: 3s, load: 40s, drain: 60s}
-faults:
-  - action: pause
-    target: c#1
-    at: 3s
-    duration: 35s
-`);
-    const run = await runCli(plan);
-    expect(run.code, run.output).toBe(0);
-    const s = run.summary!;
-    const pause = s.rebalance.events.find((e) => e.kind === 'pause')!;
-    // The survivor only takes the frozen instance's queues once the broker drops it: not at once.
-    expect(pause.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).not.toBeNull();
-    expect(pause.assignmentLatencyMs!).toBeGreaterThan(10_000);
-    const duringPause = s.timeseries.filter((r) => r.t > s.faults[0]!.observed.beginMs! + 3000 && r.t < s.faults[0]!.observed.beginMs! + 9000);
-    expect(Math.max(...duringPause.map((r) => r.backlogLedger))).toBeGreaterThan(50);
-    expect(s.totals.lost).toBe(0);
-  }, 240_000);
-
-  it('a network blip then a hard consumer restart: the seed\'s problem 5, duplicates measured and blamed', async () => {
-    // While the consumers' link is down their offset commits cannot reach the broker, and right
-    // after it the broker still treats them as gone until their next heartbeat; a consumer
-    // killed and restarted then re-consumes everything it had not committed.
-    const plan = writePlan('restart', `
-description: the consumers' link drops, then a consumer is killed and restarted
-topics: [{name: t, queues: 4}]
-fleets:
-  producers: [{name: p, topic: t, rate: 100/s}]
-  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
-phases: {warmup: 3s, load: 15s, drain: 60s}
-faults:
-  - {action: network.down, target: consumers->broker-a, at: 3s, duration: 4s}
-  - {action: restart, target: c#1, at: 10s, hard: true, down: 1s}
-thresholds:
-  loss: ["count==0"]
-`);
-    const run = await runCli(plan);
-    expect(run.code, run.output).toBe(0);
-    const s = run.summary!;
-    expect(s.totals.duplicates, run.output).toBeGreaterThan(0);
-    // Most duplicates fall in the fault windows (a few can trail a window's 30 s tail when the
-    // rebalance after the restart moves queues late; those are counted as `none`).
-    const blamed = Object.entries(s.duplicateCauses)
-      .filter(([cause]) => /^(restart|kill|join) c#1 at |^network\.down consumers->broker-a at /.test(cause))
-      .reduce((n, [, count]) => n + count, 0);
-    expect(blamed / s.totals.duplicates, JSON.stringify(s.duplicateCauses)).toBeGreaterThanOrEqual(0.8);
-    expect(s.faults.map((f) => f.observed.detail)).toEqual(['link consumers->broker-a down', 'hard restart of instance c#1, down 1000 ms']);
-  }, 180_000);
 
   it('scale adds a consumer (its join rebalance measured) and kill removes one without failing the run', async () => {
     const plan = writePlan('scale-kill', `

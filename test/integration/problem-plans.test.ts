@@ -1,0 +1,122 @@
+/**
+ * The five production problems, each from its shipped plan (shortened with --set) on a real
+ * cluster: the problem plan reproduces its symptom and its diagnosis fires with the evidence
+ * an operator needs; the counterpart plan, which applies the fix, produces no diagnosis at
+ * all (it says `expect.others: fail`, so the exit code already proves it; the asserts say why).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/report/summary.ts';
+import { runCli, type CliRun } from '../support/run-cli.ts';
+
+const plan = (name: string) => join(import.meta.dirname, '../../plans', `${name}.yaml`);
+const finding = (s: RunSummary, id: string) => s.diagnoses.find((d) => d.id === id);
+const ids = (s: RunSummary) => s.diagnoses.map((d) => `${d.id} ${d.group}`);
+
+async function run(name: string, sets: string[]): Promise<RunSummary & { output: string }> {
+  const result: CliRun = await runCli(plan(name), sets);
+  expect(result.code, result.output).toBe(0);
+  expect(result.summary, result.output).toBeDefined();
+  return { ...result.summary!, output: result.output };
+}
+
+/** A counterpart: passes, nothing diagnosed, nothing lost. */
+async function expectClean(name: string, sets: string[]): Promise<RunSummary> {
+  const s = await run(name, sets);
+  expect(ids(s), s.output).toEqual([]);
+  expect(s.totals.lost).toBe(0);
+  expect(s.invariants.find((i) => i.id === 'no-loss')).toMatchObject({ held: true, ok: true });
+  return s;
+}
+
+const SHORT = ['phases.warmup=3s', 'phases.load=12s'];
+
+describe('the five production problems and their fixes', () => {
+  it('tag-drift: the inconsistent subscription is named with both instances and expressions, and TagB is lost', async () => {
+    const s = await run('tag-drift', [...SHORT, 'phases.drain=5s']);
+    const f = finding(s, 'inconsistent-subscription')!;
+    expect(f, s.output).toMatchObject({ group: 'billing', severity: 'critical', expected: true });
+    expect(f.evidence['differences']).toEqual([{ topic: 'orders', variants: { TagA: ['billing#0'], 'TagA || TagB': ['billing#1'] } }]);
+    expect(f.summary).toContain('"TagA" (billing#0) vs "TagA || TagB" (billing#1)');
+    // The symptom the plan expects: messages of the tag the drifted instance does not name are lost.
+    expect(s.totals.lost).toBeGreaterThan(0);
+    expect(s.invariants.find((i) => i.id === 'no-loss')).toMatchObject({ expected: 'violated', held: false, ok: true });
+  }, 180_000);
+
+  it('tag-drift-fixed: one subscription across the group, nothing lost, nothing diagnosed', async () => {
+    await expectClean('tag-drift-fixed', SHORT);
+  }, 180_000);
+
+  it('topic-drift: refunds queues allocated to the instance that does not subscribe refunds are named as unconsumed', async () => {
+    const s = await run('topic-drift', [...SHORT, 'phases.drain=5s']);
+    expect(ids(s)).toEqual(expect.arrayContaining(['inconsistent-subscription billing', 'unconsumed-queues billing']));
+    const stranded = finding(s, 'unconsumed-queues')!;
+    expect(stranded.evidence['topic']).toBe('refunds');
+    const queues = stranded.evidence['queues'] as { queue: string; allocatedTo: string; lag: number }[];
+    expect(queues.map((q) => q.queue).sort()).toEqual(['refunds@broker-a/0', 'refunds@broker-a/1']);
+    expect(new Set(queues.map((q) => q.allocatedTo))).toEqual(new Set(['billing#0']));
+    expect(stranded.evidence['nonSubscribers']).toEqual(['billing#0']);
+    expect(finding(s, 'inconsistent-subscription')!.summary).toContain('topic refunds: "*" (billing#1) vs not subscribed by billing#0');
+    expect(s.totals.lost).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('topic-drift-fixed: both instances subscribe both topics; nothing stranded', async () => {
+    await expectClean('topic-drift-fixed', SHORT);
+  }, 180_000);
+
+  it('zombie-consumer: the frozen instance is named stale with its queues, which wait for channel expiry', async () => {
+    const s = await run('zombie-consumer', [
+      'cluster.brokerConfig.channelExpiredTimeout=15000', 'phases.warmup=3s', 'phases.load=5s', 'phases.chaos=30s', 'faults[0].duration=25s', 'phases.heal=5s',
+    ]);
+    const stale = finding(s, 'stale-consumer')!;
+    expect(stale, s.output).toMatchObject({ group: 'billing', expected: true });
+    expect(stale.evidence).toMatchObject({ instance: 'billing#1', state: 'paused', brokers: ['broker-a'] });
+    expect((stale.evidence['queues'] as unknown[]).length).toBe(2);
+    // Stale from the pause until the broker expired the channel: well over a rebalance, under the pause.
+    expect(stale.lastSeenAt - stale.firstSeenAt).toBeGreaterThan(8_000);
+    const pause = s.rebalance.events.find((e) => e.kind === 'pause')!;
+    expect(pause.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).toBeGreaterThan(10_000);
+    expect(s.totals.lost).toBe(0);
+  }, 240_000);
+
+  it('zombie-consumer-fixed: a clean stop hands the queues over at once; no stale member', async () => {
+    const s = await expectClean('zombie-consumer-fixed', [
+      'cluster.brokerConfig.channelExpiredTimeout=15000', 'phases.warmup=3s', 'phases.load=5s', 'phases.chaos=30s', 'faults[0].down=25s', 'phases.heal=5s',
+    ]);
+    const leave = s.rebalance.events.find((e) => e.kind === 'leave')!;
+    expect(leave.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).toBeLessThan(10_000);
+  }, 240_000);
+
+  it('broker-unregistered: broker-b lists no consumer of billing while the link is cut; nothing is lost after', async () => {
+    const s = await run('broker-unregistered', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=15s', 'faults[0].duration=15s', 'phases.heal=0s']);
+    const f = finding(s, 'broker-without-consumers')!;
+    expect(f, s.output).toMatchObject({ group: 'billing', expected: true });
+    expect(f.evidence['broker']).toBe('broker-b');
+    const members = f.evidence['membersByBroker'] as Record<string, string[]>;
+    expect(members['broker-b']).toEqual([]);
+    expect(members['broker-a']!.length).toBe(2);
+    expect(f.evidence['lag'] as number).toBeGreaterThan(0);
+    expect(s.totals.lost).toBe(0);
+  }, 240_000);
+
+  it('broker-unregistered-fixed: both brokers list both members; nothing diagnosed', async () => {
+    await expectClean('broker-unregistered-fixed', ['phases.warmup=3s', 'phases.load=8s', 'phases.chaos=0s', 'phases.heal=0s']);
+  }, 180_000);
+
+  it('flap-duplicates: duplicates are counted and blamed on the flaps and the hard restart; nothing is lost', async () => {
+    const s = await run('flap-duplicates', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=20s', 'faults[0].duration=12s', 'faults[1].at=14s', 'phases.heal=5s']);
+    const bursts = s.diagnoses.filter((d) => d.id === 'duplicate-burst');
+    expect(bursts.length, s.output).toBeGreaterThan(0);
+    const blamed = bursts.filter((b) => /^(network\.flap consumers->broker-a|restart billing#1|kill billing#1|join billing#1) at /.test(String(b.evidence['window'])));
+    const blamedCount = blamed.reduce((n, b) => n + (b.evidence['duplicates'] as number), 0);
+    expect(s.totals.duplicates).toBeGreaterThan(0);
+    // Most duplicates fall in a fault window (a few can trail its 30 s tail and count as `none`).
+    expect(blamedCount / s.totals.duplicates, JSON.stringify(s.duplicateCauses)).toBeGreaterThanOrEqual(0.8);
+    expect(s.totals.lost).toBe(0);
+  }, 240_000);
+
+  it('flap-duplicates-fixed: a stable network and a graceful restart consume nothing twice', async () => {
+    const s = await expectClean('flap-duplicates-fixed', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=20s', 'faults[0].at=14s', 'phases.heal=5s']);
+    expect(s.totals.duplicates).toBe(0);
+  }, 240_000);
+});
