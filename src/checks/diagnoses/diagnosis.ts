@@ -70,9 +70,15 @@ export interface DiagnosisOptions {
   growthSpanMs: number;
   /** backlog-growth: and by at least this many messages. */
   growthMin: number;
+  /**
+   * duplicate-burst: this many duplicates in one window at least. A stray duplicate when a
+   * queue moves between two live members (a message in flight as its queue is handed over)
+   * is at-least-once delivery working; a burst is the uncommitted progress of a lost member.
+   */
+  burstMin: number;
 }
 
-export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = { persistMs: 8_000, growthSpanMs: 15_000, growthMin: 50 };
+export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = { persistMs: 8_000, growthSpanMs: 15_000, growthMin: 50, burstMin: 10 };
 
 export interface DiagnosisRule {
   id: DiagnosisId;

@@ -130,6 +130,10 @@ describe('diagnoses', () => {
     expect(findings[0]).toMatchObject({ id: 'duplicate-burst', severity: 'warning', group: 'c', firstSeenAt: 10_500 });
     expect(findings[0]!.summary).toBe('40 duplicate deliveries in group c after restart c#1 at 10.0s (4.00% of unique), to c#0 and c#1');
     expect(diagnose({ snapshots: [], run }, { skipRunRules: true })).toEqual([]);
+    // A stray duplicate as a queue changes hands between live members is not a burst.
+    const stray = { ...run, duplicates: [{ label: 'join c#1 at 30.6s', group: 'c', count: 1, firstAt: 1, lastAt: 1, instances: ['c#1'] }] };
+    expect(diagnose({ snapshots: [], run: stray })).toEqual([]);
+    expect(diagnose({ snapshots: [], run: stray }, { burstMin: 1 })).toHaveLength(1);
   });
 
   it('broadcasting groups hold every queue in every member: no stranded queues', () => {

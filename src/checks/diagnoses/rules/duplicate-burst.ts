@@ -12,13 +12,13 @@ const REMEDY = 'Make consumption idempotent (deduplicate by message key): Rocket
 export const duplicateBurst: DiagnosisRule = {
   id: 'duplicate-burst',
   severity: 'warning',
-  description: 'Duplicates attributed to a fault, restart or rebalance window (or to no known window).',
+  description: 'At least 10 duplicates attributed to one fault, restart or membership window (or to no known window).',
   needsRun: true,
-  evaluate(input) {
+  evaluate(input, options) {
     if (!input.run) return [];
     const run = input.run;
     return run.duplicates
-      .filter((w) => w.label !== 'retry' && w.count > 0)
+      .filter((w) => w.label !== 'retry' && w.count >= options.burstMin)
       .map((w): Finding => {
         const unique = run.uniqueByGroup[w.group] ?? 0;
         const rate = unique > 0 ? w.count / unique : 0;
