@@ -108,6 +108,9 @@ function observe(metric: MetricName, subject: Subject, m: Measurements, seconds:
       return { kind: 'rate', value: acked === 0 ? 0 : sum((s) => s.lost) / acked };
     case 'e2e_latency':
       return { kind: 'trend', histogram: whole ? m.e2eLatency : m.e2eByGroup.get(subject.group ?? '') ?? buildHistogram() };
+    case 'backlog':
+      // Whole run: the ledger's total; a group or broadcasting instance: its scopes' share.
+      return { kind: 'gauge', samples: sendingRows(m).map((r) => (whole ? r.backlogLedger : subject.scopes.reduce((n, s) => n + (r.backlogByScope[s.scope] ?? 0), 0))) };
     case 'rebalance_latency':
       return latencyTrend(m.rebalance.events, subject.group, (e) => e.assignmentLatencyMs);
     case 'resume_latency':
@@ -125,11 +128,14 @@ function observe(metric: MetricName, subject: Subject, m: Measurements, seconds:
       return counter(m.dropped);
     case 'send_latency':
       return { kind: 'trend', histogram: m.sendLatency };
-    case 'backlog':
-      return { kind: 'gauge', samples: m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase)).map((r) => r.backlogLedger) };
     default:
       return undefined;
   }
+}
+
+/** Rows sampled while messages flowed or drained (not warmup, not after stop). */
+function sendingRows(m: Measurements) {
+  return m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase));
 }
 
 function latencyTrend(events: RebalanceEvent[], group: string | undefined, pick: (e: RebalanceEvent) => number | null): ObservedMetric {

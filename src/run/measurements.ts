@@ -30,6 +30,8 @@ export interface TimeSeriesRow {
   received: number;
   duplicates: number;
   backlogLedger: number;
+  /** The ledger's backlog per scope (group, or group/instance in broadcasting), for thresholds with a selector. */
+  backlogByScope: Record<string, number>;
   /** Sum over clustering groups of the broker's lag; null when not sampled this interval. */
   backlogBroker: number | null;
   e2e: Percentiles;
@@ -142,6 +144,7 @@ export class Measurements {
       received: this.interval.received,
       duplicates: this.interval.duplicates,
       backlogLedger: this.ledgerBacklog(),
+      backlogByScope: Object.fromEntries(this.scopes().map((scope) => [scope, this.ledger.outstanding(scope)])),
       backlogBroker: this.brokerSampleFresh && this.lastBrokerSample ? Object.values(this.lastBrokerSample.byGroup).reduce((a, b) => a + b, 0) : null,
       e2e: percentiles(this.interval.e2e),
       send: percentiles(this.interval.send),
