@@ -130,13 +130,6 @@ export const METRICS = {
     value: 'duration',
     description: 'Membership or subscription event until every queue with backlog has delivered again.',
   },
-  takeover_latency: {
-    selectable: true,
-    kind: 'trend',
-    aggregations: TREND,
-    value: 'duration',
-    description: "gRPC pop consumption: an instance dies until its in-flight messages are delivered to another instance.",
-  },
   backlog: {
     selectable: true,
     kind: 'gauge',

@@ -214,7 +214,7 @@ describe('threshold selectors and sampling', () => {
   received{group:clustered,instance:each}: ["count==3"]
   "loss{ fleet: wide , group: billing }": ["count==0"]
   e2e_latency{instance:wide#1}: ["p(99)<1s"]
-  takeover_latency{group:billing}: ["max<30s"]
+  resume_latency{group:billing}: ["max<30s"]
   unique: ["count>0"]
   dropped: ["count==0"]
 `,
@@ -223,7 +223,7 @@ describe('threshold selectors and sampling', () => {
       ['received{group:clustered,instance:each}', 'received', { group: 'clustered', instance: 'each' }, 3],
       ['loss{ fleet: wide , group: billing }', 'loss', { fleet: 'wide', group: 'billing' }, 0],
       ['e2e_latency{instance:wide#1}', 'e2e_latency', { instance: 'wide#1' }, 1000],
-      ['takeover_latency{group:billing}', 'takeover_latency', { group: 'billing' }, 30_000],
+      ['resume_latency{group:billing}', 'resume_latency', { group: 'billing' }, 30_000],
       ['unique', 'unique', {}, 0],
       ['dropped', 'dropped', {}, 0],
     ]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METRICS, METRIC_NAMES, SELECTABLE_METRICS, type MetricName } from '../../../src/plan/metric-catalogue.ts';
+import { METRICS, METRIC_NAMES, SELECTABLE_METRICS, isMetricName, type MetricName } from '../../../src/plan/metric-catalogue.ts';
 import {
   SELECTOR_KEYS,
   formatThresholdKey,
@@ -71,7 +71,6 @@ describe('the catalogue', () => {
       'e2e_latency',
       'rebalance_latency',
       'resume_latency',
-      'takeover_latency',
       'backlog',
     ]);
   });
@@ -79,7 +78,11 @@ describe('the catalogue', () => {
   it('knows the new metrics', () => {
     expect(METRICS.unique).toMatchObject({ kind: 'counter', value: 'number' });
     expect(METRICS.dropped).toMatchObject({ kind: 'counter', value: 'number', selectable: false });
-    expect(METRICS.takeover_latency).toMatchObject({ kind: 'trend', value: 'duration' });
+    expect(METRICS.resume_latency).toMatchObject({ kind: 'trend', value: 'duration', selectable: true });
+  });
+
+  it('offers no metric the harness does not measure', () => {
+    expect(isMetricName('takeover_latency')).toBe(false);
   });
 });
 
