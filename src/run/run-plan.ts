@@ -167,7 +167,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       // Warmup is for the groups to settle: load starts once every clustering group's queues are
       // a disjoint cover of its live instances (bounded), and not before the warmup time.
       const warmupEnd = Date.now() + plan.phases.warmupMs;
-      const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), signal), Math.max(plan.phases.warmupMs, 30_000), signal);
+      // The poll must end when the bound does: a group that never settles (topic-drift) would
+      // otherwise keep polling, and the process alive, after the run.
+      const settleWait = new AbortController();
+      const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), AbortSignal.any([signal, settleWait.signal])), Math.max(plan.phases.warmupMs, 30_000), signal);
+      settleWait.abort();
       if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
       await sleep(Math.max(0, warmupEnd - Date.now()), signal);
       checkAbort();
