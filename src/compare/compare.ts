@@ -1,0 +1,128 @@
+/**
+ * Compares a run with a baseline run, metric by metric, against tolerances. The result is
+ * plain data: `rmq-chaos compare` prints it, `run --baseline` stores it as
+ * `summary.comparison`, and the report writers render it.
+ */
+import type { RunSummary } from '../report/summary.ts';
+import { COMPARABLE_METRICS, type ComparableMetricId, type MetricDirection, type MetricUnit } from './metrics.ts';
+import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerance, type Tolerances } from './tolerances.ts';
+
+export interface MetricComparison {
+  metric: ComparableMetricId;
+  /** For tables: `acked/s`, `e2e p99`. */
+  label: string;
+  unit: MetricUnit;
+  direction: MetricDirection;
+  /** null: that run has no data for the metric. */
+  baseline: number | null;
+  current: number | null;
+  /** current − baseline; null when either is missing. */
+  delta: number | null;
+  /** delta as a percentage of the baseline; null when either is missing or the baseline is 0. */
+  deltaPct: number | null;
+  tolerance: Tolerance | 'off';
+  /** The tolerance as written in tables: `-10%`, `+20% and +5 ms`, `off`. */
+  toleranceText: string;
+  regressed: boolean;
+  /** Why a row could not be judged, or why it regressed without numbers (`no data in the current run`). */
+  note?: string;
+}
+
+export interface ComparedRun {
+  runId: string;
+  plan: string;
+  startedAt: string;
+}
+
+/** `summary.comparison`: the run against its baseline. */
+export interface Comparison {
+  baseline: ComparedRun & {
+    /** The file the baseline was read from, as given. */
+    source: string;
+  };
+  current: ComparedRun;
+  metrics: MetricComparison[];
+  /** The ids of the regressed metrics, in table order. */
+  regressions: ComparableMetricId[];
+  /** Things a reader should know, e.g. that the two runs are of different plans. */
+  notes: string[];
+  verdict: 'pass' | 'regression';
+}
+
+export interface CompareOptions {
+  tolerances?: Tolerances;
+  /** Where the baseline came from, for the report. */
+  baselineSource: string;
+}
+
+function compared(summary: RunSummary): ComparedRun {
+  return { runId: summary.run.id, plan: summary.run.plan, startedAt: summary.run.startedAt };
+}
+
+export function compareSummaries(baseline: RunSummary, current: RunSummary, options: CompareOptions): Comparison {
+  const tolerances = options.tolerances ?? DEFAULT_TOLERANCES;
+  const metrics = COMPARABLE_METRICS.map((metric): MetricComparison => {
+    const before = metric.extract(baseline);
+    const after = metric.extract(current);
+    const tolerance = tolerances[metric.id];
+    const row = {
+      metric: metric.id,
+      label: metric.label,
+      unit: metric.unit,
+      direction: metric.direction,
+      baseline: before,
+      current: after,
+      delta: before !== null && after !== null ? after - before : null,
+      deltaPct: before !== null && after !== null && before !== 0 ? ((after - before) / Math.abs(before)) * 100 : null,
+      tolerance,
+      toleranceText: formatTolerance(tolerance, metric),
+    };
+    if (tolerance === 'off') return { ...row, regressed: false, note: 'not compared (off)' };
+    // A metric the baseline measured and this run did not never passes silently.
+    if (before !== null && after === null) return { ...row, regressed: true, note: 'no data in the current run' };
+    if (before === null) return { ...row, regressed: false, note: after === null ? 'no data in either run' : 'no data in the baseline' };
+    return { ...row, regressed: exceeds(tolerance, metric, before, after as number) };
+  });
+  const notes: string[] = [];
+  if (baseline.run.plan !== current.run.plan) notes.push(`the baseline is a run of plan ${baseline.run.plan}, this is a run of plan ${current.run.plan}`);
+  const regressions = metrics.filter((m) => m.regressed).map((m) => m.metric);
+  return {
+    baseline: { ...compared(baseline), source: options.baselineSource },
+    current: compared(current),
+    metrics,
+    regressions,
+    notes,
+    verdict: regressions.length === 0 ? 'pass' : 'regression',
+  };
+}
+
+/** One line per regression, for summary.failures and console output. */
+export function describeRegression(m: MetricComparison): string {
+  if (m.baseline === null || m.current === null) return `${m.label}: ${m.note ?? 'no data'}`;
+  const pct = m.deltaPct === null ? '' : ` (${m.deltaPct >= 0 ? '+' : ''}${m.deltaPct.toFixed(1)}%)`;
+  return `${m.label} ${formatValue(m.baseline, m.unit)} → ${formatValue(m.current, m.unit)}${pct}, tolerance ${m.toleranceText}`;
+}
+
+/** A metric value for tables: `12 ms`, `5000/s`, `0.0012`, `3`. */
+export function formatValue(value: number | null, unit: MetricUnit): string {
+  if (value === null) return '-';
+  switch (unit) {
+    case 'ms':
+      return `${Math.round(value * 10) / 10} ms`;
+    case 'per-second':
+      return `${Math.round(value)}/s`;
+    case 'messages':
+      return String(Math.round(value));
+    case 'fraction':
+      return value === 0 ? '0' : value.toPrecision(3).replace(/\.?0+$/, '');
+  }
+}
+
+/** `+12.5 ms (+20.0%)`, or `-` without numbers. */
+export function formatDelta(m: Pick<MetricComparison, 'delta' | 'deltaPct' | 'unit'>): string {
+  if (m.delta === null) return '-';
+  const sign = m.delta > 0 ? '+' : m.delta < 0 ? '−' : '±';
+  const amount = formatValue(Math.abs(m.delta), m.unit);
+  const pct = m.deltaPct === null ? '' : ` (${m.deltaPct > 0 ? '+' : m.deltaPct < 0 ? '−' : '±'}${Math.abs(m.deltaPct).toFixed(1)}%)`;
+  return `${sign}${amount}${pct}`;
+}

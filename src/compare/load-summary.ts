@@ -1,0 +1,59 @@
+/**
+ * Reads a run's summary.json for comparison, from a run folder or the file itself. Anything
+ * that is not a summary this version can compare is a UsageError (exit 2) that says which
+ * path and what is wrong with it.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../report/summary.ts';
+import { UsageError } from '../util/errors.ts';
+
+export interface LoadedSummary {
+  summary: RunSummary;
+  /** The summary.json actually read. */
+  file: string;
+}
+
+async function summaryFile(path: string): Promise<string> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch {
+    throw new UsageError(`${path}: no such file or directory`, 'give a run folder (reports/<time>-<plan>) or its summary.json');
+  }
+  return isDirectory ? join(path, 'summary.json') : path;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export async function loadSummary(path: string): Promise<LoadedSummary> {
+  const file = await summaryFile(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`${file}: no such file`, 'give a run folder (reports/<time>-<plan>) or its summary.json');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not a summary.json (not JSON: ${(error as Error).message})`);
+  }
+  if (!isObject(data) || data.schema !== 'rmq-chaos/summary') {
+    throw new UsageError(`${file}: not an rmq-chaos summary.json (no "schema": "rmq-chaos/summary")`);
+  }
+  if (data.schemaVersion !== SUMMARY_SCHEMA_VERSION) {
+    throw new UsageError(
+      `${file}: summary schema version ${JSON.stringify(data.schemaVersion)}, but this rmq-chaos reads version ${SUMMARY_SCHEMA_VERSION}`,
+      'compare runs made by the same rmq-chaos version; re-run the baseline plan to make a new baseline',
+    );
+  }
+  // The fields the comparison reads; a hand-edited file missing them should say so, not crash.
+  for (const field of ['run', 'producers', 'latency', 'totals', 'rebalance', 'timeseries'] as const) {
+    if (data[field] === undefined) throw new UsageError(`${file}: summary.json lacks "${field}"`);
+  }
+  return { summary: data as unknown as RunSummary, file };
+}
