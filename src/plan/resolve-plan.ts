@@ -6,6 +6,7 @@ import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import { INVARIANT_IDS } from './expectations-catalogue.ts';
 import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
+import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { bytes, ms, resolveFleets } from './resolve-fleets.ts';
 import type { PlanDocument } from './schema.ts';
@@ -102,6 +103,7 @@ export function resolvePlan(
     thresholds: thresholds(plan, thresholdKeys),
     faults: resolveFaults(plan.faults, seed),
     expect: expectations(plan),
+    compare: resolveCompare(plan),
     source: { file, sets: [...sets] },
   };
 }

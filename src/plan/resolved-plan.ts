@@ -5,10 +5,12 @@
  */
 import type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
+import type { ResolvedCompare } from './resolve-compare.ts';
 import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
 
 export type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+export type { ResolvedCompare } from './resolve-compare.ts';
 export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 
 export type {
@@ -238,6 +240,8 @@ export interface ResolvedPlan {
   faults: ResolvedFault[];
   /** What the run must show besides thresholds: diagnoses and delivery invariants. */
   expect: ResolvedExpectations;
+  /** Tolerances for comparing this run with a baseline (`--baseline`); the defaults unless the plan has `compare:`. */
+  compare: ResolvedCompare;
   source: {
     /** The plan file as given to the loader. */
     file: string;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
+import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
@@ -121,6 +122,7 @@ export const planSchema = map(
       expectations,
       'What the run must show besides thresholds: diagnoses it must produce, what an unlisted diagnosis does, and which delivery invariants must hold.',
     ),
+    compare: opt(compareSection, 'How a run compares with a baseline run (run --baseline, compare --plan): per-metric tolerances.'),
   },
   'plan settings',
 );
