@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, ExitCode, HarnessError } from '../util/errors.ts';
 import { registerCleanupCommand } from './commands/cleanup.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
+import { registerCompareCommand } from './commands/compare.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -22,6 +23,7 @@ registerSetupCommand(program);
 registerCleanupCommand(program);
 registerClusterCommand(program);
 registerDoctorCommand(program);
+registerCompareCommand(program);
 
 program.addHelpText(
   'after',
@@ -31,7 +33,9 @@ Examples:
   rmq-chaos run smoke                       run plans/smoke.yaml
   rmq-chaos run smoke --set phases.load=5s  override a field
   rmq-chaos validate plans/*.yaml           check plans, start nothing
-  rmq-chaos doctor --namesrv 127.0.0.1:9876 diagnose a running cluster's consumer groups (read-only)`,
+  rmq-chaos doctor --namesrv 127.0.0.1:9876 diagnose a running cluster's consumer groups (read-only)
+  rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
+  rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline`,
 );
 
 try {

@@ -1,6 +1,7 @@
 import type { StartedCluster } from '../cluster/provider.ts';
 import { evaluateChecks, type CheckResult } from '../checks/evaluate.ts';
 import type { Finding } from '../checks/diagnoses/index.ts';
+import type { Comparison } from '../compare/compare.ts';
 import { judgeDiagnoses, type DiagnosisExpectationResult, type ReportedFinding } from '../checks/diagnosis-expectations.ts';
 import { evaluateInvariants, type InvariantResult } from '../checks/invariants.ts';
 import type { AbortedBy } from '../run/threshold-abort.ts';
@@ -51,6 +52,8 @@ export interface RunSummary {
   abortedBy: AbortedBy | null;
   /** Why the verdict is fail, one line each (empty on pass). */
   failures: string[];
+  /** Set when the run was compared with a baseline (`run --baseline`): per-metric deltas and a verdict. */
+  comparison?: Comparison;
   verdict: 'pass' | 'fail';
 }
 

@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { withComparison } from '../../compare/attach.ts';
+import { compareSummaries } from '../../compare/compare.ts';
+import { formatComparison } from '../../compare/format-comparison.ts';
+import { loadSummary } from '../../compare/load-summary.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { formatConsoleSummary } from '../../report/console-summary.ts';
 import { writeReports } from '../../report/write-reports.ts';
@@ -18,8 +22,11 @@ export function registerRunCommand(program: Command): void {
     .option('--set <key=value>', 'override a plan field, e.g. phases.load=5s (repeatable)', collect, [])
     .option('--keep', 'keep store dirs and node logs after the run')
     .option('--reports <dir>', 'where run folders go', REPORTS_DIR)
-    .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string }) => {
+    .option('--baseline <run-dir|summary.json>', "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails the run (exit 99)")
+    .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string; baseline?: string }) => {
       const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
+      // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
+      const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
       if (!isProvisioned()) await provision((line) => progress.log(`setup: ${line}`));
 
@@ -42,10 +49,13 @@ export function registerRunCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       try {
         const outcome = await runPlan({ plan, reportsDir: options.reports, keep: options.keep ?? false, signal: abort.signal, progress, onResources: (r) => (resources = r) });
-        const files = await writeReports(outcome.summary, outcome.reportDir);
-        process.stdout.write(`${formatConsoleSummary(outcome.summary)}\n`);
+        const comparison = baseline && compareSummaries(baseline.summary, outcome.summary, { tolerances: plan.compare.tolerances, baselineSource: baseline.file });
+        const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
+        const files = await writeReports(summary, outcome.reportDir);
+        process.stdout.write(`${formatConsoleSummary(summary)}\n`);
+        if (comparison) process.stdout.write(`\ncompared with the baseline:\n${formatComparison(comparison)}\n`);
         for (const file of files) process.stdout.write(`report: ${file}\n`);
-        process.exitCode = outcome.summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
+        process.exitCode = summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
       } catch (error) {
         if (signalled && error instanceof HarnessError && error.code === 'aborted') {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
