@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { escapeHtml, inlineJson, inlineScript, inlineStyle } from './inline.ts';
+import type { ReportData } from './report-data.ts';
+
+/**
+ * The run's page as one file (Playwright's HTML reporter): uPlot and the page's own script
+ * and style inlined, the data as JSON in a <script type="application/json">. It opens from
+ * disk with no server and fetches nothing: the Content-Security-Policy forbids any request.
+ */
+
+/** The page's script reads its data from this element. */
+export const RUN_DATA_ELEMENT_ID = 'run-data';
+
+interface PageAssets {
+  uplotJs: string;
+  uplotCss: string;
+  pageJs: string;
+  pageCss: string;
+}
+
+let assets: Promise<PageAssets> | undefined;
+
+/** Read once per process: a reports index or several runs render with the same assets. */
+function loadAssets(): Promise<PageAssets> {
+  const require = createRequire(import.meta.url);
+  const local = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+  assets ??= Promise.all([
+    readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+    readFile(local('./page.js'), 'utf8'),
+    readFile(local('./page.css'), 'utf8'),
+  ]).then(([uplotJs, uplotCss, pageJs, pageCss]) => ({ uplotJs, uplotCss, pageJs, pageCss }));
+  return assets;
+}
+
+const CSP = ["default-src 'none'", "script-src 'unsafe-inline'", "style-src 'unsafe-inline'", 'img-src data:', "font-src 'none'", "connect-src 'none'"].join('; ');
+
+export async function renderReportPage(data: ReportData): Promise<string> {
+  const a = await loadAssets();
+  const s = data.summary;
+  const title = `${s.run.plan} · ${s.verdict.toUpperCase()} · ${s.run.id}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${inlineStyle(a.uplotCss)}</style>
+<style>${inlineStyle(a.pageCss)}</style>
+</head>
+<body>
+<main id="app"><noscript>This report draws with JavaScript; the raw numbers are in summary.json next to it.</noscript></main>
+<script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
+<script>${inlineScript(a.uplotJs)}</script>
+<script>${inlineScript(a.pageJs)}</script>
+</body>
+</html>
+`;
+}
