@@ -1,0 +1,106 @@
+/**
+ * summary.md, sized for a pull-request comment: the verdict first, the headline numbers in one
+ * table, every check with ✓/✗, the diagnoses with their remedies, and the comparison with
+ * the baseline when the run had one. Everything else stays in summary.json.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatDelta, formatValue } from '../../compare/compare.ts';
+import type { ReportWriter } from '../report-writer.ts';
+import type { RunSummary } from '../summary.ts';
+
+/** A table cell: `|` would end the cell and a line break the row. */
+export function mdCell(value: string | number): string {
+  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+/** Inline code that survives backticks inside. */
+function code(value: string): string {
+  return value.includes('`') ? `\`\` ${value} \`\`` : `\`${value}\``;
+}
+
+function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r' | 'c')[]): string[] {
+  const rule = header.map((_, i) => (align?.[i] === 'r' ? '---:' : align?.[i] === 'c' ? ':---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${rule.join(' | ')} |`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)];
+}
+
+const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
+
+function headline(s: RunSummary): string[] {
+  const backlogEnd = `${s.backlog.finalLedger}${s.backlog.finalBroker === null ? '' : ` (broker ${s.backlog.finalBroker})`}`;
+  return table(
+    ['acked/s', 'e2e p50', 'e2e p99', 'send p99', 'lost', 'duplicates', 'duplicate rate', 'backlog end', 'rebalance p99'],
+    [[
+      s.producers.ackedPerSecond,
+      ms(s.latency.e2e.p50),
+      ms(s.latency.e2e.p99),
+      ms(s.latency.send.p99),
+      s.totals.lost,
+      s.totals.duplicates,
+      formatValue(s.totals.duplicateRate, 'fraction'),
+      backlogEnd,
+      ms(s.rebalance.assignmentLatency.p99),
+    ]],
+    ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function checks(s: RunSummary): string[] {
+  const mark = (ok: boolean) => (ok ? '✓' : '✗');
+  const rows: string[][] = [
+    ...s.checks.map((c) => [mark(c.ok), `threshold ${code(`${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}`)}`, `${c.aggregation} = ${c.observed ?? 'no data'}`]),
+    ...s.invariants.map((i) => [mark(i.ok), `invariant ${code(i.id)} ${i.expected === 'hold' ? 'holds' : 'is violated (expected)'}`, i.detail]),
+    ...s.expectedDiagnoses.map((e) => [mark(e.fired), `diagnosis ${code(e.id)}${e.group ? ` (${e.group})` : ''} fires`, e.fired ? 'fired' : 'did not fire']),
+  ];
+  if (rows.length === 0) return ['No checks.'];
+  return table(['', 'check', 'observed'], rows, ['c', 'l', 'l']);
+}
+
+function diagnoses(s: RunSummary): string[] {
+  if (s.diagnoses.length === 0) return ['None.'];
+  return table(
+    ['severity', 'id', 'group', 'summary', 'remedy'],
+    s.diagnoses.map((f) => [`${f.severity}${f.expected ? ' (expected)' : ''}`, code(f.id), f.group, f.summary, f.remedy]),
+  );
+}
+
+function comparison(s: RunSummary): string[] {
+  const c = s.comparison;
+  if (!c) return [];
+  const title = c.verdict === 'pass' ? 'no regression' : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'}`;
+  return [
+    '',
+    `### Compared with baseline ${code(c.baseline.runId)}: ${title}`,
+    '',
+    ...c.notes.map((n) => `> ${n}`),
+    ...(c.notes.length > 0 ? [''] : []),
+    ...table(
+      ['', 'metric', 'baseline', 'current', 'delta', 'tolerance'],
+      c.metrics.map((m) => [m.regressed ? '✗' : m.note ? '·' : '✓', m.note ? `${m.label} (${m.note})` : m.label, formatValue(m.baseline, m.unit), formatValue(m.current, m.unit), formatDelta(m), m.toleranceText]),
+      ['c', 'l', 'r', 'r', 'r', 'l'],
+    ),
+  ];
+}
+
+export function renderMarkdown(s: RunSummary): string {
+  const pass = s.verdict === 'pass';
+  const lines = [
+    `## ${pass ? '✅' : '❌'} rmq-chaos ${code(s.run.plan)}: ${pass ? 'PASS' : 'FAIL'}`,
+    '',
+    `Run ${code(s.run.id)} · ${(s.run.wallMs / 1000).toFixed(1)} s · RocketMQ ${s.run.rocketmqVersion} · seed ${s.run.seed}${s.abortedBy ? ` · aborted at ${(s.abortedBy.atMs / 1000).toFixed(1)} s by ${code(`${s.abortedBy.key} ${s.abortedBy.threshold}`)}` : ''}`,
+    '',
+    ...headline(s),
+  ];
+  if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
+  lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
+  return lines.join('\n');
+}
+
+export const markdownWriter: ReportWriter = {
+  name: 'markdown',
+  async write(summary, reportDir) {
+    const file = join(reportDir, 'summary.md');
+    await writeFile(file, renderMarkdown(summary));
+    return file;
+  },
+};
