@@ -5,6 +5,8 @@ import { registerClusterCommand } from './commands/cluster.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerOpenCommand } from './commands/open.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -23,6 +25,8 @@ registerSetupCommand(program);
 registerCleanupCommand(program);
 registerClusterCommand(program);
 registerDoctorCommand(program);
+registerReportCommand(program);
+registerOpenCommand(program);
 registerCompareCommand(program);
 
 program.addHelpText(
@@ -34,6 +38,7 @@ Examples:
   rmq-chaos run smoke --set phases.load=5s  override a field
   rmq-chaos validate plans/*.yaml           check plans, start nothing
   rmq-chaos doctor --namesrv 127.0.0.1:9876 diagnose a running cluster's consumer groups (read-only)
+  rmq-chaos open                            print (and open) the newest run's index.html
   rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
   rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline`,
 );

@@ -5,12 +5,13 @@ import { formatComparison } from '../../compare/format-comparison.ts';
 import { loadSummary } from '../../compare/load-summary.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { formatConsoleSummary } from '../../report/console-summary.ts';
+import { writeRunIndex } from '../../report/run-index.ts';
 import { writeReports } from '../../report/write-reports.ts';
 import { runPlan } from '../../run/run-plan.ts';
 import { Progress } from '../../run/progress.ts';
 import type { RunResources } from '../../runtime/run-resources.ts';
 import { isProvisioned, provision } from '../../setup/provision.ts';
-import { ExitCode, HarnessError } from '../../util/errors.ts';
+import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { collect } from './validate.ts';
 
@@ -54,7 +55,15 @@ export function registerRunCommand(program: Command): void {
         const files = await writeReports(summary, outcome.reportDir);
         process.stdout.write(`${formatConsoleSummary(summary)}\n`);
         if (comparison) process.stdout.write(`\ncompared with the baseline:\n${formatComparison(comparison)}\n`);
-        for (const file of files) process.stdout.write(`report: ${file}\n`);
+        const runsIndex = await writeRunIndex(options.reports).catch((error: unknown) => {
+          // The run's own report is written; a stale list of runs is not worth failing it over.
+          progress.log(`rmq-chaos: could not update ${options.reports}/index.html: ${describeError(error)}`);
+          return undefined;
+        });
+        if (runsIndex) process.stdout.write(`runs: ${runsIndex}\n`);
+        // The run's page last: it is the one a person opens.
+        const pageLast = [...files.filter((f) => !f.endsWith('.html')), ...files.filter((f) => f.endsWith('.html'))];
+        for (const file of pageLast) process.stdout.write(`report: ${file}\n`);
         process.exitCode = summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
       } catch (error) {
         if (signalled && error instanceof HarnessError && error.code === 'aborted') {
