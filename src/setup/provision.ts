@@ -117,7 +117,7 @@ async function installToxiproxy(paths: CachePaths): Promise<void> {
 }
 
 /** Runs a tool, keeping its output for the error message instead of flooding the console. */
-function runTool(command: string, args: string[], cwd: string, failure: string, hint: string, env = process.env): Promise<void> {
+export function runTool(command: string, args: string[], cwd: string, failure: string, hint: string, env = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

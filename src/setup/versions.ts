@@ -9,3 +9,7 @@ export const ROCKETMQ_ARTIFACTS = ['rocketmq-namesrv', 'rocketmq-broker', 'rocke
 
 export const TOXIPROXY_VERSION = 'v2.12.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
+
+/** Lints the GitHub Actions workflows (a test runs it); a developer tool, not needed by runs. */
+export const ACTIONLINT_VERSION = 'v1.7.12';
+export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint';

@@ -1,13 +1,24 @@
 import type { Command } from 'commander';
+import { ensureActionlint } from '../../setup/dev-tools.ts';
 import { provision } from '../../setup/provision.ts';
+import { ACTIONLINT_VERSION } from '../../setup/versions.ts';
+import { describeError } from '../../util/errors.ts';
 
 export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
-    .description('fetch the pinned RocketMQ jars and build Toxiproxy into the cache (idempotent; `run` does it when needed)')
+    .description('fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache (idempotent; `run` does what it needs)')
     .action(async () => {
       const started = performance.now();
-      const result = await provision((line) => process.stdout.write(`setup: ${line}\n`));
+      const log = (line: string) => process.stdout.write(`setup: ${line}\n`);
+      const result = await provision(log);
+      // Only the workflow lint test needs actionlint, never a run: a failure here is a warning,
+      // so an offline machine with a complete run cache can still run plans.
+      try {
+        log(`actionlint ${ACTIONLINT_VERSION}: ${await ensureActionlint(log, result.paths.root)}`);
+      } catch (error) {
+        log(`warning: actionlint not installed (the workflow lint test needs it): ${describeError(error)}`);
+      }
       process.stdout.write(`setup: ready in ${((performance.now() - started) / 1000).toFixed(1)}s (cache ${result.paths.root})\n`);
     });
 }
