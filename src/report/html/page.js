@@ -15,7 +15,7 @@
   var charts = [];
   // Every chart's plot area spans the same pixels: a GUTTER-wide axis on the left, as much
   // padding (or a right axis) on the right, so times line up down the page and with the lanes.
-  var GUTTER = 72, LABEL = 18;
+  var GUTTER = 80, LABEL = 18;
 
   // ---------- DOM helpers ----------
 
@@ -78,7 +78,7 @@
     return m + 'm' + (r ? (r < 10 ? '0' : '') + r + 's' : '');
   }
   function shortMs(v) { return v === null || v === undefined ? '' : v < 1000 ? v + 'ms' : v / 1000 + 's'; }
-  function pct(r) { return r === null || r === undefined ? '–' : (r * 100).toFixed(r < 0.01 ? 3 : 2) + '%'; }
+  function pct(r) { return r === null || r === undefined ? '–' : r === 0 ? '0%' : (r * 100).toFixed(r < 0.01 ? 3 : 2) + '%'; }
   function rate(v) { return v === null || v === undefined ? '–' : (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10).toLocaleString('en-US'); }
   function tick(ok) { return h('span', { class: ok ? 'ok' : 'bad', text: ok ? '✓' : '✗' }); }
   function badge(text, cls) { return h('span', { class: 'badge ' + (cls || ''), text: text }); }
@@ -267,7 +267,7 @@
         line('e2e p99', positive(se.e2eP99), PALETTE[3], { scale: 'ms' }),
         line('send p99', positive(se.sendP99), '#7f8a96', { scale: 'ms', dash: [3, 3] }),
       ].map(function (x) { x.fmt = ms; return x; }) });
-    specs.push({ id: 'duplicates', title: 'Duplicates', yLabel: 'duplicates / s',
+    specs.push({ id: 'duplicates', title: 'Duplicates', yLabel: 'duplicates / s', empty: 'no duplicates in this run',
       rightAxis: { scale: 'total', side: 1, size: GUTTER - LABEL - 6, grid: { show: false }, label: 'total', labelSize: LABEL },
       series: [
         // A row counts the interval that ends at its time: the step reaches back to the previous row.
@@ -289,8 +289,9 @@
     return { el: sec, draw: function () {
       blocks.forEach(function (b) {
         var spec = b.spec;
-        if (!spec.series.some(function (x) { return hasData(x.values); })) b.holder.appendChild(h('p', { class: 'empty', text: 'no data in this run' }));
-        makeChart(b.holder, spec);
+        // An empty chart says less than a sentence (a smoke run has no duplicates to draw).
+        if (!spec.series.some(function (x) { return hasData(x.values); })) b.holder.appendChild(h('p', { class: 'empty', text: spec.empty || 'no data in this run' }));
+        else makeChart(b.holder, spec);
       });
       // uPlot lays its plot area out on the next frame; the lanes align with it, so they wait.
       requestAnimationFrame(function () {
