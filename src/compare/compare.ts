@@ -114,8 +114,13 @@ export function formatValue(value: number | null, unit: MetricUnit): string {
     case 'messages':
       return String(Math.round(value));
     case 'fraction':
-      return value === 0 ? '0' : value.toPrecision(3).replace(/\.?0+$/, '');
+      return trimZeros(value.toPrecision(3));
   }
+}
+
+/** `0.00100` → `0.001`, `1.50` → `1.5`; `100` and `1.00e-7` keep their digits. */
+function trimZeros(text: string): string {
+  return text.includes('.') && !text.includes('e') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
 /** `+12.5 ms (+20.0%)`, or `-` without numbers. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withComparison } from '../../../src/compare/attach.ts';
-import { compareSummaries } from '../../../src/compare/compare.ts';
+import { compareSummaries, formatDelta, formatValue } from '../../../src/compare/compare.ts';
 import { extractMetrics } from '../../../src/compare/metrics.ts';
 import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerances } from '../../../src/compare/tolerances.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
@@ -97,6 +97,16 @@ describe('compareSummaries', () => {
     const unchanged = withComparison(base, compareSummaries(base, base, { baselineSource: 'b' }));
     expect(unchanged.verdict).toBe('pass');
     expect(unchanged.failures).toEqual([]);
+  });
+});
+
+describe('formatting', () => {
+  it('prints values and deltas in the metric unit', () => {
+    expect([0, 0.3222, 100, 1.5, 0.001, 10].map((v) => formatValue(v, 'fraction'))).toEqual(['0', '0.322', '100', '1.5', '0.001', '10']);
+    expect(formatValue(12.34, 'ms')).toBe('12.3 ms');
+    expect(formatValue(null, 'ms')).toBe('-');
+    expect(formatDelta({ delta: -15, deltaPct: -30.61, unit: 'per-second' })).toBe('−15/s (−30.6%)');
+    expect(formatDelta({ delta: 0.002, deltaPct: null, unit: 'fraction' })).toBe('+0.002');
   });
 });
 
