@@ -5,18 +5,21 @@ import { escapeHtml, inlineJson, inlineScript, inlineStyle } from './inline.ts';
 import type { ReportData } from './report-data.ts';
 
 /**
- * The run's page as one file (Playwright's HTML reporter): uPlot and the page's own script
- * and style inlined, the data as JSON in a <script type="application/json">. It opens from
+ * The run's page as one file (Playwright's HTML reporter): uPlot and the page's own scripts
+ * and style (src/report/html/page/) inlined, the data as JSON in a <script type="application/json">. It opens from
  * disk with no server and fetches nothing: the Content-Security-Policy forbids any request.
  */
 
 /** The page's script reads its data from this element. */
 export const RUN_DATA_ELEMENT_ID = 'run-data';
 
+/** The page's scripts (src/report/html/page/), in the order they must run: each uses what the ones before it define. */
+export const PAGE_SCRIPTS = ['kit.js', 'sections.js', 'charts.js', 'lanes.js', 'main.js'] as const;
+
 interface PageAssets {
   uplotJs: string;
   uplotCss: string;
-  pageJs: string;
+  pageJs: string[];
   pageCss: string;
 }
 
@@ -29,8 +32,8 @@ function loadAssets(): Promise<PageAssets> {
   assets ??= Promise.all([
     readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    readFile(local('./page.js'), 'utf8'),
-    readFile(local('./page.css'), 'utf8'),
+    Promise.all(PAGE_SCRIPTS.map((name) => readFile(local(`./page/${name}`), 'utf8'))),
+    readFile(local('./page/page.css'), 'utf8'),
   ]).then(([uplotJs, uplotCss, pageJs, pageCss]) => ({ uplotJs, uplotCss, pageJs, pageCss }));
   return assets;
 }
@@ -56,7 +59,7 @@ export async function renderReportPage(data: ReportData): Promise<string> {
 <main id="app"><noscript>This report draws with JavaScript; the raw numbers are in summary.json next to it.</noscript></main>
 <script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
 <script>${inlineScript(a.uplotJs)}</script>
-<script>${inlineScript(a.pageJs)}</script>
+${a.pageJs.map((js) => `<script>${inlineScript(js)}</script>`).join('\n')}
 </body>
 </html>
 `;

@@ -1,0 +1,33 @@
+// Puts the run page together; runs last.
+(function (R) {
+  'use strict';
+
+  var h = R.h, charts = R.charts, banner = R.banner, tiles = R.tiles, chartsSection = R.chartsSection, chartWidth = R.chartWidth, drawLanes = R.drawLanes, diagnosesSection = R.diagnosesSection, rebalanceSection = R.rebalanceSection, latencySection = R.latencySection, deliverySection = R.deliverySection, checksSection = R.checksSection, planSection = R.planSection;
+
+  var app = document.getElementById('app');
+  app.textContent = '';
+
+  var timeline = chartsSection();
+  app.appendChild(banner());
+  app.appendChild(tiles());
+  app.appendChild(h('nav', { class: 'toc' }, [['timeline', 'over time'], ['rebalance', 'rebalances'], ['latency', 'latency'], ['delivery', 'loss and duplicates'], ['diagnoses', 'diagnoses'], ['checks', 'checks'], ['plan', 'plan and cluster']].map(function (l) { return h('a', { href: '#' + l[0], text: l[1] }); })));
+  app.appendChild(timeline.el);
+  app.appendChild(diagnosesSection());
+  app.appendChild(rebalanceSection());
+  app.appendChild(latencySection());
+  app.appendChild(deliverySection());
+  app.appendChild(checksSection());
+  app.appendChild(planSection());
+  app.appendChild(h('footer', { class: 'muted', text: 'rmq-chaos · summary.json, events.ndjson, timeseries.ndjson and snapshots.ndjson are in this folder' }));
+  // Charts measure their container, so they are drawn once the page is laid out.
+  timeline.draw();
+
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      charts.forEach(function (c) { c.u.setSize({ width: chartWidth(c.container), height: c.u.height }); });
+      drawLanes(document.getElementById('assignments'));
+    }, 150);
+  });
+})(window.RunReport);
