@@ -144,7 +144,7 @@ ${body}
 // Small enough to keep here: the index has no script and a handful of rules.
 const INDEX_CSS = `
 body { margin: 0; background: #f6f7f9; color: #1d2329; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px; overflow-x: auto; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 .muted { color: #5f6b76; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e1e5ea; font-variant-numeric: tabular-nums; }
