@@ -13,8 +13,20 @@ export const REPORT_WRITERS: ReportWriter[] = [
   markdownWriter,
 ];
 
-export async function writeReports(summary: RunSummary, reportDir: string, writers = REPORT_WRITERS): Promise<string[]> {
-  const files: string[] = [];
-  for (const writer of writers) files.push(await writer.write(summary, reportDir));
-  return files;
+export interface WrittenReports {
+  files: string[];
+  /** Writers that failed; the others still wrote their files (a broken page must not cost the JUnit file). */
+  failed: { writer: string; error: unknown }[];
+}
+
+export async function writeReports(summary: RunSummary, reportDir: string, writers = REPORT_WRITERS): Promise<WrittenReports> {
+  const written: WrittenReports = { files: [], failed: [] };
+  for (const writer of writers) {
+    try {
+      written.files.push(await writer.write(summary, reportDir));
+    } catch (error) {
+      written.failed.push({ writer: writer.name, error });
+    }
+  }
+  return written;
 }

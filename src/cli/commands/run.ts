@@ -52,7 +52,8 @@ export function registerRunCommand(program: Command): void {
         const outcome = await runPlan({ plan, reportsDir: options.reports, keep: options.keep ?? false, signal: abort.signal, progress, onResources: (r) => (resources = r) });
         const comparison = baseline && compareSummaries(baseline.summary, outcome.summary, { tolerances: plan.compare.tolerances, baselineSource: baseline.file });
         const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
-        const files = await writeReports(summary, outcome.reportDir);
+        const { files, failed } = await writeReports(summary, outcome.reportDir);
+        for (const { writer, error } of failed) process.stderr.write(`rmq-chaos: the ${writer} report could not be written: ${describeError(error)}\n`);
         process.stdout.write(`${formatConsoleSummary(summary)}\n`);
         if (comparison) process.stdout.write(`\ncompared with the baseline:\n${formatComparison(comparison)}\n`);
         const runsIndex = await writeRunIndex(options.reports).catch((error: unknown) => {
@@ -64,7 +65,8 @@ export function registerRunCommand(program: Command): void {
         // The run's page last: it is the one a person opens.
         const pageLast = [...files.filter((f) => !f.endsWith('.html')), ...files.filter((f) => f.endsWith('.html'))];
         for (const file of pageLast) process.stdout.write(`report: ${file}\n`);
-        process.exitCode = summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
+        // A report that could not be written is an internal error, whatever the verdict.
+        process.exitCode = failed.length > 0 ? ExitCode.internal : summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
       } catch (error) {
         if (signalled && error instanceof HarnessError && error.code === 'aborted') {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
