@@ -2,54 +2,79 @@
  * The run page in a real browser: the zombie-consumer fixture rendered by the html writer and
  * opened from disk in headless Chromium. Checks that it draws (charts, fault bands, lanes,
  * diagnoses), logs no error and requests nothing but its own file. Leaves a screenshot in
- * test-results/report.png to look at.
+ * test-results/report.png to look at. A second page has a baseline comparison in its summary
+ * (test-results/report-comparison.png).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withComparison } from '../../src/compare/attach.ts';
+import { compareSummaries } from '../../src/compare/compare.ts';
 import { readRunSummary } from '../../src/report/run-files.ts';
+import type { RunSummary } from '../../src/report/summary.ts';
 import { htmlWriter } from '../../src/report/writers/html.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = resolve('test/fixtures/runs/zombie-consumer');
 const SCREENSHOT = resolve('test-results/report.png');
+const COMPARISON_SCREENSHOT = resolve('test-results/report-comparison.png');
+
+/** A copy of the fixture in a temp folder (the writer puts index.html beside the raw files; the fixture itself stays untouched). */
+function fixtureCopy(): string {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-report-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+interface OpenedReport {
+  browser: Browser;
+  page: Page;
+  requests: string[];
+  errors: string[];
+}
+
+/** Renders the run folder's index.html and opens it from disk, recording requests and errors. */
+async function openReport(dir: string): Promise<OpenedReport> {
+  const file = await htmlWriter.write(await readRunSummary(dir), dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const opened: OpenedReport = { browser, page, requests: [], errors: [] };
+  page.on('request', (r) => opened.requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') opened.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => opened.errors.push(e.message));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: 10_000 });
+  return opened;
+}
+
+async function closeReport(opened: OpenedReport | undefined, dir: string | undefined, screenshot: string): Promise<void> {
+  if (opened) {
+    mkdirSync(resolve('test-results'), { recursive: true });
+    await opened.page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`screenshot: ${screenshot}`);
+  }
+  await opened?.browser.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 describe('run page in Chromium (zombie-consumer fixture)', () => {
   let dir: string;
-  let browser: Browser;
+  let opened: OpenedReport;
   let page: Page;
-  const requests: string[] = [];
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    // The writer puts index.html beside the raw files; the fixture itself stays untouched.
-    dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-report-'));
-    cpSync(FIXTURE, dir, { recursive: true });
-    const file = await htmlWriter.write(await readRunSummary(dir), dir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-rendered="true"]', { timeout: 10_000 });
+    dir = fixtureCopy();
+    opened = await openReport(dir);
+    page = opened.page;
   }, 60_000);
 
-  afterAll(async () => {
-    if (page) {
-      mkdirSync(resolve('test-results'), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      console.log(`screenshot: ${SCREENSHOT}`);
-    }
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeReport(opened, dir, SCREENSHOT));
 
   it('shows the verdict and the plan', async () => {
     await expect(page.locator('#verdict .verdict-word').textContent()).resolves.toBe('PASS');
@@ -115,7 +140,75 @@ describe('run page in Chromium (zombie-consumer fixture)', () => {
   });
 
   it('logs no errors and requests nothing but its own file', () => {
-    expect(errors).toEqual([]);
-    expect(requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
+  });
+
+  it('has no baseline comparison: the run had no baseline', async () => {
+    expect(await page.locator('#comparison').count()).toBe(0);
+    expect(await page.locator('#banner-comparison').count()).toBe(0);
+  });
+});
+
+describe('run page in Chromium with a baseline comparison (zombie-consumer, throughput cut 30%)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = fixtureCopy();
+    // The copy plays the current run: the fixture as it is is the baseline, the copy's throughput is 30% lower.
+    const summaryFile = join(dir, 'summary.json');
+    const baseline = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+    const current: RunSummary = { ...baseline, producers: { ...baseline.producers, ackedPerSecond: Math.round(baseline.producers.ackedPerSecond * 0.7) } };
+    const comparison = compareSummaries(baseline, current, { baselineSource: 'reports/baseline-run/summary.json' });
+    expect(comparison.regressions).toEqual(['throughput']);
+    writeFileSync(summaryFile, JSON.stringify(withComparison(current, comparison), null, 2));
+    opened = await openReport(dir);
+    page = opened.page;
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, COMPARISON_SCREENSHOT));
+
+  it('says in the verdict banner that the run regressed against its baseline', async () => {
+    await expect(page.locator('#verdict .verdict-word').textContent()).resolves.toBe('FAIL');
+    const line = page.locator('#verdict #banner-comparison');
+    expect(await line.isVisible()).toBe(true);
+    await expect(line.textContent()).resolves.toContain('Regression against baseline 20261125-193129Z-zombie-consumer: acked/s (1 of 9 metrics beyond tolerance)');
+    await expect(page.locator('#verdict .failures').textContent()).resolves.toContain('regression against baseline');
+  });
+
+  it('shows the comparison right after the headline numbers, before the charts', async () => {
+    const section = page.locator('#comparison');
+    expect(await section.isVisible()).toBe(true);
+    await expect(section.locator('h2').textContent()).resolves.toBe('Compared with the baseline: 1 regression');
+    const order = await page.evaluate(() => Array.from(document.querySelectorAll('#app > *')).map((el) => el.id || el.className));
+    expect(order.slice(0, 4)).toEqual(['verdict', 'tiles', 'comparison', 'toc']);
+    await expect(section.locator('.facts').textContent()).resolves.toContain('reports/baseline-run/summary.json');
+    await expect(section.locator('.comparison-verdict').textContent()).resolves.toBe('verdict: REGRESSION (1 of 9: acked/s)');
+  });
+
+  it('has a row per metric, the throughput row highlighted as regressed', async () => {
+    const rows = page.locator('#comparison tbody tr');
+    expect(await rows.count()).toBe(9);
+    const regressed = page.locator('#comparison tbody tr.regressed');
+    expect(await regressed.count()).toBe(1);
+    expect(await regressed.isVisible()).toBe(true);
+    await expect(regressed.getAttribute('data-metric')).resolves.toBe('throughput');
+    const cells = await regressed.locator('td').allTextContents();
+    expect(cells).toEqual(['acked/s', '49/s', '34/s', '−15/s (−30.6%)', '-10%', '✗ regressed']);
+    // Highlighted: a background of its own, unlike the rows within tolerance.
+    const backgrounds = await page.evaluate(() => {
+      const bg = (sel: string) => getComputedStyle(document.querySelector(sel)!).backgroundColor;
+      return { regressed: bg('#comparison tr.regressed'), ok: bg('#comparison tr[data-metric="e2e_p99"]') };
+    });
+    expect(backgrounds.regressed).not.toBe(backgrounds.ok);
+    expect(backgrounds.regressed).not.toBe('rgba(0, 0, 0, 0)');
+    await expect(page.locator('#comparison tr[data-metric="e2e_p99"] td.result').textContent()).resolves.toBe('✓');
+  });
+
+  it('logs no errors and requests nothing but its own file', () => {
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
   });
 });

@@ -2,17 +2,19 @@ import type { ReportedFinding } from '../../checks/diagnosis-expectations.ts';
 import type { RebalanceEvent } from '../../metrics/rebalance-tracker.ts';
 import type { RunEvent } from '../../run/event-log.ts';
 import type { RunSummary } from '../summary.ts';
+import { comparisonView, type ComparisonView } from './comparison.ts';
 import { toChartSeries, type ChartRow, type ChartSeries } from './series.ts';
 import { assignmentLanes, membershipMarkers, secondsSince, type AssignmentLane, type MembershipMarker } from './timeline.ts';
 
 /**
  * Everything the page shows, as the JSON inlined into it. Times are seconds since the run
  * started (the charts' x); the summary goes along without its time series (replaced by
- * chart columns) and with diagnoses and rebalance events restamped on that clock.
+ * chart columns) and with diagnoses and rebalance events restamped on that clock; the
+ * comparison with a baseline goes as table cells already written.
  */
 export interface ReportData {
   reportDataVersion: 1;
-  summary: Omit<RunSummary, 'timeseries' | 'diagnoses' | 'rebalance'>;
+  summary: Omit<RunSummary, 'timeseries' | 'diagnoses' | 'rebalance' | 'comparison'>;
   /** The x range of every chart and the assignment timeline. */
   endS: number;
   series: ChartSeries;
@@ -22,6 +24,8 @@ export interface ReportData {
   lanes: AssignmentLane[];
   rebalance: Omit<RunSummary['rebalance'], 'events'> & { events: (RebalanceEvent & { atS: number })[] };
   diagnoses: (ReportedFinding & { firstSeenS: number; lastSeenS: number })[];
+  /** The run against its baseline (`run --baseline`); null without one. */
+  comparison: ComparisonView | null;
 }
 
 /** A fault occurrence as a shaded band; `endS` null for an instant fault (kill) or one never ended. */
@@ -37,7 +41,7 @@ export interface FaultBand {
 
 export function buildReportData(summary: RunSummary, events: readonly RunEvent[], rows: readonly ChartRow[]): ReportData {
   const startedAtMs = Date.parse(summary.run.startedAt);
-  const { timeseries: _timeseries, diagnoses, rebalance, ...rest } = summary;
+  const { timeseries: _timeseries, diagnoses, rebalance, comparison, ...rest } = summary;
   const endS = summary.run.wallMs / 1000;
   return {
     reportDataVersion: 1,
@@ -55,5 +59,6 @@ export function buildReportData(summary: RunSummary, events: readonly RunEvent[]
     lanes: assignmentLanes(events, startedAtMs, endS),
     rebalance: { ...rebalance, events: rebalance.events.map((e) => ({ ...e, atS: secondsSince(startedAtMs, e.at) })) },
     diagnoses: diagnoses.map((d) => ({ ...d, firstSeenS: secondsSince(startedAtMs, d.firstSeenAt), lastSeenS: secondsSince(startedAtMs, d.lastSeenAt) })),
+    comparison: comparisonView(comparison),
   };
 }

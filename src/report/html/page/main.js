@@ -2,7 +2,7 @@
 (function (R) {
   'use strict';
 
-  var h = R.h, charts = R.charts, banner = R.banner, tiles = R.tiles, chartsSection = R.chartsSection, chartWidth = R.chartWidth, drawLanes = R.drawLanes, diagnosesSection = R.diagnosesSection, rebalanceSection = R.rebalanceSection, latencySection = R.latencySection, deliverySection = R.deliverySection, checksSection = R.checksSection, planSection = R.planSection;
+  var h = R.h, charts = R.charts, banner = R.banner, tiles = R.tiles, chartsSection = R.chartsSection, chartWidth = R.chartWidth, drawLanes = R.drawLanes, diagnosesSection = R.diagnosesSection, rebalanceSection = R.rebalanceSection, latencySection = R.latencySection, deliverySection = R.deliverySection, checksSection = R.checksSection, planSection = R.planSection, comparisonSection = R.comparisonSection;
 
   var app = document.getElementById('app');
   app.textContent = '';
@@ -10,6 +10,9 @@
   var timeline = chartsSection();
   app.appendChild(banner());
   app.appendChild(tiles());
+  // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
+  var comparison = comparisonSection();
+  if (comparison) app.appendChild(comparison);
   app.appendChild(h('nav', { class: 'toc' }, [['timeline', 'over time'], ['rebalance', 'rebalances'], ['latency', 'latency'], ['delivery', 'loss and duplicates'], ['diagnoses', 'diagnoses'], ['checks', 'checks'], ['plan', 'plan and cluster']].map(function (l) { return h('a', { href: '#' + l[0], text: l[1] }); })));
   app.appendChild(timeline.el);
   app.appendChild(diagnosesSection());

@@ -1,4 +1,4 @@
-// The run page's sections other than the charts: verdict, headline numbers, tables, diagnoses, plan.
+// The run page's sections other than the charts: verdict, headline numbers, baseline comparison, tables, diagnoses, plan.
 (function (R) {
   'use strict';
 
@@ -20,7 +20,20 @@
         h('div', { class: 'chips' }, h('span', { class: 'muted', text: 'diagnoses ' }), chips.length ? chips : badge('none', 'sev-none'))),
       s.failures.length
         ? h('ul', { class: 'failures' }, s.failures.map(function (f) { return h('li', { text: f }); }))
-        : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }));
+        : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
+      comparisonLine());
+  }
+
+  // One line under the failures: did the run regress against its baseline? Links to the table.
+  function comparisonLine() {
+    var c = data.comparison;
+    if (!c) return null;
+    var regression = c.verdict === 'regression';
+    return h('p', { id: 'banner-comparison', class: 'banner-comparison ' + (regression ? 'bad' : 'ok-text') },
+      regression
+        ? 'Regression against baseline ' + c.baseline.runId + ': ' + c.regressed.join(', ') + ' (' + c.regressed.length + ' of ' + c.rows.length + ' metrics beyond tolerance). '
+        : 'No regression against baseline ' + c.baseline.runId + ': no metric regressed beyond its tolerance. ',
+      h('a', { href: '#comparison', text: 'Compared with the baseline ↓' }));
   }
 
   function tiles() {
@@ -36,6 +49,32 @@
     return h('div', { class: 'tiles' }, items.map(function (it) {
       return h('div', { class: 'tile ' + (it[3] || '') }, h('div', { class: 'tile-label', text: it[0] }), h('div', { class: 'tile-value', text: it[1] }), h('div', { class: 'tile-sub', text: it[2] }));
     }));
+  }
+
+  // ---------- baseline comparison (run --baseline) ----------
+
+  function comparisonSection() {
+    var c = data.comparison;
+    if (!c) return null;
+    var sec = section('comparison', 'Compared with the baseline: ' + c.title,
+      'Each metric against the baseline run; one regresses when it moves the worse way by more than its tolerance (the plan\'s compare.tolerances, or the defaults).');
+    sec.classList.add(c.verdict === 'pass' ? 'comparison-pass' : 'comparison-regression');
+    var startedAt = function (r) { return new Date(r.startedAt).toLocaleString(); };
+    sec.appendChild(h('dl', { class: 'facts' },
+      h('dt', { text: 'baseline' }), h('dd', null, h('code', { text: c.baseline.runId }), ' · plan ' + c.baseline.plan + ' · started ' + startedAt(c.baseline)),
+      h('dt', { text: 'from' }), h('dd', null, h('code', { text: c.baseline.source })),
+      h('dt', { text: 'this run' }), h('dd', null, h('code', { text: c.current.runId }), ' · plan ' + c.current.plan + ' · started ' + startedAt(c.current))));
+    c.notes.forEach(function (n) { sec.appendChild(h('p', { class: 'comparison-note warn-text', text: 'Note: ' + n })); });
+    sec.appendChild(h('div', { class: 'table-wrap' },
+      h('table', { class: 'comparison-table' },
+        h('thead', null, h('tr', null, ['metric', 'baseline', 'current', 'delta', 'tolerance', ''].map(function (x) { return h('th', { text: x }); }))),
+        h('tbody', null, c.rows.map(function (r) {
+          return h('tr', { class: r.regressed ? 'regressed' : '', 'data-metric': r.metric, 'data-regressed': String(r.regressed) },
+            h('td', { text: r.label }), h('td', { text: r.baseline }), h('td', { text: r.current }), h('td', { text: r.delta }), h('td', { text: r.tolerance }),
+            h('td', { class: 'result ' + (r.regressed ? 'bad' : r.mark === '✓' ? 'ok' : 'muted'), text: r.result }));
+        })))));
+    sec.appendChild(h('p', { class: 'comparison-verdict ' + (c.verdict === 'pass' ? 'ok-text' : 'bad'), text: 'verdict: ' + c.verdictText }));
+    return sec;
   }
 
   // ---------- plan and cluster ----------
@@ -161,6 +200,7 @@
 
   R.banner = banner;
   R.tiles = tiles;
+  R.comparisonSection = comparisonSection;
   R.planSection = planSection;
   R.rebalanceSection = rebalanceSection;
   R.latencySection = latencySection;
