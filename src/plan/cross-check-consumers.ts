@@ -15,6 +15,9 @@ export function undeclared(topic: string, declared: readonly string[]): string {
 }
 
 export const GRPC_NEEDS_PROXY = 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true';
+/** Whether an external cluster runs a proxy cannot be read from its name server: the plan says where it is. */
+export const GRPC_NEEDS_PROXY_ADDR =
+  "protocol grpc talks to the RocketMQ proxy, and an external cluster's name server does not say where one is: set cluster.proxyAddr to its gRPC endpoint, e.g. \"10.0.0.5:8081\"";
 
 function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext): void {
   const { declared } = ctx;
@@ -55,7 +58,7 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
     });
     checkSubscription(override.subscription, here, ctx);
     if (override.protocol === 'grpc' && ctx.proxyMissing) {
-      ctx.issues.push({ path: here('protocol'), anchor: 'value', message: GRPC_NEEDS_PROXY });
+      ctx.issues.push({ path: here('protocol'), anchor: 'value', message: ctx.proxyMissing });
     }
     const protocol = str(override.protocol) ?? fleetProtocol;
     if (override.mode === 'simple' && protocol !== 'grpc') {

@@ -181,6 +181,13 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
     if (!fault) return;
     const at: At = (...rest) => ['faults', index, ...rest];
     checkKeys(fault, action, at, issues);
+    if (action?.startsWith('network.') && universe.cluster?.external) {
+      issues.push({
+        path: at('action'),
+        anchor: 'value',
+        message: `${action} needs Toxiproxy between the clients and the cluster, and provider external has no network faults: an external cluster is not ours to break (rmq-chaos neither runs it nor sits in front of it)`,
+      });
+    }
     const target = checkTarget(fault.target, action, universe, at, issues);
     if (action) checkParams(fault, action, declared, at, issues);
     const timing = checkRepetition(fault, action, at, issues);

@@ -12,7 +12,8 @@ import type { PendingIssue } from './zod-issues.ts';
 export interface FleetCheckContext {
   /** Declared topic names, or undefined when the topics list is broken (then references are not judged). */
   declared: readonly string[] | undefined;
-  proxyMissing: boolean;
+  /** Why a grpc fleet has no proxy to talk to (the message), or undefined when it has one. */
+  proxyMissing: string | undefined;
   /** phases.load, chaos and heal in ms (producers send through them), or undefined when one is missing or invalid. */
   sending: SendingLengths | undefined;
   issues: PendingIssue[];

@@ -4,7 +4,7 @@
  * schema's output because they must still run when some unrelated field is invalid: a user
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
-import { GRPC_NEEDS_PROXY, checkConsumer, undeclared } from './cross-check-consumers.ts';
+import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer, undeclared } from './cross-check-consumers.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
@@ -36,7 +36,8 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
   const fleets = record(plan.fleets);
   const names = new Map<string, string>();
   const cluster = record(plan.cluster);
-  const proxyMissing = cluster?.provider !== 'external' && cluster?.proxy !== true;
+  const external = cluster?.provider === 'external';
+  const proxyMissing = external ? (cluster.proxyAddr === undefined ? GRPC_NEEDS_PROXY_ADDR : undefined) : cluster?.proxy !== true ? GRPC_NEEDS_PROXY : undefined;
   const ctx: FleetCheckContext = { declared, proxyMissing, sending: sendingLengths(plan), issues };
 
   for (const kind of ['producers', 'consumers'] as const) {
@@ -50,7 +51,7 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
         else issues.push({ path: at('name'), anchor: 'value', message: `fleet name "${name}" is already used by ${first}` });
       }
       if (fleet?.protocol === 'grpc' && proxyMissing) {
-        issues.push({ path: at('protocol'), anchor: 'value', message: GRPC_NEEDS_PROXY });
+        issues.push({ path: at('protocol'), anchor: 'value', message: proxyMissing });
       }
       const topic = str(fleet?.topic);
       if (kind === 'producers' && topic !== undefined && declared && !declared.includes(topic)) {
@@ -62,10 +63,32 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
   }
 }
 
+/** Settings that describe a cluster rmq-chaos starts: meaningless for one someone else runs. */
+const STARTED_CLUSTER_KEYS = ['namesrv', 'brokers', 'slavesPerMaster', 'proxy', 'heap', 'brokerConfig'] as const;
+
 function checkCluster(plan: Raw, issues: PendingIssue[]): void {
   const cluster = record(plan.cluster);
   if (!cluster) return;
   const external = cluster.provider === 'external';
+  if (external) {
+    for (const key of STARTED_CLUSTER_KEYS) {
+      if (cluster[key] === undefined) continue;
+      const instead = key === 'proxy' ? ' (for its proxy, set cluster.proxyAddr to the gRPC endpoint)' : '';
+      issues.push({
+        path: ['cluster', key],
+        anchor: 'key',
+        message: `${key} describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr as it is: remove ${key}${instead}`,
+      });
+    }
+  }
+  if (!external && cluster.proxyAddr !== undefined) {
+    const provider = str(cluster.provider) ?? 'local';
+    issues.push({
+      path: ['cluster', 'proxyAddr'],
+      anchor: 'key',
+      message: `proxyAddr is only for provider external (provider is ${provider}, which starts its own proxy with cluster.proxy: true)`,
+    });
+  }
   if (external && cluster.namesrvAddr === undefined) {
     issues.push({
       path: ['cluster'],

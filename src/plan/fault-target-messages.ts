@@ -76,8 +76,10 @@ function wrongKind(name: string, kinds: readonly TargetKind[], action: FaultActi
   const spec: FaultActionSpec = FAULT_ACTIONS[action];
   const suitable = kinds.filter((kind) => spec.targets.includes(kind));
   if (suitable.includes('node') && u.cluster?.external) {
-    return `${q(name)} is a node, and provider external has no node faults: the harness does not run an external cluster's processes`;
+    return `${q(name)} is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes)`;
   }
+  // A network action on an external cluster is reported once, on its action (cross-check-faults.ts).
+  if (suitable.includes('link') && u.cluster?.external) return undefined;
   if (suitable.length > 0) return undefined;
   const valid = validTargets(u, action);
   const names = valid === undefined ? '' : valid.length === 0 ? ', and the plan has none' : ` (${listed(valid)})`;

@@ -114,7 +114,7 @@ export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | und
   const fleetsOf = (role: FleetShape['role']) => (u.fleets ? [...u.fleets].filter(([, s]) => s.role === role).map(([n]) => n) : undefined);
   switch (kind) {
     case 'link':
-      return u.cluster && linkNames(u.cluster);
+      return u.cluster && (u.cluster.external ? [] : linkNames(u.cluster));
     case 'node':
       return u.cluster && (u.cluster.external ? [] : nodeNames(u.cluster));
     case 'producer-instance':
@@ -137,14 +137,22 @@ export function validTargets(u: TargetUniverse, action: FaultActionName): string
 export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
 
 /** What node names look like, whatever the cluster's size. */
-const NODE_NAME = /^(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy)$/;
+const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy)`;
+const NODE_NAME = new RegExp(`^${NODE}$`);
+/** What link names look like: `producers->broker-a`, `clients->namesrv-0`, `broker-a->broker-a-s1`. */
+const LINK_NAME = new RegExp(`^(?:producers|consumers|clients|${NODE})->${NODE}$`);
 
 /**
  * The kinds of a name that exists in this plan: usually one, but a fleet may be named like a
- * node (`proxy`). On an external cluster every node-shaped name is a node: the plan does not
- * describe that cluster's size, and no node may be targeted anyway.
+ * node (`proxy`). On an external cluster every node-shaped name is a node and every link-shaped
+ * name a link: the plan does not describe that cluster's size, and neither may be faulted anyway.
  */
 export function kindsOf(u: TargetUniverse, name: string): TargetKind[] {
-  const external = u.cluster?.external && NODE_NAME.test(name);
-  return ALL_KINDS.filter((kind) => (kind === 'node' && external) || namesOfKind(u, kind)?.includes(name));
+  const external = u.cluster?.external;
+  return ALL_KINDS.filter(
+    (kind) =>
+      (external && kind === 'node' && NODE_NAME.test(name)) ||
+      (external && kind === 'link' && LINK_NAME.test(name)) ||
+      namesOfKind(u, kind)?.includes(name),
+  );
 }

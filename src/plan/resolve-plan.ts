@@ -90,6 +90,7 @@ export function resolvePlan(
       proxy: cluster.proxy ?? D.cluster.proxy,
       heapBytes: bytes(cluster.heap ?? D.cluster.heap),
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),
+      ...(provider === 'external' && cluster.proxyAddr !== undefined ? { proxyAddr: cluster.proxyAddr } : {}),
       brokerConfig: { ...cluster.brokerConfig },
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),

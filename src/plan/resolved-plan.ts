@@ -44,6 +44,8 @@ export interface ResolvedCluster {
   heapBytes: number;
   /** Set exactly when `provider` is `external`: `host:port`, several separated by `;`. */
   namesrvAddr?: string;
+  /** Only with `external`, when the plan gives it: the gRPC endpoint of that cluster's proxy. */
+  proxyAddr?: string;
   /** Extra broker.conf entries for every broker; empty when the plan sets none. */
   brokerConfig: Record<string, BrokerConfigValue>;
 }

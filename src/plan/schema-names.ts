@@ -17,6 +17,8 @@ export const TAG_EXPRESSION = /^\s*(?:\*|[^\s|*]+(?:\s*\|\|\s*[^\s|*]+)*)\s*$/;
 export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
+/** One `host:port`: the gRPC endpoint of an external cluster's proxy. */
+export const PROXY_ADDR = /^[^\s:;]+:\d{1,5}$/;
 
 export const fleetName = () => patterned(FLEET_NAME, 'a name of lowercase letters, digits and dashes such as "orders"');
 export const topicName = () =>

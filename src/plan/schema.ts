@@ -14,7 +14,7 @@ import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
-import { BROKER_CONF_KEY, NAMESRV_ADDR, fleetName, topicName } from './schema-names.ts';
+import { BROKER_CONF_KEY, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
 import { boolean, duration, integer, list, map, oneOf, opt, patterned, req, size, text } from './schema-primitives.ts';
 import { SELECTOR_HELP, thresholds } from './schema-thresholds.ts';
 
@@ -24,6 +24,7 @@ export {
   FLEET_NAME,
   GROUP_NAME,
   NAMESRV_ADDR,
+  PROXY_ADDR,
   TAG_EXPRESSION,
   TAG_NAME,
   TOPIC_NAME,
@@ -40,6 +41,10 @@ const cluster = map(
     namesrvAddr: opt(
       patterned(NAMESRV_ADDR, 'host:port (several separated by ";") such as "127.0.0.1:9876"'),
       'Name server address of the existing cluster; only with provider external.',
+    ),
+    proxyAddr: opt(
+      patterned(PROXY_ADDR, 'host:port such as "127.0.0.1:8081"'),
+      "gRPC endpoint of the existing cluster's RocketMQ proxy, for grpc fleets; only with provider external.",
     ),
     brokerConfig: opt(
       z.record(

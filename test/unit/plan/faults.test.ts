@@ -144,10 +144,27 @@ describe('targets', () => {
     ]);
   });
 
-  it('allows network faults and fleet-instance faults on an external cluster', () => {
+  it('allows fleet faults on an external cluster (node and network faults are plan errors: see the external-* fixtures)', () => {
     const head = HEAD.replace('cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}', 'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}');
-    const faults = load('  - {action: network.down, target: consumers->broker-a, duration: 1s}\n  - {action: kill, target: billing#0}\n', [], head);
-    expect(faults.map((f) => f.occurrences[0]?.targets)).toEqual([['consumers->broker-a'], ['billing#0']]);
+    const faults = load(
+      [
+        '  - {action: kill, target: billing#0}',
+        '  - {action: pause, target: orders#1, at: 5s, duration: 5s}',
+        '  - {action: restart, target: audit#0, at: 15s, hard: true}',
+        '  - {action: scale, target: billing, at: 20s, delta: 1}',
+        '  - {action: drift, target: billing#2, at: 25s, duration: 10s, subscription: {audit: "*"}}',
+        '',
+      ].join('\n'),
+      [],
+      head,
+    );
+    expect(faults.map((f) => [f.action, f.occurrences[0]?.targets])).toEqual([
+      ['kill', ['billing#0']],
+      ['pause', ['orders#1']],
+      ['restart', ['audit#0']],
+      ['scale', ['billing']],
+      ['drift', ['billing#2']],
+    ]);
   });
 
   it('lets a scale fault empty a fleet exactly, counting earlier ones in time order across phases', () => {

@@ -269,6 +269,16 @@ describe('good plans', () => {
     });
   });
 
+  it('keeps proxyAddr for an external cluster, so grpc fleets may run against it', () => {
+    const text = `${MINIMAL}cluster: {provider: external, namesrvAddr: "10.0.0.5:9876", proxyAddr: "10.0.0.5:8081"}
+fleets:
+  producers: [{name: orders, topic: smoke, protocol: grpc, rate: 10/s}]
+`;
+    const plan = loadPlanText(text, 'plans/ext.yaml');
+    expect(plan.cluster).toMatchObject({ provider: 'external', namesrvAddr: '10.0.0.5:9876', proxyAddr: '10.0.0.5:8081' });
+    expect(plan.fleets.producers[0]?.protocol).toBe('grpc');
+  });
+
   it('derives a valid default name from any file name', () => {
     expect(loadPlanText(MINIMAL, 'some/dir/My Plan_v2.yml').name).toBe('my-plan-v2');
   });
