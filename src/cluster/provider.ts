@@ -17,6 +17,8 @@ export interface ClusterSpec {
   brokerConfig: Record<string, string | number | boolean>;
   /** Only for `external`. */
   namesrvAddr?: string;
+  /** Only for `external`: the gRPC endpoint of its proxy, when the plan has grpc fleets. */
+  proxyAddr?: string;
 }
 
 export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy';
@@ -38,8 +40,8 @@ export interface ClusterEndpoints {
   namesrvAddr: string;
   /** `addr`: what the name server lists (with the network on, the producers' Toxiproxy listener). */
   brokers: { name: string; brokerId: number; addr: string }[];
-  /** `grpc`: with the network on, through `clients->proxy`. */
-  proxy?: { grpc: string; remoting: string };
+  /** `grpc`: with the network on, through `clients->proxy`. `remoting` is unknown for an external cluster. */
+  proxy?: { grpc: string; remoting?: string };
   /**
    * With the network on: per client role, listed broker address → the address that role
    * dials (the drivers' `brokerAddressMap`). Producers use the listed address as is;

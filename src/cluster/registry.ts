@@ -1,10 +1,12 @@
 import { UsageError } from '../util/errors.ts';
 import type { ClusterProvider } from './provider.ts';
+import { externalProvider } from './providers/external.ts';
 import { localProvider } from './providers/local.ts';
 
 /** Cluster providers by the name a plan uses in `cluster.provider`. */
 const PROVIDERS: Record<string, ClusterProvider> = {
   local: localProvider,
+  external: externalProvider,
 };
 
 export function getProvider(name: string): ClusterProvider {
@@ -12,7 +14,7 @@ export function getProvider(name: string): ClusterProvider {
   if (!provider) {
     throw new UsageError(
       `cluster provider "${name}" is not available in this version (available: ${Object.keys(PROVIDERS).join(', ')})`,
-      'use --set cluster.provider=local',
+      'use --set cluster.provider=local (or external with cluster.namesrvAddr)',
     );
   }
   return provider;

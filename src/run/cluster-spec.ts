@@ -12,5 +12,6 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     heapBytes: c.heapBytes,
     brokerConfig: c.brokerConfig,
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
+    ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
   };
 }

@@ -28,6 +28,12 @@ export function registerClusterCommand(program: Command): void {
     .option('--set <key=value>', 'override a plan field (repeatable)', collect, [])
     .action(async (name: string, options: { set: string[] }) => {
       const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
+      if (plan.cluster.provider === 'external') {
+        throw new UsageError(
+          `cluster up starts a cluster, and provider external names one that is already running (${plan.cluster.namesrvAddr ?? 'cluster.namesrvAddr'})`,
+          'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
+        );
+      }
       if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
       const id = makeRunId(`cluster-${plan.name}`);
       const workDir = join(tmpdir(), 'rmq-chaos', id);
@@ -78,8 +84,8 @@ export function registerClusterCommand(program: Command): void {
     });
 }
 
-function formatEndpoints(e: { namesrvAddr: string; brokers: { name: string; brokerId: number; addr: string }[]; proxy?: { grpc: string; remoting: string } }): string {
+function formatEndpoints(e: { namesrvAddr: string; brokers: { name: string; brokerId: number; addr: string }[]; proxy?: { grpc: string; remoting?: string } }): string {
   const lines = [`namesrv  ${e.namesrvAddr}`, ...e.brokers.map((b) => `${b.brokerId === 0 ? b.name : `${b.name} (slave ${b.brokerId})`}  ${b.addr}`)];
-  if (e.proxy) lines.push(`proxy    grpc ${e.proxy.grpc}  remoting ${e.proxy.remoting}`);
+  if (e.proxy) lines.push(`proxy    grpc ${e.proxy.grpc}${e.proxy.remoting ? `  remoting ${e.proxy.remoting}` : ''}`);
   return lines.join('\n');
 }

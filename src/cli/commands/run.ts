@@ -29,7 +29,8 @@ export function registerRunCommand(program: Command): void {
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
-      if (!isProvisioned()) await provision((line) => progress.log(`setup: ${line}`));
+      // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
+      if (plan.cluster.provider !== 'external' && !isProvisioned()) await provision((line) => progress.log(`setup: ${line}`));
 
       // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
       // every process group at once and leave.
