@@ -136,7 +136,7 @@ topics: [{name: t, queues: 2}]
 fleets:
   producers: [{name: p, topic: t, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
   consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
-phases: {warmup: 3s, load: 24s, drain: 30s}
+phases: {warmup: 3s, load: 24s, drain: 5s}
 faults:
   - action: drift
     target: c#0
@@ -151,6 +151,9 @@ faults:
     expect(s.faults[0]).toMatchObject({ action: 'drift', target: 'c#0' });
     expect(s.faults[0]!.observed.endMs).not.toBeNull();
     expect(s.totals.lost, run.output).toBeGreaterThan(0);
+    // The plan does not expect it, so the default no-loss invariant fails the run.
+    expect(run.code).toBe(99);
+    expect(s.invariants.find((i) => i.id === 'no-loss')).toMatchObject({ expected: 'hold', held: false, ok: false });
     const fault = s.faults[0]!;
     const tagSum = (from: number, to: number, tag: string) =>
       s.timeseries.filter((r) => r.t >= from && r.t < to).reduce((n, r) => n + (r.receivedByTag[tag] ?? 0), 0);
