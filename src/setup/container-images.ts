@@ -92,7 +92,8 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
         'apt-get install -y -q --no-install-recommends openjdk-17-jre-headless',
         'apt-get clean',
         'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/*',
-        `mkdir -p ${IMAGE_PATHS.rocketmqHome}`,
+        // Each JVM container runs as its own uid (see node-containers.ts): the home is everyone's.
+        `mkdir -p ${IMAGE_PATHS.rocketmqHome} && chmod 1777 ${IMAGE_PATHS.rocketmqHome}`,
       ].join('\n');
       await runTool('chroot', [rootfs, '/bin/sh', '-c', script], work, 'installing the JRE in the rootfs failed', `check that ${DEBIAN_MIRROR} is reachable`);
     } finally {
