@@ -19,6 +19,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { podmanEnv } from '../cluster/containers/podman-config.ts';
+import { MAIN_CLASS } from '../cluster/providers/local/jvm.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { cachePaths } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
@@ -34,14 +35,54 @@ export const IMAGES = {
   toxiproxy: `localhost/rmq-chaos/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
 } as const;
 
-/** Where the images' files live inside them (the provider's commands depend on these). */
+/**
+ * Where the images' files live inside them. The RocketMQ image mirrors the official
+ * apache/rocketmq image's layout (user home /home/rocketmq, `sh mqbroker` etc. in
+ * /home/rocketmq/rocketmq-<version>/bin, extra JVM options in JAVA_OPT_EXT) and the Toxiproxy
+ * image the official one's (/toxiproxy), so the provider and docker-compose.yml run either.
+ */
 export const IMAGE_PATHS = {
   rocketmqLib: '/opt/rocketmq/lib',
   rocketmqHome: '/home/rocketmq',
+  rocketmqBin: `/home/rocketmq/rocketmq-${ROCKETMQ_VERSION}/bin`,
   toxiproxyServer: '/toxiproxy',
 } as const;
 
+/** The official images, for users who can pull them (RMQ_CHAOS_*_IMAGE=official). */
+export const OFFICIAL_IMAGES = {
+  rocketmq: `apache/rocketmq:${ROCKETMQ_VERSION}`,
+  toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
+} as const;
+
+/**
+ * The images a run uses: the locally built ones unless RMQ_CHAOS_ROCKETMQ_IMAGE or
+ * RMQ_CHAOS_TOXIPROXY_IMAGE names another (`official` for the official image).
+ */
+export function selectedImages(env: NodeJS.ProcessEnv = process.env): { rocketmq: string; toxiproxy: string; localRocketmq: boolean; localToxiproxy: boolean } {
+  const pick = (value: string | undefined, official: string, local: string) => (!value ? local : value === 'official' ? official : value);
+  const rocketmq = pick(env.RMQ_CHAOS_ROCKETMQ_IMAGE, OFFICIAL_IMAGES.rocketmq, IMAGES.rocketmq);
+  const toxiproxy = pick(env.RMQ_CHAOS_TOXIPROXY_IMAGE, OFFICIAL_IMAGES.toxiproxy, IMAGES.toxiproxy);
+  return { rocketmq, toxiproxy, localRocketmq: rocketmq === IMAGES.rocketmq, localToxiproxy: toxiproxy === IMAGES.toxiproxy };
+}
+
+/** Our counterpart of the official image's start scripts: java with JAVA_OPT_EXT on the jars. */
+export function startScript(mainClass: string): string {
+  const lib = `${IMAGE_PATHS.rocketmqLib}/*`;
+  return [
+    '#!/bin/sh',
+    '# rmq-chaos: like the official image\'s start script; JVM options in JAVA_OPT_EXT',
+    `exec java \${JAVA_OPT_EXT:--Xms256m -Xmx256m} -Djava.net.preferIPv4Stack=true -Duser.home=${IMAGE_PATHS.rocketmqHome} -cp "${lib}" ${mainClass} "$@"`,
+    '',
+  ].join('\n');
+}
+
 export type ImageCli = 'podman' | 'docker';
+
+export const START_SCRIPTS = {
+  mqnamesrv: MAIN_CLASS.namesrv,
+  mqbroker: MAIN_CLASS.broker,
+  mqproxy: MAIN_CLASS.proxy,
+} as const;
 
 export async function imageExists(cli: ImageCli, image: string): Promise<boolean> {
   return (await exec(cli, ['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
@@ -113,11 +154,14 @@ async function buildRocketmqImage(cli: ImageCli): Promise<void> {
   const context = await mkdtemp(join(tmpdir(), 'rmq-chaos-image-'));
   try {
     await runTool('cp', ['-r', paths.rocketmqLib, join(context, 'lib')], context, 'copying the jars failed', 'check free disk space');
+    await mkdir(join(context, 'bin'));
+    for (const [script, mainClass] of Object.entries(START_SCRIPTS)) await writeFile(join(context, 'bin', script), startScript(mainClass), { mode: 0o755 });
     await writeFile(join(context, 'Containerfile'), [
       `FROM ${IMAGES.jre}`,
       `COPY lib ${IMAGE_PATHS.rocketmqLib}`,
-      `ENV ROCKETMQ_HOME=${IMAGE_PATHS.rocketmqHome}`,
-      `WORKDIR ${IMAGE_PATHS.rocketmqHome}`,
+      `COPY bin ${IMAGE_PATHS.rocketmqBin}`,
+      `ENV ROCKETMQ_HOME=${IMAGE_PATHS.rocketmqBin.replace(/\/bin$/, '')}`,
+      `WORKDIR ${IMAGE_PATHS.rocketmqBin}`,
       `LABEL org.opencontainers.image.title="RocketMQ ${ROCKETMQ_VERSION} (namesrv, broker, proxy, tools) for rmq-chaos"`,
       '',
     ].join('\n'));

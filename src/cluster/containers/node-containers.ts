@@ -6,7 +6,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GenericContainer, Wait, type StartedNetwork } from 'testcontainers';
-import { IMAGE_PATHS, IMAGES } from '../../setup/container-images.ts';
+import { IMAGE_PATHS, selectedImages } from '../../setup/container-images.ts';
 import type { ClusterSpec } from '../provider.ts';
 import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
@@ -49,27 +49,32 @@ function base(image: string, node: string, ctx: NodeContainerContext): LoopbackC
     .withStartupTimeout(BOOT_TIMEOUT_MS);
 }
 
-function jvmCommand(kind: keyof typeof MAIN_CLASS, heapBytes: number, args: string[]): string[] {
+const SCRIPT = { namesrv: 'mqnamesrv', broker: 'mqbroker', proxy: 'mqproxy' } as const;
+
+/**
+ * `sh mqbroker -c <conf>` in the image's bin folder, as with the official image, with the
+ * local provider's JVM options in JAVA_OPT_EXT (both start scripts append it last, so its heap wins).
+ */
+export function javaOptions(heapBytes: number): string {
   const heapMiB = Math.max(64, Math.floor(heapBytes / (1024 * 1024)));
-  return [
-    'java',
-    `-Xms${heapMiB}m`,
-    `-Xmx${heapMiB}m`,
-    `-XX:MaxDirectMemorySize=${heapMiB}m`,
-    '-XX:+UseSerialGC',
-    '-XX:-OmitStackTraceInFastThrow',
-    '-Djava.net.preferIPv4Stack=true',
-    `-Duser.home=${HOME}`,
-    '-cp',
-    `${IMAGE_PATHS.rocketmqLib}/*`,
-    MAIN_CLASS[kind],
-    ...args,
-  ];
+  return [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`, '-XX:+UseSerialGC', '-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(' ');
+}
+
+function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeContainerContext, config: { file: string; content: string }, args: string[]): LoopbackContainer {
+  const images = selectedImages();
+  const container = base(images.rocketmq, name, ctx)
+    .withWorkingDir(IMAGE_PATHS.rocketmqBin)
+    .withEnvironment({ JAVA_OPT_EXT: javaOptions(ctx.spec.heapBytes) })
+    .withCopyContentToContainer([{ content: config.content, target: `${HOME}/${config.file}` }])
+    .withCommand(['sh', SCRIPT[kind], ...args, `${HOME}/${config.file}`])
+    .withWaitStrategy(Wait.forLogMessage(BOOT_LINE[kind]));
+  // Our image's home is everyone's (one uid per JVM); the official image runs as its own user.
+  return images.localRocketmq ? container.withUser(String(ctx.uid(name))) : container;
 }
 
 /** The gateway: Toxiproxy, its API and every client-facing port published at the same host port. */
 export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerContext): LoopbackContainer {
-  return base(IMAGES.toxiproxy, 'toxiproxy', ctx)
+  return base(selectedImages().toxiproxy, 'toxiproxy', ctx)
     .withNetwork(ctx.network)
     .withNetworkAliases(GATEWAY_ALIAS)
     .withCommand(['-host=0.0.0.0', `-port=${TOXIPROXY_API_PORT}`])
@@ -80,45 +85,40 @@ export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerCont
 }
 
 export function namesrvContainer(name: string, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
-  const container = base(IMAGES.rocketmq, name, ctx)
+  const container = rocketmqNode('namesrv', name, ctx, { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT) }, ['-c'])
     .withNetwork(ctx.network)
-    .withNetworkAliases(name)
-    .withUser(String(ctx.uid(name)))
-    .withCopyContentToContainer([{ content: namesrvConfig(NAMESRV_CONTAINER_PORT), target: `${HOME}/namesrv.conf` }])
-    .withCommand(jvmCommand('namesrv', ctx.spec.heapBytes, ['-c', `${HOME}/namesrv.conf`]))
-    .withWaitStrategy(Wait.forLogMessage(BOOT_LINE.namesrv));
+    .withNetworkAliases(name);
   return publishDirect ? container.withExposedPorts(NAMESRV_CONTAINER_PORT).publishOnLoopback() : container;
 }
 
-export function brokerContainer(broker: BrokerLayout, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
+/** broker.conf as the local provider writes it, with the layout's addresses (see layout.ts). */
+export function containerBrokerConfig(broker: BrokerLayout, spec: ClusterSpec): string {
   const text = brokerConfig({
-    spec: ctx.spec,
+    spec,
     brokerName: broker.brokerName,
     brokerId: broker.brokerId,
     namesrvAddr: broker.namesrvAddr,
     ports: { listen: broker.listenPort, ha: broker.haListenPort, spare: broker.listenPort - 1 },
     storeDir: `${HOME}/store`,
   });
-  // brokerConfig writes the local provider's loopback addresses; the container's are the layout's.
   const overrides = [`brokerIP1=${broker.brokerIP1}`, `brokerIP2=${broker.brokerIP2}`, ...(broker.haMasterAddress ? [`haMasterAddress=${broker.haMasterAddress}`] : [])];
-  const conf = `${text.split('\n').filter((line) => !/^(brokerIP1|brokerIP2|haMasterAddress)=/.test(line)).join('\n').trimEnd()}\n${overrides.join('\n')}\n`;
-  const container = base(IMAGES.rocketmq, broker.name, ctx)
+  return `${text.split('\n').filter((line) => line && !/^(brokerIP1|brokerIP2|haMasterAddress)=/.test(line)).join('\n')}\n${overrides.join('\n')}\n`;
+}
+
+export function brokerContainer(broker: BrokerLayout, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
+  const container = rocketmqNode('broker', broker.name, ctx, { file: 'broker.conf', content: containerBrokerConfig(broker, ctx.spec) }, ['-c'])
     .withNetwork(ctx.network)
-    .withNetworkAliases(broker.alias)
-    .withUser(String(ctx.uid(broker.name)))
-    .withCopyContentToContainer([{ content: conf, target: `${HOME}/broker.conf` }])
-    .withCommand(jvmCommand('broker', ctx.spec.heapBytes, ['-c', `${HOME}/broker.conf`]))
-    .withWaitStrategy(Wait.forLogMessage(BOOT_LINE.broker));
+    .withNetworkAliases(broker.alias);
   return publishDirect ? container.withExposedPorts(broker.listenPort).publishOnLoopback() : container;
+}
+
+export function containerProxyConfig(layout: ContainerLayout, clusterName: string): string {
+  const proxy = layout.proxy!;
+  return proxyConfig(proxy.namesrvAddr, clusterName, proxy.grpcPort, proxy.remotingPort, proxy.useEndpointPortFromRequest);
 }
 
 /** In the gateway's network namespace (see layout.ts): its ports are the gateway's to publish. */
 export function proxyContainer(layout: ContainerLayout, gatewayId: string, ctx: NodeContainerContext): LoopbackContainer {
-  const proxy = layout.proxy!;
-  return base(IMAGES.rocketmq, 'proxy', ctx)
-    .withNetworkMode(`container:${gatewayId}`)
-    .withUser(String(ctx.uid('proxy')))
-    .withCopyContentToContainer([{ content: proxyConfig(proxy.namesrvAddr, ctx.spec.clusterName, proxy.grpcPort, proxy.remotingPort, proxy.useEndpointPortFromRequest), target: `${HOME}/rmq-proxy.json` }])
-    .withCommand(jvmCommand('proxy', ctx.spec.heapBytes, ['-pm', 'cluster', '-pc', `${HOME}/rmq-proxy.json`]))
-    .withWaitStrategy(Wait.forLogMessage(BOOT_LINE.proxy));
+  return rocketmqNode('proxy', 'proxy', ctx, { file: 'rmq-proxy.json', content: containerProxyConfig(layout, ctx.spec.clusterName) }, ['-pm', 'cluster', '-pc'])
+    .withNetworkMode(`container:${gatewayId}`);
 }

@@ -12,10 +12,10 @@ import { getContainerRuntimeClient, Network, type StartedNetwork, type StartedTe
 import { ToxiproxyClient } from '../../network/toxiproxy-client.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { cachePaths } from '../../setup/cache-dir.ts';
-import { ensureImages } from '../../setup/container-images.ts';
+import { ensureImages, selectedImages } from '../../setup/container-images.ts';
 import { UsageError } from '../../util/errors.ts';
 import { planContainerLayout, TOXIPROXY_API_PORT, NAMESRV_CONTAINER_PORT } from '../containers/layout.ts';
-import { brokerContainer, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
+import { LABEL_RUN, brokerContainer, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
 import { ContainerNodeControl, type ControlledNode, type RuntimeContainer } from '../containers/node-control.ts';
 import { containerRuntime } from '../containers/runtime.ts';
 import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
@@ -33,7 +33,8 @@ export const containersProvider: ClusterProvider = {
     if (leaveRunning) throw new UsageError('`cluster up` does not support provider containers yet (its containers would need `cluster down` to remove them)', 'use `docker compose up` with the repository\'s docker-compose.yml, or provider local');
     const startedAt = performance.now();
     const runtime = await containerRuntime(log);
-    await ensureImages(log, runtime.cli);
+    const images = selectedImages();
+    if (images.localRocketmq || images.localToxiproxy) await ensureImages(log, runtime.cli);
     const runId = resources.state.snapshot.runId;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
@@ -98,6 +99,8 @@ export const containersProvider: ClusterProvider = {
     let toxiproxy: ToxiproxyClient | undefined;
     try {
       net = await new Network().start();
+      // For the watchdog and `cleanup`, should this process die without removing them.
+      resources.state.setContainers({ dockerHost: runtime.dockerHost, label: `${LABEL_RUN}=${runId}`, networks: [net.getName()] });
       const ctx: NodeContainerContext = { runId, network: net, spec, logFile, uid: (node) => UID_BASE + nodeNames.indexOf(node) };
       const startNode = async (name: string, container: ReturnType<typeof gatewayContainer>) => {
         log(`[${name}] starting container (${runtime.kind})`);
