@@ -58,7 +58,8 @@ export function composeFiles(): Record<string, string> {
   const layout = composeLayout();
   const home = IMAGE_PATHS.rocketmqHome;
   const rocketmqImage = `\${RMQ_CHAOS_ROCKETMQ_IMAGE:-${OFFICIAL_IMAGES.rocketmq}}`;
-  const ulimits = { nofile: { soft: CONTAINER_ULIMITS.nofile.soft, hard: CONTAINER_ULIMITS.nofile.hard } };
+  // Both or neither: Podman drops its default nproc when a service sets only nofile, and runc then fails to set it (EPERM here).
+  const ulimits = Object.fromEntries(Object.entries(CONTAINER_ULIMITS).map(([name, { soft, hard }]) => [name, { soft, hard }]));
   const rocketmq = (script: string, args: string[], conf: string) => ({
     image: rocketmqImage,
     // The official image's user; our image's home is writable by any uid.
