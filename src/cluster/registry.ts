@@ -6,6 +6,11 @@ import { localProvider } from './providers/local.ts';
 /** Cluster providers by the name a plan uses in `cluster.provider`. */
 const PROVIDERS: Record<string, ClusterProvider> = {
   local: localProvider,
+  // Loaded on use: testcontainers (dockerode and its dependencies) is heavy for every other command.
+  containers: {
+    name: 'containers',
+    start: async (spec, context) => (await import('./providers/containers.ts')).containersProvider.start(spec, context),
+  },
   external: externalProvider,
 };
 

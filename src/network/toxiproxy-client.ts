@@ -42,7 +42,12 @@ export class ToxiproxyClient implements NetworkControl {
   private readonly base: string;
   private readonly known = new Set<string>();
 
-  constructor(apiUrl: string, private readonly requestTimeoutMs = DEFAULT_TIMEOUT_MS) {
+  /**
+   * `containerNetwork`: the server runs in a container (the containers provider's gateway);
+   * its listeners and upstreams are addresses on the run's container network, not loopback.
+   * Its API is still reached on loopback (a published port).
+   */
+  constructor(apiUrl: string, private readonly requestTimeoutMs = DEFAULT_TIMEOUT_MS, private readonly options: { containerNetwork?: boolean } = {}) {
     this.base = assertLoopbackUrl(apiUrl).origin;
   }
 
@@ -64,7 +69,7 @@ export class ToxiproxyClient implements NetworkControl {
 
   /** Creates (or replaces, by name) every proxy in one request; each listens at once. */
   async createProxies(specs: readonly ProxySpec[]): Promise<void> {
-    for (const spec of specs) {
+    for (const spec of this.options.containerNetwork ? [] : specs) {
       parseLoopbackAddr(spec.listen, `link ${spec.name} listen address`);
       parseLoopbackAddr(spec.upstream, `link ${spec.name} upstream`);
     }

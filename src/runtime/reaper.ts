@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { isSameProcess, signalGroup } from '../util/process-info.ts';
+import { reapContainersSync } from './container-reaper.ts';
 import type { RunStateData } from './run-state.ts';
 
 export interface ReapResult {
@@ -11,7 +12,8 @@ export interface ReapResult {
 /**
  * Kills every process group a dead run recorded (SIGKILL: there is nobody left to wait for a
  * graceful stop; SIGCONT first so a SIGSTOPped group dies at once) and removes its work dir.
- * Only groups whose leader is still the very process we recorded are signalled.
+ * Only groups whose leader is still the very process we recorded are signalled. Containers of
+ * the `containers` provider are force-removed by their run label, then its networks.
  */
 export function reapRun(data: RunStateData, stateDir: string): ReapResult {
   const killed: string[] = [];
@@ -21,6 +23,7 @@ export function reapRun(data: RunStateData, stateDir: string): ReapResult {
     signalGroup(proc.pgid, 'SIGCONT');
     if (signalGroup(proc.pgid, 'SIGKILL')) killed.push(`${proc.name} (pid ${proc.pid})`);
   }
+  if (data.containers) killed.push(...reapContainersSync(data.containers));
   let removedWorkDir = false;
   if (!data.keep) {
     rmSync(data.workDir, { recursive: true, force: true });

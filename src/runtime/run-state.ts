@@ -30,6 +30,16 @@ export interface RunStateData {
   processes: RecordedProcess[];
   /** Addresses clients use (set once the cluster is up), for `cluster status`. */
   endpoints?: unknown;
+  /** Containers and networks of the `containers` provider, found by label, for the reaper. */
+  containers?: RecordedContainers;
+}
+
+export interface RecordedContainers {
+  /** `unix:///...`: the Docker or Podman API they were created through. */
+  dockerHost: string;
+  /** `key=value`: every container of the run carries it. */
+  label: string;
+  networks: string[];
 }
 
 export class RunState {
@@ -74,6 +84,11 @@ export class RunState {
 
   setEndpoints(endpoints: unknown): void {
     this.data.endpoints = endpoints;
+    this.save();
+  }
+
+  setContainers(containers: RecordedContainers): void {
+    this.data.containers = containers;
     this.save();
   }
 

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { containerRuntime } from '../../cluster/containers/runtime.ts';
+import { ensureImages } from '../../setup/container-images.ts';
 import { ensureActionlint } from '../../setup/dev-tools.ts';
 import { provision } from '../../setup/provision.ts';
 import { ACTIONLINT_VERSION } from '../../setup/versions.ts';
@@ -8,7 +10,8 @@ export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
     .description('fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache (idempotent; `run` does what it needs)')
-    .action(async () => {
+    .option('--images', "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with Podman or Docker")
+    .action(async (options: { images?: boolean }) => {
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`setup: ${line}\n`);
       const result = await provision(log);
@@ -18,6 +21,12 @@ export function registerSetupCommand(program: Command): void {
         log(`actionlint ${ACTIONLINT_VERSION}: ${await ensureActionlint(log, result.paths.root)}`);
       } catch (error) {
         log(`warning: actionlint not installed (the workflow lint test needs it): ${describeError(error)}`);
+      }
+      if (options.images) {
+        const runtime = await containerRuntime(log);
+        log(`container runtime: ${runtime.kind} (${runtime.dockerHost}); images built with ${runtime.cli}`);
+        const built = await ensureImages(log, runtime.cli);
+        log(built.length ? `images built: ${built.join(', ')}` : 'images: all present');
       }
       process.stdout.write(`setup: ready in ${((performance.now() - started) / 1000).toFixed(1)}s (cache ${result.paths.root})\n`);
     });

@@ -1,0 +1,124 @@
+/**
+ * The container of each cluster node, as testcontainers builds it: image, command, config
+ * file, network, published ports (on 127.0.0.1 only), ulimits, labels, log file, and the
+ * line that says it is up. One function per node kind; providers/containers.ts starts them.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GenericContainer, Wait, type StartedNetwork } from 'testcontainers';
+import { IMAGE_PATHS, selectedImages } from '../../setup/container-images.ts';
+import type { ClusterSpec } from '../provider.ts';
+import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
+import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
+import { CONTAINER_ULIMITS } from './podman-config.ts';
+import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, type BrokerLayout, type ContainerLayout } from './layout.ts';
+
+export const LABEL_RUN = 'rmq-chaos.run';
+export const LABEL_NODE = 'rmq-chaos.node';
+export const BOOT_TIMEOUT_MS = 120_000;
+const HOME = IMAGE_PATHS.rocketmqHome;
+
+/** GenericContainer whose published ports bind 127.0.0.1 only (the harness never listens beyond loopback). */
+export class LoopbackContainer extends GenericContainer {
+  publishOnLoopback(): this {
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string }[][]) {
+      for (const binding of bindings) binding.HostIp = '127.0.0.1';
+    }
+    return this;
+  }
+}
+
+export interface NodeContainerContext {
+  runId: string;
+  network: StartedNetwork;
+  spec: ClusterSpec;
+  /** Host file each container's stdout and stderr go to. */
+  logFile: (node: string) => string;
+  /** A distinct uid per JVM container: RLIMIT_NPROC counts a uid's threads host-wide. */
+  uid: (node: string) => number;
+}
+
+function base(image: string, node: string, ctx: NodeContainerContext): LoopbackContainer {
+  const file = ctx.logFile(node);
+  mkdirSync(dirname(file), { recursive: true });
+  return new LoopbackContainer(image)
+    .withName(`rmq-chaos-${ctx.runId}-${node}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'))
+    .withLabels({ [LABEL_RUN]: ctx.runId, [LABEL_NODE]: node })
+    .withUlimits(Object.fromEntries(Object.entries(CONTAINER_ULIMITS).map(([k, v]) => [k, { soft: v.soft, hard: v.hard }])))
+    .withLogConsumer((stream) => stream.pipe(createWriteStream(file, { flags: 'a' })))
+    .withStartupTimeout(BOOT_TIMEOUT_MS);
+}
+
+const SCRIPT = { namesrv: 'mqnamesrv', broker: 'mqbroker', proxy: 'mqproxy' } as const;
+
+/**
+ * `sh mqbroker -c <conf>` in the image's bin folder, as with the official image, with the
+ * local provider's JVM options in JAVA_OPT_EXT (both start scripts append it last, so its heap wins).
+ */
+export function javaOptions(heapBytes: number): string {
+  const heapMiB = Math.max(64, Math.floor(heapBytes / (1024 * 1024)));
+  return [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`, '-XX:+UseSerialGC', '-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(' ');
+}
+
+function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeContainerContext, config: { file: string; content: string }, args: string[]): LoopbackContainer {
+  const images = selectedImages();
+  const container = base(images.rocketmq, name, ctx)
+    .withWorkingDir(IMAGE_PATHS.rocketmqBin)
+    .withEnvironment({ JAVA_OPT_EXT: javaOptions(ctx.spec.heapBytes) })
+    .withCopyContentToContainer([{ content: config.content, target: `${HOME}/${config.file}` }])
+    .withCommand(['sh', SCRIPT[kind], ...args, `${HOME}/${config.file}`])
+    .withWaitStrategy(Wait.forLogMessage(BOOT_LINE[kind]));
+  // Our image's home is everyone's (one uid per JVM); the official image runs as its own user.
+  return images.localRocketmq ? container.withUser(String(ctx.uid(name))) : container;
+}
+
+/** The gateway: Toxiproxy, its API and every client-facing port published at the same host port. */
+export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerContext): LoopbackContainer {
+  return base(selectedImages().toxiproxy, 'toxiproxy', ctx)
+    .withNetwork(ctx.network)
+    .withNetworkAliases(GATEWAY_ALIAS)
+    .withCommand(['-host=0.0.0.0', `-port=${TOXIPROXY_API_PORT}`])
+    .withEnvironment({ LOG_LEVEL: 'info' })
+    .withExposedPorts(TOXIPROXY_API_PORT, ...layout.gatewayPublished.map((port) => ({ container: port, host: port })))
+    .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/))
+    .publishOnLoopback();
+}
+
+export function namesrvContainer(name: string, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
+  const container = rocketmqNode('namesrv', name, ctx, { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT) }, ['-c'])
+    .withNetwork(ctx.network)
+    .withNetworkAliases(name);
+  return publishDirect ? container.withExposedPorts(NAMESRV_CONTAINER_PORT).publishOnLoopback() : container;
+}
+
+/** broker.conf as the local provider writes it, with the layout's addresses (see layout.ts). */
+export function containerBrokerConfig(broker: BrokerLayout, spec: ClusterSpec): string {
+  const text = brokerConfig({
+    spec,
+    brokerName: broker.brokerName,
+    brokerId: broker.brokerId,
+    namesrvAddr: broker.namesrvAddr,
+    ports: { listen: broker.listenPort, ha: broker.haListenPort, spare: broker.listenPort - 1 },
+    storeDir: `${HOME}/store`,
+  });
+  const overrides = [`brokerIP1=${broker.brokerIP1}`, `brokerIP2=${broker.brokerIP2}`, ...(broker.haMasterAddress ? [`haMasterAddress=${broker.haMasterAddress}`] : [])];
+  return `${text.split('\n').filter((line) => line && !/^(brokerIP1|brokerIP2|haMasterAddress)=/.test(line)).join('\n')}\n${overrides.join('\n')}\n`;
+}
+
+export function brokerContainer(broker: BrokerLayout, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
+  const container = rocketmqNode('broker', broker.name, ctx, { file: 'broker.conf', content: containerBrokerConfig(broker, ctx.spec) }, ['-c'])
+    .withNetwork(ctx.network)
+    .withNetworkAliases(broker.alias);
+  return publishDirect ? container.withExposedPorts(broker.listenPort).publishOnLoopback() : container;
+}
+
+export function containerProxyConfig(layout: ContainerLayout, clusterName: string): string {
+  const proxy = layout.proxy!;
+  return proxyConfig(proxy.namesrvAddr, clusterName, proxy.grpcPort, proxy.remotingPort, proxy.useEndpointPortFromRequest);
+}
+
+/** In the gateway's network namespace (see layout.ts): its ports are the gateway's to publish. */
+export function proxyContainer(layout: ContainerLayout, gatewayId: string, ctx: NodeContainerContext): LoopbackContainer {
+  return rocketmqNode('proxy', 'proxy', ctx, { file: 'rmq-proxy.json', content: containerProxyConfig(layout, ctx.spec.clusterName) }, ['-pm', 'cluster', '-pc'])
+    .withNetworkMode(`container:${gatewayId}`);
+}

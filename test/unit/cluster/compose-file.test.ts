@@ -1,0 +1,40 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { composeFiles, composeLayout, COMPOSE_FILE } from '../../../src/cluster/containers/compose.ts';
+import { PROJECT_ROOT } from '../../../src/util/node-args.ts';
+
+const files = composeFiles();
+
+describe('docker-compose.yml', () => {
+  it('is what the containers provider layout generates (npm run compose rewrites it)', () => {
+    for (const [path, content] of Object.entries(files)) {
+      expect(readFileSync(join(PROJECT_ROOT, path), 'utf8'), `${path} is stale: run npm run compose`).toBe(content);
+    }
+  });
+
+  it('publishes every link the provider layout has, on loopback, and the brokers advertise what it forwards', () => {
+    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as { services: Record<string, { ports?: string[]; network_mode?: string }> };
+    const layout = composeLayout();
+    expect(Object.keys(compose.services).sort()).toEqual(['broker-a', 'broker-b', 'namesrv-0', 'proxy', 'toxiproxy']);
+    const published = compose.services['toxiproxy']!.ports!;
+    for (const port of layout.gatewayPublished) expect(published).toContain(`127.0.0.1:${port}:${port}`);
+    expect(published.every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
+    expect(compose.services['proxy']!.network_mode).toBe('service:toxiproxy');
+    expect(layout.brokers.map((b) => b.advertised)).toEqual(['127.0.0.1:10911', '127.0.0.1:10921']);
+    expect(layout.clientNamesrvAddr).toBe('127.0.0.1:9876');
+    const links = JSON.parse(files['compose/toxiproxy.json']!) as { name: string }[];
+    expect(links.map((l) => l.name)).toContain('producers->broker-b');
+    expect(files['compose/broker-b.conf']).toContain('brokerIP1=127.0.0.1\n');
+    expect(files['compose/broker-b.conf']).toContain('listenPort=10921\n');
+  });
+
+  // docker-compose (v1, `apt-get install docker-compose`) validates against the Compose schema offline.
+  const validator = ['docker-compose', 'docker'].find((cmd) => spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0);
+  it.skipIf(!validator)(`passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config${validator ? '' : ' (skipped: neither docker compose nor docker-compose is installed)'}`, () => {
+    const args = validator === 'docker' ? ['compose', '-f', COMPOSE_FILE, 'config', '-q'] : ['-f', COMPOSE_FILE, 'config', '-q'];
+    execFileSync(validator!, args, { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  });
+});
