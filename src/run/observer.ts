@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
-import { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { observerAdmin } from './observer-admin.ts';
 import { collectSnapshot } from '../observe/collect-snapshot.ts';
 import type { ClusterSnapshot, ProcessState } from '../observe/snapshot.ts';
 
@@ -26,13 +27,7 @@ export class Observer {
       processOf: (instanceId: string) => ProcessState | undefined;
     },
   ) {
-    const direct = o.endpoints.direct;
-    this.admin = RemotingAdmin.create({
-      namesrvAddr: direct?.namesrvAddr ?? o.endpoints.namesrvAddr,
-      ...(direct ? { brokerAddressMap: direct.brokerAddressMap } : {}),
-      instanceName: `observer-${process.pid}`,
-      requestTimeoutMs: 3000,
-    });
+    this.admin = observerAdmin(o.endpoints, `observer-${process.pid}`, 3000);
   }
 
   start(): void {

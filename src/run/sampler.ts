@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { observerAdmin } from './observer-admin.ts';
 import { sampleBrokerBacklog } from '../metrics/broker-backlog.ts';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { Measurements, TimeSeriesRow } from './measurements.ts';
@@ -26,9 +27,7 @@ export class Sampler {
       onRow: (row: TimeSeriesRow) => void;
     },
   ) {
-    // The broker-side view goes around Toxiproxy: a fault on a client link must not blind it.
-    const direct = options.endpoints.direct;
-    this.admin = RemotingAdmin.create({ namesrvAddr: direct?.namesrvAddr ?? options.endpoints.namesrvAddr, ...(direct ? { brokerAddressMap: direct.brokerAddressMap } : {}), instanceName: `sampler-${process.pid}`, requestTimeoutMs: Math.max(500, options.intervalMs) });
+    this.admin = observerAdmin(options.endpoints, `sampler-${process.pid}`, Math.max(500, options.intervalMs));
   }
 
   start(): void {

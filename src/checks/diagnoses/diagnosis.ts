@@ -4,6 +4,7 @@
  * what the harness measured (duplicates by disturbance window). Each rule is one module in
  * `rules/`, registered in `rules/index.ts`.
  */
+import type { WindowDuplicates } from '../../metrics/duplicate-attribution.ts';
 import type { ClusterSnapshot } from '../../observe/snapshot.ts';
 
 export const DIAGNOSIS_IDS = [
@@ -41,23 +42,13 @@ export interface Finding {
   lastSeenAt: number;
 }
 
-/** Duplicates the run attributed to one disturbance window (or `none`). */
-export interface DuplicateWindowStats {
-  /** The window label, e.g. `restart c#1 at 12.3s`, `network.flap consumers->broker-a at 3.0s`, or `none`. */
-  label: string;
-  group: string;
-  count: number;
-  firstAt: number;
-  lastAt: number;
-  instances: string[];
-}
-
 export interface DiagnosisInput {
   /** In time order. */
   snapshots: ClusterSnapshot[];
   /** Present in runs: what only the harness measures. */
   run?: {
-    duplicates: DuplicateWindowStats[];
+    /** Duplicates per group and disturbance window (label `none` outside any), as the run attributed them. */
+    duplicates: WindowDuplicates[];
     /** Unique receipts per group, for duplicate rates. */
     uniqueByGroup: Record<string, number>;
   };

@@ -4,7 +4,7 @@
  * lag is. Kept here so the rules read as the condition they test.
  */
 import { allocateAveragely } from '../../drivers/remoting/allocate-averagely.ts';
-import type { ClientView, GroupSnapshot, QueueRef } from '../../observe/snapshot.ts';
+import type { ClientView, GroupSnapshot, QueueOffsets, QueueRef } from '../../observe/snapshot.ts';
 
 export function queueName(q: QueueRef): string {
   return `${q.topic}@${q.broker}/${q.queueId}`;
@@ -53,9 +53,14 @@ export function allocation(group: GroupSnapshot, topic: string): Map<string, str
   return owners;
 }
 
-/** Lag (broker max offset − committed offset) per queue name; queues without stats are absent. */
+/** Broker max offset − committed offset; a group with no committed offset yet (-1) counts from 0. */
+export function queueLag(q: QueueOffsets): number {
+  return Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset));
+}
+
+/** Lag per queue name; queues without stats are absent. */
 export function lagByQueue(group: GroupSnapshot): Map<string, number> {
-  return new Map(group.queues.map((q) => [queueName(q), Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset))]));
+  return new Map(group.queues.map((q) => [queueName(q), queueLag(q)]));
 }
 
 export function clientById(group: GroupSnapshot, clientId: string): ClientView | undefined {

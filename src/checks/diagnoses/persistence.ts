@@ -4,7 +4,7 @@
  * it holds in consecutive snapshots for at least `persistMs` (with one snapshot, as `doctor
  * --window 0s` takes, `persistMs` 0 accepts what that one shows).
  */
-import type { ClusterSnapshot } from '../../observe/snapshot.ts';
+import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
 import type { DiagnosisId, EvidenceValue, Finding, Severity } from './diagnosis.ts';
 
 /** What one snapshot shows of one condition; `key` says which condition (group, broker, client...). */
@@ -64,6 +64,15 @@ export function persistentConditions(
       heldMs: stretches.reduce((ms, s) => ms + (s.last.at - s.first.at), 0),
     };
   });
+}
+
+/** `persistentConditions` for the rules that look at one group of one snapshot at a time. */
+export function groupConditions(
+  snapshots: readonly ClusterSnapshot[],
+  observe: (group: GroupSnapshot, at: number) => Observation[],
+  persistMs: number,
+): PersistentCondition[] {
+  return persistentConditions(snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), persistMs);
 }
 
 /** One finding per persistent condition, with how long and how often it held. */

@@ -5,7 +5,7 @@
  * `growthMin` messages, counts.
  */
 import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
-import { queueName } from '../group-view.ts';
+import { queueLag, queueName } from '../group-view.ts';
 
 interface Point { at: number; lag: number; consumerOffset: number }
 interface Growth { queue: string; from: number; to: number; lagFrom: number; lagTo: number; consumed: number }
@@ -42,7 +42,7 @@ export const backlogGrowth: DiagnosisRule = {
         for (const q of group.queues) {
           const name = queueName(q);
           const points = byQueue.get(name) ?? [];
-          points.push({ at: snapshot.at, lag: Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset)), consumerOffset: q.consumerOffset });
+          points.push({ at: snapshot.at, lag: queueLag(q), consumerOffset: q.consumerOffset });
           byQueue.set(name, points);
         }
       }

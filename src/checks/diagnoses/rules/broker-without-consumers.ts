@@ -7,7 +7,7 @@
 import type { GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
 import { lagByQueue, listText, queueName, subscribedTopics } from '../group-view.ts';
-import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 function observe(group: GroupSnapshot, at: number): Observation[] {
   const answered = group.brokers.filter((b) => !b.error);
@@ -44,7 +44,7 @@ export const brokerWithoutConsumers: DiagnosisRule = {
   description: 'A broker holding queues of the group\'s topics has no member of the group registered while another broker has.',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), (c) =>
+    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), (c) =>
       `Check that the group's consumers can reach ${String(c.latest.evidence['broker'])} (network path, firewall, the address the broker advertises in brokerIP1); they register by heartbeat on every broker of the topic's route.`,
     );
   },

@@ -9,7 +9,7 @@
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule, EvidenceValue } from '../diagnosis.ts';
 import { canonicalExpression, clientLabel, listText } from '../group-view.ts';
-import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY = 'Give every instance of a consumer group the same topics and tag expressions (or split the variants into groups of their own), then restart the instances that differ.';
 
@@ -62,6 +62,6 @@ export const inconsistentSubscription: DiagnosisRule = {
   description: 'Instances of one consumer group subscribe different topics or tag expressions (from each client\'s running info).',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), REMEDY);
+    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);
   },
 };

@@ -9,7 +9,7 @@
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
 import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
-import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY = 'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
 
@@ -60,6 +60,6 @@ export const staleConsumer: DiagnosisRule = {
   description: 'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not consumed until the broker expires it.',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), REMEDY);
+    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);
   },
 };

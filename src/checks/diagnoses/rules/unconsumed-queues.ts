@@ -9,7 +9,7 @@
 import type { GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
 import { allocation, clientById, clientLabel, isBroadcasting, lagByQueue, listText, queueName, subscribedTopics, subscribes } from '../group-view.ts';
-import { findingsOf, persistentConditions, type Observation } from '../persistence.ts';
+import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY = 'Make every instance of the group subscribe the same topics: the allocation gives each member a share of every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
 
@@ -69,6 +69,6 @@ export const unconsumedQueues: DiagnosisRule = {
   description: 'Queues of a subscribed topic are allocated to a member that does not subscribe it, or held by no member.',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, persistentConditions(input.snapshots, (s) => s.groups.flatMap((g) => observe(g, s.at)), options.persistMs), REMEDY);
+    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);
   },
 };
