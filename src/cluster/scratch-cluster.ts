@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localProvider } from './providers/local.ts';
+import { getProvider } from './registry.ts';
 import type { ClusterEndpoints, StartedCluster } from './provider.ts';
 import { createTopics } from './topics.ts';
 import { RunResources } from '../runtime/run-resources.ts';
@@ -24,6 +24,8 @@ export interface TestClusterOptions {
   /** Every connection through Toxiproxy (`cluster.network` then controls the links). */
   network?: boolean;
   slavesPerMaster?: number;
+  /** Default `local`. */
+  provider?: 'local' | 'containers';
 }
 
 export interface TestCluster extends AsyncDisposable {
@@ -46,7 +48,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const resources = new RunResources(state, log);
   resources.startWatchdog();
   try {
-    const cluster = await localProvider.start(
+    const cluster = await getProvider(options.provider ?? 'local').start(
       { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: options.slavesPerMaster ?? 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
       { resources, log, network: options.network ?? false, ...(options.startOrder ? { startOrder: options.startOrder } : {}) },
     );

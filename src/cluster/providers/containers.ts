@@ -22,6 +22,7 @@ import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, Provi
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
 import { BOOT_LINE } from './local/jvm.ts';
 import { brokerNameAt } from './local.ts';
+import { pointSlaveAtHaLink } from './local/slave-ha.ts';
 
 const REREGISTER_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -97,6 +98,19 @@ export const containersProvider: ClusterProvider = {
       ...(layout.proxy ? [{ name: 'proxy', role: 'proxy', addr: layout.proxy.clientGrpc, logFile: logFile('proxy') } satisfies ClusterNode] : []),
     ];
     let toxiproxy: ToxiproxyClient | undefined;
+    /**
+     * With the network on, a slave replicates through its `X->X-sM` link once told where it is:
+     * 5.3.3 drops the configured haMasterAddress (see local/slave-ha.ts). Asked on the slave's
+     * own published port, around the gateway.
+     */
+    const wireSlave = async (name: string) => {
+      const slave = layout.brokers.find((b) => b.name === name);
+      const master = layout.brokers.find((b) => b.brokerName === slave?.brokerName && b.brokerId === 0);
+      const direct = slave && endpoints.direct?.brokerAddressMap[slave.advertised];
+      if (!slave?.haMasterAddress || !master || !direct) return;
+      await pointSlaveAtHaLink(direct, { masterHaAddress: slave.haMasterAddress, masterAddress: master.advertised });
+      log(`[${name}] replicates through ${master.name}->${name} (${slave.haMasterAddress})`);
+    };
     try {
       net = await new Network().start();
       // For the watchdog and `cleanup`, should this process die without removing them.
@@ -126,6 +140,7 @@ export const containersProvider: ClusterProvider = {
         };
         endpoints.toxiproxyApi = apiUrl;
       }
+      await Promise.all(layout.brokers.filter((b) => b.brokerId > 0).map((b) => wireSlave(b.name)));
       await waitForBrokersRegistered(endpoints, READY_TIMEOUT_MS);
       if (layout.proxy) {
         await startNode('proxy', proxyContainer(layout, gateway.getId(), ctx));
@@ -145,6 +160,7 @@ export const containersProvider: ClusterProvider = {
       afterBoot: async (node) => {
         if (node.role === 'proxy' && layout.proxy) await waitForPortsAccepting([layout.proxy.clientRemoting], READY_TIMEOUT_MS, 'proxy');
         if (node.role !== 'broker-master' && node.role !== 'broker-slave') return;
+        if (node.role === 'broker-slave') await wireSlave(node.name);
         const self = endpoints.brokers.filter((b) => b.addr === node.addr);
         try {
           await waitForBrokersRegistered({ ...endpoints, namesrvAddr: endpoints.direct?.namesrvAddr ?? endpoints.namesrvAddr, brokers: self }, REREGISTER_TIMEOUT_MS);
