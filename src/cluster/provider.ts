@@ -19,6 +19,8 @@ export interface ClusterSpec {
   namesrvAddr?: string;
   /** Only for `external`: the gRPC endpoint of its proxy, when the plan has grpc fleets. */
   proxyAddr?: string;
+  /** Only for `containers`: which images (default both `official`). */
+  images?: { rocketmq: string; toxiproxy: string };
 }
 
 export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy';
@@ -66,6 +68,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly nodeControl: NodeControl;
   /** The links under Toxiproxy; present when the provider was started with `network: true`. */
   readonly network?: NetworkControl;
+  /** Provider containers: the image each role runs, by role (`rocketmq`, `toxiproxy`). */
+  readonly images?: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 

@@ -89,6 +89,14 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
       message: `proxyAddr is only for provider external (provider is ${provider}, which starts its own proxy with cluster.proxy: true)`,
     });
   }
+  if (cluster.images !== undefined && (str(cluster.provider) ?? 'local') !== 'containers') {
+    const provider = str(cluster.provider) ?? 'local';
+    issues.push({
+      path: ['cluster', 'images'],
+      anchor: 'key',
+      message: `images is only for provider containers (provider is ${provider}, which ${external ? 'uses a cluster someone else runs' : 'runs JVM processes from the cached jars'})`,
+    });
+  }
   if (external && cluster.namesrvAddr === undefined) {
     issues.push({
       path: ['cluster'],

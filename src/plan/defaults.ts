@@ -11,6 +11,7 @@ export const PLAN_DEFAULTS = {
     slavesPerMaster: 0,
     proxy: false,
     heap: '256MiB',
+    images: { rocketmq: 'official', toxiproxy: 'official' },
   },
   topic: { queues: 4 },
   producer: { instances: 1, protocol: 'remoting', messageSize: '256B', maxInFlight: 512, startRate: '0/s' },

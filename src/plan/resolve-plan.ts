@@ -91,6 +91,9 @@ export function resolvePlan(
       heapBytes: bytes(cluster.heap ?? D.cluster.heap),
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),
       ...(provider === 'external' && cluster.proxyAddr !== undefined ? { proxyAddr: cluster.proxyAddr } : {}),
+      ...(provider === 'containers'
+        ? { images: { rocketmq: cluster.images?.rocketmq ?? D.cluster.images.rocketmq, toxiproxy: cluster.images?.toxiproxy ?? D.cluster.images.toxiproxy } }
+        : {}),
       brokerConfig: { ...cluster.brokerConfig },
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),

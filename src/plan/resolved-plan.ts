@@ -23,6 +23,11 @@ export type {
 } from './resolved-faults.ts';
 
 export type ClusterProvider = 'local' | 'containers' | 'external';
+/** `official` (with a local fallback), `local`, or an image reference. */
+export interface ContainerImages {
+  rocketmq: string;
+  toxiproxy: string;
+}
 export type ClientProtocol = 'remoting' | 'grpc';
 export type MessageModel = 'clustering' | 'broadcasting';
 /** push: the client pulls and calls a listener; pull: the test loop pulls; simple: gRPC SimpleConsumer (pop, ack). */
@@ -46,6 +51,8 @@ export interface ResolvedCluster {
   namesrvAddr?: string;
   /** Only with `external`, when the plan gives it: the gRPC endpoint of that cluster's proxy. */
   proxyAddr?: string;
+  /** Only with `containers`: `official`, `local` or an image reference, per image. */
+  images?: ContainerImages;
   /** Extra broker.conf entries for every broker; empty when the plan sets none. */
   brokerConfig: Record<string, BrokerConfigValue>;
 }

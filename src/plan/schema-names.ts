@@ -17,6 +17,11 @@ export const TAG_EXPRESSION = /^\s*(?:\*|[^\s|*]+(?:\s*\|\|\s*[^\s|*]+)*)\s*$/;
 export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
+/**
+ * A container image reference as Docker and Podman take it: `[registry[:port]/]path[:tag][@digest]`,
+ * lowercase path components (the rule the engines enforce), or the words `official` and `local`.
+ */
+export const IMAGE_REF = /^(?:official|local|(?:[a-zA-Z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
 /** One `host:port`: the gRPC endpoint of an external cluster's proxy. */
 export const PROXY_ADDR = /^[^\s:;]+:\d{1,5}$/;
 

@@ -14,7 +14,7 @@ import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
-import { BROKER_CONF_KEY, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
+import { BROKER_CONF_KEY, IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
 import { boolean, duration, integer, list, map, oneOf, opt, patterned, req, size, text } from './schema-primitives.ts';
 import { SELECTOR_HELP, thresholds } from './schema-thresholds.ts';
 
@@ -23,6 +23,7 @@ export {
   BROKER_CONF_KEY,
   FLEET_NAME,
   GROUP_NAME,
+  IMAGE_REF,
   NAMESRV_ADDR,
   PROXY_ADDR,
   TAG_EXPRESSION,
@@ -45,6 +46,24 @@ const cluster = map(
     proxyAddr: opt(
       patterned(PROXY_ADDR, 'host:port such as "127.0.0.1:8081"'),
       "gRPC endpoint of the existing cluster's RocketMQ proxy, for grpc fleets; only with provider external.",
+    ),
+    images: opt(
+      map(
+        {
+          rocketmq: opt(
+            patterned(IMAGE_REF, 'official, local, or an image reference such as "apache/rocketmq:5.3.3"', 255),
+            'Image of the name servers, brokers and proxy: official (apache/rocketmq, the pinned version; built locally from the cached jars when it can be neither found nor pulled), local (always the locally built one), or any image with the official layout.',
+            D.cluster.images.rocketmq,
+          ),
+          toxiproxy: opt(
+            patterned(IMAGE_REF, 'official, local, or an image reference such as "ghcr.io/shopify/toxiproxy:2.12.0"', 255),
+            "Image of the Toxiproxy gateway: official (ghcr.io/shopify/toxiproxy, the pinned version; built locally when it can be neither found nor pulled), local, or any image whose entrypoint is toxiproxy-server.",
+            D.cluster.images.toxiproxy,
+          ),
+        },
+        'container images (rocketmq, toxiproxy)',
+      ),
+      'Container images; only with provider containers.',
     ),
     brokerConfig: opt(
       z.record(

@@ -5,6 +5,7 @@ export function formatConsoleSummary(s: RunSummary): string {
   const lines: string[] = [];
   const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
   lines.push(`plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ${secs(s.cluster.startMs)})`);
+  if (s.cluster.images) lines.push(`  images    ${Object.entries(s.cluster.images).map(([role, ref]) => `${role} ${ref}`).join(', ')}`);
   const errors = Object.entries(s.producers.sendErrors);
   const errorText = errors.length ? ` (${errors.map(([code, n]) => `${code}: ${n}`).join(', ')})` : '';
   lines.push(`  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} (${s.producers.ackedPerSecond}/s), send errors ${errors.reduce((a, [, n]) => a + n, 0)}${errorText}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`);

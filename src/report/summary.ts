@@ -21,7 +21,14 @@ export interface RunSummary {
   schema: 'rmq-chaos/summary';
   schemaVersion: number;
   run: { id: string; plan: string; description: string; planFile: string; seed: number; startedAt: string; endedAt: string; wallMs: number; rocketmqVersion: string };
-  cluster: { provider: string; startMs: number | null; namesrvAddr: string | null; brokers: { name: string; brokerId: number; addr: string }[] };
+  cluster: {
+    provider: string;
+    startMs: number | null;
+    namesrvAddr: string | null;
+    brokers: { name: string; brokerId: number; addr: string }[];
+    /** Provider containers: the image each role ran (e.g. {rocketmq: "apache/rocketmq:5.3.3", toxiproxy: ...}). */
+    images?: Record<string, string>;
+  };
   phases: Record<string, { startMs: number; durationMs: number }>;
   producers: { attempted: number; acked: number; sendErrors: Record<string, number>; dropped: number; ackedPerSecond: number };
   groups: ScopeSummary[];
@@ -115,6 +122,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       startMs: input.cluster ? Math.round(input.cluster.startMs) : null,
       namesrvAddr: input.cluster?.endpoints.namesrvAddr ?? null,
       brokers: input.cluster?.endpoints.brokers ?? [],
+      ...(input.cluster?.images ? { images: { ...input.cluster.images } } : {}),
     },
     phases: input.phases,
     producers: { attempted: m.totalAttempted(), acked, sendErrors: m.sendErrors, dropped: m.dropped, ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0 },

@@ -13,5 +13,6 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     brokerConfig: c.brokerConfig,
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
+    ...(c.images ? { images: c.images } : {}),
   };
 }

@@ -14,6 +14,7 @@
  * step leaves no image behind. Needs root (debootstrap, chroot) and the runtime's CLI.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,17 +30,12 @@ import { ROCKETMQ_VERSION, TOXIPROXY_VERSION } from './versions.ts';
 export const DEBIAN_SUITE = 'bookworm';
 export const DEBIAN_MIRROR = process.env.RMQ_CHAOS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
-export const IMAGES = {
-  jre: 'localhost/rmq-chaos/jre:17-bookworm',
-  rocketmq: `localhost/rmq-chaos/rocketmq:${ROCKETMQ_VERSION}`,
-  toxiproxy: `localhost/rmq-chaos/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
-} as const;
-
 /**
  * Where the images' files live inside them. The RocketMQ image mirrors the official
- * apache/rocketmq image's layout (user home /home/rocketmq, `sh mqbroker` etc. in
- * /home/rocketmq/rocketmq-<version>/bin, extra JVM options in JAVA_OPT_EXT) and the Toxiproxy
- * image the official one's (/toxiproxy), so the provider and docker-compose.yml run either.
+ * apache/rocketmq image's layout (user home /home/rocketmq, `sh mqbroker` etc. in its
+ * WORKDIR /home/rocketmq/rocketmq-<version>/bin, heap in HEAP_OPTS, extra JVM options in
+ * JAVA_OPT_EXT) and the Toxiproxy image the official one's (entrypoint /toxiproxy), so the
+ * provider and docker-compose.yml run either.
  */
 export const IMAGE_PATHS = {
   rocketmqLib: '/opt/rocketmq/lib',
@@ -48,35 +44,22 @@ export const IMAGE_PATHS = {
   toxiproxyServer: '/toxiproxy',
 } as const;
 
-/** The official images, for users who can pull them (RMQ_CHAOS_*_IMAGE=official). */
-export const OFFICIAL_IMAGES = {
-  rocketmq: `apache/rocketmq:${ROCKETMQ_VERSION}`,
-  toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
-} as const;
-
 /**
- * The images a run uses: the locally built ones unless RMQ_CHAOS_ROCKETMQ_IMAGE or
- * RMQ_CHAOS_TOXIPROXY_IMAGE names another (`official` for the official image).
+ * Our counterpart of the official image's start scripts (runserver.sh and runbroker.sh as
+ * the apache/rocketmq image customizes them): the script picks the heap (HEAP_OPTS overrides
+ * it) and the collector, then appends JAVA_OPT_EXT. So callers set the heap through
+ * HEAP_OPTS and never pick a collector in JAVA_OPT_EXT: the official scripts select G1 or
+ * CMS, and a second collector makes the JVM refuse to start.
  */
-export function selectedImages(env: NodeJS.ProcessEnv = process.env): { rocketmq: string; toxiproxy: string; localRocketmq: boolean; localToxiproxy: boolean } {
-  const pick = (value: string | undefined, official: string, local: string) => (!value ? local : value === 'official' ? official : value);
-  const rocketmq = pick(env.RMQ_CHAOS_ROCKETMQ_IMAGE, OFFICIAL_IMAGES.rocketmq, IMAGES.rocketmq);
-  const toxiproxy = pick(env.RMQ_CHAOS_TOXIPROXY_IMAGE, OFFICIAL_IMAGES.toxiproxy, IMAGES.toxiproxy);
-  return { rocketmq, toxiproxy, localRocketmq: rocketmq === IMAGES.rocketmq, localToxiproxy: toxiproxy === IMAGES.toxiproxy };
-}
-
-/** Our counterpart of the official image's start scripts: java with JAVA_OPT_EXT on the jars. */
 export function startScript(mainClass: string): string {
   const lib = `${IMAGE_PATHS.rocketmqLib}/*`;
   return [
     '#!/bin/sh',
-    '# rmq-chaos: like the official image\'s start script; JVM options in JAVA_OPT_EXT',
-    `exec java \${JAVA_OPT_EXT:--Xms256m -Xmx256m} -Djava.net.preferIPv4Stack=true -Duser.home=${IMAGE_PATHS.rocketmqHome} -cp "${lib}" ${mainClass} "$@"`,
+    "# rmq-chaos: like the official image's start scripts: heap from HEAP_OPTS, JAVA_OPT_EXT last",
+    `exec java \${HEAP_OPTS:--Xms256m -Xmx256m} -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true -Duser.home=${IMAGE_PATHS.rocketmqHome} \${JAVA_OPT_EXT} -cp "${lib}" ${mainClass} "$@"`,
     '',
   ].join('\n');
 }
-
-export type ImageCli = 'podman' | 'docker';
 
 export const START_SCRIPTS = {
   mqnamesrv: MAIN_CLASS.namesrv,
@@ -84,21 +67,70 @@ export const START_SCRIPTS = {
   mqproxy: MAIN_CLASS.proxy,
 } as const;
 
+/**
+ * The RocketMQ image's tag carries a digest of its start scripts, so an image built by an
+ * rmq-chaos with other scripts is not taken for the current one: the new tag is built
+ * next to it.
+ */
+const ROCKETMQ_IMAGE_REVISION = createHash('sha256')
+  .update(JSON.stringify(Object.entries(START_SCRIPTS).map(([script, mainClass]) => [script, startScript(mainClass)])))
+  .digest('hex')
+  .slice(0, 8);
+
+/** The images built here (`rmq-chaos setup --images`, or on first use). */
+export const IMAGES = {
+  jre: 'localhost/rmq-chaos/jre:17-bookworm',
+  rocketmq: `localhost/rmq-chaos/rocketmq:${ROCKETMQ_VERSION}-${ROCKETMQ_IMAGE_REVISION}`,
+  toxiproxy: `localhost/rmq-chaos/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
+} as const;
+
+/**
+ * The official images: the default of the plan's `cluster.images` (see
+ * cluster/containers/images.ts). Fully qualified, because Podman refuses ambiguous short
+ * names where no search registry is configured.
+ */
+export const OFFICIAL_IMAGES = {
+  rocketmq: `docker.io/apache/rocketmq:${ROCKETMQ_VERSION}`,
+  toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
+} as const;
+
+export type ImageCli = 'podman' | 'docker';
+
 export async function imageExists(cli: ImageCli, image: string): Promise<boolean> {
   return (await exec(cli, ['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
 }
 
-/** Builds whichever of the three images is missing; returns the ones it built. */
-export async function ensureImages(log: SetupLog, cli: ImageCli): Promise<string[]> {
+/**
+ * `podman pull` / `docker pull`: the CLI, not the API, because the API reports a failed pull
+ * inside a stream that testcontainers reads without looking (its pull then "succeeds").
+ * Rejects with the CLI's last error line.
+ */
+export async function pullImage(cli: ImageCli, image: string): Promise<void> {
+  const { code, output } = await exec(cli, ['pull', image]);
+  if (code !== 0) {
+    const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+    throw new Error([...lines].reverse().find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `${cli} pull exited with ${code}`);
+  }
+}
+
+/**
+ * Builds whichever of the local images is missing (both by default; the JRE base only for
+ * RocketMQ); returns the ones it built.
+ */
+export async function ensureImages(log: SetupLog, cli: ImageCli, which: { rocketmq: boolean; toxiproxy: boolean } = { rocketmq: true, toxiproxy: true }): Promise<string[]> {
   const built: string[] = [];
   const paths = (await provision(log)).paths;
   await withInstallLock(join(paths.root, '.images.lock'), async () => {
-    if (await imageExists(cli, IMAGES.jre)) log(`image ${IMAGES.jre}: present`);
-    else built.push(await timed(log, `image ${IMAGES.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`, () => buildJreImage(cli, log)));
-    if (await imageExists(cli, IMAGES.rocketmq)) log(`image ${IMAGES.rocketmq}: present`);
-    else built.push(await timed(log, `image ${IMAGES.rocketmq} (${IMAGES.jre} + the cached jars of ${paths.rocketmqLib})`, () => buildRocketmqImage(cli)));
-    if (await imageExists(cli, IMAGES.toxiproxy)) log(`image ${IMAGES.toxiproxy}: present`);
-    else built.push(await timed(log, `image ${IMAGES.toxiproxy} (the cached ${paths.toxiproxyServer})`, () => buildToxiproxyImage(cli)));
+    if (which.rocketmq) {
+      if (await imageExists(cli, IMAGES.jre)) log(`image ${IMAGES.jre}: present`);
+      else built.push(await timed(log, `image ${IMAGES.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`, () => buildJreImage(cli, log)));
+      if (await imageExists(cli, IMAGES.rocketmq)) log(`image ${IMAGES.rocketmq}: present`);
+      else built.push(await timed(log, `image ${IMAGES.rocketmq} (${IMAGES.jre} + the cached jars of ${paths.rocketmqLib})`, () => buildRocketmqImage(cli)));
+    }
+    if (which.toxiproxy) {
+      if (await imageExists(cli, IMAGES.toxiproxy)) log(`image ${IMAGES.toxiproxy}: present`);
+      else built.push(await timed(log, `image ${IMAGES.toxiproxy} (the cached ${paths.toxiproxyServer})`, () => buildToxiproxyImage(cli)));
+    }
   }, () => log('another rmq-chaos setup is building images; waiting for it'));
   return built;
 }

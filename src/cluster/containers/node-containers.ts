@@ -6,10 +6,11 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GenericContainer, Wait, type StartedNetwork } from 'testcontainers';
-import { IMAGE_PATHS, selectedImages } from '../../setup/container-images.ts';
+import { IMAGE_PATHS } from '../../setup/container-images.ts';
 import type { ClusterSpec } from '../provider.ts';
 import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
+import type { ResolvedImages } from './images.ts';
 import { CONTAINER_ULIMITS } from './podman-config.ts';
 import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, type BrokerLayout, type ContainerLayout } from './layout.ts';
 
@@ -36,6 +37,7 @@ export interface NodeContainerContext {
   logFile: (node: string) => string;
   /** A distinct uid per JVM container: RLIMIT_NPROC counts a uid's threads host-wide. */
   uid: (node: string) => number;
+  images: ResolvedImages;
 }
 
 function base(image: string, node: string, ctx: NodeContainerContext): LoopbackContainer {
@@ -52,29 +54,34 @@ function base(image: string, node: string, ctx: NodeContainerContext): LoopbackC
 const SCRIPT = { namesrv: 'mqnamesrv', broker: 'mqbroker', proxy: 'mqproxy' } as const;
 
 /**
- * `sh mqbroker -c <conf>` in the image's bin folder, as with the official image, with the
- * local provider's JVM options in JAVA_OPT_EXT (both start scripts append it last, so its heap wins).
+ * The environment of a RocketMQ container, for the official image's start scripts and ours
+ * alike: the heap in HEAP_OPTS (the scripts' own default is 1-2 GiB), the local provider's
+ * other JVM options in JAVA_OPT_EXT (appended last). No collector here: the image's script
+ * picks one (G1 or CMS in the official image), and a second would stop the JVM at start.
  */
-export function javaOptions(heapBytes: number): string {
+export function rocketmqEnvironment(heapBytes: number): { HEAP_OPTS: string; JAVA_OPT_EXT: string } {
   const heapMiB = Math.max(64, Math.floor(heapBytes / (1024 * 1024)));
-  return [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`, '-XX:+UseSerialGC', '-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(' ');
+  return {
+    HEAP_OPTS: [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`].join(' '),
+    JAVA_OPT_EXT: ['-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(' '),
+  };
 }
 
+/** `sh mqbroker -c <conf>` in the image's WORKDIR (its bin folder), as the official image is run. */
 function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeContainerContext, config: { file: string; content: string }, args: string[]): LoopbackContainer {
-  const images = selectedImages();
-  const container = base(images.rocketmq, name, ctx)
-    .withWorkingDir(IMAGE_PATHS.rocketmqBin)
-    .withEnvironment({ JAVA_OPT_EXT: javaOptions(ctx.spec.heapBytes) })
+  const container = base(ctx.images.rocketmq.ref, name, ctx)
+    .withEnvironment(rocketmqEnvironment(ctx.spec.heapBytes))
     .withCopyContentToContainer([{ content: config.content, target: `${HOME}/${config.file}` }])
     .withCommand(['sh', SCRIPT[kind], ...args, `${HOME}/${config.file}`])
     .withWaitStrategy(Wait.forLogMessage(BOOT_LINE[kind]));
-  // Our image's home is everyone's (one uid per JVM); the official image runs as its own user.
-  return images.localRocketmq ? container.withUser(String(ctx.uid(name))) : container;
+  // Our image's home is everyone's, so each JVM gets its own uid (see `uid`); the official
+  // image's home belongs to its user rocketmq (uid 3000), who runs them all.
+  return ctx.images.rocketmq.source === 'local' ? container.withUser(String(ctx.uid(name))) : container;
 }
 
 /** The gateway: Toxiproxy, its API and every client-facing port published at the same host port. */
 export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerContext): LoopbackContainer {
-  return base(selectedImages().toxiproxy, 'toxiproxy', ctx)
+  return base(ctx.images.toxiproxy.ref, 'toxiproxy', ctx)
     .withNetwork(ctx.network)
     .withNetworkAliases(GATEWAY_ALIAS)
     .withCommand(['-host=0.0.0.0', `-port=${TOXIPROXY_API_PORT}`])

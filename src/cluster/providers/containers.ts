@@ -12,8 +12,9 @@ import { getContainerRuntimeClient, Network, type StartedNetwork, type StartedTe
 import { ToxiproxyClient } from '../../network/toxiproxy-client.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { cachePaths } from '../../setup/cache-dir.ts';
-import { ensureImages, selectedImages } from '../../setup/container-images.ts';
+import { ensureImages, imageExists, pullImage, type ImageCli } from '../../setup/container-images.ts';
 import { UsageError } from '../../util/errors.ts';
+import { DEFAULT_IMAGE_CHOICES, resolveImages, type ImageStore } from '../containers/images.ts';
 import { planContainerLayout, TOXIPROXY_API_PORT, NAMESRV_CONTAINER_PORT } from '../containers/layout.ts';
 import { LABEL_RUN, brokerContainer, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
 import { ContainerNodeControl, type ControlledNode, type RuntimeContainer } from '../containers/node-control.ts';
@@ -34,8 +35,8 @@ export const containersProvider: ClusterProvider = {
     if (leaveRunning) throw new UsageError('`cluster up` does not support provider containers yet (its containers would need `cluster down` to remove them)', 'use `docker compose up` with the repository\'s docker-compose.yml, or provider local');
     const startedAt = performance.now();
     const runtime = await containerRuntime(log);
-    const images = selectedImages();
-    if (images.localRocketmq || images.localToxiproxy) await ensureImages(log, runtime.cli);
+    const client = await getContainerRuntimeClient();
+    const images = await resolveImages(spec.images ?? DEFAULT_IMAGE_CHOICES, imageStore(runtime.cli, log), log);
     const runId = resources.state.snapshot.runId;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
@@ -59,7 +60,6 @@ export const containersProvider: ClusterProvider = {
     const logFile = (node: string) => join(resources.workDir, 'nodes', node, 'out.log');
     const nodeNames = [...layout.namesrv.map((n) => n.name), ...layout.brokers.map((b) => b.name), 'proxy'];
 
-    const client = await getContainerRuntimeClient();
     const started = new Map<string, StartedTestContainer>();
     let net: StartedNetwork | undefined;
     let control: ContainerNodeControl | undefined;
@@ -115,7 +115,7 @@ export const containersProvider: ClusterProvider = {
       net = await new Network().start();
       // For the watchdog and `cleanup`, should this process die without removing them.
       resources.state.setContainers({ dockerHost: runtime.dockerHost, label: `${LABEL_RUN}=${runId}`, networks: [net.getName()] });
-      const ctx: NodeContainerContext = { runId, network: net, spec, logFile, uid: (node) => UID_BASE + nodeNames.indexOf(node) };
+      const ctx: NodeContainerContext = { runId, network: net, spec, logFile, images, uid: (node) => UID_BASE + nodeNames.indexOf(node) };
       const startNode = async (name: string, container: ReturnType<typeof gatewayContainer>) => {
         log(`[${name}] starting container (${runtime.kind})`);
         const c = await container.start();
@@ -170,15 +170,27 @@ export const containersProvider: ClusterProvider = {
       },
     });
     const startMs = performance.now() - startedAt;
-    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}): namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
+    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
     return {
       endpoints,
       nodes,
       startMs,
       nodeControl: control,
+      images: { rocketmq: images.rocketmq.ref, toxiproxy: images.toxiproxy.ref },
       ...(networkOn && toxiproxy ? { network: toxiproxy } : {}),
       stop: removeAll,
       [Symbol.asyncDispose]: removeAll,
     };
   },
 };
+
+/** The runtime's CLI (the same image store the containers run from) and the local builder. */
+function imageStore(cli: ImageCli, log: (line: string) => void): ImageStore {
+  return {
+    exists: (ref) => imageExists(cli, ref),
+    pull: (ref) => pullImage(cli, ref),
+    buildLocal: async (which) => {
+      await ensureImages(log, cli, which);
+    },
+  };
+}

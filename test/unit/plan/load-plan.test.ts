@@ -126,6 +126,7 @@ describe('good plans', () => {
       slavesPerMaster: 1,
       proxy: true,
       heapBytes: 1024 ** 3,
+      images: { rocketmq: 'official', toxiproxy: 'official' },
       brokerConfig: { flushDiskType: 'SYNC_FLUSH', maxMessageSize: 65536, autoCreateTopicEnable: false },
     });
     expect(plan.topics).toEqual([
@@ -277,6 +278,16 @@ fleets:
     const plan = loadPlanText(text, 'plans/ext.yaml');
     expect(plan.cluster).toMatchObject({ provider: 'external', namesrvAddr: '10.0.0.5:9876', proxyAddr: '10.0.0.5:8081' });
     expect(plan.fleets.producers[0]?.protocol).toBe('grpc');
+  });
+
+  it('defaults container images to the official ones, and takes local or a reference per image (also from --set)', () => {
+    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['cluster.provider=containers']).cluster.images).toEqual({ rocketmq: 'official', toxiproxy: 'official' });
+    const text = `${MINIMAL}cluster: {provider: containers, images: {rocketmq: "registry.example:5000/team/rocketmq:5.3.3-patched"}}\n`;
+    expect(loadPlanText(text, 'plans/c.yaml', ['cluster.images.toxiproxy=local']).cluster.images).toEqual({
+      rocketmq: 'registry.example:5000/team/rocketmq:5.3.3-patched',
+      toxiproxy: 'local',
+    });
+    expect(loadPlanText(MINIMAL, 'plans/c.yaml').cluster.images).toBeUndefined();
   });
 
   it('derives a valid default name from any file name', () => {

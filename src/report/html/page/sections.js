@@ -86,7 +86,7 @@
       ['plan', s.run.plan + ' (' + s.run.planFile + ')'],
       ['seed', String(s.run.seed)],
       ['RocketMQ', s.run.rocketmqVersion],
-      ['cluster', s.cluster.provider + ', started in ' + ms(s.cluster.startMs) + (s.cluster.namesrvAddr ? ', name server ' + s.cluster.namesrvAddr : '')],
+      ['cluster', s.cluster.provider + ', started in ' + ms(s.cluster.startMs) + (s.cluster.namesrvAddr ? ', name server ' + s.cluster.namesrvAddr : '') + (s.cluster.images ? ', images ' + Object.keys(s.cluster.images).map(function (k) { return s.cluster.images[k]; }).join(', ') : '')],
       ['brokers', s.cluster.brokers.map(function (b) { return b.name + (b.brokerId ? ' (slave ' + b.brokerId + ')' : '') + ' ' + b.addr; }).join(', ') || '–'],
       ['run', new Date(s.run.startedAt).toLocaleString() + ' → ' + new Date(s.run.endedAt).toLocaleTimeString()],
     ];
