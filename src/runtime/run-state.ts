@@ -139,6 +139,7 @@ export function isCoordinatorAlive(data: RunStateData): boolean {
 
 /** A run is active while its coordinator lives; a `cluster up` cluster while any node lives. */
 export function isRunActive(data: RunStateData): boolean {
-  if (data.kind === 'cluster') return data.processes.some((p) => isSameProcess(p.pid, p.startTicks));
+  // A containerized `cluster up` has no process of ours: its containers run until `cluster down`.
+  if (data.kind === 'cluster') return data.containers !== undefined || data.processes.some((p) => isSameProcess(p.pid, p.startTicks));
   return isCoordinatorAlive(data);
 }

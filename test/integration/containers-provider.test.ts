@@ -38,11 +38,29 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     console.log(`smoke on provider containers: exit ${run.code} in ${wallS}s`);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/plan smoke: PASS/);
-    expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker)\)/);
+    expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker); images /);
+    // The default is the official images; where they cannot be pulled (here), the local build, saying why.
+    const images = run.summary!.cluster.images!;
+    expect(images.rocketmq).toMatch(/^(docker\.io\/apache\/rocketmq:5\.3\.3|localhost\/rmq-chaos\/rocketmq:5\.3\.3-[0-9a-f]{8})$/);
+    if (images.rocketmq?.startsWith('localhost/')) expect(run.output).toMatch(/image docker\.io\/apache\/rocketmq:5\.3\.3: cannot be pulled \(.+\); using the locally built/);
     const group = run.summary!.groups.find((g) => g.scope === 'billing')!;
     expect(group.lost).toBe(0);
     expect(group.unique).toBe(run.summary!.producers.acked);
     expect(run.summary!.producers.acked).toBeGreaterThanOrEqual(790);
     expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
   }, 300_000);
+
+  it('cluster up leaves the containers running after it exits; cluster down removes them', () => {
+    const up = spawnSync(process.execPath, [BIN, 'cluster', 'up', 'smoke', '--set', 'cluster.provider=containers', '--set', 'cluster.images.rocketmq=local', '--set', 'cluster.images.toxiproxy=local'], { encoding: 'utf8', timeout: 180_000 });
+    expect(up.status, `${up.stdout}\n${up.stderr}`).toBe(0);
+    const id = /^cluster (\S+) is up$/m.exec(up.stdout)?.[1];
+    expect(id, up.stdout).toBeDefined();
+    const running = (spawnSync(cli, ['ps', '--filter', `label=rmq-chaos.run=${id}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+    expect(running.sort()).toEqual(['broker-a', 'namesrv-0', 'toxiproxy'].map((node) => `rmq-chaos-${id!.toLowerCase()}-${node}`).sort());
+    const status = spawnSync(process.execPath, [BIN, 'cluster', 'status'], { encoding: 'utf8' });
+    expect(status.stdout).toContain(`${id}  cluster  up  containers labelled rmq-chaos.run=${id}`);
+    const down = spawnSync(process.execPath, [BIN, 'cluster', 'down', id!], { encoding: 'utf8', timeout: 120_000 });
+    expect(down.stdout).toContain(`cluster ${id} down (3 containers removed)`);
+    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+  }, 240_000);
 });

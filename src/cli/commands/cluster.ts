@@ -7,6 +7,7 @@ import { createTopics } from '../../cluster/topics.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { clusterSpecOf } from '../../run/cluster-spec.ts';
 import { makeRunId } from '../../run/run-plan.ts';
+import { reapContainersSync } from '../../runtime/container-reaper.ts';
 import { RunResources } from '../../runtime/run-resources.ts';
 import { isRunActive, listRunStates, RunState } from '../../runtime/run-state.ts';
 import { cachePaths } from '../../setup/cache-dir.ts';
@@ -59,7 +60,8 @@ export function registerClusterCommand(program: Command): void {
       if (states.length === 0) process.stdout.write('no clusters or runs\n');
       for (const { data } of states) {
         const alive = data.processes.filter((p) => isSameProcess(p.pid, p.startTicks)).length;
-        process.stdout.write(`${data.runId}  ${data.kind}  ${isRunActive(data) ? 'up' : 'dead'}  ${alive}/${data.processes.length} processes alive\n`);
+        const what = data.containers ? `containers labelled ${data.containers.label}` : `${alive}/${data.processes.length} processes alive`;
+        process.stdout.write(`${data.runId}  ${data.kind}  ${isRunActive(data) ? 'up' : 'dead'}  ${what}\n`);
         if (data.endpoints) process.stdout.write(`${formatEndpoints(data.endpoints as Parameters<typeof formatEndpoints>[0]).replace(/^/gm, '  ')}\n`);
       }
     });
@@ -76,9 +78,11 @@ export function registerClusterCommand(program: Command): void {
         for (const p of live) signalGroup(p.pgid, 'SIGKILL');
         const deadline = Date.now() + 10_000;
         while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        const removed = data.containers ? reapContainersSync(data.containers) : [];
         rmSync(data.workDir, { recursive: true, force: true });
         rmSync(dir, { recursive: true, force: true });
-        process.stdout.write(`cluster ${data.runId} down (${live.length} processes stopped)\n`);
+        const stopped = data.containers ? `${removed.filter((r) => r.startsWith('container ')).length} containers removed` : `${live.length} processes stopped`;
+        process.stdout.write(`cluster ${data.runId} down (${stopped})\n`);
       }
       if (!id && targets.length === 0) process.stdout.write('no clusters are up\n');
     });

@@ -33,22 +33,30 @@ export interface NodeContainerContext {
   runId: string;
   network: StartedNetwork;
   spec: ClusterSpec;
-  /** Host file each container's stdout and stderr go to. */
-  logFile: (node: string) => string;
+  /**
+   * Host file each container's stdout and stderr go to; none for `cluster up`, whose process
+   * exits while the containers run on (their logs are the runtime's: `podman logs <name>`).
+   */
+  logFile: (node: string) => string | undefined;
   /** A distinct uid per JVM container: RLIMIT_NPROC counts a uid's threads host-wide. */
   uid: (node: string) => number;
   images: ResolvedImages;
 }
 
 function base(image: string, node: string, ctx: NodeContainerContext): LoopbackContainer {
-  const file = ctx.logFile(node);
-  mkdirSync(dirname(file), { recursive: true });
-  return new LoopbackContainer(image)
-    .withName(`rmq-chaos-${ctx.runId}-${node}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-'))
+  const container = new LoopbackContainer(image)
+    .withName(containerName(ctx.runId, node))
     .withLabels({ [LABEL_RUN]: ctx.runId, [LABEL_NODE]: node })
     .withUlimits(Object.fromEntries(Object.entries(CONTAINER_ULIMITS).map(([k, v]) => [k, { soft: v.soft, hard: v.hard }])))
-    .withLogConsumer((stream) => stream.pipe(createWriteStream(file, { flags: 'a' })))
     .withStartupTimeout(BOOT_TIMEOUT_MS);
+  const file = ctx.logFile(node);
+  if (!file) return container;
+  mkdirSync(dirname(file), { recursive: true });
+  return container.withLogConsumer((stream) => stream.pipe(createWriteStream(file, { flags: 'a' })));
+}
+
+export function containerName(runId: string, node: string): string {
+  return `rmq-chaos-${runId}-${node}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
 }
 
 const SCRIPT = { namesrv: 'mqnamesrv', broker: 'mqbroker', proxy: 'mqproxy' } as const;

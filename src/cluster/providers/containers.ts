@@ -13,10 +13,9 @@ import { ToxiproxyClient } from '../../network/toxiproxy-client.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { cachePaths } from '../../setup/cache-dir.ts';
 import { ensureImages, imageExists, pullImage, type ImageCli } from '../../setup/container-images.ts';
-import { UsageError } from '../../util/errors.ts';
 import { DEFAULT_IMAGE_CHOICES, resolveImages, type ImageStore } from '../containers/images.ts';
 import { planContainerLayout, TOXIPROXY_API_PORT, NAMESRV_CONTAINER_PORT } from '../containers/layout.ts';
-import { LABEL_RUN, brokerContainer, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
+import { LABEL_RUN, brokerContainer, containerName, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
 import { ContainerNodeControl, type ControlledNode, type RuntimeContainer } from '../containers/node-control.ts';
 import { containerRuntime } from '../containers/runtime.ts';
 import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
@@ -32,7 +31,6 @@ const UID_BASE = 3000;
 export const containersProvider: ClusterProvider = {
   name: 'containers',
   async start(spec: ClusterSpec, { resources, log, leaveRunning, network: networkOn }: ProviderContext): Promise<StartedCluster> {
-    if (leaveRunning) throw new UsageError('`cluster up` does not support provider containers yet (its containers would need `cluster down` to remove them)', 'use `docker compose up` with the repository\'s docker-compose.yml, or provider local');
     const startedAt = performance.now();
     const runtime = await containerRuntime(log);
     const client = await getContainerRuntimeClient();
@@ -57,7 +55,9 @@ export const containersProvider: ClusterProvider = {
       brokers: slots,
       ...(spec.proxy ? { proxyBlock: blocks[spec.namesrv + brokerCount]! } : {}),
     });
-    const logFile = (node: string) => join(resources.workDir, 'nodes', node, 'out.log');
+    // `cluster up` exits while the containers run on: a log stream would hold this process.
+    const logFile = (node: string) => (leaveRunning ? undefined : join(resources.workDir, 'nodes', node, 'out.log'));
+    const logWhere = (node: string) => logFile(node) ?? `${runtime.cli} logs ${containerName(runId, node)}`;
     const nodeNames = [...layout.namesrv.map((n) => n.name), ...layout.brokers.map((b) => b.name), 'proxy'];
 
     const started = new Map<string, StartedTestContainer>();
@@ -92,10 +92,14 @@ export const containersProvider: ClusterProvider = {
       brokers: layout.brokers.map((b) => ({ name: b.brokerName, brokerId: b.brokerId, addr: b.advertised })),
     };
     if (layout.proxy) endpoints.proxy = { grpc: layout.proxy.clientGrpc, remoting: layout.proxy.clientRemoting };
+    const logFileOf = (node: string) => {
+      const file = logFile(node);
+      return file ? { logFile: file } : {};
+    };
     const nodes: ClusterNode[] = [
-      ...layout.namesrv.map((n): ClusterNode => ({ name: n.name, role: 'namesrv', addr: n.clientAddr, logFile: logFile(n.name) })),
-      ...layout.brokers.map((b): ClusterNode => ({ name: b.name, role: b.brokerId === 0 ? 'broker-master' : 'broker-slave', addr: b.advertised, brokerName: b.brokerName, logFile: logFile(b.name) })),
-      ...(layout.proxy ? [{ name: 'proxy', role: 'proxy', addr: layout.proxy.clientGrpc, logFile: logFile('proxy') } satisfies ClusterNode] : []),
+      ...layout.namesrv.map((n): ClusterNode => ({ name: n.name, role: 'namesrv', addr: n.clientAddr, ...logFileOf(n.name) })),
+      ...layout.brokers.map((b): ClusterNode => ({ name: b.name, role: b.brokerId === 0 ? 'broker-master' : 'broker-slave', addr: b.advertised, brokerName: b.brokerName, ...logFileOf(b.name) })),
+      ...(layout.proxy ? [{ name: 'proxy', role: 'proxy', addr: layout.proxy.clientGrpc, ...logFileOf('proxy') } satisfies ClusterNode] : []),
     ];
     let toxiproxy: ToxiproxyClient | undefined;
     /**
@@ -120,7 +124,7 @@ export const containersProvider: ClusterProvider = {
         log(`[${name}] starting container (${runtime.kind})`);
         const c = await container.start();
         started.set(name, c);
-        log(`[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ${c.getId().slice(0, 12)}, log ${logFile(name)})`);
+        log(`[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ${c.getId().slice(0, 12)}, log: ${logWhere(name)})`);
         return c;
       };
       const gateway = await startNode('toxiproxy', gatewayContainer(layout, ctx));
