@@ -87,7 +87,13 @@ function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeCont
   return ctx.images.rocketmq.source === 'local' ? container.withUser(String(ctx.uid(name))) : container;
 }
 
-/** The gateway: Toxiproxy, its API and every client-facing port published at the same host port. */
+/**
+ * The gateway: Toxiproxy, its API and every client-facing port published at the same host port.
+ * Not @testcontainers/toxiproxy: its ToxiProxyContainer publishes each proxy at a random host
+ * port, while a broker's advertised `127.0.0.1:L` must be the same number on the host and in
+ * the proxy's namespace (layout.ts); our ToxiproxyClient already drives the same API for the
+ * local provider.
+ */
 export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerContext): LoopbackContainer {
   return base(ctx.images.toxiproxy.ref, 'toxiproxy', ctx)
     .withNetwork(ctx.network)
