@@ -62,6 +62,8 @@ export class Measurements {
   readonly attribution = new DuplicateAttribution();
   readonly rows: TimeSeriesRow[] = [];
   readonly attempted = new Map<string, number>();
+  /** Each consumer instance's latest reported queue assignment (queue keys), e.g. for the warmup's settle wait. */
+  readonly assignments = new Map<string, readonly string[]>();
   dropped = 0;
   lastBrokerSample: BrokerBacklogSample | undefined;
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
@@ -114,6 +116,7 @@ export class Measurements {
         this.handleReceipts(message);
         break;
       case 'assignment':
+        this.assignments.set(message.instanceId, message.queues);
         this.rebalance.assignment(message.instanceId, message.queues, message.atMs);
         this.events.emit('assignment', { instance: message.instanceId, queues: message.queues }, message.atMs);
         break;

@@ -21,6 +21,7 @@ import { faultOccurrences } from './fault-plan.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
 import { getFaultAction } from '../faults/registry.ts';
 import { Measurements } from './measurements.ts';
+import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
 import { Sampler } from './sampler.ts';
@@ -165,12 +166,15 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       await Promise.all(layout.consumers.map((config) => fleetManager.startConsumer(config)));
       events.emit('consumers-ready', { instances: layout.consumers.map((c) => c.instanceId) });
       // Warmup is for the groups to settle: load starts once every clustering group's queues are
-      // a disjoint cover of its live instances (bounded), and not before the warmup time.
+      // a disjoint cover of its live instances (bounded), and not before the warmup time. A group
+      // whose instances subscribe different topics can only cover the topics they all subscribe.
       const warmupEnd = Date.now() + plan.phases.warmupMs;
-      // The poll must end when the bound does: a group that never settles (topic-drift) would
-      // otherwise keep polling, and the process alive, after the run.
+      const targets = settleTargets(plan, queueOwningGroups, masters);
+      for (const target of targets) if (target.partial.length > 0) log(describePartial(target));
+      // The poll must end when the bound does: a group that never settles would otherwise keep
+      // polling, and the process alive, after the run.
       const settleWait = new AbortController();
-      const settled = await withinTime(waitUntil(() => measurements.rebalance.events.every((e) => e.assignmentLatencyMs !== null), AbortSignal.any([signal, settleWait.signal])), Math.max(plan.phases.warmupMs, 30_000), signal);
+      const settled = await withinTime(waitUntil(() => groupsSettled(targets, measurements.rebalance.events, measurements.assignments), AbortSignal.any([signal, settleWait.signal])), Math.max(plan.phases.warmupMs, 30_000), signal);
       settleWait.abort();
       if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
       await sleep(Math.max(0, warmupEnd - Date.now()), signal);
