@@ -1,12 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { readdirSync } from 'node:fs';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Integration tests start real JVMs; two cores cannot run several clusters at once. Vitest 3
+// has no per-project worker limit, so each integration file is a project of its own, in a
+// group after the previous one (`sequence.groupOrder` runs groups one after another): they
+// run one file at a time, as before. Everything else (unit, e2e, browser) runs first, two
+// files at a time.
+const integration = readdirSync(new URL('test/integration/', import.meta.url))
+  .filter((f) => f.endsWith('.test.ts'))
+  .sort();
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests start real JVMs; two cores cannot run several clusters at once.
-    fileParallelism: false,
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/integration/**'], sequence: { groupOrder: 0 } } },
+      ...integration.map((file, i) => ({
+        extends: true as const,
+        test: { name: `integration/${file.replace(/\.test\.ts$/, '')}`, include: [`test/integration/${file}`], sequence: { groupOrder: i + 1 } },
+      })),
+    ],
   },
 });
