@@ -136,7 +136,7 @@ topics: [{name: t, queues: 2}]
 fleets:
   producers: [{name: p, topic: t, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
   consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
-phases: {warmup: 3s, load: 24s, drain: 5s}
+phases: {warmup: 3s, load: 18s, drain: 5s}
 faults:
   - action: drift
     target: c#0
