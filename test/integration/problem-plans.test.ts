@@ -69,7 +69,7 @@ describe('the five production problems and their fixes', () => {
     // The broker's channel expiry (40 s in the plan) must exceed the 30 s heartbeat, or healthy members expire too.
     // The channel expires 40 to 50 s after the last heartbeat, the consumer's start, about 10 s before the pause:
     // a 25 s pause ends before that (a 40 s one did too in 8 of 9 runs), so its queues wait for the resume.
-    const s = await run('zombie-consumer', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=28s', 'faults[0].duration=25s', 'phases.heal=5s']);
+    const s = await run('zombie-consumer', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=28s', 'faults[0].duration=25s', 'phases.heal=0s']);
     const stale = finding(s, 'stale-consumer')!;
     expect(stale, s.output).toMatchObject({ group: 'billing', expected: true });
     expect(stale.evidence).toMatchObject({ instance: 'billing#1', state: 'paused', brokers: ['broker-a'] });
@@ -104,7 +104,7 @@ describe('the five production problems and their fixes', () => {
   }, 180_000);
 
   it('flap-duplicates: duplicates are counted and blamed on the flaps and the hard restart; nothing is lost', async () => {
-    const s = await run('flap-duplicates', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=20s', 'faults[0].duration=12s', 'faults[1].at=14s', 'phases.heal=5s']);
+    const s = await run('flap-duplicates', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=20s', 'faults[0].duration=12s', 'faults[1].at=14s', 'phases.heal=0s']);
     const bursts = s.diagnoses.filter((d) => d.id === 'duplicate-burst');
     expect(bursts.length, s.output).toBeGreaterThan(0);
     const blamed = bursts.filter((b) => /^(network\.flap consumers->broker-a|restart billing#1|kill billing#1|join billing#1) at /.test(String(b.evidence['window'])));
