@@ -31,6 +31,19 @@ export const COMPOSE_PORTS = {
   proxyBlock: [8081, 8080, 8082],
 } as const;
 
+/**
+ * RLIMIT_NPROC counts a uid's threads host-wide, and every JVM here runs as uid 3000 (the
+ * official image's user), so the four share one limit, and RocketMQ sizes its thread pools by
+ * the processor count. Measured under Podman on 2 processors: about 750 threads of uid 3000
+ * after a smoke run. With -XX:ActiveProcessorCount=16: 977 after smoke and a grpc smoke, 1012
+ * after a short throughput run; at the provider's nproc 1000, brokers and proxy failed
+ * pthread_create (EAGAIN) and a grpc run's consumer exited before it was ready. 16384 leaves
+ * room on large hosts and is one runc sets under Podman here (65536 fails with EPERM). Both
+ * limits or neither: Podman drops its default nproc when a service sets only nofile, and runc
+ * then fails to set it (EPERM here).
+ */
+export const COMPOSE_ULIMITS = { nofile: { ...CONTAINER_ULIMITS.nofile }, nproc: { soft: 16_384, hard: 16_384 } } as const;
+
 export const COMPOSE_SPEC: ClusterSpec = {
   clusterName: 'rmq-chaos',
   namesrv: 1,
@@ -58,8 +71,7 @@ export function composeFiles(): Record<string, string> {
   const layout = composeLayout();
   const home = IMAGE_PATHS.rocketmqHome;
   const rocketmqImage = `\${RMQ_CHAOS_ROCKETMQ_IMAGE:-${OFFICIAL_IMAGES.rocketmq}}`;
-  // Both or neither: Podman drops its default nproc when a service sets only nofile, and runc then fails to set it (EPERM here).
-  const ulimits = Object.fromEntries(Object.entries(CONTAINER_ULIMITS).map(([name, { soft, hard }]) => [name, { soft, hard }]));
+  const ulimits = Object.fromEntries(Object.entries(COMPOSE_ULIMITS).map(([name, { soft, hard }]) => [name, { soft, hard }]));
   const rocketmq = (script: string, args: string[], conf: string) => ({
     image: rocketmqImage,
     // The official image's user; our image's home is writable by any uid.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeFiles, composeLayout, COMPOSE_FILE } from '../../../src/cluster/containers/compose.ts';
+import { composeFiles, composeLayout, COMPOSE_FILE, COMPOSE_ULIMITS } from '../../../src/cluster/containers/compose.ts';
 import { PROJECT_ROOT } from '../../../src/util/node-args.ts';
 
 const files = composeFiles();
@@ -29,6 +29,16 @@ describe('docker-compose.yml', () => {
     expect(links.map((l) => l.name)).toContain('producers->broker-b');
     expect(files['compose/broker-b.conf']).toContain('brokerIP1=127.0.0.1\n');
     expect(files['compose/broker-b.conf']).toContain('listenPort=10921\n');
+  });
+
+  it('gives every service nofile and nproc, with room for the threads of four JVMs that share uid 3000', () => {
+    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as { services: Record<string, { ulimits?: Record<string, unknown>; user?: string }> };
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.ulimits, name).toEqual({ nofile: { ...COMPOSE_ULIMITS.nofile }, nproc: { ...COMPOSE_ULIMITS.nproc } });
+    }
+    // RLIMIT_NPROC counts uid 3000's threads host-wide: about 1000 with 16 processors (compose.ts).
+    expect(Object.values(compose.services).filter((s) => s.user === '3000')).toHaveLength(4);
+    expect(COMPOSE_ULIMITS.nproc.soft).toBeGreaterThanOrEqual(4 * 1000);
   });
 
   // docker-compose (v1, `apt-get install docker-compose`) validates against the Compose schema offline.
