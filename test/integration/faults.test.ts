@@ -4,9 +4,26 @@
  * delivered tag mix. A frozen consumer kept until channel expiry and the duplicates of a
  * network blip and a hard restart are the zombie-consumer and flap-duplicates plans, tested
  * in problem-plans.test.ts.
+ *
+ * The network faults need a cluster of their own behind Toxiproxy; the runs whose faults are
+ * all on the fleet (scale, kill, pause, drift) share one, started when the first of them needs
+ * it, as provider external, each with its own topic and group.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, writePlan } from '../support/run-cli.ts';
+import { startTestCluster, type TestCluster } from './support/cluster.ts';
+
+let shared: Promise<TestCluster> | undefined;
+
+afterAll(async () => {
+  await (await shared?.catch(() => undefined))?.[Symbol.asyncDispose]();
+});
+
+/** Sets that run a plan on the file's shared cluster (started on first use; no topics: each run creates its own). */
+async function onShared(): Promise<string[]> {
+  shared ??= startTestCluster({ topics: [] });
+  return ['cluster.provider=external', `cluster.namesrvAddr=${(await shared).namesrvAddr}`];
+}
 
 describe('faults from plans', () => {
   it('a flapping producers->broker link makes sends fail and recover, and every fault is undone', async () => {
@@ -76,10 +93,10 @@ thresholds:
   it('scale adds a consumer (its join rebalance measured) and kill removes one without failing the run', async () => {
     const plan = writePlan('scale-kill', `
 description: a third consumer joins, then one is killed
-topics: [{name: t, queues: 4}]
+topics: [{name: scale-kill, queues: 4}]
 fleets:
-  producers: [{name: p, topic: t, rate: 100/s}]
-  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
+  producers: [{name: p, topic: scale-kill, rate: 100/s}]
+  consumers: [{name: c, group: scale-kill, instances: 2, subscription: {scale-kill: "*"}}]
 phases: {warmup: 3s, load: 16s, drain: 40s}
 faults:
   - action: scale
@@ -91,9 +108,9 @@ faults:
     at: 10s
 thresholds:
   loss: ["count==0"]
-  received{group:c,instance:each}: ["count>0"]
+  received{group:scale-kill,instance:each}: ["count>0"]
 `);
-    const run = await runCli(plan);
+    const run = await runCli(plan, await onShared());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(s.crashes).toEqual([]);
@@ -108,17 +125,17 @@ thresholds:
   it('runs warmup → load → chaos → heal → drain, producers sending through chaos and heal, faults timed in chaos', async () => {
     const plan = writePlan('chaos-heal', `
 description: a consumer frozen during the chaos phase, recovered in heal
-topics: [{name: t, queues: 4}]
+topics: [{name: chaos-heal, queues: 4}]
 fleets:
-  producers: [{name: p, topic: t, rate: 50/s}]
-  consumers: [{name: c, instances: 2, subscription: {t: "*"}}]
+  producers: [{name: p, topic: chaos-heal, rate: 50/s}]
+  consumers: [{name: c, group: chaos-heal, instances: 2, subscription: {chaos-heal: "*"}}]
 phases: {warmup: 2s, load: 4s, chaos: 6s, heal: 4s, drain: 30s}
 faults:
   - {action: pause, target: c#1, phase: chaos, at: 1s, duration: 4s}
 thresholds:
   loss: ["count==0"]
 `);
-    const run = await runCli(plan);
+    const run = await runCli(plan, await onShared());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(Object.keys(s.phases)).toEqual(expect.arrayContaining(['warmup', 'load', 'chaos', 'heal', 'drain']));
@@ -132,19 +149,19 @@ thresholds:
   it('subscription drift changes the delivered tag mix, and healing restores it', async () => {
     const plan = writePlan('drift', `
 description: the only consumer drifts from "*" to TagA for a while
-topics: [{name: t, queues: 2}]
+topics: [{name: drift, queues: 2}]
 fleets:
-  producers: [{name: p, topic: t, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
-  consumers: [{name: c, instances: 1, subscription: {t: "*"}}]
+  producers: [{name: p, topic: drift, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
+  consumers: [{name: c, group: drift, instances: 1, subscription: {drift: "*"}}]
 phases: {warmup: 3s, load: 18s, drain: 5s}
 faults:
   - action: drift
     target: c#0
     at: 4s
     duration: 8s
-    subscription: {t: TagA}
+    subscription: {drift: TagA}
 `);
-    const run = await runCli(plan);
+    const run = await runCli(plan, await onShared());
     const s = run.summary!;
     // While drifted, the broker filters TagB away for the group, and the group's committed
     // offsets move past them: those TagB messages are never consumed (the seed's problem 1).
