@@ -16,7 +16,7 @@ import { namesrvConfig } from '../providers/local/node-config.ts';
 import type { ClusterSpec } from '../provider.ts';
 import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, planContainerLayout, type ContainerLayout } from './layout.ts';
 import { containerBrokerConfig, containerProxyConfig, rocketmqEnvironment } from './node-containers.ts';
-import { CONTAINER_ULIMITS } from './podman-config.ts';
+import { SHARED_UID_ULIMITS } from './podman-config.ts';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const COMPOSE_DIR = 'compose';
@@ -31,18 +31,8 @@ export const COMPOSE_PORTS = {
   proxyBlock: [8081, 8080, 8082],
 } as const;
 
-/**
- * RLIMIT_NPROC counts a uid's threads host-wide, and every JVM here runs as uid 3000 (the
- * official image's user), so the four share one limit, and RocketMQ sizes its thread pools by
- * the processor count. Measured under Podman on 2 processors: about 750 threads of uid 3000
- * after a smoke run. With -XX:ActiveProcessorCount=16: 977 after smoke and a grpc smoke, 1012
- * after a short throughput run; at the provider's nproc 1000, brokers and proxy failed
- * pthread_create (EAGAIN) and a grpc run's consumer exited before it was ready. 16384 leaves
- * room on large hosts and is one runc sets under Podman here (65536 fails with EPERM). Both
- * limits or neither: Podman drops its default nproc when a service sets only nofile, and runc
- * then fails to set it (EPERM here).
- */
-export const COMPOSE_ULIMITS = { nofile: { ...CONTAINER_ULIMITS.nofile }, nproc: { soft: 16_384, hard: 16_384 } } as const;
+/** Every JVM here runs as uid 3000 (the official image's user): see SHARED_UID_ULIMITS. */
+export const COMPOSE_ULIMITS = SHARED_UID_ULIMITS;
 
 export const COMPOSE_SPEC: ClusterSpec = {
   clusterName: 'rmq-chaos',

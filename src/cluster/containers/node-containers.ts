@@ -11,7 +11,7 @@ import type { ClusterSpec } from '../provider.ts';
 import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
 import type { ResolvedImages } from './images.ts';
-import { CONTAINER_ULIMITS } from './podman-config.ts';
+import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS } from './podman-config.ts';
 import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, type BrokerLayout, type ContainerLayout } from './layout.ts';
 
 export const LABEL_RUN = 'rmq-chaos.run';
@@ -43,11 +43,16 @@ export interface NodeContainerContext {
   images: ResolvedImages;
 }
 
-function base(image: string, node: string, ctx: NodeContainerContext): LoopbackContainer {
+function ulimitsOf(limits: typeof CONTAINER_ULIMITS | typeof SHARED_UID_ULIMITS): Record<string, { soft: number; hard: number }> {
+  return Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { soft: v.soft, hard: v.hard }]));
+}
+
+/** `sharedUid`: the image runs every JVM as its one user, whose threads share RLIMIT_NPROC (see SHARED_UID_ULIMITS). */
+function base(image: string, node: string, ctx: NodeContainerContext, sharedUid = false): LoopbackContainer {
   const container = new LoopbackContainer(image)
     .withName(containerName(ctx.runId, node))
     .withLabels({ [LABEL_RUN]: ctx.runId, [LABEL_NODE]: node })
-    .withUlimits(Object.fromEntries(Object.entries(CONTAINER_ULIMITS).map(([k, v]) => [k, { soft: v.soft, hard: v.hard }])))
+    .withUlimits(ulimitsOf(sharedUid ? SHARED_UID_ULIMITS : CONTAINER_ULIMITS))
     .withStartupTimeout(BOOT_TIMEOUT_MS);
   const file = ctx.logFile(node);
   if (!file) return container;
@@ -77,14 +82,15 @@ export function rocketmqEnvironment(heapBytes: number): { HEAP_OPTS: string; JAV
 
 /** `sh mqbroker -c <conf>` in the image's WORKDIR (its bin folder), as the official image is run. */
 function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeContainerContext, config: { file: string; content: string }, args: string[]): LoopbackContainer {
-  const container = base(ctx.images.rocketmq.ref, name, ctx)
+  const ownUid = ctx.images.rocketmq.source === 'local';
+  const container = base(ctx.images.rocketmq.ref, name, ctx, !ownUid)
     .withEnvironment(rocketmqEnvironment(ctx.spec.heapBytes))
     .withCopyContentToContainer([{ content: config.content, target: `${HOME}/${config.file}` }])
     .withCommand(['sh', SCRIPT[kind], ...args, `${HOME}/${config.file}`])
     .withWaitStrategy(Wait.forLogMessage(BOOT_LINE[kind]));
   // Our image's home is everyone's, so each JVM gets its own uid (see `uid`); the official
   // image's home belongs to its user rocketmq (uid 3000), who runs them all.
-  return ctx.images.rocketmq.source === 'local' ? container.withUser(String(ctx.uid(name))) : container;
+  return ownUid ? container.withUser(String(ctx.uid(name))) : container;
 }
 
 /**

@@ -10,6 +10,18 @@ import { cachePaths } from '../../setup/cache-dir.ts';
 
 export const CONTAINER_ULIMITS = { nofile: { soft: 10_000, hard: 10_000 }, nproc: { soft: 1000, hard: 1000 } } as const;
 
+/**
+ * For containers whose JVMs all run as one uid (the official image's rocketmq, uid 3000):
+ * RLIMIT_NPROC counts a uid's threads host-wide, so the JVMs share one limit, and RocketMQ
+ * sizes its thread pools by the processor count. Measured under Podman on 2 processors: about
+ * 750 threads of uid 3000 after a smoke run (namesrv, 2 brokers, proxy); with
+ * -XX:ActiveProcessorCount=16, over 1000, where nproc 1000 made brokers and proxy fail
+ * pthread_create (EAGAIN). 16384 leaves room on large hosts and is one runc sets under Podman
+ * here (65536 fails with EPERM). Both limits or neither: Podman drops its default nproc when
+ * only nofile is set, and runc then fails to set it (EPERM here).
+ */
+export const SHARED_UID_ULIMITS = { nofile: { ...CONTAINER_ULIMITS.nofile }, nproc: { soft: 16_384, hard: 16_384 } } as const;
+
 export function podmanConfigFile(): string {
   return join(cachePaths().root, 'podman', 'containers.conf');
 }
