@@ -18,7 +18,7 @@ afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
 describe('coordinator killed with -9', () => {
   it('leaves nothing running: the watchdog reaps the cluster and the fleet', async () => {
-    const coordinator = spawn(process.execPath, [BIN, 'run', 'smoke', '--set', 'phases.load=60s', '--reports', reports], { stdio: 'ignore' });
+    const coordinator = spawn(process.execPath, [BIN, 'run', 'smoke', '--set', 'phases.load=60s', '--set', 'phases.warmup=1s', '--reports', reports], { stdio: 'ignore' });
     const ownState = (): RunStateData | undefined =>
       listRunStates(cachePaths().runs).find((s) => s.data.coordinatorPid === coordinator.pid)?.data;
     // Wait until the load phase: JVMs, consumers and the producer all exist.

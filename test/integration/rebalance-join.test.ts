@@ -44,7 +44,7 @@ describe('rebalance when a consumer joins', () => {
 
       const producer: ProducerConfig = {
         runId: 'join-test', producerId: 'p#0', fleet: 'p', driver: 'remoting', namesrvAddr: cluster.namesrvAddr, group: 'p-producer', topic: 'join',
-        executor: { kind: 'constant', ratePerSecond: 100 }, messageSize: 128, tags: [], durationMs: 15_000, seed: 1, maxInFlight: 64,
+        executor: { kind: 'constant', ratePerSecond: 100 }, messageSize: 128, tags: [], durationMs: 10_000, seed: 1, maxInFlight: 64,
       };
       m.addProducer('p#0');
       const p = new FleetWorker('p#0', 'producer', cluster.resources, (_w, msg) => m.handle(msg), () => {});
