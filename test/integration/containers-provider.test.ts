@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../support/cli.ts';
-import { runCli } from '../support/run-cli.ts';
+import { runCli, writePlan } from '../support/run-cli.ts';
 
 const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
 const hasDocker = existsSync('/var/run/docker.sock');
@@ -48,6 +48,36 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     expect(group.unique).toBe(run.summary!.producers.acked);
     expect(run.summary!.producers.acked).toBeGreaterThanOrEqual(790);
     expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+  }, 300_000);
+
+  it('maps node faults to the runtime (pause, hard restart) and network faults to the gateway, and nothing acked is lost', async () => {
+    const plan = writePlan('containers-faults', `description: "Node and network faults on provider containers."
+cluster: {provider: containers, images: {rocketmq: local, toxiproxy: local}}
+topics: [{name: orders, queues: 4}]
+fleets:
+  producers: [{name: checkout, topic: orders, rate: 50/s}]
+  consumers: [{name: billing, instances: 2, subscription: {orders: "*"}}]
+phases: {warmup: 3s, load: 5s, chaos: 14s, heal: 2s, drain: 80s}
+faults:
+  - {action: network.down, target: consumers->broker-a, phase: chaos, at: 0s, duration: 3s}
+  - {action: pause, target: broker-a, phase: chaos, at: 4s, duration: 2s}
+  - {action: restart, target: broker-a, phase: chaos, at: 8s, hard: true, down: 1s}
+`);
+    const run = await runCli(plan);
+    expect(run.code, run.output).toBe(0);
+    const faults = run.summary!.faults;
+    expect(faults.map((f) => f.action)).toEqual(['network.down', 'pause', 'restart']);
+    for (const f of faults) expect(f.observed?.endMs ?? 0, `${f.fault} ended`).toBeGreaterThan(f.observed?.beginMs ?? Infinity);
+    expect(faults[0]!.observed!.detail).toBe('link consumers->broker-a down');
+    expect(faults[1]!.observed!.detail).toMatch(/broker-a/);
+    // A hard restart of a container: killed, started again, back when the name server lists it.
+    expect(faults[2]!.observed!.detail).toMatch(/hard restart of node broker-a/);
+    const group = run.summary!.groups.find((g) => g.scope === 'billing')!;
+    expect(group.lost).toBe(0);
+    // Sends that timed out while the broker was frozen or down may still have been stored: delivered, never acked.
+    expect(group.unique).toBeGreaterThanOrEqual(run.summary!.producers.acked);
+    expect(group.unexpected).toBe(0);
+    expect(run.summary!.producers.acked).toBeGreaterThan(500);
   }, 300_000);
 
   it('cluster up leaves the containers running after it exits; cluster down removes them', () => {
