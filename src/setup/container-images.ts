@@ -182,44 +182,45 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
 }
 
 async function buildRocketmqImage(cli: ImageCli): Promise<void> {
-  const paths = cachePaths();
-  const context = await mkdtemp(join(tmpdir(), 'rmq-chaos-image-'));
-  try {
-    await runTool('cp', ['-r', paths.rocketmqLib, join(context, 'lib')], context, 'copying the jars failed', 'check free disk space');
+  await buildImage(cli, IMAGES.rocketmq, async (context) => {
+    await runTool('cp', ['-r', cachePaths().rocketmqLib, join(context, 'lib')], context, 'copying the jars failed', 'check free disk space');
     await mkdir(join(context, 'bin'));
     for (const [script, mainClass] of Object.entries(START_SCRIPTS)) await writeFile(join(context, 'bin', script), startScript(mainClass), { mode: 0o755 });
-    await writeFile(join(context, 'Containerfile'), [
+    return [
       `FROM ${IMAGES.jre}`,
       `COPY lib ${IMAGE_PATHS.rocketmqLib}`,
       `COPY bin ${IMAGE_PATHS.rocketmqBin}`,
       `ENV ROCKETMQ_HOME=${IMAGE_PATHS.rocketmqBin.replace(/\/bin$/, '')}`,
       `WORKDIR ${IMAGE_PATHS.rocketmqBin}`,
       `LABEL org.opencontainers.image.title="RocketMQ ${ROCKETMQ_VERSION} (namesrv, broker, proxy, tools) for rmq-chaos"`,
-      '',
-    ].join('\n'));
-    await runTool(cli, ['build', '-t', IMAGES.rocketmq, '-f', join(context, 'Containerfile'), context], context, `${cli} build of ${IMAGES.rocketmq} failed`, `run \`${cli} build\` by hand to see why`, envFor(cli));
-  } finally {
-    await rm(context, { recursive: true, force: true });
-  }
+    ];
+  });
 }
 
 async function buildToxiproxyImage(cli: ImageCli): Promise<void> {
-  const paths = cachePaths();
-  const context = await mkdtemp(join(tmpdir(), 'rmq-chaos-image-'));
-  try {
+  await buildImage(cli, IMAGES.toxiproxy, async (context) => {
+    const paths = cachePaths();
     await mkdir(join(context, 'bin'));
     await copyFile(paths.toxiproxyServer, join(context, 'bin', 'toxiproxy-server'));
     await copyFile(paths.toxiproxyCli, join(context, 'bin', 'toxiproxy-cli'));
-    await writeFile(join(context, 'Containerfile'), [
+    return [
       'FROM scratch',
       `COPY bin/toxiproxy-server ${IMAGE_PATHS.toxiproxyServer}`,
       'COPY bin/toxiproxy-cli /toxiproxy-cli',
       `ENTRYPOINT ["${IMAGE_PATHS.toxiproxyServer}"]`,
       'CMD ["-host=0.0.0.0"]',
       `LABEL org.opencontainers.image.title="Toxiproxy ${TOXIPROXY_VERSION} for rmq-chaos"`,
-      '',
-    ].join('\n'));
-    await runTool(cli, ['build', '-t', IMAGES.toxiproxy, '-f', join(context, 'Containerfile'), context], context, `${cli} build of ${IMAGES.toxiproxy} failed`, `run \`${cli} build\` by hand to see why`, envFor(cli));
+    ];
+  });
+}
+
+/** `<cli> build -t image` of a temporary context that `fill` populates, returning the Containerfile's lines. */
+async function buildImage(cli: ImageCli, image: string, fill: (context: string) => Promise<string[]>): Promise<void> {
+  const context = await mkdtemp(join(tmpdir(), 'rmq-chaos-image-'));
+  try {
+    const containerfile = await fill(context);
+    await writeFile(join(context, 'Containerfile'), [...containerfile, ''].join('\n'));
+    await runTool(cli, ['build', '-t', image, '-f', join(context, 'Containerfile'), context], context, `${cli} build of ${image} failed`, `run \`${cli} build\` by hand to see why`, envFor(cli));
   } finally {
     await rm(context, { recursive: true, force: true });
   }

@@ -16,7 +16,7 @@ import { namesrvConfig } from '../providers/local/node-config.ts';
 import type { ClusterSpec } from '../provider.ts';
 import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, planContainerLayout, type ContainerLayout } from './layout.ts';
 import { containerBrokerConfig, containerProxyConfig, rocketmqEnvironment } from './node-containers.ts';
-import { SHARED_UID_ULIMITS } from './podman-config.ts';
+import { SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const COMPOSE_DIR = 'compose';
@@ -61,7 +61,7 @@ export function composeFiles(): Record<string, string> {
   const layout = composeLayout();
   const home = IMAGE_PATHS.rocketmqHome;
   const rocketmqImage = `\${RMQ_CHAOS_ROCKETMQ_IMAGE:-${OFFICIAL_IMAGES.rocketmq}}`;
-  const ulimits = Object.fromEntries(Object.entries(COMPOSE_ULIMITS).map(([name, { soft, hard }]) => [name, { soft, hard }]));
+  const ulimits = ulimitRecord(COMPOSE_ULIMITS);
   const rocketmq = (script: string, args: string[], conf: string) => ({
     image: rocketmqImage,
     // The official image's user; our image's home is writable by any uid.

@@ -11,7 +11,7 @@ import type { ClusterSpec } from '../provider.ts';
 import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
 import type { ResolvedImages } from './images.ts';
-import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS } from './podman-config.ts';
+import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
 import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, type BrokerLayout, type ContainerLayout } from './layout.ts';
 
 export const LABEL_RUN = 'rmq-chaos.run';
@@ -43,16 +43,12 @@ export interface NodeContainerContext {
   images: ResolvedImages;
 }
 
-function ulimitsOf(limits: typeof CONTAINER_ULIMITS | typeof SHARED_UID_ULIMITS): Record<string, { soft: number; hard: number }> {
-  return Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { soft: v.soft, hard: v.hard }]));
-}
-
 /** `sharedUid`: the image runs every JVM as its one user, whose threads share RLIMIT_NPROC (see SHARED_UID_ULIMITS). */
 function base(image: string, node: string, ctx: NodeContainerContext, sharedUid = false): LoopbackContainer {
   const container = new LoopbackContainer(image)
     .withName(containerName(ctx.runId, node))
     .withLabels({ [LABEL_RUN]: ctx.runId, [LABEL_NODE]: node })
-    .withUlimits(ulimitsOf(sharedUid ? SHARED_UID_ULIMITS : CONTAINER_ULIMITS))
+    .withUlimits(ulimitRecord(sharedUid ? SHARED_UID_ULIMITS : CONTAINER_ULIMITS))
     .withStartupTimeout(BOOT_TIMEOUT_MS);
   const file = ctx.logFile(node);
   if (!file) return container;

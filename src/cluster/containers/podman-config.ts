@@ -22,6 +22,13 @@ export const CONTAINER_ULIMITS = { nofile: { soft: 10_000, hard: 10_000 }, nproc
  */
 export const SHARED_UID_ULIMITS = { nofile: { ...CONTAINER_ULIMITS.nofile }, nproc: { soft: 16_384, hard: 16_384 } } as const;
 
+export type Ulimits = typeof CONTAINER_ULIMITS | typeof SHARED_UID_ULIMITS;
+
+/** A mutable copy, as testcontainers' withUlimits and the compose file take ulimits. */
+export function ulimitRecord(limits: Ulimits): Record<string, { soft: number; hard: number }> {
+  return Object.fromEntries(Object.entries(limits).map(([name, { soft, hard }]) => [name, { soft, hard }]));
+}
+
 export function podmanConfigFile(): string {
   return join(cachePaths().root, 'podman', 'containers.conf');
 }
