@@ -11,19 +11,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, writePlan } from '../support/run-cli.ts';
-import { startTestCluster, type TestCluster } from './support/cluster.ts';
+import { sharedExternalCluster } from './support/cluster.ts';
 
-let shared: Promise<TestCluster> | undefined;
-
-afterAll(async () => {
-  await (await shared?.catch(() => undefined))?.[Symbol.asyncDispose]();
-});
-
-/** Sets that run a plan on the file's shared cluster (started on first use; no topics: each run creates its own). */
-async function onShared(): Promise<string[]> {
-  shared ??= startTestCluster({ topics: [] });
-  return ['cluster.provider=external', `cluster.namesrvAddr=${(await shared).namesrvAddr}`];
-}
+const shared = sharedExternalCluster();
+afterAll(() => shared.dispose());
 
 describe('faults from plans', () => {
   it('a flapping producers->broker link makes sends fail and recover, and every fault is undone', async () => {
@@ -110,7 +101,7 @@ thresholds:
   loss: ["count==0"]
   received{group:scale-kill,instance:each}: ["count>0"]
 `);
-    const run = await runCli(plan, await onShared());
+    const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(s.crashes).toEqual([]);
@@ -135,7 +126,7 @@ faults:
 thresholds:
   loss: ["count==0"]
 `);
-    const run = await runCli(plan, await onShared());
+    const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(Object.keys(s.phases)).toEqual(expect.arrayContaining(['warmup', 'load', 'chaos', 'heal', 'drain']));
@@ -161,7 +152,7 @@ faults:
     duration: 8s
     subscription: {drift: TagA}
 `);
-    const run = await runCli(plan, await onShared());
+    const run = await runCli(plan, await shared.sets());
     const s = run.summary!;
     // While drifted, the broker filters TagB away for the group, and the group's committed
     // offsets move past them: those TagB messages are never consumed (the seed's problem 1).

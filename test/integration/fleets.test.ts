@@ -3,31 +3,20 @@
  * when consumers ask for redelivery, the seed's broadcast-vs-cluster invariant, and a consumer
  * crash handled by the fleet's onCrash policy with the rebalance it causes measured.
  *
- * Runs that need no cluster of their own share one, started once for the file, as provider
+ * Runs that need no cluster of their own share one, started when the first needs it, as provider
  * external (what `cluster up` and a running cluster look like to a run); each has its own
  * topics and groups, so none sees another's messages. The grpc run (its proxy) and the
  * read-only broker keep a cluster of their own.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readEvents, runCli, writePlan } from '../support/run-cli.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startTestCluster, type TestCluster } from './support/cluster.ts';
+import { sharedExternalCluster } from './support/cluster.ts';
 
-let shared: TestCluster;
-
-beforeAll(async () => {
-  // No topics: each run creates its own.
-  shared = await startTestCluster({ topics: [] });
-}, 180_000);
-
-afterAll(async () => {
-  await shared?.[Symbol.asyncDispose]();
-});
-
-/** Sets that run a plan on the file's shared cluster. */
-const onShared = (): string[] => ['cluster.provider=external', `cluster.namesrvAddr=${shared.namesrvAddr}`];
+const shared = sharedExternalCluster();
+afterAll(() => shared.dispose());
 
 describe('fleets and measurement', () => {
   it('counts exactly k duplicates, all caused by retry, when a consumer fails its first k messages', async () => {
@@ -47,7 +36,7 @@ thresholds:
   duplicates: ["count==5"]
   loss: ["count==0"]
 `);
-    const run = await runCli(plan, onShared());
+    const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(s.totals).toMatchObject({ acked: 60, unique: 60, duplicates: 5, lost: 0, unexpected: 0, drained: true });
@@ -59,7 +48,7 @@ thresholds:
 
   it('proves the seed example: clustering gives 3 of 9 to each of 3 instances, broadcasting 9 to each', async () => {
     // The plan's 8 s warmup predates the settle wait: load now starts once the clustering group holds one queue per instance.
-    const run = await runCli('broadcast-vs-cluster', [...onShared(), 'phases.warmup=1s']);
+    const run = await runCli('broadcast-vs-cluster', [...(await shared.sets()), 'phases.warmup=1s']);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     const clustered = s.groups.find((g) => g.scope === 'clustered')!;
@@ -117,7 +106,7 @@ phases: {warmup: 3s, load: 9s, drain: 60s}
 thresholds:
   loss: ["count==0"]
 `);
-      const run = await runCli(plan, onShared(), async (_pid, reportsDir) => {
+      const run = await runCli(plan, await shared.sets(), async (_pid, reportsDir) => {
         const runDir = await waitFor(() => readdirSync(reportsDir)[0], 60_000, 'the run dir');
         const worker = await waitFor(() => {
           const events = readEvents(join(reportsDir, runDir));
