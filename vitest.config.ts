@@ -18,10 +18,22 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/integration/**'], sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/integration/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
       ...integration.map((file, i) => ({
         extends: true as const,
-        test: { name: `integration/${file.replace(/\.test\.ts$/, '')}`, include: [`test/integration/${file}`], sequence: { groupOrder: i + 1 } },
+        test: {
+          name: `integration/${file.replace(/\.test\.ts$/, '')}`,
+          include: [`test/integration/${file}`],
+          sequence: { groupOrder: i + 1 },
+        },
       })),
     ],
   },

@@ -22,7 +22,9 @@ export async function benchClusterStart(): Promise<void> {
   const p = median(times.parallel);
   const s = median(times.sequential);
   const fmt = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(', ');
-  console.log('cluster start, 1 namesrv + 2 brokers + proxy (ready = brokers listed by the name server, proxy accepting)');
+  console.log(
+    'cluster start, 1 namesrv + 2 brokers + proxy (ready = brokers listed by the name server, proxy accepting)',
+  );
   console.log(`  staged parallel  median ${(p / 1000).toFixed(1)}s  runs [${fmt(times.parallel)}]`);
   console.log(`  sequential       median ${(s / 1000).toFixed(1)}s  runs [${fmt(times.sequential)}]  (reference)`);
   console.log(`  parallel / sequential = ${(p / s).toFixed(2)}`);

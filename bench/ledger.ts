@@ -23,7 +23,9 @@ function measure(label: string, work: () => number): { ms: number; bytes: number
 }
 
 export async function benchLedger(): Promise<void> {
-  console.log(`ledger: ${N.toLocaleString('en')} acks + receipts (1 producer, 1 group), and a Set<string> reference for ${REF_N.toLocaleString('en')}`);
+  console.log(
+    `ledger: ${N.toLocaleString('en')} acks + receipts (1 producer, 1 group), and a Set<string> reference for ${REF_N.toLocaleString('en')}`,
+  );
   let ledger: Ledger | undefined = new Ledger();
   const bitset = measure(`bitset ledger, ${N / 1e6}M`, () => {
     const l = ledger!;
@@ -50,7 +52,11 @@ export async function benchLedger(): Promise<void> {
   const perMsg = (r: { ms: number; bytes: number }, n: number) => ({ ns: (r.ms * 1e6) / n, bytes: r.bytes / n });
   const a = perMsg(bitset, N);
   const b = perMsg(naive, REF_N);
-  console.log(`  per message: bitset ${a.ns.toFixed(0)} ns, ${a.bytes.toFixed(2)} B; reference ${b.ns.toFixed(0)} ns, ${b.bytes.toFixed(1)} B`);
+  console.log(
+    `  per message: bitset ${a.ns.toFixed(0)} ns, ${a.bytes.toFixed(2)} B; reference ${b.ns.toFixed(0)} ns, ${b.bytes.toFixed(1)} B`,
+  );
   console.log(`  bitset / reference: time ${(a.ns / b.ns).toFixed(2)}, memory ${(a.bytes / b.bytes).toFixed(4)}`);
-  console.log(`  process peak RSS: ${rssAfterBitset.toFixed(0)} MiB after the 10M bitset ledger, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB after the reference`);
+  console.log(
+    `  process peak RSS: ${rssAfterBitset.toFixed(0)} MiB after the 10M bitset ledger, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB after the reference`,
+  );
 }

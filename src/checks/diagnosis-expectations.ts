@@ -25,7 +25,8 @@ export interface DiagnosisVerdict {
 }
 
 export function judgeDiagnoses(plan: ResolvedPlan, findings: readonly Finding[]): DiagnosisVerdict {
-  const matches = (f: Finding, e: { id: DiagnosisId; group?: string }) => f.id === e.id && (e.group === undefined || f.group === e.group);
+  const matches = (f: Finding, e: { id: DiagnosisId; group?: string }) =>
+    f.id === e.id && (e.group === undefined || f.group === e.group);
   const expectations = plan.expect.diagnoses.map((e) => ({ ...e, fired: findings.some((f) => matches(f, e)) }));
   const reported = findings.map((f) => ({ ...f, expected: plan.expect.diagnoses.some((e) => matches(f, e)) }));
   const ok = expectations.every((e) => e.fired) && (plan.expect.others !== 'fail' || reported.every((f) => f.expected));

@@ -2,7 +2,7 @@ import { build as buildHistogram } from 'hdr-histogram-js';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import { evaluateThreshold, formatAggregation, type MetricName, type ParsedThreshold } from '../plan/thresholds.ts';
+import { evaluateThreshold, formatAggregation, type MetricName } from '../plan/thresholds.ts';
 import type { Measurements } from '../run/measurements.ts';
 import { aggregate, type ObservedMetric } from './observed-metrics.ts';
 
@@ -37,7 +37,8 @@ export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: Scop
     plan.fleets.consumers
       .filter((f) => (!filter.group || f.group === filter.group) && (!filter.fleet || f.name === filter.fleet))
       .flatMap((f) => f.perInstance.map((i) => i.instanceId));
-  const groupOfInstance = (instance: string) => plan.fleets.consumers.find((f) => f.perInstance.some((i) => i.instanceId === instance))?.group;
+  const groupOfInstance = (instance: string) =>
+    plan.fleets.consumers.find((f) => f.perInstance.some((i) => i.instanceId === instance))?.group;
   const scopesOfGroup = (group: string) => scopes.filter((s) => s.scope === group || s.scope.startsWith(`${group}/`));
 
   const results: CheckResult[] = [];
@@ -45,12 +46,19 @@ export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: Scop
     const { selector } = threshold;
     const subjects: { label?: string; subject: Subject }[] = [];
     if (selector.instance === 'each') {
-      for (const instance of instancesOf(selector)) subjects.push({ label: instance, subject: instanceSubject(instance) });
+      for (const instance of instancesOf(selector))
+        subjects.push({ label: instance, subject: instanceSubject(instance) });
     } else if (selector.instance) {
       subjects.push({ label: selector.instance, subject: instanceSubject(selector.instance) });
     } else if (selector.group || selector.fleet) {
       const group = selector.group ?? plan.fleets.consumers.find((f) => f.name === selector.fleet)?.group;
-      subjects.push({ subject: { scopes: group ? scopesOfGroup(group) : [], instances: selector.fleet ? instancesOf(selector) : undefined, group } });
+      subjects.push({
+        subject: {
+          scopes: group ? scopesOfGroup(group) : [],
+          instances: selector.fleet ? instancesOf(selector) : undefined,
+          group,
+        },
+      });
     } else {
       subjects.push({ subject: { scopes, instances: undefined, group: undefined } });
     }
@@ -107,10 +115,18 @@ function observe(metric: MetricName, subject: Subject, m: Measurements, seconds:
     case 'loss_rate':
       return { kind: 'rate', value: acked === 0 ? 0 : sum((s) => s.lost) / acked };
     case 'e2e_latency':
-      return { kind: 'trend', histogram: whole ? m.e2eLatency : m.e2eByGroup.get(subject.group ?? '') ?? buildHistogram() };
+      return {
+        kind: 'trend',
+        histogram: whole ? m.e2eLatency : (m.e2eByGroup.get(subject.group ?? '') ?? buildHistogram()),
+      };
     case 'backlog':
       // Whole run: the ledger's total; a group or broadcasting instance: its scopes' share.
-      return { kind: 'gauge', samples: sendingRows(m).map((r) => (whole ? r.backlogLedger : subject.scopes.reduce((n, s) => n + (r.backlogByScope[s.scope] ?? 0), 0))) };
+      return {
+        kind: 'gauge',
+        samples: sendingRows(m).map((r) =>
+          whole ? r.backlogLedger : subject.scopes.reduce((n, s) => n + (r.backlogByScope[s.scope] ?? 0), 0),
+        ),
+      };
     case 'rebalance_latency':
       return latencyTrend(m.rebalance.events, subject.group, (e) => e.assignmentLatencyMs);
     case 'resume_latency':
@@ -138,8 +154,16 @@ function sendingRows(m: Measurements) {
   return m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase));
 }
 
-function latencyTrend(events: RebalanceEvent[], group: string | undefined, pick: (e: RebalanceEvent) => number | null): ObservedMetric {
-  const histogram = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+function latencyTrend(
+  events: RebalanceEvent[],
+  group: string | undefined,
+  pick: (e: RebalanceEvent) => number | null,
+): ObservedMetric {
+  const histogram = buildHistogram({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000,
+    numberOfSignificantValueDigits: 3,
+  });
   for (const event of events) {
     const value = pick(event);
     if (value !== null && (!group || event.group === group)) histogram.recordValue(Math.max(1, Math.round(value)));

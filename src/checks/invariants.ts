@@ -28,13 +28,23 @@ export function evaluateInvariants(plan: ResolvedPlan, scopes: readonly ScopeSum
     if (expected === 'off') return;
     results.push({ id, expected, held, ok: held === (expected === 'hold'), detail });
   };
-  const lostText = (list: readonly ScopeSummary[]) => list.map((s) => `lost ${s.lost} of ${s.acked} in ${s.scope}`).join('; ');
+  const lostText = (list: readonly ScopeSummary[]) =>
+    list.map((s) => `lost ${s.lost} of ${s.acked} in ${s.scope}`).join('; ');
   const clustering = scopes.filter((s) => !isBroadcastScope(s));
-  if (clustering.length > 0) add('no-loss', clustering.every((s) => s.lost === 0), lostText(clustering));
+  if (clustering.length > 0)
+    add(
+      'no-loss',
+      clustering.every((s) => s.lost === 0),
+      lostText(clustering),
+    );
   const broadcasting = scopes.filter(isBroadcastScope);
   if (broadcasting.length > 0) {
     const short = broadcasting.filter((s) => s.lost > 0);
-    add('broadcast-complete', short.length === 0, short.length === 0 ? `all ${broadcasting.length} broadcasting instances received every message` : lostText(short));
+    add(
+      'broadcast-complete',
+      short.length === 0,
+      short.length === 0 ? `all ${broadcasting.length} broadcasting instances received every message` : lostText(short),
+    );
   }
   if (scopes.length > 0) {
     const unexpected = scopes.reduce((n, s) => n + s.unexpected, 0);

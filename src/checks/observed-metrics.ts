@@ -13,7 +13,6 @@ export type ObservedMetric =
   | { kind: 'trend'; histogram: Histogram }
   | { kind: 'gauge'; samples: number[] };
 
-
 /** The value a threshold compares, or NaN when there is no data for it. */
 export function aggregate(metric: ObservedMetric | undefined, aggregation: Aggregation): number {
   if (!metric) return Number.NaN;

@@ -13,7 +13,9 @@ import { registerValidateCommand } from './commands/validate.ts';
 
 const program = new Command()
   .name('rmq-chaos')
-  .description('Load-testing and chaos harness for Apache RocketMQ: a declarative plan brings up a real cluster,\ndrives producer and consumer fleets, injects faults and measures backlog, loss, duplicates and latency.')
+  .description(
+    'Load-testing and chaos harness for Apache RocketMQ: a declarative plan brings up a real cluster,\ndrives producer and consumer fleets, injects faults and measures backlog, loss, duplicates and latency.',
+  )
   .option('--verbose', 'print stack traces and more detail')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -51,7 +53,9 @@ try {
     process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else {
     const verbose = program.opts<{ verbose?: boolean }>().verbose;
-    process.stderr.write(`rmq-chaos: ${verbose && error instanceof Error ? (error.stack ?? error.message) : describeError(error)}\n`);
+    process.stderr.write(
+      `rmq-chaos: ${verbose && error instanceof Error ? (error.stack ?? error.message) : describeError(error)}\n`,
+    );
     process.exitCode = error instanceof HarnessError ? error.exitCode : ExitCode.internal;
   }
 }

@@ -8,7 +8,10 @@ export function resolveRunDir(run: string, reportsDir: string): string {
   for (const candidate of [resolve(run), resolve(reportsDir, basename(run))]) {
     if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
   }
-  throw new UsageError(`no run folder ${run} (neither a folder nor a run in ${reportsDir})`, 'give a run folder (reports/<time>-<plan>) or its name; `rmq-chaos open` alone takes the newest');
+  throw new UsageError(
+    `no run folder ${run} (neither a folder nor a run in ${reportsDir})`,
+    'give a run folder (reports/<time>-<plan>) or its name; `rmq-chaos open` alone takes the newest',
+  );
 }
 
 /** The newest run folder under reportsDir. */

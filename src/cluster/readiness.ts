@@ -19,7 +19,9 @@ export async function waitForBrokersRegistered(endpoints: ClusterEndpoints, time
     for (;;) {
       try {
         const info = await admin.clusterInfo();
-        seen = Object.values(info.brokerAddrTable).flatMap((b) => Object.entries(b.brokerAddrs).map(([id, addr]) => `${b.brokerName}#${id}@${addr}`));
+        seen = Object.values(info.brokerAddrTable).flatMap((b) =>
+          Object.entries(b.brokerAddrs).map(([id, addr]) => `${b.brokerName}#${id}@${addr}`),
+        );
         if (expected.every((e) => seen.includes(e))) return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
@@ -42,7 +44,8 @@ export async function waitForPortsAccepting(addrs: readonly string[], timeoutMs:
   const deadline = Date.now() + timeoutMs;
   for (const addr of addrs) {
     while (!(await accepts(addr))) {
-      if (Date.now() > deadline) throw new HarnessError('cluster-not-ready', `[${owner}] ${addr} accepts no connection after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new HarnessError('cluster-not-ready', `[${owner}] ${addr} accepts no connection after ${timeoutMs} ms`);
       await sleep(200);
     }
   }

@@ -49,8 +49,21 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   resources.startWatchdog();
   try {
     const cluster = await getProvider(options.provider ?? 'local').start(
-      { clusterName: 'rmq-chaos', namesrv: 1, brokers: options.brokers ?? 1, slavesPerMaster: options.slavesPerMaster ?? 0, proxy: options.proxy ?? false, heapBytes: 256 * 1024 * 1024, brokerConfig: {} },
-      { resources, log, network: options.network ?? false, ...(options.startOrder ? { startOrder: options.startOrder } : {}) },
+      {
+        clusterName: 'rmq-chaos',
+        namesrv: 1,
+        brokers: options.brokers ?? 1,
+        slavesPerMaster: options.slavesPerMaster ?? 0,
+        proxy: options.proxy ?? false,
+        heapBytes: 256 * 1024 * 1024,
+        brokerConfig: {},
+      },
+      {
+        resources,
+        log,
+        network: options.network ?? false,
+        ...(options.startOrder ? { startOrder: options.startOrder } : {}),
+      },
     );
     resources.defer('cluster', () => cluster.stop());
     await createTopics(cluster.endpoints, options.topics, log);

@@ -7,7 +7,9 @@ import type { RunSummary } from '../report/summary.ts';
 import { describeRegression, type Comparison } from './compare.ts';
 
 export function withComparison(summary: RunSummary, comparison: Comparison): RunSummary {
-  const regressions = comparison.metrics.filter((m) => m.regressed).map((m) => `regression against baseline ${comparison.baseline.runId}: ${describeRegression(m)}`);
+  const regressions = comparison.metrics
+    .filter((m) => m.regressed)
+    .map((m) => `regression against baseline ${comparison.baseline.runId}: ${describeRegression(m)}`);
   const failures = [...summary.failures, ...regressions];
   return { ...summary, comparison, failures, verdict: failures.length === 0 ? 'pass' : 'fail' };
 }

@@ -80,11 +80,13 @@ export function compareSummaries(baseline: RunSummary, current: RunSummary, opti
     if (tolerance === 'off') return { ...row, regressed: false, note: 'not compared (off)' };
     // A metric the baseline measured and this run did not never passes silently.
     if (before !== null && after === null) return { ...row, regressed: true, note: 'no data in the current run' };
-    if (before === null) return { ...row, regressed: false, note: after === null ? 'no data in either run' : 'no data in the baseline' };
+    if (before === null)
+      return { ...row, regressed: false, note: after === null ? 'no data in either run' : 'no data in the baseline' };
     return { ...row, regressed: exceeds(tolerance, metric, before, after as number) };
   });
   const notes: string[] = [];
-  if (baseline.run.plan !== current.run.plan) notes.push(`the baseline is a run of plan ${baseline.run.plan}, this is a run of plan ${current.run.plan}`);
+  if (baseline.run.plan !== current.run.plan)
+    notes.push(`the baseline is a run of plan ${baseline.run.plan}, this is a run of plan ${current.run.plan}`);
   const regressions = metrics.filter((m) => m.regressed).map((m) => m.metric);
   return {
     baseline: { ...compared(baseline), source: options.baselineSource },
@@ -128,6 +130,9 @@ export function formatDelta(m: Pick<MetricComparison, 'delta' | 'deltaPct' | 'un
   if (m.delta === null) return '-';
   const sign = m.delta > 0 ? '+' : m.delta < 0 ? '−' : '±';
   const amount = formatValue(Math.abs(m.delta), m.unit);
-  const pct = m.deltaPct === null ? '' : ` (${m.deltaPct > 0 ? '+' : m.deltaPct < 0 ? '−' : '±'}${Math.abs(m.deltaPct).toFixed(1)}%)`;
+  const pct =
+    m.deltaPct === null
+      ? ''
+      : ` (${m.deltaPct > 0 ? '+' : m.deltaPct < 0 ? '−' : '±'}${Math.abs(m.deltaPct).toFixed(1)}%)`;
   return `${sign}${amount}${pct}`;
 }

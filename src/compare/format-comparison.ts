@@ -2,7 +2,10 @@
 import { formatDelta, formatValue, type Comparison } from './compare.ts';
 
 function pad(cells: string[], widths: number[]): string {
-  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return cells
+    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
 }
 
 export function formatComparison(c: Comparison): string {
@@ -22,6 +25,10 @@ export function formatComparison(c: Comparison): string {
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)));
   lines.push('', pad(header, widths), ...rows.map((r) => pad(r, widths)), '');
   const regressed = c.metrics.filter((m) => m.regressed).map((m) => m.label);
-  lines.push(c.verdict === 'pass' ? 'verdict: PASS (no metric regressed beyond its tolerance)' : `verdict: REGRESSION (${regressed.length} of ${c.metrics.length}: ${regressed.join(', ')})`);
+  lines.push(
+    c.verdict === 'pass'
+      ? 'verdict: PASS (no metric regressed beyond its tolerance)'
+      : `verdict: REGRESSION (${regressed.length} of ${c.metrics.length}: ${regressed.join(', ')})`,
+  );
   return lines.join('\n');
 }

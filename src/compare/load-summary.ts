@@ -19,7 +19,10 @@ async function summaryFile(path: string): Promise<string> {
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch {
-    throw new UsageError(`${path}: no such file or directory`, 'give a run folder (reports/<time>-<plan>) or its summary.json');
+    throw new UsageError(
+      `${path}: no such file or directory`,
+      'give a run folder (reports/<time>-<plan>) or its summary.json',
+    );
   }
   return isDirectory ? join(path, 'summary.json') : path;
 }

@@ -27,20 +27,47 @@ function backlogMax(summary: RunSummary): number | null {
 }
 
 export const COMPARABLE_METRICS = [
-  { id: 'throughput', label: 'acked/s', unit: 'per-second', direction: 'higher-is-better', extract: (s) => s.producers.ackedPerSecond },
+  {
+    id: 'throughput',
+    label: 'acked/s',
+    unit: 'per-second',
+    direction: 'higher-is-better',
+    extract: (s) => s.producers.ackedPerSecond,
+  },
   { id: 'e2e_p50', label: 'e2e p50', unit: 'ms', direction: 'lower-is-better', extract: (s) => s.latency.e2e.p50 },
   { id: 'e2e_p99', label: 'e2e p99', unit: 'ms', direction: 'lower-is-better', extract: (s) => s.latency.e2e.p99 },
   { id: 'send_p99', label: 'send p99', unit: 'ms', direction: 'lower-is-better', extract: (s) => s.latency.send.p99 },
-  { id: 'duplicate_rate', label: 'duplicate rate', unit: 'fraction', direction: 'lower-is-better', extract: (s) => s.totals.duplicateRate },
+  {
+    id: 'duplicate_rate',
+    label: 'duplicate rate',
+    unit: 'fraction',
+    direction: 'lower-is-better',
+    extract: (s) => s.totals.duplicateRate,
+  },
   { id: 'loss', label: 'lost', unit: 'messages', direction: 'lower-is-better', extract: (s) => s.totals.lost },
-  { id: 'rebalance_p99', label: 'rebalance assignment p99', unit: 'ms', direction: 'lower-is-better', extract: (s) => s.rebalance.assignmentLatency.p99 },
-  { id: 'resume_p99', label: 'rebalance resume p99', unit: 'ms', direction: 'lower-is-better', extract: (s) => s.rebalance.resumeLatency.p99 },
+  {
+    id: 'rebalance_p99',
+    label: 'rebalance assignment p99',
+    unit: 'ms',
+    direction: 'lower-is-better',
+    extract: (s) => s.rebalance.assignmentLatency.p99,
+  },
+  {
+    id: 'resume_p99',
+    label: 'rebalance resume p99',
+    unit: 'ms',
+    direction: 'lower-is-better',
+    extract: (s) => s.rebalance.resumeLatency.p99,
+  },
   { id: 'backlog_max', label: 'backlog max', unit: 'messages', direction: 'lower-is-better', extract: backlogMax },
 ] as const satisfies readonly ComparableMetric[];
 
 export type ComparableMetricId = (typeof COMPARABLE_METRICS)[number]['id'];
 
-export const COMPARABLE_METRIC_IDS = COMPARABLE_METRICS.map((m) => m.id) as [ComparableMetricId, ...ComparableMetricId[]];
+export const COMPARABLE_METRIC_IDS = COMPARABLE_METRICS.map((m) => m.id) as [
+  ComparableMetricId,
+  ...ComparableMetricId[],
+];
 
 export function comparableMetric(id: ComparableMetricId): ComparableMetric {
   const metric = COMPARABLE_METRICS.find((m) => m.id === id);
@@ -50,5 +77,8 @@ export function comparableMetric(id: ComparableMetricId): ComparableMetric {
 
 /** Every comparable metric of a run, by id. */
 export function extractMetrics(summary: RunSummary): Record<ComparableMetricId, number | null> {
-  return Object.fromEntries(COMPARABLE_METRICS.map((m) => [m.id, m.extract(summary)])) as Record<ComparableMetricId, number | null>;
+  return Object.fromEntries(COMPARABLE_METRICS.map((m) => [m.id, m.extract(summary)])) as Record<
+    ComparableMetricId,
+    number | null
+  >;
 }

@@ -41,7 +41,12 @@ export function worsening(metric: Pick<ComparableMetric, 'direction'>, baseline:
 }
 
 /** True when the change exceeds every bound the tolerance sets. A tolerance with no bound never regresses. */
-export function exceeds(tolerance: Tolerance, metric: Pick<ComparableMetric, 'direction'>, baseline: number, current: number): boolean {
+export function exceeds(
+  tolerance: Tolerance,
+  metric: Pick<ComparableMetric, 'direction'>,
+  baseline: number,
+  current: number,
+): boolean {
   if (tolerance.relative === null && tolerance.absolute === null) return false;
   const worse = worsening(metric, baseline, current);
   if (worse <= 0) return false;
@@ -51,7 +56,10 @@ export function exceeds(tolerance: Tolerance, metric: Pick<ComparableMetric, 'di
 }
 
 /** `-10%`, `+20% and +5 ms`, `+0.001`, `off`: the tolerance as a person reads it. */
-export function formatTolerance(tolerance: Tolerance | 'off', metric: Pick<ComparableMetric, 'direction' | 'unit'>): string {
+export function formatTolerance(
+  tolerance: Tolerance | 'off',
+  metric: Pick<ComparableMetric, 'direction' | 'unit'>,
+): string {
   if (tolerance === 'off') return 'off';
   const sign = metric.direction === 'higher-is-better' ? '-' : '+';
   const parts: string[] = [];

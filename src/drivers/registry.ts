@@ -15,6 +15,7 @@ export const drivers: Readonly<Record<string, ClientDriver>> = {
 
 export function getDriver(name: string): ClientDriver {
   const driver = drivers[name];
-  if (!driver) throw new UsageError(`unknown client driver "${name}"`, `use one of: ${Object.keys(drivers).join(', ')}`);
+  if (!driver)
+    throw new UsageError(`unknown client driver "${name}"`, `use one of: ${Object.keys(drivers).join(', ')}`);
   return driver;
 }

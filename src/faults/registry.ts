@@ -28,8 +28,19 @@ const untyped = <P>(action: FaultAction<P>): FaultAction => action as unknown as
 
 const ACTIONS: Record<string, FaultAction> = Object.fromEntries(
   [
-    networkDown, networkFlap, networkLatency, networkBandwidth, networkTimeout, networkResetPeer, networkSlicer, networkLimitData,
-    untyped(killAction), untyped(pauseAction), untyped(restartAction), untyped(scaleAction), untyped(driftAction),
+    networkDown,
+    networkFlap,
+    networkLatency,
+    networkBandwidth,
+    networkTimeout,
+    networkResetPeer,
+    networkSlicer,
+    networkLimitData,
+    untyped(killAction),
+    untyped(pauseAction),
+    untyped(restartAction),
+    untyped(scaleAction),
+    untyped(driftAction),
   ].map((action) => [action.name, action]),
 );
 

@@ -68,7 +68,11 @@ export class FaultScheduler {
         occurrence: occurrence.index,
         phase,
         params: occurrence.params,
-        requested: { beginMs: at + occurrence.atMs - this.o.startedAt, endMs: occurrence.durationMs === null ? null : at + occurrence.atMs + occurrence.durationMs - this.o.startedAt },
+        requested: {
+          beginMs: at + occurrence.atMs - this.o.startedAt,
+          endMs:
+            occurrence.durationMs === null ? null : at + occurrence.atMs + occurrence.durationMs - this.o.startedAt,
+        },
         observed: { beginMs: null, endMs: null, detail: '' },
       };
       this.records.push(record);
@@ -94,11 +98,30 @@ export class FaultScheduler {
     if (this.closed) return;
     const label = `${occurrence.action} ${occurrence.target}`;
     try {
-      const handle = await this.o.actionOf(occurrence.action).begin(occurrence.target, { ...occurrence.params, faultName: `${occurrence.fault}-${occurrence.index}` }, this.o.context);
+      const handle = await this.o
+        .actionOf(occurrence.action)
+        .begin(
+          occurrence.target,
+          { ...occurrence.params, faultName: `${occurrence.fault}-${occurrence.index}` },
+          this.o.context,
+        );
       record.observed.beginMs = handle.observed.begunAt - this.o.startedAt;
       record.observed.detail = handle.observed.detail;
-      const window = this.o.attribution.open(`${label} at ${(record.observed.beginMs / 1000).toFixed(1)}s`, handle.observed.begunAt);
-      this.o.events.emit('fault-begin', { fault: occurrence.fault, action: occurrence.action, target: occurrence.target, occurrence: occurrence.index, detail: handle.observed.detail }, handle.observed.begunAt);
+      const window = this.o.attribution.open(
+        `${label} at ${(record.observed.beginMs / 1000).toFixed(1)}s`,
+        handle.observed.begunAt,
+      );
+      this.o.events.emit(
+        'fault-begin',
+        {
+          fault: occurrence.fault,
+          action: occurrence.action,
+          target: occurrence.target,
+          occurrence: occurrence.index,
+          detail: handle.observed.detail,
+        },
+        handle.observed.begunAt,
+      );
       const entry: Active = { record, handle };
       this.active.add(entry);
       if (occurrence.durationMs === null || handle.observed.endedAt !== undefined) {
@@ -107,14 +130,21 @@ export class FaultScheduler {
         window.to = handle.observed.endedAt ?? Date.now();
       } else {
         entry.timer = this.later(occurrence.durationMs, () =>
-          this.track(this.end(entry).then(() => {
-            window.to = Date.now();
-          })),
+          this.track(
+            this.end(entry).then(() => {
+              window.to = Date.now();
+            }),
+          ),
         );
       }
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error);
-      this.o.events.emit('fault-error', { fault: occurrence.fault, action: occurrence.action, target: occurrence.target, error: record.error });
+      this.o.events.emit('fault-error', {
+        fault: occurrence.fault,
+        action: occurrence.action,
+        target: occurrence.target,
+        error: record.error,
+      });
       this.o.context.log(`fault ${label} could not be applied: ${record.error}`);
     }
   }
@@ -127,7 +157,16 @@ export class FaultScheduler {
     });
     const endedAt = entry.handle.observed.endedAt ?? Date.now();
     entry.record.observed.endMs = endedAt - this.o.startedAt;
-    this.o.events.emit('fault-end', { fault: entry.record.fault, action: entry.record.action, target: entry.record.target, occurrence: entry.record.occurrence }, endedAt);
+    this.o.events.emit(
+      'fault-end',
+      {
+        fault: entry.record.fault,
+        action: entry.record.action,
+        target: entry.record.target,
+        occurrence: entry.record.occurrence,
+      },
+      endedAt,
+    );
   }
 
   private later(ms: number, run: () => void): NodeJS.Timeout {

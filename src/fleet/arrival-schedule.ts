@@ -25,14 +25,22 @@ export class ArrivalSchedule {
 
   constructor(executor: Executor, durationMs: number) {
     if (executor.kind === 'constant') {
-      this.segments = [{ startMs: 0, durationMs, fromRate: executor.ratePerSecond, toRate: executor.ratePerSecond, before: 0 }];
+      this.segments = [
+        { startMs: 0, durationMs, fromRate: executor.ratePerSecond, toRate: executor.ratePerSecond, before: 0 },
+      ];
     } else {
       this.segments = [];
       let start = 0;
       let rate = executor.startRatePerSecond;
       let before = 0;
       for (const stage of executor.stages) {
-        this.segments.push({ startMs: start, durationMs: stage.durationMs, fromRate: rate, toRate: stage.targetPerSecond, before });
+        this.segments.push({
+          startMs: start,
+          durationMs: stage.durationMs,
+          fromRate: rate,
+          toRate: stage.targetPerSecond,
+          before,
+        });
         before += ((rate + stage.targetPerSecond) / 2) * (stage.durationMs / 1000);
         start += stage.durationMs;
         rate = stage.targetPerSecond;

@@ -16,7 +16,11 @@ import type { ConsumerConfig, FromWorker, ReceiptTuple } from './protocol.ts';
  * here: 2 "lost" messages after a SIGKILL with 100 ms batches). Receipts are batched per
  * event-loop turn instead, which costs no throughput.
  */
-export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, send: (message: FromWorker) => void): Promise<() => Promise<void>> {
+export async function runConsumer(
+  config: ConsumerConfig,
+  driver: ClientDriver,
+  send: (message: FromWorker) => void,
+): Promise<() => Promise<void>> {
   let receipts: ReceiptTuple[] = [];
   let foreign = 0;
   let flushed: Promise<void> | undefined;
@@ -24,7 +28,8 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
     (flushed ??= new Promise((resolve) =>
       setImmediate(() => {
         flushed = undefined;
-        if (receipts.length > 0 || foreign > 0) send({ type: 'receipts', instanceId: config.instanceId, items: receipts, foreign });
+        if (receipts.length > 0 || foreign > 0)
+          send({ type: 'receipts', instanceId: config.instanceId, items: receipts, foreign });
         receipts = [];
         foreign = 0;
         resolve();
@@ -41,7 +46,13 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
       instanceName: config.instanceId,
       model: config.model,
       subscription: config.subscription,
-      onAssignment: (queues, atMs) => send({ type: 'assignment', instanceId: config.instanceId, queues: queues.map((q) => queueKeyOf(q.topic, q.brokerName, q.queueId)), atMs }),
+      onAssignment: (queues, atMs) =>
+        send({
+          type: 'assignment',
+          instanceId: config.instanceId,
+          queues: queues.map((q) => queueKeyOf(q.topic, q.brokerName, q.queueId)),
+          atMs,
+        }),
     },
     async (message): Promise<ConsumeOutcome> => {
       const receivedAt = Date.now();
@@ -54,7 +65,16 @@ export async function runConsumer(config: ConsumerConfig, driver: ClientDriver, 
       const delay = behaviour.processingMs();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const outcome = behaviour.outcome();
-      receipts.push([identity.producerId, identity.seq, message.bornTimestamp, receivedAt, queueKeyOf(message.topic, message.brokerName, message.queueId), message.reconsumeTimes, outcome, message.tag ?? '']);
+      receipts.push([
+        identity.producerId,
+        identity.seq,
+        message.bornTimestamp,
+        receivedAt,
+        queueKeyOf(message.topic, message.brokerName, message.queueId),
+        message.reconsumeTimes,
+        outcome,
+        message.tag ?? '',
+      ]);
       await flushSoon();
       return outcome;
     },

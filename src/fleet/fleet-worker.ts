@@ -44,7 +44,11 @@ export class FleetWorker {
     this.proc.child.on('message', (raw) => {
       const parsed = fromWorker.safeParse(raw);
       if (!parsed.success) {
-        onMessage(this, { type: 'log', level: 'error', message: `invalid message from worker: ${parsed.error.message}` });
+        onMessage(this, {
+          type: 'log',
+          level: 'error',
+          message: `invalid message from worker: ${parsed.error.message}`,
+        });
         return;
       }
       if (parsed.data.type === 'ready') this.readyResolve?.();
@@ -71,10 +75,16 @@ export class FleetWorker {
       await Promise.race([
         this.readyPromise,
         this.proc.exited.then((exit) => {
-          throw new HarnessError('worker-failed', `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ${exit.lastLines.join('\n    ')}`);
+          throw new HarnessError(
+            'worker-failed',
+            `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ${exit.lastLines.join('\n    ')}`,
+          );
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new HarnessError('worker-timeout', `[${this.proc.name}] not ready within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new HarnessError('worker-timeout', `[${this.proc.name}] not ready within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {

@@ -2,7 +2,14 @@ import type { OutgoingMessage, ReceivedMessage } from '../drivers/driver.ts';
 import { IDENTITY } from './protocol.ts';
 
 /** Builds message `seq` of a producer: identity in properties and key, body padded to size. */
-export function buildMessage(runId: string, producerId: string, seq: number, topic: string, size: number, tag: string | undefined): OutgoingMessage {
+export function buildMessage(
+  runId: string,
+  producerId: string,
+  seq: number,
+  topic: string,
+  size: number,
+  tag: string | undefined,
+): OutgoingMessage {
   const header = `${runId}|${producerId}|${seq}|`;
   const body = Buffer.alloc(Math.max(size, header.length), 0x2e);
   body.write(header, 'utf8');

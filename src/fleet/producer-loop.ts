@@ -23,8 +23,19 @@ export function sendErrorKey(error: unknown): string {
  * dropped sends once `maxInFlight` sends are pending, never as a quietly lower rate.
  * Bounded by the load duration and by maxMessages.
  */
-export async function runProducer(config: ProducerConfig, driver: ClientDriver, send: (message: FromWorker) => void, stopSignal: AbortSignal): Promise<void> {
-  const producer: Producer = await driver.createProducer({ namesrvAddr: config.namesrvAddr, ...(config.endpoint ? { endpoint: config.endpoint } : {}), ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}), group: config.group, instanceName: config.producerId });
+export async function runProducer(
+  config: ProducerConfig,
+  driver: ClientDriver,
+  send: (message: FromWorker) => void,
+  stopSignal: AbortSignal,
+): Promise<void> {
+  const producer: Producer = await driver.createProducer({
+    namesrvAddr: config.namesrvAddr,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}),
+    group: config.group,
+    instanceName: config.producerId,
+  });
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));
   const tags = config.tags.map((t) => ({ value: t.tag, weight: t.weight }));
   const schedule = new ArrivalSchedule(config.executor, config.durationMs);
@@ -38,7 +49,16 @@ export async function runProducer(config: ProducerConfig, driver: ClientDriver, 
 
   const flush = () => {
     if (pendingAcks.length === 0 && Object.keys(errors).length === 0 && dropped === 0) return;
-    send({ type: 'acks', producerId: config.producerId, seqs: pendingAcks, tags: pendingTags, attempted, errors, dropped, sendLatency: encodeHistogram(latency) });
+    send({
+      type: 'acks',
+      producerId: config.producerId,
+      seqs: pendingAcks,
+      tags: pendingTags,
+      attempted,
+      errors,
+      dropped,
+      sendLatency: encodeHistogram(latency),
+    });
     pendingAcks = [];
     pendingTags = [];
     errors = {};

@@ -101,7 +101,12 @@ export const fromWorker = z.discriminatedUnion('type', [
     /** Send latency (due time → ack) of this report's acks, HdrHistogram compressed base64. */
     sendLatency: z.string(),
   }),
-  z.object({ type: z.literal('receipts'), instanceId: z.string(), items: z.array(receiptTuple), foreign: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('receipts'),
+    instanceId: z.string(),
+    items: z.array(receiptTuple),
+    foreign: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('assignment'), instanceId: z.string(), queues: z.array(z.string()), atMs: z.number() }),
   z.object({ type: z.literal('producer-done'), producerId: z.string(), attempted: z.number().int() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),

@@ -49,7 +49,11 @@ process.on('message', (raw) => {
           if (!stop.signal.aborted) void shutdown(0);
         },
         (error: unknown) => {
-          send({ type: 'log', level: 'error', message: `producer failed: ${error instanceof Error ? error.message : String(error)}` });
+          send({
+            type: 'log',
+            level: 'error',
+            message: `producer failed: ${error instanceof Error ? error.message : String(error)}`,
+          });
           void shutdown(1);
         },
       );
@@ -62,7 +66,11 @@ process.on('message', (raw) => {
           send({ type: 'ready', pid: process.pid });
         },
         (error: unknown) => {
-          send({ type: 'log', level: 'error', message: `consumer failed to start: ${error instanceof Error ? error.message : String(error)}` });
+          send({
+            type: 'log',
+            level: 'error',
+            message: `consumer failed to start: ${error instanceof Error ? error.message : String(error)}`,
+          });
           process.exitCode = 1;
           process.disconnect?.();
         },

@@ -61,7 +61,14 @@ export class DuplicateAttribution {
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
     if (who) {
       const key = `${who.group}\u0000${label}`;
-      const stats = this.byGroupWindow.get(key) ?? { label, group: who.group, count: 0, firstAt: at, lastAt: at, instances: [] };
+      const stats = this.byGroupWindow.get(key) ?? {
+        label,
+        group: who.group,
+        count: 0,
+        firstAt: at,
+        lastAt: at,
+        instances: [],
+      };
       stats.count++;
       stats.firstAt = Math.min(stats.firstAt, at);
       stats.lastAt = Math.max(stats.lastAt, at);

@@ -73,7 +73,8 @@ export class Ledger {
   private readonly scopes = new Map<string, ScopeTrack>();
 
   registerProducer(producerId: string): void {
-    if (!this.producers.has(producerId)) this.producers.set(producerId, { acked: new PagedBitset(), ackedByTag: new Map(), attempted: 0 });
+    if (!this.producers.has(producerId))
+      this.producers.set(producerId, { acked: new PagedBitset(), ackedByTag: new Map(), attempted: 0 });
   }
 
   recordAttempted(producerId: string, attemptedCount: number): void {
@@ -112,12 +113,25 @@ export class Ledger {
 
   registerScope(scope: string): void {
     if (!this.scopes.has(scope)) {
-      this.scopes.set(scope, { received: new Map(), consumed: new Map(), duplicates: 0, receipts: 0, perInstance: new Map(), foreign: 0 });
+      this.scopes.set(scope, {
+        received: new Map(),
+        consumed: new Map(),
+        duplicates: 0,
+        receipts: 0,
+        perInstance: new Map(),
+        foreign: 0,
+      });
     }
   }
 
   /** Records a delivery; `consumed` is false when the consumer asked for redelivery. */
-  recordReceipt(scope: string, producerId: string, seq: number, consumerInstance: string, consumed = true): ReceiptKind {
+  recordReceipt(
+    scope: string,
+    producerId: string,
+    seq: number,
+    consumerInstance: string,
+    consumed = true,
+  ): ReceiptKind {
     this.registerScope(scope);
     const track = this.scopes.get(scope)!;
     track.receipts++;
@@ -200,7 +214,8 @@ export class Ledger {
   bytes(): number {
     let total = 0;
     for (const p of this.producers.values()) total += p.acked.bytes;
-    for (const s of this.scopes.values()) for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;
+    for (const s of this.scopes.values())
+      for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;
     return total;
   }
 

@@ -44,18 +44,28 @@ export class RebalanceTracker {
     this.instanceGroup.set(instance, group);
     // A new process (join) starts with no queues, and a dead one's claims die with it; a paused
     // one keeps holding its queues (the broker still counts it), it just is not live.
-    if (kind === 'join' || kind === 'leave' || kind === 'crash' || kind === 'kill' || kind === 'drift') state.claims.delete(instance);
+    if (kind === 'join' || kind === 'leave' || kind === 'crash' || kind === 'kill' || kind === 'drift')
+      state.claims.delete(instance);
     if (kind === 'join' || kind === 'resume' || kind === 'drift') state.live.add(instance);
     if (kind === 'leave' || kind === 'crash' || kind === 'kill' || kind === 'pause') {
       state.live.delete(instance);
       // A dead or frozen instance still "claims" its queues on the broker side until the
       // broker notices; for the cover, only what live instances hold counts.
     }
-    const event: RebalanceEvent = { group, kind, instance, at, assignmentLatencyMs: null, resumeLatencyMs: null, waitingQueues: [] };
+    const event: RebalanceEvent = {
+      group,
+      kind,
+      instance,
+      at,
+      assignmentLatencyMs: null,
+      resumeLatencyMs: null,
+      waitingQueues: [],
+    };
     this.events.push(event);
     // A join never breaks the cover (the others still hold everything): it is done when the
     // newcomer holds its share, i.e. some queue, if there are enough queues to go round.
-    const joiner = (kind === 'join' || kind === 'resume') && state.queues.size >= state.live.size ? instance : undefined;
+    const joiner =
+      (kind === 'join' || kind === 'resume') && state.queues.size >= state.live.size ? instance : undefined;
     state.open.push({ event, backlogged: new Set(), delivered: new Set(), ...(joiner ? { joiner } : {}) });
     this.checkCover(state, at);
     return event;
@@ -83,7 +93,8 @@ export class RebalanceTracker {
     const state = this.groups.get(group);
     if (!state) return;
     for (const open of state.open) {
-      for (const [queue, lag] of Object.entries(lagByQueue)) if (lag > 0 && !open.delivered.has(queue)) open.backlogged.add(queue);
+      for (const [queue, lag] of Object.entries(lagByQueue))
+        if (lag > 0 && !open.delivered.has(queue)) open.backlogged.add(queue);
     }
     this.checkResume(state, at);
   }

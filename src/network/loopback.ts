@@ -25,7 +25,11 @@ export function parseLoopbackAddr(addr: string, what: string): HostPort {
   const i = addr.lastIndexOf(':');
   const host = i < 0 ? '' : addr.slice(0, i);
   const port = Number(addr.slice(i + 1));
-  if (!isLoopbackIpv4(host)) throw new UsageError(`${what} ${addr} is not a 127.0.0.0/8 address`, 'rmq-chaos only sends test traffic over loopback');
+  if (!isLoopbackIpv4(host))
+    throw new UsageError(
+      `${what} ${addr} is not a 127.0.0.0/8 address`,
+      'rmq-chaos only sends test traffic over loopback',
+    );
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`${what} ${addr} has no valid port`);
   return { host, port };
 }

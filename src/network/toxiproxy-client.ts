@@ -26,7 +26,12 @@ export interface ProxyState extends Required<ProxySpec> {
 
 /** A failed API call; `status` is the HTTP status, absent when the server did not answer. */
 export class ToxiproxyError extends HarnessError {
-  constructor(code: string, message: string, readonly status?: number, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, undefined, undefined, options);
   }
 
@@ -47,7 +52,11 @@ export class ToxiproxyClient implements NetworkControl {
    * its listeners and upstreams are addresses on the run's container network, not loopback.
    * Its API is still reached on loopback (a published port).
    */
-  constructor(apiUrl: string, private readonly requestTimeoutMs = DEFAULT_TIMEOUT_MS, private readonly options: { containerNetwork?: boolean } = {}) {
+  constructor(
+    apiUrl: string,
+    private readonly requestTimeoutMs = DEFAULT_TIMEOUT_MS,
+    private readonly options: { containerNetwork?: boolean } = {},
+  ) {
     this.base = assertLoopbackUrl(apiUrl).origin;
   }
 
@@ -73,13 +82,23 @@ export class ToxiproxyClient implements NetworkControl {
       parseLoopbackAddr(spec.listen, `link ${spec.name} listen address`);
       parseLoopbackAddr(spec.upstream, `link ${spec.name} upstream`);
     }
-    await this.request('POST', '/populate', specs.map((s) => ({ ...s, enabled: s.enabled ?? true })));
+    await this.request(
+      'POST',
+      '/populate',
+      specs.map((s) => ({ ...s, enabled: s.enabled ?? true })),
+    );
     for (const spec of specs) this.known.add(spec.name);
   }
 
   async proxies(): Promise<ProxyState[]> {
     const body = (await this.request('GET', '/proxies')) as Record<string, ProxyState> | undefined;
-    const list = Object.values(body ?? {}).map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: p.enabled, toxics: p.toxics ?? [] }));
+    const list = Object.values(body ?? {}).map((p) => ({
+      name: p.name,
+      listen: p.listen,
+      upstream: p.upstream,
+      enabled: p.enabled,
+      toxics: p.toxics ?? [],
+    }));
     this.known.clear();
     for (const p of list) this.known.add(p.name);
     return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -128,13 +147,20 @@ export class ToxiproxyClient implements NetworkControl {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new ToxiproxyError('toxiproxy-unreachable', `Toxiproxy at ${this.base} did not answer ${what}: ${reason}`, undefined, { cause: error });
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new ToxiproxyError(
+        'toxiproxy-unreachable',
+        `Toxiproxy at ${this.base} did not answer ${what}: ${reason}`,
+        undefined,
+        { cause: error },
+      );
     }
     const text = await response.text();
     if (!response.ok) {
       const message = errorMessage(text) ?? `HTTP ${response.status}`;
-      const code = response.status === 404 && message === 'proxy not found' ? 'network-link-unknown' : 'toxiproxy-request-failed';
+      const code =
+        response.status === 404 && message === 'proxy not found' ? 'network-link-unknown' : 'toxiproxy-request-failed';
       throw new ToxiproxyError(code, `Toxiproxy ${what}: ${message} (HTTP ${response.status})`, response.status);
     }
     return text === '' ? undefined : (JSON.parse(text) as unknown);

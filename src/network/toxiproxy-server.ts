@@ -34,7 +34,10 @@ export interface ToxiproxyServer {
   stop(): Promise<void>;
 }
 
-export async function startToxiproxyServer(resources: RunResources, options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer> {
+export async function startToxiproxyServer(
+  resources: RunResources,
+  options: ToxiproxyServerOptions = {},
+): Promise<ToxiproxyServer> {
   const port = options.port ?? (await allocatePortBlocks(cachePaths().runs, resources.state, [1]))[0]![0]!;
   const dir = join(resources.workDir, 'toxiproxy');
   mkdirSync(dir, { recursive: true });
@@ -77,7 +80,10 @@ async function waitForApi(client: ToxiproxyClient, proc: ManagedProcess, timeout
   while (Date.now() < deadline) {
     if (proc.hasExited) {
       const exit = await proc.exited;
-      throw new HarnessError('toxiproxy-exited', `[toxiproxy] exited (${exit.signal ?? `code ${exit.code}`}) before its API answered:\n    ${exit.lastLines.join('\n    ')}`);
+      throw new HarnessError(
+        'toxiproxy-exited',
+        `[toxiproxy] exited (${exit.signal ?? `code ${exit.code}`}) before its API answered:\n    ${exit.lastLines.join('\n    ')}`,
+      );
     }
     try {
       return await client.version();
@@ -86,5 +92,8 @@ async function waitForApi(client: ToxiproxyClient, proc: ManagedProcess, timeout
     }
     await sleep(50);
   }
-  throw new HarnessError('readiness-timeout', `[toxiproxy] API ${client.apiUrl} did not answer within ${timeoutMs} ms (${lastError})`);
+  throw new HarnessError(
+    'readiness-timeout',
+    `[toxiproxy] API ${client.apiUrl} did not answer within ${timeoutMs} ms (${lastError})`,
+  );
 }

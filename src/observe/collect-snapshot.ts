@@ -12,7 +12,16 @@ import { RemotingResponseError } from '../drivers/remoting/errors.ts';
 import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
 import { compareJava, subscribeQueues } from '../drivers/remoting/route.ts';
 import { isRetryTopicName } from '../metrics/queue-keys.ts';
-import type { BrokerGroupView, ClientSubscription, ClientView, ClusterSnapshot, GroupSnapshot, ProcessState, QueueOffsets, QueueRef } from './snapshot.ts';
+import type {
+  BrokerGroupView,
+  ClientSubscription,
+  ClientView,
+  ClusterSnapshot,
+  GroupSnapshot,
+  ProcessState,
+  QueueOffsets,
+  QueueRef,
+} from './snapshot.ts';
 
 export interface CollectOptions {
   /** How long to wait for one client's running info (through its broker); default 3000 ms. */
@@ -65,7 +74,11 @@ export function subscriptionOf(sub: { topic: string; subString: string; tagsSet:
   return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet] };
 }
 
-export async function collectSnapshot(admin: RemotingAdmin, groups: readonly string[], options: CollectOptions = {}): Promise<ClusterSnapshot> {
+export async function collectSnapshot(
+  admin: RemotingAdmin,
+  groups: readonly string[],
+  options: CollectOptions = {},
+): Promise<ClusterSnapshot> {
   const at = Date.now();
   const errors: string[] = [];
   let masters: { name: string; addr: string }[];
@@ -80,7 +93,10 @@ export async function collectSnapshot(admin: RemotingAdmin, groups: readonly str
     let queues = routes.get(topic);
     if (!queues) {
       queues = limit(() => admin.route(topic)).then(
-        (route) => subscribeQueues(topic, route).map((q) => ({ topic, broker: q.brokerName, queueId: q.queueId })).sort(compareRefs),
+        (route) =>
+          subscribeQueues(topic, route)
+            .map((q) => ({ topic, broker: q.brokerName, queueId: q.queueId }))
+            .sort(compareRefs),
         (error: unknown) => {
           // A subscribed topic that does not exist has no queues; that is a fact, not a failure.
           if (error instanceof RemotingResponseError && error.responseCode === ResponseCode.TOPIC_NOT_EXIST) return [];
@@ -93,11 +109,18 @@ export async function collectSnapshot(admin: RemotingAdmin, groups: readonly str
     return queues;
   };
   const runningInfoLimit = limiter(RUNNING_INFO_CONCURRENCY);
-  const collected = await Promise.all(groups.map((group) => collectGroup(admin, group, masters, {
-    limit, runningInfoLimit, topicQueues, errors,
-    runningInfoTimeoutMs: options.runningInfoTimeoutMs ?? DEFAULT_RUNNING_INFO_TIMEOUT_MS,
-    processOf: options.processOf,
-  })));
+  const collected = await Promise.all(
+    groups.map((group) =>
+      collectGroup(admin, group, masters, {
+        limit,
+        runningInfoLimit,
+        topicQueues,
+        errors,
+        runningInfoTimeoutMs: options.runningInfoTimeoutMs ?? DEFAULT_RUNNING_INFO_TIMEOUT_MS,
+        processOf: options.processOf,
+      }),
+    ),
+  );
   return { at, brokers: masters, groups: collected, errors };
 }
 
@@ -110,69 +133,102 @@ interface GroupContext {
   processOf: ((clientId: string) => ProcessState | undefined) | undefined;
 }
 
-async function collectGroup(admin: RemotingAdmin, group: string, masters: readonly { name: string; addr: string }[], ctx: GroupContext): Promise<GroupSnapshot> {
+async function collectGroup(
+  admin: RemotingAdmin,
+  group: string,
+  masters: readonly { name: string; addr: string }[],
+  ctx: GroupContext,
+): Promise<GroupSnapshot> {
   let messageModel: string | undefined;
   const clients = new Map<string, ClientView>();
   const queues: QueueOffsets[] = [];
-  const brokers = await Promise.all(masters.map(async (broker): Promise<BrokerGroupView> => {
-    const view: BrokerGroupView = { broker: broker.name, addr: broker.addr, clientIds: [], subscriptions: [] };
-    const failures: string[] = [];
-    const [connections, stats] = await Promise.allSettled([
-      ctx.limit(() => admin.consumerConnections(broker.addr, group)),
-      ctx.limit(() => admin.consumeStats(broker.addr, group)),
-    ]);
-    if (connections.status === 'fulfilled') {
-      const c = connections.value;
-      messageModel ??= c.messageModel;
-      view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
-      view.subscriptions = Object.values(c.subscriptionTable).map((s) => ({ topic: s.topic, expression: s.subString })).sort((a, b) => compareJava(a.topic, b.topic));
-      for (const x of c.connectionSet) {
-        const client = clients.get(x.clientId) ?? { clientId: x.clientId, addr: x.clientAddr, language: x.language, version: x.version, brokers: [] };
-        if (!client.brokers.includes(broker.name)) client.brokers.push(broker.name);
-        clients.set(x.clientId, client);
+  const brokers = await Promise.all(
+    masters.map(async (broker): Promise<BrokerGroupView> => {
+      const view: BrokerGroupView = { broker: broker.name, addr: broker.addr, clientIds: [], subscriptions: [] };
+      const failures: string[] = [];
+      const [connections, stats] = await Promise.allSettled([
+        ctx.limit(() => admin.consumerConnections(broker.addr, group)),
+        ctx.limit(() => admin.consumeStats(broker.addr, group)),
+      ]);
+      if (connections.status === 'fulfilled') {
+        const c = connections.value;
+        messageModel ??= c.messageModel;
+        view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
+        view.subscriptions = Object.values(c.subscriptionTable)
+          .map((s) => ({ topic: s.topic, expression: s.subString }))
+          .sort((a, b) => compareJava(a.topic, b.topic));
+        for (const x of c.connectionSet) {
+          const client = clients.get(x.clientId) ?? {
+            clientId: x.clientId,
+            addr: x.clientAddr,
+            language: x.language,
+            version: x.version,
+            brokers: [],
+          };
+          if (!client.brokers.includes(broker.name)) client.brokers.push(broker.name);
+          clients.set(x.clientId, client);
+        }
+      } else if (!isConsumerNotOnline(connections.reason)) {
+        failures.push(`consumer connections: ${messageOf(connections.reason)}`);
       }
-    } else if (!isConsumerNotOnline(connections.reason)) {
-      failures.push(`consumer connections: ${messageOf(connections.reason)}`);
-    }
-    if (stats.status === 'fulfilled') {
-      for (const q of stats.value.queues) {
-        if (isRetryTopicName(q.topic)) continue;
-        queues.push({ topic: q.topic, broker: q.brokerName, queueId: q.queueId, brokerOffset: q.brokerOffset, consumerOffset: q.consumerOffset, lastTimestamp: q.lastTimestamp });
+      if (stats.status === 'fulfilled') {
+        for (const q of stats.value.queues) {
+          if (isRetryTopicName(q.topic)) continue;
+          queues.push({
+            topic: q.topic,
+            broker: q.brokerName,
+            queueId: q.queueId,
+            brokerOffset: q.brokerOffset,
+            consumerOffset: q.consumerOffset,
+            lastTimestamp: q.lastTimestamp,
+          });
+        }
+      } else {
+        failures.push(`consume stats: ${messageOf(stats.reason)}`);
       }
-    } else {
-      failures.push(`consume stats: ${messageOf(stats.reason)}`);
-    }
-    if (failures.length > 0) {
-      view.error = failures.join('; ');
-      for (const f of failures) ctx.errors.push(`${broker.name}/${group} ${f}`);
-    }
-    return view;
-  }));
+      if (failures.length > 0) {
+        view.error = failures.join('; ');
+        for (const f of failures) ctx.errors.push(`${broker.name}/${group} ${f}`);
+      }
+      return view;
+    }),
+  );
 
   const addrOf = new Map(masters.map((m) => [m.name, m.addr]));
   const clientViews = [...clients.values()].sort((a, b) => compareJava(a.clientId, b.clientId));
-  await Promise.all(clientViews.map(async (client) => {
-    client.brokers.sort();
-    const state = ctx.processOf?.(client.clientId);
-    if (state !== undefined) client.process = state;
-    const addr = addrOf.get(client.brokers[0]!)!;
-    try {
-      const info = await ctx.runningInfoLimit(() => admin.consumerRunningInfo(addr, group, client.clientId, { timeoutMs: ctx.runningInfoTimeoutMs }));
-      client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
-      client.queues = info.queues.map((q) => ({ topic: q.topic, broker: q.brokerName, queueId: q.queueId })).sort(compareRefs);
-    } catch (error) {
-      client.runningInfoError = messageOf(error);
-    }
-  }));
+  await Promise.all(
+    clientViews.map(async (client) => {
+      client.brokers.sort();
+      const state = ctx.processOf?.(client.clientId);
+      if (state !== undefined) client.process = state;
+      const addr = addrOf.get(client.brokers[0]!)!;
+      try {
+        const info = await ctx.runningInfoLimit(() =>
+          admin.consumerRunningInfo(addr, group, client.clientId, { timeoutMs: ctx.runningInfoTimeoutMs }),
+        );
+        client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
+        client.queues = info.queues
+          .map((q) => ({ topic: q.topic, broker: q.brokerName, queueId: q.queueId }))
+          .sort(compareRefs);
+      } catch (error) {
+        client.runningInfoError = messageOf(error);
+      }
+    }),
+  );
 
   const topics = new Set<string>();
   for (const c of clientViews) for (const s of c.subscriptions ?? []) topics.add(s.topic);
   for (const b of brokers) for (const s of b.subscriptions) topics.add(s.topic);
   const topicQueues: Record<string, QueueRef[]> = {};
-  await Promise.all([...topics].filter((t) => !isRetryTopicName(t)).sort().map(async (topic) => {
-    const refs = await ctx.topicQueues(topic);
-    if (refs) topicQueues[topic] = refs;
-  }));
+  await Promise.all(
+    [...topics]
+      .filter((t) => !isRetryTopicName(t))
+      .sort()
+      .map(async (topic) => {
+        const refs = await ctx.topicQueues(topic);
+        if (refs) topicQueues[topic] = refs;
+      }),
+  );
 
   queues.sort(compareRefs);
   return {

@@ -34,11 +34,13 @@ export const SYSTEM_GROUPS: ReadonlySet<string> = new Set([
  * that are never a group of their own.
  */
 export function isSystemGroup(group: string): boolean {
-  return SYSTEM_GROUPS.has(group)
-    || group.startsWith('CID_RMQ_SYS_')
-    || group.startsWith('CID_ONSAPI_')
-    || group.startsWith('%RETRY%')
-    || group.startsWith('%DLQ%');
+  return (
+    SYSTEM_GROUPS.has(group) ||
+    group.startsWith('CID_RMQ_SYS_') ||
+    group.startsWith('CID_ONSAPI_') ||
+    group.startsWith('%RETRY%') ||
+    group.startsWith('%DLQ%')
+  );
 }
 
 export interface DiscoveredGroups {
@@ -54,33 +56,45 @@ export interface DiscoveredGroups {
  * Every non-system group with an online consumer on some master. Throws only when no master
  * answered at all (or the name server did not); a master that fails is reported in `errors`.
  */
-export async function discoverGroups(admin: RemotingAdmin, options: { concurrency?: number } = {}): Promise<DiscoveredGroups> {
+export async function discoverGroups(
+  admin: RemotingAdmin,
+  options: { concurrency?: number } = {},
+): Promise<DiscoveredGroups> {
   const masters = await admin.masterAddrs();
   const errors: string[] = [];
   const limit = limiter(options.concurrency ?? 16);
-  const perMaster = await Promise.all(masters.map(async (m) => {
-    try {
-      return await limit(() => admin.allSubscriptionGroups(m.addr));
-    } catch (error) {
-      errors.push(`${m.brokerName} subscription groups: ${messageOf(error)}`);
-      return undefined;
-    }
-  }));
+  const perMaster = await Promise.all(
+    masters.map(async (m) => {
+      try {
+        return await limit(() => admin.allSubscriptionGroups(m.addr));
+      } catch (error) {
+        errors.push(`${m.brokerName} subscription groups: ${messageOf(error)}`);
+        return undefined;
+      }
+    }),
+  );
   if (masters.length > 0 && perMaster.every((names) => names === undefined)) {
-    throw new EnvironmentError('brokers-unreachable', `no broker answered for its subscription groups: ${errors.join('; ')}`, 'check that the brokers the name server lists are reachable from here');
+    throw new EnvironmentError(
+      'brokers-unreachable',
+      `no broker answered for its subscription groups: ${errors.join('; ')}`,
+      'check that the brokers the name server lists are reachable from here',
+    );
   }
   const known = [...new Set(perMaster.flatMap((names) => names ?? []))].sort();
   const candidates = known.filter((g) => !isSystemGroup(g));
-  const online = await Promise.all(candidates.map(async (group) => {
-    for (const m of masters) {
-      try {
-        const connections = await limit(() => admin.consumerConnections(m.addr, group));
-        if (connections.connectionSet.length > 0) return true;
-      } catch (error) {
-        if (!isConsumerNotOnline(error)) errors.push(`${m.brokerName}/${group} consumer connections: ${messageOf(error)}`);
+  const online = await Promise.all(
+    candidates.map(async (group) => {
+      for (const m of masters) {
+        try {
+          const connections = await limit(() => admin.consumerConnections(m.addr, group));
+          if (connections.connectionSet.length > 0) return true;
+        } catch (error) {
+          if (!isConsumerNotOnline(error))
+            errors.push(`${m.brokerName}/${group} consumer connections: ${messageOf(error)}`);
+        }
       }
-    }
-    return false;
-  }));
+      return false;
+    }),
+  );
   return { groups: candidates.filter((_, i) => online[i]), known, errors };
 }

@@ -89,8 +89,14 @@ export function parseToleranceBound(input: unknown, id: ComparableMetricId, slot
   }
   const worse = metric.direction === 'higher-is-better' ? '-' : '+';
   if (sign !== '' && sign !== worse) {
-    const way = metric.direction === 'higher-is-better' ? 'higher is better, so a tolerance is a drop' : 'lower is better, so a tolerance is a rise';
-    const example = slot === 'absolute' || (slot === 'either' && !body.endsWith('%')) ? absoluteExample(metric) : relativeExample(metric);
+    const way =
+      metric.direction === 'higher-is-better'
+        ? 'higher is better, so a tolerance is a drop'
+        : 'lower is better, so a tolerance is a rise';
+    const example =
+      slot === 'absolute' || (slot === 'either' && !body.endsWith('%'))
+        ? absoluteExample(metric)
+        : relativeExample(metric);
     return { ok: false, message: `${metric.label}: ${way} such as "${example}", got ${describeValue(input)}` };
   }
   const relative = RELATIVE.exec(`${sign}${body}`);
@@ -98,7 +104,8 @@ export function parseToleranceBound(input: unknown, id: ComparableMetricId, slot
     if (slot === 'absolute') return { ok: false, message: expected };
     const share = Number(relative[2]) / 100;
     // A drop of more than everything cannot happen, so such a tolerance could never trigger.
-    if (metric.direction === 'higher-is-better' && share > 1) return { ok: false, message: `expected a drop of at most 100%, got ${describeValue(input)}` };
+    if (metric.direction === 'higher-is-better' && share > 1)
+      return { ok: false, message: `expected a drop of at most 100%, got ${describeValue(input)}` };
     return { ok: true, kind: 'relative', value: share };
   }
   if (slot === 'relative') return { ok: false, message: expected };

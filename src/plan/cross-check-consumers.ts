@@ -17,7 +17,7 @@ export function undeclared(topic: string, declared: readonly string[]): string {
 export const GRPC_NEEDS_PROXY = 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true';
 /** Whether an external cluster runs a proxy cannot be read from its name server: the plan says where it is. */
 export const GRPC_NEEDS_PROXY_ADDR =
-  "protocol grpc talks to the RocketMQ proxy, and an external cluster's name server does not say where one is: set cluster.proxyAddr to its gRPC endpoint, e.g. \"10.0.0.5:8081\"";
+  'protocol grpc talks to the RocketMQ proxy, and an external cluster\'s name server does not say where one is: set cluster.proxyAddr to its gRPC endpoint, e.g. "10.0.0.5:8081"';
 
 function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext): void {
   const { declared } = ctx;
@@ -29,12 +29,15 @@ function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext
 }
 
 function instanceRange(name: string, instances: number): string {
-  return instances === 1 ? `fleet ${name} has 1 instance (index 0)` : `fleet ${name} has ${instances} instances (0 to ${instances - 1})`;
+  return instances === 1
+    ? `fleet ${name} has 1 instance (index 0)`
+    : `fleet ${name} has ${instances} instances (0 to ${instances - 1})`;
 }
 
 function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
   const name = str(fleet.name) ?? 'this fleet';
-  const instances = fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
+  const instances =
+    fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
   const fleetProtocol = str(fleet.protocol) ?? D.consumer.protocol;
   const fleetMode = str(fleet.mode) ?? D.consumer.mode;
   const owner = new Map<number, number>();
@@ -48,7 +51,11 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
       if (index === undefined) return;
       const path = here('instances', k);
       if (instances !== undefined && index >= instances) {
-        ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is out of range: ${instanceRange(name, instances)}` });
+        ctx.issues.push({
+          path,
+          anchor: 'value',
+          message: `instance ${index} is out of range: ${instanceRange(name, instances)}`,
+        });
         return;
       }
       const first = owner.get(index);
@@ -63,7 +70,12 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
     const protocol = str(override.protocol) ?? fleetProtocol;
     if (override.mode === 'simple' && protocol !== 'grpc') {
       ctx.issues.push({ path: here('mode'), anchor: 'value', message: simpleNeedsGrpc(protocol) });
-    } else if (override.mode === undefined && fleetMode === 'simple' && fleetProtocol === 'grpc' && protocol !== 'grpc') {
+    } else if (
+      override.mode === undefined &&
+      fleetMode === 'simple' &&
+      fleetProtocol === 'grpc' &&
+      protocol !== 'grpc'
+    ) {
       ctx.issues.push({
         path: here('protocol'),
         anchor: 'value',

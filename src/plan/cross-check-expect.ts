@@ -22,7 +22,11 @@ export function checkExpect(plan: Raw, issues: PendingIssue[]): void {
     // A group the schema rejects (not a string, not a group name) is its message alone.
     if (group !== undefined && !(typeof group === 'string' && GROUP_NAME.test(group))) return;
     if (group !== undefined && fleets && !fleets.groups.includes(group)) {
-      issues.push({ path: ['expect', 'diagnoses', i, 'group'], anchor: 'value', message: unknownName('group', group, fleets.groups) });
+      issues.push({
+        path: ['expect', 'diagnoses', i, 'group'],
+        anchor: 'value',
+        message: unknownName('group', group, fleets.groups),
+      });
     }
     const key = `${id}\u0000${group ?? ''}`;
     const first = seen.get(key);

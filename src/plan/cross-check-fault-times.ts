@@ -4,7 +4,14 @@
  * with fewer than 0 instances (or more than a fleet may have).
  */
 import { PLAN_LIMITS as L } from './defaults.ts';
-import { faultRandom, occurrenceStart, ordinal, scheduleOccurrences, type FaultTargetSpec, type FaultTiming } from './fault-schedule.ts';
+import {
+  faultRandom,
+  occurrenceStart,
+  ordinal,
+  scheduleOccurrences,
+  type FaultTargetSpec,
+  type FaultTiming,
+} from './fault-schedule.ts';
 import type { FleetShape } from './fault-targets.ts';
 import type { PathSegment } from './messages.ts';
 import { RUN_PHASES, describeSum, phaseOffset, totalOf, type PhaseLengths } from './phase-lengths.ts';
@@ -42,7 +49,11 @@ export function checkFaultTimes(fault: TimedFault, phases: PhaseLengths, issues:
     const when = `${start === phaseMs ? 'when' : 'after'} the ${phase} phase (${formatDuration(phaseMs)}) ends`;
     const fix = k === 0 ? ` (at counts from the start of the ${phase} phase)` : ': lower count or every';
     const path = k > 0 ? at('count') : fault.hasAt ? at('at') : at();
-    issues.push({ path, anchor: 'value', message: `${who(fault, k)} starts at ${formatDuration(start)}, ${when}${fix}` });
+    issues.push({
+      path,
+      anchor: 'value',
+      message: `${who(fault, k)} starts at ${formatDuration(start)}, ${when}${fix}`,
+    });
     return false;
   }
   if (timing.durationMs === null) return true;
@@ -81,7 +92,12 @@ export function checkScaleBalance(
 ): void {
   const steps = faults.flatMap((fault) =>
     scheduleOccurrences(fault.target, fault.timing, faultRandom(seed, fault.index)).flatMap((occurrence) =>
-      occurrence.targets.map((fleet) => ({ t: phaseOffset(phases, fault.phase) + occurrence.atMs, fault, occurrence, fleet })),
+      occurrence.targets.map((fleet) => ({
+        t: phaseOffset(phases, fault.phase) + occurrence.atMs,
+        fault,
+        occurrence,
+        fleet,
+      })),
     ),
   );
   steps.sort((a, b) => a.t - b.t);

@@ -59,20 +59,35 @@ function checkKeys(fault: Raw, action: FaultActionName | undefined, at: At, issu
   }
   if (!spec) return;
   if (spec.lasts === 'always' && fault.duration === undefined) {
-    issues.push({ path: at(), anchor: 'value', message: `${requiredKeyMessage('duration')} (${action} lasts: say for how long, e.g. duration: 20s)` });
+    issues.push({
+      path: at(),
+      anchor: 'value',
+      message: `${requiredKeyMessage('duration')} (${action} lasts: say for how long, e.g. duration: 20s)`,
+    });
   }
   for (const param of spec.required) {
     if (fault[param] !== undefined) continue;
-    issues.push({ path: at(), anchor: 'value', message: `${requiredKeyMessage(param)} (${action} needs it, e.g. ${PARAM_EXAMPLES[param]})` });
+    issues.push({
+      path: at(),
+      anchor: 'value',
+      message: `${requiredKeyMessage(param)} (${action} needs it, e.g. ${PARAM_EXAMPLES[param]})`,
+    });
   }
 }
 
 /** The target as the scheduler takes it, or undefined when it is invalid (each problem reported). */
-function checkTarget(value: unknown, action: FaultActionName | undefined, u: TargetUniverse, at: At, issues: PendingIssue[]): FaultTargetSpec | undefined {
+function checkTarget(
+  value: unknown,
+  action: FaultActionName | undefined,
+  u: TargetUniverse,
+  at: At,
+  issues: PendingIssue[],
+): FaultTargetSpec | undefined {
   if (!valid(C.target, value)) return undefined;
   const random = record(value);
   const names = (random ? items(random.random) : typeof value === 'string' ? [value] : items(value)) as string[];
-  const pathOf = (j: number) => (random ? at('target', 'random', j) : typeof value === 'string' ? at('target') : at('target', j));
+  const pathOf = (j: number) =>
+    random ? at('target', 'random', j) : typeof value === 'string' ? at('target') : at('target', j);
   let ok = true;
   const seen = new Set<string>();
   names.forEach((name, j) => {
@@ -85,31 +100,66 @@ function checkTarget(value: unknown, action: FaultActionName | undefined, u: Tar
   const pick = int(random.pick, 1, Number.MAX_SAFE_INTEGER) ?? D.fault.pick;
   if (pick > names.length) {
     const listed = `${names.length} target${names.length === 1 ? '' : 's'}`;
-    issues.push({ path: at('target', 'pick'), anchor: 'value', message: `pick ${pick} is more than the ${listed} listed to pick from` });
+    issues.push({
+      path: at('target', 'pick'),
+      anchor: 'value',
+      message: `pick ${pick} is more than the ${listed} listed to pick from`,
+    });
     return undefined;
   }
   return ok ? { random: names, pick } : undefined;
 }
 
 /** Parameters that bound each other, and drift's topics. */
-function checkParams(fault: Raw, action: FaultActionName, declared: readonly string[] | undefined, at: At, issues: PendingIssue[]): void {
-  const less = (small: FaultParamName, big: FaultParamName, format: (n: number) => string, parse: typeof parseDuration, why: string) => {
+function checkParams(
+  fault: Raw,
+  action: FaultActionName,
+  declared: readonly string[] | undefined,
+  at: At,
+  issues: PendingIssue[],
+): void {
+  const less = (
+    small: FaultParamName,
+    big: FaultParamName,
+    format: (n: number) => string,
+    parse: typeof parseDuration,
+    why: string,
+  ) => {
     const [a, b] = [measure(P[small], fault[small], parse), measure(P[big], fault[big], parse)];
     if (a === undefined || b === undefined || a < b) return;
-    issues.push({ path: at(small), anchor: 'value', message: `${small} (${format(a)}) must be less than ${big} (${format(b)}): ${why}` });
+    issues.push({
+      path: at(small),
+      anchor: 'value',
+      message: `${small} (${format(a)}) must be less than ${big} (${format(b)}): ${why}`,
+    });
   };
-  if (action === 'network.flap') less('downFor', 'period', formatDuration, parseDuration, 'the link must come back up in every period');
-  if (action === 'network.slicer') less('sizeVariation', 'averageSize', formatSize, parseSize, 'pieces are averageSize ± sizeVariation and cannot be empty');
+  if (action === 'network.flap')
+    less('downFor', 'period', formatDuration, parseDuration, 'the link must come back up in every period');
+  if (action === 'network.slicer')
+    less(
+      'sizeVariation',
+      'averageSize',
+      formatSize,
+      parseSize,
+      'pieces are averageSize ± sizeVariation and cannot be empty',
+    );
   if (action === 'drift' && declared) {
     for (const topic of Object.keys(record(fault.subscription) ?? {})) {
-      if (!declared.includes(topic)) issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
+      if (!declared.includes(topic))
+        issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
     }
   }
 }
 
 /** count, every and duration together; the timing when all of them are valid and agree. */
-function checkRepetition(fault: Raw, action: FaultActionName | undefined, at: At, issues: PendingIssue[]): FaultTiming | undefined {
-  const count = fault.count === undefined ? D.fault.count : valid(C.count, fault.count) ? (fault.count as number) : undefined;
+function checkRepetition(
+  fault: Raw,
+  action: FaultActionName | undefined,
+  at: At,
+  issues: PendingIssue[],
+): FaultTiming | undefined {
+  const count =
+    fault.count === undefined ? D.fault.count : valid(C.count, fault.count) ? (fault.count as number) : undefined;
   const everyMs = measure(C.every, fault.every, parseDuration);
   const lasts = action === undefined ? undefined : FAULT_ACTIONS[action].lasts;
   const instant = lasts === 'never' || (lasts === 'optional' && fault.duration === undefined);
@@ -122,19 +172,27 @@ function checkRepetition(fault: Raw, action: FaultActionName | undefined, at: At
   if (count !== undefined && count > 1 && fault.every === undefined) {
     issue(at('count'), `count ${count} needs every: the time from one occurrence's start to the next, e.g. every: 30s`);
   }
-  if (fault.every !== undefined && fault.count === undefined) issue(at('every'), 'every needs count: how many occurrences, e.g. count: 3', 'key');
+  if (fault.every !== undefined && fault.count === undefined)
+    issue(at('every'), 'every needs count: how many occurrences, e.g. count: 3', 'key');
   if (everyMs !== undefined && typeof durationMs === 'number' && everyMs <= durationMs) {
     const [every, duration] = [formatDuration(everyMs), formatDuration(durationMs)];
-    issue(at('every'), `every (${every}) must be longer than duration (${duration}): an occurrence must end before the next begins`);
+    issue(
+      at('every'),
+      `every (${every}) must be longer than duration (${duration}): an occurrence must end before the next begins`,
+    );
   }
   const downMs = action === 'restart' ? measure(P.down, fault.down, parseDuration) : undefined;
   if (everyMs !== undefined && downMs !== undefined && everyMs <= downMs) {
     const [every, down] = [formatDuration(everyMs), formatDuration(downMs)];
-    issue(at('every'), `every (${every}) must be longer than down (${down}): a restart must finish before the next begins`);
+    issue(
+      at('every'),
+      `every (${every}) must be longer than down (${down}): a restart must finish before the next begins`,
+    );
   }
   const atMs = measure(C.at, fault.at, parseDuration, 0);
   const everyOk = fault.every === undefined || everyMs !== undefined;
-  if (!ok || !action || count === undefined || atMs === undefined || !everyOk || durationMs === undefined) return undefined;
+  if (!ok || !action || count === undefined || atMs === undefined || !everyOk || durationMs === undefined)
+    return undefined;
   return { atMs, ...(everyMs !== undefined ? { everyMs } : {}), count, durationMs };
 }
 
@@ -152,7 +210,8 @@ function checkNames(faults: readonly unknown[], issues: PendingIssue[]): void {
     const first = named.get(name);
     const owner = defaults.get(name);
     const path = ['faults', i, 'name'];
-    if (first !== undefined) issues.push({ path, anchor: 'value', message: `fault name "${name}" is already used by faults[${first}]` });
+    if (first !== undefined)
+      issues.push({ path, anchor: 'value', message: `fault name "${name}" is already used by faults[${first}]` });
     else if (owner !== undefined) {
       const action = str(record(faults[owner])?.action) ?? '';
       issues.push({
@@ -191,8 +250,11 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
     const target = checkTarget(fault.target, action, universe, at, issues);
     if (action) checkParams(fault, action, declared, at, issues);
     const timing = checkRepetition(fault, action, at, issues);
-    const phase = (fault.phase === undefined ? D.fault.phase : valid(C.phase, fault.phase) ? fault.phase : undefined) as FaultPhase | undefined;
-    const timed: TimedFault | undefined = timing && phase && { index, phase, timing, hasAt: fault.at !== undefined, hasPhase: fault.phase !== undefined };
+    const phase = (fault.phase === undefined ? D.fault.phase : valid(C.phase, fault.phase) ? fault.phase : undefined) as
+      | FaultPhase
+      | undefined;
+    const timed: TimedFault | undefined = timing &&
+      phase && { index, phase, timing, hasAt: fault.at !== undefined, hasPhase: fault.phase !== undefined };
     const onTime = timed !== undefined && phases !== undefined && checkFaultTimes(timed, phases, issues);
     if (action !== 'scale') return;
     const delta = valid(P.delta, fault.delta) ? (fault.delta as number) : undefined;

@@ -48,7 +48,11 @@ function checkStages(fleet: Raw, at: At, ctx: FleetCheckContext): void {
   if (durations.every((d): d is number => d !== undefined)) {
     const total = durations.reduce((sum, d) => sum + d, 0);
     if (total === 0) {
-      ctx.issues.push({ path: at('stages'), anchor: 'value', message: 'the stages last 0ms in total: give at least one stage a duration' });
+      ctx.issues.push({
+        path: at('stages'),
+        anchor: 'value',
+        message: 'the stages last 0ms in total: give at least one stage a duration',
+      });
     } else if (ctx.sending !== undefined && total > totalOf(ctx.sending, SENDING_PHASES)) {
       ctx.issues.push({ path: at('stages'), anchor: 'value', message: tooLong(total, ctx.sending) });
     }

@@ -33,7 +33,8 @@ export function planFleets(plan: Raw): PlanFleets | undefined {
     const name = str(record(raw)?.name);
     if (name === undefined) return undefined;
     const fleet = record(raw) ?? {};
-    const instances = fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
+    const instances =
+      fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
     consumers.set(name, { group: str(fleet.group) ?? name, instances });
   }
   for (const raw of items(fleets.producers)) {
@@ -78,7 +79,8 @@ function selectorProblem(metric: string, selector: ThresholdSelector, fleets: Pl
     const count = `${info.instances} instance${info.instances === 1 ? '' : 's'}`;
     return `instance ${JSON.stringify(instance)} does not exist: fleet ${owner} has ${count} (${range})`;
   }
-  if (fleet !== undefined && owner !== fleet) return `instance ${JSON.stringify(instance)} is not in fleet ${JSON.stringify(fleet)}`;
+  if (fleet !== undefined && owner !== fleet)
+    return `instance ${JSON.stringify(instance)} is not in fleet ${JSON.stringify(fleet)}`;
   if (group !== undefined && info.group !== group) {
     return `instance ${JSON.stringify(instance)} is not in group ${JSON.stringify(group)} (fleet ${owner} is in group ${info.group})`;
   }

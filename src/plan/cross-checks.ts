@@ -27,7 +27,12 @@ function declaredTopics(plan: Raw, issues: PendingIssue[]): string[] | undefined
     if (name === undefined) return void (complete = false);
     const first = seen.get(name);
     if (first === undefined) seen.set(name, i);
-    else issues.push({ path: ['topics', i, 'name'], anchor: 'value', message: `topic "${name}" is already declared at topics[${first}]` });
+    else
+      issues.push({
+        path: ['topics', i, 'name'],
+        anchor: 'value',
+        message: `topic "${name}" is already declared at topics[${first}]`,
+      });
   });
   return complete ? [...seen.keys()] : undefined;
 }
@@ -37,7 +42,13 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
   const names = new Map<string, string>();
   const cluster = record(plan.cluster);
   const external = cluster?.provider === 'external';
-  const proxyMissing = external ? (cluster.proxyAddr === undefined ? GRPC_NEEDS_PROXY_ADDR : undefined) : cluster?.proxy !== true ? GRPC_NEEDS_PROXY : undefined;
+  const proxyMissing = external
+    ? cluster.proxyAddr === undefined
+      ? GRPC_NEEDS_PROXY_ADDR
+      : undefined
+    : cluster?.proxy !== true
+      ? GRPC_NEEDS_PROXY
+      : undefined;
   const ctx: FleetCheckContext = { declared, proxyMissing, sending: sendingLengths(plan), issues };
 
   for (const kind of ['producers', 'consumers'] as const) {
@@ -48,7 +59,12 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
       if (name !== undefined) {
         const first = names.get(name);
         if (first === undefined) names.set(name, `fleets.${kind}[${i}]`);
-        else issues.push({ path: at('name'), anchor: 'value', message: `fleet name "${name}" is already used by ${first}` });
+        else
+          issues.push({
+            path: at('name'),
+            anchor: 'value',
+            message: `fleet name "${name}" is already used by ${first}`,
+          });
       }
       if (fleet?.protocol === 'grpc' && proxyMissing) {
         issues.push({ path: at('protocol'), anchor: 'value', message: proxyMissing });

@@ -12,7 +12,8 @@ export type InvariantId = (typeof INVARIANT_IDS)[number];
 /** One line per invariant: what holding it means. Reports print these. */
 export const INVARIANT_DESCRIPTIONS: Record<InvariantId, string> = {
   'no-loss': 'Every clustering group received every acknowledged message it subscribes to by the end of drain.',
-  'broadcast-complete': 'Every broadcasting instance received every acknowledged message it subscribes to by the end of drain.',
+  'broadcast-complete':
+    'Every broadcasting instance received every acknowledged message it subscribes to by the end of drain.',
   'no-unexpected': 'No receipts of message ids the run never sent.',
 };
 

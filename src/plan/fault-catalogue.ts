@@ -7,7 +7,13 @@
 import type { FaultActionName } from './resolved-faults.ts';
 
 /** What a target name refers to. Producer fleets are no target, but are recognised to say so. */
-export type TargetKind = 'link' | 'node' | 'producer-instance' | 'consumer-instance' | 'consumer-fleet' | 'producer-fleet';
+export type TargetKind =
+  | 'link'
+  | 'node'
+  | 'producer-instance'
+  | 'consumer-instance'
+  | 'consumer-fleet'
+  | 'producer-fleet';
 
 export const TARGET_NOUNS: Record<TargetKind, string> = {
   link: 'a link',
@@ -96,7 +102,11 @@ export const FAULT_ACTIONS = {
   },
   'network.latency': toxic(['latency', 'jitter'], ['latency'], 'Delay data on the link by latency ± jitter.'),
   'network.bandwidth': toxic(['rate'], ['rate'], 'Limit the link to rate, a size per second such as 100KiB/s.'),
-  'network.timeout': toxic(['timeout'], [], 'Stop data on the link; close connections after timeout (0: hold them until the fault ends).'),
+  'network.timeout': toxic(
+    ['timeout'],
+    [],
+    'Stop data on the link; close connections after timeout (0: hold them until the fault ends).',
+  ),
   'network.reset_peer': toxic(['timeout'], [], 'Reset connections on the link (TCP RST) after timeout.'),
   'network.slicer': toxic(
     ['averageSize', 'sizeVariation', 'delay'],
@@ -145,7 +155,7 @@ export const FAULT_ACTIONS = {
     targetsPhrase: 'consumer instances',
     params: ['subscription'],
     required: ['subscription'],
-    description: 'Change a consumer instance\'s subscription; with a duration it goes back to its own at the end.',
+    description: "Change a consumer instance's subscription; with a duration it goes back to its own at the end.",
   },
 } as const satisfies Record<FaultActionName, FaultActionSpec>;
 
@@ -182,4 +192,6 @@ export function faultAction(name: FaultActionName): FaultActionSpec {
 export const FAULT_COMMON_KEYS = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'] as const;
 
 /** Every parameter of any action, in catalogue order. */
-export const FAULT_PARAM_NAMES = [...new Set(Object.values(FAULT_ACTIONS).flatMap((a) => a.params))] as FaultParamName[];
+export const FAULT_PARAM_NAMES = [
+  ...new Set(Object.values(FAULT_ACTIONS).flatMap((a) => a.params)),
+] as FaultParamName[];

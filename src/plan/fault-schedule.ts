@@ -52,7 +52,11 @@ export function occurrenceStart(timing: Pick<FaultTiming, 'atMs' | 'everyMs'>, k
   return clean(timing.atMs + k * (timing.everyMs ?? 0));
 }
 
-export function scheduleOccurrences(target: FaultTargetSpec, timing: FaultTiming, random: Random): ResolvedFaultOccurrence[] {
+export function scheduleOccurrences(
+  target: FaultTargetSpec,
+  timing: FaultTiming,
+  random: Random,
+): ResolvedFaultOccurrence[] {
   return Array.from({ length: timing.count }, (_, index) => ({
     index,
     atMs: occurrenceStart(timing, index),

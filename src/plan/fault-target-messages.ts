@@ -5,7 +5,15 @@
  * the list of names the action takes.
  */
 import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
-import { ALL_KINDS, kindsOf, namesOfKind, validTargets, type ClusterShape, type FleetShape, type TargetUniverse } from './fault-targets.ts';
+import {
+  ALL_KINDS,
+  kindsOf,
+  namesOfKind,
+  validTargets,
+  type ClusterShape,
+  type FleetShape,
+  type TargetUniverse,
+} from './fault-targets.ts';
 import { closestMatch } from './messages.ts';
 import type { FaultActionName } from './resolved-faults.ts';
 
@@ -13,7 +21,9 @@ import type { FaultActionName } from './resolved-faults.ts';
 const MAX_LISTED = 30;
 
 function listed(names: readonly string[]): string {
-  return names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, ... (${names.length} in all)`;
+  return names.length <= MAX_LISTED
+    ? names.join(', ')
+    : `${names.slice(0, MAX_LISTED).join(', ')}, ... (${names.length} in all)`;
 }
 
 function counted(n: number, noun: string): string {
@@ -33,7 +43,8 @@ function nodeProblem(node: string, c: ClusterShape): string | undefined {
   const broker = /^(broker-[a-z])(?:-s(\d+))?$/.exec(node);
   if (broker) {
     const [, master = '', slave] = broker;
-    if (!c.brokers.includes(master)) return `the cluster has ${counted(c.brokers.length, 'master broker')} (${c.brokers.join(', ')})`;
+    if (!c.brokers.includes(master))
+      return `the cluster has ${counted(c.brokers.length, 'master broker')} (${c.brokers.join(', ')})`;
     if (slave === undefined || (Number(slave) >= 1 && Number(slave) <= c.slavesPerMaster)) return undefined;
     return c.slavesPerMaster === 0
       ? 'the cluster has no slave brokers (cluster.slavesPerMaster is 0)'
@@ -72,7 +83,12 @@ function everyName(u: TargetUniverse): string[] | undefined {
   return lists.every((l): l is string[] => l !== undefined) ? lists.flat() : undefined;
 }
 
-function wrongKind(name: string, kinds: readonly TargetKind[], action: FaultActionName, u: TargetUniverse): string | undefined {
+function wrongKind(
+  name: string,
+  kinds: readonly TargetKind[],
+  action: FaultActionName,
+  u: TargetUniverse,
+): string | undefined {
   const spec: FaultActionSpec = FAULT_ACTIONS[action];
   const suitable = kinds.filter((kind) => spec.targets.includes(kind));
   if (suitable.includes('node') && u.cluster?.external) {
@@ -91,7 +107,11 @@ function wrongKind(name: string, kinds: readonly TargetKind[], action: FaultActi
  * then only whether the name exists is judged), or undefined when there is none or the plan is
  * too broken to tell.
  */
-export function targetProblem(name: string, action: FaultActionName | undefined, u: TargetUniverse): string | undefined {
+export function targetProblem(
+  name: string,
+  action: FaultActionName | undefined,
+  u: TargetUniverse,
+): string | undefined {
   const kinds = kindsOf(u, name);
   if (kinds.length > 0) return action ? wrongKind(name, kinds, action, u) : undefined;
   if (u.fleets && unjudgedInstance(name, u.fleets)) return undefined;

@@ -7,7 +7,6 @@
  */
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
-import { closestMatch } from './messages.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FaultActionName } from './resolved-faults.ts';
 import { brokerName } from './resolve-plan.ts';
@@ -39,11 +38,17 @@ function clusterShape(plan: Raw): ClusterShape | undefined {
     cluster[key] === undefined ? def : int(cluster[key], min, max);
   const namesrv = setting('namesrv', L.namesrv.min, L.namesrv.max, D.cluster.namesrv);
   const brokers = setting('brokers', L.brokers.min, L.brokers.max, D.cluster.brokers);
-  const slavesPerMaster = setting('slavesPerMaster', L.slavesPerMaster.min, L.slavesPerMaster.max, D.cluster.slavesPerMaster);
+  const slavesPerMaster = setting(
+    'slavesPerMaster',
+    L.slavesPerMaster.min,
+    L.slavesPerMaster.max,
+    D.cluster.slavesPerMaster,
+  );
   const provider = cluster.provider ?? D.cluster.provider;
   const proxy = cluster.proxy ?? D.cluster.proxy;
   if (namesrv === undefined || brokers === undefined || slavesPerMaster === undefined) return undefined;
-  if (!['local', 'containers', 'external'].includes(str(provider) ?? '') || typeof proxy !== 'boolean') return undefined;
+  if (!['local', 'containers', 'external'].includes(str(provider) ?? '') || typeof proxy !== 'boolean')
+    return undefined;
   return {
     external: provider === 'external',
     namesrv,
@@ -66,7 +71,8 @@ function fleetShapes(plan: Raw): Map<string, FleetShape> | undefined {
       const count = record(raw)?.instances;
       const def = role === 'producer' ? D.producer.instances : D.consumer.instances;
       // A duplicate name is reported elsewhere; the first fleet of a name is the one targets mean.
-      if (!shapes.has(name)) shapes.set(name, { role, instances: count === undefined ? def : int(count, L.instances.min, L.instances.max) });
+      if (!shapes.has(name))
+        shapes.set(name, { role, instances: count === undefined ? def : int(count, L.instances.min, L.instances.max) });
     }
   }
   return shapes;
@@ -111,7 +117,8 @@ function instanceNames(fleets: Map<string, FleetShape>, role: FleetShape['role']
 
 /** Every name of one kind, or undefined when the plan is too broken to list them. */
 export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | undefined {
-  const fleetsOf = (role: FleetShape['role']) => (u.fleets ? [...u.fleets].filter(([, s]) => s.role === role).map(([n]) => n) : undefined);
+  const fleetsOf = (role: FleetShape['role']) =>
+    u.fleets ? [...u.fleets].filter(([, s]) => s.role === role).map(([n]) => n) : undefined;
   switch (kind) {
     case 'link':
       return u.cluster && (u.cluster.external ? [] : linkNames(u.cluster));

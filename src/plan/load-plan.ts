@@ -30,7 +30,10 @@ export async function loadPlanFile(path: string, sets: readonly string[] = []): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new UsageError(`plan file not found: ${path}`, 'give a plan name (plans/<name>.yaml) or a path to a YAML file');
+      throw new UsageError(
+        `plan file not found: ${path}`,
+        'give a plan name (plans/<name>.yaml) or a path to a YAML file',
+      );
     }
     if (code === 'EISDIR') throw new UsageError(`plan path is a directory, not a file: ${path}`);
     throw new UsageError(`cannot read plan file ${path}: ${(error as Error).message}`);
@@ -39,7 +42,12 @@ export async function loadPlanFile(path: string, sets: readonly string[] = []): 
 }
 
 function byPosition(a: { issue: PlanIssue; at: Position }, b: { issue: PlanIssue; at: Position }): number {
-  return a.at.rank - b.at.rank || a.at.line - b.at.line || a.at.column - b.at.column || a.issue.path.localeCompare(b.issue.path);
+  return (
+    a.at.rank - b.at.rank ||
+    a.at.line - b.at.line ||
+    a.at.column - b.at.column ||
+    a.issue.path.localeCompare(b.issue.path)
+  );
 }
 
 export function loadPlanText(text: string, file: string, sets: readonly string[] = []): ResolvedPlan {

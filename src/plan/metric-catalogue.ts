@@ -72,7 +72,8 @@ export const METRICS = {
     kind: 'counter',
     aggregations: COUNTER,
     value: 'number',
-    description: 'Distinct message ids delivered (per group in clustering, per instance in broadcasting). `rate` is per second.',
+    description:
+      'Distinct message ids delivered (per group in clustering, per instance in broadcasting). `rate` is per second.',
   },
   send_errors: {
     selectable: false,

@@ -40,7 +40,11 @@ const PARAMS: { [A in FaultActionName]: (f: FaultDocument) => FaultParamsByActio
     const periodMs = ms(need(f, f.period, 'period'));
     return { periodMs, downForMs: f.downFor === undefined ? periodMs / 2 : ms(f.downFor), jitterMs: jitterMs(f) };
   },
-  'network.latency': (f) => ({ latencyMs: ms(need(f, f.latency, 'latency')), jitterMs: jitterMs(f), stream: stream(f) }),
+  'network.latency': (f) => ({
+    latencyMs: ms(need(f, f.latency, 'latency')),
+    jitterMs: jitterMs(f),
+    stream: stream(f),
+  }),
   'network.bandwidth': (f) => ({
     rateKBps: toxiproxyKBps(must(parseBandwidth(need(f, f.rate, 'rate')), 'bandwidth')),
     stream: stream(f),

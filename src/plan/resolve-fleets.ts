@@ -52,7 +52,9 @@ function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet
     instances: p.instances ?? D.producer.instances,
     protocol: p.protocol ?? D.producer.protocol,
     executor: run,
-    ratePerSecond: constant ? run.ratePerSecond : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
+    ratePerSecond: constant
+      ? run.ratePerSecond
+      : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
     loadMs: constant ? sendingMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
     messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),

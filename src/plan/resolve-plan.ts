@@ -31,7 +31,10 @@ function thresholds(plan: PlanDocument, keyOrder: readonly string[]): ParsedThre
   const parsed: ParsedThreshold[] = [];
   // Keys with a selector pass the schema as unknown values; the schema's check validated them.
   const byKey = new Map(Object.entries(plan.thresholds ?? {}) as Array<[string, ThresholdEntryInput[] | undefined]>);
-  const keys = [...keyOrder.filter((key) => byKey.has(key)), ...[...byKey.keys()].filter((key) => !keyOrder.includes(key))];
+  const keys = [
+    ...keyOrder.filter((key) => byKey.has(key)),
+    ...[...byKey.keys()].filter((key) => !keyOrder.includes(key)),
+  ];
   for (const key of keys) {
     for (const entry of byKey.get(key) ?? []) {
       const result = parseThreshold(key, entry);
@@ -46,7 +49,9 @@ function expectations(plan: PlanDocument): ResolvedExpectations {
   const expect = plan.expect ?? {};
   return {
     diagnoses: (expect.diagnoses ?? []).map((entry) =>
-      typeof entry === 'string' ? { id: entry } : { id: entry.id, ...(entry.group !== undefined ? { group: entry.group } : {}) },
+      typeof entry === 'string'
+        ? { id: entry }
+        : { id: entry.id, ...(entry.group !== undefined ? { group: entry.group } : {}) },
     ),
     others: expect.others ?? D.expect.others,
     invariants: Object.fromEntries(
@@ -92,7 +97,12 @@ export function resolvePlan(
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),
       ...(provider === 'external' && cluster.proxyAddr !== undefined ? { proxyAddr: cluster.proxyAddr } : {}),
       ...(provider === 'containers'
-        ? { images: { rocketmq: cluster.images?.rocketmq ?? D.cluster.images.rocketmq, toxiproxy: cluster.images?.toxiproxy ?? D.cluster.images.toxiproxy } }
+        ? {
+            images: {
+              rocketmq: cluster.images?.rocketmq ?? D.cluster.images.rocketmq,
+              toxiproxy: cluster.images?.toxiproxy ?? D.cluster.images.toxiproxy,
+            },
+          }
         : {}),
       brokerConfig: { ...cluster.brokerConfig },
     },

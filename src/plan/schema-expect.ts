@@ -43,7 +43,8 @@ const diagnosisEntry = z.union(
     ),
   ],
   {
-    error: (iss) => `expected a diagnosis id such as "unconsumed-queues" or a map with an id key, got ${describeValue(iss.input)}`,
+    error: (iss) =>
+      `expected a diagnosis id such as "unconsumed-queues" or a map with an id key, got ${describeValue(iss.input)}`,
   },
 );
 
@@ -51,7 +52,11 @@ const invariants = map(
   Object.fromEntries(
     INVARIANT_IDS.map((id) => [
       id,
-      opt(oneOf(INVARIANT_STATES), `${INVARIANT_DESCRIPTIONS[id]} One of hold (default), violated, off.`, D.expect.invariant),
+      opt(
+        oneOf(INVARIANT_STATES),
+        `${INVARIANT_DESCRIPTIONS[id]} One of hold (default), violated, off.`,
+        D.expect.invariant,
+      ),
     ]),
   ) as Record<InvariantId, z.ZodOptional<z.ZodEnum<{ [K in InvariantState]: K }>>>,
   'invariant names to hold, violated or off',

@@ -19,7 +19,19 @@ import {
 import { describeValue } from './messages.ts';
 import { RUN_PHASES } from './phase-lengths.ts';
 import { FLEET_NAME, subscription } from './schema-names.ts';
-import { bandwidth, boolean, duration, integer, list, map, oneOf, opt, patterned, req, size } from './schema-primitives.ts';
+import {
+  bandwidth,
+  boolean,
+  duration,
+  integer,
+  list,
+  map,
+  oneOf,
+  opt,
+  patterned,
+  req,
+  size,
+} from './schema-primitives.ts';
 
 export const TARGET_EXAMPLE = 'consumers->broker-a, broker-a or billing#0';
 const TARGET_FORMS = `a target name such as ${TARGET_EXAMPLE}, a list of them, or {random: [...], pick: 1}`;
@@ -96,7 +108,7 @@ export const FAULT_PARAM_VALUES = {
 const PARAM_HELP: Record<FaultParamName, [string, (string | boolean)?]> = {
   period: ['One down-and-up cycle, at least 200ms.'],
   downFor: ['How long the link is down in each period; less than period. Default: half the period.'],
-  jitter: ['Random variation: latency ± jitter, or of each flap cycle\'s timing.', D.fault.jitter],
+  jitter: ["Random variation: latency ± jitter, or of each flap cycle's timing.", D.fault.jitter],
   latency: ['Delay added to data on the link.'],
   stream: ['Direction the toxic applies to: upstream (client to server), downstream, or both.', D.fault.stream],
   rate: ['Bandwidth limit, a size per second such as 100KiB/s (Toxiproxy counts whole KB/s, at least 1).'],
@@ -110,12 +122,16 @@ const PARAM_HELP: Record<FaultParamName, [string, (string | boolean)?]> = {
   bytes: ['Data a connection may carry before it is closed.'],
   hard: ['Stop with SIGKILL instead of a graceful stop.', D.fault.hard],
   down: ['How long the process stays stopped before it starts again.', D.fault.down],
-  delta: [`Instances to add (positive) or remove (negative), -${L.scaleDelta} to ${L.scaleDelta}, never below 0 in total.`],
+  delta: [
+    `Instances to add (positive) or remove (negative), -${L.scaleDelta} to ${L.scaleDelta}, never below 0 in total.`,
+  ],
   subscription: ['The subscription the instance switches to: topic to tag expression; topics must be declared.'],
 };
 
 function actionsTaking(param: FaultParamName): string {
-  return FAULT_ACTION_NAMES.filter((name) => (FAULT_ACTIONS[name] as FaultActionSpec).params.includes(param)).join(', ');
+  return FAULT_ACTION_NAMES.filter((name) => (FAULT_ACTIONS[name] as FaultActionSpec).params.includes(param)).join(
+    ', ',
+  );
 }
 
 function paramField<T extends z.ZodType>(param: FaultParamName, schema: T) {
@@ -149,11 +165,22 @@ const fault = map(
       C.target,
       'What it acts on: a link (producers->broker-a, consumers->broker-a, clients->namesrv-0, clients->proxy, broker-a->namesrv-0, broker-a->broker-a-s1) for network actions; a node (namesrv-0, broker-a, broker-a-s1, proxy) or fleet instance (billing#0) for kill, pause and restart; a consumer fleet for scale; a consumer instance for drift. A list acts on each; {random: [...], pick: 1} picks anew for every occurrence.',
     ),
-    phase: opt(C.phase, 'The phase whose start at counts from: warmup, load, chaos (faults while producers send), heal (recovery) or drain.', D.fault.phase),
+    phase: opt(
+      C.phase,
+      'The phase whose start at counts from: warmup, load, chaos (faults while producers send), heal (recovery) or drain.',
+      D.fault.phase,
+    ),
     at: opt(C.at, 'When the first occurrence starts, from the start of phase.', D.fault.at),
-    duration: opt(C.duration, 'How long each occurrence lasts: required for actions that last, not allowed for instant ones (kill, restart, scale).'),
-    every: opt(C.every, 'Time from one occurrence\'s start to the next; longer than duration. Needs count.'),
-    count: opt(C.count, `How many occurrences, ${L.faultCount.min} to ${L.faultCount.max}; more than 1 needs every.`, D.fault.count),
+    duration: opt(
+      C.duration,
+      'How long each occurrence lasts: required for actions that last, not allowed for instant ones (kill, restart, scale).',
+    ),
+    every: opt(C.every, "Time from one occurrence's start to the next; longer than duration. Needs count."),
+    count: opt(
+      C.count,
+      `How many occurrences, ${L.faultCount.min} to ${L.faultCount.max}; more than 1 needs every.`,
+      D.fault.count,
+    ),
     period: paramField('period', P.period),
     downFor: paramField('downFor', P.downFor),
     jitter: paramField('jitter', P.jitter),

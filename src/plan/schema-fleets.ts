@@ -51,7 +51,9 @@ const producer = map(
       'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or stages, not both.',
     ),
     stages: opt(
-      list(stage, `stages such as ${STAGE_EXAMPLE}`).min(1, { error: `expected at least one stage such as ${STAGE_EXAMPLE}` }),
+      list(stage, `stages such as ${STAGE_EXAMPLE}`).min(1, {
+        error: `expected at least one stage such as ${STAGE_EXAMPLE}`,
+      }),
       `Ramping arrival rate (k6 ramping-arrival-rate): each stage ramps the fleet's rate linearly from the previous target to its own, e.g. [${STAGE_EXAMPLE}]. The stages must fit in phases.load; the fleet stops when they end. Give rate or stages, not both.`,
     ),
     startRate: opt(rate(), 'Rate the first stage ramps from; only with stages.', D.producer.startRate),
@@ -87,8 +89,14 @@ const producer = map(
     delay: opt(
       map(
         {
-          ratio: req(fraction({ minExclusive: true }), 'Share of messages that are delayed, greater than 0 and at most 1.'),
-          by: req(duration({ min: L.delayMs.min, max: L.delayMs.max }), 'How long after sending they are delivered, 1s to 24h.'),
+          ratio: req(
+            fraction({ minExclusive: true }),
+            'Share of messages that are delayed, greater than 0 and at most 1.',
+          ),
+          by: req(
+            duration({ min: L.delayMs.min, max: L.delayMs.max }),
+            'How long after sending they are delivered, 1s to 24h.',
+          ),
         },
         'delay settings (ratio, by)',
       ),
@@ -109,7 +117,10 @@ const uniform = z
   .superRefine(([min, max], ctx) => {
     const [lo, hi] = [parseDuration(min), parseDuration(max)];
     if (lo.ok && hi.ok && lo.value > hi.value) {
-      ctx.addIssue({ code: 'custom', message: `expected [min, max] with min ≤ max, got [${min}, ${max}] (write [${max}, ${min}])` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected [min, max] with min ≤ max, got [${min}, ${max}] (write [${max}, ${min}])`,
+      });
     }
   });
 
@@ -121,13 +132,17 @@ const distribution = map(
     exponential: opt(duration({ min: 0, minExclusive: true }), 'Exponential with this mean, e.g. 5ms.'),
   },
   'distribution settings (uniform or exponential)',
-).superRefine((value, ctx) => {
-  // After an unknown key ("normal"), "expected one distribution" would only repeat the problem.
-  if (ctx.issues.length > 0) return;
-  const given = Object.keys(value).length;
-  if (given === 0) ctx.addIssue({ code: 'custom', message: `expected one distribution such as ${DISTRIBUTION_EXAMPLE}` });
-  if (given > 1) ctx.addIssue({ code: 'custom', message: 'expected one distribution, got both uniform and exponential' });
-}).meta({ minProperties: 1, maxProperties: 1 });
+)
+  .superRefine((value, ctx) => {
+    // After an unknown key ("normal"), "expected one distribution" would only repeat the problem.
+    if (ctx.issues.length > 0) return;
+    const given = Object.keys(value).length;
+    if (given === 0)
+      ctx.addIssue({ code: 'custom', message: `expected one distribution such as ${DISTRIBUTION_EXAMPLE}` });
+    if (given > 1)
+      ctx.addIssue({ code: 'custom', message: 'expected one distribution, got both uniform and exponential' });
+  })
+  .meta({ minProperties: 1, maxProperties: 1 });
 keyNouns.add(distribution, { keyNoun: 'distribution', listKnown: true });
 
 const consumeTime = () =>
@@ -142,7 +157,11 @@ const consumeTime = () =>
 const failure = () =>
   map(
     {
-      ratio: opt(fraction(), 'Share of messages (0 to 1) the instance fails, asking for redelivery.', D.consumer.failure.ratio),
+      ratio: opt(
+        fraction(),
+        'Share of messages (0 to 1) the instance fails, asking for redelivery.',
+        D.consumer.failure.ratio,
+      ),
       first: opt(
         integer(0),
         'The instance fails the first N messages it receives (before ratio applies), for exact tests.',
@@ -163,10 +182,15 @@ const mode = () => oneOf(['push', 'pull', 'simple']);
 const override = map(
   {
     instances: req(
-      list(integer(0), 'instance indexes such as [0, 2]').min(1, { error: 'expected at least one instance index such as [0]' }),
+      list(integer(0), 'instance indexes such as [0, 2]').min(1, {
+        error: 'expected at least one instance index such as [0]',
+      }),
       'Indexes of the instances (0 to instances - 1) this override applies to; an instance is in one override at most.',
     ),
-    subscription: opt(subscription(), "Replaces the fleet's subscription for these instances (topics must be declared)."),
+    subscription: opt(
+      subscription(),
+      "Replaces the fleet's subscription for these instances (topics must be declared).",
+    ),
     protocol: opt(protocol(), 'Client protocol for these instances.'),
     mode: opt(mode(), 'Consumer mode for these instances (simple only with protocol grpc).'),
     consumeTime: opt(consumeTime(), 'Processing time per message for these instances, as consumeTime.'),
@@ -200,10 +224,13 @@ const consumer = map(
       `Processing time per message: a duration (5ms), or a distribution ${DISTRIBUTION_EXAMPLE} (mean).`,
       D.consumer.consumeTime,
     ),
-    failure: opt(failure(), 'Consumption failures (the client asks for redelivery): {ratio: 0.01}, {first: 5} or both. Default: none.'),
+    failure: opt(
+      failure(),
+      'Consumption failures (the client asks for redelivery): {ratio: 0.01}, {first: 5} or both. Default: none.',
+    ),
     onCrash: opt(
       oneOf(['fail', 'continue']),
-      'What a crash of one of this fleet\'s processes (an exit nobody asked for) does: fail the run, or continue and report it.',
+      "What a crash of one of this fleet's processes (an exit nobody asked for) does: fail the run, or continue and report it.",
       D.consumer.onCrash,
     ),
     overrides: opt(

@@ -21,7 +21,8 @@ export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
  * A container image reference as Docker and Podman take it: `[registry[:port]/]path[:tag][@digest]`,
  * lowercase path components (the rule the engines enforce), or the words `official` and `local`.
  */
-export const IMAGE_REF = /^(?:official|local|(?:[a-zA-Z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
+export const IMAGE_REF =
+  /^(?:official|local|(?:[a-zA-Z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
 /** One `host:port`: the gRPC endpoint of an external cluster's proxy. */
 export const PROXY_ADDR = /^[^\s:;]+:\d{1,5}$/;
 
@@ -36,7 +37,8 @@ export const protocol = () => oneOf(['remoting', 'grpc']);
 export const subscription = () =>
   z
     .record(topicName(), patterned(TAG_EXPRESSION, 'a tag expression such as "*" or "TagA || TagB"'), {
-      error: (iss) => `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
+      error: (iss) =>
+        `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
     })
     .refine((topics) => Object.keys(topics).length > 0, {
       error: 'expected at least one topic to subscribe to, such as {orders: "*"}',

@@ -35,7 +35,8 @@ function got(input: unknown): string {
 /** Small ranges read best spelled out ("from 1 to 3"); large ones as a kind plus a cap. */
 function integerPhrase(min: number, max: number | undefined): { phrase: string; capped: boolean } {
   if (max !== undefined && (max <= 4 || min > 1)) return { phrase: `an integer from ${min} to ${max}`, capped: false };
-  const phrase = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
+  const phrase =
+    min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`;
   return { phrase, capped: max !== undefined };
 }
 
@@ -57,7 +58,8 @@ export function req<T extends z.ZodType>(schema: T, description: string): T {
 /** A strict map whose type error names what the map holds. */
 export function map<S extends z.ZodRawShape>(shape: S, what: string) {
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'invalid_type' ? `expected a map of ${what}, got ${describeValue(iss.input)}` : undefined),
+    error: (iss) =>
+      iss.code === 'invalid_type' ? `expected a map of ${what}, got ${describeValue(iss.input)}` : undefined,
   });
 }
 

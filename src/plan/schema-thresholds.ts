@@ -23,7 +23,9 @@ import { parseThresholdExpression, thresholdPattern } from './thresholds.ts';
 
 function thresholdExpression(metric: MetricName) {
   return z
-    .string({ error: (iss) => `expected a threshold such as "${exampleThreshold(metric)}", got ${describeValue(iss.input)}` })
+    .string({
+      error: (iss) => `expected a threshold such as "${exampleThreshold(metric)}", got ${describeValue(iss.input)}`,
+    })
     .superRefine((value, ctx) => {
       const parsed = parseThresholdExpression(metric, value);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });

@@ -33,12 +33,28 @@ export {
 
 const cluster = map(
   {
-    provider: opt(oneOf(['local', 'containers', 'external']), 'Who runs the cluster: local JVMs, containers, or an existing cluster.', D.cluster.provider),
+    provider: opt(
+      oneOf(['local', 'containers', 'external']),
+      'Who runs the cluster: local JVMs, containers, or an existing cluster.',
+      D.cluster.provider,
+    ),
     namesrv: opt(integer(L.namesrv.min, L.namesrv.max), 'Name servers to start.', D.cluster.namesrv),
-    brokers: opt(integer(L.brokers.min, L.brokers.max), 'Master brokers, named broker-a, broker-b, ...', D.cluster.brokers),
-    slavesPerMaster: opt(integer(L.slavesPerMaster.min, L.slavesPerMaster.max), 'Slave brokers per master.', D.cluster.slavesPerMaster),
+    brokers: opt(
+      integer(L.brokers.min, L.brokers.max),
+      'Master brokers, named broker-a, broker-b, ...',
+      D.cluster.brokers,
+    ),
+    slavesPerMaster: opt(
+      integer(L.slavesPerMaster.min, L.slavesPerMaster.max),
+      'Slave brokers per master.',
+      D.cluster.slavesPerMaster,
+    ),
     proxy: opt(boolean(), 'Start a RocketMQ proxy (needed by grpc fleets).', D.cluster.proxy),
-    heap: opt(size({ min: L.heapBytes.min, max: L.heapBytes.max }), 'JVM heap per process, e.g. 256MiB.', D.cluster.heap),
+    heap: opt(
+      size({ min: L.heapBytes.min, max: L.heapBytes.max }),
+      'JVM heap per process, e.g. 256MiB.',
+      D.cluster.heap,
+    ),
     namesrvAddr: opt(
       patterned(NAMESRV_ADDR, 'host:port (several separated by ";") such as "127.0.0.1:9876"'),
       'Name server address of the existing cluster; only with provider external.',
@@ -56,8 +72,12 @@ const cluster = map(
             D.cluster.images.rocketmq,
           ),
           toxiproxy: opt(
-            patterned(IMAGE_REF, 'official, local, or an image reference such as "ghcr.io/shopify/toxiproxy:2.12.0"', 255),
-            "Image of the Toxiproxy gateway: official (ghcr.io/shopify/toxiproxy, the pinned version; built locally when it can be neither found nor pulled), local, or any image whose entrypoint is toxiproxy-server.",
+            patterned(
+              IMAGE_REF,
+              'official, local, or an image reference such as "ghcr.io/shopify/toxiproxy:2.12.0"',
+              255,
+            ),
+            'Image of the Toxiproxy gateway: official (ghcr.io/shopify/toxiproxy, the pinned version; built locally when it can be neither found nor pulled), local, or any image whose entrypoint is toxiproxy-server.',
             D.cluster.images.toxiproxy,
           ),
         },
@@ -91,7 +111,10 @@ const topic = map(
 const phases = map(
   {
     warmup: opt(duration({ max: L.phaseMaxMs }), 'Consumers start and settle before load.', D.phases.warmup),
-    load: req(duration({ min: 0, minExclusive: true, max: L.phaseMaxMs }), 'Steady load before any chaos: producers send through load, chaos and heal.'),
+    load: req(
+      duration({ min: 0, minExclusive: true, max: L.phaseMaxMs }),
+      'Steady load before any chaos: producers send through load, chaos and heal.',
+    ),
     chaos: opt(
       duration({ max: L.phaseMaxMs }),
       'After load, producers keep sending while faults timed in this phase (phase: chaos) happen; 0s skips it.',
@@ -102,7 +125,11 @@ const phases = map(
       'After chaos, producers keep sending while the cluster recovers; 0s skips it.',
       D.phases.heal,
     ),
-    drain: opt(duration({ max: L.phaseMaxMs }), 'Longest wait for backlog to reach 0 after producers stop.', D.phases.drain),
+    drain: opt(
+      duration({ max: L.phaseMaxMs }),
+      'Longest wait for backlog to reach 0 after producers stop.',
+      D.phases.drain,
+    ),
   },
   'phases (warmup, load, chaos, heal, drain)',
 );
@@ -125,7 +152,11 @@ const sampling = map(
 
 export const planSchema = map(
   {
-    version: opt(z.literal(1, { error: (iss) => `expected 1 (the only plan version), got ${describeValue(iss.input)}` }), 'Plan format version.', 1),
+    version: opt(
+      z.literal(1, { error: (iss) => `expected 1 (the only plan version), got ${describeValue(iss.input)}` }),
+      'Plan format version.',
+      1,
+    ),
     name: opt(fleetName(), 'Plan name; defaults to the file name.'),
     description: req(text('a description (a non-empty string)'), 'What this plan tests and what a pass means.'),
     seed: opt(integer(0), 'Seed for every random choice, so runs repeat.', D.seed),
@@ -136,7 +167,10 @@ export const planSchema = map(
     ),
     fleets: opt(fleets, 'Client fleets; each instance is its own process.'),
     phases: req(phases, 'Run phases, in order: warmup, load, chaos, heal, drain.'),
-    sampling: opt(sampling, 'Time series sampling during load, chaos, heal and drain, and consumer-group snapshots for diagnoses.'),
+    sampling: opt(
+      sampling,
+      'Time series sampling during load, chaos, heal and drain, and consumer-group snapshots for diagnoses.',
+    ),
     thresholds: opt(thresholds, `Pass/fail criteria per metric, k6 style. ${SELECTOR_HELP}`),
     faults: opt(
       faults,
@@ -146,7 +180,10 @@ export const planSchema = map(
       expectations,
       'What the run must show besides thresholds: diagnoses it must produce, what an unlisted diagnosis does, and which delivery invariants must hold.',
     ),
-    compare: opt(compareSection, 'How a run compares with a baseline run (run --baseline, compare --plan): per-metric tolerances.'),
+    compare: opt(
+      compareSection,
+      'How a run compares with a baseline run (run --baseline, compare --plan): per-metric tolerances.',
+    ),
   },
   'plan settings',
 );

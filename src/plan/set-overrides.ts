@@ -104,7 +104,8 @@ function applyOne(doc: Document, set: SetArgument, origins: OriginMap, rank: num
     const next = set.steps[i + 1];
     let existing: unknown;
     if (typeof step.segment === 'string') {
-      if (!isMap(parent)) throw usage(set, `${here} is ${isSeq(parent) ? 'a list; use an index such as [0]' : 'not a map'}`);
+      if (!isMap(parent))
+        throw usage(set, `${here} is ${isSeq(parent) ? 'a list; use an index such as [0]' : 'not a map'}`);
       existing = pairFor(parent, step.segment)?.value;
     } else {
       if (!isSeq(parent)) throw usage(set, `${here} is ${isMap(parent) ? 'a map, not a list' : 'not a list'}`);

@@ -33,7 +33,10 @@ export type KeyResult = { ok: true; value: ThresholdKey } | { ok: false; message
 const VALUE_RULES: Record<SelectorKey, { regex: RegExp; what: string }> = {
   group: { regex: /^[A-Za-z0-9_-]+$/, what: 'a group name such as "billing"' },
   fleet: { regex: /^[a-z0-9][a-z0-9-]*$/, what: 'a fleet name such as "billing"' },
-  instance: { regex: /^(?:[a-z0-9][a-z0-9-]*#(?:0|[1-9]\d*)|each)$/, what: 'an instance id such as "billing#2" or each' },
+  instance: {
+    regex: /^(?:[a-z0-9][a-z0-9-]*#(?:0|[1-9]\d*)|each)$/,
+    what: 'an instance id such as "billing#2" or each',
+  },
 };
 
 const KEY = /^([^{}]*?)\s*\{([^{}]*)\}$/;

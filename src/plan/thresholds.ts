@@ -53,9 +53,7 @@ export interface ParsedThreshold extends ThresholdExpression {
 }
 
 /** A threshold as written in a plan: the expression alone, or k6's object form. */
-export type ThresholdEntryInput =
-  | string
-  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
+export type ThresholdEntryInput = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
 export type ThresholdResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -21,9 +21,7 @@ function clean(n: number): number {
 }
 
 /** Components must appear largest first (`1h30m`, not `30m1h`), each at most once. */
-const DURATION = new RegExp(
-  `^(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?$`,
-);
+const DURATION = new RegExp(`^(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?$`);
 /** JSON Schema pattern for editors; the parser above is the authority. */
 export const DURATION_PATTERN = DURATION.source;
 
@@ -60,8 +58,7 @@ export function parseDuration(input: string | number, example?: string): UnitRes
   const match = typeof input === 'string' ? DURATION.exec(input.trim()) : null;
   if (!match) return fail(expected);
   const [, h, m, s, ms] = match;
-  const total =
-    Number(h ?? 0) * MS_PER.h + Number(m ?? 0) * MS_PER.m + Number(s ?? 0) * MS_PER.s + Number(ms ?? 0);
+  const total = Number(h ?? 0) * MS_PER.h + Number(m ?? 0) * MS_PER.m + Number(s ?? 0) * MS_PER.s + Number(ms ?? 0);
   return ok(clean(total));
 }
 
@@ -100,7 +97,11 @@ export function parseRate(input: string | number): UnitResult {
 /** `N/s` when the per-second rate is a whole number, else `N/m` or `N/h` when exact, else decimal `/s`. */
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond) || perSecond < 0) throw new RangeError(`cannot format rate ${perSecond}`);
-  for (const [unit, seconds] of [['s', 1], ['m', 60], ['h', 3600]] as const) {
+  for (const [unit, seconds] of [
+    ['s', 1],
+    ['m', 60],
+    ['h', 3600],
+  ] as const) {
     const count = Math.round(perSecond * seconds);
     if (count / seconds === perSecond) return `${count}/${unit}`;
   }
@@ -155,7 +156,9 @@ export function parseBandwidth(input: string | number): UnitResult {
   const size = parseSize(amount);
   if (size.ok) return size;
   // A well-formed size that failed is a fraction of a byte (`0.3KiB/s`); anything else is not a bandwidth.
-  return fail(SIZE.test(amount) ? `expected a whole number of bytes per second, got ${describeInput(input)}` : expected);
+  return fail(
+    SIZE.test(amount) ? `expected a whole number of bytes per second, got ${describeInput(input)}` : expected,
+  );
 }
 
 export function formatBandwidth(bytesPerSecond: number): string {

@@ -54,7 +54,9 @@ function yamlMessage(code: string, message: string, text: string, offset: number
       return 'a plan is one YAML document, but "---" starts a second one';
     case 'DUPLICATE_KEY': {
       const key = /^\s*("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(text.slice(offset))?.[1];
-      return key ? `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key)} in this map` : 'duplicate key in this map';
+      return key
+        ? `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key)} in this map`
+        : 'duplicate key in this map';
     }
     default: {
       const bare = message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/; please use .*$/, '');

@@ -73,7 +73,9 @@ function unknownKeyIssues(schema: z.ZodType, path: PathSegment[], keys: readonly
  * type errors.
  */
 function matchedBranch(issue: z.core.$ZodIssueInvalidUnion): readonly z.core.$ZodIssue[] | undefined {
-  const matched = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const matched = issue.errors.filter(
+    (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+  );
   return matched.length === 1 ? matched[0] : undefined;
 }
 
@@ -83,7 +85,13 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], data: unknown
     const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
     const branch = issue.code === 'invalid_union' ? matchedBranch(issue) : undefined;
     if (branch) {
-      pending.push(...fromZodIssues(branch.map((i) => ({ ...i, path: [...path, ...i.path] })), data, schema));
+      pending.push(
+        ...fromZodIssues(
+          branch.map((i) => ({ ...i, path: [...path, ...i.path] })),
+          data,
+          schema,
+        ),
+      );
       continue;
     }
     const parent = path.slice(0, -1);

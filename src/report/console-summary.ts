@@ -4,45 +4,76 @@ import type { RunSummary } from './summary.ts';
 export function formatConsoleSummary(s: RunSummary): string {
   const lines: string[] = [];
   const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
-  lines.push(`plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ${secs(s.cluster.startMs)})`);
-  if (s.cluster.images) lines.push(`  images    ${Object.entries(s.cluster.images).map(([role, ref]) => `${role} ${ref}`).join(', ')}`);
+  lines.push(
+    `plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ${secs(s.cluster.startMs)})`,
+  );
+  if (s.cluster.images)
+    lines.push(
+      `  images    ${Object.entries(s.cluster.images)
+        .map(([role, ref]) => `${role} ${ref}`)
+        .join(', ')}`,
+    );
   const errors = Object.entries(s.producers.sendErrors);
   const errorText = errors.length ? ` (${errors.map(([code, n]) => `${code}: ${n}`).join(', ')})` : '';
-  lines.push(`  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} (${s.producers.ackedPerSecond}/s), send errors ${errors.reduce((a, [, n]) => a + n, 0)}${errorText}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`);
+  lines.push(
+    `  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} (${s.producers.ackedPerSecond}/s), send errors ${errors.reduce((a, [, n]) => a + n, 0)}${errorText}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`,
+  );
   for (const g of s.groups) {
     const per = Object.entries(g.perInstance)
       .map(([instance, n]) => `${instance}=${n}`)
       .join(' ');
-    lines.push(`  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ${g.lost}, unexpected ${g.unexpected}  [${per}]`);
+    lines.push(
+      `  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ${g.lost}, unexpected ${g.unexpected}  [${per}]`,
+    );
   }
-  for (const [name, l] of [['e2e latency ', s.latency.e2e], ['send latency', s.latency.send]] as const) {
-    if (l.count > 0) lines.push(`  ${name}  p50 ${l.p50}ms  p90 ${l.p90}ms  p99 ${l.p99}ms  max ${l.max}ms  (${l.count})`);
+  for (const [name, l] of [
+    ['e2e latency ', s.latency.e2e],
+    ['send latency', s.latency.send],
+  ] as const) {
+    if (l.count > 0)
+      lines.push(`  ${name}  p50 ${l.p50}ms  p90 ${l.p90}ms  p99 ${l.p99}ms  max ${l.max}ms  (${l.count})`);
   }
   const causes = Object.entries(s.duplicateCauses);
-  if (causes.length > 0) lines.push(`  duplicates by cause  ${causes.map(([cause, n]) => `${cause}: ${n}`).join(', ')}`);
-  for (const e of s.rebalance.events.filter((e) => e.kind !== 'join' || e.assignmentLatencyMs === null || e.assignmentLatencyMs > 0)) {
+  if (causes.length > 0)
+    lines.push(`  duplicates by cause  ${causes.map(([cause, n]) => `${cause}: ${n}`).join(', ')}`);
+  for (const e of s.rebalance.events.filter(
+    (e) => e.kind !== 'join' || e.assignmentLatencyMs === null || e.assignmentLatencyMs > 0,
+  )) {
     const ms = (v: number | null) => (v === null ? 'not reached' : `${v} ms`);
-    lines.push(`  rebalance  ${e.kind} ${e.instance} (${e.group}): assignment ${ms(e.assignmentLatencyMs)}, resume ${ms(e.resumeLatencyMs)}`);
+    lines.push(
+      `  rebalance  ${e.kind} ${e.instance} (${e.group}): assignment ${ms(e.assignmentLatencyMs)}, resume ${ms(e.resumeLatencyMs)}`,
+    );
   }
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {
     const at = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
-    lines.push(`  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`);
+    lines.push(
+      `  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`,
+    );
   }
-  for (const crash of s.crashes) lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
-  if (s.abortedBy) lines.push(`  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed (observed ${s.abortedBy.observed ?? 'no data'})`);
+  for (const crash of s.crashes)
+    lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
+  if (s.abortedBy)
+    lines.push(
+      `  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed (observed ${s.abortedBy.observed ?? 'no data'})`,
+    );
   lines.push(...formatDiagnoses(s));
   for (const c of s.checks) {
-    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`);
+    lines.push(
+      `  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`,
+    );
   }
   for (const i of s.invariants) {
     const state = i.held ? 'holds' : 'violated';
-    const expectation = i.expected === 'violated' ? (i.held ? ' (the plan expects it violated)' : ' as the plan expects') : '';
+    const expectation =
+      i.expected === 'violated' ? (i.held ? ' (the plan expects it violated)' : ' as the plan expects') : '';
     lines.push(`  ${i.ok ? '✓' : '✗'} invariant ${i.id} ${state}${expectation}  (${i.detail})`);
   }
   for (const e of s.expectedDiagnoses) {
-    lines.push(`  ${e.fired ? '✓' : '✗'} expected diagnosis ${e.id}${e.group ? ` (${e.group})` : ''} ${e.fired ? 'fired' : 'did not fire'}`);
+    lines.push(
+      `  ${e.fired ? '✓' : '✗'} expected diagnosis ${e.id}${e.group ? ` (${e.group})` : ''} ${e.fired ? 'fired' : 'did not fire'}`,
+    );
   }
   return lines.join('\n');
 }
@@ -52,7 +83,9 @@ function formatDiagnoses(s: RunSummary): string[] {
   if (s.diagnoses.length === 0) return ['  diagnoses  none'];
   const lines = [`  diagnoses  ${s.diagnoses.length}`];
   for (const f of s.diagnoses) {
-    lines.push(`  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ${f.summary}`);
+    lines.push(
+      `  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ${f.summary}`,
+    );
     lines.push(`       seen ${secsSince(s, f.firstSeenAt)} → ${secsSince(s, f.lastSeenAt)}; remedy: ${f.remedy}`);
   }
   return lines;

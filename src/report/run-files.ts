@@ -22,17 +22,25 @@ export class RunFilesError extends HarnessError {
 
 export async function readRunSummary(runDir: string): Promise<RunSummary> {
   const file = join(runDir, RUN_FILES.summary);
-  if (!existsSync(file)) throw new RunFilesError(`${file} does not exist`, 'give the folder of a finished run (reports/<time>-<plan>)');
+  if (!existsSync(file))
+    throw new RunFilesError(`${file} does not exist`, 'give the folder of a finished run (reports/<time>-<plan>)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new RunFilesError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+    throw new RunFilesError(
+      `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      undefined,
+      { cause: error },
+    );
   }
   const head = parsed as { schema?: unknown; schemaVersion?: unknown } | null;
   if (head?.schema !== 'rmq-chaos/summary') throw new RunFilesError(`${file} is not an rmq-chaos summary`);
   if (head.schemaVersion !== SUMMARY_SCHEMA_VERSION) {
-    throw new RunFilesError(`${file} has summary schema ${String(head.schemaVersion)}; this version renders schema ${SUMMARY_SCHEMA_VERSION}`, 'rerun the plan to get a report');
+    throw new RunFilesError(
+      `${file} has summary schema ${String(head.schemaVersion)}; this version renders schema ${SUMMARY_SCHEMA_VERSION}`,
+      'rerun the plan to get a report',
+    );
   }
   return parsed as RunSummary;
 }
@@ -48,7 +56,8 @@ export async function readRunEvents(runDir: string, types: ReadonlySet<string>):
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     const event = parseLine(line);
-    if (event && typeof event.at === 'number' && typeof event.type === 'string' && types.has(event.type)) events.push(event as RunEvent);
+    if (event && typeof event.at === 'number' && typeof event.type === 'string' && types.has(event.type))
+      events.push(event as RunEvent);
   }
   return events;
 }
@@ -61,7 +70,9 @@ export async function readRunTimeseries(runDir: string): Promise<TimeSeriesRow[]
   return text
     .split('\n')
     .map(parseLine)
-    .filter((row): row is Record<string, unknown> => row !== undefined && typeof row.t === 'number') as unknown as TimeSeriesRow[];
+    .filter(
+      (row): row is Record<string, unknown> => row !== undefined && typeof row.t === 'number',
+    ) as unknown as TimeSeriesRow[];
 }
 
 /** One ndjson line; a torn last line (a run killed mid-write) is skipped, not fatal. */

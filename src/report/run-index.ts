@@ -33,10 +33,16 @@ export interface RunIndexRow {
 // The fields the index reads, each optional: summaries from schema 1 on, and partial ones, still list.
 const nullableNumber = z.number().nullable().optional().catch(undefined);
 const HeadlineSchema = z.object({
-  run: z.object({ plan: z.string().optional().catch(undefined), startedAt: z.string().optional().catch(undefined) }).optional().catch(undefined),
+  run: z
+    .object({ plan: z.string().optional().catch(undefined), startedAt: z.string().optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   verdict: z.enum(['pass', 'fail']).optional().catch(undefined),
   producers: z.object({ ackedPerSecond: nullableNumber }).optional().catch(undefined),
-  latency: z.object({ e2e: z.object({ p99: nullableNumber }).optional().catch(undefined) }).optional().catch(undefined),
+  latency: z
+    .object({ e2e: z.object({ p99: nullableNumber }).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   totals: z.object({ lost: nullableNumber, duplicates: nullableNumber }).optional().catch(undefined),
   diagnoses: z.array(z.unknown()).optional().catch(undefined),
 });
@@ -84,7 +90,9 @@ export async function listRuns(reportsDir: string): Promise<RunIndexRow[]> {
     if (!entry.isDirectory()) continue;
     const dir = join(reportsDir, entry.name);
     if (!Object.values(RUN_FILES).some((file) => existsSync(join(dir, file)))) continue;
-    rows.push(indexRow(entry.name, await readJson(join(dir, RUN_FILES.summary)), existsSync(join(dir, HTML_REPORT_FILE))));
+    rows.push(
+      indexRow(entry.name, await readJson(join(dir, RUN_FILES.summary)), existsSync(join(dir, HTML_REPORT_FILE))),
+    );
   }
   return sortRows(rows);
 }
@@ -109,11 +117,15 @@ export function renderRunIndex(rows: readonly RunIndexRow[]): string {
   const body = rows
     .map((r) => {
       const name = escapeHtml(r.dir);
-      const link = r.hasPage ? `<a href="${encodeURIComponent(r.dir)}/${HTML_REPORT_FILE}">${name}</a>` : `<span title="no index.html: rmq-chaos report ${name}">${name}</span>`;
+      const link = r.hasPage
+        ? `<a href="${encodeURIComponent(r.dir)}/${HTML_REPORT_FILE}">${name}</a>`
+        : `<span title="no index.html: rmq-chaos report ${name}">${name}</span>`;
       const when = r.startedAt ? escapeHtml(r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '–';
-      return `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span></td><td>${escapeHtml(r.plan)}</td><td>${when}</td><td>${link}</td>` +
+      return (
+        `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span></td><td>${escapeHtml(r.plan)}</td><td>${when}</td><td>${link}</td>` +
         `<td class="n">${cell(r.ackedPerSecond)}</td><td class="n">${cell(r.e2eP99Ms, ' ms')}</td><td class="n${r.lost ? ' bad' : ''}">${cell(r.lost)}</td>` +
-        `<td class="n">${cell(r.duplicates)}</td><td class="n">${cell(r.diagnoses)}</td></tr>`;
+        `<td class="n">${cell(r.duplicates)}</td><td class="n">${cell(r.diagnoses)}</td></tr>`
+      );
     })
     .join('\n');
   return `<!doctype html>

@@ -2,7 +2,11 @@ import type { StartedCluster } from '../cluster/provider.ts';
 import { evaluateChecks, type CheckResult } from '../checks/evaluate.ts';
 import type { Finding } from '../checks/diagnoses/index.ts';
 import type { Comparison } from '../compare/compare.ts';
-import { judgeDiagnoses, type DiagnosisExpectationResult, type ReportedFinding } from '../checks/diagnosis-expectations.ts';
+import {
+  judgeDiagnoses,
+  type DiagnosisExpectationResult,
+  type ReportedFinding,
+} from '../checks/diagnosis-expectations.ts';
 import { evaluateInvariants, type InvariantResult } from '../checks/invariants.ts';
 import type { AbortedBy } from '../run/threshold-abort.ts';
 import { percentiles, type Percentiles } from '../metrics/histogram.ts';
@@ -20,7 +24,17 @@ export const SUMMARY_SCHEMA_VERSION = 3;
 export interface RunSummary {
   schema: 'rmq-chaos/summary';
   schemaVersion: number;
-  run: { id: string; plan: string; description: string; planFile: string; seed: number; startedAt: string; endedAt: string; wallMs: number; rocketmqVersion: string };
+  run: {
+    id: string;
+    plan: string;
+    description: string;
+    planFile: string;
+    seed: number;
+    startedAt: string;
+    endedAt: string;
+    wallMs: number;
+    rocketmqVersion: string;
+  };
   cluster: {
     provider: string;
     startMs: number | null;
@@ -30,9 +44,24 @@ export interface RunSummary {
     images?: Record<string, string>;
   };
   phases: Record<string, { startMs: number; durationMs: number }>;
-  producers: { attempted: number; acked: number; sendErrors: Record<string, number>; dropped: number; ackedPerSecond: number };
+  producers: {
+    attempted: number;
+    acked: number;
+    sendErrors: Record<string, number>;
+    dropped: number;
+    ackedPerSecond: number;
+  };
   groups: ScopeSummary[];
-  totals: { acked: number; receipts: number; unique: number; duplicates: number; lost: number; unexpected: number; duplicateRate: number; drained: boolean };
+  totals: {
+    acked: number;
+    receipts: number;
+    unique: number;
+    duplicates: number;
+    lost: number;
+    unexpected: number;
+    duplicateRate: number;
+    drained: boolean;
+  };
   /** Duplicates by cause: `retry` (the consumer asked), a membership/fault window label, or `none`. */
   duplicateCauses: Record<string, number>;
   latency: { e2e: Percentiles; send: Percentiles };
@@ -91,14 +120,37 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const invariants = evaluateInvariants(plan, groups);
   const diagnoses = judgeDiagnoses(plan, input.findings);
   const failures = [
-    ...checks.filter((c) => !c.ok).map((c) => `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ${c.observed ?? 'no data'})`),
-    ...invariants.filter((i) => !i.ok).map((i) => (i.expected === 'hold' ? `invariant ${i.id} violated: ${i.detail}` : `invariant ${i.id} held, but the plan expects it violated: ${i.detail}`)),
-    ...diagnoses.expectations.filter((e) => !e.fired).map((e) => `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire`),
-    ...(plan.expect.others === 'fail' ? diagnoses.findings.filter((f) => !f.expected).map((f) => `unexpected diagnosis ${f.id} (${f.group}) with expect.others: fail`) : []),
+    ...checks
+      .filter((c) => !c.ok)
+      .map(
+        (c) =>
+          `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ${c.observed ?? 'no data'})`,
+      ),
+    ...invariants
+      .filter((i) => !i.ok)
+      .map((i) =>
+        i.expected === 'hold'
+          ? `invariant ${i.id} violated: ${i.detail}`
+          : `invariant ${i.id} held, but the plan expects it violated: ${i.detail}`,
+      ),
+    ...diagnoses.expectations
+      .filter((e) => !e.fired)
+      .map((e) => `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire`),
+    ...(plan.expect.others === 'fail'
+      ? diagnoses.findings
+          .filter((f) => !f.expected)
+          .map((f) => `unexpected diagnosis ${f.id} (${f.group}) with expect.others: fail`)
+      : []),
     ...input.crashes.filter((c) => c.failsRun).map((c) => `crash: ${c.description}`),
     // A fault that could not be applied means the run did not test what the plan says.
-    ...input.faults.filter((f) => f.error !== undefined).map((f) => `fault ${f.action} ${f.target} could not be applied: ${f.error}`),
-    ...(input.abortedBy ? [`aborted at ${(input.abortedBy.atMs / 1000).toFixed(1)}s by threshold ${input.abortedBy.key} ${input.abortedBy.threshold}`] : []),
+    ...input.faults
+      .filter((f) => f.error !== undefined)
+      .map((f) => `fault ${f.action} ${f.target} could not be applied: ${f.error}`),
+    ...(input.abortedBy
+      ? [
+          `aborted at ${(input.abortedBy.atMs / 1000).toFixed(1)}s by threshold ${input.abortedBy.key} ${input.abortedBy.threshold}`,
+        ]
+      : []),
   ];
   const verdict = failures.length === 0 ? 'pass' : 'fail';
   // Producers send through load, chaos and heal: rates are over that time.
@@ -125,9 +177,24 @@ export function buildSummary(input: SummaryInput): RunSummary {
       ...(input.cluster?.images ? { images: { ...input.cluster.images } } : {}),
     },
     phases: input.phases,
-    producers: { attempted: m.totalAttempted(), acked, sendErrors: m.sendErrors, dropped: m.dropped, ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0 },
+    producers: {
+      attempted: m.totalAttempted(),
+      acked,
+      sendErrors: m.sendErrors,
+      dropped: m.dropped,
+      ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0,
+    },
     groups,
-    totals: { acked, receipts: sum((g) => g.receipts), unique, duplicates, lost: sum((g) => g.lost), unexpected: sum((g) => g.unexpected), duplicateRate: unique === 0 ? 0 : duplicates / unique, drained: input.drained },
+    totals: {
+      acked,
+      receipts: sum((g) => g.receipts),
+      unique,
+      duplicates,
+      lost: sum((g) => g.lost),
+      unexpected: sum((g) => g.unexpected),
+      duplicateRate: unique === 0 ? 0 : duplicates / unique,
+      drained: input.drained,
+    },
     duplicateCauses: Object.fromEntries(m.attribution.counts),
     latency: { e2e: percentiles(m.e2eLatency), send: percentiles(m.sendLatency) },
     backlog: {
@@ -157,5 +224,13 @@ function latencyPercentiles(values: (number | null)[]): Percentiles {
   const measured = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   if (measured.length === 0) return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
   const at = (p: number) => measured[Math.min(measured.length - 1, Math.ceil((p / 100) * measured.length) - 1)]!;
-  return { count: measured.length, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: measured[measured.length - 1]!, mean: Math.round((measured.reduce((a, b) => a + b, 0) / measured.length) * 10) / 10 };
+  return {
+    count: measured.length,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: measured[measured.length - 1]!,
+    mean: Math.round((measured.reduce((a, b) => a + b, 0) / measured.length) * 10) / 10,
+  };
 }

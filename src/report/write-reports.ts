@@ -6,12 +6,7 @@ import { junitWriter } from './writers/junit.ts';
 import { markdownWriter } from './writers/markdown.ts';
 
 /** Report writers by name; each writes one file into the run's folder. */
-export const REPORT_WRITERS: ReportWriter[] = [
-  jsonWriter,
-  htmlWriter,
-  junitWriter,
-  markdownWriter,
-];
+export const REPORT_WRITERS: ReportWriter[] = [jsonWriter, htmlWriter, junitWriter, markdownWriter];
 
 export interface WrittenReports {
   files: string[];
@@ -19,7 +14,11 @@ export interface WrittenReports {
   failed: { writer: string; error: unknown }[];
 }
 
-export async function writeReports(summary: RunSummary, reportDir: string, writers = REPORT_WRITERS): Promise<WrittenReports> {
+export async function writeReports(
+  summary: RunSummary,
+  reportDir: string,
+  writers = REPORT_WRITERS,
+): Promise<WrittenReports> {
   const written: WrittenReports = { files: [], failed: [] };
   for (const writer of writers) {
     try {

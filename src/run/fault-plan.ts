@@ -9,14 +9,30 @@ import { hashSeed } from '../util/random.ts';
  */
 export function faultOccurrences(plan: ResolvedPlan): FaultOccurrence[] {
   const ownSubscription = new Map(
-    plan.fleets.consumers.flatMap((f) => f.perInstance.map((i) => [i.instanceId, Object.fromEntries(i.subscriptions.map((s) => [s.topic, s.expression]))] as const)),
+    plan.fleets.consumers.flatMap((f) =>
+      f.perInstance.map(
+        (i) => [i.instanceId, Object.fromEntries(i.subscriptions.map((s) => [s.topic, s.expression]))] as const,
+      ),
+    ),
   );
   return plan.faults.flatMap((fault) =>
     fault.occurrences.flatMap((occurrence) =>
       occurrence.targets.map((target): FaultOccurrence => {
-        const params: Record<string, unknown> = { ...fault.params, seed: hashSeed(`${plan.seed}:${fault.name}:${occurrence.index}:${target}`) };
+        const params: Record<string, unknown> = {
+          ...fault.params,
+          seed: hashSeed(`${plan.seed}:${fault.name}:${occurrence.index}:${target}`),
+        };
         if (fault.action === 'drift') params.original = ownSubscription.get(target);
-        return { fault: fault.name, action: fault.action, params, phase: fault.phase, index: occurrence.index, atMs: occurrence.atMs, durationMs: occurrence.durationMs, target };
+        return {
+          fault: fault.name,
+          action: fault.action,
+          params,
+          phase: fault.phase,
+          index: occurrence.index,
+          atMs: occurrence.atMs,
+          durationMs: occurrence.durationMs,
+          target,
+        };
       }),
     ),
   );

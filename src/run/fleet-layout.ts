@@ -19,26 +19,33 @@ export function shareExecutor(executor: Executor, instances: number): Executor {
   };
 }
 
-export function layoutFleets(plan: ResolvedPlan, runId: string, endpoints: Pick<ClusterEndpoints, 'namesrvAddr' | 'proxy' | 'clientAddressMaps'>): FleetLayout {
+export function layoutFleets(
+  plan: ResolvedPlan,
+  runId: string,
+  endpoints: Pick<ClusterEndpoints, 'namesrvAddr' | 'proxy' | 'clientAddressMaps'>,
+): FleetLayout {
   const { namesrvAddr } = endpoints;
   // grpc clients talk to the proxy; the plan language requires one for grpc fleets.
-  const endpointFor = (protocol: string) => (protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {});
+  const endpointFor = (protocol: string) =>
+    protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {};
   const consumers = plan.fleets.consumers.flatMap((fleet) =>
-    fleet.perInstance.map((instance): ConsumerConfig => ({
-      runId,
-      instanceId: instance.instanceId,
-      fleet: fleet.name,
-      driver: instance.protocol,
-      namesrvAddr,
-      ...endpointFor(instance.protocol),
-      ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
-      group: fleet.group,
-      model: fleet.model,
-      subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
-      consumeTime: instance.consumeTime,
-      failure: instance.failure,
-      seed: plan.seed,
-    })),
+    fleet.perInstance.map(
+      (instance): ConsumerConfig => ({
+        runId,
+        instanceId: instance.instanceId,
+        fleet: fleet.name,
+        driver: instance.protocol,
+        namesrvAddr,
+        ...endpointFor(instance.protocol),
+        ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
+        group: fleet.group,
+        model: fleet.model,
+        subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
+        consumeTime: instance.consumeTime,
+        failure: instance.failure,
+        seed: plan.seed,
+      }),
+    ),
   );
   const producers = plan.fleets.producers.flatMap((fleet) =>
     Array.from({ length: fleet.instances }, (_, i): ProducerConfig => {

@@ -66,10 +66,19 @@ export class FleetManager implements FleetControl {
     this.consumerConfigs.set(config.instanceId, config);
     const index = Number(config.instanceId.split('#')[1]);
     this.nextIndex.set(config.fleet, Math.max(this.nextIndex.get(config.fleet) ?? 0, index + 1));
-    measurements.addConsumer({ instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model }, this.o.expectationOf(config.group));
+    measurements.addConsumer(
+      { instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model },
+      this.o.expectationOf(config.group),
+    );
     const worker = this.spawn(config.instanceId, 'consumer');
     this.membership(config.instanceId, kind);
-    events.emit('worker-start', { worker: config.instanceId, kind: 'consumer', group: config.group, pid: worker.proc.pid, subscription: config.subscription });
+    events.emit('worker-start', {
+      worker: config.instanceId,
+      kind: 'consumer',
+      group: config.group,
+      pid: worker.proc.pid,
+      subscription: config.subscription,
+    });
     worker.send({ type: 'start-consumer', config });
     await worker.ready(WORKER_READY_MS);
     return worker;
@@ -105,9 +114,16 @@ export class FleetManager implements FleetControl {
     this.membership(instance, 'resume');
   }
 
-  async restart(instance: string, options: { hard: boolean; downMs: number; subscription?: Record<string, string> }): Promise<void> {
+  async restart(
+    instance: string,
+    options: { hard: boolean; downMs: number; subscription?: Record<string, string> },
+  ): Promise<void> {
     const config = this.consumerConfigs.get(instance);
-    if (!config) throw new HarnessError('fault-target', `${instance} is not a running consumer instance (restart applies to consumers)`);
+    if (!config)
+      throw new HarnessError(
+        'fault-target',
+        `${instance} is not a running consumer instance (restart applies to consumers)`,
+      );
     const worker = this.worker(instance);
     worker.expectExit();
     if (options.hard) {
@@ -125,7 +141,8 @@ export class FleetManager implements FleetControl {
 
   async scale(fleet: string, delta: number): Promise<string[]> {
     const template = [...this.consumerConfigs.values()].find((c) => c.fleet === fleet);
-    if (!template) throw new HarnessError('fault-target', `consumer fleet ${fleet} has no running instance to scale from`);
+    if (!template)
+      throw new HarnessError('fault-target', `consumer fleet ${fleet} has no running instance to scale from`);
     const changed: string[] = [];
     if (delta > 0) {
       for (let i = 0; i < delta; i++) {
@@ -135,7 +152,9 @@ export class FleetManager implements FleetControl {
         changed.push(instanceId);
       }
     } else {
-      const running = [...this.workers.keys()].filter((id) => id.startsWith(`${fleet}#`)).sort((a, b) => Number(b.split('#')[1]) - Number(a.split('#')[1]));
+      const running = [...this.workers.keys()]
+        .filter((id) => id.startsWith(`${fleet}#`))
+        .sort((a, b) => Number(b.split('#')[1]) - Number(a.split('#')[1]));
       for (const instanceId of running.slice(0, -delta)) {
         const worker = this.worker(instanceId);
         worker.expectExit();
@@ -150,12 +169,19 @@ export class FleetManager implements FleetControl {
 
   private worker(instance: string): FleetWorker {
     const worker = this.workers.get(instance);
-    if (!worker || worker.proc.hasExited) throw new HarnessError('fault-target', `fleet instance ${instance} is not running`);
+    if (!worker || worker.proc.hasExited)
+      throw new HarnessError('fault-target', `fleet instance ${instance} is not running`);
     return worker;
   }
 
   private spawn(id: string, kind: 'consumer' | 'producer'): FleetWorker {
-    const worker = new FleetWorker(id, kind, this.o.resources, (w, m) => this.onMessage(w, m), (w, exit) => this.onCrash(w, exit));
+    const worker = new FleetWorker(
+      id,
+      kind,
+      this.o.resources,
+      (w, m) => this.onMessage(w, m),
+      (w, exit) => this.onCrash(w, exit),
+    );
     this.workers.set(id, worker);
     return worker;
   }
@@ -170,7 +196,10 @@ export class FleetManager implements FleetControl {
     // A join opens a window too: the queues it takes are handed over by another instance,
     // which may have consumed messages it had not committed yet.
     if (kind === 'resume') return undefined;
-    return this.o.measurements.attribution.open(`${kind} ${instance} at ${((at - this.o.startedAt) / 1000).toFixed(1)}s`, at);
+    return this.o.measurements.attribution.open(
+      `${kind} ${instance} at ${((at - this.o.startedAt) / 1000).toFixed(1)}s`,
+      at,
+    );
   }
 
   private onMessage(worker: FleetWorker, message: FromWorker): void {
@@ -183,8 +212,17 @@ export class FleetManager implements FleetControl {
     const info = this.o.measurements.consumer(worker.id);
     const failsRun = worker.kind === 'producer' || this.o.crashFailsRun(info?.fleet ?? '');
     this.crashes.push({ worker: worker.id, description, failsRun });
-    this.o.events.emit('worker-crash', { worker: worker.id, kind: worker.kind, code: exit.code, signal: exit.signal, lastLines: exit.lastLines, failsRun });
+    this.o.events.emit('worker-crash', {
+      worker: worker.id,
+      kind: worker.kind,
+      code: exit.code,
+      signal: exit.signal,
+      lastLines: exit.lastLines,
+      failsRun,
+    });
     this.membership(worker.id, 'crash');
-    this.o.log(`${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`);
+    this.o.log(
+      `${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`,
+    );
   }
 }

@@ -1,7 +1,14 @@
 import type { FromWorker } from '../fleet/protocol.ts';
 import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
 import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
-import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram, type Percentiles } from '../metrics/histogram.ts';
+import {
+  decodeHistogram,
+  newHistogram,
+  percentiles,
+  recordMs,
+  type Histogram,
+  type Percentiles,
+} from '../metrics/histogram.ts';
 import { Ledger, type ScopeExpectation } from '../metrics/ledger.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { EventLog } from './event-log.ts';
@@ -148,7 +155,10 @@ export class Measurements {
       duplicates: this.interval.duplicates,
       backlogLedger: this.ledgerBacklog(),
       backlogByScope: Object.fromEntries(this.scopes().map((scope) => [scope, this.ledger.outstanding(scope)])),
-      backlogBroker: this.brokerSampleFresh && this.lastBrokerSample ? Object.values(this.lastBrokerSample.byGroup).reduce((a, b) => a + b, 0) : null,
+      backlogBroker:
+        this.brokerSampleFresh && this.lastBrokerSample
+          ? Object.values(this.lastBrokerSample.byGroup).reduce((a, b) => a + b, 0)
+          : null,
       e2e: percentiles(this.interval.e2e),
       send: percentiles(this.interval.send),
       perInstance: Object.fromEntries(this.interval.perInstance),
@@ -181,7 +191,17 @@ export class Measurements {
   }
 
   private freshInterval() {
-    return { e2e: newHistogram(), send: newHistogram(), acked: 0, sendErrors: 0, dropped: 0, received: 0, duplicates: 0, perInstance: new Map<string, number>(), byTag: new Map<string, number>() };
+    return {
+      e2e: newHistogram(),
+      send: newHistogram(),
+      acked: 0,
+      sendErrors: 0,
+      dropped: 0,
+      received: 0,
+      duplicates: 0,
+      perInstance: new Map<string, number>(),
+      byTag: new Map<string, number>(),
+    };
   }
 
   private noteAttempted(producerId: string, attempted: number): void {
@@ -209,7 +229,11 @@ export class Measurements {
       if (kind === 'duplicate') {
         this.interval.duplicates++;
         const cause = this.attribution.attribute(id, receivedAt, { group: info.group, instance: message.instanceId });
-        this.events.emit('duplicate', { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes, cause }, receivedAt);
+        this.events.emit(
+          'duplicate',
+          { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes, cause },
+          receivedAt,
+        );
       }
       if (outcome === 'retry') this.attribution.noteRetry(id);
     }

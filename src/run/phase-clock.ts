@@ -25,6 +25,11 @@ export class PhaseClock {
   }
 
   summary(runStartedAt: number): Record<string, { startMs: number; durationMs: number }> {
-    return Object.fromEntries([...this.times].map(([name, t]) => [name, { startMs: t.start - runStartedAt, durationMs: (t.end ?? t.start) - t.start }]));
+    return Object.fromEntries(
+      [...this.times].map(([name, t]) => [
+        name,
+        { startMs: t.start - runStartedAt, durationMs: (t.end ?? t.start) - t.start },
+      ]),
+    );
   }
 }

@@ -26,7 +26,7 @@ import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
 import { Sampler } from './sampler.ts';
 import { Observer } from './observer.ts';
-import { ThresholdAbort, type AbortedBy } from './threshold-abort.ts';
+import { ThresholdAbort } from './threshold-abort.ts';
 import { diagnose, type Finding } from '../checks/diagnoses/index.ts';
 
 export interface RunOptions {
@@ -47,10 +47,13 @@ export interface RunOutcome {
 const WORKER_READY_MS = 60_000;
 
 export function makeRunId(planName: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
   return `${stamp}-${planName}`;
 }
-
 
 /**
  * One run of a plan: cluster up, topics, consumers (warmup), producers (load), drain, stop,
@@ -82,7 +85,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   let observer: Observer | undefined;
   let drained = false;
   const checkAbort = () => {
-    if (options.signal.aborted) throw new HarnessError('aborted', `run aborted (${String(options.signal.reason ?? 'signal')})`);
+    if (options.signal.aborted)
+      throw new HarnessError('aborted', `run aborted (${String(options.signal.reason ?? 'signal')})`);
     if (thresholdAbort.signal.aborted) throw thresholdAbort;
   };
 
@@ -93,21 +97,42 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
     const startedCluster = cluster;
     resources.defer('cluster', () => startedCluster.stop());
-    events.emit('cluster-ready', { startMs: Math.round(cluster.startMs), endpoints: cluster.endpoints, nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })) });
+    events.emit('cluster-ready', {
+      startMs: Math.round(cluster.startMs),
+      endpoints: cluster.endpoints,
+      nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })),
+    });
     checkAbort();
     await createTopics(cluster.endpoints, plan.topics, log);
     checkAbort();
 
     const masters = cluster.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
-    const clusteringGroups = [...new Set(plan.fleets.consumers.filter((f) => f.model === 'clustering').map((f) => f.group))];
+    const clusteringGroups = [
+      ...new Set(plan.fleets.consumers.filter((f) => f.model === 'clustering').map((f) => f.group)),
+    ];
     // Pop (grpc) consumers hold no queues: the broker hands out messages, so there is no
     // assignment to converge and no rebalance latency to measure for their groups.
-    const queueOwningGroups = clusteringGroups.filter((g) => plan.fleets.consumers.filter((f) => f.group === g).every((f) => f.perInstance.every((i) => i.protocol === 'remoting')));
+    const queueOwningGroups = clusteringGroups.filter((g) =>
+      plan.fleets.consumers
+        .filter((f) => f.group === g)
+        .every((f) => f.perInstance.every((i) => i.protocol === 'remoting')),
+    );
     for (const group of queueOwningGroups) {
-      const topics = new Set(plan.fleets.consumers.filter((f) => f.group === group).flatMap((f) => f.perInstance.flatMap((i) => i.subscriptions.map((s) => s.topic))));
-      measurements.rebalance.addGroup(group, allQueueKeys(plan.topics.filter((t) => topics.has(t.name)), masters));
+      const topics = new Set(
+        plan.fleets.consumers
+          .filter((f) => f.group === group)
+          .flatMap((f) => f.perInstance.flatMap((i) => i.subscriptions.map((s) => s.topic))),
+      );
+      measurements.rebalance.addGroup(
+        group,
+        allQueueKeys(
+          plan.topics.filter((t) => topics.has(t.name)),
+          masters,
+        ),
+      );
     }
-    const totalMs = plan.phases.warmupMs + plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs + plan.phases.drainMs;
+    const totalMs =
+      plan.phases.warmupMs + plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs + plan.phases.drainMs;
     sampler = new Sampler({
       endpoints: cluster.endpoints,
       groups: clusteringGroups,
@@ -147,7 +172,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     faults = new FaultScheduler({
       occurrences: faultOccurrences(plan),
       actionOf: getFaultAction,
-      context: { ...(startedClusterForFaults.network ? { network: startedClusterForFaults.network } : {}), nodes: startedClusterForFaults.nodeControl, fleet: fleetManager, log },
+      context: {
+        ...(startedClusterForFaults.network ? { network: startedClusterForFaults.network } : {}),
+        nodes: startedClusterForFaults.nodeControl,
+        fleet: fleetManager,
+        log,
+      },
       events,
       attribution: measurements.attribution,
       startedAt,
@@ -155,8 +185,18 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     const scheduler = faults;
     // Diagnoses read the brokers' view of groups whose clients answer running-info requests:
     // remoting clients do; gRPC clients sit behind the proxy.
-    const observedGroups = [...new Set(plan.fleets.consumers.map((f) => f.group))].filter((g) => plan.fleets.consumers.filter((f) => f.group === g).every((f) => f.perInstance.every((i) => i.protocol === 'remoting')));
-    observer = new Observer({ endpoints: cluster.endpoints, groups: observedGroups, intervalMs: plan.sampling.snapshotMs, file: join(reportDir, 'snapshots.ndjson'), processOf: (instance) => fleetManager.processState(instance) });
+    const observedGroups = [...new Set(plan.fleets.consumers.map((f) => f.group))].filter((g) =>
+      plan.fleets.consumers
+        .filter((f) => f.group === g)
+        .every((f) => f.perInstance.every((i) => i.protocol === 'remoting')),
+    );
+    observer = new Observer({
+      endpoints: cluster.endpoints,
+      groups: observedGroups,
+      intervalMs: plan.sampling.snapshotMs,
+      file: join(reportDir, 'snapshots.ndjson'),
+      processOf: (instance) => fleetManager.processState(instance),
+    });
     observer.start();
 
     // A threshold with abortOnFail that fails skips the rest of the phases, not the stop.
@@ -174,9 +214,17 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       // The poll must end when the bound does: a group that never settles would otherwise keep
       // polling, and the process alive, after the run.
       const settleWait = new AbortController();
-      const settled = await withinTime(waitUntil(() => groupsSettled(targets, measurements.rebalance.events, measurements.assignments), AbortSignal.any([signal, settleWait.signal])), Math.max(plan.phases.warmupMs, 30_000), signal);
+      const settled = await withinTime(
+        waitUntil(
+          () => groupsSettled(targets, measurements.rebalance.events, measurements.assignments),
+          AbortSignal.any([signal, settleWait.signal]),
+        ),
+        Math.max(plan.phases.warmupMs, 30_000),
+        signal,
+      );
       settleWait.abort();
-      if (!settled) log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
+      if (!settled)
+        log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
       await sleep(Math.max(0, warmupEnd - Date.now()), signal);
       checkAbort();
 
@@ -186,7 +234,10 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       // Producers send through load, chaos and heal (the steady state, the faults, the recovery).
       const loadStart = Date.now();
       const chaosAt = loadStart + plan.phases.loadMs;
-      for (const [name, at, ms] of [['chaos', chaosAt, plan.phases.chaosMs], ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs]] as const) {
+      for (const [name, at, ms] of [
+        ['chaos', chaosAt, plan.phases.chaosMs],
+        ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs],
+      ] as const) {
         if (ms === 0) continue;
         await sleep(Math.max(0, at - Date.now()), signal);
         checkAbort();
@@ -224,7 +275,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await scheduler.endAll();
     // Consumers commit their offsets when they close, so the final broker sample after this
     // is comparable with the ledger.
-    await Promise.all(fleetManager.all().filter((w) => !w.proc.hasExited).map((w) => w.stop()));
+    await Promise.all(
+      fleetManager
+        .all()
+        .filter((w) => !w.proc.hasExited)
+        .map((w) => w.stop()),
+    );
     await sampler.stop(true);
   } finally {
     await faults?.endAll();
@@ -240,7 +296,20 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     snapshots: observer?.snapshots ?? [],
     run: { duplicates: measurements.attribution.perGroupWindow(), uniqueByGroup: uniqueByGroup(measurements) },
   });
-  const summary = buildSummary({ plan, runId, startedAt, endedAt: Date.now(), cluster, measurements, drained, crashes: fleet?.crashes ?? [], faults: faults?.records ?? [], phases: phases.summary(startedAt), findings, ...(thresholdAbort.abortedBy ? { abortedBy: thresholdAbort.abortedBy } : {}) });
+  const summary = buildSummary({
+    plan,
+    runId,
+    startedAt,
+    endedAt: Date.now(),
+    cluster,
+    measurements,
+    drained,
+    crashes: fleet?.crashes ?? [],
+    faults: faults?.records ?? [],
+    phases: phases.summary(startedAt),
+    findings,
+    ...(thresholdAbort.abortedBy ? { abortedBy: thresholdAbort.abortedBy } : {}),
+  });
   return { summary, reportDir };
 }
 
@@ -256,7 +325,12 @@ function uniqueByGroup(m: Measurements): Record<string, number> {
 
 /** When the last drain-phase fault ends, from the start of the drain phase (0 when none). */
 function lastDrainFaultEndMs(plan: ResolvedPlan): number {
-  return Math.max(0, ...plan.faults.filter((f) => f.phase === 'drain').flatMap((f) => f.occurrences.map((o) => o.atMs + (o.durationMs ?? 0))));
+  return Math.max(
+    0,
+    ...plan.faults
+      .filter((f) => f.phase === 'drain')
+      .flatMap((f) => f.occurrences.map((o) => o.atMs + (o.durationMs ?? 0))),
+  );
 }
 
 /**
@@ -265,9 +339,14 @@ function lastDrainFaultEndMs(plan: ResolvedPlan): number {
  * built on the SimpleConsumer; remoting `push` is the classic push consumer.)
  */
 function refuseUnimplementedModes(plan: ResolvedPlan): void {
-  const pull = plan.fleets.consumers.flatMap((f) => f.perInstance.filter((i) => i.mode === 'pull').map((i) => i.instanceId));
+  const pull = plan.fleets.consumers.flatMap((f) =>
+    f.perInstance.filter((i) => i.mode === 'pull').map((i) => i.instanceId),
+  );
   if (pull.length > 0) {
-    throw new UsageError(`mode pull is not implemented by the drivers yet (instances ${pull.join(', ')})`, 'use mode: push (remoting) or mode: simple (grpc)');
+    throw new UsageError(
+      `mode pull is not implemented by the drivers yet (instances ${pull.join(', ')})`,
+      'use mode: push (remoting) or mode: simple (grpc)',
+    );
   }
 }
 

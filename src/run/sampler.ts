@@ -38,7 +38,9 @@ export class Sampler {
   async sampleBrokersNow(): Promise<void> {
     await this.brokerRequest;
     const direct = this.options.endpoints.direct?.brokerAddressMap ?? {};
-    const masters = this.options.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => ({ name: b.name, addr: direct[b.addr] ?? b.addr }));
+    const masters = this.options.endpoints.brokers
+      .filter((b) => b.brokerId === 0)
+      .map((b) => ({ name: b.name, addr: direct[b.addr] ?? b.addr }));
     if (this.options.groups.length === 0) return;
     this.options.measurements.brokerSample(await sampleBrokerBacklog(this.admin, masters, this.options.groups));
   }

@@ -36,10 +36,19 @@ export class ThresholdAbort {
     if (due.length === 0) return;
     const scopes = m.scopes().map((scope) => m.ledger.summarize(scope));
     // No data yet (no receipts for a latency) is not a failure worth aborting for.
-    const failed = evaluateChecks({ ...this.plan, thresholds: due }, m, scopes).find((c) => !c.ok && c.observed !== null);
+    const failed = evaluateChecks({ ...this.plan, thresholds: due }, m, scopes).find(
+      (c) => !c.ok && c.observed !== null,
+    );
     if (!failed) return;
-    this.abortedBy = { key: failed.key + (failed.instance ? ` [${failed.instance}]` : ''), threshold: failed.threshold, observed: failed.observed, atMs: elapsedMs };
-    log(`threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${failed.aggregation} = ${failed.observed}) with abortOnFail: stopping the run`);
+    this.abortedBy = {
+      key: failed.key + (failed.instance ? ` [${failed.instance}]` : ''),
+      threshold: failed.threshold,
+      observed: failed.observed,
+      atMs: elapsedMs,
+    };
+    log(
+      `threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${failed.aggregation} = ${failed.observed}) with abortOnFail: stopping the run`,
+    );
     this.controller.abort('threshold');
   }
 }

@@ -27,13 +27,22 @@ export interface SettleTarget {
   commonQueues: string[];
 }
 
-export function settleTargets(plan: ResolvedPlan, groups: readonly string[], masters: readonly string[]): SettleTarget[] {
+export function settleTargets(
+  plan: ResolvedPlan,
+  groups: readonly string[],
+  masters: readonly string[],
+): SettleTarget[] {
   return groups.map((group) => {
     const instances = plan.fleets.consumers.filter((f) => f.group === group).flatMap((f) => f.perInstance);
     const topicsOf = new Map(instances.map((i) => [i.instanceId, new Set(i.subscriptions.map((s) => s.topic))]));
-    const topics = plan.topics.map((t) => t.name).filter((name) => instances.some((i) => topicsOf.get(i.instanceId)!.has(name)));
+    const topics = plan.topics
+      .map((t) => t.name)
+      .filter((name) => instances.some((i) => topicsOf.get(i.instanceId)!.has(name)));
     const partial = topics
-      .map((topic) => ({ topic, notSubscribedBy: instances.filter((i) => !topicsOf.get(i.instanceId)!.has(topic)).map((i) => i.instanceId) }))
+      .map((topic) => ({
+        topic,
+        notSubscribedBy: instances.filter((i) => !topicsOf.get(i.instanceId)!.has(topic)).map((i) => i.instanceId),
+      }))
       .filter((p) => p.notSubscribedBy.length > 0);
     const commonTopics = topics.filter((t) => !partial.some((p) => p.topic === t));
     return {
@@ -41,7 +50,10 @@ export function settleTargets(plan: ResolvedPlan, groups: readonly string[], mas
       instances: instances.map((i) => i.instanceId),
       partial,
       commonTopics,
-      commonQueues: allQueueKeys(plan.topics.filter((t) => commonTopics.includes(t.name)), masters),
+      commonQueues: allQueueKeys(
+        plan.topics.filter((t) => commonTopics.includes(t.name)),
+        masters,
+      ),
     };
   });
 }
@@ -49,7 +61,10 @@ export function settleTargets(plan: ResolvedPlan, groups: readonly string[], mas
 /** One log line for a group that cannot cover all its queues, saying what the warmup waits for instead. */
 export function describePartial(target: SettleTarget): string {
   const missing = target.partial.map((p) => `${p.topic} not by ${p.notSubscribedBy.join(', ')}`).join('; ');
-  const waits = target.commonTopics.length > 0 ? `a cover of the topics all of them subscribe (${target.commonTopics.join(', ')})` : "every instance's first assignment";
+  const waits =
+    target.commonTopics.length > 0
+      ? `a cover of the topics all of them subscribe (${target.commonTopics.join(', ')})`
+      : "every instance's first assignment";
   return `warmup: the instances of group ${target.group} subscribe different topics (${missing}); queues allocated to an instance that does not subscribe their topic are never held, so warmup waits for ${waits}`;
 }
 
@@ -57,9 +72,14 @@ export function describePartial(target: SettleTarget): string {
  * True when every target has settled: by its rebalance events (all topics common), or by the
  * instances' latest reported assignments (`assignments`: instance → queue keys) otherwise.
  */
-export function groupsSettled(targets: readonly SettleTarget[], events: readonly RebalanceEvent[], assignments: ReadonlyMap<string, readonly string[]>): boolean {
+export function groupsSettled(
+  targets: readonly SettleTarget[],
+  events: readonly RebalanceEvent[],
+  assignments: ReadonlyMap<string, readonly string[]>,
+): boolean {
   return targets.every((target) => {
-    if (target.partial.length === 0) return events.filter((e) => e.group === target.group).every((e) => e.assignmentLatencyMs !== null);
+    if (target.partial.length === 0)
+      return events.filter((e) => e.group === target.group).every((e) => e.assignmentLatencyMs !== null);
     const held = new Set<string>();
     for (const instance of target.instances) {
       const queues = assignments.get(instance);

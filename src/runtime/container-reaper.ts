@@ -38,7 +38,17 @@ const call = (method, path) => new Promise((resolve) => {
 export function reapContainersSync(containers: RecordedContainers): string[] {
   if (!containers.dockerHost.startsWith('unix://')) return [];
   try {
-    const out = execFileSync(process.execPath, ['-e', SCRIPT, containers.dockerHost.slice('unix://'.length), containers.label, JSON.stringify(containers.networks)], { timeout: 60_000, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        SCRIPT,
+        containers.dockerHost.slice('unix://'.length),
+        containers.label,
+        JSON.stringify(containers.networks),
+      ],
+      { timeout: 60_000, encoding: 'utf8' },
+    );
     return JSON.parse(out || '[]') as string[];
   } catch {
     return [];

@@ -133,7 +133,13 @@ export class ManagedProcess {
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new HarnessError('readiness-timeout', `[${this.name}] printed no line matching ${pattern} within ${timeoutMs} ms; see ${this.options.logFile}`)),
+            () =>
+              reject(
+                new HarnessError(
+                  'readiness-timeout',
+                  `[${this.name}] printed no line matching ${pattern} within ${timeoutMs} ms; see ${this.options.logFile}`,
+                ),
+              ),
             timeoutMs,
           );
         }),

@@ -66,7 +66,8 @@ export class RunResources implements AsyncDisposable {
     if (!this.state.snapshot.keep) rmSync(this.workDir, { recursive: true, force: true });
     this.state.close();
     // Nothing is left to guard; the watchdog would notice within 250 ms, this is at once.
-    if (this.watchdog && isSameProcess(this.watchdog.pid, this.watchdog.startTicks)) signalGroup(this.watchdog.pgid, 'SIGTERM');
+    if (this.watchdog && isSameProcess(this.watchdog.pid, this.watchdog.startTicks))
+      signalGroup(this.watchdog.pgid, 'SIGTERM');
   }
 
   killAllNow(): void {

@@ -48,7 +48,10 @@ export class RunState {
     private data: RunStateData,
   ) {}
 
-  static create(runsDir: string, init: Pick<RunStateData, 'runId' | 'workDir' | 'keep'> & { kind?: RunStateData['kind'] }): RunState {
+  static create(
+    runsDir: string,
+    init: Pick<RunStateData, 'runId' | 'workDir' | 'keep'> & { kind?: RunStateData['kind'] },
+  ): RunState {
     const dir = join(runsDir, init.runId);
     mkdirSync(dir, { recursive: true });
     const state = new RunState(dir, {
@@ -140,6 +143,7 @@ export function isCoordinatorAlive(data: RunStateData): boolean {
 /** A run is active while its coordinator lives; a `cluster up` cluster while any node lives. */
 export function isRunActive(data: RunStateData): boolean {
   // A containerized `cluster up` has no process of ours: its containers run until `cluster down`.
-  if (data.kind === 'cluster') return data.containers !== undefined || data.processes.some((p) => isSameProcess(p.pid, p.startTicks));
+  if (data.kind === 'cluster')
+    return data.containers !== undefined || data.processes.some((p) => isSameProcess(p.pid, p.startTicks));
   return isCoordinatorAlive(data);
 }

@@ -108,8 +108,13 @@ export async function imageExists(cli: ImageCli, image: string): Promise<boolean
 export async function pullImage(cli: ImageCli, image: string): Promise<void> {
   const { code, output } = await exec(cli, ['pull', image]);
   if (code !== 0) {
-    const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
-    throw new Error([...lines].reverse().find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `${cli} pull exited with ${code}`);
+    const lines = output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    throw new Error(
+      [...lines].reverse().find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `${cli} pull exited with ${code}`,
+    );
   }
 }
 
@@ -117,21 +122,46 @@ export async function pullImage(cli: ImageCli, image: string): Promise<void> {
  * Builds whichever of the local images is missing (both by default; the JRE base only for
  * RocketMQ); returns the ones it built.
  */
-export async function ensureImages(log: SetupLog, cli: ImageCli, which: { rocketmq: boolean; toxiproxy: boolean } = { rocketmq: true, toxiproxy: true }): Promise<string[]> {
+export async function ensureImages(
+  log: SetupLog,
+  cli: ImageCli,
+  which: { rocketmq: boolean; toxiproxy: boolean } = { rocketmq: true, toxiproxy: true },
+): Promise<string[]> {
   const built: string[] = [];
   const paths = (await provision(log)).paths;
-  await withInstallLock(join(paths.root, '.images.lock'), async () => {
-    if (which.rocketmq) {
-      if (await imageExists(cli, IMAGES.jre)) log(`image ${IMAGES.jre}: present`);
-      else built.push(await timed(log, `image ${IMAGES.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`, () => buildJreImage(cli, log)));
-      if (await imageExists(cli, IMAGES.rocketmq)) log(`image ${IMAGES.rocketmq}: present`);
-      else built.push(await timed(log, `image ${IMAGES.rocketmq} (${IMAGES.jre} + the cached jars of ${paths.rocketmqLib})`, () => buildRocketmqImage(cli)));
-    }
-    if (which.toxiproxy) {
-      if (await imageExists(cli, IMAGES.toxiproxy)) log(`image ${IMAGES.toxiproxy}: present`);
-      else built.push(await timed(log, `image ${IMAGES.toxiproxy} (the cached ${paths.toxiproxyServer})`, () => buildToxiproxyImage(cli)));
-    }
-  }, () => log('another rmq-chaos setup is building images; waiting for it'));
+  await withInstallLock(
+    join(paths.root, '.images.lock'),
+    async () => {
+      if (which.rocketmq) {
+        if (await imageExists(cli, IMAGES.jre)) log(`image ${IMAGES.jre}: present`);
+        else
+          built.push(
+            await timed(
+              log,
+              `image ${IMAGES.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`,
+              () => buildJreImage(cli, log),
+            ),
+          );
+        if (await imageExists(cli, IMAGES.rocketmq)) log(`image ${IMAGES.rocketmq}: present`);
+        else
+          built.push(
+            await timed(log, `image ${IMAGES.rocketmq} (${IMAGES.jre} + the cached jars of ${paths.rocketmqLib})`, () =>
+              buildRocketmqImage(cli),
+            ),
+          );
+      }
+      if (which.toxiproxy) {
+        if (await imageExists(cli, IMAGES.toxiproxy)) log(`image ${IMAGES.toxiproxy}: present`);
+        else
+          built.push(
+            await timed(log, `image ${IMAGES.toxiproxy} (the cached ${paths.toxiproxyServer})`, () =>
+              buildToxiproxyImage(cli),
+            ),
+          );
+      }
+    },
+    () => log('another rmq-chaos setup is building images; waiting for it'),
+  );
   return built;
 }
 
@@ -145,18 +175,33 @@ async function timed(log: SetupLog, what: string, work: () => Promise<void>): Pr
 
 async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new EnvironmentError('setup-images', 'building the base image needs root (debootstrap and chroot)', 'run `rmq-chaos setup --images` as root once, or load an image with a JRE as localhost/rmq-chaos/jre:17-bookworm');
+    throw new EnvironmentError(
+      'setup-images',
+      'building the base image needs root (debootstrap and chroot)',
+      'run `rmq-chaos setup --images` as root once, or load an image with a JRE as localhost/rmq-chaos/jre:17-bookworm',
+    );
   }
   await requireCommand('debootstrap', 'apt-get install -y debootstrap');
   const work = await mkdtemp(join(tmpdir(), 'rmq-chaos-rootfs-'));
   const rootfs = join(work, 'rootfs');
   try {
     log(`  debootstrap --variant=minbase ${DEBIAN_SUITE} ${rootfs} ${DEBIAN_MIRROR}`);
-    await runTool('debootstrap', ['--variant=minbase', DEBIAN_SUITE, rootfs, DEBIAN_MIRROR], work,
-      'debootstrap failed', `check that ${DEBIAN_MIRROR} is reachable (RMQ_CHAOS_DEBIAN_MIRROR overrides it)`);
+    await runTool(
+      'debootstrap',
+      ['--variant=minbase', DEBIAN_SUITE, rootfs, DEBIAN_MIRROR],
+      work,
+      'debootstrap failed',
+      `check that ${DEBIAN_MIRROR} is reachable (RMQ_CHAOS_DEBIAN_MIRROR overrides it)`,
+    );
     log('  chroot: apt-get install --no-install-recommends openjdk-17-jre-headless');
     // The JRE's postinst (ca-certificates-java) runs java, which wants /proc.
-    await runTool('mount', ['-t', 'proc', 'proc', join(rootfs, 'proc')], work, 'mounting /proc in the rootfs failed', 'run as root');
+    await runTool(
+      'mount',
+      ['-t', 'proc', 'proc', join(rootfs, 'proc')],
+      work,
+      'mounting /proc in the rootfs failed',
+      'run as root',
+    );
     try {
       const script = [
         'set -e',
@@ -168,14 +213,46 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
         // Each JVM container runs as its own uid (see node-containers.ts): the home is everyone's.
         `mkdir -p ${IMAGE_PATHS.rocketmqHome} && chmod 1777 ${IMAGE_PATHS.rocketmqHome}`,
       ].join('\n');
-      await runTool('chroot', [rootfs, '/bin/sh', '-c', script], work, 'installing the JRE in the rootfs failed', `check that ${DEBIAN_MIRROR} is reachable`);
+      await runTool(
+        'chroot',
+        [rootfs, '/bin/sh', '-c', script],
+        work,
+        'installing the JRE in the rootfs failed',
+        `check that ${DEBIAN_MIRROR} is reachable`,
+      );
     } finally {
-      await runTool('umount', [join(rootfs, 'proc')], work, 'unmounting /proc in the rootfs failed', 'umount it by hand').catch(() => undefined);
+      await runTool(
+        'umount',
+        [join(rootfs, 'proc')],
+        work,
+        'unmounting /proc in the rootfs failed',
+        'umount it by hand',
+      ).catch(() => undefined);
     }
     const tarball = join(work, 'rootfs.tar');
-    await runTool('tar', ['-C', rootfs, '-cf', tarball, '.'], work, 'packing the rootfs failed', 'check free disk space');
-    await runTool(cli, ['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'ENV LANG=C.UTF-8', tarball, IMAGES.jre], work,
-      `${cli} import failed`, `run \`${cli} import\` by hand to see why`, envFor(cli));
+    await runTool(
+      'tar',
+      ['-C', rootfs, '-cf', tarball, '.'],
+      work,
+      'packing the rootfs failed',
+      'check free disk space',
+    );
+    await runTool(
+      cli,
+      [
+        'import',
+        '--change',
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '--change',
+        'ENV LANG=C.UTF-8',
+        tarball,
+        IMAGES.jre,
+      ],
+      work,
+      `${cli} import failed`,
+      `run \`${cli} import\` by hand to see why`,
+      envFor(cli),
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -183,9 +260,16 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
 
 async function buildRocketmqImage(cli: ImageCli): Promise<void> {
   await buildImage(cli, IMAGES.rocketmq, async (context) => {
-    await runTool('cp', ['-r', cachePaths().rocketmqLib, join(context, 'lib')], context, 'copying the jars failed', 'check free disk space');
+    await runTool(
+      'cp',
+      ['-r', cachePaths().rocketmqLib, join(context, 'lib')],
+      context,
+      'copying the jars failed',
+      'check free disk space',
+    );
     await mkdir(join(context, 'bin'));
-    for (const [script, mainClass] of Object.entries(START_SCRIPTS)) await writeFile(join(context, 'bin', script), startScript(mainClass), { mode: 0o755 });
+    for (const [script, mainClass] of Object.entries(START_SCRIPTS))
+      await writeFile(join(context, 'bin', script), startScript(mainClass), { mode: 0o755 });
     return [
       `FROM ${IMAGES.jre}`,
       `COPY lib ${IMAGE_PATHS.rocketmqLib}`,
@@ -220,7 +304,14 @@ async function buildImage(cli: ImageCli, image: string, fill: (context: string) 
   try {
     const containerfile = await fill(context);
     await writeFile(join(context, 'Containerfile'), [...containerfile, ''].join('\n'));
-    await runTool(cli, ['build', '-t', image, '-f', join(context, 'Containerfile'), context], context, `${cli} build of ${image} failed`, `run \`${cli} build\` by hand to see why`, envFor(cli));
+    await runTool(
+      cli,
+      ['build', '-t', image, '-f', join(context, 'Containerfile'), context],
+      context,
+      `${cli} build of ${image} failed`,
+      `run \`${cli} build\` by hand to see why`,
+      envFor(cli),
+    );
   } finally {
     await rm(context, { recursive: true, force: true });
   }
@@ -231,13 +322,23 @@ function envFor(cli: ImageCli): NodeJS.ProcessEnv {
 }
 
 async function requireCommand(command: string, install: string): Promise<void> {
-  const found = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')].some((dir) => dir && existsSync(join(dir, command)));
-  if (!found) throw new EnvironmentError('tool-missing', `${command} is not available (it builds the containers provider's base image)`, install);
+  const found = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')].some(
+    (dir) => dir && existsSync(join(dir, command)),
+  );
+  if (!found)
+    throw new EnvironmentError(
+      'tool-missing',
+      `${command} is not available (it builds the containers provider's base image)`,
+      install,
+    );
 }
 
 function exec(command: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: command === 'podman' ? podmanEnv() : process.env });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: command === 'podman' ? podmanEnv() : process.env,
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

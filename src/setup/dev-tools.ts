@@ -29,25 +29,33 @@ export async function ensureActionlint(log: SetupLog, root = cacheRoot()): Promi
   const paths = actionlintPaths(root);
   if (existsSync(paths.marker)) return paths.bin;
   await mkdir(root, { recursive: true });
-  await withInstallLock(join(root, '.setup-dev-tools.lock'), async () => {
-    if (existsSync(paths.marker)) return;
-    log(`actionlint ${ACTIONLINT_VERSION} with go install: fetching...`);
-    const started = performance.now();
-    await requireTool('go');
-    await mkdir(paths.home, { recursive: true });
-    const staging = await mkdtemp(join(paths.home, '.staging-'));
-    try {
-      await runTool('go', ['install', `${ACTIONLINT_MODULE}/cmd/actionlint@${ACTIONLINT_VERSION}`], staging,
-        'go install of actionlint failed',
-        'check that the Go module proxy is reachable (go env GOPROXY) and run `npm run rmq-chaos -- setup` again',
-        { ...process.env, GOBIN: staging, CGO_ENABLED: '0' });
-      await rm(join(paths.home, 'bin'), { recursive: true, force: true });
-      await rename(staging, join(paths.home, 'bin'));
-      await writeFile(paths.marker, `${new Date().toISOString()}\n`);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-    log(`actionlint ${ACTIONLINT_VERSION}: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
-  }, () => log('another setup is installing actionlint; waiting for it'));
+  await withInstallLock(
+    join(root, '.setup-dev-tools.lock'),
+    async () => {
+      if (existsSync(paths.marker)) return;
+      log(`actionlint ${ACTIONLINT_VERSION} with go install: fetching...`);
+      const started = performance.now();
+      await requireTool('go');
+      await mkdir(paths.home, { recursive: true });
+      const staging = await mkdtemp(join(paths.home, '.staging-'));
+      try {
+        await runTool(
+          'go',
+          ['install', `${ACTIONLINT_MODULE}/cmd/actionlint@${ACTIONLINT_VERSION}`],
+          staging,
+          'go install of actionlint failed',
+          'check that the Go module proxy is reachable (go env GOPROXY) and run `npm run rmq-chaos -- setup` again',
+          { ...process.env, GOBIN: staging, CGO_ENABLED: '0' },
+        );
+        await rm(join(paths.home, 'bin'), { recursive: true, force: true });
+        await rename(staging, join(paths.home, 'bin'));
+        await writeFile(paths.marker, `${new Date().toISOString()}\n`);
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
+      log(`actionlint ${ACTIONLINT_VERSION}: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+    },
+    () => log('another setup is installing actionlint; waiting for it'),
+  );
   return paths.bin;
 }

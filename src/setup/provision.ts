@@ -30,22 +30,30 @@ export function isProvisioned(paths = cachePaths()): boolean {
 export async function provision(log: SetupLog, paths = cachePaths()): Promise<ProvisionResult> {
   const installed: string[] = [];
   await mkdir(paths.root, { recursive: true });
-  await withInstallLock(join(paths.root, '.setup.lock'), async () => {
-    if (existsSync(paths.rocketmqMarker)) {
-      log(`RocketMQ ${ROCKETMQ_VERSION} jars: cached in ${paths.rocketmqLib}`);
-    } else {
-      await timed(log, `RocketMQ ${ROCKETMQ_VERSION} jars (${ROCKETMQ_ARTIFACTS.join(', ')}) from Maven Central`, () =>
-        installRocketmq(paths),
-      );
-      installed.push('rocketmq');
-    }
-    if (existsSync(paths.toxiproxyMarker)) {
-      log(`Toxiproxy ${TOXIPROXY_VERSION}: cached in ${paths.toxiproxyBin}`);
-    } else {
-      await timed(log, `Toxiproxy ${TOXIPROXY_VERSION} server and CLI with go install`, () => installToxiproxy(paths));
-      installed.push('toxiproxy');
-    }
-  }, () => log('another rmq-chaos setup is running; waiting for it'));
+  await withInstallLock(
+    join(paths.root, '.setup.lock'),
+    async () => {
+      if (existsSync(paths.rocketmqMarker)) {
+        log(`RocketMQ ${ROCKETMQ_VERSION} jars: cached in ${paths.rocketmqLib}`);
+      } else {
+        await timed(
+          log,
+          `RocketMQ ${ROCKETMQ_VERSION} jars (${ROCKETMQ_ARTIFACTS.join(', ')}) from Maven Central`,
+          () => installRocketmq(paths),
+        );
+        installed.push('rocketmq');
+      }
+      if (existsSync(paths.toxiproxyMarker)) {
+        log(`Toxiproxy ${TOXIPROXY_VERSION}: cached in ${paths.toxiproxyBin}`);
+      } else {
+        await timed(log, `Toxiproxy ${TOXIPROXY_VERSION} server and CLI with go install`, () =>
+          installToxiproxy(paths),
+        );
+        installed.push('toxiproxy');
+      }
+    },
+    () => log('another rmq-chaos setup is running; waiting for it'),
+  );
   return { paths, installed };
 }
 
@@ -64,13 +72,20 @@ async function installRocketmq(paths: CachePaths): Promise<void> {
   const staging = await mkdtemp(join(home, '.staging-'));
   try {
     await writeFile(join(staging, 'pom.xml'), rocketmqPom());
-    await runTool('mvn', ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${join(staging, 'lib')}`], staging,
+    await runTool(
+      'mvn',
+      ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${join(staging, 'lib')}`],
+      staging,
       'Maven could not download the RocketMQ jars',
-      'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run `npm run rmq-chaos -- setup` again');
+      'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run `npm run rmq-chaos -- setup` again',
+    );
     const jars = await readdir(join(staging, 'lib'));
     for (const artifact of ROCKETMQ_ARTIFACTS) {
       if (!jars.includes(`${artifact}-${ROCKETMQ_VERSION}.jar`)) {
-        throw new EnvironmentError('setup-incomplete', `Maven finished but ${artifact}-${ROCKETMQ_VERSION}.jar is missing`);
+        throw new EnvironmentError(
+          'setup-incomplete',
+          `Maven finished but ${artifact}-${ROCKETMQ_VERSION}.jar is missing`,
+        );
       }
     }
     await rm(paths.rocketmqLib, { recursive: true, force: true });
@@ -83,7 +98,8 @@ async function installRocketmq(paths: CachePaths): Promise<void> {
 
 function rocketmqPom(): string {
   const deps = ROCKETMQ_ARTIFACTS.map(
-    (a) => `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId><version>${ROCKETMQ_VERSION}</version></dependency>`,
+    (a) =>
+      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId><version>${ROCKETMQ_VERSION}</version></dependency>`,
   ).join('\n');
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -102,10 +118,18 @@ async function installToxiproxy(paths: CachePaths): Promise<void> {
   const staging = await mkdtemp(join(home, '.staging-'));
   try {
     const env = { ...process.env, GOBIN: staging, CGO_ENABLED: '0' };
-    for (const [cmd, name] of [['server', 'toxiproxy-server'], ['cli', 'toxiproxy-cli']] as const) {
-      await runTool('go', ['install', `${TOXIPROXY_MODULE}/cmd/${cmd}@${TOXIPROXY_VERSION}`], staging,
+    for (const [cmd, name] of [
+      ['server', 'toxiproxy-server'],
+      ['cli', 'toxiproxy-cli'],
+    ] as const) {
+      await runTool(
+        'go',
+        ['install', `${TOXIPROXY_MODULE}/cmd/${cmd}@${TOXIPROXY_VERSION}`],
+        staging,
         `go install of Toxiproxy ${cmd} failed`,
-        'check that the Go module proxy is reachable (go env GOPROXY) and run `npm run rmq-chaos -- setup` again', env);
+        'check that the Go module proxy is reachable (go env GOPROXY) and run `npm run rmq-chaos -- setup` again',
+        env,
+      );
       await rename(join(staging, cmd), join(staging, name));
     }
     await rm(paths.toxiproxyBin, { recursive: true, force: true });
@@ -117,7 +141,14 @@ async function installToxiproxy(paths: CachePaths): Promise<void> {
 }
 
 /** Runs a tool, keeping its output for the error message instead of flooding the console. */
-export function runTool(command: string, args: string[], cwd: string, failure: string, hint: string, env = process.env): Promise<void> {
+export function runTool(
+  command: string,
+  args: string[],
+  cwd: string,
+  failure: string,
+  hint: string,
+  env = process.env,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

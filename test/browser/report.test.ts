@@ -40,7 +40,10 @@ interface OpenedReport {
 /** Renders the run folder's index.html and opens it from disk, recording requests and errors. */
 async function openReport(dir: string): Promise<OpenedReport> {
   const file = await htmlWriter.write(await readRunSummary(dir), dir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking'],
+  });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const opened: OpenedReport = { browser, page, requests: [], errors: [] };
   page.on('request', (r) => opened.requests.push(r.url()));
@@ -53,7 +56,11 @@ async function openReport(dir: string): Promise<OpenedReport> {
   return opened;
 }
 
-async function closeReport(opened: OpenedReport | undefined, dir: string | undefined, screenshot: string): Promise<void> {
+async function closeReport(
+  opened: OpenedReport | undefined,
+  dir: string | undefined,
+  screenshot: string,
+): Promise<void> {
   if (opened) {
     mkdirSync(resolve('test-results'), { recursive: true });
     await opened.page.screenshot({ path: screenshot, fullPage: true });
@@ -87,7 +94,8 @@ describe('run page in Chromium (zombie-consumer fixture)', () => {
     expect(charts).toBe(5);
     // Pixels close to a series colour; axes and grid are grey, so these come from the lines.
     const coloured = await page.evaluate(() => {
-      const near = (d: Uint8ClampedArray, i: number, [r, g, b]: number[]) => Math.abs(d[i]! - r!) + Math.abs(d[i + 1]! - g!) + Math.abs(d[i + 2]! - b!) < 60 && d[i + 3]! > 200;
+      const near = (d: Uint8ClampedArray, i: number, [r, g, b]: number[]) =>
+        Math.abs(d[i]! - r!) + Math.abs(d[i + 1]! - g!) + Math.abs(d[i + 2]! - b!) < 60 && d[i + 3]! > 200;
       const count = (chart: string, rgb: number[]) => {
         const canvas = document.querySelector<HTMLCanvasElement>(`[data-chart="${chart}"] canvas`)!;
         const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -121,7 +129,9 @@ describe('run page in Chromium (zombie-consumer fixture)', () => {
     expect(await page.locator('[data-lane="billing#1"] .lane-seg').count()).toBe(2);
     await expect(page.locator('[data-lane="billing#1"]').textContent()).resolves.toContain('2q · orders@broker-a 2,3');
     expect(await page.locator('[data-lane="billing#1"] .lane-outage[data-kind="pause"]').count()).toBe(1);
-    await expect(page.locator('[data-lane="billing#0"]').textContent()).resolves.toContain('4q · orders@broker-a 0,1,2,3');
+    await expect(page.locator('[data-lane="billing#0"]').textContent()).resolves.toContain(
+      '4q · orders@broker-a 0,1,2,3',
+    );
   });
 
   it('lists stale-consumer with its evidence and remedy', async () => {
@@ -160,7 +170,10 @@ describe('run page in Chromium with a baseline comparison (zombie-consumer, thro
     // The copy plays the current run: the fixture as it is is the baseline, the copy's throughput is 30% lower.
     const summaryFile = join(dir, 'summary.json');
     const baseline = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
-    const current: RunSummary = { ...baseline, producers: { ...baseline.producers, ackedPerSecond: Math.round(baseline.producers.ackedPerSecond * 0.7) } };
+    const current: RunSummary = {
+      ...baseline,
+      producers: { ...baseline.producers, ackedPerSecond: Math.round(baseline.producers.ackedPerSecond * 0.7) },
+    };
     const comparison = compareSummaries(baseline, current, { baselineSource: 'reports/baseline-run/summary.json' });
     expect(comparison.regressions).toEqual(['throughput']);
     writeFileSync(summaryFile, JSON.stringify(withComparison(current, comparison), null, 2));
@@ -174,7 +187,9 @@ describe('run page in Chromium with a baseline comparison (zombie-consumer, thro
     await expect(page.locator('#verdict .verdict-word').textContent()).resolves.toBe('FAIL');
     const line = page.locator('#verdict #banner-comparison');
     expect(await line.isVisible()).toBe(true);
-    await expect(line.textContent()).resolves.toContain('Regression against baseline 20261125-193129Z-zombie-consumer: acked/s (1 of 9 metrics beyond tolerance)');
+    await expect(line.textContent()).resolves.toContain(
+      'Regression against baseline 20261125-193129Z-zombie-consumer: acked/s (1 of 9 metrics beyond tolerance)',
+    );
     await expect(page.locator('#verdict .failures').textContent()).resolves.toContain('regression against baseline');
   });
 
@@ -182,10 +197,14 @@ describe('run page in Chromium with a baseline comparison (zombie-consumer, thro
     const section = page.locator('#comparison');
     expect(await section.isVisible()).toBe(true);
     await expect(section.locator('h2').textContent()).resolves.toBe('Compared with the baseline: 1 regression');
-    const order = await page.evaluate(() => Array.from(document.querySelectorAll('#app > *')).map((el) => el.id || el.className));
+    const order = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#app > *')).map((el) => el.id || el.className),
+    );
     expect(order.slice(0, 4)).toEqual(['verdict', 'tiles', 'comparison', 'toc']);
     await expect(section.locator('.facts').textContent()).resolves.toContain('reports/baseline-run/summary.json');
-    await expect(section.locator('.comparison-verdict').textContent()).resolves.toBe('verdict: REGRESSION (1 of 9: acked/s)');
+    await expect(section.locator('.comparison-verdict').textContent()).resolves.toBe(
+      'verdict: REGRESSION (1 of 9: acked/s)',
+    );
   });
 
   it('has a row per metric, the throughput row highlighted as regressed', async () => {

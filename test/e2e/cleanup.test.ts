@@ -14,7 +14,11 @@ afterAll(() => {
   rmSync(cache, { recursive: true, force: true });
 });
 
-function recordRun(runId: string, coordinatorPid: number, kind: 'run' | 'cluster'): { pid: number; workDir: string; stateDir: string } {
+function recordRun(
+  runId: string,
+  coordinatorPid: number,
+  kind: 'run' | 'cluster',
+): { pid: number; workDir: string; stateDir: string } {
   const child = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
   child.unref();
   const pid = child.pid!;
@@ -24,15 +28,25 @@ function recordRun(runId: string, coordinatorPid: number, kind: 'run' | 'cluster
   const stateDir = join(cache, 'runs', runId);
   mkdirSync(stateDir, { recursive: true });
   const data: RunStateData = {
-    runId, kind, coordinatorPid, coordinatorStartTicks: processStartTicks(coordinatorPid), createdAt: new Date().toISOString(),
-    workDir, keep: false, ports: [], processes: [{ name: 'broker-a', pid, pgid: pid, startTicks: processStartTicks(pid) }],
+    runId,
+    kind,
+    coordinatorPid,
+    coordinatorStartTicks: processStartTicks(coordinatorPid),
+    createdAt: new Date().toISOString(),
+    workDir,
+    keep: false,
+    ports: [],
+    processes: [{ name: 'broker-a', pid, pgid: pid, startTicks: processStartTicks(pid) }],
   };
   writeFileSync(join(stateDir, 'state.json'), JSON.stringify(data));
   return { pid, workDir, stateDir };
 }
 
 function cleanup(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'cleanup', ...args], { encoding: 'utf8', env: { ...process.env, RMQ_CHAOS_CACHE: cache } });
+  return spawnSync(process.execPath, [BIN, 'cleanup', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, RMQ_CHAOS_CACHE: cache },
+  });
 }
 
 describe('rmq-chaos cleanup', () => {

@@ -9,7 +9,11 @@ const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, RMQ_CHAOS_REPORTS: join(dir, 'reports') } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, RMQ_CHAOS_REPORTS: join(dir, 'reports') },
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -41,7 +45,10 @@ describe('rmq-chaos command line', () => {
 
   it('refuses mode pull (no driver runs a pull consumer yet) with exit 2 before starting anything', () => {
     const file = join(dir, 'pull.yaml');
-    writeFileSync(file, 'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: {t: "*"}}]\nphases: {load: 5s}\n');
+    writeFileSync(
+      file,
+      'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: {t: "*"}}]\nphases: {load: 5s}\n',
+    );
     const run = cli('run', file);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/mode pull is not implemented by the drivers yet \(instances c#0\)/);

@@ -53,7 +53,11 @@ describe('rmq-chaos compare', () => {
     const json = cli('compare', FIXTURE, current, '--json');
     expect(json.code).toBe(99);
     const parsed = JSON.parse(json.out) as { schema: string; verdict: string; regressions: string[] };
-    expect(parsed).toMatchObject({ schema: 'rmq-chaos/comparison', verdict: 'regression', regressions: ['throughput', 'e2e_p99'] });
+    expect(parsed).toMatchObject({
+      schema: 'rmq-chaos/comparison',
+      verdict: 'regression',
+      regressions: ['throughput', 'e2e_p99'],
+    });
   });
 
   it("takes tolerances from a plan's compare section with --plan", () => {
@@ -61,7 +65,10 @@ describe('rmq-chaos compare', () => {
       s.producers.ackedPerSecond = Math.round(s.producers.ackedPerSecond * 0.7);
     });
     const plan = join(dir, 'lenient.yaml');
-    writeFileSync(plan, 'description: d\ntopics: [{name: t}]\nphases: {load: 5s}\ncompare:\n  tolerances: {throughput: -40%}\n');
+    writeFileSync(
+      plan,
+      'description: d\ntopics: [{name: t}]\nphases: {load: 5s}\ncompare:\n  tolerances: {throughput: -40%}\n',
+    );
     const { code, out } = cli('compare', FIXTURE, current, '--plan', plan);
     expect(out).toMatch(/^acked\/s .* -40%\s+✓$/m);
     expect(code).toBe(0);
@@ -83,7 +90,9 @@ describe('rmq-chaos compare', () => {
     });
     const version = cli('compare', old, FIXTURE);
     expect(version.code).toBe(2);
-    expect(version.err).toContain(`${join(old, 'summary.json')}: summary schema version 2, but this rmq-chaos reads version 3`);
+    expect(version.err).toContain(
+      `${join(old, 'summary.json')}: summary schema version 2, but this rmq-chaos reads version 3`,
+    );
 
     const notJson = join(dir, 'broken.json');
     writeFileSync(notJson, '{');

@@ -16,7 +16,11 @@ const reports = join(dir, 'reports');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, RMQ_CHAOS_REPORTS: reports } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, RMQ_CHAOS_REPORTS: reports },
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -52,7 +56,9 @@ describe('provider external', () => {
     );
     const run = cli('run', file, '--reports', reports);
     expect(run.code).toBe(2);
-    expect(run.err).toContain(`faults[0].target: "broker-a" is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes) (${file}:8:28)`);
+    expect(run.err).toContain(
+      `faults[0].target: "broker-a" is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes) (${file}:8:28)`,
+    );
     expect(run.err).toContain(`faults[1].action: network.down needs Toxiproxy between the clients and the cluster`);
     expect(run.err).not.toMatch(/c#0/);
     expect(run.err).not.toMatch(/starting|not started or stopped by rmq-chaos/);
@@ -60,16 +66,32 @@ describe('provider external', () => {
 
   it('names the settings of a cluster rmq-chaos would start when a plan is switched to external with --set', () => {
     const file = join(dir, 'local.yaml');
-    writeFileSync(file, 'description: "local"\ncluster: {brokers: 2, heap: 512MiB}\ntopics: [{name: t}]\nphases: {load: 5s}\n');
+    writeFileSync(
+      file,
+      'description: "local"\ncluster: {brokers: 2, heap: 512MiB}\ntopics: [{name: t}]\nphases: {load: 5s}\n',
+    );
     const run = cli('run', file, ...EXTERNAL, '--reports', reports);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/cluster\.brokers: brokers describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr as it is: remove brokers/);
+    expect(run.err).toMatch(
+      /cluster\.brokers: brokers describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr as it is: remove brokers/,
+    );
     expect(run.err).toMatch(/cluster\.heap: heap describes a cluster rmq-chaos would start/);
   });
 
   it('exits 1 with a hint naming the address when the name server does not answer', async () => {
     const addr = `127.0.0.1:${await freePort()}`;
-    const run = cli('run', 'smoke', '--set', 'cluster.provider=external', '--set', `cluster.namesrvAddr=${addr}`, '--set', 'phases.load=1s', '--reports', reports);
+    const run = cli(
+      'run',
+      'smoke',
+      '--set',
+      'cluster.provider=external',
+      '--set',
+      `cluster.namesrvAddr=${addr}`,
+      '--set',
+      'phases.load=1s',
+      '--reports',
+      reports,
+    );
     expect(run.code, run.err).toBe(1);
     expect(run.err).toContain(`the name server at ${addr} (cluster.namesrvAddr) did not answer`);
     expect(run.err).toContain(`fix: check that a RocketMQ name server listens at ${addr}`);
@@ -78,7 +100,9 @@ describe('provider external', () => {
   it('refuses `cluster up` (exit 2): the cluster is already running', () => {
     const up = cli('cluster', 'up', 'smoke', ...EXTERNAL);
     expect(up.code).toBe(2);
-    expect(up.err).toMatch(/cluster up starts a cluster, and provider external names one that is already running \(127\.0\.0\.1:9\)/);
+    expect(up.err).toMatch(
+      /cluster up starts a cluster, and provider external names one that is already running \(127\.0\.0\.1:9\)/,
+    );
     expect(readdirSync(dir)).not.toContain('nodes');
   });
 });

@@ -7,7 +7,9 @@ import { runCli, writePlan } from '../support/run-cli.ts';
 
 describe('abortOnFail', () => {
   it('a failing abortOnFail threshold stops a 60 s load within seconds, reports, and exits 99', async () => {
-    const plan = writePlan('abort', `
+    const plan = writePlan(
+      'abort',
+      `
 description: received must stay under 50, which a 100/s load breaks within a second
 topics: [{name: t, queues: 2}]
 fleets:
@@ -17,7 +19,8 @@ phases: {warmup: 2s, load: 60s, drain: 30s}
 thresholds:
   received: [{threshold: "count<50", abortOnFail: true, delayAbortEval: 1s}]
   send_errors: ["count==0"]
-`);
+`,
+    );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(99);
     const s = run.summary!;

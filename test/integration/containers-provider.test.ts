@@ -12,12 +12,20 @@ import { runCli, writePlan } from '../support/run-cli.ts';
 
 const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
 const hasDocker = existsSync('/var/run/docker.sock');
-const skipReason = hasPodman || hasDocker ? undefined : 'no container runtime here (apt-get install -y podman runc, or Docker); provider containers not tested';
+const skipReason =
+  hasPodman || hasDocker
+    ? undefined
+    : 'no container runtime here (apt-get install -y podman runc, or Docker); provider containers not tested';
 if (skipReason) console.log(`containers provider test skipped: ${skipReason}`);
 
 const cli = hasPodman && !hasDocker ? 'podman' : 'docker';
 const leftovers = (): string[] =>
-  (spawnSync(cli, ['ps', '-a', '--filter', 'label=rmq-chaos.run', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+  (
+    spawnSync(cli, ['ps', '-a', '--filter', 'label=rmq-chaos.run', '--format', '{{.Names}}'], { encoding: 'utf8' })
+      .stdout ?? ''
+  )
+    .split('\n')
+    .filter(Boolean);
 
 describe.skipIf(skipReason !== undefined)('provider containers', () => {
   const before: string[] = [];
@@ -41,8 +49,13 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker); images /);
     // The default is the official images; where they cannot be pulled (here), the local build, saying why.
     const images = run.summary!.cluster.images!;
-    expect(images.rocketmq).toMatch(/^(docker\.io\/apache\/rocketmq:5\.3\.3|localhost\/rmq-chaos\/rocketmq:5\.3\.3-[0-9a-f]{8})$/);
-    if (images.rocketmq?.startsWith('localhost/')) expect(run.output).toMatch(/image docker\.io\/apache\/rocketmq:5\.3\.3: cannot be pulled \(.+\); using the locally built/);
+    expect(images.rocketmq).toMatch(
+      /^(docker\.io\/apache\/rocketmq:5\.3\.3|localhost\/rmq-chaos\/rocketmq:5\.3\.3-[0-9a-f]{8})$/,
+    );
+    if (images.rocketmq?.startsWith('localhost/'))
+      expect(run.output).toMatch(
+        /image docker\.io\/apache\/rocketmq:5\.3\.3: cannot be pulled \(.+\); using the locally built/,
+      );
     const group = run.summary!.groups.find((g) => g.scope === 'billing')!;
     expect(group.lost).toBe(0);
     expect(group.unique).toBe(run.summary!.producers.acked);
@@ -51,7 +64,9 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
   }, 300_000);
 
   it('maps node faults to the runtime (pause, hard restart) and network faults to the gateway, and nothing acked is lost', async () => {
-    const plan = writePlan('containers-faults', `description: "Node and network faults on provider containers."
+    const plan = writePlan(
+      'containers-faults',
+      `description: "Node and network faults on provider containers."
 cluster: {provider: containers, images: {rocketmq: local, toxiproxy: local}}
 topics: [{name: orders, queues: 4}]
 fleets:
@@ -62,12 +77,14 @@ faults:
   - {action: network.down, target: consumers->broker-a, phase: chaos, at: 0s, duration: 3s}
   - {action: pause, target: broker-a, phase: chaos, at: 4s, duration: 2s}
   - {action: restart, target: broker-a, phase: chaos, at: 8s, hard: true, down: 1s}
-`);
+`,
+    );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
     const faults = run.summary!.faults;
     expect(faults.map((f) => f.action)).toEqual(['network.down', 'pause', 'restart']);
-    for (const f of faults) expect(f.observed?.endMs ?? 0, `${f.fault} ended`).toBeGreaterThan(f.observed?.beginMs ?? Infinity);
+    for (const f of faults)
+      expect(f.observed?.endMs ?? 0, `${f.fault} ended`).toBeGreaterThan(f.observed?.beginMs ?? Infinity);
     expect(faults[0]!.observed!.detail).toBe('link consumers->broker-a down');
     expect(faults[1]!.observed!.detail).toMatch(/broker-a/);
     // A hard restart of a container: killed, started again, back when the name server lists it.
@@ -81,12 +98,34 @@ faults:
   }, 300_000);
 
   it('cluster up leaves the containers running after it exits; cluster down removes them', () => {
-    const up = spawnSync(process.execPath, [BIN, 'cluster', 'up', 'smoke', '--set', 'cluster.provider=containers', '--set', 'cluster.images.rocketmq=local', '--set', 'cluster.images.toxiproxy=local'], { encoding: 'utf8', timeout: 180_000 });
+    const up = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'cluster',
+        'up',
+        'smoke',
+        '--set',
+        'cluster.provider=containers',
+        '--set',
+        'cluster.images.rocketmq=local',
+        '--set',
+        'cluster.images.toxiproxy=local',
+      ],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
     expect(up.status, `${up.stdout}\n${up.stderr}`).toBe(0);
     const id = /^cluster (\S+) is up$/m.exec(up.stdout)?.[1];
     expect(id, up.stdout).toBeDefined();
-    const running = (spawnSync(cli, ['ps', '--filter', `label=rmq-chaos.run=${id}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
-    expect(running.sort()).toEqual(['broker-a', 'namesrv-0', 'toxiproxy'].map((node) => `rmq-chaos-${id!.toLowerCase()}-${node}`).sort());
+    const running = (
+      spawnSync(cli, ['ps', '--filter', `label=rmq-chaos.run=${id}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
+        .stdout ?? ''
+    )
+      .split('\n')
+      .filter(Boolean);
+    expect(running.sort()).toEqual(
+      ['broker-a', 'namesrv-0', 'toxiproxy'].map((node) => `rmq-chaos-${id!.toLowerCase()}-${node}`).sort(),
+    );
     const status = spawnSync(process.execPath, [BIN, 'cluster', 'status'], { encoding: 'utf8' });
     expect(status.stdout).toContain(`${id}  cluster  up  containers labelled rmq-chaos.run=${id}`);
     const down = spawnSync(process.execPath, [BIN, 'cluster', 'down', id!], { encoding: 'utf8', timeout: 120_000 });

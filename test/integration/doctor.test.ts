@@ -46,13 +46,35 @@ beforeAll(async () => {
   admin = RemotingAdmin.create({ namesrvAddr: cluster.namesrvAddr });
   const tuning = { heartbeatIntervalMs: 1000, persistOffsetIntervalMs: 1000 };
   const options = { namesrvAddr: cluster.namesrvAddr, group: GROUP, model: 'clustering' as const, tuning };
-  narrow = await RemotingPushConsumer.start({ ...options, instanceName: 'doctor-narrow', subscription: { [TOPIC]: 'TagA' } }, () => 'success');
-  wide = await RemotingPushConsumer.start({ ...options, instanceName: 'doctor-wide', subscription: { [TOPIC]: 'TagA || TagB' } }, () => 'success');
+  narrow = await RemotingPushConsumer.start(
+    { ...options, instanceName: 'doctor-narrow', subscription: { [TOPIC]: 'TagA' } },
+    () => 'success',
+  );
+  wide = await RemotingPushConsumer.start(
+    { ...options, instanceName: 'doctor-wide', subscription: { [TOPIC]: 'TagA || TagB' } },
+    () => 'success',
+  );
   await waitUntil('a 2/2 split', () => narrow.assignment().length === 2 && wide.assignment().length === 2);
-  producer = await RemotingProducer.start({ namesrvAddr: cluster.namesrvAddr, group: 'doctor-producers', instanceName: 'doctor-producer' });
-  for (let i = 0; i < 20; i++) await producer.send({ topic: TOPIC, tag: i % 2 === 0 ? 'TagA' : 'TagB', body: Buffer.from(`m${i}`), properties: {} });
+  producer = await RemotingProducer.start({
+    namesrvAddr: cluster.namesrvAddr,
+    group: 'doctor-producers',
+    instanceName: 'doctor-producer',
+  });
+  for (let i = 0; i < 20; i++)
+    await producer.send({
+      topic: TOPIC,
+      tag: i % 2 === 0 ? 'TagA' : 'TagB',
+      body: Buffer.from(`m${i}`),
+      properties: {},
+    });
   // Offsets are committed every second: then the broker has consume stats for every queue.
-  await waitUntil('consume stats of 4 queues', async () => (await admin.consumeStats(cluster.brokers[0]!.addr, GROUP).catch(() => ({ queues: [] }))).queues.filter((q) => q.topic === TOPIC).length === 4);
+  await waitUntil(
+    'consume stats of 4 queues',
+    async () =>
+      (await admin.consumeStats(cluster.brokers[0]!.addr, GROUP).catch(() => ({ queues: [] }))).queues.filter(
+        (q) => q.topic === TOPIC,
+      ).length === 4,
+  );
 });
 
 afterAll(async () => {
@@ -74,14 +96,20 @@ describe('doctor on a real broker', () => {
     expect(group!.brokers[0]!.clientIds).toEqual([narrow.clientId, wide.clientId].sort());
     expect(group!.brokers[0]!.error).toBeUndefined();
     // The broker keeps one expression per topic: whichever heartbeat came last.
-    expect(['TagA', 'TagA || TagB']).toContain(group!.brokers[0]!.subscriptions.find((s) => s.topic === TOPIC)?.expression);
+    expect(['TagA', 'TagA || TagB']).toContain(
+      group!.brokers[0]!.subscriptions.find((s) => s.topic === TOPIC)?.expression,
+    );
 
     const byId = new Map(group!.clients.map((c) => [c.clientId, c]));
     expect([...byId.keys()].sort()).toEqual([narrow.clientId, wide.clientId].sort());
     const n = byId.get(narrow.clientId)!;
     const w = byId.get(wide.clientId)!;
     expect(n.runningInfoError).toBeUndefined();
-    expect(n.subscriptions?.find((s) => s.topic === TOPIC)).toEqual({ topic: TOPIC, expression: 'TagA', tags: ['TagA'] });
+    expect(n.subscriptions?.find((s) => s.topic === TOPIC)).toEqual({
+      topic: TOPIC,
+      expression: 'TagA',
+      tags: ['TagA'],
+    });
     expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.expression).toBe('TagA || TagB');
     expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.tags.sort()).toEqual(['TagA', 'TagB']);
     expect(n.brokers).toEqual([broker]);
@@ -100,8 +128,20 @@ describe('doctor on a real broker', () => {
     const result = await doctor('--namesrv', cluster.namesrvAddr, '--group', GROUP, '--json', '--window', '4s');
     expect(result.code, result.stderr).toBe(99);
     expect(result.stderr).toMatch(/snapshot 3\/3/);
-    const report = JSON.parse(result.stdout) as { schema: string; schemaVersion: number; namesrv: string; groups: { group: string; clients: unknown[] }[]; findings: { id: string; group: string; summary: string; evidence: unknown }[]; errors: string[] };
-    expect(report).toMatchObject({ schema: 'rmq-chaos/doctor', schemaVersion: 1, namesrv: cluster.namesrvAddr, errors: [] });
+    const report = JSON.parse(result.stdout) as {
+      schema: string;
+      schemaVersion: number;
+      namesrv: string;
+      groups: { group: string; clients: unknown[] }[];
+      findings: { id: string; group: string; summary: string; evidence: unknown }[];
+      errors: string[];
+    };
+    expect(report).toMatchObject({
+      schema: 'rmq-chaos/doctor',
+      schemaVersion: 1,
+      namesrv: cluster.namesrvAddr,
+      errors: [],
+    });
     expect(report.groups).toEqual([expect.objectContaining({ group: GROUP, clients: expect.any(Array) })]);
     expect(report.groups[0]!.clients).toHaveLength(2);
     const finding = report.findings.find((f) => f.id === 'inconsistent-subscription');

@@ -46,14 +46,20 @@ describe('provider external', () => {
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(s.verdict).toBe('pass');
-    expect(s.cluster).toMatchObject({ provider: 'external', namesrvAddr: cluster.namesrvAddr, brokers: cluster.brokers });
+    expect(s.cluster).toMatchObject({
+      provider: 'external',
+      namesrvAddr: cluster.namesrvAddr,
+      brokers: cluster.brokers,
+    });
     expect(s.producers.attempted).toBeGreaterThanOrEqual(790);
     expect(s.producers.acked).toBe(s.producers.attempted);
     expect(s.totals).toMatchObject({ lost: 0, unexpected: 0, drained: true });
     expect(s.groups.find((g) => g.scope === 'billing')!.unique).toBe(s.producers.acked);
     expect(run.output).toContain('(not started or stopped by rmq-chaos)');
     // The run started no node: cluster-ready lists the external nodes without pids.
-    const ready = readEvents(run.runDir!).find((e) => e.type === 'cluster-ready') as unknown as { nodes: { name: string; pid?: number }[] };
+    const ready = readEvents(run.runDir!).find((e) => e.type === 'cluster-ready') as unknown as {
+      nodes: { name: string; pid?: number }[];
+    };
     expect(ready.nodes.map((n) => n.name)).toEqual(['namesrv-0', 'broker-a']);
     expect(ready.nodes.every((n) => n.pid === undefined)).toBe(true);
 
@@ -61,14 +67,18 @@ describe('provider external', () => {
     // The topic the run created is still there: nothing is deleted from someone else's cluster.
     const admin = RemotingAdmin.create({ namesrvAddr: cluster.namesrvAddr });
     try {
-      expect((await admin.route('smoke')).queueDatas.map((q) => [q.brokerName, q.writeQueueNums])).toEqual([['broker-a', 4]]);
+      expect((await admin.route('smoke')).queueDatas.map((q) => [q.brokerName, q.writeQueueNums])).toEqual([
+        ['broker-a', 4],
+      ]);
     } finally {
       await admin.close();
     }
   }, 240_000);
 
   it('runs grpc fleets through the proxy given as cluster.proxyAddr, and leaves the cluster running', async () => {
-    const plan = writePlan('external-grpc', `
+    const plan = writePlan(
+      'external-grpc',
+      `
 description: grpc producer and consumers through an external cluster's proxy
 cluster: {provider: external, namesrvAddr: "${cluster.namesrvAddr}", proxyAddr: "${cluster.endpoints.proxy!.grpc}"}
 topics: [{name: eg, queues: 4}]
@@ -79,7 +89,8 @@ phases: {warmup: 3s, load: 5s, drain: 40s}
 thresholds:
   loss: ["count==0"]
   sent: ["count>0"]
-`);
+`,
+    );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;

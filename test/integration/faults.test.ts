@@ -18,7 +18,9 @@ afterAll(() => shared.dispose());
 
 describe('faults from plans', () => {
   it('a flapping producers->broker link makes sends fail and recover, and every fault is undone', async () => {
-    const plan = writePlan('flap', `
+    const plan = writePlan(
+      'flap',
+      `
 description: the producers' link to broker-a flaps
 topics: [{name: t, queues: 4}]
 fleets:
@@ -34,7 +36,8 @@ faults:
     downFor: 2s
 thresholds:
   loss: ["count==0"]
-`);
+`,
+    );
     const run = await runCli(plan);
     const s = run.summary!;
     expect(run.code, run.output).toBe(0);
@@ -49,7 +52,9 @@ thresholds:
   }, 180_000);
 
   it('timeout, reset_peer and bandwidth toxics disturb sends; limit_data applies; slicer lets them through; nothing acked is lost', async () => {
-    const plan = writePlan('toxics', `
+    const plan = writePlan(
+      'toxics',
+      `
 description: one toxic after another on the producers' link
 topics: [{name: t, queues: 4}]
 fleets:
@@ -64,7 +69,8 @@ faults:
   - {name: slices, action: network.slicer, target: producers->broker-a, at: 30s, duration: 4s, averageSize: 64B, stream: upstream}
 thresholds:
   loss: ["count==0"]
-`);
+`,
+    );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -73,16 +79,23 @@ thresholds:
       expect(f.error).toBeUndefined();
       return s.timeseries.filter((r) => r.t > f.observed.beginMs! + 500 && r.t <= f.observed.endMs! + 1000);
     };
-    const disturbed = (rows: typeof s.timeseries) => rows.some((r) => r.sendErrors > 0 || (r.send.p99 ?? 0) > 1000 || r.acked < r.sent / 2);
+    const disturbed = (rows: typeof s.timeseries) =>
+      rows.some((r) => r.sendErrors > 0 || (r.send.p99 ?? 0) > 1000 || r.acked < r.sent / 2);
     // limit_data is applied (no error) but its effect is not asserted: one CI run showed the
     // connection untouched for the whole window, another showed it cut (left open in the notes).
     inWindow('limit');
-    for (const name of ['hold', 'reset', 'narrow']) expect(disturbed(inWindow(name)), `${name}: ${JSON.stringify(inWindow(name).map((r) => [r.t, r.sent, r.acked, r.sendErrors, r.send.p99]))}`).toBe(true);
+    for (const name of ['hold', 'reset', 'narrow'])
+      expect(
+        disturbed(inWindow(name)),
+        `${name}: ${JSON.stringify(inWindow(name).map((r) => [r.t, r.sent, r.acked, r.sendErrors, r.send.p99]))}`,
+      ).toBe(true);
     expect(inWindow('slices').reduce((n, r) => n + r.acked, 0)).toBeGreaterThan(0);
   }, 240_000);
 
   it('scale adds a consumer (its join rebalance measured) and kill removes one without failing the run', async () => {
-    const plan = writePlan('scale-kill', `
+    const plan = writePlan(
+      'scale-kill',
+      `
 description: a third consumer joins, then one is killed
 topics: [{name: scale-kill, queues: 4}]
 fleets:
@@ -100,7 +113,8 @@ faults:
 thresholds:
   loss: ["count==0"]
   received{group:scale-kill,instance:each}: ["count>0"]
-`);
+`,
+    );
     const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -114,7 +128,9 @@ thresholds:
   }, 180_000);
 
   it('runs warmup → load → chaos → heal → drain, producers sending through chaos and heal, faults timed in chaos', async () => {
-    const plan = writePlan('chaos-heal', `
+    const plan = writePlan(
+      'chaos-heal',
+      `
 description: a consumer frozen during the chaos phase, recovered in heal
 topics: [{name: chaos-heal, queues: 4}]
 fleets:
@@ -125,7 +141,8 @@ faults:
   - {action: pause, target: c#1, phase: chaos, at: 1s, duration: 4s}
 thresholds:
   loss: ["count==0"]
-`);
+`,
+    );
     const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -138,7 +155,9 @@ thresholds:
   }, 180_000);
 
   it('subscription drift changes the delivered tag mix, and healing restores it', async () => {
-    const plan = writePlan('drift', `
+    const plan = writePlan(
+      'drift',
+      `
 description: the only consumer drifts from "*" to TagA for a while
 topics: [{name: drift, queues: 2}]
 fleets:
@@ -151,7 +170,8 @@ faults:
     at: 4s
     duration: 8s
     subscription: {drift: TagA}
-`);
+`,
+    );
     const run = await runCli(plan, await shared.sets());
     const s = run.summary!;
     // While drifted, the broker filters TagB away for the group, and the group's committed
@@ -170,6 +190,9 @@ faults:
     expect(tagSum(loadStart, fault.observed.beginMs!, 'TagB')).toBeGreaterThan(0);
     expect(tagSum(fault.observed.beginMs! + 3000, fault.observed.endMs!, 'TagA')).toBeGreaterThan(0);
     expect(tagSum(fault.observed.beginMs! + 3000, fault.observed.endMs!, 'TagB')).toBe(0);
-    expect(tagSum(fault.observed.endMs! + 2000, Number.POSITIVE_INFINITY, 'TagB'), JSON.stringify({ fault, rows: s.timeseries.map((r) => [r.t, r.phase, r.receivedByTag]) })).toBeGreaterThan(0);
+    expect(
+      tagSum(fault.observed.endMs! + 2000, Number.POSITIVE_INFINITY, 'TagB'),
+      JSON.stringify({ fault, rows: s.timeseries.map((r) => [r.t, r.phase, r.receivedByTag]) }),
+    ).toBeGreaterThan(0);
   }, 180_000);
 });

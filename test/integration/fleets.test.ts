@@ -20,7 +20,9 @@ afterAll(() => shared.dispose());
 
 describe('fleets and measurement', () => {
   it('counts exactly k duplicates, all caused by retry, when a consumer fails its first k messages', async () => {
-    const plan = writePlan('retry-k', `
+    const plan = writePlan(
+      'retry-k',
+      `
 description: one consumer asks for redelivery of its first 5 messages
 topics: [{name: retry-k, queues: 2}]
 fleets:
@@ -35,7 +37,8 @@ phases: {warmup: 3s, load: 2s, drain: 45s}
 thresholds:
   duplicates: ["count==5"]
   loss: ["count==0"]
-`);
+`,
+    );
     const run = await runCli(plan, await shared.sets());
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -60,7 +63,9 @@ thresholds:
   }, 180_000);
 
   it('runs grpc fleets through the proxy (pop consumption) with zero loss', async () => {
-    const plan = writePlan('grpc-fleets', `
+    const plan = writePlan(
+      'grpc-fleets',
+      `
 description: grpc producer and consumers through the proxy
 cluster: {proxy: true}
 topics: [{name: g, queues: 4}]
@@ -71,7 +76,8 @@ phases: {warmup: 3s, load: 5s, drain: 40s}
 thresholds:
   loss: ["count==0"]
   sent: ["count>0"]
-`);
+`,
+    );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -83,7 +89,12 @@ thresholds:
   }, 180_000);
 
   it('a broker that refuses writes shows as send errors by kind, not as a crash, and fails smoke', async () => {
-    const run = await runCli('smoke', ['phases.load=3s', 'phases.warmup=1s', 'phases.drain=3s', 'cluster.brokerConfig.brokerPermission=4']);
+    const run = await runCli('smoke', [
+      'phases.load=3s',
+      'phases.warmup=1s',
+      'phases.drain=3s',
+      'cluster.brokerConfig.brokerPermission=4',
+    ]);
     expect(run.code, run.output).toBe(99);
     const s = run.summary!;
     expect(s.crashes).toEqual([]);
@@ -96,7 +107,9 @@ thresholds:
 
   for (const policy of ['continue', 'fail'] as const) {
     it(`a consumer killed mid-run is reported, and onCrash: ${policy} ${policy === 'continue' ? 'lets the run pass' : 'fails it (exit 99)'}`, async () => {
-      const plan = writePlan(`crash-${policy}`, `
+      const plan = writePlan(
+        `crash-${policy}`,
+        `
 description: a consumer is killed during load
 topics: [{name: crash-${policy}, queues: 4}]
 fleets:
@@ -105,14 +118,19 @@ fleets:
 phases: {warmup: 3s, load: 9s, drain: 60s}
 thresholds:
   loss: ["count==0"]
-`);
+`,
+      );
       const run = await runCli(plan, await shared.sets(), async (_pid, reportsDir) => {
         const runDir = await waitFor(() => readdirSync(reportsDir)[0], 60_000, 'the run dir');
-        const worker = await waitFor(() => {
-          const events = readEvents(join(reportsDir, runDir));
-          const loading = events.some((e) => e.type === 'phase' && e.phase === 'load');
-          return loading ? events.find((e) => e.type === 'worker-start' && e.worker === 'c#1') : undefined;
-        }, 120_000, 'the load phase');
+        const worker = await waitFor(
+          () => {
+            const events = readEvents(join(reportsDir, runDir));
+            const loading = events.some((e) => e.type === 'phase' && e.phase === 'load');
+            return loading ? events.find((e) => e.type === 'worker-start' && e.worker === 'c#1') : undefined;
+          },
+          120_000,
+          'the load phase',
+        );
         await new Promise((r) => setTimeout(r, 4000));
         process.kill(worker.pid as number, 'SIGKILL');
       });

@@ -10,7 +10,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage, Producer, ReceivedMessage } from '../../src/drivers/driver.ts';
-import { GrpcDriverError, GrpcPushConsumer, createGrpcDriver, grpcDriver, type GrpcConsumerTuning } from '../../src/drivers/grpc/index.ts';
+import {
+  GrpcDriverError,
+  GrpcPushConsumer,
+  createGrpcDriver,
+  grpcDriver,
+  type GrpcConsumerTuning,
+} from '../../src/drivers/grpc/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
 import { buildMessage, readIdentity } from '../../src/fleet/identity.ts';
 import { UsageError } from '../../src/util/errors.ts';
@@ -27,7 +33,12 @@ let producer: Producer;
 beforeAll(async () => {
   cluster = await startTestCluster({ proxy: true, topics: Object.values(TOPICS).map((name) => ({ name, queues: 4 })) });
   endpoint = cluster.endpoints.proxy!.grpc;
-  producer = await grpcDriver.createProducer({ namesrvAddr: cluster.namesrvAddr, endpoint, group: 'gd-producers', instanceName: 'gd-producer' });
+  producer = await grpcDriver.createProducer({
+    namesrvAddr: cluster.namesrvAddr,
+    endpoint,
+    group: 'gd-producers',
+    instanceName: 'gd-producer',
+  });
 });
 
 afterAll(async () => {
@@ -36,7 +47,13 @@ afterAll(async () => {
 });
 
 /** A consumer that keeps what it receives of this run (other messages on a topic are ignored). */
-async function recordingConsumer(group: string, instanceName: string, subscription: Record<string, string>, tuning: GrpcConsumerTuning = {}, outcome: (m: ReceivedMessage) => 'success' | 'retry' = () => 'success') {
+async function recordingConsumer(
+  group: string,
+  instanceName: string,
+  subscription: Record<string, string>,
+  tuning: GrpcConsumerTuning = {},
+  outcome: (m: ReceivedMessage) => 'success' | 'retry' = () => 'success',
+) {
   const received: { message: ReceivedMessage; at: number }[] = [];
   const consumer = (await createGrpcDriver(tuning).createConsumer(
     { namesrvAddr: cluster.namesrvAddr, endpoint, group, instanceName, model: 'clustering', subscription },
@@ -48,16 +65,29 @@ async function recordingConsumer(group: string, instanceName: string, subscripti
   return { consumer, received };
 }
 
-const seqs = (received: { message: ReceivedMessage }[]): number[] => received.map((r) => readIdentity(r.message)!.seq).sort((a, b) => a - b);
+const seqs = (received: { message: ReceivedMessage }[]): number[] =>
+  received.map((r) => readIdentity(r.message)!.seq).sort((a, b) => a - b);
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const message = (topic: string, seq: number, tag?: string): OutgoingMessage => buildMessage(RUN, `p-${topic}`, seq, topic, 128, tag);
+const message = (topic: string, seq: number, tag?: string): OutgoingMessage =>
+  buildMessage(RUN, `p-${topic}`, seq, topic, 128, tag);
 
 describe('grpc driver through a real proxy', () => {
   it('is registered under its name; pop consumption has no assignment and no broadcasting', async () => {
     expect(getDriver('grpc')).toBe(grpcDriver);
     expect(grpcDriver.name).toBe('grpc');
-    await expect(grpcDriver.createConsumer({ namesrvAddr: cluster.namesrvAddr, endpoint, group: 'gd-b', instanceName: 'b', model: 'broadcasting', subscription: { [TOPICS.once]: '*' } }, () => 'success'))
-      .rejects.toBeInstanceOf(UsageError);
+    await expect(
+      grpcDriver.createConsumer(
+        {
+          namesrvAddr: cluster.namesrvAddr,
+          endpoint,
+          group: 'gd-b',
+          instanceName: 'b',
+          model: 'broadcasting',
+          subscription: { [TOPICS.once]: '*' },
+        },
+        () => 'success',
+      ),
+    ).rejects.toBeInstanceOf(UsageError);
   });
 
   it('one push consumer receives 200 messages exactly once, with tag, keys and properties', async () => {
@@ -70,7 +100,9 @@ describe('grpc driver through a real proxy', () => {
     started = performance.now();
     const results = await Promise.all(range(100).map((i) => producer.send(message(TOPICS.once, 100 + i, 'TagA'))));
     const concurrentMs = performance.now() - started;
-    console.log(`grpc send: 100 sequential in ${sequentialMs.toFixed(0)} ms (${(100_000 / sequentialMs).toFixed(0)}/s), 100 concurrent in ${concurrentMs.toFixed(0)} ms (${(100_000 / concurrentMs).toFixed(0)}/s)`);
+    console.log(
+      `grpc send: 100 sequential in ${sequentialMs.toFixed(0)} ms (${(100_000 / sequentialMs).toFixed(0)}/s), 100 concurrent in ${concurrentMs.toFixed(0)} ms (${(100_000 / concurrentMs).toFixed(0)}/s)`,
+    );
     // The proxy picks the queue; the response names no broker or queue.
     expect(results[0]).toMatchObject({ brokerName: '', queueId: -1 });
     expect(new Set(results.map((r) => r.msgId)).size).toBe(100);
@@ -79,7 +111,12 @@ describe('grpc driver through a real proxy', () => {
     await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive now
     expect(seqs(a.received)).toEqual(range(200));
     const first = a.received[0]!.message;
-    expect(first).toMatchObject({ topic: TOPICS.once, tag: 'TagA', brokerName: cluster.brokers[0]!.name, reconsumeTimes: 0 });
+    expect(first).toMatchObject({
+      topic: TOPICS.once,
+      tag: 'TagA',
+      brokerName: cluster.brokers[0]!.name,
+      reconsumeTimes: 0,
+    });
     expect(first.keys).toEqual([`p-${TOPICS.once}:${readIdentity(first)!.seq}`]);
     expect(first.body.length).toBe(128);
     expect(Math.abs(first.bornTimestamp - Date.now())).toBeLessThan(60_000);
@@ -87,7 +124,15 @@ describe('grpc driver through a real proxy', () => {
     expect(new Set(a.received.map((r) => r.message.queueId))).toEqual(new Set([0, 1, 2, 3]));
     const started2 = Date.now();
     await a.consumer.close();
-    expect(a.consumer.stats()).toEqual({ received: 200, acked: 200, nacked: 0, released: 0, expired: 0, settleFailures: {}, receiveFailures: {} });
+    expect(a.consumer.stats()).toEqual({
+      received: 200,
+      acked: 200,
+      nacked: 0,
+      released: 0,
+      expired: 0,
+      settleFailures: {},
+      receiveFailures: {},
+    });
     console.log(`grpc consumer close: ${Date.now() - started2} ms`);
   }, 60_000);
 
@@ -95,7 +140,11 @@ describe('grpc driver through a real proxy', () => {
     const a = await recordingConsumer('gd-share', 'gd-a', { [TOPICS.share]: '*' });
     const b = await recordingConsumer('gd-share', 'gd-b', { [TOPICS.share]: '*' });
     await Promise.all(range(200).map((seq) => producer.send(message(TOPICS.share, seq))));
-    await waitFor(() => (a.received.length + b.received.length >= 200 ? true : undefined), 20_000, '200 receipts in the group');
+    await waitFor(
+      () => (a.received.length + b.received.length >= 200 ? true : undefined),
+      20_000,
+      '200 receipts in the group',
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect([...seqs(a.received), ...seqs(b.received)].sort((x, y) => x - y)).toEqual(range(200));
     console.log(`grpc share: ${a.received.length} / ${b.received.length}`);
@@ -106,7 +155,9 @@ describe('grpc driver through a real proxy', () => {
 
   it('a tag subscription gets only its tags (the broker filters)', async () => {
     const a = await recordingConsumer('gd-tags', 'gd-a', { [TOPICS.tags]: 'TagA || TagC' });
-    await Promise.all(range(40).map((seq) => producer.send(message(TOPICS.tags, seq, seq % 2 === 0 ? 'TagA' : 'TagB'))));
+    await Promise.all(
+      range(40).map((seq) => producer.send(message(TOPICS.tags, seq, seq % 2 === 0 ? 'TagA' : 'TagB'))),
+    );
     await waitFor(() => (a.received.length >= 20 ? true : undefined), 20_000, '20 TagA receipts');
     await new Promise((r) => setTimeout(r, 1000));
     expect(seqs(a.received)).toEqual(range(20).map((i) => 2 * i));
@@ -117,12 +168,20 @@ describe('grpc driver through a real proxy', () => {
   it('retry comes back after the chosen invisible time, with reconsumeTimes 1', async () => {
     const retryDelayMs = 2000;
     const awaitDurationMs = 5000;
-    const a = await recordingConsumer('gd-retry', 'gd-a', { [TOPICS.retry]: '*' }, { retryDelayMs, awaitDurationMs }, (m) => (m.reconsumeTimes === 0 ? 'retry' : 'success'));
+    const a = await recordingConsumer(
+      'gd-retry',
+      'gd-a',
+      { [TOPICS.retry]: '*' },
+      { retryDelayMs, awaitDurationMs },
+      (m) => (m.reconsumeTimes === 0 ? 'retry' : 'success'),
+    );
     await producer.send(message(TOPICS.retry, 0));
     await waitFor(() => (a.received.length >= 2 ? true : undefined), 20_000, 'the redelivery');
     const [first, second] = a.received as [(typeof a.received)[0], (typeof a.received)[0]];
     const gapMs = second.at - first.at;
-    console.log(`grpc retry: redelivered ${gapMs} ms after the nack (retryDelayMs ${retryDelayMs}, awaitDurationMs ${awaitDurationMs})`);
+    console.log(
+      `grpc retry: redelivered ${gapMs} ms after the nack (retryDelayMs ${retryDelayMs}, awaitDurationMs ${awaitDurationMs})`,
+    );
     expect(readIdentity(second.message)).toEqual(readIdentity(first.message));
     expect(second.message.msgId).toBe(first.message.msgId);
     expect([first.message.reconsumeTimes, second.message.reconsumeTimes]).toEqual([0, 1]);
@@ -140,10 +199,21 @@ describe('grpc driver through a real proxy', () => {
     expect(error).toBeInstanceOf(GrpcDriverError);
     expect((error as GrpcDriverError).reason).toBe('proxy:TOPIC_NOT_FOUND(40402)');
     expect((error as GrpcDriverError).code).toBe('grpc-send-failed');
-    const closed = await grpcDriver.createProducer({ namesrvAddr: cluster.namesrvAddr, endpoint, group: 'gd-closed', instanceName: 'gd-closed' });
+    const closed = await grpcDriver.createProducer({
+      namesrvAddr: cluster.namesrvAddr,
+      endpoint,
+      group: 'gd-closed',
+      instanceName: 'gd-closed',
+    });
     await closed.close();
     await expect(closed.send(message(TOPICS.once, 0))).rejects.toMatchObject({ reason: 'closed' });
-    const refused = await grpcDriver.createProducer({ namesrvAddr: '127.0.0.1:1', group: 'gd-refused', instanceName: 'gd-refused', sendTimeoutMs: 1000 })
+    const refused = await grpcDriver
+      .createProducer({
+        namesrvAddr: '127.0.0.1:1',
+        group: 'gd-refused',
+        instanceName: 'gd-refused',
+        sendTimeoutMs: 1000,
+      })
       .then((p) => p.send(message(TOPICS.once, 0)).finally(() => p.close()))
       .catch((e: unknown) => e);
     expect((refused as GrpcDriverError).reason).toBe('grpc:UNAVAILABLE(14)');
@@ -152,7 +222,9 @@ describe('grpc driver through a real proxy', () => {
   it('a closed producer and consumer leave nothing that keeps the process alive', async () => {
     const script = join(import.meta.dirname, 'support', 'grpc-exit-child.ts');
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', script, endpoint, TOPICS.exit], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, endpoint, TOPICS.exit], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -10,7 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../../src/drivers/driver.ts';
 import { grpcDriver } from '../../src/drivers/grpc/index.ts';
-import { RemotingAdmin, RemotingProducer, RemotingPushConsumer, SendFailedError } from '../../src/drivers/remoting/index.ts';
+import {
+  RemotingAdmin,
+  RemotingProducer,
+  RemotingPushConsumer,
+  SendFailedError,
+} from '../../src/drivers/remoting/index.ts';
 import type { FaultContext } from '../../src/faults/fault-action.ts';
 import { getFaultAction } from '../../src/faults/registry.ts';
 import { buildMessage, readIdentity } from '../../src/fleet/identity.ts';
@@ -43,7 +48,11 @@ async function consumer(group: string, topic: string) {
   const received: ReceivedMessage[] = [];
   const c = await RemotingPushConsumer.start(
     {
-      namesrvAddr: cluster.namesrvAddr, group, instanceName: `${group}-1`, model: 'clustering', subscription: { [topic]: '*' },
+      namesrvAddr: cluster.namesrvAddr,
+      group,
+      instanceName: `${group}-1`,
+      model: 'clustering',
+      subscription: { [topic]: '*' },
       brokerAddressMap: cluster.endpoints.clientAddressMaps!.consumers,
       // Java's 30 s heartbeat would be realistic but slow: the broker forgets a group whose
       // last connection closed, and pulls are refused until the next heartbeat.
@@ -60,9 +69,19 @@ async function consumer(group: string, topic: string) {
 
 describe('network faults through Toxiproxy on a real cluster', () => {
   beforeAll(async () => {
-    cluster = await startTestCluster({ brokers: 1, proxy: true, network: true, topics: Object.values(TOPICS).map((name) => ({ name, queues: 2 })) });
+    cluster = await startTestCluster({
+      brokers: 1,
+      proxy: true,
+      network: true,
+      topics: Object.values(TOPICS).map((name) => ({ name, queues: 2 })),
+    });
     faults = { network: cluster.cluster.network!, nodes: cluster.cluster.nodeControl, log: () => {} };
-    producer = await RemotingProducer.start({ namesrvAddr: cluster.namesrvAddr, group: 'nf-producers', instanceName: 'nf-producer', sendTimeoutMs: 1500 });
+    producer = await RemotingProducer.start({
+      namesrvAddr: cluster.namesrvAddr,
+      group: 'nf-producers',
+      instanceName: 'nf-producer',
+      sendTimeoutMs: 1500,
+    });
   });
 
   afterAll(async () => {
@@ -72,7 +91,13 @@ describe('network faults through Toxiproxy on a real cluster', () => {
   });
 
   it('lists the links the brief names; the name server lists the broker at its Toxiproxy address', async () => {
-    expect(cluster.cluster.network!.links()).toEqual(['broker-a->namesrv-0', 'clients->namesrv-0', 'clients->proxy', 'consumers->broker-a', 'producers->broker-a']);
+    expect(cluster.cluster.network!.links()).toEqual([
+      'broker-a->namesrv-0',
+      'clients->namesrv-0',
+      'clients->proxy',
+      'consumers->broker-a',
+      'producers->broker-a',
+    ]);
     expect(cluster.brokers[0]!.addr).toMatch(/^127\.0\.0\.2:\d+$/);
     expect(cluster.namesrvAddr).toMatch(/^127\.0\.0\.2:\d+$/);
     expect(cluster.cluster.nodeControl.names()).toEqual(['namesrv-0', 'broker-a', 'proxy']);
@@ -91,18 +116,29 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     expect(['connect', 'closed']).toContain((error as SendFailedError).reason);
     const started = Date.now();
     let recovered = false;
-    while (!recovered && Date.now() - started < 10_000) recovered = await producer.send(message(TOPICS.send, 2)).then(() => true, () => false);
+    while (!recovered && Date.now() - started < 10_000)
+      recovered = await producer.send(message(TOPICS.send, 2)).then(
+        () => true,
+        () => false,
+      );
     expect(recovered).toBe(true);
   });
 
   it('consumers->broker-a down stops consumption while producers keep sending (backlog grows); it resumes after', async () => {
     const { received } = await consumer('nf-consumers', TOPICS.consume);
-    const admin = RemotingAdmin.create({ namesrvAddr: cluster.endpoints.direct!.namesrvAddr, brokerAddressMap: cluster.endpoints.direct!.brokerAddressMap });
+    const admin = RemotingAdmin.create({
+      namesrvAddr: cluster.endpoints.direct!.namesrvAddr,
+      brokerAddressMap: cluster.endpoints.direct!.brokerAddressMap,
+    });
     closers.push(() => admin.close());
     for (let i = 0; i < 20; i++) await producer.send(message(TOPICS.consume, i));
     await waitFor(() => (received.length >= 20 ? true : undefined), 20_000, '20 receipts before the cut');
 
-    const down = await getFaultAction('network.down').begin('consumers->broker-a', { faultName: 'cut-consumers-0' }, faults);
+    const down = await getFaultAction('network.down').begin(
+      'consumers->broker-a',
+      { faultName: 'cut-consumers-0' },
+      faults,
+    );
     let backlog = 0;
     try {
       for (let i = 20; i < 70; i++) await producer.send(message(TOPICS.consume, i)); // producers are not cut
@@ -117,14 +153,24 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     }
     expect(backlog).toBeGreaterThanOrEqual(50);
     const upAt = Date.now();
-    await waitFor(() => (received.length >= 70 ? true : undefined), 30_000, 'consumption to resume after the link came back');
-    console.log(`consumers->broker-a down: receipts stayed at 20 for 3 s, broker backlog ${backlog}; all 70 received ${Date.now() - upAt} ms after re-enabling`);
+    await waitFor(
+      () => (received.length >= 70 ? true : undefined),
+      30_000,
+      'consumption to resume after the link came back',
+    );
+    console.log(
+      `consumers->broker-a down: receipts stayed at 20 for 3 s, broker backlog ${backlog}; all 70 received ${Date.now() - upAt} ms after re-enabling`,
+    );
     expect(new Set(received.map((m) => readIdentity(m)!.seq)).size).toBe(70);
   });
 
   it('a latency toxic on producers->broker-a adds about its latency to every send', async () => {
     const before = median(await timedSends(TOPICS.latency, 15, 0));
-    const latency = await getFaultAction('network.latency').begin('producers->broker-a', { latencyMs: 200, jitterMs: 0, stream: 'downstream' }, faults);
+    const latency = await getFaultAction('network.latency').begin(
+      'producers->broker-a',
+      { latencyMs: 200, jitterMs: 0, stream: 'downstream' },
+      faults,
+    );
     let during: number;
     try {
       during = median(await timedSends(TOPICS.latency, 8, 100));
@@ -132,20 +178,31 @@ describe('network faults through Toxiproxy on a real cluster', () => {
       await latency.end();
     }
     const after = median(await timedSends(TOPICS.latency, 8, 200));
-    console.log(`send latency median: before ${before.toFixed(1)} ms, with 200 ms toxic ${during.toFixed(1)} ms, after ${after.toFixed(1)} ms`);
+    console.log(
+      `send latency median: before ${before.toFixed(1)} ms, with 200 ms toxic ${during.toFixed(1)} ms, after ${after.toFixed(1)} ms`,
+    );
     expect(during - before).toBeGreaterThanOrEqual(190);
     expect(during - before).toBeLessThan(350);
     expect(after).toBeLessThan(before + 50);
   });
 
   it('clients->proxy down fails a gRPC send; re-enabled, sends succeed again', async () => {
-    const grpc = await grpcDriver.createProducer({ namesrvAddr: cluster.namesrvAddr, endpoint: cluster.endpoints.proxy!.grpc, group: 'nf-grpc', instanceName: 'nf-grpc-1', sendTimeoutMs: 2000 });
+    const grpc = await grpcDriver.createProducer({
+      namesrvAddr: cluster.namesrvAddr,
+      endpoint: cluster.endpoints.proxy!.grpc,
+      group: 'nf-grpc',
+      instanceName: 'nf-grpc-1',
+      sendTimeoutMs: 2000,
+    });
     closers.push(() => grpc.close());
     await grpc.send(message(TOPICS.grpc, 0));
     const down = await getFaultAction('network.down').begin('clients->proxy', {}, faults);
     let error: unknown;
     try {
-      error = await grpc.send(message(TOPICS.grpc, 1)).then(() => undefined, (e: unknown) => e);
+      error = await grpc.send(message(TOPICS.grpc, 1)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     } finally {
       await down.end();
     }
@@ -153,7 +210,11 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     console.log(`grpc send with clients->proxy down: ${(error as Error).message.split('\n')[0]}`);
     const started = Date.now();
     let recovered = false;
-    while (!recovered && Date.now() - started < 20_000) recovered = await grpc.send(message(TOPICS.grpc, 2)).then(() => true, () => false);
+    while (!recovered && Date.now() - started < 20_000)
+      recovered = await grpc.send(message(TOPICS.grpc, 2)).then(
+        () => true,
+        () => false,
+      );
     expect(recovered).toBe(true);
   });
 
@@ -177,8 +238,14 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     console.log(`broker-a hard restart took ${Date.now() - began} ms`);
     expect(cluster.cluster.nodes.find((n) => n.name === 'broker-a')!.pid).not.toBe(oldPid);
     const { received } = await consumer('nf-store', TOPICS.store);
-    await waitFor(() => (received.length >= 30 ? true : undefined), 40_000, 'the 30 messages stored before the restart');
-    expect(new Set(received.map((m) => readIdentity(m)!.seq))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => i)));
+    await waitFor(
+      () => (received.length >= 30 ? true : undefined),
+      40_000,
+      'the 30 messages stored before the restart',
+    );
+    expect(new Set(received.map((m) => readIdentity(m)!.seq))).toEqual(
+      new Set(Array.from({ length: 30 }, (_, i) => i)),
+    );
   });
 });
 
@@ -187,9 +254,22 @@ describe('HA replication through its Toxiproxy link', () => {
   let haProducer: RemotingProducer;
   let admin: RemotingAdmin;
   beforeAll(async () => {
-    ha = await startTestCluster({ brokers: 1, slavesPerMaster: 1, network: true, topics: [{ name: 'NfHa', queues: 1 }] });
-    haProducer = await RemotingProducer.start({ namesrvAddr: ha.namesrvAddr, group: 'nf-ha', instanceName: 'nf-ha', sendTimeoutMs: 3000 });
-    admin = RemotingAdmin.create({ namesrvAddr: ha.endpoints.direct!.namesrvAddr, brokerAddressMap: ha.endpoints.direct!.brokerAddressMap });
+    ha = await startTestCluster({
+      brokers: 1,
+      slavesPerMaster: 1,
+      network: true,
+      topics: [{ name: 'NfHa', queues: 1 }],
+    });
+    haProducer = await RemotingProducer.start({
+      namesrvAddr: ha.namesrvAddr,
+      group: 'nf-ha',
+      instanceName: 'nf-ha',
+      sendTimeoutMs: 3000,
+    });
+    admin = RemotingAdmin.create({
+      namesrvAddr: ha.endpoints.direct!.namesrvAddr,
+      brokerAddressMap: ha.endpoints.direct!.brokerAddressMap,
+    });
   });
   afterAll(async () => {
     await haProducer?.close();
@@ -200,7 +280,10 @@ describe('HA replication through its Toxiproxy link', () => {
   it('the slave follows the master, stops while broker-a->broker-a-s1 is down, and catches up after', async () => {
     const direct = ha.endpoints.direct!.brokerAddressMap;
     const [master, slave] = [0, 1].map((id) => direct[ha.brokers.find((b) => b.brokerId === id)!.addr]!);
-    const offsets = async () => ({ master: await admin.maxOffset(master!, 'NfHa', 0), slave: await admin.maxOffset(slave!, 'NfHa', 0) });
+    const offsets = async () => ({
+      master: await admin.maxOffset(master!, 'NfHa', 0),
+      slave: await admin.maxOffset(slave!, 'NfHa', 0),
+    });
     const produce = async (from: number, n: number) => {
       for (let i = from; i < from + n; i++) await haProducer.send(message('NfHa', i));
     };
@@ -211,7 +294,11 @@ describe('HA replication through its Toxiproxy link', () => {
     };
     await produce(0, 50);
     expect(await caughtUp(50)).toEqual({ master: 50, slave: 50 });
-    const down = await getFaultAction('network.down').begin('broker-a->broker-a-s1', {}, { network: ha.cluster.network!, log: () => {} });
+    const down = await getFaultAction('network.down').begin(
+      'broker-a->broker-a-s1',
+      {},
+      { network: ha.cluster.network!, log: () => {} },
+    );
     let during: { master: number; slave: number };
     try {
       await produce(50, 50);

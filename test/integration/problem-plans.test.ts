@@ -37,7 +37,9 @@ describe('the five production problems and their fixes', () => {
     const s = await run('tag-drift', [...SHORT, 'phases.drain=5s']);
     const f = finding(s, 'inconsistent-subscription')!;
     expect(f, s.output).toMatchObject({ group: 'billing', severity: 'critical', expected: true });
-    expect(f.evidence['differences']).toEqual([{ topic: 'orders', variants: { TagA: ['billing#0'], 'TagA || TagB': ['billing#1'] } }]);
+    expect(f.evidence['differences']).toEqual([
+      { topic: 'orders', variants: { TagA: ['billing#0'], 'TagA || TagB': ['billing#1'] } },
+    ]);
     expect(f.summary).toContain('"TagA" (billing#0) vs "TagA || TagB" (billing#1)');
     // The symptom the plan expects: messages of the tag the drifted instance does not name are lost.
     expect(s.totals.lost).toBeGreaterThan(0);
@@ -57,7 +59,9 @@ describe('the five production problems and their fixes', () => {
     expect(queues.map((q) => q.queue).sort()).toEqual(['refunds@broker-a/0', 'refunds@broker-a/1']);
     expect(new Set(queues.map((q) => q.allocatedTo))).toEqual(new Set(['billing#0']));
     expect(stranded.evidence['nonSubscribers']).toEqual(['billing#0']);
-    expect(finding(s, 'inconsistent-subscription')!.summary).toContain('topic refunds: "*" (billing#1) vs not subscribed by billing#0');
+    expect(finding(s, 'inconsistent-subscription')!.summary).toContain(
+      'topic refunds: "*" (billing#1) vs not subscribed by billing#0',
+    );
     expect(s.totals.lost).toBeGreaterThan(0);
   }, 180_000);
 
@@ -69,7 +73,13 @@ describe('the five production problems and their fixes', () => {
     // The broker's channel expiry (40 s in the plan) must exceed the 30 s heartbeat, or healthy members expire too.
     // The channel expires 40 to 50 s after the last heartbeat, the consumer's start, about 10 s before the pause:
     // a 25 s pause ends before that (a 40 s one did too in 8 of 9 runs), so its queues wait for the resume.
-    const s = await run('zombie-consumer', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=28s', 'faults[0].duration=25s', 'phases.heal=0s']);
+    const s = await run('zombie-consumer', [
+      'phases.warmup=3s',
+      'phases.load=5s',
+      'phases.chaos=28s',
+      'faults[0].duration=25s',
+      'phases.heal=0s',
+    ]);
     const stale = finding(s, 'stale-consumer')!;
     expect(stale, s.output).toMatchObject({ group: 'billing', expected: true });
     expect(stale.evidence).toMatchObject({ instance: 'billing#1', state: 'paused', brokers: ['broker-a'] });
@@ -82,13 +92,24 @@ describe('the five production problems and their fixes', () => {
   }, 240_000);
 
   it('zombie-consumer-fixed: a clean stop hands the queues over at once; no stale member', async () => {
-    const s = await expectClean('zombie-consumer-fixed', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=15s', 'phases.heal=0s']);
+    const s = await expectClean('zombie-consumer-fixed', [
+      'phases.warmup=3s',
+      'phases.load=5s',
+      'phases.chaos=15s',
+      'phases.heal=0s',
+    ]);
     const leave = s.rebalance.events.find((e) => e.kind === 'leave')!;
     expect(leave.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).toBeLessThan(10_000);
   }, 240_000);
 
   it('broker-unregistered: broker-b lists no consumer of billing while the link is cut; nothing is lost after', async () => {
-    const s = await run('broker-unregistered', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=15s', 'faults[0].duration=15s', 'phases.heal=0s']);
+    const s = await run('broker-unregistered', [
+      'phases.warmup=3s',
+      'phases.load=5s',
+      'phases.chaos=15s',
+      'faults[0].duration=15s',
+      'phases.heal=0s',
+    ]);
     const f = finding(s, 'broker-without-consumers')!;
     expect(f, s.output).toMatchObject({ group: 'billing', expected: true });
     expect(f.evidence['broker']).toBe('broker-b');
@@ -100,14 +121,30 @@ describe('the five production problems and their fixes', () => {
   }, 240_000);
 
   it('broker-unregistered-fixed: both brokers list both members; nothing diagnosed', async () => {
-    await expectClean('broker-unregistered-fixed', ['phases.warmup=3s', 'phases.load=8s', 'phases.chaos=0s', 'phases.heal=0s']);
+    await expectClean('broker-unregistered-fixed', [
+      'phases.warmup=3s',
+      'phases.load=8s',
+      'phases.chaos=0s',
+      'phases.heal=0s',
+    ]);
   }, 180_000);
 
   it('flap-duplicates: duplicates are counted and blamed on the flaps and the hard restart; nothing is lost', async () => {
-    const s = await run('flap-duplicates', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=20s', 'faults[0].duration=12s', 'faults[1].at=14s', 'phases.heal=0s']);
+    const s = await run('flap-duplicates', [
+      'phases.warmup=3s',
+      'phases.load=5s',
+      'phases.chaos=20s',
+      'faults[0].duration=12s',
+      'faults[1].at=14s',
+      'phases.heal=0s',
+    ]);
     const bursts = s.diagnoses.filter((d) => d.id === 'duplicate-burst');
     expect(bursts.length, s.output).toBeGreaterThan(0);
-    const blamed = bursts.filter((b) => /^(network\.flap consumers->broker-a|restart billing#1|kill billing#1|join billing#1) at /.test(String(b.evidence['window'])));
+    const blamed = bursts.filter((b) =>
+      /^(network\.flap consumers->broker-a|restart billing#1|kill billing#1|join billing#1) at /.test(
+        String(b.evidence['window']),
+      ),
+    );
     const blamedCount = blamed.reduce((n, b) => n + (b.evidence['duplicates'] as number), 0);
     expect(s.totals.duplicates).toBeGreaterThan(0);
     // Most duplicates fall in a fault window (a few can trail its 30 s tail and count as `none`).
@@ -116,7 +153,13 @@ describe('the five production problems and their fixes', () => {
   }, 240_000);
 
   it('flap-duplicates-fixed: a stable network and a graceful restart leave at most a stray duplicate, no burst', async () => {
-    const s = await expectClean('flap-duplicates-fixed', ['phases.warmup=3s', 'phases.load=5s', 'phases.chaos=10s', 'faults[0].at=4s', 'phases.heal=5s']);
+    const s = await expectClean('flap-duplicates-fixed', [
+      'phases.warmup=3s',
+      'phases.load=5s',
+      'phases.chaos=10s',
+      'faults[0].at=4s',
+      'phases.heal=5s',
+    ]);
     // At most a few stray duplicates (3 in 3000 seen in a CI run), from messages in flight while their queue changed hands.
     expect(s.totals.duplicateRate).toBeLessThan(0.005);
   }, 240_000);

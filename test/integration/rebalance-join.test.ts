@@ -26,28 +26,64 @@ describe('rebalance when a consumer joins', () => {
     const m = new Measurements(events, Date.now());
     m.rebalance.addGroup('g', allQueueKeys([{ name: 'join', queues: 4 }], ['broker-a']));
     const consumer = (i: number): ConsumerConfig => ({
-      runId: 'join-test', instanceId: `g#${i}`, fleet: 'g', driver: 'remoting', namesrvAddr: cluster.namesrvAddr, group: 'g',
-      model: 'clustering', subscription: { join: '*' }, consumeTime: { kind: 'fixed', ms: 0 }, failure: { ratio: 0, first: 0 }, seed: 1,
+      runId: 'join-test',
+      instanceId: `g#${i}`,
+      fleet: 'g',
+      driver: 'remoting',
+      namesrvAddr: cluster.namesrvAddr,
+      group: 'g',
+      model: 'clustering',
+      subscription: { join: '*' },
+      consumeTime: { kind: 'fixed', ms: 0 },
+      failure: { ratio: 0, first: 0 },
+      seed: 1,
     });
     const workers: FleetWorker[] = [];
     const start = (config: ConsumerConfig) => {
       m.addConsumer({ instanceId: config.instanceId, fleet: 'g', group: 'g', model: 'clustering' });
       m.rebalance.membership('g', 'join', config.instanceId, Date.now());
-      const worker = new FleetWorker(config.instanceId, 'consumer', cluster.resources, (_w, msg) => m.handle(msg), () => {});
+      const worker = new FleetWorker(
+        config.instanceId,
+        'consumer',
+        cluster.resources,
+        (_w, msg) => m.handle(msg),
+        () => {},
+      );
       worker.send({ type: 'start-consumer', config });
       workers.push(worker);
       return worker;
     };
     try {
       await Promise.all([start(consumer(0)), start(consumer(1))].map((w) => w.ready(60_000)));
-      await waitFor(() => (m.rebalance.events.every((e) => e.assignmentLatencyMs !== null) ? true : undefined), 30_000, 'two consumers to split the queues');
+      await waitFor(
+        () => (m.rebalance.events.every((e) => e.assignmentLatencyMs !== null) ? true : undefined),
+        30_000,
+        'two consumers to split the queues',
+      );
 
       const producer: ProducerConfig = {
-        runId: 'join-test', producerId: 'p#0', fleet: 'p', driver: 'remoting', namesrvAddr: cluster.namesrvAddr, group: 'p-producer', topic: 'join',
-        executor: { kind: 'constant', ratePerSecond: 100 }, messageSize: 128, tags: [], durationMs: 10_000, seed: 1, maxInFlight: 64,
+        runId: 'join-test',
+        producerId: 'p#0',
+        fleet: 'p',
+        driver: 'remoting',
+        namesrvAddr: cluster.namesrvAddr,
+        group: 'p-producer',
+        topic: 'join',
+        executor: { kind: 'constant', ratePerSecond: 100 },
+        messageSize: 128,
+        tags: [],
+        durationMs: 10_000,
+        seed: 1,
+        maxInFlight: 64,
       };
       m.addProducer('p#0');
-      const p = new FleetWorker('p#0', 'producer', cluster.resources, (_w, msg) => m.handle(msg), () => {});
+      const p = new FleetWorker(
+        'p#0',
+        'producer',
+        cluster.resources,
+        (_w, msg) => m.handle(msg),
+        () => {},
+      );
       workers.push(p);
       p.send({ type: 'start-producer', config: producer });
       await new Promise((r) => setTimeout(r, 3000));

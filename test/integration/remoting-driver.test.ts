@@ -8,11 +8,23 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageQueueRef, ReceivedMessage } from '../../src/drivers/driver.ts';
-import { RemotingAdmin, RemotingProducer, RemotingPushConsumer, remotingDriver } from '../../src/drivers/remoting/index.ts';
+import {
+  RemotingAdmin,
+  RemotingProducer,
+  RemotingPushConsumer,
+  remotingDriver,
+} from '../../src/drivers/remoting/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
-const TOPICS = { clustering: 'RdClustering', broadcasting: 'RdBroadcasting', join: 'RdJoin', tags: 'RdTags', retry: 'RdRetry', exit: 'RdExit' };
+const TOPICS = {
+  clustering: 'RdClustering',
+  broadcasting: 'RdBroadcasting',
+  join: 'RdJoin',
+  tags: 'RdTags',
+  retry: 'RdRetry',
+  exit: 'RdExit',
+};
 
 let cluster: TestCluster;
 let admin: RemotingAdmin;
@@ -22,7 +34,11 @@ let brokerAddr: string;
 beforeAll(async () => {
   cluster = await startTestCluster({ brokers: 1, topics: Object.values(TOPICS).map((name) => ({ name, queues: 4 })) });
   admin = RemotingAdmin.create({ namesrvAddr: cluster.namesrvAddr });
-  producer = await RemotingProducer.start({ namesrvAddr: cluster.namesrvAddr, group: 'rd-producers', instanceName: 'rd-producer' });
+  producer = await RemotingProducer.start({
+    namesrvAddr: cluster.namesrvAddr,
+    group: 'rd-producers',
+    instanceName: 'rd-producer',
+  });
   brokerAddr = cluster.brokers[0]!.addr;
 });
 
@@ -40,18 +56,34 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-async function produce(topic: string, count: number, tagOf: (i: number) => string | undefined = () => undefined): Promise<void> {
+async function produce(
+  topic: string,
+  count: number,
+  tagOf: (i: number) => string | undefined = () => undefined,
+): Promise<void> {
   for (let i = 0; i < count; i++) {
     await producer.send({ topic, tag: tagOf(i), body: Buffer.from(`message ${i}`), properties: { seq: String(i) } });
   }
 }
 
 /** A consumer that records what it receives and every assignment it is given. */
-async function recordingConsumer(group: string, instanceName: string, subscription: Record<string, string>, model: 'clustering' | 'broadcasting' = 'clustering') {
+async function recordingConsumer(
+  group: string,
+  instanceName: string,
+  subscription: Record<string, string>,
+  model: 'clustering' | 'broadcasting' = 'clustering',
+) {
   const received: ReceivedMessage[] = [];
   const assignments: { queues: MessageQueueRef[]; atMs: number }[] = [];
   const consumer = await RemotingPushConsumer.start(
-    { namesrvAddr: cluster.namesrvAddr, group, instanceName, model, subscription, onAssignment: (queues, atMs) => assignments.push({ queues, atMs }) },
+    {
+      namesrvAddr: cluster.namesrvAddr,
+      group,
+      instanceName,
+      model,
+      subscription,
+      onAssignment: (queues, atMs) => assignments.push({ queues, atMs }),
+    },
     (message) => {
       received.push(message);
       return 'success';
@@ -75,7 +107,9 @@ describe('remoting driver on a real broker', () => {
     await waitFor('a 2/2 split', () => a.consumer.assignment().length === 2 && b.consumer.assignment().length === 2);
     expect([...ids(a.consumer.assignment()), ...ids(b.consumer.assignment())].sort()).toEqual([0, 1, 2, 3]);
     // The broker answers in its own order (seen: [rd-b, rd-a] right after another cluster's run); compare as sets.
-    expect((await admin.consumerIdList(brokerAddr, 'rd-clustering')).sort()).toEqual([a.consumer.clientId, b.consumer.clientId].sort());
+    expect((await admin.consumerIdList(brokerAddr, 'rd-clustering')).sort()).toEqual(
+      [a.consumer.clientId, b.consumer.clientId].sort(),
+    );
 
     await produce(TOPICS.clustering, 200);
     await waitFor('200 receipts', () => a.received.length + b.received.length >= 200);
@@ -118,8 +152,15 @@ describe('remoting driver on a real broker', () => {
     const all = [a, b, c];
     // The latest event of each instance is what it claims; together they must cover 0..3 once.
     const claimed = () => all.map((x) => ids(x.assignments[x.assignments.length - 1]?.queues ?? []));
-    await waitFor('a 2/1/1 disjoint cover in the events', () => claimed().flat().sort().join(',') === '0,1,2,3' && claimed().every((q) => q.length > 0));
-    expect(claimed().map((q) => q.length).sort()).toEqual([1, 1, 2]);
+    await waitFor(
+      'a 2/1/1 disjoint cover in the events',
+      () => claimed().flat().sort().join(',') === '0,1,2,3' && claimed().every((q) => q.length > 0),
+    );
+    expect(
+      claimed()
+        .map((q) => q.length)
+        .sort(),
+    ).toEqual([1, 1, 2]);
     expect(claimed()).toEqual(all.map((x) => ids(x.consumer.assignment())));
     // Java order: rd-a keeps 0,1; rd-b gives up 3 to rd-c.
     expect(claimed()).toEqual([[0, 1], [2], [3]]);
@@ -138,10 +179,14 @@ describe('remoting driver on a real broker', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(a.received).toHaveLength(20);
     expect(new Set(a.received.map((m) => m.tag))).toEqual(new Set(['TagA']));
-    await waitFor('offsets past the TagB messages', async () => {
-      const stats = await admin.consumeStats(brokerAddr, 'rd-tags', TOPICS.tags);
-      return stats.queues.every((q) => q.consumerOffset === q.brokerOffset);
-    }, 15_000);
+    await waitFor(
+      'offsets past the TagB messages',
+      async () => {
+        const stats = await admin.consumeStats(brokerAddr, 'rd-tags', TOPICS.tags);
+        return stats.queues.every((q) => q.consumerOffset === q.brokerOffset);
+      },
+      15_000,
+    );
     const connections = await admin.consumerConnections(brokerAddr, 'rd-tags');
     expect(connections.subscriptionTable[TOPICS.tags]?.tagsSet.sort()).toEqual(['TagA', 'TagC']);
     const running = await admin.consumerRunningInfo(brokerAddr, 'rd-tags', a.consumer.clientId);
@@ -152,7 +197,13 @@ describe('remoting driver on a real broker', () => {
   it('a retry outcome comes back through %RETRY% with reconsumeTimes 1', async () => {
     const seen: { seq: string; reconsumeTimes: number; topic: string }[] = [];
     const consumer = await remotingDriver.createConsumer(
-      { namesrvAddr: cluster.namesrvAddr, group: 'rd-retry', instanceName: 'rd-a', model: 'clustering', subscription: { [TOPICS.retry]: '*' } },
+      {
+        namesrvAddr: cluster.namesrvAddr,
+        group: 'rd-retry',
+        instanceName: 'rd-a',
+        model: 'clustering',
+        subscription: { [TOPICS.retry]: '*' },
+      },
       (m) => {
         seen.push({ seq: m.properties['seq']!, reconsumeTimes: m.reconsumeTimes, topic: m.topic });
         return m.reconsumeTimes === 0 ? 'retry' : 'success';
@@ -161,20 +212,28 @@ describe('remoting driver on a real broker', () => {
     await produce(TOPICS.retry, 1);
     // The broker delays the first retry by level 3 (10 s).
     await waitFor('the redelivery', () => seen.length >= 2, 25_000);
-    expect(seen).toEqual([{ seq: '0', reconsumeTimes: 0, topic: TOPICS.retry }, { seq: '0', reconsumeTimes: 1, topic: TOPICS.retry }]);
+    expect(seen).toEqual([
+      { seq: '0', reconsumeTimes: 0, topic: TOPICS.retry },
+      { seq: '0', reconsumeTimes: 1, topic: TOPICS.retry },
+    ]);
     await consumer.close();
   }, 40_000);
 
   it('a closed producer and consumer leave nothing that keeps the process alive', async () => {
     const script = join(import.meta.dirname, 'support', 'remoting-exit-child.ts');
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', script, cluster.namesrvAddr, TOPICS.exit], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, cluster.namesrvAddr, TOPICS.exit], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-      child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
     });
     expect(code, output).toBe(0);
     expect(output).toMatch(/received 1, closed/);

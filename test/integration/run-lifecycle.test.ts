@@ -17,12 +17,17 @@ const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-lifecycle-'));
 afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
 function startRun(reportDir: string, ...sets: string[]) {
-  const child = spawn(process.execPath, [BIN, 'run', 'smoke', '--reports', reportDir, ...sets.flatMap((s) => ['--set', s])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', 'smoke', '--reports', reportDir, ...sets.flatMap((s) => ['--set', s])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const state = (): RunStateData | undefined => listRunStates(cachePaths().runs).find((s) => s.data.coordinatorPid === child.pid)?.data;
+  const state = (): RunStateData | undefined =>
+    listRunStates(cachePaths().runs).find((s) => s.data.coordinatorPid === child.pid)?.data;
   return { child, exited, state, output: () => output };
 }
 
@@ -33,37 +38,52 @@ function inLoadPhase(reportDir: string): boolean {
 }
 
 describe('run lifecycle', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`stops everything on ${signal} and exits ${code}`, async () => {
       const dir = join(reports, signal);
       const run = startRun(dir, 'phases.load=60s', 'phases.warmup=1s');
-      const state = await waitFor(() => {
-        const data = run.state();
-        return data && inLoadPhase(dir) && data.processes.some((p) => p.name.startsWith('producer')) ? data : undefined;
-      }, 180_000, 'the load phase');
+      const state = await waitFor(
+        () => {
+          const data = run.state();
+          return data && inLoadPhase(dir) && data.processes.some((p) => p.name.startsWith('producer'))
+            ? data
+            : undefined;
+        },
+        180_000,
+        'the load phase',
+      );
       const recorded: RecordedProcess[] = state.processes;
       run.child.kill(signal);
       expect(await run.exited, run.output()).toBe(code);
       expect(run.output()).toContain(`run stopped by ${signal}`);
-      for (const p of recorded) expect(isSameProcess(p.pid, p.startTicks), `${p.name} (pid ${p.pid}) survived`).toBe(false);
+      for (const p of recorded)
+        expect(isSameProcess(p.pid, p.startTicks), `${p.name} (pid ${p.pid}) survived`).toBe(false);
       expect(existsSync(state.workDir)).toBe(false);
       expect(run.state()).toBeUndefined();
     });
   }
 
-  it('exits 1 with the failing node\'s last output when a broker cannot boot, and stops the rest', async () => {
+  it("exits 1 with the failing node's last output when a broker cannot boot, and stops the rest", async () => {
     const dir = join(reports, 'boot-failure');
     const run = startRun(dir, 'cluster.brokerConfig.storePathRootDir=/proc/rmq-chaos-cannot-write-here');
     let recorded: RecordedProcess[] = [];
-    void waitFor(() => {
-      const data = run.state();
-      if (data) recorded = data.processes;
-      return undefined;
-    }, 120_000, 'never').catch(() => {});
+    void waitFor(
+      () => {
+        const data = run.state();
+        if (data) recorded = data.processes;
+        return undefined;
+      },
+      120_000,
+      'never',
+    ).catch(() => {});
     const code = await run.exited;
     expect(code, run.output()).toBe(1);
     expect(run.output()).toMatch(/\[broker-a\] exited/);
     expect(recorded.length).toBeGreaterThan(0);
-    for (const p of recorded) expect(isSameProcess(p.pid, p.startTicks), `${p.name} (pid ${p.pid}) survived`).toBe(false);
+    for (const p of recorded)
+      expect(isSameProcess(p.pid, p.startTicks), `${p.name} (pid ${p.pid}) survived`).toBe(false);
   });
 });

@@ -17,10 +17,14 @@ afterAll(() => rmSync(reports, { recursive: true, force: true }));
 describe('smoke plan on a real cluster', () => {
   it('passes with zero loss, shares queues between both consumers, and leaves nothing running', () => {
     const started = Date.now();
-    const result = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--set', 'phases.load=8s', '--set', 'phases.warmup=3s', '--reports', reports], {
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'run', 'smoke', '--set', 'phases.load=8s', '--set', 'phases.warmup=3s', '--reports', reports],
+      {
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
     const wallMs = Date.now() - started;
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/plan smoke: PASS/);
@@ -61,6 +65,8 @@ describe('smoke plan on a real cluster', () => {
     ];
     expect(pids.length).toBe(1 + 1 + 1 + 2);
     for (const pid of pids) expect(isProcessAlive(pid), `pid ${pid} still alive`).toBe(false);
-    process.stdout.write(`smoke (load 8s) wall time ${(wallMs / 1000).toFixed(1)}s, cluster start ${summary.cluster.startMs} ms\n`);
+    process.stdout.write(
+      `smoke (load 8s) wall time ${(wallMs / 1000).toFixed(1)}s, cluster start ${summary.cluster.startMs} ms\n`,
+    );
   });
 });

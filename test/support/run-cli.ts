@@ -23,9 +23,17 @@ export function writePlan(name: string, yaml: string): string {
  * Runs `rmq-chaos run <plan>` as a user would, into a fresh reports dir; `during` gets the
  * child process and the reports dir while it runs (for signals and kills).
  */
-export async function runCli(plan: string, sets: string[] = [], during?: (pid: number, reportsDir: string) => Promise<void>): Promise<CliRun> {
+export async function runCli(
+  plan: string,
+  sets: string[] = [],
+  during?: (pid: number, reportsDir: string) => Promise<void>,
+): Promise<CliRun> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'rmq-chaos-reports-'));
-  const child = spawn(process.execPath, [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -69,7 +69,12 @@ export interface DiagnosisOptions {
   burstMin: number;
 }
 
-export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = { persistMs: 8_000, growthSpanMs: 15_000, growthMin: 50, burstMin: 10 };
+export const DEFAULT_DIAGNOSIS_OPTIONS: DiagnosisOptions = {
+  persistMs: 8_000,
+  growthSpanMs: 15_000,
+  growthMin: 50,
+  burstMin: 10,
+};
 
 export interface DiagnosisRule {
   id: DiagnosisId;

@@ -45,10 +45,15 @@ export function canonicalExpression(expression: string, tags: readonly string[])
 /** Which member the default strategy (AllocateMessageQueueAveragely) gives each queue of `topic`. */
 export function allocation(group: GroupSnapshot, topic: string): Map<string, string> {
   const owners = new Map<string, string>();
-  const queues = (group.topicQueues[topic] ?? []).map((q) => ({ topic: q.topic, brokerName: q.broker, queueId: q.queueId }));
+  const queues = (group.topicQueues[topic] ?? []).map((q) => ({
+    topic: q.topic,
+    brokerName: q.broker,
+    queueId: q.queueId,
+  }));
   const members = memberIds(group);
   for (const cid of members) {
-    for (const q of allocateAveragely(cid, queues, members)) owners.set(queueName({ topic: q.topic, broker: q.brokerName, queueId: q.queueId }), cid);
+    for (const q of allocateAveragely(cid, queues, members))
+      owners.set(queueName({ topic: q.topic, broker: q.brokerName, queueId: q.queueId }), cid);
   }
   return owners;
 }

@@ -2,16 +2,31 @@
  * `diagnose` runs every rule over a run's (or doctor's) snapshots and measurements and
  * returns the findings, most severe first.
  */
-import { DEFAULT_DIAGNOSIS_OPTIONS, DIAGNOSIS_IDS, type DiagnosisInput, type DiagnosisOptions, type DiagnosisRule, type Finding } from './diagnosis.ts';
+import {
+  DEFAULT_DIAGNOSIS_OPTIONS,
+  DIAGNOSIS_IDS,
+  type DiagnosisInput,
+  type DiagnosisOptions,
+  type DiagnosisRule,
+  type Finding,
+} from './diagnosis.ts';
 import { RULES } from './rules/index.ts';
 
 export * from './diagnosis.ts';
 
 export const DIAGNOSIS_RULES: DiagnosisRule[] = DIAGNOSIS_IDS.map((id) => RULES[id]);
 
-export function diagnose(input: DiagnosisInput, options: Partial<DiagnosisOptions> & { skipRunRules?: boolean } = {}): Finding[] {
+export function diagnose(
+  input: DiagnosisInput,
+  options: Partial<DiagnosisOptions> & { skipRunRules?: boolean } = {},
+): Finding[] {
   const settings: DiagnosisOptions = { ...DEFAULT_DIAGNOSIS_OPTIONS, ...options };
-  const findings = DIAGNOSIS_RULES.filter((rule) => !(options.skipRunRules && rule.needsRun)).flatMap((rule) => rule.evaluate(input, settings));
+  const findings = DIAGNOSIS_RULES.filter((rule) => !(options.skipRunRules && rule.needsRun)).flatMap((rule) =>
+    rule.evaluate(input, settings),
+  );
   const rank = (f: Finding) => (f.severity === 'critical' ? 0 : 1);
-  return findings.sort((a, b) => rank(a) - rank(b) || DIAGNOSIS_IDS.indexOf(a.id) - DIAGNOSIS_IDS.indexOf(b.id) || a.firstSeenAt - b.firstSeenAt);
+  return findings.sort(
+    (a, b) =>
+      rank(a) - rank(b) || DIAGNOSIS_IDS.indexOf(a.id) - DIAGNOSIS_IDS.indexOf(b.id) || a.firstSeenAt - b.firstSeenAt,
+  );
 }

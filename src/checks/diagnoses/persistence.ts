@@ -32,7 +32,11 @@ export function persistentConditions(
   observe: (snapshot: ClusterSnapshot) => Observation[],
   persistMs: number,
 ): PersistentCondition[] {
-  interface Stretch { first: Observation; last: Observation; lastIndex: number }
+  interface Stretch {
+    first: Observation;
+    last: Observation;
+    lastIndex: number;
+  }
   const open = new Map<string, Stretch>();
   const done = new Map<string, Stretch[]>();
   const close = (key: string, stretch: Stretch) => {

@@ -20,7 +20,9 @@ import { collect } from './validate.ts';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 export function registerClusterCommand(program: Command): void {
-  const cluster = program.command('cluster').description("bring a plan's cluster up for manual use, list it, take it down");
+  const cluster = program
+    .command('cluster')
+    .description("bring a plan's cluster up for manual use, list it, take it down");
 
   cluster
     .command('up')
@@ -42,10 +44,16 @@ export function registerClusterCommand(program: Command): void {
       const state = RunState.create(cachePaths().runs, { runId: id, workDir, keep: false, kind: 'cluster' });
       const resources = new RunResources(state, log);
       try {
-        const started = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, leaveRunning: true });
+        const started = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), {
+          resources,
+          log,
+          leaveRunning: true,
+        });
         await createTopics(started.endpoints, plan.topics, log);
         state.setEndpoints(started.endpoints);
-        process.stdout.write(`cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- cluster down ${id}\n`);
+        process.stdout.write(
+          `cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- cluster down ${id}\n`,
+        );
       } catch (error) {
         await resources.release();
         throw error;
@@ -60,9 +68,14 @@ export function registerClusterCommand(program: Command): void {
       if (states.length === 0) process.stdout.write('no clusters or runs\n');
       for (const { data } of states) {
         const alive = data.processes.filter((p) => isSameProcess(p.pid, p.startTicks)).length;
-        const what = data.containers ? `containers labelled ${data.containers.label}` : `${alive}/${data.processes.length} processes alive`;
+        const what = data.containers
+          ? `containers labelled ${data.containers.label}`
+          : `${alive}/${data.processes.length} processes alive`;
         process.stdout.write(`${data.runId}  ${data.kind}  ${isRunActive(data) ? 'up' : 'dead'}  ${what}\n`);
-        if (data.endpoints) process.stdout.write(`${formatEndpoints(data.endpoints as Parameters<typeof formatEndpoints>[0]).replace(/^/gm, '  ')}\n`);
+        if (data.endpoints)
+          process.stdout.write(
+            `${formatEndpoints(data.endpoints as Parameters<typeof formatEndpoints>[0]).replace(/^/gm, '  ')}\n`,
+          );
       }
     });
 
@@ -71,25 +84,37 @@ export function registerClusterCommand(program: Command): void {
     .description('stop a cluster started by `cluster up` (all of them without an id)')
     .argument('[id]', 'cluster id printed by `cluster up`')
     .action(async (id: string | undefined) => {
-      const targets = listRunStates(cachePaths().runs).filter((s) => s.data.kind === 'cluster' && (!id || s.data.runId === id));
+      const targets = listRunStates(cachePaths().runs).filter(
+        (s) => s.data.kind === 'cluster' && (!id || s.data.runId === id),
+      );
       if (id && targets.length === 0) throw new UsageError(`no cluster ${id}`, 'see `rmq-chaos cluster status`');
       for (const { dir, data } of targets) {
         const live = data.processes.filter((p) => isSameProcess(p.pid, p.startTicks));
         for (const p of live) signalGroup(p.pgid, 'SIGKILL');
         const deadline = Date.now() + 10_000;
-        while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
         const removed = data.containers ? reapContainersSync(data.containers) : [];
         rmSync(data.workDir, { recursive: true, force: true });
         rmSync(dir, { recursive: true, force: true });
-        const stopped = data.containers ? `${removed.filter((r) => r.startsWith('container ')).length} containers removed` : `${live.length} processes stopped`;
+        const stopped = data.containers
+          ? `${removed.filter((r) => r.startsWith('container ')).length} containers removed`
+          : `${live.length} processes stopped`;
         process.stdout.write(`cluster ${data.runId} down (${stopped})\n`);
       }
       if (!id && targets.length === 0) process.stdout.write('no clusters are up\n');
     });
 }
 
-function formatEndpoints(e: { namesrvAddr: string; brokers: { name: string; brokerId: number; addr: string }[]; proxy?: { grpc: string; remoting?: string } }): string {
-  const lines = [`namesrv  ${e.namesrvAddr}`, ...e.brokers.map((b) => `${b.brokerId === 0 ? b.name : `${b.name} (slave ${b.brokerId})`}  ${b.addr}`)];
+function formatEndpoints(e: {
+  namesrvAddr: string;
+  brokers: { name: string; brokerId: number; addr: string }[];
+  proxy?: { grpc: string; remoting?: string };
+}): string {
+  const lines = [
+    `namesrv  ${e.namesrvAddr}`,
+    ...e.brokers.map((b) => `${b.brokerId === 0 ? b.name : `${b.name} (slave ${b.brokerId})`}  ${b.addr}`),
+  ];
   if (e.proxy) lines.push(`proxy    grpc ${e.proxy.grpc}${e.proxy.remoting ? `  remoting ${e.proxy.remoting}` : ''}`);
   return lines.join('\n');
 }

@@ -30,14 +30,23 @@ export function registerCompareCommand(program: Command): void {
     .argument('<current>', 'the run to judge: a run folder or its summary.json')
     .option('--plan <plan>', "take tolerances from this plan's compare: section (default: the built-in tolerances)")
     .option('--json', 'print the comparison as JSON on stdout')
-    .addHelpText('after', '\nExit codes: 0 no regression, 99 a metric regressed beyond its tolerance, 2 an argument is not a readable summary.\n')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no regression, 99 a metric regressed beyond its tolerance, 2 an argument is not a readable summary.\n',
+    )
     .action(async (baselinePath: string, currentPath: string, options: CompareOptions) => {
       const baseline = await loadSummary(baselinePath);
       const current = await loadSummary(currentPath);
       let tolerances: Tolerances | undefined;
-      if (options.plan !== undefined) tolerances = (await loadPlanFile(resolvePlanPath(options.plan, PLANS_DIR))).compare.tolerances;
-      const comparison = compareSummaries(baseline.summary, current.summary, { baselineSource: baseline.file, ...(tolerances ? { tolerances } : {}) });
-      process.stdout.write(options.json ? `${JSON.stringify(comparisonJson(comparison), null, 2)}\n` : `${formatComparison(comparison)}\n`);
+      if (options.plan !== undefined)
+        tolerances = (await loadPlanFile(resolvePlanPath(options.plan, PLANS_DIR))).compare.tolerances;
+      const comparison = compareSummaries(baseline.summary, current.summary, {
+        baselineSource: baseline.file,
+        ...(tolerances ? { tolerances } : {}),
+      });
+      process.stdout.write(
+        options.json ? `${JSON.stringify(comparisonJson(comparison), null, 2)}\n` : `${formatComparison(comparison)}\n`,
+      );
       process.exitCode = comparison.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
     });
 }

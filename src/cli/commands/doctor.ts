@@ -5,7 +5,13 @@
  * faults, nothing written to the cluster.
  */
 import type { Command } from 'commander';
-import { DEFAULT_DIAGNOSIS_OPTIONS, DIAGNOSIS_RULES, diagnose, type EvidenceValue, type Finding } from '../../checks/diagnoses/index.ts';
+import {
+  DEFAULT_DIAGNOSIS_OPTIONS,
+  DIAGNOSIS_RULES,
+  diagnose,
+  type EvidenceValue,
+  type Finding,
+} from '../../checks/diagnoses/index.ts';
 import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
 import { collectSnapshot, messageOf } from '../../observe/collect-snapshot.ts';
 import { discoverGroups } from '../../observe/discover-groups.ts';
@@ -28,7 +34,13 @@ interface DoctorOptions {
 export interface DoctorGroup {
   group: string;
   messageModel?: string;
-  clients: { clientId: string; addr: string; brokers: string[]; subscriptions?: Record<string, string>; runningInfoError?: string }[];
+  clients: {
+    clientId: string;
+    addr: string;
+    brokers: string[];
+    subscriptions?: Record<string, string>;
+    runningInfoError?: string;
+  }[];
   /** Set when no broker lists a consumer of the group. */
   note?: string;
 }
@@ -49,22 +61,37 @@ export interface DoctorReport {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('inspect the consumer groups of a running cluster and name what is wrong (read-only: no load, no faults)')
+    .description(
+      'inspect the consumer groups of a running cluster and name what is wrong (read-only: no load, no faults)',
+    )
     .option('--namesrv <host:port>', 'name server address (several: a;b)')
-    .option('--group <group>', 'consumer group to inspect (repeatable; default: every group with an online consumer)', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--group <group>',
+      'consumer group to inspect (repeatable; default: every group with an online consumer)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--window <duration>', 'how long to watch; a snapshot about every 3 s (0s: one snapshot)', DEFAULT_WINDOW)
     .option('--json', 'print the findings as JSON on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Diagnoses:
-${DIAGNOSIS_RULES.filter((r) => !r.needsRun).map((r) => `  ${r.id.padEnd(26)} ${r.description}`).join('\n')}
+${DIAGNOSIS_RULES.filter((r) => !r.needsRun)
+  .map((r) => `  ${r.id.padEnd(26)} ${r.description}`)
+  .join('\n')}
 
 Exit codes: 0 no findings, 99 findings, 2 usage, 1 cluster unreachable.
-`)
+`,
+    )
     .action(async (options: DoctorOptions) => {
       const namesrv = parseNamesrv(options.namesrv);
       const windowMs = parseWindow(options.window);
-      const report = await runDoctor(namesrv, options.group ?? [], windowMs, (line) => process.stderr.write(`${line}\n`));
-      process.stdout.write(options.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${formatDoctorReport(report)}\n`);
+      const report = await runDoctor(namesrv, options.group ?? [], windowMs, (line) =>
+        process.stderr.write(`${line}\n`),
+      );
+      process.stdout.write(
+        options.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${formatDoctorReport(report)}\n`,
+      );
       process.exitCode = report.findings.length > 0 ? ExitCode.checksFailed : ExitCode.ok;
     });
 }
@@ -73,27 +100,42 @@ const HOST_PORT = /^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
 /** `host:port`, or several separated by `;` as RocketMQ clients take them. */
 export function parseNamesrv(value: string | undefined): string {
-  if (value === undefined || value.trim() === '') throw new UsageError('doctor needs --namesrv host:port', 'e.g. rmq-chaos doctor --namesrv 127.0.0.1:9876');
-  const addrs = value.split(';').map((a) => a.trim()).filter((a) => a !== '');
+  if (value === undefined || value.trim() === '')
+    throw new UsageError('doctor needs --namesrv host:port', 'e.g. rmq-chaos doctor --namesrv 127.0.0.1:9876');
+  const addrs = value
+    .split(';')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   for (const addr of addrs) {
     const m = HOST_PORT.exec(addr);
     const port = m ? Number(m[2]) : 0;
     if (!m || port < 1 || port > 65535) {
-      throw new UsageError(`--namesrv: expected host:port (several separated by ;), got ${JSON.stringify(value)}`, 'e.g. --namesrv 127.0.0.1:9876');
+      throw new UsageError(
+        `--namesrv: expected host:port (several separated by ;), got ${JSON.stringify(value)}`,
+        'e.g. --namesrv 127.0.0.1:9876',
+      );
     }
   }
-  if (addrs.length === 0) throw new UsageError(`--namesrv: expected host:port, got ${JSON.stringify(value)}`, 'e.g. --namesrv 127.0.0.1:9876');
+  if (addrs.length === 0)
+    throw new UsageError(
+      `--namesrv: expected host:port, got ${JSON.stringify(value)}`,
+      'e.g. --namesrv 127.0.0.1:9876',
+    );
   return addrs.join(';');
 }
 
 export function parseWindow(value: string): number {
   const parsed = parseDuration(value);
-  if (!parsed.ok) throw new UsageError(`--window: ${parsed.message}`, 'e.g. --window 10s, or --window 0s for one snapshot');
+  if (!parsed.ok)
+    throw new UsageError(`--window: ${parsed.message}`, 'e.g. --window 10s, or --window 0s for one snapshot');
   return parsed.value;
 }
 
 /** One snapshot for a zero window; else one every ~3 s, the first at 0 and the last at the window's end. */
-export function snapshotSchedule(windowMs: number, intervalMs = SNAPSHOT_INTERVAL_MS): { count: number; intervalMs: number } {
+export function snapshotSchedule(
+  windowMs: number,
+  intervalMs = SNAPSHOT_INTERVAL_MS,
+): { count: number; intervalMs: number } {
   if (windowMs <= 0) return { count: 1, intervalMs: 0 };
   const count = Math.ceil(windowMs / intervalMs) + 1;
   return { count, intervalMs: windowMs / (count - 1) };
@@ -110,16 +152,35 @@ export function diagnosisOptionsFor(windowMs: number): { persistMs: number; grow
   };
 }
 
-export async function runDoctor(namesrv: string, requested: readonly string[], windowMs: number, progress: (line: string) => void): Promise<DoctorReport> {
-  const admin = RemotingAdmin.create({ namesrvAddr: namesrv, instanceName: `rmq-chaos-doctor-${process.pid}`, requestTimeoutMs: 5000 });
+export async function runDoctor(
+  namesrv: string,
+  requested: readonly string[],
+  windowMs: number,
+  progress: (line: string) => void,
+): Promise<DoctorReport> {
+  const admin = RemotingAdmin.create({
+    namesrvAddr: namesrv,
+    instanceName: `rmq-chaos-doctor-${process.pid}`,
+    requestTimeoutMs: 5000,
+  });
   try {
     let masters: { brokerName: string; addr: string }[];
     try {
       masters = await admin.masterAddrs();
     } catch (error) {
-      throw new EnvironmentError('namesrv-unreachable', `cannot reach the name server at ${namesrv}: ${messageOf(error)}`, 'check --namesrv: host:port of a running RocketMQ name server (default port 9876)', { cause: error });
+      throw new EnvironmentError(
+        'namesrv-unreachable',
+        `cannot reach the name server at ${namesrv}: ${messageOf(error)}`,
+        'check --namesrv: host:port of a running RocketMQ name server (default port 9876)',
+        { cause: error },
+      );
     }
-    if (masters.length === 0) throw new EnvironmentError('no-brokers', `the name server at ${namesrv} lists no master broker`, 'start a broker, or check that it registers with this name server');
+    if (masters.length === 0)
+      throw new EnvironmentError(
+        'no-brokers',
+        `the name server at ${namesrv} lists no master broker`,
+        'start a broker, or check that it registers with this name server',
+      );
 
     const errorCounts = new Map<string, number>();
     const countErrors = (errors: readonly string[]) => {
@@ -142,17 +203,28 @@ export async function runDoctor(namesrv: string, requested: readonly string[], w
         const snapshot = await collectSnapshot(admin, groups);
         snapshots.push(snapshot);
         countErrors(snapshot.errors);
-        progress(`doctor: snapshot ${i + 1}/${schedule.count}: ${snapshot.groups.map((g) => `${g.group} ${plural(g.clients.length, 'client')}`).join(', ')}${snapshot.errors.length > 0 ? ` (${plural(snapshot.errors.length, 'request')} failed)` : ''}`);
+        progress(
+          `doctor: snapshot ${i + 1}/${schedule.count}: ${snapshot.groups.map((g) => `${g.group} ${plural(g.clients.length, 'client')}`).join(', ')}${snapshot.errors.length > 0 ? ` (${plural(snapshot.errors.length, 'request')} failed)` : ''}`,
+        );
       }
       if (snapshots.every((s) => s.groups.every((g) => g.brokers.every((b) => b.error !== undefined)))) {
-        throw new EnvironmentError('brokers-unreachable', `no broker answered: ${[...errorCounts.keys()][0] ?? 'unknown error'}`, 'check that the brokers the name server lists are reachable from here');
+        throw new EnvironmentError(
+          'brokers-unreachable',
+          `no broker answered: ${[...errorCounts.keys()][0] ?? 'unknown error'}`,
+          'check that the brokers the name server lists are reachable from here',
+        );
       }
     }
 
     const last = snapshots[snapshots.length - 1];
-    const lonely = last ? last.groups.filter((g) => snapshots.every((s) => (s.groups.find((x) => x.group === g.group)?.clients.length ?? 0) === 0)) : [];
+    const lonely = last
+      ? last.groups.filter((g) =>
+          snapshots.every((s) => (s.groups.find((x) => x.group === g.group)?.clients.length ?? 0) === 0),
+        )
+      : [];
     const known = lonely.length > 0 ? await knownGroups(admin, masters) : undefined;
-    const findings = snapshots.length > 0 ? diagnose({ snapshots }, { ...diagnosisOptionsFor(windowMs), skipRunRules: true }) : [];
+    const findings =
+      snapshots.length > 0 ? diagnose({ snapshots }, { ...diagnosisOptionsFor(windowMs), skipRunRules: true }) : [];
     return {
       namesrv,
       at: snapshots[0]?.at ?? Date.now(),
@@ -173,7 +245,10 @@ async function sleepUntil(target: number): Promise<void> {
   while (Date.now() < target) await sleep(target - Date.now());
 }
 
-async function knownGroups(admin: RemotingAdmin, masters: readonly { addr: string }[]): Promise<Set<string> | undefined> {
+async function knownGroups(
+  admin: RemotingAdmin,
+  masters: readonly { addr: string }[],
+): Promise<Set<string> | undefined> {
   const answers = await Promise.all(masters.map((m) => admin.allSubscriptionGroups(m.addr).catch(() => undefined)));
   return answers.some((a) => a !== undefined) ? new Set(answers.flatMap((a) => a ?? [])) : undefined;
 }
@@ -191,7 +266,9 @@ function doctorGroup(g: GroupSnapshot, note: string | undefined): DoctorGroup {
       clientId: c.clientId,
       addr: c.addr,
       brokers: c.brokers,
-      ...(c.subscriptions ? { subscriptions: Object.fromEntries(c.subscriptions.map((s) => [s.topic, s.expression])) } : {}),
+      ...(c.subscriptions
+        ? { subscriptions: Object.fromEntries(c.subscriptions.map((s) => [s.topic, s.expression])) }
+        : {}),
       ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
     })),
     ...(note ? { note } : {}),
@@ -227,7 +304,8 @@ export function formatDoctorReport(report: DoctorReport): string {
   lines.push(`brokers  ${report.brokers.map((b) => `${b.name} (${b.addr})`).join(', ')}`);
   if (report.groups.length === 0) lines.push('groups   none with an online consumer');
   report.groups.forEach((g, i) => {
-    const what = g.note ?? `${plural(g.clients.length, 'client')}${g.messageModel ? `, ${g.messageModel.toLowerCase()}` : ''}`;
+    const what =
+      g.note ?? `${plural(g.clients.length, 'client')}${g.messageModel ? `, ${g.messageModel.toLowerCase()}` : ''}`;
     lines.push(`${i === 0 ? 'groups  ' : '        '} ${g.group}: ${what}`);
   });
   lines.push(`window   ${formatDuration(report.windowMs)} (${plural(report.snapshots, 'snapshot')})`);
@@ -239,7 +317,11 @@ export function formatDoctorReport(report: DoctorReport): string {
     lines.push(`  remedy: ${f.remedy}`);
   }
   if (report.errors.length > 0) {
-    lines.push('', `partial data: ${plural(report.errors.length, 'request')} failed`, ...report.errors.map((e) => `  ${e}`));
+    lines.push(
+      '',
+      `partial data: ${plural(report.errors.length, 'request')} failed`,
+      ...report.errors.map((e) => `  ${e}`),
+    );
   }
   lines.push('');
   if (report.findings.length === 0) {
@@ -247,8 +329,12 @@ export function formatDoctorReport(report: DoctorReport): string {
   } else {
     const critical = report.findings.filter((f) => f.severity === 'critical').length;
     const warnings = report.findings.length - critical;
-    const parts = [critical > 0 ? `${critical} critical` : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean);
-    lines.push(`${report.findings.length === 1 ? '1 problem' : `${report.findings.length} problems`} found (${parts.join(', ')})`);
+    const parts = [critical > 0 ? `${critical} critical` : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(
+      Boolean,
+    );
+    lines.push(
+      `${report.findings.length === 1 ? '1 problem' : `${report.findings.length} problems`} found (${parts.join(', ')})`,
+    );
   }
   return lines.join('\n');
 }
@@ -286,8 +372,14 @@ export function formatEvidence(evidence: { [key: string]: EvidenceValue }, inden
       lines.push(`${pad}${key}:`);
       for (const item of value) {
         if (isFlat(item)) lines.push(`${pad}  - ${flat(item)}`);
-        else if (item === null || typeof item !== 'object' || Array.isArray(item)) lines.push(`${pad}  - ${JSON.stringify(item)}`);
-        else if (Object.values(item).every(isFlat)) lines.push(`${pad}  - ${Object.entries(item).map(([k, v]) => `${k}: ${flat(v)}`).join(', ')}`);
+        else if (item === null || typeof item !== 'object' || Array.isArray(item))
+          lines.push(`${pad}  - ${JSON.stringify(item)}`);
+        else if (Object.values(item).every(isFlat))
+          lines.push(
+            `${pad}  - ${Object.entries(item)
+              .map(([k, v]) => `${k}: ${flat(v)}`)
+              .join(', ')}`,
+          );
         else {
           const block = formatEvidence(item, indent + 4);
           lines.push(`${pad}  - ${block[0]!.trimStart()}`, ...block.slice(1));

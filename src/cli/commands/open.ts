@@ -21,7 +21,9 @@ export function desktopOpener(platform = process.platform, env = process.env): s
 export function registerOpenCommand(program: Command): void {
   program
     .command('open')
-    .description("print the path of a run's index.html (default: the newest run) and open it in a browser when there is a desktop")
+    .description(
+      "print the path of a run's index.html (default: the newest run) and open it in a browser when there is a desktop",
+    )
     .argument('[run]', 'run folder, or a run id under --reports')
     .option('--reports <dir>', 'where run folders are', REPORTS_DIR)
     .action(async (run: string | undefined, options: { reports: string }) => {

@@ -15,7 +15,9 @@ export async function renderRunPage(runDir: string): Promise<{ page: string; ind
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description("re-render a run's index.html (and the reports index beside it) from its summary.json and ndjson files")
+    .description(
+      "re-render a run's index.html (and the reports index beside it) from its summary.json and ndjson files",
+    )
     .argument('<run>', 'run folder, or a run id under --reports')
     .option('--reports <dir>', 'where run folders are', REPORTS_DIR)
     .action(async (run: string, options: { reports: string }) => {

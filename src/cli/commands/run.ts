@@ -23,14 +23,18 @@ export function registerRunCommand(program: Command): void {
     .option('--set <key=value>', 'override a plan field, e.g. phases.load=5s (repeatable)', collect, [])
     .option('--keep', 'keep store dirs and node logs after the run')
     .option('--reports <dir>', 'where run folders go', REPORTS_DIR)
-    .option('--baseline <run-dir|summary.json>', "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails the run (exit 99)")
+    .option(
+      '--baseline <run-dir|summary.json>',
+      "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails the run (exit 99)",
+    )
     .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string; baseline?: string }) => {
       const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
-      if (plan.cluster.provider !== 'external' && !isProvisioned()) await provision((line) => progress.log(`setup: ${line}`));
+      if (plan.cluster.provider !== 'external' && !isProvisioned())
+        await provision((line) => progress.log(`setup: ${line}`));
 
       // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
       // every process group at once and leave.
@@ -50,11 +54,24 @@ export function registerRunCommand(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        const outcome = await runPlan({ plan, reportsDir: options.reports, keep: options.keep ?? false, signal: abort.signal, progress, onResources: (r) => (resources = r) });
-        const comparison = baseline && compareSummaries(baseline.summary, outcome.summary, { tolerances: plan.compare.tolerances, baselineSource: baseline.file });
+        const outcome = await runPlan({
+          plan,
+          reportsDir: options.reports,
+          keep: options.keep ?? false,
+          signal: abort.signal,
+          progress,
+          onResources: (r) => (resources = r),
+        });
+        const comparison =
+          baseline &&
+          compareSummaries(baseline.summary, outcome.summary, {
+            tolerances: plan.compare.tolerances,
+            baselineSource: baseline.file,
+          });
         const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
         const { files, failed } = await writeReports(summary, outcome.reportDir);
-        for (const { writer, error } of failed) process.stderr.write(`rmq-chaos: the ${writer} report could not be written: ${describeError(error)}\n`);
+        for (const { writer, error } of failed)
+          process.stderr.write(`rmq-chaos: the ${writer} report could not be written: ${describeError(error)}\n`);
         process.stdout.write(`${formatConsoleSummary(summary)}\n`);
         if (comparison) process.stdout.write(`\ncompared with the baseline:\n${formatComparison(comparison)}\n`);
         const runsIndex = await writeRunIndex(options.reports).catch((error: unknown) => {
@@ -67,7 +84,8 @@ export function registerRunCommand(program: Command): void {
         const pageLast = [...files.filter((f) => !f.endsWith('.html')), ...files.filter((f) => f.endsWith('.html'))];
         for (const file of pageLast) process.stdout.write(`report: ${file}\n`);
         // A report that could not be written is an internal error, whatever the verdict.
-        process.exitCode = failed.length > 0 ? ExitCode.internal : summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
+        process.exitCode =
+          failed.length > 0 ? ExitCode.internal : summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
       } catch (error) {
         if (signalled && error instanceof HarnessError && error.code === 'aborted') {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;

@@ -9,8 +9,13 @@ import { describeError } from '../../util/errors.ts';
 export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
-    .description('fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache (idempotent; `run` does what it needs)')
-    .option('--images', "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with Podman or Docker")
+    .description(
+      'fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache (idempotent; `run` does what it needs)',
+    )
+    .option(
+      '--images',
+      "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with Podman or Docker",
+    )
     .action(async (options: { images?: boolean }) => {
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`setup: ${line}\n`);
@@ -28,6 +33,8 @@ export function registerSetupCommand(program: Command): void {
         const built = await ensureImages(log, runtime.cli);
         log(built.length ? `images built: ${built.join(', ')}` : 'images: all present');
       }
-      process.stdout.write(`setup: ready in ${((performance.now() - started) / 1000).toFixed(1)}s (cache ${result.paths.root})\n`);
+      process.stdout.write(
+        `setup: ready in ${((performance.now() - started) / 1000).toFixed(1)}s (cache ${result.paths.root})\n`,
+      );
     });
 }

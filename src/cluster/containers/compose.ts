@@ -14,7 +14,13 @@ import { ROCKETMQ_VERSION } from '../../setup/versions.ts';
 import { IMAGE_PATHS, IMAGES, OFFICIAL_IMAGES } from '../../setup/container-images.ts';
 import { namesrvConfig } from '../providers/local/node-config.ts';
 import type { ClusterSpec } from '../provider.ts';
-import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, planContainerLayout, type ContainerLayout } from './layout.ts';
+import {
+  GATEWAY_ALIAS,
+  NAMESRV_CONTAINER_PORT,
+  TOXIPROXY_API_PORT,
+  planContainerLayout,
+  type ContainerLayout,
+} from './layout.ts';
 import { containerBrokerConfig, containerProxyConfig, rocketmqEnvironment } from './node-containers.ts';
 import { SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
 
@@ -88,7 +94,10 @@ export function composeFiles(): Record<string, string> {
     files[`${COMPOSE_DIR}/${ns.name}.conf`] = namesrvConfig(NAMESRV_CONTAINER_PORT);
   }
   for (const broker of layout.brokers) {
-    services[broker.alias] = { ...rocketmq('mqbroker', ['-c'], `${broker.name}.conf`), depends_on: [GATEWAY_ALIAS, ...layout.namesrv.map((n) => n.alias)] };
+    services[broker.alias] = {
+      ...rocketmq('mqbroker', ['-c'], `${broker.name}.conf`),
+      depends_on: [GATEWAY_ALIAS, ...layout.namesrv.map((n) => n.alias)],
+    };
     files[`${COMPOSE_DIR}/${broker.name}.conf`] = containerBrokerConfig(broker, COMPOSE_SPEC);
   }
   services['proxy'] = {
@@ -99,7 +108,11 @@ export function composeFiles(): Record<string, string> {
     restart: 'on-failure',
   };
   files[`${COMPOSE_DIR}/rmq-proxy.json`] = containerProxyConfig(layout, COMPOSE_SPEC.clusterName);
-  files[`${COMPOSE_DIR}/toxiproxy.json`] = `${JSON.stringify(layout.links.map((l) => ({ ...l, enabled: true })), null, 2)}\n`;
+  files[`${COMPOSE_DIR}/toxiproxy.json`] = `${JSON.stringify(
+    layout.links.map((l) => ({ ...l, enabled: true })),
+    null,
+    2,
+  )}\n`;
   const header = [
     `# A RocketMQ ${ROCKETMQ_VERSION} cluster for rmq-chaos: docker compose up -d, then`,
     '#   npm run plan smoke -- --set cluster.provider=external --set cluster.namesrvAddr=127.0.0.1:9876',

@@ -37,7 +37,11 @@ export interface ImageStore {
 
 export const DEFAULT_IMAGE_CHOICES: ImageChoices = { rocketmq: 'official', toxiproxy: 'official' };
 
-export async function resolveImages(choices: ImageChoices, store: ImageStore, log: (line: string) => void): Promise<ResolvedImages> {
+export async function resolveImages(
+  choices: ImageChoices,
+  store: ImageStore,
+  log: (line: string) => void,
+): Promise<ResolvedImages> {
   const resolved = {} as ResolvedImages;
   for (const key of ['rocketmq', 'toxiproxy'] as const) resolved[key] = await resolveOne(key, choices[key], store, log);
   const local = { rocketmq: resolved.rocketmq.source === 'local', toxiproxy: resolved.toxiproxy.source === 'local' };
@@ -45,7 +49,12 @@ export async function resolveImages(choices: ImageChoices, store: ImageStore, lo
   return resolved;
 }
 
-async function resolveOne(key: ImageKey, choice: string, store: ImageStore, log: (line: string) => void): Promise<ResolvedImage> {
+async function resolveOne(
+  key: ImageKey,
+  choice: string,
+  store: ImageStore,
+  log: (line: string) => void,
+): Promise<ResolvedImage> {
   if (choice === 'local') return { ref: IMAGES[key], source: 'local' };
   const official = choice === 'official';
   const ref = official ? OFFICIAL_IMAGES[key] : choice;
@@ -69,12 +78,20 @@ async function resolveOne(key: ImageKey, choice: string, store: ImageStore, log:
         `pull or load it (podman pull / docker load), or set cluster.images.${key} to official or local`,
       );
     }
-    log(`image ${ref}: cannot be pulled (${reason}); using the locally built ${IMAGES[key]} instead (cluster.images.${key}: local skips the pull)`);
+    log(
+      `image ${ref}: cannot be pulled (${reason}); using the locally built ${IMAGES[key]} instead (cluster.images.${key}: local skips the pull)`,
+    );
     return { ref: IMAGES[key], source: 'local', fallbackReason: reason };
   }
 }
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? 'unknown error'
+  );
 }

@@ -128,7 +128,11 @@ export function planContainerLayout(input: ContainerLayoutInput): ContainerLayou
       broker.namesrvAddr = namesrv
         .map((ns, n) => {
           const port = INTERNAL_PORT_BASE + index * 10 + n;
-          links.push({ name: `${slot.name}->${ns.name}`, listen: at('0.0.0.0', port), upstream: at(ns.alias, NAMESRV_CONTAINER_PORT) });
+          links.push({
+            name: `${slot.name}->${ns.name}`,
+            listen: at('0.0.0.0', port),
+            upstream: at(ns.alias, NAMESRV_CONTAINER_PORT),
+          });
           return at(GATEWAY_ALIAS, port);
         })
         .join(';');
@@ -136,13 +140,23 @@ export function planContainerLayout(input: ContainerLayoutInput): ContainerLayou
         const master = input.brokers.find((b) => b.brokerName === slot.brokerName && b.brokerId === 0);
         if (!master) throw new RangeError(`slave ${slot.name} has no master ${slot.brokerName}`);
         const port = INTERNAL_PORT_BASE + index * 10 + 9;
-        links.push({ name: `${master.name}->${slot.name}`, listen: at('0.0.0.0', port), upstream: at(master.name, master.block[3]!) });
+        links.push({
+          name: `${master.name}->${slot.name}`,
+          listen: at('0.0.0.0', port),
+          upstream: at(master.name, master.block[3]!),
+        });
         broker.haMasterAddress = at(GATEWAY_ALIAS, port);
       }
     }
     return broker;
   });
-  const layout: ContainerLayout = { namesrv, brokers, links, gatewayPublished: published, clientNamesrvAddr: namesrv.map((ns) => ns.clientAddr).join(';') };
+  const layout: ContainerLayout = {
+    namesrv,
+    brokers,
+    links,
+    gatewayPublished: published,
+    clientNamesrvAddr: namesrv.map((ns) => ns.clientAddr).join(';'),
+  };
   if (input.network) layout.clientAddressMaps = maps;
   if (input.proxyBlock) {
     const [grpc, remoting, via] = input.proxyBlock as [number, number, number];
@@ -156,7 +170,14 @@ export function planContainerLayout(input: ContainerLayoutInput): ContainerLayou
     } else {
       published.push(grpc);
     }
-    layout.proxy = { grpcPort: grpc, remotingPort: remoting, namesrvAddr: directNamesrv, clientGrpc, clientRemoting: at(HOST, remoting), useEndpointPortFromRequest: input.network };
+    layout.proxy = {
+      grpcPort: grpc,
+      remotingPort: remoting,
+      namesrvAddr: directNamesrv,
+      clientGrpc,
+      clientRemoting: at(HOST, remoting),
+      useEndpointPortFromRequest: input.network,
+    };
   }
   return layout;
 }

@@ -12,7 +12,13 @@ import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
 import type { ResolvedImages } from './images.ts';
 import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
-import { GATEWAY_ALIAS, NAMESRV_CONTAINER_PORT, TOXIPROXY_API_PORT, type BrokerLayout, type ContainerLayout } from './layout.ts';
+import {
+  GATEWAY_ALIAS,
+  NAMESRV_CONTAINER_PORT,
+  TOXIPROXY_API_PORT,
+  type BrokerLayout,
+  type ContainerLayout,
+} from './layout.ts';
 
 export const LABEL_RUN = 'rmq-chaos.run';
 export const LABEL_NODE = 'rmq-chaos.node';
@@ -72,12 +78,20 @@ export function rocketmqEnvironment(heapBytes: number): { HEAP_OPTS: string; JAV
   const heapMiB = Math.max(64, Math.floor(heapBytes / (1024 * 1024)));
   return {
     HEAP_OPTS: [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`].join(' '),
-    JAVA_OPT_EXT: ['-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(' '),
+    JAVA_OPT_EXT: ['-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(
+      ' ',
+    ),
   };
 }
 
 /** `sh mqbroker -c <conf>` in the image's WORKDIR (its bin folder), as the official image is run. */
-function rocketmqNode(kind: keyof typeof MAIN_CLASS, name: string, ctx: NodeContainerContext, config: { file: string; content: string }, args: string[]): LoopbackContainer {
+function rocketmqNode(
+  kind: keyof typeof MAIN_CLASS,
+  name: string,
+  ctx: NodeContainerContext,
+  config: { file: string; content: string },
+  args: string[],
+): LoopbackContainer {
   const ownUid = ctx.images.rocketmq.source === 'local';
   const container = base(ctx.images.rocketmq.ref, name, ctx, !ownUid)
     .withEnvironment(rocketmqEnvironment(ctx.spec.heapBytes))
@@ -108,7 +122,13 @@ export function gatewayContainer(layout: ContainerLayout, ctx: NodeContainerCont
 }
 
 export function namesrvContainer(name: string, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
-  const container = rocketmqNode('namesrv', name, ctx, { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT) }, ['-c'])
+  const container = rocketmqNode(
+    'namesrv',
+    name,
+    ctx,
+    { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT) },
+    ['-c'],
+  )
     .withNetwork(ctx.network)
     .withNetworkAliases(name);
   return publishDirect ? container.withExposedPorts(NAMESRV_CONTAINER_PORT).publishOnLoopback() : container;
@@ -124,12 +144,29 @@ export function containerBrokerConfig(broker: BrokerLayout, spec: ClusterSpec): 
     ports: { listen: broker.listenPort, ha: broker.haListenPort, spare: broker.listenPort - 1 },
     storeDir: `${HOME}/store`,
   });
-  const overrides = [`brokerIP1=${broker.brokerIP1}`, `brokerIP2=${broker.brokerIP2}`, ...(broker.haMasterAddress ? [`haMasterAddress=${broker.haMasterAddress}`] : [])];
-  return `${text.split('\n').filter((line) => line && !/^(brokerIP1|brokerIP2|haMasterAddress)=/.test(line)).join('\n')}\n${overrides.join('\n')}\n`;
+  const overrides = [
+    `brokerIP1=${broker.brokerIP1}`,
+    `brokerIP2=${broker.brokerIP2}`,
+    ...(broker.haMasterAddress ? [`haMasterAddress=${broker.haMasterAddress}`] : []),
+  ];
+  return `${text
+    .split('\n')
+    .filter((line) => line && !/^(brokerIP1|brokerIP2|haMasterAddress)=/.test(line))
+    .join('\n')}\n${overrides.join('\n')}\n`;
 }
 
-export function brokerContainer(broker: BrokerLayout, ctx: NodeContainerContext, publishDirect: boolean): LoopbackContainer {
-  const container = rocketmqNode('broker', broker.name, ctx, { file: 'broker.conf', content: containerBrokerConfig(broker, ctx.spec) }, ['-c'])
+export function brokerContainer(
+  broker: BrokerLayout,
+  ctx: NodeContainerContext,
+  publishDirect: boolean,
+): LoopbackContainer {
+  const container = rocketmqNode(
+    'broker',
+    broker.name,
+    ctx,
+    { file: 'broker.conf', content: containerBrokerConfig(broker, ctx.spec) },
+    ['-c'],
+  )
     .withNetwork(ctx.network)
     .withNetworkAliases(broker.alias);
   return publishDirect ? container.withExposedPorts(broker.listenPort).publishOnLoopback() : container;
@@ -137,11 +174,26 @@ export function brokerContainer(broker: BrokerLayout, ctx: NodeContainerContext,
 
 export function containerProxyConfig(layout: ContainerLayout, clusterName: string): string {
   const proxy = layout.proxy!;
-  return proxyConfig(proxy.namesrvAddr, clusterName, proxy.grpcPort, proxy.remotingPort, proxy.useEndpointPortFromRequest);
+  return proxyConfig(
+    proxy.namesrvAddr,
+    clusterName,
+    proxy.grpcPort,
+    proxy.remotingPort,
+    proxy.useEndpointPortFromRequest,
+  );
 }
 
 /** In the gateway's network namespace (see layout.ts): its ports are the gateway's to publish. */
-export function proxyContainer(layout: ContainerLayout, gatewayId: string, ctx: NodeContainerContext): LoopbackContainer {
-  return rocketmqNode('proxy', 'proxy', ctx, { file: 'rmq-proxy.json', content: containerProxyConfig(layout, ctx.spec.clusterName) }, ['-pm', 'cluster', '-pc'])
-    .withNetworkMode(`container:${gatewayId}`);
+export function proxyContainer(
+  layout: ContainerLayout,
+  gatewayId: string,
+  ctx: NodeContainerContext,
+): LoopbackContainer {
+  return rocketmqNode(
+    'proxy',
+    'proxy',
+    ctx,
+    { file: 'rmq-proxy.json', content: containerProxyConfig(layout, ctx.spec.clusterName) },
+    ['-pm', 'cluster', '-pc'],
+  ).withNetworkMode(`container:${gatewayId}`);
 }

@@ -83,13 +83,16 @@ export class ContainerNodeControl implements NodeControl {
       await container.start();
       await waitForLogLine(container, controlled.bootLine, since, BOOT_TIMEOUT_MS, node);
       await this.options.afterBoot?.(controlled.node);
-      this.options.log(`[${node}] restarted (${hard ? 'kill' : 'stop'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+      this.options.log(
+        `[${node}] restarted (${hard ? 'kill' : 'stop'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+      );
     });
   }
 
   private serial(name: string, work: (node: ControlledNode) => Promise<void>): Promise<void> {
     const node = this.nodes.find((n) => n.node.name === name);
-    if (!node) return Promise.reject(new UsageError(`no cluster node named "${name}" (nodes: ${this.names().join(', ')})`));
+    if (!node)
+      return Promise.reject(new UsageError(`no cluster node named "${name}" (nodes: ${this.names().join(', ')})`));
     const previous = this.queues.get(name) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => work(node));
     this.queues.set(name, next);
@@ -109,7 +112,13 @@ async function ignoreNotRunning(call: Promise<unknown>): Promise<void> {
   }
 }
 
-export async function waitForLogLine(container: RuntimeContainer, line: RegExp, since: number, timeoutMs: number, node: string): Promise<void> {
+export async function waitForLogLine(
+  container: RuntimeContainer,
+  line: RegExp,
+  since: number,
+  timeoutMs: number,
+  node: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const logs = await container.logs({ stdout: true, stderr: true, since, follow: false });

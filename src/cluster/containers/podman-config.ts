@@ -20,7 +20,10 @@ export const CONTAINER_ULIMITS = { nofile: { soft: 10_000, hard: 10_000 }, nproc
  * here (65536 fails with EPERM). Both limits or neither: Podman drops its default nproc when
  * only nofile is set, and runc then fails to set it (EPERM here).
  */
-export const SHARED_UID_ULIMITS = { nofile: { ...CONTAINER_ULIMITS.nofile }, nproc: { soft: 16_384, hard: 16_384 } } as const;
+export const SHARED_UID_ULIMITS = {
+  nofile: { ...CONTAINER_ULIMITS.nofile },
+  nproc: { soft: 16_384, hard: 16_384 },
+} as const;
 
 export type Ulimits = typeof CONTAINER_ULIMITS | typeof SHARED_UID_ULIMITS;
 
@@ -34,7 +37,9 @@ export function podmanConfigFile(): string {
 }
 
 export function podmanConfigText(): string {
-  const ulimits = Object.entries(CONTAINER_ULIMITS).map(([name, { soft, hard }]) => `"${name}=${soft}:${hard}"`).join(', ');
+  const ulimits = Object.entries(CONTAINER_ULIMITS)
+    .map(([name, { soft, hard }]) => `"${name}=${soft}:${hard}"`)
+    .join(', ');
   return `# written by rmq-chaos (src/cluster/containers/podman-config.ts); read through CONTAINERS_CONF
 [containers]
 default_ulimits = [${ulimits}]

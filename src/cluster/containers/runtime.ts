@@ -53,13 +53,29 @@ async function detect(log: (line: string) => void): Promise<ContainerRuntime> {
   if (fromEnv) {
     const socketPath = fromEnv.startsWith('unix://') ? fromEnv.slice('unix://'.length) : '';
     if (socketPath && !(await pings(socketPath))) {
-      throw new EnvironmentError('container-runtime-missing', `DOCKER_HOST=${fromEnv} does not answer the Docker API (/_ping)`, 'start that daemon, or unset DOCKER_HOST to let rmq-chaos find Docker or start Podman');
+      throw new EnvironmentError(
+        'container-runtime-missing',
+        `DOCKER_HOST=${fromEnv} does not answer the Docker API (/_ping)`,
+        'start that daemon, or unset DOCKER_HOST to let rmq-chaos find Docker or start Podman',
+      );
     }
     const kind = socketPath.includes('podman') ? 'podman' : 'docker';
-    return { kind, dockerHost: fromEnv, socketPath, cli: kind === 'podman' || !(await hasCommand('docker')) ? 'podman' : 'docker', started: false };
+    return {
+      kind,
+      dockerHost: fromEnv,
+      socketPath,
+      cli: kind === 'podman' || !(await hasCommand('docker')) ? 'podman' : 'docker',
+      started: false,
+    };
   }
   if (existsSync(DOCKER_SOCKET) && (await pings(DOCKER_SOCKET)) && !(await isPodmanSocket(DOCKER_SOCKET))) {
-    return { kind: 'docker', dockerHost: `unix://${DOCKER_SOCKET}`, socketPath: DOCKER_SOCKET, cli: 'docker', started: false };
+    return {
+      kind: 'docker',
+      dockerHost: `unix://${DOCKER_SOCKET}`,
+      socketPath: DOCKER_SOCKET,
+      cli: 'docker',
+      started: false,
+    };
   }
   if (await hasCommand('podman')) {
     const socketPath = podmanSocketPath();
@@ -71,7 +87,11 @@ async function detect(log: (line: string) => void): Promise<ContainerRuntime> {
       if (await pings(socketPath)) return { kind: 'podman', dockerHost, socketPath, cli: 'podman', started: true };
       await sleep(200);
     }
-    throw new EnvironmentError('container-runtime-missing', `podman system service did not answer on ${socketPath} within ${SERVICE_READY_MS / 1000} s (log: ${serviceLog()})`, 'run `podman --runtime runc system service --time=0` by hand to see why');
+    throw new EnvironmentError(
+      'container-runtime-missing',
+      `podman system service did not answer on ${socketPath} within ${SERVICE_READY_MS / 1000} s (log: ${serviceLog()})`,
+      'run `podman --runtime runc system service --time=0` by hand to see why',
+    );
   }
   throw new EnvironmentError(
     'container-runtime-missing',
@@ -104,12 +124,17 @@ function startPodmanService(socketPath: string, log: (line: string) => void): vo
     env: podmanEnv(),
   });
   child.unref();
-  log(`podman: started its Docker-compatible API (podman system service --time=0 unix://${socketPath}, pid ${child.pid}, runtime runc, log ${serviceLog()})`);
+  log(
+    `podman: started its Docker-compatible API (podman system service --time=0 unix://${socketPath}, pid ${child.pid}, runtime runc, log ${serviceLog()})`,
+  );
 }
 
 /** GET /_ping over the socket: "OK" from Docker and Podman alike. */
 export function pings(socketPath: string, timeoutMs = 2000): Promise<boolean> {
-  return apiGet(socketPath, '/_ping', timeoutMs).then((r) => r?.status === 200, () => false);
+  return apiGet(socketPath, '/_ping', timeoutMs).then(
+    (r) => r?.status === 200,
+    () => false,
+  );
 }
 
 async function isPodmanSocket(socketPath: string): Promise<boolean> {
@@ -117,7 +142,11 @@ async function isPodmanSocket(socketPath: string): Promise<boolean> {
   return version?.body.includes('Podman') ?? false;
 }
 
-function apiGet(socketPath: string, path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
+function apiGet(
+  socketPath: string,
+  path: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: string } | undefined> {
   return new Promise((resolve) => {
     if (!existsSync(socketPath)) return resolve(undefined);
     const req = request({ socketPath, path, method: 'GET', timeout: timeoutMs }, (res) => {

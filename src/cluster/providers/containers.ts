@@ -15,10 +15,25 @@ import { cachePaths } from '../../setup/cache-dir.ts';
 import { ensureImages, imageExists, pullImage, type ImageCli } from '../../setup/container-images.ts';
 import { DEFAULT_IMAGE_CHOICES, resolveImages, type ImageStore } from '../containers/images.ts';
 import { planContainerLayout, TOXIPROXY_API_PORT, NAMESRV_CONTAINER_PORT } from '../containers/layout.ts';
-import { LABEL_RUN, brokerContainer, containerName, gatewayContainer, namesrvContainer, proxyContainer, type NodeContainerContext } from '../containers/node-containers.ts';
+import {
+  LABEL_RUN,
+  brokerContainer,
+  containerName,
+  gatewayContainer,
+  namesrvContainer,
+  proxyContainer,
+  type NodeContainerContext,
+} from '../containers/node-containers.ts';
 import { ContainerNodeControl, type ControlledNode, type RuntimeContainer } from '../containers/node-control.ts';
 import { containerRuntime } from '../containers/runtime.ts';
-import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
+import type {
+  ClusterEndpoints,
+  ClusterNode,
+  ClusterProvider,
+  ClusterSpec,
+  ProviderContext,
+  StartedCluster,
+} from '../provider.ts';
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
 import { BOOT_LINE } from './local/jvm.ts';
 import { brokerNameAt } from './local.ts';
@@ -30,7 +45,10 @@ const UID_BASE = 3000;
 
 export const containersProvider: ClusterProvider = {
   name: 'containers',
-  async start(spec: ClusterSpec, { resources, log, leaveRunning, network: networkOn }: ProviderContext): Promise<StartedCluster> {
+  async start(
+    spec: ClusterSpec,
+    { resources, log, leaveRunning, network: networkOn }: ProviderContext,
+  ): Promise<StartedCluster> {
     const startedAt = performance.now();
     const runtime = await containerRuntime(log);
     const client = await getContainerRuntimeClient();
@@ -46,7 +64,12 @@ export const containersProvider: ClusterProvider = {
     for (let m = 0; m < spec.brokers; m++) {
       for (let brokerId = 0; brokerId <= spec.slavesPerMaster; brokerId++) {
         const brokerName = brokerNameAt(m);
-        slots.push({ name: brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`, brokerName, brokerId, block: blocks[spec.namesrv + slots.length]! });
+        slots.push({
+          name: brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`,
+          brokerName,
+          brokerId,
+          block: blocks[spec.namesrv + slots.length]!,
+        });
       }
     }
     const layout = planContainerLayout({
@@ -72,15 +95,26 @@ export const containersProvider: ClusterProvider = {
         // as the local provider deletes its store); the proxy lives in the gateway's namespace, so first.
         const order = ['proxy', ...[...started.keys()].filter((n) => n !== 'proxy' && n !== 'toxiproxy'), 'toxiproxy'];
         for (const group of [order.slice(0, 1), order.slice(1, -1), order.slice(-1)]) {
-          await Promise.all(group.filter((n) => started.has(n)).map(async (name) => {
-            try {
-              await client.container.getById(started.get(name)!.getId()).remove({ force: true, v: true });
-            } catch (error) {
-              if ((error as { statusCode?: number }).statusCode !== 404) log(`[${name}] container removal failed: ${error instanceof Error ? error.message : String(error)}`);
-            }
-          }));
+          await Promise.all(
+            group
+              .filter((n) => started.has(n))
+              .map(async (name) => {
+                try {
+                  await client.container.getById(started.get(name)!.getId()).remove({ force: true, v: true });
+                } catch (error) {
+                  if ((error as { statusCode?: number }).statusCode !== 404)
+                    log(
+                      `[${name}] container removal failed: ${error instanceof Error ? error.message : String(error)}`,
+                    );
+                }
+              }),
+          );
         }
-        await net?.stop().catch((error: unknown) => log(`network removal failed: ${error instanceof Error ? error.message : String(error)}`));
+        await net
+          ?.stop()
+          .catch((error: unknown) =>
+            log(`network removal failed: ${error instanceof Error ? error.message : String(error)}`),
+          );
         log(`containers removed in ${((performance.now() - began) / 1000).toFixed(1)}s`);
       })();
       return removed;
@@ -97,9 +131,21 @@ export const containersProvider: ClusterProvider = {
       return file ? { logFile: file } : {};
     };
     const nodes: ClusterNode[] = [
-      ...layout.namesrv.map((n): ClusterNode => ({ name: n.name, role: 'namesrv', addr: n.clientAddr, ...logFileOf(n.name) })),
-      ...layout.brokers.map((b): ClusterNode => ({ name: b.name, role: b.brokerId === 0 ? 'broker-master' : 'broker-slave', addr: b.advertised, brokerName: b.brokerName, ...logFileOf(b.name) })),
-      ...(layout.proxy ? [{ name: 'proxy', role: 'proxy', addr: layout.proxy.clientGrpc, ...logFileOf('proxy') } satisfies ClusterNode] : []),
+      ...layout.namesrv.map(
+        (n): ClusterNode => ({ name: n.name, role: 'namesrv', addr: n.clientAddr, ...logFileOf(n.name) }),
+      ),
+      ...layout.brokers.map(
+        (b): ClusterNode => ({
+          name: b.name,
+          role: b.brokerId === 0 ? 'broker-master' : 'broker-slave',
+          addr: b.advertised,
+          brokerName: b.brokerName,
+          ...logFileOf(b.name),
+        }),
+      ),
+      ...(layout.proxy
+        ? [{ name: 'proxy', role: 'proxy', addr: layout.proxy.clientGrpc, ...logFileOf('proxy') } satisfies ClusterNode]
+        : []),
     ];
     let toxiproxy: ToxiproxyClient | undefined;
     /**
@@ -118,13 +164,26 @@ export const containersProvider: ClusterProvider = {
     try {
       net = await new Network().start();
       // For the watchdog and `cleanup`, should this process die without removing them.
-      resources.state.setContainers({ dockerHost: runtime.dockerHost, label: `${LABEL_RUN}=${runId}`, networks: [net.getName()] });
-      const ctx: NodeContainerContext = { runId, network: net, spec, logFile, images, uid: (node) => UID_BASE + nodeNames.indexOf(node) };
+      resources.state.setContainers({
+        dockerHost: runtime.dockerHost,
+        label: `${LABEL_RUN}=${runId}`,
+        networks: [net.getName()],
+      });
+      const ctx: NodeContainerContext = {
+        runId,
+        network: net,
+        spec,
+        logFile,
+        images,
+        uid: (node) => UID_BASE + nodeNames.indexOf(node),
+      };
       const startNode = async (name: string, container: ReturnType<typeof gatewayContainer>) => {
         log(`[${name}] starting container (${runtime.kind})`);
         const c = await container.start();
         started.set(name, c);
-        log(`[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ${c.getId().slice(0, 12)}, log: ${logWhere(name)})`);
+        log(
+          `[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ${c.getId().slice(0, 12)}, log: ${logWhere(name)})`,
+        );
         return c;
       };
       const gateway = await startNode('toxiproxy', gatewayContainer(layout, ctx));
@@ -132,15 +191,23 @@ export const containersProvider: ClusterProvider = {
       toxiproxy = new ToxiproxyClient(apiUrl, undefined, { containerNetwork: true });
       // Toxiproxy dials an upstream per connection, so every link can exist before its node.
       await toxiproxy.createProxies(layout.links);
-      log(`[toxiproxy] API ${apiUrl}; ${layout.links.length} links: ${layout.links.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`);
+      log(
+        `[toxiproxy] API ${apiUrl}; ${layout.links.length} links: ${layout.links.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
+      );
       const publishDirect = networkOn ?? false;
-      const namesrvs = await Promise.all(layout.namesrv.map((n) => startNode(n.name, namesrvContainer(n.name, ctx, publishDirect))));
-      const brokers = await Promise.all(layout.brokers.map((b) => startNode(b.name, brokerContainer(b, ctx, publishDirect))));
+      const namesrvs = await Promise.all(
+        layout.namesrv.map((n) => startNode(n.name, namesrvContainer(n.name, ctx, publishDirect))),
+      );
+      const brokers = await Promise.all(
+        layout.brokers.map((b) => startNode(b.name, brokerContainer(b, ctx, publishDirect))),
+      );
       if (networkOn) {
         endpoints.clientAddressMaps = layout.clientAddressMaps!;
         endpoints.direct = {
           namesrvAddr: namesrvs.map((c) => `127.0.0.1:${c.getMappedPort(NAMESRV_CONTAINER_PORT)}`).join(';'),
-          brokerAddressMap: Object.fromEntries(layout.brokers.map((b, i) => [b.advertised, `127.0.0.1:${brokers[i]!.getMappedPort(b.listenPort)}`])),
+          brokerAddressMap: Object.fromEntries(
+            layout.brokers.map((b, i) => [b.advertised, `127.0.0.1:${brokers[i]!.getMappedPort(b.listenPort)}`]),
+          ),
         };
         endpoints.toxiproxyApi = apiUrl;
       }
@@ -148,7 +215,11 @@ export const containersProvider: ClusterProvider = {
       await waitForBrokersRegistered(endpoints, READY_TIMEOUT_MS);
       if (layout.proxy) {
         await startNode('proxy', proxyContainer(layout, gateway.getId(), ctx));
-        await waitForPortsAccepting([layout.proxy.clientRemoting, ...(networkOn ? [] : [layout.proxy.clientGrpc])], READY_TIMEOUT_MS, 'proxy');
+        await waitForPortsAccepting(
+          [layout.proxy.clientRemoting, ...(networkOn ? [] : [layout.proxy.clientGrpc])],
+          READY_TIMEOUT_MS,
+          'proxy',
+        );
       }
     } catch (error) {
       await removeAll();
@@ -157,24 +228,33 @@ export const containersProvider: ClusterProvider = {
     const controlled: ControlledNode[] = nodes.map((node) => ({
       node,
       container: client.container.getById(started.get(node.name)!.getId()) as unknown as RuntimeContainer,
-      bootLine: node.role === 'namesrv' ? BOOT_LINE.namesrv : node.role === 'proxy' ? BOOT_LINE.proxy : BOOT_LINE.broker,
+      bootLine:
+        node.role === 'namesrv' ? BOOT_LINE.namesrv : node.role === 'proxy' ? BOOT_LINE.proxy : BOOT_LINE.broker,
     }));
     control = new ContainerNodeControl(controlled, {
       log,
       afterBoot: async (node) => {
-        if (node.role === 'proxy' && layout.proxy) await waitForPortsAccepting([layout.proxy.clientRemoting], READY_TIMEOUT_MS, 'proxy');
+        if (node.role === 'proxy' && layout.proxy)
+          await waitForPortsAccepting([layout.proxy.clientRemoting], READY_TIMEOUT_MS, 'proxy');
         if (node.role !== 'broker-master' && node.role !== 'broker-slave') return;
         if (node.role === 'broker-slave') await wireSlave(node.name);
         const self = endpoints.brokers.filter((b) => b.addr === node.addr);
         try {
-          await waitForBrokersRegistered({ ...endpoints, namesrvAddr: endpoints.direct?.namesrvAddr ?? endpoints.namesrvAddr, brokers: self }, REREGISTER_TIMEOUT_MS);
+          await waitForBrokersRegistered(
+            { ...endpoints, namesrvAddr: endpoints.direct?.namesrvAddr ?? endpoints.namesrvAddr, brokers: self },
+            REREGISTER_TIMEOUT_MS,
+          );
         } catch (error) {
-          log(`[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            `[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       },
     });
     const startMs = performance.now() - startedAt;
-    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
+    log(
+      `cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
+    );
     return {
       endpoints,
       nodes,

@@ -2,7 +2,14 @@ import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
 import type { ClusterInfo } from '../../drivers/remoting/route.ts';
 import type { NodeControl } from '../../faults/fault-action.ts';
 import { EnvironmentError, ExitCode, HarnessError, UsageError } from '../../util/errors.ts';
-import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
+import type {
+  ClusterEndpoints,
+  ClusterNode,
+  ClusterProvider,
+  ClusterSpec,
+  ProviderContext,
+  StartedCluster,
+} from '../provider.ts';
 import { waitForPortsAccepting } from '../readiness.ts';
 
 /** How long the name server, each listed broker and the proxy get to answer before the run gives up. */
@@ -22,9 +29,16 @@ export const externalProvider: ClusterProvider = {
   async start(spec: ClusterSpec, { log, network }: ProviderContext): Promise<StartedCluster> {
     const startedAt = performance.now();
     const namesrvAddr = spec.namesrvAddr;
-    if (!namesrvAddr) throw new UsageError('provider external needs cluster.namesrvAddr: the name server of the running cluster', 'e.g. --set cluster.namesrvAddr=127.0.0.1:9876');
+    if (!namesrvAddr)
+      throw new UsageError(
+        'provider external needs cluster.namesrvAddr: the name server of the running cluster',
+        'e.g. --set cluster.namesrvAddr=127.0.0.1:9876',
+      );
     if (network) {
-      throw new UsageError('provider external has no network faults: rmq-chaos does not sit in front of a cluster it does not run', 'remove the network.* faults, or use provider local');
+      throw new UsageError(
+        'provider external has no network faults: rmq-chaos does not sit in front of a cluster it does not run',
+        'remove the network.* faults, or use provider local',
+      );
     }
     const info = await readClusterInfo(namesrvAddr);
     const clusterName = pickCluster(info, namesrvAddr);
@@ -38,25 +52,43 @@ export const externalProvider: ClusterProvider = {
       throw new EnvironmentError(
         'external-no-broker',
         `the name server at ${namesrvAddr} lists no master broker in cluster ${clusterName}`,
-        'start the cluster\'s brokers (a broker registers with the name server every 30 s), then run again',
+        "start the cluster's brokers (a broker registers with the name server every 30 s), then run again",
       );
     }
     for (const broker of brokers) {
-      await reachable(broker.addr, `${broker.name}#${broker.brokerId}`, `the name server at ${namesrvAddr} lists ${broker.name} (id ${broker.brokerId}) at ${broker.addr}, which does not accept connections from here`,
-        `a broker in a container advertises the container's address: set brokerIP1 in its broker.conf to an address this machine can reach (e.g. brokerIP1=127.0.0.1 with the port published)`);
+      await reachable(
+        broker.addr,
+        `${broker.name}#${broker.brokerId}`,
+        `the name server at ${namesrvAddr} lists ${broker.name} (id ${broker.brokerId}) at ${broker.addr}, which does not accept connections from here`,
+        `a broker in a container advertises the container's address: set brokerIP1 in its broker.conf to an address this machine can reach (e.g. brokerIP1=127.0.0.1 with the port published)`,
+      );
     }
     const endpoints: ClusterEndpoints = { clusterName, namesrvAddr, brokers };
     if (spec.proxyAddr) {
-      await reachable(spec.proxyAddr, 'proxy', `the proxy at ${spec.proxyAddr} (cluster.proxyAddr) does not accept connections`, "check the proxy's gRPC port (8081 by default) and that this machine can reach it");
+      await reachable(
+        spec.proxyAddr,
+        'proxy',
+        `the proxy at ${spec.proxyAddr} (cluster.proxyAddr) does not accept connections`,
+        "check the proxy's gRPC port (8081 by default) and that this machine can reach it",
+      );
       endpoints.proxy = { grpc: spec.proxyAddr };
     }
     const nodes: ClusterNode[] = [
       ...namesrvAddr.split(';').map((addr, i): ClusterNode => ({ name: `namesrv-${i}`, role: 'namesrv', addr })),
-      ...brokers.map((b): ClusterNode => ({ name: b.brokerId === 0 ? b.name : `${b.name}-s${b.brokerId}`, role: b.brokerId === 0 ? 'broker-master' : 'broker-slave', addr: b.addr, brokerName: b.name })),
+      ...brokers.map(
+        (b): ClusterNode => ({
+          name: b.brokerId === 0 ? b.name : `${b.name}-s${b.brokerId}`,
+          role: b.brokerId === 0 ? 'broker-master' : 'broker-slave',
+          addr: b.addr,
+          brokerName: b.name,
+        }),
+      ),
       ...(spec.proxyAddr ? [{ name: 'proxy', role: 'proxy', addr: spec.proxyAddr } satisfies ClusterNode] : []),
     ];
     const startMs = performance.now() - startedAt;
-    log(`external cluster ${clusterName}: namesrv ${namesrvAddr}, ${brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''} (not started or stopped by rmq-chaos)`);
+    log(
+      `external cluster ${clusterName}: namesrv ${namesrvAddr}, ${brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''} (not started or stopped by rmq-chaos)`,
+    );
     // Nothing to release: the admin connection is closed once the cluster info is read.
     const stop = async (): Promise<void> => {};
     return { endpoints, nodes, startMs, nodeControl: new RefusedNodeControl(), stop, [Symbol.asyncDispose]: stop };
@@ -84,7 +116,11 @@ function pickCluster(info: ClusterInfo, namesrvAddr: string): string {
   const names = Object.keys(info.clusterAddrTable).sort();
   if (names.length === 1) return names[0]!;
   if (names.length === 0) {
-    throw new EnvironmentError('external-no-broker', `the name server at ${namesrvAddr} lists no cluster (no broker has registered)`, 'start the cluster\'s brokers, then run again');
+    throw new EnvironmentError(
+      'external-no-broker',
+      `the name server at ${namesrvAddr} lists no cluster (no broker has registered)`,
+      "start the cluster's brokers, then run again",
+    );
   }
   throw new UsageError(
     `the name server at ${namesrvAddr} lists ${names.length} clusters (${names.join(', ')}); provider external runs against a name server with one`,
@@ -121,6 +157,10 @@ class RefusedNodeControl implements NodeControl {
 
 function refuse(action: string, node: string): Promise<never> {
   return Promise.reject(
-    new HarnessError('node-fault-refused', `${action} ${node}: provider external has no node faults; an external cluster is not ours to break`, ExitCode.usage),
+    new HarnessError(
+      'node-fault-refused',
+      `${action} ${node}: provider external has no node faults; an external cluster is not ours to break`,
+      ExitCode.usage,
+    ),
   );
 }

@@ -3,11 +3,24 @@ import { join } from 'node:path';
 import { cachePaths } from '../../setup/cache-dir.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
-import type { ClusterEndpoints, ClusterNode, ClusterProvider, ClusterSpec, ProviderContext, StartedCluster } from '../provider.ts';
+import type {
+  ClusterEndpoints,
+  ClusterNode,
+  ClusterProvider,
+  ClusterSpec,
+  ProviderContext,
+  StartedCluster,
+} from '../provider.ts';
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
 import type { JvmNode } from './local/jvm.ts';
 import { planLocalNetwork, type LocalNetworkPlan } from './local/network-plan.ts';
-import { brokerConfig, brokerPortsFromBlock, namesrvConfig, proxyConfig, type BrokerPorts } from './local/node-config.ts';
+import {
+  brokerConfig,
+  brokerPortsFromBlock,
+  namesrvConfig,
+  proxyConfig,
+  type BrokerPorts,
+} from './local/node-config.ts';
 import { LocalNodeControl } from './local/node-control.ts';
 import { BOOT_TIMEOUT_MS, NodeProcesses, type PlannedNode } from './local/node-processes.ts';
 import { pointSlaveAtHaLink } from './local/slave-ha.ts';
@@ -35,7 +48,10 @@ interface BrokerSlot {
  */
 export const localProvider: ClusterProvider = {
   name: 'local',
-  async start(spec: ClusterSpec, { resources, log, leaveRunning, startOrder, network }: ProviderContext): Promise<StartedCluster> {
+  async start(
+    spec: ClusterSpec,
+    { resources, log, leaveRunning, startOrder, network }: ProviderContext,
+  ): Promise<StartedCluster> {
     const startedAt = performance.now();
     const libDir = cachePaths().rocketmqLib;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
@@ -52,44 +68,98 @@ export const localProvider: ClusterProvider = {
     for (let m = 0; m < spec.brokers; m++) {
       for (let brokerId = 0; brokerId <= spec.slavesPerMaster; brokerId++) {
         const brokerName = brokerNameAt(m);
-        slots.push({ name: brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`, brokerName, brokerId, ports: brokerPortsFromBlock(blocks[spec.namesrv + slots.length]!) });
+        slots.push({
+          name: brokerId === 0 ? brokerName : `${brokerName}-s${brokerId}`,
+          brokerName,
+          brokerId,
+          ports: brokerPortsFromBlock(blocks[spec.namesrv + slots.length]!),
+        });
       }
     }
     const proxyPorts = spec.proxy ? blocks[spec.namesrv + brokerCount]! : undefined;
     const net: LocalNetworkPlan | undefined = network
       ? planLocalNetwork({
           namesrv: namesrvPorts.map((port, i) => ({ name: `namesrv-${i}`, port })),
-          brokers: slots.map((s) => ({ name: s.name, ...s.ports, ...(s.brokerId > 0 ? { master: s.brokerName } : {}) })),
+          brokers: slots.map((s) => ({
+            name: s.name,
+            ...s.ports,
+            ...(s.brokerId > 0 ? { master: s.brokerName } : {}),
+          })),
           ...(proxyPorts ? { proxy: { grpc: proxyPorts[0]!, via: proxyPorts[2]! } } : {}),
         })
       : undefined;
 
     const planned: PlannedNode[] = [];
-    const makeNode = (node: ClusterNode, kind: JvmNode['kind'], configName: string, configText: string, args: string[]): void => {
+    const makeNode = (
+      node: ClusterNode,
+      kind: JvmNode['kind'],
+      configName: string,
+      configText: string,
+      args: string[],
+    ): void => {
       const nodeDir = join(resources.workDir, 'nodes', node.name);
       mkdirSync(join(nodeDir, 'home'), { recursive: true });
       const file = join(nodeDir, configName);
-      planned.push({ node: { ...node, logFile: join(nodeDir, 'out.log') }, jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] }, config: { file, text: configText } });
+      planned.push({
+        node: { ...node, logFile: join(nodeDir, 'out.log') },
+        jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] },
+        config: { file, text: configText },
+      });
     };
-    const endpoints: ClusterEndpoints = { clusterName: spec.clusterName, namesrvAddr: net?.clientNamesrvAddr ?? directNamesrvAddr, brokers: [] };
+    const endpoints: ClusterEndpoints = {
+      clusterName: spec.clusterName,
+      namesrvAddr: net?.clientNamesrvAddr ?? directNamesrvAddr,
+      brokers: [],
+    };
     namesrvPorts.forEach((port, i) => {
       const addr = net ? `127.0.0.2:${port}` : `127.0.0.1:${port}`;
-      makeNode({ name: `namesrv-${i}`, role: 'namesrv', addr }, 'namesrv', 'namesrv.conf', namesrvConfig(port, net ? '127.0.0.1' : undefined), ['-c']);
+      makeNode(
+        { name: `namesrv-${i}`, role: 'namesrv', addr },
+        'namesrv',
+        'namesrv.conf',
+        namesrvConfig(port, net ? '127.0.0.1' : undefined),
+        ['-c'],
+      );
     });
     for (const slot of slots) {
       const storeDir = join(resources.workDir, 'nodes', slot.name, 'store');
       const brokerNet = net?.brokers.get(slot.name);
-      const text = brokerConfig({ spec, brokerName: slot.brokerName, brokerId: slot.brokerId, namesrvAddr: directNamesrvAddr, ports: slot.ports, storeDir, ...(brokerNet ? { network: brokerNet } : {}) });
+      const text = brokerConfig({
+        spec,
+        brokerName: slot.brokerName,
+        brokerId: slot.brokerId,
+        namesrvAddr: directNamesrvAddr,
+        ports: slot.ports,
+        storeDir,
+        ...(brokerNet ? { network: brokerNet } : {}),
+      });
       const addr = net?.advertised.get(slot.name) ?? `127.0.0.1:${slot.ports.listen}`;
       endpoints.brokers.push({ name: slot.brokerName, brokerId: slot.brokerId, addr });
-      makeNode({ name: slot.name, role: slot.brokerId === 0 ? 'broker-master' : 'broker-slave', addr, brokerName: slot.brokerName }, 'broker', 'broker.conf', text, ['-c']);
+      makeNode(
+        {
+          name: slot.name,
+          role: slot.brokerId === 0 ? 'broker-master' : 'broker-slave',
+          addr,
+          brokerName: slot.brokerName,
+        },
+        'broker',
+        'broker.conf',
+        text,
+        ['-c'],
+      );
     }
     if (proxyPorts) {
       const [grpc, remoting] = proxyPorts as [number, number];
       endpoints.proxy = { grpc: net?.proxyGrpc ?? `127.0.0.1:${grpc}`, remoting: `127.0.0.1:${remoting}` };
       // The proxy daemon reads routes straight from the name servers (it is not one of the
       // clients `clients->namesrv-N` cuts); it reaches brokers at their listed address.
-      makeNode({ name: 'proxy', role: 'proxy', addr: endpoints.proxy.grpc }, 'proxy', 'rmq-proxy.json', proxyConfig(directNamesrvAddr, spec.clusterName, grpc, remoting, net !== undefined), ['-pm', 'cluster', '-pc']);
+      makeNode(
+        { name: 'proxy', role: 'proxy', addr: endpoints.proxy.grpc },
+        'proxy',
+        'rmq-proxy.json',
+        proxyConfig(directNamesrvAddr, spec.clusterName, grpc, remoting, net !== undefined),
+        ['-pm', 'cluster', '-pc'],
+      );
     }
     if (net) {
       endpoints.clientAddressMaps = net.clientAddressMaps;
@@ -117,7 +187,9 @@ export const localProvider: ClusterProvider = {
         toxiproxy = await startToxiproxyServer(resources, { log, leaveRunning: leaveRunning ?? false });
         await toxiproxy.client.createProxies(net.proxies);
         endpoints.toxiproxyApi = toxiproxy.apiUrl;
-        log(`[toxiproxy] ${net.proxies.length} links: ${net.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`);
+        log(
+          `[toxiproxy] ${net.proxies.length} links: ${net.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
+        );
       }
       // Three stages, each parallel inside. Name servers first: a broker registers once at
       // the end of its boot and then only every 10 s, and when its first try raced a name
@@ -145,7 +217,11 @@ export const localProvider: ClusterProvider = {
       if (proxy && proxyPorts) {
         await stage([proxy]);
         // The bound ports: Toxiproxy's listener accepts even while its upstream is down.
-        await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`, `127.0.0.1:${proxyPorts[1]}`], BOOT_TIMEOUT_MS, 'proxy');
+        await waitForPortsAccepting(
+          [`127.0.0.1:${proxyPorts[0]}`, `127.0.0.1:${proxyPorts[1]}`],
+          BOOT_TIMEOUT_MS,
+          'proxy',
+        );
       }
     } catch (error) {
       await stopAll();
@@ -154,20 +230,28 @@ export const localProvider: ClusterProvider = {
     const nodeControl = new LocalNodeControl(processes, {
       log,
       afterBoot: async ({ node }) => {
-        if (node.role === 'proxy' && proxyPorts) await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`], BOOT_TIMEOUT_MS, 'proxy');
+        if (node.role === 'proxy' && proxyPorts)
+          await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`], BOOT_TIMEOUT_MS, 'proxy');
         if (node.role !== 'broker-master' && node.role !== 'broker-slave') return;
         if (node.role === 'broker-slave') await wireSlave(node);
         // Asked straight of the name servers: a fault on a client link must not make a restart wait.
         const self = endpoints.brokers.filter((b) => b.addr === node.addr);
         try {
-          await waitForBrokersRegistered({ ...endpoints, namesrvAddr: directNamesrvAddr, brokers: self }, REREGISTER_TIMEOUT_MS);
+          await waitForBrokersRegistered(
+            { ...endpoints, namesrvAddr: directNamesrvAddr, brokers: self },
+            REREGISTER_TIMEOUT_MS,
+          );
         } catch (error) {
-          log(`[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            `[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       },
     });
     const startMs = performance.now() - startedAt;
-    log(`cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`);
+    log(
+      `cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
+    );
     return {
       endpoints,
       nodes: planned.map((p) => p.node),

@@ -69,7 +69,10 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Er
  * go to the driver's log callback, formatted like console.log (the library uses %s/%d/%j).
  */
 export function libraryLogger(log: Log | undefined): ILogger {
-  const emit = (level: string) => (...args: unknown[]) => log?.(`${level} ${format(...args)}`);
+  const emit =
+    (level: string) =>
+    (...args: unknown[]) =>
+      log?.(`${level} ${format(...args)}`);
   return { info: () => {}, debug: () => {}, warn: emit('warn'), error: emit('error'), close: () => {} };
 }
 
@@ -110,7 +113,13 @@ export class TelemetryTracker {
 
 /** Swallows writes, never emits data, holds no socket or timer: what a closed client's renewal timer gets. */
 function inertStream(): TelemetryStream {
-  const stream = new Duplex({ objectMode: true, read() {}, write(_chunk, _encoding, done) { done(); } });
+  const stream = new Duplex({
+    objectMode: true,
+    read() {},
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
   return Object.assign(stream, { cancel() {} }) as unknown as TelemetryStream;
 }
 
@@ -130,7 +139,12 @@ export function routePhaseMs(requestTimeoutMs: number): number {
 }
 
 /** Starts `client` within `timeoutMs`; on any failure shuts it down (bounded) and throws a GrpcDriverError. */
-export async function startGuarded(guarded: GuardedClient, what: string, requested: { timeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number }, log?: Log): Promise<void> {
+export async function startGuarded(
+  guarded: GuardedClient,
+  what: string,
+  requested: { timeoutMs: number; requestTimeoutMs: number; shutdownTimeoutMs: number },
+  log?: Log,
+): Promise<void> {
   const timeoutMs = Math.max(requested.timeoutMs, routePhaseMs(requested.requestTimeoutMs) + 1000);
   const shutdownTimeoutMs = requested.shutdownTimeoutMs;
   try {
@@ -145,7 +159,12 @@ export async function startGuarded(guarded: GuardedClient, what: string, request
  * Shuts `client` down within `timeoutMs` (a failure or timeout is logged, not thrown: the
  * caller is closing anyway), then cancels whatever telemetry stream is still open.
  */
-export async function shutdownGuarded(guarded: GuardedClient, what: string, timeoutMs: number, log?: Log): Promise<void> {
+export async function shutdownGuarded(
+  guarded: GuardedClient,
+  what: string,
+  timeoutMs: number,
+  log?: Log,
+): Promise<void> {
   guarded.telemetry.stopOpening();
   const operation: GrpcOperation = 'shutdown';
   try {

@@ -8,8 +8,12 @@ export class HandlerPool<T> {
   private running = 0;
   private readonly idleWaiters = new Set<() => void>();
 
-  constructor(private readonly concurrency: number, private readonly run: (item: T) => Promise<void>) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  constructor(
+    private readonly concurrency: number,
+    private readonly run: (item: T) => Promise<void>,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
 
   /** Jobs queued or running. */

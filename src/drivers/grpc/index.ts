@@ -16,7 +16,12 @@ import { GrpcProducer } from './producer.ts';
 import { GrpcPushConsumer, type GrpcConsumerTuning } from './push-consumer.ts';
 
 export { GrpcProducer, type GrpcProducerOptions } from './producer.ts';
-export { GrpcPushConsumer, type GrpcConsumerOptions, type GrpcConsumerStats, type GrpcConsumerTuning } from './push-consumer.ts';
+export {
+  GrpcPushConsumer,
+  type GrpcConsumerOptions,
+  type GrpcConsumerStats,
+  type GrpcConsumerTuning,
+} from './push-consumer.ts';
 export { GrpcSimpleConsumer, PoppedMessage, type GrpcSimpleConsumerOptions } from './simple-consumer.ts';
 export type { GrpcClientTuning } from './client-lifecycle.ts';
 export * from './errors.ts';

@@ -13,8 +13,15 @@
 import { Producer as LibraryProducer, type Endpoints } from 'rocketmq-client-nodejs';
 import type { OutgoingMessage, Producer, ProducerOptions, SendResult } from '../driver.ts';
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, TelemetryTracker, libraryLogger, shutdownGuarded, startGuarded, withTimeout,
-  type GrpcClientTuning, type TelemetryStream,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  TelemetryTracker,
+  libraryLogger,
+  shutdownGuarded,
+  startGuarded,
+  withTimeout,
+  type GrpcClientTuning,
+  type TelemetryStream,
 } from './client-lifecycle.ts';
 import { closedError, timeoutError, toGrpcDriverError } from './errors.ts';
 
@@ -54,11 +61,16 @@ export class GrpcProducer implements Producer {
       maxAttempts,
       logger: libraryLogger(tuning.log),
     });
-    await startGuarded({ client, telemetry: client.telemetryTracker }, `producer ${options.instanceName}`, {
-      timeoutMs: tuning.startTimeoutMs ?? 0,
-      requestTimeoutMs,
-      shutdownTimeoutMs: tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
-    }, tuning.log);
+    await startGuarded(
+      { client, telemetry: client.telemetryTracker },
+      `producer ${options.instanceName}`,
+      {
+        timeoutMs: tuning.startTimeoutMs ?? 0,
+        requestTimeoutMs,
+        shutdownTimeoutMs: tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      },
+      tuning.log,
+    );
     // Every attempt has its own gRPC deadline; the guard only catches a call the library never settles.
     return new GrpcProducer(client, options, maxAttempts * (requestTimeoutMs + 1000) + 1000);
   }
@@ -92,7 +104,16 @@ export class GrpcProducer implements Producer {
     if (this.closed) return;
     this.closed = true;
     const tuning = this.options.tuning ?? {};
-    await withTimeout(Promise.allSettled([...this.inFlight]), this.sendGuardMs, () => new Error('sends still in flight')).catch(() => undefined);
-    await shutdownGuarded({ client: this.client, telemetry: this.client.telemetryTracker }, `producer ${this.options.instanceName}`, tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, tuning.log);
+    await withTimeout(
+      Promise.allSettled([...this.inFlight]),
+      this.sendGuardMs,
+      () => new Error('sends still in flight'),
+    ).catch(() => undefined);
+    await shutdownGuarded(
+      { client: this.client, telemetry: this.client.telemetryTracker },
+      `producer ${this.options.instanceName}`,
+      tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      tuning.log,
+    );
   }
 }

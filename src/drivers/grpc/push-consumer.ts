@@ -69,15 +69,30 @@ export class GrpcPushConsumer implements Consumer {
   private loops: Promise<void>[] = [];
   private readonly pool: HandlerPool<PoppedMessage>;
   private readonly wakers = new Set<() => void>();
-  private readonly counters: GrpcConsumerStats = { received: 0, acked: 0, nacked: 0, released: 0, expired: 0, settleFailures: {}, receiveFailures: {} };
+  private readonly counters: GrpcConsumerStats = {
+    received: 0,
+    acked: 0,
+    nacked: 0,
+    released: 0,
+    expired: 0,
+    settleFailures: {},
+    receiveFailures: {},
+  };
 
-  private constructor(private readonly simple: GrpcSimpleConsumer, private readonly options: GrpcConsumerOptions, private readonly handler: MessageHandler) {
+  private constructor(
+    private readonly simple: GrpcSimpleConsumer,
+    private readonly options: GrpcConsumerOptions,
+    private readonly handler: MessageHandler,
+  ) {
     this.pool = new HandlerPool(options.tuning?.consumeConcurrency ?? 20, (popped) => this.consume(popped));
   }
 
   static async start(options: GrpcConsumerOptions, handler: MessageHandler): Promise<GrpcPushConsumer> {
     if (options.model !== 'clustering') {
-      throw new UsageError(`grpc consumer ${options.instanceName}: pop consumption through the proxy has no ${options.model} model`, 'use the remoting driver for broadcasting');
+      throw new UsageError(
+        `grpc consumer ${options.instanceName}: pop consumption through the proxy has no ${options.model} model`,
+        'use the remoting driver for broadcasting',
+      );
     }
     const simple = await GrpcSimpleConsumer.start({
       endpoint: options.endpoint ?? options.namesrvAddr,
@@ -98,7 +113,11 @@ export class GrpcPushConsumer implements Consumer {
   }
 
   stats(): GrpcConsumerStats {
-    return { ...this.counters, settleFailures: { ...this.counters.settleFailures }, receiveFailures: { ...this.counters.receiveFailures } };
+    return {
+      ...this.counters,
+      settleFailures: { ...this.counters.settleFailures },
+      receiveFailures: { ...this.counters.receiveFailures },
+    };
   }
 
   private get tuning(): GrpcConsumerTuning {
@@ -157,7 +176,9 @@ export class GrpcPushConsumer implements Consumer {
       outcome = await this.handler(popped.message);
     } catch (error) {
       // As a Java listener's exception: consume later.
-      this.tuning.log?.(`consumer ${this.options.instanceName}: handler threw on ${popped.message.msgId}: ${(error as Error).message}`);
+      this.tuning.log?.(
+        `consumer ${this.options.instanceName}: handler threw on ${popped.message.msgId}: ${(error as Error).message}`,
+      );
       outcome = 'retry';
     }
     try {
@@ -171,7 +192,8 @@ export class GrpcPushConsumer implements Consumer {
     } catch (error) {
       const times = this.counters.settleFailures[this.count(this.counters.settleFailures, error)];
       // 1st, 10th, 100th… of a kind: a dead proxy fails every ack, and one line says as much as a thousand.
-      if (times !== undefined && Number.isInteger(Math.log10(times))) this.tuning.log?.(`consumer ${this.options.instanceName}: ${(error as Error).message} (${times} so far)`);
+      if (times !== undefined && Number.isInteger(Math.log10(times)))
+        this.tuning.log?.(`consumer ${this.options.instanceName}: ${(error as Error).message} (${times} so far)`);
     }
   }
 
@@ -185,14 +207,16 @@ export class GrpcPushConsumer implements Consumer {
   /** Hands messages back at once (invisible duration 0), so another consumer gets them without waiting. */
   private async release(batch: PoppedMessage[]): Promise<void> {
     if (!this.handBack) return;
-    await Promise.all(batch.map(async (popped) => {
-      try {
-        await this.simple.changeInvisibleDuration(popped, 0);
-        this.counters.released++;
-      } catch {
-        // It comes back after its invisible duration anyway.
-      }
-    }));
+    await Promise.all(
+      batch.map(async (popped) => {
+        try {
+          await this.simple.changeInvisibleDuration(popped, 0);
+          this.counters.released++;
+        } catch {
+          // It comes back after its invisible duration anyway.
+        }
+      }),
+    );
   }
 
   /** Sleeps `ms` unless close() wakes it first. */
@@ -223,10 +247,7 @@ export class GrpcPushConsumer implements Consumer {
     for (const wake of [...this.wakers]) wake();
     await Promise.all(this.loops);
     const queued = this.pool.drainQueued();
-    await Promise.all([
-      this.pool.idle(this.tuning.closeTimeoutMs ?? 10_000),
-      this.release(queued),
-    ]);
+    await Promise.all([this.pool.idle(this.tuning.closeTimeoutMs ?? 10_000), this.release(queued)]);
     await this.simple.close();
   }
 }

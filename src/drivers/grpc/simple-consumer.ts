@@ -17,8 +17,15 @@
 import { SimpleConsumer as LibrarySimpleConsumer, type Endpoints, type MessageView } from 'rocketmq-client-nodejs';
 import type { ReceivedMessage } from '../driver.ts';
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, TelemetryTracker, libraryLogger, shutdownGuarded, startGuarded, withTimeout,
-  type GrpcClientTuning, type TelemetryStream,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  TelemetryTracker,
+  libraryLogger,
+  shutdownGuarded,
+  startGuarded,
+  withTimeout,
+  type GrpcClientTuning,
+  type TelemetryStream,
 } from './client-lifecycle.ts';
 import { closedError, timeoutError, toGrpcDriverError, type GrpcOperation } from './errors.ts';
 import { toReceivedMessage } from './received-message.ts';
@@ -77,7 +84,10 @@ export class GrpcSimpleConsumer {
   static async start(options: GrpcSimpleConsumerOptions): Promise<GrpcSimpleConsumer> {
     const tuning = options.tuning ?? {};
     const requestTimeoutMs = tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const awaitDurationMs = Math.min(MAX_AWAIT_DURATION_MS, Math.max(MIN_AWAIT_DURATION_MS, options.awaitDurationMs ?? MIN_AWAIT_DURATION_MS));
+    const awaitDurationMs = Math.min(
+      MAX_AWAIT_DURATION_MS,
+      Math.max(MIN_AWAIT_DURATION_MS, options.awaitDurationMs ?? MIN_AWAIT_DURATION_MS),
+    );
     const client = new TrackedSimpleConsumer({
       endpoints: options.endpoint,
       namespace: '',
@@ -90,11 +100,16 @@ export class GrpcSimpleConsumer {
       maxRetryAttempts: 1,
       logger: libraryLogger(tuning.log),
     });
-    await startGuarded({ client, telemetry: client.telemetryTracker }, `consumer ${options.instanceName} of ${options.group}`, {
-      timeoutMs: tuning.startTimeoutMs ?? 0,
-      requestTimeoutMs,
-      shutdownTimeoutMs: tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
-    }, tuning.log);
+    await startGuarded(
+      { client, telemetry: client.telemetryTracker },
+      `consumer ${options.instanceName} of ${options.group}`,
+      {
+        timeoutMs: tuning.startTimeoutMs ?? 0,
+        requestTimeoutMs,
+        shutdownTimeoutMs: tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      },
+      tuning.log,
+    );
     return new GrpcSimpleConsumer(client, options, requestTimeoutMs, awaitDurationMs);
   }
 
@@ -110,7 +125,9 @@ export class GrpcSimpleConsumer {
     const work = this.client.receive(maxMessages, Math.max(MIN_RECEIVE_INVISIBLE_MS, invisibleDurationMs));
     this.receiving.add(work);
     try {
-      const received = await withTimeout(work, this.receiveBoundMs, () => timeoutError('receive', what, this.receiveBoundMs));
+      const received = await withTimeout(work, this.receiveBoundMs, () =>
+        timeoutError('receive', what, this.receiveBoundMs),
+      );
       return received.map((view) => {
         const popped = new PoppedMessage(toReceivedMessage(view));
         views.set(popped, view);
@@ -149,7 +166,16 @@ export class GrpcSimpleConsumer {
     if (this.closed) return;
     this.closed = true;
     const tuning = this.options.tuning ?? {};
-    await withTimeout(Promise.allSettled([...this.receiving]), this.receiveBoundMs, () => new Error('receives still running')).catch(() => undefined);
-    await shutdownGuarded({ client: this.client, telemetry: this.client.telemetryTracker }, `consumer ${this.options.instanceName}`, tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, tuning.log);
+    await withTimeout(
+      Promise.allSettled([...this.receiving]),
+      this.receiveBoundMs,
+      () => new Error('receives still running'),
+    ).catch(() => undefined);
+    await shutdownGuarded(
+      { client: this.client, telemetry: this.client.telemetryTracker },
+      `consumer ${this.options.instanceName}`,
+      tuning.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+      tuning.log,
+    );
   }
 }

@@ -15,7 +15,11 @@ import { compareJava, compareQueues } from './route.ts';
  * from `cidAll` gets nothing: Java logs "[BUG] ... not in cidAll" and returns an empty list,
  * which happens when this instance's heartbeat has not reached the broker yet.
  */
-export function allocateAveragely(currentCid: string, mqAll: readonly MessageQueueRef[], cidAll: readonly string[]): MessageQueueRef[] {
+export function allocateAveragely(
+  currentCid: string,
+  mqAll: readonly MessageQueueRef[],
+  cidAll: readonly string[],
+): MessageQueueRef[] {
   if (currentCid === '') throw new Error('currentCID is empty');
   if (mqAll.length === 0 || cidAll.length === 0) return [];
   const queues = [...mqAll].sort(compareQueues);
@@ -25,9 +29,11 @@ export function allocateAveragely(currentCid: string, mqAll: readonly MessageQue
 
   const mod = queues.length % cids.length;
   const averageSize =
-    queues.length <= cids.length ? 1
-    : mod > 0 && index < mod ? Math.floor(queues.length / cids.length) + 1
-    : Math.floor(queues.length / cids.length);
+    queues.length <= cids.length
+      ? 1
+      : mod > 0 && index < mod
+        ? Math.floor(queues.length / cids.length) + 1
+        : Math.floor(queues.length / cids.length);
   const startIndex = mod > 0 && index < mod ? index * averageSize : index * averageSize + mod;
   const range = Math.min(averageSize, queues.length - startIndex);
   const result: MessageQueueRef[] = [];

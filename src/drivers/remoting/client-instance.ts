@@ -60,9 +60,18 @@ export class ClientInstance {
   readonly requestTimeoutMs: number;
 
   /** `brokerAddressMap`: listed broker address → address to dial (see `ProducerOptions.brokerAddressMap`). */
-  constructor(namesrvAddr: string, readonly instanceName: string, private readonly tuning: ClientTuning = {}, readonly brokerAddressMap: Readonly<Record<string, string>> = {}) {
-    this.namesrvAddrs = namesrvAddr.split(';').map((a) => a.trim()).filter((a) => a !== '');
-    if (this.namesrvAddrs.length === 0) throw new RemotingConnectError(namesrvAddr, new Error('no name server address'));
+  constructor(
+    namesrvAddr: string,
+    readonly instanceName: string,
+    private readonly tuning: ClientTuning = {},
+    readonly brokerAddressMap: Readonly<Record<string, string>> = {},
+  ) {
+    this.namesrvAddrs = namesrvAddr
+      .split(';')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (this.namesrvAddrs.length === 0)
+      throw new RemotingConnectError(namesrvAddr, new Error('no name server address'));
     this.clientId = `${clientIp()}@${instanceName}`;
     this.requestTimeoutMs = tuning.requestTimeoutMs ?? 3000;
   }
@@ -87,7 +96,14 @@ export class ClientInstance {
         this.namesrvIndex = (this.namesrvIndex + i) % this.namesrvAddrs.length;
         return { response, addr };
       } catch (err) {
-        if (!(err instanceof RemotingConnectError || err instanceof RemotingTimeoutError || err instanceof RemotingClosedError)) throw err;
+        if (
+          !(
+            err instanceof RemotingConnectError ||
+            err instanceof RemotingTimeoutError ||
+            err instanceof RemotingClosedError
+          )
+        )
+          throw err;
         lastError = err;
       }
     }
@@ -111,7 +127,8 @@ export class ClientInstance {
   /** Every broker address seen in any cached route (masters and slaves, as Java heartbeats to all). */
   brokerAddrs(): string[] {
     const addrs = new Set<string>();
-    for (const { route } of this.routes.values()) for (const b of route.brokerDatas) for (const a of Object.values(b.brokerAddrs)) addrs.add(a);
+    for (const { route } of this.routes.values())
+      for (const b of route.brokerDatas) for (const a of Object.values(b.brokerAddrs)) addrs.add(a);
     return [...addrs].sort();
   }
 
@@ -137,7 +154,10 @@ export class ClientInstance {
 
   registerConsumer(group: string, hooks: ConsumerHooks): void {
     if (this.consumers.has(group)) {
-      throw new UsageError(`consumer group ${group} already has a consumer in client instance ${this.clientId}`, 'give each consumer of a group its own instanceName');
+      throw new UsageError(
+        `consumer group ${group} already has a consumer in client instance ${this.clientId}`,
+        'give each consumer of a group its own instanceName',
+      );
     }
     this.consumers.set(group, hooks);
     this.startTimers();
@@ -168,32 +188,42 @@ export class ClientInstance {
   /** HEART_BEAT to every known broker; failures are logged and retried next round, as Java does. */
   async sendHeartbeats(): Promise<void> {
     if (this.heartbeatsPaused || this.closed || this.isIdle) return;
-    const body = Buffer.from(JSON.stringify({
-      clientID: this.clientId,
-      producerDataSet: [...this.producers].map((groupName) => ({ groupName })),
-      consumerDataSet: [...this.consumers.values()].map((c) => c.consumerData()),
-      heartbeatFingerprint: 0,
-      withoutSub: false,
-    }));
-    await Promise.all(this.brokerAddrs().map(async (addr) => {
-      try {
-        expectCode(await this.invoke(addr, createRequest(RequestCode.HEART_BEAT, {}, body)), addr, RequestCode.HEART_BEAT);
-      } catch (err) {
-        this.tuning.log?.(`heartbeat to ${addr} failed: ${(err as Error).message}`);
-      }
-    }));
+    const body = Buffer.from(
+      JSON.stringify({
+        clientID: this.clientId,
+        producerDataSet: [...this.producers].map((groupName) => ({ groupName })),
+        consumerDataSet: [...this.consumers.values()].map((c) => c.consumerData()),
+        heartbeatFingerprint: 0,
+        withoutSub: false,
+      }),
+    );
+    await Promise.all(
+      this.brokerAddrs().map(async (addr) => {
+        try {
+          expectCode(
+            await this.invoke(addr, createRequest(RequestCode.HEART_BEAT, {}, body)),
+            addr,
+            RequestCode.HEART_BEAT,
+          );
+        } catch (err) {
+          this.tuning.log?.(`heartbeat to ${addr} failed: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
 
   /** UNREGISTER_CLIENT on every known broker, so the group rebalances at once instead of after expiry. */
   async unregister(groups: { producerGroup?: string; consumerGroup?: string }): Promise<void> {
-    await Promise.all(this.brokerAddrs().map(async (addr) => {
-      try {
-        const req = createRequest(RequestCode.UNREGISTER_CLIENT, { clientID: this.clientId, ...groups });
-        expectCode(await this.invoke(addr, req), addr, RequestCode.UNREGISTER_CLIENT);
-      } catch (err) {
-        this.tuning.log?.(`unregister from ${addr} failed: ${(err as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      this.brokerAddrs().map(async (addr) => {
+        try {
+          const req = createRequest(RequestCode.UNREGISTER_CLIENT, { clientID: this.clientId, ...groups });
+          expectCode(await this.invoke(addr, req), addr, RequestCode.UNREGISTER_CLIENT);
+        } catch (err) {
+          this.tuning.log?.(`unregister from ${addr} failed: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
 
   private startTimers(): void {
@@ -220,7 +250,11 @@ export class ClientInstance {
         consumer?.onConsumerIdsChanged();
         return undefined; // sent oneway by the broker
       case RequestCode.GET_CONSUMER_RUNNING_INFO: {
-        if (!consumer) return { ...createRequest(ResponseCode.SYSTEM_ERROR), remark: `The Consumer Group <${group}> not exist in this consumer` };
+        if (!consumer)
+          return {
+            ...createRequest(ResponseCode.SYSTEM_ERROR),
+            remark: `The Consumer Group <${group}> not exist in this consumer`,
+          };
         return { ...createRequest(ResponseCode.SUCCESS), body: consumer.runningInfo() };
       }
       default:

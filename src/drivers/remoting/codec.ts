@@ -109,12 +109,15 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
   const mark = frame.readUInt32BE(0);
   const headerLength = mark & 0xffffff;
   const typeCode = mark >>> 24;
-  if (headerLength > frame.length - 4) throw new CodecError(`bad header length ${headerLength} in a ${frame.length}-byte frame`);
+  if (headerLength > frame.length - 4)
+    throw new CodecError(`bad header length ${headerLength} in a ${frame.length}-byte frame`);
   const header = frame.subarray(4, 4 + headerLength);
   const cmd =
-    typeCode === SERIALIZE_CODE.JSON ? decodeJsonHeader(header)
-    : typeCode === SERIALIZE_CODE.ROCKETMQ ? decodeRocketmqHeader(header)
-    : undefined;
+    typeCode === SERIALIZE_CODE.JSON
+      ? decodeJsonHeader(header)
+      : typeCode === SERIALIZE_CODE.ROCKETMQ
+        ? decodeRocketmqHeader(header)
+        : undefined;
   if (!cmd) throw new CodecError(`unknown serialize type ${typeCode}`);
   if (frame.length > 4 + headerLength) cmd.body = frame.subarray(4 + headerLength);
   return cmd;
@@ -122,7 +125,8 @@ export function decodeCommand(frame: Buffer): RemotingCommand {
 
 function decodeJsonHeader(header: Buffer): RemotingCommand {
   const parsed = parseLenientJson(header.toString('utf8'));
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CodecError('JSON header is not an object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CodecError('JSON header is not an object');
   const num = (v: JsonValue | undefined): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
   const cmd: RemotingCommand = {
     code: num(parsed['code']),

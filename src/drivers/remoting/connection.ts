@@ -6,15 +6,32 @@
  * go to `onRequest`; its answer is sent back with the request's opaque, as Java does.
  */
 import net from 'node:net';
-import { CodecError, FLAG_ONEWAY, FLAG_RESPONSE, FrameDecoder, encodeCommand, isOneway, isResponse, type RemotingCommand } from './codec.ts';
+import {
+  CodecError,
+  FLAG_ONEWAY,
+  FLAG_RESPONSE,
+  FrameDecoder,
+  encodeCommand,
+  isOneway,
+  isResponse,
+  type RemotingCommand,
+} from './codec.ts';
 import { CLIENT_VERSION_V5_3_3, ResponseCode } from './request-codes.ts';
-import { RemotingClosedError, RemotingConnectError, RemotingProtocolError, RemotingResponseError, RemotingTimeoutError } from './errors.ts';
+import {
+  RemotingClosedError,
+  RemotingConnectError,
+  RemotingProtocolError,
+  RemotingResponseError,
+  RemotingTimeoutError,
+} from './errors.ts';
 
 /** Header fields as callers give them; numbers and booleans become strings on the wire. */
 export type HeaderFields = Record<string, string | number | boolean | undefined>;
 
-export type RequestHandler = (request: RemotingCommand, connection: RemotingConnection) =>
-  Promise<RemotingCommand | undefined> | RemotingCommand | undefined;
+export type RequestHandler = (
+  request: RemotingCommand,
+  connection: RemotingConnection,
+) => Promise<RemotingCommand | undefined> | RemotingCommand | undefined;
 
 export interface ConnectionOptions {
   connectTimeoutMs?: number;
@@ -40,14 +57,27 @@ function newOpaque(): number {
 export function createRequest(code: number, fields: HeaderFields = {}, body?: Buffer): RemotingCommand {
   const extFields: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) extFields[k] = String(v);
-  const cmd: RemotingCommand = { code, language: 'JAVA', version: CLIENT_VERSION_V5_3_3, opaque: 0, flag: 0, extFields };
+  const cmd: RemotingCommand = {
+    code,
+    language: 'JAVA',
+    version: CLIENT_VERSION_V5_3_3,
+    opaque: 0,
+    flag: 0,
+    extFields,
+  };
   if (body) cmd.body = body;
   return cmd;
 }
 
 /** Throws the broker's code and remark unless the response is one of `accepted` (default SUCCESS). */
-export function expectCode(response: RemotingCommand, addr: string, requestCode: number, accepted: readonly number[] = [ResponseCode.SUCCESS]): RemotingCommand {
-  if (!accepted.includes(response.code)) throw new RemotingResponseError(response.code, response.remark, addr, requestCode);
+export function expectCode(
+  response: RemotingCommand,
+  addr: string,
+  requestCode: number,
+  accepted: readonly number[] = [ResponseCode.SUCCESS],
+): RemotingCommand {
+  if (!accepted.includes(response.code))
+    throw new RemotingResponseError(response.code, response.remark, addr, requestCode);
   return response;
 }
 
@@ -58,7 +88,11 @@ export class RemotingConnection {
   private closing = false;
   private readonly closedPromise: Promise<void>;
 
-  private constructor(readonly addr: string, private readonly socket: net.Socket, private readonly options: ConnectionOptions) {
+  private constructor(
+    readonly addr: string,
+    private readonly socket: net.Socket,
+    private readonly options: ConnectionOptions,
+  ) {
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
@@ -131,7 +165,10 @@ export class RemotingConnection {
       commands = this.decoder.push(chunk);
     } catch (err) {
       // A stream we cannot frame cannot be resynchronised: drop the connection.
-      this.closedWith = new RemotingProtocolError(`undecodable data from ${this.addr}: ${(err as CodecError).message}`, err);
+      this.closedWith = new RemotingProtocolError(
+        `undecodable data from ${this.addr}: ${(err as CodecError).message}`,
+        err,
+      );
       this.socket.destroy();
       return;
     }
@@ -154,14 +191,22 @@ export class RemotingConnection {
     try {
       response = this.options.onRequest ? await this.options.onRequest(request, this) : undefined;
       if (!response && !isOneway(request)) {
-        response = { ...createRequest(ResponseCode.REQUEST_CODE_NOT_SUPPORTED), remark: `request code ${request.code} not supported` };
+        response = {
+          ...createRequest(ResponseCode.REQUEST_CODE_NOT_SUPPORTED),
+          remark: `request code ${request.code} not supported`,
+        };
       }
     } catch (err) {
-      response = { ...createRequest(ResponseCode.SYSTEM_ERROR), remark: err instanceof Error ? err.message : String(err) };
+      response = {
+        ...createRequest(ResponseCode.SYSTEM_ERROR),
+        remark: err instanceof Error ? err.message : String(err),
+      };
     }
     if (!response || isOneway(request) || !this.isOpen) return;
     const serializeType = request.serializeType ?? 'JSON';
-    this.socket.write(encodeCommand({ ...response, opaque: request.opaque, flag: response.flag | FLAG_RESPONSE }, serializeType));
+    this.socket.write(
+      encodeCommand({ ...response, opaque: request.opaque, flag: response.flag | FLAG_RESPONSE }, serializeType),
+    );
   }
 
   private onSocketClosed(): void {
@@ -181,6 +226,7 @@ export function parseAddr(addr: string): { host: string; port: number } {
   const port = Number(addr.slice(colon + 1));
   let host = addr.slice(0, colon);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RemotingConnectError(addr, new Error('expected host:port'));
+  if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new RemotingConnectError(addr, new Error('expected host:port'));
   return { host, port };
 }

@@ -58,7 +58,9 @@ export class ConsumeService {
       try {
         outcome = await this.options.handler(toReceived(msg, pq));
       } catch (err) {
-        this.options.log?.(`handler threw on ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset}: ${(err as Error).message}`);
+        this.options.log?.(
+          `handler threw on ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset}: ${(err as Error).message}`,
+        );
         outcome = 'retry';
       }
       pq.lastConsumeTimestamp = Date.now();
@@ -77,21 +79,33 @@ export class ConsumeService {
     const { instance } = this.options;
     const addr = instance.masterOf(pq.mq.brokerName);
     try {
-      if (!addr) throw new RemotingResponseError(ResponseCode.BROKER_NOT_EXIST, `no master for ${pq.mq.brokerName}`, pq.mq.brokerName, RequestCode.CONSUMER_SEND_MSG_BACK);
-      const response = await instance.invoke(addr, createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, {
-        offset: msg.commitLogOffset,
-        group: this.options.group,
-        delayLevel: 0,
-        originMsgId: msg.properties[MessageProperty.UNIQ_KEY] ?? msg.offsetMsgId,
-        originTopic: msg.properties[MessageProperty.RETRY_TOPIC] ?? msg.topic,
-        unitMode: false,
-        maxReconsumeTimes: this.options.maxReconsumeTimes ?? 16,
-        bname: pq.mq.brokerName,
-      }), 5000);
+      if (!addr)
+        throw new RemotingResponseError(
+          ResponseCode.BROKER_NOT_EXIST,
+          `no master for ${pq.mq.brokerName}`,
+          pq.mq.brokerName,
+          RequestCode.CONSUMER_SEND_MSG_BACK,
+        );
+      const response = await instance.invoke(
+        addr,
+        createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, {
+          offset: msg.commitLogOffset,
+          group: this.options.group,
+          delayLevel: 0,
+          originMsgId: msg.properties[MessageProperty.UNIQ_KEY] ?? msg.offsetMsgId,
+          originTopic: msg.properties[MessageProperty.RETRY_TOPIC] ?? msg.topic,
+          unitMode: false,
+          maxReconsumeTimes: this.options.maxReconsumeTimes ?? 16,
+          bname: pq.mq.brokerName,
+        }),
+        5000,
+      );
       expectCode(response, addr, RequestCode.CONSUMER_SEND_MSG_BACK);
       return true;
     } catch (err) {
-      this.options.log?.(`send-back of ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset} failed, consuming again locally in 5 s: ${(err as Error).message}`);
+      this.options.log?.(
+        `send-back of ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset} failed, consuming again locally in 5 s: ${(err as Error).message}`,
+      );
       return false;
     }
   }
@@ -110,7 +124,12 @@ export class ConsumeService {
       this.active++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(() => { this.active++; resolve(); }));
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.active++;
+        resolve();
+      }),
+    );
   }
 
   private release(): void {
@@ -132,7 +151,9 @@ export class ConsumeService {
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
     await Promise.race([Promise.allSettled([...this.running]), timeout]);
     clearTimeout(timer);
   }

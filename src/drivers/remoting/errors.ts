@@ -31,23 +31,45 @@ export class RemotingResponseError extends RemotingError {
 
 export class RemotingTimeoutError extends RemotingError {
   readonly reason = 'timeout';
-  constructor(readonly addr: string, readonly requestCode: number, readonly timeoutMs: number) {
+  constructor(
+    readonly addr: string,
+    readonly requestCode: number,
+    readonly timeoutMs: number,
+  ) {
     super('remoting-timeout', `${requestCodeName(requestCode)} to ${addr} got no answer within ${timeoutMs} ms`);
   }
 }
 
 export class RemotingConnectError extends RemotingError {
   readonly reason = 'connect';
-  constructor(readonly addr: string, cause: unknown) {
-    super('remoting-connect', `cannot connect to ${addr}: ${cause instanceof Error ? cause.message : String(cause)}`, undefined, undefined, { cause });
+  constructor(
+    readonly addr: string,
+    cause: unknown,
+  ) {
+    super(
+      'remoting-connect',
+      `cannot connect to ${addr}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      undefined,
+      undefined,
+      { cause },
+    );
   }
 }
 
 /** The connection closed (or was closed by us) while a request was waiting, or before it was sent. */
 export class RemotingClosedError extends RemotingError {
   readonly reason = 'closed';
-  constructor(readonly addr: string, cause?: unknown) {
-    super('remoting-closed', `connection to ${addr} closed${cause instanceof Error ? `: ${cause.message}` : ''}`, undefined, undefined, { cause });
+  constructor(
+    readonly addr: string,
+    cause?: unknown,
+  ) {
+    super(
+      'remoting-closed',
+      `connection to ${addr} closed${cause instanceof Error ? `: ${cause.message}` : ''}`,
+      undefined,
+      undefined,
+      { cause },
+    );
   }
 }
 

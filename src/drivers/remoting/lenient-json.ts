@@ -14,7 +14,10 @@
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export class LenientJsonError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at position ${position}`);
     this.name = 'LenientJsonError';
   }
@@ -116,11 +119,21 @@ class Parser {
       }
       const esc = this.text[this.pos++];
       switch (esc) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           const hex = this.text.slice(this.pos, this.pos + 4);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new LenientJsonError('bad \\u escape', this.pos);
@@ -136,8 +149,10 @@ class Parser {
           this.pos += 2;
           break;
         }
-        case undefined: throw new LenientJsonError('unterminated string', start);
-        default: out += esc; // \" \\ \/ \'
+        case undefined:
+          throw new LenientJsonError('unterminated string', start);
+        default:
+          out += esc; // \" \\ \/ \'
       }
     }
   }

@@ -58,9 +58,11 @@ export function decodeMessages(body: Buffer): StoredMessage[] {
   const out: StoredMessage[] = [];
   let pos = 0;
   while (pos < body.length) {
-    if (body.length - pos < 4) throw new RemotingProtocolError(`pull body has ${body.length - pos} stray trailing bytes`);
+    if (body.length - pos < 4)
+      throw new RemotingProtocolError(`pull body has ${body.length - pos} stray trailing bytes`);
     const size = body.readInt32BE(pos);
-    if (size <= 0 || pos + size > body.length) throw new RemotingProtocolError(`message at byte ${pos} claims ${size} bytes, ${body.length - pos} remain`);
+    if (size <= 0 || pos + size > body.length)
+      throw new RemotingProtocolError(`message at byte ${pos} claims ${size} bytes, ${body.length - pos} remain`);
     out.push(decodeMessage(body.subarray(pos, pos + size)));
     pos += size;
   }
@@ -69,8 +71,16 @@ export function decodeMessages(body: Buffer): StoredMessage[] {
 
 export function decodeMessage(buf: Buffer): StoredMessage {
   let pos = 0;
-  const int = (): number => { const v = buf.readInt32BE(pos); pos += 4; return v; };
-  const long = (): number => { const v = Number(buf.readBigInt64BE(pos)); pos += 8; return v; };
+  const int = (): number => {
+    const v = buf.readInt32BE(pos);
+    pos += 4;
+    return v;
+  };
+  const long = (): number => {
+    const v = Number(buf.readBigInt64BE(pos));
+    pos += 8;
+    return v;
+  };
   const host = (v6: boolean): { ip: string; bytes: Buffer } => {
     const len = v6 ? 16 : 4;
     const bytes = buf.subarray(pos, pos + len + 4);
@@ -114,9 +124,22 @@ export function decodeMessage(buf: Buffer): StoredMessage {
     offsetId.writeBigInt64BE(BigInt(commitLogOffset), store.bytes.length);
     return {
       magicVersion: magic === MESSAGE_MAGIC_CODE_V1 ? 1 : 2,
-      storeSize, bodyCrc, queueId, flag, queueOffset, commitLogOffset, sysFlag, bornTimestamp,
-      bornHost: born.ip, storeTimestamp, storeHost: store.ip, reconsumeTimes, preparedTransactionOffset,
-      body, topic, properties,
+      storeSize,
+      bodyCrc,
+      queueId,
+      flag,
+      queueOffset,
+      commitLogOffset,
+      sysFlag,
+      bornTimestamp,
+      bornHost: born.ip,
+      storeTimestamp,
+      storeHost: store.ip,
+      reconsumeTimes,
+      preparedTransactionOffset,
+      body,
+      topic,
+      properties,
       offsetMsgId: offsetId.toString('hex').toUpperCase(),
     };
   } catch (err) {
@@ -132,7 +155,9 @@ function decompress(body: Buffer, type: number): Buffer {
     const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
     if (zstd) return zstd(body);
   }
-  throw new RemotingProtocolError(`compressed body of type ${type === 1 ? 'LZ4' : type === 2 ? 'ZSTD' : type} cannot be decoded by this Node.js`);
+  throw new RemotingProtocolError(
+    `compressed body of type ${type === 1 ? 'LZ4' : type === 2 ? 'ZSTD' : type} cannot be decoded by this Node.js`,
+  );
 }
 
 function ipv6(bytes: Buffer): string {
@@ -161,7 +186,12 @@ export function parseProperties(text: string): Record<string, string> {
 export function formatProperties(properties: Record<string, string>): string {
   let out = '';
   for (const [name, value] of Object.entries(properties)) {
-    if (name.includes(NAME_VALUE_SEPARATOR) || name.includes(PROPERTY_SEPARATOR) || value.includes(NAME_VALUE_SEPARATOR) || value.includes(PROPERTY_SEPARATOR)) {
+    if (
+      name.includes(NAME_VALUE_SEPARATOR) ||
+      name.includes(PROPERTY_SEPARATOR) ||
+      value.includes(NAME_VALUE_SEPARATOR) ||
+      value.includes(PROPERTY_SEPARATOR)
+    ) {
       throw new RemotingProtocolError(`property ${JSON.stringify(name)} contains a \\u0001 or \\u0002 separator`);
     }
     out += `${name}${NAME_VALUE_SEPARATOR}${value}${PROPERTY_SEPARATOR}`;

@@ -26,7 +26,11 @@ export const startOffsetWhenNotFound = 0;
 export class OffsetStore {
   private readonly table = new Map<string, { mq: MessageQueueRef; offset: number }>();
 
-  constructor(private readonly instance: ClientInstance, private readonly group: string, private readonly model: 'CLUSTERING' | 'BROADCASTING') {}
+  constructor(
+    private readonly instance: ClientInstance,
+    private readonly group: string,
+    private readonly model: 'CLUSTERING' | 'BROADCASTING',
+  ) {}
 
   /** Increase-only, like Java's `updateOffset(mq, offset, increaseOnly=true)`. */
   update(mq: MessageQueueRef, offset: number): void {
@@ -48,11 +52,18 @@ export class OffsetStore {
   async fetch(mq: MessageQueueRef): Promise<number> {
     if (this.model === 'BROADCASTING') return this.read(mq) ?? startOffsetWhenNotFound;
     const addr = this.addrOf(mq);
-    const response = await this.instance.invoke(addr, createRequest(RequestCode.QUERY_CONSUMER_OFFSET, {
-      consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, bname: mq.brokerName,
-    }));
+    const response = await this.instance.invoke(
+      addr,
+      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, {
+        consumerGroup: this.group,
+        topic: mq.topic,
+        queueId: mq.queueId,
+        bname: mq.brokerName,
+      }),
+    );
     expectCode(response, addr, RequestCode.QUERY_CONSUMER_OFFSET, [ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);
-    const offset = response.code === ResponseCode.SUCCESS ? Number(response.extFields?.['offset'] ?? NaN) : startOffsetWhenNotFound;
+    const offset =
+      response.code === ResponseCode.SUCCESS ? Number(response.extFields?.['offset'] ?? NaN) : startOffsetWhenNotFound;
     if (!Number.isFinite(offset) || offset < 0) return startOffsetWhenNotFound;
     this.reset(mq, offset);
     return offset;
@@ -72,15 +83,17 @@ export class OffsetStore {
     const keep = new Set(owned.map(queueKey));
     for (const key of [...this.table.keys()]) if (!keep.has(key)) this.table.delete(key);
     if (this.model === 'BROADCASTING') return;
-    await Promise.all(owned.map(async (mq) => {
-      const offset = this.read(mq);
-      if (offset === undefined) return;
-      try {
-        await this.instance.invokeOneway(this.addrOf(mq), this.updateRequest(mq, offset));
-      } catch {
-        // Next round retries; the pull's commitOffset also carries the offset to the broker.
-      }
-    }));
+    await Promise.all(
+      owned.map(async (mq) => {
+        const offset = this.read(mq);
+        if (offset === undefined) return;
+        try {
+          await this.instance.invokeOneway(this.addrOf(mq), this.updateRequest(mq, offset));
+        } catch {
+          // Next round retries; the pull's commitOffset also carries the offset to the broker.
+        }
+      }),
+    );
   }
 
   remove(mq: MessageQueueRef): void {
@@ -89,13 +102,23 @@ export class OffsetStore {
 
   private updateRequest(mq: MessageQueueRef, offset: number) {
     return createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, {
-      consumerGroup: this.group, topic: mq.topic, queueId: mq.queueId, commitOffset: offset, bname: mq.brokerName,
+      consumerGroup: this.group,
+      topic: mq.topic,
+      queueId: mq.queueId,
+      commitOffset: offset,
+      bname: mq.brokerName,
     });
   }
 
   private addrOf(mq: MessageQueueRef): string {
     const addr = this.instance.masterOf(mq.brokerName);
-    if (!addr) throw new RemotingResponseError(ResponseCode.BROKER_NOT_EXIST, `no master for ${mq.brokerName}`, mq.brokerName, RequestCode.UPDATE_CONSUMER_OFFSET);
+    if (!addr)
+      throw new RemotingResponseError(
+        ResponseCode.BROKER_NOT_EXIST,
+        `no master for ${mq.brokerName}`,
+        mq.brokerName,
+        RequestCode.UPDATE_CONSUMER_OFFSET,
+      );
     return addr;
   }
 }

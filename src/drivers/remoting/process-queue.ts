@@ -23,7 +23,10 @@ export class ProcessQueue {
   private head = 0;
   private inFlight = 0;
 
-  constructor(readonly mq: MessageQueueRef, startOffset: number) {
+  constructor(
+    readonly mq: MessageQueueRef,
+    startOffset: number,
+  ) {
     this.nextOffset = startOffset;
   }
 

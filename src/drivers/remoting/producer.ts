@@ -25,16 +25,29 @@ export interface RemotingProducerOptions extends ProducerOptions {
 /** Java `maxMessageSize`: 4 MiB. */
 const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 /** Broker answers that still mean "stored" (Java maps them to a non-OK SendStatus, not an exception). */
-const STORED_CODES: readonly number[] = [ResponseCode.SUCCESS, ResponseCode.FLUSH_DISK_TIMEOUT, ResponseCode.FLUSH_SLAVE_TIMEOUT, ResponseCode.SLAVE_NOT_AVAILABLE];
+const STORED_CODES: readonly number[] = [
+  ResponseCode.SUCCESS,
+  ResponseCode.FLUSH_DISK_TIMEOUT,
+  ResponseCode.FLUSH_SLAVE_TIMEOUT,
+  ResponseCode.SLAVE_NOT_AVAILABLE,
+];
 
 export class RemotingProducer implements Producer {
   private sendWhichQueue = Math.floor(Math.random() * 1024);
   private closed = false;
 
-  private constructor(private readonly instance: ClientInstance, private readonly options: RemotingProducerOptions) {}
+  private constructor(
+    private readonly instance: ClientInstance,
+    private readonly options: RemotingProducerOptions,
+  ) {}
 
   static async start(options: RemotingProducerOptions): Promise<RemotingProducer> {
-    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning, options.brokerAddressMap);
+    const instance = new ClientInstance(
+      options.namesrvAddr,
+      options.instanceName,
+      options.tuning,
+      options.brokerAddressMap,
+    );
     instance.registerProducer(options.group);
     return new RemotingProducer(instance, options);
   }
@@ -55,7 +68,8 @@ export class RemotingProducer implements Producer {
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (this.closed) throw new UsageError(`producer ${this.options.group} is closed`);
     if (message.body.length === 0) throw new UsageError('message body is empty; RocketMQ rejects empty bodies');
-    if (message.body.length > MAX_MESSAGE_SIZE) throw new UsageError(`message body is ${message.body.length} bytes; the limit is ${MAX_MESSAGE_SIZE}`);
+    if (message.body.length > MAX_MESSAGE_SIZE)
+      throw new UsageError(`message body is ${message.body.length} bytes; the limit is ${MAX_MESSAGE_SIZE}`);
     const timeoutMs = this.options.sendTimeoutMs ?? 3000;
     const started = Date.now();
     const uniqId = createUniqId(started);
@@ -76,7 +90,10 @@ export class RemotingProducer implements Producer {
       if (remaining <= 0) break; // Java: "sendDefaultImpl call timeout"
       // Ordered messages stay on their sharding key's queue, retries included (Java's
       // SelectMessageQueueByHash: |hashCode| % queue count).
-      const mq = message.shardingKey === undefined ? this.selectQueue(queues, lastBroker) : queues[Math.abs(javaStringHashCode(message.shardingKey)) % queues.length]!;
+      const mq =
+        message.shardingKey === undefined
+          ? this.selectQueue(queues, lastBroker)
+          : queues[Math.abs(javaStringHashCode(message.shardingKey)) % queues.length]!;
       lastBroker = mq.brokerName;
       try {
         return await this.sendTo(mq, message, properties, uniqId, started, remaining);
@@ -86,7 +103,11 @@ export class RemotingProducer implements Producer {
         if (err instanceof RemotingResponseError && !RETRYABLE_SEND_CODES.has(err.responseCode)) break;
       }
     }
-    if (attempts.length === 0) attempts.push({ brokerName: lastBroker ?? '?', error: new RemotingTimeoutError('-', RequestCode.SEND_MESSAGE_V2, timeoutMs) });
+    if (attempts.length === 0)
+      attempts.push({
+        brokerName: lastBroker ?? '?',
+        error: new RemotingTimeoutError('-', RequestCode.SEND_MESSAGE_V2, timeoutMs),
+      });
     throw new SendFailedError(message.topic, attempts);
   }
 
@@ -109,26 +130,44 @@ export class RemotingProducer implements Producer {
     return queues[this.sendWhichQueue++ % queues.length]!;
   }
 
-  private async sendTo(mq: MessageQueueRef, message: OutgoingMessage, properties: string, uniqId: string, bornTimestamp: number, timeoutMs: number): Promise<SendResult> {
+  private async sendTo(
+    mq: MessageQueueRef,
+    message: OutgoingMessage,
+    properties: string,
+    uniqId: string,
+    bornTimestamp: number,
+    timeoutMs: number,
+  ): Promise<SendResult> {
     const addr = this.instance.masterOf(mq.brokerName);
-    if (!addr) throw new RemotingResponseError(ResponseCode.BROKER_NOT_EXIST, `no master for ${mq.brokerName}`, mq.brokerName, RequestCode.SEND_MESSAGE_V2);
-    const request = createRequest(RequestCode.SEND_MESSAGE_V2, {
-      a: this.options.group,
-      b: mq.topic,
-      c: 'TBW102', // defaultTopic: only used when the broker auto-creates topics
-      d: 4, // defaultTopicQueueNums
-      e: mq.queueId,
-      f: 0, // sysFlag: not compressed, not transactional
-      g: bornTimestamp,
-      h: 0, // flag
-      i: properties,
-      j: 0, // reconsumeTimes
-      k: false, // unitMode
-      m: false, // batch
-      n: mq.brokerName,
-    }, message.body);
+    if (!addr)
+      throw new RemotingResponseError(
+        ResponseCode.BROKER_NOT_EXIST,
+        `no master for ${mq.brokerName}`,
+        mq.brokerName,
+        RequestCode.SEND_MESSAGE_V2,
+      );
+    const request = createRequest(
+      RequestCode.SEND_MESSAGE_V2,
+      {
+        a: this.options.group,
+        b: mq.topic,
+        c: 'TBW102', // defaultTopic: only used when the broker auto-creates topics
+        d: 4, // defaultTopicQueueNums
+        e: mq.queueId,
+        f: 0, // sysFlag: not compressed, not transactional
+        g: bornTimestamp,
+        h: 0, // flag
+        i: properties,
+        j: 0, // reconsumeTimes
+        k: false, // unitMode
+        m: false, // batch
+        n: mq.brokerName,
+      },
+      message.body,
+    );
     const response = await this.instance.invoke(addr, request, timeoutMs);
-    if (!STORED_CODES.includes(response.code)) throw new RemotingResponseError(response.code, response.remark, addr, RequestCode.SEND_MESSAGE_V2);
+    if (!STORED_CODES.includes(response.code))
+      throw new RemotingResponseError(response.code, response.remark, addr, RequestCode.SEND_MESSAGE_V2);
     const queueId = Number(response.extFields?.['queueId'] ?? mq.queueId);
     return {
       msgId: uniqId,

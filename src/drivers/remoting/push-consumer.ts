@@ -58,19 +58,34 @@ export class RemotingPushConsumer implements Consumer {
   private closed = false;
   private readonly startedAt = Date.now();
 
-  private constructor(private readonly instance: ClientInstance, private readonly options: RemotingConsumerOptions, handler: MessageHandler) {
+  private constructor(
+    private readonly instance: ClientInstance,
+    private readonly options: RemotingConsumerOptions,
+    handler: MessageHandler,
+  ) {
     const tuning = options.tuning ?? {};
     const log = tuning.log;
     this.model = options.model === 'broadcasting' ? 'BROADCASTING' : 'CLUSTERING';
-    for (const [topic, expression] of Object.entries(options.subscription)) this.subscriptions.set(topic, buildSubscription(topic, expression));
-    if (this.model === 'CLUSTERING') this.subscriptions.set(retryTopic(options.group), buildSubscription(retryTopic(options.group), '*'));
+    for (const [topic, expression] of Object.entries(options.subscription))
+      this.subscriptions.set(topic, buildSubscription(topic, expression));
+    if (this.model === 'CLUSTERING')
+      this.subscriptions.set(retryTopic(options.group), buildSubscription(retryTopic(options.group), '*'));
     this.offsets = new OffsetStore(instance, options.group, this.model);
     this.consume = new ConsumeService({
-      instance, group: options.group, model: this.model, handler, concurrency: tuning.consumeThreads, log,
+      instance,
+      group: options.group,
+      model: this.model,
+      handler,
+      concurrency: tuning.consumeThreads,
+      log,
       onConsumed: (pq, committable) => this.offsets.update(pq.mq, committable),
     });
     this.rebalance = new RebalanceService({
-      instance, group: options.group, model: this.model, intervalMs: tuning.rebalanceIntervalMs, log,
+      instance,
+      group: options.group,
+      model: this.model,
+      intervalMs: tuning.rebalanceIntervalMs,
+      log,
       topics: () => [...this.subscriptions.keys()],
       apply: (topic, queues) => this.apply(topic, queues),
       onRound: options.onRebalance,
@@ -78,7 +93,12 @@ export class RemotingPushConsumer implements Consumer {
   }
 
   static async start(options: RemotingConsumerOptions, handler: MessageHandler): Promise<RemotingPushConsumer> {
-    const instance = new ClientInstance(options.namesrvAddr, options.instanceName, options.tuning, options.brokerAddressMap);
+    const instance = new ClientInstance(
+      options.namesrvAddr,
+      options.instanceName,
+      options.tuning,
+      options.brokerAddressMap,
+    );
     const consumer = new RemotingPushConsumer(instance, options, handler);
     try {
       await consumer.begin();
@@ -94,12 +114,17 @@ export class RemotingPushConsumer implements Consumer {
     instance.registerConsumer(options.group, {
       consumerData: () => this.consumerData(),
       onConsumerIdsChanged: () => void this.rebalance.requestNow('notify'),
-      runningInfo: () => buildRunningInfo({
-        namesrvAddr: options.namesrvAddr, model: this.model, consumeThreads: options.tuning?.consumeThreads ?? 20,
-        startedAt: this.startedAt, subscriptions: [...this.subscriptions.values()],
-        queues: [...this.owned.values()].map((o) => o.pq), committedOffset: (mq) => this.offsets.read(mq),
-        userInfo: { instanceName: options.instanceName, heartbeatsPaused: String(instance.heartbeatsArePaused) },
-      }),
+      runningInfo: () =>
+        buildRunningInfo({
+          namesrvAddr: options.namesrvAddr,
+          model: this.model,
+          consumeThreads: options.tuning?.consumeThreads ?? 20,
+          startedAt: this.startedAt,
+          subscriptions: [...this.subscriptions.values()],
+          queues: [...this.owned.values()].map((o) => o.pq),
+          committedOffset: (mq) => this.offsets.read(mq),
+          userInfo: { instanceName: options.instanceName, heartbeatsPaused: String(instance.heartbeatsArePaused) },
+        }),
     });
     // Learn the brokers first (a missing topic is not fatal: later rounds retry), then tell them about us.
     await Promise.all([...this.subscriptions.keys()].map((t) => instance.route(t).catch(() => undefined)));
@@ -113,7 +138,10 @@ export class RemotingPushConsumer implements Consumer {
   }
 
   assignment(): MessageQueueRef[] {
-    return [...this.owned.values()].map((o) => o.pq.mq).filter((mq) => !isRetryTopic(mq.topic)).sort(compareQueues);
+    return [...this.owned.values()]
+      .map((o) => o.pq.mq)
+      .filter((mq) => !isRetryTopic(mq.topic))
+      .sort(compareQueues);
   }
 
   pauseHeartbeats(): void {
@@ -168,7 +196,9 @@ export class RemotingPushConsumer implements Consumer {
       try {
         start = await this.offsets.fetch(mq);
       } catch (err) {
-        this.options.tuning?.log?.(`cannot read the offset of ${key}, will retry next round: ${(err as Error).message}`);
+        this.options.tuning?.log?.(
+          `cannot read the offset of ${key}, will retry next round: ${(err as Error).message}`,
+        );
         continue;
       }
       if (this.closed) return;
@@ -182,11 +212,16 @@ export class RemotingPushConsumer implements Consumer {
   private startPulling(pq: ProcessQueue): Promise<void> {
     const tuning = this.options.tuning ?? {};
     return pullLoop(pq, {
-      instance: this.instance, group: this.options.group, model: this.model,
+      instance: this.instance,
+      group: this.options.group,
+      model: this.model,
       subscription: (topic) => this.subscriptions.get(topic),
-      offsets: this.offsets, consume: this.consume,
-      pullBatchSize: tuning.pullBatchSize, suspendMs: tuning.suspendMs,
-      postSubscriptionWhenPull: tuning.postSubscriptionWhenPull, log: tuning.log,
+      offsets: this.offsets,
+      consume: this.consume,
+      pullBatchSize: tuning.pullBatchSize,
+      suspendMs: tuning.suspendMs,
+      postSubscriptionWhenPull: tuning.postSubscriptionWhenPull,
+      log: tuning.log,
     });
   }
 
@@ -217,7 +252,8 @@ export class RemotingPushConsumer implements Consumer {
     await this.consume.stop(this.options.tuning?.closeTimeoutMs ?? 10_000);
     const owned = [...this.owned.values()];
     for (const { pq } of owned) pq.drop();
-    if (this.model === 'CLUSTERING') await Promise.all(owned.map(({ pq }) => this.offsets.persist(pq.mq).catch(() => undefined)));
+    if (this.model === 'CLUSTERING')
+      await Promise.all(owned.map(({ pq }) => this.offsets.persist(pq.mq).catch(() => undefined)));
     this.instance.unregisterConsumer(this.options.group);
     if (options.unregister !== false) await this.instance.unregister({ consumerGroup: this.options.group });
     await this.instance.close();

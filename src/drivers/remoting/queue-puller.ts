@@ -49,7 +49,8 @@ export interface PullOptions {
 export async function pullLoop(pq: ProcessQueue, options: PullOptions): Promise<void> {
   while (!pq.dropped) {
     const delayMs = await pullOnce(pq, options).catch((err: unknown) => {
-      if (!pq.dropped) options.log?.(`pull ${pq.mq.topic}/${pq.mq.brokerName}/${pq.mq.queueId} failed: ${(err as Error).message}`);
+      if (!pq.dropped)
+        options.log?.(`pull ${pq.mq.topic}/${pq.mq.brokerName}/${pq.mq.queueId} failed: ${(err as Error).message}`);
       return 3000;
     });
     if (delayMs > 0 && !pq.dropped) await sleep(delayMs, undefined, { signal: pq.signal }).catch(() => undefined);
@@ -72,21 +73,25 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
   const sysFlag = (commitOffset > 0 ? FLAG_COMMIT_OFFSET : 0) | FLAG_SUSPEND | (post ? FLAG_SUBSCRIPTION : 0);
   const requestedOffset = pq.nextOffset;
   pq.lastPullTimestamp = Date.now();
-  const response = await o.instance.invoke(addr, createRequest(RequestCode.PULL_MESSAGE, {
-    consumerGroup: o.group,
-    topic: mq.topic,
-    queueId: mq.queueId,
-    queueOffset: requestedOffset,
-    maxMsgNums: o.pullBatchSize ?? 32,
-    sysFlag,
-    commitOffset,
-    suspendTimeoutMillis: o.suspendMs ?? 15_000,
-    subscription: post ? subscription.subString : undefined,
-    subVersion: subscription.subVersion,
-    expressionType: 'TAG',
-    maxMsgBytes: 2147483647,
-    bname: mq.brokerName,
-  }), o.pullTimeoutMs ?? 30_000);
+  const response = await o.instance.invoke(
+    addr,
+    createRequest(RequestCode.PULL_MESSAGE, {
+      consumerGroup: o.group,
+      topic: mq.topic,
+      queueId: mq.queueId,
+      queueOffset: requestedOffset,
+      maxMsgNums: o.pullBatchSize ?? 32,
+      sysFlag,
+      commitOffset,
+      suspendTimeoutMillis: o.suspendMs ?? 15_000,
+      subscription: post ? subscription.subString : undefined,
+      subVersion: subscription.subVersion,
+      expressionType: 'TAG',
+      maxMsgBytes: 2147483647,
+      bname: mq.brokerName,
+    }),
+    o.pullTimeoutMs ?? 30_000,
+  );
   if (pq.dropped) return 0;
 
   const next = Number(response.extFields?.['nextBeginOffset']);
@@ -110,7 +115,9 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       if (pq.pendingCount === 0) o.offsets.update(mq, pq.committableOffset());
       return 0;
     case ResponseCode.PULL_OFFSET_MOVED:
-      o.log?.(`offset ${requestedOffset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} is out of range; broker says continue at ${next}`);
+      o.log?.(
+        `offset ${requestedOffset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} is out of range; broker says continue at ${next}`,
+      );
       if (Number.isFinite(next)) {
         pq.nextOffset = next;
         o.offsets.reset(mq, next);
@@ -120,7 +127,9 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
     case ResponseCode.FLOW_CONTROL:
       return 20;
     default:
-      o.log?.(`pull ${mq.topic}/${mq.brokerName}/${mq.queueId} answered ${responseCodeName(response.code)}: ${response.remark ?? ''}`);
+      o.log?.(
+        `pull ${mq.topic}/${mq.brokerName}/${mq.queueId} answered ${responseCodeName(response.code)}: ${response.remark ?? ''}`,
+      );
       return 3000;
   }
 }

@@ -46,7 +46,10 @@ export interface RebalanceOptions {
 
 /** GET_CONSUMER_LIST_BY_GROUP on one broker. */
 export async function consumerIdList(instance: ClientInstance, brokerAddr: string, group: string): Promise<string[]> {
-  const response = await instance.invoke(brokerAddr, createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group }));
+  const response = await instance.invoke(
+    brokerAddr,
+    createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group }),
+  );
   expectCode(response, brokerAddr, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
   return parseBody(ConsumerIdListSchema, response.body, `consumer list of ${group}`).consumerIdList;
 }
@@ -108,7 +111,8 @@ export class RebalanceService {
         // Java keeps the current assignment when a round fails for a topic; so do we. A retry
         // topic has no route until the broker registers it (after the first heartbeat or
         // send-back), which is normal, not worth a log line every round.
-        if (!isRetryTopic(topic)) this.options.log?.(`rebalance of ${this.options.group}/${topic} failed: ${(err as Error).message}`);
+        if (!isRetryTopic(topic))
+          this.options.log?.(`rebalance of ${this.options.group}/${topic} failed: ${(err as Error).message}`);
       }
     }
     this.options.onRound?.({ reason, startedAtMs, finishedAtMs: Date.now() });

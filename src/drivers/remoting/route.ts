@@ -62,8 +62,14 @@ export function parseBody<T>(schema: z.ZodType<T>, body: Buffer | undefined, wha
  * unmapped ones as they are. Applied where route and cluster data enter the client, so
  * every later use (sends, pulls, offsets, heartbeats, consumer lists) dials the mapped one.
  */
-export function mapBrokerAddrs<T extends { brokerAddrs: Record<string, string> }>(brokers: readonly T[], map: Readonly<Record<string, string>>): T[] {
-  return brokers.map((b) => ({ ...b, brokerAddrs: Object.fromEntries(Object.entries(b.brokerAddrs).map(([id, addr]) => [id, map[addr] ?? addr])) }));
+export function mapBrokerAddrs<T extends { brokerAddrs: Record<string, string> }>(
+  brokers: readonly T[],
+  map: Readonly<Record<string, string>>,
+): T[] {
+  return brokers.map((b) => ({
+    ...b,
+    brokerAddrs: Object.fromEntries(Object.entries(b.brokerAddrs).map(([id, addr]) => [id, map[addr] ?? addr])),
+  }));
 }
 
 export function masterAddr(route: Pick<TopicRoute, 'brokerDatas'>, brokerName: string): string | undefined {

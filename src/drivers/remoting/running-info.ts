@@ -27,34 +27,51 @@ export function buildRunningInfo(input: RunningInfoInput): Buffer {
   const mqTable = new Map<FastjsonValue, FastjsonValue>();
   // TreeMap<MessageQueue, ...> order: topic, broker name, queue id.
   const sorted = [...input.queues].sort((a, b) =>
-    a.mq.topic < b.mq.topic ? -1 : a.mq.topic > b.mq.topic ? 1
-    : a.mq.brokerName < b.mq.brokerName ? -1 : a.mq.brokerName > b.mq.brokerName ? 1
-    : a.mq.queueId - b.mq.queueId);
+    a.mq.topic < b.mq.topic
+      ? -1
+      : a.mq.topic > b.mq.topic
+        ? 1
+        : a.mq.brokerName < b.mq.brokerName
+          ? -1
+          : a.mq.brokerName > b.mq.brokerName
+            ? 1
+            : a.mq.queueId - b.mq.queueId,
+  );
   for (const pq of sorted) {
     const range = pq.pendingRange();
-    mqTable.set({ brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, topic: pq.mq.topic }, {
-      commitOffset: input.committedOffset(pq.mq) ?? -1,
-      cachedMsgMinOffset: range?.min ?? 0,
-      cachedMsgMaxOffset: range?.max ?? 0,
-      cachedMsgCount: pq.pendingCount,
-      cachedMsgSizeInMiB: 0,
-      transactionMsgMinOffset: 0,
-      transactionMsgMaxOffset: 0,
-      transactionMsgCount: 0,
-      locked: false,
-      tryUnlockTimes: 0,
-      lastLockTimestamp: 0,
-      droped: pq.dropped, // sic: Java's field name
-      lastPullTimestamp: pq.lastPullTimestamp,
-      lastConsumeTimestamp: pq.lastConsumeTimestamp,
-    });
+    mqTable.set(
+      { brokerName: pq.mq.brokerName, queueId: pq.mq.queueId, topic: pq.mq.topic },
+      {
+        commitOffset: input.committedOffset(pq.mq) ?? -1,
+        cachedMsgMinOffset: range?.min ?? 0,
+        cachedMsgMaxOffset: range?.max ?? 0,
+        cachedMsgCount: pq.pendingCount,
+        cachedMsgSizeInMiB: 0,
+        transactionMsgMinOffset: 0,
+        transactionMsgMaxOffset: 0,
+        transactionMsgCount: 0,
+        locked: false,
+        tryUnlockTimes: 0,
+        lastLockTimestamp: 0,
+        droped: pq.dropped, // sic: Java's field name
+        lastPullTimestamp: pq.lastPullTimestamp,
+        lastConsumeTimestamp: pq.lastConsumeTimestamp,
+      },
+    );
   }
   const subscriptionSet = [...input.subscriptions]
     .sort((a, b) => (`${a.topic}@${a.subString}` < `${b.topic}@${b.subString}` ? -1 : 1))
     .map((s): FastjsonValue => ({ ...s, tagsSet: [...s.tagsSet], codeSet: [...s.codeSet] }));
   const statusTable: Record<string, FastjsonValue> = {};
   for (const s of input.subscriptions) {
-    statusTable[s.topic] = { pullRT: 0, pullTPS: 0, consumeRT: 0, consumeOKTPS: 0, consumeFailedTPS: 0, consumeFailedMsgs: 0 };
+    statusTable[s.topic] = {
+      pullRT: 0,
+      pullTPS: 0,
+      consumeRT: 0,
+      consumeOKTPS: 0,
+      consumeFailedTPS: 0,
+      consumeFailedMsgs: 0,
+    };
   }
   const info: FastjsonValue = {
     properties: {

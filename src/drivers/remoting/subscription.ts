@@ -23,9 +23,24 @@ export interface SubscriptionData {
 export function buildSubscription(topic: string, expression: string, subVersion = Date.now()): SubscriptionData {
   const trimmed = expression.trim();
   if (trimmed === '' || trimmed === SUB_ALL) {
-    return { classFilterMode: false, topic, subString: SUB_ALL, tagsSet: [], codeSet: [], subVersion, expressionType: 'TAG' };
+    return {
+      classFilterMode: false,
+      topic,
+      subString: SUB_ALL,
+      tagsSet: [],
+      codeSet: [],
+      subVersion,
+      expressionType: 'TAG',
+    };
   }
-  const tags = [...new Set(expression.split('||').map((t) => t.trim()).filter((t) => t !== ''))];
+  const tags = [
+    ...new Set(
+      expression
+        .split('||')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
   return {
     classFilterMode: false,
     topic,

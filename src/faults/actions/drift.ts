@@ -17,11 +17,14 @@ export const driftAction: FaultAction<DriftParams> = {
   name: 'drift',
   async begin(target, params, context) {
     const fleet = context.fleet;
-    if (!fleet) throw new HarnessError('fault-target', 'drift needs the run\'s fleet');
+    if (!fleet) throw new HarnessError('fault-target', "drift needs the run's fleet");
     const subscription = Object.fromEntries(params.subscriptions.map((s) => [s.topic, s.expression]));
     const begunAt = Date.now();
     await fleet.restart(target, { hard: false, downMs: 0, subscription });
-    const observed: { begunAt: number; endedAt?: number; detail: string } = { begunAt, detail: `${target} now subscribes ${JSON.stringify(subscription)}` };
+    const observed: { begunAt: number; endedAt?: number; detail: string } = {
+      begunAt,
+      detail: `${target} now subscribes ${JSON.stringify(subscription)}`,
+    };
     let ended = false;
     return {
       observed,

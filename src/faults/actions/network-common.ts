@@ -21,7 +21,9 @@ export const commonShape = { faultName: z.string().min(1).optional(), seed: z.nu
 export function parseParams<T>(action: string, schema: z.ZodType<T>, params: unknown): T {
   const result = schema.safeParse(params);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(params)'}: ${i.message}`).join('; ');
+  const issues = result.error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(params)'}: ${i.message}`)
+    .join('; ');
   throw new UsageError(`${action}: invalid params: ${issues}`);
 }
 
@@ -29,7 +31,12 @@ export function parseParams<T>(action: string, schema: z.ZodType<T>, params: unk
 export function requireLink(action: string, link: string, context: FaultContext): NetworkControl {
   const network = context.network;
   if (!network) {
-    throw new HarnessError('network-off', `${action} on ${link}: this cluster runs without Toxiproxy`, undefined, 'start the cluster with the network on (cluster.network: true)');
+    throw new HarnessError(
+      'network-off',
+      `${action} on ${link}: this cluster runs without Toxiproxy`,
+      undefined,
+      'start the cluster with the network on (cluster.network: true)',
+    );
   }
   const links = network.links();
   if (!links.includes(link)) throw new UsageError(`${action}: no link named "${link}" (links: ${links.join(', ')})`);
@@ -51,7 +58,11 @@ export function errorText(error: unknown): string {
  * A handle whose `end` runs once (later calls wait for the first), records the end time and
  * never throws: `undo` failures (link or server already gone) are logged, not raised.
  */
-export function onceHandle(observed: ObservedFault, undo: () => Promise<void>, log: (line: string) => void): FaultHandle {
+export function onceHandle(
+  observed: ObservedFault,
+  undo: () => Promise<void>,
+  log: (line: string) => void,
+): FaultHandle {
   let ending: Promise<void> | undefined;
   return {
     observed,

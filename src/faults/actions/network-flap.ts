@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { hashSeed, seededRandom, type Random } from '../../util/random.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { FaultAction, FaultContext, FaultHandle } from '../fault-action.ts';
-import { commonShape, errorText, holdDown, onceHandle, parseParams, releaseDown, requireLink } from './network-common.ts';
+import {
+  commonShape,
+  errorText,
+  holdDown,
+  onceHandle,
+  parseParams,
+  releaseDown,
+  requireLink,
+} from './network-common.ts';
 
 export const networkFlapParams = z
   .strictObject({
@@ -18,7 +26,10 @@ export const networkFlapParams = z
     downForMs: z.number().positive(),
     jitterMs: z.number().min(0).default(0),
   })
-  .refine((p) => p.downForMs < p.periodMs, { message: 'downForMs must be below periodMs (the link must come up in each period)', path: ['downForMs'] });
+  .refine((p) => p.downForMs < p.periodMs, {
+    message: 'downForMs must be below periodMs (the link must come up in each period)',
+    path: ['downForMs'],
+  });
 
 /** A phase length with jitter: uniform in [ms - jitter, ms + jitter], never below 1 ms. */
 export function jittered(ms: number, jitterMs: number, random: Random): number {
@@ -43,14 +54,21 @@ export const networkFlap: FaultAction & { readonly schema: typeof networkFlapPar
     await setDown(true);
     state.cycles = 1;
     const loop = flapLoop(target, p, random, stop.signal, state, setDown, context.log);
-    const observed = { begunAt: Date.now(), detail: `link ${target} flapping: down ${p.downForMs}ms every ${p.periodMs}ms${p.jitterMs > 0 ? ` ±${p.jitterMs}ms` : ''}` };
+    const observed = {
+      begunAt: Date.now(),
+      detail: `link ${target} flapping: down ${p.downForMs}ms every ${p.periodMs}ms${p.jitterMs > 0 ? ` ±${p.jitterMs}ms` : ''}`,
+    };
     context.log(`fault network.flap: ${observed.detail}`);
-    return onceHandle(observed, async () => {
-      stop.abort();
-      await loop;
-      observed.detail += ` (${state.cycles} down phases)`;
-      await setDown(false);
-    }, context.log);
+    return onceHandle(
+      observed,
+      async () => {
+        stop.abort();
+        await loop;
+        observed.detail += ` (${state.cycles} down phases)`;
+        await setDown(false);
+      },
+      context.log,
+    );
   },
 };
 
@@ -66,7 +84,9 @@ async function flapLoop(
   for (;;) {
     await sleep(jittered(p.downForMs, p.jitterMs, random), signal);
     if (signal.aborted) return;
-    await setDown(false).catch((error: unknown) => log(`network.flap on ${target}: could not bring the link up: ${errorText(error)}`));
+    await setDown(false).catch((error: unknown) =>
+      log(`network.flap on ${target}: could not bring the link up: ${errorText(error)}`),
+    );
     await sleep(jittered(p.periodMs - p.downForMs, p.jitterMs, random), signal);
     if (signal.aborted) return;
     try {

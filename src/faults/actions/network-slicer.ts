@@ -15,6 +15,10 @@ export const networkSlicerParams = z.strictObject({
 
 export const networkSlicer = toxicAction('network.slicer', networkSlicerParams, (p) => ({
   type: 'slicer',
-  attributes: { average_size: Math.floor(p.averageSizeBytes), size_variation: Math.floor(p.sizeVariationBytes), delay: Math.round(p.delayUs) },
+  attributes: {
+    average_size: Math.floor(p.averageSizeBytes),
+    size_variation: Math.floor(p.sizeVariationBytes),
+    delay: Math.round(p.delayUs),
+  },
   summary: `slicer ${p.averageSizeBytes}B±${p.sizeVariationBytes}B every ${p.delayUs}us`,
 }));

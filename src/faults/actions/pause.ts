@@ -12,7 +12,10 @@ export const pauseAction: FaultAction = {
     const t = processTarget(target, context);
     const begunAt = Date.now();
     await t.control.pause(t.name);
-    const observed: { begunAt: number; endedAt?: number; detail: string } = { begunAt, detail: `SIGSTOP ${t.kind} ${t.name}` };
+    const observed: { begunAt: number; endedAt?: number; detail: string } = {
+      begunAt,
+      detail: `SIGSTOP ${t.kind} ${t.name}`,
+    };
     let ended = false;
     return {
       observed,

@@ -13,6 +13,13 @@ export const restartAction: FaultAction<RestartParams> = {
     const t = processTarget(target, context);
     const begunAt = Date.now();
     await t.control.restart(t.name, { hard: params.hard, downMs: params.downMs });
-    return { observed: { begunAt, endedAt: Date.now(), detail: `${params.hard ? 'hard' : 'graceful'} restart of ${t.kind} ${t.name}, down ${params.downMs} ms` }, end: async () => {} };
+    return {
+      observed: {
+        begunAt,
+        endedAt: Date.now(),
+        detail: `${params.hard ? 'hard' : 'graceful'} restart of ${t.kind} ${t.name}, down ${params.downMs} ms`,
+      },
+      end: async () => {},
+    };
   },
 };

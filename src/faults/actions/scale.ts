@@ -9,9 +9,16 @@ export interface ScaleParams {
 export const scaleAction: FaultAction<ScaleParams> = {
   name: 'scale',
   async begin(target, params, context) {
-    if (!context.fleet) throw new HarnessError('fault-target', 'scale needs the run\'s fleet');
+    if (!context.fleet) throw new HarnessError('fault-target', "scale needs the run's fleet");
     const begunAt = Date.now();
     const changed = await context.fleet.scale(target, params.delta);
-    return { observed: { begunAt, endedAt: Date.now(), detail: `${params.delta > 0 ? 'added' : 'removed'} ${changed.join(', ') || 'nothing'}` }, end: async () => {} };
+    return {
+      observed: {
+        begunAt,
+        endedAt: Date.now(),
+        detail: `${params.delta > 0 ? 'added' : 'removed'} ${changed.join(', ') || 'nothing'}`,
+      },
+      end: async () => {},
+    };
   },
 };

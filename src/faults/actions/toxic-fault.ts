@@ -30,11 +30,9 @@ export interface ToxicSpec {
 /** Toxiproxy refuses a second toxic of the same name on a link (409); these suffixes make room. */
 const NAME_ATTEMPTS = 5;
 
-export function toxicAction<S extends z.ZodType<{ faultName?: string | undefined; stream: StreamParam; toxicity: number }>>(
-  name: string,
-  schema: S,
-  toToxic: (params: z.infer<S>) => ToxicSpec,
-): FaultAction & { readonly schema: S } {
+export function toxicAction<
+  S extends z.ZodType<{ faultName?: string | undefined; stream: StreamParam; toxicity: number }>,
+>(name: string, schema: S, toToxic: (params: z.infer<S>) => ToxicSpec): FaultAction & { readonly schema: S } {
   return {
     name,
     schema,
@@ -46,27 +44,49 @@ export function toxicAction<S extends z.ZodType<{ faultName?: string | undefined
       const streams: ToxicStream[] = parsed.stream === 'both' ? ['upstream', 'downstream'] : [parsed.stream];
       const added: string[] = [];
       try {
-        for (const stream of streams) added.push(await addNamed(network, target, `${base}.${stream}`, { type: spec.type, stream, toxicity: parsed.toxicity, attributes: spec.attributes }));
+        for (const stream of streams)
+          added.push(
+            await addNamed(network, target, `${base}.${stream}`, {
+              type: spec.type,
+              stream,
+              toxicity: parsed.toxicity,
+              attributes: spec.attributes,
+            }),
+          );
       } catch (error) {
         // Release on failure: a half-applied `both` must not outlive the failed begin.
         await Promise.all(added.map((toxic) => network.removeToxic(target, toxic).catch(() => undefined)));
         throw error;
       }
       const toxicity = parsed.toxicity < 1 ? ` on ${Math.round(parsed.toxicity * 100)}% of connections` : '';
-      const observed = { begunAt: Date.now(), detail: `toxic ${spec.summary} ${parsed.stream}${toxicity} on ${target} (${added.join(', ')})` };
+      const observed = {
+        begunAt: Date.now(),
+        detail: `toxic ${spec.summary} ${parsed.stream}${toxicity} on ${target} (${added.join(', ')})`,
+      };
       context.log(`fault ${name} on ${target}: ${observed.detail}`);
-      return onceHandle(observed, async () => {
-        const failures: string[] = [];
-        for (const toxic of added) {
-          await network.removeToxic(target, toxic).catch((error: unknown) => failures.push(`${toxic}: ${errorText(error)}`));
-        }
-        if (failures.length > 0) throw new Error(failures.join('; '));
-      }, context.log);
+      return onceHandle(
+        observed,
+        async () => {
+          const failures: string[] = [];
+          for (const toxic of added) {
+            await network
+              .removeToxic(target, toxic)
+              .catch((error: unknown) => failures.push(`${toxic}: ${errorText(error)}`));
+          }
+          if (failures.length > 0) throw new Error(failures.join('; '));
+        },
+        context.log,
+      );
     },
   };
 }
 
-async function addNamed(network: NetworkControl, link: string, wanted: string, toxic: { type: string; stream: ToxicStream; toxicity: number; attributes: Record<string, number> }): Promise<string> {
+async function addNamed(
+  network: NetworkControl,
+  link: string,
+  wanted: string,
+  toxic: { type: string; stream: ToxicStream; toxicity: number; attributes: Record<string, number> },
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const toxicName = attempt === 1 ? wanted : `${wanted}~${attempt}`;
     try {

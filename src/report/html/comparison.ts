@@ -62,7 +62,10 @@ export function comparisonView(comparison: Comparison | undefined): ComparisonVi
     notes: comparison.notes,
     verdict: comparison.verdict,
     regressed,
-    title: comparison.verdict === 'pass' ? 'no regression' : `${regressed.length} regression${regressed.length === 1 ? '' : 's'}`,
+    title:
+      comparison.verdict === 'pass'
+        ? 'no regression'
+        : `${regressed.length} regression${regressed.length === 1 ? '' : 's'}`,
     verdictText:
       comparison.verdict === 'pass'
         ? 'PASS (no metric regressed beyond its tolerance)'

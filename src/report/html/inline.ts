@@ -6,11 +6,13 @@
 
 /** JSON for <script type="application/json">: `<` as \u003c keeps `</script` and `<!--` out; JSON.parse reads it back unchanged. */
 export function inlineJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    // Valid in JSON, but line terminators in older JavaScript parsers; harmless to escape.
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return (
+    JSON.stringify(value)
+      .replace(/</g, '\\u003c')
+      // Valid in JSON, but line terminators in older JavaScript parsers; harmless to escape.
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029')
+  );
 }
 
 /** JavaScript source for a classic <script>: in a string or regex `<\/` means `</`. */
@@ -25,5 +27,8 @@ export function inlineStyle(source: string): string {
 
 /** Text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }

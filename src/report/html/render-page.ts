@@ -38,7 +38,14 @@ function loadAssets(): Promise<PageAssets> {
   return assets;
 }
 
-const CSP = ["default-src 'none'", "script-src 'unsafe-inline'", "style-src 'unsafe-inline'", 'img-src data:', "font-src 'none'", "connect-src 'none'"].join('; ');
+const CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "font-src 'none'",
+  "connect-src 'none'",
+].join('; ');
 
 export async function renderReportPage(data: ReportData): Promise<string> {
   const a = await loadAssets();

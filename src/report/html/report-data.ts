@@ -4,7 +4,13 @@ import type { RunEvent } from '../../run/event-log.ts';
 import type { RunSummary } from '../summary.ts';
 import { comparisonView, type ComparisonView } from './comparison.ts';
 import { toChartSeries, type ChartRow, type ChartSeries } from './series.ts';
-import { assignmentLanes, membershipMarkers, secondsSince, type AssignmentLane, type MembershipMarker } from './timeline.ts';
+import {
+  assignmentLanes,
+  membershipMarkers,
+  secondsSince,
+  type AssignmentLane,
+  type MembershipMarker,
+} from './timeline.ts';
 
 /**
  * Everything the page shows, as the JSON inlined into it. Times are seconds since the run
@@ -39,7 +45,11 @@ export interface FaultBand {
   failed: boolean;
 }
 
-export function buildReportData(summary: RunSummary, events: readonly RunEvent[], rows: readonly ChartRow[]): ReportData {
+export function buildReportData(
+  summary: RunSummary,
+  events: readonly RunEvent[],
+  rows: readonly ChartRow[],
+): ReportData {
   const startedAtMs = Date.parse(summary.run.startedAt);
   const { timeseries: _timeseries, diagnoses, rebalance, comparison, ...rest } = summary;
   const endS = summary.run.wallMs / 1000;
@@ -48,17 +58,33 @@ export function buildReportData(summary: RunSummary, events: readonly RunEvent[]
     summary: rest,
     endS,
     series: toChartSeries(rows),
-    phases: Object.entries(summary.phases).map(([name, p]) => ({ name, startS: p.startMs / 1000, endS: (p.startMs + p.durationMs) / 1000 })),
+    phases: Object.entries(summary.phases).map(([name, p]) => ({
+      name,
+      startS: p.startMs / 1000,
+      endS: (p.startMs + p.durationMs) / 1000,
+    })),
     faultBands: summary.faults.map((f) => {
       // Observed times are what happened; a fault that failed to apply only has requested ones.
       const beginMs = f.observed.beginMs ?? f.requested.beginMs;
       const endMs = f.observed.beginMs === null ? f.requested.endMs : f.observed.endMs;
-      return { label: `${f.action} ${f.target}`, action: f.action, target: f.target, beginS: beginMs / 1000, endS: endMs === null ? null : endMs / 1000, detail: f.error ?? f.observed.detail, failed: f.error !== undefined };
+      return {
+        label: `${f.action} ${f.target}`,
+        action: f.action,
+        target: f.target,
+        beginS: beginMs / 1000,
+        endS: endMs === null ? null : endMs / 1000,
+        detail: f.error ?? f.observed.detail,
+        failed: f.error !== undefined,
+      };
     }),
     markers: membershipMarkers(events, startedAtMs),
     lanes: assignmentLanes(events, startedAtMs, endS),
     rebalance: { ...rebalance, events: rebalance.events.map((e) => ({ ...e, atS: secondsSince(startedAtMs, e.at) })) },
-    diagnoses: diagnoses.map((d) => ({ ...d, firstSeenS: secondsSince(startedAtMs, d.firstSeenAt), lastSeenS: secondsSince(startedAtMs, d.lastSeenAt) })),
+    diagnoses: diagnoses.map((d) => ({
+      ...d,
+      firstSeenS: secondsSince(startedAtMs, d.firstSeenAt),
+      lastSeenS: secondsSince(startedAtMs, d.lastSeenAt),
+    })),
     comparison: comparisonView(comparison),
   };
 }

@@ -1,7 +1,19 @@
 import type { TimeSeriesRow } from '../../run/measurements.ts';
 
 /** The fields of a time-series row the charts use (older rows lack the rest). */
-export type ChartRow = Pick<TimeSeriesRow, 't' | 'sent' | 'acked' | 'received' | 'duplicates' | 'backlogLedger' | 'backlogBroker' | 'e2e' | 'send' | 'perInstance'>;
+export type ChartRow = Pick<
+  TimeSeriesRow,
+  | 't'
+  | 'sent'
+  | 'acked'
+  | 'received'
+  | 'duplicates'
+  | 'backlogLedger'
+  | 'backlogBroker'
+  | 'e2e'
+  | 'send'
+  | 'perInstance'
+>;
 
 /**
  * One interval of the run, as the charts need it: counts over `durationMs` ending at `t`
@@ -69,7 +81,10 @@ export function toPoints(rows: readonly ChartRow[]): SeriesPoint[] {
  * percentile takes the largest of the merged intervals', an upper bound of the merged
  * interval's true percentile (every part has that share of its values at or below it).
  */
-export function downsample(points: readonly SeriesPoint[], maxPoints = MAX_CHART_POINTS): { points: SeriesPoint[]; rowsPerPoint: number } {
+export function downsample(
+  points: readonly SeriesPoint[],
+  maxPoints = MAX_CHART_POINTS,
+): { points: SeriesPoint[]; rowsPerPoint: number } {
   if (points.length <= maxPoints) return { points: [...points], rowsPerPoint: 1 };
   const size = Math.ceil(points.length / maxPoints);
   const merged: SeriesPoint[] = [];
@@ -84,7 +99,8 @@ function mergePoints(bucket: readonly SeriesPoint[]): SeriesPoint {
     return values.length === 0 ? null : Math.max(...values);
   };
   const perInstance: Record<string, number> = {};
-  for (const p of bucket) for (const [instance, n] of Object.entries(p.perInstance)) perInstance[instance] = (perInstance[instance] ?? 0) + n;
+  for (const p of bucket)
+    for (const [instance, n] of Object.entries(p.perInstance)) perInstance[instance] = (perInstance[instance] ?? 0) + n;
   return {
     t: bucket[bucket.length - 1]!.t,
     durationMs: sum((p) => p.durationMs),
@@ -118,7 +134,9 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
     e2eP90: points.map((p) => p.e2e.p90),
     e2eP99: points.map((p) => p.e2e.p99),
     sendP99: points.map((p) => p.sendP99),
-    perInstancePerS: Object.fromEntries(instances.map((instance) => [instance, points.map((p) => perSecond(p.perInstance[instance] ?? 0, p))])),
+    perInstancePerS: Object.fromEntries(
+      instances.map((instance) => [instance, points.map((p) => perSecond(p.perInstance[instance] ?? 0, p))]),
+    ),
     rowsPerPoint,
   };
 }

@@ -108,7 +108,5 @@ export function compactQueues(queues: readonly string[]): string {
     const id = slash < 0 ? '' : queue.slice(slash + 1);
     byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), id]);
   }
-  return [...byPrefix]
-    .map(([prefix, ids]) => `${prefix} ${ids.sort(compareNatural).join(',')}`.trim())
-    .join(' · ');
+  return [...byPrefix].map(([prefix, ids]) => `${prefix} ${ids.sort(compareNatural).join(',')}`.trim()).join(' · ');
 }

@@ -30,7 +30,14 @@ function checkCases(s: RunSummary, suite: string): TestCase[] {
       classname: `${suite}.thresholds`,
       name,
       output: observed,
-      ...(c.ok ? {} : { failure: { type: 'threshold', message: `${observed}, threshold ${c.threshold}${c.observed === null ? ' (a threshold on a metric without data fails)' : ''}` } }),
+      ...(c.ok
+        ? {}
+        : {
+            failure: {
+              type: 'threshold',
+              message: `${observed}, threshold ${c.threshold}${c.observed === null ? ' (a threshold on a metric without data fails)' : ''}`,
+            },
+          }),
     };
   });
 }
@@ -40,7 +47,14 @@ function invariantCases(s: RunSummary, suite: string): TestCase[] {
     classname: `${suite}.invariants`,
     name: `${i.id} ${i.expected === 'hold' ? 'holds' : 'is violated (the plan reproduces it)'}`,
     output: i.detail,
-    ...(i.ok ? {} : { failure: { type: 'invariant', message: `${i.held ? 'held' : 'violated'}, expected ${i.expected === 'hold' ? 'to hold' : 'violated'}: ${i.detail}` } }),
+    ...(i.ok
+      ? {}
+      : {
+          failure: {
+            type: 'invariant',
+            message: `${i.held ? 'held' : 'violated'}, expected ${i.expected === 'hold' ? 'to hold' : 'violated'}: ${i.detail}`,
+          },
+        }),
   }));
 }
 
@@ -50,8 +64,17 @@ function diagnosisCases(s: RunSummary, suite: string): TestCase[] {
     return {
       classname: `${suite}.diagnoses`,
       name: `${e.id}${e.group ? ` (group ${e.group})` : ''} fires`,
-      ...(found.length > 0 ? { output: found.map((f) => `${f.severity} ${f.id} [${f.group}]: ${f.summary}`).join('\n') } : {}),
-      ...(e.fired ? {} : { failure: { type: 'diagnosis', message: `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire (observed: ${s.diagnoses.length === 0 ? 'no diagnoses' : s.diagnoses.map((f) => `${f.id} [${f.group}]`).join(', ')})` } }),
+      ...(found.length > 0
+        ? { output: found.map((f) => `${f.severity} ${f.id} [${f.group}]: ${f.summary}`).join('\n') }
+        : {}),
+      ...(e.fired
+        ? {}
+        : {
+            failure: {
+              type: 'diagnosis',
+              message: `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire (observed: ${s.diagnoses.length === 0 ? 'no diagnoses' : s.diagnoses.map((f) => `${f.id} [${f.group}]`).join(', ')})`,
+            },
+          }),
     };
   });
 }
@@ -65,7 +88,14 @@ function comparisonCases(s: RunSummary, suite: string): TestCase[] {
       classname: `${suite}.comparison`,
       name: `${m.label} within ${m.toleranceText} of baseline`,
       output: describeRegression(m),
-      ...(m.regressed ? { failure: { type: 'regression', message: `${describeRegression(m)} (baseline ${comparison.baseline.runId})` } } : {}),
+      ...(m.regressed
+        ? {
+            failure: {
+              type: 'regression',
+              message: `${describeRegression(m)} (baseline ${comparison.baseline.runId})`,
+            },
+          }
+        : {}),
     }));
 }
 
@@ -73,7 +103,15 @@ function verdictCase(s: RunSummary, suite: string): TestCase {
   return {
     classname: `${suite}.run`,
     name: 'verdict',
-    ...(s.verdict === 'pass' ? {} : { failure: { type: 'verdict', message: `run failed: ${s.failures.length} reason(s)`, detail: s.failures.join('\n') } }),
+    ...(s.verdict === 'pass'
+      ? {}
+      : {
+          failure: {
+            type: 'verdict',
+            message: `run failed: ${s.failures.length} reason(s)`,
+            detail: s.failures.join('\n'),
+          },
+        }),
   };
 }
 
@@ -82,7 +120,9 @@ function renderCase(c: TestCase): string {
   const body: string[] = [];
   if (c.failure) {
     const detail = c.failure.detail ?? c.failure.message;
-    body.push(`      <failure${attributes({ type: c.failure.type, message: c.failure.message })}>${escapeXml(detail)}</failure>`);
+    body.push(
+      `      <failure${attributes({ type: c.failure.type, message: c.failure.message })}>${escapeXml(detail)}</failure>`,
+    );
   }
   if (c.output) body.push(`      <system-out>${escapeXml(c.output)}</system-out>`);
   return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
@@ -90,7 +130,13 @@ function renderCase(c: TestCase): string {
 
 export function renderJunit(s: RunSummary): string {
   const suite = `rmq-chaos.${s.run.plan}`;
-  const cases = [...checkCases(s, suite), ...invariantCases(s, suite), ...diagnosisCases(s, suite), ...comparisonCases(s, suite), verdictCase(s, suite)];
+  const cases = [
+    ...checkCases(s, suite),
+    ...invariantCases(s, suite),
+    ...diagnosisCases(s, suite),
+    ...comparisonCases(s, suite),
+    verdictCase(s, suite),
+  ];
   const failures = cases.filter((c) => c.failure).length;
   const seconds = (s.run.wallMs / 1000).toFixed(3);
   const counts = { tests: cases.length, failures, errors: 0, skipped: 0, time: seconds };

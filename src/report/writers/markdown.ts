@@ -21,7 +21,11 @@ function code(value: string): string {
 
 function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r' | 'c')[]): string[] {
   const rule = header.map((_, i) => (align?.[i] === 'r' ? '---:' : align?.[i] === 'c' ? ':---:' : '---'));
-  return [`| ${header.join(' | ')} |`, `| ${rule.join(' | ')} |`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)];
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${rule.join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
+  ];
 }
 
 const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
@@ -29,18 +33,30 @@ const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
 function headline(s: RunSummary): string[] {
   const backlogEnd = `${s.backlog.finalLedger}${s.backlog.finalBroker === null ? '' : ` (broker ${s.backlog.finalBroker})`}`;
   return table(
-    ['acked/s', 'e2e p50', 'e2e p99', 'send p99', 'lost', 'duplicates', 'duplicate rate', 'backlog end', 'rebalance p99'],
-    [[
-      s.producers.ackedPerSecond,
-      ms(s.latency.e2e.p50),
-      ms(s.latency.e2e.p99),
-      ms(s.latency.send.p99),
-      s.totals.lost,
-      s.totals.duplicates,
-      formatValue(s.totals.duplicateRate, 'fraction'),
-      backlogEnd,
-      ms(s.rebalance.assignmentLatency.p99),
-    ]],
+    [
+      'acked/s',
+      'e2e p50',
+      'e2e p99',
+      'send p99',
+      'lost',
+      'duplicates',
+      'duplicate rate',
+      'backlog end',
+      'rebalance p99',
+    ],
+    [
+      [
+        s.producers.ackedPerSecond,
+        ms(s.latency.e2e.p50),
+        ms(s.latency.e2e.p99),
+        ms(s.latency.send.p99),
+        s.totals.lost,
+        s.totals.duplicates,
+        formatValue(s.totals.duplicateRate, 'fraction'),
+        backlogEnd,
+        ms(s.rebalance.assignmentLatency.p99),
+      ],
+    ],
     ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
@@ -48,9 +64,21 @@ function headline(s: RunSummary): string[] {
 function checks(s: RunSummary): string[] {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   const rows: string[][] = [
-    ...s.checks.map((c) => [mark(c.ok), `threshold ${code(`${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}`)}`, `${c.aggregation} = ${c.observed ?? 'no data'}`]),
-    ...s.invariants.map((i) => [mark(i.ok), `invariant ${code(i.id)} ${i.expected === 'hold' ? 'holds' : 'is violated (expected)'}`, i.detail]),
-    ...s.expectedDiagnoses.map((e) => [mark(e.fired), `diagnosis ${code(e.id)}${e.group ? ` (${e.group})` : ''} fires`, e.fired ? 'fired' : 'did not fire']),
+    ...s.checks.map((c) => [
+      mark(c.ok),
+      `threshold ${code(`${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}`)}`,
+      `${c.aggregation} = ${c.observed ?? 'no data'}`,
+    ]),
+    ...s.invariants.map((i) => [
+      mark(i.ok),
+      `invariant ${code(i.id)} ${i.expected === 'hold' ? 'holds' : 'is violated (expected)'}`,
+      i.detail,
+    ]),
+    ...s.expectedDiagnoses.map((e) => [
+      mark(e.fired),
+      `diagnosis ${code(e.id)}${e.group ? ` (${e.group})` : ''} fires`,
+      e.fired ? 'fired' : 'did not fire',
+    ]),
   ];
   if (rows.length === 0) return ['No checks.'];
   return table(['', 'check', 'observed'], rows, ['c', 'l', 'l']);
@@ -60,14 +88,23 @@ function diagnoses(s: RunSummary): string[] {
   if (s.diagnoses.length === 0) return ['None.'];
   return table(
     ['severity', 'id', 'group', 'summary', 'remedy'],
-    s.diagnoses.map((f) => [`${f.severity}${f.expected ? ' (expected)' : ''}`, code(f.id), f.group, f.summary, f.remedy]),
+    s.diagnoses.map((f) => [
+      `${f.severity}${f.expected ? ' (expected)' : ''}`,
+      code(f.id),
+      f.group,
+      f.summary,
+      f.remedy,
+    ]),
   );
 }
 
 function comparison(s: RunSummary): string[] {
   const c = s.comparison;
   if (!c) return [];
-  const title = c.verdict === 'pass' ? 'no regression' : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'}`;
+  const title =
+    c.verdict === 'pass'
+      ? 'no regression'
+      : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'}`;
   return [
     '',
     `### Compared with baseline ${code(c.baseline.runId)}: ${title}`,
@@ -76,7 +113,14 @@ function comparison(s: RunSummary): string[] {
     ...(c.notes.length > 0 ? [''] : []),
     ...table(
       ['', 'metric', 'baseline', 'current', 'delta', 'tolerance'],
-      c.metrics.map((m) => [m.regressed ? '✗' : m.note ? '·' : '✓', m.note ? `${m.label} (${m.note})` : m.label, formatValue(m.baseline, m.unit), formatValue(m.current, m.unit), formatDelta(m), m.toleranceText]),
+      c.metrics.map((m) => [
+        m.regressed ? '✗' : m.note ? '·' : '✓',
+        m.note ? `${m.label} (${m.note})` : m.label,
+        formatValue(m.baseline, m.unit),
+        formatValue(m.current, m.unit),
+        formatDelta(m),
+        m.toleranceText,
+      ]),
       ['c', 'l', 'r', 'r', 'r', 'l'],
     ),
   ];

@@ -10,13 +10,23 @@ const [endpoint, topic] = process.argv.slice(2) as [string, string];
 const common = { namesrvAddr: endpoint, endpoint };
 let received = 0;
 const consumer = await grpcDriver.createConsumer(
-  { ...common, group: 'gd-exit', instanceName: 'gd-exit-consumer', model: 'clustering', subscription: { [topic]: '*' } },
+  {
+    ...common,
+    group: 'gd-exit',
+    instanceName: 'gd-exit-consumer',
+    model: 'clustering',
+    subscription: { [topic]: '*' },
+  },
   () => {
     received++;
     return 'success';
   },
 );
-const producer = await grpcDriver.createProducer({ ...common, group: 'gd-exit-producers', instanceName: 'gd-exit-producer' });
+const producer = await grpcDriver.createProducer({
+  ...common,
+  group: 'gd-exit-producers',
+  instanceName: 'gd-exit-producer',
+});
 await producer.send({ topic, body: Buffer.from('bye'), properties: {} });
 const deadline = Date.now() + 15_000;
 while (received === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -8,13 +8,23 @@ import { remotingDriver } from '../../../src/drivers/remoting/index.ts';
 const [namesrvAddr, topic] = process.argv.slice(2) as [string, string];
 let received = 0;
 const consumer = await remotingDriver.createConsumer(
-  { namesrvAddr, group: 'rd-exit', instanceName: 'rd-exit-consumer', model: 'clustering', subscription: { [topic]: '*' } },
+  {
+    namesrvAddr,
+    group: 'rd-exit',
+    instanceName: 'rd-exit-consumer',
+    model: 'clustering',
+    subscription: { [topic]: '*' },
+  },
   () => {
     received++;
     return 'success';
   },
 );
-const producer = await remotingDriver.createProducer({ namesrvAddr, group: 'rd-exit-producers', instanceName: 'rd-exit-producer' });
+const producer = await remotingDriver.createProducer({
+  namesrvAddr,
+  group: 'rd-exit-producers',
+  instanceName: 'rd-exit-producer',
+});
 await producer.send({ topic, body: Buffer.from('bye'), properties: {} });
 const deadline = Date.now() + 15_000;
 while (received === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -28,18 +28,40 @@ thresholds:
 );
 
 describe('evaluateChecks', () => {
-  it('backlog with a group selector is that group\'s backlog, not the run\'s', () => {
+  it("backlog with a group selector is that group's backlog, not the run's", () => {
     const m = new Measurements(new EventLog(join(mkdtempSync(join(tmpdir(), 'eval-')), 'events.ndjson')), 0);
     m.addProducer('p#0');
-    for (const group of ['billing', 'audit']) m.addConsumer({ instanceId: `${group}#0`, fleet: group, group, model: 'clustering' }, groupExpectation(plan, group));
+    for (const group of ['billing', 'audit'])
+      m.addConsumer(
+        { instanceId: `${group}#0`, fleet: group, group, model: 'clustering' },
+        groupExpectation(plan, group),
+      );
     const seqs = Array.from({ length: 10 }, (_, i) => i);
-    m.handle({ type: 'acks', producerId: 'p#0', seqs, tags: seqs.map(() => ''), attempted: 10, errors: {}, dropped: 0, sendLatency: encodeHistogram(newHistogram()) });
+    m.handle({
+      type: 'acks',
+      producerId: 'p#0',
+      seqs,
+      tags: seqs.map(() => ''),
+      attempted: 10,
+      errors: {},
+      dropped: 0,
+      sendLatency: encodeHistogram(newHistogram()),
+    });
     const receipt = (seq: number) => ['p#0', seq, 0, 5, 't@broker-a/0', 0, 'success', ''] as const;
     m.handle({ type: 'receipts', instanceId: 'billing#0', items: seqs.map((s) => [...receipt(s)]), foreign: 0 });
-    m.handle({ type: 'receipts', instanceId: 'audit#0', items: seqs.slice(0, 4).map((s) => [...receipt(s)]), foreign: 0 });
+    m.handle({
+      type: 'receipts',
+      instanceId: 'audit#0',
+      items: seqs.slice(0, 4).map((s) => [...receipt(s)]),
+      foreign: 0,
+    });
     m.sample(1000, 'load');
     m.sample(2000, 'drain');
-    const results = evaluateChecks(plan, m, m.scopes().map((s) => m.ledger.summarize(s)));
+    const results = evaluateChecks(
+      plan,
+      m,
+      m.scopes().map((s) => m.ledger.summarize(s)),
+    );
     expect(results.map((r) => [r.key, r.threshold, r.observed, r.ok])).toEqual([
       ['backlog', 'max==6', 6, true],
       ['backlog', 'final==6', 6, true],

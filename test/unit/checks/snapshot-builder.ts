@@ -1,5 +1,11 @@
 /** Builds ClusterSnapshots for rule tests: a group on brokers with clients, queues and lags. */
-import type { ClientView, ClusterSnapshot, GroupSnapshot, ProcessState, QueueRef } from '../../../src/observe/snapshot.ts';
+import type {
+  ClientView,
+  ClusterSnapshot,
+  GroupSnapshot,
+  ProcessState,
+  QueueRef,
+} from '../../../src/observe/snapshot.ts';
 
 export interface ClientSpec {
   id: string;
@@ -36,27 +42,41 @@ export function group(spec: {
     language: 'NODE_JS',
     version: 1,
     brokers: c.brokers ?? brokers.filter((b) => !spec.emptyBrokers?.includes(b)),
-    ...(c.subs === null ? {} : { subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) => ({ topic, expression, tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()) })) }),
+    ...(c.subs === null
+      ? {}
+      : {
+          subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) => ({
+            topic,
+            expression,
+            tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()),
+          })),
+        }),
     ...(c.subs === null ? {} : { queues: (c.queues ?? []).map(parseQueue) }),
     ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
     process: c.process ?? 'running',
   }));
-  const topicQueues = Object.fromEntries(Object.entries(spec.topics).map(([topic, n]) => [topic, queues(topic, brokers, n)]));
+  const topicQueues = Object.fromEntries(
+    Object.entries(spec.topics).map(([topic, n]) => [topic, queues(topic, brokers, n)]),
+  );
   return {
     group: spec.name ?? 'g',
     messageModel: spec.model ?? 'CLUSTERING',
     brokers: brokers.map((broker) => ({
       broker,
       addr: `127.0.0.2:${broker.length}`,
-      clientIds: spec.emptyBrokers?.includes(broker) ? [] : clients.filter((c) => c.brokers.includes(broker)).map((c) => c.clientId),
+      clientIds: spec.emptyBrokers?.includes(broker)
+        ? []
+        : clients.filter((c) => c.brokers.includes(broker)).map((c) => c.clientId),
       subscriptions: [],
     })),
     clients,
-    queues: Object.values(topicQueues).flat().map((q) => {
-      const name = `${q.topic}@${q.broker}/${q.queueId}`;
-      const consumerOffset = spec.consumed?.[name] ?? 100;
-      return { ...q, brokerOffset: consumerOffset + (spec.lag?.[name] ?? 0), consumerOffset, lastTimestamp: 0 };
-    }),
+    queues: Object.values(topicQueues)
+      .flat()
+      .map((q) => {
+        const name = `${q.topic}@${q.broker}/${q.queueId}`;
+        const consumerOffset = spec.consumed?.[name] ?? 100;
+        return { ...q, brokerOffset: consumerOffset + (spec.lag?.[name] ?? 0), consumerOffset, lastTimestamp: 0 };
+      }),
     topicQueues,
   };
 }

@@ -22,16 +22,36 @@ ${expect}`,
   );
 
 const scope = (name: string, lost: number, unexpected = 0): ScopeSummary => ({
-  scope: name, acked: 100, receipts: 100 - lost, unique: 100 - lost, duplicates: 0, lost, unexpected, duplicateRate: 0, perInstance: {}, lostSample: [],
+  scope: name,
+  acked: 100,
+  receipts: 100 - lost,
+  unique: 100 - lost,
+  duplicates: 0,
+  lost,
+  unexpected,
+  duplicateRate: 0,
+  perInstance: {},
+  lostSample: [],
 });
 
 const finding = (id: Finding['id'], group: string): Finding => ({
-  id, group, severity: 'critical', summary: id, evidence: {}, remedy: '', firstSeenAt: 0, lastSeenAt: 0,
+  id,
+  group,
+  severity: 'critical',
+  summary: id,
+  evidence: {},
+  remedy: '',
+  firstSeenAt: 0,
+  lastSeenAt: 0,
 });
 
 describe('invariants', () => {
   it('hold by default: loss in a clustering group or a broadcasting instance and unexpected ids fail', () => {
-    const results = evaluateInvariants(planWith(), [scope('billing', 0), scope('audit', 3), scope('radio/radio#0', 1, 2)]);
+    const results = evaluateInvariants(planWith(), [
+      scope('billing', 0),
+      scope('audit', 3),
+      scope('radio/radio#0', 1, 2),
+    ]);
     expect(results.map((r) => [r.id, r.held, r.ok])).toEqual([
       ['no-loss', false, false],
       ['broadcast-complete', false, false],
@@ -43,12 +63,17 @@ describe('invariants', () => {
 
   it('violated: the run fails when the problem was not reproduced; off: not checked', () => {
     const plan = planWith('expect: {invariants: {no-loss: violated, no-unexpected: off}}');
-    expect(evaluateInvariants(plan, [scope('billing', 0)])).toEqual([{ id: 'no-loss', expected: 'violated', held: true, ok: false, detail: 'lost 0 of 100 in billing' }]);
+    expect(evaluateInvariants(plan, [scope('billing', 0)])).toEqual([
+      { id: 'no-loss', expected: 'violated', held: true, ok: false, detail: 'lost 0 of 100 in billing' },
+    ]);
     expect(evaluateInvariants(plan, [scope('billing', 5)])[0]).toMatchObject({ held: false, ok: true });
   });
 
   it('an invariant with nothing to check (no broadcasting scope) is not reported', () => {
-    expect(evaluateInvariants(planWith(), [scope('billing', 0)]).map((r) => r.id)).toEqual(['no-loss', 'no-unexpected']);
+    expect(evaluateInvariants(planWith(), [scope('billing', 0)]).map((r) => r.id)).toEqual([
+      'no-loss',
+      'no-unexpected',
+    ]);
   });
 });
 

@@ -22,11 +22,17 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function lint(files: string[]) {
-  const result = spawnSync(actionlint, ['-shellcheck=', '-pyflakes=', '-no-color', ...files], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(actionlint, ['-shellcheck=', '-pyflakes=', '-no-color', ...files], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-const workflowFiles = () => readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(WORKFLOWS, f));
+const workflowFiles = () =>
+  readdirSync(WORKFLOWS)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(WORKFLOWS, f));
 
 describe('GitHub Actions workflows', () => {
   it('pass actionlint', () => {
@@ -39,17 +45,20 @@ describe('GitHub Actions workflows', () => {
 
   it('actionlint catches a broken workflow (so the check above can fail)', () => {
     const broken = join(dir, 'broken.yml');
-    writeFileSync(broken, [
-      'on: [push, pul_request]',
-      'jobs:',
-      '  perf:',
-      '    runs-on: ubuntu-24.04',
-      '    steps:',
-      '      - uses: actions/checkout@v4',
-      '      - run: echo ${{ github.event.no_such_thing.x }}',
-      '        if: ${{ steps.missing.outcome == "success" }}',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      broken,
+      [
+        'on: [push, pul_request]',
+        'jobs:',
+        '  perf:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '      - run: echo ${{ github.event.no_such_thing.x }}',
+        '        if: ${{ steps.missing.outcome == "success" }}',
+        '',
+      ].join('\n'),
+    );
     const { code, output } = lint([broken]);
     expect(code).toBe(1);
     expect(output).toMatch(/unknown Webhook event "pul_request"/);

@@ -16,7 +16,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes every link the provider layout has, on loopback, and the brokers advertise what it forwards', () => {
-    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as { services: Record<string, { ports?: string[]; network_mode?: string }> };
+    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as {
+      services: Record<string, { ports?: string[]; network_mode?: string }>;
+    };
     const layout = composeLayout();
     expect(Object.keys(compose.services).sort()).toEqual(['broker-a', 'broker-b', 'namesrv-0', 'proxy', 'toxiproxy']);
     const published = compose.services['toxiproxy']!.ports!;
@@ -32,9 +34,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives every service nofile and nproc, with room for the threads of four JVMs that share uid 3000', () => {
-    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as { services: Record<string, { ulimits?: Record<string, unknown>; user?: string }> };
+    const compose = parse(readFileSync(join(PROJECT_ROOT, COMPOSE_FILE), 'utf8')) as {
+      services: Record<string, { ulimits?: Record<string, unknown>; user?: string }>;
+    };
     for (const [name, service] of Object.entries(compose.services)) {
-      expect(service.ulimits, name).toEqual({ nofile: { ...COMPOSE_ULIMITS.nofile }, nproc: { ...COMPOSE_ULIMITS.nproc } });
+      expect(service.ulimits, name).toEqual({
+        nofile: { ...COMPOSE_ULIMITS.nofile },
+        nproc: { ...COMPOSE_ULIMITS.nproc },
+      });
     }
     // RLIMIT_NPROC counts uid 3000's threads host-wide: about 1000 with 16 processors (compose.ts).
     expect(Object.values(compose.services).filter((s) => s.user === '3000')).toHaveLength(4);
@@ -42,9 +49,15 @@ describe('docker-compose.yml', () => {
   });
 
   // docker-compose (v1, `apt-get install docker-compose`) validates against the Compose schema offline.
-  const validator = ['docker-compose', 'docker'].find((cmd) => spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0);
-  it.skipIf(!validator)(`passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config${validator ? '' : ' (skipped: neither docker compose nor docker-compose is installed)'}`, () => {
-    const args = validator === 'docker' ? ['compose', '-f', COMPOSE_FILE, 'config', '-q'] : ['-f', COMPOSE_FILE, 'config', '-q'];
-    execFileSync(validator!, args, { cwd: PROJECT_ROOT, stdio: 'pipe' });
-  });
+  const validator = ['docker-compose', 'docker'].find(
+    (cmd) => spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0,
+  );
+  it.skipIf(!validator)(
+    `passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config${validator ? '' : ' (skipped: neither docker compose nor docker-compose is installed)'}`,
+    () => {
+      const args =
+        validator === 'docker' ? ['compose', '-f', COMPOSE_FILE, 'config', '-q'] : ['-f', COMPOSE_FILE, 'config', '-q'];
+      execFileSync(validator!, args, { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    },
+  );
 });

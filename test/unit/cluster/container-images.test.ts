@@ -19,10 +19,18 @@ function store(present: string[], pullable: string[] = []) {
     exists: async (ref) => present.includes(ref),
     pull: async (ref) => {
       calls.push(`pull ${ref}`);
-      if (!pullable.includes(ref)) throw new Error(`initializing source docker://${ref}: pinging container registry: dial tcp: lookup: no such host\n(more)`);
+      if (!pullable.includes(ref))
+        throw new Error(
+          `initializing source docker://${ref}: pinging container registry: dial tcp: lookup: no such host\n(more)`,
+        );
     },
     buildLocal: async (which) => {
-      calls.push(`build ${Object.entries(which).filter(([, on]) => on).map(([k]) => k).join('+')}`);
+      calls.push(
+        `build ${Object.entries(which)
+          .filter(([, on]) => on)
+          .map(([k]) => k)
+          .join('+')}`,
+      );
     },
   };
   return { store: s, calls };
@@ -35,7 +43,10 @@ describe('container images', () => {
   it('takes the official images when present, without pulling or building', async () => {
     const { store: s, calls } = store([OFFICIAL_IMAGES.rocketmq, OFFICIAL_IMAGES.toxiproxy]);
     const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, s, log);
-    expect(images).toEqual({ rocketmq: { ref: OFFICIAL_IMAGES.rocketmq, source: 'official' }, toxiproxy: { ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' } });
+    expect(images).toEqual({
+      rocketmq: { ref: OFFICIAL_IMAGES.rocketmq, source: 'official' },
+      toxiproxy: { ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' },
+    });
     expect(calls).toEqual([]);
   });
 
@@ -50,7 +61,11 @@ describe('container images', () => {
     lines.length = 0;
     const { store: s, calls } = store([OFFICIAL_IMAGES.toxiproxy]);
     const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, s, log);
-    expect(images.rocketmq).toMatchObject({ ref: IMAGES.rocketmq, source: 'local', fallbackReason: expect.stringContaining('no such host') });
+    expect(images.rocketmq).toMatchObject({
+      ref: IMAGES.rocketmq,
+      source: 'local',
+      fallbackReason: expect.stringContaining('no such host'),
+    });
     expect(images.rocketmq.fallbackReason).not.toContain('(more)');
     expect(images.toxiproxy).toEqual({ ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' });
     expect(calls).toEqual([`pull ${OFFICIAL_IMAGES.rocketmq}`, 'build rocketmq']);
@@ -60,27 +75,40 @@ describe('container images', () => {
   it('local builds without asking any registry', async () => {
     const { store: s, calls } = store([]);
     const images = await resolveImages({ rocketmq: 'local', toxiproxy: 'local' }, s, log);
-    expect(images).toEqual({ rocketmq: { ref: IMAGES.rocketmq, source: 'local' }, toxiproxy: { ref: IMAGES.toxiproxy, source: 'local' } });
+    expect(images).toEqual({
+      rocketmq: { ref: IMAGES.rocketmq, source: 'local' },
+      toxiproxy: { ref: IMAGES.toxiproxy, source: 'local' },
+    });
     expect(calls).toEqual(['build rocketmq+toxiproxy']);
   });
 
   it('a named image that can be neither found nor pulled is an error naming it and the way out', async () => {
     const { store: s } = store([OFFICIAL_IMAGES.toxiproxy]);
-    const error = await resolveImages({ rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' }, s, log).catch((e: unknown) => e);
+    const error = await resolveImages(
+      { rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' },
+      s,
+      log,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
-    expect((error as EnvironmentError).message).toMatch(/^image registry\.example\/rocketmq:5\.3\.3-patched \(cluster\.images\.rocketmq\) is not present and could not be pulled: initializing source/);
+    expect((error as EnvironmentError).message).toMatch(
+      /^image registry\.example\/rocketmq:5\.3\.3-patched \(cluster\.images\.rocketmq\) is not present and could not be pulled: initializing source/,
+    );
     expect((error as EnvironmentError).hint).toContain('cluster.images.rocketmq to official or local');
   });
 
   it('a named image that is present is used as it is', async () => {
     const { store: s, calls } = store(['registry.example/rocketmq:5.3.3-patched', OFFICIAL_IMAGES.toxiproxy]);
-    const images = await resolveImages({ rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' }, s, log);
+    const images = await resolveImages(
+      { rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' },
+      s,
+      log,
+    );
     expect(images.rocketmq).toEqual({ ref: 'registry.example/rocketmq:5.3.3-patched', source: 'custom' });
     expect(calls).toEqual([]);
   });
 });
 
-describe('the RocketMQ containers\' JVM options', () => {
+describe("the RocketMQ containers' JVM options", () => {
   const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-start-script-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -91,7 +119,7 @@ describe('the RocketMQ containers\' JVM options', () => {
     expect(env.JAVA_OPT_EXT).not.toMatch(/-Xm[sx]/);
   });
 
-  it('our image\'s start script runs java with HEAP_OPTS, one collector, then JAVA_OPT_EXT, then the arguments', () => {
+  it("our image's start script runs java with HEAP_OPTS, one collector, then JAVA_OPT_EXT, then the arguments", () => {
     // A stand-in `java` that prints its arguments one per line.
     writeFileSync(join(dir, 'java'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n');
     chmodSync(join(dir, 'java'), 0o755);
@@ -105,10 +133,15 @@ describe('the RocketMQ containers\' JVM options', () => {
     const ext = env.JAVA_OPT_EXT.split(' ');
     const cp = args.indexOf('-cp');
     expect(args.slice(cp - ext.length, cp)).toEqual(ext);
-    expect(args.slice(cp + 1)).toEqual(['/opt/rocketmq/lib/*', 'org.apache.rocketmq.broker.BrokerStartup', '-c', '/home/rocketmq/broker.conf']);
+    expect(args.slice(cp + 1)).toEqual([
+      '/opt/rocketmq/lib/*',
+      'org.apache.rocketmq.broker.BrokerStartup',
+      '-c',
+      '/home/rocketmq/broker.conf',
+    ]);
   });
 
-  it('our image\'s start script falls back to a 256 MiB heap without HEAP_OPTS', () => {
+  it("our image's start script falls back to a 256 MiB heap without HEAP_OPTS", () => {
     writeFileSync(join(dir, 'mqnamesrv'), startScript('org.apache.rocketmq.namesrv.NamesrvStartup'));
     const run = spawnSync('sh', [join(dir, 'mqnamesrv')], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8' });
     expect(run.stdout.trim().split('\n').slice(0, 2)).toEqual(['-Xms256m', '-Xmx256m']);

@@ -43,7 +43,10 @@ describe('ContainerNodeControl', () => {
   it('restarts: stop with a grace period (or kill), down time, start, the boot line, then afterBoot', async () => {
     const container = new FakeContainer();
     const after: string[] = [];
-    const control = new ContainerNodeControl([{ node, container, bootLine: /boot success/ }], { log: () => {}, afterBoot: async (n) => void after.push(n.name) });
+    const control = new ContainerNodeControl([{ node, container, bootLine: /boot success/ }], {
+      log: () => {},
+      afterBoot: async (n) => void after.push(n.name),
+    });
     await control.restart('broker-a', { hard: false, downMs: 10 });
     await control.restart('broker-a', { hard: true, downMs: 0 });
     expect(container.calls).toEqual(['stop 15', 'start', 'kill', 'start']);

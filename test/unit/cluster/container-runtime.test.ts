@@ -12,14 +12,17 @@ afterEach(() => {
 });
 
 describe('container runtime detection', () => {
-  it.skipIf(existsSync(DOCKER_SOCKET))('without Docker or Podman: names how to get one, or provider local', async () => {
-    delete process.env.DOCKER_HOST;
-    process.env.PATH = '/nonexistent';
-    const error = await containerRuntime().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EnvironmentError);
-    expect((error as EnvironmentError).message).toMatch(/needs Docker or Podman, and neither is here/);
-    expect((error as EnvironmentError).hint).toMatch(/apt-get install -y podman runc.*--set cluster.provider=local/);
-  });
+  it.skipIf(existsSync(DOCKER_SOCKET))(
+    'without Docker or Podman: names how to get one, or provider local',
+    async () => {
+      delete process.env.DOCKER_HOST;
+      process.env.PATH = '/nonexistent';
+      const error = await containerRuntime().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect((error as EnvironmentError).message).toMatch(/needs Docker or Podman, and neither is here/);
+      expect((error as EnvironmentError).hint).toMatch(/apt-get install -y podman runc.*--set cluster.provider=local/);
+    },
+  );
 
   it('a DOCKER_HOST that does not answer is named', async () => {
     process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';

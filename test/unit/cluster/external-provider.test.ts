@@ -19,11 +19,17 @@ afterEach(async () => {
 /** A name server whose cluster info is `clusters`: cluster → broker name → id → address. */
 async function nameServer(clusters: Record<string, Record<string, Record<number, string>>>): Promise<FakeServer> {
   const brokerAddrTable = Object.fromEntries(
-    Object.entries(clusters).flatMap(([cluster, brokers]) => Object.entries(brokers).map(([name, addrs]) => [name, { brokerName: name, cluster, brokerAddrs: addrs }])),
+    Object.entries(clusters).flatMap(([cluster, brokers]) =>
+      Object.entries(brokers).map(([name, addrs]) => [name, { brokerName: name, cluster, brokerAddrs: addrs }]),
+    ),
   );
-  const clusterAddrTable = Object.fromEntries(Object.entries(clusters).map(([cluster, brokers]) => [cluster, Object.keys(brokers)]));
+  const clusterAddrTable = Object.fromEntries(
+    Object.entries(clusters).map(([cluster, brokers]) => [cluster, Object.keys(brokers)]),
+  );
   const body = Buffer.from(JSON.stringify({ brokerAddrTable, clusterAddrTable }));
-  const server = await new FakeServer((request) => (request.code === RequestCode.GET_BROKER_CLUSTER_INFO ? { body } : undefined)).start();
+  const server = await new FakeServer((request) =>
+    request.code === RequestCode.GET_BROKER_CLUSTER_INFO ? { body } : undefined,
+  ).start();
   servers.push(server);
   return server;
 }
@@ -35,15 +41,29 @@ async function listener(): Promise<FakeServer> {
 }
 
 const spec = (namesrvAddr: string, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
-  clusterName: 'rmq-chaos', namesrv: 1, brokers: 1, slavesPerMaster: 0, proxy: false, heapBytes: 0, brokerConfig: {}, namesrvAddr, ...extra,
+  clusterName: 'rmq-chaos',
+  namesrv: 1,
+  brokers: 1,
+  slavesPerMaster: 0,
+  proxy: false,
+  heapBytes: 0,
+  brokerConfig: {},
+  namesrvAddr,
+  ...extra,
 });
 const lines: string[] = [];
-const context = (extra: Partial<ProviderContext> = {}): ProviderContext => ({ resources: {} as RunResources, log: (line) => lines.push(line), ...extra });
+const context = (extra: Partial<ProviderContext> = {}): ProviderContext => ({
+  resources: {} as RunResources,
+  log: (line) => lines.push(line),
+  ...extra,
+});
 
 describe('external provider', () => {
   it('returns the endpoints the name server lists, no node to fault, and leaves no connection open', async () => {
     const [a, aSlave, b, proxy] = await Promise.all([listener(), listener(), listener(), listener()]);
-    const namesrv = await nameServer({ DefaultCluster: { 'broker-b': { 0: b.addr }, 'broker-a': { 1: aSlave.addr, 0: a.addr } } });
+    const namesrv = await nameServer({
+      DefaultCluster: { 'broker-b': { 0: b.addr }, 'broker-a': { 1: aSlave.addr, 0: a.addr } },
+    });
     const cluster = await externalProvider.start(spec(namesrv.addr, { proxyAddr: proxy.addr }), context());
     expect(cluster.endpoints).toEqual({
       clusterName: 'DefaultCluster',
@@ -63,7 +83,9 @@ describe('external provider', () => {
       ['proxy', 'proxy', undefined],
     ]);
     expect(cluster.nodeControl.names()).toEqual([]);
-    await expect(cluster.nodeControl.kill('broker-a')).rejects.toThrow(/provider external has no node faults; an external cluster is not ours to break/);
+    await expect(cluster.nodeControl.kill('broker-a')).rejects.toThrow(
+      /provider external has no node faults; an external cluster is not ours to break/,
+    );
     await expect(cluster.nodeControl.restart('broker-a', { hard: true, downMs: 0 })).rejects.toThrow(/no node faults/);
     expect(lines.at(-1)).toMatch(/external cluster DefaultCluster: .*\(not started or stopped by rmq-chaos\)/);
     await cluster.stop();
@@ -78,23 +100,33 @@ describe('external provider', () => {
     const namesrv = await nameServer({ DefaultCluster: { 'broker-a': { 0: '127.0.0.1:1' } } });
     const error = await externalProvider.start(spec(namesrv.addr), context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
-    expect((error as EnvironmentError).message).toMatch(`the name server at ${namesrv.addr} lists broker-a (id 0) at 127.0.0.1:1, which does not accept connections from here`);
+    expect((error as EnvironmentError).message).toMatch(
+      `the name server at ${namesrv.addr} lists broker-a (id 0) at 127.0.0.1:1, which does not accept connections from here`,
+    );
     expect((error as EnvironmentError).hint).toMatch(/brokerIP1/);
   }, 15_000);
 
   it('refuses a name server with no master broker, or with several clusters', async () => {
     const none = await nameServer({ DefaultCluster: {} });
-    await expect(externalProvider.start(spec(none.addr), context())).rejects.toThrow(`the name server at ${none.addr} lists no master broker in cluster DefaultCluster`);
+    await expect(externalProvider.start(spec(none.addr), context())).rejects.toThrow(
+      `the name server at ${none.addr} lists no master broker in cluster DefaultCluster`,
+    );
     const b = await listener();
     const two = await nameServer({ One: { 'broker-a': { 0: b.addr } }, Two: { 'broker-b': { 0: b.addr } } });
     const error = await externalProvider.start(spec(two.addr), context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toBe(`the name server at ${two.addr} lists 2 clusters (One, Two); provider external runs against a name server with one`);
+    expect((error as UsageError).message).toBe(
+      `the name server at ${two.addr} lists 2 clusters (One, Two); provider external runs against a name server with one`,
+    );
   });
 
   it('refuses network faults and a missing namesrvAddr before connecting to anything', async () => {
-    await expect(externalProvider.start(spec('127.0.0.1:1'), context({ network: true }))).rejects.toThrow(/provider external has no network faults/);
+    await expect(externalProvider.start(spec('127.0.0.1:1'), context({ network: true }))).rejects.toThrow(
+      /provider external has no network faults/,
+    );
     const { namesrvAddr: _, ...without } = spec('x:1');
-    await expect(externalProvider.start(without, context())).rejects.toThrow(/provider external needs cluster.namesrvAddr/);
+    await expect(externalProvider.start(without, context())).rejects.toThrow(
+      /provider external needs cluster.namesrvAddr/,
+    );
   });
 });

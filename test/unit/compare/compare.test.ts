@@ -7,7 +7,8 @@ import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerances } from '.
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
 import type { RunSummary } from '../../../src/report/summary.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/runs/${name}/summary.json`, 'utf8')) as RunSummary;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(`test/fixtures/runs/${name}/summary.json`, 'utf8')) as RunSummary;
 const base = fixture('zombie-consumer');
 
 /** A copy of the fixture with throughput cut 30% and e2e p99 doubled. */
@@ -51,13 +52,30 @@ describe('compareSummaries', () => {
     expect(c.verdict).toBe('regression');
     expect(c.regressions).toEqual(['throughput', 'e2e_p99']);
     const throughput = c.metrics.find((m) => m.metric === 'throughput')!;
-    expect(throughput).toMatchObject({ baseline: 49, current: 34, delta: -15, direction: 'higher-is-better', toleranceText: '-10%', regressed: true });
+    expect(throughput).toMatchObject({
+      baseline: 49,
+      current: 34,
+      delta: -15,
+      direction: 'higher-is-better',
+      toleranceText: '-10%',
+      regressed: true,
+    });
     expect(throughput.deltaPct).toBeCloseTo(-30.6, 1);
-    expect(c.metrics.find((m) => m.metric === 'e2e_p99')).toMatchObject({ baseline: 46207, current: 92414, deltaPct: 100, toleranceText: '+20% and +5 ms', regressed: true });
+    expect(c.metrics.find((m) => m.metric === 'e2e_p99')).toMatchObject({
+      baseline: 46207,
+      current: 92414,
+      deltaPct: 100,
+      toleranceText: '+20% and +5 ms',
+      regressed: true,
+    });
   });
 
   it('does not flag improvements', () => {
-    const better: RunSummary = { ...base, producers: { ...base.producers, ackedPerSecond: 1000 }, latency: { ...base.latency, e2e: { ...base.latency.e2e, p99: 1 } } };
+    const better: RunSummary = {
+      ...base,
+      producers: { ...base.producers, ackedPerSecond: 1000 },
+      latency: { ...base.latency, e2e: { ...base.latency.e2e, p99: 1 } },
+    };
     expect(compareSummaries(base, better, { baselineSource: 'b' }).verdict).toBe('pass');
   });
 
@@ -73,16 +91,27 @@ describe('compareSummaries', () => {
   });
 
   it('flags a metric the baseline had and the run lacks, and skips one the baseline lacks', () => {
-    const noRebalance = (s: RunSummary): RunSummary => ({ ...s, rebalance: { ...s.rebalance, assignmentLatency: { ...s.rebalance.assignmentLatency, p99: null } } });
+    const noRebalance = (s: RunSummary): RunSummary => ({
+      ...s,
+      rebalance: { ...s.rebalance, assignmentLatency: { ...s.rebalance.assignmentLatency, p99: null } },
+    });
     const missingNow = compareSummaries(base, noRebalance(base), { baselineSource: 'b' });
-    expect(missingNow.metrics.find((m) => m.metric === 'rebalance_p99')).toMatchObject({ regressed: true, note: 'no data in the current run' });
+    expect(missingNow.metrics.find((m) => m.metric === 'rebalance_p99')).toMatchObject({
+      regressed: true,
+      note: 'no data in the current run',
+    });
     const missingBefore = compareSummaries(noRebalance(base), base, { baselineSource: 'b' });
-    expect(missingBefore.metrics.find((m) => m.metric === 'rebalance_p99')).toMatchObject({ regressed: false, note: 'no data in the baseline' });
+    expect(missingBefore.metrics.find((m) => m.metric === 'rebalance_p99')).toMatchObject({
+      regressed: false,
+      note: 'no data in the baseline',
+    });
     expect(missingBefore.verdict).toBe('pass');
   });
 
   it('notes runs of different plans', () => {
-    expect(compareSummaries(fixture('flap-duplicates'), base, { baselineSource: 'b' }).notes).toEqual(['the baseline is a run of plan flap-duplicates, this is a run of plan zombie-consumer']);
+    expect(compareSummaries(fixture('flap-duplicates'), base, { baselineSource: 'b' }).notes).toEqual([
+      'the baseline is a run of plan flap-duplicates, this is a run of plan zombie-consumer',
+    ]);
   });
 
   it('puts the comparison into the summary: a failure line per regression and a failing verdict', () => {
@@ -102,7 +131,14 @@ describe('compareSummaries', () => {
 
 describe('formatting', () => {
   it('prints values and deltas in the metric unit', () => {
-    expect([0, 0.3222, 100, 1.5, 0.001, 10].map((v) => formatValue(v, 'fraction'))).toEqual(['0', '0.322', '100', '1.5', '0.001', '10']);
+    expect([0, 0.3222, 100, 1.5, 0.001, 10].map((v) => formatValue(v, 'fraction'))).toEqual([
+      '0',
+      '0.322',
+      '100',
+      '1.5',
+      '0.001',
+      '10',
+    ]);
     expect(formatValue(12.34, 'ms')).toBe('12.3 ms');
     expect(formatValue(null, 'ms')).toBe('-');
     expect(formatDelta({ delta: -15, deltaPct: -30.61, unit: 'per-second' })).toBe('−15/s (−30.6%)');
@@ -136,7 +172,11 @@ describe('tolerances from the plan', () => {
     const plan = loadPlanText(`${PLAN_HEAD}compare:\n  tolerances: {throughput: -35%, e2e_p99: off}\n`, 'p.yaml');
     const c = compareSummaries(base, regressed(base), { baselineSource: 'b', tolerances: plan.compare.tolerances });
     expect(c.verdict).toBe('pass');
-    expect(c.metrics.find((m) => m.metric === 'e2e_p99')).toMatchObject({ toleranceText: 'off', regressed: false, note: 'not compared (off)' });
+    expect(c.metrics.find((m) => m.metric === 'e2e_p99')).toMatchObject({
+      toleranceText: 'off',
+      regressed: false,
+      note: 'not compared (off)',
+    });
   });
 
   it('a --set override reaches the tolerances', () => {

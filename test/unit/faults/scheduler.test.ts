@@ -17,7 +17,10 @@ function fakeAction(name: string, log: string[], mode: 'lasting' | 'instant' | '
     async begin(target) {
       if (mode === 'broken') throw new Error(`no such target ${target}`);
       log.push(`begin ${name} ${target}`);
-      const observed: { begunAt: number; endedAt?: number; detail: string } = { begunAt: Date.now(), detail: `${name} on ${target}` };
+      const observed: { begunAt: number; endedAt?: number; detail: string } = {
+        begunAt: Date.now(),
+        detail: `${name} on ${target}`,
+      };
       if (mode === 'instant') observed.endedAt = Date.now();
       return {
         observed,
@@ -32,16 +35,30 @@ function fakeAction(name: string, log: string[], mode: 'lasting' | 'instant' | '
   };
 }
 
-const occ = (o: Partial<FaultOccurrence> & Pick<FaultOccurrence, 'action' | 'target' | 'atMs'>): FaultOccurrence => ({ fault: o.action, params: {}, phase: 'load', index: 0, durationMs: null, ...o });
+const occ = (o: Partial<FaultOccurrence> & Pick<FaultOccurrence, 'action' | 'target' | 'atMs'>): FaultOccurrence => ({
+  fault: o.action,
+  params: {},
+  phase: 'load',
+  index: 0,
+  durationMs: null,
+  ...o,
+});
 
 describe('FaultScheduler', () => {
   it('begins each occurrence on time, ends lasting ones after their duration, records requested and observed times', async () => {
     const log: string[] = [];
-    const actions: Record<string, FaultAction> = { down: fakeAction('down', log), kill: fakeAction('kill', log, 'instant') };
+    const actions: Record<string, FaultAction> = {
+      down: fakeAction('down', log),
+      kill: fakeAction('kill', log, 'instant'),
+    };
     const attribution = new DuplicateAttribution(0);
     const startedAt = Date.now();
     const scheduler = new FaultScheduler({
-      occurrences: [occ({ action: 'down', target: 'link-a', atMs: 20, durationMs: 60 }), occ({ action: 'kill', target: 'c#1', atMs: 40 }), occ({ action: 'down', target: 'link-b', atMs: 0, phase: 'drain', durationMs: 10 })],
+      occurrences: [
+        occ({ action: 'down', target: 'link-a', atMs: 20, durationMs: 60 }),
+        occ({ action: 'kill', target: 'c#1', atMs: 40 }),
+        occ({ action: 'down', target: 'link-b', atMs: 0, phase: 'drain', durationMs: 10 }),
+      ],
       actionOf: (name) => actions[name]!,
       context: { log: () => {} },
       events: new EventLog(join(dir, 'a.ndjson')),
@@ -57,15 +74,24 @@ describe('FaultScheduler', () => {
     // Drain faults wait for the drain phase.
     expect(scheduler.records.map((r) => r.target)).toEqual(['link-a', 'c#1']);
     // A duplicate during the down window is blamed on it.
-    expect(attribution.attribute('x', startedAt + down.observed.beginMs! + 5)).toBe(`down link-a at ${(down.observed.beginMs! / 1000).toFixed(1)}s`);
+    expect(attribution.attribute('x', startedAt + down.observed.beginMs! + 5)).toBe(
+      `down link-a at ${(down.observed.beginMs! / 1000).toFixed(1)}s`,
+    );
     await scheduler.endAll();
   });
 
   it('ends every active fault and cancels pending ones at endAll, and records failures', async () => {
     const log: string[] = [];
-    const actions: Record<string, FaultAction> = { down: fakeAction('down', log), broken: fakeAction('broken', log, 'broken') };
+    const actions: Record<string, FaultAction> = {
+      down: fakeAction('down', log),
+      broken: fakeAction('broken', log, 'broken'),
+    };
     const scheduler = new FaultScheduler({
-      occurrences: [occ({ action: 'down', target: 'link-a', atMs: 0, durationMs: 60_000 }), occ({ action: 'broken', target: 'ghost', atMs: 0 }), occ({ action: 'down', target: 'later', atMs: 60_000, durationMs: 1 })],
+      occurrences: [
+        occ({ action: 'down', target: 'link-a', atMs: 0, durationMs: 60_000 }),
+        occ({ action: 'broken', target: 'ghost', atMs: 0 }),
+        occ({ action: 'down', target: 'later', atMs: 60_000, durationMs: 1 }),
+      ],
       actionOf: (name) => actions[name]!,
       context: { log: () => {} },
       events: new EventLog(join(dir, 'b.ndjson')),

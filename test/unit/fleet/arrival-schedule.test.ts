@@ -12,7 +12,17 @@ describe('ArrivalSchedule', () => {
   });
 
   it('ramping: 0 → 100/s over 10 s then 100/s for 10 s sends 500 + 1000 messages', () => {
-    const s = new ArrivalSchedule({ kind: 'ramping', startRatePerSecond: 0, stages: [{ durationMs: 10_000, targetPerSecond: 100 }, { durationMs: 10_000, targetPerSecond: 100 }] }, 60_000);
+    const s = new ArrivalSchedule(
+      {
+        kind: 'ramping',
+        startRatePerSecond: 0,
+        stages: [
+          { durationMs: 10_000, targetPerSecond: 100 },
+          { durationMs: 10_000, targetPerSecond: 100 },
+        ],
+      },
+      60_000,
+    );
     expect(s.durationMs).toBe(20_000);
     expect(s.arrivalsBy(10_000)).toBeCloseTo(500);
     expect(s.arrivalsBy(20_000)).toBeCloseTo(1500);
@@ -22,16 +32,24 @@ describe('ArrivalSchedule', () => {
   });
 
   it('dueTimeOf inverts dueBy for any stages', () => {
-    const stage = fc.record({ durationMs: fc.integer({ min: 100, max: 20_000 }), targetPerSecond: fc.integer({ min: 0, max: 2000 }) });
+    const stage = fc.record({
+      durationMs: fc.integer({ min: 100, max: 20_000 }),
+      targetPerSecond: fc.integer({ min: 0, max: 2000 }),
+    });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2000 }), fc.array(stage, { minLength: 1, maxLength: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), (start, stages, fraction) => {
-        const s = new ArrivalSchedule({ kind: 'ramping', startRatePerSecond: start, stages }, 10 ** 9);
-        const t = fraction * s.durationMs;
-        const due = s.dueBy(t);
-        // Every message counted as due is due no later than t; the next one is not due before t.
-        expect(s.dueTimeOf(due - 1)).toBeLessThanOrEqual(t + 1e-6);
-        if (due < s.dueBy(s.durationMs)) expect(s.dueTimeOf(due)).toBeGreaterThanOrEqual(t - 1e-6);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2000 }),
+        fc.array(stage, { minLength: 1, maxLength: 4 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (start, stages, fraction) => {
+          const s = new ArrivalSchedule({ kind: 'ramping', startRatePerSecond: start, stages }, 10 ** 9);
+          const t = fraction * s.durationMs;
+          const due = s.dueBy(t);
+          // Every message counted as due is due no later than t; the next one is not due before t.
+          expect(s.dueTimeOf(due - 1)).toBeLessThanOrEqual(t + 1e-6);
+          if (due < s.dueBy(s.durationMs)) expect(s.dueTimeOf(due)).toBeGreaterThanOrEqual(t - 1e-6);
+        },
+      ),
     );
   });
 });

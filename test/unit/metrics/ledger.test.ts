@@ -38,42 +38,52 @@ describe('PagedBitset', () => {
 });
 
 describe('Ledger', () => {
-  const receiptsArb = fc.array(fc.tuple(fc.constantFrom('p#0', 'p#1', 'ghost#0'), fc.integer({ min: 0, max: 120 }), fc.constantFrom('c#0', 'c#1')), { maxLength: 400 });
+  const receiptsArb = fc.array(
+    fc.tuple(fc.constantFrom('p#0', 'p#1', 'ghost#0'), fc.integer({ min: 0, max: 120 }), fc.constantFrom('c#0', 'c#1')),
+    { maxLength: 400 },
+  );
 
   it('matches a naive model for loss, duplicates, unexpected and per-instance counts', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }), fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }), receiptsArb, (acked0, acked1, receipts) => {
-        const ledger = new Ledger();
-        const acked: Record<string, number[]> = { 'p#0': acked0, 'p#1': acked1 };
-        // Both producers attempted 0..99; receipts above 99 or from ghost#0 are unexpected.
-        for (const [producer, seqs] of Object.entries(acked)) {
-          ledger.registerProducer(producer);
-          ledger.recordAttempted(producer, 100);
-          for (const seq of seqs) ledger.recordAcked(producer, seq);
-        }
-        const seen = new Set<string>();
-        let duplicates = 0;
-        const perInstance: Record<string, number> = {};
-        for (const [producer, seq, instance] of receipts) {
-          const kind = ledger.recordReceipt('g', producer, seq, instance);
-          const key = `${producer}:${seq}`;
-          expect(kind).toBe(seen.has(key) ? 'duplicate' : 'first');
-          if (seen.has(key)) duplicates++;
-          seen.add(key);
-          perInstance[instance] = (perInstance[instance] ?? 0) + 1;
-        }
-        const summary = ledger.summarize('g');
-        const ackedKeys = Object.entries(acked).flatMap(([p, seqs]) => seqs.map((s) => `${p}:${s}`));
-        expect(summary.acked).toBe(ackedKeys.length);
-        expect(summary.lost).toBe(ackedKeys.filter((k) => !seen.has(k)).length);
-        expect(summary.duplicates).toBe(duplicates);
-        expect(summary.unique).toBe(seen.size);
-        expect(summary.receipts).toBe(receipts.length);
-        expect(summary.unexpected).toBe([...seen].filter((k) => k.startsWith('ghost') || Number(k.split(':')[1]) >= 100).length);
-        expect(summary.perInstance).toEqual(perInstance);
-        expect(ledger.outstanding('g')).toBe(ackedKeys.filter((k) => !seen.has(k)).length);
-        for (const id of summary.lostSample) expect(ackedKeys.includes(id) && !seen.has(id)).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }),
+        receiptsArb,
+        (acked0, acked1, receipts) => {
+          const ledger = new Ledger();
+          const acked: Record<string, number[]> = { 'p#0': acked0, 'p#1': acked1 };
+          // Both producers attempted 0..99; receipts above 99 or from ghost#0 are unexpected.
+          for (const [producer, seqs] of Object.entries(acked)) {
+            ledger.registerProducer(producer);
+            ledger.recordAttempted(producer, 100);
+            for (const seq of seqs) ledger.recordAcked(producer, seq);
+          }
+          const seen = new Set<string>();
+          let duplicates = 0;
+          const perInstance: Record<string, number> = {};
+          for (const [producer, seq, instance] of receipts) {
+            const kind = ledger.recordReceipt('g', producer, seq, instance);
+            const key = `${producer}:${seq}`;
+            expect(kind).toBe(seen.has(key) ? 'duplicate' : 'first');
+            if (seen.has(key)) duplicates++;
+            seen.add(key);
+            perInstance[instance] = (perInstance[instance] ?? 0) + 1;
+          }
+          const summary = ledger.summarize('g');
+          const ackedKeys = Object.entries(acked).flatMap(([p, seqs]) => seqs.map((s) => `${p}:${s}`));
+          expect(summary.acked).toBe(ackedKeys.length);
+          expect(summary.lost).toBe(ackedKeys.filter((k) => !seen.has(k)).length);
+          expect(summary.duplicates).toBe(duplicates);
+          expect(summary.unique).toBe(seen.size);
+          expect(summary.receipts).toBe(receipts.length);
+          expect(summary.unexpected).toBe(
+            [...seen].filter((k) => k.startsWith('ghost') || Number(k.split(':')[1]) >= 100).length,
+          );
+          expect(summary.perInstance).toEqual(perInstance);
+          expect(ledger.outstanding('g')).toBe(ackedKeys.filter((k) => !seen.has(k)).length);
+          for (const id of summary.lostSample) expect(ackedKeys.includes(id) && !seen.has(id)).toBe(true);
+        },
+      ),
     );
   });
 

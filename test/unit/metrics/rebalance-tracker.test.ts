@@ -18,7 +18,7 @@ describe('RebalanceTracker', () => {
     expect(t.events[1]!.assignmentLatencyMs).toBe(800);
   });
 
-  it('measures a leave: the survivors must take the dead instance\'s queues', () => {
+  it("measures a leave: the survivors must take the dead instance's queues", () => {
     const t = new RebalanceTracker();
     t.addGroup('g', Q);
     t.membership('g', 'join', 'a', 0);
@@ -57,7 +57,12 @@ describe('RebalanceTracker', () => {
       fc.property(fc.array(fc.subarray(Q), { maxLength: 4 }), (claims) => {
         const all = claims.flat();
         const expected = all.length === new Set(all).size && new Set(all).size === Q.length;
-        expect(RebalanceTracker.isDisjointCover(new Set(Q), claims.map((c) => new Set(c)))).toBe(expected);
+        expect(
+          RebalanceTracker.isDisjointCover(
+            new Set(Q),
+            claims.map((c) => new Set(c)),
+          ),
+        ).toBe(expected);
       }),
     );
   });

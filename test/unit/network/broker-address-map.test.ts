@@ -27,17 +27,30 @@ async function start(respond?: Responder): Promise<FakeServer> {
 async function layout() {
   const listed = await start();
   const mapped = await start((req) => {
-    if (req.code === RequestCode.SEND_MESSAGE_V2) return { extFields: { queueId: req.extFields!['e']!, queueOffset: '0' } };
-    if (req.code === RequestCode.GET_CONSUMER_LIST_BY_GROUP) return { body: Buffer.from(JSON.stringify({ consumerIdList: [] })) };
+    if (req.code === RequestCode.SEND_MESSAGE_V2)
+      return { extFields: { queueId: req.extFields!['e']!, queueOffset: '0' } };
+    if (req.code === RequestCode.GET_CONSUMER_LIST_BY_GROUP)
+      return { body: Buffer.from(JSON.stringify({ consumerIdList: [] })) };
     return undefined;
   });
   const brokerDatas = [{ brokerName: 'broker-a', cluster: 'c', brokerAddrs: { 0: listed.addr } }];
   const namesrv = await start((req) => {
     if (req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) {
-      return { body: Buffer.from(JSON.stringify({ brokerDatas, queueDatas: [{ brokerName: 'broker-a', perm: 6, readQueueNums: 2, writeQueueNums: 2 }] })) };
+      return {
+        body: Buffer.from(
+          JSON.stringify({
+            brokerDatas,
+            queueDatas: [{ brokerName: 'broker-a', perm: 6, readQueueNums: 2, writeQueueNums: 2 }],
+          }),
+        ),
+      };
     }
     if (req.code === RequestCode.GET_BROKER_CLUSTER_INFO) {
-      return { body: Buffer.from(JSON.stringify({ brokerAddrTable: { 'broker-a': brokerDatas[0] }, clusterAddrTable: { c: ['broker-a'] } })) };
+      return {
+        body: Buffer.from(
+          JSON.stringify({ brokerAddrTable: { 'broker-a': brokerDatas[0] }, clusterAddrTable: { c: ['broker-a'] } }),
+        ),
+      };
     }
     return undefined;
   });
@@ -46,13 +59,21 @@ async function layout() {
 
 describe('brokerAddressMap (remoting driver)', () => {
   it('mapBrokerAddrs rewrites mapped addresses and keeps the others', () => {
-    const out = mapBrokerAddrs([{ brokerName: 'a', brokerAddrs: { 0: '127.0.0.2:1', 1: '127.0.0.2:2' } }], { '127.0.0.2:1': '127.0.0.3:1' });
+    const out = mapBrokerAddrs([{ brokerName: 'a', brokerAddrs: { 0: '127.0.0.2:1', 1: '127.0.0.2:2' } }], {
+      '127.0.0.2:1': '127.0.0.3:1',
+    });
     expect(out[0]!.brokerAddrs).toEqual({ 0: '127.0.0.3:1', 1: '127.0.0.2:2' });
   });
 
   it('a producer sends to the mapped address, never to the listed one', async () => {
     const { listed, mapped, namesrv, map } = await layout();
-    const producer = await RemotingProducer.start({ namesrvAddr: namesrv.addr, group: 'pg', instanceName: 'p', brokerAddressMap: map, sendTimeoutMs: 1000 });
+    const producer = await RemotingProducer.start({
+      namesrvAddr: namesrv.addr,
+      group: 'pg',
+      instanceName: 'p',
+      brokerAddressMap: map,
+      sendTimeoutMs: 1000,
+    });
     closers.push(() => producer.close());
     await producer.send({ topic: 'T', body: Buffer.from('x'), properties: {} });
     expect(mapped.codes()).toContain(RequestCode.SEND_MESSAGE_V2);
@@ -62,11 +83,21 @@ describe('brokerAddressMap (remoting driver)', () => {
   it('a consumer heartbeats and asks for the group at the mapped address', async () => {
     const { listed, mapped, namesrv, map } = await layout();
     const consumer = await RemotingPushConsumer.start(
-      { namesrvAddr: namesrv.addr, group: 'cg', instanceName: 'c', model: 'clustering', subscription: { T: '*' }, brokerAddressMap: map, tuning: { rebalanceIntervalMs: 60_000 } },
+      {
+        namesrvAddr: namesrv.addr,
+        group: 'cg',
+        instanceName: 'c',
+        model: 'clustering',
+        subscription: { T: '*' },
+        brokerAddressMap: map,
+        tuning: { rebalanceIntervalMs: 60_000 },
+      },
       () => 'success',
     );
     closers.push(() => consumer.close({ unregister: false }));
-    expect(mapped.codes()).toEqual(expect.arrayContaining([RequestCode.HEART_BEAT, RequestCode.GET_CONSUMER_LIST_BY_GROUP]));
+    expect(mapped.codes()).toEqual(
+      expect.arrayContaining([RequestCode.HEART_BEAT, RequestCode.GET_CONSUMER_LIST_BY_GROUP]),
+    );
     expect(listed.requests).toHaveLength(0);
   });
 
@@ -74,7 +105,10 @@ describe('brokerAddressMap (remoting driver)', () => {
     const { listed, mapped, namesrv, map } = await layout();
     const admin = RemotingAdmin.create({ namesrvAddr: namesrv.addr, brokerAddressMap: map });
     const plain = RemotingAdmin.create({ namesrvAddr: namesrv.addr });
-    closers.push(() => admin.close(), () => plain.close());
+    closers.push(
+      () => admin.close(),
+      () => plain.close(),
+    );
     expect(await admin.masterAddrs()).toEqual([{ brokerName: 'broker-a', addr: mapped.addr }]);
     expect((await admin.route('T')).brokerDatas[0]!.brokerAddrs['0']).toBe(mapped.addr);
     expect(await plain.masterAddrs()).toEqual([{ brokerName: 'broker-a', addr: listed.addr }]);

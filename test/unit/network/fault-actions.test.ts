@@ -46,12 +46,16 @@ class FakeNetwork implements NetworkControl {
   async addToxic(link: string, toxic: Toxic): Promise<void> {
     this.check(link);
     const list = this.toxics.get(link)!;
-    if (list.some((t) => t.name === toxic.name)) throw Object.assign(new Error('toxic already exists'), { status: 409 });
+    if (list.some((t) => t.name === toxic.name))
+      throw Object.assign(new Error('toxic already exists'), { status: 409 });
     list.push(toxic);
   }
   async removeToxic(link: string, name: string): Promise<void> {
     this.check(link);
-    this.toxics.set(link, this.toxics.get(link)!.filter((t) => t.name !== name));
+    this.toxics.set(
+      link,
+      this.toxics.get(link)!.filter((t) => t.name !== name),
+    );
   }
   async reset(): Promise<void> {}
 }
@@ -66,25 +70,51 @@ function context(network?: NetworkControl) {
 describe('fault registry', () => {
   it('registers every action by its plan name', () => {
     expect(faultActionNames()).toEqual([
-      'drift', 'kill', 'network.bandwidth', 'network.down', 'network.flap', 'network.latency', 'network.limit_data', 'network.reset_peer', 'network.slicer', 'network.timeout', 'pause', 'restart', 'scale',
+      'drift',
+      'kill',
+      'network.bandwidth',
+      'network.down',
+      'network.flap',
+      'network.latency',
+      'network.limit_data',
+      'network.reset_peer',
+      'network.slicer',
+      'network.timeout',
+      'pause',
+      'restart',
+      'scale',
     ]);
     expect(() => getFaultAction('network.nope')).toThrow(/no fault action named "network.nope"/);
   });
 });
 
 describe('toxic actions (fake network)', () => {
-  it('maps each action\'s params onto its Toxiproxy toxic, named after the fault', async () => {
+  it("maps each action's params onto its Toxiproxy toxic, named after the fault", async () => {
     const cases: [string, Record<string, unknown>, string, Record<string, number>][] = [
-      ['network.latency', { latencyMs: 200, jitterMs: 50, stream: 'downstream' }, 'latency', { latency: 200, jitter: 50 }],
+      [
+        'network.latency',
+        { latencyMs: 200, jitterMs: 50, stream: 'downstream' },
+        'latency',
+        { latency: 200, jitter: 50 },
+      ],
       ['network.bandwidth', { rateKBps: 64, stream: 'upstream' }, 'bandwidth', { rate: 64 }],
       ['network.timeout', { timeoutMs: 0, stream: 'downstream' }, 'timeout', { timeout: 0 }],
       ['network.reset_peer', { timeoutMs: 100, stream: 'downstream' }, 'reset_peer', { timeout: 100 }],
-      ['network.slicer', { averageSizeBytes: 64, sizeVariationBytes: 16, delayUs: 500, stream: 'downstream' }, 'slicer', { average_size: 64, size_variation: 16, delay: 500 }],
+      [
+        'network.slicer',
+        { averageSizeBytes: 64, sizeVariationBytes: 16, delayUs: 500, stream: 'downstream' },
+        'slicer',
+        { average_size: 64, size_variation: 16, delay: 500 },
+      ],
       ['network.limit_data', { bytes: 4096, stream: 'downstream' }, 'limit_data', { bytes: 4096 }],
     ];
     for (const [action, params, type, attributes] of cases) {
       const network = new FakeNetwork([LINK]);
-      const handle = await getFaultAction(action).begin(LINK, { ...params, faultName: 'f1-0', seed: 42 }, context(network).ctx); // as the scheduler passes them
+      const handle = await getFaultAction(action).begin(
+        LINK,
+        { ...params, faultName: 'f1-0', seed: 42 },
+        context(network).ctx,
+      ); // as the scheduler passes them
       const stream = params['stream'] as string;
       expect(network.toxics.get(LINK)).toEqual([{ name: `f1-0.${stream}`, type, stream, toxicity: 1, attributes }]);
       expect(handle.observed.detail).toContain(LINK);
@@ -97,12 +127,28 @@ describe('toxic actions (fake network)', () => {
   it('stream both adds two toxics; overlapping faults coexist; each end removes only its own', async () => {
     const network = new FakeNetwork([LINK]);
     const { ctx } = context(network);
-    const first = await getFaultAction('network.latency').begin(LINK, { latencyMs: 100, jitterMs: 0, stream: 'both', faultName: 'slow#0' }, ctx);
-    const second = await getFaultAction('network.latency').begin(LINK, { latencyMs: 300, stream: 'downstream', faultName: 'slower#0' }, ctx);
+    const first = await getFaultAction('network.latency').begin(
+      LINK,
+      { latencyMs: 100, jitterMs: 0, stream: 'both', faultName: 'slow#0' },
+      ctx,
+    );
+    const second = await getFaultAction('network.latency').begin(
+      LINK,
+      { latencyMs: 300, stream: 'downstream', faultName: 'slower#0' },
+      ctx,
+    );
     const unnamed = await getFaultAction('network.latency').begin(LINK, { latencyMs: 5 }, ctx);
-    expect(network.toxics.get(LINK)!.map((t) => t.name)).toEqual(['slow#0.upstream', 'slow#0.downstream', 'slower#0.downstream', expect.stringMatching(/^network\.latency#\d+\.downstream$/)]);
+    expect(network.toxics.get(LINK)!.map((t) => t.name)).toEqual([
+      'slow#0.upstream',
+      'slow#0.downstream',
+      'slower#0.downstream',
+      expect.stringMatching(/^network\.latency#\d+\.downstream$/),
+    ]);
     await first.end();
-    expect(network.toxics.get(LINK)!.map((t) => t.name)).toEqual(['slower#0.downstream', expect.stringMatching(/^network\.latency#\d+\.downstream$/)]);
+    expect(network.toxics.get(LINK)!.map((t) => t.name)).toEqual([
+      'slower#0.downstream',
+      expect.stringMatching(/^network\.latency#\d+\.downstream$/),
+    ]);
     await second.end();
     await unnamed.end();
     expect(network.toxics.get(LINK)).toEqual([]);
@@ -132,11 +178,21 @@ describe('toxic actions (fake network)', () => {
 
   it('rejects bad params, unknown links and a cluster without the network, naming the problem', async () => {
     const { ctx } = context(new FakeNetwork([LINK]));
-    await expect(getFaultAction('network.latency').begin(LINK, { latencyMs: -1 }, ctx)).rejects.toThrow(/network.latency: invalid params: latencyMs/);
-    await expect(getFaultAction('network.latency').begin(LINK, { latency: 100 }, ctx)).rejects.toThrow(/invalid params.*latency/);
-    await expect(getFaultAction('network.latency').begin(LINK, { latencyMs: 1, stream: 'sideways' }, ctx)).rejects.toThrow(/stream/);
-    await expect(getFaultAction('network.flap').begin(LINK, { periodMs: 100, downForMs: 100 }, ctx)).rejects.toThrow(/downForMs must be below periodMs/);
-    await expect(getFaultAction('network.down').begin('producers->broker-z', {}, ctx)).rejects.toThrow(/no link named "producers->broker-z" \(links: consumers->broker-a\)/);
+    await expect(getFaultAction('network.latency').begin(LINK, { latencyMs: -1 }, ctx)).rejects.toThrow(
+      /network.latency: invalid params: latencyMs/,
+    );
+    await expect(getFaultAction('network.latency').begin(LINK, { latency: 100 }, ctx)).rejects.toThrow(
+      /invalid params.*latency/,
+    );
+    await expect(
+      getFaultAction('network.latency').begin(LINK, { latencyMs: 1, stream: 'sideways' }, ctx),
+    ).rejects.toThrow(/stream/);
+    await expect(getFaultAction('network.flap').begin(LINK, { periodMs: 100, downForMs: 100 }, ctx)).rejects.toThrow(
+      /downForMs must be below periodMs/,
+    );
+    await expect(getFaultAction('network.down').begin('producers->broker-z', {}, ctx)).rejects.toThrow(
+      /no link named "producers->broker-z" \(links: consumers->broker-a\)/,
+    );
     await expect(getFaultAction('network.down').begin(LINK, {}, context().ctx)).rejects.toThrow(/without Toxiproxy/);
   });
 });
@@ -219,10 +275,20 @@ describe.skipIf(binaryMissing)('network actions against the real toxiproxy-serve
 
   it('latency on both streams adds two toxics and end removes them; down disables and re-enables', async () => {
     const { ctx } = context(server.client);
-    const latency = await getFaultAction('network.latency').begin(LINK, { latencyMs: 100, jitterMs: 10, stream: 'both', faultName: 'lat' }, ctx);
-    const slicer = await getFaultAction('network.slicer').begin(LINK, { averageSizeBytes: 100, sizeVariationBytes: 10, delayUs: 10, stream: 'upstream', faultName: 'slice' }, ctx);
+    const latency = await getFaultAction('network.latency').begin(
+      LINK,
+      { latencyMs: 100, jitterMs: 10, stream: 'both', faultName: 'lat' },
+      ctx,
+    );
+    const slicer = await getFaultAction('network.slicer').begin(
+      LINK,
+      { averageSizeBytes: 100, sizeVariationBytes: 10, delayUs: 10, stream: 'upstream', faultName: 'slice' },
+      ctx,
+    );
     expect((await server.client.proxy(LINK)).toxics.map((t) => `${t.name}:${t.type}:${t.stream}`).sort()).toEqual([
-      'lat.downstream:latency:downstream', 'lat.upstream:latency:upstream', 'slice.upstream:slicer:upstream',
+      'lat.downstream:latency:downstream',
+      'lat.upstream:latency:upstream',
+      'slice.upstream:slicer:upstream',
     ]);
     await latency.end();
     expect((await server.client.proxy(LINK)).toxics.map((t) => t.name)).toEqual(['slice.upstream']);

@@ -14,7 +14,10 @@ const a = block(21000);
 const as1 = block(21010);
 const b = block(21020);
 const plan = planLocalNetwork({
-  namesrv: [{ name: 'namesrv-0', port: 20000 }, { name: 'namesrv-1', port: 20001 }],
+  namesrv: [
+    { name: 'namesrv-0', port: 20000 },
+    { name: 'namesrv-1', port: 20001 },
+  ],
   brokers: [
     { name: 'broker-a', ...a },
     { name: 'broker-a-s1', ...as1, master: 'broker-a' },
@@ -28,13 +31,21 @@ describe('planLocalNetwork', () => {
   it('has one link per client role and broker, per broker and name server, per HA pair, and for the proxy', () => {
     expect([...byName.keys()].sort()).toEqual([
       'broker-a->broker-a-s1',
-      'broker-a->namesrv-0', 'broker-a->namesrv-1',
-      'broker-a-s1->namesrv-0', 'broker-a-s1->namesrv-1',
-      'broker-b->namesrv-0', 'broker-b->namesrv-1',
-      'clients->namesrv-0', 'clients->namesrv-1',
+      'broker-a->namesrv-0',
+      'broker-a->namesrv-1',
+      'broker-a-s1->namesrv-0',
+      'broker-a-s1->namesrv-1',
+      'broker-b->namesrv-0',
+      'broker-b->namesrv-1',
+      'clients->namesrv-0',
+      'clients->namesrv-1',
       'clients->proxy',
-      'consumers->broker-a', 'consumers->broker-a-s1', 'consumers->broker-b',
-      'producers->broker-a', 'producers->broker-a-s1', 'producers->broker-b',
+      'consumers->broker-a',
+      'consumers->broker-a-s1',
+      'consumers->broker-b',
+      'producers->broker-a',
+      'producers->broker-a-s1',
+      'producers->broker-b',
     ]);
     expect(plan.proxies).toHaveLength(byName.size);
   });
@@ -57,7 +68,11 @@ describe('planLocalNetwork', () => {
   });
 
   it('brokers advertise the producers listener, consumers map it to theirs, observers to the bound port', () => {
-    expect(byName.get('producers->broker-a')).toEqual({ name: 'producers->broker-a', listen: `127.0.0.2:${a.listen}`, upstream: `127.0.0.1:${a.listen}` });
+    expect(byName.get('producers->broker-a')).toEqual({
+      name: 'producers->broker-a',
+      listen: `127.0.0.2:${a.listen}`,
+      upstream: `127.0.0.1:${a.listen}`,
+    });
     expect(plan.advertised.get('broker-a')).toBe(`127.0.0.2:${a.listen}`);
     expect(plan.clientAddressMaps.consumers[`127.0.0.2:${a.listen}`]).toBe(`127.0.0.3:${a.listen}`);
     expect(byName.get('consumers->broker-a')!.listen).toBe(`127.0.0.3:${a.listen}`);
@@ -76,20 +91,46 @@ describe('planLocalNetwork', () => {
 
   it('a slave replicates through its HA link on its spare port; masters have none', () => {
     expect(plan.brokers.get('broker-a-s1')!.haMasterAddress).toBe(`127.0.0.1:${as1.spare}`);
-    expect(byName.get('broker-a->broker-a-s1')).toMatchObject({ listen: `127.0.0.1:${as1.spare}`, upstream: `127.0.0.1:${a.ha}` });
+    expect(byName.get('broker-a->broker-a-s1')).toMatchObject({
+      listen: `127.0.0.1:${as1.spare}`,
+      upstream: `127.0.0.1:${a.ha}`,
+    });
     expect(plan.brokers.get('broker-a')!.haMasterAddress).toBeUndefined();
   });
 
   it('writes bind address, advertised IP, registration path and HA master into the configs', () => {
-    const spec: ClusterSpec = { clusterName: 'c', namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true, heapBytes: 1, brokerConfig: {} };
-    const text = brokerConfig({ spec, brokerName: 'broker-a', brokerId: 1, namesrvAddr: '127.0.0.1:20000', ports: as1, storeDir: '/s', network: plan.brokers.get('broker-a-s1')! });
+    const spec: ClusterSpec = {
+      clusterName: 'c',
+      namesrv: 2,
+      brokers: 2,
+      slavesPerMaster: 1,
+      proxy: true,
+      heapBytes: 1,
+      brokerConfig: {},
+    };
+    const text = brokerConfig({
+      spec,
+      brokerName: 'broker-a',
+      brokerId: 1,
+      namesrvAddr: '127.0.0.1:20000',
+      ports: as1,
+      storeDir: '/s',
+      network: plan.brokers.get('broker-a-s1')!,
+    });
     expect(text).toContain('bindAddress=127.0.0.1\n');
     expect(text).toContain('brokerIP1=127.0.0.2\n');
     expect(text).toContain(`namesrvAddr=127.0.1.2:20000;127.0.1.2:20001\n`);
     expect(text).toContain(`haMasterAddress=127.0.0.1:${as1.spare}\n`);
     expect(namesrvConfig(20000, '127.0.0.1')).toBe('listenPort=20000\nbindAddress=127.0.0.1\n');
     // Without the network, configs are what they always were.
-    const plain = brokerConfig({ spec, brokerName: 'broker-a', brokerId: 0, namesrvAddr: '127.0.0.1:20000', ports: a, storeDir: '/s' });
+    const plain = brokerConfig({
+      spec,
+      brokerName: 'broker-a',
+      brokerId: 0,
+      namesrvAddr: '127.0.0.1:20000',
+      ports: a,
+      storeDir: '/s',
+    });
     expect(plain).not.toContain('bindAddress');
     expect(plain).toContain('brokerIP1=127.0.0.1\n');
     expect(namesrvConfig(20000)).toBe('listenPort=20000\n');

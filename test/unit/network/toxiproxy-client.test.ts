@@ -95,7 +95,13 @@ describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () =
 
   it('a latency toxic delays the round trip by about its latency; removing it restores speed', async () => {
     const addr = `127.0.0.2:${ports[0]}`;
-    await server.client.addToxic('clients->echo', { name: 'lat.downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 150, jitter: 0 } });
+    await server.client.addToxic('clients->echo', {
+      name: 'lat.downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 150, jitter: 0 },
+    });
     const slow = await roundTrip(addr);
     expect(slow).toBeGreaterThanOrEqual(140);
     expect(slow).toBeLessThan(1000);
@@ -107,7 +113,9 @@ describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () =
   it('toxic names are unique per link across streams (409), removal is idempotent, an unknown link is a distinct error', async () => {
     const toxic = { name: 't', type: 'latency', stream: 'upstream' as const, toxicity: 1, attributes: { latency: 1 } };
     await server.client.addToxic('clients->echo', toxic);
-    const conflict = await server.client.addToxic('clients->echo', { ...toxic, stream: 'downstream' }).catch((e: unknown) => e);
+    const conflict = await server.client
+      .addToxic('clients->echo', { ...toxic, stream: 'downstream' })
+      .catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(ToxiproxyError);
     expect((conflict as ToxiproxyError).status).toBe(409);
     await server.client.removeToxic('clients->echo', 't');
@@ -120,16 +128,28 @@ describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () =
 
   it('reset enables every link and removes every toxic', async () => {
     await server.client.setEnabled('other->echo', false);
-    await server.client.addToxic('clients->echo', { name: 'x', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    await server.client.addToxic('clients->echo', {
+      name: 'x',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     await server.client.reset();
     const all = await server.client.proxies();
     expect(all.every((p) => p.enabled && p.toxics.length === 0)).toBe(true);
   });
 
   it('refuses anything outside 127.0.0.0/8 before sending a request', async () => {
-    await expect(server.client.createProxies([{ name: 'out', listen: `0.0.0.0:${ports[1]}`, upstream: echoAddr }])).rejects.toThrow(/not a 127\.0\.0\.0\/8 address/);
-    await expect(server.client.createProxies([{ name: 'out', listen: `127.0.0.2:${ports[1]}`, upstream: '10.0.0.1:80' }])).rejects.toThrow(/upstream 10\.0\.0\.1:80/);
-    await expect(server.client.createProxies([{ name: 'out', listen: `localhost:${ports[1]}`, upstream: echoAddr }])).rejects.toThrow(/not a 127/);
+    await expect(
+      server.client.createProxies([{ name: 'out', listen: `0.0.0.0:${ports[1]}`, upstream: echoAddr }]),
+    ).rejects.toThrow(/not a 127\.0\.0\.0\/8 address/);
+    await expect(
+      server.client.createProxies([{ name: 'out', listen: `127.0.0.2:${ports[1]}`, upstream: '10.0.0.1:80' }]),
+    ).rejects.toThrow(/upstream 10\.0\.0\.1:80/);
+    await expect(
+      server.client.createProxies([{ name: 'out', listen: `localhost:${ports[1]}`, upstream: echoAddr }]),
+    ).rejects.toThrow(/not a 127/);
     expect(() => new ToxiproxyClient('http://example.com:8474')).toThrow(/127\.0\.0\.0\/8/);
     expect(server.client.links()).not.toContain('out');
   });
@@ -146,7 +166,14 @@ describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () =
 
   it('stops with the run resources (nothing left running)', async () => {
     const pid = server.process.pid;
-    const runResources = new RunResources(RunState.create(cachePaths().runs, { runId: `unit-toxiproxy-stop-${process.pid}-${Date.now()}`, workDir: join(tmpdir(), 'rmq-chaos', `unit-stop-${Date.now()}`), keep: false }), () => {});
+    const runResources = new RunResources(
+      RunState.create(cachePaths().runs, {
+        runId: `unit-toxiproxy-stop-${process.pid}-${Date.now()}`,
+        workDir: join(tmpdir(), 'rmq-chaos', `unit-stop-${Date.now()}`),
+        keep: false,
+      }),
+      () => {},
+    );
     mkdirSync(runResources.workDir, { recursive: true });
     const second = await startToxiproxyServer(runResources);
     const secondPid = second.process.pid;

@@ -4,8 +4,17 @@
  * recorded instead of thrown, retry topics left out of stats and routes.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConsumerConnection, ConsumerRunningInfo, QueueConsumeStats, RemotingAdmin } from '../../../src/drivers/remoting/admin.ts';
-import { RemotingConnectError, RemotingResponseError, RemotingTimeoutError } from '../../../src/drivers/remoting/errors.ts';
+import type {
+  ConsumerConnection,
+  ConsumerRunningInfo,
+  QueueConsumeStats,
+  RemotingAdmin,
+} from '../../../src/drivers/remoting/admin.ts';
+import {
+  RemotingConnectError,
+  RemotingResponseError,
+  RemotingTimeoutError,
+} from '../../../src/drivers/remoting/errors.ts';
 import { RequestCode, ResponseCode } from '../../../src/drivers/remoting/request-codes.ts';
 import type { TopicRoute } from '../../../src/drivers/remoting/route.ts';
 import { collectSnapshot, limiter, subscriptionOf } from '../../../src/observe/collect-snapshot.ts';
@@ -22,12 +31,25 @@ interface FakeSpec {
 }
 
 function fakeAdmin(spec: FakeSpec) {
-  const calls = { runningInfo: [] as { addr: string; clientId: string; timeoutMs: number | undefined }[], routes: [] as string[] };
+  const calls = {
+    runningInfo: [] as { addr: string; clientId: string; timeoutMs: number | undefined }[],
+    routes: [] as string[],
+  };
   const admin = {
-    masterAddrs: async () => spec.masters ?? [{ brokerName: 'broker-a', addr: A }, { brokerName: 'broker-b', addr: B }],
+    masterAddrs: async () =>
+      spec.masters ?? [
+        { brokerName: 'broker-a', addr: A },
+        { brokerName: 'broker-b', addr: B },
+      ],
     consumerConnections: async (addr: string, group: string) => {
       const c = spec.connections[addr]?.[group];
-      if (c === undefined) throw new RemotingResponseError(ResponseCode.CONSUMER_NOT_ONLINE, `the consumer group[${group}] not online`, addr, RequestCode.GET_CONSUMER_CONNECTION_LIST);
+      if (c === undefined)
+        throw new RemotingResponseError(
+          ResponseCode.CONSUMER_NOT_ONLINE,
+          `the consumer group[${group}] not online`,
+          addr,
+          RequestCode.GET_CONSUMER_CONNECTION_LIST,
+        );
       if (c instanceof Error) throw c;
       return c;
     },
@@ -36,7 +58,12 @@ function fakeAdmin(spec: FakeSpec) {
       if (s instanceof Error) throw s;
       return { consumeTps: 0, queues: s };
     },
-    consumerRunningInfo: async (addr: string, _group: string, clientId: string, options: { timeoutMs?: number } = {}) => {
+    consumerRunningInfo: async (
+      addr: string,
+      _group: string,
+      clientId: string,
+      options: { timeoutMs?: number } = {},
+    ) => {
       calls.runningInfo.push({ addr, clientId, timeoutMs: options.timeoutMs });
       const info = spec.runningInfo?.[clientId];
       if (!info) throw new RemotingTimeoutError(addr, RequestCode.GET_CONSUMER_RUNNING_INFO, options.timeoutMs ?? 0);
@@ -46,7 +73,13 @@ function fakeAdmin(spec: FakeSpec) {
     route: async (topic: string) => {
       calls.routes.push(topic);
       const r = spec.routes?.[topic];
-      if (!r) throw new RemotingResponseError(ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${topic}`, '127.0.0.1:9876', RequestCode.GET_ROUTEINFO_BY_TOPIC);
+      if (!r)
+        throw new RemotingResponseError(
+          ResponseCode.TOPIC_NOT_EXIST,
+          `No topic route info in name server for the topic: ${topic}`,
+          '127.0.0.1:9876',
+          RequestCode.GET_ROUTEINFO_BY_TOPIC,
+        );
       if (r instanceof Error) throw r;
       return r;
     },
@@ -54,9 +87,19 @@ function fakeAdmin(spec: FakeSpec) {
   return { admin: admin as unknown as RemotingAdmin, calls };
 }
 
-const sub = (topic: string, subString: string, tagsSet: string[] = []) => ({ topic, subString, tagsSet, subVersion: 1 });
+const sub = (topic: string, subString: string, tagsSet: string[] = []) => ({
+  topic,
+  subString,
+  tagsSet,
+  subVersion: 1,
+});
 const conn = (clientIds: string[], subs: ReturnType<typeof sub>[]): ConsumerConnection => ({
-  connectionSet: clientIds.map((clientId) => ({ clientId, clientAddr: `${clientId.split('@')[0]}:5555`, language: 'JAVA', version: 479 })),
+  connectionSet: clientIds.map((clientId) => ({
+    clientId,
+    clientAddr: `${clientId.split('@')[0]}:5555`,
+    language: 'JAVA',
+    version: 479,
+  })),
   subscriptionTable: Object.fromEntries(subs.map((s) => [s.topic, s])),
   messageModel: 'CLUSTERING',
 });
@@ -64,37 +107,76 @@ const route = (brokers: string[], queues: number): TopicRoute => ({
   brokerDatas: brokers.map((b) => ({ cluster: 'c', brokerName: b, brokerAddrs: { '0': b === 'broker-a' ? A : B } })),
   queueDatas: brokers.map((b) => ({ brokerName: b, readQueueNums: queues, writeQueueNums: queues, perm: 6 })),
 });
-const stat = (topic: string, brokerName: string, queueId: number, brokerOffset: number, consumerOffset: number): QueueConsumeStats => ({ topic, brokerName, queueId, brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp: 0 });
+const stat = (
+  topic: string,
+  brokerName: string,
+  queueId: number,
+  brokerOffset: number,
+  consumerOffset: number,
+): QueueConsumeStats => ({ topic, brokerName, queueId, brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp: 0 });
 
 describe('collectSnapshot', () => {
   it('merges clients across brokers, asks each one for running info once, and reads routes of subscribed topics', async () => {
     const { admin, calls } = fakeAdmin({
       connections: {
-        [A]: { g: conn(['1.1.1.1@x', '1.1.1.1@y'], [sub('T', 'TagA || TagB', ['TagA', 'TagB']), sub('%RETRY%g', '*')]) },
+        [A]: {
+          g: conn(['1.1.1.1@x', '1.1.1.1@y'], [sub('T', 'TagA || TagB', ['TagA', 'TagB']), sub('%RETRY%g', '*')]),
+        },
         [B]: { g: conn(['1.1.1.1@x'], [sub('T', 'TagA', ['TagA'])]) },
       },
-      stats: { [A]: { g: [stat('T', 'broker-a', 1, 10, 4), stat('T', 'broker-a', 0, 5, 5), stat('%RETRY%g', 'broker-a', 0, 3, 0)] } },
+      stats: {
+        [A]: {
+          g: [stat('T', 'broker-a', 1, 10, 4), stat('T', 'broker-a', 0, 5, 5), stat('%RETRY%g', 'broker-a', 0, 3, 0)],
+        },
+      },
       runningInfo: {
-        '1.1.1.1@x': { properties: {}, subscriptions: [sub('T', 'TagA', ['TagA']), sub('%RETRY%g', '*')], queues: [{ topic: 'T', brokerName: 'broker-b', queueId: 0, commitOffset: 1 }, { topic: 'T', brokerName: 'broker-a', queueId: 0, commitOffset: 1 }] },
+        '1.1.1.1@x': {
+          properties: {},
+          subscriptions: [sub('T', 'TagA', ['TagA']), sub('%RETRY%g', '*')],
+          queues: [
+            { topic: 'T', brokerName: 'broker-b', queueId: 0, commitOffset: 1 },
+            { topic: 'T', brokerName: 'broker-a', queueId: 0, commitOffset: 1 },
+          ],
+        },
         '1.1.1.1@y': { properties: {}, subscriptions: [sub('T', 'TagA || TagB', ['TagA', 'TagB'])], queues: [] },
       },
       routes: { T: route(['broker-a', 'broker-b'], 2) },
     });
-    const snapshot = await collectSnapshot(admin, ['g'], { runningInfoTimeoutMs: 1234, processOf: (id) => (id.endsWith('@y') ? 'paused' : undefined) });
+    const snapshot = await collectSnapshot(admin, ['g'], {
+      runningInfoTimeoutMs: 1234,
+      processOf: (id) => (id.endsWith('@y') ? 'paused' : undefined),
+    });
     expect(snapshot.errors).toEqual([]);
-    expect(snapshot.brokers).toEqual([{ name: 'broker-a', addr: A }, { name: 'broker-b', addr: B }]);
+    expect(snapshot.brokers).toEqual([
+      { name: 'broker-a', addr: A },
+      { name: 'broker-b', addr: B },
+    ]);
     const [g] = snapshot.groups;
     expect(g!.messageModel).toBe('CLUSTERING');
-    expect(g!.brokers.map((b) => [b.broker, b.clientIds, b.subscriptions.map((s) => `${s.topic}=${s.expression}`)])).toEqual([
+    expect(
+      g!.brokers.map((b) => [b.broker, b.clientIds, b.subscriptions.map((s) => `${s.topic}=${s.expression}`)]),
+    ).toEqual([
       ['broker-a', ['1.1.1.1@x', '1.1.1.1@y'], ['%RETRY%g=*', 'T=TagA || TagB']],
       ['broker-b', ['1.1.1.1@x'], ['T=TagA']],
     ]);
-    expect(g!.clients.map((c) => [c.clientId, c.brokers, c.process])).toEqual([['1.1.1.1@x', ['broker-a', 'broker-b'], undefined], ['1.1.1.1@y', ['broker-a'], 'paused']]);
-    expect(g!.clients[0]!.subscriptions).toEqual([{ topic: '%RETRY%g', expression: '*', tags: [] }, { topic: 'T', expression: 'TagA', tags: ['TagA'] }]);
-    expect(g!.clients[0]!.queues).toEqual([{ topic: 'T', broker: 'broker-a', queueId: 0 }, { topic: 'T', broker: 'broker-b', queueId: 0 }]);
+    expect(g!.clients.map((c) => [c.clientId, c.brokers, c.process])).toEqual([
+      ['1.1.1.1@x', ['broker-a', 'broker-b'], undefined],
+      ['1.1.1.1@y', ['broker-a'], 'paused'],
+    ]);
+    expect(g!.clients[0]!.subscriptions).toEqual([
+      { topic: '%RETRY%g', expression: '*', tags: [] },
+      { topic: 'T', expression: 'TagA', tags: ['TagA'] },
+    ]);
+    expect(g!.clients[0]!.queues).toEqual([
+      { topic: 'T', broker: 'broker-a', queueId: 0 },
+      { topic: 'T', broker: 'broker-b', queueId: 0 },
+    ]);
     expect(calls.runningInfo.map((c) => c.clientId).sort()).toEqual(['1.1.1.1@x', '1.1.1.1@y']);
     expect(calls.runningInfo.every((c) => c.timeoutMs === 1234 && c.addr === A)).toBe(true);
-    expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${q.brokerOffset - q.consumerOffset}`)).toEqual(['T@broker-a/0:0', 'T@broker-a/1:6']);
+    expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${q.brokerOffset - q.consumerOffset}`)).toEqual([
+      'T@broker-a/0:0',
+      'T@broker-a/1:6',
+    ]);
     expect(Object.keys(g!.topicQueues)).toEqual(['T']);
     expect(g!.topicQueues['T']).toHaveLength(4);
     expect(calls.routes).toEqual(['T']);
@@ -106,8 +188,13 @@ describe('collectSnapshot', () => {
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.groups[0]).toEqual({
       group: 'nobody',
-      brokers: [{ broker: 'broker-a', addr: A, clientIds: [], subscriptions: [] }, { broker: 'broker-b', addr: B, clientIds: [], subscriptions: [] }],
-      clients: [], queues: [], topicQueues: {},
+      brokers: [
+        { broker: 'broker-a', addr: A, clientIds: [], subscriptions: [] },
+        { broker: 'broker-b', addr: B, clientIds: [], subscriptions: [] },
+      ],
+      clients: [],
+      queues: [],
+      topicQueues: {},
     });
   });
 
@@ -130,7 +217,11 @@ describe('collectSnapshot', () => {
   });
 
   it('a name server that fails leaves an empty snapshot with the error', async () => {
-    const admin = { masterAddrs: async () => { throw new RemotingConnectError('127.0.0.1:1', new Error('refused')); } } as unknown as RemotingAdmin;
+    const admin = {
+      masterAddrs: async () => {
+        throw new RemotingConnectError('127.0.0.1:1', new Error('refused'));
+      },
+    } as unknown as RemotingAdmin;
     const snapshot = await collectSnapshot(admin, ['g']);
     expect(snapshot.groups).toEqual([]);
     expect(snapshot.errors).toEqual(['cluster info: cannot connect to 127.0.0.1:1: refused']);
@@ -140,7 +231,11 @@ describe('collectSnapshot', () => {
 describe('subscriptionOf', () => {
   it('`*` subscribes every tag: no tag list', () => {
     expect(subscriptionOf(sub('T', '*', ['*']))).toEqual({ topic: 'T', expression: '*', tags: [] });
-    expect(subscriptionOf(sub('T', 'TagA || TagB', ['TagA', 'TagB']))).toEqual({ topic: 'T', expression: 'TagA || TagB', tags: ['TagA', 'TagB'] });
+    expect(subscriptionOf(sub('T', 'TagA || TagB', ['TagA', 'TagB']))).toEqual({
+      topic: 'T',
+      expression: 'TagA || TagB',
+      tags: ['TagA', 'TagB'],
+    });
   });
 });
 
@@ -149,14 +244,18 @@ describe('limiter', () => {
     const limit = limiter(2);
     let active = 0;
     let peak = 0;
-    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => limit(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 5));
-      active--;
-      if (i === 3) throw new Error('x');
-      return i;
-    }).catch(() => -1)));
+    const results = await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        limit(async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 5));
+          active--;
+          if (i === 3) throw new Error('x');
+          return i;
+        }).catch(() => -1),
+      ),
+    );
     expect(peak).toBe(2);
     expect(results).toEqual([0, 1, 2, -1, 4, 5, 6]);
   });

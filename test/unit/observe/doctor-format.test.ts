@@ -1,14 +1,33 @@
 /** The pure parts of `rmq-chaos doctor`: arguments, the snapshot schedule, and the report text. */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/checks/diagnoses/diagnosis.ts';
-import { diagnosisOptionsFor, doctorJson, formatDoctorReport, formatEvidence, parseNamesrv, parseWindow, snapshotSchedule, type DoctorReport } from '../../../src/cli/commands/doctor.ts';
+import {
+  diagnosisOptionsFor,
+  doctorJson,
+  formatDoctorReport,
+  formatEvidence,
+  parseNamesrv,
+  parseWindow,
+  snapshotSchedule,
+  type DoctorReport,
+} from '../../../src/cli/commands/doctor.ts';
 import { UsageError } from '../../../src/util/errors.ts';
 
 describe('doctor arguments', () => {
   it('--namesrv takes host:port, several separated by ;', () => {
     expect(parseNamesrv('127.0.0.1:9876')).toBe('127.0.0.1:9876');
     expect(parseNamesrv(' ns-1.example:9876; ns-2:9876 ')).toBe('ns-1.example:9876;ns-2:9876');
-    for (const bad of ['nonsense', '127.0.0.1', ':9876', '127.0.0.1:0', '127.0.0.1:70000', 'a b:1', 'http://x:1', '', ';']) {
+    for (const bad of [
+      'nonsense',
+      '127.0.0.1',
+      ':9876',
+      '127.0.0.1:0',
+      '127.0.0.1:70000',
+      'a b:1',
+      'http://x:1',
+      '',
+      ';',
+    ]) {
       expect(() => parseNamesrv(bad), bad).toThrow(UsageError);
     }
     expect(() => parseNamesrv(undefined)).toThrow(/needs --namesrv/);
@@ -37,16 +56,21 @@ describe('doctor arguments', () => {
 
 describe('formatEvidence', () => {
   it('writes key: value lines, nests objects and puts plain list items on one line', () => {
-    expect(formatEvidence({
-      topic: 'T',
-      lag: 12,
-      allocatedTo: null,
-      subscribers: ['a', 'b'],
-      none: [],
-      instances: { a: { T: 'TagA' }, b: { T: 'TagA || TagB' } },
-      queues: [{ queue: 'T@b/0', lag: 3 }],
-      differences: [{ topic: 'T', variants: { TagA: ['a'], 'TagA || TagB': ['b'] } }],
-    }, 2)).toEqual([
+    expect(
+      formatEvidence(
+        {
+          topic: 'T',
+          lag: 12,
+          allocatedTo: null,
+          subscribers: ['a', 'b'],
+          none: [],
+          instances: { a: { T: 'TagA' }, b: { T: 'TagA || TagB' } },
+          queues: [{ queue: 'T@b/0', lag: 3 }],
+          differences: [{ topic: 'T', variants: { TagA: ['a'], 'TagA || TagB': ['b'] } }],
+        },
+        2,
+      ),
+    ).toEqual([
       '  topic: T',
       '  lag: 12',
       '  allocatedTo: -',
@@ -70,48 +94,74 @@ describe('formatEvidence', () => {
 
 describe('the doctor report', () => {
   const finding: Finding = {
-    id: 'inconsistent-subscription', severity: 'critical', group: 'billing',
+    id: 'inconsistent-subscription',
+    severity: 'critical',
+    group: 'billing',
     summary: 'instances of group billing subscribe differently: topic T: "TagA" (x) vs "TagA || TagB" (y)',
-    evidence: { heldMs: 4000 }, remedy: 'Give every instance the same subscription.',
-    firstSeenAt: Date.UTC(2026, 0, 1, 10, 0, 0), lastSeenAt: Date.UTC(2026, 0, 1, 10, 0, 4),
+    evidence: { heldMs: 4000 },
+    remedy: 'Give every instance the same subscription.',
+    firstSeenAt: Date.UTC(2026, 0, 1, 10, 0, 0),
+    lastSeenAt: Date.UTC(2026, 0, 1, 10, 0, 4),
   };
   const report: DoctorReport = {
-    namesrv: '127.0.0.1:9876', at: Date.UTC(2026, 0, 1, 10, 0, 0), windowMs: 4000, snapshots: 3,
+    namesrv: '127.0.0.1:9876',
+    at: Date.UTC(2026, 0, 1, 10, 0, 0),
+    windowMs: 4000,
+    snapshots: 3,
     brokers: [{ name: 'broker-a', addr: '127.0.0.1:10911' }],
     groups: [
-      { group: 'billing', messageModel: 'CLUSTERING', clients: [{ clientId: 'x', addr: 'x:1', brokers: ['broker-a'] }, { clientId: 'y', addr: 'y:1', brokers: ['broker-a'] }] },
+      {
+        group: 'billing',
+        messageModel: 'CLUSTERING',
+        clients: [
+          { clientId: 'x', addr: 'x:1', brokers: ['broker-a'] },
+          { clientId: 'y', addr: 'y:1', brokers: ['broker-a'] },
+        ],
+      },
       { group: 'ghost', clients: [], note: 'no such consumer group on any broker' },
     ],
-    findings: [finding], errors: [],
+    findings: [finding],
+    errors: [],
   };
 
   it('prints the header, each finding with evidence and remedy, and a count', () => {
-    expect(formatDoctorReport(report)).toBe([
-      'namesrv  127.0.0.1:9876',
-      'brokers  broker-a (127.0.0.1:10911)',
-      'groups   billing: 2 clients, clustering',
-      '         ghost: no such consumer group on any broker',
-      'window   4s (3 snapshots)',
-      '',
-      'CRITICAL inconsistent-subscription  group billing',
-      '  instances of group billing subscribe differently: topic T: "TagA" (x) vs "TagA || TagB" (y)',
-      '  seen 10:00:00–10:00:04 UTC',
-      '  evidence:',
-      '    heldMs: 4000',
-      '  remedy: Give every instance the same subscription.',
-      '',
-      '1 problem found (1 critical)',
-    ].join('\n'));
+    expect(formatDoctorReport(report)).toBe(
+      [
+        'namesrv  127.0.0.1:9876',
+        'brokers  broker-a (127.0.0.1:10911)',
+        'groups   billing: 2 clients, clustering',
+        '         ghost: no such consumer group on any broker',
+        'window   4s (3 snapshots)',
+        '',
+        'CRITICAL inconsistent-subscription  group billing',
+        '  instances of group billing subscribe differently: topic T: "TagA" (x) vs "TagA || TagB" (y)',
+        '  seen 10:00:00–10:00:04 UTC',
+        '  evidence:',
+        '    heldMs: 4000',
+        '  remedy: Give every instance the same subscription.',
+        '',
+        '1 problem found (1 critical)',
+      ].join('\n'),
+    );
   });
 
   it('says so when there is nothing, and lists failed requests', () => {
     const text = formatDoctorReport({ ...report, findings: [], errors: ['broker-a/billing consume stats: timeout'] });
-    expect(text).toMatch(/partial data: 1 request failed\n {2}broker-a\/billing consume stats: timeout\n\nno problems found$/);
+    expect(text).toMatch(
+      /partial data: 1 request failed\n {2}broker-a\/billing consume stats: timeout\n\nno problems found$/,
+    );
   });
 
   it('--json carries schema, version, namesrv, time, groups, findings and errors', () => {
     const json = doctorJson(report);
-    expect(json).toMatchObject({ schema: 'rmq-chaos/doctor', schemaVersion: 1, namesrv: '127.0.0.1:9876', at: '2026-01-01T10:00:00.000Z', findings: [finding], errors: [] });
+    expect(json).toMatchObject({
+      schema: 'rmq-chaos/doctor',
+      schemaVersion: 1,
+      namesrv: '127.0.0.1:9876',
+      at: '2026-01-01T10:00:00.000Z',
+      findings: [finding],
+      errors: [],
+    });
     expect(json.groups.map((g) => g.group)).toEqual(['billing', 'ghost']);
   });
 });

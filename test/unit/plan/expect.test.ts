@@ -38,8 +38,16 @@ function issuesOf(text: string, sets: string[] = []): string[] {
 
 describe('expect', () => {
   it('defaults to no diagnoses, reporting the others and every invariant holding', () => {
-    expect(loadPlanText(HEAD, 'plans/e.yaml').expect).toEqual({ diagnoses: [], others: 'report', invariants: ALL_HOLD });
-    expect(loadPlanText(`${HEAD}expect: {}\n`, 'plans/e.yaml').expect).toEqual({ diagnoses: [], others: 'report', invariants: ALL_HOLD });
+    expect(loadPlanText(HEAD, 'plans/e.yaml').expect).toEqual({
+      diagnoses: [],
+      others: 'report',
+      invariants: ALL_HOLD,
+    });
+    expect(loadPlanText(`${HEAD}expect: {}\n`, 'plans/e.yaml').expect).toEqual({
+      diagnoses: [],
+      others: 'report',
+      invariants: ALL_HOLD,
+    });
   });
 
   it('resolves short and long forms in plan order; a long form without a group has no group key', () => {
@@ -92,16 +100,21 @@ describe('expect', () => {
 
   it('lets the same diagnosis be expected for any group and for a group, but not twice alike', () => {
     expect(
-      loadPlanText(HEAD, 'plans/e.yaml', ['expect.diagnoses=[stale-consumer, {id: stale-consumer, group: billing}]']).expect.diagnoses,
+      loadPlanText(HEAD, 'plans/e.yaml', ['expect.diagnoses=[stale-consumer, {id: stale-consumer, group: billing}]'])
+        .expect.diagnoses,
     ).toEqual([{ id: 'stale-consumer' }, { id: 'stale-consumer', group: 'billing' }]);
-    expect(issuesOf(HEAD, ['expect.diagnoses=[{id: stale-consumer, group: billing}, {id: stale-consumer, group: billing}]'])).toEqual([
+    expect(
+      issuesOf(HEAD, ['expect.diagnoses=[{id: stale-consumer, group: billing}, {id: stale-consumer, group: billing}]']),
+    ).toEqual([
       'expect.diagnoses[1]: diagnosis "stale-consumer" about group "billing" is already expected at expect.diagnoses[0] (--set:1:57)',
     ]);
   });
 
   it('judges a group against the fleets after --set changed them', () => {
     const text = `${HEAD}expect:\n  diagnoses: [{id: stale-consumer, group: payments}]\n`;
-    expect(issuesOf(text)[0]).toMatch(/^expect\.diagnoses\[0\]\.group: unknown group "payments" \(groups: billing, audit-group\)/);
+    expect(issuesOf(text)[0]).toMatch(
+      /^expect\.diagnoses\[0\]\.group: unknown group "payments" \(groups: billing, audit-group\)/,
+    );
     expect(loadPlanText(text, 'plans/e.yaml', ['fleets.consumers[0].group=payments']).expect.diagnoses).toEqual([
       { id: 'stale-consumer', group: 'payments' },
     ]);
@@ -123,7 +136,10 @@ describe('sampling.snapshot', () => {
       intervalMs: 200,
       snapshotMs: 60_000,
     });
-    expect(loadPlanText(HEAD, 'plans/e.yaml', ['sampling.snapshot=1s']).sampling).toEqual({ intervalMs: 1000, snapshotMs: 1000 });
+    expect(loadPlanText(HEAD, 'plans/e.yaml', ['sampling.snapshot=1s']).sampling).toEqual({
+      intervalMs: 1000,
+      snapshotMs: 1000,
+    });
   });
 
   it('stays within 1s to 1m', () => {
@@ -153,7 +169,12 @@ describe('the invariant catalogue', () => {
     const section = schema.properties.expect.properties;
     expect(section.diagnoses).toMatchObject({
       type: 'array',
-      items: { anyOf: [{ type: 'string', enum: [...DIAGNOSIS_IDS] }, { properties: { id: { enum: [...DIAGNOSIS_IDS] } }, required: ['id'] }] },
+      items: {
+        anyOf: [
+          { type: 'string', enum: [...DIAGNOSIS_IDS] },
+          { properties: { id: { enum: [...DIAGNOSIS_IDS] } }, required: ['id'] },
+        ],
+      },
     });
     expect(Object.keys((section.invariants as { properties: object }).properties)).toEqual([...INVARIANT_IDS]);
     expect(section.others).toMatchObject({ enum: ['report', 'fail'], default: 'report' });

@@ -29,10 +29,19 @@ const phaseArb = fc.constantFrom(...PHASE_NAMES);
 
 /** The names each kind of target has in the plan below, written out by hand as the oracle. */
 const LINKS = [
-  'producers->broker-a', 'consumers->broker-a', 'producers->broker-b', 'consumers->broker-b',
-  'clients->namesrv-0', 'clients->namesrv-1', 'clients->proxy',
-  'broker-a->namesrv-0', 'broker-a->namesrv-1', 'broker-a->broker-a-s1',
-  'broker-b->namesrv-0', 'broker-b->namesrv-1', 'broker-b->broker-b-s1',
+  'producers->broker-a',
+  'consumers->broker-a',
+  'producers->broker-b',
+  'consumers->broker-b',
+  'clients->namesrv-0',
+  'clients->namesrv-1',
+  'clients->proxy',
+  'broker-a->namesrv-0',
+  'broker-a->namesrv-1',
+  'broker-a->broker-a-s1',
+  'broker-b->namesrv-0',
+  'broker-b->namesrv-1',
+  'broker-b->broker-b-s1',
 ];
 const NODES = ['namesrv-0', 'namesrv-1', 'broker-a', 'broker-a-s1', 'broker-b', 'broker-b-s1', 'proxy'];
 const CONSUMER_INSTANCES = ['billing#0', 'billing#1', 'billing#2', 'audit#0'];
@@ -40,7 +49,10 @@ const PROCESSES = [...NODES, 'orders#0', 'orders#1', ...CONSUMER_INSTANCES];
 const CONSUMER_FLEETS = ['billing', 'audit'];
 
 /** Per action: what it may target, whether it lasts, and a valid set of parameters. */
-const ACTIONS: Record<string, { targets: string[]; lasts: 'always' | 'never' | 'optional'; params: Record<string, unknown> }> = {
+const ACTIONS: Record<
+  string,
+  { targets: string[]; lasts: 'always' | 'never' | 'optional'; params: Record<string, unknown> }
+> = {
   'network.down': { targets: LINKS, lasts: 'always', params: {} },
   'network.flap': { targets: LINKS, lasts: 'always', params: { period: '1s' } },
   'network.latency': { targets: LINKS, lasts: 'always', params: { latency: '100ms', stream: 'upstream' } },
@@ -58,7 +70,12 @@ const ACTIONS: Record<string, { targets: string[]; lasts: 'always' | 'never' | '
 };
 
 /** `omit`: phases left out of the plan (chaos and heal then last 0ms by default). */
-function plan(faults: unknown[], seed: number, phases: Record<Phase, number> = PHASES, omit: readonly Phase[] = []): string {
+function plan(
+  faults: unknown[],
+  seed: number,
+  phases: Record<Phase, number> = PHASES,
+  omit: readonly Phase[] = [],
+): string {
   return stringify({
     description: 'Fault properties.',
     seed,
@@ -121,15 +138,17 @@ const validFaultArb: fc.Arbitrary<FaultModel> = fc
   .chain((f) => {
     const spec = ACTIONS[f.action] ?? { targets: [], lasts: 'never' };
     const durationMs = spec.lasts === 'never' || (spec.lasts === 'optional' && !f.heals) ? null : f.durationMs;
-    return targetArb(spec.targets).map((target): FaultModel => ({
-      action: f.action,
-      target,
-      phase: f.phase,
-      atMs: f.atMs,
-      everyMs: (durationMs ?? 0) + f.gapMs,
-      count: f.count,
-      durationMs,
-    }));
+    return targetArb(spec.targets).map(
+      (target): FaultModel => ({
+        action: f.action,
+        target,
+        phase: f.phase,
+        atMs: f.atMs,
+        everyMs: (durationMs ?? 0) + f.gapMs,
+        count: f.count,
+        durationMs,
+      }),
+    );
   })
   .filter((f) => {
     const lastStart = f.atMs + (f.count - 1) * f.everyMs;
@@ -155,13 +174,17 @@ describe('a valid schedule', () => {
         const text = plan(faults.map(faultYaml), seed);
         const resolved: ResolvedPlan['faults'] = loadPlanText(text, FILE).faults;
         // Same seed, same schedule, whatever else changes in the plan.
-        expect(loadPlanText(text.replace('Fault properties.', 'Same faults, other words.'), FILE).faults).toEqual(resolved);
+        expect(loadPlanText(text.replace('Fault properties.', 'Same faults, other words.'), FILE).faults).toEqual(
+          resolved,
+        );
         expect(resolved).toHaveLength(faults.length);
         resolved.forEach((fault, i) => {
           const model = faults[i] as FaultModel;
           expect(fault).toMatchObject({ name: `${model.action}-${i}`, action: model.action, phase: model.phase });
           expect(fault.occurrences.map((o) => o.index)).toEqual(Array.from({ length: model.count }, (_, k) => k));
-          expect(fault.occurrences.map((o) => o.atMs)).toEqual(fault.occurrences.map((_, k) => model.atMs + k * model.everyMs));
+          expect(fault.occurrences.map((o) => o.atMs)).toEqual(
+            fault.occurrences.map((_, k) => model.atMs + k * model.everyMs),
+          );
           for (let k = 1; k < fault.occurrences.length; k++) {
             expect(fault.occurrences[k]?.atMs).toBeGreaterThan(fault.occurrences[k - 1]?.atMs ?? Number.NaN);
           }
@@ -196,12 +219,25 @@ describe('timing', () => {
     fc.assert(
       fc.property(timing, ({ phase, atMs, count, durationMs, gapMs }) => {
         const everyMs = durationMs + gapMs;
-        const fault = { action: 'pause', target: 'billing#0', phase, at: formatDuration(atMs), duration: formatDuration(durationMs), ...(count > 1 ? { every: formatDuration(everyMs), count } : {}) };
+        const fault = {
+          action: 'pause',
+          target: 'billing#0',
+          phase,
+          at: formatDuration(atMs),
+          duration: formatDuration(durationMs),
+          ...(count > 1 ? { every: formatDuration(everyMs), count } : {}),
+        };
         const starts = Array.from({ length: count }, (_, k) => atMs + k * everyMs);
         const late = starts.findIndex((start) => start >= PHASES[phase]);
         const long = starts.findIndex((start) => OFFSET[phase] + start + durationMs > RUN_MS);
         const expected =
-          late === 0 ? ['faults[0].at: ', 'starts at'] : late > 0 ? ['faults[0].count: ', 'starts at'] : long >= 0 ? ['faults[0].duration: ', 'would last until'] : [];
+          late === 0
+            ? ['faults[0].at: ', 'starts at']
+            : late > 0
+              ? ['faults[0].count: ', 'starts at']
+              : long >= 0
+                ? ['faults[0].duration: ', 'would last until']
+                : [];
         const issues = issuesOf(plan([fault], 1));
         expect(issues).toHaveLength(expected.length === 0 ? 0 : 1);
         if (expected.length === 0) return;
@@ -235,7 +271,14 @@ describe('timing with any phase lengths', () => {
     fc.assert(
       fc.property(lengths, fault, fc.boolean(), (phases, { phase, atMs, count, durationMs, gapMs }, omitEmpty) => {
         const everyMs = durationMs + gapMs;
-        const yaml = { action: 'pause', target: 'billing#0', phase, at: formatDuration(atMs), duration: formatDuration(durationMs), ...(count > 1 ? { every: formatDuration(everyMs), count } : {}) };
+        const yaml = {
+          action: 'pause',
+          target: 'billing#0',
+          phase,
+          at: formatDuration(atMs),
+          duration: formatDuration(durationMs),
+          ...(count > 1 ? { every: formatDuration(everyMs), count } : {}),
+        };
         // A 0ms chaos or heal is the same whether written or left to its default.
         const omit = omitEmpty ? (['chaos', 'heal'] as const).filter((p) => phases[p] === 0) : [];
         const offset = PHASE_NAMES.slice(0, PHASE_NAMES.indexOf(phase)).reduce((sum, p) => sum + phases[p], 0);
@@ -258,8 +301,13 @@ describe('timing with any phase lengths', () => {
         expect(issues).toHaveLength(1);
         expect(issues[0]?.startsWith(expected)).toBe(true);
         // The run's length spelt out: chaos and heal only when they last.
-        const terms = PHASE_NAMES.filter((p) => phases[p] > 0 || (p !== 'chaos' && p !== 'heal')).map((p) => `${p} ${formatDuration(phases[p])}`);
-        if (phases[phase] > 0 && late < 0) expect(issues[0]).toContain(`past its end at ${formatDuration(runMs)} (${terms.join(' + ')}): shorten duration`);
+        const terms = PHASE_NAMES.filter((p) => phases[p] > 0 || (p !== 'chaos' && p !== 'heal')).map(
+          (p) => `${p} ${formatDuration(phases[p])}`,
+        );
+        if (phases[phase] > 0 && late < 0)
+          expect(issues[0]).toContain(
+            `past its end at ${formatDuration(runMs)} (${terms.join(' + ')}): shorten duration`,
+          );
       }),
     );
   });
@@ -275,10 +323,21 @@ describe('scale faults', () => {
     });
     fc.assert(
       fc.property(fc.array(scaleArb, { minLength: 1, maxLength: 6 }), (scales) => {
-        const faults = scales.map((s) => ({ action: 'scale', target: s.fleet, phase: s.phase, at: formatDuration(s.atMs), delta: s.delta }));
+        const faults = scales.map((s) => ({
+          action: 'scale',
+          target: s.fleet,
+          phase: s.phase,
+          at: formatDuration(s.atMs),
+          delta: s.delta,
+        }));
         // The model: replay in time order, ties in plan order; the first step out of range fails its fleet.
-        const steps = scales.map((s, i) => ({ ...s, i, t: OFFSET[s.phase] + s.atMs })).sort((a, b) => a.t - b.t || a.i - b.i);
-        const count = new Map([['billing', 3], ['audit', 1]]);
+        const steps = scales
+          .map((s, i) => ({ ...s, i, t: OFFSET[s.phase] + s.atMs }))
+          .sort((a, b) => a.t - b.t || a.i - b.i);
+        const count = new Map([
+          ['billing', 3],
+          ['audit', 1],
+        ]);
         const failed = new Map<string, number>();
         for (const step of steps) {
           if (failed.has(step.fleet)) continue;
@@ -287,7 +346,9 @@ describe('scale faults', () => {
           if (after < 0) failed.set(step.fleet, step.i);
         }
         const expected = [...failed.entries()].map(([fleet, i]) => `faults[${i}].delta: ${fleet}`).sort();
-        const issues = issuesOf(plan(faults, 1)).map((issue) => `${issue.slice(0, issue.indexOf(':'))}: ${/fleet (\w+)/.exec(issue)?.[1]}`);
+        const issues = issuesOf(plan(faults, 1)).map(
+          (issue) => `${issue.slice(0, issue.indexOf(':'))}: ${/fleet (\w+)/.exec(issue)?.[1]}`,
+        );
         expect(issues.sort()).toEqual(expected);
       }),
     );

@@ -38,21 +38,39 @@ function one(fault: string): ResolvedFault {
 describe('actions', () => {
   it.each([
     ['{action: network.down, target: consumers->broker-b, duration: 20s}', {}],
-    ['{action: network.flap, target: consumers->broker-a, duration: 20s, period: 2s}', { periodMs: 2000, downForMs: 1000, jitterMs: 0 }],
+    [
+      '{action: network.flap, target: consumers->broker-a, duration: 20s, period: 2s}',
+      { periodMs: 2000, downForMs: 1000, jitterMs: 0 },
+    ],
     [
       '{action: network.flap, target: consumers->broker-a, duration: 20s, period: 1s, downFor: 300ms, jitter: 50ms}',
       { periodMs: 1000, downForMs: 300, jitterMs: 50 },
     ],
-    ['{action: network.latency, target: producers->broker-a, duration: 5s, latency: 200ms}', { latencyMs: 200, jitterMs: 0, stream: 'both' }],
+    [
+      '{action: network.latency, target: producers->broker-a, duration: 5s, latency: 200ms}',
+      { latencyMs: 200, jitterMs: 0, stream: 'both' },
+    ],
     [
       '{action: network.latency, target: producers->broker-a, duration: 5s, latency: 200ms, jitter: 50ms, stream: downstream}',
       { latencyMs: 200, jitterMs: 50, stream: 'downstream' },
     ],
-    ['{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 100KiB/s}', { rateKBps: 102, stream: 'both' }],
-    ['{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1MB/s, stream: upstream}', { rateKBps: 1000, stream: 'upstream' }],
+    [
+      '{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 100KiB/s}',
+      { rateKBps: 102, stream: 'both' },
+    ],
+    [
+      '{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1MB/s, stream: upstream}',
+      { rateKBps: 1000, stream: 'upstream' },
+    ],
     ['{action: network.timeout, target: clients->namesrv-1, duration: 5s}', { timeoutMs: 0, stream: 'both' }],
-    ['{action: network.timeout, target: clients->namesrv-1, duration: 5s, timeout: 2s}', { timeoutMs: 2000, stream: 'both' }],
-    ['{action: network.reset_peer, target: broker-a->namesrv-0, duration: 5s, timeout: 100ms}', { timeoutMs: 100, stream: 'both' }],
+    [
+      '{action: network.timeout, target: clients->namesrv-1, duration: 5s, timeout: 2s}',
+      { timeoutMs: 2000, stream: 'both' },
+    ],
+    [
+      '{action: network.reset_peer, target: broker-a->namesrv-0, duration: 5s, timeout: 100ms}',
+      { timeoutMs: 100, stream: 'both' },
+    ],
     [
       '{action: network.slicer, target: broker-b->broker-b-s1, duration: 5s, averageSize: 1KiB}',
       { averageSizeBytes: 1024, sizeVariationBytes: 0, delayUs: 0, stream: 'both' },
@@ -61,7 +79,10 @@ describe('actions', () => {
       '{action: network.slicer, target: broker-b->broker-b-s1, duration: 5s, averageSize: 1KiB, sizeVariation: 256B, delay: 1.5ms}',
       { averageSizeBytes: 1024, sizeVariationBytes: 256, delayUs: 1500, stream: 'both' },
     ],
-    ['{action: network.limit_data, target: consumers->broker-a, duration: 5s, bytes: 64KiB}', { bytes: 65_536, stream: 'both' }],
+    [
+      '{action: network.limit_data, target: consumers->broker-a, duration: 5s, bytes: 64KiB}',
+      { bytes: 65_536, stream: 'both' },
+    ],
     ['{action: kill, target: broker-a}', {}],
     ['{action: pause, target: billing#1, duration: 3s}', {}],
     ['{action: restart, target: namesrv-1}', { hard: false, downMs: 0 }],
@@ -81,8 +102,14 @@ describe('actions', () => {
   });
 
   it('rounds bandwidth down to whole KB/s, but never to 0 (Toxiproxy reads 0 as unlimited)', () => {
-    expect(one('{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1999B/s}').params).toEqual({ rateKBps: 1, stream: 'both' });
-    expect(one('{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1B/s}').params).toEqual({ rateKBps: 1, stream: 'both' });
+    expect(one('{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1999B/s}').params).toEqual({
+      rateKBps: 1,
+      stream: 'both',
+    });
+    expect(one('{action: network.bandwidth, target: clients->proxy, duration: 5s, rate: 1B/s}').params).toEqual({
+      rateKBps: 1,
+      stream: 'both',
+    });
   });
 
   it('gives lasting actions their duration and instant ones none; drift heals only with a duration', () => {
@@ -117,7 +144,19 @@ describe('targets', () => {
   });
 
   it('accepts every node and every fleet instance for kill, pause and restart', () => {
-    const names = ['namesrv-0', 'namesrv-1', 'broker-a', 'broker-a-s1', 'broker-b', 'broker-b-s1', 'proxy', 'orders#0', 'orders#1', 'billing#2', 'audit#0'];
+    const names = [
+      'namesrv-0',
+      'namesrv-1',
+      'broker-a',
+      'broker-a-s1',
+      'broker-b',
+      'broker-b-s1',
+      'proxy',
+      'orders#0',
+      'orders#1',
+      'billing#2',
+      'audit#0',
+    ];
     const faults = load(`  - {action: kill, target: [${names.join(', ')}]}
   - {action: pause, target: [${names.join(', ')}], duration: 1s}
   - {action: restart, target: [${names.join(', ')}]}
@@ -145,7 +184,10 @@ describe('targets', () => {
   });
 
   it('allows fleet faults on an external cluster (node and network faults are plan errors: see the external-* fixtures)', () => {
-    const head = HEAD.replace('cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}', 'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}');
+    const head = HEAD.replace(
+      'cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}',
+      'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}',
+    );
     const faults = load(
       [
         '  - {action: kill, target: billing#0}',
@@ -182,10 +224,16 @@ describe('targets', () => {
 
 describe('timing and names', () => {
   it('fills the defaults: name <action>-<index>, load phase, at 0, once', () => {
-    const faults = load('  - {action: kill, target: billing#0}\n  - {name: cut, action: network.down, target: consumers->broker-a, duration: 1s}\n');
+    const faults = load(
+      '  - {action: kill, target: billing#0}\n  - {name: cut, action: network.down, target: consumers->broker-a, duration: 1s}\n',
+    );
     expect(faults.map(({ name, phase, occurrences }) => ({ name, phase, occurrences }))).toEqual([
       { name: 'kill-0', phase: 'load', occurrences: [{ index: 0, atMs: 0, durationMs: null, targets: ['billing#0'] }] },
-      { name: 'cut', phase: 'load', occurrences: [{ index: 0, atMs: 0, durationMs: 1000, targets: ['consumers->broker-a'] }] },
+      {
+        name: 'cut',
+        phase: 'load',
+        occurrences: [{ index: 0, atMs: 0, durationMs: 1000, targets: ['consumers->broker-a'] }],
+      },
     ]);
   });
 
@@ -219,7 +267,14 @@ describe('timing and names', () => {
       head,
     );
     expect(faults.map((f) => [f.phase, f.occurrences.map((o) => [o.atMs, o.durationMs])])).toEqual([
-      ['chaos', [[2000, 5000], [8000, 5000], [14_000, 5000]]],
+      [
+        'chaos',
+        [
+          [2000, 5000],
+          [8000, 5000],
+          [14_000, 5000],
+        ],
+      ],
       ['heal', [[14_999, 30_001]]],
     ]);
   });
@@ -227,7 +282,11 @@ describe('timing and names', () => {
   it('replays scale faults in run order: chaos before heal, whatever the plan order', () => {
     const head = HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 15s\n');
     // In plan order billing would go from 3 to -1; in run order it goes 3 → 4 → 0.
-    const faults = load('  - {action: scale, target: billing, phase: heal, delta: -4}\n  - {action: scale, target: billing, phase: chaos, at: 19s, delta: 1}\n', [], head);
+    const faults = load(
+      '  - {action: scale, target: billing, phase: heal, delta: -4}\n  - {action: scale, target: billing, phase: chaos, at: 19s, delta: 1}\n',
+      [],
+      head,
+    );
     expect(faults.map((f) => [f.phase, f.params])).toEqual([
       ['heal', { delta: -4 }],
       ['chaos', { delta: 1 }],
@@ -241,7 +300,8 @@ describe('timing and names', () => {
 });
 
 describe('random targets', () => {
-  const RANDOM = '  - {action: kill, target: {random: [billing#0, billing#1, billing#2, orders#0, orders#1], pick: 2}, every: 1s, count: 20}\n';
+  const RANDOM =
+    '  - {action: kill, target: {random: [billing#0, billing#1, billing#2, orders#0, orders#1], pick: 2}, every: 1s, count: 20}\n';
   const picks = (seed: number) => load(RANDOM, [`seed=${seed}`])[0]?.occurrences.map((o) => o.targets) ?? [];
 
   it('picks different targets from the list for every occurrence, in the order listed', () => {
@@ -269,7 +329,8 @@ describe('random targets', () => {
 
   it('gives each fault its own stream: a fault added after another does not change its picks', () => {
     const before = load(RANDOM)[0]?.occurrences;
-    const after = load(`${RANDOM}  - {action: kill, target: {random: [billing#0, billing#1]}, at: 5s}\n`)[0]?.occurrences;
+    const after = load(`${RANDOM}  - {action: kill, target: {random: [billing#0, billing#1]}, at: 5s}\n`)[0]
+      ?.occurrences;
     expect(after).toEqual(before);
   });
 });

@@ -52,7 +52,11 @@ interface OverrideModel {
 
 const overrideArb: fc.Arbitrary<OverrideModel> = fc.record(
   {
-    subscription: fc.constantFrom<Record<string, string>>({ orders: 'TagA' }, { orders: '*', audit: 'TagB || TagC' }, { audit: '*' }),
+    subscription: fc.constantFrom<Record<string, string>>(
+      { orders: 'TagA' },
+      { orders: '*', audit: 'TagB || TagC' },
+      { audit: '*' },
+    ),
     protocol: fc.constantFrom<'remoting' | 'grpc'>('remoting', 'grpc'),
     mode: fc.constantFrom<'push' | 'pull'>('push', 'pull'),
     consumeTimeMs: fc.integer({ min: 0, max: 1000 }),
@@ -67,12 +71,17 @@ const layoutArb = fc
   .chain((instances) =>
     fc.record({
       instances: fc.constant(instances),
-      owner: fc.array(fc.constantFrom<0 | 1 | undefined>(0, 1, undefined), { minLength: instances, maxLength: instances }),
+      owner: fc.array(fc.constantFrom<0 | 1 | undefined>(0, 1, undefined), {
+        minLength: instances,
+        maxLength: instances,
+      }),
       overrides: fc.tuple(overrideArb, overrideArb),
     }),
   )
   // An override must change something and name at least one instance.
-  .filter(({ owner, overrides }) => [0, 1].every((j) => !owner.includes(j as 0 | 1) || Object.keys(overrides[j] ?? {}).length > 0));
+  .filter(({ owner, overrides }) =>
+    [0, 1].every((j) => !owner.includes(j as 0 | 1) || Object.keys(overrides[j] ?? {}).length > 0),
+  );
 
 function overrideYaml(model: OverrideModel, indexes: number[]): Record<string, unknown> {
   return {
@@ -124,11 +133,21 @@ describe('per-instance overrides', () => {
   });
 
   it('fail exactly on indexes past the fleet or already taken, each at its own position', () => {
-    const lists = fc.tuple(fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 5 }));
+    const lists = fc.tuple(
+      fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 5 }),
+    );
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), lists, (instances, [a, b]) => {
         const text = plan({
-          consumers: [{ name: 'billing', instances, subscription: { orders: '*' }, overrides: [a, b].map((l) => ({ instances: l, mode: 'pull' })) }],
+          consumers: [
+            {
+              name: 'billing',
+              instances,
+              subscription: { orders: '*' },
+              overrides: [a, b].map((l) => ({ instances: l, mode: 'pull' })),
+            },
+          ],
         });
         const expected: string[] = [];
         const owner = new Map<number, number>();
@@ -143,7 +162,11 @@ describe('per-instance overrides', () => {
         );
         const issues = issuesOf(text);
         const lines = text.split('\n');
-        expect(issues.map((i) => `${i.path}: ${/out of range|listed twice|already in overrides\[\d\]/.exec(i.message)?.[0]}`)).toEqual(expected);
+        expect(
+          issues.map(
+            (i) => `${i.path}: ${/out of range|listed twice|already in overrides\[\d\]/.exec(i.message)?.[0]}`,
+          ),
+        ).toEqual(expected);
         for (const issue of issues) {
           // Each points at its index in the flow list, e.g. `- 3` or the 3 of `[1, 3]`.
           const index = Number(/^instance (\d+)/.exec(issue.message)?.[1]);
@@ -154,7 +177,10 @@ describe('per-instance overrides', () => {
   });
 });
 
-const stageArb = fc.record({ durationMs: fc.integer({ min: 0, max: 20_000 }), targetPerSecond: fc.integer({ min: 0, max: 1000 }) });
+const stageArb = fc.record({
+  durationMs: fc.integer({ min: 0, max: 20_000 }),
+  targetPerSecond: fc.integer({ min: 0, max: 1000 }),
+});
 
 describe('stages', () => {
   it('resolve into the ramp they spell, or fail exactly when they last no time, outlast the sending phases or never send', () => {
@@ -173,7 +199,10 @@ describe('stages', () => {
                   name: 'ramp',
                   topic: 'orders',
                   startRate: formatRate(startRatePerSecond),
-                  stages: stages.map((s) => ({ duration: formatDuration(s.durationMs), target: formatRate(s.targetPerSecond) })),
+                  stages: stages.map((s) => ({
+                    duration: formatDuration(s.durationMs),
+                    target: formatRate(s.targetPerSecond),
+                  })),
                 },
               ],
             },
@@ -185,7 +214,11 @@ describe('stages', () => {
           const sendingMs = loadMs + (chaosMs ?? 0) + (healMs ?? 0);
           // Without chaos and heal the message speaks of phases.load alone, as it always did; else
           // of the sum, naming chaos and heal only when they last.
-          const terms = [`load ${formatDuration(loadMs)}`, ...(chaosMs ? [`chaos ${formatDuration(chaosMs)}`] : []), ...(healMs ? [`heal ${formatDuration(healMs)}`] : [])];
+          const terms = [
+            `load ${formatDuration(loadMs)}`,
+            ...(chaosMs ? [`chaos ${formatDuration(chaosMs)}`] : []),
+            ...(healMs ? [`heal ${formatDuration(healMs)}`] : []),
+          ];
           const tooLong =
             sendingMs === loadMs
               ? `longer than phases.load (${formatDuration(loadMs)}): shorten them or lengthen the load phase`
@@ -215,12 +248,22 @@ describe('stages', () => {
 
   it('a constant rate sends through load, chaos and heal', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60_000 }), optionalPhaseArb, optionalPhaseArb, (loadMs, chaosMs, healMs) => {
-        const text = plan({ producers: [{ name: 'steady', topic: 'orders', rate: '10/s' }] }, loadMs, chaosMs, healMs);
-        const resolved = loadPlanText(text, FILE);
-        expect(resolved.phases).toMatchObject({ loadMs, chaosMs: chaosMs ?? 0, healMs: healMs ?? 0 });
-        expect(resolved.fleets.producers[0]?.loadMs).toBe(loadMs + (chaosMs ?? 0) + (healMs ?? 0));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60_000 }),
+        optionalPhaseArb,
+        optionalPhaseArb,
+        (loadMs, chaosMs, healMs) => {
+          const text = plan(
+            { producers: [{ name: 'steady', topic: 'orders', rate: '10/s' }] },
+            loadMs,
+            chaosMs,
+            healMs,
+          );
+          const resolved = loadPlanText(text, FILE);
+          expect(resolved.phases).toMatchObject({ loadMs, chaosMs: chaosMs ?? 0, healMs: healMs ?? 0 });
+          expect(resolved.fleets.producers[0]?.loadMs).toBe(loadMs + (chaosMs ?? 0) + (healMs ?? 0));
+        },
+      ),
     );
   });
 });

@@ -118,14 +118,30 @@ describe('consumer modes and behaviour', () => {
     - {name: r, subscription: {orders: "*"}, failure: {ratio: 0.01}}
 `);
     const [u, e, f, r] = plan.fleets.consumers;
-    expect(u).toMatchObject({ mode: 'simple', protocol: 'grpc', consumeTime: { kind: 'uniform', minMs: 2, maxMs: 10 }, consumeTimeMs: 6 });
-    expect(e).toMatchObject({ mode: 'pull', consumeTime: { kind: 'exponential', meanMs: 5 }, consumeTimeMs: 5, onCrash: 'continue' });
-    expect(f).toMatchObject({ consumeTime: { kind: 'fixed', ms: 1000 }, consumeTimeMs: 1000, failure: { ratio: 0, first: 5 } });
+    expect(u).toMatchObject({
+      mode: 'simple',
+      protocol: 'grpc',
+      consumeTime: { kind: 'uniform', minMs: 2, maxMs: 10 },
+      consumeTimeMs: 6,
+    });
+    expect(e).toMatchObject({
+      mode: 'pull',
+      consumeTime: { kind: 'exponential', meanMs: 5 },
+      consumeTimeMs: 5,
+      onCrash: 'continue',
+    });
+    expect(f).toMatchObject({
+      consumeTime: { kind: 'fixed', ms: 1000 },
+      consumeTimeMs: 1000,
+      failure: { ratio: 0, first: 5 },
+    });
     expect(r?.failure).toEqual({ ratio: 0.01, first: 0 });
   });
 
   it('accepts a uniform distribution with equal bounds', () => {
-    const plan = load('  consumers:\n    - {name: c, subscription: {orders: "*"}, consumeTime: {uniform: [3ms, 3ms]}}\n');
+    const plan = load(
+      '  consumers:\n    - {name: c, subscription: {orders: "*"}, consumeTime: {uniform: [3ms, 3ms]}}\n',
+    );
     expect(plan.fleets.consumers[0]?.consumeTimeMs).toBe(3);
   });
 });
@@ -197,7 +213,11 @@ describe('per-instance overrides', () => {
   });
 
   it('leaves the fleet-level settings as the fleet wrote them', () => {
-    expect(billing).toMatchObject({ protocol: 'remoting', mode: 'push', subscriptions: [{ topic: 'orders', expression: 'TagA' }] });
+    expect(billing).toMatchObject({
+      protocol: 'remoting',
+      mode: 'push',
+      subscriptions: [{ topic: 'orders', expression: 'TagA' }],
+    });
   });
 });
 
@@ -232,6 +252,9 @@ describe('threshold selectors and sampling', () => {
   it('samples every second unless told otherwise', () => {
     expect(load(fleets).sampling).toEqual({ intervalMs: 1000, snapshotMs: 3000 });
     expect(load(fleets, 'sampling: {interval: 250ms}\n').sampling).toEqual({ intervalMs: 250, snapshotMs: 3000 });
-    expect(loadPlanText(`${HEAD}fleets:\n${fleets}`, 'plans/x.yaml', ['sampling.interval=1m']).sampling).toEqual({ intervalMs: 60_000, snapshotMs: 3000 });
+    expect(loadPlanText(`${HEAD}fleets:\n${fleets}`, 'plans/x.yaml', ['sampling.interval=1m']).sampling).toEqual({
+      intervalMs: 60_000,
+      snapshotMs: 3000,
+    });
   });
 });

@@ -10,7 +10,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { DIAGNOSIS_IDS } from '../../../src/checks/diagnoses/diagnosis.ts';
-import { INVARIANT_IDS, INVARIANT_STATES, type InvariantId, type InvariantState } from '../../../src/plan/expectations-catalogue.ts';
+import {
+  INVARIANT_IDS,
+  INVARIANT_STATES,
+  type InvariantId,
+  type InvariantState,
+} from '../../../src/plan/expectations-catalogue.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
 import { formatPath, type PathSegment } from '../../../src/plan/messages.ts';
 import type { ResolvedPlan } from '../../../src/plan/resolved-plan.ts';
@@ -50,7 +55,9 @@ const BASE = {
         consumeTime: { uniform: ['1ms', '5ms'] },
         failure: { ratio: 0.01 },
         onCrash: 'continue',
-        overrides: [{ instances: [1], subscription: { audit: 'TagA', orders: '*' }, consumeTime: { exponential: '2ms' } }],
+        overrides: [
+          { instances: [1], subscription: { audit: 'TagA', orders: '*' }, consumeTime: { exponential: '2ms' } },
+        ],
       },
     ],
   },
@@ -62,11 +69,25 @@ const BASE = {
     'received{group:audit-group,instance:each}': ['count>0'],
   },
   faults: [
-    { name: 'cut', action: 'network.down', target: 'consumers->broker-b', at: '2s', duration: '3s', every: '5s', count: 2 },
+    {
+      name: 'cut',
+      action: 'network.down',
+      target: 'consumers->broker-b',
+      at: '2s',
+      duration: '3s',
+      every: '5s',
+      count: 2,
+    },
     { action: 'kill', target: { random: ['billing#0', 'audit#0', 'audit#1'], pick: 2 } },
     { action: 'scale', target: 'audit', delta: -1, phase: 'drain' },
     { action: 'drift', target: 'audit#1', subscription: { orders: 'TagA' }, duration: '1s' },
-    { action: 'network.latency', target: ['clients->proxy', 'producers->broker-a'], latency: '50ms', stream: 'upstream', duration: '1s' },
+    {
+      action: 'network.latency',
+      target: ['clients->proxy', 'producers->broker-a'],
+      latency: '50ms',
+      stream: 'upstream',
+      duration: '1s',
+    },
   ],
   expect: {
     diagnoses: ['inconsistent-subscription', { id: 'unconsumed-queues', group: 'audit-group' }],
@@ -76,7 +97,8 @@ const BASE = {
 };
 
 /** Zod's own wording, which must never reach a user. */
-const ZOD_DEFAULTS = /Invalid input|Invalid option|Unrecognized key|Too (big|small)|received \w+$|invalid value|undefined|\[object Object\]/;
+const ZOD_DEFAULTS =
+  /Invalid input|Invalid option|Unrecognized key|Too (big|small)|received \w+$|invalid value|undefined|\[object Object\]/;
 
 function checkFailure(error: unknown, text: string): void {
   if (error instanceof UsageError) return;
@@ -106,9 +128,45 @@ function loadOrCheck(text: string, sets: string[] = []): ResolvedPlan | undefine
 const yamlish = fc
   .array(
     fc.constantFrom(
-      'description: ', 'topics:', 'phases:', 'load: ', 'fleets:', 'producers:', 'cluster:', 'thresholds:',
-      '- ', '  ', '\t', '\n', '[', ']', '{', '}', ':', ',', '"', "'", '#', '&a ', '*a', '!!str ', '---', '? ', '|',
-      '>', '20s', '-3', '1.5', 'null', '~', 'name: smoke', 'p(99)<5', 'yes', '1m30s', '200/s', '  - name: x\n',
+      'description: ',
+      'topics:',
+      'phases:',
+      'load: ',
+      'fleets:',
+      'producers:',
+      'cluster:',
+      'thresholds:',
+      '- ',
+      '  ',
+      '\t',
+      '\n',
+      '[',
+      ']',
+      '{',
+      '}',
+      ':',
+      ',',
+      '"',
+      "'",
+      '#',
+      '&a ',
+      '*a',
+      '!!str ',
+      '---',
+      '? ',
+      '|',
+      '>',
+      '20s',
+      '-3',
+      '1.5',
+      'null',
+      '~',
+      'name: smoke',
+      'p(99)<5',
+      'yes',
+      '1m30s',
+      '200/s',
+      '  - name: x\n',
     ),
     { maxLength: 40 },
   )
@@ -132,7 +190,11 @@ function setIn(target: unknown, path: readonly PathSegment[], value: unknown): u
       : typeof head === 'number'
         ? []
         : {};
-  (container as Record<PathSegment, unknown>)[head] = setIn((container as Record<PathSegment, unknown>)[head], rest, value);
+  (container as Record<PathSegment, unknown>)[head] = setIn(
+    (container as Record<PathSegment, unknown>)[head],
+    rest,
+    value,
+  );
   return container;
 }
 
@@ -142,7 +204,9 @@ const mutatedBase = fc
 
 describe('junk never escapes as anything but a plan or usage error', () => {
   it('arbitrary text', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), yamlish), (text) => void loadOrCheck(text)));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), yamlish), (text) => void loadOrCheck(text)),
+    );
   });
 
   it('arbitrary YAML data', () => {
@@ -156,9 +220,9 @@ describe('junk never escapes as anything but a plan or usage error', () => {
   it('arbitrary --set arguments', () => {
     const argument = fc.oneof(
       fc.string(),
-      fc.tuple(fc.constantFrom(...paths(BASE).filter((p) => p.length > 0)), fc.string()).map(
-        ([path, value]) => `${formatPath(path)}=${value}`,
-      ),
+      fc
+        .tuple(fc.constantFrom(...paths(BASE).filter((p) => p.length > 0)), fc.string())
+        .map(([path, value]) => `${formatPath(path)}=${value}`),
     );
     fc.assert(fc.property(fc.array(argument, { maxLength: 3 }), (sets) => void loadOrCheck(stringify(BASE), sets)));
   });
@@ -178,49 +242,74 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.integer({ min: 1, max: 4 }).map((n) => ({ path: ['cluster', 'brokers'], value: n })),
   fc.constantFrom('local', 'containers').map((p) => ({ path: ['cluster', 'provider'], value: p })),
   fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['topics', 0, 'queues'], value: n })),
-  fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 0, 'rate'], value: formatRate(n / 60) })),
-  fc.integer({ min: 64, max: 4 * 1024 * 1024 }).map((n) => ({ path: ['fleets', 'producers', 0, 'messageSize'], value: formatSize(n) })),
+  fc
+    .integer({ min: 1, max: 100_000 })
+    .map((n) => ({ path: ['fleets', 'producers', 0, 'rate'], value: formatRate(n / 60) })),
+  fc
+    .integer({ min: 64, max: 4 * 1024 * 1024 })
+    .map((n) => ({ path: ['fleets', 'producers', 0, 'messageSize'], value: formatSize(n) })),
   fc.integer({ min: 1, max: 64 }).map((n) => ({ path: ['fleets', 'consumers', 1, 'instances'], value: n })),
   fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 0, 'maxInFlight'], value: n })),
-  fc.integer({ min: 0, max: 100_000 }).map((n) => ({ path: ['fleets', 'producers', 1, 'stages', 0, 'target'], value: formatRate(n) })),
-  fc.integer({ min: 0, max: 30_000 }).map((ms) => ({ path: ['fleets', 'producers', 1, 'stages', 1, 'duration'], value: formatDuration(ms) })),
+  fc
+    .integer({ min: 0, max: 100_000 })
+    .map((n) => ({ path: ['fleets', 'producers', 1, 'stages', 0, 'target'], value: formatRate(n) })),
+  fc
+    .integer({ min: 0, max: 30_000 })
+    .map((ms) => ({ path: ['fleets', 'producers', 1, 'stages', 1, 'duration'], value: formatDuration(ms) })),
   fc.constantFrom('push', 'pull', 'simple').map((m) => ({ path: ['fleets', 'consumers', 1, 'mode'], value: m })),
-  fc.double({ min: 0, max: 1, noNaN: true }).map((r) => ({ path: ['fleets', 'consumers', 1, 'failure', 'ratio'], value: r + 0 })),
+  fc
+    .double({ min: 0, max: 1, noNaN: true })
+    .map((r) => ({ path: ['fleets', 'consumers', 1, 'failure', 'ratio'], value: r + 0 })),
   fc.array(fc.nat({ max: 4 }), { minLength: 1, maxLength: 3 }).map((indexes) => ({
     path: ['fleets', 'consumers', 1, 'overrides', 0, 'instances'],
     value: indexes,
   })),
-  fc.integer({ min: 1, max: 100 }).map((ms) => ({ path: ['fleets', 'consumers', 0, 'consumeTime'], value: { exponential: formatDuration(ms) } })),
+  fc
+    .integer({ min: 1, max: 100 })
+    .map((ms) => ({ path: ['fleets', 'consumers', 0, 'consumeTime'], value: { exponential: formatDuration(ms) } })),
   fc.integer({ min: 50, max: 70_000 }).map((ms) => ({ path: ['sampling', 'interval'], value: formatDuration(ms) })),
   fc.integer({ min: 500, max: 70_000 }).map((ms) => ({ path: ['sampling', 'snapshot'], value: formatDuration(ms) })),
   fc.constantFrom('report', 'fail', 'warn').map((o) => ({ path: ['expect', 'others'], value: o })),
   fc
     .tuple(fc.constantFrom(...INVARIANT_IDS, 'no-los'), fc.constantFrom(...INVARIANT_STATES, 'held'))
     .map(([id, state]) => ({ path: ['expect', 'invariants', id], value: state })),
-  fc.constantFrom('billing', 'audit-group', 'audit', 'nobody').map((g) => ({ path: ['expect', 'diagnoses', 1, 'group'], value: g })),
+  fc
+    .constantFrom('billing', 'audit-group', 'audit', 'nobody')
+    .map((g) => ({ path: ['expect', 'diagnoses', 1, 'group'], value: g })),
   fc
     // Not [1]: the edit above reaches into it as a map.
     .tuple(fc.constantFrom(0, 2), fc.constantFrom('inconsistent-subscription', 'stale-consumer', 'stale-consumr'))
     .map(([i, id]) => ({ path: ['expect', 'diagnoses', i], value: id })),
-  fc.integer({ min: 0, max: 9 }).map((n) => ({ path: ['thresholds', 'received{group:audit-group,instance:each}', 0], value: `count>=${n}` })),
+  fc
+    .integer({ min: 0, max: 9 })
+    .map((n) => ({ path: ['thresholds', 'received{group:audit-group,instance:each}', 0], value: `count>=${n}` })),
   fc.constantFrom('loss{group:billing}', 'unique{instance:audit#1}', 'loss{group:nobody}').map((key) => ({
     path: ['thresholds', key],
     value: ['count==0'],
   })),
-  fc.constantFrom('TagA', 'TagA || TagB', '*').map((e) => ({ path: ['fleets', 'consumers', 0, 'subscription'], value: { orders: e, audit: '*' } })),
+  fc
+    .constantFrom('TagA', 'TagA || TagB', '*')
+    .map((e) => ({ path: ['fleets', 'consumers', 0, 'subscription'], value: { orders: e, audit: '*' } })),
   fc.nat().map((n) => ({ path: ['seed'], value: n })),
-  fc.string({ minLength: 1 }).filter((s) => s.trim() !== '').map((s) => ({ path: ['description'], value: s })),
+  fc
+    .string({ minLength: 1 })
+    .filter((s) => s.trim() !== '')
+    .map((s) => ({ path: ['description'], value: s })),
   fc.integer({ min: 0, max: 1000 }).map((n) => ({
     path: ['thresholds', 'loss', 0],
     value: formatThresholdExpression({ metric: 'loss', aggregation: { kind: 'count' }, op: '<=', value: n }),
   })),
   fc.integer({ min: 0, max: 100_000 }).map((n) => ({ path: ['thresholds', 'backlog', 0], value: `max<${n}` })),
-  fc.integer({ min: 1, max: 10_000 }).map((ms) => ({ path: ['thresholds', 'e2e_latency', 1], value: `p(99.9)<${formatDuration(ms)}` })),
+  fc
+    .integer({ min: 1, max: 10_000 })
+    .map((ms) => ({ path: ['thresholds', 'e2e_latency', 1], value: `p(99.9)<${formatDuration(ms)}` })),
   fc.integer({ min: 0, max: 30_000 }).map((ms) => ({ path: ['faults', 0, 'at'], value: formatDuration(ms) })),
   fc.integer({ min: 0, max: 5 }).map((n) => ({ path: ['faults', 0, 'count'], value: n })),
   fc.integer({ min: 0, max: 4 }).map((n) => ({ path: ['faults', 1, 'target', 'pick'], value: n })),
   fc.integer({ min: -4, max: 2 }).map((n) => ({ path: ['faults', 2, 'delta'], value: n })),
-  fc.constantFrom('billing#0', 'audit#2', 'broker-a', 'consumers->broker-c').map((t) => ({ path: ['faults', 3, 'target'], value: t })),
+  fc
+    .constantFrom('billing#0', 'audit#2', 'broker-a', 'consumers->broker-c')
+    .map((t) => ({ path: ['faults', 3, 'target'], value: t })),
   fc.constantFrom('network.down', 'kill', 'pause', 'scale').map((a) => ({ path: ['faults', 4, 'action'], value: a })),
 );
 
@@ -241,7 +330,9 @@ describe('--set', () => {
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         const byHand = edits.reduce<unknown>((plan, e) => setIn(plan, e.path, e.value), BASE);
         // JSON is valid YAML flow syntax, so it is a faithful spelling of any value on a command line.
-        const sets = edits.map((e) => `${formatPath(e.path)}=${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}`);
+        const sets = edits.map(
+          (e) => `${formatPath(e.path)}=${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}`,
+        );
         expect(outcome(stringify(BASE), sets)).toEqual(outcome(stringify(byHand)));
       }),
     );
@@ -275,7 +366,10 @@ function written(e: EntryModel): unknown {
 }
 
 const invariantsArb = fc.record(
-  Object.fromEntries(INVARIANT_IDS.map((id) => [id, fc.constantFrom(...INVARIANT_STATES)])) as Record<InvariantId, fc.Arbitrary<InvariantState>>,
+  Object.fromEntries(INVARIANT_IDS.map((id) => [id, fc.constantFrom(...INVARIANT_STATES)])) as Record<
+    InvariantId,
+    fc.Arbitrary<InvariantState>
+  >,
   { requiredKeys: [] },
 );
 
@@ -301,7 +395,9 @@ describe('expect', () => {
           const empty = Object.keys(section).length === 0;
           const plan = loadPlanText(withExpect(empty && absent ? undefined : section), FILE);
           expect(plan.expect).toEqual({
-            diagnoses: (diagnoses ?? []).map((e) => (e.group !== undefined ? { id: e.id, group: e.group } : { id: e.id })),
+            diagnoses: (diagnoses ?? []).map((e) =>
+              e.group !== undefined ? { id: e.id, group: e.group } : { id: e.id },
+            ),
             others: others ?? 'report',
             invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ...invariants },
           });
@@ -322,7 +418,9 @@ describe('expect', () => {
         } catch (error) {
           if (!(error instanceof PlanError)) throw error;
           expect(error.issues.map((issue) => issue.path)).toEqual(repeats.map((i) => `expect.diagnoses[${i}]`));
-          expect(error.issues.every((issue) => issue.message.includes('is already expected at expect.diagnoses['))).toBe(true);
+          expect(
+            error.issues.every((issue) => issue.message.includes('is already expected at expect.diagnoses[')),
+          ).toBe(true);
         }
       }),
     );

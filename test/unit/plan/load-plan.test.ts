@@ -258,8 +258,17 @@ describe('good plans', () => {
 
   it('resolves chaos and heal between load and drain, also from --set', () => {
     const text = `description: "Chaos."\ntopics: [{name: smoke}]\nphases: {warmup: 0s, load: 1m, chaos: 20s, heal: 1m30s, drain: 10s}\n`;
-    expect(loadPlanText(text, 'plans/c.yaml').phases).toEqual({ warmupMs: 0, loadMs: 60_000, chaosMs: 20_000, healMs: 90_000, drainMs: 10_000 });
-    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['phases.chaos=45s']).phases).toMatchObject({ chaosMs: 45_000, healMs: 0 });
+    expect(loadPlanText(text, 'plans/c.yaml').phases).toEqual({
+      warmupMs: 0,
+      loadMs: 60_000,
+      chaosMs: 20_000,
+      healMs: 90_000,
+      drainMs: 10_000,
+    });
+    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['phases.chaos=45s']).phases).toMatchObject({
+      chaosMs: 45_000,
+      healMs: 0,
+    });
   });
 
   it('keeps namesrvAddr for an external cluster', () => {
@@ -276,12 +285,19 @@ fleets:
   producers: [{name: orders, topic: smoke, protocol: grpc, rate: 10/s}]
 `;
     const plan = loadPlanText(text, 'plans/ext.yaml');
-    expect(plan.cluster).toMatchObject({ provider: 'external', namesrvAddr: '10.0.0.5:9876', proxyAddr: '10.0.0.5:8081' });
+    expect(plan.cluster).toMatchObject({
+      provider: 'external',
+      namesrvAddr: '10.0.0.5:9876',
+      proxyAddr: '10.0.0.5:8081',
+    });
     expect(plan.fleets.producers[0]?.protocol).toBe('grpc');
   });
 
   it('defaults container images to the official ones, and takes local or a reference per image (also from --set)', () => {
-    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['cluster.provider=containers']).cluster.images).toEqual({ rocketmq: 'official', toxiproxy: 'official' });
+    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['cluster.provider=containers']).cluster.images).toEqual({
+      rocketmq: 'official',
+      toxiproxy: 'official',
+    });
     const text = `${MINIMAL}cluster: {provider: containers, images: {rocketmq: "registry.example:5000/team/rocketmq:5.3.3-patched"}}\n`;
     expect(loadPlanText(text, 'plans/c.yaml', ['cluster.images.toxiproxy=local']).cluster.images).toEqual({
       rocketmq: 'registry.example:5000/team/rocketmq:5.3.3-patched',
@@ -304,7 +320,9 @@ describe('positions', () => {
   it('keeps positions right after a malformed block scalar', () => {
     // yaml's own LineCounter loses the blank line here and would report description at 2:1.
     const issues = issuesOf(() => loadPlanText('>-3description: >  - name: x\n\ndescription: ', 'plans/b.yaml'));
-    expect(issues.at(-1)).toBe('YAML syntax error: unexpected scalar token in YAML stream: "description" (plans/b.yaml:3:1)');
+    expect(issues.at(-1)).toBe(
+      'YAML syntax error: unexpected scalar token in YAML stream: "description" (plans/b.yaml:3:1)',
+    );
   });
 });
 
@@ -430,7 +448,11 @@ describe('--set', () => {
   });
 
   it('builds a plan from nothing but overrides', () => {
-    const plan = loadPlanText('', 'plans/empty.yaml', ['description=From flags.', 'topics[0].name=smoke', 'phases.load=1s']);
+    const plan = loadPlanText('', 'plans/empty.yaml', [
+      'description=From flags.',
+      'topics[0].name=smoke',
+      'phases.load=1s',
+    ]);
     expect(plan.topics).toEqual([{ name: 'smoke', queues: 4 }]);
     expect(withoutSource(plan).phases.loadMs).toBe(1000);
   });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PLAN_SCHEMA_ID, PLAN_SCHEMA_PATH, buildPlanJsonSchema, renderPlanJsonSchema } from '../../../src/plan/export-schema.ts';
+import {
+  PLAN_SCHEMA_ID,
+  PLAN_SCHEMA_PATH,
+  buildPlanJsonSchema,
+  renderPlanJsonSchema,
+} from '../../../src/plan/export-schema.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -23,7 +28,11 @@ describe('plans/schema.json', () => {
 
   it('identifies itself and forbids unknown keys at the top', () => {
     const schema = buildPlanJsonSchema();
-    expect(schema).toMatchObject({ $id: PLAN_SCHEMA_ID, title: 'rmq-chaos plan (version 1)', additionalProperties: false });
+    expect(schema).toMatchObject({
+      $id: PLAN_SCHEMA_ID,
+      title: 'rmq-chaos plan (version 1)',
+      additionalProperties: false,
+    });
     expect(schema.required).toEqual(['description', 'topics', 'phases']);
   });
 
@@ -34,11 +43,12 @@ describe('plans/schema.json', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('lets editors accept selector keys on the metrics that take them, with the metric\'s own rules', () => {
+  it("lets editors accept selector keys on the metrics that take them, with the metric's own rules", () => {
     const schema = buildPlanJsonSchema() as { [key: string]: Json };
     const thresholds = (schema.properties as { [key: string]: Json }).thresholds as { [key: string]: Json };
     const patterns = Object.entries(thresholds.patternProperties as { [key: string]: { $ref: string } });
-    const matching = (key: string) => patterns.filter(([pattern]) => new RegExp(pattern).test(key)).map(([, value]) => value.$ref);
+    const matching = (key: string) =>
+      patterns.filter(([pattern]) => new RegExp(pattern).test(key)).map(([, value]) => value.$ref);
     expect(matching('received{group:billing,instance:each}')).toEqual(['#/properties/thresholds/properties/received']);
     expect(matching('e2e_latency{instance:billing#2}')).toEqual(['#/properties/thresholds/properties/e2e_latency']);
     expect(matching('sent{group:billing}')).toEqual([]);
@@ -49,7 +59,10 @@ describe('plans/schema.json', () => {
       const target = $ref
         .slice(2)
         .split('/')
-        .reduce<Json | undefined>((node, segment) => (node && typeof node === 'object' && !Array.isArray(node) ? node[segment] : undefined), schema);
+        .reduce<Json | undefined>(
+          (node, segment) => (node && typeof node === 'object' && !Array.isArray(node) ? node[segment] : undefined),
+          schema,
+        );
       expect(target, $ref).toMatchObject({ type: 'array' });
     }
   });
@@ -59,14 +72,26 @@ describe('plans/schema.json', () => {
     const faults = (schema.properties as { [key: string]: Json }).faults as { items: { [key: string]: Json } };
     expect(faults.items.additionalProperties).toBe(false);
     const rules = new Map(
-      (faults.items.allOf as Array<{ if: { properties: { action: { const: string } } }; then: { propertyNames: { enum: string[] }; required: string[] } }>).map(
-        (rule) => [rule.if.properties.action.const, rule.then],
-      ),
+      (
+        faults.items.allOf as Array<{
+          if: { properties: { action: { const: string } } };
+          then: { propertyNames: { enum: string[] }; required: string[] };
+        }>
+      ).map((rule) => [rule.if.properties.action.const, rule.then]),
     );
     expect(rules.size).toBe(13);
     const common = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'];
-    expect(rules.get('network.latency')).toEqual({ propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] }, required: ['duration', 'latency'] });
-    expect(rules.get('kill')).toEqual({ propertyNames: { enum: common.filter((key) => key !== 'duration') }, required: [] });
-    expect(rules.get('drift')).toEqual({ propertyNames: { enum: [...common, 'subscription'] }, required: ['subscription'] });
+    expect(rules.get('network.latency')).toEqual({
+      propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] },
+      required: ['duration', 'latency'],
+    });
+    expect(rules.get('kill')).toEqual({
+      propertyNames: { enum: common.filter((key) => key !== 'duration') },
+      required: [],
+    });
+    expect(rules.get('drift')).toEqual({
+      propertyNames: { enum: [...common, 'subscription'] },
+      required: ['subscription'],
+    });
   });
 });

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METRICS, METRIC_NAMES, SELECTABLE_METRICS, isMetricName, type MetricName } from '../../../src/plan/metric-catalogue.ts';
+import {
+  METRICS,
+  METRIC_NAMES,
+  SELECTABLE_METRICS,
+  isMetricName,
+  type MetricName,
+} from '../../../src/plan/metric-catalogue.ts';
 import {
   SELECTOR_KEYS,
   formatThresholdKey,
@@ -19,10 +25,16 @@ function message(key: string): string | undefined {
 describe('parseThresholdKey', () => {
   it.each([
     ['loss', { metric: 'loss', selector: {} }],
-    ['received{group:clustered,instance:each}', { metric: 'received', selector: { group: 'clustered', instance: 'each' } }],
+    [
+      'received{group:clustered,instance:each}',
+      { metric: 'received', selector: { group: 'clustered', instance: 'each' } },
+    ],
     ['duplicates{group:billing}', { metric: 'duplicates', selector: { group: 'billing' } }],
     ['e2e_latency{ instance : billing#12 }', { metric: 'e2e_latency', selector: { instance: 'billing#12' } }],
-    ['loss {fleet:billing-wide,group:Billing_1}', { metric: 'loss', selector: { fleet: 'billing-wide', group: 'Billing_1' } }],
+    [
+      'loss {fleet:billing-wide,group:Billing_1}',
+      { metric: 'loss', selector: { fleet: 'billing-wide', group: 'Billing_1' } },
+    ],
     ['backlog{fleet:a,instance:each}', { metric: 'backlog', selector: { fleet: 'a', instance: 'each' } }],
   ] as const)('%s', (key, value) => {
     expect(parseThresholdKey(key)).toEqual({ ok: true, value });
@@ -35,14 +47,20 @@ describe('parseThresholdKey', () => {
       'expected a metric name, optionally with a selector such as received{group:billing,instance:each}, got "{group:a}"',
     );
     expect(message('loss{group:a}x')).toMatch(/^expected a metric name, optionally with a selector/);
-    expect(message('send_latency{group:a}')).toMatch(/^send_latency does not take a selector: only metrics measured per consumer group do \(loss, /);
-    expect(message('loss{}')).toBe('expected key:value selectors such as received{group:billing,instance:each}, got "loss{}"');
+    expect(message('send_latency{group:a}')).toMatch(
+      /^send_latency does not take a selector: only metrics measured per consumer group do \(loss, /,
+    );
+    expect(message('loss{}')).toBe(
+      'expected key:value selectors such as received{group:billing,instance:each}, got "loss{}"',
+    );
     expect(message('loss{group:a,}')).toMatch(/^expected key:value selectors/);
     expect(message('loss{grup:a}')).toBe('unknown selector "grup" (did you mean "group"?)');
     expect(message('loss{topic:a}')).toBe('unknown selector "topic" (known: group, fleet, instance)');
     expect(message('loss{group:a,group:b}')).toBe('selector "group" is given twice');
     expect(message('loss{group:a b}')).toBe('selector group: expected a group name such as "billing", got "a b"');
-    expect(message('loss{fleet:Billing}')).toBe('selector fleet: expected a fleet name such as "billing", got "Billing"');
+    expect(message('loss{fleet:Billing}')).toBe(
+      'selector fleet: expected a fleet name such as "billing", got "Billing"',
+    );
     expect(message('loss{instance:billing#01}')).toBe(
       'selector instance: expected an instance id such as "billing#2" or each, got "billing#01"',
     );
@@ -92,7 +110,10 @@ const selectorArb: fc.Arbitrary<ThresholdSelector> = fc
     {
       group: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
       fleet: name,
-      instance: fc.oneof(fc.constant('each'), fc.tuple(name, fc.nat({ max: 63 })).map(([f, i]) => `${f}#${i}`)),
+      instance: fc.oneof(
+        fc.constant('each'),
+        fc.tuple(name, fc.nat({ max: 63 })).map(([f, i]) => `${f}#${i}`),
+      ),
     },
     { requiredKeys: [] },
   )
@@ -110,7 +131,8 @@ describe('threshold key properties', () => {
       fc.property(keyArb, (key) => {
         const text = formatThresholdKey(key);
         expect(parseThresholdKey(text)).toEqual({ ok: true, value: key });
-        const accepted = Object.keys(key.selector).length === 0 || new RegExp(selectorKeyPattern(key.metric)).test(text);
+        const accepted =
+          Object.keys(key.selector).length === 0 || new RegExp(selectorKeyPattern(key.metric)).test(text);
         expect(accepted).toBe(true);
       }),
     );
@@ -137,7 +159,8 @@ describe('threshold key properties', () => {
     fc.assert(
       fc.property(junk, (key) => {
         const result = parseThresholdKey(key);
-        if (result.ok && key.includes('{')) expect(new RegExp(selectorKeyPattern(result.value.metric)).test(key)).toBe(true);
+        if (result.ok && key.includes('{'))
+          expect(new RegExp(selectorKeyPattern(result.value.metric)).test(key)).toBe(true);
       }),
     );
   });

@@ -86,7 +86,11 @@ describe('parseThreshold', () => {
         delayAbortEvalMs: 0,
       },
     });
-    const object = parseThreshold('e2e_latency', { threshold: 'p(99)<500ms', abortOnFail: true, delayAbortEval: '10s' });
+    const object = parseThreshold('e2e_latency', {
+      threshold: 'p(99)<500ms',
+      abortOnFail: true,
+      delayAbortEval: '10s',
+    });
     expect(object.ok && object.value).toMatchObject({ abortOnFail: true, delayAbortEvalMs: 10_000, value: 500 });
   });
 });
@@ -113,11 +117,13 @@ const metricArb = fc.constantFrom(...METRIC_NAMES);
 
 function expressionArb(metric: MetricName): fc.Arbitrary<ThresholdExpression> {
   const spec = METRICS[metric];
-  const aggregation: fc.Arbitrary<Aggregation> = fc.constantFrom(...spec.aggregations).chain((kind) =>
-    kind === 'p'
-      ? fc.integer({ min: 1, max: 100_000 }).map((n) => ({ kind: 'p' as const, p: n / 1000 }))
-      : fc.constant({ kind } as Aggregation),
-  );
+  const aggregation: fc.Arbitrary<Aggregation> = fc
+    .constantFrom(...spec.aggregations)
+    .chain((kind) =>
+      kind === 'p'
+        ? fc.integer({ min: 1, max: 100_000 }).map((n) => ({ kind: 'p' as const, p: n / 1000 }))
+        : fc.constant({ kind } as Aggregation),
+    );
   const value =
     spec.value === 'duration'
       ? fc.integer({ min: 0, max: 48 * 3_600_000 })

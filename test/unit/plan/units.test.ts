@@ -108,10 +108,14 @@ describe('parseSize and formatSize', () => {
   });
 
   it('rejects fractions of a byte, plain numbers and junk', () => {
-    expect(parseSize('0.3KiB')).toEqual({ ok: false, message: 'expected a whole number of bytes, got "0.3KiB" (307.2 bytes)' });
+    expect(parseSize('0.3KiB')).toEqual({
+      ok: false,
+      message: 'expected a whole number of bytes, got "0.3KiB" (307.2 bytes)',
+    });
     expect(parseSize('256')).toEqual({
       ok: false,
-      message: 'expected a size such as 512B, 64KiB or 1MiB, got "256" (a plain number has no unit: write 256B or 256KiB)',
+      message:
+        'expected a size such as 512B, 64KiB or 1MiB, got "256" (a plain number has no unit: write 256B or 256KiB)',
     });
     expect(parseSize('big').ok).toBe(false);
     expect(parseSize('1TB').ok).toBe(false);
@@ -140,8 +144,14 @@ describe('parseBandwidth and formatBandwidth', () => {
   });
 
   it.each([
-    [100, 'expected a bandwidth such as 100KiB/s or 1MB/s, got 100 (a plain number has no unit: write 100KiB/s or 100KB/s)'],
-    ['100/s', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100/s" (the size needs a unit: write 100KiB/s or 100KB/s)'],
+    [
+      100,
+      'expected a bandwidth such as 100KiB/s or 1MB/s, got 100 (a plain number has no unit: write 100KiB/s or 100KB/s)',
+    ],
+    [
+      '100/s',
+      'expected a bandwidth such as 100KiB/s or 1MB/s, got "100/s" (the size needs a unit: write 100KiB/s or 100KB/s)',
+    ],
     ['0.3KiB/s', 'expected a whole number of bytes per second, got "0.3KiB/s"'],
     ['100KiB', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100KiB"'],
     ['100KiB/m', 'expected a bandwidth such as 100KiB/s or 1MB/s, got "100KiB/m"'],

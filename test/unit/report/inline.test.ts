@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, inlineJson, inlineScript, inlineStyle } from '../../../src/report/html/inline.ts';
 
 describe('inlining into one HTML file', () => {
-  const hostile = { summary: 'ends </script><script>alert(1)</script> and <!-- opens a comment', line: 'a\u2028b\u2029c', amp: 'R&D "quoted"' };
+  const hostile = {
+    summary: 'ends </script><script>alert(1)</script> and <!-- opens a comment',
+    line: 'a\u2028b\u2029c',
+    amp: 'R&D "quoted"',
+  };
 
   it('JSON: no `</script`, `<!--` or raw line separators survive, and JSON.parse reads back the same value', () => {
     const text = inlineJson(hostile);

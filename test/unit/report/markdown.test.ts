@@ -5,7 +5,8 @@ import { compareSummaries } from '../../../src/compare/compare.ts';
 import type { RunSummary } from '../../../src/report/summary.ts';
 import { mdCell, renderMarkdown } from '../../../src/report/writers/markdown.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/runs/${name}/summary.json`, 'utf8')) as RunSummary;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(`test/fixtures/runs/${name}/summary.json`, 'utf8')) as RunSummary;
 
 /** The rows of the table under `heading`, split into cells. */
 function tableAfter(md: string, heading: string): string[][] {
@@ -24,8 +25,12 @@ describe('summary.md', () => {
     const s = fixture('zombie-consumer');
     const md = renderMarkdown(s);
     expect(md.split('\n')[0]).toBe('## ✅ rmq-chaos `zombie-consumer`: PASS');
-    expect(md).toContain('| acked/s | e2e p50 | e2e p99 | send p99 | lost | duplicates | duplicate rate | backlog end | rebalance p99 |');
-    expect(tableAfter(md, '')).toEqual([['49', '3 ms', '46207 ms', '10 ms', '0', '1128', '0.322', '0 (broker 0)', '24993 ms']]);
+    expect(md).toContain(
+      '| acked/s | e2e p50 | e2e p99 | send p99 | lost | duplicates | duplicate rate | backlog end | rebalance p99 |',
+    );
+    expect(tableAfter(md, '')).toEqual([
+      ['49', '3 ms', '46207 ms', '10 ms', '0', '1128', '0.322', '0 (broker 0)', '24993 ms'],
+    ]);
   });
 
   it('lists every check with ✓/✗ and every diagnosis with severity, id, group, summary and remedy', () => {
@@ -45,7 +50,12 @@ describe('summary.md', () => {
 
   it('says why a failed run failed and marks failed checks ✗', () => {
     const s = fixture('flap-duplicates');
-    const failed: RunSummary = { ...s, checks: [{ ...s.checks[0]!, observed: 3, ok: false }], failures: ['threshold loss count==0 (observed 3)'], verdict: 'fail' };
+    const failed: RunSummary = {
+      ...s,
+      checks: [{ ...s.checks[0]!, observed: 3, ok: false }],
+      failures: ['threshold loss count==0 (observed 3)'],
+      verdict: 'fail',
+    };
     const md = renderMarkdown(failed);
     expect(md.split('\n')[0]).toBe('## ❌ rmq-chaos `flap-duplicates`: FAIL');
     expect(md).toContain('**Why it failed**\n\n- threshold loss count==0 (observed 3)');
@@ -59,7 +69,14 @@ describe('summary.md', () => {
     expect(md).toContain('### Compared with baseline `20261125-193129Z-zombie-consumer`: 1 regression');
     const rows = tableAfter(md, '### Compared with baseline');
     expect(rows).toHaveLength(9);
-    expect(rows.find((r) => r[1] === 'send p99')).toEqual(['✗', 'send p99', '10 ms', '40 ms', '+30 ms (+300.0%)', '+20% and +5 ms']);
+    expect(rows.find((r) => r[1] === 'send p99')).toEqual([
+      '✗',
+      'send p99',
+      '10 ms',
+      '40 ms',
+      '+30 ms (+300.0%)',
+      '+20% and +5 ms',
+    ]);
     expect(rows.find((r) => r[1] === 'acked/s')).toEqual(['✓', 'acked/s', '49/s', '49/s', '±0/s (±0.0%)', '-10%']);
   });
 

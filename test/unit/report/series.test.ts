@@ -1,16 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, MAX_CHART_POINTS, toChartSeries, toPoints, type ChartRow } from '../../../src/report/html/series.ts';
+import {
+  downsample,
+  MAX_CHART_POINTS,
+  toChartSeries,
+  toPoints,
+  type ChartRow,
+} from '../../../src/report/html/series.ts';
 
 const none = { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
 function row(t: number, fields: Partial<ChartRow> = {}): ChartRow {
-  return { t, sent: 10, acked: 10, received: 10, duplicates: 0, backlogLedger: 0, backlogBroker: 0, e2e: none, send: none, perInstance: { 'c#0': 10 }, ...fields };
+  return {
+    t,
+    sent: 10,
+    acked: 10,
+    received: 10,
+    duplicates: 0,
+    backlogLedger: 0,
+    backlogBroker: 0,
+    e2e: none,
+    send: none,
+    perInstance: { 'c#0': 10 },
+    ...fields,
+  };
 }
 const lat = (p50: number, p90: number, p99: number) => ({ ...none, count: 1, p50, p90, p99 });
 
 describe('chart series', () => {
   it('an interval runs from the previous row to this one; the first is as long as the second', () => {
     const points = toPoints([row(2500), row(1000), row(2000)]);
-    expect(points.map((p) => [p.t, p.durationMs])).toEqual([[1000, 1000], [2000, 1000], [2500, 500]]);
+    expect(points.map((p) => [p.t, p.durationMs])).toEqual([
+      [1000, 1000],
+      [2000, 1000],
+      [2500, 500],
+    ]);
   });
 
   it('does not merge when there are few enough points', () => {
@@ -20,14 +42,37 @@ describe('chart series', () => {
 
   it('merges: counts add up, backlog keeps its peak, percentiles their largest value, time is the last row', () => {
     const points = toPoints([
-      row(1000, { acked: 5, duplicates: 1, backlogLedger: 7, backlogBroker: null, e2e: lat(1, 2, 3), perInstance: { 'c#0': 5 } }),
-      row(2000, { acked: 7, duplicates: 2, backlogLedger: 3, backlogBroker: 4, e2e: lat(2, 9, 40), perInstance: { 'c#1': 7 } }),
+      row(1000, {
+        acked: 5,
+        duplicates: 1,
+        backlogLedger: 7,
+        backlogBroker: null,
+        e2e: lat(1, 2, 3),
+        perInstance: { 'c#0': 5 },
+      }),
+      row(2000, {
+        acked: 7,
+        duplicates: 2,
+        backlogLedger: 3,
+        backlogBroker: 4,
+        e2e: lat(2, 9, 40),
+        perInstance: { 'c#1': 7 },
+      }),
       row(3000, { acked: 1, backlogLedger: 0, backlogBroker: null }),
     ]);
     const { points: merged, rowsPerPoint } = downsample(points, 2);
     expect(rowsPerPoint).toBe(2);
     expect(merged).toHaveLength(2);
-    expect(merged[0]).toMatchObject({ t: 2000, durationMs: 2000, acked: 12, duplicates: 3, backlogLedger: 7, backlogBroker: 4, e2e: { p50: 2, p90: 9, p99: 40 }, perInstance: { 'c#0': 5, 'c#1': 7 } });
+    expect(merged[0]).toMatchObject({
+      t: 2000,
+      durationMs: 2000,
+      acked: 12,
+      duplicates: 3,
+      backlogLedger: 7,
+      backlogBroker: 4,
+      e2e: { p50: 2, p90: 9, p99: 40 },
+      perInstance: { 'c#0': 5, 'c#1': 7 },
+    });
     expect(merged[1]).toMatchObject({ t: 3000, durationMs: 1000, acked: 1, backlogBroker: null, e2e: { p50: null } });
   });
 

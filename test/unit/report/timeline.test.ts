@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TIMELINE_EVENT_TYPES, assignmentLanes, compactQueues, membershipMarkers } from '../../../src/report/html/timeline.ts';
+import {
+  TIMELINE_EVENT_TYPES,
+  assignmentLanes,
+  compactQueues,
+  membershipMarkers,
+} from '../../../src/report/html/timeline.ts';
 import { readRunEvents, readRunSummary } from '../../../src/report/run-files.ts';
 
 const T0 = 1_000_000;
@@ -29,7 +34,11 @@ describe('assignment lanes and membership markers', () => {
       ],
       outages: [{ fromS: 5, toS: 8, kind: 'pause' }],
     });
-    expect(lanes[1]).toMatchObject({ group: null, segments: [{ fromS: 3, toS: 9 }], outages: [{ fromS: 9, toS: 10, kind: 'kill' }] });
+    expect(lanes[1]).toMatchObject({
+      group: null,
+      segments: [{ fromS: 3, toS: 9 }],
+      outages: [{ fromS: 9, toS: 10, kind: 'kill' }],
+    });
     expect(membershipMarkers(events, T0)).toEqual([
       { atS: 5, instance: 'c#0', kind: 'pause' },
       { atS: 8, instance: 'c#0', kind: 'resume' },
@@ -52,6 +61,8 @@ describe('assignment lanes and membership markers', () => {
   });
 
   it('compacts queue names by topic and broker', () => {
-    expect(compactQueues(['orders@broker-a/10', 'orders@broker-a/2', 'refunds@broker-b/0'])).toBe('orders@broker-a 2,10 · refunds@broker-b 0');
+    expect(compactQueues(['orders@broker-a/10', 'orders@broker-a/2', 'refunds@broker-b/0'])).toBe(
+      'orders@broker-a 2,10 · refunds@broker-b 0',
+    );
   });
 });

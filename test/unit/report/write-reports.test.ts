@@ -10,7 +10,9 @@ import { jsonWriter } from '../../../src/report/writers/json.ts';
 describe('writeReports', () => {
   it('a failing writer is reported and the writers after it still write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'write-reports-'));
-    const summary = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/runs/zombie-consumer/summary.json'), 'utf8')) as RunSummary;
+    const summary = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../fixtures/runs/zombie-consumer/summary.json'), 'utf8'),
+    ) as RunSummary;
     const broken: ReportWriter = { name: 'broken', write: () => Promise.reject(new Error('template missing')) };
     const written = await writeReports(summary, dir, [broken, jsonWriter]);
     expect(written.files).toEqual([join(dir, 'summary.json')]);

@@ -6,8 +6,15 @@ import { describePartial, groupsSettled, settleTargets } from '../../../src/run/
 
 const shipped = (name: string) => loadPlanFile(join(import.meta.dirname, '../../../plans', `${name}.yaml`));
 const q = (topic: string, ...ids: number[]) => ids.map((id) => `${topic}@broker-a/${id}`);
-const event = (group: string, instance: string, assignmentLatencyMs: number | null): RebalanceEvent =>
-  ({ group, kind: 'join', instance, at: 0, assignmentLatencyMs, resumeLatencyMs: null, waitingQueues: [] });
+const event = (group: string, instance: string, assignmentLatencyMs: number | null): RebalanceEvent => ({
+  group,
+  kind: 'join',
+  instance,
+  at: 0,
+  assignmentLatencyMs,
+  resumeLatencyMs: null,
+  waitingQueues: [],
+});
 
 describe('the warmup settle wait', () => {
   it('topic-drift: refunds is not subscribed by billing#0, so only orders must be covered', async () => {
@@ -29,9 +36,16 @@ describe('the warmup settle wait', () => {
       const [target] = settleTargets(await shipped(name), ['billing'], ['broker-a']);
       expect(target!.partial, name).toEqual([]);
       // Assignments alone settle nothing for such a group: its events must have reached a cover.
-      const all = new Map([['billing#0', q('orders', 0, 1)], ['billing#1', q('orders', 2, 3)]]);
-      expect(groupsSettled([target!], [event('billing', 'billing#0', 10), event('billing', 'billing#1', null)], all)).toBe(false);
-      expect(groupsSettled([target!], [event('billing', 'billing#0', 10), event('billing', 'billing#1', 20)], new Map())).toBe(true);
+      const all = new Map([
+        ['billing#0', q('orders', 0, 1)],
+        ['billing#1', q('orders', 2, 3)],
+      ]);
+      expect(
+        groupsSettled([target!], [event('billing', 'billing#0', 10), event('billing', 'billing#1', null)], all),
+      ).toBe(false);
+      expect(
+        groupsSettled([target!], [event('billing', 'billing#0', 10), event('billing', 'billing#1', 20)], new Map()),
+      ).toBe(true);
     }
   });
 
@@ -43,15 +57,31 @@ describe('the warmup settle wait', () => {
     // billing#1 started first and holds everything it subscribes; billing#0 has not reported yet.
     expect(settled([['billing#1', [...q('orders', 0, 1, 2, 3), ...q('refunds', 0, 1, 2, 3)]]])).toBe(false);
     // billing#0 took its half of orders, billing#1 has not given it up yet: held twice.
-    expect(settled([['billing#0', q('orders', 0, 1)], ['billing#1', [...q('orders', 0, 1, 2, 3), ...q('refunds', 0, 1, 2, 3)]]])).toBe(false);
+    expect(
+      settled([
+        ['billing#0', q('orders', 0, 1)],
+        ['billing#1', [...q('orders', 0, 1, 2, 3), ...q('refunds', 0, 1, 2, 3)]],
+      ]),
+    ).toBe(false);
     // An orders queue nobody holds.
-    expect(settled([['billing#0', q('orders', 0)], ['billing#1', [...q('orders', 2, 3), ...q('refunds', 2, 3)]]])).toBe(false);
+    expect(
+      settled([
+        ['billing#0', q('orders', 0)],
+        ['billing#1', [...q('orders', 2, 3), ...q('refunds', 2, 3)]],
+      ]),
+    ).toBe(false);
     // The steady state: orders covered, refunds 0 and 1 allocated to billing#0, which does not subscribe refunds.
-    expect(settled([['billing#0', q('orders', 0, 1)], ['billing#1', [...q('orders', 2, 3), ...q('refunds', 2, 3)]]])).toBe(true);
+    expect(
+      settled([
+        ['billing#0', q('orders', 0, 1)],
+        ['billing#1', [...q('orders', 2, 3), ...q('refunds', 2, 3)]],
+      ]),
+    ).toBe(true);
   });
 
-  it('without a topic common to all instances, each instance\'s first assignment (disjoint) is enough; other groups still count', () => {
-    const plan = loadPlanText(`
+  it("without a topic common to all instances, each instance's first assignment (disjoint) is enough; other groups still count", () => {
+    const plan = loadPlanText(
+      `
 description: two instances of one group on different topics, and a second group
 topics: [{name: a, queues: 2}, {name: b, queues: 2}]
 fleets:
@@ -59,11 +89,23 @@ fleets:
     - {name: g, instances: 2, subscription: {a: "*"}, overrides: [{instances: [1], subscription: {b: "*"}}]}
     - {name: h, instances: 1, subscription: {a: "*"}}
 phases: {load: 1s}
-`, 'split.yaml');
+`,
+      'split.yaml',
+    );
     const targets = settleTargets(plan, ['g', 'h'], ['broker-a']);
-    expect(targets[0]).toMatchObject({ partial: [{ topic: 'a', notSubscribedBy: ['g#1'] }, { topic: 'b', notSubscribedBy: ['g#0'] }], commonTopics: [], commonQueues: [] });
+    expect(targets[0]).toMatchObject({
+      partial: [
+        { topic: 'a', notSubscribedBy: ['g#1'] },
+        { topic: 'b', notSubscribedBy: ['g#0'] },
+      ],
+      commonTopics: [],
+      commonQueues: [],
+    });
     expect(describePartial(targets[0]!)).toMatch(/so warmup waits for every instance's first assignment$/);
-    const g = new Map([['g#0', q('a', 0)], ['g#1', q('b', 1)]]);
+    const g = new Map([
+      ['g#0', q('a', 0)],
+      ['g#1', q('b', 1)],
+    ]);
     expect(groupsSettled(targets, [event('h', 'h#0', 5)], g)).toBe(true);
     expect(groupsSettled(targets, [event('h', 'h#0', null)], g)).toBe(false);
     expect(groupsSettled(targets, [event('h', 'h#0', 5)], new Map([['g#0', q('a', 0)]]))).toBe(false);

@@ -14,7 +14,14 @@ function tempDir(): string {
 }
 function start(script: string): ManagedProcess {
   const dir = tempDir();
-  const proc = new ManagedProcess({ name: 'test', command: 'bash', args: ['-c', script], cwd: dir, env: process.env, logFile: join(dir, 'out.log') });
+  const proc = new ManagedProcess({
+    name: 'test',
+    command: 'bash',
+    args: ['-c', script],
+    cwd: dir,
+    env: process.env,
+    logFile: join(dir, 'out.log'),
+  });
   procs.push(proc);
   return proc;
 }

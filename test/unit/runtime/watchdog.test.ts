@@ -19,14 +19,26 @@ describe('watchdog', () => {
     const workDir = join(root, 'work');
     mkdirSync(workDir);
     writeFileSync(join(workDir, 'store.bin'), 'data');
-    const coordinator = spawn(process.execPath, [...tsxNodeArgs(), FAKE, join(root, 'runs'), workDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const first = await new Promise<string>((resolve) => createInterface({ input: coordinator.stdout! }).once('line', resolve));
+    const coordinator = spawn(process.execPath, [...tsxNodeArgs(), FAKE, join(root, 'runs'), workDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const first = await new Promise<string>((resolve) =>
+      createInterface({ input: coordinator.stdout! }).once('line', resolve),
+    );
     const { pids, stateDir } = JSON.parse(first) as { pids: number[]; stateDir: string };
     cleanup.push(() => pids.forEach((pid) => isProcessAlive(pid) && process.kill(pid, 'SIGKILL')));
     expect(pids.every(isProcessAlive)).toBe(true);
 
     coordinator.kill('SIGKILL');
-    await waitFor(() => (pids.every((pid) => !isProcessAlive(pid)) ? true : undefined), 5000, 'every recorded process to die');
-    await waitFor(() => (!existsSync(stateDir) && !existsSync(workDir) ? true : undefined), 2000, 'the state and work dirs to go');
+    await waitFor(
+      () => (pids.every((pid) => !isProcessAlive(pid)) ? true : undefined),
+      5000,
+      'every recorded process to die',
+    );
+    await waitFor(
+      () => (!existsSync(stateDir) && !existsSync(workDir) ? true : undefined),
+      2000,
+      'the state and work dirs to go',
+    );
   });
 });

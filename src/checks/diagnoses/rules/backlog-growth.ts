@@ -7,11 +7,26 @@
 import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
 import { queueLag, queueName } from '../group-view.ts';
 
-interface Point { at: number; lag: number; consumerOffset: number }
-interface Growth { queue: string; from: number; to: number; lagFrom: number; lagTo: number; consumed: number }
+interface Point {
+  at: number;
+  lag: number;
+  consumerOffset: number;
+}
+interface Growth {
+  queue: string;
+  from: number;
+  to: number;
+  lagFrom: number;
+  lagTo: number;
+  consumed: number;
+}
 
 /** The longest stretch of non-decreasing lag that qualifies, if any. */
-export function sustainedGrowth(points: readonly Point[], spanMs: number, min: number): Omit<Growth, 'queue'> | undefined {
+export function sustainedGrowth(
+  points: readonly Point[],
+  spanMs: number,
+  min: number,
+): Omit<Growth, 'queue'> | undefined {
   let best: Omit<Growth, 'queue'> | undefined;
   let start = 0;
   for (let i = 1; i <= points.length; i++) {
@@ -20,8 +35,18 @@ export function sustainedGrowth(points: readonly Point[], spanMs: number, min: n
     while (start < i - 1 && points[start + 1]!.lag === points[start]!.lag) start++;
     const first = points[start]!;
     const last = points[i - 1]!;
-    if (last.at - first.at >= spanMs && last.lag - first.lag >= min && (!best || last.lag - first.lag > best.lagTo - best.lagFrom)) {
-      best = { from: first.at, to: last.at, lagFrom: first.lag, lagTo: last.lag, consumed: Math.max(0, last.consumerOffset - first.consumerOffset) };
+    if (
+      last.at - first.at >= spanMs &&
+      last.lag - first.lag >= min &&
+      (!best || last.lag - first.lag > best.lagTo - best.lagFrom)
+    ) {
+      best = {
+        from: first.at,
+        to: last.at,
+        lagFrom: first.lag,
+        lagTo: last.lag,
+        consumed: Math.max(0, last.consumerOffset - first.consumerOffset),
+      };
     }
     start = i;
   }
@@ -31,7 +56,7 @@ export function sustainedGrowth(points: readonly Point[], spanMs: number, min: n
 export const backlogGrowth: DiagnosisRule = {
   id: 'backlog-growth',
   severity: 'warning',
-  description: 'A queue\'s lag rises without falling back for a sustained time (per queue, from consume stats).',
+  description: "A queue's lag rises without falling back for a sustained time (per queue, from consume stats).",
   needsRun: false,
   evaluate(input, options) {
     const series = new Map<string, Map<string, Point[]>>();
@@ -65,10 +90,19 @@ export const backlogGrowth: DiagnosisRule = {
         group,
         summary: `backlog of group ${group} grew by ${total} on ${growing.length} queue${growing.length === 1 ? '' : 's'} for up to ${(longest / 1000).toFixed(0)} s${stalled.length > 0 ? ` (${stalled.length} not consumed at all meanwhile)` : ''}`,
         evidence: {
-          queues: growing.map((g): EvidenceValue => ({ queue: g.queue, lagFrom: g.lagFrom, lagTo: g.lagTo, forMs: g.to - g.from, consumedMeanwhile: g.consumed })),
+          queues: growing.map(
+            (g): EvidenceValue => ({
+              queue: g.queue,
+              lagFrom: g.lagFrom,
+              lagTo: g.lagTo,
+              forMs: g.to - g.from,
+              consumedMeanwhile: g.consumed,
+            }),
+          ),
           stalledQueues: stalled,
         },
-        remedy: 'Find what stops or slows consumption of these queues (a stale or missing member, a filter that skips them, slow processing) and add consumers if the group is simply too slow.',
+        remedy:
+          'Find what stops or slows consumption of these queues (a stale or missing member, a filter that skips them, slow processing) and add consumers if the group is simply too slow.',
         firstSeenAt: Math.min(...growing.map((g) => g.from)),
         lastSeenAt: Math.max(...growing.map((g) => g.to)),
       });

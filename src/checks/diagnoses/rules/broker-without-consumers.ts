@@ -22,30 +22,36 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
       if (queues.length === 0) return [];
       const queueLag = queues.reduce((n, q) => n + (lag.get(queueName(q)) ?? 0), 0);
       const others = withMembers.map((o) => `${o.broker} lists ${o.clientIds.length}`);
-      return [{
-        key: `${group.group}|${b.broker}`,
-        group: group.group,
-        at,
-        summary: `group ${group.group} has no consumer registered on ${b.broker} (${listText(others)}); its ${queues.length} queues of ${listText([...new Set(queues.map((q) => q.topic))])} (lag ${queueLag}) are not consumed`,
-        evidence: {
-          broker: b.broker,
-          address: b.addr,
-          membersByBroker: Object.fromEntries(answered.map((o) => [o.broker, o.clientIds])),
-          queues: queues.map((q) => ({ queue: queueName(q), lag: lag.get(queueName(q)) ?? 0 })),
-          lag: queueLag,
+      return [
+        {
+          key: `${group.group}|${b.broker}`,
+          group: group.group,
+          at,
+          summary: `group ${group.group} has no consumer registered on ${b.broker} (${listText(others)}); its ${queues.length} queues of ${listText([...new Set(queues.map((q) => q.topic))])} (lag ${queueLag}) are not consumed`,
+          evidence: {
+            broker: b.broker,
+            address: b.addr,
+            membersByBroker: Object.fromEntries(answered.map((o) => [o.broker, o.clientIds])),
+            queues: queues.map((q) => ({ queue: queueName(q), lag: lag.get(queueName(q)) ?? 0 })),
+            lag: queueLag,
+          },
         },
-      }];
+      ];
     });
 }
 
 export const brokerWithoutConsumers: DiagnosisRule = {
   id: 'broker-without-consumers',
   severity: 'critical',
-  description: 'A broker holding queues of the group\'s topics has no member of the group registered while another broker has.',
+  description:
+    "A broker holding queues of the group's topics has no member of the group registered while another broker has.",
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), (c) =>
-      `Check that the group's consumers can reach ${String(c.latest.evidence['broker'])} (network path, firewall, the address the broker advertises in brokerIP1); they register by heartbeat on every broker of the topic's route.`,
+    return findingsOf(
+      this,
+      groupConditions(input.snapshots, observe, options.persistMs),
+      (c) =>
+        `Check that the group's consumers can reach ${String(c.latest.evidence['broker'])} (network path, firewall, the address the broker advertises in brokerIP1); they register by heartbeat on every broker of the topic's route.`,
     );
   },
 };

@@ -11,7 +11,8 @@ import type { DiagnosisRule, EvidenceValue } from '../diagnosis.ts';
 import { canonicalExpression, clientLabel, listText } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
-const REMEDY = 'Give every instance of a consumer group the same topics and tag expressions (or split the variants into groups of their own), then restart the instances that differ.';
+const REMEDY =
+  'Give every instance of a consumer group the same topics and tag expressions (or split the variants into groups of their own), then restart the instances that differ.';
 
 const NOT_SUBSCRIBED = '(not subscribed)';
 
@@ -23,7 +24,9 @@ interface Difference {
 
 export function subscriptionDifferences(group: GroupSnapshot): { differences: Difference[]; compared: ClientView[] } {
   const compared = group.clients.filter((c) => c.subscriptions !== undefined && c.process !== 'gone');
-  const topics = [...new Set(compared.flatMap((c) => c.subscriptions!.map((s) => s.topic)))].filter((t) => !t.startsWith('%RETRY%')).sort();
+  const topics = [...new Set(compared.flatMap((c) => c.subscriptions!.map((s) => s.topic)))]
+    .filter((t) => !t.startsWith('%RETRY%'))
+    .sort();
   const differences: Difference[] = [];
   for (const topic of topics) {
     const variants = new Map<string, string[]>();
@@ -40,7 +43,9 @@ export function subscriptionDifferences(group: GroupSnapshot): { differences: Di
 function describe(d: Difference): string {
   // Subscribers first: "topic t2: "*" (c#1) vs not subscribed by c#0".
   const variants = [...d.variants].sort(([a], [b]) => Number(a === NOT_SUBSCRIBED) - Number(b === NOT_SUBSCRIBED));
-  const parts = variants.map(([variant, who]) => (variant === NOT_SUBSCRIBED ? `not subscribed by ${listText(who)}` : `"${variant}" (${listText(who)})`));
+  const parts = variants.map(([variant, who]) =>
+    variant === NOT_SUBSCRIBED ? `not subscribed by ${listText(who)}` : `"${variant}" (${listText(who)})`,
+  );
   return `topic ${d.topic}: ${parts.join(' vs ')}`;
 }
 
@@ -48,18 +53,38 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
   const { differences, compared } = subscriptionDifferences(group);
   if (differences.length === 0) return [];
   const evidence: { [key: string]: EvidenceValue } = {
-    instances: Object.fromEntries(compared.map((c) => [clientLabel(c), Object.fromEntries(c.subscriptions!.map((s) => [s.topic, s.expression]))])),
+    instances: Object.fromEntries(
+      compared.map((c) => [clientLabel(c), Object.fromEntries(c.subscriptions!.map((s) => [s.topic, s.expression]))]),
+    ),
     differences: differences.map((d) => ({ topic: d.topic, variants: Object.fromEntries(d.variants) })),
     // What each broker filters pulls with: one expression per topic, from the latest heartbeat.
-    brokerFilters: Object.fromEntries(group.brokers.filter((b) => !b.error && b.subscriptions.length > 0).map((b) => [b.broker, Object.fromEntries(b.subscriptions.filter((s) => !s.topic.startsWith('%RETRY%')).map((s) => [s.topic, s.expression]))])),
+    brokerFilters: Object.fromEntries(
+      group.brokers
+        .filter((b) => !b.error && b.subscriptions.length > 0)
+        .map((b) => [
+          b.broker,
+          Object.fromEntries(
+            b.subscriptions.filter((s) => !s.topic.startsWith('%RETRY%')).map((s) => [s.topic, s.expression]),
+          ),
+        ]),
+    ),
   };
-  return [{ key: group.group, group: group.group, at, summary: `instances of group ${group.group} subscribe differently: ${differences.map(describe).join('; ')}`, evidence }];
+  return [
+    {
+      key: group.group,
+      group: group.group,
+      at,
+      summary: `instances of group ${group.group} subscribe differently: ${differences.map(describe).join('; ')}`,
+      evidence,
+    },
+  ];
 }
 
 export const inconsistentSubscription: DiagnosisRule = {
   id: 'inconsistent-subscription',
   severity: 'critical',
-  description: 'Instances of one consumer group subscribe different topics or tag expressions (from each client\'s running info).',
+  description:
+    "Instances of one consumer group subscribe different topics or tag expressions (from each client's running info).",
   needsRun: false,
   evaluate(input, options) {
     return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);

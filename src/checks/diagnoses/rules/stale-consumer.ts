@@ -11,12 +11,14 @@ import type { DiagnosisRule } from '../diagnosis.ts';
 import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
-const REMEDY = 'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
+const REMEDY =
+  'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
 
 function staleness(client: ClientView): string | undefined {
   if (client.process === 'paused') return 'its process is frozen (SIGSTOP)';
   if (client.process === 'gone') return 'its process has exited';
-  if (client.process === undefined && client.runningInfoError !== undefined) return `it does not answer the broker (${client.runningInfoError})`;
+  if (client.process === undefined && client.runningInfoError !== undefined)
+    return `it does not answer the broker (${client.runningInfoError})`;
   return undefined;
 }
 
@@ -34,30 +36,36 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
     const queues = owned.get(client.clientId) ?? [];
     const queueLag = queues.reduce((n, q) => n + (lag.get(q) ?? 0), 0);
     const label = clientLabel(client);
-    const held = queues.length > 0 ? `; the ${queues.length} queues allocated to it (lag ${queueLag}) wait for the broker to expire it` : '';
-    return [{
-      key: `${group.group}|${client.clientId}`,
-      group: group.group,
-      at,
-      summary: `${label} is still registered in group ${group.group} on ${listText(client.brokers)} but ${why}${held}`,
-      evidence: {
-        client: client.clientId,
-        instance: label,
-        address: client.addr,
-        brokers: client.brokers,
-        state: client.process ?? 'not answering',
-        ...(client.runningInfoError ? { runningInfoError: client.runningInfoError } : {}),
-        queues: queues.map((q) => ({ queue: q, lag: lag.get(q) ?? 0 })),
-        lag: queueLag,
+    const held =
+      queues.length > 0
+        ? `; the ${queues.length} queues allocated to it (lag ${queueLag}) wait for the broker to expire it`
+        : '';
+    return [
+      {
+        key: `${group.group}|${client.clientId}`,
+        group: group.group,
+        at,
+        summary: `${label} is still registered in group ${group.group} on ${listText(client.brokers)} but ${why}${held}`,
+        evidence: {
+          client: client.clientId,
+          instance: label,
+          address: client.addr,
+          brokers: client.brokers,
+          state: client.process ?? 'not answering',
+          ...(client.runningInfoError ? { runningInfoError: client.runningInfoError } : {}),
+          queues: queues.map((q) => ({ queue: q, lag: lag.get(q) ?? 0 })),
+          lag: queueLag,
+        },
       },
-    }];
+    ];
   });
 }
 
 export const staleConsumer: DiagnosisRule = {
   id: 'stale-consumer',
   severity: 'critical',
-  description: 'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not consumed until the broker expires it.',
+  description:
+    'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not consumed until the broker expires it.',
   needsRun: false,
   evaluate(input, options) {
     return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);

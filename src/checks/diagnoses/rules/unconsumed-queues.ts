@@ -8,10 +8,21 @@
  */
 import type { GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
-import { allocation, clientById, clientLabel, isBroadcasting, lagByQueue, listText, queueName, subscribedTopics, subscribes } from '../group-view.ts';
+import {
+  allocation,
+  clientById,
+  clientLabel,
+  isBroadcasting,
+  lagByQueue,
+  listText,
+  queueName,
+  subscribedTopics,
+  subscribes,
+} from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
-const REMEDY = 'Make every instance of the group subscribe the same topics: the allocation gives each member a share of every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
+const REMEDY =
+  'Make every instance of the group subscribe the same topics: the allocation gives each member a share of every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
 
 interface Stranded {
   queue: string;
@@ -36,16 +47,31 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
       const owner = ownerId === undefined ? undefined : clientById(group, ownerId);
       const queueLag = lag.get(name) ?? 0;
       if (owner && subscribes(owner, topic) === false) {
-        stranded.push({ queue: name, lag: queueLag, allocatedTo: clientLabel(owner), reason: `allocated to ${clientLabel(owner)}, which does not subscribe ${topic}` });
+        stranded.push({
+          queue: name,
+          lag: queueLag,
+          allocatedTo: clientLabel(owner),
+          reason: `allocated to ${clientLabel(owner)}, which does not subscribe ${topic}`,
+        });
       } else if (everyoneAnswered && owner?.process !== 'gone') {
-        stranded.push({ queue: name, lag: queueLag, allocatedTo: owner ? clientLabel(owner) : null, reason: 'held by no member' });
+        stranded.push({
+          queue: name,
+          lag: queueLag,
+          allocatedTo: owner ? clientLabel(owner) : null,
+          reason: 'held by no member',
+        });
       }
     }
     if (stranded.length === 0) continue;
     const total = (group.topicQueues[topic] ?? []).length;
     const lagSum = stranded.reduce((n, s) => n + s.lag, 0);
-    const notSubscribing = [...new Set(stranded.filter((s) => s.reason.includes('does not subscribe')).map((s) => s.allocatedTo!))];
-    const why = notSubscribing.length > 0 ? `allocated to ${listText(notSubscribing)}, which do${notSubscribing.length === 1 ? 'es' : ''} not subscribe it` : 'held by no member';
+    const notSubscribing = [
+      ...new Set(stranded.filter((s) => s.reason.includes('does not subscribe')).map((s) => s.allocatedTo!)),
+    ];
+    const why =
+      notSubscribing.length > 0
+        ? `allocated to ${listText(notSubscribing)}, which do${notSubscribing.length === 1 ? 'es' : ''} not subscribe it`
+        : 'held by no member';
     observations.push({
       key: `${group.group}|${topic}`,
       group: group.group,
@@ -66,7 +92,8 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
 export const unconsumedQueues: DiagnosisRule = {
   id: 'unconsumed-queues',
   severity: 'critical',
-  description: 'Queues of a subscribed topic are allocated to a member that does not subscribe it, or held by no member.',
+  description:
+    'Queues of a subscribed topic are allocated to a member that does not subscribe it, or held by no member.',
   needsRun: false,
   evaluate(input, options) {
     return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);

@@ -99,7 +99,11 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
       const master = input.brokers.find((b) => b.name === broker.master);
       if (!master) throw new RangeError(`slave ${broker.name} names an unknown master ${broker.master}`);
       network.haMasterAddress = at(BIND_HOST, broker.spare);
-      proxies.push({ name: `${master.name}->${broker.name}`, listen: network.haMasterAddress, upstream: at(BIND_HOST, master.ha) });
+      proxies.push({
+        name: `${master.name}->${broker.name}`,
+        listen: network.haMasterAddress,
+        upstream: at(BIND_HOST, master.ha),
+      });
     }
     brokers.set(broker.name, network);
   });

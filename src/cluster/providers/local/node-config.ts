@@ -63,7 +63,12 @@ export function brokerConfig(input: BrokerConfigInput): string {
   };
   const { network } = input;
   if (network) {
-    Object.assign(base, { bindAddress: network.bindAddress, brokerIP1: network.brokerIP1, brokerIP2: network.brokerIP2, namesrvAddr: network.namesrvAddr });
+    Object.assign(base, {
+      bindAddress: network.bindAddress,
+      brokerIP1: network.brokerIP1,
+      brokerIP2: network.brokerIP2,
+      namesrvAddr: network.namesrvAddr,
+    });
     if (network.haMasterAddress) base['haMasterAddress'] = network.haMasterAddress;
   }
   return properties({ ...base, ...spec.brokerConfig });
@@ -75,7 +80,13 @@ export function brokerConfig(input: BrokerConfigInput): string {
  * that port binds the wildcard address, so without it clients would leave `clients->proxy`
  * after their first route query (seen live: sends went on while the link was down).
  */
-export function proxyConfig(namesrvAddr: string, clusterName: string, grpcPort: number, remotingPort: number, behindToxiproxy = false): string {
+export function proxyConfig(
+  namesrvAddr: string,
+  clusterName: string,
+  grpcPort: number,
+  remotingPort: number,
+  behindToxiproxy = false,
+): string {
   return `${JSON.stringify(
     {
       rocketMQClusterName: clusterName,

@@ -20,7 +20,10 @@ export interface LocalNodeControlOptions {
 export class LocalNodeControl implements NodeControl {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly processes: NodeProcesses, private readonly options: LocalNodeControlOptions) {}
+  constructor(
+    private readonly processes: NodeProcesses,
+    private readonly options: LocalNodeControlOptions,
+  ) {}
 
   names(): string[] {
     return this.processes.planned.map((p) => p.node.name);
@@ -55,7 +58,9 @@ export class LocalNodeControl implements NodeControl {
       this.processes.launch(planned);
       await this.processes.booted(planned);
       await this.options.afterBoot?.(planned);
-      this.options.log(`[${node}] restarted (${hard ? 'SIGKILL' : 'graceful'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+      this.options.log(
+        `[${node}] restarted (${hard ? 'SIGKILL' : 'graceful'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+      );
     });
   }
 

@@ -39,7 +39,10 @@ export class NodeProcesses {
 
   plan(name: string): PlannedNode {
     const planned = this.planned.find((p) => p.node.name === name);
-    if (!planned) throw new UsageError(`no cluster node named "${name}" (nodes: ${this.planned.map((p) => p.node.name).join(', ')})`);
+    if (!planned)
+      throw new UsageError(
+        `no cluster node named "${name}" (nodes: ${this.planned.map((p) => p.node.name).join(', ')})`,
+      );
     return planned;
   }
 
@@ -62,7 +65,9 @@ export class NodeProcesses {
     const proc = this.current.get(planned.node.name);
     if (!proc) throw new UsageError(`[${planned.node.name}] was never started`);
     await proc.waitForLine(BOOT_LINE[planned.jvm.kind], BOOT_TIMEOUT_MS);
-    this.log(`[${planned.node.name}] booted after ${((performance.now() - this.options.startedAt) / 1000).toFixed(1)}s`);
+    this.log(
+      `[${planned.node.name}] booted after ${((performance.now() - this.options.startedAt) / 1000).toFixed(1)}s`,
+    );
   }
 
   /** Stops one node's current process: SIGTERM with a grace period, or SIGKILL. */
@@ -71,7 +76,9 @@ export class NodeProcesses {
     if (!proc || proc.hasExited) return undefined;
     const began = performance.now();
     const exit = hard ? await proc.kill() : await proc.stop(STOP_GRACE_MS);
-    this.log(`[${name}] stopped in ${((performance.now() - began) / 1000).toFixed(1)}s (${exit.signal ?? `exit ${exit.code}`})`);
+    this.log(
+      `[${name}] stopped in ${((performance.now() - began) / 1000).toFixed(1)}s (${exit.signal ?? `exit ${exit.code}`})`,
+    );
     return exit;
   }
 
@@ -83,7 +90,8 @@ export class NodeProcesses {
   async stopAll(): Promise<void> {
     this.closing = true;
     const graceful = this.resources.state.snapshot.keep;
-    const names = (namesrv: boolean) => this.planned.filter((p) => (p.jvm.kind === 'namesrv') === namesrv).map((p) => p.node.name);
+    const names = (namesrv: boolean) =>
+      this.planned.filter((p) => (p.jvm.kind === 'namesrv') === namesrv).map((p) => p.node.name);
     await Promise.all(names(false).map((name) => this.stop(name, !graceful)));
     await Promise.all(names(true).map((name) => this.stop(name, !graceful)));
   }

@@ -17,12 +17,20 @@ import { RemotingConnection, createRequest, expectCode } from '../../../drivers/
 /** `RequestCode.EXCHANGE_BROKER_HA_INFO` in 5.3.3. */
 export const EXCHANGE_BROKER_HA_INFO = 906;
 
-export async function pointSlaveAtHaLink(slaveAddr: string, link: { masterHaAddress: string; masterAddress: string }, timeoutMs = 5000): Promise<void> {
+export async function pointSlaveAtHaLink(
+  slaveAddr: string,
+  link: { masterHaAddress: string; masterAddress: string },
+  timeoutMs = 5000,
+): Promise<void> {
   const connection = await RemotingConnection.connect(slaveAddr);
   try {
     // masterFlushOffset only matters with syncMasterFlushOffsetWhenStartup (default false);
     // sent anyway so a slave configured that way does not unbox a null.
-    const request = createRequest(EXCHANGE_BROKER_HA_INFO, { masterHaAddress: link.masterHaAddress, masterAddress: link.masterAddress, masterFlushOffset: 0 });
+    const request = createRequest(EXCHANGE_BROKER_HA_INFO, {
+      masterHaAddress: link.masterHaAddress,
+      masterAddress: link.masterAddress,
+      masterFlushOffset: 0,
+    });
     expectCode(await connection.invoke(request, timeoutMs), slaveAddr, EXCHANGE_BROKER_HA_INFO);
   } finally {
     await connection.close();

@@ -2,14 +2,21 @@
 (function (R) {
   'use strict';
 
-  var data = R.data, h = R.h, svg = R.svg, secs = R.secs, MARKER_COLOURS = R.MARKER_COLOURS, GUTTER = R.GUTTER, charts = R.charts;
+  var data = R.data,
+    h = R.h,
+    svg = R.svg,
+    secs = R.secs,
+    MARKER_COLOURS = R.MARKER_COLOURS,
+    GUTTER = R.GUTTER,
+    charts = R.charts;
 
   // ---------- queue assignment lanes (SVG, aligned with the charts' plot area) ----------
 
   function plotArea(container) {
     var first = charts[0];
     if (first) {
-      var r = first.u.over.getBoundingClientRect(), c = first.container.getBoundingClientRect();
+      var r = first.u.over.getBoundingClientRect(),
+        c = first.container.getBoundingClientRect();
       if (r.width > 0) return { left: r.left - c.left, width: r.width };
     }
     return { left: GUTTER, width: Math.max(200, container.clientWidth - 2 * GUTTER) };
@@ -17,48 +24,176 @@
 
   function drawLanes(holder) {
     holder.textContent = '';
-    if (!data.lanes.length) { holder.appendChild(h('p', { class: 'empty', text: 'no consumer reported an assignment' })); return; }
+    if (!data.lanes.length) {
+      holder.appendChild(h('p', { class: 'empty', text: 'no consumer reported an assignment' }));
+      return;
+    }
     var area = plotArea(holder);
-    var laneH = 40, barH = 18, top = 6, axisH = 22;
+    var laneH = 40,
+      barH = 18,
+      top = 6,
+      axisH = 22;
     var width = Math.max(320, holder.clientWidth);
     var height = top + data.lanes.length * laneH + axisH;
-    var x = function (t) { return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width; };
-    var maxQueues = Math.max.apply(null, [1].concat(data.lanes.map(function (l) { return Math.max.apply(null, [0].concat(l.segments.map(function (sg) { return sg.queues.length; }))); })));
-    var root = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, class: 'lanes-svg', role: 'img', 'aria-label': 'queue assignment per consumer instance' },
-      svg('defs', null, svg('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
-        svg('rect', { width: 6, height: 6, fill: 'rgba(255,255,255,0.55)' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }))));
+    var x = function (t) {
+      return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width;
+    };
+    var maxQueues = Math.max.apply(
+      null,
+      [1].concat(
+        data.lanes.map(function (l) {
+          return Math.max.apply(
+            null,
+            [0].concat(
+              l.segments.map(function (sg) {
+                return sg.queues.length;
+              }),
+            ),
+          );
+        }),
+      ),
+    );
+    var root = svg(
+      'svg',
+      {
+        width: width,
+        height: height,
+        viewBox: '0 0 ' + width + ' ' + height,
+        class: 'lanes-svg',
+        role: 'img',
+        'aria-label': 'queue assignment per consumer instance',
+      },
+      svg(
+        'defs',
+        null,
+        svg(
+          'pattern',
+          { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+          svg('rect', { width: 6, height: 6, fill: 'rgba(255,255,255,0.55)' }),
+          svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }),
+        ),
+      ),
+    );
     data.faultBands.forEach(function (f) {
-      var l = x(f.beginS), r = x(f.endS === null ? f.beginS : f.endS);
-      root.appendChild(svg('rect', { class: 'lane-fault', 'data-action': f.action, x: l, y: 0, width: Math.max(2, r - l), height: height - axisH }, svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) })));
+      var l = x(f.beginS),
+        r = x(f.endS === null ? f.beginS : f.endS);
+      root.appendChild(
+        svg(
+          'rect',
+          {
+            class: 'lane-fault',
+            'data-action': f.action,
+            x: l,
+            y: 0,
+            width: Math.max(2, r - l),
+            height: height - axisH,
+          },
+          svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) }),
+        ),
+      );
     });
     data.lanes.forEach(function (lane, i) {
       var y = top + i * laneH;
       var g = svg('g', { class: 'lane', 'data-lane': lane.instance });
-      g.appendChild(svg('text', { x: area.left, y: y + 11, class: 'lane-name', text: lane.instance + (lane.group ? '  (' + lane.group + ')' : '') }));
+      g.appendChild(
+        svg('text', {
+          x: area.left,
+          y: y + 11,
+          class: 'lane-name',
+          text: lane.instance + (lane.group ? '  (' + lane.group + ')' : ''),
+        }),
+      );
       g.appendChild(svg('rect', { x: area.left, y: y + 15, width: area.width, height: barH, class: 'lane-bg' }));
       lane.segments.forEach(function (sg) {
-        var l = x(sg.fromS), w = Math.max(1.5, x(sg.toS) - l);
+        var l = x(sg.fromS),
+          w = Math.max(1.5, x(sg.toS) - l);
         var shade = 0.35 + 0.65 * (sg.queues.length / maxQueues);
-        g.appendChild(svg('rect', { x: l, y: y + 15, width: w, height: barH, rx: 2, class: 'lane-seg', fill: 'rgba(0,114,178,' + shade.toFixed(2) + ')' },
-          svg('title', { text: lane.instance + ' holds ' + sg.queues.length + ' queue(s) ' + secs(sg.fromS) + ' → ' + secs(sg.toS) + ':\n' + sg.queues.join('\n') })));
+        g.appendChild(
+          svg(
+            'rect',
+            {
+              x: l,
+              y: y + 15,
+              width: w,
+              height: barH,
+              rx: 2,
+              class: 'lane-seg',
+              fill: 'rgba(0,114,178,' + shade.toFixed(2) + ')',
+            },
+            svg('title', {
+              text:
+                lane.instance +
+                ' holds ' +
+                sg.queues.length +
+                ' queue(s) ' +
+                secs(sg.fromS) +
+                ' → ' +
+                secs(sg.toS) +
+                ':\n' +
+                sg.queues.join('\n'),
+            }),
+          ),
+        );
         var label = sg.queues.length + 'q · ' + sg.label;
-        if (w > label.length * 6.2 + 8) g.appendChild(svg('text', { x: l + 4, y: y + 28, class: 'lane-label', text: label }));
-        else if (w > 22) g.appendChild(svg('text', { x: l + 4, y: y + 28, class: 'lane-label', text: sg.queues.length + 'q' }));
+        if (w > label.length * 6.2 + 8)
+          g.appendChild(svg('text', { x: l + 4, y: y + 28, class: 'lane-label', text: label }));
+        else if (w > 22)
+          g.appendChild(svg('text', { x: l + 4, y: y + 28, class: 'lane-label', text: sg.queues.length + 'q' }));
       });
       lane.outages.forEach(function (o) {
-        var l = x(o.fromS), w = Math.max(2, x(o.toS) - l);
-        g.appendChild(svg('rect', { x: l, y: y + 13, width: w, height: barH + 4, class: 'lane-outage', fill: 'url(#hatch)', 'data-kind': o.kind },
-          svg('title', { text: lane.instance + ' ' + (o.kind === 'pause' ? 'frozen' : o.kind) + ' ' + secs(o.fromS) + ' → ' + secs(o.toS) })));
+        var l = x(o.fromS),
+          w = Math.max(2, x(o.toS) - l);
+        g.appendChild(
+          svg(
+            'rect',
+            {
+              x: l,
+              y: y + 13,
+              width: w,
+              height: barH + 4,
+              class: 'lane-outage',
+              fill: 'url(#hatch)',
+              'data-kind': o.kind,
+            },
+            svg('title', {
+              text:
+                lane.instance +
+                ' ' +
+                (o.kind === 'pause' ? 'frozen' : o.kind) +
+                ' ' +
+                secs(o.fromS) +
+                ' → ' +
+                secs(o.toS),
+            }),
+          ),
+        );
       });
       root.appendChild(g);
     });
     data.markers.forEach(function (m) {
-      root.appendChild(svg('line', { x1: x(m.atS), x2: x(m.atS), y1: 0, y2: height - axisH, class: 'lane-marker', stroke: MARKER_COLOURS[m.kind] || '#555' }, svg('title', { text: m.kind + ' ' + m.instance + ' at ' + secs(m.atS) })));
+      root.appendChild(
+        svg(
+          'line',
+          {
+            x1: x(m.atS),
+            x2: x(m.atS),
+            y1: 0,
+            y2: height - axisH,
+            class: 'lane-marker',
+            stroke: MARKER_COLOURS[m.kind] || '#555',
+          },
+          svg('title', { text: m.kind + ' ' + m.instance + ' at ' + secs(m.atS) }),
+        ),
+      );
     });
     var step = niceStep(data.endS, area.width);
     for (var t = 0; t <= data.endS + 1e-9; t += step) {
-      root.appendChild(svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }));
-      root.appendChild(svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }));
+      root.appendChild(
+        svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }),
+      );
+      root.appendChild(
+        svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }),
+      );
     }
     holder.appendChild(root);
   }

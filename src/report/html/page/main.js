@@ -2,7 +2,20 @@
 (function (R) {
   'use strict';
 
-  var h = R.h, charts = R.charts, banner = R.banner, tiles = R.tiles, chartsSection = R.chartsSection, chartWidth = R.chartWidth, drawLanes = R.drawLanes, diagnosesSection = R.diagnosesSection, rebalanceSection = R.rebalanceSection, latencySection = R.latencySection, deliverySection = R.deliverySection, checksSection = R.checksSection, planSection = R.planSection, comparisonSection = R.comparisonSection;
+  var h = R.h,
+    charts = R.charts,
+    banner = R.banner,
+    tiles = R.tiles,
+    chartsSection = R.chartsSection,
+    chartWidth = R.chartWidth,
+    drawLanes = R.drawLanes,
+    diagnosesSection = R.diagnosesSection,
+    rebalanceSection = R.rebalanceSection,
+    latencySection = R.latencySection,
+    deliverySection = R.deliverySection,
+    checksSection = R.checksSection,
+    planSection = R.planSection,
+    comparisonSection = R.comparisonSection;
 
   var app = document.getElementById('app');
   app.textContent = '';
@@ -13,7 +26,23 @@
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
   var comparison = comparisonSection();
   if (comparison) app.appendChild(comparison);
-  app.appendChild(h('nav', { class: 'toc' }, [['timeline', 'over time'], ['rebalance', 'rebalances'], ['latency', 'latency'], ['delivery', 'loss and duplicates'], ['diagnoses', 'diagnoses'], ['checks', 'checks'], ['plan', 'plan and cluster']].map(function (l) { return h('a', { href: '#' + l[0], text: l[1] }); })));
+  app.appendChild(
+    h(
+      'nav',
+      { class: 'toc' },
+      [
+        ['timeline', 'over time'],
+        ['rebalance', 'rebalances'],
+        ['latency', 'latency'],
+        ['delivery', 'loss and duplicates'],
+        ['diagnoses', 'diagnoses'],
+        ['checks', 'checks'],
+        ['plan', 'plan and cluster'],
+      ].map(function (l) {
+        return h('a', { href: '#' + l[0], text: l[1] });
+      }),
+    ),
+  );
   app.appendChild(timeline.el);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
@@ -21,7 +50,12 @@
   app.appendChild(deliverySection());
   app.appendChild(checksSection());
   app.appendChild(planSection());
-  app.appendChild(h('footer', { class: 'muted', text: 'rmq-chaos · summary.json, events.ndjson, timeseries.ndjson and snapshots.ndjson are in this folder' }));
+  app.appendChild(
+    h('footer', {
+      class: 'muted',
+      text: 'rmq-chaos · summary.json, events.ndjson, timeseries.ndjson and snapshots.ndjson are in this folder',
+    }),
+  );
   // Charts measure their container, so they are drawn once the page is laid out.
   timeline.draw();
 
@@ -29,7 +63,9 @@
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
-      charts.forEach(function (c) { c.u.setSize({ width: chartWidth(c.container), height: c.u.height }); });
+      charts.forEach(function (c) {
+        c.u.setSize({ width: chartWidth(c.container), height: c.u.height });
+      });
       drawLanes(document.getElementById('assignments'));
     }, 150);
   });

@@ -2,7 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Endpoints } from 'rocketmq-client-nodejs';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  TelemetryTracker, libraryLogger, routePhaseMs, shutdownGuarded, startGuarded, withTimeout, type LibraryClient, type TelemetryStream,
+  TelemetryTracker,
+  libraryLogger,
+  routePhaseMs,
+  shutdownGuarded,
+  startGuarded,
+  withTimeout,
+  type LibraryClient,
+  type TelemetryStream,
 } from '../../../../src/drivers/grpc/client-lifecycle.ts';
 import { GrpcDriverError } from '../../../../src/drivers/grpc/errors.ts';
 
@@ -99,9 +106,16 @@ describe('startGuarded and shutdownGuarded', () => {
   });
 
   it('a startup that fails shuts the client down and throws a GrpcDriverError', async () => {
-    const client = new FakeClient({ startup: () => Promise.reject(Object.assign(new Error('14 UNAVAILABLE'), { code: 14, details: 'refused', metadata: {} })) });
+    const client = new FakeClient({
+      startup: () =>
+        Promise.reject(Object.assign(new Error('14 UNAVAILABLE'), { code: 14, details: 'refused', metadata: {} })),
+    });
     const telemetry = new TelemetryTracker();
-    const error = await startGuarded({ client, telemetry }, 'consumer c', { timeoutMs: 0, requestTimeoutMs: 1000, shutdownTimeoutMs: 1000 }).catch((e: unknown) => e);
+    const error = await startGuarded({ client, telemetry }, 'consumer c', {
+      timeoutMs: 0,
+      requestTimeoutMs: 1000,
+      shutdownTimeoutMs: 1000,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GrpcDriverError);
     expect((error as GrpcDriverError).reason).toBe('grpc:UNAVAILABLE(14)');
     expect(client.shutdowns).toBe(1);
@@ -112,7 +126,11 @@ describe('startGuarded and shutdownGuarded', () => {
     try {
       const client = new FakeClient({ startup: () => new Promise(() => {}) });
       let settled: unknown;
-      void startGuarded({ client, telemetry: new TelemetryTracker() }, 'producer p', { timeoutMs: 10, requestTimeoutMs: 1, shutdownTimeoutMs: 100 }).catch((e: unknown) => (settled = e));
+      void startGuarded({ client, telemetry: new TelemetryTracker() }, 'producer p', {
+        timeoutMs: 10,
+        requestTimeoutMs: 1,
+        shutdownTimeoutMs: 100,
+      }).catch((e: unknown) => (settled = e));
       // routePhaseMs(1) + 1000 = 4003 ms at least, whatever was asked for.
       await vi.advanceTimersByTimeAsync(4002);
       expect(settled).toBeUndefined();
@@ -126,14 +144,21 @@ describe('startGuarded and shutdownGuarded', () => {
 
   it('a shutdown that fails (NotifyClientTermination to a dead proxy) still closes the channels and cancels streams', async () => {
     const lines: string[] = [];
-    const client = new FakeClient({ shutdown: () => Promise.reject(Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'Deadline exceeded', metadata: {} })) });
+    const client = new FakeClient({
+      shutdown: () =>
+        Promise.reject(
+          Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'Deadline exceeded', metadata: {} }),
+        ),
+    });
     const telemetry = new TelemetryTracker();
     const stream = new FakeStream();
     telemetry.open(endpoints, () => stream as unknown as TelemetryStream);
     await shutdownGuarded({ client, telemetry }, 'consumer c', 1000, (l) => lines.push(l));
     expect(client.channelsClosed).toBe(1);
     expect(stream.cancelled).toBe(true);
-    expect(lines).toEqual(['consumer c shutdown failed: DEADLINE_EXCEEDED(4) Deadline exceeded; closing its channels anyway']);
+    expect(lines).toEqual([
+      'consumer c shutdown failed: DEADLINE_EXCEEDED(4) Deadline exceeded; closing its channels anyway',
+    ]);
   });
 
   it('a shutdown that hangs is cut at its timeout; a clean one leaves the channels to the library', async () => {

@@ -1,6 +1,18 @@
-import { BadRequestException, InternalErrorException, NotFoundException, TooManyRequestsException } from 'rocketmq-client-nodejs';
+import {
+  BadRequestException,
+  InternalErrorException,
+  NotFoundException,
+  TooManyRequestsException,
+} from 'rocketmq-client-nodejs';
 import { describe, expect, it } from 'vitest';
-import { GrpcDriverError, closedError, grpcStatusName, proxyCodeName, timeoutError, toGrpcDriverError } from '../../../../src/drivers/grpc/errors.ts';
+import {
+  GrpcDriverError,
+  closedError,
+  grpcStatusName,
+  proxyCodeName,
+  timeoutError,
+  toGrpcDriverError,
+} from '../../../../src/drivers/grpc/errors.ts';
 import { HarnessError } from '../../../../src/util/errors.ts';
 
 /** What @grpc/grpc-js rejects a call with. */
@@ -19,29 +31,51 @@ describe('grpc error mapping', () => {
   });
 
   it('a proxy status becomes proxy:<CODE>(n) with the remark and no request-id noise', () => {
-    const error = toGrpcDriverError(new TooManyRequestsException(42900, 'flow control: too many requests\nsecond line', 'rid-1'), 'send', 'send to T');
+    const error = toGrpcDriverError(
+      new TooManyRequestsException(42900, 'flow control: too many requests\nsecond line', 'rid-1'),
+      'send',
+      'send to T',
+    );
     expect(error).toBeInstanceOf(GrpcDriverError);
     expect(error).toBeInstanceOf(HarnessError);
     expect(error.reason).toBe('proxy:TOO_MANY_REQUESTS(42900)');
     expect(error.code).toBe('grpc-send-failed');
     expect(error.proxyCode).toBe(42900);
     expect(error.message).toBe('send to T failed: TOO_MANY_REQUESTS(42900) flow control: too many requests');
-    expect(toGrpcDriverError(new NotFoundException(40402, 'CODE: 17  DESC: No topic route info', undefined), 'send', 's').reason).toBe('proxy:TOPIC_NOT_FOUND(40402)');
-    expect(toGrpcDriverError(new BadRequestException(40011, 'the invisibleTime is too small', undefined), 'receive', 'r').reason).toBe('proxy:ILLEGAL_INVISIBLE_TIME(40011)');
-    expect(toGrpcDriverError(new InternalErrorException(50001, 'x', undefined), 'ack', 'a').code).toBe('grpc-ack-failed');
+    expect(
+      toGrpcDriverError(new NotFoundException(40402, 'CODE: 17  DESC: No topic route info', undefined), 'send', 's')
+        .reason,
+    ).toBe('proxy:TOPIC_NOT_FOUND(40402)');
+    expect(
+      toGrpcDriverError(new BadRequestException(40011, 'the invisibleTime is too small', undefined), 'receive', 'r')
+        .reason,
+    ).toBe('proxy:ILLEGAL_INVISIBLE_TIME(40011)');
+    expect(toGrpcDriverError(new InternalErrorException(50001, 'x', undefined), 'ack', 'a').code).toBe(
+      'grpc-ack-failed',
+    );
   });
 
   it('a gRPC transport failure becomes grpc:<STATUS>(n)', () => {
-    const error = toGrpcDriverError(serviceError(14, 'No connection established. Last error: connect ECONNREFUSED'), 'receive', 'receive for g');
+    const error = toGrpcDriverError(
+      serviceError(14, 'No connection established. Last error: connect ECONNREFUSED'),
+      'receive',
+      'receive for g',
+    );
     expect(error.reason).toBe('grpc:UNAVAILABLE(14)');
     expect(error.proxyCode).toBeUndefined();
-    expect(error.message).toBe('receive for g failed: UNAVAILABLE(14) No connection established. Last error: connect ECONNREFUSED');
-    expect(toGrpcDriverError(serviceError(4, 'Deadline exceeded after 3.000s'), 'send', 's').reason).toBe('grpc:DEADLINE_EXCEEDED(4)');
+    expect(error.message).toBe(
+      'receive for g failed: UNAVAILABLE(14) No connection established. Last error: connect ECONNREFUSED',
+    );
+    expect(toGrpcDriverError(serviceError(4, 'Deadline exceeded after 3.000s'), 'send', 's').reason).toBe(
+      'grpc:DEADLINE_EXCEEDED(4)',
+    );
   });
 
   it('looks through the wrappers the library puts around startup failures', () => {
     const wrapped = new Error('Startup the rocketmq client failed, clientId=x, error=...', {
-      cause: new Error('Failed to fetch topic routes after 3 attempts', { cause: serviceError(14, 'connect ECONNREFUSED') }),
+      cause: new Error('Failed to fetch topic routes after 3 attempts', {
+        cause: serviceError(14, 'connect ECONNREFUSED'),
+      }),
     });
     expect(toGrpcDriverError(wrapped, 'start', 'consumer c').reason).toBe('grpc:UNAVAILABLE(14)');
     const proxyWrapped = new Error('Startup failed', { cause: new NotFoundException(40402, 'no route', undefined) });
@@ -49,7 +83,11 @@ describe('grpc error mapping', () => {
   });
 
   it('a local refusal of the library is `client`; an error with a numeric code but no gRPC shape is not taken for one', () => {
-    const error = toGrpcDriverError(new TypeError('Current message type not match with topic accept message types'), 'send', 'send to T');
+    const error = toGrpcDriverError(
+      new TypeError('Current message type not match with topic accept message types'),
+      'send',
+      'send to T',
+    );
     expect(error.reason).toBe('client');
     expect(error.message).toBe('send to T failed: Current message type not match with topic accept message types');
     expect(toGrpcDriverError(Object.assign(new Error('odd'), { code: 14 }), 'send', 's').reason).toBe('client');

@@ -5,8 +5,14 @@ import { allocateAveragely } from '../../../../src/drivers/remoting/allocate-ave
 import { queueKey } from '../../../../src/drivers/remoting/route.ts';
 import type { MessageQueueRef } from '../../../../src/drivers/driver.ts';
 
-interface JavaCase { queues: string; cids: string; expected: Record<string, string[]> }
-const cases = JSON.parse(readFileSync(new URL('../../../fixtures/remoting/allocate-averagely-java.json', import.meta.url), 'utf8')) as JavaCase[];
+interface JavaCase {
+  queues: string;
+  cids: string;
+  expected: Record<string, string[]>;
+}
+const cases = JSON.parse(
+  readFileSync(new URL('../../../fixtures/remoting/allocate-averagely-java.json', import.meta.url), 'utf8'),
+) as JavaCase[];
 
 function queuesOf(spec: string): MessageQueueRef[] {
   return spec.split(',').flatMap((part) => {
@@ -31,17 +37,23 @@ describe('allocateAveragely', () => {
   });
 
   it('always yields a disjoint cover of the queues across all listed consumers', () => {
-    fc.assert(fc.property(
-      fc.array(fc.tuple(fc.constantFrom('broker-a', 'broker-b', 'broker-c'), fc.integer({ min: 1, max: 16 })), { minLength: 1, maxLength: 3 }),
-      fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 20 }),
-      (brokers, cids) => {
-        const seen = new Map<string, MessageQueueRef>();
-        for (const [b, n] of brokers) for (let q = 0; q < n; q++) seen.set(`${b}/${q}`, { topic: 'T', brokerName: b, queueId: q });
-        const mqAll = [...seen.values()];
-        const owned = cids.flatMap((cid) => allocateAveragely(cid, mqAll, cids).map(queueKey));
-        expect(new Set(owned).size).toBe(owned.length);
-        expect(owned.length).toBe(mqAll.length);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('broker-a', 'broker-b', 'broker-c'), fc.integer({ min: 1, max: 16 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 20 }),
+        (brokers, cids) => {
+          const seen = new Map<string, MessageQueueRef>();
+          for (const [b, n] of brokers)
+            for (let q = 0; q < n; q++) seen.set(`${b}/${q}`, { topic: 'T', brokerName: b, queueId: q });
+          const mqAll = [...seen.values()];
+          const owned = cids.flatMap((cid) => allocateAveragely(cid, mqAll, cids).map(queueKey));
+          expect(new Set(owned).size).toBe(owned.length);
+          expect(owned.length).toBe(mqAll.length);
+        },
+      ),
+    );
   });
 });

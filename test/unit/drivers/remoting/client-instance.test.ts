@@ -3,7 +3,11 @@ import { ClientInstance, type ConsumerHooks } from '../../../../src/drivers/remo
 import { RemotingConnection, createRequest } from '../../../../src/drivers/remoting/connection.ts';
 import { FLAG_RESPONSE } from '../../../../src/drivers/remoting/codec.ts';
 import { RequestCode } from '../../../../src/drivers/remoting/request-codes.ts';
-import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from '../../../../src/drivers/remoting/errors.ts';
+import {
+  RemotingClosedError,
+  RemotingConnectError,
+  RemotingTimeoutError,
+} from '../../../../src/drivers/remoting/errors.ts';
 import { buildSubscription } from '../../../../src/drivers/remoting/subscription.ts';
 import { FakeServer } from './fake-server.ts';
 
@@ -24,9 +28,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('RemotingConnection', () => {
   it('matches responses to requests and fails typed on timeout, close and refused connections', async () => {
-    const srv = await server((req) => (req.code === 1 ? 'silent' : { code: 0, remark: `echo ${req.extFields?.['x']}` }));
+    const srv = await server((req) =>
+      req.code === 1 ? 'silent' : { code: 0, remark: `echo ${req.extFields?.['x']}` },
+    );
     const conn = await RemotingConnection.connect(srv.addr);
-    const [a, b] = await Promise.all([conn.invoke(createRequest(2, { x: 'a' }), 1000), conn.invoke(createRequest(2, { x: 'b' }), 1000)]);
+    const [a, b] = await Promise.all([
+      conn.invoke(createRequest(2, { x: 'a' }), 1000),
+      conn.invoke(createRequest(2, { x: 'b' }), 1000),
+    ]);
     expect([a.remark, b.remark]).toEqual(['echo a', 'echo b']);
     const timeout = await conn.invoke(createRequest(1), 50).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(RemotingTimeoutError);
@@ -45,14 +54,27 @@ describe('RemotingConnection', () => {
 describe('ClientInstance', () => {
   async function setup(tuning = {}) {
     const broker = await server();
-    const namesrv = await server((req) => req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC && req.extFields?.['topic'] === 'T'
-      ? { body: Buffer.from(`{"brokerDatas":[{"brokerAddrs":{0:"${broker.addr}"},"brokerName":"b","cluster":"c"}],"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"writeQueueNums":2}]}`) }
-      : { code: 17, remark: 'no' });
+    const namesrv = await server((req) =>
+      req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC && req.extFields?.['topic'] === 'T'
+        ? {
+            body: Buffer.from(
+              `{"brokerDatas":[{"brokerAddrs":{0:"${broker.addr}"},"brokerName":"b","cluster":"c"}],"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"writeQueueNums":2}]}`,
+            ),
+          }
+        : { code: 17, remark: 'no' },
+    );
     const instance = new ClientInstance(namesrv.addr, 'unit', tuning);
     cleanups.push(() => instance.close());
     const calls: string[] = [];
     const hooks: ConsumerHooks = {
-      consumerData: () => ({ groupName: 'g', consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET', subscriptionDataSet: [buildSubscription('T', 'TagA', 1)], unitMode: false }),
+      consumerData: () => ({
+        groupName: 'g',
+        consumeType: 'CONSUME_PASSIVELY',
+        messageModel: 'CLUSTERING',
+        consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+        subscriptionDataSet: [buildSubscription('T', 'TagA', 1)],
+        unitMode: false,
+      }),
       onConsumerIdsChanged: () => calls.push('notify'),
       runningInfo: () => Buffer.from('{"running":true}'),
     };
@@ -66,7 +88,10 @@ describe('ClientInstance', () => {
     await sleep(200);
     const beats = broker.requests.filter((r) => r.code === RequestCode.HEART_BEAT);
     expect(beats.length).toBeGreaterThanOrEqual(2);
-    const body = JSON.parse(beats[0]!.body!.toString()) as { clientID: string; consumerDataSet: { groupName: string; subscriptionDataSet: { tagsSet: string[] }[] }[] };
+    const body = JSON.parse(beats[0]!.body!.toString()) as {
+      clientID: string;
+      consumerDataSet: { groupName: string; subscriptionDataSet: { tagsSet: string[] }[] }[];
+    };
     expect(body.clientID).toBe(instance.clientId);
     expect(body.consumerDataSet[0]?.subscriptionDataSet[0]?.tagsSet).toEqual(['TagA']);
 
@@ -95,7 +120,14 @@ describe('ClientInstance', () => {
     instance.registerConsumer('g', hooks);
     await instance.sendHeartbeats();
     broker.push({ code: RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, extFields: { consumerGroup: 'g' } });
-    broker.push({ code: RequestCode.GET_CONSUMER_RUNNING_INFO, flag: 0, extFields: { consumerGroup: 'g', clientId: instance.clientId } }, 77);
+    broker.push(
+      {
+        code: RequestCode.GET_CONSUMER_RUNNING_INFO,
+        flag: 0,
+        extFields: { consumerGroup: 'g', clientId: instance.clientId },
+      },
+      77,
+    );
     broker.push({ code: RequestCode.GET_CONSUMER_RUNNING_INFO, flag: 0, extFields: { consumerGroup: 'other' } }, 78);
     await sleep(50);
     expect(calls).toEqual(['notify']);

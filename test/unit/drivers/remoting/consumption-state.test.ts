@@ -30,19 +30,33 @@ describe('ProcessQueue offset tracking', () => {
   });
 
   it('for any completion order, the committable offset is always the lowest pending one', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }).chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }))), ([n, order]) => {
-      const pq = new ProcessQueue(mq, 0);
-      pq.add(Array.from({ length: n }, (_, i) => i));
-      pq.nextOffset = n;
-      const done = new Set<number>();
-      for (const offset of order) {
-        done.add(offset);
-        let lowest = 0;
-        while (done.has(lowest)) lowest++;
-        expect(pq.complete(offset)).toBe(lowest);
-      }
-      expect(pq.pendingCount).toBe(0);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i),
+              { minLength: n, maxLength: n },
+            ),
+          ),
+        ),
+        ([n, order]) => {
+          const pq = new ProcessQueue(mq, 0);
+          pq.add(Array.from({ length: n }, (_, i) => i));
+          pq.nextOffset = n;
+          const done = new Set<number>();
+          for (const offset of order) {
+            done.add(offset);
+            let lowest = 0;
+            while (done.has(lowest)) lowest++;
+            expect(pq.complete(offset)).toBe(lowest);
+          }
+          expect(pq.pendingCount).toBe(0);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('wakes sleepers when dropped', () => {

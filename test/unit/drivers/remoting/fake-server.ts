@@ -4,7 +4,14 @@
  * connected client the way a broker sends NOTIFY_CONSUMER_IDS_CHANGED.
  */
 import net from 'node:net';
-import { FLAG_ONEWAY, FLAG_RESPONSE, FrameDecoder, encodeCommand, isResponse, type RemotingCommand } from '../../../../src/drivers/remoting/codec.ts';
+import {
+  FLAG_ONEWAY,
+  FLAG_RESPONSE,
+  FrameDecoder,
+  encodeCommand,
+  isResponse,
+  type RemotingCommand,
+} from '../../../../src/drivers/remoting/codec.ts';
 
 export type Responder = (request: RemotingCommand) => Partial<RemotingCommand> | 'silent' | undefined;
 
@@ -32,7 +39,16 @@ export class FakeServer {
           if (cmd.flag & FLAG_ONEWAY) continue;
           const answer = this.respond(cmd);
           if (answer === 'silent') continue;
-          socket.write(encodeCommand({ code: 0, language: 'JAVA', version: 479, ...answer, opaque: cmd.opaque, flag: FLAG_RESPONSE }));
+          socket.write(
+            encodeCommand({
+              code: 0,
+              language: 'JAVA',
+              version: 479,
+              ...answer,
+              opaque: cmd.opaque,
+              flag: FLAG_RESPONSE,
+            }),
+          );
         }
       });
     });
@@ -43,7 +59,8 @@ export class FakeServer {
 
   /** Sends a request to every connected client (oneway unless `flag` says otherwise). */
   push(cmd: Partial<RemotingCommand> & { code: number }, opaque = 9000): void {
-    for (const s of this.sockets) s.write(encodeCommand({ language: 'JAVA', version: 479, flag: FLAG_ONEWAY, ...cmd, opaque }));
+    for (const s of this.sockets)
+      s.write(encodeCommand({ language: 'JAVA', version: 479, flag: FLAG_ONEWAY, ...cmd, opaque }));
   }
 
   codes(): number[] {

@@ -4,7 +4,8 @@ import { objectKey, parseLenientJson, stringifyFastjson } from '../../../../src/
 import { ClusterInfoSchema, TopicRouteSchema, parseBody } from '../../../../src/drivers/remoting/route.ts';
 
 /** Bodies captured from a live RocketMQ 5.3.3 namesrv + broker (see test/fixtures/remoting/README.md). */
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/remoting/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/remoting/${name}`, import.meta.url), 'utf8');
 
 describe('lenient JSON', () => {
   it('parses cluster info with unquoted numeric map keys', () => {
@@ -17,12 +18,16 @@ describe('lenient JSON', () => {
 
   it('parses a topic route (which the name server writes with quoted keys)', () => {
     const route = parseBody(TopicRouteSchema, Buffer.from(fixture('route.txt')), 'route');
-    expect(route.queueDatas).toEqual([{ brokerName: 'broker-a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 }]);
+    expect(route.queueDatas).toEqual([
+      { brokerName: 'broker-a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 },
+    ]);
     expect(route.brokerDatas[0]?.brokerAddrs).toEqual({ '0': '127.0.0.1:30911' });
   });
 
   it('parses consume stats whose map keys are whole objects', () => {
-    const stats = parseLenientJson(fixture('consume-stats.txt')) as { offsetTable: Record<string, { brokerOffset: number; consumerOffset: number }> };
+    const stats = parseLenientJson(fixture('consume-stats.txt')) as {
+      offsetTable: Record<string, { brokerOffset: number; consumerOffset: number }>;
+    };
     const entries = Object.entries(stats.offsetTable).map(([k, v]) => [objectKey(k), v] as const);
     expect(entries).toHaveLength(4);
     const q1 = entries.find(([k]) => (k as { queueId: number }).queueId === 1);
@@ -38,7 +43,7 @@ describe('lenient JSON', () => {
   });
 
   it('tolerates single quotes, trailing commas, number suffixes and escapes', () => {
-    expect(parseLenientJson("{'a':1L,b:[1,2,],\"c\":\"x\\u0041\\n\",}")).toEqual({ a: 1, b: [1, 2], c: 'xA\n' });
+    expect(parseLenientJson('{\'a\':1L,b:[1,2,],"c":"x\\u0041\\n",}')).toEqual({ a: 1, b: [1, 2], c: 'xA\n' });
     expect(parseLenientJson('{-1:true,2.5:null}')).toEqual({ '-1': true, '2.5': null });
   });
 
@@ -51,7 +56,9 @@ describe('lenient JSON', () => {
   it('writes object-keyed maps the way fastjson reads them, and reads them back', () => {
     const mq = { brokerName: 'broker-a', queueId: 3, topic: 'T' };
     const text = stringifyFastjson({ mqTable: new Map([[mq, { commitOffset: 5 }]]), n: 1.5, s: 'q"' });
-    expect(text).toBe('{"mqTable":{{"brokerName":"broker-a","queueId":3,"topic":"T"}:{"commitOffset":5}},"n":1.5,"s":"q\\""}');
+    expect(text).toBe(
+      '{"mqTable":{{"brokerName":"broker-a","queueId":3,"topic":"T"}:{"commitOffset":5}},"n":1.5,"s":"q\\""}',
+    );
     const back = parseLenientJson(text) as { mqTable: Record<string, unknown> };
     expect(Object.keys(back.mqTable).map(objectKey)).toEqual([mq]);
   });

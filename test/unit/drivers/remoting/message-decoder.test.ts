@@ -3,24 +3,57 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, MessageSysFlag, decodeMessages, formatProperties, parseProperties,
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
+  MessageSysFlag,
+  decodeMessages,
+  formatProperties,
+  parseProperties,
 } from '../../../../src/drivers/remoting/message-decoder.ts';
 import { toReceived } from '../../../../src/drivers/remoting/consume-service.ts';
 import { ProcessQueue } from '../../../../src/drivers/remoting/process-queue.ts';
 
-interface SentMessage { msgId: string; queueOffset: number; tag?: string; keys?: string[]; body: string; properties: Record<string, string> }
-interface PullFixture { bodyBase64: string; sent?: SentMessage[]; original?: SentMessage }
+interface SentMessage {
+  msgId: string;
+  queueOffset: number;
+  tag?: string;
+  keys?: string[];
+  body: string;
+  properties: Record<string, string>;
+}
+interface PullFixture {
+  bodyBase64: string;
+  sent?: SentMessage[];
+  original?: SentMessage;
+}
 const fixture = (name: string): PullFixture =>
   JSON.parse(readFileSync(new URL(`../../../fixtures/remoting/${name}`, import.meta.url), 'utf8')) as PullFixture;
 
 /** Builds one record in the broker's store format, for the variants the live broker did not produce. */
-function storeRecord(o: { v2?: boolean; bornV6?: boolean; storeV6?: boolean; sysFlag?: number; body: Buffer; topic: string; properties: string; queueOffset?: number }): Buffer {
+function storeRecord(o: {
+  v2?: boolean;
+  bornV6?: boolean;
+  storeV6?: boolean;
+  sysFlag?: number;
+  body: Buffer;
+  topic: string;
+  properties: string;
+  queueOffset?: number;
+}): Buffer {
   const host = (v6: boolean, port: number): Buffer => {
     const b = Buffer.alloc(v6 ? 20 : 8);
-    if (v6) { b.writeUInt16BE(0xfe80, 0); b.writeUInt16BE(0x1, 14); b.writeInt32BE(port, 16); } else { b.set([10, 1, 2, 3]); b.writeInt32BE(port, 4); }
+    if (v6) {
+      b.writeUInt16BE(0xfe80, 0);
+      b.writeUInt16BE(0x1, 14);
+      b.writeInt32BE(port, 16);
+    } else {
+      b.set([10, 1, 2, 3]);
+      b.writeInt32BE(port, 4);
+    }
     return b;
   };
-  const sysFlag = (o.sysFlag ?? 0) | (o.bornV6 ? MessageSysFlag.BORNHOST_V6 : 0) | (o.storeV6 ? MessageSysFlag.STOREHOST_V6 : 0);
+  const sysFlag =
+    (o.sysFlag ?? 0) | (o.bornV6 ? MessageSysFlag.BORNHOST_V6 : 0) | (o.storeV6 ? MessageSysFlag.STOREHOST_V6 : 0);
   const topic = Buffer.from(o.topic);
   const props = Buffer.from(o.properties);
   const head = Buffer.alloc(36);
@@ -39,10 +72,23 @@ function storeRecord(o: { v2?: boolean; bornV6?: boolean; storeV6?: boolean; sys
   tail.writeInt32BE(2, 0); // reconsume times
   tail.writeInt32BE(o.body.length, 12);
   const topicLen = Buffer.alloc(o.v2 ? 2 : 1);
-  if (o.v2) topicLen.writeInt16BE(topic.length, 0); else topicLen.writeInt8(topic.length, 0);
+  if (o.v2) topicLen.writeInt16BE(topic.length, 0);
+  else topicLen.writeInt8(topic.length, 0);
   const propsLen = Buffer.alloc(2);
   propsLen.writeInt16BE(props.length, 0);
-  const record = Buffer.concat([head, mid, host(!!o.bornV6, 50000), stamps, host(!!o.storeV6, 10911), tail, o.body, topicLen, topic, propsLen, props]);
+  const record = Buffer.concat([
+    head,
+    mid,
+    host(!!o.bornV6, 50000),
+    stamps,
+    host(!!o.storeV6, 10911),
+    tail,
+    o.body,
+    topicLen,
+    topic,
+    propsLen,
+    props,
+  ]);
   record.writeInt32BE(record.length, 0);
   return record;
 }
@@ -75,7 +121,10 @@ describe('message decoder', () => {
     const [stored] = decodeMessages(Buffer.from(bodyBase64, 'base64'));
     expect(stored!.topic).toBe('%RETRY%FixPullGroup');
     expect(stored!.reconsumeTimes).toBe(1);
-    const got = toReceived(stored!, new ProcessQueue({ topic: '%RETRY%FixPullGroup', brokerName: 'broker-a', queueId: 0 }, 0));
+    const got = toReceived(
+      stored!,
+      new ProcessQueue({ topic: '%RETRY%FixPullGroup', brokerName: 'broker-a', queueId: 0 }, 0),
+    );
     expect(got.topic).toBe('FixPull');
     expect(got.msgId).toBe(original!.msgId);
     expect(got.tag).toBe('TagA');
@@ -85,7 +134,15 @@ describe('message decoder', () => {
   it('decodes v2 magic (2-byte topic length), IPv6 hosts and zlib-compressed bodies', () => {
     const body = Buffer.from('x'.repeat(500));
     const topic = `%RETRY%${'g'.repeat(140)}`;
-    const record = storeRecord({ v2: true, bornV6: true, storeV6: true, sysFlag: MessageSysFlag.COMPRESSED | (3 << 8), body: zlib.deflateSync(body), topic, properties: 'TAGS\u0001T\u0002' });
+    const record = storeRecord({
+      v2: true,
+      bornV6: true,
+      storeV6: true,
+      sysFlag: MessageSysFlag.COMPRESSED | (3 << 8),
+      body: zlib.deflateSync(body),
+      topic,
+      properties: 'TAGS\u0001T\u0002',
+    });
     const [m] = decodeMessages(record);
     expect(m!.magicVersion).toBe(2);
     expect(m!.topic).toBe(topic);
@@ -100,20 +157,36 @@ describe('message decoder', () => {
   it('decodes several records in one body and rejects a truncated one', () => {
     const a = storeRecord({ body: Buffer.from('a'), topic: 'T', properties: '', queueOffset: 1 });
     const b = storeRecord({ body: Buffer.from('b'), topic: 'T', properties: 'K\u0001V\u0002', queueOffset: 2 });
-    expect(decodeMessages(Buffer.concat([a, b])).map((m) => [m.queueOffset, m.body.toString(), m.properties])).toEqual([[1, 'a', {}], [2, 'b', { K: 'V' }]]);
+    expect(decodeMessages(Buffer.concat([a, b])).map((m) => [m.queueOffset, m.body.toString(), m.properties])).toEqual([
+      [1, 'a', {}],
+      [2, 'b', { K: 'V' }],
+    ]);
     expect(() => decodeMessages(Buffer.concat([a, b.subarray(0, 20)]))).toThrow(/claims/);
     expect(() => decodeMessages(Buffer.from([0, 0, 0, 8, 1, 2, 3, 4]))).toThrow(/bad magic/);
   });
 
   it('rejects LZ4 bodies it cannot inflate with a clear error', () => {
-    const record = storeRecord({ sysFlag: MessageSysFlag.COMPRESSED | (1 << 8), body: Buffer.from('zz'), topic: 'T', properties: '' });
+    const record = storeRecord({
+      sysFlag: MessageSysFlag.COMPRESSED | (1 << 8),
+      body: Buffer.from('zz'),
+      topic: 'T',
+      properties: '',
+    });
     expect(() => decodeMessages(record)).toThrow(/LZ4/);
   });
 
   it('round-trips properties and skips malformed pairs like Java', () => {
-    fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/[\u0001\u0002]/.test(s)), fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\u0001\u0002]/.test(s))), (props) => {
-      expect(parseProperties(formatProperties(props))).toEqual(props);
-    }));
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/[\u0001\u0002]/.test(s)),
+          fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\u0001\u0002]/.test(s)),
+        ),
+        (props) => {
+          expect(parseProperties(formatProperties(props))).toEqual(props);
+        },
+      ),
+    );
     // Java skips a pair with an empty name or value, and anything shorter than "n\u0001v".
     expect(parseProperties('a\u0001\u0002\u0001b\u0002ok\u0001yes')).toEqual({ ok: 'yes' });
     expect(() => formatProperties({ bad: 'x\u0002y' })).toThrow(/separator/);

@@ -17,21 +17,47 @@ afterEach(async () => {
 async function cluster(a: Responder, b: Responder) {
   const brokerA = await new FakeServer(a).start();
   const brokerB = await new FakeServer(b).start();
-  const namesrv = await new FakeServer((req) => (req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC ? {
-    body: Buffer.from(JSON.stringify({
-      brokerDatas: [{ brokerName: 'broker-b', cluster: 'c', brokerAddrs: { 0: brokerB.addr } }, { brokerName: 'broker-a', cluster: 'c', brokerAddrs: { 0: brokerA.addr } }],
-      queueDatas: [{ brokerName: 'broker-b', perm: 6, readQueueNums: 2, writeQueueNums: 2 }, { brokerName: 'broker-a', perm: 6, readQueueNums: 2, writeQueueNums: 2 }],
-    })),
-  } : undefined)).start();
+  const namesrv = await new FakeServer((req) =>
+    req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC
+      ? {
+          body: Buffer.from(
+            JSON.stringify({
+              brokerDatas: [
+                { brokerName: 'broker-b', cluster: 'c', brokerAddrs: { 0: brokerB.addr } },
+                { brokerName: 'broker-a', cluster: 'c', brokerAddrs: { 0: brokerA.addr } },
+              ],
+              queueDatas: [
+                { brokerName: 'broker-b', perm: 6, readQueueNums: 2, writeQueueNums: 2 },
+                { brokerName: 'broker-a', perm: 6, readQueueNums: 2, writeQueueNums: 2 },
+              ],
+            }),
+          ),
+        }
+      : undefined,
+  ).start();
   servers.push(brokerA, brokerB, namesrv);
-  const producer = await RemotingProducer.start({ namesrvAddr: namesrv.addr, group: 'pg', instanceName: 'unit', sendTimeoutMs: 1000 });
+  const producer = await RemotingProducer.start({
+    namesrvAddr: namesrv.addr,
+    group: 'pg',
+    instanceName: 'unit',
+    sendTimeoutMs: 1000,
+  });
   producers.push(producer);
   return { brokerA, brokerB, producer };
 }
 
-const ok: Responder = (req) => (req.code === RequestCode.SEND_MESSAGE_V2 ? { extFields: { queueId: req.extFields!['e']!, queueOffset: '7', msgId: 'X' } } : undefined);
+const ok: Responder = (req) =>
+  req.code === RequestCode.SEND_MESSAGE_V2
+    ? { extFields: { queueId: req.extFields!['e']!, queueOffset: '7', msgId: 'X' } }
+    : undefined;
 const sends = (s: FakeServer): RemotingCommand[] => s.requests.filter((r) => r.code === RequestCode.SEND_MESSAGE_V2);
-const message = { topic: 'T', tag: 'TagA', keys: ['k1', 'k2'], body: Buffer.from('hi'), properties: { run: 'r', seq: '1' } };
+const message = {
+  topic: 'T',
+  tag: 'TagA',
+  keys: ['k1', 'k2'],
+  body: Buffer.from('hi'),
+  properties: { run: 'r', seq: '1' },
+};
 
 describe('RemotingProducer', () => {
   it('round-robins over every writable queue of every broker and sends Java header fields', async () => {
@@ -43,7 +69,18 @@ describe('RemotingProducer', () => {
     expect(sends(brokerA)).toHaveLength(4);
     expect(sends(brokerB)).toHaveLength(4);
     const header = sends(brokerA)[0]!.extFields!;
-    expect(header).toMatchObject({ a: 'pg', b: 'T', c: 'TBW102', d: '4', f: '0', h: '0', j: '0', k: 'false', m: 'false', n: 'broker-a' });
+    expect(header).toMatchObject({
+      a: 'pg',
+      b: 'T',
+      c: 'TBW102',
+      d: '4',
+      f: '0',
+      h: '0',
+      j: '0',
+      k: 'false',
+      m: 'false',
+      n: 'broker-a',
+    });
     const props = parseProperties(header['i']!);
     expect(props).toMatchObject({ run: 'r', seq: '1', TAGS: 'TagA', KEYS: 'k1 k2', WAIT: 'true' });
     expect(props['UNIQ_KEY']).toMatch(/^[0-9A-F]{32}$/);
@@ -84,7 +121,10 @@ describe('RemotingProducer', () => {
   });
 
   it('times out within the send timeout when a broker never answers', async () => {
-    const { producer } = await cluster(() => 'silent', () => 'silent');
+    const { producer } = await cluster(
+      () => 'silent',
+      () => 'silent',
+    );
     const started = Date.now();
     const err = (await producer.send(message).catch((e: unknown) => e)) as SendFailedError;
     expect(err.reason).toBe('timeout');
