@@ -4,7 +4,8 @@
  * with `expect.others: fail` (how a counterpart plan proves its fix leaves nothing to find).
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import type { DiagnosisId, Finding } from './diagnoses/index.ts';
+import type { DiagnosisId } from '../plan/expectations-catalogue.ts';
+import type { Finding } from './diagnoses/index.ts';
 
 export interface DiagnosisExpectationResult {
   id: DiagnosisId;

@@ -3,7 +3,7 @@ import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { evaluateThreshold, formatAggregation, type MetricName } from '../plan/thresholds.ts';
-import type { Measurements } from '../run/measurements.ts';
+import type { MeasuredRun } from './measured-run.ts';
 import { aggregate, type ObservedMetric } from './observed-metrics.ts';
 
 export interface CheckResult {
@@ -31,7 +31,7 @@ interface Subject {
  * the full ledger for broadcasting instances, which are scopes of their own), or `each`
  * instance separately.
  */
-export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: ScopeSummary[]): CheckResult[] {
+export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: ScopeSummary[]): CheckResult[] {
   const loadSeconds = (plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs) / 1000;
   const instancesOf = (filter: { group?: string; fleet?: string }) =>
     plan.fleets.consumers
@@ -86,7 +86,7 @@ export function evaluateChecks(plan: ResolvedPlan, m: Measurements, scopes: Scop
   }
 }
 
-function observe(metric: MetricName, subject: Subject, m: Measurements, seconds: number): ObservedMetric | undefined {
+function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: number): ObservedMetric | undefined {
   const whole = subject.group === undefined && subject.instances === undefined;
   const sum = (pick: (s: ScopeSummary) => number) => subject.scopes.reduce((a, s) => a + pick(s), 0);
   const counter = (total: number): ObservedMetric => ({ kind: 'counter', total, seconds });
@@ -150,7 +150,7 @@ function observe(metric: MetricName, subject: Subject, m: Measurements, seconds:
 }
 
 /** Rows sampled while messages flowed or drained (not warmup, not after stop). */
-function sendingRows(m: Measurements) {
+function sendingRows(m: MeasuredRun) {
   return m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase));
 }
 

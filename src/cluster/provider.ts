@@ -1,4 +1,4 @@
-import type { NodeControl } from '../faults/fault-action.ts';
+import type { NodeControl } from './node-control.ts';
 import type { NetworkControl } from '../network/network-control.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
 

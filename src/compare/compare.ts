@@ -3,51 +3,11 @@
  * plain data: `rmq-chaos compare` prints it, `run --baseline` stores it as
  * `summary.comparison`, and the report writers render it.
  */
-import type { RunSummary } from '../report/summary.ts';
-import { COMPARABLE_METRICS, type ComparableMetricId, type MetricDirection, type MetricUnit } from './metrics.ts';
-import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerance, type Tolerances } from './tolerances.ts';
-
-export interface MetricComparison {
-  metric: ComparableMetricId;
-  /** For tables: `acked/s`, `e2e p99`. */
-  label: string;
-  unit: MetricUnit;
-  direction: MetricDirection;
-  /** null: that run has no data for the metric. */
-  baseline: number | null;
-  current: number | null;
-  /** current − baseline; null when either is missing. */
-  delta: number | null;
-  /** delta as a percentage of the baseline; null when either is missing or the baseline is 0. */
-  deltaPct: number | null;
-  tolerance: Tolerance | 'off';
-  /** The tolerance as written in tables: `-10%`, `+20% and +5 ms`, `off`. */
-  toleranceText: string;
-  regressed: boolean;
-  /** Why a row could not be judged, or why it regressed without numbers (`no data in the current run`). */
-  note?: string;
-}
-
-export interface ComparedRun {
-  runId: string;
-  plan: string;
-  startedAt: string;
-}
-
-/** `summary.comparison`: the run against its baseline. */
-export interface Comparison {
-  baseline: ComparedRun & {
-    /** The file the baseline was read from, as given. */
-    source: string;
-  };
-  current: ComparedRun;
-  metrics: MetricComparison[];
-  /** The ids of the regressed metrics, in table order. */
-  regressions: ComparableMetricId[];
-  /** Things a reader should know, e.g. that the two runs are of different plans. */
-  notes: string[];
-  verdict: 'pass' | 'regression';
-}
+import type { RunSummary } from '../result/run-summary.ts';
+import { COMPARABLE_METRICS, type MetricUnit } from '../plan/comparable-metrics.ts';
+import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerances } from '../plan/compare-tolerances.ts';
+import type { ComparedRun, Comparison, MetricComparison } from '../result/comparison.ts';
+import { extractMetric } from './metrics.ts';
 
 export interface CompareOptions {
   tolerances?: Tolerances;
@@ -62,8 +22,8 @@ function compared(summary: RunSummary): ComparedRun {
 export function compareSummaries(baseline: RunSummary, current: RunSummary, options: CompareOptions): Comparison {
   const tolerances = options.tolerances ?? DEFAULT_TOLERANCES;
   const metrics = COMPARABLE_METRICS.map((metric): MetricComparison => {
-    const before = metric.extract(baseline);
-    const after = metric.extract(current);
+    const before = extractMetric(metric.id, baseline);
+    const after = extractMetric(metric.id, current);
     const tolerance = tolerances[metric.id];
     const row = {
       metric: metric.id,

@@ -1,5 +1,6 @@
 /** The comparison as a plain-text table for the console: one row per metric, then the verdict. */
-import { formatDelta, formatValue, type Comparison } from './compare.ts';
+import { formatDelta, formatValue } from './compare.ts';
+import { type Comparison } from '../result/comparison.ts';
 
 function pad(cells: string[], widths: number[]): string {
   return cells

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../report/summary.ts';
+import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../result/run-summary.ts';
 import { UsageError } from '../util/errors.ts';
 
 export interface LoadedSummary {

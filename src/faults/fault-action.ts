@@ -4,6 +4,7 @@
  * The scheduler calls `begin` at the requested time; the returned handle's `end` undoes the
  * fault (at its duration's end, or on abort: every begun fault is ended however a run ends).
  */
+import type { NodeControl } from '../cluster/node-control.ts';
 import type { NetworkControl } from '../network/network-control.ts';
 
 /** What actions act on; each implementation uses the parts it needs. */
@@ -15,15 +16,6 @@ export interface FaultContext {
   /** Fleet instances (`billing#1`, `orders#0`). */
   fleet?: FleetControl;
   log: (line: string) => void;
-}
-
-export interface NodeControl {
-  names(): string[];
-  kill(node: string): Promise<void>;
-  pause(node: string): Promise<void>;
-  resume(node: string): Promise<void>;
-  /** Stops (gracefully or with SIGKILL) and starts again with the same config and store. */
-  restart(node: string, options: { hard: boolean; downMs: number }): Promise<void>;
 }
 
 export interface FleetControl {

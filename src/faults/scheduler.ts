@@ -1,5 +1,4 @@
 import type { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
-import type { EventLog } from '../run/event-log.ts';
 import type { FaultAction, FaultContext, FaultHandle } from './fault-action.ts';
 
 /** One planned occurrence of a fault on one target, times relative to its phase's start. */
@@ -12,6 +11,11 @@ export interface FaultOccurrence {
   atMs: number;
   durationMs: number | null;
   target: string;
+}
+
+/** Where the scheduler records fault events (the run's event log, events.ndjson). */
+export interface FaultEvents {
+  emit(type: string, fields?: Record<string, unknown>, at?: number): unknown;
 }
 
 /** A fault as it happened, for events.ndjson, summary.json and the report's bands (ms since run start). */
@@ -53,7 +57,7 @@ export class FaultScheduler {
       occurrences: FaultOccurrence[];
       actionOf: (name: string) => FaultAction;
       context: FaultContext;
-      events: EventLog;
+      events: FaultEvents;
       attribution: DuplicateAttribution;
       startedAt: number;
     },

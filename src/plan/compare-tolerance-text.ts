@@ -5,7 +5,7 @@
  * so `throughput: +10%` is an error rather than a tolerance that can never trigger.
  * The schema (schema-compare.ts) validates with this and resolve-compare.ts converts with it.
  */
-import { comparableMetric, type ComparableMetric, type ComparableMetricId } from '../compare/metrics.ts';
+import { comparableMetric, type ComparableMetric, type ComparableMetricId } from './comparable-metrics.ts';
 import { describeValue } from './messages.ts';
 import { parseDuration, parseRate } from './units.ts';
 

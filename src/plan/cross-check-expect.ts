@@ -3,7 +3,7 @@
  * group the plan has, and no diagnosis is expected twice for the same group (or twice for any
  * group). Entries whose id the schema rejects are left to its message.
  */
-import { isDiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+import { isDiagnosisId } from './expectations-catalogue.ts';
 import { planFleets, unknownName } from './cross-check-thresholds.ts';
 import { items, record, type Raw } from './raw.ts';
 import { GROUP_NAME } from './schema-names.ts';

@@ -43,7 +43,7 @@ export const PLAN_DEFAULTS = {
 } as const;
 
 /** Comparison tolerances are a per-metric table of their own, next to the metrics they judge. */
-export { DEFAULT_TOLERANCES } from '../compare/tolerances.ts';
+export { DEFAULT_TOLERANCES } from './compare-tolerances.ts';
 
 /** Limits that the schema enforces and messages quote. */
 export const PLAN_LIMITS = {

@@ -2,9 +2,23 @@
  * What a plan's `expect:` section can say: the invariants a run checks (with the one line
  * reports print for each), the states a plan may expect of them, and what happens to a
  * diagnosis the plan does not list. The schema (editor help), the resolver and the reports
- * all read these tables. Diagnosis ids themselves live with the diagnoses
- * (`checks/diagnoses/diagnosis.ts`).
+ * all read these tables. The diagnosis ids are here too, so the plan can name them
+ * without depending on the rules (`checks/diagnoses/rules/`), which are keyed by them.
  */
+
+export const DIAGNOSIS_IDS = [
+  'inconsistent-subscription',
+  'unconsumed-queues',
+  'stale-consumer',
+  'broker-without-consumers',
+  'duplicate-burst',
+  'backlog-growth',
+] as const;
+export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
+
+export function isDiagnosisId(value: unknown): value is DiagnosisId {
+  return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
+}
 
 export const INVARIANT_IDS = ['no-loss', 'broadcast-complete', 'no-unexpected'] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];

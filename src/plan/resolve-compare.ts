@@ -1,6 +1,6 @@
 /** The plan's `compare:` section resolved: every metric's tolerance, defaults filled. */
-import { COMPARABLE_METRIC_IDS, type ComparableMetricId } from '../compare/metrics.ts';
-import { DEFAULT_TOLERANCES, type Tolerance, type Tolerances } from '../compare/tolerances.ts';
+import { COMPARABLE_METRIC_IDS, type ComparableMetricId } from './comparable-metrics.ts';
+import { DEFAULT_TOLERANCES, type Tolerance, type Tolerances } from './compare-tolerances.ts';
 import { parseToleranceBound, type ToleranceSlot } from './compare-tolerance-text.ts';
 import type { PlanDocument } from './schema.ts';
 

@@ -3,13 +3,13 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
-import type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+import type { DiagnosisId } from './expectations-catalogue.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 import type { ResolvedCompare } from './resolve-compare.ts';
 import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
 
-export type { DiagnosisId } from '../checks/diagnoses/diagnosis.ts';
+export type { DiagnosisId } from './expectations-catalogue.ts';
 export type { ResolvedCompare } from './resolve-compare.ts';
 export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 

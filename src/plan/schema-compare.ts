@@ -5,8 +5,8 @@
  * `{relative, absolute}` setting both. Values are checked by compare-tolerance-text.ts.
  */
 import { z } from 'zod';
-import { comparableMetric, COMPARABLE_METRIC_IDS, type ComparableMetricId } from '../compare/metrics.ts';
-import { DEFAULT_TOLERANCES, formatTolerance } from '../compare/tolerances.ts';
+import { comparableMetric, COMPARABLE_METRIC_IDS, type ComparableMetricId } from './comparable-metrics.ts';
+import { DEFAULT_TOLERANCES, formatTolerance } from './compare-tolerances.ts';
 import { parseToleranceBound, type ToleranceSlot } from './compare-tolerance-text.ts';
 import { describeValue } from './messages.ts';
 import { keyNouns, map, opt } from './schema-primitives.ts';

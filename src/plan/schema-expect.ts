@@ -5,7 +5,7 @@
  * listed twice are `cross-check-expect.ts`'s job, which runs even when other fields are broken.
  */
 import { z } from 'zod';
-import { DIAGNOSIS_IDS } from '../checks/diagnoses/diagnosis.ts';
+import { DIAGNOSIS_IDS } from './expectations-catalogue.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import {
   INVARIANT_DESCRIPTIONS,

@@ -1,4 +1,4 @@
-import type { RunSummary } from './summary.ts';
+import type { RunSummary } from '../result/run-summary.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {

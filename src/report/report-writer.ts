@@ -1,4 +1,4 @@
-import type { RunSummary } from './summary.ts';
+import type { RunSummary } from '../result/run-summary.ts';
 
 /** The report-writer extension point: each writes one file from the summary and returns its path. */
 export interface ReportWriter {

@@ -2,10 +2,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RunEvent } from '../run/event-log.ts';
-import type { TimeSeriesRow } from '../run/measurements.ts';
+import type { RunEvent } from '../result/run-event.ts';
+import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import { ExitCode, HarnessError } from '../util/errors.ts';
-import { SUMMARY_SCHEMA_VERSION, type RunSummary } from './summary.ts';
+import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../result/run-summary.ts';
 
 /**
  * Reads what a run left in its folder (summary.json, events.ndjson, timeseries.ndjson), so a

@@ -1,5 +1,5 @@
 import type { ReportWriter } from './report-writer.ts';
-import type { RunSummary } from './summary.ts';
+import type { RunSummary } from '../result/run-summary.ts';
 import { htmlWriter } from './writers/html.ts';
 import { jsonWriter } from './writers/json.ts';
 import { junitWriter } from './writers/junit.ts';

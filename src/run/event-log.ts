@@ -1,11 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-
-/** One line of events.ndjson: what happened, when (ms since epoch), to what. */
-export interface RunEvent {
-  at: number;
-  type: string;
-  [field: string]: unknown;
-}
+import type { RunEvent } from '../result/run-event.ts';
 
 /** Appends run events to `events.ndjson` and keeps them for the summary and report. */
 export class EventLog {

@@ -1,4 +1,5 @@
 import type { FleetControl } from '../faults/fault-action.ts';
+import type { Crash } from '../fleet/crash.ts';
 import { FleetWorker } from '../fleet/fleet-worker.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
 import type { ScopeExpectation } from '../metrics/ledger.ts';
@@ -11,13 +12,6 @@ import type { EventLog } from './event-log.ts';
 import type { Measurements } from './measurements.ts';
 
 const WORKER_READY_MS = 60_000;
-
-/** A fleet process that exited without being asked, and whether the plan lets the run go on. */
-export interface Crash {
-  worker: string;
-  description: string;
-  failsRun: boolean;
-}
 
 export interface FleetManagerOptions {
   resources: RunResources;

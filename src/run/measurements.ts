@@ -1,16 +1,10 @@
 import type { FromWorker } from '../fleet/protocol.ts';
 import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
 import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
-import {
-  decodeHistogram,
-  newHistogram,
-  percentiles,
-  recordMs,
-  type Histogram,
-  type Percentiles,
-} from '../metrics/histogram.ts';
+import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
 import { Ledger, type ScopeExpectation } from '../metrics/ledger.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
+import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { EventLog } from './event-log.ts';
 
 export interface ConsumerInstanceInfo {
@@ -23,29 +17,6 @@ export interface ConsumerInstanceInfo {
 /** Ledger scope of a receipt: the group in clustering, the instance in broadcasting. */
 export function scopeOf(info: ConsumerInstanceInfo): string {
   return info.model === 'clustering' ? info.group : `${info.group}/${info.instanceId}`;
-}
-
-/** One row of the 1 s time series (timeseries.ndjson and summary.json). Counts are per interval. */
-export interface TimeSeriesRow {
-  /** ms since the run started. */
-  t: number;
-  phase: string;
-  sent: number;
-  acked: number;
-  sendErrors: number;
-  dropped: number;
-  received: number;
-  duplicates: number;
-  backlogLedger: number;
-  /** The ledger's backlog per scope (group, or group/instance in broadcasting), for thresholds with a selector. */
-  backlogByScope: Record<string, number>;
-  /** Sum over clustering groups of the broker's lag; null when not sampled this interval. */
-  backlogBroker: number | null;
-  e2e: Percentiles;
-  send: Percentiles;
-  perInstance: Record<string, number>;
-  /** Deliveries of this run's messages by tag ('' for untagged): how a subscription drift shows. */
-  receivedByTag: Record<string, number>;
 }
 
 /**

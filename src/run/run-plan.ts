@@ -6,7 +6,8 @@ import { createTopics } from '../cluster/topics.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import { buildSummary, type RunSummary } from '../report/summary.ts';
+import { buildSummary } from './build-summary.ts';
+import { type RunSummary } from '../result/run-summary.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
@@ -26,7 +27,7 @@ import { PhaseClock } from './phase-clock.ts';
 import type { Progress } from './progress.ts';
 import { Sampler } from './sampler.ts';
 import { Observer } from './observer.ts';
-import { ThresholdAbort } from './threshold-abort.ts';
+import { ThresholdAbort } from '../checks/threshold-abort.ts';
 import { diagnose, type Finding } from '../checks/diagnoses/index.ts';
 
 export interface RunOptions {

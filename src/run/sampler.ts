@@ -3,7 +3,8 @@ import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { sampleBrokerBacklog } from '../metrics/broker-backlog.ts';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
-import type { Measurements, TimeSeriesRow } from './measurements.ts';
+import type { Measurements } from './measurements.ts';
+import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 
 /**
  * Every interval: ask the brokers for the clustering groups' backlog (never two requests in

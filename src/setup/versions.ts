@@ -13,3 +13,10 @@ export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
 /** Lints the GitHub Actions workflows (a test runs it); a developer tool, not needed by runs. */
 export const ACTIONLINT_VERSION = 'v1.7.12';
 export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint';
+
+/** The startup classes of the pinned release's jars (the local provider runs them; the local images' scripts too). */
+export const MAIN_CLASS = {
+  namesrv: 'org.apache.rocketmq.namesrv.NamesrvStartup',
+  broker: 'org.apache.rocketmq.broker.BrokerStartup',
+  proxy: 'org.apache.rocketmq.proxy.ProxyStartup',
+} as const;

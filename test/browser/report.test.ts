@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withComparison } from '../../src/compare/attach.ts';
 import { compareSummaries } from '../../src/compare/compare.ts';
 import { readRunSummary } from '../../src/report/run-files.ts';
-import type { RunSummary } from '../../src/report/summary.ts';
+import type { RunSummary } from '../../src/result/run-summary.ts';
 import { htmlWriter } from '../../src/report/writers/html.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

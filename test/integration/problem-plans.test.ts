@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/report/summary.ts';
+import type { RunSummary } from '../../src/result/run-summary.ts';
 import { runCli, type CliRun } from '../support/run-cli.ts';
 
 const plan = (name: string) => join(import.meta.dirname, '../../plans', `${name}.yaml`);

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/report/summary.ts';
+import type { RunSummary } from '../../src/result/run-summary.ts';
 import { isProcessAlive } from '../../src/util/process-info.ts';
 import { BIN } from '../support/cli.ts';
 

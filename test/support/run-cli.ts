@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSummary } from '../../src/report/summary.ts';
+import type { RunSummary } from '../../src/result/run-summary.ts';
 import { BIN } from './cli.ts';
 
 export interface CliRun {

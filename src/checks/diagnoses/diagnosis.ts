@@ -6,20 +6,7 @@
  */
 import type { WindowDuplicates } from '../../metrics/duplicate-attribution.ts';
 import type { ClusterSnapshot } from '../../observe/snapshot.ts';
-
-export const DIAGNOSIS_IDS = [
-  'inconsistent-subscription',
-  'unconsumed-queues',
-  'stale-consumer',
-  'broker-without-consumers',
-  'duplicate-burst',
-  'backlog-growth',
-] as const;
-export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
-
-export function isDiagnosisId(value: unknown): value is DiagnosisId {
-  return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
-}
+import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
 
 export type Severity = 'critical' | 'warning';
 

@@ -2,9 +2,9 @@
  * `diagnose` runs every rule over a run's (or doctor's) snapshots and measurements and
  * returns the findings, most severe first.
  */
+import { DIAGNOSIS_IDS } from '../../plan/expectations-catalogue.ts';
 import {
   DEFAULT_DIAGNOSIS_OPTIONS,
-  DIAGNOSIS_IDS,
   type DiagnosisInput,
   type DiagnosisOptions,
   type DiagnosisRule,

@@ -5,7 +5,8 @@
  * --window 0s` takes, `persistMs` 0 accepts what that one shows).
  */
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
-import type { DiagnosisId, EvidenceValue, Finding, Severity } from './diagnosis.ts';
+import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
+import type { EvidenceValue, Finding, Severity } from './diagnosis.ts';
 
 /** What one snapshot shows of one condition; `key` says which condition (group, broker, client...). */
 export interface Observation {

@@ -5,10 +5,11 @@
  * this version can read.
  */
 import type { Command } from 'commander';
-import { compareSummaries, type Comparison } from '../../compare/compare.ts';
+import { compareSummaries } from '../../compare/compare.ts';
+import { type Comparison } from '../../result/comparison.ts';
 import { formatComparison } from '../../compare/format-comparison.ts';
 import { loadSummary } from '../../compare/load-summary.ts';
-import type { Tolerances } from '../../compare/tolerances.ts';
+import type { Tolerances } from '../../plan/compare-tolerances.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { ExitCode } from '../../util/errors.ts';
 import { PLANS_DIR } from '../paths.ts';

@@ -22,7 +22,7 @@ import {
   type ContainerLayout,
 } from './layout.ts';
 import { containerBrokerConfig, containerProxyConfig, rocketmqEnvironment } from './node-containers.ts';
-import { SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
+import { SHARED_UID_ULIMITS, ulimitRecord } from '../../setup/podman-config.ts';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const COMPOSE_DIR = 'compose';

@@ -8,10 +8,11 @@ import { dirname } from 'node:path';
 import { GenericContainer, Wait, type StartedNetwork } from 'testcontainers';
 import { IMAGE_PATHS } from '../../setup/container-images.ts';
 import type { ClusterSpec } from '../provider.ts';
-import { BOOT_LINE, MAIN_CLASS } from '../providers/local/jvm.ts';
+import { MAIN_CLASS } from '../../setup/versions.ts';
+import { BOOT_LINE } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
 import type { ResolvedImages } from './images.ts';
-import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS, ulimitRecord } from './podman-config.ts';
+import { CONTAINER_ULIMITS, SHARED_UID_ULIMITS, ulimitRecord } from '../../setup/podman-config.ts';
 import {
   GATEWAY_ALIAS,
   NAMESRV_CONTAINER_PORT,

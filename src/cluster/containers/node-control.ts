@@ -7,7 +7,7 @@
  * again in the container's log since the start, then `afterBoot` (a broker: listed again).
  * Operations on one node run one after another, as in the local provider.
  */
-import type { NodeControl } from '../../faults/fault-action.ts';
+import type { NodeControl } from '../node-control.ts';
 import { UsageError } from '../../util/errors.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { ClusterNode } from '../provider.ts';

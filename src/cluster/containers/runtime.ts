@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { cachePaths } from '../../setup/cache-dir.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { sleep } from '../../util/sleep.ts';
-import { podmanEnv, writePodmanConfig } from './podman-config.ts';
+import { podmanEnv, writePodmanConfig } from '../../setup/podman-config.ts';
 
 export interface ContainerRuntime {
   kind: 'docker' | 'podman';

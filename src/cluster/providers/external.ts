@@ -1,6 +1,6 @@
 import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
 import type { ClusterInfo } from '../../drivers/remoting/route.ts';
-import type { NodeControl } from '../../faults/fault-action.ts';
+import type { NodeControl } from '../node-control.ts';
 import { EnvironmentError, ExitCode, HarnessError, UsageError } from '../../util/errors.ts';
 import type {
   ClusterEndpoints,

@@ -1,4 +1,5 @@
-import type { FaultContext, FleetControl, NodeControl } from '../fault-action.ts';
+import type { NodeControl } from '../../cluster/node-control.ts';
+import type { FaultContext, FleetControl } from '../fault-action.ts';
 import { HarnessError } from '../../util/errors.ts';
 
 /** A process fault's target: a cluster node (`broker-a`) or a fleet instance (`billing#1`). */

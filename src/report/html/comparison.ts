@@ -3,7 +3,8 @@
  * already written the way `rmq-chaos compare` and summary.md write it (formatValue,
  * formatDelta, the tolerance text), so the browser only lays the rows out.
  */
-import { formatDelta, formatValue, type Comparison, type MetricComparison } from '../../compare/compare.ts';
+import { formatDelta, formatValue } from '../../compare/compare.ts';
+import { type Comparison, type MetricComparison } from '../../result/comparison.ts';
 
 export interface ComparisonRow {
   metric: MetricComparison['metric'];

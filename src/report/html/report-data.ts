@@ -1,7 +1,7 @@
 import type { ReportedFinding } from '../../checks/diagnosis-expectations.ts';
 import type { RebalanceEvent } from '../../metrics/rebalance-tracker.ts';
-import type { RunEvent } from '../../run/event-log.ts';
-import type { RunSummary } from '../summary.ts';
+import type { RunEvent } from '../../result/run-event.ts';
+import type { RunSummary } from '../../result/run-summary.ts';
 import { comparisonView, type ComparisonView } from './comparison.ts';
 import { toChartSeries, type ChartRow, type ChartSeries } from './series.ts';
 import {

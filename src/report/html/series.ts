@@ -1,4 +1,4 @@
-import type { TimeSeriesRow } from '../../run/measurements.ts';
+import type { TimeSeriesRow } from '../../metrics/time-series-row.ts';
 
 /** The fields of a time-series row the charts use (older rows lack the rest). */
 export type ChartRow = Pick<

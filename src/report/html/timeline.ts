@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../run/event-log.ts';
+import type { RunEvent } from '../../result/run-event.ts';
 import { compareNatural } from './series.ts';
 
 /**

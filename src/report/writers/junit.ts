@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeRegression } from '../../compare/compare.ts';
 import type { ReportWriter } from '../report-writer.ts';
-import type { RunSummary } from '../summary.ts';
+import type { RunSummary } from '../../result/run-summary.ts';
 import { attributes, escapeXml } from '../xml.ts';
 
 interface TestCase {

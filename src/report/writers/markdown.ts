@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDelta, formatValue } from '../../compare/compare.ts';
 import type { ReportWriter } from '../report-writer.ts';
-import type { RunSummary } from '../summary.ts';
+import type { RunSummary } from '../../result/run-summary.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
 export function mdCell(value: string | number): string {

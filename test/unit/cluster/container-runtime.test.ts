@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containerRuntime, DOCKER_SOCKET } from '../../../src/cluster/containers/runtime.ts';
-import { podmanConfigText } from '../../../src/cluster/containers/podman-config.ts';
+import { podmanConfigText } from '../../../src/setup/podman-config.ts';
 import { EnvironmentError } from '../../../src/util/errors.ts';
 
 const saved = { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST };

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { withComparison } from '../../../src/compare/attach.ts';
 import { compareSummaries, formatDelta, formatValue } from '../../../src/compare/compare.ts';
 import { extractMetrics } from '../../../src/compare/metrics.ts';
-import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerances } from '../../../src/compare/tolerances.ts';
+import { DEFAULT_TOLERANCES, exceeds, formatTolerance, type Tolerances } from '../../../src/plan/compare-tolerances.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(`test/fixtures/runs/${name}/summary.json`, 'utf8')) as RunSummary;

@@ -3,7 +3,7 @@
  * filled. What a bad one says is in the bad-plan corpus (test/fixtures/bad-plans/expect-*).
  */
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSIS_IDS } from '../../../src/checks/diagnoses/diagnosis.ts';
+import { DIAGNOSIS_IDS } from '../../../src/plan/expectations-catalogue.ts';
 import { buildPlanJsonSchema } from '../../../src/plan/export-schema.ts';
 import { INVARIANT_DESCRIPTIONS, INVARIANT_IDS, isInvariantId } from '../../../src/plan/expectations-catalogue.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';

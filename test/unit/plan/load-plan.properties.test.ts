@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DIAGNOSIS_IDS } from '../../../src/checks/diagnoses/diagnosis.ts';
+import { DIAGNOSIS_IDS } from '../../../src/plan/expectations-catalogue.ts';
 import {
   INVARIANT_IDS,
   INVARIANT_STATES,

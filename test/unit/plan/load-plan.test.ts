@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOLERANCES } from '../../../src/compare/tolerances.ts';
+import { DEFAULT_TOLERANCES } from '../../../src/plan/compare-tolerances.ts';
 import { loadPlanFile, loadPlanText, resolvePlanPath } from '../../../src/plan/load-plan.ts';
 import type { ResolvedPlan } from '../../../src/plan/resolved-plan.ts';
 import { PlanError, UsageError, formatPlanIssue } from '../../../src/util/errors.ts';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withComparison } from '../../../src/compare/attach.ts';
 import { compareSummaries } from '../../../src/compare/compare.ts';
-import { DEFAULT_TOLERANCES } from '../../../src/compare/tolerances.ts';
+import { DEFAULT_TOLERANCES } from '../../../src/plan/compare-tolerances.ts';
 import { comparisonView } from '../../../src/report/html/comparison.ts';
 import { buildReportData } from '../../../src/report/html/report-data.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 
 const base = JSON.parse(readFileSync('test/fixtures/runs/zombie-consumer/summary.json', 'utf8')) as RunSummary;
 /** The fixture with throughput cut 30%: 49/s → 34/s, beyond the default -10%. */

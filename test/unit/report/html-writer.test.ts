@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReportData } from '../../../src/report/html/report-data.ts';
 import { readRunSummary } from '../../../src/report/run-files.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 import { htmlWriter } from '../../../src/report/writers/html.ts';
 
 function pageData(html: string): ReportData {

@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { withComparison } from '../../../src/compare/attach.ts';
 import { compareSummaries } from '../../../src/compare/compare.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 import { renderJunit } from '../../../src/report/writers/junit.ts';
 
 const fixture = (name: string) =>

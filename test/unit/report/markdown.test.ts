@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withComparison } from '../../../src/compare/attach.ts';
 import { compareSummaries } from '../../../src/compare/compare.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 import { mdCell, renderMarkdown } from '../../../src/report/writers/markdown.ts';
 
 const fixture = (name: string) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportWriter } from '../../../src/report/report-writer.ts';
-import type { RunSummary } from '../../../src/report/summary.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 import { writeReports } from '../../../src/report/write-reports.ts';
 import { jsonWriter } from '../../../src/report/writers/json.ts';
 

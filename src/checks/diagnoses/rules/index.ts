@@ -1,4 +1,5 @@
-import type { DiagnosisId, DiagnosisRule } from '../diagnosis.ts';
+import type { DiagnosisId } from '../../../plan/expectations-catalogue.ts';
+import type { DiagnosisRule } from '../diagnosis.ts';
 import { backlogGrowth } from './backlog-growth.ts';
 import { brokerWithoutConsumers } from './broker-without-consumers.ts';
 import { duplicateBurst } from './duplicate-burst.ts';

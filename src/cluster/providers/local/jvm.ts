@@ -1,11 +1,6 @@
 import { join } from 'node:path';
 import type { ManagedProcessOptions } from '../../../runtime/managed-process.ts';
-
-export const MAIN_CLASS = {
-  namesrv: 'org.apache.rocketmq.namesrv.NamesrvStartup',
-  broker: 'org.apache.rocketmq.broker.BrokerStartup',
-  proxy: 'org.apache.rocketmq.proxy.ProxyStartup',
-} as const;
+import { MAIN_CLASS } from '../../../setup/versions.ts';
 
 /** The line each daemon prints once it serves requests (checked against 5.3.3). */
 export const BOOT_LINE = {

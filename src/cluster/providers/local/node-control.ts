@@ -7,7 +7,7 @@
  * Operations on one node run one after another (a kill arriving during a restart waits for
  * it), so two overlapping faults cannot start a node twice.
  */
-import type { NodeControl } from '../../../faults/fault-action.ts';
+import type { NodeControl } from '../../node-control.ts';
 import { sleep } from '../../../util/sleep.ts';
 import type { NodeProcesses, PlannedNode } from './node-processes.ts';
 

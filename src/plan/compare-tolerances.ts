@@ -5,7 +5,7 @@
  * `absolute`, in the metric's unit. When both are set a change must exceed both: a p99 going
  * from 2 ms to 3 ms is +50% but only +1 ms, which is noise, not a regression.
  */
-import type { ComparableMetric, ComparableMetricId } from './metrics.ts';
+import type { ComparableMetric, ComparableMetricId } from './comparable-metrics.ts';
 
 export interface Tolerance {
   /** Allowed worsening as a share of the baseline (0.2 = 20%); null: no relative bound. */

@@ -1,6 +1,6 @@
-import { evaluateChecks } from '../checks/evaluate.ts';
+import { evaluateChecks } from './evaluate.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import type { Measurements } from './measurements.ts';
+import type { MeasuredRun } from './measured-run.ts';
 
 /** Which threshold ended the run early, with what it saw, and when (ms since the run started). */
 export interface AbortedBy {
@@ -30,7 +30,7 @@ export class ThresholdAbort {
     return this.controller.signal;
   }
 
-  check(m: Measurements, elapsedMs: number, log: (line: string) => void): void {
+  check(m: MeasuredRun, elapsedMs: number, log: (line: string) => void): void {
     if (this.abortedBy) return;
     const due = this.watched.filter((t) => elapsedMs >= t.delayAbortEvalMs);
     if (due.length === 0) return;

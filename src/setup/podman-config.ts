@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachePaths } from '../../setup/cache-dir.ts';
+import { cachePaths } from './cache-dir.ts';
 
 export const CONTAINER_ULIMITS = { nofile: { soft: 10_000, hard: 10_000 }, nproc: { soft: 1000, hard: 1000 } } as const;
 

@@ -1,0 +1,23 @@
+/**
+ * What checks read of a run's measurements: the ledger, the latency histograms, rebalance
+ * events and the time series. The run's `Measurements` (run/measurements.ts) has all of
+ * it; checks name only what they read, so they depend on metrics, not on the run.
+ */
+import type { Histogram } from '../metrics/histogram.ts';
+import type { Ledger } from '../metrics/ledger.ts';
+import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
+import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+
+export interface MeasuredRun {
+  readonly ledger: Pick<Ledger, 'summarize' | 'totalAcked'>;
+  readonly e2eLatency: Histogram;
+  /** End-to-end latency per consumer group, for thresholds with a group selector. */
+  readonly e2eByGroup: ReadonlyMap<string, Histogram>;
+  readonly sendLatency: Histogram;
+  readonly rebalance: { readonly events: RebalanceEvent[] };
+  readonly rows: readonly TimeSeriesRow[];
+  readonly dropped: number;
+  totalSendErrors(): number;
+  /** Ledger scopes: `group` in clustering, `group/instance` in broadcasting. */
+  scopes(): string[];
+}

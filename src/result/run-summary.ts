@@ -1,0 +1,91 @@
+/**
+ * The typed result of a run: what summary.json holds. The CI regression job, `compare`, the
+ * reports and users' own scripts read it; `plans/summary.schema.json` is generated from this
+ * type (npm run schema), and a test validates real runs' summaries against it.
+ */
+import type { DiagnosisExpectationResult, ReportedFinding } from '../checks/diagnosis-expectations.ts';
+import type { CheckResult } from '../checks/evaluate.ts';
+import type { InvariantResult } from '../checks/invariants.ts';
+import type { AbortedBy } from '../checks/threshold-abort.ts';
+import type { FaultRecord } from '../faults/scheduler.ts';
+import type { Crash } from '../fleet/crash.ts';
+import type { Percentiles } from '../metrics/histogram.ts';
+import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
+import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import type { Comparison } from './comparison.ts';
+
+/** Bump on any incompatible change to the shape below; document it in the README. */
+export const SUMMARY_SCHEMA_VERSION = 3;
+
+export interface RunSummary {
+  schema: 'rmq-chaos/summary';
+  schemaVersion: number;
+  run: {
+    id: string;
+    plan: string;
+    description: string;
+    planFile: string;
+    seed: number;
+    startedAt: string;
+    endedAt: string;
+    wallMs: number;
+    rocketmqVersion: string;
+  };
+  cluster: {
+    provider: string;
+    startMs: number | null;
+    namesrvAddr: string | null;
+    brokers: { name: string; brokerId: number; addr: string }[];
+    /** Provider containers: the image each role ran (e.g. {rocketmq: "apache/rocketmq:5.3.3", toxiproxy: ...}). */
+    images?: Record<string, string>;
+  };
+  phases: Record<string, { startMs: number; durationMs: number }>;
+  producers: {
+    attempted: number;
+    acked: number;
+    sendErrors: Record<string, number>;
+    dropped: number;
+    ackedPerSecond: number;
+  };
+  groups: ScopeSummary[];
+  totals: {
+    acked: number;
+    receipts: number;
+    unique: number;
+    duplicates: number;
+    lost: number;
+    unexpected: number;
+    duplicateRate: number;
+    drained: boolean;
+  };
+  /** Duplicates by cause: `retry` (the consumer asked), a membership/fault window label, or `none`. */
+  duplicateCauses: Record<string, number>;
+  latency: { e2e: Percentiles; send: Percentiles };
+  backlog: {
+    /** Ledger view at the last sample (acked minus unique receipts, over scopes). */
+    finalLedger: number;
+    /** Broker view at the last sample (clustering groups; null when never sampled). */
+    finalBroker: number | null;
+    brokerErrors: string[];
+  };
+  rebalance: { events: RebalanceEvent[]; assignmentLatency: Percentiles; resumeLatency: Percentiles };
+  timeseries: TimeSeriesRow[];
+  crashes: Crash[];
+  /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */
+  faults: FaultRecord[];
+  checks: CheckResult[];
+  /** Built-in invariants (no loss, broadcast completeness, no unexpected ids) against what the plan expects of them. */
+  invariants: InvariantResult[];
+  /** Every diagnosis that fired, most severe first, marked expected or not. */
+  diagnoses: ReportedFinding[];
+  /** The plan's expect.diagnoses: did each fire? */
+  expectedDiagnoses: DiagnosisExpectationResult[];
+  /** Set when a threshold with abortOnFail ended the run early. */
+  abortedBy: AbortedBy | null;
+  /** Why the verdict is fail, one line each (empty on pass). */
+  failures: string[];
+  /** Set when the run was compared with a baseline (`run --baseline`): per-metric deltas and a verdict. */
+  comparison?: Comparison;
+  verdict: 'pass' | 'fail';
+}

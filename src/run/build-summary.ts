@@ -1,0 +1,130 @@
+/**
+ * Assembles a run's summary (result/run-summary.ts) from what the run measured and the
+ * verdict that checks/verdict.ts decides; nothing here judges.
+ */
+import { judgeRun } from '../checks/verdict.ts';
+import type { Finding } from '../checks/diagnoses/index.ts';
+import type { AbortedBy } from '../checks/threshold-abort.ts';
+import type { StartedCluster } from '../cluster/provider.ts';
+import type { FaultRecord } from '../faults/scheduler.ts';
+import type { Crash } from '../fleet/crash.ts';
+import { percentiles, type Percentiles } from '../metrics/histogram.ts';
+import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
+import { ROCKETMQ_VERSION } from '../setup/versions.ts';
+import type { Measurements } from './measurements.ts';
+
+export interface SummaryInput {
+  plan: ResolvedPlan;
+  runId: string;
+  startedAt: number;
+  endedAt: number;
+  cluster: StartedCluster | undefined;
+  measurements: Measurements;
+  drained: boolean;
+  crashes: Crash[];
+  faults: FaultRecord[];
+  phases: Record<string, { startMs: number; durationMs: number }>;
+  findings: Finding[];
+  abortedBy?: AbortedBy;
+}
+
+export function buildSummary(input: SummaryInput): RunSummary {
+  const { plan, measurements: m } = input;
+  const groups = m.scopes().map((scope) => m.ledger.summarize(scope));
+  const sum = (pick: (g: ScopeSummary) => number) => groups.reduce((acc, g) => acc + pick(g), 0);
+  const unique = sum((g) => g.unique);
+  const duplicates = sum((g) => g.duplicates);
+  const acked = m.ledger.totalAcked();
+  const lastRow = m.rows[m.rows.length - 1];
+  const judged = judgeRun({
+    plan,
+    measured: m,
+    groups,
+    findings: input.findings,
+    crashes: input.crashes,
+    faults: input.faults,
+    ...(input.abortedBy ? { abortedBy: input.abortedBy } : {}),
+  });
+  // Producers send through load, chaos and heal: rates are over that time.
+  const loadSeconds = ['load', 'chaos', 'heal'].reduce((ms, p) => ms + (input.phases[p]?.durationMs ?? 0), 0) / 1000;
+  return {
+    schema: 'rmq-chaos/summary',
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    run: {
+      id: input.runId,
+      plan: plan.name,
+      description: plan.description,
+      planFile: plan.source.file,
+      seed: plan.seed,
+      startedAt: new Date(input.startedAt).toISOString(),
+      endedAt: new Date(input.endedAt).toISOString(),
+      wallMs: input.endedAt - input.startedAt,
+      rocketmqVersion: ROCKETMQ_VERSION,
+    },
+    cluster: {
+      provider: plan.cluster.provider,
+      startMs: input.cluster ? Math.round(input.cluster.startMs) : null,
+      namesrvAddr: input.cluster?.endpoints.namesrvAddr ?? null,
+      brokers: input.cluster?.endpoints.brokers ?? [],
+      ...(input.cluster?.images ? { images: { ...input.cluster.images } } : {}),
+    },
+    phases: input.phases,
+    producers: {
+      attempted: m.totalAttempted(),
+      acked,
+      sendErrors: m.sendErrors,
+      dropped: m.dropped,
+      ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0,
+    },
+    groups,
+    totals: {
+      acked,
+      receipts: sum((g) => g.receipts),
+      unique,
+      duplicates,
+      lost: sum((g) => g.lost),
+      unexpected: sum((g) => g.unexpected),
+      duplicateRate: unique === 0 ? 0 : duplicates / unique,
+      drained: input.drained,
+    },
+    duplicateCauses: Object.fromEntries(m.attribution.counts),
+    latency: { e2e: percentiles(m.e2eLatency), send: percentiles(m.sendLatency) },
+    backlog: {
+      finalLedger: lastRow?.backlogLedger ?? m.ledgerBacklog(),
+      finalBroker: lastRow?.backlogBroker ?? null,
+      brokerErrors: m.lastBrokerSample?.errors ?? [],
+    },
+    rebalance: {
+      events: m.rebalance.events,
+      assignmentLatency: latencyPercentiles(m.rebalance.events.map((e) => e.assignmentLatencyMs)),
+      resumeLatency: latencyPercentiles(m.rebalance.events.map((e) => e.resumeLatencyMs)),
+    },
+    timeseries: m.rows,
+    crashes: input.crashes,
+    faults: input.faults,
+    checks: judged.checks,
+    invariants: judged.invariants,
+    diagnoses: judged.diagnoses,
+    expectedDiagnoses: judged.expectedDiagnoses,
+    abortedBy: input.abortedBy ?? null,
+    failures: judged.failures,
+    verdict: judged.verdict,
+  };
+}
+
+function latencyPercentiles(values: (number | null)[]): Percentiles {
+  const measured = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (measured.length === 0) return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
+  const at = (p: number) => measured[Math.min(measured.length - 1, Math.ceil((p / 100) * measured.length) - 1)]!;
+  return {
+    count: measured.length,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: measured[measured.length - 1]!,
+    mean: Math.round((measured.reduce((a, b) => a + b, 0) / measured.length) * 10) / 10,
+  };
+}
