@@ -69,7 +69,13 @@ export function checkLayers(srcDir: string, layers: readonly string[] = LAYERS):
       }
       if (fromRank !== undefined && toRank > fromRank) {
         const line = ts.getLineAndCharacterOfPosition(ts.createSourceFile(file, text, ts.ScriptTarget.Latest), ref.pos);
-        violations.push({ file: relative(process.cwd(), file), line: line.line + 1, from, to, specifier: ref.fileName });
+        violations.push({
+          file: relative(process.cwd(), file),
+          line: line.line + 1,
+          from,
+          to,
+          specifier: ref.fileName,
+        });
       }
     }
   }
