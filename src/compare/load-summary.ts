@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../result/run-summary.ts';
+import { summarySchemaErrors } from '../result/summary-schema.ts';
 import { UsageError } from '../util/errors.ts';
 
 export interface LoadedSummary {
@@ -54,9 +55,15 @@ export async function loadSummary(path: string): Promise<LoadedSummary> {
       'compare runs made by the same rmq-chaos version; re-run the baseline plan to make a new baseline',
     );
   }
-  // The fields the comparison reads; a hand-edited file missing them should say so, not crash.
-  for (const field of ['run', 'producers', 'latency', 'totals', 'rebalance', 'timeseries'] as const) {
-    if (data[field] === undefined) throw new UsageError(`${file}: summary.json lacks "${field}"`);
+  // Everything else the schema says (plans/summary.schema.json): a hand-edited or truncated
+  // file is refused with where it breaks, not compared on half its numbers.
+  const problems = summarySchemaErrors(data);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 5).join('; ');
+    throw new UsageError(
+      `${file}: not a valid summary.json (${shown}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''})`,
+      'compare summaries as rmq-chaos wrote them; plans/summary.schema.json describes the format',
+    );
   }
   return { summary: data as unknown as RunSummary, file };
 }

@@ -31,7 +31,29 @@ export interface MetricSpec {
 const COUNTER = ['count', 'rate'] as const;
 const TREND = ['p', 'avg', 'min', 'max', 'med'] as const;
 
-export const METRICS = {
+/** Every metric name, in catalogue order (tables and help list them so). */
+export const METRIC_NAMES = [
+  'loss',
+  'duplicates',
+  'unexpected',
+  'sent',
+  'received',
+  'unique',
+  'send_errors',
+  'dropped',
+  'duplicate_rate',
+  'loss_rate',
+  'e2e_latency',
+  'send_latency',
+  'rebalance_latency',
+  'resume_latency',
+  'backlog',
+] as const;
+
+// A named union rather than `keyof typeof METRICS`, so the summary's JSON Schema generator can read it.
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
   loss: {
     selectable: true,
     kind: 'counter',
@@ -138,11 +160,7 @@ export const METRICS = {
     value: 'number',
     description: 'Broker max offset minus committed consumer offset, summed over queues, sampled each second.',
   },
-} as const satisfies Record<string, MetricSpec>;
-
-export type MetricName = keyof typeof METRICS;
-
-export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+};
 
 export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(METRICS, name);

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../src/result/run-summary.ts';
+import { summarySchemaErrors } from '../../src/result/summary-schema.ts';
 import { BIN } from './cli.ts';
 
 export interface CliRun {
@@ -42,12 +43,19 @@ export async function runCli(
   const code = await exited;
   const [run] = readdirSync(reportsDir);
   const runDir = run ? join(reportsDir, run) : undefined;
-  let summary: RunSummary | undefined;
+  let data: unknown;
   try {
-    summary = runDir ? (JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary) : undefined;
+    data = runDir ? JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) : undefined;
   } catch {
-    summary = undefined;
+    data = undefined;
   }
+  // Every run a test makes is held against the published schema: summary.json is a contract.
+  if (data !== undefined) {
+    const problems = summarySchemaErrors(data);
+    if (problems.length > 0)
+      throw new Error(`${runDir}/summary.json breaks plans/summary.schema.json: ${problems.join('; ')}`);
+  }
+  const summary = data as RunSummary | undefined;
   return { code, output, summary, runDir };
 }
 
