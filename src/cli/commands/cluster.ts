@@ -6,7 +6,7 @@ import { getProvider } from '../../cluster/registry.ts';
 import { createTopics } from '../../cluster/topics.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { clusterSpecOf } from '../../run/cluster-spec.ts';
-import { makeRunId } from '../../run/run-plan.ts';
+import { makeRunId } from '../../run/run-session.ts';
 import { reapContainersSync } from '../../runtime/container-reaper.ts';
 import { RunResources } from '../../runtime/run-resources.ts';
 import { isRunActive, listRunStates, RunState } from '../../runtime/run-state.ts';

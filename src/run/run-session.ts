@@ -1,0 +1,275 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diagnose } from '../checks/diagnoses/index.ts';
+import { ThresholdAbort } from '../checks/threshold-abort.ts';
+import type { StartedCluster } from '../cluster/provider.ts';
+import { getProvider } from '../cluster/registry.ts';
+import { createTopics } from '../cluster/topics.ts';
+import { getFaultAction } from '../faults/registry.ts';
+import { FaultScheduler } from '../faults/scheduler.ts';
+import { allQueueKeys } from '../metrics/queue-keys.ts';
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import type { RunSummary } from '../result/run-summary.ts';
+import { RunResources } from '../runtime/run-resources.ts';
+import { RunState } from '../runtime/run-state.ts';
+import { cachePaths } from '../setup/cache-dir.ts';
+import { HarnessError } from '../util/errors.ts';
+import { buildSummary } from './build-summary.ts';
+import { clusterSpecOf } from './cluster-spec.ts';
+import { EventLog } from './event-log.ts';
+import { groupExpectation } from './expectations.ts';
+import { faultOccurrences } from './fault-plan.ts';
+import { type FleetLayout, layoutFleets } from './fleet-layout.ts';
+import { FleetManager } from './fleet-manager.ts';
+import { Measurements } from './measurements.ts';
+import { Observer } from './observer.ts';
+import { PhaseClock } from './phase-clock.ts';
+import type { Progress } from './progress.ts';
+import { type RunGroups, runGroups, topicsOfGroup } from './run-groups.ts';
+import { Sampler } from './sampler.ts';
+
+export interface RunOptions {
+  plan: ResolvedPlan;
+  reportsDir: string;
+  keep: boolean;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Called once resources exist, so a second Ctrl-C can kill everything synchronously. */
+  onResources?: (resources: RunResources) => void;
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  reportDir: string;
+}
+
+export function makeRunId(planName: string, now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
+  return `${stamp}-${planName}`;
+}
+
+/** What the run's parts have once the cluster is up: created by `prepare`, used by every later stage. */
+export interface RunParts {
+  cluster: StartedCluster;
+  fleet: FleetManager;
+  faults: FaultScheduler;
+  sampler: Sampler;
+  observer: Observer;
+  /** Names of the cluster's master brokers (queue keys are per master). */
+  masters: string[];
+  /** Every fleet instance's worker configuration, addressed at this cluster. */
+  layout: FleetLayout;
+}
+
+/**
+ * The state of one run and the resources it holds: its ids and folders, the run state with its
+ * watchdog, the event log, measurements, phase clock and threshold abort. Stages (run/stages.ts)
+ * create the cluster, fleet, faults, sampler and observer through it; each is registered for
+ * release when created, and `close()` releases them all in reverse order, however the run ends
+ * (faults healed before the fleet and cluster stop, the cluster before its processes).
+ */
+export class RunSession {
+  readonly plan: ResolvedPlan;
+  readonly runId: string;
+  readonly reportDir: string;
+  readonly workDir: string;
+  readonly startedAt: number;
+  readonly events: EventLog;
+  readonly measurements: Measurements;
+  readonly phases: PhaseClock;
+  /** Thresholds with abortOnFail end the run early, but it still stops cleanly and reports. */
+  readonly thresholdAbort: ThresholdAbort;
+  /** Aborted by the user (a signal) or by an abortOnFail threshold. */
+  readonly signal: AbortSignal;
+  readonly groups: RunGroups;
+  drained = false;
+  parts: RunParts | undefined;
+  private readonly resources: RunResources;
+  private readonly progress: Progress;
+  private readonly userSignal: AbortSignal;
+  private readonly keep: boolean;
+
+  constructor(options: RunOptions) {
+    this.plan = options.plan;
+    this.progress = options.progress;
+    this.userSignal = options.signal;
+    this.keep = options.keep;
+    this.thresholdAbort = new ThresholdAbort(this.plan);
+    this.signal = AbortSignal.any([options.signal, this.thresholdAbort.signal]);
+    this.groups = runGroups(this.plan);
+    this.runId = makeRunId(this.plan.name);
+    this.reportDir = join(options.reportsDir, this.runId);
+    mkdirSync(this.reportDir, { recursive: true });
+    this.workDir = join(tmpdir(), 'rmq-chaos', this.runId);
+    mkdirSync(this.workDir, { recursive: true });
+    this.resources = new RunResources(
+      RunState.create(cachePaths().runs, { runId: this.runId, workDir: this.workDir, keep: options.keep }),
+      this.log,
+    );
+    this.resources.startWatchdog();
+    options.onResources?.(this.resources);
+    this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
+    this.startedAt = Date.now();
+    this.measurements = new Measurements(this.events, this.startedAt);
+    this.phases = new PhaseClock(this.events);
+  }
+
+  readonly log = (line: string): void => this.progress.log(line);
+
+  /** Throws when the user stopped the run, or the ThresholdAbort when a threshold did. */
+  checkAbort(): void {
+    if (this.userSignal.aborted)
+      throw new HarnessError('aborted', `run aborted (${String(this.userSignal.reason ?? 'signal')})`);
+    if (this.thresholdAbort.signal.aborted) throw this.thresholdAbort;
+  }
+
+  /**
+   * Brings the cluster up with its topics, then creates the run's parts: sampler and observer
+   * (started), fleet manager and fault scheduler. Each is registered for release as it is made.
+   */
+  async prepare(): Promise<RunParts> {
+    const { plan, measurements, resources, log } = this;
+    this.phases.enter('cluster');
+    // Toxiproxy goes under the cluster only when the plan faults a link.
+    const network = plan.faults.some((f) => f.action.startsWith('network.'));
+    const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
+    resources.defer('cluster', () => cluster.stop());
+    this.events.emit('cluster-ready', {
+      startMs: Math.round(cluster.startMs),
+      endpoints: cluster.endpoints,
+      nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })),
+    });
+    this.checkAbort();
+    await createTopics(cluster.endpoints, plan.topics, log);
+    this.checkAbort();
+
+    const masters = cluster.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
+    for (const group of this.groups.queueOwning) {
+      const topics = topicsOfGroup(plan, group);
+      measurements.rebalance.addGroup(
+        group,
+        allQueueKeys(
+          plan.topics.filter((t) => topics.has(t.name)),
+          masters,
+        ),
+      );
+    }
+    const sampler = this.startSampler(cluster);
+    const crashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
+    const fleet = new FleetManager({
+      resources,
+      measurements,
+      events: this.events,
+      log,
+      startedAt: this.startedAt,
+      crashFailsRun: (name) => crashPolicy.get(name) !== 'continue',
+      expectationOf: (group) => groupExpectation(plan, group),
+    });
+    const faults = new FaultScheduler({
+      occurrences: faultOccurrences(plan),
+      actionOf: getFaultAction,
+      context: { ...(cluster.network ? { network: cluster.network } : {}), nodes: cluster.nodeControl, fleet, log },
+      events: this.events,
+      attribution: measurements.attribution,
+      startedAt: this.startedAt,
+    });
+    // Every fault is undone before the fleet and the cluster stop.
+    resources.defer('faults', () => faults.endAll());
+    // Diagnoses read the brokers' view of groups whose clients answer running-info requests.
+    const observer = new Observer({
+      endpoints: cluster.endpoints,
+      groups: this.groups.observed,
+      intervalMs: plan.sampling.snapshotMs,
+      file: join(this.reportDir, 'snapshots.ndjson'),
+      processOf: (instance) => fleet.processState(instance),
+    });
+    observer.start();
+    resources.defer('observer', () => observer.stop());
+    const layout = layoutFleets(plan, this.runId, cluster.endpoints);
+    this.parts = { cluster, fleet, faults, sampler, observer, masters, layout };
+    return this.parts;
+  }
+
+  /** The 1 s sampler: a time series row each interval, the abortOnFail thresholds, the progress line. */
+  private startSampler(cluster: StartedCluster): Sampler {
+    const { plan, measurements, phases } = this;
+    const totalMs =
+      plan.phases.warmupMs + plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs + plan.phases.drainMs;
+    const sampler = new Sampler({
+      endpoints: cluster.endpoints,
+      groups: this.groups.clustering,
+      measurements,
+      intervalMs: plan.sampling.intervalMs,
+      file: join(this.reportDir, 'timeseries.ndjson'),
+      phase: () => phases.current,
+      onRow: (row) => {
+        this.thresholdAbort.check(measurements, Date.now() - this.startedAt, this.log);
+        this.progress.update({
+          phase: phases.current,
+          elapsedMs: phases.sinceStartOf('warmup'),
+          totalMs,
+          sent: measurements.totalAttempted(),
+          acked: measurements.ledger.totalAcked(),
+          received: measurements.totalReceipts(),
+          backlog: row.backlogLedger,
+          sendErrors: measurements.totalSendErrors(),
+        });
+      },
+    });
+    sampler.start();
+    // Without a final sample: on the orderly path, `stop` took it already.
+    this.resources.defer('sampler', () => sampler.stop(false));
+    return sampler;
+  }
+
+  /**
+   * Releases everything the run holds, in reverse order of creation, however it ended; then
+   * closes the phase clock and the event log.
+   */
+  async close(): Promise<void> {
+    this.progress.done();
+    this.phases.end();
+    await this.resources.release();
+    await this.events.close();
+    if (this.keep) this.log(`kept node configs, stores and logs in ${this.workDir}`);
+  }
+
+  /** Diagnoses and the summary with its verdict, once the run is closed. */
+  outcome(): RunOutcome {
+    const m = this.measurements;
+    const findings = diagnose({
+      snapshots: this.parts?.observer.snapshots ?? [],
+      run: { duplicates: m.attribution.perGroupWindow(), uniqueByGroup: uniqueByGroup(m) },
+    });
+    const summary = buildSummary({
+      plan: this.plan,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      endedAt: Date.now(),
+      cluster: this.parts?.cluster,
+      measurements: m,
+      drained: this.drained,
+      crashes: this.parts?.fleet.crashes ?? [],
+      faults: this.parts?.faults.records ?? [],
+      phases: this.phases.summary(this.startedAt),
+      findings,
+      ...(this.thresholdAbort.abortedBy ? { abortedBy: this.thresholdAbort.abortedBy } : {}),
+    });
+    return { summary, reportDir: this.reportDir };
+  }
+}
+
+/** Unique receipts per consumer group (broadcasting instances summed), for duplicate rates. */
+function uniqueByGroup(m: Measurements): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const scope of m.scopes()) {
+    const group = scope.split('/')[0]!;
+    out[group] = (out[group] ?? 0) + m.ledger.summarize(scope).unique;
+  }
+  return out;
+}

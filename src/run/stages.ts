@@ -1,0 +1,124 @@
+/**
+ * The phases of a run after `prepare` (run-session.ts), one function each, in the order
+ * runPlan calls them: warmup (consumers start and settle), load (producers send through load,
+ * chaos and heal; faults happen on their schedule), drain (until the ledger's backlog is gone
+ * or time is up), stop (faults healed, fleet closed, a last sample).
+ */
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { sleep, withinTime } from '../util/sleep.ts';
+import type { RunParts, RunSession } from './run-session.ts';
+import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
+
+const WORKER_READY_MS = 60_000;
+/** The longest the warmup waits for the groups to settle when the plan's warmup is shorter. */
+const SETTLE_BOUND_MS = 30_000;
+
+/**
+ * Consumers start; load starts once every clustering group's queues are a disjoint cover of its
+ * live instances (bounded), and not before the warmup time. A group whose instances subscribe
+ * different topics can only cover the topics they all subscribe.
+ */
+export async function warmup(session: RunSession, { fleet, faults, masters, layout }: RunParts): Promise<void> {
+  const { plan, measurements, signal } = session;
+  session.phases.enter('warmup');
+  faults.enterPhase('warmup');
+  const consumers = layout.consumers;
+  await Promise.all(consumers.map((config) => fleet.startConsumer(config)));
+  session.events.emit('consumers-ready', { instances: consumers.map((c) => c.instanceId) });
+  const warmupEnd = Date.now() + plan.phases.warmupMs;
+  const targets = settleTargets(plan, session.groups.queueOwning, masters);
+  for (const target of targets) if (target.partial.length > 0) session.log(describePartial(target));
+  // The poll must end when the bound does: a group that never settles would otherwise keep
+  // polling, and the process alive, after the run.
+  const settleWait = new AbortController();
+  const settled = await withinTime(
+    waitUntil(
+      () => groupsSettled(targets, measurements.rebalance.events, measurements.assignments),
+      AbortSignal.any([signal, settleWait.signal]),
+    ),
+    Math.max(plan.phases.warmupMs, SETTLE_BOUND_MS),
+    signal,
+  );
+  settleWait.abort();
+  if (!settled)
+    session.log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
+  await sleep(Math.max(0, warmupEnd - Date.now()), signal);
+  session.checkAbort();
+}
+
+/** Producers send through load, chaos and heal (the steady state, the faults, the recovery). */
+export async function load(session: RunSession, { fleet, faults, layout }: RunParts): Promise<void> {
+  const { plan, signal } = session;
+  session.phases.enter('load');
+  faults.enterPhase('load');
+  const producers = layout.producers.map((config) => fleet.startProducer(config));
+  const loadStart = Date.now();
+  const chaosAt = loadStart + plan.phases.loadMs;
+  for (const [name, at, ms] of [
+    ['chaos', chaosAt, plan.phases.chaosMs],
+    ['heal', chaosAt + plan.phases.chaosMs, plan.phases.healMs],
+  ] as const) {
+    if (ms === 0) continue;
+    await sleep(Math.max(0, at - Date.now()), signal);
+    session.checkAbort();
+    session.phases.enter(name);
+    faults.enterPhase(name);
+  }
+  // A producer exits by itself after its sending time; wait for all of them, bounded.
+  const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
+  await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
+  session.checkAbort();
+}
+
+/** Until the ledger's backlog is gone (and the drain's own faults are over), or the drain time is up. */
+export async function drain(session: RunSession, { faults }: RunParts): Promise<void> {
+  const { plan, measurements, signal } = session;
+  session.phases.enter('drain');
+  faults.enterPhase('drain');
+  const drainStart = Date.now();
+  const drainDeadline = drainStart + plan.phases.drainMs;
+  // Faults planned in the drain phase happen even when the backlog is gone sooner.
+  const drainFaultsEnd = drainStart + lastDrainFaultEndMs(plan);
+  while (Date.now() < drainDeadline && !signal.aborted) {
+    if (measurements.ledgerBacklog() === 0 && Date.now() >= drainFaultsEnd) {
+      session.drained = true;
+      break;
+    }
+    await sleep(100, signal);
+  }
+  session.events.emit('drain-end', { drained: session.drained, backlog: measurements.ledgerBacklog() });
+  session.checkAbort();
+}
+
+/**
+ * The orderly stop: every fault is undone before the fleet stops, so consumers close on a
+ * healthy network; consumers commit their offsets when they close, so the final broker sample
+ * after this is comparable with the ledger.
+ */
+export async function stop(session: RunSession, { fleet, faults, sampler, observer }: RunParts): Promise<void> {
+  session.phases.enter('stop');
+  await observer.stop();
+  await faults.endAll();
+  await Promise.all(
+    fleet
+      .all()
+      .filter((w) => !w.proc.hasExited)
+      .map((w) => w.stop()),
+  );
+  await sampler.stop(true);
+}
+
+/** When the last drain-phase fault ends, from the start of the drain phase (0 when none). */
+function lastDrainFaultEndMs(plan: ResolvedPlan): number {
+  return Math.max(
+    0,
+    ...plan.faults
+      .filter((f) => f.phase === 'drain')
+      .flatMap((f) => f.occurrences.map((o) => o.atMs + (o.durationMs ?? 0))),
+  );
+}
+
+/** Resolves once `condition` holds (checked every 100 ms) or the run is aborted. */
+async function waitUntil(condition: () => boolean, signal: AbortSignal): Promise<void> {
+  while (!condition() && !signal.aborted) await sleep(100, signal);
+}
