@@ -4,8 +4,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Integration tests start real JVMs; two cores cannot run several clusters at once. Vitest 3
 // has no per-project worker limit, so each integration file is a project of its own, in a
 // group after the previous one (`sequence.groupOrder` runs groups one after another): they
-// run one file at a time, as before. Everything else (unit, e2e, browser) runs first, two
-// files at a time.
+// run one file at a time, as before. Everything else runs first, two files at a time: unit
+// (with the property tests; `npm run test:quick` is this project alone, no cluster, no
+// browser), e2e (the CLI as a child process) and browser (the HTML report in Chromium).
+// Any test file outside those folders lands in unit, so `npm test` never leaves one out.
 const integration = readdirSync(new URL('test/integration/', import.meta.url))
   .filter((f) => f.endsWith('.test.ts'))
   .sort();
@@ -23,9 +25,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/integration/**'],
+          exclude: [...configDefaults.exclude, 'test/integration/**', 'test/e2e/**', 'test/browser/**'],
           sequence: { groupOrder: 0 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       ...integration.map((file, i) => ({
         extends: true as const,

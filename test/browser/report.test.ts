@@ -3,28 +3,36 @@
  * opened from disk in headless Chromium. Checks that it draws (charts, fault bands, lanes,
  * diagnoses), logs no error and requests nothing but its own file. Leaves a screenshot in
  * test-results/report.png to look at. A second page has a baseline comparison in its summary
- * (test-results/report-comparison.png).
+ * (test-results/report-comparison.png). The browser comes from src/setup/browser.ts:
+ * CHROMIUM_PATH, a system Chromium, or the one in @sparticuz/chromium unpacked into the cache.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserLaunch, ensureBrowser } from '../../src/setup/browser.ts';
 import { withComparison } from '../../src/compare/attach.ts';
 import { compareSummaries } from '../../src/compare/compare.ts';
 import { readRunSummary } from '../../src/report/run-files.ts';
 import type { RunSummary } from '../../src/result/run-summary.ts';
 import { htmlWriter } from '../../src/report/writers/html.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = resolve('test/fixtures/runs/zombie-consumer');
 const SCREENSHOT = resolve('test-results/report.png');
 const COMPARISON_SCREENSHOT = resolve('test-results/report-comparison.png');
 
+let browserLaunch: BrowserLaunch;
+
+// Before every describe's own beforeAll. The first time on a machine it unpacks the npm
+// package's browser into the cache (seconds; minutes on a slow disk), hence the long timeout.
+beforeAll(async () => {
+  browserLaunch = await ensureBrowser((line) => process.stderr.write(`setup: ${line}\n`));
+}, 300_000);
+
 /** A copy of the fixture in a temp folder (the writer puts index.html beside the raw files; the fixture itself stays untouched). */
 function fixtureCopy(): string {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-report-'));
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
@@ -40,11 +48,11 @@ interface OpenedReport {
 /** Renders the run folder's index.html and opens it from disk, recording requests and errors. */
 async function openReport(dir: string): Promise<OpenedReport> {
   const file = await htmlWriter.write(await readRunSummary(dir), dir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const browser = await chromium.launch({ executablePath: browserLaunch.executablePath, args: browserLaunch.args });
+  // A fixed locale: under LANG=C the headless shell's default locale is "en-US@posix", which
+  // Intl rejects (toLocaleString() throws and the page never renders), and the expected
+  // numbers and dates below are en-US.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   const opened: OpenedReport = { browser, page, requests: [], errors: [] };
   page.on('request', (r) => opened.requests.push(r.url()));
   page.on('console', (m) => {

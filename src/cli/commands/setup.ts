@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { containerRuntime } from '../../cluster/containers/runtime.ts';
+import { ensureBrowser } from '../../setup/browser.ts';
 import { ensureImages } from '../../setup/container-images.ts';
 import { ensureActionlint } from '../../setup/dev-tools.ts';
 import { provision } from '../../setup/provision.ts';
@@ -16,7 +17,11 @@ export function registerSetupCommand(program: Command): void {
       '--images',
       "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with Podman or Docker",
     )
-    .action(async (options: { images?: boolean }) => {
+    .option(
+      '--browser',
+      "also provide the Chromium that the HTML report's browser test drives (CHROMIUM_PATH, a system Chromium, or @sparticuz/chromium from npm unpacked into the cache)",
+    )
+    .action(async (options: { images?: boolean; browser?: boolean }) => {
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`setup: ${line}\n`);
       const result = await provision(log);
@@ -26,6 +31,10 @@ export function registerSetupCommand(program: Command): void {
         log(`actionlint ${ACTIONLINT_VERSION}: ${await ensureActionlint(log, result.paths.root)}`);
       } catch (error) {
         log(`warning: actionlint not installed (the workflow lint test needs it): ${describeError(error)}`);
+      }
+      if (options.browser) {
+        const browser = await ensureBrowser(log);
+        log(`Chromium: ${browser.description}${browser.source === 'npm' ? '' : ` (${browser.source})`}`);
       }
       if (options.images) {
         const runtime = await containerRuntime(log);

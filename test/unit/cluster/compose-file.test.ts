@@ -52,12 +52,16 @@ describe('docker-compose.yml', () => {
   const validator = ['docker-compose', 'docker'].find(
     (cmd) => spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { stdio: 'ignore' }).status === 0,
   );
-  it.skipIf(!validator)(
-    `passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config${validator ? '' : ' (skipped: neither docker compose nor docker-compose is installed)'}`,
-    () => {
-      const args =
-        validator === 'docker' ? ['compose', '-f', COMPOSE_FILE, 'config', '-q'] : ['-f', COMPOSE_FILE, 'config', '-q'];
-      execFileSync(validator!, args, { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    },
-  );
+  // Without a validator the reason is the skipped test's note: one line in vitest's output.
+  it(`passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config`, (ctx) => {
+    if (!validator) {
+      ctx.skip(
+        'skipped: neither docker-compose nor docker compose on PATH; install docker-compose (apt-get install -y docker-compose) to check docker-compose.yml against the Compose schema',
+      );
+      return;
+    }
+    const args =
+      validator === 'docker' ? ['compose', '-f', COMPOSE_FILE, 'config', '-q'] : ['-f', COMPOSE_FILE, 'config', '-q'];
+    execFileSync(validator, args, { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  });
 });
