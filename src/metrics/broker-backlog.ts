@@ -1,4 +1,4 @@
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import { isRetryTopicName } from './queue-keys.ts';
 
 export interface BrokerBacklogSample {

@@ -7,10 +7,13 @@
  * view), never thrown: a snapshot taken while a broker is cut off is exactly the one that
  * matters. Only the name server failing leaves the snapshot empty (with the error).
  */
-import { ResponseCode } from '../drivers/remoting/request-codes.ts';
-import { RemotingResponseError } from '../drivers/remoting/errors.ts';
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
-import { compareJava, subscribeQueues } from '../drivers/remoting/route.ts';
+import {
+  RemotingResponseError,
+  ResponseCode,
+  compareJava,
+  subscribeQueues,
+  type RemotingAdmin,
+} from '../protocol/index.ts';
 import { isRetryTopicName } from '../metrics/queue-keys.ts';
 import type {
   BrokerGroupView,

@@ -3,7 +3,7 @@
  * master's subscription-group table names (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), minus RocketMQ's
  * own, that has at least one consumer connected to some master right now.
  */
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { isConsumerNotOnline, limiter, messageOf } from './collect-snapshot.ts';
 

@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemotingAdmin, RemotingProducer, RemotingPushConsumer } from '../../src/drivers/remoting/index.ts';
+import { RemotingProducer, RemotingPushConsumer } from '../../src/drivers/remoting/index.ts';
+import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { collectSnapshot } from '../../src/observe/collect-snapshot.ts';
 import { BIN } from '../support/cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';

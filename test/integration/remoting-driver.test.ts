@@ -8,12 +8,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageQueueRef, ReceivedMessage } from '../../src/drivers/driver.ts';
-import {
-  RemotingAdmin,
-  RemotingProducer,
-  RemotingPushConsumer,
-  remotingDriver,
-} from '../../src/drivers/remoting/index.ts';
+import { RemotingProducer, RemotingPushConsumer, remotingDriver } from '../../src/drivers/remoting/index.ts';
+import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 

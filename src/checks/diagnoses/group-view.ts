@@ -3,7 +3,7 @@
  * they subscribe, which queues the default allocation gives each of them, what each queue's
  * lag is. Kept here so the rules read as the condition they test.
  */
-import { allocateAveragely } from '../../drivers/remoting/allocate-averagely.ts';
+import { allocateAveragely } from '../../protocol/index.ts';
 import type { ClientView, GroupSnapshot, QueueOffsets, QueueRef } from '../../observe/snapshot.ts';
 
 export function queueName(q: QueueRef): string {

@@ -12,7 +12,7 @@ import {
   type EvidenceValue,
   type Finding,
 } from '../../checks/diagnoses/index.ts';
-import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
+import { RemotingAdmin } from '../../protocol/index.ts';
 import { collectSnapshot, messageOf } from '../../observe/collect-snapshot.ts';
 import { discoverGroups } from '../../observe/discover-groups.ts';
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';

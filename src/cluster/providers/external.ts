@@ -1,5 +1,4 @@
-import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
-import type { ClusterInfo } from '../../drivers/remoting/route.ts';
+import { RemotingAdmin, type ClusterInfo } from '../../protocol/index.ts';
 import type { NodeControl } from '../../faults/fault-action.ts';
 import { EnvironmentError, ExitCode, HarnessError, UsageError } from '../../util/errors.ts';
 import type {

@@ -9,6 +9,7 @@
  * UNREGISTER_CLIENT (an instance that disappears without telling the broker).
  */
 import type { Consumer, ConsumerOptions, MessageHandler, MessageQueueRef } from '../driver.ts';
+import { compareQueues, queueKey } from '../../protocol/index.ts';
 import { ClientInstance, type ClientTuning, type ConsumerData } from './client-instance.ts';
 import { ConsumeService } from './consume-service.ts';
 import { OffsetStore } from './offset-store.ts';
@@ -16,7 +17,6 @@ import { ProcessQueue } from './process-queue.ts';
 import { pullLoop } from './queue-puller.ts';
 import { RebalanceService, type RebalanceRound } from './rebalance.ts';
 import { buildRunningInfo } from './running-info.ts';
-import { compareQueues, queueKey } from './route.ts';
 import { buildSubscription, isRetryTopic, retryTopic, type SubscriptionData } from './subscription.ts';
 
 export interface ConsumerTuning extends ClientTuning {

@@ -16,8 +16,7 @@ import type { ClientInstance } from './client-instance.ts';
 import type { ConsumeService } from './consume-service.ts';
 import type { OffsetStore } from './offset-store.ts';
 import type { ProcessQueue } from './process-queue.ts';
-import { createRequest } from './connection.ts';
-import { RequestCode, ResponseCode, responseCodeName } from './request-codes.ts';
+import { RequestCode, ResponseCode, createRequest, responseCodeName } from '../../protocol/index.ts';
 import { decodeMessages } from './message-decoder.ts';
 import { acceptsTag, type SubscriptionData } from './subscription.ts';
 
