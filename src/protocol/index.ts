@@ -1,10 +1,12 @@
 /**
- * RocketMQ's classic remoting wire protocol, as every part of the harness that talks to a
- * name server or broker needs it: the frame codec, request and response codes, connections,
- * fastjson bodies, route data, the Java queue orderings and allocation strategy, and the admin
- * requests. The `remoting` client driver is built on it; observers, the cluster providers,
- * `doctor` and the diagnoses use it directly. This file is its public surface: import from
- * here, never from the files under `remoting/`, so what moves inside stays inside.
+ * RocketMQ as every part of the harness that talks to it needs it. The classic remoting wire
+ * protocol: the frame codec, request and response codes, connections, fastjson bodies, route
+ * data, the Java queue orderings and allocation strategy, subscription data and the admin
+ * requests. And the semantics both client protocols share: subscriptions and their tag
+ * expressions, retry and dead-letter topic names. The `remoting` client driver is built on it;
+ * the gRPC driver, the plan, observers, the cluster providers, `doctor` and the diagnoses use
+ * it directly. This file is its public surface: import from here, never from the files beside
+ * it, so what moves inside stays inside.
  *
  * It depends on nothing of the harness but `util/`, so any layer may use it.
  */
@@ -41,3 +43,31 @@ export { compareJava, compareQueues, queueKey, type MessageQueueRef } from './re
 export { allocateAveragely } from './remoting/allocate-averagely.ts';
 export { RemotingAdmin, consumerIdList, type CreateTopicOptions } from './remoting/admin.ts';
 export type { ConsumerConnection, ConsumerRunningInfo, QueueConsumeStats } from './remoting/admin-bodies.ts';
+export {
+  acceptsTag,
+  buildSubscription,
+  javaStringHashCode,
+  type SubscriptionData,
+} from './remoting/subscription-data.ts';
+
+// RocketMQ semantics both client protocols share.
+export {
+  SUB_ALL,
+  TAG_EXPRESSION,
+  TAG_NAME,
+  SubscriptionMapSchema,
+  canonicalExpression,
+  parseTagExpression,
+  subscriptionMap,
+  subscriptionsOf,
+  type Subscription,
+  type SubscriptionMap,
+  type TagFilter,
+} from './subscription.ts';
+export {
+  DLQ_GROUP_TOPIC_PREFIX,
+  RETRY_GROUP_TOPIC_PREFIX,
+  isRetryOrDlqTopic,
+  isRetryTopic,
+  retryTopic,
+} from './group-topics.ts';

@@ -48,11 +48,11 @@ beforeAll(async () => {
   const tuning = { heartbeatIntervalMs: 1000, persistOffsetIntervalMs: 1000 };
   const options = { namesrvAddr: cluster.namesrvAddr, group: GROUP, model: 'clustering' as const, tuning };
   narrow = await RemotingPushConsumer.start(
-    { ...options, instanceName: 'doctor-narrow', subscription: { [TOPIC]: 'TagA' } },
+    { ...options, instanceName: 'doctor-narrow', subscriptions: [{ topic: TOPIC, expression: 'TagA' }] },
     () => 'success',
   );
   wide = await RemotingPushConsumer.start(
-    { ...options, instanceName: 'doctor-wide', subscription: { [TOPIC]: 'TagA || TagB' } },
+    { ...options, instanceName: 'doctor-wide', subscriptions: [{ topic: TOPIC, expression: 'TagA || TagB' }] },
     () => 'success',
   );
   await waitUntil('a 2/2 split', () => narrow.assignment().length === 2 && wide.assignment().length === 2);

@@ -48,7 +48,7 @@ async function consumer(group: string, topic: string) {
       group,
       instanceName: `${group}-1`,
       model: 'clustering',
-      subscription: { [topic]: '*' },
+      subscriptions: [{ topic, expression: '*' }],
       brokerAddressMap: cluster.endpoints.clientAddressMaps!.consumers,
       // Java's 30 s heartbeat would be realistic but slow: the broker forgets a group whose
       // last connection closed, and pulls are refused until the next heartbeat.

@@ -17,8 +17,8 @@ import {
   createRequest,
   expectCode,
   type RemotingCommand,
+  type SubscriptionData,
 } from '../../protocol/index.ts';
-import type { SubscriptionData } from './subscription.ts';
 
 export interface ClientTuning {
   /** Java `heartbeatBrokerInterval`: 30 s. */

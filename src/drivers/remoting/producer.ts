@@ -15,12 +15,12 @@ import {
   RequestCode,
   ResponseCode,
   createRequest,
+  javaStringHashCode,
   publishQueues,
 } from '../../protocol/index.ts';
 import { KEY_SEPARATOR, MessageProperty, formatProperties } from './message-decoder.ts';
 import { createUniqId } from './message-id.ts';
 import { SendFailedError } from './send-failed-error.ts';
-import { javaStringHashCode } from './subscription.ts';
 import { UsageError } from '../../util/errors.ts';
 
 export interface RemotingProducerOptions extends ProducerOptions {

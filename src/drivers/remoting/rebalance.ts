@@ -12,12 +12,12 @@
 import {
   allocateAveragely,
   consumerIdList,
+  isRetryTopic,
   masterAddr,
   subscribeQueues,
   type MessageQueueRef,
 } from '../../protocol/index.ts';
 import type { ClientInstance } from './client-instance.ts';
-import { isRetryTopic } from './subscription.ts';
 
 /** Why a round ran: at start, the periodic timer, a broker's NOTIFY_CONSUMER_IDS_CHANGED, or a caller. */
 export type RebalanceReason = 'start' | 'timer' | 'notify' | 'manual';

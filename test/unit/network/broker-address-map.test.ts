@@ -88,7 +88,7 @@ describe('brokerAddressMap (remoting driver)', () => {
         group: 'cg',
         instanceName: 'c',
         model: 'clustering',
-        subscription: { T: '*' },
+        subscriptions: [{ topic: 'T', expression: '*' }],
         brokerAddressMap: map,
         tuning: { rebalanceIntervalMs: 60_000 },
       },

@@ -8,8 +8,8 @@ import {
   RemotingClosedError,
   RemotingConnectError,
   RemotingTimeoutError,
+  buildSubscription,
 } from '../../../../src/protocol/index.ts';
-import { buildSubscription } from '../../../../src/drivers/remoting/subscription.ts';
 import { FakeServer } from '../../protocol/remoting/fake-server.ts';
 
 const servers: FakeServer[] = [];
