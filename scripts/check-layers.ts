@@ -33,6 +33,12 @@ export const LAYERS = [
   'cli',
 ] as const;
 
+/**
+ * Folders whose public surface is one file: from outside, import only that file (their
+ * internals can then move without touching every importer).
+ */
+export const SURFACES: Readonly<Record<string, string>> = { protocol: 'index.ts' };
+
 export interface LayerViolation {
   file: string;
   line: number;
@@ -45,22 +51,42 @@ export interface LayerReport {
   violations: LayerViolation[];
   /** Top-level folders of src/ that LAYERS does not place (each must be placed). */
   unplaced: string[];
+  /** Imports from outside a folder with a surface (SURFACES) into its internals. */
+  deepImports: LayerViolation[];
 }
 
-export function checkLayers(srcDir: string, layers: readonly string[] = LAYERS): LayerReport {
+export function checkLayers(
+  srcDir: string,
+  layers: readonly string[] = LAYERS,
+  surfaces: Readonly<Record<string, string>> = SURFACES,
+): LayerReport {
   const root = resolve(srcDir);
   const rank = new Map(layers.map((name, i) => [name, i]));
   const violations: LayerViolation[] = [];
+  const deepImports: LayerViolation[] = [];
   const unplaced = new Set<string>();
   for (const file of sourceFiles(root)) {
     const from = topFolder(root, file);
     if (from === undefined) continue;
     if (!rank.has(from)) unplaced.add(from);
     const text = readFileSync(file, 'utf8');
+    const lineOf = (pos: number) =>
+      ts.getLineAndCharacterOfPosition(ts.createSourceFile(file, text, ts.ScriptTarget.Latest), pos).line + 1;
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
       if (!ref.fileName.startsWith('.')) continue;
-      const to = topFolder(root, resolve(dirname(file), ref.fileName));
+      const target = resolve(dirname(file), ref.fileName);
+      const to = topFolder(root, target);
       if (to === undefined || to === from) continue;
+      const surface = surfaces[to];
+      if (surface !== undefined && target !== join(root, to, surface)) {
+        deepImports.push({
+          file: relative(process.cwd(), file),
+          line: lineOf(ref.pos),
+          from,
+          to,
+          specifier: ref.fileName,
+        });
+      }
       const fromRank = rank.get(from);
       const toRank = rank.get(to);
       if (toRank === undefined) {
@@ -68,10 +94,9 @@ export function checkLayers(srcDir: string, layers: readonly string[] = LAYERS):
         continue;
       }
       if (fromRank !== undefined && toRank > fromRank) {
-        const line = ts.getLineAndCharacterOfPosition(ts.createSourceFile(file, text, ts.ScriptTarget.Latest), ref.pos);
         violations.push({
           file: relative(process.cwd(), file),
-          line: line.line + 1,
+          line: lineOf(ref.pos),
           from,
           to,
           specifier: ref.fileName,
@@ -79,7 +104,7 @@ export function checkLayers(srcDir: string, layers: readonly string[] = LAYERS):
       }
     }
   }
-  return { violations, unplaced: [...unplaced].sort() };
+  return { violations, unplaced: [...unplaced].sort(), deepImports };
 }
 
 export function formatLayerReport(report: LayerReport, layers: readonly string[] = LAYERS): string[] {
@@ -88,6 +113,11 @@ export function formatLayerReport(report: LayerReport, layers: readonly string[]
       `${v.file}:${v.line}: ${v.from}/ imports ${v.to}/ ('${v.specifier}'), which sits above it ` +
       `(layers, bottom first: ${layers.join(' < ')}); move what both need down, or pass it in from above`,
   );
+  for (const v of report.deepImports) {
+    lines.push(
+      `${v.file}:${v.line}: imports the inside of ${v.to}/ ('${v.specifier}'); import its surface, src/${v.to}/${SURFACES[v.to] ?? 'index.ts'}, and export what you need from there`,
+    );
+  }
   for (const folder of report.unplaced) {
     lines.push(`src/${folder}/ is not in the layer list: add it to LAYERS in scripts/check-layers.ts`);
   }

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { RemotingAdmin } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import type { ClusterEndpoints } from './provider.ts';

@@ -1,4 +1,4 @@
-import { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { RemotingAdmin } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
 import type { ClusterEndpoints } from './provider.ts';
 

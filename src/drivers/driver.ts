@@ -4,6 +4,7 @@
  * A driver instance lives inside one fleet worker process, so each client instance is a
  * real OS process that faults can kill, pause or restart.
  */
+import type { MessageQueueRef, Subscription } from '../protocol/index.ts';
 
 /** What a producer asks to send. Identity (run, producer, seq) travels in `properties`. */
 export interface OutgoingMessage {
@@ -43,11 +44,8 @@ export interface ReceivedMessage {
   reconsumeTimes: number;
 }
 
-export interface MessageQueueRef {
-  topic: string;
-  brokerName: string;
-  queueId: number;
-}
+// RocketMQ's `MessageQueue`: every driver reports assignments in the protocol's terms.
+export type { MessageQueueRef };
 
 /** `success` acknowledges; `retry` asks for redelivery (send-back / nack), as a Java listener's RECONSUME_LATER. */
 export type ConsumeOutcome = 'success' | 'retry';
@@ -81,8 +79,8 @@ export interface ConsumerOptions {
   group: string;
   instanceName: string;
   model: ConsumptionModel;
-  /** topic → subscription expression (`*`, `TagA || TagB`). */
-  subscription: Record<string, string>;
+  /** One entry per topic, with its tag expression (`*`, `TagA || TagB`). */
+  subscriptions: readonly Subscription[];
   /** Called after every rebalance that changed this instance's queues. */
   onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
   /** As `ProducerOptions.brokerAddressMap` (the cluster's `clientAddressMaps.consumers`). */

@@ -1,5 +1,6 @@
 import type { ClientDriver, ConsumeOutcome, Consumer } from '../drivers/driver.ts';
 import { queueKeyOf } from '../metrics/queue-keys.ts';
+import { subscriptionsOf } from '../protocol/index.ts';
 import { hashSeed, seededRandom } from '../util/random.ts';
 import { ConsumerBehaviour } from './consumer-behaviour.ts';
 import { readIdentity } from './identity.ts';
@@ -45,7 +46,7 @@ export async function runConsumer(
       group: config.group,
       instanceName: config.instanceId,
       model: config.model,
-      subscription: config.subscription,
+      subscriptions: subscriptionsOf(config.subscription),
       onAssignment: (queues, atMs) =>
         send({
           type: 'assignment',

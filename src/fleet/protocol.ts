@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SubscriptionMapSchema } from '../protocol/index.ts';
 
 /**
  * Every message between the coordinator and a fleet worker, as discriminated unions
@@ -49,7 +50,7 @@ export const consumerConfig = z.object({
   ...clientConnection,
   instanceId: z.string(),
   model: z.enum(['clustering', 'broadcasting']),
-  subscription: z.record(z.string(), z.string()),
+  subscription: SubscriptionMapSchema,
   consumeTime: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('fixed'), ms: z.number().nonnegative() }),
     z.object({ kind: z.literal('uniform'), minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }),

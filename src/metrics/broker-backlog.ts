@@ -1,5 +1,4 @@
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
-import { isRetryTopicName } from './queue-keys.ts';
+import { isRetryOrDlqTopic, type RemotingAdmin } from '../protocol/index.ts';
 
 export interface BrokerBacklogSample {
   at: number;
@@ -30,7 +29,7 @@ export async function sampleBrokerBacklog(
         try {
           const stats = await admin.consumeStats(broker.addr, group);
           for (const q of stats.queues) {
-            if (isRetryTopicName(q.topic)) continue;
+            if (isRetryOrDlqTopic(q.topic)) continue;
             const lag = Math.max(0, q.brokerOffset - q.consumerOffset);
             (sample.byQueue[group] ??= {})[`${q.topic}@${q.brokerName}/${q.queueId}`] = lag;
             sample.byGroup[group] = (sample.byGroup[group] ?? 0) + lag;

@@ -12,7 +12,3 @@ export function allQueueKeys(
     brokerNames.flatMap((broker) => Array.from({ length: topic.queues }, (_, q) => queueKeyOf(topic.name, broker, q))),
   );
 }
-
-export function isRetryTopicName(topic: string): boolean {
-  return topic.startsWith('%RETRY%') || topic.startsWith('%DLQ%');
-}

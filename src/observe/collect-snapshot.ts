@@ -7,11 +7,16 @@
  * view), never thrown: a snapshot taken while a broker is cut off is exactly the one that
  * matters. Only the name server failing leaves the snapshot empty (with the error).
  */
-import { ResponseCode } from '../drivers/remoting/request-codes.ts';
-import { RemotingResponseError } from '../drivers/remoting/errors.ts';
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
-import { compareJava, subscribeQueues } from '../drivers/remoting/route.ts';
-import { isRetryTopicName } from '../metrics/queue-keys.ts';
+import {
+  RemotingResponseError,
+  ResponseCode,
+  SUB_ALL,
+  compareJava,
+  isRetryOrDlqTopic,
+  parseTagExpression,
+  subscribeQueues,
+  type RemotingAdmin,
+} from '../protocol/index.ts';
 import type {
   BrokerGroupView,
   ClientSubscription,
@@ -68,9 +73,9 @@ export function isConsumerNotOnline(error: unknown): boolean {
   return error instanceof RemotingResponseError && error.responseCode === ResponseCode.CONSUMER_NOT_ONLINE;
 }
 
-/** `*` (or nothing) subscribes every tag: no tag list. */
+/** `*` (or nothing) subscribes every tag: no tag list; otherwise the tags the client reports. */
 export function subscriptionOf(sub: { topic: string; subString: string; tagsSet: string[] }): ClientSubscription {
-  const all = sub.subString.trim() === '*' || sub.subString.trim() === '';
+  const all = parseTagExpression(sub.subString) === SUB_ALL;
   return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet] };
 }
 
@@ -173,7 +178,7 @@ async function collectGroup(
       }
       if (stats.status === 'fulfilled') {
         for (const q of stats.value.queues) {
-          if (isRetryTopicName(q.topic)) continue;
+          if (isRetryOrDlqTopic(q.topic)) continue;
           queues.push({
             topic: q.topic,
             broker: q.brokerName,
@@ -222,7 +227,7 @@ async function collectGroup(
   const topicQueues: Record<string, QueueRef[]> = {};
   await Promise.all(
     [...topics]
-      .filter((t) => !isRetryTopicName(t))
+      .filter((t) => !isRetryOrDlqTopic(t))
       .sort()
       .map(async (topic) => {
         const refs = await ctx.topicQueues(topic);

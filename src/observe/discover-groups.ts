@@ -3,7 +3,7 @@
  * master's subscription-group table names (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), minus RocketMQ's
  * own, that has at least one consumer connected to some master right now.
  */
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { isRetryOrDlqTopic, type RemotingAdmin } from '../protocol/index.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { isConsumerNotOnline, limiter, messageOf } from './collect-snapshot.ts';
 
@@ -38,8 +38,7 @@ export function isSystemGroup(group: string): boolean {
     SYSTEM_GROUPS.has(group) ||
     group.startsWith('CID_RMQ_SYS_') ||
     group.startsWith('CID_ONSAPI_') ||
-    group.startsWith('%RETRY%') ||
-    group.startsWith('%DLQ%')
+    isRetryOrDlqTopic(group)
   );
 }
 

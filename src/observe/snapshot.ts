@@ -5,6 +5,7 @@
  * topic routes). The same shape comes from a run's observer (with process facts the harness
  * knows) and from `doctor` against any cluster (without them).
  */
+import type { Subscription } from '../protocol/index.ts';
 
 export interface QueueRef {
   topic: string;
@@ -21,11 +22,9 @@ export interface QueueOffsets extends QueueRef {
   lastTimestamp: number;
 }
 
-export interface ClientSubscription {
-  topic: string;
-  /** As the client wrote it: `*`, `TagA || TagB`. */
-  expression: string;
-  /** The tags the expression names; empty for `*`. */
+/** A client's `Subscription` (expression as the client wrote it: `*`, `TagA || TagB`), as it reports it. */
+export interface ClientSubscription extends Subscription {
+  /** The tags the client parsed from the expression (its `tagsSet`); empty for `*`. */
   tags: string[];
 }
 
@@ -60,7 +59,7 @@ export interface BrokerGroupView {
   /** Client ids this broker holds a live connection for (empty: none registered here). */
   clientIds: string[];
   /** The group's subscription table on this broker (what it filters pulls with). */
-  subscriptions: { topic: string; expression: string }[];
+  subscriptions: Subscription[];
   /** Set when the broker did not answer; `clientIds` is then empty and unknown. */
   error?: string;
 }

@@ -2,6 +2,7 @@
  * Resolves fleets: executors from `rate` or `stages`, consume-time distributions, failure
  * settings, and every consumer instance's effective settings (fleet merged with override).
  */
+import { parseTagExpression } from '../protocol/index.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type {
   ConsumeTime,
@@ -66,9 +67,7 @@ function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet
 }
 
 function subscription(topic: string, expression: string): ResolvedSubscription {
-  const trimmed = expression.trim();
-  const tags = trimmed === '*' ? '*' : trimmed.split('||').map((tag) => tag.trim());
-  return { topic, expression: trimmed, tags };
+  return { topic, expression: expression.trim(), tags: parseTagExpression(expression) };
 }
 
 export function subscriptions(map: Record<string, string>): ResolvedSubscription[] {

@@ -3,6 +3,7 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
+import type { Subscription, TagFilter } from '../protocol/index.ts';
 import type { DiagnosisId } from './expectations-catalogue.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 import type { ResolvedCompare } from './resolve-compare.ts';
@@ -119,12 +120,13 @@ export interface ResolvedProducerFleet {
   delay?: { ratio: number; delayMs: number };
 }
 
-export interface ResolvedSubscription {
-  topic: string;
-  /** As written, e.g. `TagA || TagB`, for the client and for reports. */
-  expression: string;
+/**
+ * A `Subscription` (expression as written, trimmed, e.g. `TagA || TagB`, for the client and
+ * for reports) with its tags parsed once (`parseTagExpression`), for what the group expects.
+ */
+export interface ResolvedSubscription extends Subscription {
   /** `'*'` for every tag, else the tags the expression names. */
-  tags: '*' | string[];
+  tags: TagFilter;
 }
 
 /** Processing time per message: fixed, uniform between two bounds, or exponential around a mean. */

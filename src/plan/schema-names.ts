@@ -3,6 +3,7 @@
  * field builders that use them, shared by every part of the schema.
  */
 import { z } from 'zod';
+import { TAG_EXPRESSION, TAG_NAME } from '../protocol/index.ts';
 import { PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
 import { oneOf, patterned } from './schema-primitives.ts';
@@ -10,10 +11,8 @@ import { oneOf, patterned } from './schema-primitives.ts';
 export const FLEET_NAME = /^[a-z0-9][a-z0-9-]*$/;
 export const TOPIC_NAME = /^[a-zA-Z0-9_-]+$/;
 export const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
-/** RocketMQ tags: anything but whitespace, `|` (the `||` separator) and `*` (match-all). */
-export const TAG_NAME = /^[^\s|*]+$/;
-/** `*` or tags joined by `||`, as RocketMQ's TAG subscription expressions. */
-export const TAG_EXPRESSION = /^\s*(?:\*|[^\s|*]+(?:\s*\|\|\s*[^\s|*]+)*)\s*$/;
+// Tag names and expressions are RocketMQ's grammar, kept beside the one parser for them.
+export { TAG_EXPRESSION, TAG_NAME };
 export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;

@@ -1,5 +1,6 @@
 import type { FaultOccurrence } from '../faults/scheduler.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { subscriptionMap } from '../protocol/index.ts';
 import { hashSeed } from '../util/random.ts';
 
 /**
@@ -10,9 +11,7 @@ import { hashSeed } from '../util/random.ts';
 export function faultOccurrences(plan: ResolvedPlan): FaultOccurrence[] {
   const ownSubscription = new Map(
     plan.fleets.consumers.flatMap((f) =>
-      f.perInstance.map(
-        (i) => [i.instanceId, Object.fromEntries(i.subscriptions.map((s) => [s.topic, s.expression]))] as const,
-      ),
+      f.perInstance.map((i) => [i.instanceId, subscriptionMap(i.subscriptions)] as const),
     ),
   );
   return plan.faults.flatMap((fault) =>

@@ -2,6 +2,7 @@ import type { ConsumerConfig, ProducerConfig } from '../fleet/protocol.ts';
 import type { Executor } from '../fleet/arrival-schedule.ts';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import { subscriptionMap } from '../protocol/index.ts';
 
 /** Every worker process a plan asks for, with its full configuration. */
 export interface FleetLayout {
@@ -40,7 +41,7 @@ export function layoutFleets(
         ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
         group: fleet.group,
         model: fleet.model,
-        subscription: Object.fromEntries(instance.subscriptions.map((s) => [s.topic, s.expression])),
+        subscription: subscriptionMap(instance.subscriptions),
         consumeTime: instance.consumeTime,
         failure: instance.failure,
         seed: plan.seed,

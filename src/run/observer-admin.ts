@@ -1,5 +1,5 @@
 import type { ClusterEndpoints } from '../cluster/provider.ts';
-import { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import { RemotingAdmin } from '../protocol/index.ts';
 
 /**
  * An admin client for the harness's own observers (sampler, group observer): it goes around

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { collectSnapshot } from '../observe/collect-snapshot.ts';
 import type { ClusterSnapshot, ProcessState } from '../observe/snapshot.ts';

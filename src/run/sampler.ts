@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { RemotingAdmin } from '../drivers/remoting/admin.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { sampleBrokerBacklog } from '../metrics/broker-backlog.ts';
 import type { ClusterEndpoints } from '../cluster/provider.ts';

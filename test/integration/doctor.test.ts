@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemotingAdmin, RemotingProducer, RemotingPushConsumer } from '../../src/drivers/remoting/index.ts';
+import { RemotingProducer, RemotingPushConsumer } from '../../src/drivers/remoting/index.ts';
+import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { collectSnapshot } from '../../src/observe/collect-snapshot.ts';
 import { BIN } from '../support/cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
@@ -47,11 +48,11 @@ beforeAll(async () => {
   const tuning = { heartbeatIntervalMs: 1000, persistOffsetIntervalMs: 1000 };
   const options = { namesrvAddr: cluster.namesrvAddr, group: GROUP, model: 'clustering' as const, tuning };
   narrow = await RemotingPushConsumer.start(
-    { ...options, instanceName: 'doctor-narrow', subscription: { [TOPIC]: 'TagA' } },
+    { ...options, instanceName: 'doctor-narrow', subscriptions: [{ topic: TOPIC, expression: 'TagA' }] },
     () => 'success',
   );
   wide = await RemotingPushConsumer.start(
-    { ...options, instanceName: 'doctor-wide', subscription: { [TOPIC]: 'TagA || TagB' } },
+    { ...options, instanceName: 'doctor-wide', subscriptions: [{ topic: TOPIC, expression: 'TagA || TagB' }] },
     () => 'success',
   );
   await waitUntil('a 2/2 split', () => narrow.assignment().length === 2 && wide.assignment().length === 2);

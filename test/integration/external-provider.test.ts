@@ -5,7 +5,7 @@
  * cluster is still running after each run (a run stops only what it owns).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemotingAdmin } from '../../src/drivers/remoting/admin.ts';
+import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { isProcessAlive } from '../../src/util/process-info.ts';
 import { readEvents, runCli, writePlan } from '../support/run-cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';

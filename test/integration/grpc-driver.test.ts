@@ -19,6 +19,7 @@ import {
 } from '../../src/drivers/grpc/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
 import { buildMessage, readIdentity } from '../../src/fleet/identity.ts';
+import { subscriptionsOf } from '../../src/protocol/index.ts';
 import { UsageError } from '../../src/util/errors.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
@@ -56,7 +57,14 @@ async function recordingConsumer(
 ) {
   const received: { message: ReceivedMessage; at: number }[] = [];
   const consumer = (await createGrpcDriver(tuning).createConsumer(
-    { namesrvAddr: cluster.namesrvAddr, endpoint, group, instanceName, model: 'clustering', subscription },
+    {
+      namesrvAddr: cluster.namesrvAddr,
+      endpoint,
+      group,
+      instanceName,
+      model: 'clustering',
+      subscriptions: subscriptionsOf(subscription),
+    },
     (message) => {
       if (readIdentity(message)?.runId === RUN) received.push({ message, at: Date.now() });
       return outcome(message);
@@ -83,7 +91,7 @@ describe('grpc driver through a real proxy', () => {
           group: 'gd-b',
           instanceName: 'b',
           model: 'broadcasting',
-          subscription: { [TOPICS.once]: '*' },
+          subscriptions: [{ topic: TOPICS.once, expression: '*' }],
         },
         () => 'success',
       ),

@@ -10,12 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../../src/drivers/driver.ts';
 import { grpcDriver } from '../../src/drivers/grpc/index.ts';
-import {
-  RemotingAdmin,
-  RemotingProducer,
-  RemotingPushConsumer,
-  SendFailedError,
-} from '../../src/drivers/remoting/index.ts';
+import { RemotingProducer, RemotingPushConsumer, SendFailedError } from '../../src/drivers/remoting/index.ts';
+import { RemotingAdmin } from '../../src/protocol/index.ts';
 import type { FaultContext } from '../../src/faults/fault-action.ts';
 import { getFaultAction } from '../../src/faults/registry.ts';
 import { buildMessage, readIdentity } from '../../src/fleet/identity.ts';
@@ -52,7 +48,7 @@ async function consumer(group: string, topic: string) {
       group,
       instanceName: `${group}-1`,
       model: 'clustering',
-      subscription: { [topic]: '*' },
+      subscriptions: [{ topic, expression: '*' }],
       brokerAddressMap: cluster.endpoints.clientAddressMaps!.consumers,
       // Java's 30 s heartbeat would be realistic but slow: the broker forgets a group whose
       // last connection closed, and pulls are refused until the next heartbeat.

@@ -8,12 +8,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageQueueRef, ReceivedMessage } from '../../src/drivers/driver.ts';
-import {
-  RemotingAdmin,
-  RemotingProducer,
-  RemotingPushConsumer,
-  remotingDriver,
-} from '../../src/drivers/remoting/index.ts';
+import { RemotingProducer, RemotingPushConsumer, remotingDriver } from '../../src/drivers/remoting/index.ts';
+import { RemotingAdmin, subscriptionsOf } from '../../src/protocol/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
@@ -81,7 +77,7 @@ async function recordingConsumer(
       group,
       instanceName,
       model,
-      subscription,
+      subscriptions: subscriptionsOf(subscription),
       onAssignment: (queues, atMs) => assignments.push({ queues, atMs }),
     },
     (message) => {
@@ -202,7 +198,7 @@ describe('remoting driver on a real broker', () => {
         group: 'rd-retry',
         instanceName: 'rd-a',
         model: 'clustering',
-        subscription: { [TOPICS.retry]: '*' },
+        subscriptions: [{ topic: TOPICS.retry, expression: '*' }],
       },
       (m) => {
         seen.push({ seq: m.properties['seq']!, reconsumeTimes: m.reconsumeTimes, topic: m.topic });

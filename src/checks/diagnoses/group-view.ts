@@ -3,7 +3,7 @@
  * they subscribe, which queues the default allocation gives each of them, what each queue's
  * lag is. Kept here so the rules read as the condition they test.
  */
-import { allocateAveragely } from '../../drivers/remoting/allocate-averagely.ts';
+import { allocateAveragely, isRetryTopic } from '../../protocol/index.ts';
 import type { ClientView, GroupSnapshot, QueueOffsets, QueueRef } from '../../observe/snapshot.ts';
 
 export function queueName(q: QueueRef): string {
@@ -33,13 +33,7 @@ export function subscribedTopics(group: GroupSnapshot): string[] {
   const topics = new Set<string>();
   for (const c of group.clients) for (const s of c.subscriptions ?? []) topics.add(s.topic);
   for (const b of group.brokers) for (const s of b.subscriptions) topics.add(s.topic);
-  return [...topics].filter((t) => !t.startsWith('%RETRY%')).sort();
-}
-
-/** The expression with its tags in a canonical order, so `B || A` equals `A||B`. */
-export function canonicalExpression(expression: string, tags: readonly string[]): string {
-  if (tags.length === 0) return expression.trim() === '' ? '*' : expression.trim();
-  return [...new Set(tags)].sort().join(' || ');
+  return [...topics].filter((t) => !isRetryTopic(t)).sort();
 }
 
 /** Which member the default strategy (AllocateMessageQueueAveragely) gives each queue of `topic`. */

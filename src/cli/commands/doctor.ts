@@ -12,7 +12,7 @@ import {
   type EvidenceValue,
   type Finding,
 } from '../../checks/diagnoses/index.ts';
-import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
+import { RemotingAdmin, subscriptionMap } from '../../protocol/index.ts';
 import { collectSnapshot, messageOf } from '../../observe/collect-snapshot.ts';
 import { discoverGroups } from '../../observe/discover-groups.ts';
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
@@ -266,9 +266,7 @@ function doctorGroup(g: GroupSnapshot, note: string | undefined): DoctorGroup {
       clientId: c.clientId,
       addr: c.addr,
       brokers: c.brokers,
-      ...(c.subscriptions
-        ? { subscriptions: Object.fromEntries(c.subscriptions.map((s) => [s.topic, s.expression])) }
-        : {}),
+      ...(c.subscriptions ? { subscriptions: subscriptionMap(c.subscriptions) } : {}),
       ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
     })),
     ...(note ? { note } : {}),

@@ -1,5 +1,4 @@
-import { RemotingAdmin } from '../../drivers/remoting/admin.ts';
-import type { ClusterInfo } from '../../drivers/remoting/route.ts';
+import { type ClusterInfo, RemotingAdmin } from '../../protocol/index.ts';
 import type { NodeControl } from '../node-control.ts';
 import { EnvironmentError, ExitCode, HarnessError, UsageError } from '../../util/errors.ts';
 import type {

@@ -98,7 +98,7 @@ export class GrpcPushConsumer implements Consumer {
       endpoint: options.endpoint ?? options.namesrvAddr,
       group: options.group,
       instanceName: options.instanceName,
-      subscription: options.subscription,
+      subscriptions: options.subscriptions,
       awaitDurationMs: options.tuning?.awaitDurationMs,
       tuning: options.tuning,
     });

@@ -16,6 +16,7 @@
  */
 import { SimpleConsumer as LibrarySimpleConsumer, type Endpoints, type MessageView } from 'rocketmq-client-nodejs';
 import type { ReceivedMessage } from '../driver.ts';
+import type { Subscription } from '../../protocol/index.ts';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
@@ -40,8 +41,8 @@ export interface GrpcSimpleConsumerOptions {
   endpoint: string;
   group: string;
   instanceName: string;
-  /** topic → tag expression (`*`, `TagA || TagB`). */
-  subscription: Record<string, string>;
+  /** One entry per topic, with its tag expression (`*`, `TagA || TagB`); the library parses it. */
+  subscriptions: readonly Subscription[];
   /** Long-polling time of one receive: 5 s (the proxy's minimum, so close waits least). */
   awaitDurationMs?: number;
   tuning?: GrpcClientTuning;
@@ -92,7 +93,7 @@ export class GrpcSimpleConsumer {
       endpoints: options.endpoint,
       namespace: '',
       consumerGroup: options.group,
-      subscriptions: new Map(Object.entries(options.subscription)),
+      subscriptions: new Map(options.subscriptions.map((s) => [s.topic, s.expression])),
       awaitDuration: awaitDurationMs,
       requestTimeout: requestTimeoutMs,
       // One attempt per receive: the caller's loop decides when to try again, and one attempt

@@ -1,7 +1,7 @@
 /**
- * The Node counterpart of Java's `MQClientInstance`: connections, route cache,
- * heartbeat loop, and dispatch of broker-initiated requests to the consumer of the named
- * group. Unlike Java, every producer and consumer owns its own instance (and sockets): the
+ * The Node counterpart of Java's `MQClientInstance`: on top of the protocol's `RemotingClient`
+ * (connections, name servers, route cache), the heartbeat loop, route refresh, and dispatch of
+ * broker-initiated requests to the consumer of the named group. Unlike Java, every producer and consumer owns its own instance (and sockets): the
  * broker keys producers and consumers by channel, so two instances with one client id work,
  * and a fault on one client never silently affects another living in the same process.
  *
@@ -9,15 +9,16 @@
  * its sockets stay up, the broker stops hearing from it and expires it after ~120 s) and
  * close without UNREGISTER_CLIENT (an instance that vanishes without saying goodbye).
  */
-import os from 'node:os';
 import { UsageError } from '../../util/errors.ts';
-import { createRequest, expectCode } from './connection.ts';
-import { ConnectionPool } from './connection-pool.ts';
-import type { RemotingCommand } from './codec.ts';
-import { RequestCode, ResponseCode } from './request-codes.ts';
-import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from './errors.ts';
-import { TopicRouteSchema, mapBrokerAddrs, parseBody, type TopicRoute } from './route.ts';
-import type { SubscriptionData } from './subscription.ts';
+import {
+  RemotingClient,
+  RequestCode,
+  ResponseCode,
+  createRequest,
+  expectCode,
+  type RemotingCommand,
+  type SubscriptionData,
+} from '../../protocol/index.ts';
 
 export interface ClientTuning {
   /** Java `heartbeatBrokerInterval`: 30 s. */
@@ -45,100 +46,26 @@ export interface ConsumerHooks {
   runningInfo(): Buffer;
 }
 
-export class ClientInstance {
-  readonly clientId: string;
-  private readonly namesrvAddrs: string[];
-  private namesrvIndex = 0;
-  private readonly pool = new ConnectionPool((request) => this.onServerRequest(request));
-  private readonly routes = new Map<string, { route: TopicRoute; at: number }>();
+export class ClientInstance extends RemotingClient {
   private readonly producers = new Set<string>();
   private readonly consumers = new Map<string, ConsumerHooks>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
   private heartbeatsPaused = false;
   private closed = false;
-  readonly requestTimeoutMs: number;
 
   /** `brokerAddressMap`: listed broker address → address to dial (see `ProducerOptions.brokerAddressMap`). */
   constructor(
     namesrvAddr: string,
-    readonly instanceName: string,
+    instanceName: string,
     private readonly tuning: ClientTuning = {},
-    readonly brokerAddressMap: Readonly<Record<string, string>> = {},
+    brokerAddressMap: Readonly<Record<string, string>> = {},
   ) {
-    this.namesrvAddrs = namesrvAddr
-      .split(';')
-      .map((a) => a.trim())
-      .filter((a) => a !== '');
-    if (this.namesrvAddrs.length === 0)
-      throw new RemotingConnectError(namesrvAddr, new Error('no name server address'));
-    this.clientId = `${clientIp()}@${instanceName}`;
-    this.requestTimeoutMs = tuning.requestTimeoutMs ?? 3000;
-  }
-
-  // ---- requests --------------------------------------------------------------------
-
-  invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
-    return this.pool.invoke(addr, request, timeoutMs);
-  }
-
-  invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
-    return this.pool.invokeOneway(addr, request);
-  }
-
-  /** Tries each name server in turn, starting with the last one that answered. */
-  async invokeNamesrv(request: RemotingCommand): Promise<{ response: RemotingCommand; addr: string }> {
-    let lastError: unknown;
-    for (let i = 0; i < this.namesrvAddrs.length; i++) {
-      const addr = this.namesrvAddrs[(this.namesrvIndex + i) % this.namesrvAddrs.length]!;
-      try {
-        const response = await this.invoke(addr, request);
-        this.namesrvIndex = (this.namesrvIndex + i) % this.namesrvAddrs.length;
-        return { response, addr };
-      } catch (err) {
-        if (
-          !(
-            err instanceof RemotingConnectError ||
-            err instanceof RemotingTimeoutError ||
-            err instanceof RemotingClosedError
-          )
-        )
-          throw err;
-        lastError = err;
-      }
-    }
-    throw lastError;
-  }
-
-  // ---- routes ------------------------------------------------------------------------
-
-  /** GET_ROUTEINFO_BY_TOPIC, cached for `maxAgeMs` (the poll interval by default). */
-  async route(topic: string, maxAgeMs = this.tuning.pollNameServerIntervalMs ?? 30_000): Promise<TopicRoute> {
-    const cached = this.routes.get(topic);
-    if (cached && Date.now() - cached.at < maxAgeMs) return cached.route;
-    const { response, addr } = await this.invokeNamesrv(createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }));
-    expectCode(response, addr, RequestCode.GET_ROUTEINFO_BY_TOPIC);
-    const parsed = parseBody(TopicRouteSchema, response.body, `route of ${topic}`);
-    const route = { ...parsed, brokerDatas: mapBrokerAddrs(parsed.brokerDatas, this.brokerAddressMap) };
-    this.routes.set(topic, { route, at: Date.now() });
-    return route;
-  }
-
-  /** Every broker address seen in any cached route (masters and slaves, as Java heartbeats to all). */
-  brokerAddrs(): string[] {
-    const addrs = new Set<string>();
-    for (const { route } of this.routes.values())
-      for (const b of route.brokerDatas) for (const a of Object.values(b.brokerAddrs)) addrs.add(a);
-    return [...addrs].sort();
-  }
-
-  /** Master address of a broker by name, from any cached route. */
-  masterOf(brokerName: string): string | undefined {
-    for (const { route } of this.routes.values()) {
-      const addr = route.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs['0'];
-      if (addr) return addr;
-    }
-    return undefined;
+    super(namesrvAddr, instanceName, {
+      requestTimeoutMs: tuning.requestTimeoutMs,
+      routeMaxAgeMs: tuning.pollNameServerIntervalMs,
+      brokerAddressMap,
+    });
   }
 
   // ---- participants and heartbeats --------------------------------------------------
@@ -233,7 +160,7 @@ export class ClientInstance {
   }
 
   private async refreshRoutes(): Promise<void> {
-    for (const topic of [...this.routes.keys()]) {
+    for (const topic of this.routedTopics()) {
       try {
         await this.route(topic, 0);
       } catch (err) {
@@ -242,7 +169,7 @@ export class ClientInstance {
     }
   }
 
-  private onServerRequest(request: RemotingCommand): RemotingCommand | undefined {
+  protected override onServerRequest(request: RemotingCommand): RemotingCommand | undefined {
     const group = request.extFields?.['consumerGroup'];
     const consumer = group === undefined ? undefined : this.consumers.get(group);
     switch (request.code) {
@@ -263,19 +190,11 @@ export class ClientInstance {
   }
 
   /** Stops timers and closes every connection; waiting requests fail with RemotingClosedError. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeatTimer);
     clearInterval(this.routeTimer);
-    await this.pool.close();
+    await super.close();
   }
-}
-
-/** Java builds client ids from a non-loopback IPv4 address; loopback only when there is none. */
-function clientIp(): string {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) return info.address;
-  }
-  return '127.0.0.1';
 }

@@ -9,9 +9,7 @@
  */
 import type { ConsumeOutcome, MessageHandler, ReceivedMessage } from '../driver.ts';
 import type { ClientInstance } from './client-instance.ts';
-import { createRequest, expectCode } from './connection.ts';
-import { RequestCode, ResponseCode } from './request-codes.ts';
-import { RemotingResponseError } from './errors.ts';
+import { RemotingResponseError, RequestCode, ResponseCode, createRequest, expectCode } from '../../protocol/index.ts';
 import { KEY_SEPARATOR, MessageProperty, type StoredMessage } from './message-decoder.ts';
 import type { ProcessQueue } from './process-queue.ts';
 

@@ -13,8 +13,7 @@ import { RemotingPushConsumer, type ConsumerTuning } from './push-consumer.ts';
 
 export { RemotingProducer, type RemotingProducerOptions } from './producer.ts';
 export { RemotingPushConsumer, type ConsumerTuning, type RemotingConsumerOptions } from './push-consumer.ts';
-export { RemotingAdmin } from './admin.ts';
-export * from './errors.ts';
+export { SendFailedError } from './send-failed-error.ts';
 
 /** Builds a remoting driver whose clients all use `tuning` (Java defaults when empty). */
 export function createRemotingDriver(tuning: ConsumerTuning = {}): ClientDriver {

@@ -12,7 +12,7 @@
  * is in bits 8..10. Also builds and parses the properties string (name \u0001 value \u0002).
  */
 import zlib from 'node:zlib';
-import { RemotingProtocolError } from './errors.ts';
+import { RemotingProtocolError } from '../../protocol/index.ts';
 
 export const MESSAGE_MAGIC_CODE_V1 = -626843481; // 0xDAA320A7
 export const MESSAGE_MAGIC_CODE_V2 = -626843477; // 0xDAA320AB, 2-byte topic length

@@ -8,10 +8,14 @@
  */
 import type { MessageQueueRef } from '../driver.ts';
 import type { ClientInstance } from './client-instance.ts';
-import { createRequest, expectCode } from './connection.ts';
-import { RequestCode, ResponseCode } from './request-codes.ts';
-import { RemotingResponseError } from './errors.ts';
-import { queueKey } from './route.ts';
+import {
+  RemotingResponseError,
+  RequestCode,
+  ResponseCode,
+  createRequest,
+  expectCode,
+  queueKey,
+} from '../../protocol/index.ts';
 
 /**
  * Where a queue starts when the group has no offset for it. Java's CONSUME_FROM_LAST_OFFSET

@@ -7,13 +7,20 @@
  */
 import type { OutgoingMessage, Producer, ProducerOptions, SendResult, MessageQueueRef } from '../driver.ts';
 import { ClientInstance, type ClientTuning } from './client-instance.ts';
-import { createRequest } from './connection.ts';
-import { RequestCode, ResponseCode, RETRYABLE_SEND_CODES } from './request-codes.ts';
-import { RemotingError, RemotingResponseError, RemotingTimeoutError, SendFailedError } from './errors.ts';
+import {
+  RETRYABLE_SEND_CODES,
+  RemotingError,
+  RemotingResponseError,
+  RemotingTimeoutError,
+  RequestCode,
+  ResponseCode,
+  createRequest,
+  javaStringHashCode,
+  publishQueues,
+} from '../../protocol/index.ts';
 import { KEY_SEPARATOR, MessageProperty, formatProperties } from './message-decoder.ts';
 import { createUniqId } from './message-id.ts';
-import { publishQueues } from './route.ts';
-import { javaStringHashCode } from './subscription.ts';
+import { SendFailedError } from './send-failed-error.ts';
 import { UsageError } from '../../util/errors.ts';
 
 export interface RemotingProducerOptions extends ProducerOptions {

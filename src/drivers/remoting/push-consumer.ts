@@ -9,6 +9,14 @@
  * UNREGISTER_CLIENT (an instance that disappears without telling the broker).
  */
 import type { Consumer, ConsumerOptions, MessageHandler, MessageQueueRef } from '../driver.ts';
+import {
+  buildSubscription,
+  compareQueues,
+  isRetryTopic,
+  queueKey,
+  retryTopic,
+  type SubscriptionData,
+} from '../../protocol/index.ts';
 import { ClientInstance, type ClientTuning, type ConsumerData } from './client-instance.ts';
 import { ConsumeService } from './consume-service.ts';
 import { OffsetStore } from './offset-store.ts';
@@ -16,8 +24,6 @@ import { ProcessQueue } from './process-queue.ts';
 import { pullLoop } from './queue-puller.ts';
 import { RebalanceService, type RebalanceRound } from './rebalance.ts';
 import { buildRunningInfo } from './running-info.ts';
-import { compareQueues, queueKey } from './route.ts';
-import { buildSubscription, isRetryTopic, retryTopic, type SubscriptionData } from './subscription.ts';
 
 export interface ConsumerTuning extends ClientTuning {
   /** Java `RebalanceService` interval: 20 s. */
@@ -66,7 +72,7 @@ export class RemotingPushConsumer implements Consumer {
     const tuning = options.tuning ?? {};
     const log = tuning.log;
     this.model = options.model === 'broadcasting' ? 'BROADCASTING' : 'CLUSTERING';
-    for (const [topic, expression] of Object.entries(options.subscription))
+    for (const { topic, expression } of options.subscriptions)
       this.subscriptions.set(topic, buildSubscription(topic, expression));
     if (this.model === 'CLUSTERING')
       this.subscriptions.set(retryTopic(options.group), buildSubscription(retryTopic(options.group), '*'));

@@ -16,10 +16,15 @@ import type { ClientInstance } from './client-instance.ts';
 import type { ConsumeService } from './consume-service.ts';
 import type { OffsetStore } from './offset-store.ts';
 import type { ProcessQueue } from './process-queue.ts';
-import { createRequest } from './connection.ts';
-import { RequestCode, ResponseCode, responseCodeName } from './request-codes.ts';
+import {
+  RequestCode,
+  ResponseCode,
+  acceptsTag,
+  createRequest,
+  responseCodeName,
+  type SubscriptionData,
+} from '../../protocol/index.ts';
 import { decodeMessages } from './message-decoder.ts';
-import { acceptsTag, type SubscriptionData } from './subscription.ts';
 
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;

@@ -9,14 +9,15 @@
  * different consumer lists (a zombie still registered, a broker the instance cannot reach)
  * compute overlapping or gappy shares: that is the production behaviour the harness measures.
  */
-import type { MessageQueueRef } from '../driver.ts';
+import {
+  allocateAveragely,
+  consumerIdList,
+  isRetryTopic,
+  masterAddr,
+  subscribeQueues,
+  type MessageQueueRef,
+} from '../../protocol/index.ts';
 import type { ClientInstance } from './client-instance.ts';
-import { createRequest, expectCode } from './connection.ts';
-import { RequestCode } from './request-codes.ts';
-import { allocateAveragely } from './allocate-averagely.ts';
-import { masterAddr, parseBody, subscribeQueues } from './route.ts';
-import { isRetryTopic } from './subscription.ts';
-import { z } from 'zod';
 
 /** Why a round ran: at start, the periodic timer, a broker's NOTIFY_CONSUMER_IDS_CHANGED, or a caller. */
 export type RebalanceReason = 'start' | 'timer' | 'notify' | 'manual';
@@ -26,8 +27,6 @@ export interface RebalanceRound {
   startedAtMs: number;
   finishedAtMs: number;
 }
-
-const ConsumerIdListSchema = z.object({ consumerIdList: z.array(z.string()) });
 
 export interface RebalanceOptions {
   instance: ClientInstance;
@@ -42,16 +41,6 @@ export interface RebalanceOptions {
   /** Java `RebalanceService` wait interval: 20 s. */
   intervalMs?: number;
   log?: (message: string) => void;
-}
-
-/** GET_CONSUMER_LIST_BY_GROUP on one broker. */
-export async function consumerIdList(instance: ClientInstance, brokerAddr: string, group: string): Promise<string[]> {
-  const response = await instance.invoke(
-    brokerAddr,
-    createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group }),
-  );
-  expectCode(response, brokerAddr, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
-  return parseBody(ConsumerIdListSchema, response.body, `consumer list of ${group}`).consumerIdList;
 }
 
 export class RebalanceService {

@@ -7,9 +7,8 @@
  * keys and the object-keyed `mqTable` must be exactly Java's.
  */
 import type { MessageQueueRef } from '../driver.ts';
-import { stringifyFastjson, type FastjsonValue } from './lenient-json.ts';
+import { stringifyFastjson, type FastjsonValue, type SubscriptionData } from '../../protocol/index.ts';
 import type { ProcessQueue } from './process-queue.ts';
-import type { SubscriptionData } from './subscription.ts';
 
 export interface RunningInfoInput {
   namesrvAddr: string;

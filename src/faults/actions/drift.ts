@@ -1,11 +1,12 @@
 import type { FaultAction } from '../fault-action.ts';
 import type { ResolvedSubscription } from '../../plan/resolved-plan.ts';
+import { subscriptionMap, type SubscriptionMap } from '../../protocol/index.ts';
 import { HarnessError } from '../../util/errors.ts';
 
 export interface DriftParams {
   subscriptions: ResolvedSubscription[];
   /** The instance's own subscription, to heal to at the end (filled by the scheduler). */
-  original?: Record<string, string>;
+  original?: SubscriptionMap;
 }
 
 /**
@@ -18,7 +19,7 @@ export const driftAction: FaultAction<DriftParams> = {
   async begin(target, params, context) {
     const fleet = context.fleet;
     if (!fleet) throw new HarnessError('fault-target', "drift needs the run's fleet");
-    const subscription = Object.fromEntries(params.subscriptions.map((s) => [s.topic, s.expression]));
+    const subscription = subscriptionMap(params.subscriptions);
     const begunAt = Date.now();
     await fleet.restart(target, { hard: false, downMs: 0, subscription });
     const observed: { begunAt: number; endedAt?: number; detail: string } = {

@@ -15,7 +15,7 @@ const consumer = await grpcDriver.createConsumer(
     group: 'gd-exit',
     instanceName: 'gd-exit-consumer',
     model: 'clustering',
-    subscription: { [topic]: '*' },
+    subscriptions: [{ topic, expression: '*' }],
   },
   () => {
     received++;

@@ -13,7 +13,7 @@ const consumer = await remotingDriver.createConsumer(
     group: 'rd-exit',
     instanceName: 'rd-exit-consumer',
     model: 'clustering',
-    subscription: { [topic]: '*' },
+    subscriptions: [{ topic, expression: '*' }],
   },
   () => {
     received++;

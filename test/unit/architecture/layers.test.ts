@@ -63,3 +63,19 @@ describe('layers of src/', () => {
     ]);
   });
 });
+
+describe('surfaces', () => {
+  it('an import into the inside of a folder with a surface is reported; its surface is fine', () => {
+    const root = tree({
+      'protocol/index.ts': "export * from './remoting/codec.ts';",
+      'protocol/remoting/codec.ts': 'export const codec = 1;',
+      'drivers/ok.ts': "import { codec } from '../protocol/index.ts';\nexport const a = codec;",
+      'drivers/deep.ts': "import { codec } from '../protocol/remoting/codec.ts';\nexport const b = codec;",
+    });
+    const report = checkLayers(root, ['protocol', 'drivers'], { protocol: 'index.ts' });
+    expect(report.violations).toEqual([]);
+    expect(report.deepImports.map((v) => [v.file.endsWith('drivers/deep.ts'), v.line, v.specifier])).toEqual([
+      [true, 1, '../protocol/remoting/codec.ts'],
+    ]);
+  });
+});

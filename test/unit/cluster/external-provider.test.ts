@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { externalProvider } from '../../../src/cluster/providers/external.ts';
 import type { ClusterSpec, ProviderContext } from '../../../src/cluster/provider.ts';
-import { RequestCode } from '../../../src/drivers/remoting/request-codes.ts';
+import { RequestCode } from '../../../src/protocol/index.ts';
 import type { RunResources } from '../../../src/runtime/run-resources.ts';
 import { EnvironmentError, UsageError } from '../../../src/util/errors.ts';
-import { FakeServer } from '../drivers/remoting/fake-server.ts';
+import { FakeServer } from '../protocol/remoting/fake-server.ts';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {

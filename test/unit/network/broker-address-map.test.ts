@@ -5,10 +5,10 @@
  * cluster info for admin) must go to the mapped address and nothing to the listed one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RemotingAdmin, RemotingProducer, RemotingPushConsumer } from '../../../src/drivers/remoting/index.ts';
-import { RequestCode } from '../../../src/drivers/remoting/request-codes.ts';
-import { mapBrokerAddrs } from '../../../src/drivers/remoting/route.ts';
-import { FakeServer, type Responder } from '../drivers/remoting/fake-server.ts';
+import { RemotingProducer, RemotingPushConsumer } from '../../../src/drivers/remoting/index.ts';
+import { RemotingAdmin, RequestCode } from '../../../src/protocol/index.ts';
+import { mapBrokerAddrs } from '../../../src/protocol/remoting/route.ts';
+import { FakeServer, type Responder } from '../protocol/remoting/fake-server.ts';
 
 const servers: FakeServer[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -88,7 +88,7 @@ describe('brokerAddressMap (remoting driver)', () => {
         group: 'cg',
         instanceName: 'c',
         model: 'clustering',
-        subscription: { T: '*' },
+        subscriptions: [{ topic: 'T', expression: '*' }],
         brokerAddressMap: map,
         tuning: { rebalanceIntervalMs: 60_000 },
       },

@@ -4,19 +4,18 @@
  * recorded instead of thrown, retry topics left out of stats and routes.
  */
 import { describe, expect, it } from 'vitest';
-import type {
-  ConsumerConnection,
-  ConsumerRunningInfo,
-  QueueConsumeStats,
-  RemotingAdmin,
-} from '../../../src/drivers/remoting/admin.ts';
 import {
   RemotingConnectError,
   RemotingResponseError,
   RemotingTimeoutError,
-} from '../../../src/drivers/remoting/errors.ts';
-import { RequestCode, ResponseCode } from '../../../src/drivers/remoting/request-codes.ts';
-import type { TopicRoute } from '../../../src/drivers/remoting/route.ts';
+  RequestCode,
+  ResponseCode,
+  type ConsumerConnection,
+  type ConsumerRunningInfo,
+  type QueueConsumeStats,
+  type RemotingAdmin,
+  type TopicRoute,
+} from '../../../src/protocol/index.ts';
 import { collectSnapshot, limiter, subscriptionOf } from '../../../src/observe/collect-snapshot.ts';
 
 const A = '10.0.0.1:10911';

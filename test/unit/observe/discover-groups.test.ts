@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumerConnection, RemotingAdmin } from '../../../src/drivers/remoting/admin.ts';
-import { RemotingConnectError, RemotingResponseError } from '../../../src/drivers/remoting/errors.ts';
-import { RequestCode, ResponseCode } from '../../../src/drivers/remoting/request-codes.ts';
+import {
+  RemotingConnectError,
+  RemotingResponseError,
+  RequestCode,
+  ResponseCode,
+  type ConsumerConnection,
+  type RemotingAdmin,
+} from '../../../src/protocol/index.ts';
 import { discoverGroups, isSystemGroup } from '../../../src/observe/discover-groups.ts';
 
 describe('isSystemGroup', () => {

@@ -8,7 +8,8 @@
  */
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule, EvidenceValue } from '../diagnosis.ts';
-import { canonicalExpression, clientLabel, listText } from '../group-view.ts';
+import { canonicalExpression, isRetryTopic, subscriptionMap } from '../../../protocol/index.ts';
+import { clientLabel, listText } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY =
@@ -25,7 +26,7 @@ interface Difference {
 export function subscriptionDifferences(group: GroupSnapshot): { differences: Difference[]; compared: ClientView[] } {
   const compared = group.clients.filter((c) => c.subscriptions !== undefined && c.process !== 'gone');
   const topics = [...new Set(compared.flatMap((c) => c.subscriptions!.map((s) => s.topic)))]
-    .filter((t) => !t.startsWith('%RETRY%'))
+    .filter((t) => !isRetryTopic(t))
     .sort();
   const differences: Difference[] = [];
   for (const topic of topics) {
@@ -53,20 +54,13 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
   const { differences, compared } = subscriptionDifferences(group);
   if (differences.length === 0) return [];
   const evidence: { [key: string]: EvidenceValue } = {
-    instances: Object.fromEntries(
-      compared.map((c) => [clientLabel(c), Object.fromEntries(c.subscriptions!.map((s) => [s.topic, s.expression]))]),
-    ),
+    instances: Object.fromEntries(compared.map((c) => [clientLabel(c), subscriptionMap(c.subscriptions!)])),
     differences: differences.map((d) => ({ topic: d.topic, variants: Object.fromEntries(d.variants) })),
     // What each broker filters pulls with: one expression per topic, from the latest heartbeat.
     brokerFilters: Object.fromEntries(
       group.brokers
         .filter((b) => !b.error && b.subscriptions.length > 0)
-        .map((b) => [
-          b.broker,
-          Object.fromEntries(
-            b.subscriptions.filter((s) => !s.topic.startsWith('%RETRY%')).map((s) => [s.topic, s.expression]),
-          ),
-        ]),
+        .map((b) => [b.broker, subscriptionMap(b.subscriptions.filter((s) => !isRetryTopic(s.topic)))]),
     ),
   };
   return [

@@ -12,7 +12,7 @@
  * request a 5.x master uses to tell slaves its HA address
  * (`AdminBrokerProcessor.updateBrokerHaInfo` → `messageStore.updateHaMasterAddress`).
  */
-import { RemotingConnection, createRequest, expectCode } from '../../../drivers/remoting/connection.ts';
+import { RemotingConnection, createRequest, expectCode } from '../../../protocol/index.ts';
 
 /** `RequestCode.EXCHANGE_BROKER_HA_INFO` in 5.3.3. */
 export const EXCHANGE_BROKER_HA_INFO = 906;

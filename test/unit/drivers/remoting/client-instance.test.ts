@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientInstance, type ConsumerHooks } from '../../../../src/drivers/remoting/client-instance.ts';
-import { RemotingConnection, createRequest } from '../../../../src/drivers/remoting/connection.ts';
-import { FLAG_RESPONSE } from '../../../../src/drivers/remoting/codec.ts';
-import { RequestCode } from '../../../../src/drivers/remoting/request-codes.ts';
+import { FLAG_RESPONSE } from '../../../../src/protocol/remoting/codec.ts';
 import {
+  RemotingConnection,
+  RequestCode,
+  createRequest,
   RemotingClosedError,
   RemotingConnectError,
   RemotingTimeoutError,
-} from '../../../../src/drivers/remoting/errors.ts';
-import { buildSubscription } from '../../../../src/drivers/remoting/subscription.ts';
-import { FakeServer } from './fake-server.ts';
+  buildSubscription,
+} from '../../../../src/protocol/index.ts';
+import { FakeServer } from '../../protocol/remoting/fake-server.ts';
 
 const servers: FakeServer[] = [];
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ProcessQueue } from '../../../../src/drivers/remoting/process-queue.ts';
-import { acceptsTag, buildSubscription, javaStringHashCode } from '../../../../src/drivers/remoting/subscription.ts';
+import { acceptsTag, buildSubscription, javaStringHashCode } from '../../../../src/protocol/index.ts';
 
 const mq = { topic: 'T', brokerName: 'broker-a', queueId: 0 };
 

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemotingProducer } from '../../../../src/drivers/remoting/producer.ts';
-import { SendFailedError } from '../../../../src/drivers/remoting/errors.ts';
-import { RequestCode, ResponseCode } from '../../../../src/drivers/remoting/request-codes.ts';
+import { SendFailedError } from '../../../../src/drivers/remoting/send-failed-error.ts';
+import { RequestCode, ResponseCode, type RemotingCommand } from '../../../../src/protocol/index.ts';
 import { parseProperties } from '../../../../src/drivers/remoting/message-decoder.ts';
-import type { RemotingCommand } from '../../../../src/drivers/remoting/codec.ts';
-import { FakeServer, type Responder } from './fake-server.ts';
+import { FakeServer, type Responder } from '../../protocol/remoting/fake-server.ts';
 
 const servers: FakeServer[] = [];
 const producers: RemotingProducer[] = [];

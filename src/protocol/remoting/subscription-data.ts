@@ -5,9 +5,7 @@
  * (`PullAPIWrapper.processPullResult`). The JSON shape is `SubscriptionData`'s, because it
  * travels in heartbeats and consumer running info, where the broker and admin tools read it.
  */
-
-export const SUB_ALL = '*';
-export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
+import { SUB_ALL, parseTagExpression } from '../subscription.ts';
 
 export interface SubscriptionData {
   classFilterMode: false;
@@ -21,8 +19,8 @@ export interface SubscriptionData {
 }
 
 export function buildSubscription(topic: string, expression: string, subVersion = Date.now()): SubscriptionData {
-  const trimmed = expression.trim();
-  if (trimmed === '' || trimmed === SUB_ALL) {
+  const tags = parseTagExpression(expression);
+  if (tags === SUB_ALL) {
     return {
       classFilterMode: false,
       topic,
@@ -33,14 +31,6 @@ export function buildSubscription(topic: string, expression: string, subVersion 
       expressionType: 'TAG',
     };
   }
-  const tags = [
-    ...new Set(
-      expression
-        .split('||')
-        .map((t) => t.trim())
-        .filter((t) => t !== ''),
-    ),
-  ];
   return {
     classFilterMode: false,
     topic,
@@ -63,12 +53,4 @@ export function javaStringHashCode(text: string): number {
   let hash = 0;
   for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
   return hash;
-}
-
-export function retryTopic(group: string): string {
-  return `${RETRY_GROUP_TOPIC_PREFIX}${group}`;
-}
-
-export function isRetryTopic(topic: string): boolean {
-  return topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);
 }

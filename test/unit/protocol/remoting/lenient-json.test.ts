@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { objectKey, parseLenientJson, stringifyFastjson } from '../../../../src/drivers/remoting/lenient-json.ts';
-import { ClusterInfoSchema, TopicRouteSchema, parseBody } from '../../../../src/drivers/remoting/route.ts';
+import { objectKey, parseLenientJson, stringifyFastjson } from '../../../../src/protocol/remoting/lenient-json.ts';
+import { ClusterInfoSchema, TopicRouteSchema, parseBody } from '../../../../src/protocol/remoting/route.ts';
 
 /** Bodies captured from a live RocketMQ 5.3.3 namesrv + broker (see test/fixtures/remoting/README.md). */
 const fixture = (name: string): string =>

@@ -7,7 +7,7 @@ import {
   isOneway,
   isResponse,
   type RemotingCommand,
-} from '../../../../src/drivers/remoting/codec.ts';
+} from '../../../../src/protocol/remoting/codec.ts';
 
 const arbCommand: fc.Arbitrary<RemotingCommand> = fc.record(
   {

@@ -11,7 +11,7 @@ import {
   encodeCommand,
   isResponse,
   type RemotingCommand,
-} from '../../../../src/drivers/remoting/codec.ts';
+} from '../../../../src/protocol/remoting/codec.ts';
 
 export type Responder = (request: RemotingCommand) => Partial<RemotingCommand> | 'silent' | undefined;
 

@@ -5,7 +5,7 @@
  * `topicRouteData2TopicSubscribeInfo`).
  */
 import { z } from 'zod';
-import type { MessageQueueRef } from '../driver.ts';
+import { compareJava, type MessageQueueRef } from './message-queue.ts';
 import { parseLenientJson } from './lenient-json.ts';
 import { RemotingProtocolError } from './errors.ts';
 
@@ -96,18 +96,4 @@ export function subscribeQueues(topic: string, route: TopicRoute): MessageQueueR
     for (let i = 0; i < qd.readQueueNums; i++) out.push({ topic, brokerName: qd.brokerName, queueId: i });
   }
   return out;
-}
-
-/** Java `String.compareTo`: UTF-16 code unit order, which is what JS `<` on strings does. */
-export function compareJava(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Java `MessageQueue.compareTo`: topic, then broker name, then queue id. */
-export function compareQueues(a: MessageQueueRef, b: MessageQueueRef): number {
-  return compareJava(a.topic, b.topic) || compareJava(a.brokerName, b.brokerName) || a.queueId - b.queueId;
-}
-
-export function queueKey(q: MessageQueueRef): string {
-  return `${q.topic}@${q.brokerName}@${q.queueId}`;
 }

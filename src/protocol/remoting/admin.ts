@@ -6,12 +6,21 @@
  * consumer instance's running info (which the broker fetches from the client), and the
  * subscription groups a broker knows.
  */
-import { z } from 'zod';
-import { ClientInstance } from './client-instance.ts';
+import {
+  ConsumeStatsSchema,
+  ConsumerConnectionSchema,
+  ConsumerIdListSchema,
+  QueueKeySchema,
+  RunningInfoSchema,
+  SubscriptionGroupWrapperSchema,
+  type ConsumerConnection,
+  type ConsumerRunningInfo,
+  type QueueConsumeStats,
+} from './admin-bodies.ts';
 import { createRequest, expectCode } from './connection.ts';
-import { RequestCode } from './request-codes.ts';
 import { objectKey } from './lenient-json.ts';
-import { consumerIdList } from './rebalance.ts';
+import { RemotingClient } from './remoting-client.ts';
+import { RequestCode } from './request-codes.ts';
 import { ClusterInfoSchema, Perm, mapBrokerAddrs, parseBody, type ClusterInfo, type TopicRoute } from './route.ts';
 
 export interface CreateTopicOptions {
@@ -24,63 +33,18 @@ export interface CreateTopicOptions {
   clusterName?: string;
 }
 
-export interface QueueConsumeStats {
-  topic: string;
-  brokerName: string;
-  queueId: number;
-  brokerOffset: number;
-  consumerOffset: number;
-  pullOffset: number;
-  /** Store time of the last consumed message (0 when none). */
-  lastTimestamp: number;
-}
-
-const OffsetWrapperSchema = z.object({
-  brokerOffset: z.number(),
-  consumerOffset: z.number(),
-  pullOffset: z.number().default(0),
-  lastTimestamp: z.number().default(0),
-});
-const ConsumeStatsSchema = z.object({
-  consumeTps: z.number().default(0),
-  offsetTable: z.record(z.string(), OffsetWrapperSchema),
-});
-const QueueKeySchema = z.object({ topic: z.string(), brokerName: z.string(), queueId: z.number() });
-const SubscriptionSchema = z.object({
-  topic: z.string(),
-  subString: z.string(),
-  tagsSet: z.array(z.string()).default([]),
-  subVersion: z.number(),
-});
-const ConsumerConnectionSchema = z.object({
-  connectionSet: z.array(
-    z.object({ clientId: z.string(), clientAddr: z.string(), language: z.string(), version: z.number() }),
-  ),
-  subscriptionTable: z.record(z.string(), SubscriptionSchema).default({}),
-  consumeType: z.string().optional(),
-  messageModel: z.string().optional(),
-  consumeFromWhere: z.string().optional(),
-});
-export type ConsumerConnection = z.infer<typeof ConsumerConnectionSchema>;
-const RunningInfoSchema = z
-  .object({
-    properties: z.record(z.string(), z.unknown()).default({}),
-    subscriptionSet: z.array(SubscriptionSchema).default([]),
-    mqTable: z.record(z.string(), z.object({ commitOffset: z.number() }).passthrough()).default({}),
-  })
-  .passthrough();
-/** `SubscriptionGroupWrapper`: group name → `SubscriptionGroupConfig` (only the names are read). */
-const SubscriptionGroupWrapperSchema = z.object({
-  subscriptionGroupTable: z.record(z.string(), z.unknown()).default({}),
-});
-export interface ConsumerRunningInfo {
-  properties: Record<string, unknown>;
-  subscriptions: z.infer<typeof SubscriptionSchema>[];
-  queues: { topic: string; brokerName: string; queueId: number; commitOffset: number }[];
+/** GET_CONSUMER_LIST_BY_GROUP on one broker: the client ids it holds for the group (what rebalance divides by). */
+export async function consumerIdList(client: RemotingClient, brokerAddr: string, group: string): Promise<string[]> {
+  const response = await client.invoke(
+    brokerAddr,
+    createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: group }),
+  );
+  expectCode(response, brokerAddr, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+  return parseBody(ConsumerIdListSchema, response.body, `consumer list of ${group}`).consumerIdList;
 }
 
 export class RemotingAdmin {
-  private constructor(private readonly instance: ClientInstance) {}
+  private constructor(private readonly client: RemotingClient) {}
 
   /** `brokerAddressMap` rewrites broker addresses from routes and cluster info (e.g. around Toxiproxy for observers). */
   static create(options: {
@@ -90,21 +54,19 @@ export class RemotingAdmin {
     brokerAddressMap?: Record<string, string>;
   }): RemotingAdmin {
     return new RemotingAdmin(
-      new ClientInstance(
-        options.namesrvAddr,
-        options.instanceName ?? `admin-${process.pid}`,
-        { requestTimeoutMs: options.requestTimeoutMs ?? 5000 },
-        options.brokerAddressMap,
-      ),
+      new RemotingClient(options.namesrvAddr, options.instanceName ?? `admin-${process.pid}`, {
+        requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+        brokerAddressMap: options.brokerAddressMap,
+      }),
     );
   }
 
   async clusterInfo(): Promise<ClusterInfo> {
-    const { response, addr } = await this.instance.invokeNamesrv(createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
+    const { response, addr } = await this.client.invokeNamesrv(createRequest(RequestCode.GET_BROKER_CLUSTER_INFO));
     expectCode(response, addr, RequestCode.GET_BROKER_CLUSTER_INFO);
     const info = parseBody(ClusterInfoSchema, response.body, 'cluster info');
     const names = Object.keys(info.brokerAddrTable);
-    const mapped = mapBrokerAddrs(Object.values(info.brokerAddrTable), this.instance.brokerAddressMap);
+    const mapped = mapBrokerAddrs(Object.values(info.brokerAddrTable), this.client.brokerAddressMap);
     return { ...info, brokerAddrTable: Object.fromEntries(names.map((name, i) => [name, mapped[i]!])) };
   }
 
@@ -123,7 +85,7 @@ export class RemotingAdmin {
     const masters = await this.masterAddrs(options.clusterName);
     await Promise.all(
       masters.map(async ({ addr }) => {
-        const response = await this.instance.invoke(
+        const response = await this.client.invoke(
           addr,
           createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
             topic: options.topic,
@@ -144,11 +106,11 @@ export class RemotingAdmin {
 
   /** Fresh route from the name server (no cache: admin callers want the current truth). */
   route(topic: string): Promise<TopicRoute> {
-    return this.instance.route(topic, 0);
+    return this.client.route(topic, 0);
   }
 
   async maxOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
-    const response = await this.instance.invoke(
+    const response = await this.client.invoke(
       brokerAddr,
       createRequest(RequestCode.GET_MAX_OFFSET, { topic, queueId }),
     );
@@ -157,7 +119,7 @@ export class RemotingAdmin {
   }
 
   consumerIdList(brokerAddr: string, group: string): Promise<string[]> {
-    return consumerIdList(this.instance, brokerAddr, group);
+    return consumerIdList(this.client, brokerAddr, group);
   }
 
   /** GET_CONSUME_STATS: per queue, the broker's max offset and the group's committed offset. */
@@ -166,7 +128,7 @@ export class RemotingAdmin {
     group: string,
     topic?: string,
   ): Promise<{ consumeTps: number; queues: QueueConsumeStats[] }> {
-    const response = await this.instance.invoke(
+    const response = await this.client.invoke(
       brokerAddr,
       createRequest(RequestCode.GET_CONSUME_STATS, { consumerGroup: group, topic }),
     );
@@ -192,7 +154,7 @@ export class RemotingAdmin {
 
   /** GET_CONSUMER_CONNECTION_LIST: who the broker thinks is in the group, and the group's subscriptions. */
   async consumerConnections(brokerAddr: string, group: string): Promise<ConsumerConnection> {
-    const response = await this.instance.invoke(
+    const response = await this.client.invoke(
       brokerAddr,
       createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }),
     );
@@ -211,7 +173,7 @@ export class RemotingAdmin {
     clientId: string,
     options: { timeoutMs?: number } = {},
   ): Promise<ConsumerRunningInfo> {
-    const response = await this.instance.invoke(
+    const response = await this.client.invoke(
       brokerAddr,
       createRequest(RequestCode.GET_CONSUMER_RUNNING_INFO, {
         consumerGroup: group,
@@ -234,10 +196,7 @@ export class RemotingAdmin {
    * (created by a consumer's first heartbeat, or by `mqadmin updateSubGroup`), system ones included.
    */
   async allSubscriptionGroups(brokerAddr: string): Promise<string[]> {
-    const response = await this.instance.invoke(
-      brokerAddr,
-      createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG),
-    );
+    const response = await this.client.invoke(brokerAddr, createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG));
     expectCode(response, brokerAddr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG);
     const wrapper = parseBody(SubscriptionGroupWrapperSchema, response.body, `subscription groups of ${brokerAddr}`);
     return Object.keys(wrapper.subscriptionGroupTable).sort();
@@ -247,18 +206,18 @@ export class RemotingAdmin {
   async deleteTopic(topic: string, clusterName?: string): Promise<void> {
     for (const { addr } of await this.masterAddrs(clusterName)) {
       expectCode(
-        await this.instance.invoke(addr, createRequest(RequestCode.DELETE_TOPIC_IN_BROKER, { topic })),
+        await this.client.invoke(addr, createRequest(RequestCode.DELETE_TOPIC_IN_BROKER, { topic })),
         addr,
         RequestCode.DELETE_TOPIC_IN_BROKER,
       );
     }
-    const { response, addr } = await this.instance.invokeNamesrv(
+    const { response, addr } = await this.client.invokeNamesrv(
       createRequest(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic, clusterName }),
     );
     expectCode(response, addr, RequestCode.DELETE_TOPIC_IN_NAMESRV);
   }
 
   close(): Promise<void> {
-    return this.instance.close();
+    return this.client.close();
   }
 }

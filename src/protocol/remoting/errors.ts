@@ -1,5 +1,5 @@
 /**
- * Typed failures of the remoting driver. Every one carries a short `reason` that load
+ * Typed failures of remoting requests. Every one carries a short `reason` that load
  * reports can count by (`broker:TOPIC_NOT_EXIST(17)`, `timeout`, `connect`, `closed`), so a
  * run can say "412 sends failed with SYSTEM_BUSY(2) during the broker pause" rather than
  * lumping failures together.
@@ -78,31 +78,6 @@ export class RemotingProtocolError extends RemotingError {
   readonly reason = 'protocol';
   constructor(message: string, cause?: unknown) {
     super('remoting-protocol', message, undefined, undefined, { cause });
-  }
-}
-
-/** A send that failed on every attempt; `last` is the final attempt's error, `reason` its reason. */
-export class SendFailedError extends RemotingError {
-  readonly reason: string;
-  constructor(
-    readonly topic: string,
-    readonly attempts: { brokerName: string; error: RemotingError }[],
-  ) {
-    const last = attempts[attempts.length - 1]?.error;
-    super(
-      'remoting-send-failed',
-      `send to ${topic} failed after ${attempts.length} attempt(s): ${attempts.map((a) => `${a.brokerName}: ${a.error.message}`).join('; ')}`,
-      undefined,
-      undefined,
-      { cause: last },
-    );
-    this.reason = last?.reason ?? 'no-route';
-  }
-
-  /** The broker's response code of the last attempt, when the broker answered. */
-  get responseCode(): number | undefined {
-    const last = this.attempts[this.attempts.length - 1]?.error;
-    return last instanceof RemotingResponseError ? last.responseCode : undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Request and response codes of the classic RocketMQ remoting protocol, as defined in
  * `org.apache.rocketmq.remoting.protocol.RequestCode` / `ResponseCode` (RocketMQ 5.3.x).
- * Only the codes this driver sends, answers or interprets are listed; the numbers are wire
+ * Only the codes the harness sends, answers or interprets are listed; the numbers are wire
  * constants and must never be renumbered.
  */
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocateAveragely } from '../../../../src/drivers/remoting/allocate-averagely.ts';
-import { queueKey } from '../../../../src/drivers/remoting/route.ts';
-import type { MessageQueueRef } from '../../../../src/drivers/driver.ts';
+import { allocateAveragely } from '../../../../src/protocol/remoting/allocate-averagely.ts';
+import { queueKey, type MessageQueueRef } from '../../../../src/protocol/remoting/message-queue.ts';
 
 interface JavaCase {
   queues: string;

@@ -6,8 +6,7 @@
  * the first `queues % consumers` consumers taking one extra queue, in contiguous blocks.
  * A harness that allocated differently would mis-predict what a mixed Java/Node group does.
  */
-import type { MessageQueueRef } from '../driver.ts';
-import { compareJava, compareQueues } from './route.ts';
+import { compareJava, compareQueues, type MessageQueueRef } from './message-queue.ts';
 
 /**
  * The queues `currentCid` owns. Inputs need not be sorted (they are sorted here, as
