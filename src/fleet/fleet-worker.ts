@@ -1,26 +1,36 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../util/errors.ts';
-import { PROJECT_ROOT, tsxNodeArgs } from '../util/node-args.ts';
+import { PROJECT_ROOT } from '../util/node-args.ts';
 import type { ManagedProcess, ProcessExit } from '../runtime/managed-process.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
-import { fromWorker, type FromWorker, type ToWorker } from './protocol.ts';
-
-const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+import { acceptHello, WorkerProtocolError } from './handshake.ts';
+import { fromWorker, toWorker, type FromWorker, type ToWorker } from './protocol.ts';
+import type { WorkerTransport } from './transport/worker-transport.ts';
+import { describeLaunch, nodeWorkerLaunch, type WorkerLaunch } from './worker-launch.ts';
 
 export type WorkerKind = 'producer' | 'consumer';
 
 /**
- * The coordinator's handle on one fleet worker process: sends commands, validates what comes
- * back, and reports a crash with its exit code and last output lines.
+ * The coordinator's handle on one fleet worker process: checks its hello, sends commands,
+ * validates what comes back, and reports a crash with its exit code and last output lines.
+ * Commands wait for the hello: a worker on another protocol version is refused (and stopped)
+ * before it is handed a config it might read differently.
  */
 export class FleetWorker {
   readonly proc: ManagedProcess;
+  private readonly transport: WorkerTransport<ToWorker>;
+  private readonly command: string;
   private readyResolve: (() => void) | undefined;
   private readonly readyPromise: Promise<void>;
   private stopRequested = false;
   /** The worker said `stopped` (a producer leaves by itself once its load is sent). */
   private stoppedCleanly = false;
+  /** Commands sent before the worker's hello, delivered once it is accepted. */
+  private pending: ToWorker[] | undefined = [];
+  private refusalReject: ((error: WorkerProtocolError) => void) | undefined;
+  private readonly refusalPromise: Promise<never>;
+  /** Set when the worker's hello was refused; the worker is killed, and this says why. */
+  refusal: WorkerProtocolError | undefined;
 
   constructor(
     readonly id: string,
@@ -28,20 +38,33 @@ export class FleetWorker {
     resources: RunResources,
     onMessage: (worker: FleetWorker, message: FromWorker) => void,
     onCrash: (worker: FleetWorker, exit: ProcessExit) => void,
+    launch: WorkerLaunch = nodeWorkerLaunch(),
   ) {
+    this.command = describeLaunch(launch);
     this.proc = resources.spawn({
       name: `${kind} ${id}`,
-      command: process.execPath,
-      args: [...tsxNodeArgs(), WORKER_MAIN],
+      command: launch.command,
+      args: launch.args,
       cwd: PROJECT_ROOT,
       env: { ...process.env },
       logFile: join(resources.workDir, `${kind}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`),
-      ipc: true,
+      ipc: launch.ipc,
     });
+    this.transport = launch.connect(this.proc);
     this.readyPromise = new Promise((resolve) => {
       this.readyResolve = resolve;
     });
-    this.proc.child.on('message', (raw) => {
+    this.refusalPromise = new Promise<never>((_, reject) => {
+      this.refusalReject = reject;
+    });
+    // ready() may never be called (producers): a refusal is reported through onCrash then.
+    this.refusalPromise.catch(() => undefined);
+    this.transport.onMessage((raw) => {
+      if (this.pending) {
+        this.greet(raw, onMessage);
+        return;
+      }
+      if (this.refusal) return;
       const parsed = fromWorker.safeParse(raw);
       if (!parsed.success) {
         onMessage(this, {
@@ -66,7 +89,12 @@ export class FleetWorker {
   }
 
   send(message: ToWorker): void {
-    if (this.proc.child.connected) this.proc.child.send(message);
+    // Validated outgoing too, as the worker does: a malformed command is our bug and fails here;
+    // parsing also drops fields the contract lacks, so a strict worker in another language
+    // gets exactly what the schema says.
+    const valid = toWorker.parse(message);
+    if (this.pending) this.pending.push(valid);
+    else if (!this.refusal) this.transport.send(valid);
   }
 
   async ready(timeoutMs: number): Promise<void> {
@@ -74,15 +102,25 @@ export class FleetWorker {
     try {
       await Promise.race([
         this.readyPromise,
+        this.refusalPromise,
         this.proc.exited.then((exit) => {
-          throw new HarnessError(
-            'worker-failed',
-            `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ${exit.lastLines.join('\n    ')}`,
+          throw (
+            this.refusal ??
+            new HarnessError(
+              'worker-failed',
+              `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ${exit.lastLines.join('\n    ')}`,
+            )
           );
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new HarnessError('worker-timeout', `[${this.proc.name}] not ready within ${timeoutMs} ms`)),
+            () =>
+              reject(
+                new HarnessError(
+                  'worker-timeout',
+                  `[${this.proc.name}] not ready within ${timeoutMs} ms${this.pending ? ' (it never said hello, so it was sent nothing)' : ''}`,
+                ),
+              ),
             timeoutMs,
           );
         }),
@@ -101,6 +139,24 @@ export class FleetWorker {
       return await this.proc.exited;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** The first message: a hello in our version lets the queued commands go; anything else refuses the worker. */
+  private greet(raw: unknown, onMessage: (worker: FleetWorker, message: FromWorker) => void): void {
+    const queued = this.pending ?? [];
+    this.pending = undefined;
+    try {
+      const hello = acceptHello(raw, this.proc.name, this.command);
+      onMessage(this, hello);
+      for (const message of queued) this.transport.send(message);
+    } catch (error) {
+      if (!(error instanceof WorkerProtocolError)) throw error;
+      this.refusal = error;
+      this.refusalReject?.(error);
+      // Whatever it speaks, it gets nothing more from us: close the channel and end it.
+      this.transport.close();
+      this.proc.signal('SIGKILL');
     }
   }
 }

@@ -2,72 +2,144 @@ import { z } from 'zod';
 import { SubscriptionMapSchema } from '../protocol/index.ts';
 
 /**
- * Every message between the coordinator and a fleet worker, as discriminated unions
- * validated on receipt (a worker on another version, or a bug, fails loudly instead of
- * corrupting the ledger). Workers are Node child processes talking over the IPC channel.
+ * Every message between the coordinator and a fleet worker, as discriminated unions validated
+ * on receipt (a bug or a foreign worker fails loudly instead of corrupting the ledger). This is
+ * the contract other worker implementations (a JVM worker, an agent on another host) speak:
+ * `npm run schema` exports it as `plans/worker-protocol.schema.json`, and the README's "Worker
+ * protocol" section says when each message is sent. Messages are plain JSON objects, whatever
+ * carries them (see `transport/worker-transport.ts`).
+ *
+ * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
+ * against the old contract is refused at its `hello` instead of misreading a config.
  */
-const driverName = z.enum(['remoting', 'grpc']);
+export const WORKER_PROTOCOL_VERSION = 1;
+
+export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
+  id: 'ProtocolVersion',
+  description:
+    'The worker protocol version this contract describes. A worker says the version it speaks in its first message (hello); the coordinator refuses any other.',
+});
+
+const driverName = z.enum(['remoting', 'grpc']).describe('Client protocol: remoting (classic) or grpc (proxy).');
 
 /** What every client process needs to reach the cluster, producer or consumer alike. */
 const clientConnection = {
-  runId: z.string(),
-  fleet: z.string(),
+  runId: z.string().describe('The run this client belongs to; it goes into every message it sends.'),
+  fleet: z.string().describe("The plan's fleet name."),
   driver: driverName,
-  namesrvAddr: z.string(),
-  /** The proxy's gRPC address, for grpc fleets. */
-  endpoint: z.string().optional(),
-  /** Listed broker address → the one this role dials (with the network on, through its Toxiproxy link). */
-  brokerAddressMap: z.record(z.string(), z.string()).optional(),
-  group: z.string(),
+  namesrvAddr: z.string().describe('Name server address(es), host:port separated by ";".'),
+  endpoint: z.string().optional().describe("The proxy's gRPC address (host:port), for grpc fleets."),
+  brokerAddressMap: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Listed broker address → the address this role dials (with the network on, through its Toxiproxy link).'),
+  group: z.string().describe('Producer or consumer group.'),
 };
 
-export const producerConfig = z.object({
-  ...clientConnection,
-  producerId: z.string(),
-  topic: z.string(),
-  executor: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('constant'), ratePerSecond: z.number().positive() }),
-    z.object({
-      kind: z.literal('ramping'),
-      startRatePerSecond: z.number().nonnegative(),
-      stages: z.array(z.object({ durationMs: z.number().nonnegative(), targetPerSecond: z.number().nonnegative() })),
-    }),
-  ]),
-  messageSize: z.number().int().positive(),
-  tags: z.array(z.object({ tag: z.string(), weight: z.number().positive() })),
-  maxMessages: z.number().int().nonnegative().optional(),
-  durationMs: z.number().int().positive(),
-  seed: z.number().int(),
-  maxInFlight: z.number().int().positive(),
-  /** Same sharding key → same queue (ordered messages); keys cycle 0..shardingKeys-1. */
-  shardingKeys: z.number().int().positive().optional(),
-  /** That fraction of messages is delivered `delayMs` after sending. */
-  delay: z.object({ ratio: z.number().min(0).max(1), delayMs: z.number().int().positive() }).optional(),
-});
+export const producerConfig = z
+  .object({
+    ...clientConnection,
+    producerId: z.string().describe('Stable id of this producer instance ("orders#0"); goes into every message.'),
+    topic: z.string().describe('Topic to send to.'),
+    executor: z
+      .discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('constant'),
+          ratePerSecond: z.number().positive().describe('Messages per second.'),
+        }),
+        z.object({
+          kind: z.literal('ramping'),
+          startRatePerSecond: z.number().nonnegative().describe('Rate at the start, messages per second.'),
+          stages: z
+            .array(
+              z.object({
+                durationMs: z.number().nonnegative().describe('Length of this stage.'),
+                targetPerSecond: z.number().nonnegative().describe('Rate at the end of this stage (linear ramp).'),
+              }),
+            )
+            .describe('Consecutive linear ramps.'),
+        }),
+      ])
+      .describe('Arrival rate: messages leave when the schedule says, whatever earlier sends did.'),
+    messageSize: z.number().int().positive().describe('Body size in bytes.'),
+    tags: z
+      .array(
+        z.object({
+          tag: z.string().describe('Tag value.'),
+          weight: z.number().positive().describe('Relative weight.'),
+        }),
+      )
+      .describe('Tags picked at random by weight; empty: no tag.'),
+    maxMessages: z.number().int().nonnegative().optional().describe('Stop after this many messages.'),
+    durationMs: z.number().int().positive().describe('Sending time; the producer leaves by itself after it.'),
+    seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
+    maxInFlight: z
+      .number()
+      .int()
+      .positive()
+      .describe('Sends pending at once; a due message beyond it is counted as dropped, not sent late.'),
+    shardingKeys: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Same sharding key → same queue (ordered messages); keys cycle 0..shardingKeys-1.'),
+    delay: z
+      .object({
+        ratio: z.number().min(0).max(1).describe('Fraction of messages sent as delay messages.'),
+        delayMs: z.number().int().positive().describe('Delivery delay.'),
+      })
+      .optional()
+      .describe('That fraction of messages is delivered `delayMs` after sending.'),
+  })
+  .meta({ id: 'ProducerConfig', description: 'Everything a producer worker needs to send its share of the load.' });
 export type ProducerConfig = z.infer<typeof producerConfig>;
 
-export const consumerConfig = z.object({
-  ...clientConnection,
-  instanceId: z.string(),
-  model: z.enum(['clustering', 'broadcasting']),
-  subscription: SubscriptionMapSchema,
-  consumeTime: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('fixed'), ms: z.number().nonnegative() }),
-    z.object({ kind: z.literal('uniform'), minMs: z.number().nonnegative(), maxMs: z.number().nonnegative() }),
-    z.object({ kind: z.literal('exponential'), meanMs: z.number().nonnegative() }),
-  ]),
-  /** Ask for redelivery (RECONSUME_LATER) of the first `first` messages, then of a `ratio` of them. */
-  failure: z.object({ ratio: z.number().min(0).max(1), first: z.number().int().nonnegative() }),
-  seed: z.number().int(),
-});
+export const consumerConfig = z
+  .object({
+    ...clientConnection,
+    instanceId: z.string().describe('Stable id of this consumer instance ("billing#2"); names it in every message.'),
+    model: z.enum(['clustering', 'broadcasting']).describe('Consumption model.'),
+    subscription: SubscriptionMapSchema.describe('Topic → subscription expression ("*", "TagA || TagB").'),
+    consumeTime: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('fixed'), ms: z.number().nonnegative().describe('Handler time per message.') }),
+        z.object({
+          kind: z.literal('uniform'),
+          minMs: z.number().nonnegative().describe('Shortest handler time.'),
+          maxMs: z.number().nonnegative().describe('Longest handler time.'),
+        }),
+        z.object({
+          kind: z.literal('exponential'),
+          meanMs: z.number().nonnegative().describe('Mean handler time.'),
+        }),
+      ])
+      .describe('How long the handler takes per message.'),
+    failure: z
+      .object({
+        ratio: z.number().min(0).max(1).describe('Fraction of later messages answered with retry.'),
+        first: z.number().int().nonnegative().describe('The first this many messages are answered with retry.'),
+      })
+      .describe('Ask for redelivery (RECONSUME_LATER) of the first `first` messages, then of a `ratio` of them.'),
+    seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
+  })
+  .meta({ id: 'ConsumerConfig', description: 'Everything a consumer worker needs to join its group.' });
 export type ConsumerConfig = z.infer<typeof consumerConfig>;
 
-export const toWorker = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start-producer'), config: producerConfig }),
-  z.object({ type: z.literal('start-consumer'), config: consumerConfig }),
-  /** Close clients cleanly (offsets committed, unregistered) and exit. */
-  z.object({ type: z.literal('stop') }),
-]);
+export const toWorker = z
+  .discriminatedUnion('type', [
+    z
+      .object({ type: z.literal('start-producer'), config: producerConfig })
+      .meta({ id: 'StartProducer', description: 'After hello: start sending. Sent once.' }),
+    z
+      .object({ type: z.literal('start-consumer'), config: consumerConfig })
+      .meta({ id: 'StartConsumer', description: 'After hello: start the consumer. Sent once.' }),
+    z.object({ type: z.literal('stop') }).meta({
+      id: 'Stop',
+      description: 'Close the client cleanly (offsets committed, unregistered), say stopped, and exit.',
+    }),
+  ])
+  .meta({ id: 'CoordinatorToWorker', description: 'Every message the coordinator sends to a worker.' });
 export type ToWorker = z.infer<typeof toWorker>;
 
 /**
@@ -75,44 +147,109 @@ export type ToWorker = z.infer<typeof toWorker>;
  * Every delivery is a receipt, including the ones the handler answered `retry`: a redelivery
  * after a failed attempt is a duplicate delivery, which is what duplicate rate measures.
  */
-export const receiptTuple = z.tuple([
-  z.string(),
-  z.number().int().nonnegative(),
-  z.number(),
-  z.number(),
-  z.string(),
-  z.number().int(),
-  z.enum(['success', 'retry']),
-  z.string(),
-]);
+export const receiptTuple = z
+  .tuple([
+    z.string().describe('producerId of the sender.'),
+    z.number().int().nonnegative().describe('seq: sequence number of the sender.'),
+    z.number().describe('bornTimestampMs: clock of the producer at send.'),
+    z.number().describe('receivedAtMs: clock of this worker when the handler got it.'),
+    z.string().describe('queue: "topic@broker/queueId".'),
+    z.number().int().describe('reconsumeTimes: 0 on first delivery.'),
+    z.enum(['success', 'retry']).describe('outcome: what the handler answered.'),
+    z.string().describe("tag: the message's tag, '' for none."),
+  ])
+  .meta({
+    id: 'Receipt',
+    description:
+      'One delivery, as an array to keep receipts small. Every delivery is one, including those answered retry (their redelivery is a duplicate).',
+  });
 export type ReceiptTuple = z.infer<typeof receiptTuple>;
 
-export const fromWorker = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), pid: z.number().int() }),
-  z.object({
-    type: z.literal('acks'),
-    producerId: z.string(),
-    seqs: z.array(z.number().int().nonnegative()),
-    /** The tag of each acked seq ('' for none), so groups that subscribe to some tags expect only those. */
-    tags: z.array(z.string()),
-    attempted: z.number().int().nonnegative(),
-    /** Send failures since the last report, by error code. */
-    errors: z.record(z.string(), z.number().int()),
-    dropped: z.number().int().nonnegative(),
-    /** Send latency (due time → ack) of this report's acks, HdrHistogram compressed base64. */
-    sendLatency: z.string(),
-  }),
-  z.object({
-    type: z.literal('receipts'),
-    instanceId: z.string(),
-    items: z.array(receiptTuple),
-    foreign: z.number().int().nonnegative(),
-  }),
-  z.object({ type: z.literal('assignment'), instanceId: z.string(), queues: z.array(z.string()), atMs: z.number() }),
-  z.object({ type: z.literal('producer-done'), producerId: z.string(), attempted: z.number().int() }),
-  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
-  z.object({ type: z.literal('stopped') }),
-]);
+export const hello = z
+  .object({
+    type: z.literal('hello'),
+    protocolVersion,
+    pid: z.number().int().describe('Process id of the worker on its host.'),
+    implementation: z.string().describe('Which worker this is ("node", "java"), for logs and errors.'),
+  })
+  .meta({
+    id: 'Hello',
+    description:
+      'First message of every worker, sent as soon as it can talk, before any command. Its type and protocolVersion fields never change, so every coordinator can read them.',
+  });
+export type Hello = z.infer<typeof hello>;
+
+export const fromWorker = z
+  .discriminatedUnion('type', [
+    hello,
+    z.object({ type: z.literal('ready') }).meta({
+      id: 'Ready',
+      description: 'The client is started: a producer is about to send; a consumer is subscribed. Sent once.',
+    }),
+    z
+      .object({
+        type: z.literal('acks'),
+        producerId: z.string().describe('Sender.'),
+        seqs: z.array(z.number().int().nonnegative()).describe('Sequence numbers the broker acknowledged.'),
+        tags: z
+          .array(z.string())
+          .describe(
+            "The tag of each acked seq ('' for none), so groups that subscribe to some tags expect only those.",
+          ),
+        attempted: z.number().int().nonnegative().describe('Sends attempted so far (cumulative).'),
+        errors: z.record(z.string(), z.number().int()).describe('Send failures since the last report, by error code.'),
+        dropped: z.number().int().nonnegative().describe('Due sends skipped since the last report (maxInFlight).'),
+        sendLatency: z
+          .string()
+          .describe("Send latency (due time → ack) of this report's acks, HdrHistogram compressed base64."),
+      })
+      .meta({ id: 'Acks', description: 'Progress of a producer, about every 250 ms and once at the end.' }),
+    z
+      .object({
+        type: z.literal('receipts'),
+        instanceId: z.string().describe('Consumer instance.'),
+        items: z.array(receiptTuple).describe('Deliveries since the last report.'),
+        foreign: z.number().int().nonnegative().describe('Deliveries of messages this run did not send.'),
+      })
+      .meta({
+        id: 'Receipts',
+        description:
+          'Deliveries to a consumer, sent before its handler returns (so no offset commit outruns a receipt).',
+      }),
+    z
+      .object({
+        type: z.literal('assignment'),
+        instanceId: z.string().describe('Consumer instance.'),
+        queues: z.array(z.string()).describe('Every queue it owns now, "topic@broker/queueId".'),
+        atMs: z.number().describe('When the change happened, clock of this worker.'),
+      })
+      .meta({
+        id: 'Assignment',
+        description: 'The queues of a consumer changed (after each rebalance step that changed them).',
+      }),
+    z
+      .object({
+        type: z.literal('producer-done'),
+        producerId: z.string().describe('Sender.'),
+        attempted: z.number().int().describe('Sends attempted in all.'),
+      })
+      .meta({
+        id: 'ProducerDone',
+        description: 'The producer has sent its load (or was stopped); after its last acks.',
+      }),
+    z
+      .object({
+        type: z.literal('log'),
+        level: z.enum(['info', 'warn', 'error']).describe('Severity.'),
+        message: z.string().describe('One line for the run log.'),
+      })
+      .meta({ id: 'Log', description: 'A line for the run log, at any time.' }),
+    z.object({ type: z.literal('stopped') }).meta({
+      id: 'Stopped',
+      description: 'Last message: the client is closed; the worker exits next (code 0 when it was asked to).',
+    }),
+  ])
+  .meta({ id: 'WorkerToCoordinator', description: 'Every message a worker sends to the coordinator.' });
 export type FromWorker = z.infer<typeof fromWorker>;
 
 /** Keys of the user properties that carry message identity. */

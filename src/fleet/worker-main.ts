@@ -1,18 +1,23 @@
 /**
  * A fleet worker: one client instance (producer or consumer) in its own OS process, as a JVM
  * would be in production, so kill/pause/restart faults are real. Started by the coordinator
- * with an IPC channel; exits when told to stop, or when the coordinator disappears.
+ * with a transport to it (Node IPC); says hello first, exits when told to stop, or when the
+ * coordinator disappears.
  */
 import { getDriver } from '../drivers/registry.ts';
-import { fromWorker, toWorker, type FromWorker } from './protocol.ts';
+import { fromWorker, toWorker, WORKER_PROTOCOL_VERSION, type FromWorker } from './protocol.ts';
 import { runConsumer } from './consumer-runner.ts';
 import { runProducer } from './producer-loop.ts';
+import { IpcTransport } from './transport/ipc-transport.ts';
+import type { WorkerTransport } from './transport/worker-transport.ts';
 
 const CLOSE_DEADLINE_MS = 10_000;
 
+const coordinator: WorkerTransport<FromWorker> = new IpcTransport<FromWorker>(process);
+
 function send(message: FromWorker): void {
   // Validate outgoing too: a malformed message is our bug and should fail here, loudly.
-  if (process.connected) process.send!(fromWorker.parse(message));
+  coordinator.send(fromWorker.parse(message));
 }
 
 const stop = new AbortController();
@@ -30,11 +35,11 @@ async function shutdown(exitCode: number): Promise<void> {
     send({ type: 'log', level: 'warn', message: `close failed: ${String(error)}` });
   }
   send({ type: 'stopped' });
-  process.disconnect?.();
+  coordinator.close();
   process.exitCode = exitCode;
 }
 
-process.on('message', (raw) => {
+coordinator.onMessage((raw) => {
   const parsed = toWorker.safeParse(raw);
   if (!parsed.success) {
     send({ type: 'log', level: 'error', message: `bad message from coordinator: ${parsed.error.message}` });
@@ -57,13 +62,13 @@ process.on('message', (raw) => {
           void shutdown(1);
         },
       );
-      send({ type: 'ready', pid: process.pid });
+      send({ type: 'ready' });
       break;
     case 'start-consumer':
       runConsumer(message.config, getDriver(message.config.driver), send).then(
         (close) => {
           closeClient = close;
-          send({ type: 'ready', pid: process.pid });
+          send({ type: 'ready' });
         },
         (error: unknown) => {
           send({
@@ -72,7 +77,7 @@ process.on('message', (raw) => {
             message: `consumer failed to start: ${error instanceof Error ? error.message : String(error)}`,
           });
           process.exitCode = 1;
-          process.disconnect?.();
+          coordinator.close();
         },
       );
       break;
@@ -83,6 +88,10 @@ process.on('message', (raw) => {
 });
 
 // The coordinator died (or was killed with -9): nobody reads our results, so leave now.
-process.on('disconnect', () => {
+coordinator.onClose(() => {
   if (!stop.signal.aborted) void shutdown(1).finally(() => process.exit(1));
 });
+
+// First, before any command: the version this worker speaks, so a coordinator on another
+// version refuses it instead of handing it a config it would read differently.
+send({ type: 'hello', protocolVersion: WORKER_PROTOCOL_VERSION, pid: process.pid, implementation: 'node' });

@@ -202,7 +202,9 @@ export class FleetManager implements FleetControl {
   }
 
   private onCrash(worker: FleetWorker, exit: ProcessExit): void {
-    const description = `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
+    // A refused worker was killed by us, but not by a fault: it is a crash, and the refusal says why.
+    const description =
+      worker.refusal?.message ?? `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
     const info = this.o.measurements.consumer(worker.id);
     const failsRun = worker.kind === 'producer' || this.o.crashFailsRun(info?.fleet ?? '');
     this.crashes.push({ worker: worker.id, description, failsRun });
