@@ -135,8 +135,14 @@ export interface FaultSpec<
 /** Any action's spec, as the tables that list every action hold them. */
 export type AnyFaultSpec = FaultSpec;
 
-export type ResolvedParams<S extends AnyFaultSpec> = z.output<S['resolved']>;
-export type RuntimeParams<S extends AnyFaultSpec> = z.output<S['runtime']>;
+/**
+ * An action's resolved params, and what its `begin` receives. Read through zod's typed
+ * internals (`_zod.output`, what `z.output` resolves to) rather than `z.output`, a conditional
+ * type: code generic over a spec (the toxic actions' shared begin) can then use what the
+ * spec's constraint says its params have.
+ */
+export type ResolvedParams<S extends AnyFaultSpec> = S['resolved']['_zod']['output'];
+export type RuntimeParams<S extends AnyFaultSpec> = S['runtime']['_zod']['output'];
 
 export function defineFault<
   const Name extends string,
