@@ -1,11 +1,14 @@
 /**
  * The fault-action extension point: one implementation per action (`network.down`, `kill`,
- * `restart`, `drift`, ...) in `faults/actions/`, registered by name in `faults/registry.ts`.
- * The scheduler calls `begin` at the requested time; the returned handle's `end` undoes the
- * fault (at its duration's end, or on abort: every begun fault is ended however a run ends).
+ * `restart`, `drift`, ...) in `faults/actions/`, keyed by the action's spec
+ * (`plan/fault-specs/<action>.ts`: its parameters, targets and resolved params) and registered
+ * by name in `faults/registry.ts`. The scheduler calls `begin` at the requested time; the
+ * returned handle's `end` undoes the fault (at its duration's end, or on abort: every begun
+ * fault is ended however a run ends).
  */
 import type { NodeControl } from '../cluster/node-control.ts';
 import type { NetworkControl } from '../network/network-control.ts';
+import type { AnyFaultSpec, RuntimeParams } from '../plan/fault-specs/fault-spec.ts';
 
 /** What actions act on; each implementation uses the parts it needs. */
 export interface FaultContext {
@@ -45,7 +48,19 @@ export interface FaultHandle {
   end(): Promise<void>;
 }
 
-export interface FaultAction<Params = Record<string, unknown>> {
+/** An action as the scheduler sees it: by name, with params as plain records. */
+export interface FaultAction {
   readonly name: string;
-  begin(target: string, params: Params, context: FaultContext): Promise<FaultHandle>;
+  begin(target: string, params: Record<string, unknown>, context: FaultContext): Promise<FaultHandle>;
+}
+
+/**
+ * One action's begin (and, through its handle, end), keyed by its spec: `begin` receives
+ * exactly the params the spec's runtime schema gives, which the registry checks at the
+ * scheduler's untyped boundary. `begin` is a property, not a method, so its params are
+ * checked strictly: an implementation written for another spec's params does not compile.
+ */
+export interface FaultImplementation<S extends AnyFaultSpec> {
+  readonly spec: S;
+  readonly begin: (target: string, params: RuntimeParams<S>, context: FaultContext) => Promise<FaultHandle>;
 }

@@ -1,10 +1,17 @@
 /**
  * Fault actions by the name a plan uses (`network.latency`, `kill`, ...): what the
- * scheduler's `actionOf` looks up. It passes each occurrence's resolved params plus
- * `faultName` and `seed`; network actions validate theirs with the zod `schema` they expose.
+ * scheduler's `actionOf` looks up. Each entry is an implementation keyed by its action's spec
+ * (`plan/fault-specs/`); the table is typed by the plan's list of actions, so an action
+ * without an implementation, or an implementation written for another action's params, does
+ * not compile. The scheduler hands params over as plain records (each occurrence's resolved
+ * params plus `faultName` and `seed`); they are checked here against the spec's runtime
+ * schema before the implementation sees them.
  */
+import type { z } from 'zod';
+import { isFaultAction, type FaultActionName, type FaultSpecOf } from '../plan/fault-catalogue.ts';
+import type { AnyFaultSpec } from '../plan/fault-specs/fault-spec.ts';
 import { UsageError } from '../util/errors.ts';
-import type { FaultAction } from './fault-action.ts';
+import type { FaultAction, FaultImplementation } from './fault-action.ts';
 import { driftAction } from './actions/drift.ts';
 import { killAction } from './actions/kill.ts';
 import { pauseAction } from './actions/pause.ts';
@@ -19,37 +26,53 @@ import { networkResetPeer } from './actions/network-reset-peer.ts';
 import { networkSlicer } from './actions/network-slicer.ts';
 import { networkTimeout } from './actions/network-timeout.ts';
 
-/**
- * Process actions declare their params' type and trust the plan resolver for the shape (the
- * scheduler hands over exactly `FaultParamsByAction[action]`); network actions validate. The
- * registry holds both under the scheduler's untyped view.
- */
-const untyped = <P>(action: FaultAction<P>): FaultAction => action as unknown as FaultAction;
+/** Zod's typed internals, not `z.output` (a conditional type): so a generic spec's params line up. */
+function parseParams<Z extends z.ZodType>(action: string, schema: Z, params: unknown): Z['_zod']['output'] {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const issues = result.error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(params)'}: ${i.message}`)
+    .join('; ');
+  throw new UsageError(`${action}: invalid params: ${issues}`);
+}
 
-const ACTIONS: Record<string, FaultAction> = Object.fromEntries(
-  [
-    networkDown,
-    networkFlap,
-    networkLatency,
-    networkBandwidth,
-    networkTimeout,
-    networkResetPeer,
-    networkSlicer,
-    networkLimitData,
-    untyped(killAction),
-    untyped(pauseAction),
-    untyped(restartAction),
-    untyped(scaleAction),
-    untyped(driftAction),
-  ].map((action) => [action.name, action]),
-);
+/** The scheduler's view of an implementation (by name, untyped params), still carrying its spec's type. */
+type Registered<S extends AnyFaultSpec> = FaultAction & { readonly spec: S };
+
+function register<S extends AnyFaultSpec>(implementation: FaultImplementation<S>): Registered<S> {
+  const { spec } = implementation;
+  return {
+    name: spec.name,
+    spec,
+    // async: bad params reject the begin, as any other failure to apply the fault does.
+    begin: async (target, params, context) =>
+      implementation.begin(target, parseParams(spec.name, spec.runtime, params), context),
+  };
+}
+
+/** One entry per action of the plan's catalogue, each registered with the spec of that very action. */
+const ACTIONS: { readonly [A in FaultActionName]: Registered<FaultSpecOf<A>> } = {
+  'network.down': register(networkDown),
+  'network.flap': register(networkFlap),
+  'network.latency': register(networkLatency),
+  'network.bandwidth': register(networkBandwidth),
+  'network.timeout': register(networkTimeout),
+  'network.reset_peer': register(networkResetPeer),
+  'network.slicer': register(networkSlicer),
+  'network.limit_data': register(networkLimitData),
+  kill: register(killAction),
+  pause: register(pauseAction),
+  restart: register(restartAction),
+  scale: register(scaleAction),
+  drift: register(driftAction),
+};
 
 export function faultActionNames(): string[] {
   return Object.keys(ACTIONS).sort();
 }
 
 export function getFaultAction(name: string): FaultAction {
-  const action = ACTIONS[name];
-  if (!action) throw new UsageError(`no fault action named "${name}" (available: ${faultActionNames().join(', ')})`);
-  return action;
+  if (!isFaultAction(name))
+    throw new UsageError(`no fault action named "${name}" (available: ${faultActionNames().join(', ')})`);
+  return ACTIONS[name];
 }

@@ -4,19 +4,12 @@
  * duration), and time (cross-check-fault-times.ts). Values are judged with the schema's own
  * rules first, so a value the schema rejects never gets a second message here.
  */
-import type { z } from 'zod';
-import { undeclared } from './cross-check-consumers.ts';
 import { checkFaultTimes, checkScaleBalance, type ScaleFault, type TimedFault } from './cross-check-fault-times.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
-import {
-  FAULT_ACTIONS,
-  FAULT_COMMON_KEYS,
-  FAULT_PARAM_NAMES,
-  PARAM_EXAMPLES,
-  isFaultAction,
-  type FaultActionSpec,
-  type FaultParamName,
-} from './fault-catalogue.ts';
+import { FAULT_ACTIONS, FAULT_COMMON_KEYS, FAULT_PARAM_NAMES, isFaultAction } from './fault-catalogue.ts';
+import type { AnyFaultSpec } from './fault-specs/fault-spec.ts';
+import { measure, valid } from './fault-specs/param-checks.ts';
+import { scaleSpec } from './fault-specs/scale.ts';
 import { targetProblem } from './fault-target-messages.ts';
 import type { FaultTargetSpec, FaultTiming } from './fault-schedule.ts';
 import { targetUniverse, type TargetUniverse } from './fault-targets.ts';
@@ -24,36 +17,26 @@ import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messa
 import { phaseLengths } from './phase-lengths.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FaultActionName, FaultPhase } from './resolved-faults.ts';
-import { FAULT_COMMON_VALUES as C, FAULT_PARAM_VALUES as P } from './schema-faults.ts';
-import { formatDuration, formatSize, parseDuration, parseSize } from './units.ts';
+import { FAULT_COMMON_VALUES as C } from './schema-faults.ts';
+import { formatDuration, parseDuration } from './units.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 type At = (...rest: PathSegment[]) => PathSegment[];
 
-function valid(schema: z.ZodType, value: unknown): boolean {
-  return value !== undefined && schema.safeParse(value).success;
-}
-
-/** The value in ms (or bytes) when the schema accepts it; `def` when absent; undefined when invalid. */
-function measure(schema: z.ZodType, value: unknown, parse: typeof parseDuration, def?: number): number | undefined {
-  if (value === undefined) return def;
-  const parsed = valid(schema, value) ? parse(value as string) : undefined;
-  return parsed?.ok ? parsed.value : undefined;
-}
-
 function checkKeys(fault: Raw, action: FaultActionName | undefined, at: At, issues: PendingIssue[]): void {
-  const spec: FaultActionSpec | undefined = action && FAULT_ACTIONS[action];
+  const spec: AnyFaultSpec | undefined = action && FAULT_ACTIONS[action];
   const common = FAULT_COMMON_KEYS.filter((key) => key !== 'duration' || spec?.lasts !== 'never');
-  const allowed: readonly string[] = spec ? [...common, ...spec.params] : [...common, ...FAULT_PARAM_NAMES];
+  const allowed: readonly string[] = spec ? [...common, ...spec.paramNames] : [...common, ...FAULT_PARAM_NAMES];
   for (const key of Object.keys(fault)) {
     if (allowed.includes(key)) continue;
     const issue = (message: string) => issues.push({ path: at(key), anchor: 'key', message });
-    if (!spec || !(FAULT_PARAM_NAMES as string[]).concat('duration').includes(key)) {
+    if (!spec || ![...FAULT_PARAM_NAMES, 'duration'].includes(key)) {
       issues.push({ path: at(key), anchor: 'key', message: unknownKeyMessage(key, allowed), shownPath: at() });
     } else if (key === 'duration') {
       issue(`${action} is instant and takes no duration (${spec.insteadOfDuration})`);
     } else {
-      const own = spec.params.length > 0 ? ` (its parameters: ${spec.params.join(', ')})` : ', which takes none';
+      const own =
+        spec.paramNames.length > 0 ? ` (its parameters: ${spec.paramNames.join(', ')})` : ', which takes none';
       issue(`${key} is not a parameter of ${action}${own}`);
     }
   }
@@ -70,7 +53,7 @@ function checkKeys(fault: Raw, action: FaultActionName | undefined, at: At, issu
     issues.push({
       path: at(),
       anchor: 'value',
-      message: `${requiredKeyMessage(param)} (${action} needs it, e.g. ${PARAM_EXAMPLES[param]})`,
+      message: `${requiredKeyMessage(param)} (${action} needs it, e.g. ${spec.params[param]?.example})`,
     });
   }
 }
@@ -110,45 +93,16 @@ function checkTarget(
   return ok ? { random: names, pick } : undefined;
 }
 
-/** Parameters that bound each other, and drift's topics. */
+/** The checks the action's spec declares on its parameters (bounds between them, drift's topics). */
 function checkParams(
   fault: Raw,
   action: FaultActionName,
-  declared: readonly string[] | undefined,
+  declaredTopics: readonly string[] | undefined,
   at: At,
   issues: PendingIssue[],
 ): void {
-  const less = (
-    small: FaultParamName,
-    big: FaultParamName,
-    format: (n: number) => string,
-    parse: typeof parseDuration,
-    why: string,
-  ) => {
-    const [a, b] = [measure(P[small], fault[small], parse), measure(P[big], fault[big], parse)];
-    if (a === undefined || b === undefined || a < b) return;
-    issues.push({
-      path: at(small),
-      anchor: 'value',
-      message: `${small} (${format(a)}) must be less than ${big} (${format(b)}): ${why}`,
-    });
-  };
-  if (action === 'network.flap')
-    less('downFor', 'period', formatDuration, parseDuration, 'the link must come back up in every period');
-  if (action === 'network.slicer')
-    less(
-      'sizeVariation',
-      'averageSize',
-      formatSize,
-      parseSize,
-      'pieces are averageSize ± sizeVariation and cannot be empty',
-    );
-  if (action === 'drift' && declared) {
-    for (const topic of Object.keys(record(fault.subscription) ?? {})) {
-      if (!declared.includes(topic))
-        issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
-    }
-  }
+  const spec: AnyFaultSpec = FAULT_ACTIONS[action];
+  for (const check of spec.checks ?? []) check({ fault, fields: spec.params, at, issues, declaredTopics });
 }
 
 /** count, every and duration together; the timing when all of them are valid and agree. */
@@ -161,7 +115,8 @@ function checkRepetition(
   const count =
     fault.count === undefined ? D.fault.count : valid(C.count, fault.count) ? (fault.count as number) : undefined;
   const everyMs = measure(C.every, fault.every, parseDuration);
-  const lasts = action === undefined ? undefined : FAULT_ACTIONS[action].lasts;
+  const spec: AnyFaultSpec | undefined = action && FAULT_ACTIONS[action];
+  const lasts = spec?.lasts;
   const instant = lasts === 'never' || (lasts === 'optional' && fault.duration === undefined);
   const durationMs = instant ? null : measure(C.duration, fault.duration, parseDuration);
   let ok = true;
@@ -181,13 +136,13 @@ function checkRepetition(
       `every (${every}) must be longer than duration (${duration}): an occurrence must end before the next begins`,
     );
   }
-  const downMs = action === 'restart' ? measure(P.down, fault.down, parseDuration) : undefined;
-  if (everyMs !== undefined && downMs !== undefined && everyMs <= downMs) {
-    const [every, down] = [formatDuration(everyMs), formatDuration(downMs)];
-    issue(
-      at('every'),
-      `every (${every}) must be longer than down (${down}): a restart must finish before the next begins`,
-    );
+  // An instant action that keeps its target busy (restart: down) must be over before the next begins.
+  const busy = spec?.repeatsAfter;
+  const busyField = busy && spec?.params[busy.param];
+  const busyMs = busy && busyField ? measure(busyField.schema, fault[busy.param], parseDuration) : undefined;
+  if (busy && everyMs !== undefined && busyMs !== undefined && everyMs <= busyMs) {
+    const [every, busyFor] = [formatDuration(everyMs), formatDuration(busyMs)];
+    issue(at('every'), `every (${every}) must be longer than ${busy.param} (${busyFor}): ${busy.why}`);
   }
   const atMs = measure(C.at, fault.at, parseDuration, 0);
   const everyOk = fault.every === undefined || everyMs !== undefined;
@@ -257,7 +212,7 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
       phase && { index, phase, timing, hasAt: fault.at !== undefined, hasPhase: fault.phase !== undefined };
     const onTime = timed !== undefined && phases !== undefined && checkFaultTimes(timed, phases, issues);
     if (action !== 'scale') return;
-    const delta = valid(P.delta, fault.delta) ? (fault.delta as number) : undefined;
+    const delta = valid(scaleSpec.params.delta.schema, fault.delta) ? (fault.delta as number) : undefined;
     if (onTime && timed && target && delta !== undefined) scales.push({ ...timed, target, delta });
     else scalesComplete = false;
   });

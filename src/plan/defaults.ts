@@ -27,19 +27,8 @@ export const PLAN_DEFAULTS = {
   phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },
   sampling: { interval: '1s', snapshot: '3s' },
   expect: { others: 'report', invariant: 'hold' },
-  fault: {
-    phase: 'load',
-    at: '0s',
-    count: 1,
-    pick: 1,
-    stream: 'both',
-    jitter: '0ms',
-    timeout: '0ms',
-    sizeVariation: '0B',
-    delay: '0ms',
-    hard: false,
-    down: '0ms',
-  },
+  /** Timing and targets; each action's parameters carry their own defaults (`fault-specs/`). */
+  fault: { phase: 'load', at: '0s', count: 1, pick: 1 },
 } as const;
 
 /** Comparison tolerances are a per-metric table of their own, next to the metrics they judge. */

@@ -4,7 +4,7 @@
  * does not have says what the cluster has; a typo gets a "did you mean"; anything else gets
  * the list of names the action takes.
  */
-import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
+import { FAULT_ACTIONS, TARGET_NOUNS, type TargetKind } from './fault-catalogue.ts';
 import {
   ALL_KINDS,
   kindsOf,
@@ -89,7 +89,7 @@ function wrongKind(
   action: FaultActionName,
   u: TargetUniverse,
 ): string | undefined {
-  const spec: FaultActionSpec = FAULT_ACTIONS[action];
+  const spec = FAULT_ACTIONS[action];
   const suitable = kinds.filter((kind) => spec.targets.includes(kind));
   if (suitable.includes('node') && u.cluster?.external) {
     return `${q(name)} is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes)`;
@@ -126,7 +126,7 @@ export function targetProblem(
   const suggestion = closestMatch(name, valid) ?? closestMatch(name, all);
   if (suggestion) return `unknown target ${q(name)} (did you mean ${q(suggestion)}?)`;
   if (!action) return `unknown target ${q(name)}`;
-  const phrase = (FAULT_ACTIONS[action] as FaultActionSpec).targetsPhrase;
+  const phrase = FAULT_ACTIONS[action].targetsPhrase;
   if (valid.length === 0) return `unknown target ${q(name)}: ${action} takes ${phrase}, and the plan has none`;
   return `unknown target ${q(name)} (${action} takes ${phrase}: ${listed(valid)})`;
 }

@@ -6,7 +6,7 @@
  * useful one.
  */
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
-import { FAULT_ACTIONS, TARGET_NOUNS, type FaultActionSpec, type TargetKind } from './fault-catalogue.ts';
+import { FAULT_ACTIONS, TARGET_NOUNS, type TargetKind } from './fault-catalogue.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FaultActionName } from './resolved-faults.ts';
 import { brokerName } from './resolve-plan.ts';
@@ -137,7 +137,7 @@ export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | und
 
 /** Every name the action may target, or undefined when some of them cannot be listed. */
 export function validTargets(u: TargetUniverse, action: FaultActionName): string[] | undefined {
-  const lists = (FAULT_ACTIONS[action] as FaultActionSpec).targets.map((kind) => namesOfKind(u, kind));
+  const lists = FAULT_ACTIONS[action].targets.map((kind) => namesOfKind(u, kind));
   return lists.every((l): l is string[] => l !== undefined) ? lists.flat() : undefined;
 }
 

@@ -1,37 +1,21 @@
 /**
  * The `faults:` list: one map per fault, with the common keys (name, action, target, timing)
- * and the action's parameters flat next to them. Every key any action takes is typed here, so
- * a bad value gets its own message wherever it appears; which keys an action allows or needs,
- * and everything that relates a fault to the rest of the plan (targets, phases, names), is
- * `cross-check-faults.ts`'s job, which knows the action and runs even when other fields are
- * broken. The zod side lets unknown keys through to those checks (they can suggest keys of the
- * fault's own action); the JSON Schema still forbids them, per action, for editors.
+ * and the action's parameters flat next to them. Every key any action takes is typed here, by
+ * the field its action's spec declares (`fault-specs/`), so a bad value gets its own message
+ * wherever it appears; which keys an action allows or needs, and everything that relates a
+ * fault to the rest of the plan (targets, phases, names), is `cross-check-faults.ts`'s job,
+ * which knows the action and runs even when other fields are broken. The zod side lets
+ * unknown keys through to those checks (they can suggest keys of the fault's own action); the
+ * JSON Schema still forbids them, per action, for editors.
  */
 import { z } from 'zod';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
-import {
-  FAULT_ACTIONS,
-  FAULT_ACTION_NAMES,
-  FAULT_COMMON_KEYS,
-  type FaultActionSpec,
-  type FaultParamName,
-} from './fault-catalogue.ts';
+import { FAULT_ACTIONS, FAULT_ACTION_NAMES, FAULT_COMMON_KEYS, FAULT_PARAM_FIELDS } from './fault-catalogue.ts';
+import type { AnyFaultSpec } from './fault-specs/fault-spec.ts';
 import { describeValue } from './messages.ts';
 import { RUN_PHASES } from './phase-lengths.ts';
-import { FLEET_NAME, subscription } from './schema-names.ts';
-import {
-  bandwidth,
-  boolean,
-  duration,
-  integer,
-  list,
-  map,
-  oneOf,
-  opt,
-  patterned,
-  req,
-  size,
-} from './schema-primitives.ts';
+import { FLEET_NAME } from './schema-names.ts';
+import { duration, integer, list, map, oneOf, opt, patterned, req } from './schema-primitives.ts';
 
 export const TARGET_EXAMPLE = 'consumers->broker-a, broker-a or billing#0';
 const TARGET_FORMS = `a target name such as ${TARGET_EXAMPLE}, a list of them, or {random: [...], pick: 1}`;
@@ -58,19 +42,6 @@ const target = z.union(
   { error: (iss) => `expected ${TARGET_FORMS}, got ${describeValue(iss.input)}` },
 );
 
-const delta = () => {
-  const max = L.scaleDelta;
-  const error = (iss: { input?: unknown }): string =>
-    `expected a non-zero integer from -${max} to ${max} such as 2 or -1, got ${describeValue(iss.input)}`;
-  return z
-    .number({ error })
-    .int({ error })
-    .min(-max, { error })
-    .max(max, { error })
-    .refine((n) => n !== 0, { error })
-    .meta({ not: { const: 0 } });
-};
-
 /**
  * Value rules of the common keys, unwrapped: the cross-checks ask these whether a raw value
  * is valid before reasoning with it, so they never add a second message to the schema's.
@@ -86,76 +57,34 @@ export const FAULT_COMMON_VALUES = {
   count: integer(L.faultCount.min, L.faultCount.max),
 } satisfies Record<(typeof FAULT_COMMON_KEYS)[number], z.ZodType>;
 
-/** Value rules of every action parameter; which action takes which is in the catalogue. */
-export const FAULT_PARAM_VALUES = {
-  period: duration({ min: L.flapPeriodMinMs }),
-  downFor: duration({ min: 0, minExclusive: true }),
-  jitter: duration(),
-  latency: duration(),
-  stream: oneOf(['upstream', 'downstream', 'both']),
-  rate: bandwidth({ min: 0, minExclusive: true }),
-  timeout: duration(),
-  averageSize: size({ min: 1 }),
-  sizeVariation: size(),
-  delay: duration(),
-  bytes: size(),
-  hard: boolean(),
-  down: duration(),
-  delta: delta(),
-  subscription: subscription(),
-} satisfies Record<FaultParamName, z.ZodType>;
-
-const PARAM_HELP: Record<FaultParamName, [string, (string | boolean)?]> = {
-  period: ['One down-and-up cycle, at least 200ms.'],
-  downFor: ['How long the link is down in each period; less than period. Default: half the period.'],
-  jitter: ["Random variation: latency ± jitter, or of each flap cycle's timing.", D.fault.jitter],
-  latency: ['Delay added to data on the link.'],
-  stream: ['Direction the toxic applies to: upstream (client to server), downstream, or both.', D.fault.stream],
-  rate: ['Bandwidth limit, a size per second such as 100KiB/s (Toxiproxy counts whole KB/s, at least 1).'],
-  timeout: [
-    'After this long, connections are closed (network.timeout; 0: data is held until the fault ends) or reset (network.reset_peer; 0: at once).',
-    D.fault.timeout,
-  ],
-  averageSize: ['Average size of the pieces data is cut into.'],
-  sizeVariation: ['Random variation of the piece size; less than averageSize.', D.fault.sizeVariation],
-  delay: ['Pause between pieces.', D.fault.delay],
-  bytes: ['Data a connection may carry before it is closed.'],
-  hard: ['Stop with SIGKILL instead of a graceful stop.', D.fault.hard],
-  down: ['How long the process stays stopped before it starts again.', D.fault.down],
-  delta: [
-    `Instances to add (positive) or remove (negative), -${L.scaleDelta} to ${L.scaleDelta}, never below 0 in total.`,
-  ],
-  subscription: ['The subscription the instance switches to: topic to tag expression; topics must be declared.'],
-};
-
-function actionsTaking(param: FaultParamName): string {
-  return FAULT_ACTION_NAMES.filter((name) => (FAULT_ACTIONS[name] as FaultActionSpec).params.includes(param)).join(
-    ', ',
-  );
+function actionsTaking(param: string): string {
+  return FAULT_ACTION_NAMES.filter((name) => Object.hasOwn(FAULT_ACTIONS[name].params, param)).join(', ');
 }
 
-function paramField<T extends z.ZodType>(param: FaultParamName, schema: T) {
-  const [help, def] = PARAM_HELP[param];
-  return opt(schema, `${help} For ${actionsTaking(param)}.`, def);
-}
+/** Every action's parameters as optional fields, each documented with the actions that take it. */
+const PARAM_FIELDS: Record<string, z.ZodOptional> = Object.fromEntries(
+  [...FAULT_PARAM_FIELDS].map(([key, field]) => [
+    key,
+    opt(field.schema, `${field.help} For ${actionsTaking(key)}.`, field.default),
+  ]),
+);
 
 const ACTION_HELP = FAULT_ACTION_NAMES.map((name) => `${name}: ${FAULT_ACTIONS[name].description}`).join(' ');
 
 /** Per action, for editors: the keys it allows, and the ones it needs. */
 const PER_ACTION = FAULT_ACTION_NAMES.map((name) => {
-  const spec: FaultActionSpec = FAULT_ACTIONS[name];
+  const spec: AnyFaultSpec = FAULT_ACTIONS[name];
   const common = FAULT_COMMON_KEYS.filter((key) => key !== 'duration' || spec.lasts !== 'never');
   return {
     if: { properties: { action: { const: name, description: spec.description } }, required: ['action'] },
     then: {
-      propertyNames: { enum: [...common, ...spec.params] },
+      propertyNames: { enum: [...common, ...spec.paramNames] },
       required: [...(spec.lasts === 'always' ? ['duration'] : []), ...spec.required],
     },
   };
 });
 
 const C = FAULT_COMMON_VALUES;
-const P = FAULT_PARAM_VALUES;
 
 const fault = map(
   {
@@ -181,21 +110,7 @@ const fault = map(
       `How many occurrences, ${L.faultCount.min} to ${L.faultCount.max}; more than 1 needs every.`,
       D.fault.count,
     ),
-    period: paramField('period', P.period),
-    downFor: paramField('downFor', P.downFor),
-    jitter: paramField('jitter', P.jitter),
-    latency: paramField('latency', P.latency),
-    stream: paramField('stream', P.stream),
-    rate: paramField('rate', P.rate),
-    timeout: paramField('timeout', P.timeout),
-    averageSize: paramField('averageSize', P.averageSize),
-    sizeVariation: paramField('sizeVariation', P.sizeVariation),
-    delay: paramField('delay', P.delay),
-    bytes: paramField('bytes', P.bytes),
-    hard: paramField('hard', P.hard),
-    down: paramField('down', P.down),
-    delta: paramField('delta', P.delta),
-    subscription: paramField('subscription', P.subscription),
+    ...PARAM_FIELDS,
   },
   'fault settings',
 )

@@ -1,21 +1,15 @@
-import type { FaultAction } from '../fault-action.ts';
-import type { ResolvedSubscription } from '../../plan/resolved-plan.ts';
-import { subscriptionMap, type SubscriptionMap } from '../../protocol/index.ts';
+import { driftSpec } from '../../plan/fault-specs/drift.ts';
+import type { FaultImplementation } from '../fault-action.ts';
+import { subscriptionMap } from '../../protocol/index.ts';
 import { HarnessError } from '../../util/errors.ts';
-
-export interface DriftParams {
-  subscriptions: ResolvedSubscription[];
-  /** The instance's own subscription, to heal to at the end (filled by the scheduler). */
-  original?: SubscriptionMap;
-}
 
 /**
  * Subscription drift: the instance restarts with another subscription (a redeploy with a
  * different config, which is how the seed's problems 1 and 2 happen in production); with a
  * duration, it restarts again with its own subscription at the end (heal).
  */
-export const driftAction: FaultAction<DriftParams> = {
-  name: 'drift',
+export const driftAction: FaultImplementation<typeof driftSpec> = {
+  spec: driftSpec,
   async begin(target, params, context) {
     const fleet = context.fleet;
     if (!fleet) throw new HarnessError('fault-target', "drift needs the run's fleet");

@@ -1,9 +1,10 @@
-import type { FaultAction } from '../fault-action.ts';
+import { killSpec } from '../../plan/fault-specs/kill.ts';
+import type { FaultImplementation } from '../fault-action.ts';
 import { processTarget } from './process-target.ts';
 
 /** SIGKILL a node or fleet instance: no unregister, no offset commit, no goodbye. */
-export const killAction: FaultAction = {
-  name: 'kill',
+export const killAction: FaultImplementation<typeof killSpec> = {
+  spec: killSpec,
   async begin(target, _params, context) {
     const t = processTarget(target, context);
     const begunAt = Date.now();

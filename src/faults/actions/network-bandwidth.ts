@@ -1,13 +1,8 @@
 /** `network.bandwidth`: Toxiproxy's `bandwidth` toxic, the link limited to `rateKBps` KB/s (Toxiproxy reads 0 as unlimited, so at least 1). */
-import { z } from 'zod';
-import { toxicAction, toxicShape } from './toxic-fault.ts';
+import { networkBandwidthSpec } from '../../plan/fault-specs/network-bandwidth.ts';
+import { toxicAction } from './toxic-fault.ts';
 
-export const networkBandwidthParams = z.strictObject({
-  ...toxicShape,
-  rateKBps: z.number().positive(),
-});
-
-export const networkBandwidth = toxicAction('network.bandwidth', networkBandwidthParams, (p) => ({
+export const networkBandwidth = toxicAction(networkBandwidthSpec, (p) => ({
   type: 'bandwidth',
   attributes: { rate: Math.max(1, Math.floor(p.rateKBps)) },
   summary: `bandwidth ${p.rateKBps}KB/s`,

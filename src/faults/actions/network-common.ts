@@ -1,31 +1,11 @@
 /**
- * What every `network.*` action shares: finding the link, validating params at the boundary
- * (the scheduler hands them over as plain records), naming toxics after the fault so two
+ * What every `network.*` action shares: finding the link, naming toxics after the fault so two
  * overlapping faults on one link coexist, and a `down` count per link so overlapping
  * `network.down` / `network.flap` faults re-enable a link only when the last one ends.
  */
-import { z } from 'zod';
 import type { NetworkControl } from '../../network/network-control.ts';
 import { HarnessError, UsageError } from '../../util/errors.ts';
 import type { FaultContext, FaultHandle, ObservedFault } from '../fault-action.ts';
-
-/**
- * Params every network action accepts besides its own, as the scheduler adds them:
- * `faultName`, the occurrence's name (`<fault>-<index>`: toxic names derive from it; without
- * it, the action name and a per-process counter), and `seed` (used by `network.flap`'s
- * jitter; accepted and unused by the others). Other unknown keys are errors: a misspelt
- * `latency` for `latencyMs` must not silently become a 0 ms toxic.
- */
-export const commonShape = { faultName: z.string().min(1).optional(), seed: z.number().int().optional() };
-
-export function parseParams<T>(action: string, schema: z.ZodType<T>, params: unknown): T {
-  const result = schema.safeParse(params);
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(params)'}: ${i.message}`)
-    .join('; ');
-  throw new UsageError(`${action}: invalid params: ${issues}`);
-}
 
 /** The network of the run, with `link` among its links; a clear error otherwise. */
 export function requireLink(action: string, link: string, context: FaultContext): NetworkControl {

@@ -5,42 +5,23 @@
  * derived from the fault and link names) so a plan flaps the same way on every run. The end
  * leaves the link up (unless another fault still holds it down).
  */
-import { z } from 'zod';
+import type { RuntimeParams } from '../../plan/fault-specs/fault-spec.ts';
+import { networkFlapSpec } from '../../plan/fault-specs/network-flap.ts';
 import { hashSeed, seededRandom, type Random } from '../../util/random.ts';
 import { sleep } from '../../util/sleep.ts';
-import type { FaultAction, FaultContext, FaultHandle } from '../fault-action.ts';
-import {
-  commonShape,
-  errorText,
-  holdDown,
-  onceHandle,
-  parseParams,
-  releaseDown,
-  requireLink,
-} from './network-common.ts';
+import type { FaultImplementation } from '../fault-action.ts';
+import { errorText, holdDown, onceHandle, releaseDown, requireLink } from './network-common.ts';
 
-export const networkFlapParams = z
-  .strictObject({
-    ...commonShape,
-    periodMs: z.number().positive(),
-    downForMs: z.number().positive(),
-    jitterMs: z.number().min(0).default(0),
-  })
-  .refine((p) => p.downForMs < p.periodMs, {
-    message: 'downForMs must be below periodMs (the link must come up in each period)',
-    path: ['downForMs'],
-  });
+type FlapParams = RuntimeParams<typeof networkFlapSpec>;
 
 /** A phase length with jitter: uniform in [ms - jitter, ms + jitter], never below 1 ms. */
 export function jittered(ms: number, jitterMs: number, random: Random): number {
   return Math.max(1, Math.round(ms + (random() * 2 - 1) * jitterMs));
 }
 
-export const networkFlap: FaultAction & { readonly schema: typeof networkFlapParams } = {
-  name: 'network.flap',
-  schema: networkFlapParams,
-  async begin(target: string, params: Record<string, unknown>, context: FaultContext): Promise<FaultHandle> {
-    const p = parseParams('network.flap', networkFlapParams, params);
+export const networkFlap: FaultImplementation<typeof networkFlapSpec> = {
+  spec: networkFlapSpec,
+  async begin(target, p, context) {
     const network = requireLink('network.flap', target, context);
     const random = seededRandom(p.seed ?? hashSeed(`${p.faultName ?? 'network.flap'}@${target}`));
     const stop = new AbortController();
@@ -74,7 +55,7 @@ export const networkFlap: FaultAction & { readonly schema: typeof networkFlapPar
 
 async function flapLoop(
   target: string,
-  p: z.infer<typeof networkFlapParams>,
+  p: FlapParams,
   random: Random,
   signal: AbortSignal,
   state: { down: boolean; cycles: number },

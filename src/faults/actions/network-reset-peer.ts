@@ -1,13 +1,8 @@
 /** `network.reset_peer`: Toxiproxy's `reset_peer` toxic, connections reset (TCP RST) after `timeoutMs` (0: at once). */
-import { z } from 'zod';
-import { toxicAction, toxicShape } from './toxic-fault.ts';
+import { networkResetPeerSpec } from '../../plan/fault-specs/network-reset-peer.ts';
+import { toxicAction } from './toxic-fault.ts';
 
-export const networkResetPeerParams = z.strictObject({
-  ...toxicShape,
-  timeoutMs: z.number().min(0),
-});
-
-export const networkResetPeer = toxicAction('network.reset_peer', networkResetPeerParams, (p) => ({
+export const networkResetPeer = toxicAction(networkResetPeerSpec, (p) => ({
   type: 'reset_peer',
   attributes: { timeout: Math.round(p.timeoutMs) },
   summary: `reset_peer after ${p.timeoutMs}ms`,

@@ -3,17 +3,10 @@
  * `averageSizeBytes` (± `sizeVariationBytes`) with `delayUs` microseconds between them:
  * exercises the remoting codec's frame reassembly across many small reads.
  */
-import { z } from 'zod';
-import { toxicAction, toxicShape } from './toxic-fault.ts';
+import { networkSlicerSpec } from '../../plan/fault-specs/network-slicer.ts';
+import { toxicAction } from './toxic-fault.ts';
 
-export const networkSlicerParams = z.strictObject({
-  ...toxicShape,
-  averageSizeBytes: z.number().min(1),
-  sizeVariationBytes: z.number().min(0).default(0),
-  delayUs: z.number().min(0).default(0),
-});
-
-export const networkSlicer = toxicAction('network.slicer', networkSlicerParams, (p) => ({
+export const networkSlicer = toxicAction(networkSlicerSpec, (p) => ({
   type: 'slicer',
   attributes: {
     average_size: Math.floor(p.averageSizeBytes),

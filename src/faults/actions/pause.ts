@@ -1,4 +1,5 @@
-import type { FaultAction } from '../fault-action.ts';
+import { pauseSpec } from '../../plan/fault-specs/pause.ts';
+import type { FaultImplementation } from '../fault-action.ts';
 import { processTarget } from './process-target.ts';
 
 /**
@@ -6,8 +7,8 @@ import { processTarget } from './process-target.ts';
  * keeps its TCP connections open and stops heartbeating: the broker keeps it in the group
  * until the channel expires (the seed's problem 3).
  */
-export const pauseAction: FaultAction = {
-  name: 'pause',
+export const pauseAction: FaultImplementation<typeof pauseSpec> = {
+  spec: pauseSpec,
   async begin(target, _params, context) {
     const t = processTarget(target, context);
     const begunAt = Date.now();

@@ -1,14 +1,10 @@
-import type { FaultAction } from '../fault-action.ts';
+import { restartSpec } from '../../plan/fault-specs/restart.ts';
+import type { FaultImplementation } from '../fault-action.ts';
 import { processTarget } from './process-target.ts';
 
-export interface RestartParams {
-  hard: boolean;
-  downMs: number;
-}
-
 /** Stop (SIGTERM, or SIGKILL when hard) and start again after `downMs`; a broker keeps its store. */
-export const restartAction: FaultAction<RestartParams> = {
-  name: 'restart',
+export const restartAction: FaultImplementation<typeof restartSpec> = {
+  spec: restartSpec,
   async begin(target, params, context) {
     const t = processTarget(target, context);
     const begunAt = Date.now();

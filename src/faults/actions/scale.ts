@@ -1,13 +1,10 @@
-import type { FaultAction } from '../fault-action.ts';
+import { scaleSpec } from '../../plan/fault-specs/scale.ts';
+import type { FaultImplementation } from '../fault-action.ts';
 import { HarnessError } from '../../util/errors.ts';
 
-export interface ScaleParams {
-  delta: number;
-}
-
 /** Adds or removes consumer instances of a fleet (removal is a clean shutdown). */
-export const scaleAction: FaultAction<ScaleParams> = {
-  name: 'scale',
+export const scaleAction: FaultImplementation<typeof scaleSpec> = {
+  spec: scaleSpec,
   async begin(target, params, context) {
     if (!context.fleet) throw new HarnessError('fault-target', "scale needs the run's fleet");
     const begunAt = Date.now();

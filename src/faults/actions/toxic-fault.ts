@@ -1,23 +1,22 @@
 /**
- * The shape of every toxic-based action (latency, bandwidth, timeout, ...): validate params,
- * add one toxic per direction (`both` = two toxics), and remove exactly those at the end.
- * Each action file only says which Toxiproxy toxic it is and how its params map onto the
+ * The shape of every toxic-based action (latency, bandwidth, timeout, ...): add one toxic per
+ * direction (`both` = two toxics), and remove exactly those at the end. Each action file only
+ * says which Toxiproxy toxic it is and how its params (typed by its spec) map onto the
  * toxic's attributes (Toxiproxy's own one-toxic-per-file layout).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { NetworkControl, ToxicStream } from '../../network/network-control.ts';
-import type { FaultAction, FaultContext, FaultHandle } from '../fault-action.ts';
-import { commonShape, errorText, faultName, onceHandle, parseParams, requireLink } from './network-common.ts';
+import type { AnyFaultSpec, RuntimeParams } from '../../plan/fault-specs/fault-spec.ts';
+import type { FaultStream } from '../../plan/resolved-faults.ts';
+import type { FaultContext, FaultHandle, FaultImplementation } from '../fault-action.ts';
+import { errorText, faultName, onceHandle, requireLink } from './network-common.ts';
 
-export const streamSchema = z.enum(['upstream', 'downstream', 'both']).default('downstream');
-export type StreamParam = z.infer<typeof streamSchema>;
-
-/** Shape shared by toxic params: `stream` (default downstream, as Toxiproxy's), `toxicity` (0..1, default 1). */
-export const toxicShape = {
-  ...commonShape,
-  stream: streamSchema,
-  toxicity: z.number().min(0).max(1).default(1),
-};
+/** What every toxic spec's runtime params have (`fault-specs/shared.ts`: stream, toxicity). */
+interface ToxicParams {
+  faultName?: string | undefined;
+  stream: FaultStream;
+  toxicity: number;
+}
 
 export interface ToxicSpec {
   /** Toxiproxy toxic type. */
@@ -30,16 +29,17 @@ export interface ToxicSpec {
 /** Toxiproxy refuses a second toxic of the same name on a link (409); these suffixes make room. */
 const NAME_ATTEMPTS = 5;
 
-export function toxicAction<
-  S extends z.ZodType<{ faultName?: string | undefined; stream: StreamParam; toxicity: number }>,
->(name: string, schema: S, toToxic: (params: z.infer<S>) => ToxicSpec): FaultAction & { readonly schema: S } {
+export function toxicAction<S extends AnyFaultSpec & { readonly runtime: z.ZodType<ToxicParams> }>(
+  spec: S,
+  toToxic: (params: RuntimeParams<S>) => ToxicSpec,
+): FaultImplementation<S> {
+  const name = spec.name;
   return {
-    name,
-    schema,
-    async begin(target: string, params: Record<string, unknown>, context: FaultContext): Promise<FaultHandle> {
-      const parsed = parseParams(name, schema, params) as z.infer<S>;
+    spec,
+    async begin(target: string, params: RuntimeParams<S>, context: FaultContext): Promise<FaultHandle> {
+      const parsed: ToxicParams = params;
       const network = requireLink(name, target, context);
-      const spec = toToxic(parsed);
+      const wanted = toToxic(params);
       const base = faultName(name, parsed.faultName);
       const streams: ToxicStream[] = parsed.stream === 'both' ? ['upstream', 'downstream'] : [parsed.stream];
       const added: string[] = [];
@@ -47,10 +47,10 @@ export function toxicAction<
         for (const stream of streams)
           added.push(
             await addNamed(network, target, `${base}.${stream}`, {
-              type: spec.type,
+              type: wanted.type,
               stream,
               toxicity: parsed.toxicity,
-              attributes: spec.attributes,
+              attributes: wanted.attributes,
             }),
           );
       } catch (error) {
@@ -61,7 +61,7 @@ export function toxicAction<
       const toxicity = parsed.toxicity < 1 ? ` on ${Math.round(parsed.toxicity * 100)}% of connections` : '';
       const observed = {
         begunAt: Date.now(),
-        detail: `toxic ${spec.summary} ${parsed.stream}${toxicity} on ${target} (${added.join(', ')})`,
+        detail: `toxic ${wanted.summary} ${parsed.stream}${toxicity} on ${target} (${added.join(', ')})`,
       };
       context.log(`fault ${name} on ${target}: ${observed.detail}`);
       return onceHandle(
