@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // Provisions RocketMQ and Toxiproxy before the suite (skipped by `npm run test:quick`).
+    globalSetup: ['test/support/provision.global.ts'],
     projects: [
       {
         extends: true,

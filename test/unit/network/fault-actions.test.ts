@@ -5,10 +5,11 @@
  * last, and a flap cycles on a seeded schedule. A fake NetworkControl records calls; the
  * last block runs the same actions against the real toxiproxy-server.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toxiproxySkipReason } from '../../support/toxiproxy-binary.ts';
 import type { FaultContext } from '../../../src/faults/fault-action.ts';
 import { jittered } from '../../../src/faults/actions/network-flap.ts';
 import { faultActionNames, getFaultAction } from '../../../src/faults/registry.ts';
@@ -255,9 +256,12 @@ describe('network.down and network.flap (fake network)', () => {
   });
 });
 
-const binaryMissing = !existsSync(cachePaths().toxiproxyServer);
+const skipReason = toxiproxySkipReason();
 
-describe.skipIf(binaryMissing)('network actions against the real toxiproxy-server', () => {
+// The reason as a skipped test's note: vitest prints it on the test's line.
+it.runIf(skipReason !== undefined)('network actions against the real toxiproxy-server', (ctx) => ctx.skip(skipReason));
+
+describe.skipIf(skipReason !== undefined)('network actions against the real toxiproxy-server', () => {
   let resources: RunResources;
   let server: ToxiproxyServer;
   beforeAll(async () => {

@@ -4,11 +4,12 @@
  * a local TCP echo server, disabling refuses connections, toxics change what passes, and
  * every error says which request failed and why.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toxiproxySkipReason } from '../../support/toxiproxy-binary.ts';
 import { ToxiproxyClient, ToxiproxyError } from '../../../src/network/toxiproxy-client.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../../src/network/toxiproxy-server.ts';
 import { RunResources } from '../../../src/runtime/run-resources.ts';
@@ -17,7 +18,7 @@ import { allocatePortBlocks } from '../../../src/runtime/ports.ts';
 import { cachePaths } from '../../../src/setup/cache-dir.ts';
 import { isProcessAlive } from '../../../src/util/process-info.ts';
 
-const binaryMissing = !existsSync(cachePaths().toxiproxyServer);
+const skipReason = toxiproxySkipReason();
 
 let resources: RunResources;
 let server: ToxiproxyServer;
@@ -26,7 +27,7 @@ let echoAddr: string;
 let ports: number[];
 
 beforeAll(async () => {
-  if (binaryMissing) return;
+  if (skipReason !== undefined) return;
   const runId = `unit-toxiproxy-${process.pid}-${Date.now()}`;
   const workDir = join(tmpdir(), 'rmq-chaos', runId);
   mkdirSync(workDir, { recursive: true });
@@ -66,7 +67,10 @@ function roundTrip(addr: string, timeoutMs = 3000): Promise<number> {
   });
 }
 
-describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () => {
+// The reason as a skipped test's note: vitest prints it on the test's line.
+it.runIf(skipReason !== undefined)('Toxiproxy server and client (real binary)', (ctx) => ctx.skip(skipReason));
+
+describe.skipIf(skipReason !== undefined)('Toxiproxy server and client (real binary)', () => {
   it('runs as a recorded run resource and answers its API on 127.0.0.1', async () => {
     expect(server.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await server.client.version()).toBeTypeOf('string');
@@ -111,7 +115,13 @@ describe.skipIf(binaryMissing)('Toxiproxy server and client (real binary)', () =
   });
 
   it('toxic names are unique per link across streams (409), removal is idempotent, an unknown link is a distinct error', async () => {
-    const toxic = { name: 't', type: 'latency', stream: 'upstream' as const, toxicity: 1, attributes: { latency: 1 } };
+    const toxic = {
+      name: 't',
+      type: 'latency',
+      stream: 'upstream' as const,
+      toxicity: 1,
+      attributes: { latency: 1 },
+    };
     await server.client.addToxic('clients->echo', toxic);
     const conflict = await server.client
       .addToxic('clients->echo', { ...toxic, stream: 'downstream' })
