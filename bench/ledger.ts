@@ -24,7 +24,8 @@ function measure(label: string, work: () => number): { ms: number; bytes: number
 
 export async function benchLedger(): Promise<void> {
   console.log(
-    `ledger: ${N.toLocaleString('en')} acks + receipts (1 producer, 1 group), and a Set<string> reference for ${REF_N.toLocaleString('en')}`,
+    `ledger: ${N.toLocaleString('en')} acks + receipts (1 producer, 1 group), and a Set<string> reference ` +
+      `for ${REF_N.toLocaleString('en')}`,
   );
   let ledger: Ledger | undefined = new Ledger();
   const bitset = measure(`bitset ledger, ${N / 1e6}M`, () => {
@@ -53,10 +54,12 @@ export async function benchLedger(): Promise<void> {
   const a = perMsg(bitset, N);
   const b = perMsg(naive, REF_N);
   console.log(
-    `  per message: bitset ${a.ns.toFixed(0)} ns, ${a.bytes.toFixed(2)} B; reference ${b.ns.toFixed(0)} ns, ${b.bytes.toFixed(1)} B`,
+    `  per message: bitset ${a.ns.toFixed(0)} ns, ${a.bytes.toFixed(2)} B; reference ${b.ns.toFixed(0)} ns, ` +
+      `${b.bytes.toFixed(1)} B`,
   );
   console.log(`  bitset / reference: time ${(a.ns / b.ns).toFixed(2)}, memory ${(a.bytes / b.bytes).toFixed(4)}`);
   console.log(
-    `  process peak RSS: ${rssAfterBitset.toFixed(0)} MiB after the 10M bitset ledger, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB after the reference`,
+    `  process peak RSS: ${rssAfterBitset.toFixed(0)} MiB after the 10M bitset ledger, ` +
+      `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB after the reference`,
   );
 }

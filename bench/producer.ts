@@ -90,7 +90,8 @@ export async function benchProducer(): Promise<void> {
   const java2 = await javaProducer(cluster.namesrvAddr, 'bench-java');
   const javaRate = Math.max(rate(java1), rate(java2));
   console.log(
-    `  Java client (reference)  ${rate(java1).toFixed(0)} /s, then ${rate(java2).toFixed(0)} /s  (failed ${java1.failed + java2.failed})`,
+    `  Java client (reference)  ${rate(java1).toFixed(0)} /s, then ${rate(java2).toFixed(0)} /s  (failed ` +
+      `${java1.failed + java2.failed})`,
   );
   console.log(`  rmq-chaos remoting       ${rate(node).toFixed(0)} /s  (failed ${node.failed})`);
   console.log(`  rmq-chaos / Java (best)  ${(rate(node) / javaRate).toFixed(2)}`);

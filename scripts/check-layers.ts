@@ -115,7 +115,8 @@ export function formatLayerReport(report: LayerReport, layers: readonly string[]
   );
   for (const v of report.deepImports) {
     lines.push(
-      `${v.file}:${v.line}: imports the inside of ${v.to}/ ('${v.specifier}'); import its surface, src/${v.to}/${SURFACES[v.to] ?? 'index.ts'}, and export what you need from there`,
+      `${v.file}:${v.line}: imports the inside of ${v.to}/ ('${v.specifier}'); import its surface, ` +
+        `src/${v.to}/${SURFACES[v.to] ?? 'index.ts'}, and export what you need from there`,
     );
   }
   for (const folder of report.unplaced) {

@@ -28,7 +28,9 @@ export function buildSummaryJsonSchema(): Record<string, unknown> {
     $id: SUMMARY_SCHEMA_ID,
     title: `rmq-chaos summary.json (schema version ${SUMMARY_SCHEMA_VERSION})`,
     description:
-      'The result of one rmq-chaos run: what ran, what was measured (loss, duplicates, backlog, latency, rebalances), the checks, invariants and diagnoses, and the verdict. schemaVersion changes on any incompatible change.',
+      'The result of one rmq-chaos run: what ran, what was measured (loss, duplicates, backlog, latency, ' +
+      'rebalances), the checks, invariants and diagnoses, and the verdict. schemaVersion changes on any ' +
+      'incompatible change.',
     ...body,
   };
 }

@@ -47,7 +47,8 @@ export class ThresholdAbort {
       atMs: elapsedMs,
     };
     log(
-      `threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${failed.aggregation} = ${failed.observed}) with abortOnFail: stopping the run`,
+      `threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${failed.aggregation} = ` +
+        `${failed.observed}) with abortOnFail: stopping the run`,
     );
     this.controller.abort('threshold');
   }

@@ -54,7 +54,8 @@ export function judgeRun(input: VerdictInput): RunVerdict {
       .filter((c) => !c.ok)
       .map(
         (c) =>
-          `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ${c.observed ?? 'no data'})`,
+          `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ` +
+          `${c.observed ?? 'no data'})`,
       ),
     ...invariants
       .filter((i) => !i.ok)
@@ -78,7 +79,8 @@ export function judgeRun(input: VerdictInput): RunVerdict {
       .map((f) => `fault ${f.action} ${f.target} could not be applied: ${f.error}`),
     ...(input.abortedBy
       ? [
-          `aborted at ${(input.abortedBy.atMs / 1000).toFixed(1)}s by threshold ${input.abortedBy.key} ${input.abortedBy.threshold}`,
+          `aborted at ${(input.abortedBy.atMs / 1000).toFixed(1)}s by threshold ${input.abortedBy.key} ` +
+            `${input.abortedBy.threshold}`,
         ]
       : []),
   ];

@@ -14,7 +14,8 @@ import { registerValidateCommand } from './commands/validate.ts';
 const program = new Command()
   .name('rmq-chaos')
   .description(
-    'Load-testing and chaos harness for Apache RocketMQ: a declarative plan brings up a real cluster,\ndrives producer and consumer fleets, injects faults and measures backlog, loss, duplicates and latency.',
+    'Load-testing and chaos harness for Apache RocketMQ: a declarative plan brings up a real cluster,\n' +
+      'drives producer and consumer fleets, injects faults and measures backlog, loss, duplicates and latency.',
   )
   .option('--verbose', 'print stack traces and more detail')
   .showHelpAfterError('(run with --help for usage)')

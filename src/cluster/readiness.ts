@@ -29,7 +29,8 @@ export async function waitForBrokersRegistered(endpoints: ClusterEndpoints, time
       if (Date.now() > deadline) {
         throw new HarnessError(
           'cluster-not-ready',
-          `the name server lists ${seen.join(', ') || 'no broker'} after ${timeoutMs} ms; expected ${expected.join(', ')}${lastError ? ` (last error: ${lastError})` : ''}`,
+          `the name server lists ${seen.join(', ') || 'no broker'} after ${timeoutMs} ms; expected ` +
+            `${expected.join(', ')}${lastError ? ` (last error: ${lastError})` : ''}`,
         );
       }
       await sleep(250);

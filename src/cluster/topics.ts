@@ -35,7 +35,9 @@ export async function createTopics(
         if (Date.now() > deadline) {
           throw new HarnessError(
             'topic-route-missing',
-            `topic ${topic.name} was created but the name server routes it to ${[...listed].join(', ') || 'no broker'} after ${ROUTE_TIMEOUT_MS} ms (expected ${masters.join(', ')})`,
+            `topic ${topic.name} was created but the name server routes it to ` +
+              `${[...listed].join(', ') || 'no broker'} after ${ROUTE_TIMEOUT_MS} ms (expected ` +
+              `${masters.join(', ')})`,
           );
         }
         await new Promise((r) => setTimeout(r, 200));

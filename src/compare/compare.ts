@@ -62,7 +62,10 @@ export function compareSummaries(baseline: RunSummary, current: RunSummary, opti
 export function describeRegression(m: MetricComparison): string {
   if (m.baseline === null || m.current === null) return `${m.label}: ${m.note ?? 'no data'}`;
   const pct = m.deltaPct === null ? '' : ` (${m.deltaPct >= 0 ? '+' : ''}${m.deltaPct.toFixed(1)}%)`;
-  return `${m.label} ${formatValue(m.baseline, m.unit)} → ${formatValue(m.current, m.unit)}${pct}, tolerance ${m.toleranceText}`;
+  return (
+    `${m.label} ${formatValue(m.baseline, m.unit)} → ${formatValue(m.current, m.unit)}${pct}, tolerance ` +
+    `${m.toleranceText}`
+  );
 }
 
 /** A metric value for tables: `12 ms`, `5000/s`, `0.0012`, `3`. */

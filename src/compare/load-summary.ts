@@ -51,7 +51,8 @@ export async function loadSummary(path: string): Promise<LoadedSummary> {
   }
   if (data.schemaVersion !== SUMMARY_SCHEMA_VERSION) {
     throw new UsageError(
-      `${file}: summary schema version ${JSON.stringify(data.schemaVersion)}, but this rmq-chaos reads version ${SUMMARY_SCHEMA_VERSION}`,
+      `${file}: summary schema version ${JSON.stringify(data.schemaVersion)}, but this rmq-chaos reads ` +
+        `version ${SUMMARY_SCHEMA_VERSION}`,
       'compare runs made by the same rmq-chaos version; re-run the baseline plan to make a new baseline',
     );
   }

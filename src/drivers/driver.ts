@@ -54,7 +54,9 @@ export type MessageHandler = (message: ReceivedMessage) => Promise<ConsumeOutcom
 
 export interface ProducerOptions {
   namesrvAddr: string;
-  /** The proxy's gRPC endpoint (`host:port`) for drivers that talk to a proxy (`grpc` uses `endpoint ?? namesrvAddr`). */
+  /**
+   * The proxy's gRPC endpoint (`host:port`) for drivers that talk to a proxy (`grpc` uses `endpoint ?? namesrvAddr`).
+   */
   endpoint?: string;
   group: string;
   /** Stable per process; shows in the broker's connection list. */
@@ -74,7 +76,9 @@ export type ConsumptionModel = 'clustering' | 'broadcasting';
 
 export interface ConsumerOptions {
   namesrvAddr: string;
-  /** The proxy's gRPC endpoint (`host:port`) for drivers that talk to a proxy (`grpc` uses `endpoint ?? namesrvAddr`). */
+  /**
+   * The proxy's gRPC endpoint (`host:port`) for drivers that talk to a proxy (`grpc` uses `endpoint ?? namesrvAddr`).
+   */
   endpoint?: string;
   group: string;
   instanceName: string;

@@ -63,7 +63,9 @@ export class ArrivalSchedule {
     return 0;
   }
 
-  /** Messages due by `tMs`: message i (0-based) is due once i arrivals have accrued, so message 0 leaves at the start. */
+  /**
+   * Messages due by `tMs`: message i (0-based) is due once i arrivals have accrued, so message 0 leaves at the start.
+   */
   dueBy(tMs: number): number {
     return Math.floor(this.arrivalsBy(Math.min(tMs, this.durationMs)) + 1e-9) + 1;
   }

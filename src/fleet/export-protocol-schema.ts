@@ -27,7 +27,10 @@ export function buildWorkerProtocolJsonSchema(): Record<string, unknown> {
     $id: WORKER_PROTOCOL_SCHEMA_ID,
     title: `rmq-chaos worker protocol (version ${WORKER_PROTOCOL_VERSION})`,
     description:
-      'Messages between the rmq-chaos coordinator and a fleet worker (one producer or consumer client per process), each a JSON object with a "type". A worker says hello first, with the protocolVersion it speaks; the coordinator refuses any other version. Senders send exactly these fields. See "Worker protocol" in the README for when each message is sent.',
+      'Messages between the rmq-chaos coordinator and a fleet worker (one producer or consumer client per ' +
+      'process), each a JSON object with a "type". A worker says hello first, with the protocolVersion it ' +
+      'speaks; the coordinator refuses any other version. Senders send exactly these fields. See "Worker ' +
+      'protocol" in the README for when each message is sent.',
     ...body,
   };
 }

@@ -108,7 +108,8 @@ export class FleetWorker {
             this.refusal ??
             new HarnessError(
               'worker-failed',
-              `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ${exit.lastLines.join('\n    ')}`,
+              `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ` +
+                `${exit.lastLines.join('\n    ')}`,
             )
           );
         }),
@@ -118,7 +119,8 @@ export class FleetWorker {
               reject(
                 new HarnessError(
                   'worker-timeout',
-                  `[${this.proc.name}] not ready within ${timeoutMs} ms${this.pending ? ' (it never said hello, so it was sent nothing)' : ''}`,
+                  `[${this.proc.name}] not ready within ${timeoutMs} ms` +
+                    `${this.pending ? ' (it never said hello, so it was sent nothing)' : ''}`,
                 ),
               ),
             timeoutMs,

@@ -42,7 +42,8 @@ export function acceptHello(raw: unknown, worker: string, command: string): Hell
       undefined,
       ours,
       command,
-      `speaks no versioned worker protocol (its first message was ${type}, not a hello with a protocolVersion), this coordinator speaks version ${ours}`,
+      `speaks no versioned worker protocol (its first message was ${type}, not a hello with a ` +
+        `protocolVersion), this coordinator speaks version ${ours}`,
     );
   }
   const theirs = envelope.data.protocolVersion;
@@ -61,7 +62,8 @@ export function acceptHello(raw: unknown, worker: string, command: string): Hell
       theirs,
       ours,
       command,
-      `says it speaks worker protocol version ${theirs} (as this coordinator does) but its hello does not match it: ${parsed.error.message}`,
+      `says it speaks worker protocol version ${theirs} (as this coordinator does) but its hello does not ` +
+        `match it: ${parsed.error.message}`,
     );
   return parsed.data;
 }

@@ -17,7 +17,8 @@ export const WORKER_PROTOCOL_VERSION = 1;
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
   description:
-    'The worker protocol version this contract describes. A worker says the version it speaks in its first message (hello); the coordinator refuses any other.',
+    'The worker protocol version this contract describes. A worker says the version it speaks in its first ' +
+    'message (hello); the coordinator refuses any other.',
 });
 
 const driverName = z.enum(['remoting', 'grpc']).describe('Client protocol: remoting (classic) or grpc (proxy).');
@@ -32,7 +33,11 @@ const clientConnection = {
   brokerAddressMap: z
     .record(z.string(), z.string())
     .optional()
-    .describe('Listed broker address → the address this role dials (with the network on, through its Toxiproxy link).'),
+    .describe(
+      'Listed broker address → the address this role dials ' +
+        '(with the network on, ' +
+        'through its Toxiproxy link).',
+    ),
   group: z.string().describe('Producer or consumer group.'),
 };
 
@@ -143,7 +148,8 @@ export const toWorker = z
 export type ToWorker = z.infer<typeof toWorker>;
 
 /**
- * [producerId, seq, bornTimestampMs, receivedAtMs, queue "topic@broker/queueId", reconsumeTimes, outcome, tag ('' for none)].
+ * [producerId, seq, bornTimestampMs, receivedAtMs, queue "topic@broker/queueId", reconsumeTimes, outcome,
+ * tag ('' for none)].
  * Every delivery is a receipt, including the ones the handler answered `retry`: a redelivery
  * after a failed attempt is a duplicate delivery, which is what duplicate rate measures.
  */
@@ -161,7 +167,8 @@ export const receiptTuple = z
   .meta({
     id: 'Receipt',
     description:
-      'One delivery, as an array to keep receipts small. Every delivery is one, including those answered retry (their redelivery is a duplicate).',
+      'One delivery, as an array to keep receipts small. Every delivery is one, including those answered ' +
+      'retry (their redelivery is a duplicate).',
   });
 export type ReceiptTuple = z.infer<typeof receiptTuple>;
 
@@ -175,7 +182,8 @@ export const hello = z
   .meta({
     id: 'Hello',
     description:
-      'First message of every worker, sent as soon as it can talk, before any command. Its type and protocolVersion fields never change, so every coordinator can read them.',
+      'First message of every worker, sent as soon as it can talk, before any command. Its type and ' +
+      'protocolVersion fields never change, so every coordinator can read them.',
   });
 export type Hello = z.infer<typeof hello>;
 

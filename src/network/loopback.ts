@@ -12,7 +12,10 @@ export interface HostPort {
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-/** True for a dotted IPv4 literal in 127.0.0.0/8 (names such as `localhost` are refused: they resolve elsewhere on some hosts). */
+/**
+ * True for a dotted IPv4 literal in 127.0.0.0/8 (names such as `localhost` are refused: they resolve elsewhere on some
+ * hosts).
+ */
 export function isLoopbackIpv4(host: string): boolean {
   const match = IPV4.exec(host);
   if (!match) return false;

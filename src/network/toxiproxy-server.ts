@@ -82,7 +82,8 @@ async function waitForApi(client: ToxiproxyClient, proc: ManagedProcess, timeout
       const exit = await proc.exited;
       throw new HarnessError(
         'toxiproxy-exited',
-        `[toxiproxy] exited (${exit.signal ?? `code ${exit.code}`}) before its API answered:\n    ${exit.lastLines.join('\n    ')}`,
+        `[toxiproxy] exited (${exit.signal ?? `code ${exit.code}`}) before its API answered:\n    ` +
+          `${exit.lastLines.join('\n    ')}`,
       );
     }
     try {

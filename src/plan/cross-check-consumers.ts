@@ -17,7 +17,8 @@ export function undeclared(topic: string, declared: readonly string[]): string {
 export const GRPC_NEEDS_PROXY = 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true';
 /** Whether an external cluster runs a proxy cannot be read from its name server: the plan says where it is. */
 export const GRPC_NEEDS_PROXY_ADDR =
-  'protocol grpc talks to the RocketMQ proxy, and an external cluster\'s name server does not say where one is: set cluster.proxyAddr to its gRPC endpoint, e.g. "10.0.0.5:8081"';
+  "protocol grpc talks to the RocketMQ proxy, and an external cluster's name server does not say where one " +
+  'is: set cluster.proxyAddr to its gRPC endpoint, e.g. "10.0.0.5:8081"';
 
 function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext): void {
   const { declared } = ctx;
@@ -79,7 +80,9 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
       ctx.issues.push({
         path: here('protocol'),
         anchor: 'value',
-        message: `protocol ${protocol} cannot run the fleet's mode simple (the gRPC SimpleConsumer): set mode push or pull in this override too`,
+        message:
+          `protocol ${protocol} cannot run the fleet's mode simple (the gRPC SimpleConsumer): set mode push or ` +
+          'pull in this override too',
       });
     }
   });

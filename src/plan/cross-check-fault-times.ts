@@ -66,7 +66,9 @@ export function checkFaultTimes(fault: TimedFault, phases: PhaseLengths, issues:
     issues.push({
       path: at('duration'),
       anchor: 'value',
-      message: `${who(fault, k)} would last until ${formatDuration(end)} into the run, past its end at ${formatDuration(runEnd)} (${run}): shorten duration`,
+      message:
+        `${who(fault, k)} would last until ${formatDuration(end)} into the run, past its end at ` +
+        `${formatDuration(runEnd)} (${run}): shorten duration`,
     });
     return false;
   }
@@ -116,7 +118,9 @@ export function checkScaleBalance(
     issues.push({
       path: ['faults', fault.index, 'delta'],
       anchor: 'value',
-      message: `${who(fault, occurrence.index)}, at ${formatDuration(occurrence.atMs)} of the ${fault.phase} phase, would take fleet ${fleet} from ${from} to ${after} (it starts with ${planned}): ${limit}`,
+      message:
+        `${who(fault, occurrence.index)}, at ${formatDuration(occurrence.atMs)} of the ${fault.phase} phase, ` +
+        `would take fleet ${fleet} from ${from} to ${after} (it starts with ${planned}): ${limit}`,
     });
   }
 }

@@ -172,7 +172,9 @@ function checkNames(faults: readonly unknown[], issues: PendingIssue[]): void {
       issues.push({
         path,
         anchor: 'value',
-        message: `fault name "${name}" is the default name of faults[${owner}] (a ${action} without a name): choose another, or name faults[${owner}]`,
+        message:
+          `fault name "${name}" is the default name of faults[${owner}] (a ${action} without a name): choose ` +
+          `another, or name faults[${owner}]`,
       });
     }
     if (first === undefined) named.set(name, i);
@@ -199,7 +201,9 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
       issues.push({
         path: at('action'),
         anchor: 'value',
-        message: `${action} needs Toxiproxy between the clients and the cluster, and provider external has no network faults: an external cluster is not ours to break (rmq-chaos neither runs it nor sits in front of it)`,
+        message:
+          `${action} needs Toxiproxy between the clients and the cluster, and provider external has no network ` +
+          'faults: an external cluster is not ours to break (rmq-chaos neither runs it nor sits in front of it)',
       });
     }
     const target = checkTarget(fault.target, action, universe, at, issues);

@@ -31,7 +31,10 @@ function parsed(value: unknown, parse: typeof parseDuration | typeof parseRate):
 function tooLong(total: number, sending: SendingLengths): string {
   const stages = `the stages last ${formatDuration(total)} in total`;
   if (!usesOptionalPhases(sending)) {
-    return `${stages}, longer than phases.load (${formatDuration(sending.load)}): shorten them or lengthen the load phase`;
+    return (
+      `${stages}, longer than phases.load (${formatDuration(sending.load)}): shorten them or lengthen the load ` +
+      'phase'
+    );
   }
   const sum = `${describeSum(sending, SENDING_PHASES)} = ${formatDuration(totalOf(sending, SENDING_PHASES))}`;
   return `${stages}, longer than the sending phases (${sum}): shorten them or lengthen those phases`;
@@ -74,7 +77,8 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
       path: at(),
       anchor: 'value',
       message:
-        'required key "rate" or "stages" is missing (rate: 200/s sends at a constant rate; stages: [{duration: 10s, target: 500/s}] ramps it)',
+        'required key "rate" or "stages" is missing (rate: 200/s sends at a constant rate; stages: ' +
+        '[{duration: 10s, target: 500/s}] ramps it)',
     });
   } else if (hasRate && hasStages) {
     ctx.issues.push({
@@ -95,7 +99,8 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
       path: at('delay'),
       anchor: 'key',
       message:
-        "delay cannot be combined with ordered: a delayed message leaves its sharding key's order (RocketMQ 5 clients refuse a message with both a message group and a delivery time)",
+        "delay cannot be combined with ordered: a delayed message leaves its sharding key's order (RocketMQ " +
+        '5 clients refuse a message with both a message group and a delivery time)',
     });
   }
 }

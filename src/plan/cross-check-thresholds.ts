@@ -61,7 +61,10 @@ function selectorProblem(metric: string, selector: ThresholdSelector, fleets: Pl
   if (fleet !== undefined) {
     const info = fleets.consumers.get(fleet);
     if (!info && fleets.producers.has(fleet)) {
-      return `fleet ${JSON.stringify(fleet)} is a producer fleet: ${metric} is measured on consumer fleets (${consumerNames.join(', ') || 'none in this plan'})`;
+      return (
+        `fleet ${JSON.stringify(fleet)} is a producer fleet: ${metric} is measured on consumer fleets ` +
+        `(${consumerNames.join(', ') || 'none in this plan'})`
+      );
     }
     if (!info) return unknownName('consumer fleet', fleet, consumerNames);
     if (group !== undefined && info.group !== group) {
@@ -82,7 +85,10 @@ function selectorProblem(metric: string, selector: ThresholdSelector, fleets: Pl
   if (fleet !== undefined && owner !== fleet)
     return `instance ${JSON.stringify(instance)} is not in fleet ${JSON.stringify(fleet)}`;
   if (group !== undefined && info.group !== group) {
-    return `instance ${JSON.stringify(instance)} is not in group ${JSON.stringify(group)} (fleet ${owner} is in group ${info.group})`;
+    return (
+      `instance ${JSON.stringify(instance)} is not in group ${JSON.stringify(group)} (fleet ${owner} is in ` +
+      `group ${info.group})`
+    );
   }
   return undefined;
 }

@@ -93,7 +93,9 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
       issues.push({
         path: ['cluster', key],
         anchor: 'key',
-        message: `${key} describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr as it is: remove ${key}${instead}`,
+        message:
+          `${key} describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr ` +
+          `as it is: remove ${key}${instead}`,
       });
     }
   }
@@ -102,7 +104,9 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
     issues.push({
       path: ['cluster', 'proxyAddr'],
       anchor: 'key',
-      message: `proxyAddr is only for provider external (provider is ${provider}, which starts its own proxy with cluster.proxy: true)`,
+      message:
+        `proxyAddr is only for provider external (provider is ${provider}, which starts its own proxy with ` +
+        'cluster.proxy: true)',
     });
   }
   if (cluster.images !== undefined && (str(cluster.provider) ?? 'local') !== 'containers') {
@@ -110,14 +114,18 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
     issues.push({
       path: ['cluster', 'images'],
       anchor: 'key',
-      message: `images is only for provider containers (provider is ${provider}, which ${external ? 'uses a cluster someone else runs' : 'runs JVM processes from the cached jars'})`,
+      message:
+        `images is only for provider containers (provider is ${provider}, which ` +
+        `${external ? 'uses a cluster someone else runs' : 'runs JVM processes from the cached jars'})`,
     });
   }
   if (external && cluster.namesrvAddr === undefined) {
     issues.push({
       path: ['cluster'],
       anchor: 'value',
-      message: `${requiredKeyMessage('namesrvAddr')} (provider external connects to a running cluster, e.g. namesrvAddr: "10.0.0.5:9876")`,
+      message:
+        `${requiredKeyMessage('namesrvAddr')} (provider external connects to a running cluster, e.g. ` +
+        'namesrvAddr: "10.0.0.5:9876")',
     });
   }
   if (!external && cluster.namesrvAddr !== undefined) {

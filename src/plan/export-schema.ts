@@ -20,7 +20,9 @@ export function buildPlanJsonSchema(): Record<string, unknown> {
     $id: PLAN_SCHEMA_ID,
     title: 'rmq-chaos plan (version 1)',
     description:
-      'A load and chaos test of an Apache RocketMQ cluster: the cluster, topics, client fleets, phases and pass/fail thresholds. Durations need a unit (500ms, 90s, 2m, 1h), rates a period (200/s, 120/m), sizes a unit (256B, 1KiB, 1MiB).',
+      'A load and chaos test of an Apache RocketMQ cluster: the cluster, topics, client fleets, phases and ' +
+      'pass/fail thresholds. Durations need a unit (500ms, 90s, 2m, 1h), rates a period (200/s, 120/m), ' +
+      'sizes a unit (256B, 1KiB, 1MiB).',
     ...body,
   };
 }

@@ -92,14 +92,20 @@ function wrongKind(
   const spec = FAULT_ACTIONS[action];
   const suitable = kinds.filter((kind) => spec.targets.includes(kind));
   if (suitable.includes('node') && u.cluster?.external) {
-    return `${q(name)} is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes)`;
+    return (
+      `${q(name)} is a node, and provider external has no node faults: an external cluster is not ours to ` +
+      'break (rmq-chaos does not run its processes)'
+    );
   }
   // A network action on an external cluster is reported once, on its action (cross-check-faults.ts).
   if (suitable.includes('link') && u.cluster?.external) return undefined;
   if (suitable.length > 0) return undefined;
   const valid = validTargets(u, action);
   const names = valid === undefined ? '' : valid.length === 0 ? ', and the plan has none' : ` (${listed(valid)})`;
-  return `${q(name)} is ${kinds.map((kind) => TARGET_NOUNS[kind]).join(' and ')}: ${action} takes ${spec.targetsPhrase}${names}`;
+  return (
+    `${q(name)} is ${kinds.map((kind) => TARGET_NOUNS[kind]).join(' and ')}: ${action} takes ` +
+    `${spec.targetsPhrase}${names}`
+  );
 }
 
 /**

@@ -29,7 +29,10 @@ const DEFAULTS: Record<FaultPhase, string | undefined> = {
   drain: D.phases.drain,
 };
 
-/** One phase's length in ms (its default when absent), or undefined when it is missing or invalid (the schema says which). */
+/**
+ * One phase's length in ms (its default when absent), or undefined when it is missing or invalid (the schema says
+ * which).
+ */
 export function phaseLength(plan: Raw, phase: FaultPhase): number | undefined {
   const value = record(plan.phases)?.[phase] ?? DEFAULTS[phase];
   const parsed = typeof value === 'string' ? parseDuration(value) : undefined;

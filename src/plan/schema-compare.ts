@@ -54,7 +54,9 @@ const tolerances = map(
   Object.fromEntries(
     COMPARABLE_METRIC_IDS.map((id) => {
       const metric = comparableMetric(id);
-      const description = `${metric.label} (${metric.direction}): how much worse than the baseline it may get. Default ${formatTolerance(DEFAULT_TOLERANCES[id], metric)}; a change must exceed every bound to regress.`;
+      const description =
+        `${metric.label} (${metric.direction}): how much worse than the baseline it may get. Default ` +
+        `${formatTolerance(DEFAULT_TOLERANCES[id], metric)}; a change must exceed every bound to regress.`;
       return [id, opt(tolerance(id), description)];
     }),
   ) as Record<ComparableMetricId, z.ZodOptional<ReturnType<typeof tolerance>>>,
@@ -66,7 +68,8 @@ export const compareSection = map(
   {
     tolerances: opt(
       tolerances,
-      'Per metric, how much worse than the baseline a run may be before it counts as a regression (exit 99): -10% (relative), +5ms (absolute), both as {relative, absolute}, or off.',
+      'Per metric, how much worse than the baseline a run may be before it counts as a regression (exit 99): ' +
+        '-10% (relative), +5ms (absolute), both as {relative, absolute}, or off.',
     ),
   },
   'comparison settings (tolerances)',

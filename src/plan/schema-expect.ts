@@ -67,7 +67,8 @@ export const expectations = map(
   {
     diagnoses: opt(
       list(diagnosisEntry, 'diagnoses'),
-      'Diagnoses this plan must produce: one listed that does not fire fails the run. An id (any group) or {id, group}.',
+      'Diagnoses this plan must produce: one listed that does not fire fails the run. An id (any group) or ' +
+        '{id, group}.',
     ),
     others: opt(
       oneOf(UNLISTED_DIAGNOSIS_POLICIES),
@@ -76,7 +77,8 @@ export const expectations = map(
     ),
     invariants: opt(
       invariants,
-      'Delivery invariants checked at the end of drain. hold: the run fails if it is violated; violated: the plan reproduces the violation, so the run fails if it holds; off: not checked.',
+      'Delivery invariants checked at the end of drain. hold: the run fails if it is violated; violated: the ' +
+        'plan reproduces the violation, so the run fails if it holds; off: not checked.',
     ),
   },
   'expectations (diagnoses, others, invariants)',

@@ -92,17 +92,23 @@ const fault = map(
     action: req(C.action, `What the fault does. ${ACTION_HELP}`),
     target: req(
       C.target,
-      'What it acts on: a link (producers->broker-a, consumers->broker-a, clients->namesrv-0, clients->proxy, broker-a->namesrv-0, broker-a->broker-a-s1) for network actions; a node (namesrv-0, broker-a, broker-a-s1, proxy) or fleet instance (billing#0) for kill, pause and restart; a consumer fleet for scale; a consumer instance for drift. A list acts on each; {random: [...], pick: 1} picks anew for every occurrence.',
+      'What it acts on: a link (producers->broker-a, consumers->broker-a, clients->namesrv-0, ' +
+        'clients->proxy, broker-a->namesrv-0, broker-a->broker-a-s1) for network actions; a node (namesrv-0, ' +
+        'broker-a, broker-a-s1, proxy) or fleet instance (billing#0) for kill, pause and restart; a consumer ' +
+        'fleet for scale; a consumer instance for drift. A list acts on each; {random: [...], pick: 1} picks ' +
+        'anew for every occurrence.',
     ),
     phase: opt(
       C.phase,
-      'The phase whose start at counts from: warmup, load, chaos (faults while producers send), heal (recovery) or drain.',
+      'The phase whose start at counts from: warmup, load, chaos (faults while producers send), heal ' +
+        '(recovery) or drain.',
       D.fault.phase,
     ),
     at: opt(C.at, 'When the first occurrence starts, from the start of phase.', D.fault.at),
     duration: opt(
       C.duration,
-      'How long each occurrence lasts: required for actions that last, not allowed for instant ones (kill, restart, scale).',
+      'How long each occurrence lasts: required for actions that last, not allowed for instant ones (kill, ' +
+        'restart, scale).',
     ),
     every: opt(C.every, "Time from one occurrence's start to the next; longer than duration. Needs count."),
     count: opt(

@@ -48,13 +48,16 @@ const producer = map(
     protocol: opt(protocol(), 'Client protocol.', D.producer.protocol),
     rate: opt(
       rate({ min: 0, minExclusive: true }),
-      'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or stages, not both.',
+      'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or ' +
+        'stages, not both.',
     ),
     stages: opt(
       list(stage, `stages such as ${STAGE_EXAMPLE}`).min(1, {
         error: `expected at least one stage such as ${STAGE_EXAMPLE}`,
       }),
-      `Ramping arrival rate (k6 ramping-arrival-rate): each stage ramps the fleet's rate linearly from the previous target to its own, e.g. [${STAGE_EXAMPLE}]. The stages must fit in phases.load; the fleet stops when they end. Give rate or stages, not both.`,
+      `Ramping arrival rate (k6 ramping-arrival-rate): each stage ramps the fleet's rate linearly from the ` +
+        `previous target to its own, e.g. [${STAGE_EXAMPLE}]. The stages must fit in phases.load; the fleet ` +
+        'stops when they end. Give rate or stages, not both.',
     ),
     startRate: opt(rate(), 'Rate the first stage ramps from; only with stages.', D.producer.startRate),
     maxInFlight: opt(
@@ -150,7 +153,10 @@ const consumeTime = () =>
     error: (iss) => {
       const plain = typeof iss.input === 'number' ? parseDuration(iss.input) : undefined;
       if (plain && !plain.ok) return plain.message;
-      return `expected a duration such as 5ms or a distribution such as ${DISTRIBUTION_EXAMPLE}, got ${describeValue(iss.input)}`;
+      return (
+        `expected a duration such as 5ms or a distribution such as ${DISTRIBUTION_EXAMPLE}, got ` +
+        `${describeValue(iss.input)}`
+      );
     },
   });
 
@@ -215,7 +221,8 @@ const consumer = map(
     model: opt(oneOf(['clustering', 'broadcasting']), 'Message model of the group.', D.consumer.model),
     mode: opt(
       mode(),
-      'push: the client fetches and calls a listener; pull: the test loop pulls; simple: the gRPC SimpleConsumer (pop and ack), only with protocol grpc.',
+      'push: the client fetches and calls a listener; pull: the test loop pulls; simple: the gRPC ' +
+        'SimpleConsumer (pop and ack), only with protocol grpc.',
       D.consumer.mode,
     ),
     subscription: req(subscription(), 'Topic to tag expression ("*" or "TagA || TagB"); topics must be declared.'),
@@ -230,7 +237,8 @@ const consumer = map(
     ),
     onCrash: opt(
       oneOf(['fail', 'continue']),
-      "What a crash of one of this fleet's processes (an exit nobody asked for) does: fail the run, or continue and report it.",
+      "What a crash of one of this fleet's processes (an exit nobody asked for) does: fail the run, or " +
+        'continue and report it.',
       D.consumer.onCrash,
     ),
     overrides: opt(

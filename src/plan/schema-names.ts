@@ -21,6 +21,7 @@ export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
  * lowercase path components (the rule the engines enforce), or the words `official` and `local`.
  */
 export const IMAGE_REF =
+  // line-length: one regular expression (the reference grammar); cut into pieces it could no longer be read as one
   /^(?:official|local|(?:[a-zA-Z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$/;
 /** One `host:port`: the gRPC endpoint of an external cluster's proxy. */
 export const PROXY_ADDR = /^[^\s:;]+:\d{1,5}$/;

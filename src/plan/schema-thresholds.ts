@@ -53,7 +53,8 @@ function thresholdEntries(metric: MetricName) {
     ],
     {
       error: (iss) =>
-        `expected a threshold such as "${exampleThreshold(metric)}" or a map with a threshold key, got ${describeValue(iss.input)}`,
+        `expected a threshold such as "${exampleThreshold(metric)}" or a map with a threshold key, got ` +
+        `${describeValue(iss.input)}`,
     },
   );
   return list(entry, 'thresholds');
@@ -68,7 +69,9 @@ function entriesOf(metric: MetricName): ReturnType<typeof thresholdEntries> {
 }
 
 export const SELECTOR_HELP =
-  'A selector narrows the metric to a group, fleet or instance: received{group:billing}, loss{fleet:billing}, received{group:billing,instance:each} (every instance separately) or received{instance:billing#2}.';
+  'A selector narrows the metric to a group, fleet or instance: received{group:billing}, ' +
+  'loss{fleet:billing}, received{group:billing,instance:each} (every instance separately) or ' +
+  'received{instance:billing#2}.';
 
 /** Where the plain key's schema sits in the exported JSON Schema; selector keys refer to it. */
 const PLAIN_KEY_REF = (metric: MetricName) => `#/properties/thresholds/properties/${metric}`;

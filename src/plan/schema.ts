@@ -68,7 +68,9 @@ const cluster = map(
         {
           rocketmq: opt(
             patterned(IMAGE_REF, 'official, local, or an image reference such as "apache/rocketmq:5.3.3"', 255),
-            'Image of the name servers, brokers and proxy: official (apache/rocketmq, the pinned version; built locally from the cached jars when it can be neither found nor pulled), local (always the locally built one), or any image with the official layout.',
+            'Image of the name servers, brokers and proxy: official (apache/rocketmq, the pinned version; ' +
+              'built locally from the cached jars when it can be neither found nor pulled), local (always the ' +
+              'locally built one), or any image with the official layout.',
             D.cluster.images.rocketmq,
           ),
           toxiproxy: opt(
@@ -77,7 +79,9 @@ const cluster = map(
               'official, local, or an image reference such as "ghcr.io/shopify/toxiproxy:2.12.0"',
               255,
             ),
-            'Image of the Toxiproxy gateway: official (ghcr.io/shopify/toxiproxy, the pinned version; built locally when it can be neither found nor pulled), local, or any image whose entrypoint is toxiproxy-server.',
+            'Image of the Toxiproxy gateway: official (ghcr.io/shopify/toxiproxy, the pinned version; built ' +
+              'locally when it can be neither found nor pulled), local, or any image whose entrypoint is ' +
+              'toxiproxy-server.',
             D.cluster.images.toxiproxy,
           ),
         },
@@ -143,7 +147,8 @@ const sampling = map(
     ),
     snapshot: opt(
       duration({ min: L.samplingSnapshotMs.min, max: L.samplingSnapshotMs.max }),
-      "How often the brokers' view of every consumer group (connections, each client's subscriptions and queues, consume stats) is read for diagnoses, 1s to 60s.",
+      "How often the brokers' view of every consumer group (connections, each client's subscriptions and " +
+        'queues, consume stats) is read for diagnoses, 1s to 60s.',
       D.sampling.snapshot,
     ),
   },
@@ -174,11 +179,13 @@ export const planSchema = map(
     thresholds: opt(thresholds, `Pass/fail criteria per metric, k6 style. ${SELECTOR_HELP}`),
     faults: opt(
       faults,
-      'Chaos schedule: network faults on links, kill, pause and restart of nodes and fleet instances, scaling and subscription drift of consumers. Each starts at its time from the start of its phase.',
+      'Chaos schedule: network faults on links, kill, pause and restart of nodes and fleet instances, ' +
+        'scaling and subscription drift of consumers. Each starts at its time from the start of its phase.',
     ),
     expect: opt(
       expectations,
-      'What the run must show besides thresholds: diagnoses it must produce, what an unlisted diagnosis does, and which delivery invariants must hold.',
+      'What the run must show besides thresholds: diagnoses it must produce, what an unlisted diagnosis ' +
+        'does, and which delivery invariants must hold.',
     ),
     compare: opt(
       compareSection,

@@ -47,7 +47,9 @@ export function parseSetArgument(argument: string): SetArgument {
   const key = PATH_THEN_EQUALS.exec(argument)?.[1];
   if (key === undefined) {
     throw new UsageError(
-      `--set ${argument}: "${argument.slice(0, equals)}" is not a plan path (keys separated by dots, list indexes in brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], ${EXAMPLE})`,
+      `--set ${argument}: "${argument.slice(0, equals)}" is not a plan path (keys separated by dots, list ` +
+        'indexes in brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], ' +
+        `${EXAMPLE})`,
     );
   }
   const steps = [...key.matchAll(STEP)].map((match) => ({

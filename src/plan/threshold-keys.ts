@@ -68,7 +68,8 @@ export function parseThresholdKey(key: string): KeyResult {
   if (!match) return { ok: true, value: { metric, selector: {} } };
   if (!metricSpec(metric).selectable) {
     return fail(
-      `${metric} does not take a selector: only metrics measured per consumer group do (${SELECTABLE_METRICS.join(', ')})`,
+      `${metric} does not take a selector: only metrics measured per consumer group do ` +
+        `(${SELECTABLE_METRICS.join(', ')})`,
     );
   }
   const selector: ThresholdSelector = {};

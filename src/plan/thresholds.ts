@@ -68,7 +68,8 @@ function fail<T>(message: string): ThresholdResult<T> {
 export function parseThresholdExpression(metric: string, text: string): ThresholdResult<ThresholdExpression> {
   if (!isMetricName(metric)) return fail(unknownMetricMessage(metric));
   const spec = metricSpec(metric);
-  const shapeError = `expected a threshold such as ${JSON.stringify(exampleThreshold(metric))}, got ${JSON.stringify(text)}`;
+  const example = JSON.stringify(exampleThreshold(metric));
+  const shapeError = `expected a threshold such as ${example}, got ${JSON.stringify(text)}`;
   const match = SHAPE.exec(text);
   if (!match) return fail(shapeError);
   const [, word, arg, op, rawValue] = match as unknown as [string, string, string | undefined, ThresholdOp, string];

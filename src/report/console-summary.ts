@@ -5,7 +5,8 @@ export function formatConsoleSummary(s: RunSummary): string {
   const lines: string[] = [];
   const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
   lines.push(
-    `plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ${secs(s.cluster.startMs)})`,
+    `plan ${s.run.plan}: ${s.verdict === 'pass' ? 'PASS' : 'FAIL'} in ${secs(s.run.wallMs)} (cluster start ` +
+      `${secs(s.cluster.startMs)})`,
   );
   if (s.cluster.images)
     lines.push(
@@ -16,14 +17,18 @@ export function formatConsoleSummary(s: RunSummary): string {
   const errors = Object.entries(s.producers.sendErrors);
   const errorText = errors.length ? ` (${errors.map(([code, n]) => `${code}: ${n}`).join(', ')})` : '';
   lines.push(
-    `  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} (${s.producers.ackedPerSecond}/s), send errors ${errors.reduce((a, [, n]) => a + n, 0)}${errorText}${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`,
+    `  produced  attempted ${s.producers.attempted}, acked ${s.producers.acked} ` +
+      `(${s.producers.ackedPerSecond}/s), send errors ` +
+      `${errors.reduce((a, [, n]) => a + n, 0)}${errorText}` +
+      `${s.producers.dropped ? `, dropped ${s.producers.dropped}` : ''}`,
   );
   for (const g of s.groups) {
     const per = Object.entries(g.perInstance)
       .map(([instance, n]) => `${instance}=${n}`)
       .join(' ');
     lines.push(
-      `  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ${g.lost}, unexpected ${g.unexpected}  [${per}]`,
+      `  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ` +
+        `${g.lost}, unexpected ${g.unexpected}  [${per}]`,
     );
   }
   for (const [name, l] of [
@@ -41,7 +46,8 @@ export function formatConsoleSummary(s: RunSummary): string {
   )) {
     const ms = (v: number | null) => (v === null ? 'not reached' : `${v} ms`);
     lines.push(
-      `  rebalance  ${e.kind} ${e.instance} (${e.group}): assignment ${ms(e.assignmentLatencyMs)}, resume ${ms(e.resumeLatencyMs)}`,
+      `  rebalance  ${e.kind} ${e.instance} (${e.group}): assignment ${ms(e.assignmentLatencyMs)}, resume ` +
+        `${ms(e.resumeLatencyMs)}`,
     );
   }
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
@@ -49,19 +55,22 @@ export function formatConsoleSummary(s: RunSummary): string {
   for (const f of s.faults) {
     const at = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
     lines.push(
-      `  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`,
+      `  fault  ${f.action} ${f.target} #${f.occurrence}: ${at(f.observed.beginMs)} → ` +
+        `${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`,
     );
   }
   for (const crash of s.crashes)
     lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
   if (s.abortedBy)
     lines.push(
-      `  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed (observed ${s.abortedBy.observed ?? 'no data'})`,
+      `  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed ` +
+        `(observed ${s.abortedBy.observed ?? 'no data'})`,
     );
   lines.push(...formatDiagnoses(s));
   for (const c of s.checks) {
     lines.push(
-      `  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ${c.aggregation} = ${c.observed ?? 'no data'})`,
+      `  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ` +
+        `${c.aggregation} = ${c.observed ?? 'no data'})`,
     );
   }
   for (const i of s.invariants) {
@@ -72,7 +81,8 @@ export function formatConsoleSummary(s: RunSummary): string {
   }
   for (const e of s.expectedDiagnoses) {
     lines.push(
-      `  ${e.fired ? '✓' : '✗'} expected diagnosis ${e.id}${e.group ? ` (${e.group})` : ''} ${e.fired ? 'fired' : 'did not fire'}`,
+      `  ${e.fired ? '✓' : '✗'} expected diagnosis ${e.id}${e.group ? ` (${e.group})` : ''} ` +
+        `${e.fired ? 'fired' : 'did not fire'}`,
     );
   }
   return lines.join('\n');
@@ -84,7 +94,8 @@ function formatDiagnoses(s: RunSummary): string[] {
   const lines = [`  diagnoses  ${s.diagnoses.length}`];
   for (const f of s.diagnoses) {
     lines.push(
-      `  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ${f.summary}`,
+      `  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ` +
+        `${f.summary}`,
     );
     lines.push(`       seen ${secsSince(s, f.firstSeenAt)} → ${secsSince(s, f.lastSeenAt)}; remedy: ${f.remedy}`);
   }

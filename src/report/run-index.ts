@@ -122,12 +122,15 @@ export function renderRunIndex(rows: readonly RunIndexRow[]): string {
         : `<span title="no index.html: rmq-chaos report ${name}">${name}</span>`;
       const when = r.startedAt ? escapeHtml(r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '–';
       return (
-        `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span></td><td>${escapeHtml(r.plan)}</td><td>${when}</td><td>${link}</td>` +
-        `<td class="n">${cell(r.ackedPerSecond)}</td><td class="n">${cell(r.e2eP99Ms, ' ms')}</td><td class="n${r.lost ? ' bad' : ''}">${cell(r.lost)}</td>` +
+        `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span></td>` +
+        `<td>${escapeHtml(r.plan)}</td><td>${when}</td><td>${link}</td>` +
+        `<td class="n">${cell(r.ackedPerSecond)}</td><td class="n">${cell(r.e2eP99Ms, ' ms')}</td>` +
+        `<td class="n${r.lost ? ' bad' : ''}">${cell(r.lost)}</td>` +
         `<td class="n">${cell(r.duplicates)}</td><td class="n">${cell(r.diagnoses)}</td></tr>`
       );
     })
     .join('\n');
+  const count = `${rows.length} run${rows.length === 1 ? '' : 's'}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -140,9 +143,9 @@ export function renderRunIndex(rows: readonly RunIndexRow[]): string {
 <body>
 <main>
 <h1>rmq-chaos runs</h1>
-<p class="muted">${rows.length} run${rows.length === 1 ? '' : 's'}, newest first. Acked/s over load, chaos and heal; e2e p99 over the run.</p>
+<p class="muted">${count}, newest first. Acked/s over load, chaos and heal; e2e p99 over the run.</p>
 <table>
-<thead><tr><th>verdict</th><th>plan</th><th>started (UTC)</th><th>run</th><th class="n">acked/s</th><th class="n">e2e p99</th><th class="n">lost</th><th class="n">duplicates</th><th class="n">diagnoses</th></tr></thead>
+${INDEX_HEAD}
 <tbody>
 ${body}
 </tbody>
@@ -153,22 +156,32 @@ ${body}
 `;
 }
 
-// Small enough to keep here: the index has no script and a handful of rules.
-const INDEX_CSS = `
-body { margin: 0; background: #f6f7f9; color: #1d2329; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-main { max-width: 1240px; margin: 0 auto; padding: 24px; overflow-x: auto; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-.muted { color: #5f6b76; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e1e5ea; font-variant-numeric: tabular-nums; }
-th, td { padding: 6px 10px; border-bottom: 1px solid #e1e5ea; text-align: left; white-space: nowrap; }
-th { font-size: 12px; color: #5f6b76; background: #fafbfc; }
-.n { text-align: right; }
-a { color: #0072b2; text-decoration: none; }
-a:hover { text-decoration: underline; }
-.verdict { display: inline-block; min-width: 4.5em; text-align: center; font-weight: 700; font-size: 12px; text-transform: uppercase; border-radius: 999px; padding: 1px 8px; }
-.pass .verdict { background: #e8f5ee; color: #1a7f4b; }
-.fail .verdict { background: #fdecea; color: #b42318; }
-.unknown .verdict { background: #eef1f4; color: #5f6b76; }
-td.bad { color: #b42318; font-weight: 600; }
-tbody tr:hover { background: #fafcff; }
-`;
+const INDEX_HEAD =
+  '<thead><tr><th>verdict</th><th>plan</th><th>started (UTC)</th><th>run</th><th class="n">acked/s</th>' +
+  '<th class="n">e2e p99</th><th class="n">lost</th><th class="n">duplicates</th><th class="n">diagnoses</th>' +
+  '</tr></thead>';
+
+// Small enough to keep here: the index has no script and a handful of rules (one a line).
+const INDEX_CSS = [
+  '',
+  'body { margin: 0; background: #f6f7f9; color: #1d2329; ' +
+    'font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }',
+  'main { max-width: 1240px; margin: 0 auto; padding: 24px; overflow-x: auto; }',
+  'h1 { font-size: 22px; margin: 0 0 4px; }',
+  '.muted { color: #5f6b76; margin-top: 0; }',
+  'table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e1e5ea; ' +
+    'font-variant-numeric: tabular-nums; }',
+  'th, td { padding: 6px 10px; border-bottom: 1px solid #e1e5ea; text-align: left; white-space: nowrap; }',
+  'th { font-size: 12px; color: #5f6b76; background: #fafbfc; }',
+  '.n { text-align: right; }',
+  'a { color: #0072b2; text-decoration: none; }',
+  'a:hover { text-decoration: underline; }',
+  '.verdict { display: inline-block; min-width: 4.5em; text-align: center; font-weight: 700; font-size: 12px; ' +
+    'text-transform: uppercase; border-radius: 999px; padding: 1px 8px; }',
+  '.pass .verdict { background: #e8f5ee; color: #1a7f4b; }',
+  '.fail .verdict { background: #fdecea; color: #b42318; }',
+  '.unknown .verdict { background: #eef1f4; color: #5f6b76; }',
+  'td.bad { color: #b42318; font-weight: 600; }',
+  'tbody tr:hover { background: #fafcff; }',
+  '',
+].join('\n');

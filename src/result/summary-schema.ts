@@ -21,7 +21,10 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** The schema's complaints about `data`, one line each (`/timeseries/3: must have required property 't'`); empty when valid. */
+/**
+ * The schema's complaints about `data`, one line each (`/timeseries/3: must have required property 't'`); empty when
+ * valid.
+ */
 export function summarySchemaErrors(data: unknown): string[] {
   const validate = validator();
   if (validate(data)) return [];

@@ -218,7 +218,8 @@ export class FleetManager implements FleetControl {
     });
     this.membership(worker.id, 'crash');
     this.o.log(
-      `${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ${exit.lastLines.join('\n    ')}`,
+      `${description}${failsRun ? '' : ' (fleet onCrash: continue)'}; last output:\n    ` +
+        `${exit.lastLines.join('\n    ')}`,
     );
   }
 }

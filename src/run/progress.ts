@@ -50,5 +50,8 @@ export class Progress {
 
 export function formatProgress(s: ProgressSnapshot): string {
   const secs = (ms: number) => `${Math.floor(ms / 1000)}s`;
-  return `[${s.phase}] ${secs(s.elapsedMs)}/${secs(s.totalMs)}  sent ${s.sent}  acked ${s.acked}  received ${s.received}  backlog ${s.backlog}${s.sendErrors ? `  send errors ${s.sendErrors}` : ''}`;
+  return (
+    `[${s.phase}] ${secs(s.elapsedMs)}/${secs(s.totalMs)}  sent ${s.sent}  acked ${s.acked}  received ` +
+    `${s.received}  backlog ${s.backlog}${s.sendErrors ? `  send errors ${s.sendErrors}` : ''}`
+  );
 }

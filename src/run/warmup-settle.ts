@@ -65,7 +65,10 @@ export function describePartial(target: SettleTarget): string {
     target.commonTopics.length > 0
       ? `a cover of the topics all of them subscribe (${target.commonTopics.join(', ')})`
       : "every instance's first assignment";
-  return `warmup: the instances of group ${target.group} subscribe different topics (${missing}); queues allocated to an instance that does not subscribe their topic are never held, so warmup waits for ${waits}`;
+  return (
+    `warmup: the instances of group ${target.group} subscribe different topics (${missing}); queues allocated ` +
+    `to an instance that does not subscribe their topic are never held, so warmup waits for ${waits}`
+  );
 }
 
 /**

@@ -7,7 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import type { RecordedContainers } from './run-state.ts';
 
-const SCRIPT = `
+// The script's two long lines are cut between template literals (the text the child runs is unchanged).
+const SCRIPT =
+  `
 const http = require('node:http');
 const [socketPath, label, networks] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
 const call = (method, path) => new Promise((resolve) => {
@@ -21,11 +23,13 @@ const call = (method, path) => new Promise((resolve) => {
 });
 (async () => {
   const removed = [];
-  const list = await call('GET', '/containers/json?all=true&filters=' + encodeURIComponent(JSON.stringify({ label: [label] })));
+  const list = await call('GET', '/containers/json?all=true&filters=' + ` +
+  `encodeURIComponent(JSON.stringify({ label: [label] })));
   const containers = list.status === 200 ? JSON.parse(list.body) : [];
   await Promise.all(containers.map(async (c) => {
     const r = await call('DELETE', '/containers/' + c.Id + '?force=true&v=true');
-    if (r.status === 204 || r.status === 200) removed.push('container ' + ((c.Names && c.Names[0]) || c.Id.slice(0, 12)).replace(/^\\//, ''));
+    if (r.status === 204 || r.status === 200) removed.push('container ' + ` +
+  `((c.Names && c.Names[0]) || c.Id.slice(0, 12)).replace(/^\\//, ''));
   }));
   for (const name of networks) {
     const r = await call('DELETE', '/networks/' + encodeURIComponent(name));

@@ -34,7 +34,8 @@ export class ProcessExitedError extends HarnessError {
   constructor(name: string, exit: ProcessExit, waitingFor: string) {
     super(
       'process-exited',
-      `[${name}] exited (${exit.signal ?? `code ${exit.code}`}) while waiting for ${waitingFor}; last output:\n    ${exit.lastLines.join('\n    ')}`,
+      `[${name}] exited (${exit.signal ?? `code ${exit.code}`}) while waiting for ${waitingFor}; last ` +
+        `output:\n    ${exit.lastLines.join('\n    ')}`,
     );
   }
 }
@@ -137,7 +138,8 @@ export class ManagedProcess {
               reject(
                 new HarnessError(
                   'readiness-timeout',
-                  `[${this.name}] printed no line matching ${pattern} within ${timeoutMs} ms; see ${this.options.logFile}`,
+                  `[${this.name}] printed no line matching ${pattern} within ${timeoutMs} ms; see ` +
+                    `${this.options.logFile}`,
                 ),
               ),
             timeoutMs,

@@ -93,7 +93,8 @@ export async function ensureBrowser(log: SetupLog, options: BrowserOptions = {})
       throw new EnvironmentError(
         'browser-missing',
         `CHROMIUM_PATH=${chosen} does not exist`,
-        'point CHROMIUM_PATH at a Chromium executable, or unset it to use a system Chromium or the one npm ci installs (@sparticuz/chromium)',
+        'point CHROMIUM_PATH at a Chromium executable, or unset it to use a system Chromium or the one npm ' +
+          'ci installs (@sparticuz/chromium)',
       );
     }
     return { executablePath: chosen, args: [...SYSTEM_CHROMIUM_ARGS], source: 'CHROMIUM_PATH', description: chosen };
@@ -130,7 +131,8 @@ export async function ensureBundledChromium(log: SetupLog, bundled: BundledChrom
           throw new EnvironmentError(
             'browser-unpack-failed',
             `${bundled.packageName} ${bundled.version} unpacked to ${unpacked}, expected ${join(staging, 'chromium')}`,
-            `remove ${paths.home} and try again; if it persists, the package's layout changed: check ${bundled.packageName}'s version in package.json`,
+            `remove ${paths.home} and try again; if it persists, the package's layout changed: check ` +
+              `${bundled.packageName}'s version in package.json`,
           );
         }
         await rm(paths.bin, { recursive: true, force: true });
@@ -140,7 +142,8 @@ export async function ensureBundledChromium(log: SetupLog, bundled: BundledChrom
         await rm(staging, { recursive: true, force: true });
       }
       log(
-        `Chromium from ${bundled.packageName} ${bundled.version}: unpacking into ${paths.bin}: done in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+        `Chromium from ${bundled.packageName} ${bundled.version}: unpacking into ${paths.bin}: done in ` +
+          `${((performance.now() - started) / 1000).toFixed(1)}s`,
       );
     },
     () => log(`another process is unpacking Chromium into ${paths.home}; waiting for it`),
@@ -164,7 +167,8 @@ export async function loadBundledChromium(
     if (!isModuleNotFound(error)) throw error;
     throw new EnvironmentError(
       'browser-missing',
-      `no Chromium: CHROMIUM_PATH is unset, none of ${SYSTEM_CHROMIUM_PATHS.join(', ')} exists, and the ${BUNDLED_CHROMIUM_PACKAGE} package (a devDependency) is not installed`,
+      `no Chromium: CHROMIUM_PATH is unset, none of ${SYSTEM_CHROMIUM_PATHS.join(', ')} exists, and the ` +
+        `${BUNDLED_CHROMIUM_PACKAGE} package (a devDependency) is not installed`,
       'run `npm ci` in the project (it installs the devDependencies), or set CHROMIUM_PATH to a Chromium executable',
       { cause: error },
     );
@@ -184,7 +188,8 @@ export async function loadBundledChromium(
         ['-e', 'require(process.argv[1]).executablePath(process.argv[2]).then((p) => process.stdout.write(p))', entry],
         folder,
         `unpacking Chromium from ${BUNDLED_CHROMIUM_PACKAGE} ${version} failed`,
-        `check free space in ${folder} and run \`npm run rmq-chaos -- setup --browser\` again; or set CHROMIUM_PATH to a Chromium executable`,
+        `check free space in ${folder} and run \`npm run rmq-chaos -- setup --browser\` again; or set ` +
+          'CHROMIUM_PATH to a Chromium executable',
         { ...process.env, TMPDIR: folder },
       );
       return join(folder, 'chromium');
@@ -192,7 +197,10 @@ export async function loadBundledChromium(
   };
 }
 
-/** The folder of the package's own package.json, from its resolved entry file (build/ has package.json files of its own). */
+/**
+ * The folder of the package's own package.json, from its resolved entry file (build/ has package.json files of its
+ * own).
+ */
 function packageRoot(entry: string): string {
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');

@@ -56,7 +56,8 @@ export function startScript(mainClass: string): string {
   return [
     '#!/bin/sh',
     "# rmq-chaos: like the official image's start scripts: heap from HEAP_OPTS, JAVA_OPT_EXT last",
-    `exec java \${HEAP_OPTS:--Xms256m -Xmx256m} -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true -Duser.home=${IMAGE_PATHS.rocketmqHome} \${JAVA_OPT_EXT} -cp "${lib}" ${mainClass} "$@"`,
+    `exec java \${HEAP_OPTS:--Xms256m -Xmx256m} -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true ` +
+      `-Duser.home=${IMAGE_PATHS.rocketmqHome} \${JAVA_OPT_EXT} -cp "${lib}" ${mainClass} "$@"`,
     '',
   ].join('\n');
 }
@@ -276,7 +277,8 @@ async function buildRocketmqImage(cli: ImageCli): Promise<void> {
       `COPY bin ${IMAGE_PATHS.rocketmqBin}`,
       `ENV ROCKETMQ_HOME=${IMAGE_PATHS.rocketmqBin.replace(/\/bin$/, '')}`,
       `WORKDIR ${IMAGE_PATHS.rocketmqBin}`,
-      `LABEL org.opencontainers.image.title="RocketMQ ${ROCKETMQ_VERSION} (namesrv, broker, proxy, tools) for rmq-chaos"`,
+      `LABEL org.opencontainers.image.title="RocketMQ ${ROCKETMQ_VERSION} (namesrv, broker, proxy, tools) ` +
+        'for rmq-chaos"',
     ];
   });
 }

@@ -77,7 +77,8 @@ async function installRocketmq(paths: CachePaths): Promise<void> {
       ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${join(staging, 'lib')}`],
       staging,
       'Maven could not download the RocketMQ jars',
-      'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run `npm run rmq-chaos -- setup` again',
+      'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run ' +
+        '`npm run rmq-chaos -- setup` again',
     );
     const jars = await readdir(join(staging, 'lib'));
     for (const artifact of ROCKETMQ_ARTIFACTS) {
@@ -99,7 +100,8 @@ async function installRocketmq(paths: CachePaths): Promise<void> {
 function rocketmqPom(): string {
   const deps = ROCKETMQ_ARTIFACTS.map(
     (a) =>
-      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId><version>${ROCKETMQ_VERSION}</version></dependency>`,
+      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId>` +
+      `<version>${ROCKETMQ_VERSION}</version></dependency>`,
   ).join('\n');
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>

@@ -31,7 +31,10 @@ beforeAll(async () => {
   browserLaunch = await ensureBrowser((line) => process.stderr.write(`setup: ${line}\n`));
 }, 300_000);
 
-/** A copy of the fixture in a temp folder (the writer puts index.html beside the raw files; the fixture itself stays untouched). */
+/**
+ * A copy of the fixture in a temp folder (the writer puts index.html beside the raw files; the fixture itself stays
+ * untouched).
+ */
 function fixtureCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-report-'));
   cpSync(FIXTURE, dir, { recursive: true });

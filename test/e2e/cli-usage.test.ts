@@ -47,7 +47,8 @@ describe('rmq-chaos command line', () => {
     const file = join(dir, 'pull.yaml');
     writeFileSync(
       file,
-      'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: {t: "*"}}]\nphases: {load: 5s}\n',
+      'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: ' +
+        '{t: "*"}}]\nphases: {load: 5s}\n',
     );
     const run = cli('run', file);
     expect(run.code).toBe(2);

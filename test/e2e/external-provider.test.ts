@@ -57,7 +57,8 @@ describe('provider external', () => {
     const run = cli('run', file, '--reports', reports);
     expect(run.code).toBe(2);
     expect(run.err).toContain(
-      `faults[0].target: "broker-a" is a node, and provider external has no node faults: an external cluster is not ours to break (rmq-chaos does not run its processes) (${file}:8:28)`,
+      'faults[0].target: "broker-a" is a node, and provider external has no node faults: an external cluster ' +
+        `is not ours to break (rmq-chaos does not run its processes) (${file}:8:28)`,
     );
     expect(run.err).toContain(`faults[1].action: network.down needs Toxiproxy between the clients and the cluster`);
     expect(run.err).not.toMatch(/c#0/);
@@ -73,6 +74,7 @@ describe('provider external', () => {
     const run = cli('run', file, ...EXTERNAL, '--reports', reports);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(
+      // line-length: a regular expression literal cannot be cut, and the message it matches is this long
       /cluster\.brokers: brokers describes a cluster rmq-chaos would start; provider external uses the cluster at namesrvAddr as it is: remove brokers/,
     );
     expect(run.err).toMatch(/cluster\.heap: heap describes a cluster rmq-chaos would start/);

@@ -22,8 +22,10 @@ const skipReason =
   hasPodman || hasDocker
     ? undefined
     : onPath('docker')
-      ? `skipped: docker is on PATH but no daemon answers at ${dockerSocket}, and podman is not installed; install podman (apt-get install -y podman runc) or start Docker to run the containers provider's tests`
-      : "skipped: no container runtime (podman or docker) on PATH; install podman (apt-get install -y podman runc) to run the containers provider's tests";
+      ? `skipped: docker is on PATH but no daemon answers at ${dockerSocket}, and podman is not installed; ` +
+        `install podman (apt-get install -y podman runc) or start Docker to run the containers provider's tests`
+      : 'skipped: no container runtime (podman or docker) on PATH; install podman (apt-get install -y podman ' +
+        "runc) to run the containers provider's tests";
 
 const cli = hasPodman && !hasDocker ? 'podman' : 'docker';
 const leftovers = (): string[] =>
@@ -73,7 +75,8 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
   }, 300_000);
 
-  it('maps node faults to the runtime (pause, hard restart) and network faults to the gateway, and nothing acked is lost', async () => {
+  it('maps node faults to the runtime (pause, hard restart) and ' +
+    'network faults to the gateway, and nothing acked is lost', async () => {
     const plan = writePlan(
       'containers-faults',
       `description: "Node and network faults on provider containers."

@@ -85,72 +85,79 @@ afterAll(async () => {
 });
 
 describe('doctor on a real broker', () => {
-  it('collectSnapshot shows each client with its own subscription and queues, the connection list and consume stats', async () => {
-    const snapshot = await collectSnapshot(admin, [GROUP]);
-    expect(snapshot.errors).toEqual([]);
-    expect(snapshot.brokers).toEqual([{ name: cluster.brokers[0]!.name, addr: cluster.brokers[0]!.addr }]);
-    const [group] = snapshot.groups;
-    expect(group!.group).toBe(GROUP);
-    expect(group!.messageModel).toBe('CLUSTERING');
-    const broker = cluster.brokers[0]!.name;
-    expect(group!.brokers).toHaveLength(1);
-    expect(group!.brokers[0]!.clientIds).toEqual([narrow.clientId, wide.clientId].sort());
-    expect(group!.brokers[0]!.error).toBeUndefined();
-    // The broker keeps one expression per topic: whichever heartbeat came last.
-    expect(['TagA', 'TagA || TagB']).toContain(
-      group!.brokers[0]!.subscriptions.find((s) => s.topic === TOPIC)?.expression,
-    );
+  it(
+    'collectSnapshot shows each client with its own subscription ' +
+      'and queues, the connection list and consume stats',
+    async () => {
+      const snapshot = await collectSnapshot(admin, [GROUP]);
+      expect(snapshot.errors).toEqual([]);
+      expect(snapshot.brokers).toEqual([{ name: cluster.brokers[0]!.name, addr: cluster.brokers[0]!.addr }]);
+      const [group] = snapshot.groups;
+      expect(group!.group).toBe(GROUP);
+      expect(group!.messageModel).toBe('CLUSTERING');
+      const broker = cluster.brokers[0]!.name;
+      expect(group!.brokers).toHaveLength(1);
+      expect(group!.brokers[0]!.clientIds).toEqual([narrow.clientId, wide.clientId].sort());
+      expect(group!.brokers[0]!.error).toBeUndefined();
+      // The broker keeps one expression per topic: whichever heartbeat came last.
+      expect(['TagA', 'TagA || TagB']).toContain(
+        group!.brokers[0]!.subscriptions.find((s) => s.topic === TOPIC)?.expression,
+      );
 
-    const byId = new Map(group!.clients.map((c) => [c.clientId, c]));
-    expect([...byId.keys()].sort()).toEqual([narrow.clientId, wide.clientId].sort());
-    const n = byId.get(narrow.clientId)!;
-    const w = byId.get(wide.clientId)!;
-    expect(n.runningInfoError).toBeUndefined();
-    expect(n.subscriptions?.find((s) => s.topic === TOPIC)).toEqual({
-      topic: TOPIC,
-      expression: 'TagA',
-      tags: ['TagA'],
-    });
-    expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.expression).toBe('TagA || TagB');
-    expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.tags.sort()).toEqual(['TagA', 'TagB']);
-    expect(n.brokers).toEqual([broker]);
-    const topicQueues = (c: typeof n) => (c.queues ?? []).filter((q) => q.topic === TOPIC).map((q) => q.queueId);
-    expect(topicQueues(n)).toEqual(narrow.assignment().map((q) => q.queueId));
-    expect(topicQueues(w)).toEqual(wide.assignment().map((q) => q.queueId));
-    expect([...topicQueues(n), ...topicQueues(w)].sort()).toEqual([0, 1, 2, 3]);
+      const byId = new Map(group!.clients.map((c) => [c.clientId, c]));
+      expect([...byId.keys()].sort()).toEqual([narrow.clientId, wide.clientId].sort());
+      const n = byId.get(narrow.clientId)!;
+      const w = byId.get(wide.clientId)!;
+      expect(n.runningInfoError).toBeUndefined();
+      expect(n.subscriptions?.find((s) => s.topic === TOPIC)).toEqual({
+        topic: TOPIC,
+        expression: 'TagA',
+        tags: ['TagA'],
+      });
+      expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.expression).toBe('TagA || TagB');
+      expect(w.subscriptions?.find((s) => s.topic === TOPIC)?.tags.sort()).toEqual(['TagA', 'TagB']);
+      expect(n.brokers).toEqual([broker]);
+      const topicQueues = (c: typeof n) => (c.queues ?? []).filter((q) => q.topic === TOPIC).map((q) => q.queueId);
+      expect(topicQueues(n)).toEqual(narrow.assignment().map((q) => q.queueId));
+      expect(topicQueues(w)).toEqual(wide.assignment().map((q) => q.queueId));
+      expect([...topicQueues(n), ...topicQueues(w)].sort()).toEqual([0, 1, 2, 3]);
 
-    expect(group!.topicQueues[TOPIC]).toEqual([0, 1, 2, 3].map((queueId) => ({ topic: TOPIC, broker, queueId })));
-    expect(group!.queues.map((q) => q.queueId)).toEqual([0, 1, 2, 3]);
-    expect(group!.queues.every((q) => q.topic === TOPIC && q.broker === broker)).toBe(true);
-    expect(group!.queues.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(20);
-  });
+      expect(group!.topicQueues[TOPIC]).toEqual([0, 1, 2, 3].map((queueId) => ({ topic: TOPIC, broker, queueId })));
+      expect(group!.queues.map((q) => q.queueId)).toEqual([0, 1, 2, 3]);
+      expect(group!.queues.every((q) => q.topic === TOPIC && q.broker === broker)).toBe(true);
+      expect(group!.queues.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(20);
+    },
+  );
 
-  it('doctor --json names the inconsistent subscription: exit 99, the group, both clients and both expressions', async () => {
-    const result = await doctor('--namesrv', cluster.namesrvAddr, '--group', GROUP, '--json', '--window', '4s');
-    expect(result.code, result.stderr).toBe(99);
-    expect(result.stderr).toMatch(/snapshot 3\/3/);
-    const report = JSON.parse(result.stdout) as {
-      schema: string;
-      schemaVersion: number;
-      namesrv: string;
-      groups: { group: string; clients: unknown[] }[];
-      findings: { id: string; group: string; summary: string; evidence: unknown }[];
-      errors: string[];
-    };
-    expect(report).toMatchObject({
-      schema: 'rmq-chaos/doctor',
-      schemaVersion: 1,
-      namesrv: cluster.namesrvAddr,
-      errors: [],
-    });
-    expect(report.groups).toEqual([expect.objectContaining({ group: GROUP, clients: expect.any(Array) })]);
-    expect(report.groups[0]!.clients).toHaveLength(2);
-    const finding = report.findings.find((f) => f.id === 'inconsistent-subscription');
-    expect(finding, result.stdout).toBeDefined();
-    expect(finding!.group).toBe(GROUP);
-    const text = `${finding!.summary} ${JSON.stringify(finding!.evidence)}`;
-    for (const needle of [narrow.clientId, wide.clientId, '"TagA"', 'TagA || TagB']) expect(text).toContain(needle);
-  });
+  it(
+    'doctor --json names the inconsistent subscription: ' + 'exit 99, the group, both clients and both expressions',
+    async () => {
+      const result = await doctor('--namesrv', cluster.namesrvAddr, '--group', GROUP, '--json', '--window', '4s');
+      expect(result.code, result.stderr).toBe(99);
+      expect(result.stderr).toMatch(/snapshot 3\/3/);
+      const report = JSON.parse(result.stdout) as {
+        schema: string;
+        schemaVersion: number;
+        namesrv: string;
+        groups: { group: string; clients: unknown[] }[];
+        findings: { id: string; group: string; summary: string; evidence: unknown }[];
+        errors: string[];
+      };
+      expect(report).toMatchObject({
+        schema: 'rmq-chaos/doctor',
+        schemaVersion: 1,
+        namesrv: cluster.namesrvAddr,
+        errors: [],
+      });
+      expect(report.groups).toEqual([expect.objectContaining({ group: GROUP, clients: expect.any(Array) })]);
+      expect(report.groups[0]!.clients).toHaveLength(2);
+      const finding = report.findings.find((f) => f.id === 'inconsistent-subscription');
+      expect(finding, result.stdout).toBeDefined();
+      expect(finding!.group).toBe(GROUP);
+      const text = `${finding!.summary} ${JSON.stringify(finding!.evidence)}`;
+      for (const needle of [narrow.clientId, wide.clientId, '"TagA"', 'TagA || TagB']) expect(text).toContain(needle);
+    },
+  );
 
   it('doctor without --group finds the group and prints a readable report', async () => {
     const result = await doctor('--namesrv', cluster.namesrvAddr, '--window', '0s');

@@ -51,7 +51,8 @@ thresholds:
     expect(s.faults[0]!.observed.endMs).not.toBeNull();
   }, 180_000);
 
-  it('timeout, reset_peer and bandwidth toxics disturb sends; limit_data applies; slicer lets them through; nothing acked is lost', async () => {
+  it('timeout, reset_peer and bandwidth toxics disturb sends; limit_data ' +
+    'applies; slicer lets them through; nothing acked is lost', async () => {
     const plan = writePlan(
       'toxics',
       `
@@ -64,9 +65,12 @@ phases: {warmup: 2s, load: 36s, drain: 40s}
 faults:
   - {name: hold, action: network.timeout, target: producers->broker-a, at: 2s, duration: 4s, stream: upstream}
   - {name: reset, action: network.reset_peer, target: producers->broker-a, at: 9s, duration: 4s, stream: upstream}
-  - {name: narrow, action: network.bandwidth, target: producers->broker-a, at: 16s, duration: 4s, rate: 2KB/s, stream: upstream}
-  - {name: limit, action: network.limit_data, target: producers->broker-a, at: 23s, duration: 4s, bytes: 4KiB, stream: upstream}
-  - {name: slices, action: network.slicer, target: producers->broker-a, at: 30s, duration: 4s, averageSize: 64B, stream: upstream}
+  - {name: narrow, action: network.bandwidth, target: producers->broker-a, at: 16s, duration: 4s, ` +
+        `rate: 2KB/s, stream: upstream}
+  - {name: limit, action: network.limit_data, target: producers->broker-a, at: 23s, duration: 4s, ` +
+        `bytes: 4KiB, stream: upstream}
+  - {name: slices, action: network.slicer, target: producers->broker-a, at: 30s, duration: 4s, ` +
+        `averageSize: 64B, stream: upstream}
 thresholds:
   loss: ["count==0"]
 `,
@@ -127,7 +131,8 @@ thresholds:
     expect(s.faults.map((f) => f.observed.detail)).toEqual(['added c#2', 'SIGKILL instance c#0']);
   }, 180_000);
 
-  it('runs warmup → load → chaos → heal → drain, producers sending through chaos and heal, faults timed in chaos', async () => {
+  it('runs warmup → load → chaos → heal → drain, producers ' +
+    'sending through chaos and heal, faults timed in chaos', async () => {
     const plan = writePlan(
       'chaos-heal',
       `

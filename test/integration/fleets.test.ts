@@ -50,7 +50,8 @@ thresholds:
   }, 180_000);
 
   it('proves the seed example: clustering gives 3 of 9 to each of 3 instances, broadcasting 9 to each', async () => {
-    // The plan's 8 s warmup predates the settle wait: load now starts once the clustering group holds one queue per instance.
+    // The plan's 8 s warmup predates the settle wait: load now starts once the clustering group holds one queue per
+    // instance.
     const run = await runCli('broadcast-vs-cluster', [...(await shared.sets()), 'phases.warmup=1s']);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -106,7 +107,8 @@ thresholds:
   }, 120_000);
 
   for (const policy of ['continue', 'fail'] as const) {
-    it(`a consumer killed mid-run is reported, and onCrash: ${policy} ${policy === 'continue' ? 'lets the run pass' : 'fails it (exit 99)'}`, async () => {
+    it(`a consumer killed mid-run is reported, and onCrash: ${policy} ` +
+      `${policy === 'continue' ? 'lets the run pass' : 'fails it (exit 99)'}`, async () => {
       const plan = writePlan(
         `crash-${policy}`,
         `

@@ -109,7 +109,9 @@ describe('grpc driver through a real proxy', () => {
     const results = await Promise.all(range(100).map((i) => producer.send(message(TOPICS.once, 100 + i, 'TagA'))));
     const concurrentMs = performance.now() - started;
     console.log(
-      `grpc send: 100 sequential in ${sequentialMs.toFixed(0)} ms (${(100_000 / sequentialMs).toFixed(0)}/s), 100 concurrent in ${concurrentMs.toFixed(0)} ms (${(100_000 / concurrentMs).toFixed(0)}/s)`,
+      `grpc send: 100 sequential in ${sequentialMs.toFixed(0)} ms ` +
+        `(${(100_000 / sequentialMs).toFixed(0)}/s), 100 concurrent in ${concurrentMs.toFixed(0)} ms ` +
+        `(${(100_000 / concurrentMs).toFixed(0)}/s)`,
     );
     // The proxy picks the queue; the response names no broker or queue.
     expect(results[0]).toMatchObject({ brokerName: '', queueId: -1 });
@@ -188,12 +190,14 @@ describe('grpc driver through a real proxy', () => {
     const [first, second] = a.received as [(typeof a.received)[0], (typeof a.received)[0]];
     const gapMs = second.at - first.at;
     console.log(
-      `grpc retry: redelivered ${gapMs} ms after the nack (retryDelayMs ${retryDelayMs}, awaitDurationMs ${awaitDurationMs})`,
+      `grpc retry: redelivered ${gapMs} ms after the nack (retryDelayMs ${retryDelayMs}, awaitDurationMs ` +
+        `${awaitDurationMs})`,
     );
     expect(readIdentity(second.message)).toEqual(readIdentity(first.message));
     expect(second.message.msgId).toBe(first.message.msgId);
     expect([first.message.reconsumeTimes, second.message.reconsumeTimes]).toEqual([0, 1]);
-    // Not before the invisible time; at most one long poll later (the waiting receive is not woken by a revived message).
+    // Not before the invisible time; at most one long poll later (the waiting receive is not woken by a revived
+    // message).
     expect(gapMs).toBeGreaterThanOrEqual(retryDelayMs - 100);
     expect(gapMs).toBeLessThan(retryDelayMs + awaitDurationMs + 3000);
     await new Promise((r) => setTimeout(r, 500));

@@ -120,45 +120,49 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     expect(recovered).toBe(true);
   });
 
-  it('consumers->broker-a down stops consumption while producers keep sending (backlog grows); it resumes after', async () => {
-    const { received } = await consumer('nf-consumers', TOPICS.consume);
-    const admin = RemotingAdmin.create({
-      namesrvAddr: cluster.endpoints.direct!.namesrvAddr,
-      brokerAddressMap: cluster.endpoints.direct!.brokerAddressMap,
-    });
-    closers.push(() => admin.close());
-    for (let i = 0; i < 20; i++) await producer.send(message(TOPICS.consume, i));
-    await waitFor(() => (received.length >= 20 ? true : undefined), 20_000, '20 receipts before the cut');
+  it(
+    'consumers->broker-a down stops consumption while producers keep sending (backlog grows); ' + 'it resumes after',
+    async () => {
+      const { received } = await consumer('nf-consumers', TOPICS.consume);
+      const admin = RemotingAdmin.create({
+        namesrvAddr: cluster.endpoints.direct!.namesrvAddr,
+        brokerAddressMap: cluster.endpoints.direct!.brokerAddressMap,
+      });
+      closers.push(() => admin.close());
+      for (let i = 0; i < 20; i++) await producer.send(message(TOPICS.consume, i));
+      await waitFor(() => (received.length >= 20 ? true : undefined), 20_000, '20 receipts before the cut');
 
-    const down = await getFaultAction('network.down').begin(
-      'consumers->broker-a',
-      { faultName: 'cut-consumers-0' },
-      faults,
-    );
-    let backlog = 0;
-    try {
-      for (let i = 20; i < 70; i++) await producer.send(message(TOPICS.consume, i)); // producers are not cut
-      await new Promise((r) => setTimeout(r, 3000));
-      expect(received.length).toBe(20);
-      // Asked around Toxiproxy (the observers' direct path): the cut does not blind it.
-      const [addr] = (await admin.masterAddrs()).map((m) => m.addr);
-      const stats = await admin.consumeStats(addr!, 'nf-consumers', TOPICS.consume);
-      backlog = stats.queues.reduce((sum, q) => sum + q.brokerOffset - q.consumerOffset, 0);
-    } finally {
-      await down.end();
-    }
-    expect(backlog).toBeGreaterThanOrEqual(50);
-    const upAt = Date.now();
-    await waitFor(
-      () => (received.length >= 70 ? true : undefined),
-      30_000,
-      'consumption to resume after the link came back',
-    );
-    console.log(
-      `consumers->broker-a down: receipts stayed at 20 for 3 s, broker backlog ${backlog}; all 70 received ${Date.now() - upAt} ms after re-enabling`,
-    );
-    expect(new Set(received.map((m) => readIdentity(m)!.seq)).size).toBe(70);
-  });
+      const down = await getFaultAction('network.down').begin(
+        'consumers->broker-a',
+        { faultName: 'cut-consumers-0' },
+        faults,
+      );
+      let backlog = 0;
+      try {
+        for (let i = 20; i < 70; i++) await producer.send(message(TOPICS.consume, i)); // producers are not cut
+        await new Promise((r) => setTimeout(r, 3000));
+        expect(received.length).toBe(20);
+        // Asked around Toxiproxy (the observers' direct path): the cut does not blind it.
+        const [addr] = (await admin.masterAddrs()).map((m) => m.addr);
+        const stats = await admin.consumeStats(addr!, 'nf-consumers', TOPICS.consume);
+        backlog = stats.queues.reduce((sum, q) => sum + q.brokerOffset - q.consumerOffset, 0);
+      } finally {
+        await down.end();
+      }
+      expect(backlog).toBeGreaterThanOrEqual(50);
+      const upAt = Date.now();
+      await waitFor(
+        () => (received.length >= 70 ? true : undefined),
+        30_000,
+        'consumption to resume after the link came back',
+      );
+      console.log(
+        `consumers->broker-a down: receipts stayed at 20 for 3 s, broker backlog ${backlog}; all 70 received ` +
+          `${Date.now() - upAt} ms after re-enabling`,
+      );
+      expect(new Set(received.map((m) => readIdentity(m)!.seq)).size).toBe(70);
+    },
+  );
 
   it('a latency toxic on producers->broker-a adds about its latency to every send', async () => {
     const before = median(await timedSends(TOPICS.latency, 15, 0));
@@ -175,7 +179,8 @@ describe('network faults through Toxiproxy on a real cluster', () => {
     }
     const after = median(await timedSends(TOPICS.latency, 8, 200));
     console.log(
-      `send latency median: before ${before.toFixed(1)} ms, with 200 ms toxic ${during.toFixed(1)} ms, after ${after.toFixed(1)} ms`,
+      `send latency median: before ${before.toFixed(1)} ms, with 200 ms toxic ${during.toFixed(1)} ms, after ` +
+        `${after.toFixed(1)} ms`,
     );
     expect(during - before).toBeGreaterThanOrEqual(190);
     expect(during - before).toBeLessThan(350);

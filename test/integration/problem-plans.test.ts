@@ -33,7 +33,8 @@ async function expectClean(name: string, sets: string[]): Promise<RunSummary> {
 const SHORT = ['phases.warmup=3s', 'phases.load=8s'];
 
 describe('the five production problems and their fixes', () => {
-  it('tag-drift: the inconsistent subscription is named with both instances and expressions, and TagB is lost', async () => {
+  it('tag-drift: the inconsistent subscription is named with ' +
+    'both instances and expressions, and TagB is lost', async () => {
     const s = await run('tag-drift', [...SHORT, 'phases.drain=5s']);
     const f = finding(s, 'inconsistent-subscription')!;
     expect(f, s.output).toMatchObject({ group: 'billing', severity: 'critical', expected: true });
@@ -50,7 +51,8 @@ describe('the five production problems and their fixes', () => {
     await expectClean('tag-drift-fixed', SHORT);
   }, 180_000);
 
-  it('topic-drift: refunds queues allocated to the instance that does not subscribe refunds are named as unconsumed', async () => {
+  it('topic-drift: refunds queues allocated to the instance that ' +
+    'does not subscribe refunds are named as unconsumed', async () => {
     const s = await run('topic-drift', [...SHORT, 'phases.drain=5s']);
     expect(ids(s)).toEqual(expect.arrayContaining(['inconsistent-subscription billing', 'unconsumed-queues billing']));
     const stranded = finding(s, 'unconsumed-queues')!;
@@ -69,7 +71,8 @@ describe('the five production problems and their fixes', () => {
     await expectClean('topic-drift-fixed', SHORT);
   }, 180_000);
 
-  it('zombie-consumer: the frozen instance is named stale with its queues, which are not handed over while it is frozen', async () => {
+  it('zombie-consumer: the frozen instance is named stale with its ' +
+    'queues, which are not handed over while it is frozen', async () => {
     // The broker's channel expiry (40 s in the plan) must exceed the 30 s heartbeat, or healthy members expire too.
     // The channel expires 40 to 50 s after the last heartbeat, the consumer's start, about 10 s before the pause:
     // a 25 s pause ends before that (a 40 s one did too in 8 of 9 runs), so its queues wait for the resume.
@@ -102,7 +105,8 @@ describe('the five production problems and their fixes', () => {
     expect(leave.assignmentLatencyMs, JSON.stringify(s.rebalance.events)).toBeLessThan(10_000);
   }, 240_000);
 
-  it('broker-unregistered: broker-b lists no consumer of billing while the link is cut; nothing is lost after', async () => {
+  it('broker-unregistered: broker-b lists no consumer of billing ' +
+    'while the link is cut; nothing is lost after', async () => {
     const s = await run('broker-unregistered', [
       'phases.warmup=3s',
       'phases.load=5s',
@@ -129,7 +133,8 @@ describe('the five production problems and their fixes', () => {
     ]);
   }, 180_000);
 
-  it('flap-duplicates: duplicates are counted and blamed on the flaps and the hard restart; nothing is lost', async () => {
+  it('flap-duplicates: duplicates are counted and blamed on the ' +
+    'flaps and the hard restart; nothing is lost', async () => {
     const s = await run('flap-duplicates', [
       'phases.warmup=3s',
       'phases.load=5s',
@@ -152,7 +157,8 @@ describe('the five production problems and their fixes', () => {
     expect(s.totals.lost).toBe(0);
   }, 240_000);
 
-  it('flap-duplicates-fixed: a stable network and a graceful restart leave at most a stray duplicate, no burst', async () => {
+  it('flap-duplicates-fixed: a stable network and a graceful ' +
+    'restart leave at most a stray duplicate, no burst', async () => {
     const s = await expectClean('flap-duplicates-fixed', [
       'phases.warmup=3s',
       'phases.load=5s',
@@ -160,7 +166,8 @@ describe('the five production problems and their fixes', () => {
       'faults[0].at=4s',
       'phases.heal=5s',
     ]);
-    // At most a few stray duplicates (3 in 3000 seen in a CI run), from messages in flight while their queue changed hands.
+    // At most a few stray duplicates (3 in 3000 seen in a CI run), from messages in flight while their queue changed
+    // hands.
     expect(s.totals.duplicateRate).toBeLessThan(0.005);
   }, 240_000);
 });

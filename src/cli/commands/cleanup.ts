@@ -13,16 +13,18 @@ export function registerCleanupCommand(program: Command): void {
       for (const { dir, data } of listRunStates(cachePaths().runs)) {
         const active = isRunActive(data);
         if (active && (data.kind === 'run' || !options.all)) {
-          process.stdout.write(
-            `kept   ${data.runId}: ${data.kind === 'run' ? `run in progress (coordinator pid ${data.coordinatorPid})` : 'cluster up (use --all or `cluster down`)'}\n`,
-          );
+          const what =
+            data.kind === 'run'
+              ? `run in progress (coordinator pid ${data.coordinatorPid})`
+              : 'cluster up (use --all or `cluster down`)';
+          process.stdout.write(`kept   ${data.runId}: ${what}\n`);
           continue;
         }
         const result = reapRun(data, dir);
         reaped++;
-        process.stdout.write(
-          `reaped ${result.runId}: ${result.killed.length ? `killed ${result.killed.join(', ')}` : 'no live processes'}${result.removedWorkDir ? `; removed ${data.workDir}` : ''}\n`,
-        );
+        const killed = result.killed.length ? `killed ${result.killed.join(', ')}` : 'no live processes';
+        const removed = result.removedWorkDir ? `; removed ${data.workDir}` : '';
+        process.stdout.write(`reaped ${result.runId}: ${killed}${removed}\n`);
       }
       if (reaped === 0) process.stdout.write('nothing to clean up\n');
     });

@@ -33,7 +33,8 @@ export function registerClusterCommand(program: Command): void {
       const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
       if (plan.cluster.provider === 'external') {
         throw new UsageError(
-          `cluster up starts a cluster, and provider external names one that is already running (${plan.cluster.namesrvAddr ?? 'cluster.namesrvAddr'})`,
+          'cluster up starts a cluster, and provider external names one that is already running ' +
+            `(${plan.cluster.namesrvAddr ?? 'cluster.namesrvAddr'})`,
           'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
         );
       }
@@ -52,7 +53,8 @@ export function registerClusterCommand(program: Command): void {
         await createTopics(started.endpoints, plan.topics, log);
         state.setEndpoints(started.endpoints);
         process.stdout.write(
-          `cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- cluster down ${id}\n`,
+          `cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- ` +
+            `cluster down ${id}\n`,
         );
       } catch (error) {
         await resources.release();

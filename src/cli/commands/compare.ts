@@ -33,7 +33,8 @@ export function registerCompareCommand(program: Command): void {
     .option('--json', 'print the comparison as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExit codes: 0 no regression, 99 a metric regressed beyond its tolerance, 2 an argument is not a readable summary.\n',
+      '\nExit codes: 0 no regression, 99 a metric regressed beyond its tolerance, 2 an argument is not a ' +
+        'readable summary.\n',
     )
     .action(async (baselinePath: string, currentPath: string, options: CompareOptions) => {
       const baseline = await loadSummary(baselinePath);

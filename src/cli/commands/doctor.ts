@@ -204,7 +204,9 @@ export async function runDoctor(
         snapshots.push(snapshot);
         countErrors(snapshot.errors);
         progress(
-          `doctor: snapshot ${i + 1}/${schedule.count}: ${snapshot.groups.map((g) => `${g.group} ${plural(g.clients.length, 'client')}`).join(', ')}${snapshot.errors.length > 0 ? ` (${plural(snapshot.errors.length, 'request')} failed)` : ''}`,
+          `doctor: snapshot ${i + 1}/${schedule.count}: ` +
+            `${snapshot.groups.map((g) => `${g.group} ${plural(g.clients.length, 'client')}`).join(', ')}` +
+            `${snapshot.errors.length > 0 ? ` (${plural(snapshot.errors.length, 'request')} failed)` : ''}`,
         );
       }
       if (snapshots.every((s) => s.groups.every((g) => g.brokers.every((b) => b.error !== undefined)))) {
@@ -331,7 +333,8 @@ export function formatDoctorReport(report: DoctorReport): string {
       Boolean,
     );
     lines.push(
-      `${report.findings.length === 1 ? '1 problem' : `${report.findings.length} problems`} found (${parts.join(', ')})`,
+      `${report.findings.length === 1 ? '1 problem' : `${report.findings.length} problems`} found (` +
+        `${parts.join(', ')})`,
     );
   }
   return lines.join('\n');

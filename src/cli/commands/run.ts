@@ -25,7 +25,8 @@ export function registerRunCommand(program: Command): void {
     .option('--reports <dir>', 'where run folders go', REPORTS_DIR)
     .option(
       '--baseline <run-dir|summary.json>',
-      "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails the run (exit 99)",
+      "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
+        'the run (exit 99)',
     )
     .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string; baseline?: string }) => {
       const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);

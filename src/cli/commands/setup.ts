@@ -11,15 +11,18 @@ export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
     .description(
-      'fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache (idempotent; `run` does what it needs)',
+      'fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache ' +
+        '(idempotent; `run` does what it needs)',
     )
     .option(
       '--images',
-      "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with Podman or Docker",
+      "also build the containers provider's images locally (debootstrap + JRE, RocketMQ, Toxiproxy) with " +
+        'Podman or Docker',
     )
     .option(
       '--browser',
-      "also provide the Chromium that the HTML report's browser test drives (CHROMIUM_PATH, a system Chromium, or @sparticuz/chromium from npm unpacked into the cache)",
+      "also provide the Chromium that the HTML report's browser test drives (CHROMIUM_PATH, a system " +
+        'Chromium, or @sparticuz/chromium from npm unpacked into the cache)',
     )
     .action(async (options: { images?: boolean; browser?: boolean }) => {
       const started = performance.now();

@@ -79,7 +79,8 @@ async function resolveOne(
       );
     }
     log(
-      `image ${ref}: cannot be pulled (${reason}); using the locally built ${IMAGES[key]} instead (cluster.images.${key}: local skips the pull)`,
+      `image ${ref}: cannot be pulled (${reason}); using the locally built ${IMAGES[key]} instead ` +
+        `(cluster.images.${key}: local skips the pull)`,
     );
     return { ref: IMAGES[key], source: 'local', fallbackReason: reason };
   }

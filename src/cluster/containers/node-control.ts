@@ -84,7 +84,8 @@ export class ContainerNodeControl implements NodeControl {
       await waitForLogLine(container, controlled.bootLine, since, BOOT_TIMEOUT_MS, node);
       await this.options.afterBoot?.(controlled.node);
       this.options.log(
-        `[${node}] restarted (${hard ? 'kill' : 'stop'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+        `[${node}] restarted (${hard ? 'kill' : 'stop'}, down ${downMs} ms) in ` +
+          `${((performance.now() - began) / 1000).toFixed(1)}s`,
       );
     });
   }

@@ -89,14 +89,17 @@ async function detect(log: (line: string) => void): Promise<ContainerRuntime> {
     }
     throw new EnvironmentError(
       'container-runtime-missing',
-      `podman system service did not answer on ${socketPath} within ${SERVICE_READY_MS / 1000} s (log: ${serviceLog()})`,
+      `podman system service did not answer on ${socketPath} within ${SERVICE_READY_MS / 1000} s (log: ` +
+        `${serviceLog()})`,
       'run `podman --runtime runc system service --time=0` by hand to see why',
     );
   }
   throw new EnvironmentError(
     'container-runtime-missing',
-    'provider containers needs Docker or Podman, and neither is here (no /var/run/docker.sock answering, no podman command)',
-    'install Podman (`apt-get install -y podman runc`; rmq-chaos starts its Docker-compatible API) or Docker, or run on JVM processes with --set cluster.provider=local',
+    'provider containers needs Docker or Podman, and neither is here (no /var/run/docker.sock answering, no ' +
+      'podman command)',
+    'install Podman (`apt-get install -y podman runc`; rmq-chaos starts its Docker-compatible API) or ' +
+      'Docker, or run on JVM processes with --set cluster.provider=local',
   );
 }
 
@@ -125,7 +128,8 @@ function startPodmanService(socketPath: string, log: (line: string) => void): vo
   });
   child.unref();
   log(
-    `podman: started its Docker-compatible API (podman system service --time=0 unix://${socketPath}, pid ${child.pid}, runtime runc, log ${serviceLog()})`,
+    `podman: started its Docker-compatible API (podman system service --time=0 unix://${socketPath}, pid ` +
+      `${child.pid}, runtime runc, log ${serviceLog()})`,
   );
 }
 

@@ -182,7 +182,8 @@ export const containersProvider: ClusterProvider = {
         const c = await container.start();
         started.set(name, c);
         log(
-          `[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ${c.getId().slice(0, 12)}, log: ${logWhere(name)})`,
+          `[${name}] up after ${((performance.now() - startedAt) / 1000).toFixed(1)}s (container ` +
+            `${c.getId().slice(0, 12)}, log: ${logWhere(name)})`,
         );
         return c;
       };
@@ -192,7 +193,8 @@ export const containersProvider: ClusterProvider = {
       // Toxiproxy dials an upstream per connection, so every link can exist before its node.
       await toxiproxy.createProxies(layout.links);
       log(
-        `[toxiproxy] API ${apiUrl}; ${layout.links.length} links: ${layout.links.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
+        `[toxiproxy] API ${apiUrl}; ${layout.links.length} links: ` +
+          `${layout.links.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
       );
       const publishDirect = networkOn ?? false;
       const namesrvs = await Promise.all(
@@ -246,14 +248,18 @@ export const containersProvider: ClusterProvider = {
           );
         } catch (error) {
           log(
-            `[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`,
+            `[${node.name}] restarted but not listed by the name server yet: ` +
+              `${error instanceof Error ? error.message : String(error)}`,
           );
         }
       },
     });
     const startMs = performance.now() - startedAt;
     log(
-      `cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
+      `cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ` +
+        `${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ` +
+        `${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}` +
+        `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
     );
     return {
       endpoints,

@@ -58,8 +58,10 @@ export const externalProvider: ClusterProvider = {
       await reachable(
         broker.addr,
         `${broker.name}#${broker.brokerId}`,
-        `the name server at ${namesrvAddr} lists ${broker.name} (id ${broker.brokerId}) at ${broker.addr}, which does not accept connections from here`,
-        `a broker in a container advertises the container's address: set brokerIP1 in its broker.conf to an address this machine can reach (e.g. brokerIP1=127.0.0.1 with the port published)`,
+        `the name server at ${namesrvAddr} lists ${broker.name} (id ${broker.brokerId}) at ${broker.addr}, ` +
+          'which does not accept connections from here',
+        `a broker in a container advertises the container's address: set brokerIP1 in its broker.conf to an ` +
+          'address this machine can reach (e.g. brokerIP1=127.0.0.1 with the port published)',
       );
     }
     const endpoints: ClusterEndpoints = { clusterName, namesrvAddr, brokers };
@@ -86,7 +88,9 @@ export const externalProvider: ClusterProvider = {
     ];
     const startMs = performance.now() - startedAt;
     log(
-      `external cluster ${clusterName}: namesrv ${namesrvAddr}, ${brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''} (not started or stopped by rmq-chaos)`,
+      `external cluster ${clusterName}: namesrv ${namesrvAddr}, ` +
+        `${brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}` +
+        `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''} (not started or stopped by rmq-chaos)`,
     );
     // Nothing to release: the admin connection is closed once the cluster info is read.
     const stop = async (): Promise<void> => {};
@@ -101,8 +105,10 @@ async function readClusterInfo(namesrvAddr: string): Promise<ClusterInfo> {
   } catch (error) {
     throw new EnvironmentError(
       'external-unreachable',
-      `the name server at ${namesrvAddr} (cluster.namesrvAddr) did not answer a cluster-info request: ${errorText(error)}`,
-      `check that a RocketMQ name server listens at ${namesrvAddr} and that this machine can reach it (after docker compose up, the published port, e.g. 127.0.0.1:9876)`,
+      `the name server at ${namesrvAddr} (cluster.namesrvAddr) did not answer a cluster-info request: ` +
+        `${errorText(error)}`,
+      `check that a RocketMQ name server listens at ${namesrvAddr} and that this machine can reach it (after ` +
+        'docker compose up, the published port, e.g. 127.0.0.1:9876)',
       { cause: error },
     );
   } finally {
@@ -122,7 +128,8 @@ function pickCluster(info: ClusterInfo, namesrvAddr: string): string {
     );
   }
   throw new UsageError(
-    `the name server at ${namesrvAddr} lists ${names.length} clusters (${names.join(', ')}); provider external runs against a name server with one`,
+    `the name server at ${namesrvAddr} lists ${names.length} clusters (${names.join(', ')}); provider ` +
+      'external runs against a name server with one',
     'point cluster.namesrvAddr at a name server that only one cluster registers with',
   );
 }

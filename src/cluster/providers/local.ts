@@ -188,7 +188,8 @@ export const localProvider: ClusterProvider = {
         await toxiproxy.client.createProxies(net.proxies);
         endpoints.toxiproxyApi = toxiproxy.apiUrl;
         log(
-          `[toxiproxy] ${net.proxies.length} links: ${net.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
+          `[toxiproxy] ${net.proxies.length} links: ` +
+            `${net.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`).join(', ')}`,
         );
       }
       // Three stages, each parallel inside. Name servers first: a broker registers once at
@@ -243,14 +244,17 @@ export const localProvider: ClusterProvider = {
           );
         } catch (error) {
           log(
-            `[${node.name}] restarted but not listed by the name server yet: ${error instanceof Error ? error.message : String(error)}`,
+            `[${node.name}] restarted but not listed by the name server yet: ` +
+              `${error instanceof Error ? error.message : String(error)}`,
           );
         }
       },
     });
     const startMs = performance.now() - startedAt;
     log(
-      `cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${endpoints.namesrvAddr}, ${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
+      `cluster ready in ${(startMs / 1000).toFixed(1)}s: namesrv ${endpoints.namesrvAddr}, ` +
+        `${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}` +
+        `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
     );
     return {
       endpoints,

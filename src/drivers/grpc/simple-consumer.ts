@@ -145,7 +145,10 @@ export class GrpcSimpleConsumer {
     await this.settle('ack', popped, () => this.client.ack(viewOf(popped)));
   }
 
-  /** Makes the message invisible for `ms` from now (0: visible again at once); it then comes back with one more delivery attempt. */
+  /**
+   * Makes the message invisible for `ms` from now (0: visible again at once); it then comes back with one more delivery
+   * attempt.
+   */
   async changeInvisibleDuration(popped: PoppedMessage, ms: number): Promise<void> {
     await this.settle('nack', popped, () => this.client.changeInvisibleDuration(viewOf(popped), Math.max(0, ms)));
   }

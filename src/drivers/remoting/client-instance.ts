@@ -1,9 +1,10 @@
 /**
  * The Node counterpart of Java's `MQClientInstance`: on top of the protocol's `RemotingClient`
  * (connections, name servers, route cache), the heartbeat loop, route refresh, and dispatch of
- * broker-initiated requests to the consumer of the named group. Unlike Java, every producer and consumer owns its own instance (and sockets): the
- * broker keys producers and consumers by channel, so two instances with one client id work,
- * and a fault on one client never silently affects another living in the same process.
+ * broker-initiated requests to the consumer of the named group. Unlike Java, every producer and
+ * consumer owns its own instance (and sockets): the broker keys producers and consumers by
+ * channel, so two instances with one client id work, and a fault on one client never silently
+ * affects another living in the same process.
  *
  * The harness needs two things Java hides: `pauseHeartbeats()` (a zombie: the process and
  * its sockets stay up, the broker stops hearing from it and expires it after ~120 s) and

@@ -102,7 +102,8 @@ export class ConsumeService {
       return true;
     } catch (err) {
       this.options.log?.(
-        `send-back of ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset} failed, consuming again locally in 5 s: ${(err as Error).message}`,
+        `send-back of ${pq.mq.topic}/${pq.mq.queueId}@${msg.queueOffset} failed, ` +
+          `consuming again locally in 5 s: ${(err as Error).message}`,
       );
       return false;
     }

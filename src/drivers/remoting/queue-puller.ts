@@ -121,7 +121,8 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       return 0;
     case ResponseCode.PULL_OFFSET_MOVED:
       o.log?.(
-        `offset ${requestedOffset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} is out of range; broker says continue at ${next}`,
+        `offset ${requestedOffset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} is out of range; broker ` +
+          `says continue at ${next}`,
       );
       if (Number.isFinite(next)) {
         pq.nextOffset = next;
@@ -133,7 +134,8 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       return 20;
     default:
       o.log?.(
-        `pull ${mq.topic}/${mq.brokerName}/${mq.queueId} answered ${responseCodeName(response.code)}: ${response.remark ?? ''}`,
+        `pull ${mq.topic}/${mq.brokerName}/${mq.queueId} answered ${responseCodeName(response.code)}: ` +
+          `${response.remark ?? ''}`,
       );
       return 3000;
   }

@@ -15,7 +15,8 @@ export class SendFailedError extends RemotingError {
     const last = attempts[attempts.length - 1]?.error;
     super(
       'remoting-send-failed',
-      `send to ${topic} failed after ${attempts.length} attempt(s): ${attempts.map((a) => `${a.brokerName}: ${a.error.message}`).join('; ')}`,
+      `send to ${topic} failed after ${attempts.length} attempt(s): ` +
+        `${attempts.map((a) => `${a.brokerName}: ${a.error.message}`).join('; ')}`,
       undefined,
       undefined,
       { cause: last },

@@ -37,7 +37,9 @@ export const networkFlap: FaultImplementation<typeof networkFlapSpec> = {
     const loop = flapLoop(target, p, random, stop.signal, state, setDown, context.log);
     const observed = {
       begunAt: Date.now(),
-      detail: `link ${target} flapping: down ${p.downForMs}ms every ${p.periodMs}ms${p.jitterMs > 0 ? ` ±${p.jitterMs}ms` : ''}`,
+      detail:
+        `link ${target} flapping: down ${p.downForMs}ms every ` +
+        `${p.periodMs}ms${p.jitterMs > 0 ? ` ±${p.jitterMs}ms` : ''}`,
     };
     context.log(`fault network.flap: ${observed.detail}`);
     return onceHandle(

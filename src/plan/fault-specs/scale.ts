@@ -32,7 +32,9 @@ export const scaleSpec = defineFault({
   params: {
     delta: param({
       schema: delta(),
-      help: `Instances to add (positive) or remove (negative), -${L.scaleDelta} to ${L.scaleDelta}, never below 0 in total.`,
+      help:
+        `Instances to add (positive) or remove (negative), -${L.scaleDelta} to ${L.scaleDelta}, never below 0 ` +
+        'in total.',
       example: 'delta: 1',
     }),
   },

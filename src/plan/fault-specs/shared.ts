@@ -29,7 +29,9 @@ export const STREAM = param({
 
 export const TIMEOUT = param({
   schema: duration(),
-  help: 'After this long, connections are closed (network.timeout; 0: data is held until the fault ends) or reset (network.reset_peer; 0: at once).',
+  help:
+    'After this long, connections are closed (network.timeout; 0: data is held until the fault ends) or reset ' +
+    '(network.reset_peer; 0: at once).',
   example: 'timeout: 5s',
   default: '0ms',
 });

@@ -46,7 +46,9 @@ export async function consumerIdList(client: RemotingClient, brokerAddr: string,
 export class RemotingAdmin {
   private constructor(private readonly client: RemotingClient) {}
 
-  /** `brokerAddressMap` rewrites broker addresses from routes and cluster info (e.g. around Toxiproxy for observers). */
+  /**
+   * `brokerAddressMap` rewrites broker addresses from routes and cluster info (e.g. around Toxiproxy for observers).
+   */
   static create(options: {
     namesrvAddr: string;
     instanceName?: string;

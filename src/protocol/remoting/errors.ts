@@ -23,7 +23,8 @@ export class RemotingResponseError extends RemotingError {
   ) {
     super(
       'remoting-response',
-      `${requestCodeName(requestCode)} to ${addr} failed: ${responseCodeName(responseCode)}${remark ? ` ${firstLine(remark)}` : ''}`,
+      `${requestCodeName(requestCode)} to ${addr} failed: ` +
+        `${responseCodeName(responseCode)}${remark ? ` ${firstLine(remark)}` : ''}`,
     );
     this.reason = `broker:${responseCodeName(responseCode)}`;
   }

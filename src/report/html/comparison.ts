@@ -14,7 +14,10 @@ export interface ComparisonRow {
   delta: string;
   tolerance: string;
   regressed: boolean;
-  /** `✗` regressed, `·` not judged (see note), `✓` within its tolerance: the marks of the console table and summary.md. */
+  /**
+   * `✗` regressed, `·` not judged (see note), `✓` within its tolerance: the marks of the console table and
+   * summary.md.
+   */
   mark: '✗' | '·' | '✓';
   /** The last cell: `✗ regressed`, `✗ regressed (no data in the current run)`, `· not compared (off)`, `✓`. */
   result: string;
@@ -31,7 +34,9 @@ export interface ComparisonView {
   regressed: string[];
   /** `no regression` or `2 regressions`, as summary.md titles its comparison. */
   title: string;
-  /** `PASS (no metric regressed beyond its tolerance)` or `REGRESSION (1 of 9: acked/s)`, as the console ends its table. */
+  /**
+   * `PASS (no metric regressed beyond its tolerance)` or `REGRESSION (1 of 9: acked/s)`, as the console ends its table.
+   */
   verdictText: string;
 }
 

@@ -4,7 +4,10 @@
  * changes how it is tokenized, so neither may appear literally.
  */
 
-/** JSON for <script type="application/json">: `<` as \u003c keeps `</script` and `<!--` out; JSON.parse reads it back unchanged. */
+/**
+ * JSON for <script type="application/json">: `<` as \u003c keeps `</script` and `<!--` out; JSON.parse reads it back
+ * unchanged.
+ */
 export function inlineJson(value: unknown): string {
   return (
     JSON.stringify(value)

@@ -47,6 +47,9 @@ const CSP = [
   "connect-src 'none'",
 ].join('; ');
 
+const NOSCRIPT =
+  '<noscript>This report draws with JavaScript; the raw numbers are in summary.json next to it.</noscript>';
+
 export async function renderReportPage(data: ReportData): Promise<string> {
   const a = await loadAssets();
   const s = data.summary;
@@ -63,7 +66,7 @@ export async function renderReportPage(data: ReportData): Promise<string> {
 <style>${inlineStyle(a.pageCss)}</style>
 </head>
 <body>
-<main id="app"><noscript>This report draws with JavaScript; the raw numbers are in summary.json next to it.</noscript></main>
+<main id="app">${NOSCRIPT}</main>
 <script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
 <script>${inlineScript(a.uplotJs)}</script>
 ${a.pageJs.map((js) => `<script>${inlineScript(js)}</script>`).join('\n')}

@@ -35,7 +35,9 @@ function checkCases(s: RunSummary, suite: string): TestCase[] {
         : {
             failure: {
               type: 'threshold',
-              message: `${observed}, threshold ${c.threshold}${c.observed === null ? ' (a threshold on a metric without data fails)' : ''}`,
+              message:
+                `${observed}, threshold ${c.threshold}` +
+                `${c.observed === null ? ' (a threshold on a metric without data fails)' : ''}`,
             },
           }),
     };
@@ -52,7 +54,9 @@ function invariantCases(s: RunSummary, suite: string): TestCase[] {
       : {
           failure: {
             type: 'invariant',
-            message: `${i.held ? 'held' : 'violated'}, expected ${i.expected === 'hold' ? 'to hold' : 'violated'}: ${i.detail}`,
+            message:
+              `${i.held ? 'held' : 'violated'}, ` +
+              `expected ${i.expected === 'hold' ? 'to hold' : 'violated'}: ${i.detail}`,
           },
         }),
   }));
@@ -61,6 +65,8 @@ function invariantCases(s: RunSummary, suite: string): TestCase[] {
 function diagnosisCases(s: RunSummary, suite: string): TestCase[] {
   return s.expectedDiagnoses.map((e) => {
     const found = s.diagnoses.filter((f) => f.id === e.id && (e.group === undefined || f.group === e.group));
+    const observed =
+      s.diagnoses.length === 0 ? 'no diagnoses' : s.diagnoses.map((f) => `${f.id} [${f.group}]`).join(', ');
     return {
       classname: `${suite}.diagnoses`,
       name: `${e.id}${e.group ? ` (group ${e.group})` : ''} fires`,
@@ -72,7 +78,9 @@ function diagnosisCases(s: RunSummary, suite: string): TestCase[] {
         : {
             failure: {
               type: 'diagnosis',
-              message: `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire (observed: ${s.diagnoses.length === 0 ? 'no diagnoses' : s.diagnoses.map((f) => `${f.id} [${f.group}]`).join(', ')})`,
+              message:
+                `expected diagnosis ${e.id}${e.group ? ` for group ${e.group}` : ''} did not fire ` +
+                `(observed: ${observed})`,
             },
           }),
     };
@@ -120,9 +128,8 @@ function renderCase(c: TestCase): string {
   const body: string[] = [];
   if (c.failure) {
     const detail = c.failure.detail ?? c.failure.message;
-    body.push(
-      `      <failure${attributes({ type: c.failure.type, message: c.failure.message })}>${escapeXml(detail)}</failure>`,
-    );
+    const failure = attributes({ type: c.failure.type, message: c.failure.message });
+    body.push(`      <failure${failure}>${escapeXml(detail)}</failure>`);
   }
   if (c.output) body.push(`      <system-out>${escapeXml(c.output)}</system-out>`);
   return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
@@ -140,6 +147,7 @@ export function renderJunit(s: RunSummary): string {
   const failures = cases.filter((c) => c.failure).length;
   const seconds = (s.run.wallMs / 1000).toFixed(3);
   const counts = { tests: cases.length, failures, errors: 0, skipped: 0, time: seconds };
+  const timestamp = s.run.startedAt.replace(/\.\d+Z$/, '');
   const properties = {
     'run.id': s.run.id,
     plan: s.run.plan,
@@ -152,7 +160,7 @@ export function renderJunit(s: RunSummary): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attributes({ name: 'rmq-chaos', ...counts })}>`,
-    `  <testsuite${attributes({ name: suite, ...counts, timestamp: s.run.startedAt.replace(/\.\d+Z$/, ''), id: s.run.id })}>`,
+    `  <testsuite${attributes({ name: suite, ...counts, timestamp, id: s.run.id })}>`,
     '    <properties>',
     ...Object.entries(properties).map(([name, value]) => `      <property${attributes({ name, value })}/>`),
     '    </properties>',

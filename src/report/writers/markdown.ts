@@ -31,7 +31,8 @@ function table(header: string[], rows: (string | number)[][], align?: ('l' | 'r'
 const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
 
 function headline(s: RunSummary): string[] {
-  const backlogEnd = `${s.backlog.finalLedger}${s.backlog.finalBroker === null ? '' : ` (broker ${s.backlog.finalBroker})`}`;
+  const broker = s.backlog.finalBroker === null ? '' : ` (broker ${s.backlog.finalBroker})`;
+  const backlogEnd = `${s.backlog.finalLedger}${broker}`;
   return table(
     [
       'acked/s',
@@ -128,10 +129,15 @@ function comparison(s: RunSummary): string[] {
 
 export function renderMarkdown(s: RunSummary): string {
   const pass = s.verdict === 'pass';
+  const aborted = s.abortedBy
+    ? ` · aborted at ${(s.abortedBy.atMs / 1000).toFixed(1)} s by ` +
+      `${code(`${s.abortedBy.key} ${s.abortedBy.threshold}`)}`
+    : '';
   const lines = [
     `## ${pass ? '✅' : '❌'} rmq-chaos ${code(s.run.plan)}: ${pass ? 'PASS' : 'FAIL'}`,
     '',
-    `Run ${code(s.run.id)} · ${(s.run.wallMs / 1000).toFixed(1)} s · RocketMQ ${s.run.rocketmqVersion} · seed ${s.run.seed}${s.abortedBy ? ` · aborted at ${(s.abortedBy.atMs / 1000).toFixed(1)} s by ${code(`${s.abortedBy.key} ${s.abortedBy.threshold}`)}` : ''}`,
+    `Run ${code(s.run.id)} · ${(s.run.wallMs / 1000).toFixed(1)} s · RocketMQ ${s.run.rocketmqVersion} · ` +
+      `seed ${s.run.seed}${aborted}`,
     '',
     ...headline(s),
   ];

@@ -41,7 +41,8 @@ describe('diagnoses', () => {
       lastSeenAt: 12000,
     });
     expect(finding!.summary).toBe(
-      'instances of group billing subscribe differently: topic orders: "TagA" (billing#0) vs "TagA || TagB" (billing#1)',
+      'instances of group billing subscribe differently: topic orders: "TagA" (billing#0) vs "TagA || TagB" ' +
+        '(billing#1)',
     );
     expect(finding!.evidence['differences']).toEqual([
       { topic: 'orders', variants: { TagA: ['billing#0'], 'TagA || TagB': ['billing#1'] } },
@@ -83,7 +84,8 @@ describe('diagnoses', () => {
     expect(ids(findings)).toEqual(['inconsistent-subscription', 'unconsumed-queues']);
     const stranded = findings[1]!;
     expect(stranded.summary).toBe(
-      '2 of 4 queues of topic t2 in group g are consumed by nobody (allocated to c#0, which does not subscribe it); lag 80',
+      '2 of 4 queues of topic t2 in group g are consumed by nobody (allocated to c#0, which does not ' +
+        'subscribe it); lag 80',
     );
     expect(stranded.evidence['queues']).toEqual([
       { queue: 't2@broker-a/0', lag: 40, allocatedTo: 'c#0', reason: 'allocated to c#0, which does not subscribe t2' },
@@ -106,30 +108,36 @@ describe('diagnoses', () => {
     const findings = diagnose({ snapshots });
     expect(ids(findings)).toEqual(['stale-consumer']);
     expect(findings[0]!.summary).toBe(
-      'c#1 is still registered in group g on broker-a but its process is frozen (SIGSTOP); the 2 queues allocated to it (lag 800) wait for the broker to expire it',
+      'c#1 is still registered in group g on broker-a but its process is frozen (SIGSTOP); the 2 queues ' +
+        'allocated to it (lag 800) wait for the broker to expire it',
     );
     expect(findings[0]!.evidence).toMatchObject({ state: 'paused', lag: 800, brokers: ['broker-a'] });
     // With the default 50-message growth over 15 s it is not backlog growth yet; over 12 s it is.
     expect(ids(diagnose({ snapshots }, { growthSpanMs: 12_000 }))).toEqual(['stale-consumer', 'backlog-growth']);
   });
 
-  it('in doctor (no process facts) a member that does not answer is the sign of staleness; one that answers is fine', () => {
-    const snapshots = over(T, () => {
-      const g = group({
-        topics: { t: 2 },
-        clients: [
-          { id: 'c#0', subs: { t: '*' }, queues: ['t@broker-a/0'] },
-          { id: 'c#1', subs: null, runningInfoError: 'no answer in 3000 ms' },
-        ],
+  it(
+    'in doctor (no process facts) a member that does not answer is ' +
+      'the sign of staleness; one that answers is fine',
+    () => {
+      const snapshots = over(T, () => {
+        const g = group({
+          topics: { t: 2 },
+          clients: [
+            { id: 'c#0', subs: { t: '*' }, queues: ['t@broker-a/0'] },
+            { id: 'c#1', subs: null, runningInfoError: 'no answer in 3000 ms' },
+          ],
+        });
+        return { ...g, clients: g.clients.map(({ process: _process, ...c }) => c) };
       });
-      return { ...g, clients: g.clients.map(({ process: _process, ...c }) => c) };
-    });
-    const findings = diagnose({ snapshots });
-    expect(ids(findings)).toEqual(['stale-consumer']);
-    expect(findings[0]!.summary).toContain(
-      '127.0.0.3@c#1 is still registered in group g on broker-a but it does not answer the broker (no answer in 3000 ms)',
-    );
-  });
+      const findings = diagnose({ snapshots });
+      expect(ids(findings)).toEqual(['stale-consumer']);
+      expect(findings[0]!.summary).toContain(
+        '127.0.0.3@c#1 is still registered in group g on broker-a but it does not answer the broker (no answer ' +
+          'in 3000 ms)',
+      );
+    },
+  );
 
   it('a broker with queues but no registered member, while another broker has members', () => {
     const snapshots = over(T, () =>

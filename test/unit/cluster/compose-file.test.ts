@@ -56,7 +56,8 @@ describe('docker-compose.yml', () => {
   it(`passes ${validator === 'docker' ? 'docker compose' : 'docker-compose'} config`, (ctx) => {
     if (!validator) {
       ctx.skip(
-        'skipped: neither docker-compose nor docker compose on PATH; install docker-compose (apt-get install -y docker-compose) to check docker-compose.yml against the Compose schema',
+        'skipped: neither docker-compose nor docker compose on PATH; install docker-compose (apt-get install ' +
+          '-y docker-compose) to check docker-compose.yml against the Compose schema',
       );
       return;
     }

@@ -101,7 +101,8 @@ describe('external provider', () => {
     const error = await externalProvider.start(spec(namesrv.addr), context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(
-      `the name server at ${namesrv.addr} lists broker-a (id 0) at 127.0.0.1:1, which does not accept connections from here`,
+      `the name server at ${namesrv.addr} lists broker-a (id 0) at 127.0.0.1:1, which does not accept ` +
+        'connections from here',
     );
     expect((error as EnvironmentError).hint).toMatch(/brokerIP1/);
   }, 15_000);
@@ -116,7 +117,8 @@ describe('external provider', () => {
     const error = await externalProvider.start(spec(two.addr), context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toBe(
-      `the name server at ${two.addr} lists 2 clusters (One, Two); provider external runs against a name server with one`,
+      `the name server at ${two.addr} lists 2 clusters (One, Two); provider external runs against a name ` +
+        'server with one',
     );
   });
 

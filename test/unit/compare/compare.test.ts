@@ -151,22 +151,28 @@ describe('tolerances from the plan', () => {
     expect(loadPlanText(PLAN_HEAD, 'p.yaml').compare.tolerances).toEqual(DEFAULT_TOLERANCES);
   });
 
-  it('a short form replaces the bound of its kind and keeps the other; the map form sets both; off turns a bound or a metric off', () => {
-    const plan = loadPlanText(
-      `${PLAN_HEAD}compare:\n  tolerances:\n    throughput: -35%\n    e2e_p99: +50%\n    send_p99: +20ms\n    e2e_p50: off\n    duplicate_rate: 0.01\n    backlog_max: {relative: off, absolute: +5000}\n    rebalance_p99: {relative: +10%, absolute: 1s}\n`,
-      'p.yaml',
-    );
-    const t: Tolerances = plan.compare.tolerances;
-    expect(t.throughput).toEqual({ relative: 0.35, absolute: null });
-    expect(t.e2e_p99).toEqual({ relative: 0.5, absolute: 5 });
-    expect(t.send_p99).toEqual({ relative: 0.2, absolute: 20 });
-    expect(t.e2e_p50).toBe('off');
-    expect(t.duplicate_rate).toEqual({ relative: null, absolute: 0.01 });
-    expect(t.backlog_max).toEqual({ relative: null, absolute: 5000 });
-    expect(t.rebalance_p99).toEqual({ relative: 0.1, absolute: 1000 });
-    expect(t.loss).toEqual(DEFAULT_TOLERANCES.loss);
-    expect(formatTolerance(t.rebalance_p99, { direction: 'lower-is-better', unit: 'ms' })).toBe('+10% and +1000 ms');
-  });
+  it(
+    'a short form replaces the bound of its kind and keeps the other; ' +
+      'the map form sets both; off turns a bound or a metric off',
+    () => {
+      const plan = loadPlanText(
+        `${PLAN_HEAD}compare:\n  tolerances:\n    throughput: -35%\n    e2e_p99: +50%\n    send_p99: ` +
+          `+20ms\n    e2e_p50: off\n    duplicate_rate: 0.01\n    backlog_max: {relative: off, absolute: ` +
+          `+5000}\n    rebalance_p99: {relative: +10%, absolute: 1s}\n`,
+        'p.yaml',
+      );
+      const t: Tolerances = plan.compare.tolerances;
+      expect(t.throughput).toEqual({ relative: 0.35, absolute: null });
+      expect(t.e2e_p99).toEqual({ relative: 0.5, absolute: 5 });
+      expect(t.send_p99).toEqual({ relative: 0.2, absolute: 20 });
+      expect(t.e2e_p50).toBe('off');
+      expect(t.duplicate_rate).toEqual({ relative: null, absolute: 0.01 });
+      expect(t.backlog_max).toEqual({ relative: null, absolute: 5000 });
+      expect(t.rebalance_p99).toEqual({ relative: 0.1, absolute: 1000 });
+      expect(t.loss).toEqual(DEFAULT_TOLERANCES.loss);
+      expect(formatTolerance(t.rebalance_p99, { direction: 'lower-is-better', unit: 'ms' })).toBe('+10% and +1000 ms');
+    },
+  );
 
   it('overrides change the verdict: a 30% drop passes with -35% and an off metric is not judged', () => {
     const plan = loadPlanText(`${PLAN_HEAD}compare:\n  tolerances: {throughput: -35%, e2e_p99: off}\n`, 'p.yaml');

@@ -45,40 +45,43 @@ const occ = (o: Partial<FaultOccurrence> & Pick<FaultOccurrence, 'action' | 'tar
 });
 
 describe('FaultScheduler', () => {
-  it('begins each occurrence on time, ends lasting ones after their duration, records requested and observed times', async () => {
-    const log: string[] = [];
-    const actions: Record<string, FaultAction> = {
-      down: fakeAction('down', log),
-      kill: fakeAction('kill', log, 'instant'),
-    };
-    const attribution = new DuplicateAttribution(0);
-    const startedAt = Date.now();
-    const scheduler = new FaultScheduler({
-      occurrences: [
-        occ({ action: 'down', target: 'link-a', atMs: 20, durationMs: 60 }),
-        occ({ action: 'kill', target: 'c#1', atMs: 40 }),
-        occ({ action: 'down', target: 'link-b', atMs: 0, phase: 'drain', durationMs: 10 }),
-      ],
-      actionOf: (name) => actions[name]!,
-      context: { log: () => {} },
-      events: new EventLog(join(dir, 'a.ndjson')),
-      attribution,
-      startedAt,
-    });
-    scheduler.enterPhase('load');
-    await new Promise((r) => setTimeout(r, 150));
-    expect(log).toEqual(['begin down link-a', 'begin kill c#1', 'end down link-a']);
-    const down = scheduler.records.find((r) => r.target === 'link-a')!;
-    expect(down.observed.beginMs).toBeGreaterThanOrEqual(down.requested.beginMs);
-    expect(down.observed.endMs! - down.observed.beginMs!).toBeGreaterThanOrEqual(55);
-    // Drain faults wait for the drain phase.
-    expect(scheduler.records.map((r) => r.target)).toEqual(['link-a', 'c#1']);
-    // A duplicate during the down window is blamed on it.
-    expect(attribution.attribute('x', startedAt + down.observed.beginMs! + 5)).toBe(
-      `down link-a at ${(down.observed.beginMs! / 1000).toFixed(1)}s`,
-    );
-    await scheduler.endAll();
-  });
+  it(
+    'begins each occurrence on time, ' + 'ends lasting ones after their duration, records requested and observed times',
+    async () => {
+      const log: string[] = [];
+      const actions: Record<string, FaultAction> = {
+        down: fakeAction('down', log),
+        kill: fakeAction('kill', log, 'instant'),
+      };
+      const attribution = new DuplicateAttribution(0);
+      const startedAt = Date.now();
+      const scheduler = new FaultScheduler({
+        occurrences: [
+          occ({ action: 'down', target: 'link-a', atMs: 20, durationMs: 60 }),
+          occ({ action: 'kill', target: 'c#1', atMs: 40 }),
+          occ({ action: 'down', target: 'link-b', atMs: 0, phase: 'drain', durationMs: 10 }),
+        ],
+        actionOf: (name) => actions[name]!,
+        context: { log: () => {} },
+        events: new EventLog(join(dir, 'a.ndjson')),
+        attribution,
+        startedAt,
+      });
+      scheduler.enterPhase('load');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(log).toEqual(['begin down link-a', 'begin kill c#1', 'end down link-a']);
+      const down = scheduler.records.find((r) => r.target === 'link-a')!;
+      expect(down.observed.beginMs).toBeGreaterThanOrEqual(down.requested.beginMs);
+      expect(down.observed.endMs! - down.observed.beginMs!).toBeGreaterThanOrEqual(55);
+      // Drain faults wait for the drain phase.
+      expect(scheduler.records.map((r) => r.target)).toEqual(['link-a', 'c#1']);
+      // A duplicate during the down window is blamed on it.
+      expect(attribution.attribute('x', startedAt + down.observed.beginMs! + 5)).toBe(
+        `down link-a at ${(down.observed.beginMs! / 1000).toFixed(1)}s`,
+      );
+      await scheduler.endAll();
+    },
+  );
 
   it('ends every active fault and cancels pending ones at endAll, and records failures', async () => {
     const log: string[] = [];

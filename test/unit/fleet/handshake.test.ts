@@ -29,7 +29,8 @@ describe('acceptHello', () => {
       command,
     });
     expect(error.message).toBe(
-      `[consumer billing#0] speaks worker protocol version 2, this coordinator speaks version ${WORKER_PROTOCOL_VERSION}; worker command: ${command}`,
+      '[consumer billing#0] speaks worker protocol version 2, this coordinator speaks version ' +
+        `${WORKER_PROTOCOL_VERSION}; worker command: ${command}`,
     );
     expect(error.hint).toMatch(/same rmq-chaos version/);
   });

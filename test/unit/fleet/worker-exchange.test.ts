@@ -142,7 +142,8 @@ describe('the worker protocol on the wire', () => {
     await until(() => acked.every((seq) => seqsReceived().has(seq)), 20_000, 'receipts of every acked message').catch(
       (error: unknown) => {
         throw new Error(
-          `${(error as Error).message}; acked ${acked.length}, received seqs ${[...seqsReceived()].sort((a, b) => a - b)}; broker saw request codes ${broker.codes.join(',')}`,
+          `${(error as Error).message}; acked ${acked.length}, received seqs ` +
+            `${[...seqsReceived()].sort((a, b) => a - b)}; broker saw request codes ${broker.codes.join(',')}`,
         );
       },
     );

@@ -89,13 +89,16 @@ describe.skipIf(skipReason !== undefined)('Toxiproxy server and client (real bin
     expect((await fresh.proxy('clients->echo')).upstream).toBe(echoAddr);
   });
 
-  it('a disabled link refuses connections; the other link on the same port still works; enabling restores it', async () => {
-    await server.client.setEnabled('clients->echo', false);
-    await expect(roundTrip(`127.0.0.2:${ports[0]}`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    expect(await roundTrip(`127.0.0.3:${ports[0]}`)).toBeLessThan(1000);
-    await server.client.setEnabled('clients->echo', true);
-    expect(await roundTrip(`127.0.0.2:${ports[0]}`)).toBeLessThan(1000);
-  });
+  it(
+    'a disabled link refuses connections; ' + 'the other link on the same port still works; enabling restores it',
+    async () => {
+      await server.client.setEnabled('clients->echo', false);
+      await expect(roundTrip(`127.0.0.2:${ports[0]}`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      expect(await roundTrip(`127.0.0.3:${ports[0]}`)).toBeLessThan(1000);
+      await server.client.setEnabled('clients->echo', true);
+      expect(await roundTrip(`127.0.0.2:${ports[0]}`)).toBeLessThan(1000);
+    },
+  );
 
   it('a latency toxic delays the round trip by about its latency; removing it restores speed', async () => {
     const addr = `127.0.0.2:${ports[0]}`;
@@ -114,27 +117,31 @@ describe.skipIf(skipReason !== undefined)('Toxiproxy server and client (real bin
     expect(await roundTrip(addr)).toBeLessThan(100);
   });
 
-  it('toxic names are unique per link across streams (409), removal is idempotent, an unknown link is a distinct error', async () => {
-    const toxic = {
-      name: 't',
-      type: 'latency',
-      stream: 'upstream' as const,
-      toxicity: 1,
-      attributes: { latency: 1 },
-    };
-    await server.client.addToxic('clients->echo', toxic);
-    const conflict = await server.client
-      .addToxic('clients->echo', { ...toxic, stream: 'downstream' })
-      .catch((e: unknown) => e);
-    expect(conflict).toBeInstanceOf(ToxiproxyError);
-    expect((conflict as ToxiproxyError).status).toBe(409);
-    await server.client.removeToxic('clients->echo', 't');
-    await expect(server.client.removeToxic('clients->echo', 't')).resolves.toBeUndefined();
-    const unknown = await server.client.removeToxic('nope', 't').catch((e: unknown) => e);
-    expect(unknown).toBeInstanceOf(ToxiproxyError);
-    expect((unknown as ToxiproxyError).isUnknownLink).toBe(true);
-    await expect(server.client.setEnabled('nope', false)).rejects.toThrow(/proxy not found/);
-  });
+  it(
+    'toxic names are unique per link across streams (409), removal ' +
+      'is idempotent, an unknown link is a distinct error',
+    async () => {
+      const toxic = {
+        name: 't',
+        type: 'latency',
+        stream: 'upstream' as const,
+        toxicity: 1,
+        attributes: { latency: 1 },
+      };
+      await server.client.addToxic('clients->echo', toxic);
+      const conflict = await server.client
+        .addToxic('clients->echo', { ...toxic, stream: 'downstream' })
+        .catch((e: unknown) => e);
+      expect(conflict).toBeInstanceOf(ToxiproxyError);
+      expect((conflict as ToxiproxyError).status).toBe(409);
+      await server.client.removeToxic('clients->echo', 't');
+      await expect(server.client.removeToxic('clients->echo', 't')).resolves.toBeUndefined();
+      const unknown = await server.client.removeToxic('nope', 't').catch((e: unknown) => e);
+      expect(unknown).toBeInstanceOf(ToxiproxyError);
+      expect((unknown as ToxiproxyError).isUnknownLink).toBe(true);
+      await expect(server.client.setEnabled('nope', false)).rejects.toThrow(/proxy not found/);
+    },
+  );
 
   it('reset enables every link and removes every toxic', async () => {
     await server.client.setEnabled('other->echo', false);

@@ -115,71 +115,74 @@ const stat = (
 ): QueueConsumeStats => ({ topic, brokerName, queueId, brokerOffset, consumerOffset, pullOffset: 0, lastTimestamp: 0 });
 
 describe('collectSnapshot', () => {
-  it('merges clients across brokers, asks each one for running info once, and reads routes of subscribed topics', async () => {
-    const { admin, calls } = fakeAdmin({
-      connections: {
-        [A]: {
-          g: conn(['1.1.1.1@x', '1.1.1.1@y'], [sub('T', 'TagA || TagB', ['TagA', 'TagB']), sub('%RETRY%g', '*')]),
+  it(
+    'merges clients across brokers, ' + 'asks each one for running info once, and reads routes of subscribed topics',
+    async () => {
+      const { admin, calls } = fakeAdmin({
+        connections: {
+          [A]: {
+            g: conn(['1.1.1.1@x', '1.1.1.1@y'], [sub('T', 'TagA || TagB', ['TagA', 'TagB']), sub('%RETRY%g', '*')]),
+          },
+          [B]: { g: conn(['1.1.1.1@x'], [sub('T', 'TagA', ['TagA'])]) },
         },
-        [B]: { g: conn(['1.1.1.1@x'], [sub('T', 'TagA', ['TagA'])]) },
-      },
-      stats: {
-        [A]: {
-          g: [stat('T', 'broker-a', 1, 10, 4), stat('T', 'broker-a', 0, 5, 5), stat('%RETRY%g', 'broker-a', 0, 3, 0)],
+        stats: {
+          [A]: {
+            g: [stat('T', 'broker-a', 1, 10, 4), stat('T', 'broker-a', 0, 5, 5), stat('%RETRY%g', 'broker-a', 0, 3, 0)],
+          },
         },
-      },
-      runningInfo: {
-        '1.1.1.1@x': {
-          properties: {},
-          subscriptions: [sub('T', 'TagA', ['TagA']), sub('%RETRY%g', '*')],
-          queues: [
-            { topic: 'T', brokerName: 'broker-b', queueId: 0, commitOffset: 1 },
-            { topic: 'T', brokerName: 'broker-a', queueId: 0, commitOffset: 1 },
-          ],
+        runningInfo: {
+          '1.1.1.1@x': {
+            properties: {},
+            subscriptions: [sub('T', 'TagA', ['TagA']), sub('%RETRY%g', '*')],
+            queues: [
+              { topic: 'T', brokerName: 'broker-b', queueId: 0, commitOffset: 1 },
+              { topic: 'T', brokerName: 'broker-a', queueId: 0, commitOffset: 1 },
+            ],
+          },
+          '1.1.1.1@y': { properties: {}, subscriptions: [sub('T', 'TagA || TagB', ['TagA', 'TagB'])], queues: [] },
         },
-        '1.1.1.1@y': { properties: {}, subscriptions: [sub('T', 'TagA || TagB', ['TagA', 'TagB'])], queues: [] },
-      },
-      routes: { T: route(['broker-a', 'broker-b'], 2) },
-    });
-    const snapshot = await collectSnapshot(admin, ['g'], {
-      runningInfoTimeoutMs: 1234,
-      processOf: (id) => (id.endsWith('@y') ? 'paused' : undefined),
-    });
-    expect(snapshot.errors).toEqual([]);
-    expect(snapshot.brokers).toEqual([
-      { name: 'broker-a', addr: A },
-      { name: 'broker-b', addr: B },
-    ]);
-    const [g] = snapshot.groups;
-    expect(g!.messageModel).toBe('CLUSTERING');
-    expect(
-      g!.brokers.map((b) => [b.broker, b.clientIds, b.subscriptions.map((s) => `${s.topic}=${s.expression}`)]),
-    ).toEqual([
-      ['broker-a', ['1.1.1.1@x', '1.1.1.1@y'], ['%RETRY%g=*', 'T=TagA || TagB']],
-      ['broker-b', ['1.1.1.1@x'], ['T=TagA']],
-    ]);
-    expect(g!.clients.map((c) => [c.clientId, c.brokers, c.process])).toEqual([
-      ['1.1.1.1@x', ['broker-a', 'broker-b'], undefined],
-      ['1.1.1.1@y', ['broker-a'], 'paused'],
-    ]);
-    expect(g!.clients[0]!.subscriptions).toEqual([
-      { topic: '%RETRY%g', expression: '*', tags: [] },
-      { topic: 'T', expression: 'TagA', tags: ['TagA'] },
-    ]);
-    expect(g!.clients[0]!.queues).toEqual([
-      { topic: 'T', broker: 'broker-a', queueId: 0 },
-      { topic: 'T', broker: 'broker-b', queueId: 0 },
-    ]);
-    expect(calls.runningInfo.map((c) => c.clientId).sort()).toEqual(['1.1.1.1@x', '1.1.1.1@y']);
-    expect(calls.runningInfo.every((c) => c.timeoutMs === 1234 && c.addr === A)).toBe(true);
-    expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${q.brokerOffset - q.consumerOffset}`)).toEqual([
-      'T@broker-a/0:0',
-      'T@broker-a/1:6',
-    ]);
-    expect(Object.keys(g!.topicQueues)).toEqual(['T']);
-    expect(g!.topicQueues['T']).toHaveLength(4);
-    expect(calls.routes).toEqual(['T']);
-  });
+        routes: { T: route(['broker-a', 'broker-b'], 2) },
+      });
+      const snapshot = await collectSnapshot(admin, ['g'], {
+        runningInfoTimeoutMs: 1234,
+        processOf: (id) => (id.endsWith('@y') ? 'paused' : undefined),
+      });
+      expect(snapshot.errors).toEqual([]);
+      expect(snapshot.brokers).toEqual([
+        { name: 'broker-a', addr: A },
+        { name: 'broker-b', addr: B },
+      ]);
+      const [g] = snapshot.groups;
+      expect(g!.messageModel).toBe('CLUSTERING');
+      expect(
+        g!.brokers.map((b) => [b.broker, b.clientIds, b.subscriptions.map((s) => `${s.topic}=${s.expression}`)]),
+      ).toEqual([
+        ['broker-a', ['1.1.1.1@x', '1.1.1.1@y'], ['%RETRY%g=*', 'T=TagA || TagB']],
+        ['broker-b', ['1.1.1.1@x'], ['T=TagA']],
+      ]);
+      expect(g!.clients.map((c) => [c.clientId, c.brokers, c.process])).toEqual([
+        ['1.1.1.1@x', ['broker-a', 'broker-b'], undefined],
+        ['1.1.1.1@y', ['broker-a'], 'paused'],
+      ]);
+      expect(g!.clients[0]!.subscriptions).toEqual([
+        { topic: '%RETRY%g', expression: '*', tags: [] },
+        { topic: 'T', expression: 'TagA', tags: ['TagA'] },
+      ]);
+      expect(g!.clients[0]!.queues).toEqual([
+        { topic: 'T', broker: 'broker-a', queueId: 0 },
+        { topic: 'T', broker: 'broker-b', queueId: 0 },
+      ]);
+      expect(calls.runningInfo.map((c) => c.clientId).sort()).toEqual(['1.1.1.1@x', '1.1.1.1@y']);
+      expect(calls.runningInfo.every((c) => c.timeoutMs === 1234 && c.addr === A)).toBe(true);
+      expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${q.brokerOffset - q.consumerOffset}`)).toEqual([
+        'T@broker-a/0:0',
+        'T@broker-a/1:6',
+      ]);
+      expect(Object.keys(g!.topicQueues)).toEqual(['T']);
+      expect(g!.topicQueues['T']).toHaveLength(4);
+      expect(calls.routes).toEqual(['T']);
+    },
+  );
 
   it('a group nobody is connected to has empty views and no errors; a missing topic has no queues', async () => {
     const { admin } = fakeAdmin({ connections: {} });
@@ -197,23 +200,26 @@ describe('collectSnapshot', () => {
     });
   });
 
-  it('records a failing broker in errors and in its view, and a client that does not answer in runningInfoError', async () => {
-    const down = new RemotingConnectError(B, new Error('connect ECONNREFUSED'));
-    const { admin } = fakeAdmin({
-      connections: { [A]: { g: conn(['1.1.1.1@x'], [sub('T', '*')]) }, [B]: { g: down } },
-      stats: { [B]: { g: down } },
-      routes: { T: route(['broker-a'], 1) },
-    });
-    const snapshot = await collectSnapshot(admin, ['g']);
-    const [g] = snapshot.groups;
-    expect(g!.brokers[1]!.error).toMatch(/consumer connections: cannot connect.*; consume stats: cannot connect/);
-    expect(g!.brokers[1]!.clientIds).toEqual([]);
-    expect(snapshot.errors).toHaveLength(2);
-    expect(snapshot.errors[0]).toMatch(/^broker-b\/g /);
-    expect(g!.clients[0]!.runningInfoError).toMatch(/got no answer within 3000 ms/);
-    expect(g!.clients[0]!.subscriptions).toBeUndefined();
-    expect(g!.topicQueues).toEqual({ T: [{ topic: 'T', broker: 'broker-a', queueId: 0 }] });
-  });
+  it(
+    'records a failing broker in errors and in its view, ' + 'and a client that does not answer in runningInfoError',
+    async () => {
+      const down = new RemotingConnectError(B, new Error('connect ECONNREFUSED'));
+      const { admin } = fakeAdmin({
+        connections: { [A]: { g: conn(['1.1.1.1@x'], [sub('T', '*')]) }, [B]: { g: down } },
+        stats: { [B]: { g: down } },
+        routes: { T: route(['broker-a'], 1) },
+      });
+      const snapshot = await collectSnapshot(admin, ['g']);
+      const [g] = snapshot.groups;
+      expect(g!.brokers[1]!.error).toMatch(/consumer connections: cannot connect.*; consume stats: cannot connect/);
+      expect(g!.brokers[1]!.clientIds).toEqual([]);
+      expect(snapshot.errors).toHaveLength(2);
+      expect(snapshot.errors[0]).toMatch(/^broker-b\/g /);
+      expect(g!.clients[0]!.runningInfoError).toMatch(/got no answer within 3000 ms/);
+      expect(g!.clients[0]!.subscriptions).toBeUndefined();
+      expect(g!.topicQueues).toEqual({ T: [{ topic: 'T', broker: 'broker-a', queueId: 0 }] });
+    },
+  );
 
   it('a name server that fails leaves an empty snapshot with the error', async () => {
     const admin = {

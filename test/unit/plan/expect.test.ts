@@ -106,7 +106,8 @@ describe('expect', () => {
     expect(
       issuesOf(HEAD, ['expect.diagnoses=[{id: stale-consumer, group: billing}, {id: stale-consumer, group: billing}]']),
     ).toEqual([
-      'expect.diagnoses[1]: diagnosis "stale-consumer" about group "billing" is already expected at expect.diagnoses[0] (--set:1:57)',
+      'expect.diagnoses[1]: diagnosis "stale-consumer" about group "billing" is already expected at ' +
+        'expect.diagnoses[0] (--set:1:57)',
     ]);
   });
 

@@ -253,64 +253,68 @@ describe('timing', () => {
 });
 
 describe('timing with any phase lengths', () => {
-  it('judges every phase by its own length and the run by the sum of all five; an empty chaos or heal takes no fault', () => {
-    const lengths = fc.record({
-      warmup: fc.integer({ min: 0, max: 20_000 }),
-      load: fc.integer({ min: 1, max: 60_000 }),
-      chaos: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
-      heal: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
-      drain: fc.integer({ min: 0, max: 30_000 }),
-    });
-    const fault = fc.record({
-      phase: phaseArb,
-      atMs: fc.integer({ min: 0, max: 40_000 }),
-      count: fc.integer({ min: 1, max: 4 }),
-      durationMs: fc.integer({ min: 1, max: 60_000 }),
-      gapMs: fc.integer({ min: 1, max: 10_000 }),
-    });
-    fc.assert(
-      fc.property(lengths, fault, fc.boolean(), (phases, { phase, atMs, count, durationMs, gapMs }, omitEmpty) => {
-        const everyMs = durationMs + gapMs;
-        const yaml = {
-          action: 'pause',
-          target: 'billing#0',
-          phase,
-          at: formatDuration(atMs),
-          duration: formatDuration(durationMs),
-          ...(count > 1 ? { every: formatDuration(everyMs), count } : {}),
-        };
-        // A 0ms chaos or heal is the same whether written or left to its default.
-        const omit = omitEmpty ? (['chaos', 'heal'] as const).filter((p) => phases[p] === 0) : [];
-        const offset = PHASE_NAMES.slice(0, PHASE_NAMES.indexOf(phase)).reduce((sum, p) => sum + phases[p], 0);
-        const runMs = PHASE_NAMES.reduce((sum, p) => sum + phases[p], 0);
-        const starts = Array.from({ length: count }, (_, k) => atMs + k * everyMs);
-        const late = starts.findIndex((start) => start >= phases[phase]);
-        const long = starts.findIndex((start) => offset + start + durationMs > runMs);
-        const expected =
-          phases[phase] === 0
-            ? `faults[0].phase: the ${phase} phase lasts 0ms (phases.${phase}): nothing can happen in it`
-            : late === 0
-              ? 'faults[0].at: '
-              : late > 0
-                ? 'faults[0].count: '
-                : long >= 0
-                  ? `faults[0].duration: `
-                  : undefined;
-        const issues = issuesOf(plan([yaml], 1, phases, omit));
-        if (expected === undefined) return void expect(issues).toEqual([]);
-        expect(issues).toHaveLength(1);
-        expect(issues[0]?.startsWith(expected)).toBe(true);
-        // The run's length spelt out: chaos and heal only when they last.
-        const terms = PHASE_NAMES.filter((p) => phases[p] > 0 || (p !== 'chaos' && p !== 'heal')).map(
-          (p) => `${p} ${formatDuration(phases[p])}`,
-        );
-        if (phases[phase] > 0 && late < 0)
-          expect(issues[0]).toContain(
-            `past its end at ${formatDuration(runMs)} (${terms.join(' + ')}): shorten duration`,
+  it(
+    'judges every phase by its own length and the run by the sum ' +
+      'of all five; an empty chaos or heal takes no fault',
+    () => {
+      const lengths = fc.record({
+        warmup: fc.integer({ min: 0, max: 20_000 }),
+        load: fc.integer({ min: 1, max: 60_000 }),
+        chaos: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+        heal: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+        drain: fc.integer({ min: 0, max: 30_000 }),
+      });
+      const fault = fc.record({
+        phase: phaseArb,
+        atMs: fc.integer({ min: 0, max: 40_000 }),
+        count: fc.integer({ min: 1, max: 4 }),
+        durationMs: fc.integer({ min: 1, max: 60_000 }),
+        gapMs: fc.integer({ min: 1, max: 10_000 }),
+      });
+      fc.assert(
+        fc.property(lengths, fault, fc.boolean(), (phases, { phase, atMs, count, durationMs, gapMs }, omitEmpty) => {
+          const everyMs = durationMs + gapMs;
+          const yaml = {
+            action: 'pause',
+            target: 'billing#0',
+            phase,
+            at: formatDuration(atMs),
+            duration: formatDuration(durationMs),
+            ...(count > 1 ? { every: formatDuration(everyMs), count } : {}),
+          };
+          // A 0ms chaos or heal is the same whether written or left to its default.
+          const omit = omitEmpty ? (['chaos', 'heal'] as const).filter((p) => phases[p] === 0) : [];
+          const offset = PHASE_NAMES.slice(0, PHASE_NAMES.indexOf(phase)).reduce((sum, p) => sum + phases[p], 0);
+          const runMs = PHASE_NAMES.reduce((sum, p) => sum + phases[p], 0);
+          const starts = Array.from({ length: count }, (_, k) => atMs + k * everyMs);
+          const late = starts.findIndex((start) => start >= phases[phase]);
+          const long = starts.findIndex((start) => offset + start + durationMs > runMs);
+          const expected =
+            phases[phase] === 0
+              ? `faults[0].phase: the ${phase} phase lasts 0ms (phases.${phase}): nothing can happen in it`
+              : late === 0
+                ? 'faults[0].at: '
+                : late > 0
+                  ? 'faults[0].count: '
+                  : long >= 0
+                    ? `faults[0].duration: `
+                    : undefined;
+          const issues = issuesOf(plan([yaml], 1, phases, omit));
+          if (expected === undefined) return void expect(issues).toEqual([]);
+          expect(issues).toHaveLength(1);
+          expect(issues[0]?.startsWith(expected)).toBe(true);
+          // The run's length spelt out: chaos and heal only when they last.
+          const terms = PHASE_NAMES.filter((p) => phases[p] > 0 || (p !== 'chaos' && p !== 'heal')).map(
+            (p) => `${p} ${formatDuration(phases[p])}`,
           );
-      }),
-    );
-  });
+          if (phases[phase] > 0 && late < 0)
+            expect(issues[0]).toContain(
+              `past its end at ${formatDuration(runMs)} (${terms.join(' + ')}): shorten duration`,
+            );
+        }),
+      );
+    },
+  );
 });
 
 describe('scale faults', () => {

@@ -51,7 +51,8 @@ describe('actions', () => {
       { latencyMs: 200, jitterMs: 0, stream: 'both' },
     ],
     [
-      '{action: network.latency, target: producers->broker-a, duration: 5s, latency: 200ms, jitter: 50ms, stream: downstream}',
+      '{action: network.latency, target: producers->broker-a, duration: 5s, latency: 200ms, jitter: 50ms, ' +
+        'stream: downstream}',
       { latencyMs: 200, jitterMs: 50, stream: 'downstream' },
     ],
     [
@@ -76,7 +77,8 @@ describe('actions', () => {
       { averageSizeBytes: 1024, sizeVariationBytes: 0, delayUs: 0, stream: 'both' },
     ],
     [
-      '{action: network.slicer, target: broker-b->broker-b-s1, duration: 5s, averageSize: 1KiB, sizeVariation: 256B, delay: 1.5ms}',
+      '{action: network.slicer, target: broker-b->broker-b-s1, duration: 5s, averageSize: 1KiB, ' +
+        'sizeVariation: 256B, delay: 1.5ms}',
       { averageSizeBytes: 1024, sizeVariationBytes: 256, delayUs: 1500, stream: 'both' },
     ],
     [
@@ -183,31 +185,35 @@ describe('targets', () => {
     ]);
   });
 
-  it('allows fleet faults on an external cluster (node and network faults are plan errors: see the external-* fixtures)', () => {
-    const head = HEAD.replace(
-      'cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}',
-      'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}',
-    );
-    const faults = load(
-      [
-        '  - {action: kill, target: billing#0}',
-        '  - {action: pause, target: orders#1, at: 5s, duration: 5s}',
-        '  - {action: restart, target: audit#0, at: 15s, hard: true}',
-        '  - {action: scale, target: billing, at: 20s, delta: 1}',
-        '  - {action: drift, target: billing#2, at: 25s, duration: 10s, subscription: {audit: "*"}}',
-        '',
-      ].join('\n'),
-      [],
-      head,
-    );
-    expect(faults.map((f) => [f.action, f.occurrences[0]?.targets])).toEqual([
-      ['kill', ['billing#0']],
-      ['pause', ['orders#1']],
-      ['restart', ['audit#0']],
-      ['scale', ['billing']],
-      ['drift', ['billing#2']],
-    ]);
-  });
+  it(
+    'allows fleet faults on an external cluster (node and network ' +
+      'faults are plan errors: see the external-* fixtures)',
+    () => {
+      const head = HEAD.replace(
+        'cluster: {namesrv: 2, brokers: 2, slavesPerMaster: 1, proxy: true}',
+        'cluster: {provider: external, namesrvAddr: "10.0.0.5:9876"}',
+      );
+      const faults = load(
+        [
+          '  - {action: kill, target: billing#0}',
+          '  - {action: pause, target: orders#1, at: 5s, duration: 5s}',
+          '  - {action: restart, target: audit#0, at: 15s, hard: true}',
+          '  - {action: scale, target: billing, at: 20s, delta: 1}',
+          '  - {action: drift, target: billing#2, at: 25s, duration: 10s, subscription: {audit: "*"}}',
+          '',
+        ].join('\n'),
+        [],
+        head,
+      );
+      expect(faults.map((f) => [f.action, f.occurrences[0]?.targets])).toEqual([
+        ['kill', ['billing#0']],
+        ['pause', ['orders#1']],
+        ['restart', ['audit#0']],
+        ['scale', ['billing']],
+        ['drift', ['billing#2']],
+      ]);
+    },
+  );
 
   it('lets a scale fault empty a fleet exactly, counting earlier ones in time order across phases', () => {
     const faults = load(`  - {action: scale, target: billing, delta: -4, at: 5s}
@@ -225,7 +231,8 @@ describe('targets', () => {
 describe('timing and names', () => {
   it('fills the defaults: name <action>-<index>, load phase, at 0, once', () => {
     const faults = load(
-      '  - {action: kill, target: billing#0}\n  - {name: cut, action: network.down, target: consumers->broker-a, duration: 1s}\n',
+      '  - {action: kill, target: billing#0}\n  - {name: cut, action: network.down, target: ' +
+        'consumers->broker-a, duration: 1s}\n',
     );
     expect(faults.map(({ name, phase, occurrences }) => ({ name, phase, occurrences }))).toEqual([
       { name: 'kill-0', phase: 'load', occurrences: [{ index: 0, atMs: 0, durationMs: null, targets: ['billing#0'] }] },
@@ -283,7 +290,8 @@ describe('timing and names', () => {
     const head = HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 15s\n');
     // In plan order billing would go from 3 to -1; in run order it goes 3 → 4 → 0.
     const faults = load(
-      '  - {action: scale, target: billing, phase: heal, delta: -4}\n  - {action: scale, target: billing, phase: chaos, at: 19s, delta: 1}\n',
+      '  - {action: scale, target: billing, phase: heal, delta: -4}\n  - {action: scale, target: billing, ' +
+        'phase: chaos, at: 19s, delta: 1}\n',
       [],
       head,
     );
@@ -301,7 +309,8 @@ describe('timing and names', () => {
 
 describe('random targets', () => {
   const RANDOM =
-    '  - {action: kill, target: {random: [billing#0, billing#1, billing#2, orders#0, orders#1], pick: 2}, every: 1s, count: 20}\n';
+    '  - {action: kill, target: {random: [billing#0, billing#1, billing#2, orders#0, orders#1], pick: 2}, ' +
+    'every: 1s, count: 20}\n';
   const picks = (seed: number) => load(RANDOM, [`seed=${seed}`])[0]?.occurrences.map((o) => o.targets) ?? [];
 
   it('picks different targets from the list for every occurrence, in the order listed', () => {

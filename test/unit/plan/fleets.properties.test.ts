@@ -183,68 +183,73 @@ const stageArb = fc.record({
 });
 
 describe('stages', () => {
-  it('resolve into the ramp they spell, or fail exactly when they last no time, outlast the sending phases or never send', () => {
-    fc.assert(
-      fc.property(
-        fc.array(stageArb, { minLength: 1, maxLength: 5 }),
-        fc.integer({ min: 0, max: 100 }),
-        fc.integer({ min: 1000, max: 60_000 }),
-        optionalPhaseArb,
-        optionalPhaseArb,
-        (stages, startRatePerSecond, loadMs, chaosMs, healMs) => {
-          const text = plan(
-            {
-              producers: [
-                {
-                  name: 'ramp',
-                  topic: 'orders',
-                  startRate: formatRate(startRatePerSecond),
-                  stages: stages.map((s) => ({
-                    duration: formatDuration(s.durationMs),
-                    target: formatRate(s.targetPerSecond),
-                  })),
-                },
-              ],
-            },
-            loadMs,
-            chaosMs,
-            healMs,
-          );
-          const total = stages.reduce((sum, s) => sum + s.durationMs, 0);
-          const sendingMs = loadMs + (chaosMs ?? 0) + (healMs ?? 0);
-          // Without chaos and heal the message speaks of phases.load alone, as it always did; else
-          // of the sum, naming chaos and heal only when they last.
-          const terms = [
-            `load ${formatDuration(loadMs)}`,
-            ...(chaosMs ? [`chaos ${formatDuration(chaosMs)}`] : []),
-            ...(healMs ? [`heal ${formatDuration(healMs)}`] : []),
-          ];
-          const tooLong =
-            sendingMs === loadMs
-              ? `longer than phases.load (${formatDuration(loadMs)}): shorten them or lengthen the load phase`
-              : `longer than the sending phases (${terms.join(' + ')} = ${formatDuration(sendingMs)}): shorten them or lengthen those phases`;
-          const peak = Math.max(startRatePerSecond, ...stages.map((s) => s.targetPerSecond));
-          const expected = [
-            ...(total === 0 ? ['last 0ms in total'] : total > sendingMs ? [tooLong] : []),
-            ...(peak === 0 ? ['never send'] : []),
-          ];
-          const issues = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
-          expect(issues).toHaveLength(expected.length);
-          expected.forEach((words, n) => {
-            expect(issues[n]).toMatch(/^fleets\.producers\[0\]\.stages: the stages /);
-            expect(issues[n]).toContain(words);
-          });
-          if (expected.length > 0) return;
-          const [fleet] = loadPlanText(text, FILE).fleets.producers;
-          expect(fleet).toMatchObject({
-            executor: { kind: 'ramping', startRatePerSecond, stages },
-            ratePerSecond: peak,
-            loadMs: total,
-          });
-        },
-      ),
-    );
-  });
+  it(
+    'resolve into the ramp they spell, or fail exactly when they ' +
+      'last no time, outlast the sending phases or never send',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(stageArb, { minLength: 1, maxLength: 5 }),
+          fc.integer({ min: 0, max: 100 }),
+          fc.integer({ min: 1000, max: 60_000 }),
+          optionalPhaseArb,
+          optionalPhaseArb,
+          (stages, startRatePerSecond, loadMs, chaosMs, healMs) => {
+            const text = plan(
+              {
+                producers: [
+                  {
+                    name: 'ramp',
+                    topic: 'orders',
+                    startRate: formatRate(startRatePerSecond),
+                    stages: stages.map((s) => ({
+                      duration: formatDuration(s.durationMs),
+                      target: formatRate(s.targetPerSecond),
+                    })),
+                  },
+                ],
+              },
+              loadMs,
+              chaosMs,
+              healMs,
+            );
+            const total = stages.reduce((sum, s) => sum + s.durationMs, 0);
+            const sendingMs = loadMs + (chaosMs ?? 0) + (healMs ?? 0);
+            // Without chaos and heal the message speaks of phases.load alone, as it always did; else
+            // of the sum, naming chaos and heal only when they last.
+            const terms = [
+              `load ${formatDuration(loadMs)}`,
+              ...(chaosMs ? [`chaos ${formatDuration(chaosMs)}`] : []),
+              ...(healMs ? [`heal ${formatDuration(healMs)}`] : []),
+            ];
+            const tooLong =
+              sendingMs === loadMs
+                ? `longer than phases.load (${formatDuration(loadMs)}): shorten them or lengthen the load phase`
+                : `longer than the sending phases (${terms.join(' + ')} = ${formatDuration(sendingMs)}): shorten ` +
+                  'them or lengthen those phases';
+            const peak = Math.max(startRatePerSecond, ...stages.map((s) => s.targetPerSecond));
+            const expected = [
+              ...(total === 0 ? ['last 0ms in total'] : total > sendingMs ? [tooLong] : []),
+              ...(peak === 0 ? ['never send'] : []),
+            ];
+            const issues = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
+            expect(issues).toHaveLength(expected.length);
+            expected.forEach((words, n) => {
+              expect(issues[n]).toMatch(/^fleets\.producers\[0\]\.stages: the stages /);
+              expect(issues[n]).toContain(words);
+            });
+            if (expected.length > 0) return;
+            const [fleet] = loadPlanText(text, FILE).fleets.producers;
+            expect(fleet).toMatchObject({
+              executor: { kind: 'ramping', startRatePerSecond, stages },
+              ratePerSecond: peak,
+              loadMs: total,
+            });
+          },
+        ),
+      );
+    },
+  );
 
   it('a constant rate sends through load, chaos and heal', () => {
     fc.assert(

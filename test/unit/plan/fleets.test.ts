@@ -73,7 +73,8 @@ describe('producer executors', () => {
 
   it('sends at a constant rate through load, chaos and heal', () => {
     const plan = loadPlanText(
-      `${HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 10s\n')}fleets:\n  producers:\n    - {name: p, topic: orders, rate: 10/s}\n`,
+      `${HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 10s\n')}fleets:\n  producers:\n    ` +
+        `- {name: p, topic: orders, rate: 10/s}\n`,
       'plans/fleets.yaml',
     );
     expect(plan.phases).toMatchObject({ loadMs: 60_000, chaosMs: 20_000, healMs: 10_000 });
@@ -82,7 +83,8 @@ describe('producer executors', () => {
 
   it('accepts stages that fill load, chaos and heal exactly', () => {
     const plan = loadPlanText(
-      `${HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 10s\n')}fleets:\n  producers:\n    - {name: ramp, topic: orders, stages: [{duration: 1m, target: 10/s}, {duration: 30s, target: 0/s}]}\n`,
+      `${HEAD.replace('  load: 1m\n', '  load: 1m\n  chaos: 20s\n  heal: 10s\n')}fleets:\n  producers:\n    ` +
+        `- {name: ramp, topic: orders, stages: [{duration: 1m, target: 10/s}, {duration: 30s, target: 0/s}]}\n`,
       'plans/fleets.yaml',
     );
     expect(plan.fleets.producers[0]?.loadMs).toBe(90_000);

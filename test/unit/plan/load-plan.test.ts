@@ -257,7 +257,9 @@ describe('good plans', () => {
   });
 
   it('resolves chaos and heal between load and drain, also from --set', () => {
-    const text = `description: "Chaos."\ntopics: [{name: smoke}]\nphases: {warmup: 0s, load: 1m, chaos: 20s, heal: 1m30s, drain: 10s}\n`;
+    const text =
+      `description: "Chaos."\ntopics: [{name: smoke}]\nphases: {warmup: 0s, load: 1m, chaos: 20s, heal: 1m30s, ` +
+      `drain: 10s}\n`;
     expect(loadPlanText(text, 'plans/c.yaml').phases).toEqual({
       warmupMs: 0,
       loadMs: 60_000,
@@ -293,18 +295,23 @@ fleets:
     expect(plan.fleets.producers[0]?.protocol).toBe('grpc');
   });
 
-  it('defaults container images to the official ones, and takes local or a reference per image (also from --set)', () => {
-    expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['cluster.provider=containers']).cluster.images).toEqual({
-      rocketmq: 'official',
-      toxiproxy: 'official',
-    });
-    const text = `${MINIMAL}cluster: {provider: containers, images: {rocketmq: "registry.example:5000/team/rocketmq:5.3.3-patched"}}\n`;
-    expect(loadPlanText(text, 'plans/c.yaml', ['cluster.images.toxiproxy=local']).cluster.images).toEqual({
-      rocketmq: 'registry.example:5000/team/rocketmq:5.3.3-patched',
-      toxiproxy: 'local',
-    });
-    expect(loadPlanText(MINIMAL, 'plans/c.yaml').cluster.images).toBeUndefined();
-  });
+  it(
+    'defaults container images to the official ones, ' + 'and takes local or a reference per image (also from --set)',
+    () => {
+      expect(loadPlanText(MINIMAL, 'plans/c.yaml', ['cluster.provider=containers']).cluster.images).toEqual({
+        rocketmq: 'official',
+        toxiproxy: 'official',
+      });
+      const text =
+        `${MINIMAL}cluster: {provider: containers, images: {rocketmq: ` +
+        `"registry.example:5000/team/rocketmq:5.3.3-patched"}}\n`;
+      expect(loadPlanText(text, 'plans/c.yaml', ['cluster.images.toxiproxy=local']).cluster.images).toEqual({
+        rocketmq: 'registry.example:5000/team/rocketmq:5.3.3-patched',
+        toxiproxy: 'local',
+      });
+      expect(loadPlanText(MINIMAL, 'plans/c.yaml').cluster.images).toBeUndefined();
+    },
+  );
 
   it('derives a valid default name from any file name', () => {
     expect(loadPlanText(MINIMAL, 'some/dir/My Plan_v2.yml').name).toBe('my-plan-v2');
@@ -414,12 +421,15 @@ describe('--set', () => {
     ['=5s', '--set =5s: expected key=value, such as phases.load=5s or fleets.consumers[1].instances=3'],
     [
       'phases..load=5s',
-      '--set phases..load=5s: "phases..load" is not a plan path (keys separated by dots, list indexes in brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], such as phases.load=5s or fleets.consumers[1].instances=3)',
+      '--set phases..load=5s: "phases..load" is not a plan path (keys separated by dots, list indexes in ' +
+        'brackets, other keys in quotes and brackets such as thresholds["loss{group:billing}"], such as ' +
+        'phases.load=5s or fleets.consumers[1].instances=3)',
     ],
     ['thresholds["a\\q"]=x', '--set thresholds["a\\q"]=x: "a\\q" is not a valid quoted key (JSON string escapes only)'],
     [
       'fleets.consumers[5].instances=3',
-      '--set fleets.consumers[5].instances=3: index 5 is out of range: fleets.consumers has 2 items (use [2] to append one)',
+      '--set fleets.consumers[5].instances=3: index 5 is out of range: fleets.consumers has 2 items (use [2] ' +
+        'to append one)',
     ],
     ['phases.load.x=1', '--set phases.load.x=1: phases.load is a single value, not a map or list'],
     ['fleets.consumers.name=x', '--set fleets.consumers.name=x: fleets.consumers is a list; use an index such as [0]'],

@@ -44,7 +44,8 @@ describe('parseThresholdKey', () => {
     expect(message('latency')).toMatch(/^unknown metric "latency" \(known: loss, /);
     expect(message('los{group:a}')).toMatch(/^unknown metric "los" \(did you mean "loss"\?\) \(known: /);
     expect(message('{group:a}')).toBe(
-      'expected a metric name, optionally with a selector such as received{group:billing,instance:each}, got "{group:a}"',
+      'expected a metric name, optionally with a selector such as received{group:billing,instance:each}, got ' +
+        '"{group:a}"',
     );
     expect(message('loss{group:a}x')).toMatch(/^expected a metric name, optionally with a selector/);
     expect(message('send_latency{group:a}')).toMatch(

@@ -36,7 +36,8 @@ describe('parseDuration', () => {
     const result = parseDuration(input);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.message).toBe(
-      `expected a duration such as 90s or 2m, got ${JSON.stringify(input)} (a plain number has no unit: write 500ms or 500s)`,
+      `expected a duration such as 90s or 2m, got ${JSON.stringify(input)} (a plain number has no unit: ` +
+        'write 500ms or 500s)',
     );
   });
 

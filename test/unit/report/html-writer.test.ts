@@ -22,25 +22,28 @@ describe('html writer', () => {
     return dir;
   };
 
-  it('writes one self-contained index.html: uPlot and the page inlined, nothing linked, the data on the run clock', async () => {
-    const dir = runDir('flap-duplicates');
-    const file = await htmlWriter.write(await readRunSummary(dir), dir);
-    expect(file).toBe(join(dir, 'index.html'));
-    const html = readFileSync(file, 'utf8');
-    expect(html).toContain('uPlot');
-    // (URLs as such are there: uPlot's banner, the SVG namespace; none is loaded.)
-    expect(html).not.toMatch(
-      /<script[^>]+src=|<link[^>]+stylesheet|(src|href)=["']?https?:|url\(\s*["']?https?:|@import/,
-    );
-    const data = pageData(html);
-    expect(data.faultBands.map((f) => [f.action, f.beginS, f.endS])).toEqual([
-      ['network.flap', 22.608, 42.609],
-      ['restart', 44.596, 47.562],
-    ]);
-    expect(data.markers.find((m) => m.kind === 'kill')).toEqual({ atS: 44.629, instance: 'billing#1', kind: 'kill' });
-    expect(data.lanes.map((l) => l.instance)).toEqual(['billing#0', 'billing#1']);
-    expect(data.summary).not.toHaveProperty('timeseries');
-  });
+  it(
+    'writes one self-contained index.html: ' + 'uPlot and the page inlined, nothing linked, the data on the run clock',
+    async () => {
+      const dir = runDir('flap-duplicates');
+      const file = await htmlWriter.write(await readRunSummary(dir), dir);
+      expect(file).toBe(join(dir, 'index.html'));
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('uPlot');
+      // (URLs as such are there: uPlot's banner, the SVG namespace; none is loaded.)
+      expect(html).not.toMatch(
+        /<script[^>]+src=|<link[^>]+stylesheet|(src|href)=["']?https?:|url\(\s*["']?https?:|@import/,
+      );
+      const data = pageData(html);
+      expect(data.faultBands.map((f) => [f.action, f.beginS, f.endS])).toEqual([
+        ['network.flap', 22.608, 42.609],
+        ['restart', 44.596, 47.562],
+      ]);
+      expect(data.markers.find((m) => m.kind === 'kill')).toEqual({ atS: 44.629, instance: 'billing#1', kind: 'kill' });
+      expect(data.lanes.map((l) => l.instance)).toEqual(['billing#0', 'billing#1']);
+      expect(data.summary).not.toHaveProperty('timeseries');
+    },
+  );
 
   it('a 10-minute run with six consumers stays well under 2 MB', async () => {
     const dir = runDir('zombie-consumer');

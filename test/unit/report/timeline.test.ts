@@ -46,19 +46,23 @@ describe('assignment lanes and membership markers', () => {
     ]);
   });
 
-  it('the zombie fixture: billing#0 holds all four queues until billing#1 resumes; events are restamped from epoch to run time', async () => {
-    const dir = 'test/fixtures/runs/zombie-consumer';
-    const summary = await readRunSummary(dir);
-    const events = await readRunEvents(dir, TIMELINE_EVENT_TYPES);
-    expect(events.every((e) => TIMELINE_EVENT_TYPES.has(e.type))).toBe(true);
-    const lanes = assignmentLanes(events, Date.parse(summary.run.startedAt), summary.run.wallMs / 1000);
-    const zero = lanes.find((l) => l.instance === 'billing#0')!;
-    expect(zero.segments.map((s) => s.queues.length)).toEqual([2, 4, 2]);
-    expect(zero.segments[1]!.fromS).toBeCloseTo(48.35, 1);
-    const one = lanes.find((l) => l.instance === 'billing#1')!;
-    // Same clock as the fault's observed window (23.355 s → 68.359 s).
-    expect(one.outages).toEqual([{ fromS: 23.356, toS: 68.358, kind: 'pause' }]);
-  });
+  it(
+    'the zombie fixture: billing#0 holds all four queues until ' +
+      'billing#1 resumes; events are restamped from epoch to run time',
+    async () => {
+      const dir = 'test/fixtures/runs/zombie-consumer';
+      const summary = await readRunSummary(dir);
+      const events = await readRunEvents(dir, TIMELINE_EVENT_TYPES);
+      expect(events.every((e) => TIMELINE_EVENT_TYPES.has(e.type))).toBe(true);
+      const lanes = assignmentLanes(events, Date.parse(summary.run.startedAt), summary.run.wallMs / 1000);
+      const zero = lanes.find((l) => l.instance === 'billing#0')!;
+      expect(zero.segments.map((s) => s.queues.length)).toEqual([2, 4, 2]);
+      expect(zero.segments[1]!.fromS).toBeCloseTo(48.35, 1);
+      const one = lanes.find((l) => l.instance === 'billing#1')!;
+      // Same clock as the fault's observed window (23.355 s → 68.359 s).
+      expect(one.outages).toEqual([{ fromS: 23.356, toS: 68.358, kind: 'pause' }]);
+    },
+  );
 
   it('compacts queue names by topic and broker', () => {
     expect(compactQueues(['orders@broker-a/10', 'orders@broker-a/2', 'refunds@broker-b/0'])).toBe(

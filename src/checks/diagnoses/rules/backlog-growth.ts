@@ -84,11 +84,14 @@ export const backlogGrowth: DiagnosisRule = {
       const total = growing.reduce((n, g) => n + g.lagTo - g.lagFrom, 0);
       const stalled = growing.filter((g) => g.consumed === 0).map((g) => g.queue);
       const longest = Math.max(...growing.map((g) => g.to - g.from));
+      const meanwhile = stalled.length > 0 ? ` (${stalled.length} not consumed at all meanwhile)` : '';
       findings.push({
         id: 'backlog-growth',
         severity: 'warning',
         group,
-        summary: `backlog of group ${group} grew by ${total} on ${growing.length} queue${growing.length === 1 ? '' : 's'} for up to ${(longest / 1000).toFixed(0)} s${stalled.length > 0 ? ` (${stalled.length} not consumed at all meanwhile)` : ''}`,
+        summary:
+          `backlog of group ${group} grew by ${total} on ${growing.length} queue${growing.length === 1 ? '' : 's'} ` +
+          `for up to ${(longest / 1000).toFixed(0)} s${meanwhile}`,
         evidence: {
           queues: growing.map(
             (g): EvidenceValue => ({
@@ -102,7 +105,8 @@ export const backlogGrowth: DiagnosisRule = {
           stalledQueues: stalled,
         },
         remedy:
-          'Find what stops or slows consumption of these queues (a stale or missing member, a filter that skips them, slow processing) and add consumers if the group is simply too slow.',
+          'Find what stops or slows consumption of these queues (a stale or missing member, a filter that ' +
+          'skips them, slow processing) and add consumers if the group is simply too slow.',
         firstSeenAt: Math.min(...growing.map((g) => g.from)),
         lastSeenAt: Math.max(...growing.map((g) => g.to)),
       });

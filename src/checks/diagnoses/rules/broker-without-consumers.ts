@@ -27,7 +27,10 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
           key: `${group.group}|${b.broker}`,
           group: group.group,
           at,
-          summary: `group ${group.group} has no consumer registered on ${b.broker} (${listText(others)}); its ${queues.length} queues of ${listText([...new Set(queues.map((q) => q.topic))])} (lag ${queueLag}) are not consumed`,
+          summary:
+            `group ${group.group} has no consumer registered on ${b.broker} (${listText(others)}); its ` +
+            `${queues.length} queues of ${listText([...new Set(queues.map((q) => q.topic))])} (lag ` +
+            `${queueLag}) are not consumed`,
           evidence: {
             broker: b.broker,
             address: b.addr,
@@ -51,7 +54,9 @@ export const brokerWithoutConsumers: DiagnosisRule = {
       this,
       groupConditions(input.snapshots, observe, options.persistMs),
       (c) =>
-        `Check that the group's consumers can reach ${String(c.latest.evidence['broker'])} (network path, firewall, the address the broker advertises in brokerIP1); they register by heartbeat on every broker of the topic's route.`,
+        `Check that the group's consumers can reach ${String(c.latest.evidence['broker'])} (network path, ` +
+        'firewall, the address the broker advertises in brokerIP1); they register by heartbeat on every ' +
+        `broker of the topic's route.`,
     );
   },
 };

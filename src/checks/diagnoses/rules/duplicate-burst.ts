@@ -8,7 +8,9 @@ import type { DiagnosisRule, Finding } from '../diagnosis.ts';
 import { listText } from '../group-view.ts';
 
 const REMEDY =
-  'Make consumption idempotent (deduplicate by message key): RocketMQ delivers at least once, and a consumer that loses its connection or restarts re-consumes what it had not committed. Shut consumers down cleanly so they commit first.';
+  'Make consumption idempotent (deduplicate by message key): RocketMQ delivers at least once, and a consumer ' +
+  'that loses its connection or restarts re-consumes what it had not committed. Shut consumers down cleanly ' +
+  'so they commit first.';
 
 export const duplicateBurst: DiagnosisRule = {
   id: 'duplicate-burst',
@@ -28,7 +30,9 @@ export const duplicateBurst: DiagnosisRule = {
           id: 'duplicate-burst',
           severity: 'warning',
           group: w.group,
-          summary: `${w.count} duplicate deliveries in group ${w.group} ${cause} (${(rate * 100).toFixed(2)}% of unique), to ${listText(w.instances)}`,
+          summary:
+            `${w.count} duplicate deliveries in group ${w.group} ${cause} (${(rate * 100).toFixed(2)}% of ` +
+            `unique), to ${listText(w.instances)}`,
           evidence: {
             window: w.label,
             duplicates: w.count,

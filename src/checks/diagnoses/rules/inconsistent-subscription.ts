@@ -13,7 +13,8 @@ import { clientLabel, listText } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY =
-  'Give every instance of a consumer group the same topics and tag expressions (or split the variants into groups of their own), then restart the instances that differ.';
+  'Give every instance of a consumer group the same topics and tag expressions (or split the variants into ' +
+  'groups of their own), then restart the instances that differ.';
 
 const NOT_SUBSCRIBED = '(not subscribed)';
 

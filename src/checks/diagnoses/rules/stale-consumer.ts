@@ -12,7 +12,8 @@ import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscrib
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY =
-  'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
+  'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, ' +
+  'host); a lower broker channelExpiredTimeout shortens how long its queues wait.';
 
 function staleness(client: ClientView): string | undefined {
   if (client.process === 'paused') return 'its process is frozen (SIGSTOP)';
@@ -36,6 +37,7 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
     const queues = owned.get(client.clientId) ?? [];
     const queueLag = queues.reduce((n, q) => n + (lag.get(q) ?? 0), 0);
     const label = clientLabel(client);
+    const brokers = listText(client.brokers);
     const held =
       queues.length > 0
         ? `; the ${queues.length} queues allocated to it (lag ${queueLag}) wait for the broker to expire it`
@@ -45,7 +47,7 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
         key: `${group.group}|${client.clientId}`,
         group: group.group,
         at,
-        summary: `${label} is still registered in group ${group.group} on ${listText(client.brokers)} but ${why}${held}`,
+        summary: `${label} is still registered in group ${group.group} on ${brokers} but ${why}${held}`,
         evidence: {
           client: client.clientId,
           instance: label,
@@ -65,7 +67,8 @@ export const staleConsumer: DiagnosisRule = {
   id: 'stale-consumer',
   severity: 'critical',
   description:
-    'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not consumed until the broker expires it.',
+    'A member the brokers still list is frozen, gone or not answering; the queues allocated to it are not ' +
+    'consumed until the broker expires it.',
   needsRun: false,
   evaluate(input, options) {
     return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);

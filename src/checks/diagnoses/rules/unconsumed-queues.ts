@@ -22,7 +22,8 @@ import {
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY =
-  'Make every instance of the group subscribe the same topics: the allocation gives each member a share of every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
+  'Make every instance of the group subscribe the same topics: the allocation gives each member a share of ' +
+  'every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
 
 interface Stranded {
   queue: string;
@@ -70,13 +71,16 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
     ];
     const why =
       notSubscribing.length > 0
-        ? `allocated to ${listText(notSubscribing)}, which do${notSubscribing.length === 1 ? 'es' : ''} not subscribe it`
+        ? `allocated to ${listText(notSubscribing)}, which do${notSubscribing.length === 1 ? 'es' : ''} not ` +
+          'subscribe it'
         : 'held by no member';
     observations.push({
       key: `${group.group}|${topic}`,
       group: group.group,
       at,
-      summary: `${stranded.length} of ${total} queues of topic ${topic} in group ${group.group} are consumed by nobody (${why}); lag ${lagSum}`,
+      summary:
+        `${stranded.length} of ${total} queues of topic ${topic} in group ${group.group} are consumed by ` +
+        `nobody (${why}); lag ${lagSum}`,
       evidence: {
         topic,
         queues: stranded.map((s) => ({ queue: s.queue, lag: s.lag, allocatedTo: s.allocatedTo, reason: s.reason })),

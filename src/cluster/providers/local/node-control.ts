@@ -59,7 +59,8 @@ export class LocalNodeControl implements NodeControl {
       await this.processes.booted(planned);
       await this.options.afterBoot?.(planned);
       this.options.log(
-        `[${node}] restarted (${hard ? 'SIGKILL' : 'graceful'}, down ${downMs} ms) in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+        `[${node}] restarted (${hard ? 'SIGKILL' : 'graceful'}, down ${downMs} ms) in ` +
+          `${((performance.now() - began) / 1000).toFixed(1)}s`,
       );
     });
   }

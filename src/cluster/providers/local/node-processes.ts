@@ -77,7 +77,8 @@ export class NodeProcesses {
     const began = performance.now();
     const exit = hard ? await proc.kill() : await proc.stop(STOP_GRACE_MS);
     this.log(
-      `[${name}] stopped in ${((performance.now() - began) / 1000).toFixed(1)}s (${exit.signal ?? `exit ${exit.code}`})`,
+      `[${name}] stopped in ${((performance.now() - began) / 1000).toFixed(1)}s ` +
+        `(${exit.signal ?? `exit ${exit.code}`})`,
     );
     return exit;
   }

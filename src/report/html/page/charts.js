@@ -209,7 +209,8 @@
     var sec = section(
       'timeline',
       'Over time',
-      'Seconds since the run started. Shaded bands are fault windows (observed begin → end); vertical lines are membership changes.',
+      'Seconds since the run started. Shaded bands are fault windows (observed begin → end); vertical lines ' +
+        'are membership changes.',
     );
     sec.appendChild(timelineKey());
     var specs = [];
@@ -233,7 +234,9 @@
       id: 'backlog',
       title: 'Backlog',
       yLabel: 'messages',
-      note: 'Ledger: acked minus consumed. Broker: max offset minus committed offset; it trails by up to the offset-commit interval.',
+      note:
+        'Ledger: acked minus consumed. Broker: max offset minus committed offset; it trails by up to the ' +
+        'offset-commit interval.',
       series: [
         line('ledger', se.backlogLedger, PALETTE[0], { fill: 'rgba(0,114,178,0.08)' }),
         line('broker', se.backlogBroker, PALETTE[1], { dash: [6, 3] }),
@@ -313,7 +316,9 @@
         h('h3', { text: 'Queue assignment per consumer' }),
         h('p', {
           class: 'note',
-          text: 'What each instance holds in its own view after each rebalance. Hatched: the process was frozen (pause) or gone (kill, crash, leave).',
+          text:
+            'What each instance holds in its own view after each rebalance. Hatched: the process was frozen ' +
+            '(pause) or gone (kill, crash, leave).',
         }),
         lanesHolder,
       ),

@@ -1,4 +1,5 @@
-// The run page's sections other than the charts: verdict, headline numbers, baseline comparison, tables, diagnoses, plan.
+// The run page's sections other than the charts: verdict, headline numbers, baseline comparison, tables, diagnoses,
+// plan.
 (function (R) {
   'use strict';
 
@@ -140,7 +141,8 @@
     var sec = section(
       'comparison',
       'Compared with the baseline: ' + c.title,
-      "Each metric against the baseline run; one regresses when it moves the worse way by more than its tolerance (the plan's compare.tolerances, or the defaults).",
+      'Each metric against the baseline run; one regresses when it moves the worse way by more than its ' +
+        "tolerance (the plan's compare.tolerances, or the defaults).",
     );
     sec.classList.add(c.verdict === 'pass' ? 'comparison-pass' : 'comparison-regression');
     var startedAt = function (r) {
@@ -193,6 +195,7 @@
             'tbody',
             null,
             c.rows.map(function (r) {
+              var resultClass = r.regressed ? 'bad' : r.mark === '✓' ? 'ok' : 'muted';
               return h(
                 'tr',
                 {
@@ -205,7 +208,7 @@
                 h('td', { text: r.current }),
                 h('td', { text: r.delta }),
                 h('td', { text: r.tolerance }),
-                h('td', { class: 'result ' + (r.regressed ? 'bad' : r.mark === '✓' ? 'ok' : 'muted'), text: r.result }),
+                h('td', { class: 'result ' + resultClass, text: r.result }),
               );
             }),
           ),
@@ -331,7 +334,8 @@
     var sec = section(
       'rebalance',
       'Rebalances',
-      'Assignment latency: the event → the live instances hold a disjoint cover of the queues again. Resume latency: → every queue with backlog since the event has delivered again.',
+      'Assignment latency: the event → the live instances hold a disjoint cover of the queues again. Resume ' +
+        'latency: → every queue with backlog since the event has delivered again.',
     );
     var r = data.rebalance;
     if (!r.events.length) {
@@ -508,7 +512,8 @@
     var sec = section(
       'diagnoses',
       'Diagnoses',
-      "From the brokers' view of each consumer group (snapshots.ndjson) and the ledger; a condition must hold across snapshots to count.",
+      "From the brokers' view of each consumer group (snapshots.ndjson) and the ledger; a condition must " +
+        'hold across snapshots to count.',
     );
     if (!data.diagnoses.length) {
       sec.appendChild(h('p', { class: 'empty', text: 'none' }));

@@ -142,24 +142,28 @@ describe('startGuarded and shutdownGuarded', () => {
     }
   });
 
-  it('a shutdown that fails (NotifyClientTermination to a dead proxy) still closes the channels and cancels streams', async () => {
-    const lines: string[] = [];
-    const client = new FakeClient({
-      shutdown: () =>
-        Promise.reject(
-          Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'Deadline exceeded', metadata: {} }),
-        ),
-    });
-    const telemetry = new TelemetryTracker();
-    const stream = new FakeStream();
-    telemetry.open(endpoints, () => stream as unknown as TelemetryStream);
-    await shutdownGuarded({ client, telemetry }, 'consumer c', 1000, (l) => lines.push(l));
-    expect(client.channelsClosed).toBe(1);
-    expect(stream.cancelled).toBe(true);
-    expect(lines).toEqual([
-      'consumer c shutdown failed: DEADLINE_EXCEEDED(4) Deadline exceeded; closing its channels anyway',
-    ]);
-  });
+  it(
+    'a shutdown that fails (NotifyClientTermination to a dead ' +
+      'proxy) still closes the channels and cancels streams',
+    async () => {
+      const lines: string[] = [];
+      const client = new FakeClient({
+        shutdown: () =>
+          Promise.reject(
+            Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'Deadline exceeded', metadata: {} }),
+          ),
+      });
+      const telemetry = new TelemetryTracker();
+      const stream = new FakeStream();
+      telemetry.open(endpoints, () => stream as unknown as TelemetryStream);
+      await shutdownGuarded({ client, telemetry }, 'consumer c', 1000, (l) => lines.push(l));
+      expect(client.channelsClosed).toBe(1);
+      expect(stream.cancelled).toBe(true);
+      expect(lines).toEqual([
+        'consumer c shutdown failed: DEADLINE_EXCEEDED(4) Deadline exceeded; closing its channels anyway',
+      ]);
+    },
+  );
 
   it('a shutdown that hangs is cut at its timeout; a clean one leaves the channels to the library', async () => {
     const hanging = new FakeClient({ shutdown: () => new Promise(() => {}) });

@@ -82,17 +82,21 @@ describe('grpc error mapping', () => {
     expect(toGrpcDriverError(proxyWrapped, 'start', 'consumer c').reason).toBe('proxy:TOPIC_NOT_FOUND(40402)');
   });
 
-  it('a local refusal of the library is `client`; an error with a numeric code but no gRPC shape is not taken for one', () => {
-    const error = toGrpcDriverError(
-      new TypeError('Current message type not match with topic accept message types'),
-      'send',
-      'send to T',
-    );
-    expect(error.reason).toBe('client');
-    expect(error.message).toBe('send to T failed: Current message type not match with topic accept message types');
-    expect(toGrpcDriverError(Object.assign(new Error('odd'), { code: 14 }), 'send', 's').reason).toBe('client');
-    expect(toGrpcDriverError('a string', 'send', 's').reason).toBe('client');
-  });
+  it(
+    'a local refusal of the library is `client`; an error with a ' +
+      'numeric code but no gRPC shape is not taken for one',
+    () => {
+      const error = toGrpcDriverError(
+        new TypeError('Current message type not match with topic accept message types'),
+        'send',
+        'send to T',
+      );
+      expect(error.reason).toBe('client');
+      expect(error.message).toBe('send to T failed: Current message type not match with topic accept message types');
+      expect(toGrpcDriverError(Object.assign(new Error('odd'), { code: 14 }), 'send', 's').reason).toBe('client');
+      expect(toGrpcDriverError('a string', 'send', 's').reason).toBe('client');
+    },
+  );
 
   it('keeps its own errors as they are; timeout and closed have fixed reasons', () => {
     const timeout = timeoutError('start', 'consumer c', 15_000);

@@ -59,7 +59,8 @@ describe('ClientInstance', () => {
       req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC && req.extFields?.['topic'] === 'T'
         ? {
             body: Buffer.from(
-              `{"brokerDatas":[{"brokerAddrs":{0:"${broker.addr}"},"brokerName":"b","cluster":"c"}],"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"writeQueueNums":2}]}`,
+              `{"brokerDatas":[{"brokerAddrs":{0:"${broker.addr}"},"brokerName":"b","cluster":"c"}],` +
+                '"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":2,"writeQueueNums":2}]}',
             ),
           }
         : { code: 17, remark: 'no' },

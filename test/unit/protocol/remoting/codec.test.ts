@@ -113,7 +113,8 @@ describe('codec', () => {
 
   it('reads a header as the broker writes it (fastjson, serializeTypeCurrentRPC, extra fields)', () => {
     const header = Buffer.from(
-      '{"code":0,"extFields":{"queueId":"1","msgId":"7F000001000078BF0000000000000000","queueOffset":"0"},"flag":1,"language":"JAVA","opaque":5,"serializeTypeCurrentRPC":"JSON","version":479}',
+      '{"code":0,"extFields":{"queueId":"1","msgId":"7F000001000078BF0000000000000000","queueOffset":"0"},' +
+        '"flag":1,"language":"JAVA","opaque":5,"serializeTypeCurrentRPC":"JSON","version":479}',
     );
     const frame = Buffer.alloc(4 + header.length);
     frame.writeInt32BE(header.length, 0);
