@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { RunSummary } from './run-summary.ts';
 
 export const SUMMARY_SCHEMA_ID = 'urn:rmq-chaos:summary';
 export const SUMMARY_SCHEMA_PATH = fileURLToPath(new URL('../../plans/summary.schema.json', import.meta.url));
@@ -29,10 +28,6 @@ export function summarySchemaErrors(data: unknown): string[] {
   const validate = validator();
   if (validate(data)) return [];
   return (validate.errors ?? []).map(describe);
-}
-
-export function isRunSummary(data: unknown): data is RunSummary {
-  return summarySchemaErrors(data).length === 0;
 }
 
 function describe(error: ErrorObject): string {

@@ -49,13 +49,11 @@ interface OpenedReport {
 }
 
 /** Renders the run folder's index.html and opens it from disk, recording requests and errors. */
-async function openReport(dir: string): Promise<OpenedReport> {
+async function openReport(dir: string, locale = 'en-US'): Promise<OpenedReport> {
   const file = await htmlWriter.write(await readRunSummary(dir), dir);
   const browser = await chromium.launch({ executablePath: browserLaunch.executablePath, args: browserLaunch.args });
-  // A fixed locale: under LANG=C the headless shell's default locale is "en-US@posix", which
-  // Intl rejects (toLocaleString() throws and the page never renders), and the expected
-  // numbers and dates below are en-US.
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  // A fixed locale: the expected numbers and dates below are en-US.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale });
   const opened: OpenedReport = { browser, page, requests: [], errors: [] };
   page.on('request', (r) => opened.requests.push(r.url()));
   page.on('console', (m) => {
@@ -241,4 +239,21 @@ describe('run page in Chromium with a baseline comparison (zombie-consumer, thro
     expect(opened.errors).toEqual([]);
     expect(opened.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
   });
+});
+
+describe('run page under a default locale Intl rejects', () => {
+  // Headless shells under LANG=C report "en-US@posix"; Intl throws on it, and a page that called
+  // toLocaleString() without a locale never rendered there.
+  it('renders, in en-US dates, with no page error', async () => {
+    const dir = fixtureCopy();
+    let opened: OpenedReport | undefined;
+    try {
+      opened = await openReport(dir, 'en-US@posix');
+      expect(opened.errors).toEqual([]);
+      await expect(opened.page.locator('#verdict').textContent()).resolves.toMatch(/\d{1,2}\/\d{1,2}\/\d{4}/);
+    } finally {
+      await opened?.browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

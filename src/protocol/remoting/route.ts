@@ -19,7 +19,6 @@ const BrokerDataSchema = z.object({
   /** brokerId (as text: "0" is the master) → "ip:port" */
   brokerAddrs: z.record(z.string(), z.string()),
 });
-export type BrokerData = z.infer<typeof BrokerDataSchema>;
 
 const QueueDataSchema = z.object({
   brokerName: z.string(),
@@ -28,7 +27,6 @@ const QueueDataSchema = z.object({
   perm: z.number().int(),
   topicSysFlag: z.number().int().optional(),
 });
-export type QueueData = z.infer<typeof QueueDataSchema>;
 
 export const TopicRouteSchema = z.object({
   brokerDatas: z.array(BrokerDataSchema),

@@ -17,6 +17,8 @@ export const RUN_DATA_ELEMENT_ID = 'run-data';
 export const PAGE_SCRIPTS = ['kit.js', 'sections.js', 'charts.js', 'lanes.js', 'main.js'] as const;
 
 interface PageAssets {
+  /** Runs before uPlot: a browser language that Intl rejects must not stop it loading. */
+  localeGuardJs: string;
   uplotJs: string;
   uplotCss: string;
   pageJs: string[];
@@ -30,11 +32,18 @@ function loadAssets(): Promise<PageAssets> {
   const require = createRequire(import.meta.url);
   const local = (name: string) => fileURLToPath(new URL(name, import.meta.url));
   assets ??= Promise.all([
+    readFile(local('./page/locale-guard.js'), 'utf8'),
     readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
     Promise.all(PAGE_SCRIPTS.map((name) => readFile(local(`./page/${name}`), 'utf8'))),
     readFile(local('./page/page.css'), 'utf8'),
-  ]).then(([uplotJs, uplotCss, pageJs, pageCss]) => ({ uplotJs, uplotCss, pageJs, pageCss }));
+  ]).then(([localeGuardJs, uplotJs, uplotCss, pageJs, pageCss]) => ({
+    localeGuardJs,
+    uplotJs,
+    uplotCss,
+    pageJs,
+    pageCss,
+  }));
   return assets;
 }
 
@@ -68,6 +77,7 @@ export async function renderReportPage(data: ReportData): Promise<string> {
 <body>
 <main id="app">${NOSCRIPT}</main>
 <script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
+<script>${inlineScript(a.localeGuardJs)}</script>
 <script>${inlineScript(a.uplotJs)}</script>
 ${a.pageJs.map((js) => `<script>${inlineScript(js)}</script>`).join('\n')}
 </body>

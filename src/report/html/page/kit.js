@@ -120,6 +120,25 @@ window.RunReport = (function () {
 
   // ---------- formatting ----------
 
+  // The reader's own date format; a browser whose default locale Intl rejects (headless shells
+  // under LANG=C report "en-US@posix", and toLocaleString() then throws) gets en-US instead of
+  // a page that never renders.
+  function dateTime(value) {
+    var d = new Date(value);
+    try {
+      return d.toLocaleString();
+    } catch (e) {
+      return d.toLocaleString('en-US');
+    }
+  }
+  function timeOfDay(value) {
+    var d = new Date(value);
+    try {
+      return d.toLocaleTimeString();
+    } catch (e) {
+      return d.toLocaleTimeString('en-US');
+    }
+  }
   function num(n) {
     return n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US');
   }
@@ -165,6 +184,8 @@ window.RunReport = (function () {
     svg: svg,
     section: section,
     table: table,
+    dateTime: dateTime,
+    timeOfDay: timeOfDay,
     num: num,
     ms: ms,
     secs: secs,

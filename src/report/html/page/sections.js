@@ -9,6 +9,8 @@
     section = R.section,
     table = R.table,
     num = R.num,
+    dateTime = R.dateTime,
+    timeOfDay = R.timeOfDay,
     ms = R.ms,
     secs = R.secs,
     pct = R.pct,
@@ -41,13 +43,7 @@
           h('h1', { text: s.run.plan }),
           h('div', {
             class: 'muted',
-            text:
-              s.run.id +
-              ' · started ' +
-              new Date(s.run.startedAt).toLocaleString() +
-              ' · ' +
-              secs(s.run.wallMs / 1000) +
-              ' wall',
+            text: s.run.id + ' · started ' + dateTime(s.run.startedAt) + ' · ' + secs(s.run.wallMs / 1000) + ' wall',
           }),
         ),
         h(
@@ -146,7 +142,7 @@
     );
     sec.classList.add(c.verdict === 'pass' ? 'comparison-pass' : 'comparison-regression');
     var startedAt = function (r) {
-      return new Date(r.startedAt).toLocaleString();
+      return dateTime(r.startedAt);
     };
     sec.appendChild(
       h(
@@ -256,7 +252,7 @@
           })
           .join(', ') || '–',
       ],
-      ['run', new Date(s.run.startedAt).toLocaleString() + ' → ' + new Date(s.run.endedAt).toLocaleTimeString()],
+      ['run', dateTime(s.run.startedAt) + ' → ' + timeOfDay(s.run.endedAt)],
     ];
     sec.appendChild(
       h(
