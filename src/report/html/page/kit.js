@@ -127,7 +127,7 @@ window.RunReport = (function () {
     var d = new Date(value);
     try {
       return d.toLocaleString();
-    } catch (e) {
+    } catch {
       return d.toLocaleString('en-US');
     }
   }
@@ -135,7 +135,7 @@ window.RunReport = (function () {
     var d = new Date(value);
     try {
       return d.toLocaleTimeString();
-    } catch (e) {
+    } catch {
       return d.toLocaleTimeString('en-US');
     }
   }

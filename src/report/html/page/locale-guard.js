@@ -5,7 +5,7 @@
   'use strict';
   try {
     new Intl.NumberFormat(navigator.language);
-  } catch (e) {
+  } catch {
     Object.defineProperty(navigator, 'language', { value: 'en-US', configurable: true });
   }
 })();
