@@ -6,7 +6,7 @@ import { COMPARABLE_METRICS, type ComparableMetricId } from '../plan/comparable-
 import type { RunSummary } from '../result/run-summary.ts';
 
 /** null when the run has no data for it (no receipts, no rebalance event). */
-type Extract = (summary: RunSummary) => number | null;
+type MetricReader = (summary: RunSummary) => number | null;
 
 /** The largest backlog any sample saw: the ledger's view, which every run has (the broker's may be unsampled). */
 function backlogMax(summary: RunSummary): number | null {
@@ -14,7 +14,7 @@ function backlogMax(summary: RunSummary): number | null {
   return values.length === 0 ? null : Math.max(...values);
 }
 
-const EXTRACT: Record<ComparableMetricId, Extract> = {
+const EXTRACT: Record<ComparableMetricId, MetricReader> = {
   throughput: (s) => s.producers.ackedPerSecond,
   e2e_p50: (s) => s.latency.e2e.p50,
   e2e_p99: (s) => s.latency.e2e.p99,

@@ -31,8 +31,7 @@ export const PLAN_DEFAULTS = {
   fault: { phase: 'load', at: '0s', count: 1, pick: 1 },
 } as const;
 
-/** Comparison tolerances are a per-metric table of their own, next to the metrics they judge. */
-export { DEFAULT_TOLERANCES } from './compare-tolerances.ts';
+// Comparison tolerances are a per-metric table of their own: plan/compare-tolerances.ts.
 
 /** Limits that the schema enforces and messages quote. */
 export const PLAN_LIMITS = {
