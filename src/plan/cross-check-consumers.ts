@@ -5,14 +5,10 @@
  */
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
-import type { PathSegment } from './messages.ts';
+import { type PathSegment, undeclared } from './messages.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 
 type At = (...rest: PathSegment[]) => PathSegment[];
-
-export function undeclared(topic: string, declared: readonly string[]): string {
-  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${declared.join(', ')})`;
-}
 
 export const GRPC_NEEDS_PROXY = 'protocol grpc talks to the RocketMQ proxy: set cluster.proxy: true';
 /** Whether an external cluster runs a proxy cannot be read from its name server: the plan says where it is. */

@@ -15,7 +15,7 @@ import {
 import type { FleetShape } from './fault-targets.ts';
 import type { PathSegment } from './messages.ts';
 import { RUN_PHASES, describeSum, phaseOffset, totalOf, type PhaseLengths } from './phase-lengths.ts';
-import type { FaultPhase } from './resolved-faults.ts';
+import type { FaultPhase } from './phase-lengths.ts';
 import { formatDuration } from './units.ts';
 import type { PendingIssue } from './zod-issues.ts';
 

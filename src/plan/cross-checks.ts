@@ -4,7 +4,8 @@
  * schema's output because they must still run when some unrelated field is invalid: a user
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
-import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer, undeclared } from './cross-check-consumers.ts';
+import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
+import { undeclared } from './messages.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';

@@ -73,3 +73,8 @@ export function unknownKeyMessage(key: string, known: readonly string[], noun = 
 export function requiredKeyMessage(key: string): string {
   return `required key ${JSON.stringify(key)} is missing`;
 }
+
+/** A subscription or fault names a topic the plan does not declare. */
+export function undeclared(topic: string, declared: readonly string[]): string {
+  return `topic ${JSON.stringify(topic)} is not declared in topics (declared: ${declared.join(', ')})`;
+}

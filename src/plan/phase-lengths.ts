@@ -6,8 +6,10 @@
  */
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { record, type Raw } from './raw.ts';
-import type { FaultPhase } from './resolved-faults.ts';
 import { formatDuration, parseDuration } from './units.ts';
+
+/** The phase an occurrence's `atMs` counts from; the run goes through them in this order. */
+export type FaultPhase = 'warmup' | 'load' | 'chaos' | 'heal' | 'drain';
 
 /** Every phase, in the order the run goes through them; a fault may be timed from any of them. */
 export const RUN_PHASES = ['warmup', 'load', 'chaos', 'heal', 'drain'] as const satisfies readonly FaultPhase[];

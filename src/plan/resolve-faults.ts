@@ -8,7 +8,7 @@ import { PLAN_DEFAULTS as D } from './defaults.ts';
 import { FAULT_ACTIONS } from './fault-catalogue.ts';
 import { faultRandom, scheduleOccurrences, type FaultTargetSpec } from './fault-schedule.ts';
 import type { ResolvedFault } from './resolved-faults.ts';
-import { ms } from './resolve-fleets.ts';
+import { ms } from './resolve-values.ts';
 import type { FaultDocument } from './schema-faults.ts';
 
 function target(doc: FaultDocument): FaultTargetSpec {

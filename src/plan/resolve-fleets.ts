@@ -2,7 +2,6 @@
  * Resolves fleets: executors from `rate` or `stages`, consume-time distributions, failure
  * settings, and every consumer instance's effective settings (fleet merged with override).
  */
-import { parseTagExpression } from '../protocol/index.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type {
   ConsumeTime,
@@ -11,10 +10,10 @@ import type {
   ResolvedConsumerFleet,
   ResolvedConsumerInstance,
   ResolvedProducerFleet,
-  ResolvedSubscription,
 } from './resolved-plan.ts';
 import type { PlanDocument } from './schema.ts';
-import { parseDuration, parseRate, parseSize, type UnitResult } from './units.ts';
+import { bytes, ms, must, subscriptions } from './resolve-values.ts';
+import { parseRate } from './units.ts';
 
 type Fleets = NonNullable<PlanDocument['fleets']>;
 type ProducerDocument = NonNullable<Fleets['producers']>[number];
@@ -22,14 +21,6 @@ type ConsumerDocument = NonNullable<Fleets['consumers']>[number];
 type ConsumeTimeDocument = NonNullable<ConsumerDocument['consumeTime']>;
 type FailureDocument = NonNullable<ConsumerDocument['failure']>;
 
-/** Validation already accepted the value; failing here means schema and resolver disagree. */
-export function must(result: UnitResult, what: string): number {
-  if (!result.ok) throw new Error(`internal: validated ${what} did not parse: ${result.message}`);
-  return result.value;
-}
-
-export const ms = (text: string): number => must(parseDuration(text), 'duration');
-export const bytes = (text: string): number => must(parseSize(text), 'size');
 const perSecond = (text: string): number => must(parseRate(text), 'rate');
 
 function executor(p: ProducerDocument): ProducerExecutor {
@@ -64,14 +55,6 @@ function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
     ...(p.delay !== undefined ? { delay: { ratio: p.delay.ratio, delayMs: ms(p.delay.by) } } : {}),
   };
-}
-
-function subscription(topic: string, expression: string): ResolvedSubscription {
-  return { topic, expression: expression.trim(), tags: parseTagExpression(expression) };
-}
-
-export function subscriptions(map: Record<string, string>): ResolvedSubscription[] {
-  return Object.entries(map).map(([topic, expression]) => subscription(topic, expression));
 }
 
 function consumeTime(input: ConsumeTimeDocument): ConsumeTime {

@@ -8,7 +8,8 @@ import { INVARIANT_IDS } from './expectations-catalogue.ts';
 import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
 import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
-import { bytes, ms, resolveFleets } from './resolve-fleets.ts';
+import { resolveFleets } from './resolve-fleets.ts';
+import { bytes, ms } from './resolve-values.ts';
 import type { PlanDocument } from './schema.ts';
 import { parseThreshold, type ParsedThreshold, type ThresholdEntryInput } from './thresholds.ts';
 

@@ -7,15 +7,13 @@
 import type { z } from 'zod';
 import type { FaultActionName, FaultSpecOf } from './fault-catalogue.ts';
 import type { ResolvedParams } from './fault-specs/fault-spec.ts';
+import type { FaultPhase } from './phase-lengths.ts';
 import type { streamSchema } from './fault-specs/shared.ts';
 
 export type { FaultActionName } from './fault-catalogue.ts';
 
 /** Which direction of a link a Toxiproxy toxic applies to; `both` adds one toxic per direction. */
 export type FaultStream = z.output<typeof streamSchema>;
-
-/** The phase an occurrence's `atMs` counts from; the run goes through them in this order. */
-export type FaultPhase = 'warmup' | 'load' | 'chaos' | 'heal' | 'drain';
 
 /**
  * Resolved parameters of each action, by action name: each is its spec's `resolved` schema

@@ -3,7 +3,7 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
-import type { Subscription, TagFilter } from '../protocol/index.ts';
+import type { ResolvedSubscription } from './resolve-values.ts';
 import type { DiagnosisId } from './expectations-catalogue.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 import type { ResolvedCompare } from './resolve-compare.ts';
@@ -11,13 +11,13 @@ import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
 
 export type { DiagnosisId } from './expectations-catalogue.ts';
+export type { FaultPhase } from './phase-lengths.ts';
 export type { ResolvedCompare } from './resolve-compare.ts';
 export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
 
 export type {
   FaultActionName,
   FaultParamsByAction,
-  FaultPhase,
   FaultStream,
   ResolvedFault,
   ResolvedFaultOccurrence,
@@ -118,15 +118,6 @@ export interface ResolvedProducerFleet {
   ordered?: { shardingKeys: number };
   /** Delayed messages: a `ratio` share of messages (0 < ratio ≤ 1) is delivered `delayMs` after it is sent. */
   delay?: { ratio: number; delayMs: number };
-}
-
-/**
- * A `Subscription` (expression as written, trimmed, e.g. `TagA || TagB`, for the client and
- * for reports) with its tags parsed once (`parseTagExpression`), for what the group expects.
- */
-export interface ResolvedSubscription extends Subscription {
-  /** `'*'` for every tag, else the tags the expression names. */
-  tags: TagFilter;
 }
 
 /** Processing time per message: fixed, uniform between two bounds, or exponential around a mean. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SubscriptionMapSchema } from '../../protocol/index.ts';
-import type { ResolvedSubscription } from '../resolved-plan.ts';
-import { subscriptions } from '../resolve-fleets.ts';
+import type { ResolvedSubscription } from '../resolve-values.ts';
+import { subscriptions } from '../resolve-values.ts';
 import { subscription } from '../schema-names.ts';
 import { defineFault, param } from './fault-spec.ts';
 import { topicsDeclared } from './param-checks.ts';

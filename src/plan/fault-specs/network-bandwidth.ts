@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { must } from '../resolve-fleets.ts';
+import { must } from '../resolve-values.ts';
 import { bandwidth } from '../schema-primitives.ts';
 import { parseBandwidth } from '../units.ts';
 import { defineFault, param } from './fault-spec.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PLAN_LIMITS as L } from '../defaults.ts';
-import { ms } from '../resolve-fleets.ts';
+import { ms } from '../resolve-values.ts';
 import { duration } from '../schema-primitives.ts';
 import { defineFault, param } from './fault-spec.ts';
 import { DURATIONS, lessThan } from './param-checks.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ms } from '../resolve-fleets.ts';
+import { ms } from '../resolve-values.ts';
 import { duration } from '../schema-primitives.ts';
 import { defineFault, param } from './fault-spec.ts';
 import { JITTER, LINK_TARGETS, STREAM, streamSchema, toxicRuntime } from './shared.ts';

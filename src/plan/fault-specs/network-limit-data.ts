@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes } from '../resolve-fleets.ts';
+import { bytes } from '../resolve-values.ts';
 import { size } from '../schema-primitives.ts';
 import { defineFault, param } from './fault-spec.ts';
 import { LINK_TARGETS, STREAM, streamSchema, toxicRuntime } from './shared.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes, ms } from '../resolve-fleets.ts';
+import { bytes, ms } from '../resolve-values.ts';
 import { duration, size } from '../schema-primitives.ts';
 import { defineFault, param } from './fault-spec.ts';
 import { SIZES, lessThan } from './param-checks.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ms } from '../resolve-fleets.ts';
+import { ms } from '../resolve-values.ts';
 import { defineFault } from './fault-spec.ts';
 import { LINK_TARGETS, STREAM, streamSchema, TIMEOUT, toxicRuntime } from './shared.ts';
 

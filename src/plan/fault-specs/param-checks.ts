@@ -3,7 +3,7 @@
  * with the field's own schema first, so a value the schema rejects never gets a second message.
  */
 import type { z } from 'zod';
-import { undeclared } from '../cross-check-consumers.ts';
+import { undeclared } from '../messages.ts';
 import { record } from '../raw.ts';
 import { formatDuration, formatSize, parseDuration, parseSize, type UnitResult } from '../units.ts';
 import type { ParamCheck } from './fault-spec.ts';
