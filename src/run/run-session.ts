@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diagnose } from '../checks/diagnoses/index.ts';
@@ -11,6 +10,7 @@ import { FaultScheduler } from '../faults/scheduler.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { RunSummary } from '../result/run-summary.ts';
+import { claimRunId, runIdBase } from '../runtime/run-id.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
@@ -102,11 +102,11 @@ export class RunSession {
     this.thresholdAbort = new ThresholdAbort(this.plan);
     this.signal = AbortSignal.any([options.signal, this.thresholdAbort.signal]);
     this.groups = runGroups(this.plan);
-    this.runId = makeRunId(this.plan.name);
+    // Claimed, not just named: a second run of this plan in the same second gets its own id and folders.
+    const workRoot = join(tmpdir(), 'rmq-chaos');
+    this.runId = claimRunId(runIdBase(this.plan.name), [cachePaths().runs, workRoot, options.reportsDir]);
     this.reportDir = join(options.reportsDir, this.runId);
-    mkdirSync(this.reportDir, { recursive: true });
-    this.workDir = join(tmpdir(), 'rmq-chaos', this.runId);
-    mkdirSync(this.workDir, { recursive: true });
+    this.workDir = join(workRoot, this.runId);
     this.resources = new RunResources(
       RunState.create(cachePaths().runs, { runId: this.runId, workDir: this.workDir, keep: options.keep }),
       this.log,

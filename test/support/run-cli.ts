@@ -28,8 +28,8 @@ export async function runCli(
   plan: string,
   sets: string[] = [],
   during?: (pid: number, reportsDir: string) => Promise<void>,
+  reportsDir = mkdtempSync(join(tmpdir(), 'rmq-chaos-reports-')),
 ): Promise<CliRun> {
-  const reportsDir = mkdtempSync(join(tmpdir(), 'rmq-chaos-reports-'));
   const child = spawn(
     process.execPath,
     [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s])],
@@ -41,8 +41,10 @@ export async function runCli(
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   if (during) await during(child.pid!, reportsDir);
   const code = await exited;
-  const [run] = readdirSync(reportsDir);
-  const runDir = run ? join(reportsDir, run) : undefined;
+  // The run's own folder, as it printed it (reports dirs may be shared by runs at once), else the only one.
+  const printed = /^report: (.*)\/summary\.json$/m.exec(output)?.[1];
+  const [only] = readdirSync(reportsDir).filter((name) => name !== 'index.html');
+  const runDir = printed ?? (only ? join(reportsDir, only) : undefined);
   let data: unknown;
   try {
     data = runDir ? JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) : undefined;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -6,7 +6,7 @@ import { getProvider } from '../../cluster/registry.ts';
 import { createTopics } from '../../cluster/topics.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
 import { clusterSpecOf } from '../../run/cluster-spec.ts';
-import { makeRunId } from '../../run/run-session.ts';
+import { claimRunId, runIdBase } from '../../runtime/run-id.ts';
 import { reapContainersSync } from '../../runtime/container-reaper.ts';
 import { RunResources } from '../../runtime/run-resources.ts';
 import { isRunActive, listRunStates, RunState } from '../../runtime/run-state.ts';
@@ -39,9 +39,9 @@ export function registerClusterCommand(program: Command): void {
         );
       }
       if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
-      const id = makeRunId(`cluster-${plan.name}`);
-      const workDir = join(tmpdir(), 'rmq-chaos', id);
-      mkdirSync(workDir, { recursive: true });
+      const workRoot = join(tmpdir(), 'rmq-chaos');
+      const id = claimRunId(runIdBase(`cluster-${plan.name}`), [cachePaths().runs, workRoot]);
+      const workDir = join(workRoot, id);
       const state = RunState.create(cachePaths().runs, { runId: id, workDir, keep: false, kind: 'cluster' });
       const resources = new RunResources(state, log);
       try {
