@@ -5,11 +5,13 @@
 import { benchClusterStart } from './cluster-start.ts';
 import { benchLedger } from './ledger.ts';
 import { benchProducer } from './producer.ts';
+import { benchValidate } from './validate.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
   producer: benchProducer,
   'cluster-start': benchClusterStart,
+  validate: benchValidate,
 };
 
 const wanted = process.argv.slice(2);

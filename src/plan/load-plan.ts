@@ -4,7 +4,7 @@
  * reported at once, sorted by position, as one PlanError; a problem with the command line
  * itself (missing file, malformed `--set`) is a UsageError.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlanError, UsageError, type PlanIssue } from '../util/errors.ts';
 import { crossCheck } from './cross-checks.ts';
@@ -23,11 +23,32 @@ export function resolvePlanPath(nameOrPath: string, plansDir: string): string {
   return join(plansDir, `${nameOrPath}.yaml`);
 }
 
-export async function loadPlanFile(path: string, sets: readonly string[] = []): Promise<ResolvedPlan> {
-  let text: string;
+/** A plan is a page of YAML; a file this large is a mistake or an attack, refused before parsing. */
+export const DEFAULT_MAX_PLAN_BYTES = 1024 ** 2;
+
+export interface LoadPlanOptions {
+  /** Refuse files larger than this (default 1 MiB; `--max-plan-size`). */
+  maxBytes?: number;
+}
+
+export async function loadPlanFile(
+  path: string,
+  sets: readonly string[] = [],
+  options: LoadPlanOptions = {},
+): Promise<ResolvedPlan> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PLAN_BYTES;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    const size = (await stat(path)).size;
+    if (size > maxBytes) {
+      throw new UsageError(
+        `plan file ${path} is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a plan`,
+        'a plan is a page of YAML; if this one really is that large, raise the limit with --max-plan-size',
+      );
+    }
+    bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new UsageError(
@@ -38,7 +59,24 @@ export async function loadPlanFile(path: string, sets: readonly string[] = []): 
     if (code === 'EISDIR') throw new UsageError(`plan path is a directory, not a file: ${path}`);
     throw new UsageError(`cannot read plan file ${path}: ${(error as Error).message}`);
   }
-  return loadPlanText(text, path, sets);
+  return loadPlanText(planText(bytes, path), path, sets);
+}
+
+/** The file as text, or one line saying why it is not a YAML text file (a binary given by mistake). */
+export function planText(bytes: Uint8Array, path: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new UsageError(`${path}: not a YAML text file: NUL byte at offset ${nul}`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${path}: not a YAML text file: not valid UTF-8`);
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }
 
 function byPosition(a: { issue: PlanIssue; at: Position }, b: { issue: PlanIssue; at: Position }): number {

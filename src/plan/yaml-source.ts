@@ -4,7 +4,18 @@
  * plan file or from a `--set` argument; each carries its origin so a bad override points at
  * the argument, not at a line of the file it never appeared in.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from 'yaml';
 import type { PlanIssue } from '../util/errors.ts';
 import type { PathSegment } from './messages.ts';
 
@@ -79,7 +90,9 @@ export function lineCounterFor(text: string): LineCounter {
 export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
   const lineCounter = lineCounterFor(text);
   // logLevel 'error': yaml would otherwise print process warnings (e.g. for map keys that are maps).
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  // uniqueKeys off: yaml checks each key against every earlier one (quadratic: a 1 MiB map of keys
+  // took a minute); duplicates are found below with a set per map, in the same words.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, logLevel: 'error' });
   const origin: SourceOrigin = { file, lineCounter, columnOffset: 0, rank: 0 };
   const issueAt = (offset: number, message: string): PlanIssue => {
     const { line, column } = positionOf(origin, offset);
@@ -92,6 +105,22 @@ export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
     .filter((issue) => !lines.has(issue.line) && Boolean(lines.add(issue.line)));
   // toJS() would throw on these; report them like any other syntax error, with a position.
   visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const id = keyIdentity(pair.key);
+        if (id === undefined) continue;
+        if (seen.has(id)) {
+          const offset = isNodeWithRange(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+          const at = issueAt(offset, yamlMessage('DUPLICATE_KEY', '', text, offset));
+          if (!lines.has(at.line)) {
+            lines.add(at.line);
+            issues.push(at);
+          }
+        }
+        seen.add(id);
+      }
+    },
     Alias(_key, alias) {
       if (alias.resolve(doc) === undefined) {
         const message = `YAML alias *${alias.source} refers to no anchor &${alias.source} defined before it`;
@@ -99,11 +128,35 @@ export function parsePlanYaml(text: string, file: string): ParsedPlanSource {
       }
     },
   });
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
   return { doc, origin, issues };
+}
+
+/** Two scalar keys are the same key when their values are (yaml's rule); other keys are not compared. */
+function keyIdentity(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  return `${typeof key.value}:${String(key.value)}`;
 }
 
 function keyText(key: unknown): string {
   return String(isScalar(key) ? key.value : key);
+}
+
+type PlanMap = YAMLMap<unknown, unknown>;
+const pairIndex = new WeakMap<PlanMap, Map<string, PlanMap['items'][number]>>();
+
+/** A map's pairs by key text (the first of equal keys), built once: locating every issue of a big map stays linear. */
+function pairsByKey(map: PlanMap): Map<string, PlanMap['items'][number]> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      const key = keyText(item.key);
+      if (!index.has(key)) index.set(key, item);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 /**
@@ -126,7 +179,7 @@ export function locate(
     let next: unknown;
     let keyNode: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      const pair = pairsByKey(node).get(String(segment));
       if (!pair) break;
       keyNode = pair.key;
       next = pair.value ?? pair.key;

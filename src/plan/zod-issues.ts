@@ -3,6 +3,7 @@
  * human (schema-primitives.ts writes them); this step handles what only the surrounding data
  * can say: a missing key, one message per unknown key with a "did you mean", record keys.
  */
+import { MAX_PRINTED_PLAN_ISSUES } from '../util/errors.ts';
 import { z } from 'zod';
 import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
 import { keyNouns } from './schema-primitives.ts';
@@ -59,7 +60,13 @@ function unknownKeyIssues(schema: z.ZodType, path: PathSegment[], keys: readonly
   const objectSchema = objectSchemaAt(schema, path);
   const known = objectSchema ? Object.keys(objectSchema.shape) : [];
   const noun = objectSchema ? keyNouns.get(objectSchema) : undefined;
-  return keys.map((key) => {
+  return keys.map((key, i) => {
+    // Keys come in document order, and only the first MAX_PRINTED_PLAN_ISSUES problems are
+    // printed: a later key of this map is never shown, so it skips the spelling suggestions
+    // (a 1 MiB map of unknown keys spent most of its time there).
+    if (i >= MAX_PRINTED_PLAN_ISSUES) {
+      return { path: [...path, key], anchor: 'key', message: `unknown key ${JSON.stringify(key)}`, shownPath: path };
+    }
     let message = unknownKeyMessage(key, known, noun?.keyNoun);
     if (noun?.listKnown && !message.includes('(known:')) message += ` (known: ${known.join(', ')})`;
     return { path: [...path, key], anchor: 'key', message, shownPath: path };

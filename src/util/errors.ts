@@ -3,6 +3,8 @@
  * line (what went wrong, where, and how to fix it); anything else prints its stack.
  * Exit codes follow k6: 0 pass, 99 checks failed, 2 bad plan or usage, 1 environment/internal.
  */
+import { escapeControlCharacters } from './text.ts';
+
 export const ExitCode = {
   ok: 0,
   internal: 1,
@@ -49,9 +51,15 @@ export function formatPlanIssue(issue: PlanIssue): string {
 }
 
 /** A plan that does not parse or validate; carries every issue found. Exit 2. */
+/** Past this many problems the rest are counted, not printed: a broken plan should not flood the terminal. */
+export const MAX_PRINTED_PLAN_ISSUES = 20;
+
 export class PlanError extends HarnessError {
   constructor(readonly issues: PlanIssue[]) {
-    super('plan-invalid', issues.map(formatPlanIssue).join('\n'), ExitCode.usage);
+    const shown = issues.slice(0, MAX_PRINTED_PLAN_ISSUES).map(formatPlanIssue);
+    const more = issues.length - shown.length;
+    if (more > 0) shown.push(`... and ${more} more problem${more === 1 ? '' : 's'} (fix these first)`);
+    super('plan-invalid', shown.join('\n'), ExitCode.usage);
   }
 }
 
@@ -64,7 +72,9 @@ export class EnvironmentError extends HarnessError {
 
 export function describeError(error: unknown): string {
   if (error instanceof HarnessError) {
-    return error.hint ? `${error.message}\n  fix: ${error.hint}` : error.message;
+    // Messages echo what users gave (plan values, paths): never raw control characters.
+    const text = error.hint ? `${error.message}\n  fix: ${error.hint}` : error.message;
+    return escapeControlCharacters(text);
   }
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);

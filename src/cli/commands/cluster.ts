@@ -15,6 +15,7 @@ import { isProvisioned, provision } from '../../setup/provision.ts';
 import { UsageError } from '../../util/errors.ts';
 import { isSameProcess, signalGroup } from '../../util/process-info.ts';
 import { PLANS_DIR } from '../paths.ts';
+import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -24,43 +25,43 @@ export function registerClusterCommand(program: Command): void {
     .command('cluster')
     .description("bring a plan's cluster up for manual use, list it, take it down");
 
-  cluster
+  const up = cluster
     .command('up')
     .description("start the plan's cluster and topics, print the endpoints, and leave it running")
     .argument('<plan>', 'plan name or path')
-    .option('--set <key=value>', 'override a plan field (repeatable)', collect, [])
-    .action(async (name: string, options: { set: string[] }) => {
-      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
-      if (plan.cluster.provider === 'external') {
-        throw new UsageError(
-          'cluster up starts a cluster, and provider external names one that is already running ' +
-            `(${plan.cluster.namesrvAddr ?? 'cluster.namesrvAddr'})`,
-          'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
-        );
-      }
-      if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
-      const workRoot = join(tmpdir(), 'rmq-chaos');
-      const id = claimRunId(runIdBase(`cluster-${plan.name}`), [cachePaths().runs, workRoot]);
-      const workDir = join(workRoot, id);
-      const state = RunState.create(cachePaths().runs, { runId: id, workDir, keep: false, kind: 'cluster' });
-      const resources = new RunResources(state, log);
-      try {
-        const started = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), {
-          resources,
-          log,
-          leaveRunning: true,
-        });
-        await createTopics(started.endpoints, plan.topics, log);
-        state.setEndpoints(started.endpoints);
-        process.stdout.write(
-          `cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- ` +
-            `cluster down ${id}\n`,
-        );
-      } catch (error) {
-        await resources.release();
-        throw error;
-      }
-    });
+    .option('--set <key=value>', 'override a plan field (repeatable)', collect, []);
+  addPlanSizeOption(up).action(async (name: string, options: { set: string[]; maxPlanSize?: string }) => {
+    const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, planLoadOptions(options));
+    if (plan.cluster.provider === 'external') {
+      throw new UsageError(
+        'cluster up starts a cluster, and provider external names one that is already running ' +
+          `(${plan.cluster.namesrvAddr ?? 'cluster.namesrvAddr'})`,
+        'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
+      );
+    }
+    if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
+    const workRoot = join(tmpdir(), 'rmq-chaos');
+    const id = claimRunId(runIdBase(`cluster-${plan.name}`), [cachePaths().runs, workRoot]);
+    const workDir = join(workRoot, id);
+    const state = RunState.create(cachePaths().runs, { runId: id, workDir, keep: false, kind: 'cluster' });
+    const resources = new RunResources(state, log);
+    try {
+      const started = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), {
+        resources,
+        log,
+        leaveRunning: true,
+      });
+      await createTopics(started.endpoints, plan.topics, log);
+      state.setEndpoints(started.endpoints);
+      process.stdout.write(
+        `cluster ${id} is up\n${formatEndpoints(started.endpoints)}\nstop it with: npm run rmq-chaos -- ` +
+          `cluster down ${id}\n`,
+      );
+    } catch (error) {
+      await resources.release();
+      throw error;
+    }
+  });
 
   cluster
     .command('status')

@@ -13,10 +13,11 @@ import type { RunResources } from '../../runtime/run-resources.ts';
 import { isProvisioned, provision } from '../../setup/provision.ts';
 import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
+import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run a plan: cluster up, fleets, faults, measurements, verdict and report')
     .argument('<plan>', 'plan name (smoke → plans/smoke.yaml) or path')
@@ -27,9 +28,13 @@ export function registerRunCommand(program: Command): void {
       '--baseline <run-dir|summary.json>',
       "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
         'the run (exit 99)',
-    )
-    .action(async (name: string, options: { set: string[]; keep?: boolean; reports: string; baseline?: string }) => {
-      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set);
+    );
+  addPlanSizeOption(command).action(
+    async (
+      name: string,
+      options: { set: string[]; keep?: boolean; reports: string; baseline?: string; maxPlanSize?: string },
+    ) => {
+      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, planLoadOptions(options));
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
@@ -98,5 +103,6 @@ export function registerRunCommand(program: Command): void {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-    });
+    },
+  );
 }
