@@ -3,7 +3,9 @@
  * gRPC only, and overrides name instances of their fleet, each at most once, with the same
  * rules as the fleet's own settings.
  */
+import { consumerModesOf, runsConsumerMode } from '../drivers/capabilities.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
+import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { type PathSegment, undeclared } from './messages.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
@@ -65,8 +67,9 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
       ctx.issues.push({ path: here('protocol'), anchor: 'value', message: ctx.proxyMissing });
     }
     const protocol = str(override.protocol) ?? fleetProtocol;
-    if (override.mode === 'simple' && protocol !== 'grpc') {
-      ctx.issues.push({ path: here('mode'), anchor: 'value', message: simpleNeedsGrpc(protocol) });
+    const unsupported = typeof override.mode === 'string' ? modeUnsupported(override.mode, protocol) : undefined;
+    if (unsupported) {
+      ctx.issues.push({ path: here('mode'), anchor: 'value', message: unsupported });
     } else if (
       override.mode === undefined &&
       fleetMode === 'simple' &&
@@ -77,22 +80,27 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
         path: here('protocol'),
         anchor: 'value',
         message:
-          `protocol ${protocol} cannot run the fleet's mode simple (the gRPC SimpleConsumer): set mode push or ` +
-          'pull in this override too',
+          `protocol ${protocol} cannot run the fleet's mode simple (the gRPC SimpleConsumer): set mode ` +
+          `${consumerModesOf(protocol).join(' or ')} in this override too`,
       });
     }
   });
 }
 
-function simpleNeedsGrpc(protocol: string): string {
-  return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
+/** Why `protocol`'s driver cannot run consumer `mode` (drivers/capabilities.ts), or undefined when it can. */
+function modeUnsupported(mode: string, protocol: string): string | undefined {
+  // A mode the language does not know is the schema's to report.
+  if (!(CONSUMER_MODE_NAMES as readonly string[]).includes(mode) || runsConsumerMode(protocol, mode)) return undefined;
+  if (mode === 'simple') return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
+  const runs = consumerModesOf(protocol);
+  if (runs.length === 0) return undefined; // an unknown protocol is the schema's to report
+  return `mode ${mode} is not run by the ${protocol} driver yet (it runs ${runs.join(' or ')}): use mode: ${runs[0]}`;
 }
 
 export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
   checkSubscription(fleet.subscription, at, ctx);
   const protocol = str(fleet.protocol) ?? D.consumer.protocol;
-  if (fleet.mode === 'simple' && protocol !== 'grpc') {
-    ctx.issues.push({ path: at('mode'), anchor: 'value', message: simpleNeedsGrpc(protocol) });
-  }
+  const unsupported = typeof fleet.mode === 'string' ? modeUnsupported(fleet.mode, protocol) : undefined;
+  if (unsupported) ctx.issues.push({ path: at('mode'), anchor: 'value', message: unsupported });
   checkOverrides(fleet, at, ctx);
 }

@@ -183,7 +183,9 @@ const failure = () =>
     })
     .meta({ minProperties: 1 });
 
-const mode = () => oneOf(['push', 'pull', 'simple']);
+/** Every consumer mode the plan language names (drivers/capabilities.ts says which protocol runs which). */
+export const CONSUMER_MODE_NAMES = ['push', 'pull', 'simple'] as const;
+const mode = () => oneOf(CONSUMER_MODE_NAMES);
 
 const override = map(
   {

@@ -1,5 +1,3 @@
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import { UsageError } from '../util/errors.ts';
 import { type RunOptions, type RunOutcome, RunSession } from './run-session.ts';
 import { drain, load, stop, warmup } from './stages.ts';
 
@@ -10,7 +8,6 @@ import { drain, load, stop, warmup } from './stages.ts';
  * fails skips the remaining phases, not the stop.
  */
 export async function runPlan(options: RunOptions): Promise<RunOutcome> {
-  refuseUnimplementedModes(options.plan);
   const session = new RunSession(options);
   try {
     const parts = await session.prepare();
@@ -27,21 +24,4 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await session.close();
   }
   return session.outcome();
-}
-
-/**
- * The plan language knows `mode: pull`, but no driver runs a pull consumer yet: refuse before
- * anything starts rather than quietly running push. (`simple` is the grpc consumer, which is
- * built on the SimpleConsumer; remoting `push` is the classic push consumer.)
- */
-function refuseUnimplementedModes(plan: ResolvedPlan): void {
-  const pull = plan.fleets.consumers.flatMap((f) =>
-    f.perInstance.filter((i) => i.mode === 'pull').map((i) => i.instanceId),
-  );
-  if (pull.length > 0) {
-    throw new UsageError(
-      `mode pull is not implemented by the drivers yet (instances ${pull.join(', ')})`,
-      'use mode: push (remoting) or mode: simple (grpc)',
-    );
-  }
 }

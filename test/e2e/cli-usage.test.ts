@@ -43,7 +43,7 @@ describe('rmq-chaos command line', () => {
     expect(err).toMatch(/phases\.load: .*--set/);
   });
 
-  it('refuses mode pull (no driver runs a pull consumer yet) with exit 2 before starting anything', () => {
+  it('refuses mode pull (no driver runs a pull consumer yet) at validation, exit 2, before starting anything', () => {
     const file = join(dir, 'pull.yaml');
     writeFileSync(
       file,
@@ -52,7 +52,7 @@ describe('rmq-chaos command line', () => {
     );
     const run = cli('run', file);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/mode pull is not implemented by the drivers yet \(instances c#0\)/);
+    expect(run.err).toMatch(/fleets\.consumers\[0\]\.mode: mode pull is not run by the remoting driver yet/);
     expect(run.err).not.toMatch(/starting/);
   });
 

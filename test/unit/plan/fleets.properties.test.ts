@@ -45,7 +45,7 @@ function issuesOf(text: string): PlanError['issues'] {
 interface OverrideModel {
   subscription?: Record<string, string>;
   protocol?: 'remoting' | 'grpc';
-  mode?: 'push' | 'pull';
+  mode?: 'push';
   consumeTimeMs?: number;
   failureFirst?: number;
 }
@@ -58,7 +58,8 @@ const overrideArb: fc.Arbitrary<OverrideModel> = fc.record(
       { audit: '*' },
     ),
     protocol: fc.constantFrom<'remoting' | 'grpc'>('remoting', 'grpc'),
-    mode: fc.constantFrom<'push' | 'pull'>('push', 'pull'),
+    // The only mode every protocol's driver runs (drivers/capabilities.ts).
+    mode: fc.constant<'push'>('push'),
     consumeTimeMs: fc.integer({ min: 0, max: 1000 }),
     failureFirst: fc.nat({ max: 10 }),
   },
@@ -145,7 +146,7 @@ describe('per-instance overrides', () => {
               name: 'billing',
               instances,
               subscription: { orders: '*' },
-              overrides: [a, b].map((l) => ({ instances: l, mode: 'pull' })),
+              overrides: [a, b].map((l) => ({ instances: l, mode: 'push' })),
             },
           ],
         });

@@ -115,7 +115,7 @@ describe('consumer modes and behaviour', () => {
   it('resolves distributions, keeping their mean in consumeTimeMs', () => {
     const plan = load(`  consumers:
     - {name: u, protocol: grpc, mode: simple, subscription: {orders: "*"}, consumeTime: {uniform: [2ms, 10ms]}}
-    - {name: e, mode: pull, subscription: {orders: "*"}, consumeTime: {exponential: 5ms}, onCrash: continue}
+    - {name: e, mode: push, subscription: {orders: "*"}, consumeTime: {exponential: 5ms}, onCrash: continue}
     - {name: f, subscription: {orders: "*"}, consumeTime: 1s, failure: {first: 5}}
     - {name: r, subscription: {orders: "*"}, failure: {ratio: 0.01}}
 `);
@@ -127,7 +127,7 @@ describe('consumer modes and behaviour', () => {
       consumeTimeMs: 6,
     });
     expect(e).toMatchObject({
-      mode: 'pull',
+      mode: 'push',
       consumeTime: { kind: 'exponential', meanMs: 5 },
       consumeTimeMs: 5,
       onCrash: 'continue',

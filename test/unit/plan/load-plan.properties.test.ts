@@ -51,7 +51,7 @@ const BASE = {
         group: 'audit-group',
         instances: 2,
         subscription: { audit: '*' },
-        mode: 'pull',
+        mode: 'push',
         consumeTime: { uniform: ['1ms', '5ms'] },
         failure: { ratio: 0.01 },
         onCrash: 'continue',
