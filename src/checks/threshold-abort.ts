@@ -1,10 +1,15 @@
 import { evaluateChecks } from './evaluate.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { MeasuredRun } from './measured-run.ts';
+import { formatObserved } from './observed-text.ts';
+import type { MetricName } from '../plan/metric-catalogue.ts';
 
 /** Which threshold ended the run early, with what it saw, and when (ms since the run started). */
 export interface AbortedBy {
   key: string;
+  metric: MetricName;
+  /** How the observed value was aggregated (`p(99)`, `count`), as in the check. */
+  aggregation: string;
   threshold: string;
   observed: number | null;
   atMs: number;
@@ -42,13 +47,15 @@ export class ThresholdAbort {
     if (!failed) return;
     this.abortedBy = {
       key: failed.key + (failed.instance ? ` [${failed.instance}]` : ''),
+      metric: failed.metric,
+      aggregation: failed.aggregation,
       threshold: failed.threshold,
       observed: failed.observed,
       atMs: elapsedMs,
     };
     log(
-      `threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${failed.aggregation} = ` +
-        `${failed.observed}) with abortOnFail: stopping the run`,
+      `threshold ${this.abortedBy.key} ${failed.threshold} failed (observed ${formatObserved(failed)}) ` +
+        'with abortOnFail: stopping the run',
     );
     this.controller.abort('threshold');
   }

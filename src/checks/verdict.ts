@@ -12,6 +12,7 @@ import { type DiagnosisExpectationResult, judgeDiagnoses, type ReportedFinding }
 import { type CheckResult, evaluateChecks } from './evaluate.ts';
 import { evaluateInvariants, type InvariantResult } from './invariants.ts';
 import type { MeasuredRun } from './measured-run.ts';
+import { formatObserved } from './observed-text.ts';
 import type { AbortedBy } from './threshold-abort.ts';
 
 export type VerdictValue = 'pass' | 'fail';
@@ -55,7 +56,7 @@ export function judgeRun(input: VerdictInput): RunVerdict {
       .map(
         (c) =>
           `threshold ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold} (observed ` +
-          `${c.observed ?? 'no data'})`,
+          `${formatObserved(c)})`,
       ),
     ...invariants
       .filter((i) => !i.ok)

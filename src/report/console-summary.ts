@@ -1,3 +1,4 @@
+import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
@@ -64,13 +65,13 @@ export function formatConsoleSummary(s: RunSummary): string {
   if (s.abortedBy)
     lines.push(
       `  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed ` +
-        `(observed ${s.abortedBy.observed ?? 'no data'})`,
+        `(observed ${formatObserved(s.abortedBy)})`,
     );
   lines.push(...formatDiagnoses(s));
   for (const c of s.checks) {
     lines.push(
       `  ${c.ok ? '✓' : '✗'} ${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}  (observed ` +
-        `${c.aggregation} = ${c.observed ?? 'no data'})`,
+        `${formatObserved(c)})`,
     );
   }
   for (const i of s.invariants) {

@@ -1,3 +1,4 @@
+import { formatObserved } from '../../checks/observed-text.ts';
 import type { ReportedFinding } from '../../checks/diagnosis-expectations.ts';
 import type { RebalanceEvent } from '../../metrics/rebalance-tracker.ts';
 import type { RunEvent } from '../../result/run-event.ts';
@@ -32,6 +33,10 @@ export interface ReportData {
   diagnoses: (ReportedFinding & { firstSeenS: number; lastSeenS: number })[];
   /** The run against its baseline (`run --baseline`); null without one. */
   comparison: ComparisonView | null;
+  /** Each check's observed value with its unit (`p(99) = 412 ms`), in `summary.checks` order. */
+  checkObserved: string[];
+  /** The same for the threshold that aborted the run; null when none did. */
+  abortObserved: string | null;
 }
 
 /** A fault occurrence as a shaded band; `endS` null for an instant fault (kill) or one never ended. */
@@ -86,5 +91,7 @@ export function buildReportData(
       lastSeenS: secondsSince(startedAtMs, d.lastSeenAt),
     })),
     comparison: comparisonView(comparison),
+    checkObserved: summary.checks.map(formatObserved),
+    abortObserved: summary.abortedBy ? formatObserved(summary.abortedBy) : null,
   };
 }

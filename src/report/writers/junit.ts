@@ -6,6 +6,7 @@
  * not be applied) is red there too. A failure's message carries what was observed against
  * what was required.
  */
+import { formatObserved } from '../../checks/observed-text.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeRegression } from '../../compare/compare.ts';
@@ -25,7 +26,7 @@ interface TestCase {
 function checkCases(s: RunSummary, suite: string): TestCase[] {
   return s.checks.map((c) => {
     const name = `${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}`;
-    const observed = `observed ${c.aggregation} = ${c.observed ?? 'no data'}`;
+    const observed = `observed ${formatObserved(c)}`;
     return {
       classname: `${suite}.thresholds`,
       name,

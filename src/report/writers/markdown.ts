@@ -3,6 +3,7 @@
  * table, every check with ✓/✗, the diagnoses with their remedies, and the comparison with
  * the baseline when the run had one. Everything else stays in summary.json.
  */
+import { formatObserved } from '../../checks/observed-text.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDelta, formatValue } from '../../compare/compare.ts';
@@ -68,7 +69,7 @@ function checks(s: RunSummary): string[] {
     ...s.checks.map((c) => [
       mark(c.ok),
       `threshold ${code(`${c.key}${c.instance ? ` [${c.instance}]` : ''} ${c.threshold}`)}`,
-      `${c.aggregation} = ${c.observed ?? 'no data'}`,
+      formatObserved(c),
     ]),
     ...s.invariants.map((i) => [
       mark(i.ok),

@@ -91,7 +91,7 @@ describe('junit.xml', () => {
     const { suite } = parse(renderJunit(broken));
     const [perInstance, noData, invariant, diagnosis, verdict] = suite.testcase;
     expect(perInstance!['@_name']).toBe('received{group:billing,instance:each} [billing#1] count>100');
-    expect(perInstance!.failure?.['@_message']).toBe('observed count = 7, threshold count>100');
+    expect(perInstance!.failure?.['@_message']).toBe('observed count = 7 messages, threshold count>100');
     expect(noData!.failure?.['@_message']).toMatch(/observed p\(99\) = no data, threshold p\(99\)<500ms/);
     expect(invariant!.failure?.['@_message']).toBe(
       'violated, expected to hold: lost 3 of 10 in <billing> & "co" \uFFFD',

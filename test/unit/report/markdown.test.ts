@@ -38,7 +38,7 @@ describe('summary.md', () => {
     const md = renderMarkdown(s);
     const checks = tableAfter(md, '### Checks');
     expect(checks).toHaveLength(s.checks.length + s.invariants.length + s.expectedDiagnoses.length);
-    expect(checks[0]).toEqual(['✓', 'threshold `loss count==0`', 'count = 0']);
+    expect(checks[0]).toEqual(['✓', 'threshold `loss count==0`', 'count = 0 messages']);
     const diagnoses = tableAfter(md, '### Diagnoses');
     expect(diagnoses.map((d) => d.slice(0, 3))).toEqual([
       ['warning (expected)', '`duplicate-burst`', 'billing'],
@@ -59,7 +59,7 @@ describe('summary.md', () => {
     const md = renderMarkdown(failed);
     expect(md.split('\n')[0]).toBe('## ❌ rmq-chaos `flap-duplicates`: FAIL');
     expect(md).toContain('**Why it failed**\n\n- threshold loss count==0 (observed 3)');
-    expect(tableAfter(md, '### Checks')[0]).toEqual(['✗', 'threshold `loss count==0`', 'count = 3']);
+    expect(tableAfter(md, '### Checks')[0]).toEqual(['✗', 'threshold `loss count==0`', 'count = 3 messages']);
   });
 
   it('adds the comparison table when the run had a baseline', () => {

@@ -346,14 +346,8 @@
       sec.appendChild(
         table(
           ['', 'threshold', 'instance', 'condition', 'observed'],
-          s.checks.map(function (c) {
-            return [
-              tick(c.ok),
-              h('code', { text: c.key }),
-              c.instance || '–',
-              c.threshold,
-              c.aggregation + ' = ' + (c.observed === null ? 'no data' : num(c.observed)),
-            ];
+          s.checks.map(function (c, i) {
+            return [tick(c.ok), h('code', { text: c.key }), c.instance || '–', c.threshold, data.checkObserved[i]];
           }),
         ),
       );
@@ -389,7 +383,7 @@
             ' ' +
             s.abortedBy.threshold +
             ' (observed ' +
-            (s.abortedBy.observed === null ? 'no data' : s.abortedBy.observed) +
+            data.abortObserved +
             ')',
         }),
       );
