@@ -1,3 +1,4 @@
+import { describeOverrun } from '../run/phase-overruns.ts';
 import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 
@@ -67,6 +68,7 @@ export function formatConsoleSummary(s: RunSummary): string {
       `  aborted at ${secs(s.abortedBy.atMs)}: threshold ${s.abortedBy.key} ${s.abortedBy.threshold} failed ` +
         `(observed ${formatObserved(s.abortedBy)})`,
     );
+  for (const o of s.overruns ?? []) lines.push(`  warning: ${describeOverrun(o)}`);
   lines.push(...formatDiagnoses(s));
   for (const c of s.checks) {
     lines.push(

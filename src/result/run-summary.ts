@@ -41,6 +41,11 @@ export interface RunSummary {
     images?: Record<string, string>;
   };
   phases: Record<string, { startMs: number; durationMs: number }>;
+  /**
+   * Planned phases that ran more than a second past their length, with the reason (warnings: the
+   * verdict does not count them). Absent in summaries written before it existed.
+   */
+  overruns?: PhaseOverrun[];
   producers: {
     attempted: number;
     acked: number;
@@ -88,4 +93,13 @@ export interface RunSummary {
   /** Set when the run was compared with a baseline (`run --baseline`): per-metric deltas and a verdict. */
   comparison?: Comparison;
   verdict: 'pass' | 'fail';
+}
+
+/** A phase that took longer than the plan says. */
+export interface PhaseOverrun {
+  phase: string;
+  plannedMs: number;
+  actualMs: number;
+  /** Why that phase can run long (what the run was waiting for). */
+  reason: string;
 }

@@ -14,6 +14,7 @@ import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 import type { Measurements } from './measurements.ts';
+import { phaseOverruns } from './phase-overruns.ts';
 
 export interface SummaryInput {
   plan: ResolvedPlan;
@@ -71,6 +72,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       ...(input.cluster?.images ? { images: { ...input.cluster.images } } : {}),
     },
     phases: input.phases,
+    overruns: phaseOverruns(plan, input.phases),
     producers: {
       attempted: m.totalAttempted(),
       acked,

@@ -4,8 +4,13 @@
  */
 export interface ProgressSnapshot {
   phase: string;
-  elapsedMs: number;
-  totalMs: number;
+  /** Time in the current phase, and its planned length (undefined for phases the plan does not time). */
+  phaseElapsedMs: number;
+  phasePlannedMs: number | undefined;
+  /** What the run waits for when the phase is past its planned length. */
+  waitingFor: string | undefined;
+  /** Since warmup began. */
+  runElapsedMs: number;
   sent: number;
   acked: number;
   received: number;
@@ -48,10 +53,18 @@ export class Progress {
   }
 }
 
+/**
+ * `[load 12s/20s] run 17s  sent 1200 ...`: the phase's own time against its planned length, so
+ * the line never shows more time than planned without saying what the run is waiting for
+ * (`[warmup 11s/8s, waiting for the groups to settle]`).
+ */
 export function formatProgress(s: ProgressSnapshot): string {
   const secs = (ms: number) => `${Math.floor(ms / 1000)}s`;
+  const planned = s.phasePlannedMs === undefined ? '' : `/${secs(s.phasePlannedMs)}`;
+  const waiting = s.waitingFor ? `, waiting for ${s.waitingFor}` : '';
   return (
-    `[${s.phase}] ${secs(s.elapsedMs)}/${secs(s.totalMs)}  sent ${s.sent}  acked ${s.acked}  received ` +
-    `${s.received}  backlog ${s.backlog}${s.sendErrors ? `  send errors ${s.sendErrors}` : ''}`
+    `[${s.phase} ${secs(s.phaseElapsedMs)}${planned}${waiting}] run ${secs(s.runElapsedMs)}  sent ${s.sent}  ` +
+    `acked ${s.acked}  received ${s.received}  backlog ${s.backlog} messages` +
+    `${s.sendErrors ? `  send errors ${s.sendErrors}` : ''}`
   );
 }

@@ -25,6 +25,7 @@ import { FleetManager } from './fleet-manager.ts';
 import { Measurements } from './measurements.ts';
 import { Observer } from './observer.ts';
 import { PhaseClock } from './phase-clock.ts';
+import { plannedPhaseMs, waitingFor } from './phase-overruns.ts';
 import type { Progress } from './progress.ts';
 import { type RunGroups, runGroups, topicsOfGroup } from './run-groups.ts';
 import { Sampler } from './sampler.ts';
@@ -198,8 +199,7 @@ export class RunSession {
   /** The 1 s sampler: a time series row each interval, the abortOnFail thresholds, the progress line. */
   private startSampler(cluster: StartedCluster): Sampler {
     const { plan, measurements, phases } = this;
-    const totalMs =
-      plan.phases.warmupMs + plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs + plan.phases.drainMs;
+    const planned = plannedPhaseMs(plan);
     const sampler = new Sampler({
       endpoints: cluster.endpoints,
       groups: this.groups.clustering,
@@ -211,8 +211,10 @@ export class RunSession {
         this.thresholdAbort.check(measurements, Date.now() - this.startedAt, this.log);
         this.progress.update({
           phase: phases.current,
-          elapsedMs: phases.sinceStartOf('warmup'),
-          totalMs,
+          phaseElapsedMs: phases.sinceStartOf(phases.current),
+          phasePlannedMs: planned[phases.current],
+          waitingFor: waitingFor(phases.current, phases.sinceStartOf(phases.current), planned, row.backlogLedger),
+          runElapsedMs: phases.sinceStartOf('warmup'),
           sent: measurements.totalAttempted(),
           acked: measurements.ledger.totalAcked(),
           received: measurements.totalReceipts(),

@@ -1,3 +1,4 @@
+import { describeOverrun } from '../../run/phase-overruns.ts';
 import { formatObserved } from '../../checks/observed-text.ts';
 import type { ReportedFinding } from '../../checks/diagnosis-expectations.ts';
 import type { RebalanceEvent } from '../../metrics/rebalance-tracker.ts';
@@ -37,6 +38,8 @@ export interface ReportData {
   checkObserved: string[];
   /** The same for the threshold that aborted the run; null when none did. */
   abortObserved: string | null;
+  /** Phases that ran past their planned length, one line each with the reason. */
+  overruns: string[];
 }
 
 /** A fault occurrence as a shaded band; `endS` null for an instant fault (kill) or one never ended. */
@@ -93,5 +96,6 @@ export function buildReportData(
     comparison: comparisonView(comparison),
     checkObserved: summary.checks.map(formatObserved),
     abortObserved: summary.abortedBy ? formatObserved(summary.abortedBy) : null,
+    overruns: (summary.overruns ?? []).map(describeOverrun),
   };
 }

@@ -1,3 +1,4 @@
+import { describeOverrun } from '../../run/phase-overruns.ts';
 /**
  * summary.md, sized for a pull-request comment: the verdict first, the headline numbers in one
  * table, every check with ✓/✗, the diagnoses with their remedies, and the comparison with
@@ -143,6 +144,8 @@ export function renderMarkdown(s: RunSummary): string {
     ...headline(s),
   ];
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
+  const overruns = s.overruns ?? [];
+  if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

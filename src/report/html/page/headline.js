@@ -57,6 +57,15 @@
             }),
           )
         : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
+      data.overruns.length
+        ? h(
+            'ul',
+            { class: 'overruns' },
+            data.overruns.map(function (o) {
+              return h('li', { text: 'warning: ' + o });
+            }),
+          )
+        : null,
       comparisonLine(),
     );
   }

@@ -1,0 +1,58 @@
+/**
+ * Phases that took longer than the plan says, and why: a plan's phase lengths are what users
+ * read the timeline and rates against, so a warmup of 8 s that took 11.7 s must say so rather
+ * than shift every later number silently. Overruns of a second or less are noise, not news.
+ */
+import type { ResolvedPlan } from '../plan/resolved-plan.ts';
+import type { PhaseOverrun } from '../result/run-summary.ts';
+
+const NOISE_MS = 1000;
+
+/** Why each planned phase can run past its length. */
+const REASONS: Record<string, string> = {
+  warmup: 'consumers starting and their groups settling on a queue assignment (load waits for both)',
+  load: 'producers still sending when the phase was due to end',
+  chaos: 'producers still sending when the phase was due to end',
+  heal: 'producers finishing their last sends (the run waits for every producer to exit)',
+  drain: "the drain's own faults ending",
+};
+
+export function plannedPhaseMs(plan: ResolvedPlan): Record<string, number> {
+  const p = plan.phases;
+  return { warmup: p.warmupMs, load: p.loadMs, chaos: p.chaosMs, heal: p.healMs, drain: p.drainMs };
+}
+
+export function phaseOverruns(
+  plan: ResolvedPlan,
+  phases: Record<string, { startMs: number; durationMs: number }>,
+): PhaseOverrun[] {
+  const planned = plannedPhaseMs(plan);
+  const out: PhaseOverrun[] = [];
+  for (const [phase, plannedMs] of Object.entries(planned)) {
+    const actual = phases[phase];
+    if (!actual || actual.durationMs <= plannedMs + NOISE_MS) continue;
+    out.push({ phase, plannedMs, actualMs: actual.durationMs, reason: REASONS[phase] ?? 'unknown' });
+  }
+  return out;
+}
+
+export function describeOverrun(o: PhaseOverrun): string {
+  return (
+    `${o.phase} took ${(o.actualMs / 1000).toFixed(1)} s, planned ${(o.plannedMs / 1000).toFixed(1)} s: ` +
+    `${o.reason}`
+  );
+}
+
+/** What a phase past its planned length is waiting for, for the progress line; undefined while on time. */
+export function waitingFor(
+  phase: string,
+  elapsedMs: number,
+  planned: Record<string, number>,
+  backlog: number,
+): string | undefined {
+  const plannedMs = planned[phase];
+  if (plannedMs === undefined || elapsedMs <= plannedMs + NOISE_MS) return undefined;
+  if (phase === 'warmup') return 'the consumer groups to settle';
+  if (phase === 'drain') return `the drain's faults to end (${backlog} messages behind)`;
+  return 'the producers to finish';
+}
