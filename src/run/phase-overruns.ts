@@ -43,16 +43,29 @@ export function describeOverrun(o: PhaseOverrun): string {
   );
 }
 
-/** What a phase past its planned length is waiting for, for the progress line; undefined while on time. */
+/**
+ * What the run is waiting for, for the progress line: in drain, always the scopes still behind
+ * (`billing: 1200 messages behind`), since that is what ends it; in any other phase, only once it is more
+ * than a second past its planned length. Undefined when there is nothing to say.
+ */
 export function waitingFor(
   phase: string,
   elapsedMs: number,
   planned: Record<string, number>,
-  backlog: number,
+  backlogByScope: Readonly<Record<string, number>>,
 ): string | undefined {
+  if (phase === 'drain') {
+    const behind = Object.entries(backlogByScope)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    if (behind.length > 0) {
+      const shown = behind.slice(0, 2).map(([scope, n]) => `${scope}: ${n} messages behind`);
+      return `${shown.join(', ')}${behind.length > 2 ? ` and ${behind.length - 2} more` : ''}`;
+    }
+  }
   const plannedMs = planned[phase];
   if (plannedMs === undefined || elapsedMs <= plannedMs + NOISE_MS) return undefined;
   if (phase === 'warmup') return 'the consumer groups to settle';
-  if (phase === 'drain') return `the drain's faults to end (${backlog} messages behind)`;
+  if (phase === 'drain') return "the drain's faults to end";
   return 'the producers to finish';
 }

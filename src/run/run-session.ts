@@ -213,7 +213,7 @@ export class RunSession {
           phase: phases.current,
           phaseElapsedMs: phases.sinceStartOf(phases.current),
           phasePlannedMs: planned[phases.current],
-          waitingFor: waitingFor(phases.current, phases.sinceStartOf(phases.current), planned, row.backlogLedger),
+          waitingFor: waitingFor(phases.current, phases.sinceStartOf(phases.current), planned, row.backlogByScope),
           runElapsedMs: phases.sinceStartOf('warmup'),
           sent: measurements.totalAttempted(),
           acked: measurements.ledger.totalAcked(),

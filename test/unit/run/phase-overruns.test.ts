@@ -23,12 +23,12 @@ describe('phases that run past their plan', () => {
 
   it('the progress line shows the phase against its own length, and what it waits for once past it', () => {
     const planned = plannedPhaseMs(plan);
-    const line = (phase: string, phaseElapsedMs: number, backlog = 0) =>
+    const line = (phase: string, phaseElapsedMs: number, backlog = 0, byScope: Record<string, number> = {}) =>
       formatProgress({
         phase,
         phaseElapsedMs,
         phasePlannedMs: planned[phase],
-        waitingFor: waitingFor(phase, phaseElapsedMs, planned, backlog),
+        waitingFor: waitingFor(phase, phaseElapsedMs, planned, byScope),
         runElapsedMs: 100_000,
         sent: 10,
         acked: 10,
@@ -39,7 +39,10 @@ describe('phases that run past their plan', () => {
     expect(line('load', 12_000)).toMatch(/^\[load 12s\/20s\] run 100s {2}sent 10 /);
     expect(line('warmup', 8500)).toMatch(/^\[warmup 8s\/8s\] /);
     expect(line('warmup', 11_000)).toMatch(/^\[warmup 11s\/8s, waiting for the consumer groups to settle\]/);
-    expect(line('drain', 62_000, 1200)).toContain("waiting for the drain's faults to end (1200 messages behind)");
+    expect(line('drain', 62_000)).toContain("waiting for the drain's faults to end");
+    expect(line('drain', 5000, 1250, { billing: 1200, audit: 0, 'fan/b#0': 50 })).toMatch(
+      /^\[drain 5s\/60s, waiting for billing: 1200 messages behind, fan\/b#0: 50 messages behind\] /,
+    );
     expect(line('stop', 2000)).toMatch(/^\[stop 2s\] /);
     expect(line('load', 12_000)).toContain('backlog 0 messages');
   });
