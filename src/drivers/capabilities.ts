@@ -12,15 +12,7 @@ export const CONSUMER_MODES_BY_PROTOCOL = {
   grpc: ['push', 'simple'],
 } as const satisfies Record<string, readonly string[]>;
 
-export type DriverProtocol = keyof typeof CONSUMER_MODES_BY_PROTOCOL;
-
-export function runsConsumerMode(protocol: string, mode: string): boolean {
-  const modes: readonly string[] | undefined = (CONSUMER_MODES_BY_PROTOCOL as Record<string, readonly string[]>)[
-    protocol
-  ];
-  return modes?.includes(mode) ?? false;
-}
-
+/** The consumer modes `protocol`'s driver runs; none for a protocol no driver speaks. */
 export function consumerModesOf(protocol: string): readonly string[] {
   return (CONSUMER_MODES_BY_PROTOCOL as Record<string, readonly string[]>)[protocol] ?? [];
 }

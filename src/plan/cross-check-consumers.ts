@@ -3,7 +3,7 @@
  * gRPC only, and overrides name instances of their fleet, each at most once, with the same
  * rules as the fleet's own settings.
  */
-import { consumerModesOf, runsConsumerMode } from '../drivers/capabilities.ts';
+import { consumerModesOf } from '../drivers/capabilities.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
@@ -90,9 +90,9 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
 /** Why `protocol`'s driver cannot run consumer `mode` (drivers/capabilities.ts), or undefined when it can. */
 function modeUnsupported(mode: string, protocol: string): string | undefined {
   // A mode the language does not know is the schema's to report.
-  if (!(CONSUMER_MODE_NAMES as readonly string[]).includes(mode) || runsConsumerMode(protocol, mode)) return undefined;
-  if (mode === 'simple') return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
   const runs = consumerModesOf(protocol);
+  if (!(CONSUMER_MODE_NAMES as readonly string[]).includes(mode) || runs.includes(mode)) return undefined;
+  if (mode === 'simple') return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
   if (runs.length === 0) return undefined; // an unknown protocol is the schema's to report
   return `mode ${mode} is not run by the ${protocol} driver yet (it runs ${runs.join(' or ')}): use mode: ${runs[0]}`;
 }
