@@ -114,6 +114,7 @@ export class FaultScheduler {
       const window = this.o.attribution.open(
         `${label} at ${(record.observed.beginMs / 1000).toFixed(1)}s`,
         handle.observed.begunAt,
+        'fault',
       );
       this.o.events.emit(
         'fault-begin',

@@ -1,5 +1,6 @@
 import type { ClientDriver, Producer } from '../drivers/driver.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../metrics/histogram.ts';
+import { queueKeyOf } from '../metrics/queue-keys.ts';
 import { hashSeed, seededRandom, weightedPick } from '../util/random.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildMessage } from './identity.ts';
@@ -41,6 +42,9 @@ export async function runProducer(
   const schedule = new ArrivalSchedule(config.executor, config.durationMs);
   let pendingAcks: number[] = [];
   let pendingTags: string[] = [];
+  let pendingQueues: string[] = [];
+  let pendingOffsets: number[] = [];
+  let pendingSentAt: number[] = [];
   let errors: Record<string, number> = {};
   let dropped = 0;
   let attempted = 0;
@@ -54,6 +58,9 @@ export async function runProducer(
       producerId: config.producerId,
       seqs: pendingAcks,
       tags: pendingTags,
+      queues: pendingQueues,
+      offsets: pendingOffsets,
+      sentAtMs: pendingSentAt,
       attempted,
       errors,
       dropped,
@@ -61,6 +68,9 @@ export async function runProducer(
     });
     pendingAcks = [];
     pendingTags = [];
+    pendingQueues = [];
+    pendingOffsets = [];
+    pendingSentAt = [];
     errors = {};
     dropped = 0;
     latency = newHistogram();
@@ -74,11 +84,16 @@ export async function runProducer(
     if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
     if (config.delay && random() < config.delay.ratio) message.deliverAfterMs = config.delay.delayMs;
     const dueAt = started + schedule.dueTimeOf(dueIndex);
+    const sentAt = Date.now();
     const done: Promise<void> = producer
       .send(message)
-      .then(() => {
+      .then((result) => {
         pendingAcks.push(seq);
         pendingTags.push(tag ?? '');
+        // A gRPC send result names no queue (see drivers/grpc/producer.ts): `topic@?/-1`.
+        pendingQueues.push(queueKeyOf(config.topic, result.brokerName || '?', result.queueId));
+        pendingOffsets.push(result.queueOffset);
+        pendingSentAt.push(sentAt);
         recordMs(latency, performance.now() - dueAt);
       })
       .catch((error: unknown) => {

@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 1;
+export const WORKER_PROTOCOL_VERSION = 2;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -204,6 +204,15 @@ export const fromWorker = z
           .describe(
             "The tag of each acked seq ('' for none), so groups that subscribe to some tags expect only those.",
           ),
+        queues: z
+          .array(z.string())
+          .describe('The queue each acked seq was written to, "topic@broker/queueId" (from the send result).'),
+        offsets: z
+          .array(z.number().int())
+          .describe("Each acked seq's offset in its queue (from the send result; -1 when the client has none)."),
+        sentAtMs: z
+          .array(z.number())
+          .describe('When each acked seq was sent, epoch ms on this host: a loss counts in the window it falls in.'),
         attempted: z.number().int().nonnegative().describe('Sends attempted so far (cumulative).'),
         errors: z.record(z.string(), z.number().int()).describe('Send failures since the last report, by error code.'),
         dropped: z.number().int().nonnegative().describe('Due sends skipped since the last report (maxInFlight).'),

@@ -62,6 +62,19 @@ export class PagedBitset {
     return missing;
   }
 
+  /** Calls `visit` with every member of this set that is not in `other`, in ascending order. */
+  forEachMissingFrom(other: PagedBitset, visit: (index: number) => void): void {
+    this.pages.forEach((page, pageIndex) => {
+      if (!page) return;
+      const otherPage = other.pages[pageIndex];
+      for (let word = 0; word < PAGE_WORDS; word++) {
+        const bits = page[word]! & ~(otherPage ? otherPage[word]! : 0);
+        if (bits === 0) continue;
+        for (let b = 0; b < 32; b++) if (bits & (1 << b)) visit(pageIndex * PAGE_BITS + word * 32 + b);
+      }
+    });
+  }
+
   /** Counts members at or above `limit`. */
   countAtOrAbove(limit: number): number {
     let count = 0;

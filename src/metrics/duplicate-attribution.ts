@@ -7,6 +7,8 @@
  */
 export interface DisturbanceWindow {
   label: string;
+  /** A fault's window, or a membership change's (join, leave, kill of a consumer instance). */
+  kind: 'fault' | 'membership';
   from: number;
   to?: number;
 }
@@ -29,8 +31,8 @@ export class DuplicateAttribution {
 
   constructor(private readonly tailMs = 30_000) {}
 
-  open(label: string, at: number): DisturbanceWindow {
-    const window: DisturbanceWindow = { label, from: at };
+  open(label: string, at: number, kind: DisturbanceWindow['kind'] = 'membership'): DisturbanceWindow {
+    const window: DisturbanceWindow = { label, kind, from: at };
     this.windows.push(window);
     return window;
   }
@@ -43,6 +45,18 @@ export class DuplicateAttribution {
   /** Every (group, window) that had duplicates, in order of the first one. */
   perGroupWindow(): WindowDuplicates[] {
     return [...this.byGroupWindow.values()].map((w) => ({ ...w, instances: [...w.instances].sort() }));
+  }
+
+  /**
+   * The latest fault window `at` falls in, without the tail: what a message sent at `at` was
+   * sent during (loss accounting). A window still open at the end counts to the end.
+   */
+  faultWindowAt(at: number): DisturbanceWindow | undefined {
+    for (let i = this.windows.length - 1; i >= 0; i--) {
+      const w = this.windows[i]!;
+      if (w.kind === 'fault' && w.from <= at && (w.to === undefined || at <= w.to)) return w;
+    }
+    return undefined;
   }
 
   attribute(id: string, at: number, who?: { group: string; instance: string }): string {

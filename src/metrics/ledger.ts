@@ -1,4 +1,5 @@
 import { PagedBitset } from './bitset.ts';
+import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
 
 /**
  * Who sent what and who received it, one bit per message. Producers number their messages
@@ -71,6 +72,12 @@ function bitsOf(map: Map<string, PagedBitset>, producerId: string): PagedBitset 
 export class Ledger {
   private readonly producers = new Map<string, ProducerTrack>();
   private readonly scopes = new Map<string, ScopeTrack>();
+  /** Queue, tag and send time of every acked message whose ack said so, for loss accounting. */
+  readonly origins: MessageOrigins;
+
+  constructor(epochMs = Date.now()) {
+    this.origins = new MessageOrigins(epochMs);
+  }
 
   registerProducer(producerId: string): void {
     if (!this.producers.has(producerId))
@@ -82,8 +89,9 @@ export class Ledger {
     track.attempted = Math.max(track.attempted, attemptedCount);
   }
 
-  recordAcked(producerId: string, seq: number, tag = ''): void {
+  recordAcked(producerId: string, seq: number, tag = '', origin?: Omit<MessageOrigin, 'tag'>): void {
     const track = this.producer(producerId);
+    if (origin) this.origins.record(producerId, seq, { ...origin, tag });
     track.acked.add(seq);
     let byTag = track.ackedByTag.get(tag);
     if (!byTag) {
@@ -173,6 +181,17 @@ export class Ledger {
     return missing;
   }
 
+  /** Every acked message `scope` was meant to consume and did not (its lost messages once the run is over). */
+  forEachLost(scope: string, visit: (producerId: string, seq: number) => void): void {
+    const track = this.scopes.get(scope);
+    if (!track) return;
+    for (const [producerId, producer] of this.producers) {
+      const consumed = track.consumed.get(producerId) ?? EMPTY;
+      for (const bits of this.expectedOf(track, producerId, producer))
+        bits.forEachMissingFrom(consumed, (seq) => visit(producerId, seq));
+    }
+  }
+
   summarize(scope: string): ScopeSummary {
     this.registerScope(scope);
     const track = this.scopes.get(scope)!;
@@ -212,7 +231,7 @@ export class Ledger {
 
   /** Bytes of bitset pages held, for the memory benchmark. */
   bytes(): number {
-    let total = 0;
+    let total = this.origins.bytes;
     for (const p of this.producers.values()) total += p.acked.bytes;
     for (const s of this.scopes.values())
       for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;

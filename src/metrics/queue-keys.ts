@@ -12,3 +12,9 @@ export function allQueueKeys(
     brokerNames.flatMap((broker) => Array.from({ length: topic.queues }, (_, q) => queueKeyOf(topic.name, broker, q))),
   );
 }
+
+/** The topic of a `topic@broker/queueId` key (topic names cannot contain `@`). */
+export function queueTopic(queueKey: string): string {
+  const at = queueKey.lastIndexOf('@');
+  return at < 0 ? queueKey : queueKey.slice(0, at);
+}

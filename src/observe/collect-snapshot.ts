@@ -35,6 +35,12 @@ export interface CollectOptions {
   processOf?: (clientId: string) => ProcessState | undefined;
   /** Broker requests in flight at once (connections, stats, routes); default 16. */
   concurrency?: number;
+  /**
+   * Where lag counts from on a queue the group never committed (runs: the queue's max offset
+   * when the run started, see run/observer.ts). Without it, or when it returns undefined, the
+   * queue's min offset: every retained message counts.
+   */
+  startOffsetOf?: (queue: QueueRef) => number | undefined;
 }
 
 export const DEFAULT_RUNNING_INFO_TIMEOUT_MS = 3000;
@@ -123,6 +129,7 @@ export async function collectSnapshot(
         errors,
         runningInfoTimeoutMs: options.runningInfoTimeoutMs ?? DEFAULT_RUNNING_INFO_TIMEOUT_MS,
         processOf: options.processOf,
+        startOffsetOf: options.startOffsetOf,
       }),
     ),
   );
@@ -136,6 +143,7 @@ interface GroupContext {
   errors: string[];
   runningInfoTimeoutMs: number;
   processOf: ((clientId: string) => ProcessState | undefined) | undefined;
+  startOffsetOf: ((queue: QueueRef) => number | undefined) | undefined;
 }
 
 async function collectGroup(
@@ -213,7 +221,13 @@ async function collectGroup(
         );
         client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
         client.queues = info.queues
-          .map((q) => ({ topic: q.topic, broker: q.brokerName, queueId: q.queueId }))
+          .map((q) => ({
+            topic: q.topic,
+            broker: q.brokerName,
+            queueId: q.queueId,
+            ...(q.lastPullTimestamp !== undefined ? { lastPullTimestamp: q.lastPullTimestamp } : {}),
+            ...(q.lastConsumeTimestamp !== undefined ? { lastConsumeTimestamp: q.lastConsumeTimestamp } : {}),
+          }))
           .sort(compareRefs);
       } catch (error) {
         client.runningInfoError = messageOf(error);
@@ -235,6 +249,7 @@ async function collectGroup(
       }),
   );
 
+  queues.push(...(await uncommittedQueues(admin, group, topicQueues, queues, brokers, ctx)));
   queues.sort(compareRefs);
   return {
     group,
@@ -244,4 +259,45 @@ async function collectGroup(
     queues,
     topicQueues: Object.fromEntries(Object.entries(topicQueues).sort(([a], [b]) => compareJava(a, b))),
   };
+}
+
+/**
+ * Offsets of the subscribed queues the consume stats left out. The broker's consume stats
+ * list only topics the group has committed offsets for, and skip a topic its subscription
+ * table lacks: a topic nobody consumed (or one the table lost to another member's heartbeat)
+ * would look like "lag 0" while holding every message sent to it. Asked queue by queue,
+ * for masters that answered.
+ */
+async function uncommittedQueues(
+  admin: RemotingAdmin,
+  group: string,
+  topicQueues: Record<string, QueueRef[]>,
+  listed: readonly QueueOffsets[],
+  brokers: readonly BrokerGroupView[],
+  ctx: GroupContext,
+): Promise<QueueOffsets[]> {
+  const key = (q: QueueRef) => `${q.topic}@${q.broker}/${q.queueId}`;
+  const have = new Set(listed.map(key));
+  const answered = new Map(brokers.filter((b) => !b.error).map((b) => [b.broker, b.addr]));
+  const missing = Object.values(topicQueues)
+    .flat()
+    .filter((q) => !have.has(key(q)) && answered.has(q.broker));
+  const found = await Promise.all(
+    missing.map(async (q): Promise<QueueOffsets | undefined> => {
+      const addr = answered.get(q.broker)!;
+      try {
+        const [brokerOffset, committed] = await Promise.all([
+          ctx.limit(() => admin.maxOffset(addr, q.topic, q.queueId)),
+          ctx.limit(() => admin.committedOffset(addr, group, q.topic, q.queueId)),
+        ]);
+        const startOffset =
+          ctx.startOffsetOf?.(q) ?? (await ctx.limit(() => admin.minOffset(addr, q.topic, q.queueId)));
+        return { ...q, brokerOffset, consumerOffset: committed ?? -1, lastTimestamp: 0, startOffset };
+      } catch (error) {
+        ctx.errors.push(`${q.broker}/${group} offsets of ${key(q)}: ${messageOf(error)}`);
+        return undefined;
+      }
+    }),
+  );
+  return found.filter((q): q is QueueOffsets => q !== undefined);
 }

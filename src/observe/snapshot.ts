@@ -20,6 +20,20 @@ export interface QueueOffsets extends QueueRef {
   consumerOffset: number;
   /** Store time of the last consumed message, epoch ms (0 when none). */
   lastTimestamp: number;
+  /**
+   * Set for queues of a subscribed topic that the broker's consume stats leave out (it lists
+   * only topics the group has committed offsets for and its subscription table holds): where
+   * lag counts from while nothing is committed, i.e. the queue's offset when the run started
+   * (runs) or its oldest retained message (doctor).
+   */
+  startOffset?: number;
+}
+
+/** A queue a client holds, with what its running info says of it (Java's ProcessQueueInfo). */
+export interface HeldQueue extends QueueRef {
+  /** When the client last pulled it / last handed one of its messages to the listener, epoch ms. */
+  lastPullTimestamp?: number;
+  lastConsumeTimestamp?: number;
 }
 
 /** A client's `Subscription` (expression as the client wrote it: `*`, `TagA || TagB`), as it reports it. */
@@ -46,7 +60,7 @@ export interface ClientView {
   /** From the client's own running info; absent when the broker could not get it. */
   subscriptions?: ClientSubscription[];
   /** Queues the client holds (its running info's mqTable); absent when unknown. */
-  queues?: QueueRef[];
+  queues?: HeldQueue[];
   /** Why running info is missing (the client did not answer the broker in time, ...). */
   runningInfoError?: string;
   /** Harness knowledge of the process behind the client (runs only). */

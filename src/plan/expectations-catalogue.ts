@@ -13,6 +13,8 @@ export const DIAGNOSIS_IDS = [
   'broker-without-consumers',
   'duplicate-burst',
   'backlog-growth',
+  // Last: it reads what every rule before it found (rules/unexplained-loss.ts).
+  'unexplained-loss',
 ] as const;
 export type DiagnosisId = (typeof DIAGNOSIS_IDS)[number];
 

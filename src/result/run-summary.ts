@@ -11,12 +11,13 @@ import type { FaultRecord } from '../faults/scheduler.ts';
 import type { Crash } from '../fleet/crash.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 3;
+export const SUMMARY_SCHEMA_VERSION = 4;
 
 export interface RunSummary {
   schema: 'rmq-chaos/summary';
@@ -53,7 +54,7 @@ export interface RunSummary {
     dropped: number;
     ackedPerSecond: number;
   };
-  groups: ScopeSummary[];
+  groups: GroupResult[];
   totals: {
     acked: number;
     receipts: number;
@@ -93,6 +94,17 @@ export interface RunSummary {
   /** Set when the run was compared with a baseline (`run --baseline`): per-metric deltas and a verdict. */
   comparison?: Comparison;
   verdict: 'pass' | 'fail';
+}
+
+/** One ledger scope (a clustering group, or one broadcasting instance): the ledger's counts and where they fell. */
+export interface GroupResult extends ScopeSummary {
+  /**
+   * Lost messages that some finding of the group accounts for (its claims cover them); equal
+   * to `lost` when every loss is explained, else an `unexplained-loss` finding lists the rest.
+   */
+  lostExplained: number;
+  /** Loss and duplicates by topic, tag, queue, instance and window, with ids per cell and a heat strip. */
+  breakdown: ScopeBreakdown;
 }
 
 /** A phase that took longer than the plan says. */

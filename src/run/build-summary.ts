@@ -11,9 +11,11 @@ import type { Crash } from '../fleet/crash.ts';
 import { percentiles, type Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import { type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
+import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
+import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
+import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
-import type { Measurements } from './measurements.ts';
+import type { Measurements, ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
 
 export interface SummaryInput {
@@ -28,12 +30,22 @@ export interface SummaryInput {
   faults: FaultRecord[];
   phases: Record<string, { startMs: number; durationMs: number }>;
   findings: Finding[];
+  /** Each scope's loss breakdown and lost cells (run-session's accountLoss). */
+  accounting: ReadonlyMap<string, ScopeAccounting>;
   abortedBy?: AbortedBy;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
   const { plan, measurements: m } = input;
-  const groups = m.scopes().map((scope) => m.ledger.summarize(scope));
+  const groups = m.scopes().map((scope): GroupResult => {
+    const accounting = input.accounting.get(scope);
+    const ledger = m.ledger.summarize(scope);
+    return {
+      ...ledger,
+      lostExplained: accounting ? lostExplained(scope.split('/')[0]!, accounting.lostCells, input.findings) : 0,
+      breakdown: accounting?.breakdown ?? emptyBreakdown(),
+    };
+  });
   const sum = (pick: (g: ScopeSummary) => number) => groups.reduce((acc, g) => acc + pick(g), 0);
   const unique = sum((g) => g.unique);
   const duplicates = sum((g) => g.duplicates);
@@ -113,6 +125,17 @@ export function buildSummary(input: SummaryInput): RunSummary {
     abortedBy: input.abortedBy ?? null,
     failures: judged.failures,
     verdict: judged.verdict,
+  };
+}
+
+function emptyBreakdown(): ScopeBreakdown {
+  return {
+    byTopic: [],
+    byTag: [],
+    byQueue: [],
+    byInstance: [],
+    byWindow: [],
+    heat: { bucketMs: 1000, columns: 0, queues: [] },
   };
 }
 

@@ -2,10 +2,19 @@ import type { FromWorker } from '../fleet/protocol.ts';
 import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
 import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
 import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
+import { AssignmentHistory } from '../metrics/assignment-history.ts';
 import { Ledger, type ScopeExpectation } from '../metrics/ledger.ts';
+import { BreakdownBuilder, UNKNOWN_QUEUE, type LostCell, type ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { EventLog } from './event-log.ts';
+import type { MessageLog } from './message-log.ts';
+
+/** One scope's loss and duplicates broken down (summary) and its lost cells (for explaining them). */
+export interface ScopeAccounting {
+  breakdown: ScopeBreakdown;
+  lostCells: LostCell[];
+}
 
 export interface ConsumerInstanceInfo {
   instanceId: string;
@@ -30,7 +39,7 @@ export function scopeOf(info: ConsumerInstanceInfo): string {
  * in the producer, which ships interval histograms.
  */
 export class Measurements {
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   readonly e2eLatency = newHistogram();
   /** End-to-end latency per consumer group, for thresholds with a group selector. */
   readonly e2eByGroup = new Map<string, Histogram>();
@@ -42,17 +51,55 @@ export class Measurements {
   readonly attempted = new Map<string, number>();
   /** Each consumer instance's latest reported queue assignment (queue keys), e.g. for the warmup's settle wait. */
   readonly assignments = new Map<string, readonly string[]>();
+  /** Who held which queue when, per clustering group: the holder of a lost message's queue. */
+  readonly holdings = new AssignmentHistory();
   dropped = 0;
   lastBrokerSample: BrokerBacklogSample | undefined;
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
   private interval = this.freshInterval();
   private lastAttempted = 0;
   private brokerSampleFresh = false;
+  /** Per scope: duplicates as they come, lost messages once the run is over. */
+  private readonly breakdowns = new Map<string, BreakdownBuilder>();
 
   constructor(
     private readonly events: EventLog,
     private readonly startedAt: number,
-  ) {}
+    private readonly messageLog?: MessageLog,
+  ) {
+    this.ledger = new Ledger(startedAt);
+  }
+
+  /**
+   * Attributes every lost message of every scope (queue, tag, holder, window) and closes the
+   * breakdowns; call once, after the last receipt. `phaseAt` names the phase a message was
+   * sent in when no fault window holds it.
+   */
+  accountLoss(endedAt: number, phaseAt: (at: number) => string): Map<string, ScopeAccounting> {
+    const accounting = new Map<string, ScopeAccounting>();
+    for (const scope of this.scopes()) {
+      const builder = this.breakdownOf(scope);
+      const group = scope.split('/')[0]!;
+      const broadcastInstance = scope.includes('/') ? scope.slice(scope.indexOf('/') + 1) : undefined;
+      this.ledger.forEachLost(scope, (producerId, seq) => {
+        const origin = this.ledger.origins.of(producerId, seq);
+        const lost = {
+          producerId,
+          seq,
+          queue: origin?.queue ?? UNKNOWN_QUEUE,
+          tag: origin?.tag ?? '',
+          holder:
+            broadcastInstance ?? (origin ? this.holdings.holderAt(group, origin.queue, origin.sentAt) : undefined),
+          window: origin ? (this.attribution.faultWindowAt(origin.sentAt)?.label ?? phaseAt(origin.sentAt)) : 'unknown',
+          sentAt: origin?.sentAt,
+        };
+        builder.addLost(lost);
+        this.messageLog?.lost(scope, lost);
+      });
+      accounting.set(scope, { breakdown: builder.build(endedAt), lostCells: builder.lost() });
+    }
+    return accounting;
+  }
 
   addConsumer(info: ConsumerInstanceInfo, expectation?: ScopeExpectation): void {
     this.consumers.set(info.instanceId, info);
@@ -76,7 +123,17 @@ export class Measurements {
   handle(message: FromWorker): void {
     switch (message.type) {
       case 'acks': {
-        message.seqs.forEach((seq, i) => this.ledger.recordAcked(message.producerId, seq, message.tags[i] ?? ''));
+        message.seqs.forEach((seq, i) => {
+          const queue = message.queues[i];
+          const sentAt = message.sentAtMs[i];
+          this.ledger.recordAcked(
+            message.producerId,
+            seq,
+            message.tags[i] ?? '',
+            queue !== undefined && sentAt !== undefined ? { queue, sentAt } : undefined,
+          );
+        });
+        this.messageLog?.acks(message);
         this.noteAttempted(message.producerId, message.attempted);
         for (const [code, count] of Object.entries(message.errors)) {
           this.sendErrors[code] = (this.sendErrors[code] ?? 0) + count;
@@ -93,11 +150,15 @@ export class Measurements {
       case 'receipts':
         this.handleReceipts(message);
         break;
-      case 'assignment':
+      case 'assignment': {
         this.assignments.set(message.instanceId, message.queues);
+        const info = this.consumers.get(message.instanceId);
+        if (info?.model === 'clustering')
+          this.holdings.record(info.group, message.instanceId, message.queues, message.atMs);
         this.rebalance.assignment(message.instanceId, message.queues, message.atMs);
         this.events.emit('assignment', { instance: message.instanceId, queues: message.queues }, message.atMs);
         break;
+      }
       case 'producer-done':
         this.noteAttempted(message.producerId, message.attempted);
         break;
@@ -161,6 +222,12 @@ export class Measurements {
     return this.scopes().reduce((sum, scope) => sum + this.ledger.outstanding(scope), 0);
   }
 
+  private breakdownOf(scope: string): BreakdownBuilder {
+    let builder = this.breakdowns.get(scope);
+    if (!builder) this.breakdowns.set(scope, (builder = new BreakdownBuilder(this.startedAt)));
+    return builder;
+  }
+
   private freshInterval() {
     return {
       e2e: newHistogram(),
@@ -197,9 +264,31 @@ export class Measurements {
       recordMs(this.interval.e2e, receivedAt - born);
       if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
       const id = `${scope}:${producerId}:${seq}`;
+      this.messageLog?.delivery([
+        'delivery',
+        info.group,
+        message.instanceId,
+        producerId,
+        seq,
+        born,
+        receivedAt,
+        queue,
+        reconsumeTimes,
+        outcome,
+        kind,
+      ]);
       if (kind === 'duplicate') {
         this.interval.duplicates++;
         const cause = this.attribution.attribute(id, receivedAt, { group: info.group, instance: message.instanceId });
+        this.breakdownOf(scope).addDuplicate({
+          producerId,
+          seq,
+          queue,
+          tag,
+          instance: message.instanceId,
+          window: cause,
+          receivedAt,
+        });
         this.events.emit(
           'duplicate',
           { scope, instance: message.instanceId, id: `${producerId}:${seq}`, queue, reconsumeTimes, cause },

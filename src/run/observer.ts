@@ -3,6 +3,7 @@ import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { RemotingAdmin } from '../protocol/index.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { collectSnapshot } from '../observe/collect-snapshot.ts';
+import { queueKeyOf } from '../metrics/queue-keys.ts';
 import type { ClusterSnapshot, ProcessState } from '../observe/snapshot.ts';
 
 /**
@@ -17,6 +18,8 @@ export class Observer {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private readonly admin: RemotingAdmin;
+  /** Queue name → its max offset when the observer started (before any producer sent). */
+  private startOffsets: Promise<Map<string, number>> = Promise.resolve(new Map());
 
   constructor(
     private readonly o: {
@@ -25,6 +28,8 @@ export class Observer {
       intervalMs: number;
       file: string;
       processOf: (instanceId: string) => ProcessState | undefined;
+      /** The plan's topics: their queues' offsets at the start are where an uncommitted queue's lag counts from. */
+      topics: string[];
     },
   ) {
     this.admin = observerAdmin(o.endpoints, `observer-${process.pid}`, 3000);
@@ -32,6 +37,7 @@ export class Observer {
 
   start(): void {
     if (this.o.groups.length === 0) return;
+    this.startOffsets = this.readStartOffsets();
     this.timer = setInterval(() => this.tick(), this.o.intervalMs);
   }
 
@@ -42,12 +48,38 @@ export class Observer {
     await this.admin.close();
   }
 
+  /**
+   * A topic may hold messages from before the run (an external cluster); those are not this
+   * run's lag. A queue that cannot be read is left out (its lag then counts from its min offset).
+   */
+  private async readStartOffsets(): Promise<Map<string, number>> {
+    const offsets = new Map<string, number>();
+    const masters = new Map((await this.admin.masterAddrs().catch(() => [])).map((m) => [m.brokerName, m.addr]));
+    for (const topic of this.o.topics) {
+      const route = await this.admin.route(topic).catch(() => undefined);
+      for (const data of route?.queueDatas ?? []) {
+        const addr = masters.get(data.brokerName);
+        if (!addr) continue;
+        for (let queueId = 0; queueId < data.readQueueNums; queueId++) {
+          const offset = await this.admin.maxOffset(addr, topic, queueId).catch(() => undefined);
+          if (offset !== undefined && Number.isFinite(offset))
+            offsets.set(queueKeyOf(topic, data.brokerName, queueId), offset);
+        }
+      }
+    }
+    return offsets;
+  }
+
   private tick(): void {
     if (this.inFlight) return;
-    this.inFlight = collectSnapshot(this.admin, this.o.groups, {
-      // Fleet clients are named `<ip>@<instance id>`.
-      processOf: (clientId) => this.o.processOf(clientId.slice(clientId.indexOf('@') + 1)),
-    })
+    this.inFlight = this.startOffsets
+      .then((start) =>
+        collectSnapshot(this.admin, this.o.groups, {
+          // Fleet clients are named `<ip>@<instance id>`.
+          processOf: (clientId) => this.o.processOf(clientId.slice(clientId.indexOf('@') + 1)),
+          startOffsetOf: (q) => start.get(queueKeyOf(q.topic, q.broker, q.queueId)),
+        }),
+      )
       .then((snapshot) => {
         this.snapshots.push(snapshot);
         appendFileSync(this.o.file, `${JSON.stringify(snapshot)}\n`);

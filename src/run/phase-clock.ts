@@ -19,6 +19,14 @@ export class PhaseClock {
     for (const t of this.times.values()) t.end ??= at;
   }
 
+  /** The phase that was running at `at` ('init' before the first). */
+  phaseAt(at: number): string {
+    let phase = 'init';
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const [name, t] of this.times) if (t.start <= at && t.start >= latest) [phase, latest] = [name, t.start];
+    return phase;
+  }
+
   sinceStartOf(phase: string, now = Date.now()): number {
     const t = this.times.get(phase);
     return t ? now - t.start : 0;

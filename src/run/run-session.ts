@@ -22,7 +22,9 @@ import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets } from './fleet-layout.ts';
 import { FleetManager } from './fleet-manager.ts';
-import { Measurements } from './measurements.ts';
+import { Measurements, type ScopeAccounting } from './measurements.ts';
+import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
+import type { LostCell } from '../metrics/loss-breakdown.ts';
 import { Observer } from './observer.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { plannedPhaseMs, waitingFor } from './phase-overruns.ts';
@@ -81,6 +83,10 @@ export class RunSession {
   readonly workDir: string;
   readonly startedAt: number;
   readonly events: EventLog;
+  /** Every ack, delivery and lost message, for `explain`. */
+  private readonly messageLog: MessageLog;
+  /** Loss and duplicates per scope, attributed once the run's processes are gone (see close). */
+  private accounting: Map<string, ScopeAccounting> | undefined;
   readonly measurements: Measurements;
   readonly phases: PhaseClock;
   /** Thresholds with abortOnFail end the run early, but it still stops cleanly and reports. */
@@ -116,7 +122,8 @@ export class RunSession {
     options.onResources?.(this.resources);
     this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
     this.startedAt = Date.now();
-    this.measurements = new Measurements(this.events, this.startedAt);
+    this.messageLog = new MessageLog(join(this.reportDir, MESSAGE_LOG_FILE));
+    this.measurements = new Measurements(this.events, this.startedAt, this.messageLog);
     this.phases = new PhaseClock(this.events);
   }
 
@@ -188,6 +195,7 @@ export class RunSession {
       intervalMs: plan.sampling.snapshotMs,
       file: join(this.reportDir, 'snapshots.ndjson'),
       processOf: (instance) => fleet.processState(instance),
+      topics: plan.topics.map((t) => t.name),
     });
     observer.start();
     resources.defer('observer', () => observer.stop());
@@ -237,6 +245,9 @@ export class RunSession {
     this.progress.done();
     this.phases.end();
     await this.resources.release();
+    // After the release: no worker sends another receipt, so what is missing now is lost.
+    this.accounting = this.measurements.accountLoss(Date.now(), (at) => this.phases.phaseAt(at));
+    await this.messageLog.close();
     await this.events.close();
     if (this.keep) this.log(`kept node configs, stores and logs in ${this.workDir}`);
   }
@@ -244,9 +255,14 @@ export class RunSession {
   /** Diagnoses and the summary with its verdict, once the run is closed. */
   outcome(): RunOutcome {
     const m = this.measurements;
+    const accounting = this.accounting ?? new Map<string, ScopeAccounting>();
     const findings = diagnose({
       snapshots: this.parts?.observer.snapshots ?? [],
-      run: { duplicates: m.attribution.perGroupWindow(), uniqueByGroup: uniqueByGroup(m) },
+      run: {
+        duplicates: m.attribution.perGroupWindow(),
+        uniqueByGroup: uniqueByGroup(m),
+        lost: lostByGroup(accounting),
+      },
     });
     const summary = buildSummary({
       plan: this.plan,
@@ -260,10 +276,21 @@ export class RunSession {
       faults: this.parts?.faults.records ?? [],
       phases: this.phases.summary(this.startedAt),
       findings,
+      accounting,
       ...(this.thresholdAbort.abortedBy ? { abortedBy: this.thresholdAbort.abortedBy } : {}),
     });
     return { summary, reportDir: this.reportDir };
   }
+}
+
+/** Lost cells per consumer group (a broadcasting group's instances together), for the diagnoses. */
+function lostByGroup(accounting: ReadonlyMap<string, ScopeAccounting>): { group: string; cells: LostCell[] }[] {
+  const byGroup = new Map<string, LostCell[]>();
+  for (const [scope, { lostCells }] of accounting) {
+    const group = scope.split('/')[0]!;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), ...lostCells]);
+  }
+  return [...byGroup].map(([group, cells]) => ({ group, cells }));
 }
 
 /** Unique receipts per consumer group (broadcasting instances summed), for duplicate rates. */

@@ -5,6 +5,7 @@
  * `rules/`, registered in `rules/index.ts`.
  */
 import type { WindowDuplicates } from '../../metrics/duplicate-attribution.ts';
+import type { LostCell } from '../../metrics/loss-breakdown.ts';
 import type { ClusterSnapshot } from '../../observe/snapshot.ts';
 import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
 
@@ -12,6 +13,28 @@ export type Severity = 'critical' | 'warning';
 
 /** Evidence values are plain JSON so summary.json and `doctor --json` carry them as they are. */
 export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key: string]: EvidenceValue };
+
+/**
+ * The messages a finding names as lost or stranded by the problem it describes: those of
+ * `topic`, on `queues` (every queue of the topic when absent), whose tag is not in
+ * `exceptTags` (every tag when absent; '' is "no tag"). A run matches the ledger's lost
+ * messages against them to say how much of the loss each finding explains.
+ */
+export interface LossClaim {
+  topic: string;
+  queues?: string[];
+  exceptTags?: string[];
+}
+
+/** How much of its group's measured loss a finding accounts for (runs only). */
+export interface LossExplained {
+  /** Lost messages of the group that the finding's claims cover. */
+  lost: number;
+  /** Everything the group lost. */
+  of: number;
+  /** The covered lost messages per queue, beside the queue lags in the evidence. */
+  byQueue: Record<string, number>;
+}
 
 export interface Finding {
   id: DiagnosisId;
@@ -27,6 +50,10 @@ export interface Finding {
   /** First and last snapshot (or measurement) that showed it, epoch ms. */
   firstSeenAt: number;
   lastSeenAt: number;
+  /** What the finding blames for loss (rules about loss or stranded queues set it). */
+  claims?: LossClaim[];
+  /** In runs, for findings with claims: how much of the measured loss they explain. */
+  explains?: LossExplained;
 }
 
 export interface DiagnosisInput {
@@ -38,6 +65,8 @@ export interface DiagnosisInput {
     duplicates: WindowDuplicates[];
     /** Unique receipts per group, for duplicate rates. */
     uniqueByGroup: Record<string, number>;
+    /** The ledger's lost messages per group, by queue, tag, holder and window (for unexplained-loss). */
+    lost?: { group: string; cells: LostCell[] }[];
   };
 }
 
@@ -70,5 +99,6 @@ export interface DiagnosisRule {
   description: string;
   /** True when the rule needs run measurements (doctor skips it). */
   needsRun: boolean;
-  evaluate(input: DiagnosisInput, options: DiagnosisOptions): Finding[];
+  /** `earlier`: what the rules before this one found (the rule order is DIAGNOSIS_IDS). */
+  evaluate(input: DiagnosisInput, options: DiagnosisOptions, earlier: readonly Finding[]): Finding[];
 }

@@ -52,9 +52,14 @@ export function allocation(group: GroupSnapshot, topic: string): Map<string, str
   return owners;
 }
 
-/** Broker max offset − committed offset; a group with no committed offset yet (-1) counts from 0. */
+/**
+ * Broker max offset − committed offset. With nothing committed (-1) it counts from the
+ * queue's start offset when the snapshot has one (what arrived since the run started, or
+ * every retained message), else from 0.
+ */
 export function queueLag(q: QueueOffsets): number {
-  return Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset));
+  const from = q.consumerOffset >= 0 ? q.consumerOffset : (q.startOffset ?? 0);
+  return Math.max(0, q.brokerOffset - from);
 }
 
 /** Lag per queue name; queues without stats are absent. */

@@ -10,6 +10,7 @@ import {
   type DiagnosisRule,
   type Finding,
 } from './diagnosis.ts';
+import { explained } from './loss-claims.ts';
 import { RULES } from './rules/index.ts';
 
 export * from './diagnosis.ts';
@@ -21,9 +22,16 @@ export function diagnose(
   options: Partial<DiagnosisOptions> & { skipRunRules?: boolean } = {},
 ): Finding[] {
   const settings: DiagnosisOptions = { ...DEFAULT_DIAGNOSIS_OPTIONS, ...options };
-  const findings = DIAGNOSIS_RULES.filter((rule) => !(options.skipRunRules && rule.needsRun)).flatMap((rule) =>
-    rule.evaluate(input, settings),
-  );
+  const findings: Finding[] = [];
+  for (const rule of DIAGNOSIS_RULES) {
+    if (options.skipRunRules && rule.needsRun) continue;
+    findings.push(...rule.evaluate(input, settings, findings));
+  }
+  for (const { group, cells } of input.run?.lost ?? []) {
+    for (const finding of findings) {
+      if (finding.group === group && finding.claims) finding.explains = explained(finding, cells);
+    }
+  }
   const rank = (f: Finding) => (f.severity === 'critical' ? 0 : 1);
   return findings.sort(
     (a, b) =>

@@ -6,7 +6,7 @@
  */
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
 import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
-import type { EvidenceValue, Finding, Severity } from './diagnosis.ts';
+import type { EvidenceValue, Finding, LossClaim, Severity } from './diagnosis.ts';
 
 /** What one snapshot shows of one condition; `key` says which condition (group, broker, client...). */
 export interface Observation {
@@ -15,6 +15,8 @@ export interface Observation {
   at: number;
   summary: string;
   evidence: { [key: string]: EvidenceValue };
+  /** What this observation blames for loss; a finding claims the union over its observations. */
+  claims?: LossClaim[];
 }
 
 export interface PersistentCondition {
@@ -26,6 +28,8 @@ export interface PersistentCondition {
   episodes: number;
   /** Total time over the qualifying stretches. */
   heldMs: number;
+  /** The union of the claims of every observation in the qualifying stretches. */
+  claims: LossClaim[];
 }
 
 export function persistentConditions(
@@ -37,6 +41,7 @@ export function persistentConditions(
     first: Observation;
     last: Observation;
     lastIndex: number;
+    claims: LossClaim[];
   }
   const open = new Map<string, Stretch>();
   const done = new Map<string, Stretch[]>();
@@ -52,9 +57,15 @@ export function persistentConditions(
       if (stretch && stretch.lastIndex === index - 1) {
         stretch.last = observation;
         stretch.lastIndex = index;
+        stretch.claims.push(...(observation.claims ?? []));
       } else {
         if (stretch) close(observation.key, stretch);
-        open.set(observation.key, { first: observation, last: observation, lastIndex: index });
+        open.set(observation.key, {
+          first: observation,
+          last: observation,
+          lastIndex: index,
+          claims: [...(observation.claims ?? [])],
+        });
       }
     }
   });
@@ -67,6 +78,7 @@ export function persistentConditions(
       lastSeenAt: last.last.at,
       episodes: stretches.length,
       heldMs: stretches.reduce((ms, s) => ms + (s.last.at - s.first.at), 0),
+      claims: mergeClaims(stretches.flatMap((s) => s.claims)),
     };
   });
 }
@@ -95,5 +107,31 @@ export function findingsOf(
     remedy: typeof remedy === 'string' ? remedy : remedy(c),
     firstSeenAt: c.firstSeenAt,
     lastSeenAt: c.lastSeenAt,
+    ...(c.claims.length > 0 ? { claims: c.claims } : {}),
   }));
+}
+
+/**
+ * One claim per topic and tag exception: queue lists united (a claim without queues covers
+ * the whole topic, so it absorbs the others).
+ */
+export function mergeClaims(claims: readonly LossClaim[]): LossClaim[] {
+  const merged = new Map<string, LossClaim>();
+  for (const claim of claims) {
+    const except = claim.exceptTags ? [...new Set(claim.exceptTags)].sort() : undefined;
+    const key = `${claim.topic}\u0000${except?.join('\u0000') ?? '*'}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, {
+        topic: claim.topic,
+        ...(claim.queues ? { queues: [...new Set(claim.queues)].sort() } : {}),
+        ...(except ? { exceptTags: except } : {}),
+      });
+    } else if (!seen.queues || !claim.queues) {
+      delete seen.queues;
+    } else {
+      seen.queues = [...new Set([...seen.queues, ...claim.queues])].sort();
+    }
+  }
+  return [...merged.values()];
 }

@@ -15,8 +15,9 @@ export class ProcessQueue {
   readonly signal: AbortSignal = this.abort.signal;
   /** Offset of the next PULL_MESSAGE. */
   nextOffset: number;
-  lastPullTimestamp = 0;
-  lastConsumeTimestamp = 0;
+  // As Java's ProcessQueue: "now" at creation, so a queue just taken does not look long idle.
+  lastPullTimestamp = Date.now();
+  lastConsumeTimestamp = Date.now();
   /** Offsets handed to the consumer, ascending; `done[i]` marks `offsets[i]` as consumed. */
   private offsets: number[] = [];
   private done: boolean[] = [];

@@ -50,7 +50,18 @@ export const RunningInfoSchema = z
   .object({
     properties: z.record(z.string(), z.unknown()).default({}),
     subscriptionSet: z.array(SubscriptionSchema).default([]),
-    mqTable: z.record(z.string(), z.object({ commitOffset: z.number() }).passthrough()).default({}),
+    mqTable: z
+      .record(
+        z.string(),
+        z
+          .object({
+            commitOffset: z.number(),
+            lastPullTimestamp: z.number().optional(),
+            lastConsumeTimestamp: z.number().optional(),
+          })
+          .passthrough(),
+      )
+      .default({}),
   })
   .passthrough();
 /** `SubscriptionGroupWrapper`: group name → `SubscriptionGroupConfig` (only the names are read). */
@@ -60,5 +71,13 @@ export const SubscriptionGroupWrapperSchema = z.object({
 export interface ConsumerRunningInfo {
   properties: Record<string, unknown>;
   subscriptions: z.infer<typeof SubscriptionSchema>[];
-  queues: { topic: string; brokerName: string; queueId: number; commitOffset: number }[];
+  queues: {
+    topic: string;
+    brokerName: string;
+    queueId: number;
+    commitOffset: number;
+    /** When the client last pulled / handed a message of it to the listener, epoch ms (ProcessQueueInfo). */
+    lastPullTimestamp?: number;
+    lastConsumeTimestamp?: number;
+  }[];
 }

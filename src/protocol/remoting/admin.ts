@@ -20,7 +20,7 @@ import {
 import { createRequest, expectCode } from './connection.ts';
 import { objectKey } from './lenient-json.ts';
 import { RemotingClient } from './remoting-client.ts';
-import { RequestCode } from './request-codes.ts';
+import { RequestCode, ResponseCode } from './request-codes.ts';
 import { ClusterInfoSchema, Perm, mapBrokerAddrs, parseBody, type ClusterInfo, type TopicRoute } from './route.ts';
 
 export interface CreateTopicOptions {
@@ -120,6 +120,35 @@ export class RemotingAdmin {
     return Number(response.extFields?.['offset']);
   }
 
+  async minOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.GET_MIN_OFFSET, { topic, queueId }),
+    );
+    expectCode(response, brokerAddr, RequestCode.GET_MIN_OFFSET);
+    return Number(response.extFields?.['offset']);
+  }
+
+  /** QUERY_CONSUMER_OFFSET: the group's committed offset of one queue, undefined when it has none. */
+  async committedOffset(
+    brokerAddr: string,
+    group: string,
+    topic: string,
+    queueId: number,
+  ): Promise<number | undefined> {
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: group, topic, queueId }),
+    );
+    expectCode(response, brokerAddr, RequestCode.QUERY_CONSUMER_OFFSET, [
+      ResponseCode.SUCCESS,
+      ResponseCode.QUERY_NOT_FOUND,
+    ]);
+    if (response.code !== ResponseCode.SUCCESS) return undefined;
+    const offset = Number(response.extFields?.['offset']);
+    return Number.isFinite(offset) && offset >= 0 ? offset : undefined;
+  }
+
   consumerIdList(brokerAddr: string, group: string): Promise<string[]> {
     return consumerIdList(this.client, brokerAddr, group);
   }
@@ -189,6 +218,8 @@ export class RemotingAdmin {
     const queues = Object.entries(info.mqTable).map(([key, pq]) => ({
       ...QueueKeySchema.parse(objectKey(key)),
       commitOffset: pq.commitOffset,
+      ...(pq.lastPullTimestamp !== undefined ? { lastPullTimestamp: pq.lastPullTimestamp } : {}),
+      ...(pq.lastConsumeTimestamp !== undefined ? { lastConsumeTimestamp: pq.lastConsumeTimestamp } : {}),
     }));
     return { properties: info.properties, subscriptions: info.subscriptionSet, queues };
   }

@@ -84,7 +84,7 @@ describe('diagnoses', () => {
     expect(ids(findings)).toEqual(['inconsistent-subscription', 'unconsumed-queues']);
     const stranded = findings[1]!;
     expect(stranded.summary).toBe(
-      '2 of 4 queues of topic t2 in group g are consumed by nobody (allocated to c#0, which does not ' +
+      '2 of 4 queues of topic t2 in group g are consumed by nobody (2 allocated to c#0, which does not ' +
         'subscribe it); lag 80',
     );
     expect(stranded.evidence['queues']).toEqual([

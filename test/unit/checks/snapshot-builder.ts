@@ -14,6 +14,8 @@ export interface ClientSpec {
   brokers?: string[];
   process?: ProcessState;
   runningInfoError?: string;
+  /** lastConsumeTimestamp (and lastPullTimestamp) of every queue it holds. */
+  idleSince?: number;
 }
 
 export function queues(topic: string, brokers: string[], perBroker: number): QueueRef[] {
@@ -34,6 +36,10 @@ export function group(spec: {
   consumed?: Record<string, number>;
   emptyBrokers?: string[];
   model?: string;
+  /** The group's subscription table on every broker (what it filters pulls with); default empty. */
+  brokerSubs?: Record<string, string>;
+  /** Queues left out of the consume stats, with where their lag counts from (nothing committed). */
+  uncommitted?: Record<string, { brokerOffset: number; startOffset: number }>;
 }): GroupSnapshot {
   const brokers = spec.brokers ?? ['broker-a'];
   const clients: ClientView[] = spec.clients.map((c) => ({
@@ -51,7 +57,14 @@ export function group(spec: {
             tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()),
           })),
         }),
-    ...(c.subs === null ? {} : { queues: (c.queues ?? []).map(parseQueue) }),
+    ...(c.subs === null
+      ? {}
+      : {
+          queues: (c.queues ?? []).map((q) => ({
+            ...parseQueue(q),
+            ...(c.idleSince !== undefined ? { lastConsumeTimestamp: c.idleSince, lastPullTimestamp: c.idleSince } : {}),
+          })),
+        }),
     ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
     process: c.process ?? 'running',
   }));
@@ -67,13 +80,15 @@ export function group(spec: {
       clientIds: spec.emptyBrokers?.includes(broker)
         ? []
         : clients.filter((c) => c.brokers.includes(broker)).map((c) => c.clientId),
-      subscriptions: [],
+      subscriptions: Object.entries(spec.brokerSubs ?? {}).map(([topic, expression]) => ({ topic, expression })),
     })),
     clients,
     queues: Object.values(topicQueues)
       .flat()
       .map((q) => {
         const name = `${q.topic}@${q.broker}/${q.queueId}`;
+        const uncommitted = spec.uncommitted?.[name];
+        if (uncommitted) return { ...q, consumerOffset: -1, lastTimestamp: 0, ...uncommitted };
         const consumerOffset = spec.consumed?.[name] ?? 100;
         return { ...q, brokerOffset: consumerOffset + (spec.lag?.[name] ?? 0), consumerOffset, lastTimestamp: 0 };
       }),

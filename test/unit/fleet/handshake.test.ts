@@ -20,16 +20,16 @@ describe('acceptHello', () => {
   });
 
   it('refuses another version, naming both versions and the command, with a fix', () => {
-    const error = refusal({ type: 'hello', protocolVersion: 2, pid: 12, implementation: 'java', extra: { x: 1 } });
+    const error = refusal({ type: 'hello', protocolVersion: 3, pid: 12, implementation: 'java', extra: { x: 1 } });
     expect(error).toMatchObject({
       code: 'worker-protocol-version',
       worker: 'consumer billing#0',
-      workerVersion: 2,
+      workerVersion: 3,
       coordinatorVersion: WORKER_PROTOCOL_VERSION,
       command,
     });
     expect(error.message).toBe(
-      '[consumer billing#0] speaks worker protocol version 2, this coordinator speaks version ' +
+      '[consumer billing#0] speaks worker protocol version 3, this coordinator speaks version ' +
         `${WORKER_PROTOCOL_VERSION}; worker command: ${command}`,
     );
     expect(error.hint).toMatch(/same rmq-chaos version/);

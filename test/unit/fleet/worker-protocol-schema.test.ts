@@ -69,7 +69,7 @@ describe('plans/worker-protocol.schema.json', () => {
     [
       'a hello in another version',
       'WorkerToCoordinator',
-      { type: 'hello', protocolVersion: 2, pid: 1, implementation: 'node' },
+      { type: 'hello', protocolVersion: 3, pid: 1, implementation: 'node' },
     ],
     ['a hello without its version', 'WorkerToCoordinator', { type: 'hello', pid: 1, implementation: 'node' }],
     ['an unknown type', 'WorkerToCoordinator', { type: 'receipt', instanceId: 'b#0', items: [], foreign: 0 }],
@@ -87,7 +87,19 @@ describe('plans/worker-protocol.schema.json', () => {
     [
       'a negative seq',
       'WorkerToCoordinator',
-      { type: 'acks', producerId: 'p', seqs: [-1], tags: [''], attempted: 1, errors: {}, dropped: 0, sendLatency: '' },
+      {
+        type: 'acks',
+        producerId: 'p',
+        seqs: [-1],
+        tags: [''],
+        queues: [''],
+        offsets: [0],
+        sentAtMs: [0],
+        attempted: 1,
+        errors: {},
+        dropped: 0,
+        sendLatency: '',
+      },
     ],
     [
       'a config missing a field',

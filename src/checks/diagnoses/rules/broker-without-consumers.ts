@@ -38,6 +38,10 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
             queues: queues.map((q) => ({ queue: queueName(q), lag: lag.get(queueName(q)) ?? 0 })),
             lag: queueLag,
           },
+          claims: [...new Set(queues.map((q) => q.topic))].map((topic) => ({
+            topic,
+            queues: queues.filter((q) => q.topic === topic).map(queueName),
+          })),
         },
       ];
     });

@@ -7,8 +7,8 @@
  * (`mqadmin consumerStatus`) does, because the broker's table only shows the last writer.
  */
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
-import type { DiagnosisRule, EvidenceValue } from '../diagnosis.ts';
-import { canonicalExpression, isRetryTopic, subscriptionMap } from '../../../protocol/index.ts';
+import type { DiagnosisRule, EvidenceValue, LossClaim } from '../diagnosis.ts';
+import { SUB_ALL, canonicalExpression, isRetryTopic, subscriptionMap } from '../../../protocol/index.ts';
 import { clientLabel, listText } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
@@ -51,6 +51,23 @@ function describe(d: Difference): string {
   return `topic ${d.topic}: ${parts.join(' vs ')}`;
 }
 
+/**
+ * What a difference puts at risk: a topic some member does not subscribe, all of it (its
+ * share of the queues is stranded, and the broker's table loses the topic whenever that
+ * member heartbeats last); a tag disagreement, the messages whose tag not every expression
+ * accepts (whichever expression the broker holds, the rest pass).
+ */
+function claimOf(d: Difference): LossClaim {
+  if (d.variants.has(NOT_SUBSCRIBED)) return { topic: d.topic };
+  let common: Set<string> | undefined;
+  for (const variant of d.variants.keys()) {
+    if (variant === SUB_ALL) continue;
+    const tags = new Set(variant.split('||').map((t) => t.trim()));
+    common = common ? new Set([...common].filter((t) => tags.has(t))) : tags;
+  }
+  return { topic: d.topic, exceptTags: [...(common ?? [])].sort() };
+}
+
 function observe(group: GroupSnapshot, at: number): Observation[] {
   const { differences, compared } = subscriptionDifferences(group);
   if (differences.length === 0) return [];
@@ -71,6 +88,7 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
       at,
       summary: `instances of group ${group.group} subscribe differently: ${differences.map(describe).join('; ')}`,
       evidence,
+      claims: differences.map(claimOf),
     },
   ];
 }

@@ -6,6 +6,7 @@ import { duplicateBurst } from './duplicate-burst.ts';
 import { inconsistentSubscription } from './inconsistent-subscription.ts';
 import { staleConsumer } from './stale-consumer.ts';
 import { unconsumedQueues } from './unconsumed-queues.ts';
+import { unexplainedLoss } from './unexplained-loss.ts';
 
 /** Every rule, by id; the order is the order findings are reported in. */
 export const RULES: Record<DiagnosisId, DiagnosisRule> = {
@@ -15,4 +16,5 @@ export const RULES: Record<DiagnosisId, DiagnosisRule> = {
   'broker-without-consumers': brokerWithoutConsumers,
   'duplicate-burst': duplicateBurst,
   'backlog-growth': backlogGrowth,
+  'unexplained-loss': unexplainedLoss,
 };

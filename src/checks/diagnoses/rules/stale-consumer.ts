@@ -6,6 +6,7 @@
  * allocation gives it are pulled by nobody meanwhile. In a run the harness knows the process
  * state; in doctor a member that does not answer the broker's running-info request is the sign.
  */
+import { queueTopic } from '../../../metrics/queue-keys.ts';
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
 import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
@@ -58,6 +59,10 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
           queues: queues.map((q) => ({ queue: q, lag: lag.get(q) ?? 0 })),
           lag: queueLag,
         },
+        claims: [...new Set(queues.map(queueTopic))].map((topic) => ({
+          topic,
+          queues: queues.filter((q) => queueTopic(q) === topic),
+        })),
       },
     ];
   });

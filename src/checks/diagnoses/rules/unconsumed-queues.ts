@@ -1,12 +1,16 @@
 /**
- * Queues of a subscribed topic that nobody pulls. Every member of a clustering group divides
+ * Queues of a subscribed topic that nobody consumes. Every member of a clustering group divides
  * a topic's queues over the whole member list (AllocateMessageQueueAveragely by default), but
  * only members that subscribe the topic pull their share: the share of a member that does
  * not subscribe it is stranded (the seed's problem 2). A queue no answering member holds while
  * every member answered is stranded too. Queues owned by a member that does not answer are
- * left to `stale-consumer`.
+ * left to `stale-consumer`. A queue held by a running member that does subscribe the topic
+ * but has handed none of its waiting messages to its listener for `persistMs` counts too,
+ * with the reason the broker's and the client's views give (the different-topic-sets case:
+ * the broker's subscription table follows the last heartbeat, and a member without the topic
+ * wipes it, so the subscriber's pulls are refused).
  */
-import type { GroupSnapshot } from '../../../observe/snapshot.ts';
+import type { ClientView, GroupSnapshot, HeldQueue } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
 import {
   allocation,
@@ -26,29 +30,71 @@ const REMEDY =
   'every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
 
 interface Stranded {
+  /** Why nobody consumes it: allocated to a non-subscriber, held by nobody, or held but stalled. */
+  kind: 'not-subscribed' | 'unheld' | 'stalled';
   queue: string;
   lag: number;
   allocatedTo: string | null;
   reason: string;
 }
 
-function observe(group: GroupSnapshot, at: number): Observation[] {
+/**
+ * Why a member that subscribes the topic and holds the queue consumes none of it, from the
+ * broker's view first (its subscription table is what it filters, or refuses, pulls with),
+ * then the client's (when it last pulled).
+ */
+function stallReason(group: GroupSnapshot, holder: ClientView, queue: HeldQueue, at: number): string {
+  const label = clientLabel(holder);
+  const broker = group.brokers.find((b) => b.broker === queue.broker);
+  if (broker && !broker.error && !broker.subscriptions.some((s) => s.topic === queue.topic)) {
+    return (
+      `held by ${label}, which subscribes ${queue.topic}, but ${queue.broker}'s subscription table for the ` +
+      `group has no ${queue.topic} (the last heartbeat came from a member that does not subscribe it), so the ` +
+      `broker refuses its pulls (SUBSCRIPTION_NOT_EXIST)`
+    );
+  }
+  const idle = (t: number | undefined) => (t === undefined ? 'unknown' : `${Math.round((at - t) / 1000)} s`);
+  return (
+    `held by ${label}, which subscribes ${queue.topic} but consumed nothing of it for ` +
+    `${idle(queue.lastConsumeTimestamp)} (last pull ${idle(queue.lastPullTimestamp)} ago)`
+  );
+}
+
+function observe(group: GroupSnapshot, at: number, stallMs: number): Observation[] {
   if (isBroadcasting(group) || group.clients.length === 0) return [];
   const lag = lagByQueue(group);
   const everyoneAnswered = group.clients.every((c) => c.queues !== undefined);
-  const held = new Set(group.clients.flatMap((c) => (c.queues ?? []).map(queueName)));
+  const holders = new Map<string, { client: ClientView; queue: HeldQueue }>();
+  for (const client of group.clients)
+    for (const queue of client.queues ?? []) holders.set(queueName(queue), { client, queue });
   const observations: Observation[] = [];
   for (const topic of subscribedTopics(group)) {
     const owners = allocation(group, topic);
     const stranded: Stranded[] = [];
     for (const q of group.topicQueues[topic] ?? []) {
       const name = queueName(q);
-      if (held.has(name)) continue;
+      const queueLag = lag.get(name) ?? 0;
+      const held = holders.get(name);
+      if (held) {
+        // Held by a running member that subscribes it, with messages waiting, and nothing
+        // handed to its listener for a while: consumed by nobody all the same.
+        const { client, queue } = held;
+        const idleFor = queue.lastConsumeTimestamp === undefined ? 0 : at - queue.lastConsumeTimestamp;
+        if (queueLag > 0 && idleFor >= stallMs && subscribes(client, topic) && client.process !== 'paused')
+          stranded.push({
+            kind: 'stalled',
+            queue: name,
+            lag: queueLag,
+            allocatedTo: clientLabel(client),
+            reason: stallReason(group, client, queue, at),
+          });
+        continue;
+      }
       const ownerId = owners.get(name);
       const owner = ownerId === undefined ? undefined : clientById(group, ownerId);
-      const queueLag = lag.get(name) ?? 0;
       if (owner && subscribes(owner, topic) === false) {
         stranded.push({
+          kind: 'not-subscribed',
           queue: name,
           lag: queueLag,
           allocatedTo: clientLabel(owner),
@@ -56,6 +102,7 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
         });
       } else if (everyoneAnswered && owner?.process !== 'gone') {
         stranded.push({
+          kind: 'unheld',
           queue: name,
           lag: queueLag,
           allocatedTo: owner ? clientLabel(owner) : null,
@@ -66,21 +113,13 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
     if (stranded.length === 0) continue;
     const total = (group.topicQueues[topic] ?? []).length;
     const lagSum = stranded.reduce((n, s) => n + s.lag, 0);
-    const notSubscribing = [
-      ...new Set(stranded.filter((s) => s.reason.includes('does not subscribe')).map((s) => s.allocatedTo!)),
-    ];
-    const why =
-      notSubscribing.length > 0
-        ? `allocated to ${listText(notSubscribing)}, which do${notSubscribing.length === 1 ? 'es' : ''} not ` +
-          'subscribe it'
-        : 'held by no member';
     observations.push({
       key: `${group.group}|${topic}`,
       group: group.group,
       at,
       summary:
         `${stranded.length} of ${total} queues of topic ${topic} in group ${group.group} are consumed by ` +
-        `nobody (${why}); lag ${lagSum}`,
+        `nobody (${whyText(stranded)}); lag ${lagSum}`,
       evidence: {
         topic,
         queues: stranded.map((s) => ({ queue: s.queue, lag: s.lag, allocatedTo: s.allocatedTo, reason: s.reason })),
@@ -88,9 +127,33 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
         nonSubscribers: group.clients.filter((c) => subscribes(c, topic) === false).map(clientLabel),
         lag: lagSum,
       },
+      claims: [{ topic, queues: stranded.map((s) => s.queue) }],
     });
   }
   return observations;
+}
+
+/** "6 allocated to b#0 and b#1, which do not subscribe it; 2 held by b#2, which ..." in one line. */
+function whyText(stranded: readonly Stranded[]): string {
+  const notSubscribing = stranded.filter((s) => s.kind === 'not-subscribed');
+  const stalled = stranded.filter((s) => s.kind === 'stalled');
+  const nobody = stranded.filter((s) => s.kind === 'unheld');
+  const parts: string[] = [];
+  if (notSubscribing.length > 0) {
+    const who = [...new Set(notSubscribing.map((s) => s.allocatedTo!))];
+    parts.push(
+      `${notSubscribing.length} allocated to ${listText(who)}, which do${who.length === 1 ? 'es' : ''} not ` +
+        'subscribe it',
+    );
+  }
+  // One reason per holder is enough for the line; the evidence has each queue's.
+  const byHolder = new Map(stalled.map((s) => [s.allocatedTo!, s.reason]));
+  for (const [holder, reason] of byHolder) {
+    const count = stalled.filter((s) => s.allocatedTo === holder).length;
+    parts.push(`${count} ${reason}`);
+  }
+  if (nobody.length > 0) parts.push(`${nobody.length} held by no member`);
+  return parts.join('; ');
 }
 
 export const unconsumedQueues: DiagnosisRule = {
@@ -100,6 +163,7 @@ export const unconsumedQueues: DiagnosisRule = {
     'Queues of a subscribed topic are allocated to a member that does not subscribe it, or held by no member.',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);
+    const observeGroup = (group: GroupSnapshot, at: number) => observe(group, at, options.persistMs);
+    return findingsOf(this, groupConditions(input.snapshots, observeGroup, options.persistMs), REMEDY);
   },
 };

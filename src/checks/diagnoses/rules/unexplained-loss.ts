@@ -1,0 +1,72 @@
+/**
+ * Loss no other finding accounts for. Every rule that names a cause of loss says which
+ * messages it blames (its claims); whatever the ledger counts as lost beyond them is this
+ * finding, with the queues, tags and windows it was sent in, so a report never shows a loss
+ * with nothing said about it, and never lets a finding look like the whole story when it
+ * covers part of it. Runs only: doctor has no ledger.
+ */
+import type { LostCell } from '../../../metrics/loss-breakdown.ts';
+import { NOBODY, NO_TAG } from '../../../metrics/loss-breakdown.ts';
+import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
+import { unclaimed } from '../loss-claims.ts';
+
+const SHOWN = 5;
+
+function totals(cells: readonly LostCell[], keyOf: (c: LostCell) => string): { key: string; lost: number }[] {
+  const byKey = new Map<string, number>();
+  for (const cell of cells) byKey.set(keyOf(cell), (byKey.get(keyOf(cell)) ?? 0) + cell.count);
+  return [...byKey].map(([key, lost]) => ({ key, lost })).sort((a, b) => b.lost - a.lost || (a.key < b.key ? -1 : 1));
+}
+
+function topText(rows: readonly { key: string; lost: number }[]): string {
+  const shown = rows.slice(0, SHOWN).map((r) => `${r.key} (${r.lost})`);
+  const more = rows.length > SHOWN ? ` and ${rows.length - SHOWN} more` : '';
+  return `${shown.join(', ')}${more}`;
+}
+
+export const unexplainedLoss: DiagnosisRule = {
+  id: 'unexplained-loss',
+  severity: 'critical',
+  description:
+    'Messages the ledger counts as lost that no other finding accounts for, with their queues, tags and the ' +
+    'windows they were sent in (runs only).',
+  needsRun: true,
+  evaluate(input, _options, earlier) {
+    const findings: Finding[] = [];
+    for (const { group, cells } of input.run?.lost ?? []) {
+      const total = cells.reduce((n, c) => n + c.count, 0);
+      const left = unclaimed(group, cells, earlier);
+      const count = left.reduce((n, c) => n + c.count, 0);
+      if (count === 0) continue;
+      const queues = totals(left, (c) => c.queue);
+      const windows = totals(left, (c) => c.window);
+      const tags = totals(left, (c) => (c.tag === '' ? NO_TAG : c.tag));
+      const holders = totals(left, (c) => c.holder ?? NOBODY);
+      const rows = (list: { key: string; lost: number }[], name: string): EvidenceValue =>
+        list.map((r) => ({ [name]: r.key, lost: r.lost }));
+      findings.push({
+        id: 'unexplained-loss',
+        severity: 'critical',
+        group,
+        summary:
+          `${count} of ${total} lost messages of group ${group} are explained by no finding: on ` +
+          `${topText(queues)}; sent during ${topText(windows)}`,
+        evidence: {
+          lost: total,
+          unexplained: count,
+          explained: total - count,
+          queues: rows(queues, 'queue'),
+          windows: rows(windows, 'window'),
+          tags: rows(tags, 'tag'),
+          heldBy: rows(holders, 'instance'),
+        },
+        remedy:
+          'Look at the loss breakdown in the report and follow a listed id with `rmq-chaos explain <run> <id>`: ' +
+          'no known cause covers these messages, which may be a broker, client or harness defect.',
+        firstSeenAt: input.snapshots[0]?.at ?? 0,
+        lastSeenAt: input.snapshots[input.snapshots.length - 1]?.at ?? 0,
+      });
+    }
+    return findings;
+  },
+};

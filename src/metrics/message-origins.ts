@@ -1,0 +1,95 @@
+/**
+ * Where and when each acknowledged message went: its queue (`topic@broker/queueId`), tag and
+ * send time, one slot per producer sequence number. Loss accounting reads it to say which
+ * queue, tag and fault window a lost message belongs to, so it is kept for every acked
+ * message, not a sample: in typed-array pages indexed by seq (8 bytes a message: queue and tag
+ * interned to 16-bit indices, send time as 32-bit milliseconds since the ledger's epoch),
+ * never one object per message.
+ */
+const PAGE_SLOTS = 1 << 14;
+/** Index 0 means "not recorded" in both interned tables. */
+const NONE = 0;
+const MAX_INTERNED = 0xffff;
+
+interface OriginPage {
+  queue: Uint16Array;
+  tag: Uint16Array;
+  sentAt: Uint32Array;
+}
+
+export interface MessageOrigin {
+  queue: string;
+  tag: string;
+  /** Epoch ms when the producer sent it. */
+  sentAt: number;
+}
+
+/** Strings to small integers and back; index 0 is reserved for "none". */
+class Interned {
+  private readonly names: string[] = [''];
+  private readonly indices = new Map<string, number>();
+
+  indexOf(name: string): number {
+    let index = this.indices.get(name);
+    if (index === undefined) {
+      // Beyond 65 535 distinct queues or tags (no plan comes near) the origin is not kept:
+      // the message still counts, its breakdown cell reads "unknown".
+      if (this.names.length > MAX_INTERNED) return NONE;
+      index = this.names.length;
+      this.names.push(name);
+      this.indices.set(name, index);
+    }
+    return index;
+  }
+
+  nameOf(index: number): string | undefined {
+    return index === NONE ? undefined : this.names[index];
+  }
+}
+
+export class MessageOrigins {
+  private readonly producers = new Map<string, (OriginPage | undefined)[]>();
+  private readonly queues = new Interned();
+  private readonly tags = new Interned();
+
+  /** `epochMs`: send times are kept relative to it (32 bits of milliseconds: 49 days). */
+  constructor(private readonly epochMs: number) {}
+
+  record(producerId: string, seq: number, origin: MessageOrigin): void {
+    let pages = this.producers.get(producerId);
+    if (!pages) this.producers.set(producerId, (pages = []));
+    const pageIndex = Math.floor(seq / PAGE_SLOTS);
+    let page = pages[pageIndex];
+    if (!page) {
+      page = {
+        queue: new Uint16Array(PAGE_SLOTS),
+        tag: new Uint16Array(PAGE_SLOTS),
+        sentAt: new Uint32Array(PAGE_SLOTS),
+      };
+      pages[pageIndex] = page;
+    }
+    const slot = seq % PAGE_SLOTS;
+    page.queue[slot] = this.queues.indexOf(origin.queue);
+    // +1 so that 0 stays "not recorded" for the tag ('' is a real value: no tag).
+    page.tag[slot] = this.tags.indexOf(`=${origin.tag}`);
+    page.sentAt[slot] = Math.max(0, Math.min(0xffffffff, Math.round(origin.sentAt - this.epochMs)));
+  }
+
+  /** The origin of a message, or undefined when its ack carried none (an older worker, or never acked). */
+  of(producerId: string, seq: number): MessageOrigin | undefined {
+    const page = this.producers.get(producerId)?.[Math.floor(seq / PAGE_SLOTS)];
+    if (!page) return undefined;
+    const slot = seq % PAGE_SLOTS;
+    const queue = this.queues.nameOf(page.queue[slot]!);
+    const tag = this.tags.nameOf(page.tag[slot]!);
+    if (queue === undefined || tag === undefined) return undefined;
+    return { queue, tag: tag.slice(1), sentAt: this.epochMs + page.sentAt[slot]! };
+  }
+
+  get bytes(): number {
+    let total = 0;
+    for (const pages of this.producers.values())
+      for (const page of pages) if (page) total += page.queue.byteLength + page.tag.byteLength + page.sentAt.byteLength;
+    return total;
+  }
+}
