@@ -67,13 +67,18 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   return best;
 }
 
-/** Up to `max` candidates within a typo's reach, closest first (ties in the candidates' order). */
+/**
+ * Up to `max` candidates within a typo's reach, closest first (ties in the candidates' order);
+ * only the one that differs in case alone when there is one (it is surely what was meant).
+ */
 export function closeMatches(input: string, candidates: readonly string[], max = 3): string[] {
   const limit = typoReach(input);
-  return candidates
+  const close = candidates
     .map((candidate) => ({ candidate, distance: editDistance(input, candidate) }))
     .filter(({ distance }) => distance <= limit)
-    .sort((a, b) => a.distance - b.distance)
+    .sort((a, b) => a.distance - b.distance);
+  return close
+    .filter(({ distance }) => close[0]?.distance !== 0 || distance === 0)
     .slice(0, max)
     .map(({ candidate }) => candidate);
 }
