@@ -1,4 +1,5 @@
 import type { NodeControl } from './node-control.ts';
+import type { ConfValue } from './server-conf/conf-keys.ts';
 import type { NetworkControl } from '../network/network-control.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
 
@@ -14,7 +15,10 @@ export interface ClusterSpec {
   slavesPerMaster: number;
   proxy: boolean;
   heapBytes: number;
-  brokerConfig: Record<string, string | number | boolean>;
+  /** broker.conf entries from the plan, converted (see server-conf/conf-keys.ts); a brokerRole is for masters. */
+  brokerConfig: Record<string, ConfValue>;
+  /** Name server conf entries from the plan, converted. */
+  namesrvConfig: Record<string, ConfValue>;
   /** Only for `external`. */
   namesrvAddr?: string;
   /** Only for `external`: the gRPC endpoint of its proxy, when the plan has grpc fleets. */

@@ -57,6 +57,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
         proxy: options.proxy ?? false,
         heapBytes: 256 * 1024 * 1024,
         brokerConfig: {},
+        namesrvConfig: {},
       },
       {
         resources,

@@ -81,7 +81,15 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
 }
 
 /** Settings that describe a cluster rmq-chaos starts: meaningless for one someone else runs. */
-const STARTED_CLUSTER_KEYS = ['namesrv', 'brokers', 'slavesPerMaster', 'proxy', 'heap', 'brokerConfig'] as const;
+const STARTED_CLUSTER_KEYS = [
+  'namesrv',
+  'brokers',
+  'slavesPerMaster',
+  'proxy',
+  'heap',
+  'brokerConfig',
+  'namesrvConfig',
+] as const;
 
 function checkCluster(plan: Raw, issues: PendingIssue[]): void {
   const cluster = record(plan.cluster);

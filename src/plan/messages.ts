@@ -47,9 +47,14 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The closest candidate within a typo's reach (about one edit per three letters), if any. */
+/** How many edits still count as a typo of `input`: about one per three letters. */
+function typoReach(input: string): number {
+  return Math.min(Math.max(1, Math.floor(input.length / 3)), input.length - 1);
+}
+
+/** The closest candidate within a typo's reach, if any. */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.min(Math.max(1, Math.floor(input.length / 3)), input.length - 1);
+  const limit = typoReach(input);
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -60,6 +65,51 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
     }
   }
   return best;
+}
+
+/**
+ * Up to `max` candidates within a typo's reach, closest first (ties in the candidates' order);
+ * only the one that differs in case alone when there is one (it is surely what was meant).
+ */
+export function closeMatches(input: string, candidates: readonly string[], max = 3): string[] {
+  const limit = typoReach(input);
+  const close = candidates
+    .map((candidate) => ({ candidate, distance: editDistance(input, candidate) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance);
+  return close
+    .filter(({ distance }) => close[0]?.distance !== 0 || distance === 0)
+    .slice(0, max)
+    .map(({ candidate }) => candidate);
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+function quotedAlternatives(words: readonly string[]): string {
+  const quoted = words.map((word) => JSON.stringify(word));
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
+
+/**
+ * An unknown key of a map too large to list (broker.conf's hundreds of keys): the close matches,
+ * or `among` (what the keys are) when nothing is close.
+ */
+export function unknownKeyAmongMany(
+  key: string,
+  known: readonly string[],
+  noun: string,
+  among: string,
+  elsewhere?: KeysElsewhere,
+): string {
+  if (elsewhere?.keys.includes(key)) return `${JSON.stringify(key)} is not a ${noun}: it belongs in ${elsewhere.where}`;
+  const matches = closeMatches(key, known);
+  const hint = matches.length > 0 ? `did you mean ${quotedAlternatives(matches)}?` : `not one of ${among}`;
+  return `unknown ${noun} ${JSON.stringify(key)} (${hint})`;
+}
+
+/** A sibling map whose keys are often put in this one by mistake (a broker key in namesrvConfig). */
+export interface KeysElsewhere {
+  keys: readonly string[];
+  where: string;
 }
 
 /** `unknown key "instanses" (did you mean "instances"?)`, or the allowed keys when nothing is close. */

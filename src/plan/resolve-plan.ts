@@ -10,6 +10,7 @@ import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { resolveFleets } from './resolve-fleets.ts';
 import { bytes, ms } from './resolve-values.ts';
+import { resolveConfEntries } from './server-conf-values.ts';
 import type { PlanDocument } from './schema.ts';
 import { parseThreshold, type ParsedThreshold, type ThresholdEntryInput } from './thresholds.ts';
 
@@ -105,7 +106,8 @@ export function resolvePlan(
             },
           }
         : {}),
-      brokerConfig: { ...cluster.brokerConfig },
+      brokerConfig: resolveConfEntries('broker', cluster.brokerConfig),
+      namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
     // Producers send through load, chaos and heal.

@@ -3,6 +3,7 @@
  * (durations in ms, rates in messages per second, sizes in bytes), thresholds parsed. Field
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
+import type { ConfValue } from '../cluster/server-conf/conf-keys.ts';
 import type { ResolvedSubscription } from './resolve-values.ts';
 import type { DiagnosisId } from './expectations-catalogue.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
@@ -35,7 +36,8 @@ export type MessageModel = 'clustering' | 'broadcasting';
 export type ConsumerMode = 'push' | 'pull' | 'simple';
 /** What a crash of one of the fleet's processes (an exit nobody asked for) does to the verdict. */
 export type CrashPolicy = 'fail' | 'continue';
-export type BrokerConfigValue = string | number | boolean;
+/** A broker.conf or name server conf value, converted (times in the key's own unit). */
+export type { ConfValue } from '../cluster/server-conf/conf-keys.ts';
 
 export interface ResolvedCluster {
   provider: ClusterProvider;
@@ -54,8 +56,13 @@ export interface ResolvedCluster {
   proxyAddr?: string;
   /** Only with `containers`: `official`, `local` or an image reference, per image. */
   images?: ContainerImages;
-  /** Extra broker.conf entries for every broker; empty when the plan sets none. */
-  brokerConfig: Record<string, BrokerConfigValue>;
+  /**
+   * broker.conf entries from the plan for every broker (a brokerRole for masters only), converted:
+   * a duration is a number in the key's unit. Empty when the plan sets none.
+   */
+  brokerConfig: Record<string, ConfValue>;
+  /** The same for every name server rmq-chaos starts. */
+  namesrvConfig: Record<string, ConfValue>;
 }
 
 export interface ResolvedTopic {

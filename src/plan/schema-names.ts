@@ -13,7 +13,6 @@ export const TOPIC_NAME = /^[a-zA-Z0-9_-]+$/;
 export const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 // Tag names and expressions are RocketMQ's grammar, kept beside the one parser for them.
 export { TAG_EXPRESSION, TAG_NAME };
-export const BROKER_CONF_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
 /**

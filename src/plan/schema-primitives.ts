@@ -4,7 +4,7 @@
  * fields carry a JSON Schema `pattern` so editors flag them before a run does.
  */
 import { z } from 'zod';
-import { closestMatch, describeValue } from './messages.ts';
+import { closestMatch, describeValue, type KeysElsewhere } from './messages.ts';
 import {
   BANDWIDTH_PATTERN,
   DURATION_PATTERN,
@@ -40,8 +40,17 @@ function integerPhrase(min: number, max: number | undefined): { phrase: string; 
   return { phrase, capped: max !== undefined };
 }
 
-/** Maps whose keys are not settings, so an unknown key gets a better noun ("unknown metric"). */
-export const keyNouns = z.registry<{ keyNoun: string; listKnown: boolean }>();
+/**
+ * Maps whose keys are not settings, so an unknown key gets a better noun ("unknown metric").
+ * `among` marks a map with too many keys to list: an unknown key gets its close matches, or
+ * `among` (what the keys are) when none is close; `elsewhere` names a sibling map a key may belong in.
+ */
+export const keyNouns = z.registry<{
+  keyNoun: string;
+  listKnown: boolean;
+  among?: string;
+  elsewhere?: KeysElsewhere;
+}>();
 
 /**
  * Description and documented default for editors; the field stays optional. The metadata goes

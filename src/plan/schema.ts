@@ -14,13 +14,13 @@ import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
-import { BROKER_CONF_KEY, IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
+import { IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
 import { boolean, duration, integer, list, map, oneOf, opt, patterned, req, size, text } from './schema-primitives.ts';
+import { serverConfSchema } from './schema-server-conf.ts';
 import { SELECTOR_HELP, thresholds } from './schema-thresholds.ts';
 
 export { keyNouns } from './schema-primitives.ts';
 export {
-  BROKER_CONF_KEY,
   FLEET_NAME,
   GROUP_NAME,
   IMAGE_REF,
@@ -90,15 +90,15 @@ const cluster = map(
       'Container images; only with provider containers.',
     ),
     brokerConfig: opt(
-      z.record(
-        // broker.conf is a properties file: a key or value with "=" or a line break would corrupt it.
-        patterned(BROKER_CONF_KEY, 'a broker.conf key such as "flushDiskType"'),
-        z.union([patterned(/^[^\r\n]*$/, 'a value on one line'), z.number(), z.boolean()], {
-          error: (iss) => `expected a string, number or boolean, got ${describeValue(iss.input)}`,
-        }),
-        { error: (iss) => `expected a map of broker.conf keys to values, got ${describeValue(iss.input)}` },
-      ),
-      'Extra broker.conf entries applied to every broker.',
+      serverConfSchema('broker'),
+      'broker.conf entries for every broker, by their RocketMQ names (BrokerConfig, MessageStoreConfig, ' +
+        'NettyServerConfig, NettyClientConfig, AuthConfig); a time takes a duration such as 30s. Keys ' +
+        'rmq-chaos sets itself (ports, addresses, names, store paths) are refused.',
+    ),
+    namesrvConfig: opt(
+      serverConfSchema('namesrv'),
+      'Conf file entries for every name server rmq-chaos starts, by their RocketMQ names (NamesrvConfig, ' +
+        'NettyServerConfig, NettyClientConfig); a time takes a duration such as 30s.',
     ),
   },
   'cluster settings',

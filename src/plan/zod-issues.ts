@@ -5,7 +5,7 @@
  */
 import { MAX_PRINTED_PLAN_ISSUES } from '../util/errors.ts';
 import { z } from 'zod';
-import { requiredKeyMessage, unknownKeyMessage, type PathSegment } from './messages.ts';
+import { requiredKeyMessage, unknownKeyAmongMany, unknownKeyMessage, type PathSegment } from './messages.ts';
 import { keyNouns } from './schema-primitives.ts';
 import { thresholdKeyMetric } from './threshold-keys.ts';
 
@@ -66,6 +66,14 @@ function unknownKeyIssues(schema: z.ZodType, path: PathSegment[], keys: readonly
     // (a 1 MiB map of unknown keys spent most of its time there).
     if (i >= MAX_PRINTED_PLAN_ISSUES) {
       return { path: [...path, key], anchor: 'key', message: `unknown key ${JSON.stringify(key)}`, shownPath: path };
+    }
+    if (noun?.among !== undefined) {
+      return {
+        path: [...path, key],
+        anchor: 'key',
+        message: unknownKeyAmongMany(key, known, noun.keyNoun, noun.among, noun.elsewhere),
+        shownPath: path,
+      };
     }
     let message = unknownKeyMessage(key, known, noun?.keyNoun);
     if (noun?.listKnown && !message.includes('(known:')) message += ` (known: ${known.join(', ')})`;

@@ -11,6 +11,7 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     proxy: c.proxy,
     heapBytes: c.heapBytes,
     brokerConfig: c.brokerConfig,
+    namesrvConfig: c.namesrvConfig,
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
     ...(c.images ? { images: c.images } : {}),

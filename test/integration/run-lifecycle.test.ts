@@ -68,7 +68,8 @@ describe('run lifecycle', () => {
 
   it("exits 1 with the failing node's last output when a broker cannot boot, and stops the rest", async () => {
     const dir = join(reports, 'boot-failure');
-    const run = startRun(dir, 'cluster.brokerConfig.storePathRootDir=/proc/rmq-chaos-cannot-write-here');
+    // A store plug-in class that does not exist: the broker's message store cannot be built, so it exits.
+    const run = startRun(dir, 'cluster.brokerConfig.messageStorePlugIn=org.example.NoSuchStorePlugin');
     let recorded: RecordedProcess[] = [];
     void waitFor(
       () => {

@@ -48,6 +48,7 @@ export const COMPOSE_SPEC: ClusterSpec = {
   proxy: true,
   heapBytes: 512 * 1024 * 1024,
   brokerConfig: {},
+  namesrvConfig: {},
 };
 
 export function composeLayout(): ContainerLayout {

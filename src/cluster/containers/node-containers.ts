@@ -127,7 +127,7 @@ export function namesrvContainer(name: string, ctx: NodeContainerContext, publis
     'namesrv',
     name,
     ctx,
-    { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT) },
+    { file: 'namesrv.conf', content: namesrvConfig(NAMESRV_CONTAINER_PORT, undefined, ctx.spec.namesrvConfig) },
     ['-c'],
   )
     .withNetwork(ctx.network)

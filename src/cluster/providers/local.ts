@@ -117,7 +117,7 @@ export const localProvider: ClusterProvider = {
         { name: `namesrv-${i}`, role: 'namesrv', addr },
         'namesrv',
         'namesrv.conf',
-        namesrvConfig(port, net ? '127.0.0.1' : undefined),
+        namesrvConfig(port, net ? '127.0.0.1' : undefined, spec.namesrvConfig),
         ['-c'],
       );
     });

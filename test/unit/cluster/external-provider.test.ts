@@ -48,6 +48,7 @@ const spec = (namesrvAddr: string, extra: Partial<ClusterSpec> = {}): ClusterSpe
   proxy: false,
   heapBytes: 0,
   brokerConfig: {},
+  namesrvConfig: {},
   namesrvAddr,
   ...extra,
 });

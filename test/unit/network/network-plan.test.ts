@@ -107,6 +107,7 @@ describe('planLocalNetwork', () => {
       proxy: true,
       heapBytes: 1,
       brokerConfig: {},
+      namesrvConfig: {},
     };
     const text = brokerConfig({
       spec,

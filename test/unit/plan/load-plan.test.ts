@@ -27,7 +27,9 @@ cluster:
   slavesPerMaster: 1
   proxy: true
   heap: 1GiB
-  brokerConfig: {flushDiskType: SYNC_FLUSH, maxMessageSize: 65536, autoCreateTopicEnable: false}
+  brokerConfig:
+    {flushDiskType: SYNC_FLUSH, maxMessageSize: 65536, autoCreateTopicEnable: false, channelExpiredTimeout: 2m}
+  namesrvConfig: {scanNotActiveBrokerInterval: 5s}
 topics:
   - name: orders
     queues: 8
@@ -97,6 +99,7 @@ describe('good plans', () => {
         proxy: false,
         heapBytes: 256 * 1024 * 1024,
         brokerConfig: {},
+        namesrvConfig: {},
       },
       topics: [{ name: 'smoke', queues: 4 }],
       fleets: { producers: [], consumers: [] },
@@ -127,7 +130,13 @@ describe('good plans', () => {
       proxy: true,
       heapBytes: 1024 ** 3,
       images: { rocketmq: 'official', toxiproxy: 'official' },
-      brokerConfig: { flushDiskType: 'SYNC_FLUSH', maxMessageSize: 65536, autoCreateTopicEnable: false },
+      brokerConfig: {
+        flushDiskType: 'SYNC_FLUSH',
+        maxMessageSize: 65536,
+        autoCreateTopicEnable: false,
+        channelExpiredTimeout: 120_000,
+      },
+      namesrvConfig: { scanNotActiveBrokerInterval: 5000 },
     });
     expect(plan.topics).toEqual([
       { name: 'orders', queues: 8 },

@@ -1,4 +1,5 @@
 import type { ClusterSpec } from '../../provider.ts';
+import { type ConfValue, assertPlanConfEntries } from '../../server-conf/conf-keys.ts';
 import type { BrokerNetwork } from './network-plan.ts';
 
 /** Ports of one broker process; RocketMQ derives fast (VIP) = listen-2 and HA = listen+1. */
@@ -15,9 +16,14 @@ export function brokerPortsFromBlock(block: number[]): BrokerPorts {
   return { listen: base + 2, ha: base + 3, spare: base + 1 };
 }
 
-/** `bindAddress` (NettyServerConfig, 5.x) keeps the name server off the addresses Toxiproxy listens on. */
-export function namesrvConfig(port: number, bindAddress?: string): string {
-  return properties({ listenPort: port, ...(bindAddress ? { bindAddress } : {}) });
+/**
+ * A name server's conf file: the plan's `namesrvConfig` entries, then the port (and address)
+ * rmq-chaos owns. `bindAddress` (NettyServerConfig, 5.x) keeps the name server off the addresses
+ * Toxiproxy listens on.
+ */
+export function namesrvConfig(port: number, bindAddress?: string, planEntries: Record<string, ConfValue> = {}): string {
+  assertPlanConfEntries('namesrv', planEntries);
+  return properties({ ...planEntries, listenPort: port, ...(bindAddress ? { bindAddress } : {}) });
 }
 
 export interface BrokerConfigInput {
@@ -35,11 +41,13 @@ export interface BrokerConfigInput {
  * broker.conf for one broker. Small mapped files keep a run's disk use proportional to its
  * traffic; topics are created explicitly, so auto-creation is off (as in production); the
  * name-server registration period is the minimum (10 s) so a broker that booted before its
- * name server answered is not invisible for the default 30 s.
+ * name server answered is not invisible for the default 30 s. The plan's entries override those
+ * defaults; they cannot touch the keys that place the broker (names, ports, addresses, store
+ * paths: `assertPlanConfEntries`), and its brokerRole (ASYNC_MASTER or SYNC_MASTER) is for masters.
  */
 export function brokerConfig(input: BrokerConfigInput): string {
   const { spec, ports } = input;
-  const base: Record<string, string | number | boolean> = {
+  const base: Record<string, ConfValue> = {
     brokerClusterName: spec.clusterName,
     brokerName: input.brokerName,
     brokerId: input.brokerId,
@@ -71,7 +79,11 @@ export function brokerConfig(input: BrokerConfigInput): string {
     });
     if (network.haMasterAddress) base['haMasterAddress'] = network.haMasterAddress;
   }
-  return properties({ ...base, ...spec.brokerConfig });
+  assertPlanConfEntries('broker', spec.brokerConfig);
+  const { brokerRole, ...planEntries } = spec.brokerConfig;
+  const entries: Record<string, ConfValue> = { ...base, ...planEntries };
+  if (input.brokerId === 0 && brokerRole !== undefined) entries['brokerRole'] = brokerRole;
+  return properties(entries);
 }
 
 /**
@@ -101,7 +113,7 @@ export function proxyConfig(
   )}\n`;
 }
 
-function properties(values: Record<string, string | number | boolean>): string {
+function properties(values: Record<string, ConfValue>): string {
   return `${Object.entries(values)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
