@@ -65,8 +65,12 @@ export async function runConsumer(
       }
       const delay = behaviour.processingMs();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      // The faultyConsumer test aid: a discarded message is acknowledged with no receipt (the
+      // ledger must call it lost); a duplicated one's receipt goes out twice (a double ack).
+      const copies = behaviour.receiptCopies(identity.producerId, identity.seq);
+      if (copies === 0) return 'success';
       const outcome = behaviour.outcome();
-      receipts.push([
+      const receipt: ReceiptTuple = [
         identity.producerId,
         identity.seq,
         message.bornTimestamp,
@@ -75,7 +79,8 @@ export async function runConsumer(
         message.reconsumeTimes,
         outcome,
         message.tag ?? '',
-      ]);
+      ];
+      for (let i = 0; i < copies; i++) receipts.push(receipt);
       await flushSoon();
       return outcome;
     },

@@ -126,6 +126,17 @@ export const consumerConfig = z
         first: z.number().int().nonnegative().describe('The first this many messages are answered with retry.'),
       })
       .describe('Ask for redelivery (RECONSUME_LATER) of the first `first` messages, then of a `ratio` of them.'),
+    faultyConsumer: z
+      .object({
+        discard: z.number().min(0).max(1).describe('Share of messages acknowledged but never reported.'),
+        duplicate: z.number().min(0).max(1).describe('Share of messages whose every delivery is reported twice.'),
+      })
+      .optional()
+      .describe(
+        'Test aid for checking the checkers: per message, a pure function of (seed, producerId, seq) ' +
+          '(src/fleet/faulty-consumer.ts) picks discard (success to the broker, no receipt), duplicate (the ' +
+          'receipt twice) or neither. Absent: neither.',
+      ),
     seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
   })
   .meta({ id: 'ConsumerConfig', description: 'Everything a consumer worker needs to join its group.' });

@@ -22,6 +22,7 @@ export const PLAN_DEFAULTS = {
     mode: 'push',
     consumeTime: '0ms',
     failure: { ratio: 0, first: 0 },
+    faultyConsumer: { discard: 0, duplicate: 0 },
     onCrash: 'fail',
   },
   phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },

@@ -6,6 +6,7 @@ import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type {
   ConsumeTime,
   ConsumerFailure,
+  ConsumerFaultiness,
   ProducerExecutor,
   ResolvedConsumerFleet,
   ResolvedConsumerInstance,
@@ -20,6 +21,7 @@ type ProducerDocument = NonNullable<Fleets['producers']>[number];
 type ConsumerDocument = NonNullable<Fleets['consumers']>[number];
 type ConsumeTimeDocument = NonNullable<ConsumerDocument['consumeTime']>;
 type FailureDocument = NonNullable<ConsumerDocument['failure']>;
+type FaultyDocument = NonNullable<ConsumerDocument['faultyConsumer']>;
 
 const perSecond = (text: string): number => must(parseRate(text), 'rate');
 
@@ -79,6 +81,13 @@ function failure(input: FailureDocument | undefined): ConsumerFailure {
   return { ratio: input?.ratio ?? D.consumer.failure.ratio, first: input?.first ?? D.consumer.failure.first };
 }
 
+function faultiness(input: FaultyDocument): ConsumerFaultiness {
+  return {
+    discard: input.discard ?? D.consumer.faultyConsumer.discard,
+    duplicate: input.duplicate ?? D.consumer.faultyConsumer.duplicate,
+  };
+}
+
 function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
   const instances = c.instances ?? D.consumer.instances;
   const fleet = {
@@ -92,7 +101,7 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
     // Cross-checks guarantee an index is in at most one override.
     const o = (c.overrides ?? []).find((candidate) => candidate.instances.includes(index));
     const time = o?.consumeTime !== undefined ? consumeTime(o.consumeTime) : fleet.consumeTime;
-    return {
+    const settings: ResolvedConsumerInstance = {
       index,
       instanceId: `${c.name}#${index}`,
       subscriptions: o?.subscription !== undefined ? subscriptions(o.subscription) : fleet.subscriptions,
@@ -102,6 +111,8 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
       consumeTimeMs: meanMs(time),
       failure: o?.failure !== undefined ? failure(o.failure) : fleet.failure,
     };
+    const faulty = o?.faultyConsumer ?? c.faultyConsumer;
+    return faulty === undefined ? settings : { ...settings, faultyConsumer: faultiness(faulty) };
   });
   return {
     name: c.name,

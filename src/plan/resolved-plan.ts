@@ -142,6 +142,15 @@ export interface ConsumerFailure {
   first: number;
 }
 
+/**
+ * The `faultyConsumer` test aid: shares of messages an instance discards (acknowledged, never
+ * reported) or reports twice; see fleet/faulty-consumer.ts.
+ */
+export interface ConsumerFaultiness {
+  discard: number;
+  duplicate: number;
+}
+
 /** The settings one consumer instance runs with: its fleet's, merged with its override. */
 export interface ResolvedConsumerInstance {
   /** 0-based index in the fleet. */
@@ -155,6 +164,8 @@ export interface ResolvedConsumerInstance {
   /** Mean processing time of `consumeTime` (the fixed time, the midpoint of uniform, the exponential mean). */
   consumeTimeMs: number;
   failure: ConsumerFailure;
+  /** Present only when the plan sets it for the fleet or this instance's override. */
+  faultyConsumer?: ConsumerFaultiness;
 }
 
 export interface ResolvedConsumerFleet {

@@ -183,6 +183,43 @@ const failure = () =>
     })
     .meta({ minProperties: 1 });
 
+const FAULTY_EXAMPLE = '{discard: 0.01, duplicate: 0.005}';
+
+// A test aid, not a model of a real consumer: it exists so tests can check the ledger, the
+// duplicate breakdown and the invariants against a set of messages known in advance.
+const faultyConsumer = () =>
+  map(
+    {
+      discard: opt(
+        fraction(),
+        'Share of messages (0 to 1) acknowledged to the broker but never reported: the ledger must count ' +
+          'exactly these as lost.',
+        D.consumer.faultyConsumer.discard,
+      ),
+      duplicate: opt(
+        fraction(),
+        'Share of messages (0 to 1) whose every delivery is reported twice (a double ack): one duplicate each.',
+        D.consumer.faultyConsumer.duplicate,
+      ),
+    },
+    'faultyConsumer settings (discard, duplicate)',
+  ).superRefine((value, ctx) => {
+    if (ctx.issues.length > 0) return;
+    if (Object.keys(value).length === 0)
+      ctx.addIssue({ code: 'custom', message: `expected discard, duplicate or both, such as ${FAULTY_EXAMPLE}` });
+    const sum = (value.discard ?? 0) + (value.duplicate ?? 0);
+    if (sum > 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected discard + duplicate at most 1 (shares of the same messages), got ${sum}`,
+      });
+  });
+
+const FAULTY_HELP =
+  `Test aid for checking the checkers, not a model of a real consumer: ${FAULTY_EXAMPLE} makes the ` +
+  'instance drop (acknowledge, never report) or double-report a known set of messages, chosen per message by ' +
+  'a pure function of (seed, producer, seq) that tests can call (src/fleet/faulty-consumer.ts). Default: none.';
+
 /** Every consumer mode the plan language names (drivers/capabilities.ts says which protocol runs which). */
 export const CONSUMER_MODE_NAMES = ['push', 'pull', 'simple'] as const;
 const mode = () => oneOf(CONSUMER_MODE_NAMES);
@@ -203,13 +240,18 @@ const override = map(
     mode: opt(mode(), 'Consumer mode for these instances (simple only with protocol grpc).'),
     consumeTime: opt(consumeTime(), 'Processing time per message for these instances, as consumeTime.'),
     failure: opt(failure(), "Replaces the fleet's failure settings for these instances (omitted keys are 0)."),
+    faultyConsumer: opt(
+      faultyConsumer(),
+      "Replaces the fleet's faultyConsumer settings for these instances (omitted keys are 0); a test aid.",
+    ),
   },
-  'override settings (instances, subscription, protocol, mode, consumeTime, failure)',
+  'override settings (instances, subscription, protocol, mode, consumeTime, failure, faultyConsumer)',
 ).superRefine((value, ctx) => {
   if (ctx.issues.length === 0 && Object.keys(value).every((key) => key === 'instances')) {
     ctx.addIssue({
       code: 'custom',
-      message: 'this override changes nothing: add subscription, protocol, mode, consumeTime or failure',
+      message:
+        'this override changes nothing: add subscription, protocol, mode, consumeTime, failure or faultyConsumer',
     });
   }
 });
@@ -237,6 +279,7 @@ const consumer = map(
       failure(),
       'Consumption failures (the client asks for redelivery): {ratio: 0.01}, {first: 5} or both. Default: none.',
     ),
+    faultyConsumer: opt(faultyConsumer(), FAULTY_HELP),
     onCrash: opt(
       oneOf(['fail', 'continue']),
       "What a crash of one of this fleet's processes (an exit nobody asked for) does: fail the run, or " +

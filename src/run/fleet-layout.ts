@@ -44,6 +44,7 @@ export function layoutFleets(
         subscription: subscriptionMap(instance.subscriptions),
         consumeTime: instance.consumeTime,
         failure: instance.failure,
+        ...(instance.faultyConsumer ? { faultyConsumer: instance.faultyConsumer } : {}),
         seed: plan.seed,
       }),
     ),

@@ -46,7 +46,7 @@ const lostOnT2 = (perQueue: number): LostCell[] =>
   }));
 
 describe('diagnoses against the ledger', () => {
-  it('unconsumed-queues names every queue of t2, the held-but-refused ones too, with lag counted from the start', () => {
+  it('unconsumed-queues names every queue of t2, held-but-refused ones too, lag counted from the start', () => {
     const findings = diagnose({
       snapshots: topicSetsSnapshots(),
       run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'g', cells: lostOnT2(300) }] },

@@ -3,6 +3,7 @@ import { acceptHello, WorkerProtocolError } from '../../../src/fleet/handshake.t
 import { WORKER_PROTOCOL_VERSION } from '../../../src/fleet/protocol.ts';
 
 const command = 'java -jar rmq-chaos-worker.jar';
+const OTHER = WORKER_PROTOCOL_VERSION + 1;
 const refusal = (raw: unknown): WorkerProtocolError => {
   try {
     acceptHello(raw, 'consumer billing#0', command);
@@ -20,16 +21,16 @@ describe('acceptHello', () => {
   });
 
   it('refuses another version, naming both versions and the command, with a fix', () => {
-    const error = refusal({ type: 'hello', protocolVersion: 3, pid: 12, implementation: 'java', extra: { x: 1 } });
+    const error = refusal({ type: 'hello', protocolVersion: OTHER, pid: 12, implementation: 'java', extra: { x: 1 } });
     expect(error).toMatchObject({
       code: 'worker-protocol-version',
       worker: 'consumer billing#0',
-      workerVersion: 3,
+      workerVersion: OTHER,
       coordinatorVersion: WORKER_PROTOCOL_VERSION,
       command,
     });
     expect(error.message).toBe(
-      '[consumer billing#0] speaks worker protocol version 3, this coordinator speaks version ' +
+      `[consumer billing#0] speaks worker protocol version ${OTHER}, this coordinator speaks version ` +
         `${WORKER_PROTOCOL_VERSION}; worker command: ${command}`,
     );
     expect(error.hint).toMatch(/same rmq-chaos version/);

@@ -69,7 +69,7 @@ describe('plans/worker-protocol.schema.json', () => {
     [
       'a hello in another version',
       'WorkerToCoordinator',
-      { type: 'hello', protocolVersion: 3, pid: 1, implementation: 'node' },
+      { type: 'hello', protocolVersion: WORKER_PROTOCOL_VERSION + 1, pid: 1, implementation: 'node' },
     ],
     ['a hello without its version', 'WorkerToCoordinator', { type: 'hello', pid: 1, implementation: 'node' }],
     ['an unknown type', 'WorkerToCoordinator', { type: 'receipt', instanceId: 'b#0', items: [], foreign: 0 }],
