@@ -7,6 +7,7 @@ import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerOpenCommand } from './commands/open.ts';
 import { registerReportCommand } from './commands/report.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -29,6 +30,7 @@ registerCleanupCommand(program);
 registerClusterCommand(program);
 registerDoctorCommand(program);
 registerReportCommand(program);
+registerExplainCommand(program);
 registerOpenCommand(program);
 registerCompareCommand(program);
 

@@ -1,6 +1,7 @@
 import { describeOverrun } from '../run/phase-overruns.ts';
 import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
+import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {
@@ -28,10 +29,15 @@ export function formatConsoleSummary(s: RunSummary): string {
     const per = Object.entries(g.perInstance)
       .map(([instance, n]) => `${instance}=${n}`)
       .join(' ');
+    const explained = g.lost > 0 ? ` (explained ${g.lostExplained})` : '';
     lines.push(
       `  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ` +
-        `${g.lost}, unexpected ${g.unexpected}  [${per}]`,
+        `${g.lost}${explained}, unexpected ${g.unexpected}  [${per}]`,
     );
+    if (g.lost > 0) {
+      lines.push(`            lost by queue   ${topCells(g.breakdown.byQueue)}`);
+      lines.push(`            lost by window  ${topCells(g.breakdown.byWindow)}`);
+    }
   }
   for (const [name, l] of [
     ['e2e latency ', s.latency.e2e],
@@ -91,6 +97,16 @@ export function formatConsoleSummary(s: RunSummary): string {
   return lines.join('\n');
 }
 
+/** `a: 300, b: 200 and 6 more queues` from a breakdown table, largest first. */
+function topCells(cells: readonly BreakdownCell[], shown = 4): string {
+  const lost = cells.filter((c) => c.lost > 0);
+  const more = lost.length > shown ? ` and ${lost.length - shown} more` : '';
+  return `${lost
+    .slice(0, shown)
+    .map((c) => `${c.key}: ${c.lost}`)
+    .join(', ')}${more}`;
+}
+
 /** Each diagnosis: severity, id, group, what is wrong, its key evidence and the remedy. */
 function formatDiagnoses(s: RunSummary): string[] {
   if (s.diagnoses.length === 0) return ['  diagnoses  none'];
@@ -98,7 +114,7 @@ function formatDiagnoses(s: RunSummary): string[] {
   for (const f of s.diagnoses) {
     lines.push(
       `  ${f.severity === 'critical' ? '!!' : '! '} ${f.id} [${f.group}]${f.expected ? ' (expected)' : ''}: ` +
-        `${f.summary}`,
+        `${f.summary}${f.explains ? ` [explains ${f.explains.lost} of ${f.explains.of} lost]` : ''}`,
     );
     lines.push(`       seen ${secsSince(s, f.firstSeenAt)} → ${secsSince(s, f.lastSeenAt)}; remedy: ${f.remedy}`);
   }

@@ -15,7 +15,8 @@
     secs = R.secs,
     pct = R.pct,
     tick = R.tick,
-    badge = R.badge;
+    badge = R.badge,
+    svg = R.svg;
 
   function planSection() {
     var sec = section('plan', 'Plan and cluster');
@@ -229,6 +230,7 @@
           'duplicates',
           'duplicate rate',
           'lost',
+          'explained',
           'unexpected',
           'receipts per instance',
           'lost (sample)',
@@ -242,6 +244,12 @@
             num(g.duplicates),
             pct(g.duplicateRate),
             h('span', { class: g.lost > 0 ? 'bad' : '', text: num(g.lost) }),
+            g.lost > 0
+              ? h('span', {
+                  class: g.lostExplained < g.lost ? 'bad' : '',
+                  text: num(g.lostExplained) + ' of ' + num(g.lost),
+                })
+              : '–',
             num(g.unexpected),
             Object.keys(g.perInstance)
               .map(function (i) {
@@ -253,6 +261,9 @@
         }),
       ),
     );
+    s.groups.forEach(function (g) {
+      if (g.lost > 0 || g.duplicates > 0) sec.appendChild(breakdownBlock(g));
+    });
     var causes = Object.keys(s.duplicateCauses).sort(function (a, b) {
       return s.duplicateCauses[b] - s.duplicateCauses[a];
     });
@@ -299,6 +310,178 @@
     return sec;
   }
 
+  // ---------- loss and duplicates, broken down ----------
+
+  var DIMENSIONS = [
+    ['byQueue', 'queue'],
+    ['byTopic', 'topic'],
+    ['byTag', 'tag'],
+    ['byInstance', 'instance'],
+    ['byWindow', 'window'],
+  ];
+
+  /** One scope's breakdown: a table per dimension behind a switch, then the per-queue heat strip. */
+  function breakdownBlock(g) {
+    var block = h('div', { class: 'breakdown', 'data-scope': g.scope });
+    block.appendChild(h('h3', { text: 'Where ' + g.scope + ' lost and duplicated messages' }));
+    block.appendChild(
+      h('p', {
+        class: 'muted',
+        text:
+          'A lost message counts in the queue it was written to, the instance that held that queue when it was ' +
+          'sent ((nobody) when no member did) and the fault window it was sent in, else its phase. A duplicate ' +
+          'counts where it was received and under the cause it was attributed to. `rmq-chaos explain <run> ' +
+          '<id>` tells one message’s life.',
+      }),
+    );
+    var holder = h('div');
+    var buttons = DIMENSIONS.map(function (d) {
+      var b = h('button', { type: 'button', class: 'dim', 'data-dimension': d[1], text: 'by ' + d[1] });
+      b.addEventListener('click', function () {
+        show(d);
+      });
+      return b;
+    });
+    function show(d) {
+      buttons.forEach(function (b) {
+        b.classList.toggle('active', b.getAttribute('data-dimension') === d[1]);
+      });
+      holder.textContent = '';
+      holder.appendChild(
+        table(
+          [d[1], 'lost', 'duplicates', 'lost ids', 'duplicated ids'],
+          g.breakdown[d[0]].map(function (c) {
+            return [
+              c.key,
+              h('span', { class: c.lost > 0 ? 'bad' : '', text: num(c.lost) }),
+              num(c.duplicates),
+              idList(c.lostIds, c.lost),
+              idList(c.duplicateIds, c.duplicates),
+            ];
+          }),
+          'compact breakdown-table',
+        ),
+      );
+    }
+    block.appendChild(h('div', { class: 'dims' }, buttons));
+    block.appendChild(holder);
+    show(DIMENSIONS[0]);
+    block.appendChild(heatStrip(g.breakdown.heat));
+    return block;
+  }
+
+  function idList(ids, count) {
+    if (!ids.length) return '–';
+    return h('code', { class: 'ids', text: ids.join(' ') + (count > ids.length ? ' …' : '') });
+  }
+
+  /**
+   * One row per queue, one column per bucket of the run clock: lost messages (by when they were
+   * sent) in the upper half of each row in red, duplicates (by when they arrived) in the lower
+   * half in orange, darker for more. A picture of where and when, to read before the tables.
+   */
+  function heatStrip(heat) {
+    var wrap = h('figure', { class: 'heat' });
+    if (!heat.queues.length) return wrap;
+    var LABEL_W = 190,
+      CELL_W = 12,
+      ROW_H = 16;
+    var width = LABEL_W + heat.columns * CELL_W + 4;
+    var height = heat.queues.length * ROW_H + 22;
+    var maxLost = 1,
+      maxDup = 1;
+    heat.queues.forEach(function (q) {
+      q.lost.forEach(function (n) {
+        maxLost = Math.max(maxLost, n);
+      });
+      q.duplicates.forEach(function (n) {
+        maxDup = Math.max(maxDup, n);
+      });
+    });
+    var el = svg('svg', { width: width, height: height, role: 'img', 'aria-label': 'loss and duplicates per queue' });
+    heat.queues.forEach(function (q, row) {
+      var y = row * ROW_H;
+      el.appendChild(
+        svg('text', { x: LABEL_W - 6, y: y + 12, 'text-anchor': 'end', class: 'heat-label', text: q.queue }),
+      );
+      for (var col = 0; col < heat.columns; col++) {
+        var x = LABEL_W + col * CELL_W;
+        var from = (col * heat.bucketMs) / 1000,
+          to = ((col + 1) * heat.bucketMs) / 1000;
+        var when = q.queue + ', ' + secs(from) + '–' + secs(to) + ': ';
+        el.appendChild(
+          svg(
+            'rect',
+            {
+              x: x,
+              y: y + 1,
+              width: CELL_W - 1,
+              height: ROW_H / 2 - 1,
+              class: 'heat-lost',
+              'data-count': q.lost[col],
+              fill: q.lost[col] ? 'rgba(213,94,0,' + (0.2 + (0.8 * q.lost[col]) / maxLost).toFixed(2) + ')' : '#f2f2f2',
+            },
+            svg('title', { text: when + num(q.lost[col]) + ' lost' }),
+          ),
+        );
+        el.appendChild(
+          svg(
+            'rect',
+            {
+              x: x,
+              y: y + ROW_H / 2,
+              width: CELL_W - 1,
+              height: ROW_H / 2 - 1,
+              class: 'heat-dup',
+              'data-count': q.duplicates[col],
+              fill: q.duplicates[col]
+                ? 'rgba(230,159,0,' + (0.2 + (0.8 * q.duplicates[col]) / maxDup).toFixed(2) + ')'
+                : '#f7f7f7',
+            },
+            svg('title', { text: when + num(q.duplicates[col]) + ' duplicates' }),
+          ),
+        );
+      }
+    });
+    // A time tick every ten columns, on the run clock.
+    for (var tickCol = 0; tickCol <= heat.columns; tickCol += 10) {
+      el.appendChild(
+        svg('text', {
+          x: LABEL_W + tickCol * CELL_W,
+          y: height - 6,
+          class: 'heat-label',
+          text: secs((tickCol * heat.bucketMs) / 1000),
+        }),
+      );
+    }
+    wrap.appendChild(el);
+    wrap.appendChild(
+      h('figcaption', {
+        class: 'muted',
+        text:
+          'Per queue over the run clock (' +
+          heat.bucketMs / 1000 +
+          ' s a column): the upper half of a row is messages lost (by when they were sent), the lower half ' +
+          'duplicates (by when they arrived); darker is more. Hover a cell for its count.',
+      }),
+    );
+    return wrap;
+  }
+
+  /** A finding's queues with the broker's lag and the ledger's loss side by side (when it lists queues). */
+  function queueLossTable(d) {
+    var queues = d.evidence && d.evidence.queues;
+    if (!d.explains || !Array.isArray(queues) || !queues.length) return null;
+    return table(
+      ['queue', 'lag (broker)', 'lost (ledger)', 'why'],
+      queues.map(function (q) {
+        var lost = d.explains.byQueue[q.queue] || 0;
+        return [q.queue, q.lag === undefined ? '–' : num(q.lag), num(lost), q.reason || '–'];
+      }),
+      'compact queue-loss',
+    );
+  }
+
   function diagnosesSection() {
     var sec = section(
       'diagnoses',
@@ -325,6 +508,13 @@
             h('span', { class: 'muted seen', text: 'seen ' + secs(d.firstSeenS) + ' → ' + secs(d.lastSeenS) }),
           ),
           h('p', { class: 'diagnosis-summary', text: d.summary }),
+          d.explains
+            ? h('p', {
+                class: 'explains' + (d.explains.lost < d.explains.of ? ' partial' : ''),
+                text: 'explained: ' + num(d.explains.lost) + ' of ' + num(d.explains.of) + ' lost',
+              })
+            : null,
+          queueLossTable(d),
           h(
             'details',
             { open: 'open' },
