@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDelta, formatValue } from '../../compare/compare.ts';
 import type { ReportWriter } from '../report-writer.ts';
+import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
@@ -87,6 +88,33 @@ function checks(s: RunSummary): string[] {
   return table(['', 'check', 'observed'], rows, ['c', 'l', 'l']);
 }
 
+/** Where each scope with loss lost it, by queue and by window (the report has every dimension). */
+function lossBreakdown(s: RunSummary): string[] {
+  const lines: string[] = [];
+  for (const g of s.groups.filter((x) => x.lost > 0)) {
+    const cells: { by: string; cell: BreakdownCell }[] = [
+      ...g.breakdown.byQueue.filter((c) => c.lost > 0).map((cell) => ({ by: 'queue', cell })),
+      ...g.breakdown.byWindow.filter((c) => c.lost > 0).map((cell) => ({ by: 'window', cell })),
+    ];
+    lines.push(
+      '',
+      `### Lost in ${code(g.scope)}: ${g.lost}, explained ${g.lostExplained}`,
+      '',
+      ...table(
+        ['by', 'where', 'lost', 'first ids'],
+        cells.map(({ by, cell }) => [
+          by,
+          code(cell.key),
+          String(cell.lost),
+          cell.lostIds.slice(0, 3).map(code).join(' '),
+        ]),
+        ['l', 'l', 'r', 'l'],
+      ),
+    );
+  }
+  return lines;
+}
+
 function diagnoses(s: RunSummary): string[] {
   if (s.diagnoses.length === 0) return ['None.'];
   return table(
@@ -95,7 +123,7 @@ function diagnoses(s: RunSummary): string[] {
       `${f.severity}${f.expected ? ' (expected)' : ''}`,
       code(f.id),
       f.group,
-      f.summary,
+      f.explains ? `${f.summary} (explains ${f.explains.lost} of ${f.explains.of} lost)` : f.summary,
       f.remedy,
     ]),
   );
@@ -146,6 +174,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
+  lines.push(...lossBreakdown(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }
