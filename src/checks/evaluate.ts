@@ -20,7 +20,7 @@ export interface CheckResult {
 }
 
 interface Subject {
-  scopes: ScopeSummary[];
+  scopes: JudgedScope[];
   instances: string[] | undefined;
   group: string | undefined;
 }
@@ -31,7 +31,10 @@ interface Subject {
  * the full ledger for broadcasting instances, which are scopes of their own), or `each`
  * instance separately.
  */
-export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: ScopeSummary[]): CheckResult[] {
+/** A ledger scope as the verdict sees it: with how much of its loss the findings explain. */
+export type JudgedScope = ScopeSummary & { lostExplained?: number };
+
+export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: JudgedScope[]): CheckResult[] {
   const loadSeconds = (plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs) / 1000;
   const instancesOf = (filter: { group?: string; fleet?: string }) =>
     plan.fleets.consumers
@@ -88,7 +91,7 @@ export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: Scope
 
 function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: number): ObservedMetric | undefined {
   const whole = subject.group === undefined && subject.instances === undefined;
-  const sum = (pick: (s: ScopeSummary) => number) => subject.scopes.reduce((a, s) => a + pick(s), 0);
+  const sum = (pick: (s: JudgedScope) => number) => subject.scopes.reduce((a, s) => a + pick(s), 0);
   const counter = (total: number): ObservedMetric => ({ kind: 'counter', total, seconds });
   // A fleet or clustering instance is not a ledger scope: only its receipt count is its own.
   if (subject.instances) {
@@ -108,6 +111,9 @@ function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: 
       return counter(duplicates);
     case 'loss':
       return counter(sum((s) => s.lost));
+    case 'loss_unexplained':
+      // A scope nobody explained (lostExplained absent) counts whole: the unexplained side is the safe one.
+      return counter(sum((s) => s.lost - (s.lostExplained ?? 0)));
     case 'unexpected':
       return counter(sum((s) => s.unexpected));
     case 'duplicate_rate':

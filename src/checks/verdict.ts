@@ -5,11 +5,11 @@
  * Reports only print what this decided.
  */
 import type { Crash } from '../fleet/crash.ts';
-import type { ScopeSummary } from '../metrics/ledger.ts';
+
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { Finding } from './diagnoses/index.ts';
 import { type DiagnosisExpectationResult, judgeDiagnoses, type ReportedFinding } from './diagnosis-expectations.ts';
-import { type CheckResult, evaluateChecks } from './evaluate.ts';
+import { type CheckResult, evaluateChecks, type JudgedScope } from './evaluate.ts';
 import { evaluateInvariants, type InvariantResult } from './invariants.ts';
 import type { MeasuredRun } from './measured-run.ts';
 import { formatObserved } from './observed-text.ts';
@@ -28,7 +28,7 @@ export interface VerdictInput {
   plan: ResolvedPlan;
   measured: MeasuredRun;
   /** The ledger's summary per scope (group, or group/instance in broadcasting). */
-  groups: readonly ScopeSummary[];
+  groups: readonly JudgedScope[];
   findings: readonly Finding[];
   crashes: readonly Crash[];
   faults: readonly AppliedFault[];

@@ -34,6 +34,7 @@ const TREND = ['p', 'avg', 'min', 'max', 'med'] as const;
 /** Every metric name, in catalogue order (tables and help list them so). */
 export const METRIC_NAMES = [
   'loss',
+  'loss_unexplained',
   'duplicates',
   'unexpected',
   'sent',
@@ -60,6 +61,15 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     aggregations: COUNTER,
     value: 'number',
     description: 'Messages the broker acknowledged that a group never received by the end of drain.',
+  },
+  loss_unexplained: {
+    selectable: true,
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description:
+      'Lost messages no diagnosis accounts for (the unexplained-loss finding lists them): a loss the harness ' +
+      'cannot explain.',
   },
   duplicates: {
     selectable: true,

@@ -3,6 +3,7 @@
  * per client with the short timeout, CONSUMER_NOT_ONLINE as "nobody here", a failing broker
  * recorded instead of thrown, retry topics left out of stats and routes.
  */
+import { queueLag } from '../../../src/checks/diagnoses/group-view.ts';
 import { describe, expect, it } from 'vitest';
 import {
   RemotingConnectError,
@@ -27,6 +28,8 @@ interface FakeSpec {
   stats?: Record<string, Record<string, QueueConsumeStats[] | Error>>;
   runningInfo?: Record<string, ConsumerRunningInfo | Error>;
   routes?: Record<string, TopicRoute | Error>;
+  /** `topic@addr/queueId` → offsets of a queue the consume stats leave out (default: empty queue). */
+  offsets?: Record<string, { max: number; committed?: number; min?: number }>;
 }
 
 function fakeAdmin(spec: FakeSpec) {
@@ -69,6 +72,12 @@ function fakeAdmin(spec: FakeSpec) {
       if (info instanceof Error) throw info;
       return info;
     },
+    maxOffset: async (addr: string, topic: string, queueId: number) =>
+      spec.offsets?.[`${topic}@${addr}/${queueId}`]?.max ?? 0,
+    minOffset: async (addr: string, topic: string, queueId: number) =>
+      spec.offsets?.[`${topic}@${addr}/${queueId}`]?.min ?? 0,
+    committedOffset: async (addr: string, _group: string, topic: string, queueId: number) =>
+      spec.offsets?.[`${topic}@${addr}/${queueId}`]?.committed,
     route: async (topic: string) => {
       calls.routes.push(topic);
       const r = spec.routes?.[topic];
@@ -142,6 +151,9 @@ describe('collectSnapshot', () => {
           '1.1.1.1@y': { properties: {}, subscriptions: [sub('T', 'TagA || TagB', ['TagA', 'TagB'])], queues: [] },
         },
         routes: { T: route(['broker-a', 'broker-b'], 2) },
+        // broker-b's consume stats are empty (nothing committed there, as a broker lists only
+        // topics with commits): its queues are asked for one by one.
+        offsets: { [`T@${B}/0`]: { max: 7, committed: 2 }, [`T@${B}/1`]: { max: 9, min: 3 } },
       });
       const snapshot = await collectSnapshot(admin, ['g'], {
         runningInfoTimeoutMs: 1234,
@@ -174,10 +186,17 @@ describe('collectSnapshot', () => {
       ]);
       expect(calls.runningInfo.map((c) => c.clientId).sort()).toEqual(['1.1.1.1@x', '1.1.1.1@y']);
       expect(calls.runningInfo.every((c) => c.timeoutMs === 1234 && c.addr === A)).toBe(true);
-      expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${q.brokerOffset - q.consumerOffset}`)).toEqual([
+      expect(g!.queues.map((q) => `${q.topic}@${q.broker}/${q.queueId}:${queueLag(q)}`)).toEqual([
         'T@broker-a/0:0',
         'T@broker-a/1:6',
+        'T@broker-b/0:5',
+        // Nothing committed: lag counts from the start offset (here the min offset, as doctor has no start).
+        'T@broker-b/1:6',
       ]);
+      expect(g!.queues.find((q) => q.broker === 'broker-b' && q.queueId === 1)).toMatchObject({
+        consumerOffset: -1,
+        startOffset: 3,
+      });
       expect(Object.keys(g!.topicQueues)).toEqual(['T']);
       expect(g!.topicQueues['T']).toHaveLength(4);
       expect(calls.routes).toEqual(['T']);

@@ -81,6 +81,7 @@ describe('the catalogue', () => {
   it('lets exactly the per-group metrics take selectors', () => {
     expect(SELECTABLE_METRICS).toEqual([
       'loss',
+      'loss_unexplained',
       'duplicates',
       'unexpected',
       'received',

@@ -37,9 +37,9 @@ describe('parseThresholdExpression', () => {
 
   it('names the known metrics when the metric is unknown', () => {
     expect(message('latency', 'p(99)<1s')).toBe(
-      'unknown metric "latency" (known: loss, duplicates, unexpected, sent, received, unique, send_errors, ' +
-        'dropped, duplicate_rate, loss_rate, e2e_latency, send_latency, rebalance_latency, resume_latency, ' +
-        'backlog)',
+      'unknown metric "latency" (known: loss, loss_unexplained, duplicates, unexpected, sent, received, unique, ' +
+        'send_errors, dropped, duplicate_rate, loss_rate, e2e_latency, send_latency, rebalance_latency, ' +
+        'resume_latency, backlog)',
     );
   });
 
