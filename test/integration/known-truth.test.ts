@@ -8,7 +8,8 @@
  * The runs without network faults share one cluster as provider external, each with its own
  * topics and groups; the run with a network fault needs Toxiproxy, so it starts its own.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RemotingProducer } from '../../src/drivers/remoting/index.ts';
@@ -43,6 +44,44 @@ function knownSets(rates: FaultyRates, producers: number, perProducer: number) {
 }
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
+
+/** Every lost message the run wrote to messages.ndjson.gz (all of them, not a sample), as producer:seq. */
+function lostIds(run: CliRun): string[] {
+  const text = gunzipSync(readFileSync(join(run.runDir!, 'messages.ndjson.gz'))).toString('utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('["lost"'))
+    .map((line) => {
+      const [, , producer, seq] = JSON.parse(line) as [string, string, string, number];
+      return `${producer}:${seq}`;
+    });
+}
+
+/**
+ * The breakdown and the diagnoses find exactly the discard set: the log's lost records, every
+ * table of the breakdown summing to it with its ids from it, and unexplained-loss counting it
+ * (a consumer that acks and drops is a cause no broker-side view can see).
+ */
+function expectLossAccountedExactly(run: CliRun, discard: readonly string[], windows: readonly string[]): void {
+  const s = run.summary!;
+  const group = s.groups[0]!;
+  expect(sorted(lostIds(run))).toEqual(sorted(discard));
+  for (const table of [group.breakdown.byQueue, group.breakdown.byTopic, group.breakdown.byInstance]) {
+    expect(table.reduce((n, c) => n + c.lost, 0)).toBe(discard.length);
+    expect(table.reduce((n, c) => n + c.duplicates, 0)).toBe(group.duplicates);
+  }
+  expect(sorted(group.breakdown.byQueue.flatMap((c) => c.lostIds))).toEqual(sorted(discard));
+  // Sent in load, or in the fault's window; every queue was held by someone when they were sent.
+  for (const c of group.breakdown.byWindow.filter((x) => x.lost > 0)) expect(windows).toContain(c.key);
+  expect(group.breakdown.byInstance.map((c) => c.key)).not.toContain('(nobody)');
+  expect(group.breakdown.heat.queues.reduce((n, q) => n + q.lost.reduce((a, b) => a + b, 0), 0)).toBe(discard.length);
+  expect(group.lostExplained).toBe(0);
+  const unexplained = s.diagnoses.filter((d) => d.id === 'unexplained-loss');
+  expect(
+    unexplained.map((d) => d.evidence['unexplained']),
+    run.output,
+  ).toEqual([discard.length]);
+}
 
 interface DuplicateEvent {
   id: string;
@@ -133,6 +172,7 @@ describe('faultyConsumer: the checkers find exactly the known set', () => {
     });
     expect(sorted(group!.lostSample)).toEqual(sorted(known.discard));
     expect(s.totals).toMatchObject({ acked: n, lost, duplicates: dups, unexpected: 0, drained: false });
+    expectLossAccountedExactly(run, known.discard, ['load']);
 
     // One duplicate event per duplicated delivery, each id of the set once, and nothing else.
     const events = duplicateEvents(run);
@@ -186,6 +226,7 @@ describe('faultyConsumer: the checkers find exactly the known set', () => {
     // everything the ledger counted is an event, one each.
     expect(events).toHaveLength(s.totals.duplicates);
     const faultLabel = `${FAULT.action} ${FAULT.target} at ${(fault!.observed.beginMs! / 1000).toFixed(1)}s`;
+    expectLossAccountedExactly(run, known.discard, ['load', faultLabel]);
     const natural = events.filter((e) => !known.duplicate.includes(e.id));
     const causes = [...new Set(natural.map((e) => e.cause))];
     console.log(
