@@ -37,7 +37,8 @@ registerCompareCommand(program);
 program.addHelpText(
   'after',
   `
-Exit codes: 0 pass, 99 checks failed, 2 bad plan or usage, 1 environment or internal error.
+Exit codes: 0 pass, 99 checks failed, 2 bad plan or usage, 1 environment or internal error,
+130/143 stopped by SIGINT/SIGTERM (a run stopped early still writes its summary, verdict aborted).
 Examples:
   rmq-chaos run smoke                       run plans/smoke.yaml
   rmq-chaos run smoke --set phases.load=5s  override a field

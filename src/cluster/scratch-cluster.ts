@@ -74,7 +74,9 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       endpoints: cluster.endpoints,
       cluster,
       resources,
-      [Symbol.asyncDispose]: () => resources.release(),
+      [Symbol.asyncDispose]: async () => {
+        await resources.release();
+      },
     };
   } catch (error) {
     await resources.release();

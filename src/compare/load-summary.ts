@@ -1,7 +1,7 @@
 /**
  * Reads a run's summary.json for comparison, from a run folder or the file itself. Anything
- * that is not a summary this version can compare is a UsageError (exit 2) that says which
- * path and what is wrong with it.
+ * that is not a summary this version can compare (an aborted run's included) is a UsageError
+ * (exit 2) that says which path and what is wrong with it.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ export async function loadSummary(path: string): Promise<LoadedSummary> {
   if (!isObject(data) || data.schema !== 'rmq-chaos/summary') {
     throw new UsageError(`${file}: not an rmq-chaos summary.json (no "schema": "rmq-chaos/summary")`);
   }
+  // Before the version: an aborted run of any version has nothing to compare, and that is the news.
+  if (data.verdict === 'aborted') throw new UsageError(`${file}: ${abortedRun(data)}`);
   if (data.schemaVersion !== SUMMARY_SCHEMA_VERSION) {
     throw new UsageError(
       `${file}: summary schema version ${JSON.stringify(data.schemaVersion)}, but this rmq-chaos reads ` +
@@ -67,4 +69,16 @@ export async function loadSummary(path: string): Promise<LoadedSummary> {
     );
   }
   return { summary: data as unknown as RunSummary, file };
+}
+
+/** `the run <id> was aborted (in cluster: <reason>) and measured nothing to compare; ...`, one line. */
+function abortedRun(data: Record<string, unknown>): string {
+  const run = isObject(data.run) && typeof data.run.id === 'string' ? ` ${data.run.id}` : '';
+  const aborted = isObject(data.aborted) ? data.aborted : {};
+  const phase = typeof aborted.phase === 'string' ? `in ${aborted.phase}: ` : '';
+  const reason = typeof aborted.reason === 'string' ? ` (${phase}${aborted.reason.split('\n')[0]})` : '';
+  return (
+    `the run${run} was aborted${reason} and measured nothing to compare; give a run that finished ` +
+    '(verdict pass or fail)'
+  );
 }

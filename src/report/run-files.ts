@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { RunEvent } from '../result/run-event.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import { ExitCode, HarnessError } from '../util/errors.ts';
-import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../result/run-summary.ts';
+import { SUMMARY_SCHEMA_VERSION, type SummaryFile } from '../result/run-summary.ts';
 
 /**
  * Reads what a run left in its folder (summary.json, events.ndjson, timeseries.ndjson), so a
@@ -20,7 +20,8 @@ export class RunFilesError extends HarnessError {
   }
 }
 
-export async function readRunSummary(runDir: string): Promise<RunSummary> {
+/** The run's summary.json, finished or aborted (its `verdict` says which). */
+export async function readRunSummary(runDir: string): Promise<SummaryFile> {
   const file = join(runDir, RUN_FILES.summary);
   if (!existsSync(file))
     throw new RunFilesError(`${file} does not exist`, 'give the folder of a finished run (reports/<time>-<plan>)');
@@ -42,7 +43,7 @@ export async function readRunSummary(runDir: string): Promise<RunSummary> {
       'rerun the plan to get a report',
     );
   }
-  return parsed as RunSummary;
+  return parsed as SummaryFile;
 }
 
 /**

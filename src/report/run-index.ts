@@ -20,7 +20,9 @@ export interface RunIndexRow {
   plan: string;
   /** ISO time the run started; null when the folder has no readable summary. */
   startedAt: string | null;
-  verdict: 'pass' | 'fail' | 'unknown';
+  verdict: 'pass' | 'fail' | 'aborted' | 'unknown';
+  /** Why an aborted run stopped (one line); null for the others. */
+  abortReason: string | null;
   ackedPerSecond: number | null;
   e2eP99Ms: number | null;
   lost: number | null;
@@ -37,7 +39,11 @@ const HeadlineSchema = z.object({
     .object({ plan: z.string().optional().catch(undefined), startedAt: z.string().optional().catch(undefined) })
     .optional()
     .catch(undefined),
-  verdict: z.enum(['pass', 'fail']).optional().catch(undefined),
+  verdict: z.enum(['pass', 'fail', 'aborted']).optional().catch(undefined),
+  aborted: z
+    .object({ reason: z.string().optional().catch(undefined), phase: z.string().optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   producers: z.object({ ackedPerSecond: nullableNumber }).optional().catch(undefined),
   latency: z
     .object({ e2e: z.object({ p99: nullableNumber }).optional().catch(undefined) })
@@ -57,6 +63,10 @@ export function indexRow(dir: string, summary: unknown, hasPage: boolean): RunIn
     plan: s.run?.plan ?? dir.replace(/^\d{8}-\d{6}Z-/, ''),
     startedAt: s.run?.startedAt ?? null,
     verdict: s.verdict ?? 'unknown',
+    abortReason:
+      s.verdict === 'aborted'
+        ? `${s.aborted?.phase ? `in ${s.aborted.phase}: ` : ''}${s.aborted?.reason ?? 'no reason given'}`
+        : null,
     ackedPerSecond: s.producers?.ackedPerSecond ?? null,
     e2eP99Ms: s.latency?.e2e?.p99 ?? null,
     lost: s.totals?.lost ?? null,
@@ -122,7 +132,8 @@ export function renderRunIndex(rows: readonly RunIndexRow[]): string {
         : `<span title="no index.html: rmq-chaos report ${name}">${name}</span>`;
       const when = r.startedAt ? escapeHtml(r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')) : '–';
       return (
-        `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span></td>` +
+        `<tr class="${r.verdict}"><td><span class="verdict">${r.verdict}</span>` +
+        `${r.abortReason === null ? '' : `<div class="why">${escapeHtml(r.abortReason)}</div>`}</td>` +
         `<td>${escapeHtml(r.plan)}</td><td>${when}</td><td>${link}</td>` +
         `<td class="n">${cell(r.ackedPerSecond)}</td><td class="n">${cell(r.e2eP99Ms, ' ms')}</td>` +
         `<td class="n${r.lost ? ' bad' : ''}">${cell(r.lost)}</td>` +
@@ -181,6 +192,9 @@ const INDEX_CSS = [
   '.pass .verdict { background: #e8f5ee; color: #1a7f4b; }',
   '.fail .verdict { background: #fdecea; color: #b42318; }',
   '.unknown .verdict { background: #eef1f4; color: #5f6b76; }',
+  '.aborted .verdict { background: #fff4e5; color: #8a5300; }',
+  // The reason may be long (a timeout with its address): it wraps under the verdict.
+  '.why { white-space: normal; max-width: 28em; font-size: 12px; color: #8a5300; }',
   'td.bad { color: #b42318; font-weight: 600; }',
   'tbody tr:hover { background: #fafcff; }',
   '',

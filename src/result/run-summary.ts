@@ -1,7 +1,8 @@
 /**
- * The typed result of a run: what summary.json holds. The CI regression job, `compare`, the
- * reports and users' own scripts read it; `plans/summary.schema.json` is generated from this
- * type (npm run schema), and a test validates real runs' summaries against it.
+ * The typed result of a run: what summary.json holds (SummaryFile), either a run that reached
+ * its verdict (RunSummary) or one stopped before (AbortedRunSummary). The CI regression job,
+ * `compare`, the reports and users' own scripts read it; `plans/summary.schema.json` is
+ * generated from SummaryFile (npm run schema), and a test validates real runs' summaries against it.
  */
 import type { DiagnosisExpectationResult, ReportedFinding } from '../checks/diagnosis-expectations.ts';
 import type { CheckResult } from '../checks/evaluate.ts';
@@ -14,11 +15,16 @@ import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import type { ReleaseReport } from '../runtime/run-resources.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 4;
+export const SUMMARY_SCHEMA_VERSION = 5;
 
+/** What a summary.json holds; `verdict` tells which. */
+export type SummaryFile = RunSummary | AbortedRunSummary;
+
+/** A run that measured to its end (or to an abortOnFail threshold) and was judged: verdict pass or fail. */
 export interface RunSummary {
   schema: 'rmq-chaos/summary';
   schemaVersion: number;
@@ -114,4 +120,55 @@ export interface PhaseOverrun {
   actualMs: number;
   /** Why that phase can run long (what the run was waiting for). */
   reason: string;
+}
+
+/**
+ * A run stopped before its verdict: a signal (Ctrl-C), a cluster that did not start, a
+ * worker that did not start, an external cluster that cannot be reached, any error. It says
+ * why, where and what was cleaned up, and carries the counts it had so far (zero when it
+ * stopped before load). Nothing was judged: no checks, invariants, diagnoses or failures, and
+ * no loss, backlog or drain figures, which only mean something after an orderly drain.
+ */
+export interface AbortedRunSummary {
+  schema: 'rmq-chaos/summary';
+  schemaVersion: number;
+  run: RunSummary['run'];
+  /** startMs and namesrvAddr are null and brokers empty when the cluster never came up. */
+  cluster: RunSummary['cluster'];
+  /** The phases it entered; the last one ends when it stopped. */
+  phases: RunSummary['phases'];
+  aborted: RunAbort;
+  /** Sends so far (ackedPerSecond over the load time so far). */
+  producers: RunSummary['producers'];
+  /** Acks and receipts so far. */
+  totals: { acked: number; receipts: number };
+  latency: RunSummary['latency'];
+  /** The samples taken before it stopped. */
+  timeseries: TimeSeriesRow[];
+  crashes: Crash[];
+  faults: FaultRecord[];
+  verdict: 'aborted';
+}
+
+/** Why and where a run stopped early, and what its resource owner released. */
+export interface RunAbort {
+  /** One line: what stopped it (`run aborted (SIGINT)`, `the name server lists no broker after 90000 ms`). */
+  reason: string;
+  /**
+   * The typed error's code: `signal` (the user stopped it), `readiness-timeout`,
+   * `process-exited`, `external-unreachable`, ...; `internal` for an error without one (a bug).
+   */
+  kind: string;
+  /** The signal, when the user stopped the run. */
+  signal?: string;
+  /** How to fix it, when the error says. */
+  hint?: string;
+  /** The error's further lines (a process's last output), when it has some. */
+  detail?: string[];
+  /** The phase it was in: `cluster` (the cluster starting, topics created), `warmup`, `load`, ... */
+  phase: string;
+  /** Ms from the run's start to when it stopped. */
+  atMs: number;
+  /** What was released: cleanup steps, processes with their pids and exits, the work folder. */
+  cleanup: ReleaseReport;
 }

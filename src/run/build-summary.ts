@@ -14,9 +14,9 @@ import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
 import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
-import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 import type { Measurements, ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
+import { producerCounts, summaryHeader } from './summary-header.ts';
 
 export interface SummaryInput {
   plan: ResolvedPlan;
@@ -60,38 +60,13 @@ export function buildSummary(input: SummaryInput): RunSummary {
     faults: input.faults,
     ...(input.abortedBy ? { abortedBy: input.abortedBy } : {}),
   });
-  // Producers send through load, chaos and heal: rates are over that time.
-  const loadSeconds = ['load', 'chaos', 'heal'].reduce((ms, p) => ms + (input.phases[p]?.durationMs ?? 0), 0) / 1000;
   return {
     schema: 'rmq-chaos/summary',
     schemaVersion: SUMMARY_SCHEMA_VERSION,
-    run: {
-      id: input.runId,
-      plan: plan.name,
-      description: plan.description,
-      planFile: plan.source.file,
-      seed: plan.seed,
-      startedAt: new Date(input.startedAt).toISOString(),
-      endedAt: new Date(input.endedAt).toISOString(),
-      wallMs: input.endedAt - input.startedAt,
-      rocketmqVersion: ROCKETMQ_VERSION,
-    },
-    cluster: {
-      provider: plan.cluster.provider,
-      startMs: input.cluster ? Math.round(input.cluster.startMs) : null,
-      namesrvAddr: input.cluster?.endpoints.namesrvAddr ?? null,
-      brokers: input.cluster?.endpoints.brokers ?? [],
-      ...(input.cluster?.images ? { images: { ...input.cluster.images } } : {}),
-    },
+    ...summaryHeader(input),
     phases: input.phases,
     overruns: phaseOverruns(plan, input.phases),
-    producers: {
-      attempted: m.totalAttempted(),
-      acked,
-      sendErrors: m.sendErrors,
-      dropped: m.dropped,
-      ackedPerSecond: loadSeconds > 0 ? Math.round(acked / loadSeconds) : 0,
-    },
+    producers: producerCounts(m, input.phases),
     groups,
     totals: {
       acked,

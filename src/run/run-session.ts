@@ -9,12 +9,13 @@ import { getFaultAction } from '../faults/registry.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
-import type { RunSummary } from '../result/run-summary.ts';
+import type { AbortedRunSummary, RunSummary } from '../result/run-summary.ts';
 import { claimRunId, runIdBase } from '../runtime/run-id.ts';
-import { RunResources } from '../runtime/run-resources.ts';
+import { type ReleaseReport, RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
+import { buildAbortedSummary } from './build-aborted-summary.ts';
 import { buildSummary } from './build-summary.ts';
 import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
@@ -29,6 +30,7 @@ import { Observer } from './observer.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { plannedPhaseMs, waitingFor } from './phase-overruns.ts';
 import type { Progress } from './progress.ts';
+import { describeStop, type RunStop, SIGNAL_STOP } from './run-abort.ts';
 import { type RunGroups, runGroups, topicsOfGroup } from './run-groups.ts';
 import { Sampler } from './sampler.ts';
 
@@ -42,10 +44,10 @@ export interface RunOptions {
   onResources?: (resources: RunResources) => void;
 }
 
-export interface RunOutcome {
-  summary: RunSummary;
-  reportDir: string;
-}
+/** A run that reached its verdict, or one stopped before it (with the error, for the exit code and its line). */
+export type RunOutcome =
+  | { summary: RunSummary; reportDir: string; aborted?: undefined }
+  | { summary: AbortedRunSummary; reportDir: string; aborted: { error: unknown } };
 
 export function makeRunId(planName: string, now = new Date()): string {
   const stamp = now
@@ -132,7 +134,7 @@ export class RunSession {
   /** Throws when the user stopped the run, or the ThresholdAbort when a threshold did. */
   checkAbort(): void {
     if (this.userSignal.aborted)
-      throw new HarnessError('aborted', `run aborted (${String(this.userSignal.reason ?? 'signal')})`);
+      throw new HarnessError(SIGNAL_STOP, `run aborted (${String(this.userSignal.reason ?? 'signal')})`);
     if (this.thresholdAbort.signal.aborted) throw this.thresholdAbort;
   }
 
@@ -238,18 +240,57 @@ export class RunSession {
   }
 
   /**
-   * Releases everything the run holds, in reverse order of creation, however it ended; then
-   * closes the phase clock and the event log.
+   * Where and when `error` stopped the run, taken as it arrives: the phase it was in ends
+   * here, not after the release.
    */
-  async close(): Promise<void> {
+  stoppedBy(error: unknown): RunStop {
+    const stop: RunStop = { error, phase: this.phases.current, at: Date.now() };
+    this.phases.end(stop.at);
+    return stop;
+  }
+
+  /**
+   * Releases everything the run holds, in reverse order of creation, however it ended; then
+   * closes the phase clock and the event log. Says what was released. A run that stopped on
+   * an error gets an `aborted` event with why, before the log closes.
+   */
+  async close(stop?: RunStop): Promise<ReleaseReport> {
     this.progress.done();
     this.phases.end();
-    await this.resources.release();
-    // After the release: no worker sends another receipt, so what is missing now is lost.
-    this.accounting = this.measurements.accountLoss(Date.now(), (at) => this.phases.phaseAt(at));
+    const released = await this.resources.release();
+    // After the release: no worker sends another receipt, so what is missing now is lost. An
+    // aborted run claims no loss: it never drained.
+    if (!stop) this.accounting = this.measurements.accountLoss(Date.now(), (at) => this.phases.phaseAt(at));
     await this.messageLog.close();
+    if (stop) {
+      const { reason, kind, phase, atMs } = this.describe(stop);
+      this.events.emit('aborted', { reason, kind, phase, atMs });
+    }
     await this.events.close();
     if (this.keep) this.log(`kept node configs, stores and logs in ${this.workDir}`);
+    return released;
+  }
+
+  /** The summary of a run stopped before its verdict, once it is closed: why, where, what was released. */
+  abortedOutcome(stop: RunStop, cleanup: ReleaseReport): RunOutcome {
+    const summary = buildAbortedSummary({
+      plan: this.plan,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      endedAt: Date.now(),
+      cluster: this.parts?.cluster,
+      measurements: this.measurements,
+      crashes: this.parts?.fleet.crashes ?? [],
+      faults: this.parts?.faults.records ?? [],
+      phases: this.phases.summary(this.startedAt),
+      aborted: { ...this.describe(stop), cleanup },
+    });
+    return { summary, reportDir: this.reportDir, aborted: { error: stop.error } };
+  }
+
+  private describe(stop: RunStop) {
+    const signal = this.userSignal.aborted ? String(this.userSignal.reason ?? 'signal') : undefined;
+    return describeStop(stop, this.startedAt, signal);
   }
 
   /** Diagnoses and the summary with its verdict, once the run is closed. */

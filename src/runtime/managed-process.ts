@@ -55,6 +55,7 @@ export class ManagedProcess {
   private readonly tail: string[] = [];
   private readonly lineWaiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
   private exitInfo: ProcessExit | undefined;
+  private stopAsked = false;
   private readonly logFd: number;
   private logOffset: number;
   private partial = '';
@@ -109,6 +110,16 @@ export class ManagedProcess {
     return this.exitInfo !== undefined;
   }
 
+  /** How it ended; undefined while it runs. */
+  get exit(): ProcessExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** We asked it to stop (stop or kill): an exit after that is ours, not a crash. */
+  get stopRequested(): boolean {
+    return this.stopAsked;
+  }
+
   record(): RecordedProcess {
     return { name: this.name, pid: this.pid, pgid: this.pid, startTicks: processStartTicks(this.pid) };
   }
@@ -160,6 +171,7 @@ export class ManagedProcess {
   /** SIGTERM the group, wait up to `graceMs`, then SIGKILL it. Safe to call twice. */
   async stop(graceMs = 10_000): Promise<ProcessExit> {
     if (this.exitInfo) return this.exitInfo;
+    this.stopAsked = true;
     this.signal('SIGCONT'); // a paused process cannot handle SIGTERM
     this.signal('SIGTERM');
     const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
@@ -171,6 +183,7 @@ export class ManagedProcess {
   }
 
   async kill(): Promise<ProcessExit> {
+    if (!this.exitInfo) this.stopAsked = true;
     this.signal('SIGKILL');
     return this.exited;
   }

@@ -50,7 +50,7 @@ interface OpenedReport {
 
 /** Renders the run folder's index.html and opens it from disk, recording requests and errors. */
 async function openReport(dir: string, locale = 'en-US'): Promise<OpenedReport> {
-  const file = await htmlWriter.write(await readRunSummary(dir), dir);
+  const file = await htmlWriter.write((await readRunSummary(dir)) as RunSummary, dir);
   const browser = await chromium.launch({ executablePath: browserLaunch.executablePath, args: browserLaunch.args });
   // A fixed locale: the expected numbers and dates below are en-US.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale });

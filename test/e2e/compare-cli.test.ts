@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/result/run-summary.ts';
+import { type RunSummary, SUMMARY_SCHEMA_VERSION } from '../../src/result/run-summary.ts';
 import { BIN } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-compare-'));
@@ -92,7 +92,8 @@ describe('rmq-chaos compare', () => {
     const version = cli('compare', old, FIXTURE);
     expect(version.code).toBe(2);
     expect(version.err).toContain(
-      `${join(old, 'summary.json')}: summary schema version 2, but this rmq-chaos reads version 3`,
+      `${join(old, 'summary.json')}: summary schema version 2, but this rmq-chaos reads ` +
+        `version ${SUMMARY_SCHEMA_VERSION}`,
     );
 
     const notJson = join(dir, 'broken.json');

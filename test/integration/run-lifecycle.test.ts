@@ -1,12 +1,14 @@
 /**
  * However a run ends, nothing it started survives: a signal mid-run (graceful stop, exit
- * 130/143) and a node that fails to boot (exit 1 with its last output).
+ * 130/143) and a node that fails to boot (exit 1 with its last output, and an aborted summary).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AbortedRunSummary } from '../../src/result/run-summary.ts';
+import { summarySchemaErrors } from '../../src/result/summary-schema.ts';
 import { listRunStates, type RecordedProcess, type RunStateData } from '../../src/runtime/run-state.ts';
 import { cachePaths } from '../../src/setup/cache-dir.ts';
 import { BIN } from '../support/cli.ts';
@@ -86,5 +88,17 @@ describe('run lifecycle', () => {
     expect(recorded.length).toBeGreaterThan(0);
     for (const p of recorded)
       expect(isSameProcess(p.pid, p.startTicks), `${p.name} (pid ${p.pid}) survived`).toBe(false);
+    // The run still says so in its summary: aborted in phase cluster, the broker ended by itself, the rest stopped.
+    const [runDir] = readdirSync(dir).filter((name) => name !== 'index.html');
+    const summary = JSON.parse(readFileSync(join(dir, runDir!, 'summary.json'), 'utf8')) as AbortedRunSummary;
+    expect(summarySchemaErrors(summary)).toEqual([]);
+    expect(summary.verdict).toBe('aborted');
+    expect(summary.aborted).toMatchObject({ kind: 'process-exited', phase: 'cluster' });
+    expect(summary.aborted.reason).toMatch(/^\[broker-a\] exited/);
+    const broker = summary.aborted.cleanup.processes.find((p) => p.name === 'broker-a');
+    expect(broker).toMatchObject({ stoppedBy: 'itself' });
+    expect(summary.aborted.cleanup.processes.find((p) => p.name === 'namesrv-0')).toMatchObject({
+      stoppedBy: 'before-release',
+    });
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/result/run-summary.ts';
+import { type RunSummary, SUMMARY_SCHEMA_VERSION } from '../../src/result/run-summary.ts';
 import { summarySchemaErrors } from '../../src/result/summary-schema.ts';
 import { isProcessAlive } from '../../src/util/process-info.ts';
 import { BIN } from '../support/cli.ts';
@@ -33,7 +33,7 @@ describe('smoke plan on a real cluster', () => {
 
     const [runDir] = readdirSync(reports);
     const summary = JSON.parse(readFileSync(join(reports, runDir!, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.schemaVersion).toBe(3);
+    expect(summary.schemaVersion).toBe(SUMMARY_SCHEMA_VERSION);
     expect(summarySchemaErrors(summary)).toEqual([]);
     expect(summary.verdict).toBe('pass');
     // 100/s for 8 s: the constant-arrival-rate producer schedules 800 sends.

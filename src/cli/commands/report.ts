@@ -2,13 +2,18 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readRunSummary } from '../../report/run-files.ts';
 import { writeRunIndex } from '../../report/run-index.ts';
+import { abortedPageWriter } from '../../report/writers/aborted-page.ts';
 import { htmlWriter } from '../../report/writers/html.ts';
 import { REPORTS_DIR } from '../paths.ts';
 import { resolveRunDir } from '../run-dirs.ts';
 
 /** Re-renders a run's page from what the run left on disk, e.g. after the report code changed. */
 export async function renderRunPage(runDir: string): Promise<{ page: string; index: string }> {
-  const page = await htmlWriter.write(await readRunSummary(runDir), runDir);
+  const summary = await readRunSummary(runDir);
+  const page =
+    summary.verdict === 'aborted'
+      ? await abortedPageWriter.write(summary, runDir)
+      : await htmlWriter.write(summary, runDir);
   return { page, index: await writeRunIndex(dirname(runDir)) };
 }
 

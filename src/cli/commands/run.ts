@@ -4,9 +4,12 @@ import { compareSummaries } from '../../compare/compare.ts';
 import { formatComparison } from '../../compare/format-comparison.ts';
 import { loadSummary } from '../../compare/load-summary.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
+import { formatAbortedConsole } from '../../report/aborted-text.ts';
 import { formatConsoleSummary } from '../../report/console-summary.ts';
 import { writeRunIndex } from '../../report/run-index.ts';
-import { writeReports } from '../../report/write-reports.ts';
+import type { ReportWriter } from '../../report/report-writer.ts';
+import { ABORTED_REPORT_WRITERS, REPORT_WRITERS, writeReports } from '../../report/write-reports.ts';
+import { SIGNAL_STOP } from '../../run/run-abort.ts';
 import { runPlan } from '../../run/run-plan.ts';
 import { Progress } from '../../run/progress.ts';
 import type { RunResources } from '../../runtime/run-resources.ts';
@@ -68,6 +71,16 @@ export function registerRunCommand(program: Command): void {
           progress,
           onResources: (r) => (resources = r),
         });
+        if (outcome.aborted) {
+          // Stopped before its verdict: the reports say why and what was cleaned up; the exit
+          // code and the error line stay the cause's (130/143 for a signal, the error's own).
+          await publish(outcome.summary, outcome.reportDir, ABORTED_REPORT_WRITERS, {
+            text: formatAbortedConsole(outcome.summary),
+            reportsDir: options.reports,
+            progress,
+          });
+          throw outcome.aborted.error;
+        }
         const comparison =
           baseline &&
           compareSummaries(baseline.summary, outcome.summary, {
@@ -75,25 +88,20 @@ export function registerRunCommand(program: Command): void {
             baselineSource: baseline.file,
           });
         const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
-        const { files, failed } = await writeReports(summary, outcome.reportDir);
-        for (const { writer, error } of failed)
-          process.stderr.write(`rmq-chaos: the ${writer} report could not be written: ${describeError(error)}\n`);
-        process.stdout.write(`${formatConsoleSummary(summary)}\n`);
-        if (comparison) process.stdout.write(`\ncompared with the baseline:\n${formatComparison(comparison)}\n`);
-        const runsIndex = await writeRunIndex(options.reports).catch((error: unknown) => {
-          // The run's own report is written; a stale list of runs is not worth failing it over.
-          progress.log(`rmq-chaos: could not update ${options.reports}/index.html: ${describeError(error)}`);
-          return undefined;
+        const compared = comparison ? `\n\ncompared with the baseline:\n${formatComparison(comparison)}` : '';
+        const failed = await publish(summary, outcome.reportDir, REPORT_WRITERS, {
+          text: `${formatConsoleSummary(summary)}${compared}`,
+          reportsDir: options.reports,
+          progress,
         });
-        if (runsIndex) process.stdout.write(`runs: ${runsIndex}\n`);
-        // The run's page last: it is the one a person opens.
-        const pageLast = [...files.filter((f) => !f.endsWith('.html')), ...files.filter((f) => f.endsWith('.html'))];
-        for (const file of pageLast) process.stdout.write(`report: ${file}\n`);
         // A report that could not be written is an internal error, whatever the verdict.
-        process.exitCode =
-          failed.length > 0 ? ExitCode.internal : summary.verdict === 'pass' ? ExitCode.ok : ExitCode.checksFailed;
+        process.exitCode = failed
+          ? ExitCode.internal
+          : summary.verdict === 'pass'
+            ? ExitCode.ok
+            : ExitCode.checksFailed;
       } catch (error) {
-        if (signalled && error instanceof HarnessError && error.code === 'aborted') {
+        if (signalled && error instanceof HarnessError && error.code === SIGNAL_STOP) {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
           process.stderr.write(`rmq-chaos: run stopped by ${signalled}; everything it started was stopped\n`);
           return;
@@ -105,4 +113,29 @@ export function registerRunCommand(program: Command): void {
       }
     },
   );
+}
+
+/**
+ * Writes the run's reports, prints its text, refreshes the runs index and prints the files
+ * (the page last: it is the one a person opens). True when a report could not be written.
+ */
+async function publish<S>(
+  summary: S,
+  reportDir: string,
+  writers: readonly ReportWriter<S>[],
+  { text, reportsDir, progress }: { text: string; reportsDir: string; progress: Progress },
+): Promise<boolean> {
+  const { files, failed } = await writeReports(summary, reportDir, writers);
+  for (const { writer, error } of failed)
+    process.stderr.write(`rmq-chaos: the ${writer} report could not be written: ${describeError(error)}\n`);
+  process.stdout.write(`${text}\n`);
+  const runsIndex = await writeRunIndex(reportsDir).catch((error: unknown) => {
+    // The run's own report is written; a stale list of runs is not worth failing it over.
+    progress.log(`rmq-chaos: could not update ${reportsDir}/index.html: ${describeError(error)}`);
+    return undefined;
+  });
+  if (runsIndex) process.stdout.write(`runs: ${runsIndex}\n`);
+  const pageLast = [...files.filter((f) => !f.endsWith('.html')), ...files.filter((f) => f.endsWith('.html'))];
+  for (const file of pageLast) process.stdout.write(`report: ${file}\n`);
+  return failed.length > 0;
 }

@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SummaryFile } from '../../result/run-summary.ts';
 import type { ReportWriter } from '../report-writer.ts';
 
-export const jsonWriter: ReportWriter = {
+/** summary.json, finished or aborted. */
+export const jsonWriter: ReportWriter<SummaryFile> = {
   name: 'json',
   async write(summary, reportDir) {
     const file = join(reportDir, 'summary.json');

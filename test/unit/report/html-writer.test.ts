@@ -26,7 +26,7 @@ describe('html writer', () => {
     'writes one self-contained index.html: ' + 'uPlot and the page inlined, nothing linked, the data on the run clock',
     async () => {
       const dir = runDir('flap-duplicates');
-      const file = await htmlWriter.write(await readRunSummary(dir), dir);
+      const file = await htmlWriter.write((await readRunSummary(dir)) as RunSummary, dir);
       expect(file).toBe(join(dir, 'index.html'));
       const html = readFileSync(file, 'utf8');
       expect(html).toContain('uPlot');
@@ -47,7 +47,7 @@ describe('html writer', () => {
 
   it('a 10-minute run with six consumers stays well under 2 MB', async () => {
     const dir = runDir('zombie-consumer');
-    const summary = await readRunSummary(dir);
+    const summary = (await readRunSummary(dir)) as RunSummary;
     const template = summary.timeseries[40]!;
     const perInstance = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`billing#${i}`, 17]));
     const long: RunSummary = {

@@ -23,6 +23,7 @@ describe('reports index', () => {
       plan: 'zombie-consumer',
       startedAt: '2026-11-25T19:31:29.842Z',
       verdict: 'pass',
+      abortReason: null,
       ackedPerSecond: 49,
       e2eP99Ms: 46207,
       lost: 0,

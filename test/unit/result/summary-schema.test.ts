@@ -16,7 +16,7 @@ const SUMMARIES = [
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 describe('plans/summary.schema.json', () => {
-  it('is what the RunSummary type generates (run `npm run schema` after changing the type)', () => {
+  it('is what the SummaryFile type generates (run `npm run schema` after changing the type)', () => {
     expect(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')).toBe(renderSummaryJsonSchema());
   }, 20_000);
 
