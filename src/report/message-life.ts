@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { ReportedFinding } from '../checks/diagnosis-expectations.ts';
 import { coveredBy } from '../checks/diagnoses/loss-claims.ts';
-import type { RunSummary } from '../result/run-summary.ts';
+import type { SummaryFile } from '../result/run-summary.ts';
 import {
   MESSAGE_LOG_FILE,
   type AckRecord,
@@ -120,7 +120,7 @@ function apply(life: MessageLife, record: MessageRecord, producerId: string, seq
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
 /** The life as lines for a terminal; times on the run clock (seconds since the run started). */
-export function formatMessageLife(life: MessageLife, summary: RunSummary): string[] {
+export function formatMessageLife(life: MessageLife, summary: SummaryFile): string[] {
   const start = Date.parse(summary.run.startedAt);
   const lines = [`${life.id} in run ${summary.run.id} (plan ${summary.run.plan})`];
   if (!life.ack && life.deliveries.length === 0) {
@@ -159,7 +159,9 @@ export function formatMessageLife(life: MessageLife, summary: RunSummary): strin
         `sent, during ${l.window}`,
     );
     const group = l.scope.split('/')[0]!;
-    const findings = summary.diagnoses.filter((f) => f.group === group && coveredBy(f.claims ?? [], l));
+    // An aborted run has no diagnoses (and writes no lost records): nothing to look up then.
+    const diagnoses = summary.verdict === 'aborted' ? [] : summary.diagnoses;
+    const findings = diagnoses.filter((f) => f.group === group && coveredBy(f.claims ?? [], l));
     for (const f of findings) lines.push(`    explained by ${f.id}: ${queueReason(f, l.queue) ?? f.summary}`);
     if (findings.length === 0) lines.push('    explained by no finding (see unexplained-loss)');
   }
@@ -179,7 +181,7 @@ function queueReason(finding: ReportedFinding, queue: string): string | undefine
   return undefined;
 }
 
-function phaseAt(summary: RunSummary, runMs: number): string {
+function phaseAt(summary: SummaryFile, runMs: number): string {
   let phase = 'before the first phase';
   for (const [name, p] of Object.entries(summary.phases)) if (p.startMs <= runMs) phase = name;
   return phase;
