@@ -33,8 +33,9 @@ export async function benchLedger(): Promise<void> {
   const bitset = measure(`bitset ledger + origins, ${N / 1e6}M`, () => {
     const l = ledger!;
     const sentAt = Date.now();
+    const queues = Array.from({ length: 8 }, (_, q) => `t@broker-a/${q}`);
     for (let seq = 0; seq < N; seq++)
-      l.recordAcked('p#0', seq, '', { queue: `t@broker-a/${seq % 8}`, sentAt: sentAt + seq / 1000 });
+      l.recordAcked('p#0', seq, '', { queue: queues[seq % 8]!, sentAt: sentAt + seq / 1000 });
     for (let seq = 0; seq < N; seq++) l.recordReceipt('g', 'p#0', seq, 'c#0');
     if (l.summarize('g').lost !== 0) throw new Error('ledger lost messages');
     return l.bytes();

@@ -91,7 +91,7 @@ export class Ledger {
 
   recordAcked(producerId: string, seq: number, tag = '', origin?: Omit<MessageOrigin, 'tag'>): void {
     const track = this.producer(producerId);
-    if (origin) this.origins.record(producerId, seq, { ...origin, tag });
+    if (origin) this.origins.record(producerId, seq, origin.queue, tag, origin.sentAt);
     track.acked.add(seq);
     let byTag = track.ackedByTag.get(tag);
     if (!byTag) {

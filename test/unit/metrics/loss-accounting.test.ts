@@ -45,7 +45,7 @@ describe('MessageOrigins', () => {
           const origins = new MessageOrigins(1_000_000);
           const last = new Map<string, (typeof records)[number]>();
           for (const r of records) {
-            origins.record(r.producer, r.seq, r);
+            origins.record(r.producer, r.seq, r.queue, r.tag, r.sentAt);
             last.set(`${r.producer}:${r.seq}`, r);
           }
           for (const r of last.values())
@@ -57,7 +57,7 @@ describe('MessageOrigins', () => {
 
   it('knows nothing of a message it was not told about', () => {
     const origins = new MessageOrigins(0);
-    origins.record('p#0', 5, { queue: 'a@b/0', tag: '', sentAt: 10 });
+    origins.record('p#0', 5, 'a@b/0', '', 10);
     expect(origins.of('p#0', 6)).toBeUndefined();
     expect(origins.of('p#1', 5)).toBeUndefined();
     expect(origins.of('p#0', 1 << 20)).toBeUndefined();
