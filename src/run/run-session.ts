@@ -89,6 +89,7 @@ export class RunSession {
   private readonly messageLog: MessageLog;
   /** Loss and duplicates per scope, attributed once the run's processes are gone (see close). */
   private accounting: Map<string, ScopeAccounting> | undefined;
+  private accountedAt = Date.now();
   readonly measurements: Measurements;
   readonly phases: PhaseClock;
   /** Thresholds with abortOnFail end the run early, but it still stops cleanly and reports. */
@@ -260,7 +261,8 @@ export class RunSession {
     const released = await this.resources.release();
     // After the release: no worker sends another receipt, so what is missing now is lost. An
     // aborted run claims no loss: it never drained.
-    if (!stop) this.accounting = this.measurements.accountLoss(Date.now(), (at) => this.phases.phaseAt(at));
+    this.accountedAt = Date.now();
+    if (!stop) this.accounting = this.measurements.accountLoss(this.accountedAt, (at) => this.phases.phaseAt(at));
     await this.messageLog.close();
     if (stop) {
       const { reason, kind, phase, atMs } = this.describe(stop);
@@ -303,6 +305,7 @@ export class RunSession {
         duplicates: m.attribution.perGroupWindow(),
         uniqueByGroup: uniqueByGroup(m),
         lost: lostByGroup(accounting),
+        accountedAt: this.accountedAt,
       },
     });
     const summary = buildSummary({

@@ -67,6 +67,8 @@ export interface DiagnosisInput {
     uniqueByGroup: Record<string, number>;
     /** The ledger's lost messages per group, by queue, tag, holder and window (for unexplained-loss). */
     lost?: { group: string; cells: LostCell[] }[];
+    /** When the loss was accounted (the run's end), epoch ms: when a loss finding is "seen". */
+    accountedAt?: number;
   };
 }
 

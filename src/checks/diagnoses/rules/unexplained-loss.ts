@@ -33,6 +33,7 @@ export const unexplainedLoss: DiagnosisRule = {
   needsRun: true,
   evaluate(input, _options, earlier) {
     const findings: Finding[] = [];
+    const accountedAt = input.run?.accountedAt ?? Date.now();
     for (const { group, cells } of input.run?.lost ?? []) {
       const total = cells.reduce((n, c) => n + c.count, 0);
       const left = unclaimed(group, cells, earlier);
@@ -63,8 +64,9 @@ export const unexplainedLoss: DiagnosisRule = {
         remedy:
           'Look at the loss breakdown in the report and follow a listed id with `rmq-chaos explain <run> <id>`: ' +
           'no known cause covers these messages, which may be a broker, client or harness defect.',
-        firstSeenAt: input.snapshots[0]?.at ?? 0,
-        lastSeenAt: input.snapshots[input.snapshots.length - 1]?.at ?? 0,
+        // A ledger finding holds for the whole run; without snapshots (gRPC-only groups) at the end.
+        firstSeenAt: input.snapshots[0]?.at ?? accountedAt,
+        lastSeenAt: input.snapshots[input.snapshots.length - 1]?.at ?? accountedAt,
       });
     }
     return findings;
