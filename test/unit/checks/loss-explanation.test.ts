@@ -140,4 +140,15 @@ describe('diagnoses against the ledger', () => {
     expect(findings[0]!.explains?.lost).toBe(7);
     expect(findings.find((f) => f.id === 'unexplained-loss')?.evidence['unexplained']).toBe(3);
   });
+
+  it('without snapshots (a gRPC-only group) the loss is still unexplained, seen when it was accounted', () => {
+    const cells: LostCell[] = [{ queue: 'g@?/-1', tag: '', holder: undefined, window: 'load', count: 4 }];
+    const findings = diagnose({
+      snapshots: [],
+      run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'g', cells }], accountedAt: 123_000 },
+    });
+    expect(findings.map((f) => [f.id, f.firstSeenAt, f.lastSeenAt, f.evidence['unexplained']])).toEqual([
+      ['unexplained-loss', 123_000, 123_000, 4],
+    ]);
+  });
 });
