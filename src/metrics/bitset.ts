@@ -45,32 +45,28 @@ export class PagedBitset {
   /** Counts members of this set that are not in `other`; optionally lists the first few. */
   countMissingFrom(other: PagedBitset, sample?: number[], sampleLimit = 0): number {
     let missing = 0;
-    this.pages.forEach((page, pageIndex) => {
-      if (!page) return;
-      const otherPage = other.pages[pageIndex];
-      for (let word = 0; word < PAGE_WORDS; word++) {
-        const bits = page[word]! & ~(otherPage ? otherPage[word]! : 0);
-        if (bits === 0) continue;
-        missing += popcount(bits);
-        if (sample && sample.length < sampleLimit) {
-          for (let b = 0; b < 32 && sample.length < sampleLimit; b++) {
-            if (bits & (1 << b)) sample.push(pageIndex * PAGE_BITS + word * 32 + b);
-          }
-        }
-      }
+    this.forEachMissingWord(other, (bits, first) => {
+      missing += popcount(bits);
+      for (let b = 0; b < 32 && sample && sample.length < sampleLimit; b++) if (bits & (1 << b)) sample.push(first + b);
     });
     return missing;
   }
 
   /** Calls `visit` with every member of this set that is not in `other`, in ascending order. */
   forEachMissingFrom(other: PagedBitset, visit: (index: number) => void): void {
+    this.forEachMissingWord(other, (bits, first) => {
+      for (let b = 0; b < 32; b++) if (bits & (1 << b)) visit(first + b);
+    });
+  }
+
+  /** Each 32-bit word of "in this set, not in `other`" that is not empty, with the index of its bit 0. */
+  private forEachMissingWord(other: PagedBitset, visit: (bits: number, first: number) => void): void {
     this.pages.forEach((page, pageIndex) => {
       if (!page) return;
       const otherPage = other.pages[pageIndex];
       for (let word = 0; word < PAGE_WORDS; word++) {
         const bits = page[word]! & ~(otherPage ? otherPage[word]! : 0);
-        if (bits === 0) continue;
-        for (let b = 0; b < 32; b++) if (bits & (1 << b)) visit(pageIndex * PAGE_BITS + word * 32 + b);
+        if (bits !== 0) visit(bits, pageIndex * PAGE_BITS + word * 32);
       }
     });
   }

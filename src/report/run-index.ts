@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { escapeHtml } from './html/inline.ts';
+import { escapeHtml, staticPageHead } from './html/inline.ts';
 import { RUN_FILES } from './run-files.ts';
 import { HTML_REPORT_FILE } from './writers/html.ts';
 
@@ -142,15 +142,7 @@ export function renderRunIndex(rows: readonly RunIndexRow[]): string {
     })
     .join('\n');
   const count = `${rows.length} run${rows.length === 1 ? '' : 's'}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<link rel="icon" href="data:,">
-<title>rmq-chaos runs</title>
-<style>${INDEX_CSS}</style>
-</head>
+  return `${staticPageHead('rmq-chaos runs', INDEX_CSS)}
 <body>
 <main>
 <h1>rmq-chaos runs</h1>

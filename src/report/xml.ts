@@ -24,3 +24,40 @@ export function attributes(attrs: XmlAttributes): string {
     .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
     .join('');
 }
+
+/** The counts a JUnit <testsuites> and <testsuite> carry. */
+export interface JunitCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  time: string;
+}
+
+/**
+ * A whole junit.xml: one suite for the run (`rmq-chaos.<plan>`, its properties first) around
+ * the given <testcase> lines. Finished and aborted runs both write it this way.
+ */
+export function junitDocument(options: {
+  suite: string;
+  runId: string;
+  startedAt: string;
+  counts: JunitCounts;
+  properties: Record<string, string | number>;
+  cases: readonly string[];
+}): string {
+  const { suite, counts } = options;
+  const timestamp = options.startedAt.replace(/\.\d+Z$/, '');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attributes({ name: 'rmq-chaos', ...counts })}>`,
+    `  <testsuite${attributes({ name: suite, ...counts, timestamp, id: options.runId })}>`,
+    '    <properties>',
+    ...Object.entries(options.properties).map(([name, value]) => `      <property${attributes({ name, value })}/>`),
+    '    </properties>',
+    ...options.cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -3,25 +3,11 @@
  * AbortedRunSummary): why and where it stopped, what the resource owner released, and the
  * counts measured so far. Nothing is judged: an aborted run has no checks or verdict on them.
  */
-import type { StartedCluster } from '../cluster/provider.ts';
-import type { FaultRecord } from '../faults/scheduler.ts';
-import type { Crash } from '../fleet/crash.ts';
 import { percentiles } from '../metrics/histogram.ts';
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { type AbortedRunSummary, type RunAbort, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
-import type { Measurements } from './measurements.ts';
-import { producerCounts, summaryHeader } from './summary-header.ts';
+import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
 
-export interface AbortedSummaryInput {
-  plan: ResolvedPlan;
-  runId: string;
-  startedAt: number;
-  endedAt: number;
-  cluster: StartedCluster | undefined;
-  measurements: Measurements;
-  crashes: Crash[];
-  faults: FaultRecord[];
-  phases: Record<string, { startMs: number; durationMs: number }>;
+export interface AbortedSummaryInput extends RunRecordInput {
   aborted: RunAbort;
 }
 

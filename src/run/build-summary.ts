@@ -5,30 +5,17 @@
 import { judgeRun } from '../checks/verdict.ts';
 import type { Finding } from '../checks/diagnoses/index.ts';
 import type { AbortedBy } from '../checks/threshold-abort.ts';
-import type { StartedCluster } from '../cluster/provider.ts';
-import type { FaultRecord } from '../faults/scheduler.ts';
-import type { Crash } from '../fleet/crash.ts';
 import { percentiles, type Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
-import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
 import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
-import type { Measurements, ScopeAccounting } from './measurements.ts';
+import type { ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
-import { producerCounts, summaryHeader } from './summary-header.ts';
+import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
 
-export interface SummaryInput {
-  plan: ResolvedPlan;
-  runId: string;
-  startedAt: number;
-  endedAt: number;
-  cluster: StartedCluster | undefined;
-  measurements: Measurements;
+export interface SummaryInput extends RunRecordInput {
   drained: boolean;
-  crashes: Crash[];
-  faults: FaultRecord[];
-  phases: Record<string, { startMs: number; durationMs: number }>;
   findings: Finding[];
   /** Each scope's loss breakdown and lost cells (run-session's accountLoss). */
   accounting: ReadonlyMap<string, ScopeAccounting>;

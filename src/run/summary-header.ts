@@ -3,6 +3,8 @@
  * cluster, and what the producers sent. build-summary.ts and build-aborted-summary.ts share them.
  */
 import type { StartedCluster } from '../cluster/provider.ts';
+import type { FaultRecord } from '../faults/scheduler.ts';
+import type { Crash } from '../fleet/crash.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 import { ROCKETMQ_VERSION } from '../setup/versions.ts';
@@ -15,6 +17,14 @@ export interface HeaderInput {
   endedAt: number;
   /** Undefined when the cluster never came up. */
   cluster: StartedCluster | undefined;
+}
+
+/** What every summary, finished or aborted, is assembled from beyond its header. */
+export interface RunRecordInput extends HeaderInput {
+  measurements: Measurements;
+  crashes: Crash[];
+  faults: FaultRecord[];
+  phases: Record<string, { startMs: number; durationMs: number }>;
 }
 
 export function summaryHeader(input: HeaderInput): Pick<RunSummary, 'run' | 'cluster'> {

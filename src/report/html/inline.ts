@@ -35,3 +35,19 @@ export function escapeHtml(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 }
+
+/**
+ * The head of a page with no script (the runs index, an aborted run's page): a strict CSP that
+ * allows inline style only, no favicon request, the title and the style; `<body>` follows.
+ */
+export function staticPageHead(title: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
+</head>`;
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AbortedRunSummary } from '../../result/run-summary.ts';
 import { abortHeadline, cleanupItems } from '../aborted-text.ts';
 import type { ReportWriter } from '../report-writer.ts';
-import { attributes, escapeXml } from '../xml.ts';
+import { attributes, escapeXml, junitDocument } from '../xml.ts';
 
 export function renderAbortedJunit(s: AbortedRunSummary): string {
   const suite = `rmq-chaos.${s.run.plan}`;
@@ -15,21 +15,18 @@ export function renderAbortedJunit(s: AbortedRunSummary): string {
   const detail = [...(s.aborted.detail ?? []), ...cleanupItems(s.aborted.cleanup)].join('\n');
   const error = attributes({ type: s.aborted.kind, message: `run aborted ${abortHeadline(s)}` });
   const properties = { 'run.id': s.run.id, plan: s.run.plan, 'plan.file': s.run.planFile, verdict: s.verdict };
-  const timestamp = s.run.startedAt.replace(/\.\d+Z$/, '');
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'rmq-chaos', ...counts })}>`,
-    `  <testsuite${attributes({ name: suite, ...counts, timestamp, id: s.run.id })}>`,
-    '    <properties>',
-    ...Object.entries(properties).map(([name, value]) => `      <property${attributes({ name, value })}/>`),
-    '    </properties>',
-    `    <testcase${attributes({ classname: `${suite}.run`, name: 'verdict', time: 0 })}>`,
-    `      <error${error}>${escapeXml(detail)}</error>`,
-    '    </testcase>',
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return junitDocument({
+    suite,
+    runId: s.run.id,
+    startedAt: s.run.startedAt,
+    counts,
+    properties,
+    cases: [
+      `    <testcase${attributes({ classname: `${suite}.run`, name: 'verdict', time: 0 })}>`,
+      `      <error${error}>${escapeXml(detail)}</error>`,
+      '    </testcase>',
+    ],
+  });
 }
 
 export const abortedJunitWriter: ReportWriter<AbortedRunSummary> = {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AbortedRunSummary } from '../../result/run-summary.ts';
 import { abortHeadline, cleanupItems, measuredSoFar } from '../aborted-text.ts';
-import { escapeHtml } from '../html/inline.ts';
+import { escapeHtml, staticPageHead } from '../html/inline.ts';
 import type { ReportWriter } from '../report-writer.ts';
 import { HTML_REPORT_FILE } from './html.ts';
 
@@ -17,15 +17,7 @@ export function renderAbortedPage(s: AbortedRunSummary): string {
   const about =
     `Run ${escapeHtml(s.run.id)} · started ${escapeHtml(s.run.startedAt)} · ` +
     `${(s.run.wallMs / 1000).toFixed(1)} s · seed ${s.run.seed}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<link rel="icon" href="data:,">
-<title>rmq-chaos ${escapeHtml(s.run.plan)}: aborted</title>
-<style>${PAGE_CSS}</style>
-</head>
+  return `${staticPageHead(`rmq-chaos ${s.run.plan}: aborted`, PAGE_CSS)}
 <body>
 <main>
 <h1><span class="verdict">aborted</span> ${escapeHtml(s.run.plan)}</h1>

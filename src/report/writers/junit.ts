@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describeRegression } from '../../compare/compare.ts';
 import type { ReportWriter } from '../report-writer.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
-import { attributes, escapeXml } from '../xml.ts';
+import { attributes, escapeXml, junitDocument } from '../xml.ts';
 
 interface TestCase {
   classname: string;
@@ -148,7 +148,6 @@ export function renderJunit(s: RunSummary): string {
   const failures = cases.filter((c) => c.failure).length;
   const seconds = (s.run.wallMs / 1000).toFixed(3);
   const counts = { tests: cases.length, failures, errors: 0, skipped: 0, time: seconds };
-  const timestamp = s.run.startedAt.replace(/\.\d+Z$/, '');
   const properties = {
     'run.id': s.run.id,
     plan: s.run.plan,
@@ -158,18 +157,14 @@ export function renderJunit(s: RunSummary): string {
     verdict: s.verdict,
     ...(s.comparison ? { 'baseline.run.id': s.comparison.baseline.runId, comparison: s.comparison.verdict } : {}),
   };
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'rmq-chaos', ...counts })}>`,
-    `  <testsuite${attributes({ name: suite, ...counts, timestamp, id: s.run.id })}>`,
-    '    <properties>',
-    ...Object.entries(properties).map(([name, value]) => `      <property${attributes({ name, value })}/>`),
-    '    </properties>',
-    ...cases.map(renderCase),
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return junitDocument({
+    suite,
+    runId: s.run.id,
+    startedAt: s.run.startedAt,
+    counts,
+    properties,
+    cases: cases.map(renderCase),
+  });
 }
 
 export const junitWriter: ReportWriter = {
