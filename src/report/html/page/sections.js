@@ -329,7 +329,7 @@
         class: 'muted',
         text:
           'A lost message counts in the queue it was written to, the instance that held that queue when it was ' +
-          'sent ((nobody) when no member did) and the fault window it was sent in, else its phase. A duplicate ' +
+          'sent, "(nobody)" when no member did, and the fault window it was sent in, else its phase. A duplicate ' +
           'counts where it was received and under the cause it was attributed to. `rmq-chaos explain <run> ' +
           '<id>` tells one message’s life.',
       }),
