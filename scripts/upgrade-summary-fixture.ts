@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BreakdownBuilder } from '../src/metrics/loss-breakdown.ts';
+import { parseMessageId } from '../src/report/message-life.ts';
 import { SUMMARY_SCHEMA_VERSION } from '../src/result/run-summary.ts';
 
 interface OldGroup {
@@ -41,10 +42,10 @@ for (const dir of process.argv.slice(2)) {
       queue: string;
       cause: string;
     };
-    const colon = e.id.lastIndexOf(':');
+    const { producerId, seq } = parseMessageId(e.id);
     builders.get(e.scope)?.addDuplicate({
-      producerId: e.id.slice(0, colon),
-      seq: Number(e.id.slice(colon + 1)),
+      producerId,
+      seq,
       queue: e.queue,
       tag: '',
       instance: e.instance,

@@ -52,26 +52,13 @@ export class DuplicateAttribution {
    * sent during (loss accounting). A window still open at the end counts to the end.
    */
   faultWindowAt(at: number): DisturbanceWindow | undefined {
-    for (let i = this.windows.length - 1; i >= 0; i--) {
-      const w = this.windows[i]!;
-      if (w.kind === 'fault' && w.from <= at && (w.to === undefined || at <= w.to)) return w;
-    }
-    return undefined;
+    return this.latestWindow((w) => w.kind === 'fault' && w.from <= at && (w.to === undefined || at <= w.to));
   }
 
   attribute(id: string, at: number, who?: { group: string; instance: string }): string {
-    let label = 'none';
-    if (this.retried.delete(id)) {
-      label = 'retry';
-    } else {
-      for (let i = this.windows.length - 1; i >= 0; i--) {
-        const w = this.windows[i]!;
-        if (w.from <= at && at <= (w.to ?? w.from) + this.tailMs) {
-          label = w.label;
-          break;
-        }
-      }
-    }
+    const label = this.retried.delete(id)
+      ? 'retry'
+      : (this.latestWindow((w) => w.from <= at && at <= (w.to ?? w.from) + this.tailMs)?.label ?? 'none');
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
     if (who) {
       const key = `${who.group}\u0000${label}`;
@@ -90,5 +77,11 @@ export class DuplicateAttribution {
       this.byGroupWindow.set(key, stats);
     }
     return label;
+  }
+
+  /** The most recently opened window that `matches`: later disturbances take precedence. */
+  private latestWindow(matches: (w: DisturbanceWindow) => boolean): DisturbanceWindow | undefined {
+    for (let i = this.windows.length - 1; i >= 0; i--) if (matches(this.windows[i]!)) return this.windows[i];
+    return undefined;
   }
 }

@@ -18,6 +18,7 @@ import {
   type LostRecord,
   type MessageRecord,
 } from '../run/message-log.ts';
+import { groupOfScope } from '../run/measurements.ts';
 import { UsageError } from '../util/errors.ts';
 import { RunFilesError } from './run-files.ts';
 
@@ -158,7 +159,7 @@ export function formatMessageLife(life: MessageLife, summary: SummaryFile): stri
       `  LOST in ${l.scope}: never consumed; ${l.queue} was held by ${l.holder ?? 'no member'} when it was ` +
         `sent, during ${l.window}`,
     );
-    const group = l.scope.split('/')[0]!;
+    const group = groupOfScope(l.scope);
     // An aborted run has no diagnoses (and writes no lost records): nothing to look up then.
     const diagnoses = summary.verdict === 'aborted' ? [] : summary.diagnoses;
     const findings = diagnoses.filter((f) => f.group === group && coveredBy(f.claims ?? [], l));

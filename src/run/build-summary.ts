@@ -10,7 +10,7 @@ import type { ScopeSummary } from '../metrics/ledger.ts';
 import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
 import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
-import type { ScopeAccounting } from './measurements.ts';
+import { groupOfScope, type ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
 import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
 
@@ -29,7 +29,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     const ledger = m.ledger.summarize(scope);
     return {
       ...ledger,
-      lostExplained: accounting ? lostExplained(scope.split('/')[0]!, accounting.lostCells, input.findings) : 0,
+      lostExplained: accounting ? lostExplained(groupOfScope(scope), accounting.lostCells, input.findings) : 0,
       breakdown: accounting?.breakdown ?? emptyBreakdown(),
     };
   });

@@ -28,6 +28,18 @@ export function scopeOf(info: ConsumerInstanceInfo): string {
   return info.model === 'clustering' ? info.group : `${info.group}/${info.instanceId}`;
 }
 
+/** The consumer group of a ledger scope (see scopeOf). */
+export function groupOfScope(scope: string): string {
+  const slash = scope.indexOf('/');
+  return slash < 0 ? scope : scope.slice(0, slash);
+}
+
+/** The instance of a broadcasting scope; undefined for a clustering group's scope. */
+export function broadcastInstanceOf(scope: string): string | undefined {
+  const slash = scope.indexOf('/');
+  return slash < 0 ? undefined : scope.slice(slash + 1);
+}
+
 /**
  * The coordinator's view of a run, fed by worker messages: the ledger, send and end-to-end
  * latency (overall and per interval), counters, rebalance events and duplicate attribution,
@@ -79,8 +91,8 @@ export class Measurements {
     const accounting = new Map<string, ScopeAccounting>();
     for (const scope of this.scopes()) {
       const builder = this.breakdownOf(scope);
-      const group = scope.split('/')[0]!;
-      const broadcastInstance = scope.includes('/') ? scope.slice(scope.indexOf('/') + 1) : undefined;
+      const group = groupOfScope(scope);
+      const broadcastInstance = broadcastInstanceOf(scope);
       this.ledger.forEachLost(scope, (producerId, seq) => {
         const origin = this.ledger.origins.of(producerId, seq);
         const lost = {

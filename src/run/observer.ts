@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
-import type { RemotingAdmin } from '../protocol/index.ts';
+import { subscribeQueues, type RemotingAdmin } from '../protocol/index.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { collectSnapshot } from '../observe/collect-snapshot.ts';
 import { queueKeyOf } from '../metrics/queue-keys.ts';
@@ -57,14 +57,13 @@ export class Observer {
     const masters = new Map((await this.admin.masterAddrs().catch(() => [])).map((m) => [m.brokerName, m.addr]));
     for (const topic of this.o.topics) {
       const route = await this.admin.route(topic).catch(() => undefined);
-      for (const data of route?.queueDatas ?? []) {
-        const addr = masters.get(data.brokerName);
+      // The queues a consumer of the topic subscribes, as the snapshots list them.
+      for (const q of route ? subscribeQueues(topic, route) : []) {
+        const addr = masters.get(q.brokerName);
         if (!addr) continue;
-        for (let queueId = 0; queueId < data.readQueueNums; queueId++) {
-          const offset = await this.admin.maxOffset(addr, topic, queueId).catch(() => undefined);
-          if (offset !== undefined && Number.isFinite(offset))
-            offsets.set(queueKeyOf(topic, data.brokerName, queueId), offset);
-        }
+        const offset = await this.admin.maxOffset(addr, topic, q.queueId).catch(() => undefined);
+        if (offset !== undefined && Number.isFinite(offset))
+          offsets.set(queueKeyOf(topic, q.brokerName, q.queueId), offset);
       }
     }
     return offsets;

@@ -23,7 +23,7 @@ import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets } from './fleet-layout.ts';
 import { FleetManager } from './fleet-manager.ts';
-import { Measurements, type ScopeAccounting } from './measurements.ts';
+import { groupOfScope, Measurements, type ScopeAccounting } from './measurements.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
 import type { LostCell } from '../metrics/loss-breakdown.ts';
 import { Observer } from './observer.ts';
@@ -48,15 +48,6 @@ export interface RunOptions {
 export type RunOutcome =
   | { summary: RunSummary; reportDir: string; aborted?: undefined }
   | { summary: AbortedRunSummary; reportDir: string; aborted: { error: unknown } };
-
-export function makeRunId(planName: string, now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-    .replace('T', '-');
-  return `${stamp}-${planName}`;
-}
 
 /** What the run's parts have once the cluster is up: created by `prepare`, used by every later stage. */
 export interface RunParts {
@@ -331,7 +322,7 @@ export class RunSession {
 function lostByGroup(accounting: ReadonlyMap<string, ScopeAccounting>): { group: string; cells: LostCell[] }[] {
   const byGroup = new Map<string, LostCell[]>();
   for (const [scope, { lostCells }] of accounting) {
-    const group = scope.split('/')[0]!;
+    const group = groupOfScope(scope);
     byGroup.set(group, [...(byGroup.get(group) ?? []), ...lostCells]);
   }
   return [...byGroup].map(([group, cells]) => ({ group, cells }));
@@ -341,7 +332,7 @@ function lostByGroup(accounting: ReadonlyMap<string, ScopeAccounting>): { group:
 function uniqueByGroup(m: Measurements): Record<string, number> {
   const out: Record<string, number> = {};
   for (const scope of m.scopes()) {
-    const group = scope.split('/')[0]!;
+    const group = groupOfScope(scope);
     out[group] = (out[group] ?? 0) + m.ledger.summarize(scope).unique;
   }
   return out;

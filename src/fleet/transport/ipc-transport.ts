@@ -1,3 +1,4 @@
+import { ChannelClose } from './channel-close.ts';
 import type { WorkerTransport } from './worker-transport.ts';
 
 /**
@@ -17,18 +18,16 @@ export interface IpcEndpoint {
  * default IPC serialization is JSON, so this carries exactly what any other transport would.
  */
 export class IpcTransport<Outgoing> implements WorkerTransport<Outgoing> {
-  private closeHandler: (() => void) | undefined;
-  private closed = false;
-  private fired = false;
+  private readonly closing = new ChannelClose();
 
   constructor(private readonly endpoint: IpcEndpoint) {
-    endpoint.on('disconnect', () => this.markClosed());
+    endpoint.on('disconnect', () => this.closing.mark());
     // Spawned without a channel, or the other end left before we looked.
-    if (!endpoint.connected) this.closed = true;
+    if (!endpoint.connected) this.closing.mark();
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.endpoint.connected;
+    return !this.closing.closed && this.endpoint.connected;
   }
 
   send(message: Outgoing): void {
@@ -44,24 +43,11 @@ export class IpcTransport<Outgoing> implements WorkerTransport<Outgoing> {
   }
 
   onClose(handler: () => void): void {
-    this.closeHandler = handler;
-    if (this.closed) queueMicrotask(() => this.fireClose());
+    this.closing.onClose(handler);
   }
 
   close(): void {
     if (this.endpoint.connected) this.endpoint.disconnect?.();
-    this.markClosed();
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.fireClose();
-  }
-
-  private fireClose(): void {
-    if (this.fired || !this.closeHandler) return;
-    this.fired = true;
-    this.closeHandler();
+    this.closing.mark();
   }
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { ChannelClose } from './channel-close.ts';
 import type { WorkerTransport } from './worker-transport.ts';
 
 /** A line longer than this is not a protocol message (a receipts report is a few hundred KiB). */
@@ -26,9 +27,7 @@ export interface StdioTransportOptions {
  */
 export class StdioTransport<Outgoing> implements WorkerTransport<Outgoing> {
   private messageHandler: ((message: unknown) => void) | undefined;
-  private closeHandler: (() => void) | undefined;
-  private closed = false;
-  private fired = false;
+  private readonly closing = new ChannelClose();
   private partial = '';
   private skippingLongLine = false;
   private readonly maxLineBytes: number;
@@ -41,15 +40,15 @@ export class StdioTransport<Outgoing> implements WorkerTransport<Outgoing> {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     input.setEncoding('utf8');
     input.on('data', (chunk: string) => this.receive(chunk));
-    input.on('end', () => this.markClosed());
-    input.on('close', () => this.markClosed());
+    input.on('end', () => this.closing.mark());
+    input.on('close', () => this.closing.mark());
     // EPIPE when the other end exits while we write: the close (or the exit) is the report.
-    output.on('error', () => this.markClosed());
-    output.on('close', () => this.markClosed());
+    output.on('error', () => this.closing.mark());
+    output.on('close', () => this.closing.mark());
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.output.writable;
+    return !this.closing.closed && this.output.writable;
   }
 
   send(message: Outgoing): void {
@@ -62,14 +61,13 @@ export class StdioTransport<Outgoing> implements WorkerTransport<Outgoing> {
   }
 
   onClose(handler: () => void): void {
-    this.closeHandler = handler;
-    if (this.closed) queueMicrotask(() => this.fireClose());
+    this.closing.onClose(handler);
   }
 
   close(): void {
-    if (!this.closed) this.output.end();
+    if (!this.closing.closed) this.output.end();
     this.input.destroy();
-    this.markClosed();
+    this.closing.mark();
   }
 
   private receive(chunk: string): void {
@@ -107,17 +105,5 @@ export class StdioTransport<Outgoing> implements WorkerTransport<Outgoing> {
 
   private deliver(message: unknown): void {
     this.messageHandler?.(message);
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.fireClose();
-  }
-
-  private fireClose(): void {
-    if (this.fired || !this.closeHandler) return;
-    this.fired = true;
-    this.closeHandler();
   }
 }

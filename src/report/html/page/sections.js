@@ -370,6 +370,28 @@
     return block;
   }
 
+  // The heat strip's geometry: queue labels, then one cell per column; a row is two half-rows.
+  var LABEL_W = 190,
+    CELL_W = 12,
+    ROW_H = 16;
+
+  /** One half-row cell of the heat strip: darker for more, `empty` when none; `where` and the count as its title. */
+  function heatCell(x, y, count, max, rgb, empty, cls, where, what) {
+    return svg(
+      'rect',
+      {
+        x: x,
+        y: y,
+        width: CELL_W - 1,
+        height: ROW_H / 2 - 1,
+        class: cls,
+        'data-count': count,
+        fill: count ? 'rgba(' + rgb + ',' + (0.2 + (0.8 * count) / max).toFixed(2) + ')' : empty,
+      },
+      svg('title', { text: where + num(count) + ' ' + what }),
+    );
+  }
+
   function idList(ids, count) {
     if (!ids.length) return '–';
     return h('code', { class: 'ids', text: ids.join(' ') + (count > ids.length ? ' …' : '') });
@@ -383,9 +405,6 @@
   function heatStrip(heat) {
     var wrap = h('figure', { class: 'heat' });
     if (!heat.queues.length) return wrap;
-    var LABEL_W = 190,
-      CELL_W = 12,
-      ROW_H = 16;
     var width = LABEL_W + heat.columns * CELL_W + 4;
     var height = heat.queues.length * ROW_H + 22;
     var maxLost = 1,
@@ -409,37 +428,9 @@
         var from = (col * heat.bucketMs) / 1000,
           to = ((col + 1) * heat.bucketMs) / 1000;
         var when = q.queue + ', ' + secs(from) + '–' + secs(to) + ': ';
+        el.appendChild(heatCell(x, y + 1, q.lost[col], maxLost, '213,94,0', '#f2f2f2', 'heat-lost', when, 'lost'));
         el.appendChild(
-          svg(
-            'rect',
-            {
-              x: x,
-              y: y + 1,
-              width: CELL_W - 1,
-              height: ROW_H / 2 - 1,
-              class: 'heat-lost',
-              'data-count': q.lost[col],
-              fill: q.lost[col] ? 'rgba(213,94,0,' + (0.2 + (0.8 * q.lost[col]) / maxLost).toFixed(2) + ')' : '#f2f2f2',
-            },
-            svg('title', { text: when + num(q.lost[col]) + ' lost' }),
-          ),
-        );
-        el.appendChild(
-          svg(
-            'rect',
-            {
-              x: x,
-              y: y + ROW_H / 2,
-              width: CELL_W - 1,
-              height: ROW_H / 2 - 1,
-              class: 'heat-dup',
-              'data-count': q.duplicates[col],
-              fill: q.duplicates[col]
-                ? 'rgba(230,159,0,' + (0.2 + (0.8 * q.duplicates[col]) / maxDup).toFixed(2) + ')'
-                : '#f7f7f7',
-            },
-            svg('title', { text: when + num(q.duplicates[col]) + ' duplicates' }),
-          ),
+          heatCell(x, y + ROW_H / 2, q.duplicates[col], maxDup, '230,159,0', '#f7f7f7', 'heat-dup', when, 'duplicates'),
         );
       }
     });
