@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 2;
+export const WORKER_PROTOCOL_VERSION = 3;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -89,6 +89,12 @@ export const producerConfig = z
       .positive()
       .optional()
       .describe('Same sharding key → same queue (ordered messages); keys cycle 0..shardingKeys-1.'),
+    sendMode: z
+      .enum(['async', 'sync', 'oneway'])
+      .describe(
+        'How the client sends: async (callback), sync (the sending thread waits for the result) or oneway ' +
+          '(no result: an ack then only means the request left, and names no queue: "topic@?/-1", offset -1).',
+      ),
     delay: z
       .object({
         ratio: z.number().min(0).max(1).describe('Fraction of messages sent as delay messages.'),
@@ -105,6 +111,30 @@ export const consumerConfig = z
     ...clientConnection,
     instanceId: z.string().describe('Stable id of this consumer instance ("billing#2"); names it in every message.'),
     model: z.enum(['clustering', 'broadcasting']).describe('Consumption model.'),
+    mode: z
+      .enum(['push', 'pull', 'simple'])
+      .describe(
+        'push: the client pulls under a listener (DefaultMQPushConsumer, gRPC PushConsumer); pull: a lite pull ' +
+          'consumer the worker polls (DefaultLitePullConsumer); simple: the gRPC SimpleConsumer (receive and ack).',
+      ),
+    consume: z
+      .enum(['concurrently', 'orderly'])
+      .describe(
+        'concurrently: messages of a queue are handled in parallel, a failure is retried later ' +
+          '(RECONSUME_LATER); orderly: one at a time per queue under a broker lock (lockBatchMQ), a failure ' +
+          'suspends the queue and retries the same message (SUSPEND_CURRENT_QUEUE_A_MOMENT).',
+      ),
+    assign: z
+      .object({
+        index: z.number().int().nonnegative().describe('This instance: 0..count-1.'),
+        count: z.number().int().positive().describe('Instances sharing the queues.'),
+      })
+      .optional()
+      .describe(
+        "Pull mode only: assign queues by hand instead of subscribing (the group's rebalance is off). The " +
+          "instance takes the subscribed topics' queues, sorted by topic, broker and queue id, at positions p " +
+          'with p % count == index. Absent: subscribe (rebalanced).',
+      ),
     subscription: SubscriptionMapSchema.describe('Topic → subscription expression ("*", "TagA || TagB").'),
     consumeTime: z
       .discriminatedUnion('kind', [
@@ -189,6 +219,10 @@ export const hello = z
     protocolVersion,
     pid: z.number().int().describe('Process id of the worker on its host.'),
     implementation: z.string().describe('Which worker this is ("node", "java"), for logs and errors.'),
+    client: z
+      .string()
+      .optional()
+      .describe('The client library and version it runs, e.g. "rocketmq-client 4.9.7", for logs and reports.'),
   })
   .meta({
     id: 'Hello',

@@ -41,6 +41,8 @@ export function layoutFleets(
         ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
         group: fleet.group,
         model: fleet.model,
+        mode: instance.mode,
+        consume: 'concurrently',
         subscription: subscriptionMap(instance.subscriptions),
         consumeTime: instance.consumeTime,
         failure: instance.failure,
@@ -70,6 +72,7 @@ export function layoutFleets(
         durationMs: fleet.loadMs,
         seed: plan.seed,
         maxInFlight: fleet.maxInFlight,
+        sendMode: 'async',
         ...(fleet.ordered ? { shardingKeys: fleet.ordered.shardingKeys } : {}),
         ...(fleet.delay ? { delay: fleet.delay } : {}),
       };

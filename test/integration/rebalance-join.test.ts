@@ -33,6 +33,8 @@ describe('rebalance when a consumer joins', () => {
       namesrvAddr: cluster.namesrvAddr,
       group: 'g',
       model: 'clustering',
+      mode: 'push',
+      consume: 'concurrently',
       subscription: { join: '*' },
       consumeTime: { kind: 'fixed', ms: 0 },
       failure: { ratio: 0, first: 0 },
@@ -75,6 +77,7 @@ describe('rebalance when a consumer joins', () => {
         durationMs: 10_000,
         seed: 1,
         maxInFlight: 64,
+        sendMode: 'async',
       };
       m.addProducer('p#0');
       const p = new FleetWorker(

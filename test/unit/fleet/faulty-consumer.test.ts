@@ -149,6 +149,8 @@ describe('a worker with faultyConsumer', () => {
     group: 'c',
     instanceId: 'c#0',
     model: 'clustering',
+    mode: 'push',
+    consume: 'concurrently',
     subscription: { t: '*' },
     consumeTime: { kind: 'fixed', ms: 0 },
     failure: { ratio: 0, first: 0 },

@@ -81,6 +81,8 @@ describe('the worker protocol on the wire', () => {
       fleet: 'billing',
       instanceId: 'billing#0',
       model: 'clustering',
+      mode: 'push',
+      consume: 'concurrently',
       subscription: { T: '*' },
       consumeTime: { kind: 'fixed', ms: 0 },
       // The first delivery is answered retry: a receipt with outcome retry is on the wire too.
@@ -104,6 +106,7 @@ describe('the worker protocol on the wire', () => {
       // Sends due while the first ones wait for a route are dropped beyond this; on a loaded
       // machine that can be a few, so receipts are awaited for what was acked, not for MESSAGES.
       maxInFlight: 64,
+      sendMode: 'async',
     };
     // Nothing listens here: the sends fail, so acks carry error counts.
     const unreachable: ProducerConfig = {
@@ -193,6 +196,8 @@ describe('the worker protocol on the wire', () => {
         fleet: 'billing',
         instanceId: 'billing#9',
         model: 'clustering',
+        mode: 'push',
+        consume: 'concurrently',
         subscription: { T: '*' },
         consumeTime: { kind: 'fixed', ms: 0 },
         failure: { ratio: 0, first: 0 },

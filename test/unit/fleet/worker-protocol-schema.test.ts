@@ -22,6 +22,7 @@ const producerConfig = {
   durationMs: 1000,
   seed: 7,
   maxInFlight: 16,
+  sendMode: 'async',
 };
 const receipt = ['orders#0', 3, 1700000000000, 1700000000005, 'T@broker-a/1', 0, 'success', 'TagA'];
 
