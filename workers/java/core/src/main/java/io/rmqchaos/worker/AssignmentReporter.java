@@ -23,7 +23,7 @@ public final class AssignmentReporter {
 
   private final String instanceId;
   private final Protocol protocol;
-  private List<String> last;
+  private List<String> last = List.of();
 
   public AssignmentReporter(String instanceId, Protocol protocol) {
     this.instanceId = instanceId;
