@@ -24,17 +24,19 @@ const TOPICS = [
   { name: 'jorder', queues: 4 },
   { name: 'jpull', queues: 4 },
   { name: 'jexit', queues: 2 },
+  { name: 'jgrpc', queues: 4 },
 ];
 
 let cluster: TestCluster;
-const builds: Record<'4.9.7' | '5.3.3', JavaWorkerBuild> = {} as never;
+const builds: Record<'4.9.7' | '5.3.3' | 'grpc-5.0.8', JavaWorkerBuild> = {} as never;
 
 beforeAll(async () => {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   // Built before the cluster starts: Maven and the JVMs of the cluster would share the two cores.
   builds['4.9.7'] = await provisionJavaWorker({ protocol: 'remoting', version: '4.9.7' }, log);
   builds['5.3.3'] = await provisionJavaWorker({ protocol: 'remoting', version: '5.3.3' }, log);
-  cluster = await startTestCluster({ topics: TOPICS });
+  builds['grpc-5.0.8'] = await provisionJavaWorker({ protocol: 'grpc', version: '5.0.8' }, log);
+  cluster = await startTestCluster({ proxy: true, topics: TOPICS });
 }, 600_000);
 
 afterAll(async () => {
@@ -311,4 +313,41 @@ describe('Java fleet workers', () => {
       await h.close();
     }
   }, 60_000);
+
+  it('gRPC client-java: a producer and push and simple consumers through the proxy, no loss', async () => {
+    const h = new Harness('grpc');
+    const endpoint = cluster.endpoints.proxy!.grpc;
+    const grpc = { driver: 'grpc', endpoint } as const;
+    try {
+      const push = h.consumer(
+        consumer('ggrpcpush', 'ggrpcpush#0', 'jgrpc', { ...grpc, failure: { ratio: 0, first: 2 } }),
+        'grpc-5.0.8',
+      );
+      const simple = h.consumer(
+        consumer('ggrpcsimple', 'ggrpcsimple#0', 'jgrpc', { ...grpc, mode: 'simple', failure: { ratio: 0, first: 2 } }),
+        'grpc-5.0.8',
+      );
+      await Promise.all([push.ready(60_000), simple.ready(60_000)]);
+      expect(h.of('ggrpcpush#0', 'hello')[0]).toMatchObject({ client: 'rocketmq-client-java 5.0.8' });
+      const p = h.producer(producer('pgrpc#0', 'jgrpc', { ...grpc, tags: [{ tag: 'G', weight: 1 }] }), 'grpc-5.0.8');
+      await waitFor(() => (p.proc.hasExited ? true : undefined), 40_000, 'the producer to finish');
+      const acks = h.of('pgrpc#0', 'acks');
+      expect(acks.flatMap((a) => a.seqs).length).toBeGreaterThanOrEqual(190);
+      // The proxy names no queue in a send result.
+      expect(new Set(acks.flatMap((a) => a.queues))).toEqual(new Set(['jgrpc@?/-1']));
+      await h.drained('both gRPC groups to consume everything', 90_000);
+      for (const [group, id] of [
+        ['ggrpcpush', 'ggrpcpush#0'],
+        ['ggrpcsimple', 'ggrpcsimple#0'],
+      ] as const) {
+        expect(h.m.ledger.summarize(group).lost).toBe(0);
+        const items = h.of(id, 'receipts').flatMap((r) => r.items);
+        expect(items.filter((i) => i[6] === 'retry')).toHaveLength(2);
+        // Queues come from the receipt handle: the real broker and queue id.
+        expect(items.every((i) => /^jgrpc@broker-a\/[0-3]$/.test(i[4]))).toBe(true);
+      }
+    } finally {
+      await h.close();
+    }
+  }, 150_000);
 });
