@@ -45,12 +45,19 @@ export interface JavaWorkerLaunchOptions {
   heapMb?: number;
   /** The `java` to run; `java` on PATH by default. */
   java?: string;
+  /**
+   * More JVM options, after the defaults (a later -XX option wins: `-XX:TieredStopAtLevel=4`
+   * brings back the C2 compiler for a producer meant to push tens of thousands of messages a second).
+   */
+  jvmArgs?: string[];
 }
 
 /**
  * The JVM worker (workers/java): one JVM per instance speaking NDJSON on its stdin/stdout. A
- * small serial-GC heap and small thread stacks, as a fleet runs many of them on one host. stdout
- * lines that are not protocol (a library printing there) go to the worker's log with stderr.
+ * small serial-GC heap, small thread stacks and the C1 compiler only, as a fleet runs many of
+ * them on one host: measured on an idle push consumer (4.9.7), ready in 0.4 s instead of 0.66 s
+ * and 93 MB RSS instead of 140 MB. stdout lines that are not protocol (a library printing there)
+ * go to the worker's log, with its stderr.
  */
 export function javaWorkerLaunch(build: JavaWorkerBuild, options: JavaWorkerLaunchOptions): WorkerLaunch {
   return {
@@ -64,6 +71,7 @@ export function javaWorkerLaunch(build: JavaWorkerBuild, options: JavaWorkerLaun
       `-Drocketmq.log.root=${options.logDir}`,
       '-Drocketmq.client.logUseSlf4j=false',
       `-Duser.home=${options.logDir}`,
+      ...(options.jvmArgs ?? []),
       '-cp',
       build.classpath,
       build.mainClass,

@@ -299,16 +299,28 @@ describe('Java fleet workers', () => {
     }
   }, 90_000);
 
-  it('a worker killed with SIGKILL is a crash', async () => {
+  it('SIGKILL is a crash; a closed stdin closes and exits 1; a brokerAddressMap is refused', async () => {
     const h = new Harness('exit');
     try {
-      const c = h.consumer(consumer('gexit', 'gexit#0', 'jexit'), '4.9.7');
-      await c.ready(60_000);
-      c.proc.signal('SIGKILL');
-      const exit = await c.proc.exited;
-      expect(exit.signal).toBe('SIGKILL');
-      await waitFor(() => (h.crashes.length > 0 ? true : undefined), 5_000, 'the crash report');
-      expect(h.crashes[0]?.id).toBe('gexit#0');
+      const killed = h.consumer(consumer('gexit', 'gexit#0', 'jexit'), '4.9.7');
+      const orphan = h.consumer(consumer('gexit', 'gexit#1', 'jexit'), '5.3.3');
+      await Promise.all([killed.ready(60_000), orphan.ready(60_000)]);
+      killed.proc.signal('SIGKILL');
+      expect((await killed.proc.exited).signal).toBe('SIGKILL');
+      orphan.proc.child.stdin?.end();
+      expect((await orphan.proc.exited).code).toBe(1);
+      expect(h.of('gexit#1', 'stopped')).toHaveLength(1);
+      await waitFor(() => (h.crashes.length === 2 ? true : undefined), 5_000, 'the crash reports');
+      expect(h.crashes.map((c) => c.id).sort()).toEqual(['gexit#0', 'gexit#1']);
+
+      const mapped = h.consumer(
+        consumer('gexit', 'gexit#2', 'jexit', { brokerAddressMap: { '127.0.0.1:1': '127.0.0.1:2' } }),
+        '4.9.7',
+      );
+      await expect(mapped.ready(30_000)).rejects.toThrow(/exited \(code 1\)/);
+      expect(h.of('gexit#2', 'log').map((l) => l.message)).toEqual([
+        expect.stringMatching(/^consumer failed to start: .*cannot dial brokers through brokerAddressMap/),
+      ]);
     } finally {
       await h.close();
     }

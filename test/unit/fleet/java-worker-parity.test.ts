@@ -1,8 +1,8 @@
 /**
  * The JVM worker (workers/java) must compute what the Node worker computes: these values were
- * printed by its classes (jshell with a built worker's lib/* on the class path, see the report
- * of the java-worker branch) and are checked against the TypeScript originals, so a change on
- * either side that breaks parity fails here without a JVM.
+ * printed by its classes (workers/java/parity-fixtures.jsh, run with jshell on a built worker's
+ * lib/*) and are checked against the TypeScript originals, so a change on either side that
+ * breaks parity fails here without a JVM (re-run the script after changing the Java side).
  */
 import { describe, expect, it } from 'vitest';
 import { ArrivalSchedule } from '../../../src/fleet/arrival-schedule.ts';

@@ -111,8 +111,8 @@ public final class WorkerMain {
       };
       protocol.simple("ready");
     } catch (Exception e) {
+      // As the Node worker: no stopped (nothing was running), exit 1.
       protocol.log("error", "consumer failed to start: " + describe(e));
-      protocol.simple("stopped");
       Runtime.getRuntime().halt(1);
     }
   }

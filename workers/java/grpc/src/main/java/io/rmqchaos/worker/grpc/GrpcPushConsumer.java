@@ -13,6 +13,8 @@ import org.apache.rocketmq.client.apis.consumer.PushConsumer;
  * the group and topic (FIFO), not of the listener: `consume` does not change what runs here.
  */
 final class GrpcPushConsumer {
+  private static final long CLOSE_WITHIN_MS = 5_000;
+
   private GrpcPushConsumer() {}
 
   static AutoCloseable start(Config.Consumer config, ConsumerCore core) throws Exception {
@@ -23,6 +25,26 @@ final class GrpcPushConsumer {
         .setMessageListener(view ->
             core.handle(Clients.of(view)) == ConsumerCore.Outcome.RETRY ? ConsumeResult.FAILURE : ConsumeResult.SUCCESS)
         .build();
-    return consumer::close;
+    return () -> closeWithin(consumer, CLOSE_WITHIN_MS);
+  }
+
+  /**
+   * The client's close waits for its long-polling receives (measured: up to 10 s and more), which
+   * would outlast the worker's close deadline. Every message was acked when its listener
+   * returned, so nothing is lost by leaving sooner: after this bound the worker goes on to say
+   * stopped, and the proxy drops the client when its connection closes.
+   */
+  private static void closeWithin(PushConsumer consumer, long ms) throws InterruptedException {
+    Thread close = new Thread(() -> {
+      try {
+        consumer.close();
+      } catch (Exception e) {
+        System.err.println("push consumer close failed: " + e);
+      }
+    }, "push-consumer-close");
+    close.setDaemon(true);
+    close.start();
+    close.join(ms);
+    if (close.isAlive()) System.err.println("push consumer close still running after " + ms + " ms; leaving");
   }
 }

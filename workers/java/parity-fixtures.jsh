@@ -1,0 +1,17 @@
+// Prints the values test/unit/fleet/java-worker-parity.test.ts checks the TypeScript originals
+// against. Run with a built worker's libraries on the class path, e.g.:
+//   jshell --class-path "$HOME/.cache/rmq-chaos/java-worker/remoting-4.9.7-<hash>/lib/*" workers/java/parity-fixtures.jsh
+import io.rmqchaos.worker.*;
+var h = LatencyHistogram.create();
+for (double v : new double[] {0.4, 1, 5, 250, 250.4, 12345, 3_600_000, 9_999_999}) LatencyHistogram.recordMs(h, v);
+System.out.println("HIST " + LatencyHistogram.encode(h));
+var r = new SeededRandom(SeededRandom.hashSeed("7:p#0"));
+var sb = new StringBuilder();
+for (int i = 0; i < 8; i++) sb.append(r.next()).append(",");
+System.out.println("RAND " + SeededRandom.hashSeed("7:p#0") + " " + sb);
+System.out.println("FAULTY " + Faulty.point(42, "orders#0", 9) + " " + Faulty.point(-3, "p#1", 10));
+var ramp = "{\"kind\":\"ramping\",\"startRatePerSecond\":10,\"stages\":[{\"durationMs\":2000,\"targetPerSecond\":100}," +
+    "{\"durationMs\":1000,\"targetPerSecond\":0}]}";
+var s = new ArrivalSchedule(new com.google.gson.Gson().fromJson(ramp, Config.Executor.class), 5000);
+System.out.println("SCHED " + s.dueBy(1500) + " " + s.dueTimeOf(50) + " " + s.dueBy(99999));
+/exit
