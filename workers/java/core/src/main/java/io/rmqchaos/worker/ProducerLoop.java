@@ -58,10 +58,12 @@ public final class ProducerLoop {
   public void run() throws InterruptedException {
     ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("acks"));
     // Sync and oneway sends block: one thread per allowed in-flight send, so the schedule never waits.
-    ExecutorService senders = client.blocking() ? Executors.newFixedThreadPool(config.maxInFlight, daemon("send")) : null;
+    ExecutorService senders =
+        client.blocking() ? Executors.newFixedThreadPool(config.maxInFlight, daemon("send")) : null;
     reporter.scheduleAtFixedRate(this::flush, REPORT_EVERY_MS, REPORT_EVERY_MS, TimeUnit.MILLISECONDS);
     double started = nowMs();
-    long limit = Math.min(config.maxMessages == null ? Long.MAX_VALUE : config.maxMessages, schedule.dueBy(schedule.durationMs));
+    long maxMessages = config.maxMessages == null ? Long.MAX_VALUE : config.maxMessages;
+    long limit = Math.min(maxMessages, schedule.dueBy(schedule.durationMs));
     long due = 0;
     try {
       while (!stop.get() && due < limit) {

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class Protocol {
   public static final int VERSION = 3;
-  public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+  public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final OutputStream out;
   private boolean closed;

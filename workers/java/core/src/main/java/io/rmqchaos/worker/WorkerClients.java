@@ -11,6 +11,6 @@ public interface WorkerClients {
   ProducerClient producer(Config.Producer config) throws Exception;
 
   /** Starts a consumer that hands every delivery to `core` and reports assignments; returns its close. */
-  AutoCloseable consumer(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop)
-      throws Exception;
+  AutoCloseable consumer(
+      Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception;
 }

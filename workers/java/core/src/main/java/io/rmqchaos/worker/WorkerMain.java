@@ -145,7 +145,8 @@ public final class WorkerMain {
   }
 
   static String describe(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String message =
+        e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));

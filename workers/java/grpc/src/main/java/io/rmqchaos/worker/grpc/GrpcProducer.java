@@ -24,7 +24,8 @@ final class GrpcProducer implements ProducerClient {
 
   GrpcProducer(Config.Producer config) throws Exception {
     if ("oneway".equals(config.sendMode)) {
-      throw new IllegalArgumentException("sendMode oneway needs the remoting client; the gRPC client has async and sync");
+      throw new IllegalArgumentException(
+          "sendMode oneway needs the remoting client; the gRPC client has async and sync");
     }
     if (config.shardingKeys != null || config.delay != null) {
       System.err.println("shardingKeys and delay are ignored by the gRPC worker (normal messages only)");

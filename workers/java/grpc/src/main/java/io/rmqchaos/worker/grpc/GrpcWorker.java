@@ -31,8 +31,8 @@ public final class GrpcWorker implements WorkerClients {
   }
 
   @Override
-  public AutoCloseable consumer(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop)
-      throws Exception {
+  public AutoCloseable consumer(
+      Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
     if ("broadcasting".equals(config.model)) {
       throw new IllegalArgumentException("the gRPC client has no broadcasting model; use driver remoting");
     }

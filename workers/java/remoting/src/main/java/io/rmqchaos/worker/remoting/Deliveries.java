@@ -29,7 +29,9 @@ final class Deliveries {
 
   static List<AssignmentReporter.Queue> queues(Collection<MessageQueue> mqs) {
     List<AssignmentReporter.Queue> out = new ArrayList<>(mqs.size());
-    for (MessageQueue mq : mqs) out.add(new AssignmentReporter.Queue(mq.getTopic(), mq.getBrokerName(), mq.getQueueId()));
+    for (MessageQueue mq : mqs) {
+      out.add(new AssignmentReporter.Queue(mq.getTopic(), mq.getBrokerName(), mq.getQueueId()));
+    }
     return out;
   }
 }

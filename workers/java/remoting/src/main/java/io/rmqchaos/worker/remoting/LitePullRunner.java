@@ -46,8 +46,8 @@ final class LitePullRunner {
     this.stop = stop;
   }
 
-  static AutoCloseable start(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop)
-      throws Exception {
+  static AutoCloseable start(
+      Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
     DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group);
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setInstanceName(config.instanceId);

@@ -23,7 +23,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
 final class PushConsumerRunner {
   private PushConsumerRunner() {}
 
-  static AutoCloseable start(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments) throws Exception {
+  static AutoCloseable start(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments)
+      throws Exception {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(config.group);
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setInstanceName(config.instanceId);
@@ -54,7 +55,9 @@ final class PushConsumerRunner {
     AssignmentPoller poller = new AssignmentPoller(() -> {
       List<MessageQueue> owned = new ArrayList<>();
       // A dropped process queue is being released; the rebalance removes it from the table next.
-      for (Map.Entry<MessageQueue, ProcessQueue> e : table.entrySet()) if (!e.getValue().isDropped()) owned.add(e.getKey());
+      for (Map.Entry<MessageQueue, ProcessQueue> e : table.entrySet()) {
+        if (!e.getValue().isDropped()) owned.add(e.getKey());
+      }
       return owned;
     }, assignments);
     return () -> {

@@ -15,7 +15,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
 
 /** DefaultMQProducer in the config's send mode: async (callback), sync or oneway. */
 final class RemotingProducer implements ProducerClient {
-  /** The broker's timer reads this property (5.x brokers); set raw so 4.9 clients, which have no setter, send it too. */
+  /** The broker's timer reads this property (5.x brokers); set raw so 4.9 clients, with no setter, send it too. */
   private static final String TIMER_DELAY_MS = "TIMER_DELAY_MS";
 
   /** Same sharding key → same queue: |hashCode| % queues, as the Node driver and SelectMessageQueueByHash pick. */

@@ -31,8 +31,8 @@ public final class RemotingWorker implements WorkerClients {
   }
 
   @Override
-  public AutoCloseable consumer(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop)
-      throws Exception {
+  public AutoCloseable consumer(
+      Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
     BrokerAddressMaps.refuseNonEmpty(config);
     return switch (config.mode) {
       case "push" -> PushConsumerRunner.start(config, core, assignments);

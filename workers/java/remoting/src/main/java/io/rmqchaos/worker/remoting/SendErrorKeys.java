@@ -44,7 +44,9 @@ final class SendErrorKeys {
     for (String className : CODE_CLASSES) {
       try {
         for (Field f : Class.forName(className).getFields()) {
-          if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) names.putIfAbsent(f.getInt(null), f.getName());
+          if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
+            names.putIfAbsent(f.getInt(null), f.getName());
+          }
         }
       } catch (ReflectiveOperationException | LinkageError ignored) {
         // not in this client version
