@@ -16,6 +16,8 @@ import { EventLog } from '../../src/run/event-log.ts';
 import { Measurements } from '../../src/run/measurements.ts';
 import { type JavaWorkerBuild, provisionJavaWorker } from '../../src/setup/java-worker.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { committedProtocolSchema } from '../unit/fleet/committed-protocol-schema.ts';
+import { recordingLaunch, type WireMessage } from '../unit/fleet/recording-transport.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-java-fleets-'));
@@ -51,6 +53,8 @@ class Harness {
   readonly workers: FleetWorker[] = [];
   readonly messages = new Map<string, FromWorker[]>();
   readonly crashes: { id: string; exit: ProcessExit }[] = [];
+  /** Every message both ways as it crossed the wire, checked against the committed JSON Schema at the end. */
+  readonly wire: WireMessage[] = [];
 
   constructor(name: string) {
     this.events = new EventLog(join(dir, `${name}.ndjson`));
@@ -69,7 +73,11 @@ class Harness {
         this.messages.set(w.id, list);
       },
       (w, exit) => this.crashes.push({ id: w.id, exit }),
-      javaWorkerLaunch(builds[version], { logDir: join(dir, 'client-logs', id.replace(/\W/g, '_')) }),
+      recordingLaunch(
+        id,
+        this.wire,
+        javaWorkerLaunch(builds[version], { logDir: join(dir, 'client-logs', id.replace(/\W/g, '_')) }),
+      ),
     );
     this.workers.push(worker);
     return worker;
@@ -105,6 +113,13 @@ class Harness {
   async close(): Promise<void> {
     await Promise.all(this.workers.filter((w) => !w.proc.hasExited).map((w) => w.stop()));
     await this.events.close();
+    // What a worker in another language must send: exactly the schema's messages and fields.
+    const schema = committedProtocolSchema();
+    const invalid = this.wire.flatMap((w) =>
+      schema.errors(w.direction, w.message).map((e) => `${w.worker} ${JSON.stringify(w.message).slice(0, 200)}: ${e}`),
+    );
+    expect(invalid).toEqual([]);
+    expect(this.wire.some((w) => w.direction === 'WorkerToCoordinator')).toBe(true);
   }
 }
 
@@ -183,6 +198,8 @@ describe('Java fleet workers', () => {
             { tag: 'A', weight: 1 },
             { tag: 'B', weight: 1 },
           ],
+          // TIMER_DELAY_MS set as a raw property: a 4.9 client has no setter for it.
+          delay: { ratio: 0.2, delayMs: 1500 },
         }),
         '4.9.7',
       );
@@ -207,6 +224,11 @@ describe('Java fleet workers', () => {
       const receipts = h.of('gshare#0', 'receipts').flatMap((r) => r.items);
       expect(receipts.filter((r) => r[6] === 'retry')).toHaveLength(2);
       expect(receipts.some((r) => r[5] > 0)).toBe(true);
+      // About a fifth of the messages waited out their delay in the broker's timer.
+      const all = [...receipts, ...h.of('gshare#1', 'receipts').flatMap((r) => r.items)];
+      const delayed = all.filter((r) => r[5] === 0 && r[3] - r[2] >= 1400).length;
+      expect(delayed).toBeGreaterThan(seqs.length * 0.1);
+      expect(delayed).toBeLessThan(seqs.length * 0.3);
 
       // stop: each consumer closes, says stopped and exits 0; no crash.
       const exits = await Promise.all([c0.stop(), c1.stop()]);

@@ -9,6 +9,11 @@ var r = new SeededRandom(SeededRandom.hashSeed("7:p#0"));
 var sb = new StringBuilder();
 for (int i = 0; i < 8; i++) sb.append(r.next()).append(",");
 System.out.println("RAND " + SeededRandom.hashSeed("7:p#0") + " " + sb);
+var picks = new SeededRandom(SeededRandom.hashSeed("7:p#0"));
+var weights = java.util.List.of(new SeededRandom.Weighted<>("A", 1), new SeededRandom.Weighted<>("B", 2));
+var tags = new StringBuilder();
+for (int i = 0; i < 13; i++) tags.append(picks.weightedPick(weights));
+System.out.println("TAGS " + tags);
 System.out.println("FAULTY " + Faulty.point(42, "orders#0", 9) + " " + Faulty.point(-3, "p#1", 10));
 var ramp = "{\"kind\":\"ramping\",\"startRatePerSecond\":10,\"stages\":[{\"durationMs\":2000,\"targetPerSecond\":100}," +
     "{\"durationMs\":1000,\"targetPerSecond\":0}]}";

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ArrivalSchedule } from '../../../src/fleet/arrival-schedule.ts';
 import { faultyPoint } from '../../../src/fleet/faulty-consumer.ts';
 import { decodeHistogram } from '../../../src/metrics/histogram.ts';
-import { hashSeed, seededRandom } from '../../../src/util/random.ts';
+import { hashSeed, seededRandom, weightedPick } from '../../../src/util/random.ts';
 
 /**
  * LatencyHistogram.encode of a histogram that recorded (LatencyHistogram.recordMs) 0.4, 1, 5,
@@ -42,6 +42,16 @@ describe('Java worker parity', () => {
     expect(hashSeed('7:p#0')).toBe(53485639);
     const random = seededRandom(hashSeed('7:p#0'));
     expect(JAVA_RANDOM.map(() => random())).toEqual(JAVA_RANDOM);
+  });
+
+  it('picks the same tags by weight', () => {
+    // SeededRandom.weightedPick, A weight 1 and B weight 2, thirteen times from the same seed.
+    const random = seededRandom(hashSeed('7:p#0'));
+    const tags = [
+      { value: 'A', weight: 1 },
+      { value: 'B', weight: 2 },
+    ];
+    expect(Array.from({ length: 13 }, () => weightedPick(tags, random)).join('')).toBe('BBBBBBBABAAAA');
   });
 
   it('places messages at the same faultyConsumer points', () => {
