@@ -150,8 +150,14 @@ export async function provisionJavaWorker(
     async () => {
       // Another setup may have built it while we waited for the lock.
       if (existsSync(marker)) return;
-      await requireTool('java');
-      await requireTool('mvn');
+      for (const tool of ['java', 'mvn'] as const) {
+        await requireTool(tool).catch((error: unknown) => {
+          if (!(error instanceof EnvironmentError)) throw error;
+          throw new EnvironmentError(error.code, `${error.message}; the Java worker is built with it`, error.hint, {
+            cause: error,
+          });
+        });
+      }
       log(`${what}: building with Maven into ${dir}...`);
       const started = performance.now();
       await build(request, sources, dir, home, options.m2Repository ?? join(homedir(), '.m2', 'repository'));
