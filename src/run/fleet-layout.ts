@@ -23,10 +23,24 @@ function programOf(driver: string, protocol: 'remoting' | 'grpc', clientVersion:
   return { driver: 'java', protocol, clientVersion };
 }
 
-/** The distinct Java programs of a layout, to build before anything starts. */
-export function javaProgramsOf(layout: FleetLayout): Extract<WorkerProgram, { driver: 'java' }>[] {
-  const seen = new Map<string, Extract<WorkerProgram, { driver: 'java' }>>();
-  for (const program of layout.programs.values())
+export type JavaProgram = Extract<WorkerProgram, { driver: 'java' }>;
+
+/** Instance and producer ids → the program that runs each; known from the plan alone, before any cluster. */
+export function programsOf(plan: ResolvedPlan): Map<string, WorkerProgram> {
+  const programs = new Map<string, WorkerProgram>();
+  for (const fleet of plan.fleets.consumers)
+    for (const instance of fleet.perInstance)
+      programs.set(instance.instanceId, programOf(instance.driver, instance.protocol, instance.clientVersion));
+  for (const fleet of plan.fleets.producers)
+    for (let i = 0; i < fleet.instances; i++)
+      programs.set(`${fleet.name}#${i}`, programOf(fleet.driver, fleet.protocol, fleet.clientVersion));
+  return programs;
+}
+
+/** The distinct Java programs of a plan's fleets, to build before anything starts. */
+export function javaProgramsOf(programs: Map<string, WorkerProgram>): JavaProgram[] {
+  const seen = new Map<string, JavaProgram>();
+  for (const program of programs.values())
     if (program.driver === 'java') seen.set(`${program.protocol}-${program.clientVersion}`, program);
   return [...seen.values()];
 }
@@ -50,12 +64,10 @@ export function layoutFleets(
   // grpc clients talk to the proxy; the plan language requires one for grpc fleets.
   const endpointFor = (protocol: string) =>
     protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {};
-  const programs = new Map<string, WorkerProgram>();
   const consumers = plan.fleets.consumers.flatMap((fleet) => {
     // pull: assign splits the queues among the fleet's pull instances by their rank.
     const assigning = fleet.perInstance.filter((i) => i.mode === 'pull' && fleet.pull === 'assign');
     return fleet.perInstance.map((instance): ConsumerConfig => {
-      programs.set(instance.instanceId, programOf(instance.driver, instance.protocol, instance.clientVersion));
       const rank = assigning.indexOf(instance);
       return {
         runId,
@@ -82,7 +94,6 @@ export function layoutFleets(
     Array.from({ length: fleet.instances }, (_, i): ProducerConfig => {
       // Split the fleet's message bound evenly; the first instances take the remainder.
       const share = (total: number) => Math.floor(total / fleet.instances) + (i < total % fleet.instances ? 1 : 0);
-      programs.set(`${fleet.name}#${i}`, programOf(fleet.driver, fleet.protocol, fleet.clientVersion));
       return {
         runId,
         producerId: `${fleet.name}#${i}`,
@@ -106,5 +117,5 @@ export function layoutFleets(
       };
     }),
   );
-  return { consumers, producers, programs };
+  return { consumers, producers, programs: programsOf(plan) };
 }

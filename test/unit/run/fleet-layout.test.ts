@@ -61,7 +61,7 @@ describe('fleet layout: workers', () => {
   });
 
   it('lists each Java program once, to build before anything starts', () => {
-    expect(javaProgramsOf(layout).map((p) => `${p.protocol}-${p.clientVersion}`)).toEqual([
+    expect(javaProgramsOf(layout.programs).map((p) => `${p.protocol}-${p.clientVersion}`)).toEqual([
       `remoting-${ROCKETMQ_VERSION}`,
       'remoting-4.9.7',
       `grpc-${JAVA_GRPC_CLIENT_VERSION}`,
