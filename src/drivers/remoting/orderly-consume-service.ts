@@ -67,11 +67,13 @@ export class OrderlyConsumeService implements MessageSink {
 
   /**
    * Resolves true once `pq` has no message in the handler, false if that takes longer than
-   * `timeoutMs` (Java's `removeUnnecessaryMessageQueue` waits 1 s for the consume lock).
+   * `timeoutMs` (Java's `removeUnnecessaryMessageQueue` waits 1 s for the consume lock);
+   * without a timeout, as long as the handler takes.
    */
-  async waitIdle(pq: ProcessQueue, timeoutMs: number): Promise<boolean> {
+  async waitIdle(pq: ProcessQueue, timeoutMs?: number): Promise<boolean> {
     const running = this.queues.get(pq)?.running;
     if (!running) return true;
+    if (timeoutMs === undefined) return running.then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);

@@ -319,7 +319,7 @@ export class RemotingPushConsumer implements Consumer {
     if (idle) unlock();
     else {
       this.options.tuning?.log?.(`${queueKey(pq.mq)} is still consuming, unlocking it when the handler returns`);
-      void orderly.waitIdle(pq, Number.MAX_SAFE_INTEGER).then(unlock);
+      void orderly.waitIdle(pq).then(unlock);
     }
   }
 
