@@ -49,7 +49,7 @@ describe('OrderlyConsumeService', () => {
     const commits: number[] = [];
     const service = new OrderlyConsumeService({
       model: 'CLUSTERING',
-      handler: async (m) => {
+      handler: async (m): Promise<ConsumeOutcome> => {
         maxInHandler = Math.max(maxInHandler, ++inHandler);
         seen.push(m.queueOffset);
         await new Promise((r) => setTimeout(r, 2));
@@ -69,7 +69,7 @@ describe('OrderlyConsumeService', () => {
     expect(service.backlog).toBe(0);
   });
 
-  it('a retry suspends the queue 1 s and redelivers the same message with reconsumeTimes + 1, nothing after it meanwhile', async () => {
+  it('retry: the queue waits 1 s, then the same message again with reconsumeTimes + 1, nothing after it', async () => {
     vi.useFakeTimers();
     const seen: [number, number][] = [];
     const commits: number[] = [];
@@ -124,7 +124,7 @@ describe('OrderlyConsumeService', () => {
     expect(seen).toEqual([0, 1]);
   });
 
-  it('clustering: does not consume an unlocked or expired queue; relocks first (after 100 ms, then 10 ms)', async () => {
+  it('clustering: an unlocked or expired queue waits; relocked 100 ms later, consumed 10 ms after', async () => {
     vi.useFakeTimers();
     const seen: number[] = [];
     const relocks: number[] = [];
@@ -180,13 +180,13 @@ describe('OrderlyConsumeService', () => {
     await vi.waitFor(() => expect(seen).toEqual([0]));
   });
 
-  it('a queue dropped while its message is in the handler commits nothing more; waitIdle and hasBuffered tell the unlock', async () => {
+  it('a queue dropped mid-handler commits nothing more; waitIdle and hasBuffered drive the unlock', async () => {
     let release!: () => void;
     const commits: number[] = [];
     const seen: number[] = [];
     const service = new OrderlyConsumeService({
       model: 'CLUSTERING',
-      handler: async (m) => {
+      handler: async (m): Promise<ConsumeOutcome> => {
         seen.push(m.queueOffset);
         if (m.queueOffset === 1) await new Promise<void>((r) => (release = r));
         return 'success';
