@@ -33,7 +33,6 @@ export function twinPlan(planText: string): string {
   const fleets = isRecord(plan.fleets) ? plan.fleets : {};
   const consumers = (Array.isArray(fleets.consumers) ? fleets.consumers : []).filter(isRecord);
   const consumerFleets = new Set(consumers.map((c) => String(c.name)));
-  const groupOf = new Map(consumers.map((c) => [String(c.name), String(c.group ?? c.name)]));
   const twins = TWIN_DRIVERS.flatMap((driver) =>
     consumers.map((fleet) => ({
       ...fleet,

@@ -26,11 +26,17 @@ export interface TwinFigures {
   backlogPeak: number;
   /** Longest assignment latency of the group's rebalance events, ms; null without one that settled. */
   rebalanceMs: number | null;
-  /** The plan's expected diagnoses for this group: fired, and seconds from its cause to the first snapshot showing it. */
+  /**
+   * The plan's expected diagnoses for this group: fired, and seconds from its cause to the
+   * first snapshot showing it.
+   */
   diagnoses: { id: string; fired: boolean; afterS: number | null }[];
 }
 
-/** The moment a problem starts: its first fault's observed begin, else the start of load (drift is there from the start). */
+/**
+ * The moment a problem starts: its first fault's observed begin, else the start of load (a
+ * drifted subscription is there from the start).
+ */
 function causeAtEpochMs(summary: RunSummary): number {
   const started = Date.parse(summary.run.startedAt);
   const faultBegins = summary.faults.map((f) => f.observed.beginMs).filter((m): m is number => m !== null);
