@@ -49,6 +49,7 @@ export class FleetWorker {
       env: { ...process.env },
       logFile: join(resources.workDir, `${kind}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`),
       ipc: launch.ipc,
+      ...(launch.stdioPipes ? { stdioPipes: true } : {}),
     });
     this.transport = launch.connect(this.proc);
     this.readyPromise = new Promise((resolve) => {

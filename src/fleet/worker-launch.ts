@@ -1,8 +1,11 @@
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ManagedProcess } from '../runtime/managed-process.ts';
+import type { JavaWorkerBuild } from '../setup/java-worker.ts';
 import { tsxNodeArgs } from '../util/node-args.ts';
 import type { ToWorker } from './protocol.ts';
 import { IpcTransport } from './transport/ipc-transport.ts';
+import { StdioTransport } from './transport/stdio-transport.ts';
 import type { WorkerTransport } from './transport/worker-transport.ts';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -16,6 +19,8 @@ export interface WorkerLaunch {
   args: string[];
   /** Spawn with a Node IPC channel (what `IpcTransport` talks over). */
   ipc: boolean;
+  /** Spawn with stdin and stdout as pipes (what `StdioTransport` talks over); stderr still goes to the log. */
+  stdioPipes?: boolean;
   connect(proc: ManagedProcess): WorkerTransport<ToWorker>;
 }
 
@@ -26,6 +31,52 @@ export function nodeWorkerLaunch(): WorkerLaunch {
     args: [...tsxNodeArgs(), WORKER_MAIN],
     ipc: true,
     connect: (proc) => new IpcTransport<ToWorker>(proc.child),
+  };
+}
+
+export interface JavaWorkerLaunchOptions {
+  /**
+   * Where this instance's client logs go (RocketMQ 4.9 reads rocketmq.client.logRoot, 5.x and the
+   * gRPC client rocketmq.log.root) and its user.home (broadcasting's local offset store lives
+   * there). One folder per instance: JVMs sharing one would roll each other's log files.
+   */
+  logDir: string;
+  /** Heap limit; 128 MB by default (an idle worker's RSS stays under 200 MB with it). */
+  heapMb?: number;
+  /** The `java` to run; `java` on PATH by default. */
+  java?: string;
+}
+
+/**
+ * The JVM worker (workers/java): one JVM per instance speaking NDJSON on its stdin/stdout. A
+ * small serial-GC heap and small thread stacks, as a fleet runs many of them on one host. stdout
+ * lines that are not protocol (a library printing there) go to the worker's log with stderr.
+ */
+export function javaWorkerLaunch(build: JavaWorkerBuild, options: JavaWorkerLaunchOptions): WorkerLaunch {
+  return {
+    command: options.java ?? 'java',
+    args: [
+      `-Xmx${options.heapMb ?? 128}m`,
+      '-XX:+UseSerialGC',
+      '-Xss512k',
+      '-XX:TieredStopAtLevel=1',
+      `-Drocketmq.client.logRoot=${options.logDir}`,
+      `-Drocketmq.log.root=${options.logDir}`,
+      '-Drocketmq.client.logUseSlf4j=false',
+      `-Duser.home=${options.logDir}`,
+      '-cp',
+      build.classpath,
+      build.mainClass,
+    ],
+    ipc: false,
+    stdioPipes: true,
+    connect: (proc) => {
+      const { stdin, stdout } = proc.child;
+      if (!stdin || !stdout) throw new Error(`[${proc.name}] was started without stdio pipes`);
+      return new StdioTransport<ToWorker>(stdout, stdin, {
+        onNoise: (line) => appendFileSync(proc.options.logFile, `${line}\n`),
+      });
+    },
   };
 }
 

@@ -19,6 +19,11 @@ export interface ManagedProcessOptions {
   logFile: string;
   /** Open an IPC channel (fleet workers). */
   ipc?: boolean;
+  /**
+   * stdin and stdout as pipes to us (a worker speaking NDJSON on its stdio, like the JVM
+   * worker); only stderr goes into `logFile` then, and whoever reads stdout logs what it keeps.
+   */
+  stdioPipes?: boolean;
   /** Leave the process running when we exit (`cluster up`): no exit tracking keeps us alive. */
   leaveRunning?: boolean;
 }
@@ -70,7 +75,11 @@ export class ManagedProcess {
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: options.ipc ? ['ignore', out, out, 'ipc'] : ['ignore', out, out],
+        stdio: options.stdioPipes
+          ? ['pipe', 'pipe', out]
+          : options.ipc
+            ? ['ignore', out, out, 'ipc']
+            : ['ignore', out, out],
       });
     } finally {
       closeSync(out);

@@ -142,7 +142,10 @@ async function installToxiproxy(paths: CachePaths): Promise<void> {
   }
 }
 
-/** Runs a tool, keeping its output for the error message instead of flooding the console. */
+/**
+ * Runs a tool, keeping its output for the error message instead of flooding the console.
+ * `onFailureOutput` gets the last 4000 characters it printed when it fails (the error keeps 8 lines).
+ */
 export function runTool(
   command: string,
   args: string[],
@@ -150,6 +153,7 @@ export function runTool(
   failure: string,
   hint: string,
   env = process.env,
+  onFailureOutput?: (output: string) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -162,8 +166,12 @@ export function runTool(
     child.on('error', (error) => reject(new EnvironmentError('setup-failed', `${failure}: ${error.message}`, hint)));
     child.on('close', (code) => {
       if (code === 0) return resolve();
+      onFailureOutput?.(output);
       const tail = output.trim().split('\n').slice(-8).join('\n  ');
       reject(new EnvironmentError('setup-failed', `${failure} (exit ${code}):\n  ${tail}`, hint));
     });
   });
 }
+
+/** The JVM fleet worker, built on demand (not by `provision()`): see java-worker.ts. */
+export { provisionJavaWorker, type JavaWorkerRequest, type JavaWorkerBuild } from './java-worker.ts';

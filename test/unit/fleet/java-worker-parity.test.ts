@@ -1,0 +1,68 @@
+/**
+ * The JVM worker (workers/java) must compute what the Node worker computes: these values were
+ * printed by its classes (jshell with a built worker's lib/* on the class path, see the report
+ * of the java-worker branch) and are checked against the TypeScript originals, so a change on
+ * either side that breaks parity fails here without a JVM.
+ */
+import { describe, expect, it } from 'vitest';
+import { ArrivalSchedule } from '../../../src/fleet/arrival-schedule.ts';
+import { faultyPoint } from '../../../src/fleet/faulty-consumer.ts';
+import { decodeHistogram } from '../../../src/metrics/histogram.ts';
+import { hashSeed, seededRandom } from '../../../src/util/random.ts';
+
+/**
+ * LatencyHistogram.encode of a histogram that recorded (LatencyHistogram.recordMs) 0.4, 1, 5,
+ * 250, 250.4, 12345, 3_600_000 and 9_999_999 ms: HdrHistogram 2.2.2, compressed, base64.
+ */
+const JAVA_HISTOGRAM = 'HISTFAAAACx4nJNpmSzMwMDAxwABzFCaEUyavWuw/wAVYWFles7MMt2FaWUzIwsAmioHMw==';
+
+/** new SeededRandom(SeededRandom.hashSeed("7:p#0")).next(), eight times. */
+const JAVA_RANDOM = [
+  0.6844201942440122, 0.603552662068978, 0.3635841791983694, 0.41245799814350903, 0.8998026316985488,
+  0.7396537335589528, 0.43552971770986915, 0.03317465796135366,
+];
+
+describe('Java worker parity', () => {
+  it('decodes a Java-encoded send latency histogram with hdr-histogram-js', () => {
+    const h = decodeHistogram(JAVA_HISTOGRAM);
+    expect(h.totalCount).toBe(8);
+    // 0.4 and 1 ms both count as 1 ms; 9_999_999 is clamped to the 1 h ceiling, as recordMs does.
+    expect(h.minNonZeroValue).toBe(1);
+    expect(h.getValueAtPercentile(25)).toBe(1);
+    expect(h.getValueAtPercentile(50)).toBe(250);
+    expect(h.getValueAtPercentile(62.5)).toBe(250);
+    // Three significant digits: 12345 is reported as its bucket's highest equivalent value.
+    expect(Math.abs(h.getValueAtPercentile(75) - 12345)).toBeLessThanOrEqual(12345 * 0.001);
+    expect(h.maxValue).toBeGreaterThanOrEqual(3_600_000);
+    expect(h.maxValue).toBeLessThan(3_600_000 * 1.001);
+    expect(h.highestTrackableValue).toBeGreaterThanOrEqual(3_600_000);
+  });
+
+  it('draws the same seeded numbers (so Java and Node producers pick the same tags)', () => {
+    expect(hashSeed('7:p#0')).toBe(53485639);
+    const random = seededRandom(hashSeed('7:p#0'));
+    expect(JAVA_RANDOM.map(() => random())).toEqual(JAVA_RANDOM);
+  });
+
+  it('places messages at the same faultyConsumer points', () => {
+    expect(faultyPoint(42, 'orders#0', 9)).toBe(0.3915010008495301);
+    expect(faultyPoint(-3, 'p#1', 10)).toBe(0.8466633183415979);
+  });
+
+  it('keeps the same ramping timetable', () => {
+    const schedule = new ArrivalSchedule(
+      {
+        kind: 'ramping',
+        startRatePerSecond: 10,
+        stages: [
+          { durationMs: 2000, targetPerSecond: 100 },
+          { durationMs: 1000, targetPerSecond: 0 },
+        ],
+      },
+      5000,
+    );
+    expect(schedule.dueBy(1500)).toBe(66);
+    expect(schedule.dueTimeOf(50)).toBe(1284.9622184722818);
+    expect(schedule.dueBy(99999)).toBe(161);
+  });
+});

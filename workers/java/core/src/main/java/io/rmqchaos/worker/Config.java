@@ -1,0 +1,96 @@
+package io.rmqchaos.worker;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configs of start-producer and start-consumer (ProducerConfig, ConsumerConfig in
+ * src/fleet/protocol.ts), as Gson fills them. The coordinator validates before sending, so these
+ * are plain holders; optional fields are null when absent.
+ */
+public final class Config {
+  private Config() {}
+
+  public static final class Executor {
+    public String kind;
+    public double ratePerSecond;
+    public double startRatePerSecond;
+    public List<Stage> stages = List.of();
+  }
+
+  public static final class Stage {
+    public double durationMs;
+    public double targetPerSecond;
+  }
+
+  public static final class TagWeight {
+    public String tag;
+    public double weight;
+  }
+
+  public static final class Delay {
+    public double ratio;
+    public long delayMs;
+  }
+
+  public static final class ConsumeTime {
+    public String kind;
+    public double ms;
+    public double minMs;
+    public double maxMs;
+    public double meanMs;
+  }
+
+  public static final class Failure {
+    public double ratio;
+    public long first;
+  }
+
+  public static final class Faulty {
+    public double discard;
+    public double duplicate;
+  }
+
+  public static final class Assign {
+    public int index;
+    public int count;
+  }
+
+  /** Fields both roles share (clientConnection in protocol.ts). */
+  public abstract static class Client {
+    public String runId;
+    public String fleet;
+    public String driver;
+    public String namesrvAddr;
+    public String endpoint;
+    public Map<String, String> brokerAddressMap;
+    public String group;
+    public long seed;
+  }
+
+  public static final class Producer extends Client {
+    public String producerId;
+    public String topic;
+    public Executor executor;
+    public int messageSize;
+    public List<TagWeight> tags = List.of();
+    public Long maxMessages;
+    public long durationMs;
+    public int maxInFlight;
+    public Integer shardingKeys;
+    public String sendMode;
+    public Delay delay;
+  }
+
+  public static final class Consumer extends Client {
+    public String instanceId;
+    public String model;
+    public String mode;
+    public String consume;
+    public Assign assign;
+    public Map<String, String> subscription;
+    public ConsumeTime consumeTime;
+    public Failure failure;
+    public Faulty faultyConsumer;
+  }
+}

@@ -1,0 +1,57 @@
+package io.rmqchaos.worker.remoting;
+
+import io.rmqchaos.worker.AssignmentReporter;
+import io.rmqchaos.worker.Config;
+import io.rmqchaos.worker.ConsumerCore;
+import io.rmqchaos.worker.ProducerClient;
+import io.rmqchaos.worker.WorkerClients;
+import io.rmqchaos.worker.WorkerMain;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A fleet worker on the remoting client (org.apache.rocketmq:rocketmq-client, 4.9.x or 5.x,
+ * whichever the build put on the classpath).
+ */
+public final class RemotingWorker implements WorkerClients {
+  public static void main(String[] args) {
+    WorkerMain.run(new RemotingWorker());
+  }
+
+  @Override
+  public String clientName() {
+    return "rocketmq-client " + clientVersion();
+  }
+
+  @Override
+  public ProducerClient producer(Config.Producer config) {
+    BrokerAddressMaps.refuseNonEmpty(config);
+    return new RemotingProducer(config);
+  }
+
+  @Override
+  public AutoCloseable consumer(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop)
+      throws Exception {
+    BrokerAddressMaps.refuseNonEmpty(config);
+    return switch (config.mode) {
+      case "push" -> PushConsumerRunner.start(config, core, assignments);
+      case "pull" -> LitePullRunner.start(config, core, assignments, stop);
+      default -> throw new IllegalArgumentException(
+          "mode \"" + config.mode + "\" needs the gRPC client (driver grpc); the remoting client has push and pull");
+    };
+  }
+
+  /** The version in the client jar's Maven metadata: read without loading the client (and its logging). */
+  static String clientVersion() {
+    String resource = "/META-INF/maven/org.apache.rocketmq/rocketmq-client/pom.properties";
+    try (InputStream in = RemotingWorker.class.getResourceAsStream(resource)) {
+      if (in == null) return "unknown";
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}
