@@ -63,7 +63,7 @@ export class LaterDeliveries {
   }
 }
 
-function grow(array: Uint32Array): Uint32Array {
+function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
   const bigger = new Uint32Array(array.length * 2);
   bigger.set(array);
   return bigger;

@@ -243,8 +243,7 @@ function laterDeliveriesByKey(
  */
 function deliveryOrder(n: number, ats: Uint32Array, arrivals: Uint32Array): Uint32Array | undefined {
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++)
-    sorted = deliveredBefore(ats[i - 1]!, arrivals[i - 1]!, ats[i]!, arrivals[i]!);
+  for (let i = 1; i < n && sorted; i++) sorted = deliveredBefore(ats[i - 1]!, arrivals[i - 1]!, ats[i]!, arrivals[i]!);
   if (sorted) return undefined;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;

@@ -66,7 +66,9 @@ function reference(deliveries: readonly Delivery[], scope: string, context: Orde
   for (const [producerId, shardingKeys] of fed) {
     for (let key = 0; key < shardingKeys; key++) {
       const ofKey = mine.filter((d) => d.producerId === producerId && d.seq % shardingKeys === key);
-      const firsts = ofKey.filter((d) => first.get(`${producerId}:${d.seq}`) === d).sort((a, b) => (before(a, b) ? -1 : 1));
+      const firsts = ofKey
+        .filter((d) => first.get(`${producerId}:${d.seq}`) === d)
+        .sort((a, b) => (before(a, b) ? -1 : 1));
       let affected = false;
       firsts.forEach((d, i) => {
         const higher = firsts.slice(0, i).filter((e) => e.seq > d.seq);
@@ -94,7 +96,11 @@ function reference(deliveries: readonly Delivery[], scope: string, context: Orde
     redeliveredOutOfOrder: redelivered,
     byWindow: [...cells.values()]
       .sort((a, b) => a.at - b.at)
-      .map(({ window, reordered: r, redeliveredOutOfOrder: o }) => ({ window, reordered: r, redeliveredOutOfOrder: o })),
+      .map(({ window, reordered: r, redeliveredOutOfOrder: o }) => ({
+        window,
+        reordered: r,
+        redeliveredOutOfOrder: o,
+      })),
   };
 }
 
@@ -114,7 +120,8 @@ describe('OrderingCheck', () => {
     fc.assert(
       fc.property(fc.array(deliveryArb, { maxLength: 150 }), ackedArb, feedsArb, (deliveries, acked, feeds) => {
         const context = contextFor(acked, feeds);
-        for (const scope of SCOPES) expect(run(deliveries, scope, context)).toEqual(reference(deliveries, scope, context));
+        for (const scope of SCOPES)
+          expect(run(deliveries, scope, context)).toEqual(reference(deliveries, scope, context));
       }),
     );
   });
@@ -180,14 +187,30 @@ describe('OrderingCheck', () => {
     });
   });
 
-  it('ignores unacknowledged messages and unordered producers, and is off when no ordered producer feeds the scope', () => {
+  it('ignores unacked messages and unordered producers; off when no ordered producer feeds the scope', () => {
     const d = (producerId: string, seq: number, at: number): Delivery => ({ scope: 'g', producerId, seq, at });
     const deliveries = [d('p#1', 1, 1), d('p#1', 0, 2), d('u#0', 1, 1), d('u#0', 0, 2)];
-    expect(run(deliveries, 'g', contextFor(new Set(['p#1:0']), () => true)).reordered).toBe(0);
-    expect(run(deliveries, 'g', contextFor(new Set(['p#1:0', 'p#1:1']), () => true)).reordered).toBe(1);
-    expect(run(deliveries, 'g', contextFor(new Set(['u#0:0', 'u#0:1']), (p) => p === 'u#0'))).toEqual(
-      UNCHECKED_ORDERING,
-    );
+    expect(
+      run(
+        deliveries,
+        'g',
+        contextFor(new Set(['p#1:0']), () => true),
+      ).reordered,
+    ).toBe(0);
+    expect(
+      run(
+        deliveries,
+        'g',
+        contextFor(new Set(['p#1:0', 'p#1:1']), () => true),
+      ).reordered,
+    ).toBe(1);
+    expect(
+      run(
+        deliveries,
+        'g',
+        contextFor(new Set(['u#0:0', 'u#0:1']), (p) => p === 'u#0'),
+      ),
+    ).toEqual(UNCHECKED_ORDERING);
   });
 
   it('keeps a million in-order deliveries in typed arrays and judges them quickly', () => {
