@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../../../src/metrics/histogram.ts';
+import { loadPlanText } from '../../../src/plan/load-plan.ts';
+import { summarySchemaErrors } from '../../../src/result/summary-schema.ts';
+import { buildSummary } from '../../../src/run/build-summary.ts';
 import { EventLog } from '../../../src/run/event-log.ts';
 import { Measurements } from '../../../src/run/measurements.ts';
 
@@ -98,5 +101,60 @@ describe('Measurements ordering', () => {
       [0, 11],
     ]);
     expect(m.accountLoss(1000, () => 'load').get('billing')?.ordering.checked).toBe(false);
+  });
+});
+
+describe('summary.json ordering', () => {
+  it("carries each group's ordering block, valid under the summary schema, and the ordered invariant", () => {
+    const plan = loadPlanText(
+      `
+description: ordering summary
+topics: [{name: t}]
+fleets:
+  producers: [{name: p, topic: t, rate: 10/s, ordered: {shardingKeys: 2}}]
+  consumers: [{name: billing, subscription: {t: "*"}}, {name: audit, subscription: {t: "*"}}]
+phases: {load: 1s}
+`,
+      'ordering.yaml',
+    );
+    const m = measurements();
+    m.addProducer('p#0', { shardingKeys: 2 });
+    m.addConsumer({ instanceId: 'billing#0', fleet: 'billing', group: 'billing', model: 'clustering' });
+    m.addConsumer({ instanceId: 'audit#0', fleet: 'audit', group: 'audit', model: 'clustering' });
+    ack(m, 'p#0', [0, 1, 2, 3]);
+    deliver(m, 'billing#0', 'p#0', [
+      [2, 10],
+      [0, 11],
+      [1, 12],
+      [3, 13],
+    ]);
+    deliver(m, 'audit#0', 'p#0', [
+      [0, 10],
+      [1, 11],
+      [2, 12],
+      [3, 13],
+    ]);
+    m.sample(1000, 'load');
+    const summary = buildSummary({
+      plan,
+      runId: 'r',
+      startedAt: 0,
+      endedAt: 2000,
+      cluster: undefined,
+      measurements: m,
+      crashes: [],
+      faults: [],
+      phases: { load: { startMs: 0, durationMs: 1000 } },
+      drained: true,
+      findings: [],
+      accounting: m.accountLoss(2000, () => 'load'),
+    });
+    expect(summary.groups.map((g) => [g.scope, g.ordering.checked, g.ordering.reordered])).toEqual([
+      ['billing', true, 1],
+      ['audit', true, 0],
+    ]);
+    expect(summary.invariants.find((i) => i.id === 'ordered')).toMatchObject({ held: false, ok: false });
+    expect(summary.verdict).toBe('fail');
+    expect(summarySchemaErrors(JSON.parse(JSON.stringify(summary)))).toEqual([]);
   });
 });
