@@ -10,7 +10,7 @@
  * - from 5 (before the ordering check): each group's ordering, unchecked, which is only true
  *   of a run without ordered producers, so a run whose plan (its `plans/<name>.yaml`) has one
  *   is refused (its deliveries' order was never recorded).
- * Usage: node --import tsx scripts/upgrade-summary-fixture.ts <run folder>...
+ * Usage, from the repository root: node --import tsx scripts/upgrade-summary-fixture.ts <run folder>...
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
