@@ -82,7 +82,10 @@ export class FleetManager implements FleetControl {
   }
 
   startProducer(config: ProducerConfig): FleetWorker {
-    this.o.measurements.addProducer(config.producerId);
+    this.o.measurements.addProducer(
+      config.producerId,
+      config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
+    );
     const worker = this.spawn(config.producerId, 'producer', config.fleet);
     this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
     worker.send({ type: 'start-producer', config });

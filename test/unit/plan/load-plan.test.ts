@@ -110,7 +110,7 @@ describe('good plans', () => {
       expect: {
         diagnoses: [],
         others: 'report',
-        invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold' },
+        invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ordered: 'hold' },
       },
       compare: { tolerances: DEFAULT_TOLERANCES },
       source: { file: 'plans/smoke.yaml', sets: [] },
