@@ -148,6 +148,7 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
           namesrvAddr: options.namesrvAddr,
           model: this.model,
           consumeThreads: 1,
+          consumeType: 'CONSUME_ACTIVELY',
           startedAt: this.startedAt,
           subscriptions: [...this.subscriptions.values()],
           queues: [...this.owned.values()].map((o) => o.pq),
@@ -285,6 +286,9 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
       const batch = this.cache.shift();
       if (batch) {
         if (batch.pq.dropped) continue;
+        // Java's poll goes through ProcessQueue.removeMessage, which stamps lastConsumeTimestamp:
+        // the running info then shows a polled queue as consumed (diagnoses read it).
+        batch.pq.lastConsumeTimestamp = Date.now();
         let offset = batch.pq.committableOffset();
         for (const m of batch.messages) offset = batch.pq.complete(m.queueOffset);
         this.consumeOffsets.set(queueKey(batch.pq.mq), { mq: batch.pq.mq, offset });

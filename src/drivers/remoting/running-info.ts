@@ -16,6 +16,8 @@ export interface RunningInfoInput {
   consumeThreads: number;
   /** Orderly consumption: `PROP_CONSUMEORDERLY` and each queue's lock state. */
   orderly?: boolean;
+  /** Java's PROP_CONSUME_TYPE: CONSUME_ACTIVELY for lite pull consumers, else push (passively). */
+  consumeType?: 'CONSUME_PASSIVELY' | 'CONSUME_ACTIVELY';
   startedAt: number;
   subscriptions: SubscriptionData[];
   queues: ProcessQueue[];
@@ -79,7 +81,7 @@ export function buildRunningInfo(input: RunningInfoInput): Buffer {
       PROP_NAMESERVER_ADDR: input.namesrvAddr,
       PROP_THREADPOOL_CORE_SIZE: String(input.consumeThreads),
       PROP_CONSUMEORDERLY: String(input.orderly === true),
-      PROP_CONSUME_TYPE: 'CONSUME_PASSIVELY',
+      PROP_CONSUME_TYPE: input.consumeType ?? 'CONSUME_PASSIVELY',
       PROP_CLIENT_VERSION: 'V5_3_3',
       PROP_CONSUMER_START_TIMESTAMP: String(input.startedAt),
       messageModel: input.model,
