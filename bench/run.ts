@@ -3,6 +3,7 @@
  * the same run (never absolute targets: timings on a shared 2-core machine are noisy).
  */
 import { benchClusterStart } from './cluster-start.ts';
+import { benchFidelity } from './fidelity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchProducer } from './producer.ts';
 import { benchValidate } from './validate.ts';
@@ -12,10 +13,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
   producer: benchProducer,
   'cluster-start': benchClusterStart,
   validate: benchValidate,
+  fidelity: benchFidelity,
 };
 
+/** Benches that take many minutes (a run per problem plan) run only when named. */
+const ON_REQUEST = new Set(['fidelity']);
+
 const wanted = process.argv.slice(2);
-for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => !ON_REQUEST.has(b))) {
   const bench = BENCHES[name];
   if (!bench) {
     console.error(`unknown benchmark ${name}; available: ${Object.keys(BENCHES).join(', ')}`);

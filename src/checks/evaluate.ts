@@ -1,5 +1,6 @@
 import { build as buildHistogram } from 'hdr-histogram-js';
 import type { ScopeSummary } from '../metrics/ledger.ts';
+import type { OrderingResult } from '../metrics/ordering.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { evaluateThreshold, formatAggregation, type MetricName } from '../plan/thresholds.ts';
@@ -31,8 +32,11 @@ interface Subject {
  * the full ledger for broadcasting instances, which are scopes of their own), or `each`
  * instance separately.
  */
-/** A ledger scope as the verdict sees it: with how much of its loss the findings explain. */
-export type JudgedScope = ScopeSummary & { lostExplained?: number };
+/**
+ * A ledger scope as the verdict sees it: with how much of its loss the findings explain and,
+ * when ordered producers feed it, whether it kept their keys in order.
+ */
+export type JudgedScope = ScopeSummary & { lostExplained?: number; ordering?: OrderingResult };
 
 export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: JudgedScope[]): CheckResult[] {
   const loadSeconds = (plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs) / 1000;
@@ -116,6 +120,11 @@ function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: 
       return counter(sum((s) => s.lost - (s.lostExplained ?? 0)));
     case 'unexpected':
       return counter(sum((s) => s.unexpected));
+    case 'reordered': {
+      // No data when no ordered producer feeds the subject: a threshold on it then fails, not passes.
+      const checked = subject.scopes.filter((s) => s.ordering?.checked);
+      return checked.length === 0 ? undefined : counter(checked.reduce((a, s) => a + (s.ordering?.reordered ?? 0), 0));
+    }
     case 'duplicate_rate':
       return { kind: 'rate', value: unique === 0 ? 0 : duplicates / unique };
     case 'loss_rate':

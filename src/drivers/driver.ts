@@ -74,6 +74,27 @@ export interface ProducerOptions {
 
 export type ConsumptionModel = 'clustering' | 'broadcasting';
 
+/**
+ * How the client fetches: `push` (a listener the client feeds, Java `DefaultMQPushConsumer`),
+ * `pull` (a lite pull consumer the driver polls, Java `DefaultLitePullConsumer`), `simple`
+ * (receive and ack, the gRPC `SimpleConsumer`). A driver refuses a mode it cannot run.
+ */
+export type ConsumerMode = 'push' | 'pull' | 'simple';
+
+/**
+ * `concurrently`: messages of a queue are handled in parallel, a `retry` comes back later
+ * (Java `MessageListenerConcurrently`); `orderly`: one message at a time per queue under a
+ * broker lock, a `retry` suspends the queue and redelivers the same message
+ * (`MessageListenerOrderly`). Pull mode has no listener: it consumes a queue in order anyway.
+ */
+export type ConsumeStyle = 'concurrently' | 'orderly';
+
+/** Pull mode's hand assignment: take the sorted queues at positions p with p % count == index. */
+export interface QueueAssignmentByHand {
+  index: number;
+  count: number;
+}
+
 export interface ConsumerOptions {
   namesrvAddr: string;
   /**
@@ -89,6 +110,15 @@ export interface ConsumerOptions {
   onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
   /** As `ProducerOptions.brokerAddressMap` (the cluster's `clientAddressMaps.consumers`). */
   brokerAddressMap?: Record<string, string>;
+  /** Default `push`. */
+  mode?: ConsumerMode;
+  /** Default `concurrently`. */
+  consume?: ConsumeStyle;
+  /**
+   * Pull mode only: assign these queues by hand (no rebalance; `onAssignment` reports them
+   * once). Absent: subscribe, and the group's rebalance shares the queues.
+   */
+  assign?: QueueAssignmentByHand;
 }
 
 export interface Producer {

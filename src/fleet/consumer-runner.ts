@@ -46,6 +46,9 @@ export async function runConsumer(
       group: config.group,
       instanceName: config.instanceId,
       model: config.model,
+      mode: config.mode,
+      consume: config.consume,
+      ...(config.assign ? { assign: config.assign } : {}),
       subscriptions: subscriptionsOf(config.subscription),
       onAssignment: (queues, atMs) =>
         send({

@@ -55,10 +55,16 @@ export class DuplicateAttribution {
     return this.latestWindow((w) => w.kind === 'fault' && w.from <= at && (w.to === undefined || at <= w.to));
   }
 
+  /**
+   * The latest window of any kind `at` falls in, with the tail: the disturbance a delivery at
+   * `at` belongs to (duplicates, reorderings).
+   */
+  disturbanceAt(at: number): DisturbanceWindow | undefined {
+    return this.latestWindow((w) => w.from <= at && at <= (w.to ?? w.from) + this.tailMs);
+  }
+
   attribute(id: string, at: number, who?: { group: string; instance: string }): string {
-    const label = this.retried.delete(id)
-      ? 'retry'
-      : (this.latestWindow((w) => w.from <= at && at <= (w.to ?? w.from) + this.tailMs)?.label ?? 'none');
+    const label = this.retried.delete(id) ? 'retry' : (this.disturbanceAt(at)?.label ?? 'none');
     this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
     if (who) {
       const key = `${who.group}\u0000${label}`;

@@ -1,5 +1,6 @@
 import { PagedBitset } from './bitset.ts';
 import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
+import { OrderingCheck, type OrderingResult } from './ordering.ts';
 
 /**
  * Who sent what and who received it, one bit per message. Producers number their messages
@@ -11,6 +12,11 @@ import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
  * pipes), so "unexpected" is decided at the end, not on arrival.
  */
 export type ReceiptKind = 'first' | 'duplicate';
+
+/** An ordered producer's sharding: message `seq` has key `seq % shardingKeys`. */
+export interface OrderingSpec {
+  shardingKeys: number;
+}
 
 interface ProducerTrack {
   acked: PagedBitset;
@@ -74,14 +80,19 @@ export class Ledger {
   private readonly scopes = new Map<string, ScopeTrack>();
   /** Queue, tag and send time of every acked message whose ack said so, for loss accounting. */
   readonly origins: MessageOrigins;
+  /** Deliveries of ordered producers' messages, judged per scope by orderingOf once the run is over. */
+  readonly ordering: OrderingCheck;
 
   constructor(epochMs = Date.now()) {
     this.origins = new MessageOrigins(epochMs);
+    this.ordering = new OrderingCheck(epochMs);
   }
 
-  registerProducer(producerId: string): void {
+  /** `ordering`: the producer sends ordered messages, seq's sharding key being `seq % shardingKeys`. */
+  registerProducer(producerId: string, ordering?: OrderingSpec): void {
     if (!this.producers.has(producerId))
       this.producers.set(producerId, { acked: new PagedBitset(), ackedByTag: new Map(), attempted: 0 });
+    if (ordering) this.ordering.registerProducer(producerId, ordering.shardingKeys);
   }
 
   recordAttempted(producerId: string, attemptedCount: number): void {
@@ -169,6 +180,21 @@ export class Ledger {
     return acked;
   }
 
+  /**
+   * Whether `scope` kept each ordered producer's keys in order (ordering.ts), over the acked
+   * messages it is meant to receive; call after the last receipt. `windowAt` names the fault
+   * window or phase of a delivery time.
+   */
+  orderingOf(scope: string, windowAt: (at: number) => string): OrderingResult {
+    this.registerScope(scope);
+    const track = this.scopes.get(scope)!;
+    return this.ordering.result(scope, {
+      isAcked: (producerId, seq) => this.producers.get(producerId)?.acked.has(seq) ?? false,
+      feeds: (producerId) => !track.expects || track.expects.has(producerId),
+      windowAt,
+    });
+  }
+
   /** Acked messages this scope must receive and has not yet (its backlog in the ledger's view). */
   outstanding(scope: string): number {
     const track = this.scopes.get(scope);
@@ -231,7 +257,7 @@ export class Ledger {
 
   /** Bytes of bitset pages held, for the memory benchmark. */
   bytes(): number {
-    let total = this.origins.bytes;
+    let total = this.origins.bytes + this.ordering.bytes();
     for (const p of this.producers.values()) total += p.acked.bytes;
     for (const s of this.scopes.values())
       for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;

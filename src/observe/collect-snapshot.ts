@@ -220,6 +220,8 @@ async function collectGroup(
           admin.consumerRunningInfo(addr, group, client.clientId, { timeoutMs: ctx.runningInfoTimeoutMs }),
         );
         client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
+        const consumeType = info.properties.PROP_CONSUME_TYPE;
+        if (typeof consumeType === 'string') client.consumeType = consumeType;
         client.queues = info.queues
           .map((q) => ({
             topic: q.topic,

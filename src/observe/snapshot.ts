@@ -61,6 +61,11 @@ export interface ClientView {
   subscriptions?: ClientSubscription[];
   /** Queues the client holds (its running info's mqTable); absent when unknown. */
   queues?: HeldQueue[];
+  /**
+   * Its running info's PROP_CONSUME_TYPE: CONSUME_ACTIVELY for pull consumers, whose every pull
+   * carries its own subscription (the broker does not filter it with the group's table).
+   */
+  consumeType?: string;
   /** Why running info is missing (the client did not answer the broker in time, ...). */
   runningInfoError?: string;
   /** Harness knowledge of the process behind the client (runs only). */

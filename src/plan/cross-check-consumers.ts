@@ -4,6 +4,7 @@
  * rules as the fleet's own settings.
  */
 import { consumerModesOf } from '../drivers/capabilities.ts';
+import { checkClientVersion, checkModeStyles, unsupportedBy, type WorkerSettings } from './cross-check-drivers.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
@@ -39,6 +40,7 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
     fleet.instances === undefined ? D.consumer.instances : int(fleet.instances, L.instances.min, L.instances.max);
   const fleetProtocol = str(fleet.protocol) ?? D.consumer.protocol;
   const fleetMode = str(fleet.mode) ?? D.consumer.mode;
+  const fleetDriver = str(fleet.driver) ?? D.consumer.driver;
   const owner = new Map<number, number>();
 
   items(fleet.overrides).forEach((raw, j) => {
@@ -63,6 +65,22 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
       else ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is already in overrides[${first}]` });
     });
     checkSubscription(override.subscription, here, ctx);
+    const settings: WorkerSettings = {
+      driver: str(override.driver) ?? fleetDriver,
+      protocol: str(override.protocol) ?? fleetProtocol,
+      clientVersion: override.clientVersion,
+    };
+    checkClientVersion(settings, here, ctx.issues);
+    // The fleet's consume style must suit an override's other worker too.
+    if (override.driver !== undefined || override.protocol !== undefined) {
+      const consume = unsupportedBy('consume', fleet.consume, settings);
+      if (consume)
+        ctx.issues.push({
+          path: here(override.driver !== undefined ? 'driver' : 'protocol'),
+          anchor: 'value',
+          message: consume,
+        });
+    }
     if (override.protocol === 'grpc' && ctx.proxyMissing) {
       ctx.issues.push({ path: here('protocol'), anchor: 'value', message: ctx.proxyMissing });
     }
@@ -94,7 +112,7 @@ function modeUnsupported(mode: string, protocol: string): string | undefined {
   if (!(CONSUMER_MODE_NAMES as readonly string[]).includes(mode) || runs.includes(mode)) return undefined;
   if (mode === 'simple') return `mode simple is the gRPC SimpleConsumer: set protocol: grpc (protocol is ${protocol})`;
   if (runs.length === 0) return undefined; // an unknown protocol is the schema's to report
-  return `mode ${mode} is not run by the ${protocol} driver yet (it runs ${runs.join(' or ')}): use mode: ${runs[0]}`;
+  return `mode ${mode} does not exist on protocol ${protocol} (it runs ${runs.join(' or ')}): use mode: ${runs[0]}`;
 }
 
 export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
@@ -102,5 +120,14 @@ export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   const protocol = str(fleet.protocol) ?? D.consumer.protocol;
   const unsupported = typeof fleet.mode === 'string' ? modeUnsupported(fleet.mode, protocol) : undefined;
   if (unsupported) ctx.issues.push({ path: at('mode'), anchor: 'value', message: unsupported });
+  const settings: WorkerSettings = {
+    driver: str(fleet.driver) ?? D.consumer.driver,
+    protocol,
+    clientVersion: fleet.clientVersion,
+  };
+  checkClientVersion(settings, at, ctx.issues);
+  checkModeStyles(fleet, str(fleet.mode) ?? D.consumer.mode, at, ctx.issues);
+  const consume = unsupportedBy('consume', fleet.consume, settings);
+  if (consume) ctx.issues.push({ path: at('consume'), anchor: 'value', message: consume });
   checkOverrides(fleet, at, ctx);
 }

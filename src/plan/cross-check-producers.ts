@@ -6,7 +6,9 @@
 import { formatDuration, parseDuration, parseRate } from './units.ts';
 import type { PathSegment } from './messages.ts';
 import { SENDING_PHASES, describeSum, totalOf, usesOptionalPhases, type SendingLengths } from './phase-lengths.ts';
-import { items, record, type Raw } from './raw.ts';
+import { items, record, str, type Raw } from './raw.ts';
+import { checkClientVersion, unsupportedBy, type WorkerSettings } from './cross-check-drivers.ts';
+import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 export interface FleetCheckContext {
@@ -70,6 +72,14 @@ function checkStages(fleet: Raw, at: At, ctx: FleetCheckContext): void {
 }
 
 export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
+  const settings: WorkerSettings = {
+    driver: str(fleet.driver) ?? D.producer.driver,
+    protocol: str(fleet.protocol) ?? D.producer.protocol,
+    clientVersion: fleet.clientVersion,
+  };
+  checkClientVersion(settings, at, ctx.issues);
+  const send = unsupportedBy('send', fleet.send, settings);
+  if (send) ctx.issues.push({ path: at('send'), anchor: 'value', message: send });
   const hasRate = fleet.rate !== undefined;
   const hasStages = fleet.stages !== undefined;
   if (!hasRate && !hasStages) {

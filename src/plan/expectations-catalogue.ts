@@ -22,7 +22,7 @@ export function isDiagnosisId(value: unknown): value is DiagnosisId {
   return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
 }
 
-export const INVARIANT_IDS = ['no-loss', 'broadcast-complete', 'no-unexpected'] as const;
+export const INVARIANT_IDS = ['no-loss', 'broadcast-complete', 'no-unexpected', 'ordered'] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];
 
 /** One line per invariant: what holding it means. Reports print these. */
@@ -31,6 +31,10 @@ export const INVARIANT_DESCRIPTIONS: Record<InvariantId, string> = {
   'broadcast-complete':
     'Every broadcasting instance received every acknowledged message it subscribes to by the end of drain.',
   'no-unexpected': 'No receipts of message ids the run never sent.',
+  ordered:
+    "Every group and broadcasting instance got each ordered producer's messages of one sharding key in the " +
+    'order they were sent (first deliveries; replays after a rebalance are counted apart). Checked only where ' +
+    'an ordered producer feeds the group.',
 };
 
 export function isInvariantId(value: unknown): value is InvariantId {

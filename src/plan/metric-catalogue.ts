@@ -37,6 +37,7 @@ export const METRIC_NAMES = [
   'loss_unexplained',
   'duplicates',
   'unexpected',
+  'reordered',
   'sent',
   'received',
   'unique',
@@ -84,6 +85,15 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     aggregations: COUNTER,
     value: 'number',
     description: 'Receipts of message ids this run never sent.',
+  },
+  reordered: {
+    selectable: true,
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description:
+      "First deliveries of an ordered producer's message after a later message of the same sharding key (per " +
+      'group in clustering, per instance in broadcasting). No data when no ordered producer feeds the group.',
   },
   sent: {
     selectable: false,

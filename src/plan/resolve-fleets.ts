@@ -15,6 +15,16 @@ import type {
 import type { PlanDocument } from './schema.ts';
 import { bytes, ms, must, subscriptions } from './resolve-values.ts';
 import { parseRate } from './units.ts';
+import { JAVA_GRPC_CLIENT_VERSION, ROCKETMQ_VERSION } from '../setup/versions.ts';
+
+/**
+ * A Java client's version: the plan's, else the cluster's for the remoting client (it is
+ * versioned with the server) or the pinned gRPC client. Node workers have none.
+ */
+function javaClientVersion(driver: string, protocol: string, given: string | undefined): string | undefined {
+  if (driver !== 'java') return undefined;
+  return given ?? (protocol === 'grpc' ? JAVA_GRPC_CLIENT_VERSION : ROCKETMQ_VERSION);
+}
 
 type Fleets = NonNullable<PlanDocument['fleets']>;
 type ProducerDocument = NonNullable<Fleets['producers']>[number];
@@ -40,11 +50,17 @@ function executor(p: ProducerDocument): ProducerExecutor {
 function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet {
   const run = executor(p);
   const constant = run.kind === 'constant';
+  const protocol = p.protocol ?? D.producer.protocol;
+  const driver = p.driver ?? D.producer.driver;
+  const version = javaClientVersion(driver, protocol, p.clientVersion);
   return {
     name: p.name,
     topic: p.topic,
     instances: p.instances ?? D.producer.instances,
-    protocol: p.protocol ?? D.producer.protocol,
+    protocol,
+    driver,
+    ...(version === undefined ? {} : { clientVersion: version }),
+    sendMode: p.send ?? D.producer.send,
     executor: run,
     ratePerSecond: constant
       ? run.ratePerSecond
@@ -93,6 +109,7 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
   const fleet = {
     subscriptions: subscriptions(c.subscription),
     protocol: c.protocol ?? D.consumer.protocol,
+    driver: c.driver ?? D.consumer.driver,
     mode: c.mode ?? D.consumer.mode,
     consumeTime: consumeTime(c.consumeTime ?? D.consumer.consumeTime),
     failure: failure(c.failure),
@@ -101,11 +118,16 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
     // Cross-checks guarantee an index is in at most one override.
     const o = (c.overrides ?? []).find((candidate) => candidate.instances.includes(index));
     const time = o?.consumeTime !== undefined ? consumeTime(o.consumeTime) : fleet.consumeTime;
+    const protocol = o?.protocol ?? fleet.protocol;
+    const driver = o?.driver ?? fleet.driver;
+    const version = javaClientVersion(driver, protocol, o?.clientVersion ?? c.clientVersion);
     const settings: ResolvedConsumerInstance = {
       index,
       instanceId: `${c.name}#${index}`,
       subscriptions: o?.subscription !== undefined ? subscriptions(o.subscription) : fleet.subscriptions,
-      protocol: o?.protocol ?? fleet.protocol,
+      protocol,
+      driver,
+      ...(version === undefined ? {} : { clientVersion: version }),
       mode: o?.mode ?? fleet.mode,
       consumeTime: time,
       consumeTimeMs: meanMs(time),
@@ -121,6 +143,9 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
     protocol: fleet.protocol,
     model: c.model ?? D.consumer.model,
     mode: fleet.mode,
+    driver: fleet.driver,
+    consume: c.consume ?? D.consumer.consume,
+    pull: c.pull ?? D.consumer.pull,
     subscriptions: fleet.subscriptions,
     consumeTime: fleet.consumeTime,
     consumeTimeMs: meanMs(fleet.consumeTime),

@@ -95,11 +95,21 @@ export type ProducerExecutor =
    */
   | { kind: 'ramping'; startRatePerSecond: number; stages: RateStage[] };
 
+/** Which worker runs a client (drivers/capabilities.ts): this project's Node clients or RocketMQ's Java ones. */
+export type WorkerDriver = 'node' | 'java';
+export type SendMode = 'async' | 'sync' | 'oneway';
+export type ConsumeStyle = 'concurrently' | 'orderly';
+export type PullStyle = 'subscribe' | 'assign';
+
 export interface ResolvedProducerFleet {
   name: string;
   topic: string;
   instances: number;
   protocol: ClientProtocol;
+  driver: WorkerDriver;
+  /** driver java: the Java client's Maven version (default filled); absent for node. */
+  clientVersion?: string;
+  sendMode: SendMode;
   executor: ProducerExecutor;
   /**
    * Derived from `executor`, for readers that predate it: the constant rate, or for a ramp
@@ -159,6 +169,9 @@ export interface ResolvedConsumerInstance {
   instanceId: string;
   subscriptions: ResolvedSubscription[];
   protocol: ClientProtocol;
+  driver: WorkerDriver;
+  /** driver java: the Java client's Maven version (default filled); absent for node. */
+  clientVersion?: string;
   mode: ConsumerMode;
   consumeTime: ConsumeTime;
   /** Mean processing time of `consumeTime` (the fixed time, the midpoint of uniform, the exponential mean). */
@@ -177,6 +190,11 @@ export interface ResolvedConsumerFleet {
   protocol: ClientProtocol;
   model: MessageModel;
   mode: ConsumerMode;
+  driver: WorkerDriver;
+  /** Push listeners: concurrently or orderly (broker queue locks). */
+  consume: ConsumeStyle;
+  /** Pull consumers: subscribe (rebalanced) or assign (fixed shares by instance index). */
+  pull: PullStyle;
   /** One entry per subscribed topic, in plan order. */
   subscriptions: ResolvedSubscription[];
   consumeTime: ConsumeTime;

@@ -24,6 +24,26 @@ import {
   size,
 } from './schema-primitives.ts';
 import { parseDuration } from './units.ts';
+import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
+import { JAVA_GRPC_CLIENT_VERSION } from '../setup/versions.ts';
+
+const CLIENT_VERSION = /^\d+\.\d+\.\d+$/;
+export const CONSUME_STYLES = ['concurrently', 'orderly'] as const;
+export const PULL_STYLES = ['subscribe', 'assign'] as const;
+export const SEND_MODES = ['async', 'sync', 'oneway'] as const;
+
+const driver = () => oneOf(WORKER_DRIVERS);
+
+const DRIVER_HELP =
+  "Which worker runs the clients: node (this project's own RocketMQ clients, light) or java (RocketMQ's " +
+  'own Java clients, one JVM per instance: rocketmq-client for protocol remoting, rocketmq-client-java for grpc).';
+
+const clientVersion = () => patterned(CLIENT_VERSION, 'a Maven version such as 4.9.7 or 5.3.3');
+
+const CLIENT_VERSION_HELP =
+  'Only with driver java: the Java client version, e.g. 4.9.7 (rocketmq-client for remoting; ' +
+  'rocketmq-client-java 5.x for grpc). Default: the cluster version for remoting, ' +
+  `${JAVA_GRPC_CLIENT_VERSION} for grpc. Instances of one group may run different versions, as during an upgrade.`;
 
 const instances = (def: number) =>
   opt(integer(L.instances.min, L.instances.max), 'Client processes in this fleet, one client each.', def);
@@ -46,6 +66,14 @@ const producer = map(
     topic: req(topicName(), 'Topic to send to; must be declared in topics.'),
     instances: instances(D.producer.instances),
     protocol: opt(protocol(), 'Client protocol.', D.producer.protocol),
+    driver: opt(driver(), DRIVER_HELP, D.producer.driver),
+    clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    send: opt(
+      oneOf(SEND_MODES),
+      'async: callbacks; sync: blocking sends, maxInFlight threads (on driver node, the same as async); oneway: ' +
+        'no result, only with driver java (an "ack" then means the request left).',
+      D.producer.send,
+    ),
     rate: opt(
       rate({ min: 0, minExclusive: true }),
       'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or ' +
@@ -237,6 +265,8 @@ const override = map(
       "Replaces the fleet's subscription for these instances (topics must be declared).",
     ),
     protocol: opt(protocol(), 'Client protocol for these instances.'),
+    driver: opt(driver(), 'Worker for these instances (node or java).'),
+    clientVersion: opt(clientVersion(), 'Java client version for these instances (driver java).'),
     mode: opt(mode(), 'Consumer mode for these instances (simple only with protocol grpc).'),
     consumeTime: opt(consumeTime(), 'Processing time per message for these instances, as consumeTime.'),
     failure: opt(failure(), "Replaces the fleet's failure settings for these instances (omitted keys are 0)."),
@@ -245,13 +275,15 @@ const override = map(
       "Replaces the fleet's faultyConsumer settings for these instances (omitted keys are 0); a test aid.",
     ),
   },
-  'override settings (instances, subscription, protocol, mode, consumeTime, failure, faultyConsumer)',
+  'override settings (instances, subscription, protocol, driver, clientVersion, mode, consumeTime, failure, ' +
+    'faultyConsumer)',
 ).superRefine((value, ctx) => {
   if (ctx.issues.length === 0 && Object.keys(value).every((key) => key === 'instances')) {
     ctx.addIssue({
       code: 'custom',
       message:
-        'this override changes nothing: add subscription, protocol, mode, consumeTime, failure or faultyConsumer',
+        'this override changes nothing: add subscription, protocol, driver, clientVersion, mode, consumeTime, ' +
+        'failure or faultyConsumer',
     });
   }
 });
@@ -268,6 +300,20 @@ const consumer = map(
       'push: the client fetches and calls a listener; pull: the test loop pulls; simple: the gRPC ' +
         'SimpleConsumer (pop and ack), only with protocol grpc.',
       D.consumer.mode,
+    ),
+    driver: opt(driver(), DRIVER_HELP, D.consumer.driver),
+    clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    consume: opt(
+      oneOf(CONSUME_STYLES),
+      'With mode push: concurrently (a failed message is retried later, RECONSUME_LATER) or orderly (one message ' +
+        'at a time per queue under a broker lock; a failure suspends the queue and retries the same message).',
+      D.consumer.consume,
+    ),
+    pull: opt(
+      oneOf(PULL_STYLES),
+      "With mode pull: subscribe (the group's rebalance assigns queues) or assign (each instance takes a fixed " +
+        "share of the queues by its index, no rebalance: a dead instance's queues stay unread).",
+      D.consumer.pull,
     ),
     subscription: req(subscription(), 'Topic to tag expression ("*" or "TagA || TagB"); topics must be declared.'),
     consumeTime: opt(

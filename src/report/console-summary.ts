@@ -2,6 +2,7 @@ import { describeOverrun } from '../run/phase-overruns.ts';
 import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
+import { orderingText, orderingWindowsText } from './ordering-text.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {
@@ -37,6 +38,12 @@ export function formatConsoleSummary(s: RunSummary): string {
     if (g.lost > 0) {
       lines.push(`            lost by queue   ${topCells(g.breakdown.byQueue)}`);
       lines.push(`            lost by window  ${topCells(g.breakdown.byWindow)}`);
+    }
+    // Only where an ordered producer feeds the scope: elsewhere there was nothing to check.
+    if (g.ordering.checked) {
+      lines.push(`            ordering        ${orderingText(g.ordering)}`);
+      const windows = orderingWindowsText(g.ordering);
+      if (windows) lines.push(`            out of order by window  ${windows}`);
     }
   }
   for (const [name, l] of [

@@ -13,13 +13,14 @@ import type { Crash } from '../fleet/crash.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
+import type { OrderingResult } from '../metrics/ordering.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { ReleaseReport } from '../runtime/run-resources.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 5;
+export const SUMMARY_SCHEMA_VERSION = 6;
 
 /** What a summary.json holds; `verdict` tells which. */
 export type SummaryFile = RunSummary | AbortedRunSummary;
@@ -111,6 +112,8 @@ export interface GroupResult extends ScopeSummary {
   lostExplained: number;
   /** Loss and duplicates by topic, tag, queue, instance and window, with ids per cell and a heat strip. */
   breakdown: ScopeBreakdown;
+  /** Whether ordered producers' keys arrived in send order (`checked` false when no ordered producer feeds it). */
+  ordering: OrderingResult;
 }
 
 /** A phase that took longer than the plan says. */

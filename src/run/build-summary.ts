@@ -10,6 +10,7 @@ import type { ScopeSummary } from '../metrics/ledger.ts';
 import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../result/run-summary.ts';
 import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
+import { UNCHECKED_ORDERING } from '../metrics/ordering.ts';
 import { groupOfScope, type ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
 import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
@@ -31,6 +32,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
       ...ledger,
       lostExplained: accounting ? lostExplained(groupOfScope(scope), accounting.lostCells, input.findings) : 0,
       breakdown: accounting?.breakdown ?? emptyBreakdown(),
+      ordering: accounting?.ordering ?? UNCHECKED_ORDERING,
     };
   });
   const sum = (pick: (g: ScopeSummary) => number) => groups.reduce((acc, g) => acc + pick(g), 0);

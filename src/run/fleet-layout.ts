@@ -4,10 +4,45 @@ import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { subscriptionMap } from '../protocol/index.ts';
 
+/** Which worker program runs an instance: the Node worker, or the Java one on a client version. */
+export type WorkerProgram =
+  | { driver: 'node' }
+  | { driver: 'java'; protocol: 'remoting' | 'grpc'; clientVersion: string };
+
 /** Every worker process a plan asks for, with its full configuration. */
 export interface FleetLayout {
   consumers: ConsumerConfig[];
   producers: ProducerConfig[];
+  /** Instance or producer id → the program that runs it (consumers a fault starts later take their fleet's). */
+  programs: Map<string, WorkerProgram>;
+}
+
+function programOf(driver: string, protocol: 'remoting' | 'grpc', clientVersion: string | undefined): WorkerProgram {
+  if (driver !== 'java') return { driver: 'node' };
+  if (clientVersion === undefined) throw new Error('internal: a resolved java fleet has no clientVersion');
+  return { driver: 'java', protocol, clientVersion };
+}
+
+export type JavaProgram = Extract<WorkerProgram, { driver: 'java' }>;
+
+/** Instance and producer ids → the program that runs each; known from the plan alone, before any cluster. */
+export function programsOf(plan: ResolvedPlan): Map<string, WorkerProgram> {
+  const programs = new Map<string, WorkerProgram>();
+  for (const fleet of plan.fleets.consumers)
+    for (const instance of fleet.perInstance)
+      programs.set(instance.instanceId, programOf(instance.driver, instance.protocol, instance.clientVersion));
+  for (const fleet of plan.fleets.producers)
+    for (let i = 0; i < fleet.instances; i++)
+      programs.set(`${fleet.name}#${i}`, programOf(fleet.driver, fleet.protocol, fleet.clientVersion));
+  return programs;
+}
+
+/** The distinct Java programs of a plan's fleets, to build before anything starts. */
+export function javaProgramsOf(programs: Map<string, WorkerProgram>): JavaProgram[] {
+  const seen = new Map<string, JavaProgram>();
+  for (const program of programs.values())
+    if (program.driver === 'java') seen.set(`${program.protocol}-${program.clientVersion}`, program);
+  return [...seen.values()];
 }
 
 /** One instance's share of a fleet's executor: every rate divided by the instance count. */
@@ -29,9 +64,12 @@ export function layoutFleets(
   // grpc clients talk to the proxy; the plan language requires one for grpc fleets.
   const endpointFor = (protocol: string) =>
     protocol === 'grpc' && endpoints.proxy ? { endpoint: endpoints.proxy.grpc } : {};
-  const consumers = plan.fleets.consumers.flatMap((fleet) =>
-    fleet.perInstance.map(
-      (instance): ConsumerConfig => ({
+  const consumers = plan.fleets.consumers.flatMap((fleet) => {
+    // pull: assign splits the queues among the fleet's pull instances by their rank.
+    const assigning = fleet.perInstance.filter((i) => i.mode === 'pull' && fleet.pull === 'assign');
+    return fleet.perInstance.map((instance): ConsumerConfig => {
+      const rank = assigning.indexOf(instance);
+      return {
         runId,
         instanceId: instance.instanceId,
         fleet: fleet.name,
@@ -42,15 +80,16 @@ export function layoutFleets(
         group: fleet.group,
         model: fleet.model,
         mode: instance.mode,
-        consume: 'concurrently',
+        consume: instance.mode === 'push' ? fleet.consume : 'concurrently',
+        ...(rank >= 0 ? { assign: { index: rank, count: assigning.length } } : {}),
         subscription: subscriptionMap(instance.subscriptions),
         consumeTime: instance.consumeTime,
         failure: instance.failure,
         ...(instance.faultyConsumer ? { faultyConsumer: instance.faultyConsumer } : {}),
         seed: plan.seed,
-      }),
-    ),
-  );
+      };
+    });
+  });
   const producers = plan.fleets.producers.flatMap((fleet) =>
     Array.from({ length: fleet.instances }, (_, i): ProducerConfig => {
       // Split the fleet's message bound evenly; the first instances take the remainder.
@@ -72,11 +111,11 @@ export function layoutFleets(
         durationMs: fleet.loadMs,
         seed: plan.seed,
         maxInFlight: fleet.maxInFlight,
-        sendMode: 'async',
+        sendMode: fleet.sendMode,
         ...(fleet.ordered ? { shardingKeys: fleet.ordered.shardingKeys } : {}),
         ...(fleet.delay ? { delay: fleet.delay } : {}),
       };
     }),
   );
-  return { consumers, producers };
+  return { consumers, producers, programs: programsOf(plan) };
 }

@@ -1,6 +1,7 @@
 import type { FleetControl } from '../faults/fault-action.ts';
 import type { Crash } from '../fleet/crash.ts';
 import { FleetWorker } from '../fleet/fleet-worker.ts';
+import type { WorkerLaunch } from '../fleet/worker-launch.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
 import type { ScopeExpectation } from '../metrics/ledger.ts';
 import type { MembershipKind } from '../metrics/rebalance-tracker.ts';
@@ -22,6 +23,8 @@ export interface FleetManagerOptions {
   /** Consumer fleet → whether a crash of one of its processes fails the run. */
   crashFailsRun: (fleet: string) => boolean;
   expectationOf: (group: string) => ScopeExpectation;
+  /** How instance `id` of `fleet` is started (Node or Java worker); the Node worker when absent. */
+  launchOf?: (id: string, fleet: string) => WorkerLaunch;
 }
 
 /**
@@ -64,7 +67,7 @@ export class FleetManager implements FleetControl {
       { instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model },
       this.o.expectationOf(config.group),
     );
-    const worker = this.spawn(config.instanceId, 'consumer');
+    const worker = this.spawn(config.instanceId, 'consumer', config.fleet);
     this.membership(config.instanceId, kind);
     events.emit('worker-start', {
       worker: config.instanceId,
@@ -79,8 +82,11 @@ export class FleetManager implements FleetControl {
   }
 
   startProducer(config: ProducerConfig): FleetWorker {
-    this.o.measurements.addProducer(config.producerId);
-    const worker = this.spawn(config.producerId, 'producer');
+    this.o.measurements.addProducer(
+      config.producerId,
+      config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
+    );
+    const worker = this.spawn(config.producerId, 'producer', config.fleet);
     this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
     worker.send({ type: 'start-producer', config });
     return worker;
@@ -168,13 +174,14 @@ export class FleetManager implements FleetControl {
     return worker;
   }
 
-  private spawn(id: string, kind: 'consumer' | 'producer'): FleetWorker {
+  private spawn(id: string, kind: 'consumer' | 'producer', fleet: string): FleetWorker {
     const worker = new FleetWorker(
       id,
       kind,
       this.o.resources,
       (w, m) => this.onMessage(w, m),
       (w, exit) => this.onCrash(w, exit),
+      this.o.launchOf?.(id, fleet),
     );
     this.workers.set(id, worker);
     return worker;

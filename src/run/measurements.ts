@@ -3,17 +3,22 @@ import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
 import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
 import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
 import { AssignmentHistory } from '../metrics/assignment-history.ts';
-import { Ledger, type ScopeExpectation } from '../metrics/ledger.ts';
+import { Ledger, type OrderingSpec, type ScopeExpectation } from '../metrics/ledger.ts';
 import { BreakdownBuilder, UNKNOWN_QUEUE, type LostCell, type ScopeBreakdown } from '../metrics/loss-breakdown.ts';
+import type { OrderingResult } from '../metrics/ordering.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { EventLog } from './event-log.ts';
 import type { MessageLog } from './message-log.ts';
 
-/** One scope's loss and duplicates broken down (summary) and its lost cells (for explaining them). */
+/**
+ * One scope's loss and duplicates broken down (summary), its lost cells (for explaining
+ * them) and whether it saw ordered producers' keys in order.
+ */
 export interface ScopeAccounting {
   breakdown: ScopeBreakdown;
   lostCells: LostCell[];
+  ordering: OrderingResult;
 }
 
 export interface ConsumerInstanceInfo {
@@ -83,9 +88,9 @@ export class Measurements {
   }
 
   /**
-   * Attributes every lost message of every scope (queue, tag, holder, window) and closes the
-   * breakdowns; call once, after the last receipt. `phaseAt` names the phase a message was
-   * sent in when no fault window holds it.
+   * Attributes every lost message of every scope (queue, tag, holder, window), closes the
+   * breakdowns and judges each scope's ordering; call once, after the last receipt. `phaseAt`
+   * names the phase a message was sent (or, for ordering, delivered) in when no window holds it.
    */
   accountLoss(endedAt: number, phaseAt: (at: number) => string): Map<string, ScopeAccounting> {
     const accounting = new Map<string, ScopeAccounting>();
@@ -108,7 +113,9 @@ export class Measurements {
         builder.addLost(lost);
         this.messageLog?.lost(scope, lost);
       });
-      accounting.set(scope, { breakdown: builder.build(endedAt), lostCells: builder.lost() });
+      // A reordering belongs to the disturbance its delivery fell in, as a duplicate does.
+      const ordering = this.ledger.orderingOf(scope, (at) => this.attribution.disturbanceAt(at)?.label ?? phaseAt(at));
+      accounting.set(scope, { breakdown: builder.build(endedAt), lostCells: builder.lost(), ordering });
     }
     return accounting;
   }
@@ -123,8 +130,9 @@ export class Measurements {
     return this.consumers.get(instanceId);
   }
 
-  addProducer(producerId: string): void {
-    this.ledger.registerProducer(producerId);
+  /** `ordering`: the producer sends ordered messages, whose keys' order the ledger then checks. */
+  addProducer(producerId: string, ordering?: OrderingSpec): void {
+    this.ledger.registerProducer(producerId, ordering);
     this.attempted.set(producerId, 0);
   }
 
@@ -269,6 +277,7 @@ export class Measurements {
     for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome, tag] of message.items) {
       this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
+      this.ledger.ordering.recordDelivery(scope, producerId, seq, receivedAt);
       recordMs(this.e2eLatency, receivedAt - born);
       let groupLatency = this.e2eByGroup.get(info.group);
       if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));

@@ -21,7 +21,8 @@ import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
 import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
-import { type FleetLayout, layoutFleets } from './fleet-layout.ts';
+import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
+import { WorkerPrograms } from './worker-programs.ts';
 import { FleetManager } from './fleet-manager.ts';
 import { groupOfScope, Measurements, type ScopeAccounting } from './measurements.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
@@ -137,6 +138,9 @@ export class RunSession {
   async prepare(): Promise<RunParts> {
     const { plan, measurements, resources, log } = this;
     this.phases.enter('cluster');
+    // Java workers are built (or found cached) first: a missing JDK or client version stops the run here.
+    const programs = await WorkerPrograms.prepare(programsOf(plan), this.workDir, (line) => log(`setup: ${line}`));
+    this.checkAbort();
     // Toxiproxy goes under the cluster only when the plan faults a link.
     const network = plan.faults.some((f) => f.action.startsWith('network.'));
     const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
@@ -171,6 +175,7 @@ export class RunSession {
       startedAt: this.startedAt,
       crashFailsRun: (name) => crashPolicy.get(name) !== 'continue',
       expectationOf: (group) => groupExpectation(plan, group),
+      launchOf: (id, fleetName) => programs.launchOf(id, fleetName),
     });
     const faults = new FaultScheduler({
       occurrences: faultOccurrences(plan),

@@ -20,3 +20,10 @@ export const MAIN_CLASS = {
   broker: 'org.apache.rocketmq.broker.BrokerStartup',
   proxy: 'org.apache.rocketmq.proxy.ProxyStartup',
 } as const;
+
+/**
+ * The gRPC Java client (`rocketmq-client-java`) Java fleets on `protocol: grpc` run unless they
+ * name a `clientVersion`: it is versioned apart from the server (5.0.x here, 5.0.8 resolves on
+ * Maven Central). Remoting Java fleets default to the cluster's version, ROCKETMQ_VERSION.
+ */
+export const JAVA_GRPC_CLIENT_VERSION = '5.0.8';

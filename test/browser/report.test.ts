@@ -163,9 +163,52 @@ describe('run page in Chromium (zombie-consumer fixture)', () => {
     expect(opened.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
   });
 
+  it('has no ordering table: no ordered producer fed a group', async () => {
+    expect(await page.locator('#delivery .ordering-table').count()).toBe(0);
+  });
+
   it('has no baseline comparison: the run had no baseline', async () => {
     expect(await page.locator('#comparison').count()).toBe(0);
     expect(await page.locator('#banner-comparison').count()).toBe(0);
+  });
+});
+
+describe('run page in Chromium with an ordered producer (zombie-consumer, billing reordered)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+
+  beforeAll(async () => {
+    dir = fixtureCopy();
+    const summaryFile = join(dir, 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+    const ordering = {
+      checked: true,
+      reordered: 3,
+      keysAffected: 2,
+      keys: ['orders#0/4', 'orders#0/9'],
+      worstGap: 48,
+      redeliveredOutOfOrder: 12,
+      byWindow: [{ window: 'pause billing#1 at 23.4s', reordered: 3, redeliveredOutOfOrder: 12 }],
+    };
+    writeFileSync(summaryFile, JSON.stringify({ ...summary, groups: summary.groups.map((g) => ({ ...g, ordering })) }));
+    opened = await openReport(dir);
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, resolve('test-results/report-ordering.png')));
+
+  it('shows the ordering table in the delivery section, the reorderings marked bad', async () => {
+    const rows = opened.page.locator('#delivery .ordering-table tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('td').allTextContents()).toEqual([
+      'billing',
+      '3',
+      '48',
+      'orders#0/4, orders#0/9',
+      '12',
+      'pause billing#1 at 23.4s: 3 reordered, 12 redelivered',
+    ]);
+    expect(await rows.first().locator('td .bad').count()).toBe(1);
+    expect(opened.errors).toEqual([]);
   });
 });
 

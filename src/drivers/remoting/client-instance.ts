@@ -33,7 +33,8 @@ export interface ClientTuning {
 
 export interface ConsumerData {
   groupName: string;
-  consumeType: 'CONSUME_PASSIVELY';
+  /** Push consumers are passive (the client feeds a listener); lite pull consumers active. */
+  consumeType: 'CONSUME_PASSIVELY' | 'CONSUME_ACTIVELY';
   messageModel: 'CLUSTERING' | 'BROADCASTING';
   consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET';
   subscriptionDataSet: SubscriptionData[];

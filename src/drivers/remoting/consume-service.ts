@@ -27,10 +27,15 @@ export interface ConsumeServiceOptions {
   log?: (message: string) => void;
 }
 
+/** Where a pull loop hands the messages it fetched: a consume service, or a lite pull consumer's buffer. */
+export interface MessageSink {
+  submit(pq: ProcessQueue, messages: StoredMessage[]): void;
+}
+
 /** Delay before consuming again locally after a failed send-back (Java: 5 s). */
 const LOCAL_RETRY_DELAY_MS = 5000;
 
-export class ConsumeService {
+export class ConsumeService implements MessageSink {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();

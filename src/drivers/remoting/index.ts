@@ -9,21 +9,41 @@
  */
 import type { ClientDriver, Consumer, ConsumerOptions, MessageHandler, Producer, ProducerOptions } from '../driver.ts';
 import { RemotingProducer } from './producer.ts';
+import { RemotingLitePullConsumer, type LitePullTuning } from './lite-pull-consumer.ts';
 import { RemotingPushConsumer, type ConsumerTuning } from './push-consumer.ts';
+import { UsageError } from '../../util/errors.ts';
 
 export { RemotingProducer, type RemotingProducerOptions } from './producer.ts';
 export { RemotingPushConsumer, type ConsumerTuning, type RemotingConsumerOptions } from './push-consumer.ts';
+export {
+  RemotingLitePullConsumer,
+  queuesByHand,
+  type LitePullTuning,
+  type RemotingLitePullConsumerOptions,
+} from './lite-pull-consumer.ts';
 export { SendFailedError } from './send-failed-error.ts';
 
-/** Builds a remoting driver whose clients all use `tuning` (Java defaults when empty). */
-export function createRemotingDriver(tuning: ConsumerTuning = {}): ClientDriver {
+/**
+ * Builds a remoting driver whose clients all use `tuning` (Java defaults when empty). Modes:
+ * `push` (concurrently or orderly) and `pull` (lite pull, subscribe or assign); not `simple`,
+ * which is the gRPC proxy's receive-and-ack API.
+ */
+export function createRemotingDriver(tuning: ConsumerTuning & LitePullTuning = {}): ClientDriver {
   return {
     name: 'remoting',
     async createProducer(options: ProducerOptions): Promise<Producer> {
       return RemotingProducer.start({ ...options, tuning });
     },
     async createConsumer(options: ConsumerOptions, handler: MessageHandler): Promise<Consumer> {
-      return RemotingPushConsumer.start({ ...options, tuning }, handler);
+      const mode = options.mode ?? 'push';
+      if (options.assign && mode !== 'pull')
+        throw new UsageError(`consumer ${options.instanceName}: assign is for mode pull, not ${mode}`);
+      if (mode === 'pull') return RemotingLitePullConsumer.start({ ...options, tuning }, handler);
+      if (mode === 'push') return RemotingPushConsumer.start({ ...options, tuning }, handler);
+      throw new UsageError(
+        `consumer ${options.instanceName}: the remoting driver has no mode ${mode}`,
+        'use push or pull',
+      );
     },
   };
 }

@@ -7,6 +7,9 @@
  */
 import type { MessageQueueRef } from '../driver.ts';
 
+/** Java `ProcessQueue.REBALANCE_LOCK_MAX_LIVE_TIME`: 30 s. */
+export const LOCK_MAX_LIVE_MS = 30_000;
+
 export class ProcessQueue {
   /** Set when the queue is no longer ours (rebalance, close): in-flight results are then ignored. */
   dropped = false;
@@ -18,6 +21,13 @@ export class ProcessQueue {
   // As Java's ProcessQueue: "now" at creation, so a queue just taken does not look long idle.
   lastPullTimestamp = Date.now();
   lastConsumeTimestamp = Date.now();
+  /**
+   * Orderly consumption only: whether the broker lock on this queue is ours (Java
+   * `ProcessQueue.locked`), and when it was last granted or renewed. Queues that need no
+   * lock (concurrent consumption, broadcasting) are created locked, as Java does.
+   */
+  locked = false;
+  lastLockTimestamp = 0;
   /** Offsets handed to the consumer, ascending; `done[i]` marks `offsets[i]` as consumed. */
   private offsets: number[] = [];
   private done: boolean[] = [];
@@ -34,6 +44,14 @@ export class ProcessQueue {
   drop(): void {
     this.dropped = true;
     this.abort.abort();
+  }
+
+  /**
+   * Java `ProcessQueue.isLockExpired`: no renewal for 30 s (`REBALANCE_LOCK_MAX_LIVE_TIME`).
+   * The broker keeps a lock 60 s, so a client stops consuming well before another may lock.
+   */
+  isLockExpired(now = Date.now(), maxLiveMs = LOCK_MAX_LIVE_MS): boolean {
+    return now - this.lastLockTimestamp > maxLiveMs;
   }
 
   /** Messages pulled and not yet consumed (flow control counts these). */

@@ -1,8 +1,14 @@
 /**
  * Push consumer (clustering or broadcasting), after Java's `DefaultMQPushConsumerImpl`:
- * heartbeat, rebalance, one long-polling pull loop per owned queue, concurrent consumption,
- * offsets committed every 5 s and on close. Clustering subscribes `%RETRY%<group>` too, so
- * messages sent back with `retry` come round again, as in Java.
+ * heartbeat, rebalance, one long-polling pull loop per owned queue, concurrent or orderly
+ * consumption, offsets committed every 5 s and on close. Clustering subscribes
+ * `%RETRY%<group>` too, so messages sent back with `retry` come round again, as in Java.
+ *
+ * Orderly in clustering adds the broker locks of Java's `RebalancePushImpl` (`isOrder`) and
+ * `ConsumeMessageOrderlyService`: a queue the rebalance gives us is taken only once LOCK_BATCH_MQ
+ * grants it (else the round is retried 500 ms later), every lock is renewed every 20 s, and a
+ * queue given up is unlocked after its in-progress message (20 s later when pulled messages
+ * were still waiting, Java's `unlockDelay`). Broadcasting takes no locks, as in Java.
  *
  * What it adds for the harness: every assignment change is reported with its time
  * (`onAssignment`), heartbeats can be paused without closing (zombie), and close can skip
@@ -19,11 +25,14 @@ import {
 } from '../../protocol/index.ts';
 import { ClientInstance, type ClientTuning, type ConsumerData } from './client-instance.ts';
 import { ConsumeService } from './consume-service.ts';
+import { OrderlyConsumeService } from './orderly-consume-service.ts';
+import { QueueLocks } from './queue-locks.ts';
 import { OffsetStore } from './offset-store.ts';
 import { ProcessQueue } from './process-queue.ts';
 import { pullLoop } from './queue-puller.ts';
 import { RebalanceService, type RebalanceRound } from './rebalance.ts';
 import { buildRunningInfo } from './running-info.ts';
+import { UsageError } from '../../util/errors.ts';
 
 export interface ConsumerTuning extends ClientTuning {
   /** Java `RebalanceService` interval: 20 s. */
@@ -40,7 +49,18 @@ export interface ConsumerTuning extends ClientTuning {
   suspendMs?: number;
   /** How long close() waits for running handlers: 10 s. */
   closeTimeoutMs?: number;
+  /** Orderly: Java `suspendCurrentQueueTimeMillis`, the pause after a `retry`: 1 s. */
+  suspendCurrentQueueMs?: number;
+  /** Orderly: Java `REBALANCE_LOCK_INTERVAL`, how often every lock is renewed: 20 s. */
+  lockRenewIntervalMs?: number;
+  /** Orderly: Java `UNLOCK_DELAY_TIME_MILLS`, the unlock delay of a queue given up with messages pulled: 20 s. */
+  unlockDelayMs?: number;
 }
+
+/** Java `RebalanceImpl`: a round that could not lock every new queue is retried this soon. */
+const RELOCK_REBALANCE_DELAY_MS = 500;
+/** Java `RebalancePushImpl.removeUnnecessaryMessageQueue`: wait this long for the in-progress message. */
+const RELEASE_WAIT_MS = 1000;
 
 export interface RemotingConsumerOptions extends ConsumerOptions {
   tuning?: ConsumerTuning;
@@ -58,9 +78,14 @@ export class RemotingPushConsumer implements Consumer {
   private readonly subscriptions = new Map<string, SubscriptionData>();
   private readonly owned = new Map<string, OwnedQueue>();
   private readonly offsets: OffsetStore;
-  private readonly consume: ConsumeService;
+  private readonly consume: ConsumeService | OrderlyConsumeService;
   private readonly rebalance: RebalanceService;
+  /** Orderly clustering only. */
+  private readonly locks: QueueLocks | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
+  private lockTimer: NodeJS.Timeout | undefined;
+  /** Delayed unlocks of queues given up (`unlockDelay`), done at once on close. */
+  private readonly unlockTimers = new Map<NodeJS.Timeout, MessageQueueRef>();
   private closed = false;
   private readonly startedAt = Date.now();
 
@@ -77,15 +102,28 @@ export class RemotingPushConsumer implements Consumer {
     if (this.model === 'CLUSTERING')
       this.subscriptions.set(retryTopic(options.group), buildSubscription(retryTopic(options.group), '*'));
     this.offsets = new OffsetStore(instance, options.group, this.model);
-    this.consume = new ConsumeService({
-      instance,
-      group: options.group,
-      model: this.model,
-      handler,
-      concurrency: tuning.consumeThreads,
-      log,
-      onConsumed: (pq, committable) => this.offsets.update(pq.mq, committable),
-    });
+    const onConsumed = (pq: ProcessQueue, committable: number) => this.offsets.update(pq.mq, committable);
+    if (options.consume === 'orderly') {
+      if (this.model === 'CLUSTERING') this.locks = new QueueLocks(instance, options.group, log);
+      this.consume = new OrderlyConsumeService({
+        model: this.model,
+        handler,
+        onConsumed,
+        relock: (pq) => this.lockQueues([pq]).then(() => pq.locked),
+        suspendMs: tuning.suspendCurrentQueueMs,
+        log,
+      });
+    } else {
+      this.consume = new ConsumeService({
+        instance,
+        group: options.group,
+        model: this.model,
+        handler,
+        concurrency: tuning.consumeThreads,
+        log,
+        onConsumed,
+      });
+    }
     this.rebalance = new RebalanceService({
       instance,
       group: options.group,
@@ -99,6 +137,8 @@ export class RemotingPushConsumer implements Consumer {
   }
 
   static async start(options: RemotingConsumerOptions, handler: MessageHandler): Promise<RemotingPushConsumer> {
+    if ((options.mode ?? 'push') !== 'push')
+      throw new UsageError(`the remoting push consumer runs mode push, not ${options.mode}`);
     const instance = new ClientInstance(
       options.namesrvAddr,
       options.instanceName,
@@ -125,6 +165,7 @@ export class RemotingPushConsumer implements Consumer {
           namesrvAddr: options.namesrvAddr,
           model: this.model,
           consumeThreads: options.tuning?.consumeThreads ?? 20,
+          orderly: options.consume === 'orderly',
           startedAt: this.startedAt,
           subscriptions: [...this.subscriptions.values()],
           queues: [...this.owned.values()].map((o) => o.pq),
@@ -136,6 +177,8 @@ export class RemotingPushConsumer implements Consumer {
     await Promise.all([...this.subscriptions.keys()].map((t) => instance.route(t).catch(() => undefined)));
     await instance.sendHeartbeats();
     this.persistTimer = setInterval(() => void this.persistOffsets(), options.tuning?.persistOffsetIntervalMs ?? 5000);
+    if (this.locks)
+      this.lockTimer = setInterval(() => void this.renewLocks(), options.tuning?.lockRenewIntervalMs ?? 20_000);
     await this.rebalance.start();
   }
 
@@ -194,10 +237,16 @@ export class RemotingPushConsumer implements Consumer {
       // Hand over where we stopped, so the next owner does not redo our work.
       await this.offsets.persist(pq.mq).catch(() => undefined);
       this.offsets.remove(pq.mq);
+      if (this.consume instanceof OrderlyConsumeService) await this.releaseOrderly(pq, this.consume);
     }
+    const fresh = [...wanted].filter(([key]) => !this.owned.has(key));
+    // Orderly clustering: a queue is ours only once its broker lock is (Java `RebalanceImpl.lock`).
+    const granted = this.locks ? await this.locks.lock(fresh.map(([, mq]) => mq)) : undefined;
+    if (granted && granted.size < fresh.length) this.rebalance.requestLater(RELOCK_REBALANCE_DELAY_MS);
     let taken = 0;
-    for (const [key, mq] of wanted) {
+    for (const [key, mq] of fresh) {
       if (this.owned.has(key) || this.closed) continue;
+      if (granted && !granted.has(key)) continue;
       let start: number;
       try {
         start = await this.offsets.fetch(mq);
@@ -209,6 +258,8 @@ export class RemotingPushConsumer implements Consumer {
       }
       if (this.closed) return;
       const pq = new ProcessQueue(mq, start);
+      pq.locked = true; // granted above, or no lock needed
+      pq.lastLockTimestamp = Date.now();
       this.owned.set(key, { pq, loop: this.startPulling(pq) });
       taken++;
     }
@@ -224,6 +275,7 @@ export class RemotingPushConsumer implements Consumer {
       subscription: (topic) => this.subscriptions.get(topic),
       offsets: this.offsets,
       consume: this.consume,
+      requireLock: this.locks !== undefined,
       pullBatchSize: tuning.pullBatchSize,
       suspendMs: tuning.suspendMs,
       postSubscriptionWhenPull: tuning.postSubscriptionWhenPull,
@@ -242,6 +294,56 @@ export class RemotingPushConsumer implements Consumer {
     }
   }
 
+  /**
+   * Java `removeUnnecessaryMessageQueue` for orderly clustering: wait (1 s) for the message in
+   * the handler, then unlock: at once, or after 20 s when pulled messages were still waiting
+   * (`unlockDelay`, so the in-flight pulls of this queue cannot race a new owner). A handler
+   * slower than 1 s delays the unlock until it returns (Java would retry at the next round).
+   */
+  private async releaseOrderly(pq: ProcessQueue, orderly: OrderlyConsumeService): Promise<void> {
+    if (!this.locks) {
+      orderly.forget(pq);
+      return;
+    }
+    const idle = await orderly.waitIdle(pq, RELEASE_WAIT_MS);
+    const unlock = () => {
+      const delayed = orderly.hasBuffered(pq);
+      orderly.forget(pq);
+      if (!delayed) return void this.locks?.unlock([pq.mq]);
+      const timer = setTimeout(() => {
+        this.unlockTimers.delete(timer);
+        void this.locks?.unlock([pq.mq]);
+      }, this.options.tuning?.unlockDelayMs ?? 20_000);
+      this.unlockTimers.set(timer, pq.mq);
+    };
+    if (idle) unlock();
+    else {
+      this.options.tuning?.log?.(`${queueKey(pq.mq)} is still consuming, unlocking it when the handler returns`);
+      void orderly.waitIdle(pq).then(unlock);
+    }
+  }
+
+  /**
+   * Java `RebalanceImpl.lockAll`, every 20 s: renews the lock of every owned queue; a queue the
+   * broker did not grant stops consuming until a relock succeeds.
+   */
+  private async renewLocks(): Promise<void> {
+    await this.lockQueues([...this.owned.values()].map((o) => o.pq));
+  }
+
+  private async lockQueues(pqs: ProcessQueue[]): Promise<void> {
+    const live = pqs.filter((pq) => !pq.dropped);
+    if (!this.locks || live.length === 0) return;
+    const granted = await this.locks.lock(live.map((pq) => pq.mq));
+    const now = Date.now();
+    for (const pq of live) {
+      if (granted.has(queueKey(pq.mq))) {
+        pq.locked = true;
+        pq.lastLockTimestamp = now;
+      } else pq.locked = false;
+    }
+  }
+
   private async persistOffsets(): Promise<void> {
     await this.offsets.persistAll([...this.owned.values()].map((o) => o.pq.mq));
   }
@@ -255,11 +357,19 @@ export class RemotingPushConsumer implements Consumer {
     this.closed = true;
     await this.rebalance.stop();
     clearInterval(this.persistTimer);
+    clearInterval(this.lockTimer);
     await this.consume.stop(this.options.tuning?.closeTimeoutMs ?? 10_000);
     const owned = [...this.owned.values()];
     for (const { pq } of owned) pq.drop();
     if (this.model === 'CLUSTERING')
       await Promise.all(owned.map(({ pq }) => this.offsets.persist(pq.mq).catch(() => undefined)));
+    // Java's orderly shutdown unlocks everything (`unlockAllMQ`); delayed unlocks go now too.
+    for (const t of this.unlockTimers.keys()) clearTimeout(t);
+    const pendingUnlocks = [...this.unlockTimers.values()];
+    this.unlockTimers.clear();
+    // A consumer closed without goodbye (unregister false) leaves its locks to expire, as a killed one would.
+    if (this.locks && options.unregister !== false)
+      await this.locks.unlock([...owned.map(({ pq }) => pq.mq), ...pendingUnlocks]);
     this.instance.unregisterConsumer(this.options.group);
     if (options.unregister !== false) await this.instance.unregister({ consumerGroup: this.options.group });
     await this.instance.close();

@@ -13,7 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientInstance } from './client-instance.ts';
-import type { ConsumeService } from './consume-service.ts';
+import type { MessageSink } from './consume-service.ts';
 import type { OffsetStore } from './offset-store.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import {
@@ -29,6 +29,7 @@ import { decodeMessages } from './message-decoder.ts';
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;
 const FLAG_SUBSCRIPTION = 0x4;
+const FLAG_LITE_PULL_MESSAGE = 0x10;
 
 export interface PullOptions {
   instance: ClientInstance;
@@ -36,7 +37,17 @@ export interface PullOptions {
   model: 'CLUSTERING' | 'BROADCASTING';
   subscription: (topic: string) => SubscriptionData | undefined;
   offsets: OffsetStore;
-  consume: ConsumeService;
+  consume: MessageSink;
+  /**
+   * Orderly push: pull only while the queue's broker lock is ours; otherwise wait 3 s (Java
+   * `pullMessage`: "the message queue not be able to consume, because it's not locked").
+   */
+  requireLock?: boolean;
+  /**
+   * Lite pull (Java `DefaultLitePullConsumerImpl.pull`): the request carries the subscription
+   * and the lite-pull flag, never a commit offset, and offsets move only when the caller polls.
+   */
+  litePull?: boolean;
   /** Java `pullBatchSize`: 32. */
   pullBatchSize?: number;
   /** Java `BROKER_SUSPEND_MAX_TIME_MILLIS`: 15 s. */
@@ -47,6 +58,8 @@ export interface PullOptions {
   postSubscriptionWhenPull?: boolean;
   /** Java `pullThresholdForQueue`: 1000 messages waiting for the handler. */
   pullThresholdForQueue?: number;
+  /** Flow control over all queues (lite pull's `pullThresholdForAll`): true waits 50 ms. */
+  holdBack?: () => boolean;
   log?: (message: string) => void;
 }
 
@@ -65,7 +78,8 @@ export async function pullLoop(pq: ProcessQueue, options: PullOptions): Promise<
 /** One pull round trip; returns how long to wait before the next one. */
 async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
   const { mq } = pq;
-  if (pq.pendingCount > (o.pullThresholdForQueue ?? 1000)) return 50;
+  if (pq.pendingCount > (o.pullThresholdForQueue ?? 1000) || o.holdBack?.()) return 50;
+  if (o.requireLock && !pq.locked) return 3000;
   const subscription = o.subscription(mq.topic);
   if (!subscription) return 3000;
   const addr = o.instance.masterOf(mq.brokerName);
@@ -73,9 +87,14 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
     await o.instance.route(mq.topic, 0);
     return 3000;
   }
-  const commitOffset = o.model === 'CLUSTERING' ? (o.offsets.read(mq) ?? 0) : 0;
-  const post = o.postSubscriptionWhenPull ?? false;
-  const sysFlag = (commitOffset > 0 ? FLAG_COMMIT_OFFSET : 0) | FLAG_SUSPEND | (post ? FLAG_SUBSCRIPTION : 0);
+  const lite = o.litePull ?? false;
+  const commitOffset = o.model === 'CLUSTERING' && !lite ? (o.offsets.read(mq) ?? 0) : 0;
+  const post = lite || (o.postSubscriptionWhenPull ?? false);
+  const sysFlag =
+    (commitOffset > 0 ? FLAG_COMMIT_OFFSET : 0) |
+    FLAG_SUSPEND |
+    (post ? FLAG_SUBSCRIPTION : 0) |
+    (lite ? FLAG_LITE_PULL_MESSAGE : 0);
   const requestedOffset = pq.nextOffset;
   pq.lastPullTimestamp = Date.now();
   const response = await o.instance.invoke(
@@ -109,7 +128,7 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       pq.add(messages.map((m) => m.queueOffset));
       if (Number.isFinite(next)) pq.nextOffset = next;
       if (messages.length > 0) o.consume.submit(pq, messages);
-      else o.offsets.update(mq, pq.committableOffset());
+      else if (!lite) o.offsets.update(mq, pq.committableOffset());
       return 0;
     }
     case ResponseCode.PULL_NOT_FOUND:
@@ -117,14 +136,16 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       // Nothing new, or nothing matching our tags: Java's correctTagsOffset commits past
       // filtered messages when nothing is waiting for the handler.
       if (Number.isFinite(next)) pq.nextOffset = next;
-      if (pq.pendingCount === 0) o.offsets.update(mq, pq.committableOffset());
+      if (pq.pendingCount === 0 && !lite) o.offsets.update(mq, pq.committableOffset());
       return 0;
     case ResponseCode.PULL_OFFSET_MOVED:
       o.log?.(
         `offset ${requestedOffset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} is out of range; broker ` +
           `says continue at ${next}`,
       );
-      if (Number.isFinite(next)) {
+      // Java's lite pull only moves its pull offset; the push consumer also resets its stored one.
+      if (Number.isFinite(next) && lite) pq.nextOffset = next;
+      else if (Number.isFinite(next)) {
         pq.nextOffset = next;
         o.offsets.reset(mq, next);
         await o.offsets.persist(mq).catch(() => undefined);

@@ -19,8 +19,11 @@ import {
 } from '../../protocol/index.ts';
 import type { ClientInstance } from './client-instance.ts';
 
-/** Why a round ran: at start, the periodic timer, a broker's NOTIFY_CONSUMER_IDS_CHANGED, or a caller. */
-export type RebalanceReason = 'start' | 'timer' | 'notify' | 'manual';
+/**
+ * Why a round ran: at start, the periodic timer, a broker's NOTIFY_CONSUMER_IDS_CHANGED, a
+ * caller, or a retry an orderly consumer asked for because a queue's lock was not granted.
+ */
+export type RebalanceReason = 'start' | 'timer' | 'notify' | 'manual' | 'retry';
 
 export interface RebalanceRound {
   reason: RebalanceReason;
@@ -45,6 +48,7 @@ export interface RebalanceOptions {
 
 export class RebalanceService {
   private timer: NodeJS.Timeout | undefined;
+  private laterTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again: RebalanceReason | undefined;
   private stopped = false;
@@ -82,10 +86,23 @@ export class RebalanceService {
     return this.running;
   }
 
+  /**
+   * One round `delayMs` from now (Java 5's `MQClientInstance.rebalanceLater`, which an
+   * orderly consumer asks for, 500 ms, when a queue it was given is still locked by another).
+   */
+  requestLater(delayMs: number, reason: RebalanceReason = 'retry'): void {
+    if (this.stopped || this.laterTimer) return;
+    this.laterTimer = setTimeout(() => {
+      this.laterTimer = undefined;
+      void this.requestNow(reason);
+    }, delayMs);
+  }
+
   /** Stops scheduling and waits for a round in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.laterTimer);
     await this.running;
   }
 

@@ -14,6 +14,10 @@ export interface RunningInfoInput {
   namesrvAddr: string;
   model: 'CLUSTERING' | 'BROADCASTING';
   consumeThreads: number;
+  /** Orderly consumption: `PROP_CONSUMEORDERLY` and each queue's lock state. */
+  orderly?: boolean;
+  /** Java's PROP_CONSUME_TYPE: CONSUME_ACTIVELY for lite pull consumers, else push (passively). */
+  consumeType?: 'CONSUME_PASSIVELY' | 'CONSUME_ACTIVELY';
   startedAt: number;
   subscriptions: SubscriptionData[];
   queues: ProcessQueue[];
@@ -49,9 +53,9 @@ export function buildRunningInfo(input: RunningInfoInput): Buffer {
         transactionMsgMinOffset: 0,
         transactionMsgMaxOffset: 0,
         transactionMsgCount: 0,
-        locked: false,
+        locked: input.orderly === true && pq.locked,
         tryUnlockTimes: 0,
-        lastLockTimestamp: 0,
+        lastLockTimestamp: input.orderly === true ? pq.lastLockTimestamp : 0,
         droped: pq.dropped, // sic: Java's field name
         lastPullTimestamp: pq.lastPullTimestamp,
         lastConsumeTimestamp: pq.lastConsumeTimestamp,
@@ -76,8 +80,8 @@ export function buildRunningInfo(input: RunningInfoInput): Buffer {
     properties: {
       PROP_NAMESERVER_ADDR: input.namesrvAddr,
       PROP_THREADPOOL_CORE_SIZE: String(input.consumeThreads),
-      PROP_CONSUMEORDERLY: 'false',
-      PROP_CONSUME_TYPE: 'CONSUME_PASSIVELY',
+      PROP_CONSUMEORDERLY: String(input.orderly === true),
+      PROP_CONSUME_TYPE: input.consumeType ?? 'CONSUME_PASSIVELY',
       PROP_CLIENT_VERSION: 'V5_3_3',
       PROP_CONSUMER_START_TIMESTAMP: String(input.startedAt),
       messageModel: input.model,

@@ -1,8 +1,9 @@
 import { describeOverrun } from '../../run/phase-overruns.ts';
 /**
  * summary.md, sized for a pull-request comment: the verdict first, the headline numbers in one
- * table, every check with ✓/✗, the diagnoses with their remedies, and the comparison with
- * the baseline when the run had one. Everything else stays in summary.json.
+ * table, where groups lost messages, whether ordered producers' keys arrived in order, every
+ * check with ✓/✗, the diagnoses with their remedies, and the comparison with the baseline
+ * when the run had one. Everything else stays in summary.json.
  */
 import { formatObserved } from '../../checks/observed-text.ts';
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { formatDelta, formatValue } from '../../compare/compare.ts';
 import type { ReportWriter } from '../report-writer.ts';
 import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
+import { orderingText, orderingWindowsText } from '../ordering-text.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
 export function mdCell(value: string | number): string {
@@ -115,6 +117,21 @@ function lossBreakdown(s: RunSummary): string[] {
   return lines;
 }
 
+/** Whether each scope an ordered producer feeds saw its keys in order; nothing when none does. */
+function ordering(s: RunSummary): string[] {
+  const checked = s.groups.filter((g) => g.ordering.checked);
+  if (checked.length === 0) return [];
+  return [
+    '',
+    '### Ordering',
+    '',
+    ...table(
+      ['scope', 'ordering', 'by window'],
+      checked.map((g) => [code(g.scope), orderingText(g.ordering), orderingWindowsText(g.ordering) || '–']),
+    ),
+  ];
+}
+
 function diagnoses(s: RunSummary): string[] {
   if (s.diagnoses.length === 0) return ['None.'];
   return table(
@@ -174,7 +191,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
-  lines.push(...lossBreakdown(s));
+  lines.push(...lossBreakdown(s), ...ordering(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

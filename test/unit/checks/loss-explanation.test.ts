@@ -46,6 +46,30 @@ const lostOnT2 = (perQueue: number): LostCell[] =>
   }));
 
 describe('diagnoses against the ledger', () => {
+  it('a stalled pull consumer is not said to be refused by the table: its pulls carry their own expression', () => {
+    const snapshots = over(T, (at) =>
+      group({
+        topics: { t1: 2 },
+        brokerSubs: {},
+        lag: { 't1@broker-a/0': 100 + at / 100, 't1@broker-a/1': 100 + at / 100 },
+        clients: [
+          {
+            id: 'p#0',
+            subs: { t1: '*' },
+            queues: ['t1@broker-a/0', 't1@broker-a/1'],
+            idleSince: -60_000,
+            consumeType: 'CONSUME_ACTIVELY',
+          },
+        ],
+      }),
+    );
+    const stranded = diagnose({ snapshots, run: { duplicates: [], uniqueByGroup: {} } }).find(
+      (f) => f.id === 'unconsumed-queues',
+    );
+    expect(stranded?.summary).toContain('held by p#0, which subscribes t1 but consumed nothing of it for');
+    expect(stranded?.summary).not.toContain('SUBSCRIPTION_NOT_EXIST');
+  });
+
   it('unconsumed-queues names every queue of t2, held-but-refused ones too, lag counted from the start', () => {
     const findings = diagnose({
       snapshots: topicSetsSnapshots(),

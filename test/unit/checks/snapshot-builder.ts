@@ -16,6 +16,8 @@ export interface ClientSpec {
   runningInfoError?: string;
   /** lastConsumeTimestamp (and lastPullTimestamp) of every queue it holds. */
   idleSince?: number;
+  /** Its running info's PROP_CONSUME_TYPE (CONSUME_ACTIVELY: a pull consumer). */
+  consumeType?: string;
 }
 
 export function queues(topic: string, brokers: string[], perBroker: number): QueueRef[] {
@@ -66,6 +68,7 @@ export function group(spec: {
           })),
         }),
     ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
+    ...(c.consumeType ? { consumeType: c.consumeType } : {}),
     process: c.process ?? 'running',
   }));
   const topicQueues = Object.fromEntries(

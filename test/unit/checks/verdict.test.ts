@@ -1,9 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeDiagnoses } from '../../../src/checks/diagnosis-expectations.ts';
 import type { Finding } from '../../../src/checks/diagnoses/index.ts';
 import { evaluateInvariants } from '../../../src/checks/invariants.ts';
+import { judgeRun } from '../../../src/checks/verdict.ts';
 import type { ScopeSummary } from '../../../src/metrics/ledger.ts';
+import { type OrderingResult, UNCHECKED_ORDERING } from '../../../src/metrics/ordering.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
+import { EventLog } from '../../../src/run/event-log.ts';
+import { Measurements } from '../../../src/run/measurements.ts';
 
 const planWith = (expect = '') =>
   loadPlanText(
@@ -74,6 +81,77 @@ describe('invariants', () => {
       'no-loss',
       'no-unexpected',
     ]);
+  });
+});
+
+const ordering = (reordered: number): OrderingResult => ({
+  checked: true,
+  reordered,
+  keysAffected: reordered > 0 ? 21 : 0,
+  keys: reordered > 0 ? Array.from({ length: 20 }, (_, k) => `p#0/${k}`) : [],
+  worstGap: reordered > 0 ? 7 : 0,
+  redeliveredOutOfOrder: 4,
+  byWindow: [],
+});
+
+describe('the ordered invariant', () => {
+  it('holds when every checked scope kept its keys in order, fails on a reordering, names the keys', () => {
+    const held = evaluateInvariants(planWith(), [
+      { ...scope('billing', 0), ordering: ordering(0) },
+      { ...scope('audit', 0), ordering: UNCHECKED_ORDERING },
+    ]);
+    expect(held.find((r) => r.id === 'ordered')).toEqual({
+      id: 'ordered',
+      expected: 'hold',
+      held: true,
+      ok: true,
+      detail: 'every key in order in billing',
+    });
+    const violated = evaluateInvariants(planWith(), [{ ...scope('billing', 0), ordering: ordering(3) }]);
+    expect(violated.find((r) => r.id === 'ordered')).toMatchObject({ held: false, ok: false });
+    expect(violated.find((r) => r.id === 'ordered')?.detail).toMatch(
+      /^reordered 3 in billing \(worst gap 7; keys p#0\/0, p#0\/1, .*p#0\/19, \.\.\.\)$/,
+    );
+  });
+
+  it('is not reported where no ordered producer feeds any scope, nor when the plan turns it off', () => {
+    const unchecked = [{ ...scope('billing', 0), ordering: UNCHECKED_ORDERING }, scope('audit', 0)];
+    expect(evaluateInvariants(planWith(), unchecked).map((r) => r.id)).not.toContain('ordered');
+    const off = planWith('expect: {invariants: {ordered: off}}');
+    const reordered = [{ ...scope('billing', 0), ordering: ordering(3) }];
+    expect(evaluateInvariants(off, reordered).map((r) => r.id)).not.toContain('ordered');
+  });
+
+  it('fails the verdict when violated, and a reordered threshold reads the group (no data where unchecked)', () => {
+    const plan = planWith(
+      [
+        'thresholds:',
+        '  reordered: ["count<=3"]',
+        '  reordered{group:billing}: ["count==0"]',
+        '  reordered{group:audit}: ["count==0"]',
+      ].join('\n'),
+    );
+    const measured = new Measurements(new EventLog(join(mkdtempSync(join(tmpdir(), 'verdict-')), 'events.ndjson')), 0);
+    const verdict = judgeRun({
+      plan,
+      measured,
+      groups: [
+        { ...scope('billing', 0), ordering: ordering(3) },
+        { ...scope('audit', 0), ordering: UNCHECKED_ORDERING },
+      ],
+      findings: [],
+      crashes: [],
+      faults: [],
+    });
+    expect(verdict.checks.map((c) => [c.key, c.observed, c.ok])).toEqual([
+      ['reordered', 3, true],
+      ['reordered{group:billing}', 3, false],
+      ['reordered{group:audit}', null, false],
+    ]);
+    expect(verdict.failures.filter((f) => f.startsWith('invariant'))).toEqual([
+      expect.stringMatching(/^invariant ordered violated: reordered 3 in billing/),
+    ]);
+    expect(verdict.verdict).toBe('fail');
   });
 });
 

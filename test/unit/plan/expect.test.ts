@@ -24,7 +24,7 @@ phases:
   load: 20s
 `;
 
-const ALL_HOLD = { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold' };
+const ALL_HOLD = { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ordered: 'hold' };
 
 function issuesOf(text: string, sets: string[] = []): string[] {
   try {
@@ -74,7 +74,7 @@ describe('expect', () => {
         { id: 'inconsistent-subscription', group: 'audit-group' },
       ],
       others: 'fail',
-      invariants: { 'no-loss': 'violated', 'broadcast-complete': 'hold', 'no-unexpected': 'off' },
+      invariants: { 'no-loss': 'violated', 'broadcast-complete': 'hold', 'no-unexpected': 'off', ordered: 'hold' },
     });
     expect(Object.hasOwn(plan.expect.diagnoses[2] ?? {}, 'group')).toBe(false);
   });

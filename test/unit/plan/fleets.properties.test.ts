@@ -123,6 +123,7 @@ describe('per-instance overrides', () => {
               tags: expression === '*' ? '*' : expression.split('||').map((t) => t.trim()),
             })),
             protocol: o.protocol ?? 'remoting',
+            driver: 'node',
             mode: o.mode ?? 'push',
             consumeTime: { kind: 'fixed', ms },
             consumeTimeMs: ms,

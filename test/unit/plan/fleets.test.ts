@@ -183,6 +183,7 @@ describe('per-instance overrides', () => {
       instanceId: 'billing#0',
       subscriptions: [{ topic: 'orders', expression: 'TagA', tags: ['TagA'] }],
       protocol: 'remoting',
+      driver: 'node',
       mode: 'push',
       consumeTime: { kind: 'fixed', ms: 0 },
       consumeTimeMs: 0,

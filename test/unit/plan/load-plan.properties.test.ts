@@ -400,7 +400,13 @@ describe('expect', () => {
               e.group !== undefined ? { id: e.id, group: e.group } : { id: e.id },
             ),
             others: others ?? 'report',
-            invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ...invariants },
+            invariants: {
+              'no-loss': 'hold',
+              'broadcast-complete': 'hold',
+              'no-unexpected': 'hold',
+              ordered: 'hold',
+              ...invariants,
+            },
           });
         },
       ),

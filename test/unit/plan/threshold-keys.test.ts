@@ -84,6 +84,7 @@ describe('the catalogue', () => {
       'loss_unexplained',
       'duplicates',
       'unexpected',
+      'reordered',
       'received',
       'unique',
       'duplicate_rate',

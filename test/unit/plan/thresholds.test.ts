@@ -37,8 +37,8 @@ describe('parseThresholdExpression', () => {
 
   it('names the known metrics when the metric is unknown', () => {
     expect(message('latency', 'p(99)<1s')).toBe(
-      'unknown metric "latency" (known: loss, loss_unexplained, duplicates, unexpected, sent, received, unique, ' +
-        'send_errors, dropped, duplicate_rate, loss_rate, e2e_latency, send_latency, rebalance_latency, ' +
+      'unknown metric "latency" (known: loss, loss_unexplained, duplicates, unexpected, reordered, sent, received, ' +
+        'unique, send_errors, dropped, duplicate_rate, loss_rate, e2e_latency, send_latency, rebalance_latency, ' +
         'resume_latency, backlog)',
     );
   });

@@ -46,7 +46,9 @@ interface Stranded {
 function stallReason(group: GroupSnapshot, holder: ClientView, queue: HeldQueue, at: number): string {
   const label = clientLabel(holder);
   const broker = group.brokers.find((b) => b.broker === queue.broker);
-  if (broker && !broker.error && !broker.subscriptions.some((s) => s.topic === queue.topic)) {
+  // A pull consumer's requests carry their own expression: the table does not decide its pulls.
+  const filteredByTable = holder.consumeType !== 'CONSUME_ACTIVELY';
+  if (filteredByTable && broker && !broker.error && !broker.subscriptions.some((s) => s.topic === queue.topic)) {
     return (
       `held by ${label}, which subscribes ${queue.topic}, but ${queue.broker}'s subscription table for the ` +
       `group has no ${queue.topic} (the last heartbeat came from a member that does not subscribe it), so the ` +

@@ -264,6 +264,14 @@
     s.groups.forEach(function (g) {
       if (g.lost > 0 || g.duplicates > 0) sec.appendChild(breakdownBlock(g));
     });
+    // Only groups an ordered producer feeds were checked; the others have nothing to show.
+    var ordered = s.groups.filter(function (g) {
+      return g.ordering && g.ordering.checked;
+    });
+    if (ordered.length) {
+      sec.appendChild(h('h3', { text: "Ordering: ordered producers' keys in send order" }));
+      sec.appendChild(orderingTable(ordered));
+    }
     var causes = Object.keys(s.duplicateCauses).sort(function (a, b) {
       return s.duplicateCauses[b] - s.duplicateCauses[a];
     });
@@ -308,6 +316,32 @@
       );
     }
     return sec;
+  }
+
+  /** Per checked scope: first deliveries out of order (keys, worst gap), replays after a higher seq, by window. */
+  function orderingTable(groups) {
+    return table(
+      ['scope', 'reordered', 'worst gap', 'keys', 'redelivered out of order', 'by window'],
+      groups.map(function (g) {
+        var o = g.ordering;
+        var more = o.keysAffected > o.keys.length ? ' and ' + num(o.keysAffected - o.keys.length) + ' more' : '';
+        return [
+          g.scope,
+          h('span', { class: o.reordered > 0 ? 'bad' : '', text: num(o.reordered) }),
+          o.reordered > 0 ? num(o.worstGap) : '–',
+          o.keys.length ? o.keys.join(', ') + more : '–',
+          num(o.redeliveredOutOfOrder),
+          o.byWindow
+            .map(function (w) {
+              return (
+                w.window + ': ' + num(w.reordered) + ' reordered, ' + num(w.redeliveredOutOfOrder) + ' redelivered'
+              );
+            })
+            .join('; ') || '–',
+        ];
+      }),
+      'compact ordering-table',
+    );
   }
 
   // ---------- loss and duplicates, broken down ----------

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench fidelity`: does the Node driver reach the verdicts RocketMQ's own Java client
+ * reaches? Each of the five problem plans runs once as its twin (bench/fidelity-plan.ts): the
+ * same producers and faults feed one consumer group per driver on one cluster, in one run.
+ * Printed side by side per problem: loss, duplicates, backlog peak, rebalance latency, and
+ * whether the plan's diagnosis fired and how long after its cause.
+ *
+ * `BENCH_FIDELITY_PLANS=tag-drift,zombie-consumer` picks plans; `BENCH_FIDELITY_SET` passes
+ * `--set` values (comma separated) to every run, e.g. to shorten phases.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '../src/result/run-summary.ts';
+import { TWIN_DRIVERS, twinGroups, twinPlan, type TwinDriver } from './fidelity-plan.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'rmq-chaos.js');
+const PROBLEMS = ['tag-drift', 'topic-drift', 'zombie-consumer', 'broker-unregistered', 'flap-duplicates'];
+
+export interface TwinFigures {
+  lost: number;
+  duplicates: number;
+  backlogPeak: number;
+  /** Longest assignment latency of the group's rebalance events, ms; null without one that settled. */
+  rebalanceMs: number | null;
+  /**
+   * The plan's expected diagnoses for this group: fired, and seconds from its cause to the
+   * first snapshot showing it.
+   */
+  diagnoses: { id: string; fired: boolean; afterS: number | null }[];
+}
+
+/**
+ * The moment a problem starts: its first fault's observed begin, else the start of load (a
+ * drifted subscription is there from the start).
+ */
+function causeAtEpochMs(summary: RunSummary): number {
+  const started = Date.parse(summary.run.startedAt);
+  const faultBegins = summary.faults.map((f) => f.observed.beginMs).filter((m): m is number => m !== null);
+  const relative = faultBegins.length > 0 ? Math.min(...faultBegins) : (summary.phases.load?.startMs ?? 0);
+  return started + relative;
+}
+
+export function figuresOf(summary: RunSummary, group: string, expected: string[]): TwinFigures {
+  const result = summary.groups.find((g) => g.scope === group);
+  const latencies = summary.rebalance.events
+    .filter((e) => e.group === group && e.assignmentLatencyMs !== null)
+    .map((e) => e.assignmentLatencyMs as number);
+  const cause = causeAtEpochMs(summary);
+  return {
+    lost: result?.lost ?? 0,
+    duplicates: result?.duplicates ?? 0,
+    backlogPeak: Math.max(0, ...summary.timeseries.map((row) => row.backlogByScope[group] ?? 0)),
+    rebalanceMs: latencies.length > 0 ? Math.max(...latencies) : null,
+    diagnoses: expected.map((id) => {
+      const finding = summary.diagnoses.find((d) => d.id === id && d.group === group);
+      return {
+        id,
+        fired: finding !== undefined,
+        afterS: finding ? Math.round((finding.firstSeenAt - cause) / 100) / 10 : null,
+      };
+    }),
+  };
+}
+
+function runPlanFile(file: string, sets: string[]): Promise<{ code: number | null; output: string }> {
+  const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-fidelity-reports-'));
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', file, '--reports', reports, ...sets.flatMap((s) => ['--set', s])],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+const cell = (figures: Record<TwinDriver, TwinFigures>, pick: (f: TwinFigures) => string) =>
+  TWIN_DRIVERS.map((d) => pick(figures[d])).join(' / ');
+
+function diagnosisText(f: TwinFigures): string {
+  if (f.diagnoses.length === 0) return '—';
+  return f.diagnoses.map((d) => (d.fired ? `yes, ${d.afterS} s` : 'no')).join('; ');
+}
+
+export async function benchFidelity(): Promise<void> {
+  const plans = process.env.BENCH_FIDELITY_PLANS?.split(',').filter(Boolean) ?? PROBLEMS;
+  const sets = process.env.BENCH_FIDELITY_SET?.split(',').filter(Boolean) ?? [];
+  const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-fidelity-'));
+  const rows: string[] = [];
+  for (const name of plans) {
+    const text = readFileSync(join(ROOT, 'plans', `${name}.yaml`), 'utf8');
+    const file = join(dir, `${name}-fidelity.yaml`);
+    writeFileSync(file, twinPlan(text));
+    const expected = (group: string) =>
+      (/diagnoses:[\s\S]*?(?=\n\S|$)/.exec(text)?.[0] ?? '')
+        .split('\n')
+        .filter((line) => line.includes(`group: ${group}`))
+        .map((line) => /id: ([\w-]+)/.exec(line)?.[1])
+        .filter((id): id is string => id !== undefined);
+    process.stdout.write(`fidelity: ${name} (node and java consumers side by side)... `);
+    const started = performance.now();
+    const { code, output } = await runPlanFile(file, sets);
+    const summaryPath = /^report: (.*\/summary\.json)$/m.exec(output)?.[1];
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    if (!summaryPath) {
+      console.log(
+        `no summary (exit ${code}, ${seconds} s); last lines:\n${output.trim().split('\n').slice(-15).join('\n')}`,
+      );
+      continue;
+    }
+    console.log(`exit ${code}, ${seconds} s, ${summaryPath}`);
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+    for (const { group, twins } of twinGroups(text)) {
+      const figures = Object.fromEntries(
+        TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected(group))]),
+      ) as Record<TwinDriver, TwinFigures>;
+      rows.push(
+        `| ${name} | ${cell(figures, (f) => String(f.lost))} | ${cell(figures, (f) => String(f.duplicates))} | ` +
+          `${cell(figures, (f) => String(f.backlogPeak))} | ` +
+          `${cell(figures, (f) => (f.rebalanceMs === null ? '—' : `${f.rebalanceMs} ms`))} | ` +
+          `${cell(figures, diagnosisText)} |`,
+      );
+    }
+  }
+  console.log('');
+  console.log('Each cell: node / java.');
+  console.log(
+    '| problem | lost | duplicates | backlog peak | rebalance (longest) | diagnosis fired, after its cause |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}

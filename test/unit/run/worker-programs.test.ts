@@ -1,0 +1,22 @@
+/**
+ * Which program starts each instance: its own, else (an instance a scale fault adds) its
+ * fleet's; a plan without Java fleets builds nothing and needs no JDK. The Java path is run
+ * for real by the Java fleet plans in test/integration.
+ */
+import { describe, expect, it } from 'vitest';
+import type { WorkerProgram } from '../../../src/run/fleet-layout.ts';
+import { WorkerPrograms } from '../../../src/run/worker-programs.ts';
+
+describe('worker programs', () => {
+  it('builds nothing for Node fleets and starts every instance, later ones too, as the Node worker', async () => {
+    const lines: string[] = [];
+    const programs = await WorkerPrograms.prepare(
+      new Map<string, WorkerProgram>([['plain#0', { driver: 'node' }]]),
+      '/tmp/rmq-chaos-worker-programs',
+      (line) => lines.push(line),
+    );
+    expect(lines).toEqual([]);
+    expect(programs.programOf('plain#3', 'plain')).toEqual({ driver: 'node' });
+    expect(programs.launchOf('plain#3', 'plain')).toMatchObject({ ipc: true, command: process.execPath });
+  });
+});
