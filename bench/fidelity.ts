@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../src/result/run-summary.ts';
+import type { RunSummary, SummaryFile } from '../src/result/run-summary.ts';
 import { TWIN_DRIVERS, twinGroups, twinPlan, type TwinDriver } from './fidelity-plan.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -96,8 +96,8 @@ export async function benchFidelity(): Promise<void> {
   const rows: string[] = [];
   for (const name of plans) {
     const text = readFileSync(join(ROOT, 'plans', `${name}.yaml`), 'utf8');
-    const file = join(dir, `${name}-fidelity.yaml`);
-    writeFileSync(file, twinPlan(text));
+    const planFile = join(dir, `${name}-fidelity.yaml`);
+    writeFileSync(planFile, twinPlan(text));
     const expected = (group: string) =>
       (/diagnoses:[\s\S]*?(?=\n\S|$)/.exec(text)?.[0] ?? '')
         .split('\n')
@@ -106,7 +106,7 @@ export async function benchFidelity(): Promise<void> {
         .filter((id): id is string => id !== undefined);
     process.stdout.write(`fidelity: ${name} (node and java consumers side by side)... `);
     const started = performance.now();
-    const { code, output } = await runPlanFile(file, sets);
+    const { code, output } = await runPlanFile(planFile, sets);
     const summaryPath = /^report: (.*\/summary\.json)$/m.exec(output)?.[1];
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     if (!summaryPath) {
@@ -116,7 +116,13 @@ export async function benchFidelity(): Promise<void> {
       continue;
     }
     console.log(`exit ${code}, ${seconds} s, ${summaryPath}`);
-    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+    const file = JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryFile;
+    if (file.verdict === 'aborted') {
+      console.log(`  aborted: ${file.aborted.reason}`);
+      rows.push(`| ${name} | aborted: ${file.aborted.reason} | | | | |`);
+      continue;
+    }
+    const summary: RunSummary = file;
     for (const { group, twins } of twinGroups(text)) {
       const figures = Object.fromEntries(
         TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected(group))]),

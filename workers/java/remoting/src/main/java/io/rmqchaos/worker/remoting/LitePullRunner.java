@@ -48,7 +48,7 @@ final class LitePullRunner {
 
   static AutoCloseable start(
       Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
-    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group);
+    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group, BrokerAddressMaps.hookFor(config));
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -25,7 +26,8 @@ final class PushConsumerRunner {
 
   static AutoCloseable start(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments)
       throws Exception {
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(config.group);
+    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(
+        config.group, BrokerAddressMaps.hookFor(config), new AllocateMessageQueueAveragely());
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);

@@ -27,7 +27,7 @@ final class RemotingProducer implements ProducerClient {
 
   RemotingProducer(Config.Producer config) {
     this.mode = config.sendMode;
-    producer = new DefaultMQProducer(config.group);
+    producer = new DefaultMQProducer(config.group, BrokerAddressMaps.hookFor(config));
     producer.setNamesrvAddr(config.namesrvAddr);
     producer.setInstanceName(config.producerId);
     try {

@@ -26,14 +26,12 @@ public final class RemotingWorker implements WorkerClients {
 
   @Override
   public ProducerClient producer(Config.Producer config) {
-    BrokerAddressMaps.refuseNonEmpty(config);
     return new RemotingProducer(config);
   }
 
   @Override
   public AutoCloseable consumer(
       Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
-    BrokerAddressMaps.refuseNonEmpty(config);
     return switch (config.mode) {
       case "push" -> PushConsumerRunner.start(config, core, assignments);
       case "pull" -> LitePullRunner.start(config, core, assignments, stop);
