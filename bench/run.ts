@@ -3,6 +3,7 @@
  * the same run (never absolute targets: timings on a shared 2-core machine are noisy).
  */
 import { benchClusterStart } from './cluster-start.ts';
+import { benchCosts } from './costs.ts';
 import { benchFidelity } from './fidelity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchProducer } from './producer.ts';
@@ -14,10 +15,11 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'cluster-start': benchClusterStart,
   validate: benchValidate,
   fidelity: benchFidelity,
+  costs: benchCosts,
 };
 
-/** Benches that take many minutes (a run per problem plan) run only when named. */
-const ON_REQUEST = new Set(['fidelity']);
+/** Benches that take many minutes (a run per problem plan, JVM builds) run only when named. */
+const ON_REQUEST = new Set(['fidelity', 'costs']);
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => !ON_REQUEST.has(b))) {
