@@ -9,9 +9,9 @@
  * `--set` values (comma separated) to every run, e.g. to shorten phases.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSummary, SummaryFile } from '../src/result/run-summary.ts';
 import { TWIN_DRIVERS, twinGroups, twinPlan, type TwinDriver } from './fidelity-plan.ts';
@@ -26,6 +26,12 @@ export interface TwinFigures {
   backlogPeak: number;
   /** Longest assignment latency of the group's rebalance events, ms; null without one that settled. */
   rebalanceMs: number | null;
+  /**
+   * What the broker filtered the group's pulls with at the end (its subscription table, retry
+   * topics left out): with members on different expressions it holds the newest subscription
+   * (the highest subVersion, i.e. the member that subscribed last), whichever driver.
+   */
+  brokerTable: string;
   /**
    * The plan's expected diagnoses for this group: fired, and seconds from its cause to the
    * first snapshot showing it.
@@ -44,7 +50,21 @@ function causeAtEpochMs(summary: RunSummary): number {
   return started + relative;
 }
 
-export function figuresOf(summary: RunSummary, group: string, expected: string[]): TwinFigures {
+interface SnapshotLine {
+  groups?: { group: string; brokers?: { subscriptions?: { topic: string; expression?: string }[] }[] }[];
+}
+
+/** The group's subscription table on its first broker in the run's last snapshot. */
+function brokerTableOf(snapshots: string, group: string): string {
+  const last = snapshots.trim().split('\n').at(-1);
+  if (!last) return '?';
+  const line = JSON.parse(last) as SnapshotLine;
+  const subscriptions = line.groups?.find((g) => g.group === group)?.brokers?.[0]?.subscriptions ?? [];
+  const own = subscriptions.filter((s) => !s.topic.startsWith('%RETRY%'));
+  return own.length === 0 ? '(none)' : own.map((s) => `${s.topic}: "${s.expression ?? '*'}"`).join(', ');
+}
+
+export function figuresOf(summary: RunSummary, group: string, expected: string[], snapshots = ''): TwinFigures {
   const result = summary.groups.find((g) => g.scope === group);
   const latencies = summary.rebalance.events
     .filter((e) => e.group === group && e.assignmentLatencyMs !== null)
@@ -55,6 +75,7 @@ export function figuresOf(summary: RunSummary, group: string, expected: string[]
     duplicates: result?.duplicates ?? 0,
     backlogPeak: Math.max(0, ...summary.timeseries.map((row) => row.backlogByScope[group] ?? 0)),
     rebalanceMs: latencies.length > 0 ? Math.max(...latencies) : null,
+    brokerTable: brokerTableOf(snapshots, group),
     diagnoses: expected.map((id) => {
       const finding = summary.diagnoses.find((d) => d.id === id && d.group === group);
       return {
@@ -119,19 +140,21 @@ export async function benchFidelity(): Promise<void> {
     const file = JSON.parse(readFileSync(summaryPath, 'utf8')) as SummaryFile;
     if (file.verdict === 'aborted') {
       console.log(`  aborted: ${file.aborted.reason}`);
-      rows.push(`| ${name} | aborted: ${file.aborted.reason} | | | | |`);
+      rows.push(`| ${name} | aborted: ${file.aborted.reason} | | | | | |`);
       continue;
     }
     const summary: RunSummary = file;
+    const snapshotsFile = join(dirname(summaryPath), 'snapshots.ndjson');
+    const snapshots = existsSync(snapshotsFile) ? readFileSync(snapshotsFile, 'utf8') : '';
     for (const { group, twins } of twinGroups(text)) {
       const figures = Object.fromEntries(
-        TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected(group))]),
+        TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected(group), snapshots)]),
       ) as Record<TwinDriver, TwinFigures>;
       rows.push(
         `| ${name} | ${cell(figures, (f) => String(f.lost))} | ${cell(figures, (f) => String(f.duplicates))} | ` +
           `${cell(figures, (f) => String(f.backlogPeak))} | ` +
           `${cell(figures, (f) => (f.rebalanceMs === null ? '—' : `${f.rebalanceMs} ms`))} | ` +
-          `${cell(figures, diagnosisText)} |`,
+          `${cell(figures, diagnosisText)} | ${cell(figures, (f) => f.brokerTable)} |`,
       );
     }
   }
