@@ -12,7 +12,11 @@ export class ConnectionPool {
   private readonly connections = new Map<string, Promise<RemotingConnection>>();
   private closed = false;
 
-  constructor(private readonly onRequest: RequestHandler) {}
+  constructor(
+    private readonly onRequest: RequestHandler,
+    /** Each new connection, once open (the first and every replacement), by the address it dialled. */
+    private readonly onConnect: (addr: string) => void = () => {},
+  ) {}
 
   async invoke(addr: string, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     return (await this.open(addr)).invoke(request, timeoutMs);
@@ -40,7 +44,10 @@ export class ConnectionPool {
       onClose: () => this.forget(addr, created),
     });
     this.connections.set(addr, created);
-    created.catch(() => this.forget(addr, created));
+    created.then(
+      () => this.onConnect(addr),
+      () => this.forget(addr, created),
+    );
     return created;
   }
 

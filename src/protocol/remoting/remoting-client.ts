@@ -30,7 +30,10 @@ export class RemotingClient {
   private readonly routeMaxAgeMs: number;
   // Broker-initiated requests go to `onServerRequest`, which a subclass overrides (it is
   // looked up at call time, so the override is in place by the time a request arrives).
-  private readonly pool = new ConnectionPool((request) => this.onServerRequest(request));
+  private readonly pool = new ConnectionPool(
+    (request) => this.onServerRequest(request),
+    (addr) => this.onConnected(addr),
+  );
   private readonly routes = new Map<string, { route: TopicRoute; at: number }>();
 
   constructor(
@@ -51,6 +54,9 @@ export class RemotingClient {
   }
 
   // ---- requests --------------------------------------------------------------------
+
+  /** A connection to `addr` was opened (first or again); subclasses react (ClientInstance heartbeats). */
+  protected onConnected(_addr: string): void {}
 
   invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
     return this.pool.invoke(addr, request, timeoutMs);

@@ -83,6 +83,30 @@ describe('ClientInstance', () => {
     return { broker, namesrv, instance, hooks, calls };
   }
 
+  it('heartbeats at once on a connection to a broker that opens again, as Java 5.x clients do', async () => {
+    // A 30 s timer: any heartbeat within the test comes from the reconnect, not the timer.
+    const { broker, instance, hooks } = await setup({ heartbeatIntervalMs: 30_000 });
+    await instance.route('T');
+    instance.registerConsumer('g', hooks);
+    await instance.sendHeartbeats();
+    const beats = () => broker.requests.filter((r) => r.code === RequestCode.HEART_BEAT).length;
+    const before = beats();
+    broker.dropConnections();
+    await sleep(50);
+    expect(beats()).toBe(before); // nothing reconnects by itself
+    // The next request to the broker opens a new connection, which heartbeats first.
+    await instance.invoke(broker.addr, createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, {}));
+    await sleep(50);
+    expect(beats()).toBe(before + 1);
+    // While paused (a zombie), a reconnect does not heartbeat either.
+    instance.pauseHeartbeats();
+    broker.dropConnections();
+    await sleep(50);
+    await instance.invoke(broker.addr, createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, {}));
+    await sleep(50);
+    expect(beats()).toBe(before + 1);
+  });
+
   it('heartbeats on a timer, stops while paused (zombie), resumes, and unregisters on request', async () => {
     const { broker, instance, hooks } = await setup({ heartbeatIntervalMs: 40 });
     await instance.route('T');
