@@ -17,7 +17,13 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 // them run at a time: problem-plans (about 6 min) beside the other three one after another.
 // `npm test` went from 1098 s to 879 s with it (each of the four about 10% slower). Timing-
 // sensitive files (latency toxics, rebalance latency, containers) stay alone.
-const SIDE_BY_SIDE = new Set(['problem-plans.test.ts', 'faults.test.ts', 'known-truth.test.ts', 'fleets.test.ts']);
+const SIDE_BY_SIDE = new Set([
+  'problem-plans.test.ts',
+  'faults.test.ts',
+  'known-truth.test.ts',
+  'fleets.test.ts',
+  'java-and-ordered-plans.test.ts',
+]);
 const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
 const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];
 

@@ -12,7 +12,7 @@ import { runCli } from '../support/run-cli.ts';
 const plan = (name: string) => join(import.meta.dirname, '../../plans', `${name}.yaml`);
 
 describe('Java and ordered-consumption plans', () => {
-  it('tag-drift-java: the Java clients lose TagB to the drifted instance, and the diagnosis explains all of it', async () => {
+  it('tag-drift-java: the Java clients lose TagB to the drifted instance; the diagnosis explains all', async () => {
     const run = await runCli(plan('tag-drift-java'), ['phases.warmup=3s', 'phases.load=8s', 'phases.drain=5s']);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
@@ -28,7 +28,7 @@ describe('Java and ordered-consumption plans', () => {
     expect(run.output).toContain('setup: Java worker (rocketmq-client 4.9.7)');
   }, 240_000);
 
-  it('ordered-consumers: every key in order in the orderly group across a restart; ordering figures per group', async () => {
+  it('ordered-consumers: every key in order in each group across a restart; ordering figures per group', async () => {
     const run = await runCli(plan('ordered-consumers'), [
       'phases.warmup=3s',
       'phases.load=5s',
