@@ -40,13 +40,13 @@ export interface TwinFigures {
 }
 
 /**
- * The moment a problem starts: its first fault's observed begin, else the start of load (a
- * drifted subscription is there from the start).
+ * The moment a problem starts: its first fault's observed begin, else the start of warmup (a
+ * drifted subscription is there as soon as the consumers start).
  */
 function causeAtEpochMs(summary: RunSummary): number {
   const started = Date.parse(summary.run.startedAt);
   const faultBegins = summary.faults.map((f) => f.observed.beginMs).filter((m): m is number => m !== null);
-  const relative = faultBegins.length > 0 ? Math.min(...faultBegins) : (summary.phases.load?.startMs ?? 0);
+  const relative = faultBegins.length > 0 ? Math.min(...faultBegins) : (summary.phases.warmup?.startMs ?? 0);
   return started + relative;
 }
 
@@ -161,8 +161,9 @@ export async function benchFidelity(): Promise<void> {
   console.log('');
   console.log('Each cell: node / java.');
   console.log(
-    '| problem | lost | duplicates | backlog peak | rebalance (longest) | diagnosis fired, after its cause |',
+    '| problem | lost | duplicates | backlog peak | rebalance (longest) | diagnosis fired, after its cause | ' +
+      'broker filters with |',
   );
-  console.log('|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 }
