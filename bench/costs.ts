@@ -48,8 +48,10 @@ async function measure(
   kind: 'producer' | 'consumer',
   launch: WorkerLaunch,
   start: (worker: FleetWorker) => void,
-  done: (message: FromWorker) => boolean,
+  done: (message: FromWorker | undefined) => boolean,
   counted: (message: FromWorker) => number,
+  /** Gets a function that checks `done` again without a message (when its target moved). */
+  onRecheck?: (recheck: () => void) => void,
 ): Promise<Cost> {
   let messages = 0;
   let before = 0;
@@ -57,21 +59,20 @@ async function measure(
   let finish: (() => void) | undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let crashed: string | undefined;
+  const check = (pid: number, message: FromWorker | undefined) => {
+    // Read at once, in the handler: a producer exits right after its last messages.
+    if (!cost && done(message)) {
+      cost = { cpuSeconds: cpuSecondsOf(pid) - before, peakRssMiB: peakRssMiB(pid), messages };
+      finish?.();
+    }
+  };
   const worker: FleetWorker = new FleetWorker(
     id,
     kind,
     cluster.resources,
     (w, message) => {
       messages += counted(message);
-      // Read at once, in the handler: a producer exits right after its last messages.
-      if (!cost && done(message)) {
-        cost = {
-          cpuSeconds: cpuSecondsOf(w.proc.pid) - before,
-          peakRssMiB: peakRssMiB(w.proc.pid),
-          messages,
-        };
-        finish?.();
-      }
+      check(w.proc.pid, message);
     },
     (_w, exit) => {
       crashed = `${id} exited ${exit.code ?? exit.signal}`;
@@ -79,6 +80,7 @@ async function measure(
     },
     launch,
   );
+  onRecheck?.(() => check(worker.proc.pid, undefined));
   start(worker);
   await worker.ready(120_000);
   before = cpuSecondsOf(worker.proc.pid);
@@ -135,7 +137,7 @@ export async function benchCosts(): Promise<void> {
           'producer',
           launches[driver](),
           (w) => w.send({ type: 'start-producer', config: sender }),
-          (m) => m.type === 'producer-done',
+          (m) => m?.type === 'producer-done',
           (m) => (m.type === 'acks' ? m.seqs.length : 0),
         ),
       );
@@ -154,7 +156,11 @@ export async function benchCosts(): Promise<void> {
         failure: { ratio: 0, first: 0 },
         seed: round,
       };
+      // Done once it has received everything its feeder got acked (a due send beyond maxInFlight
+      // is dropped, so that can be fewer than MESSAGES).
       let received = 0;
+      let target = Number.POSITIVE_INFINITY;
+      let recheck: (() => void) | undefined;
       const consumer = measure(
         cluster,
         consumerConfig.instanceId,
@@ -162,23 +168,26 @@ export async function benchCosts(): Promise<void> {
         launches[driver](),
         (w) => w.send({ type: 'start-consumer', config: consumerConfig }),
         (m) => {
-          if (m.type === 'receipts') received += m.items.length;
-          return received >= MESSAGES;
+          if (m?.type === 'receipts') received += m.items.length;
+          return received >= target;
         },
         (m) => (m.type === 'receipts' ? m.items.length : 0),
+        (r) => (recheck = r),
       );
       // Its messages come from an unmeasured Node feeder, once the consumer has its queues.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const feeder = producerConfig(`${driver}-feeder#${round}`, topic('c', driver, round), round);
-      await measure(
+      const fed = await measure(
         cluster,
         feeder.producerId,
         'producer',
         launches.node(),
         (w) => w.send({ type: 'start-producer', config: feeder }),
-        (m) => m.type === 'producer-done',
-        () => 0,
+        (m) => m?.type === 'producer-done',
+        (m) => (m.type === 'acks' ? m.seqs.length : 0),
       );
+      target = fed.messages;
+      recheck?.();
       results[driver].consumer.push(await consumer);
     }
   }
