@@ -43,16 +43,18 @@ describe('rmq-chaos command line', () => {
     expect(err).toMatch(/phases\.load: .*--set/);
   });
 
-  it('refuses mode pull (no driver runs a pull consumer yet) at validation, exit 2, before starting anything', () => {
-    const file = join(dir, 'pull.yaml');
+  it('refuses what a worker cannot do (orderly on gRPC) at validation, exit 2, before starting anything', () => {
+    const file = join(dir, 'orderly-grpc.yaml');
     writeFileSync(
       file,
-      'description: pull\ntopics: [{name: t}]\nfleets:\n  consumers: [{name: c, mode: pull, subscription: ' +
-        '{t: "*"}}]\nphases: {load: 5s}\n',
+      'description: orderly over grpc\ncluster: {proxy: true}\ntopics: [{name: t}]\nfleets:\n  consumers: ' +
+        '[{name: c, protocol: grpc, consume: orderly, subscription: {t: "*"}}]\nphases: {load: 5s}\n',
     );
     const run = cli('run', file);
     expect(run.code).toBe(2);
-    expect(run.err).toMatch(/fleets\.consumers\[0\]\.mode: mode pull is not run by the remoting driver yet/);
+    expect(run.err).toMatch(
+      /fleets\.consumers\[0\]\.consume: consume orderly is not something driver node on protocol grpc/,
+    );
     expect(run.err).not.toMatch(/starting/);
   });
 
