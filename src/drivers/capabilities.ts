@@ -42,17 +42,7 @@ export function capabilitiesOf(driver: string, protocol: string): ProtocolCapabi
   return byProtocol?.[protocol] ?? NONE;
 }
 
-/** The consumer modes `protocol` runs on the Node worker (both workers run the same modes). */
-export function consumerModesOf(protocol: string, driver = 'node'): readonly string[] {
-  return capabilitiesOf(driver, protocol).modes;
+/** The consumer modes `protocol` runs (both workers run the same modes on a protocol). */
+export function consumerModesOf(protocol: string): readonly string[] {
+  return capabilitiesOf('node', protocol).modes;
 }
-
-/**
- * The Maven artifact a Java fleet's `clientVersion` names: the remoting client
- * (`rocketmq-client`, versioned with the server) or the gRPC client (`rocketmq-client-java`,
- * its own 5.x line).
- */
-export const JAVA_CLIENT_ARTIFACT = {
-  remoting: 'rocketmq-client',
-  grpc: 'rocketmq-client-java',
-} as const satisfies Record<string, string>;

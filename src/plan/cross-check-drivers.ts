@@ -3,7 +3,8 @@
  * names a Java client, a gRPC Java client is a 5.x one, and a consumer's `consume`/`pull` and
  * a producer's `send` are things its worker can do.
  */
-import { capabilitiesOf, JAVA_CLIENT_ARTIFACT } from '../drivers/capabilities.ts';
+import { capabilitiesOf } from '../drivers/capabilities.ts';
+import { JAVA_CLIENTS } from '../setup/versions.ts';
 import type { PathSegment } from './messages.ts';
 import { str } from './raw.ts';
 import type { PendingIssue } from './zod-issues.ts';
@@ -37,8 +38,8 @@ export function checkClientVersion(settings: WorkerSettings, at: At, issues: Pen
       path: at('clientVersion'),
       anchor: 'value',
       message:
-        `protocol grpc runs ${JAVA_CLIENT_ARTIFACT.grpc}, whose versions are 5.x (got ${version}): name a 5.x ` +
-        `version, or use protocol remoting for ${JAVA_CLIENT_ARTIFACT.remoting} ${version}`,
+        `protocol grpc runs ${JAVA_CLIENTS.grpc.artifact}, whose versions are 5.x (got ${version}): name a 5.x ` +
+        `version, or use protocol remoting for ${JAVA_CLIENTS.remoting.artifact} ${version}`,
     });
   }
 }

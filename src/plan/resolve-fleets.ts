@@ -15,7 +15,7 @@ import type {
 import type { PlanDocument } from './schema.ts';
 import { bytes, ms, must, subscriptions } from './resolve-values.ts';
 import { parseRate } from './units.ts';
-import { JAVA_GRPC_CLIENT_VERSION, ROCKETMQ_VERSION } from '../setup/versions.ts';
+import { JAVA_CLIENTS } from '../setup/versions.ts';
 
 /**
  * A Java client's version: the plan's, else the cluster's for the remoting client (it is
@@ -23,7 +23,7 @@ import { JAVA_GRPC_CLIENT_VERSION, ROCKETMQ_VERSION } from '../setup/versions.ts
  */
 function javaClientVersion(driver: string, protocol: string, given: string | undefined): string | undefined {
   if (driver !== 'java') return undefined;
-  return given ?? (protocol === 'grpc' ? JAVA_GRPC_CLIENT_VERSION : ROCKETMQ_VERSION);
+  return given ?? JAVA_CLIENTS[protocol === 'grpc' ? 'grpc' : 'remoting'].defaultVersion;
 }
 
 type Fleets = NonNullable<PlanDocument['fleets']>;

@@ -25,7 +25,7 @@ import {
 } from './schema-primitives.ts';
 import { parseDuration } from './units.ts';
 import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
-import { JAVA_GRPC_CLIENT_VERSION } from '../setup/versions.ts';
+import { JAVA_CLIENTS } from '../setup/versions.ts';
 
 const CLIENT_VERSION = /^\d+\.\d+\.\d+$/;
 export const CONSUME_STYLES = ['concurrently', 'orderly'] as const;
@@ -43,7 +43,8 @@ const clientVersion = () => patterned(CLIENT_VERSION, 'a Maven version such as 4
 const CLIENT_VERSION_HELP =
   'Only with driver java: the Java client version, e.g. 4.9.7 (rocketmq-client for remoting; ' +
   'rocketmq-client-java 5.x for grpc). Default: the cluster version for remoting, ' +
-  `${JAVA_GRPC_CLIENT_VERSION} for grpc. Instances of one group may run different versions, as during an upgrade.`;
+  `${JAVA_CLIENTS.grpc.defaultVersion} for grpc. Instances of one group may run different versions, as ` +
+  'during an upgrade.';
 
 const instances = (def: number) =>
   opt(integer(L.instances.min, L.instances.max), 'Client processes in this fleet, one client each.', def);

@@ -17,6 +17,7 @@ import { cacheRoot } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
 import { runTool, type SetupLog } from './provision.ts';
 import { requireTool } from './tools.ts';
+import { JAVA_CLIENTS } from './versions.ts';
 
 /** What a build is: enough to start the JVM worker (javaWorkerLaunch in src/fleet/worker-launch.ts). */
 export interface JavaWorkerBuild {
@@ -36,23 +37,17 @@ export interface JavaWorkerRequest {
   version: string;
 }
 
-/** Versions known to build here; a plan that names none gets these. */
-export const DEFAULT_JAVA_CLIENT_VERSION: Readonly<Record<JavaWorkerProtocol, string>> = {
-  remoting: '4.9.7',
-  grpc: '5.0.8',
-};
-
 /** Per protocol: the Maven module, the client artifact, the Maven property naming its version, the main class. */
 const FLAVOURS = {
   remoting: {
     module: 'remoting',
-    artifact: 'rocketmq-client',
+    artifact: JAVA_CLIENTS.remoting.artifact,
     property: 'rocketmq.client.version',
     mainClass: 'io.rmqchaos.worker.remoting.RemotingWorker',
   },
   grpc: {
     module: 'grpc',
-    artifact: 'rocketmq-client-java',
+    artifact: JAVA_CLIENTS.grpc.artifact,
     property: 'rocketmq.client.java.version',
     mainClass: 'io.rmqchaos.worker.grpc.GrpcWorker',
   },
@@ -110,7 +105,7 @@ export function javaWorkerDir(request: JavaWorkerRequest, hash: string, root = c
     throw new EnvironmentError(
       'java-worker-client-version',
       `"${request.version}" is not a Maven version of ${FLAVOURS[request.protocol].artifact}`,
-      `name a version such as ${DEFAULT_JAVA_CLIENT_VERSION[request.protocol]}`,
+      `name a version such as ${JAVA_CLIENTS[request.protocol].defaultVersion}`,
     );
   }
   return join(root, 'java-worker', `${request.protocol}-${request.version}-${hash}`);

@@ -22,8 +22,11 @@ export const MAIN_CLASS = {
 } as const;
 
 /**
- * The gRPC Java client (`rocketmq-client-java`) Java fleets on `protocol: grpc` run unless they
- * name a `clientVersion`: it is versioned apart from the server (5.0.x here, 5.0.8 resolves on
- * Maven Central). Remoting Java fleets default to the cluster's version, ROCKETMQ_VERSION.
+ * The Java clients `driver: java` fleets run, per protocol: the Maven artifact and the version a
+ * fleet gets when it names no `clientVersion`. The remoting client is versioned with the server;
+ * the gRPC client on its own 5.0.x line (5.0.8 resolves on Maven Central).
  */
-export const JAVA_GRPC_CLIENT_VERSION = '5.0.8';
+export const JAVA_CLIENTS = {
+  remoting: { artifact: 'rocketmq-client', defaultVersion: ROCKETMQ_VERSION },
+  grpc: { artifact: 'rocketmq-client-java', defaultVersion: '5.0.8' },
+} as const;

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
 import { javaProgramsOf, layoutFleets } from '../../../src/run/fleet-layout.ts';
-import { JAVA_GRPC_CLIENT_VERSION, ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
+import { JAVA_CLIENTS, ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
+
+const JAVA_GRPC_CLIENT_VERSION = JAVA_CLIENTS.grpc.defaultVersion;
 
 const plan = loadPlanText(
   `
