@@ -72,15 +72,23 @@ export function twinPlan(planText: string): string {
   });
 }
 
-/** The twin group of `group` for `driver` (for reading the twin run's summary). */
-export function twinGroups(planText: string): { group: string; twins: Record<TwinDriver, string> }[] {
+/**
+ * Each consumer group of the plan, with its twin group per driver (for reading the twin run's
+ * summary) and the diagnoses the plan expects about it.
+ */
+export function twinGroups(
+  planText: string,
+): { group: string; twins: Record<TwinDriver, string>; expected: string[] }[] {
   const plan = parse(planText) as Doc;
   const fleets = isRecord(plan.fleets) ? plan.fleets : {};
   const groups = new Set(
     (Array.isArray(fleets.consumers) ? fleets.consumers : []).filter(isRecord).map((c) => String(c.group ?? c.name)),
   );
+  const expect = isRecord(plan.expect) ? plan.expect : undefined;
+  const diagnoses = (Array.isArray(expect?.diagnoses) ? expect.diagnoses : []).filter(isRecord);
   return [...groups].map((group) => ({
     group,
     twins: { node: twinName(group, 'node'), java: twinName(group, 'java') },
+    expected: diagnoses.filter((d) => d.group === group).map((d) => String(d.id)),
   }));
 }

@@ -119,12 +119,6 @@ export async function benchFidelity(): Promise<void> {
     const text = readFileSync(join(ROOT, 'plans', `${name}.yaml`), 'utf8');
     const planFile = join(dir, `${name}-fidelity.yaml`);
     writeFileSync(planFile, twinPlan(text));
-    const expected = (group: string) =>
-      (/diagnoses:[\s\S]*?(?=\n\S|$)/.exec(text)?.[0] ?? '')
-        .split('\n')
-        .filter((line) => line.includes(`group: ${group}`))
-        .map((line) => /id: ([\w-]+)/.exec(line)?.[1])
-        .filter((id): id is string => id !== undefined);
     process.stdout.write(`fidelity: ${name} (node and java consumers side by side)... `);
     const started = performance.now();
     const { code, output } = await runPlanFile(planFile, sets);
@@ -146,9 +140,9 @@ export async function benchFidelity(): Promise<void> {
     const summary: RunSummary = file;
     const snapshotsFile = join(dirname(summaryPath), 'snapshots.ndjson');
     const snapshots = existsSync(snapshotsFile) ? readFileSync(snapshotsFile, 'utf8') : '';
-    for (const { group, twins } of twinGroups(text)) {
+    for (const { twins, expected } of twinGroups(text)) {
       const figures = Object.fromEntries(
-        TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected(group), snapshots)]),
+        TWIN_DRIVERS.map((d) => [d, figuresOf(summary, twins[d], expected, snapshots)]),
       ) as Record<TwinDriver, TwinFigures>;
       rows.push(
         `| ${name} | ${cell(figures, (f) => String(f.lost))} | ${cell(figures, (f) => String(f.duplicates))} | ` +

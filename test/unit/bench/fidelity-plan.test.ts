@@ -39,7 +39,14 @@ describe('twin plans', () => {
       expect(twin.expect.diagnoses.map((d) => d.group)).toEqual(
         original.expect.diagnoses.flatMap((d) => [`${d.group}-node`, `${d.group}-java`]),
       );
-      expect(twinGroups(text)).toEqual([{ group: 'billing', twins: { node: 'billing-node', java: 'billing-java' } }]);
+      expect(twinGroups(text)).toEqual([
+        {
+          group: 'billing',
+          twins: { node: 'billing-node', java: 'billing-java' },
+          expected: original.expect.diagnoses.filter((d) => d.group === 'billing').map((d) => d.id),
+        },
+      ]);
+      expect(twinGroups(text)[0]!.expected.length).toBeGreaterThan(0);
     });
   }
 });
