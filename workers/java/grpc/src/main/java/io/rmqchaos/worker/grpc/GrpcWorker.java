@@ -3,11 +3,10 @@ package io.rmqchaos.worker.grpc;
 import io.rmqchaos.worker.AssignmentReporter;
 import io.rmqchaos.worker.Config;
 import io.rmqchaos.worker.ConsumerCore;
+import io.rmqchaos.worker.MavenVersions;
 import io.rmqchaos.worker.ProducerClient;
 import io.rmqchaos.worker.WorkerClients;
 import io.rmqchaos.worker.WorkerMain;
-import java.io.InputStream;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,7 +21,7 @@ public final class GrpcWorker implements WorkerClients {
 
   @Override
   public String clientName() {
-    return "rocketmq-client-java " + clientVersion();
+    return "rocketmq-client-java " + MavenVersions.rocketmq("rocketmq-client-java");
   }
 
   @Override
@@ -42,17 +41,5 @@ public final class GrpcWorker implements WorkerClients {
       default -> throw new IllegalArgumentException(
           "mode \"" + config.mode + "\" needs the remoting client; the gRPC client has push and simple");
     };
-  }
-
-  static String clientVersion() {
-    String resource = "/META-INF/maven/org.apache.rocketmq/rocketmq-client-java/pom.properties";
-    try (InputStream in = GrpcWorker.class.getResourceAsStream(resource)) {
-      if (in == null) return "unknown";
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 }

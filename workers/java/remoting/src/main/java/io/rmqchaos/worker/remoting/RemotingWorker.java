@@ -3,11 +3,10 @@ package io.rmqchaos.worker.remoting;
 import io.rmqchaos.worker.AssignmentReporter;
 import io.rmqchaos.worker.Config;
 import io.rmqchaos.worker.ConsumerCore;
+import io.rmqchaos.worker.MavenVersions;
 import io.rmqchaos.worker.ProducerClient;
 import io.rmqchaos.worker.WorkerClients;
 import io.rmqchaos.worker.WorkerMain;
-import java.io.InputStream;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,7 +20,7 @@ public final class RemotingWorker implements WorkerClients {
 
   @Override
   public String clientName() {
-    return "rocketmq-client " + clientVersion();
+    return "rocketmq-client " + MavenVersions.rocketmq("rocketmq-client");
   }
 
   @Override
@@ -38,18 +37,5 @@ public final class RemotingWorker implements WorkerClients {
       default -> throw new IllegalArgumentException(
           "mode \"" + config.mode + "\" needs the gRPC client (driver grpc); the remoting client has push and pull");
     };
-  }
-
-  /** The version in the client jar's Maven metadata: read without loading the client (and its logging). */
-  static String clientVersion() {
-    String resource = "/META-INF/maven/org.apache.rocketmq/rocketmq-client/pom.properties";
-    try (InputStream in = RemotingWorker.class.getResourceAsStream(resource)) {
-      if (in == null) return "unknown";
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 }
