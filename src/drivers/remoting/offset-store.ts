@@ -1,8 +1,14 @@
 /**
  * Consumer offsets. Clustering keeps them on the broker that owns the queue
  * (Java's `RemoteBrokerOffsetStore`): QUERY_CONSUMER_OFFSET when a queue is taken,
- * UPDATE_CONSUMER_OFFSET every 5 s (oneway, as Java) and synchronously when a queue is
- * given up or the consumer closes, so the next owner starts where this one stopped.
+ * UPDATE_CONSUMER_OFFSET every 5 s and when a queue is given up or the consumer closes, so the
+ * next owner starts where this one stopped.
+ *
+ * Java sends the periodic commit oneway. We wait for its answer instead, and a closing commit
+ * waits for the periodic one in flight: the broker handles UPDATE_CONSUMER_OFFSET on a thread
+ * pool, so a oneway commit of an older offset sent just before the closing one could be applied
+ * after it and move the group's offset back (seen here: a queue fully consumed reported lag 50
+ * after a graceful close). The commit points are Java's; only that race is gone.
  * Broadcasting keeps them in memory per instance (Java writes a local file; a restarted
  * broadcasting instance here starts over, see `startOffsetWhenNotFound`).
  */
@@ -29,6 +35,8 @@ export const startOffsetWhenNotFound = 0;
 
 export class OffsetStore {
   private readonly table = new Map<string, { mq: MessageQueueRef; offset: number }>();
+  /** The periodic commit being answered; a synchronous commit waits for it first. */
+  private periodic: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly instance: ClientInstance,
@@ -77,27 +85,39 @@ export class OffsetStore {
   async persist(mq: MessageQueueRef): Promise<void> {
     const offset = this.read(mq);
     if (this.model === 'BROADCASTING' || offset === undefined) return;
+    await this.periodic;
     const addr = this.addrOf(mq);
     const response = await this.instance.invoke(addr, this.updateRequest(mq, offset));
     expectCode(response, addr, RequestCode.UPDATE_CONSUMER_OFFSET);
   }
 
-  /** Periodic commit of the queues we own, oneway like Java's `persistAll`; forgets the others. */
+  /** Periodic commit of the queues we own (Java's `persistAll`); forgets the others. */
   async persistAll(owned: readonly MessageQueueRef[]): Promise<void> {
     const keep = new Set(owned.map(queueKey));
     for (const key of [...this.table.keys()]) if (!keep.has(key)) this.table.delete(key);
     if (this.model === 'BROADCASTING') return;
-    await Promise.all(
-      owned.map(async (mq) => {
-        const offset = this.read(mq);
-        if (offset === undefined) return;
-        try {
-          await this.instance.invokeOneway(this.addrOf(mq), this.updateRequest(mq, offset));
-        } catch {
-          // Next round retries; the pull's commitOffset also carries the offset to the broker.
-        }
-      }),
-    );
+    const commits = owned.flatMap((mq) => {
+      const offset = this.read(mq);
+      return offset === undefined ? [] : [{ mq, offset }];
+    });
+    const round = this.periodic.then(async () => {
+      await Promise.all(
+        commits.map(async ({ mq, offset }) => {
+          try {
+            const addr = this.addrOf(mq);
+            expectCode(
+              await this.instance.invoke(addr, this.updateRequest(mq, offset)),
+              addr,
+              RequestCode.UPDATE_CONSUMER_OFFSET,
+            );
+          } catch {
+            // Next round retries; the pull's commitOffset also carries the offset to the broker.
+          }
+        }),
+      );
+    });
+    this.periodic = round;
+    await round;
   }
 
   remove(mq: MessageQueueRef): void {
