@@ -1,3 +1,4 @@
+import type { HaMode } from './ha-modes.ts';
 import type { NodeControl } from './node-control.ts';
 import type { ConfValue } from './server-conf/conf-keys.ts';
 import type { NetworkControl } from '../network/network-control.ts';
@@ -10,6 +11,10 @@ import type { RunResources } from '../runtime/run-resources.ts';
  */
 export interface ClusterSpec {
   clusterName: string;
+  /** RocketMQ server version; default the pinned one (`ROCKETMQ_VERSION`). */
+  version?: string;
+  /** High-availability mode; default master-slave when `slavesPerMaster` > 0, else none. */
+  ha?: HaMode;
   namesrv: number;
   brokers: number;
   slavesPerMaster: number;

@@ -13,6 +13,7 @@ import { createTopics } from './topics.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
+import type { HaMode } from './ha-modes.ts';
 import { provision } from '../setup/provision.ts';
 
 export interface TestClusterOptions {
@@ -24,6 +25,9 @@ export interface TestClusterOptions {
   /** Every connection through Toxiproxy (`cluster.network` then controls the links). */
   network?: boolean;
   slavesPerMaster?: number;
+  /** RocketMQ server version (default the pinned one). */
+  version?: string;
+  ha?: HaMode;
   /** Default `local`. */
   provider?: 'local' | 'containers';
 }
@@ -40,7 +44,7 @@ let counter = 0;
 
 export async function startTestCluster(options: TestClusterOptions): Promise<TestCluster> {
   const log = options.log ?? (() => {});
-  await provision(log);
+  await provision(log, undefined, options.version ? { rocketmqVersion: options.version } : {});
   const runId = `test-${process.pid}-${Date.now()}-${counter++}`;
   const workDir = join(tmpdir(), 'rmq-chaos', runId);
   mkdirSync(workDir, { recursive: true });
@@ -51,6 +55,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     const cluster = await getProvider(options.provider ?? 'local').start(
       {
         clusterName: 'rmq-chaos',
+        ...(options.version ? { version: options.version } : {}),
+        ...(options.ha ? { ha: options.ha } : {}),
         namesrv: 1,
         brokers: options.brokers ?? 1,
         slavesPerMaster: options.slavesPerMaster ?? 0,

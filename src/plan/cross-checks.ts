@@ -6,6 +6,7 @@
  */
 import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
 import { undeclared } from './messages.ts';
+import { checkClusterVersion } from './cross-check-cluster-version.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
@@ -82,6 +83,8 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
 
 /** Settings that describe a cluster rmq-chaos starts: meaningless for one someone else runs. */
 const STARTED_CLUSTER_KEYS = [
+  'version',
+  'ha',
   'namesrv',
   'brokers',
   'slavesPerMaster',
@@ -155,6 +158,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   const declared = declaredTopics(plan, issues);
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
+  checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
   checkFaults(plan, declared, issues);
   checkExpect(plan, issues);

@@ -6,9 +6,9 @@ export const PLAN_DEFAULTS = {
   seed: 1,
   cluster: {
     provider: 'local',
+    version: '5.3.3',
     namesrv: 1,
     brokers: 1,
-    slavesPerMaster: 0,
     proxy: false,
     heap: '256MiB',
     images: { rocketmq: 'official', toxiproxy: 'official' },
@@ -49,7 +49,7 @@ export const PLAN_DEFAULTS = {
 export const PLAN_LIMITS = {
   namesrv: { min: 1, max: 3 },
   brokers: { min: 1, max: 4 },
-  slavesPerMaster: { min: 0, max: 1 },
+  slavesPerMaster: { min: 0, max: 2 },
   heapBytes: { min: 64 * 1024 ** 2, max: 4 * 1024 ** 3 },
   queues: { min: 1, max: 64 },
   instances: { min: 1, max: 64 },

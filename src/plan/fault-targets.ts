@@ -7,12 +7,14 @@
  */
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { FAULT_ACTIONS, TARGET_NOUNS, type TargetKind } from './fault-catalogue.ts';
+import { HA_MODES, defaultHaMode, defaultSlavesPerMaster, type HaMode } from '../cluster/ha-modes.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FaultActionName } from './resolved-faults.ts';
 import { brokerName } from './resolve-plan.ts';
 
 export interface ClusterShape {
   external: boolean;
+  ha: HaMode;
   namesrv: number;
   /** Master broker names, `broker-a`, ... */
   brokers: string[];
@@ -38,12 +40,15 @@ function clusterShape(plan: Raw): ClusterShape | undefined {
     cluster[key] === undefined ? def : int(cluster[key], min, max);
   const namesrv = setting('namesrv', L.namesrv.min, L.namesrv.max, D.cluster.namesrv);
   const brokers = setting('brokers', L.brokers.min, L.brokers.max, D.cluster.brokers);
-  const slavesPerMaster = setting(
-    'slavesPerMaster',
-    L.slavesPerMaster.min,
-    L.slavesPerMaster.max,
-    D.cluster.slavesPerMaster,
-  );
+  const rawHa = str(cluster.ha);
+  if (cluster.ha !== undefined && !HA_MODES.includes(rawHa as HaMode)) return undefined;
+  const givenSlaves =
+    cluster.slavesPerMaster === undefined
+      ? undefined
+      : int(cluster.slavesPerMaster, L.slavesPerMaster.min, L.slavesPerMaster.max);
+  if (cluster.slavesPerMaster !== undefined && givenSlaves === undefined) return undefined;
+  const ha = (rawHa as HaMode | undefined) ?? defaultHaMode(givenSlaves);
+  const slavesPerMaster = givenSlaves ?? defaultSlavesPerMaster(ha);
   const provider = cluster.provider ?? D.cluster.provider;
   const proxy = cluster.proxy ?? D.cluster.proxy;
   if (namesrv === undefined || brokers === undefined || slavesPerMaster === undefined) return undefined;
@@ -51,6 +56,7 @@ function clusterShape(plan: Raw): ClusterShape | undefined {
     return undefined;
   return {
     external: provider === 'external',
+    ha,
     namesrv,
     brokers: Array.from({ length: brokers }, (_, i) => brokerName(i)),
     slavesPerMaster,

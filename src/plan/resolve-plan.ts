@@ -2,6 +2,7 @@
  * Fills every default and converts every unit of a plan that passed validation. This is the
  * only place defaults are applied, so "what does an omitted key mean" has one answer.
  */
+import { defaultHaMode, defaultSlavesPerMaster } from '../cluster/ha-modes.ts';
 import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import { INVARIANT_IDS } from './expectations-catalogue.ts';
@@ -75,6 +76,7 @@ export function resolvePlan(
   const cluster = plan.cluster ?? {};
   const provider = cluster.provider ?? D.cluster.provider;
   const brokers = cluster.brokers ?? D.cluster.brokers;
+  const ha = cluster.ha ?? defaultHaMode(cluster.slavesPerMaster);
   const phases = {
     warmupMs: ms(plan.phases.warmup ?? D.phases.warmup),
     loadMs: ms(plan.phases.load),
@@ -90,10 +92,12 @@ export function resolvePlan(
     seed,
     cluster: {
       provider,
+      version: cluster.version ?? D.cluster.version,
+      ha,
       namesrv: cluster.namesrv ?? D.cluster.namesrv,
       brokers,
       brokerNames: Array.from({ length: brokers }, (_, i) => brokerName(i)),
-      slavesPerMaster: cluster.slavesPerMaster ?? D.cluster.slavesPerMaster,
+      slavesPerMaster: cluster.slavesPerMaster ?? defaultSlavesPerMaster(ha),
       proxy: cluster.proxy ?? D.cluster.proxy,
       heapBytes: bytes(cluster.heap ?? D.cluster.heap),
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),

@@ -38,9 +38,14 @@ export type ConsumerMode = 'push' | 'pull' | 'simple';
 export type CrashPolicy = 'fail' | 'continue';
 /** A broker.conf or name server conf value, converted (times in the key's own unit). */
 export type { ConfValue } from '../cluster/server-conf/conf-keys.ts';
+import type { HaMode } from '../cluster/ha-modes.ts';
 
 export interface ResolvedCluster {
   provider: ClusterProvider;
+  /** RocketMQ server version (`local` and `containers` run it; `external` is whatever runs there). */
+  version: string;
+  /** High-availability mode (see ha-modes.ts); `slavesPerMaster` fits it. */
+  ha: HaMode;
   /** Name servers to start (not used by `external`). */
   namesrv: number;
   /** Master brokers; `brokerNames` holds their names, `broker-a`, `broker-b`, ... */

@@ -14,6 +14,8 @@ export const GROUP_NAME = /^[A-Za-z0-9_-]+$/;
 // Tag names and expressions are RocketMQ's grammar, kept beside the one parser for them.
 export { TAG_EXPRESSION, TAG_NAME };
 /** One or more `host:port`, separated by `;` like RocketMQ's `namesrvAddr`. */
+/** A RocketMQ release number as Maven Central names it: `4.9.7`, `5.3.3`. */
+export const SERVER_VERSION = /^\d+\.\d+\.\d+$/;
 export const NAMESRV_ADDR = /^[^\s:;]+:\d{1,5}(?:;[^\s:;]+:\d{1,5})*$/;
 /**
  * A container image reference as Docker and Podman take it: `[registry[:port]/]path[:tag][@digest]`,

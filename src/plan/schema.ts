@@ -14,7 +14,9 @@ import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
 import { fleets } from './schema-fleets.ts';
-import { IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, fleetName, topicName } from './schema-names.ts';
+import { IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, SERVER_VERSION, fleetName, topicName } from './schema-names.ts';
+import { HA_MODES } from '../cluster/ha-modes.ts';
+import { TESTED_ROCKETMQ_VERSIONS } from '../setup/versions.ts';
 import { boolean, duration, integer, list, map, oneOf, opt, patterned, req, size, text } from './schema-primitives.ts';
 import { serverConfSchema } from './schema-server-conf.ts';
 import { SELECTOR_HELP, thresholds } from './schema-thresholds.ts';
@@ -38,6 +40,18 @@ const cluster = map(
       'Who runs the cluster: local JVMs, containers, or an existing cluster.',
       D.cluster.provider,
     ),
+    version: opt(
+      patterned(SERVER_VERSION, 'a RocketMQ release such as "5.3.3"', 32),
+      'RocketMQ server version to run; setup fetches its jars from Maven Central on first use ' +
+        `(tested: ${TESTED_ROCKETMQ_VERSIONS.join(', ')}).`,
+      D.cluster.version,
+    ),
+    ha: opt(
+      oneOf(HA_MODES),
+      'High availability: none (masters only), master-slave (fixed roles, slavesPerMaster slaves), controller ' +
+        '(5.x: the controller elects a new master from the syncStateSet), dledger (a 3-node Raft group per broker ' +
+        'name). Default: master-slave when slavesPerMaster > 0, else none.',
+    ),
     namesrv: opt(integer(L.namesrv.min, L.namesrv.max), 'Name servers to start.', D.cluster.namesrv),
     brokers: opt(
       integer(L.brokers.min, L.brokers.max),
@@ -46,8 +60,8 @@ const cluster = map(
     ),
     slavesPerMaster: opt(
       integer(L.slavesPerMaster.min, L.slavesPerMaster.max),
-      'Slave brokers per master.',
-      D.cluster.slavesPerMaster,
+      'Slave brokers per master (replicas besides the first, in controller and dledger modes). Default: 0 with ' +
+        'ha none, 1 with master-slave and controller, 2 with dledger.',
     ),
     proxy: opt(boolean(), 'Start a RocketMQ proxy (needed by grpc fleets).', D.cluster.proxy),
     heap: opt(

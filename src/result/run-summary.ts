@@ -38,6 +38,7 @@ export interface RunSummary {
     startedAt: string;
     endedAt: string;
     wallMs: number;
+    /** The server version rmq-chaos started, or `external` for a cluster it did not start. */
     rocketmqVersion: string;
   };
   cluster: {

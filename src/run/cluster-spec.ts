@@ -5,6 +5,8 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
   const c = plan.cluster;
   return {
     clusterName: 'rmq-chaos',
+    version: c.version,
+    ha: c.ha,
     namesrv: c.namesrv,
     brokers: c.brokers,
     slavesPerMaster: c.slavesPerMaster,

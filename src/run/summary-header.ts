@@ -7,7 +7,6 @@ import type { FaultRecord } from '../faults/scheduler.ts';
 import type { Crash } from '../fleet/crash.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { RunSummary } from '../result/run-summary.ts';
-import { ROCKETMQ_VERSION } from '../setup/versions.ts';
 import type { Measurements } from './measurements.ts';
 
 export interface HeaderInput {
@@ -39,7 +38,8 @@ export function summaryHeader(input: HeaderInput): Pick<RunSummary, 'run' | 'clu
       startedAt: new Date(input.startedAt).toISOString(),
       endedAt: new Date(input.endedAt).toISOString(),
       wallMs: input.endedAt - input.startedAt,
-      rocketmqVersion: ROCKETMQ_VERSION,
+      // An external cluster runs whatever it runs: "external" rather than a version we did not check.
+      rocketmqVersion: plan.cluster.provider === 'external' ? 'external' : plan.cluster.version,
     },
     cluster: {
       provider: plan.cluster.provider,

@@ -11,7 +11,7 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface CachePaths {
   root: string;
-  /** RocketMQ jars with their dependencies, flat, as `-cp dir/*` wants them. */
+  /** The default version's RocketMQ jars and dependencies, flat, as `-cp dir/*` wants them (see `rocketmqPaths`). */
   rocketmqLib: string;
   rocketmqMarker: string;
   toxiproxyBin: string;
@@ -20,6 +20,12 @@ export interface CachePaths {
   toxiproxyMarker: string;
   /** Per-run state (pid files, port claims) that `cleanup` and the watchdog read. */
   runs: string;
+}
+
+/** Where one RocketMQ server version's jars live: `lib` (flat, for `-cp lib/*`) and its `.complete` marker. */
+export function rocketmqPaths(version: string, root = cacheRoot()): { lib: string; marker: string } {
+  const home = join(root, `rocketmq-${version}`);
+  return { lib: join(home, 'lib'), marker: join(home, '.complete') };
 }
 
 export function cachePaths(root = cacheRoot()): CachePaths {

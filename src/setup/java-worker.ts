@@ -15,7 +15,9 @@ import { EnvironmentError } from '../util/errors.ts';
 import { PROJECT_ROOT } from '../util/node-args.ts';
 import { cacheRoot } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
-import { runTool, type SetupLog } from './provision.ts';
+import { knownVersions, nearestVersions, unresolvedArtifact } from './maven-versions.ts';
+import type { SetupLog } from './provision.ts';
+import { runTool } from './run-tool.ts';
 import { requireTool } from './tools.ts';
 import { JAVA_CLIENTS } from './versions.ts';
 
@@ -201,7 +203,7 @@ async function build(request: JavaWorkerRequest, sources: string, dir: string, h
         },
       );
     } catch (error) {
-      if (unresolvedClient(mavenOutput, flavour.artifact, request.version)) {
+      if (unresolvedArtifact(mavenOutput, flavour.artifact, request.version)) {
         const nearest = nearestVersions(request.version, await knownVersions(flavour.artifact, m2, staging));
         throw new EnvironmentError(
           'java-worker-client-version',
@@ -235,67 +237,4 @@ async function build(request: JavaWorkerRequest, sources: string, dir: string, h
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-/** True when Maven's failure is the client artifact itself missing (not the network, not a compile error). */
-export function unresolvedClient(mavenOutput: string, artifact: string, version: string): boolean {
-  const escaped = `${artifact}:(?:jar|pom):${version}`.replace(/[.+]/g, '\\$&');
-  return new RegExp(`org\\.apache\\.rocketmq:${escaped}\\b`).test(mavenOutput);
-}
-
-/**
- * Versions of the artifact Maven can resolve: those listed in its maven-metadata.xml (fetched
- * through Maven, so mirrors and proxies of ~/.m2/settings.xml apply; skipped when offline) and
- * those already in the local repository.
- */
-async function knownVersions(artifact: string, m2: string, scratch: string): Promise<string[]> {
-  await runTool(
-    'mvn',
-    ['-B', '-q', 'dependency:get', `-Dartifact=org.apache.rocketmq:${artifact}:LATEST:pom`, '-Dtransitive=false'],
-    scratch,
-    'Maven could not read the version list',
-    '',
-  ).catch(() => undefined);
-  return versionsInRepository(join(m2, 'org', 'apache', 'rocketmq', artifact));
-}
-
-/** Versions in a local repository folder: each maven-metadata*.xml `<version>`, each version folder with a jar. */
-export function versionsInRepository(artifactDir: string): string[] {
-  if (!existsSync(artifactDir)) return [];
-  const versions = new Set<string>();
-  for (const name of readdirSync(artifactDir)) {
-    const path = join(artifactDir, name);
-    if (/^maven-metadata.*\.xml$/.test(name)) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/<version>([^<]+)<\/version>/g)) versions.add(m[1]!.trim());
-    } else if (statSync(path).isDirectory() && readdirSync(path).some((f) => f.endsWith('.jar'))) {
-      versions.add(name);
-    }
-  }
-  return [...versions];
-}
-
-/** Numeric parts of a version ("4.9.7" → [4, 9, 7]; a qualifier such as "-ALPHA" sorts it below the release). */
-function versionKey(version: string): number[] {
-  const [release = '', qualifier] = version.split('-', 2);
-  const parts = release.split('.').map((p) => Number.parseInt(p, 10) || 0);
-  while (parts.length < 3) parts.push(0);
-  return [...parts, qualifier ? -1 : 0];
-}
-
-function compareVersions(a: string, b: string): number {
-  const ka = versionKey(a);
-  const kb = versionKey(b);
-  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
-    const d = (ka[i] ?? 0) - (kb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return a.localeCompare(b);
-}
-
-/** Up to `count` releases on each side of `wanted` (pre-releases left out), closest first within each side. */
-export function nearestVersions(wanted: string, known: readonly string[], count = 2): string[] {
-  const releases = [...new Set(known)].filter((v) => !v.includes('-') && v !== wanted).sort(compareVersions);
-  const below = releases.filter((v) => compareVersions(v, wanted) < 0).slice(-count);
-  const above = releases.filter((v) => compareVersions(v, wanted) > 0).slice(0, count);
-  return [...below, ...above];
 }

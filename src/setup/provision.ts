@@ -1,12 +1,20 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../util/errors.ts';
-import { cachePaths, type CachePaths } from './cache-dir.ts';
+import { cachePaths, rocketmqPaths, type CachePaths } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
 import { requireTool } from './tools.ts';
-import { ROCKETMQ_ARTIFACTS, ROCKETMQ_VERSION, TOXIPROXY_MODULE, TOXIPROXY_VERSION } from './versions.ts';
+import { runTool } from './run-tool.ts';
+import { knownVersions, nearestVersions, unresolvedArtifact } from './maven-versions.ts';
+import {
+  ROCKETMQ_VERSION,
+  TESTED_ROCKETMQ_VERSIONS,
+  TOXIPROXY_MODULE,
+  TOXIPROXY_VERSION,
+  rocketmqArtifacts,
+} from './versions.ts';
 
 export type SetupLog = (line: string) => void;
 
@@ -16,30 +24,39 @@ export interface ProvisionResult {
   installed: string[];
 }
 
-/** True when every component a run needs is already in the cache (no tools consulted). */
-export function isProvisioned(paths = cachePaths()): boolean {
-  return existsSync(paths.rocketmqMarker) && existsSync(paths.toxiproxyMarker);
+/** True when the tools and the given RocketMQ version are already in the cache (no tools consulted). */
+export function isProvisioned(paths = cachePaths(), rocketmqVersion = ROCKETMQ_VERSION): boolean {
+  return existsSync(rocketmqPaths(rocketmqVersion, paths.root).marker) && existsSync(paths.toxiproxyMarker);
+}
+
+export interface ProvisionOptions {
+  /** The RocketMQ server version to fetch (default: the pinned one). */
+  rocketmqVersion?: string;
 }
 
 /**
- * Fetches the pinned RocketMQ jars (Maven) and builds Toxiproxy (go install) into the cache.
+ * Fetches a RocketMQ version's jars (Maven) and builds Toxiproxy (go install) into the cache.
  * Idempotent: a component whose `.complete` marker exists is skipped, so it is offline after
  * the first time. Each component is installed into a temporary folder and renamed into place,
  * so an interrupted setup never leaves a half-filled cache that looks complete.
  */
-export async function provision(log: SetupLog, paths = cachePaths()): Promise<ProvisionResult> {
+export async function provision(
+  log: SetupLog,
+  paths = cachePaths(),
+  options: ProvisionOptions = {},
+): Promise<ProvisionResult> {
+  const version = options.rocketmqVersion ?? ROCKETMQ_VERSION;
   const installed: string[] = [];
   await mkdir(paths.root, { recursive: true });
   await withInstallLock(
     join(paths.root, '.setup.lock'),
     async () => {
-      if (existsSync(paths.rocketmqMarker)) {
-        log(`RocketMQ ${ROCKETMQ_VERSION} jars: cached in ${paths.rocketmqLib}`);
+      const rocketmq = rocketmqPaths(version, paths.root);
+      if (existsSync(rocketmq.marker)) {
+        log(`RocketMQ ${version} jars: cached in ${rocketmq.lib}`);
       } else {
-        await timed(
-          log,
-          `RocketMQ ${ROCKETMQ_VERSION} jars (${ROCKETMQ_ARTIFACTS.join(', ')}) from Maven Central`,
-          () => installRocketmq(paths),
+        await timed(log, `RocketMQ ${version} jars (${rocketmqArtifacts(version).join(', ')}) from Maven Central`, () =>
+          installRocketmq(version, rocketmq),
         );
         installed.push('rocketmq');
       }
@@ -64,45 +81,75 @@ async function timed(log: SetupLog, what: string, work: () => Promise<void>): Pr
   log(`${what}: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 }
 
-async function installRocketmq(paths: CachePaths): Promise<void> {
+async function installRocketmq(version: string, target: { lib: string; marker: string }): Promise<void> {
   await requireTool('java');
   await requireTool('mvn');
-  const home = dirname(paths.rocketmqLib);
+  const home = dirname(target.lib);
   await mkdir(home, { recursive: true });
   const staging = await mkdtemp(join(home, '.staging-'));
+  const artifacts = rocketmqArtifacts(version);
   try {
-    await writeFile(join(staging, 'pom.xml'), rocketmqPom());
-    await runTool(
-      'mvn',
-      ['-B', '-q', 'dependency:copy-dependencies', `-DoutputDirectory=${join(staging, 'lib')}`],
-      staging,
-      'Maven could not download the RocketMQ jars',
-      'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run ' +
-        '`npm run rmq-chaos -- setup` again',
-    );
-    const jars = await readdir(join(staging, 'lib'));
-    for (const artifact of ROCKETMQ_ARTIFACTS) {
-      if (!jars.includes(`${artifact}-${ROCKETMQ_VERSION}.jar`)) {
+    await writeFile(join(staging, 'pom.xml'), rocketmqPom(version, artifacts));
+    let mavenOutput = '';
+    try {
+      await runTool(
+        'mvn',
+        [
+          '-B',
+          '-q',
+          '-Dstyle.color=never',
+          'dependency:copy-dependencies',
+          `-DoutputDirectory=${join(staging, 'lib')}`,
+        ],
+        staging,
+        `Maven could not download the RocketMQ ${version} jars`,
+        'check that Maven Central is reachable (mvn -v; proxy settings in ~/.m2/settings.xml) and run ' +
+          '`npm run rmq-chaos -- setup` again',
+        process.env,
+        (output) => {
+          mavenOutput = output;
+        },
+      );
+    } catch (error) {
+      const missing = artifacts.find((a) => unresolvedArtifact(mavenOutput, a, version));
+      if (missing) {
+        const nearest = nearestVersions(version, await knownVersions('rocketmq-broker', m2Repository(), staging));
         throw new EnvironmentError(
-          'setup-incomplete',
-          `Maven finished but ${artifact}-${ROCKETMQ_VERSION}.jar is missing`,
+          'rocketmq-version',
+          `Maven cannot resolve org.apache.rocketmq:${missing}:${version}` +
+            (nearest.length > 0 ? `; the nearest versions that resolve: ${nearest.join(', ')}` : ''),
+          `set cluster.version to one of ${(nearest.length > 0 ? nearest : TESTED_ROCKETMQ_VERSIONS).join(', ')}`,
+          { cause: error },
         );
       }
+      throw error;
     }
-    await rm(paths.rocketmqLib, { recursive: true, force: true });
-    await rename(join(staging, 'lib'), paths.rocketmqLib);
-    await writeFile(paths.rocketmqMarker, `${new Date().toISOString()} ${jars.length} jars\n`);
+    const jars = await readdir(join(staging, 'lib'));
+    for (const artifact of artifacts) {
+      if (!jars.includes(`${artifact}-${version}.jar`)) {
+        throw new EnvironmentError('setup-incomplete', `Maven finished but ${artifact}-${version}.jar is missing`);
+      }
+    }
+    await rm(target.lib, { recursive: true, force: true });
+    await rename(join(staging, 'lib'), target.lib);
+    await writeFile(target.marker, `${new Date().toISOString()} ${jars.length} jars: ${artifacts.join(' ')}\n`);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-function rocketmqPom(): string {
-  const deps = ROCKETMQ_ARTIFACTS.map(
-    (a) =>
-      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId>` +
-      `<version>${ROCKETMQ_VERSION}</version></dependency>`,
-  ).join('\n');
+function m2Repository(): string {
+  return join(homedir(), '.m2', 'repository');
+}
+
+function rocketmqPom(version: string, artifacts: readonly string[]): string {
+  const deps = artifacts
+    .map(
+      (a) =>
+        `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${a}</artifactId>` +
+        `<version>${version}</version></dependency>`,
+    )
+    .join('\n');
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>rmq-chaos</groupId><artifactId>rocketmq-runtime</artifactId><version>1</version><packaging>pom</packaging>
@@ -142,36 +189,6 @@ async function installToxiproxy(paths: CachePaths): Promise<void> {
   }
 }
 
-/**
- * Runs a tool, keeping its output for the error message instead of flooding the console.
- * `onFailureOutput` gets the last 4000 characters it printed when it fails (the error keeps 8 lines).
- */
-export function runTool(
-  command: string,
-  args: string[],
-  cwd: string,
-  failure: string,
-  hint: string,
-  env = process.env,
-  onFailureOutput?: (output: string) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (error) => reject(new EnvironmentError('setup-failed', `${failure}: ${error.message}`, hint)));
-    child.on('close', (code) => {
-      if (code === 0) return resolve();
-      onFailureOutput?.(output);
-      const tail = output.trim().split('\n').slice(-8).join('\n  ');
-      reject(new EnvironmentError('setup-failed', `${failure} (exit ${code}):\n  ${tail}`, hint));
-    });
-  });
-}
-
 /** The JVM fleet worker, built on demand (not by `provision()`): see java-worker.ts. */
 export { provisionJavaWorker, type JavaWorkerRequest, type JavaWorkerBuild } from './java-worker.ts';
+export { runTool } from './run-tool.ts';

@@ -39,7 +39,8 @@ export function registerClusterCommand(program: Command): void {
         'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
       );
     }
-    if (!isProvisioned()) await provision((line) => log(`setup: ${line}`));
+    if (!isProvisioned(undefined, plan.cluster.version))
+      await provision((line) => log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
     const workRoot = join(tmpdir(), 'rmq-chaos');
     const id = claimRunId(runIdBase(`cluster-${plan.name}`), [cachePaths().runs, workRoot]);
     const workDir = join(workRoot, id);

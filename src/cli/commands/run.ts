@@ -42,8 +42,8 @@ export function registerRunCommand(program: Command): void {
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
-      if (plan.cluster.provider !== 'external' && !isProvisioned())
-        await provision((line) => progress.log(`setup: ${line}`));
+      if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
+        await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
 
       // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
       // every process group at once and leave.

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachePaths } from '../../setup/cache-dir.ts';
+import { cachePaths, rocketmqPaths } from '../../setup/cache-dir.ts';
+import { ROCKETMQ_VERSION, serverVersionTraits } from '../../setup/versions.ts';
+import { UsageError } from '../../util/errors.ts';
+import { legacyLogbackFile } from './local/legacy-logging.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type {
@@ -53,7 +56,11 @@ export const localProvider: ClusterProvider = {
     { resources, log, leaveRunning, startOrder, network }: ProviderContext,
   ): Promise<StartedCluster> {
     const startedAt = performance.now();
-    const libDir = cachePaths().rocketmqLib;
+    const version = spec.version ?? ROCKETMQ_VERSION;
+    const libDir = rocketmqPaths(version).lib;
+    const legacy = !serverVersionTraits(version).modernConfig;
+    if (spec.ha === 'controller' || spec.ha === 'dledger')
+      throw new UsageError(`the local provider cannot start ha ${spec.ha} clusters yet`);
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
       ...Array.from({ length: spec.namesrv }, () => 1),
@@ -104,6 +111,9 @@ export const localProvider: ClusterProvider = {
         node: { ...node, logFile: join(nodeDir, 'out.log') },
         jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] },
         config: { file, text: configText },
+        ...(legacy && (kind === 'namesrv' || kind === 'broker')
+          ? { extraFiles: [legacyLogbackFile(kind, nodeDir)] }
+          : {}),
       });
     };
     const endpoints: ClusterEndpoints = {

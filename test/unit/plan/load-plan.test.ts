@@ -92,6 +92,8 @@ describe('good plans', () => {
       seed: 1,
       cluster: {
         provider: 'local',
+        version: '5.3.3',
+        ha: 'none',
         namesrv: 1,
         brokers: 1,
         brokerNames: ['broker-a'],
@@ -123,6 +125,8 @@ describe('good plans', () => {
     expect(plan.seed).toBe(42);
     expect(plan.cluster).toEqual({
       provider: 'containers',
+      version: '5.3.3',
+      ha: 'master-slave',
       namesrv: 2,
       brokers: 2,
       brokerNames: ['broker-a', 'broker-b'],

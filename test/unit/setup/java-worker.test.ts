@@ -6,11 +6,9 @@ import {
   JAVA_WORKER_SOURCES,
   javaWorkerDir,
   javaWorkerSourceHash,
-  nearestVersions,
   provisionJavaWorker,
-  unresolvedClient,
-  versionsInRepository,
 } from '../../../src/setup/java-worker.ts';
+import { nearestVersions, unresolvedArtifact, versionsInRepository } from '../../../src/setup/maven-versions.ts';
 import { EnvironmentError } from '../../../src/util/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-java-worker-'));
@@ -64,10 +62,10 @@ describe('Java worker client versions', () => {
       '[ERROR] Failed to execute goal on project rmq-chaos-worker-remoting: Could not resolve dependencies for ' +
       'project io.rmqchaos:rmq-chaos-worker-remoting:jar:1: Could not find artifact ' +
       'org.apache.rocketmq:rocketmq-client:jar:4.9.99 in central (https://repo.maven.apache.org/maven2)';
-    expect(unresolvedClient(out, 'rocketmq-client', '4.9.99')).toBe(true);
-    expect(unresolvedClient(out, 'rocketmq-client', '4.9.9')).toBe(false);
-    expect(unresolvedClient(out, 'rocketmq-client-java', '4.9.99')).toBe(false);
-    expect(unresolvedClient('[ERROR] COMPILATION ERROR', 'rocketmq-client', '4.9.99')).toBe(false);
+    expect(unresolvedArtifact(out, 'rocketmq-client', '4.9.99')).toBe(true);
+    expect(unresolvedArtifact(out, 'rocketmq-client', '4.9.9')).toBe(false);
+    expect(unresolvedArtifact(out, 'rocketmq-client-java', '4.9.99')).toBe(false);
+    expect(unresolvedArtifact('[ERROR] COMPILATION ERROR', 'rocketmq-client', '4.9.99')).toBe(false);
   });
 
   it('offers the releases nearest to the one asked for, pre-releases left out', () => {

@@ -4,7 +4,8 @@
  * the ordered stop of them all. Every process is spawned through RunResources, so the
  * watchdog and `cleanup` reap restarted nodes too.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ManagedProcess, ProcessExit } from '../../../runtime/managed-process.ts';
 import type { RunResources } from '../../../runtime/run-resources.ts';
 import { UsageError } from '../../../util/errors.ts';
@@ -19,6 +20,8 @@ export interface PlannedNode {
   node: ClusterNode;
   jvm: JvmNode;
   config: { file: string; text: string };
+  /** Other files the daemon reads, written with its config (4.x's logback configuration). */
+  extraFiles?: { file: string; text: string }[];
 }
 
 export class NodeProcesses {
@@ -53,7 +56,10 @@ export class NodeProcesses {
   /** Writes the node's config (the same text every time) and starts its JVM. */
   launch(planned: PlannedNode): ManagedProcess {
     const { node, jvm, config } = planned;
-    writeFileSync(config.file, config.text);
+    for (const { file, text } of [config, ...(planned.extraFiles ?? [])]) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
     const proc = this.resources.spawn({ ...jvmProcessOptions(jvm), leaveRunning: this.options.leaveRunning });
     this.current.set(node.name, proc);
     node.pid = proc.pid;

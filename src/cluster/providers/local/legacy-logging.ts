@@ -1,0 +1,23 @@
+/**
+ * RocketMQ 4.x reads its logback configuration from `$ROCKETMQ_HOME/conf/logback_<kind>.xml`
+ * and exits at start when the file is missing (5.x carries its own inside the jars). This
+ * writes a small one: every logger to one rolling-free file under the node's user.home, where
+ * 5.x puts its logs too (`~/logs/rocketmqlogs`), so `out.log` keeps only what the daemon prints.
+ */
+import { join } from 'node:path';
+
+export function legacyLogbackFile(kind: 'namesrv' | 'broker', nodeDir: string): { file: string; text: string } {
+  return {
+    file: join(nodeDir, 'conf', `logback_${kind}.xml`),
+    text: `<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>\${user.home}/logs/rocketmqlogs/${kind}.log</file>
+    <append>true</append>
+    <encoder><pattern>%d{yyy-MM-dd HH:mm:ss,SSS} %p %t - %m%n</pattern><charset>UTF-8</charset></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+`,
+  };
+}
