@@ -10,6 +10,7 @@ import type { InvariantResult } from '../checks/invariants.ts';
 import type { AbortedBy } from '../checks/threshold-abort.ts';
 import type { FaultRecord } from '../faults/scheduler.ts';
 import type { Crash } from '../fleet/crash.ts';
+import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
@@ -93,6 +94,11 @@ export interface RunSummary {
   invariants: InvariantResult[];
   /** Every diagnosis that fired, most severe first, marked expected or not. */
   diagnoses: ReportedFinding[];
+  /**
+   * Master switches: the role timeline and, per fault on a broker, election and recovery times.
+   * Absent when the run had no replicas to watch.
+   */
+  failover?: FailoverSummary;
   /** The plan's expect.diagnoses: did each fire? */
   expectedDiagnoses: DiagnosisExpectationResult[];
   /** Set when a threshold with abortOnFail ended the run early. */
