@@ -1,9 +1,10 @@
 /**
  * The smoke plan on the containers provider under Podman (or Docker where it runs): the same
  * plan as on local JVMs passes with zero loss, on the default server version and on 4.9.7
- * (`cluster.version`), and no container or network of the run is left afterwards. Images come from `rmq-chaos setup --images` (built once, minutes; cached
- * by the runtime after that). Without a container runtime it skips, in one line of the test
- * output that says what is missing and how to get it.
+ * (`cluster.version`), and no container or network of the run is left afterwards. Images come
+ * from `rmq-chaos setup --images` (built once, minutes; cached by the runtime after that); the
+ * 4.9.7 one is built by the run itself when missing, in seconds. Without a container runtime it
+ * skips, in one line of the test output that says what is missing and how to get it.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
