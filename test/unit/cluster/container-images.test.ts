@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveImages, type ImageStore } from '../../../src/cluster/containers/images.ts';
 import { rocketmqEnvironment } from '../../../src/cluster/containers/node-containers.ts';
+import type { ProviderContext } from '../../../src/cluster/provider.ts';
+import { containersProvider } from '../../../src/cluster/providers/containers.ts';
 import { localImages, officialImages, startScript } from '../../../src/setup/container-images.ts';
 import { ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
-import { EnvironmentError } from '../../../src/util/errors.ts';
+import { EnvironmentError, UsageError } from '../../../src/util/errors.ts';
 
 const V = ROCKETMQ_VERSION;
 const OFFICIAL_IMAGES = officialImages(V);
@@ -130,6 +132,27 @@ describe('container images', () => {
     );
     expect(images.rocketmq).toEqual({ ref: 'registry.example/rocketmq:5.3.3-patched', source: 'custom' });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('the containers provider and the server version', () => {
+  it('refuses a proxy on a version without one before it asks for a runtime or an image', async () => {
+    const spec = {
+      clusterName: 'c',
+      version: '4.9.7',
+      namesrv: 1,
+      brokers: 1,
+      slavesPerMaster: 0,
+      proxy: true,
+      heapBytes: 256 * 1024 * 1024,
+      brokerConfig: {},
+      namesrvConfig: {},
+    };
+    // Nothing of the context is reached: the refusal comes first.
+    const error = await containersProvider.start(spec, {} as ProviderContext).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('RocketMQ 4.9.7 has no proxy to run in a container');
+    expect((error as UsageError).hint).toBe('set cluster.proxy: false, or cluster.version to one of 5.3.3, 5.5.0');
   });
 });
 
