@@ -5,8 +5,9 @@
  * - `localhost/rmq-chaos/jre:17`: a minimal Debian rootfs (`debootstrap --variant=minbase`
  *   from the Debian mirror apt uses) with openjdk-17-jre-headless installed in a chroot,
  *   imported as an image (`podman import`);
- * - `localhost/rmq-chaos/rocketmq:<version>`: that plus the cached RocketMQ jars in
- *   /opt/rocketmq/lib (COPY only: the build runs no container);
+ * - `localhost/rmq-chaos/rocketmq:<version>-<revision>`: that plus one RocketMQ version's
+ *   cached jars in /opt/rocketmq/lib, its start scripts and, on 4.x, the logback files it
+ *   needs (COPY only: the build runs no container);
  * - `localhost/rmq-chaos/toxiproxy:<version>`: the cached, statically linked toxiproxy-server
  *   and -cli on an empty image.
  *
@@ -18,14 +19,14 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { podmanEnv } from './podman-config.ts';
-import { MAIN_CLASS } from './versions.ts';
+import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../util/errors.ts';
-import { cachePaths } from './cache-dir.ts';
+import { cachePaths, rocketmqPaths } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
+import { LEGACY_LOGBACK_KINDS, legacyLogbackFile } from './legacy-logging.ts';
+import { podmanEnv } from './podman-config.ts';
 import { provision, runTool, type SetupLog } from './provision.ts';
-import { ROCKETMQ_VERSION, TOXIPROXY_VERSION } from './versions.ts';
+import { MAIN_CLASS, ROCKETMQ_VERSION, TOXIPROXY_VERSION, serverVersionTraits } from './versions.ts';
 
 export const DEBIAN_SUITE = 'bookworm';
 export const DEBIAN_MIRROR = process.env.RMQ_CHAOS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -35,14 +36,23 @@ export const DEBIAN_MIRROR = process.env.RMQ_CHAOS_DEBIAN_MIRROR ?? 'http://deb.
  * apache/rocketmq image's layout (user home /home/rocketmq, `sh mqbroker` etc. in its
  * WORKDIR /home/rocketmq/rocketmq-<version>/bin, heap in HEAP_OPTS, extra JVM options in
  * JAVA_OPT_EXT) and the Toxiproxy image the official one's (entrypoint /toxiproxy), so the
- * provider and docker-compose.yml run either.
+ * provider and docker-compose.yml run either. What depends on the version is in
+ * `rocketmqImageLayout`.
  */
 export const IMAGE_PATHS = {
   rocketmqLib: '/opt/rocketmq/lib',
   rocketmqHome: '/home/rocketmq',
-  rocketmqBin: `/home/rocketmq/rocketmq-${ROCKETMQ_VERSION}/bin`,
   toxiproxyServer: '/toxiproxy',
 } as const;
+
+/**
+ * A version's install folder in the image: ROCKETMQ_HOME (where 4.x looks for
+ * `conf/logback_*.xml`) and its `bin`, the WORKDIR the start scripts are run from.
+ */
+export function rocketmqImageLayout(version: string): { install: string; bin: string; conf: string } {
+  const install = `${IMAGE_PATHS.rocketmqHome}/rocketmq-${version}`;
+  return { install, bin: `${install}/bin`, conf: `${install}/conf` };
+}
 
 /**
  * Our counterpart of the official image's start scripts (runserver.sh and runbroker.sh as
@@ -62,38 +72,73 @@ export function startScript(mainClass: string): string {
   ].join('\n');
 }
 
-export const START_SCRIPTS = {
-  mqnamesrv: MAIN_CLASS.namesrv,
-  mqbroker: MAIN_CLASS.broker,
-  mqproxy: MAIN_CLASS.proxy,
-} as const;
+/** The start scripts of a version's image: `mqproxy` only where the version has a proxy jar to run. */
+export function startScripts(version: string): Record<string, string> {
+  return {
+    mqnamesrv: MAIN_CLASS.namesrv,
+    mqbroker: MAIN_CLASS.broker,
+    ...(serverVersionTraits(version).proxy ? { mqproxy: MAIN_CLASS.proxy } : {}),
+  };
+}
 
 /**
- * The RocketMQ image's tag carries a digest of its start scripts, so an image built by an
- * rmq-chaos with other scripts is not taken for the current one: the new tag is built
- * next to it.
+ * The files the local RocketMQ image adds to its install folder besides the jars, by path
+ * under it: the start scripts, and on 4.x the logback files it exits without.
  */
-const ROCKETMQ_IMAGE_REVISION = createHash('sha256')
-  .update(JSON.stringify(Object.entries(START_SCRIPTS).map(([script, mainClass]) => [script, startScript(mainClass)])))
-  .digest('hex')
-  .slice(0, 8);
+export function rocketmqImageFiles(version: string): { path: string; text: string; mode: number }[] {
+  const scripts = Object.entries(startScripts(version)).map(([script, mainClass]) => ({
+    path: `bin/${script}`,
+    text: startScript(mainClass),
+    mode: 0o755,
+  }));
+  const conf = serverVersionTraits(version).modernConfig
+    ? []
+    : LEGACY_LOGBACK_KINDS.map((kind) => {
+        const { file, text } = legacyLogbackFile(kind, '');
+        return { path: file, text, mode: 0o644 };
+      });
+  return [...scripts, ...conf];
+}
 
-/** The images built here (`rmq-chaos setup --images`, or on first use). */
-export const IMAGES = {
-  jre: 'localhost/rmq-chaos/jre:17-bookworm',
-  rocketmq: `localhost/rmq-chaos/rocketmq:${ROCKETMQ_VERSION}-${ROCKETMQ_IMAGE_REVISION}`,
-  toxiproxy: `localhost/rmq-chaos/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
-} as const;
+/**
+ * The RocketMQ image's tag carries a digest of the files rmq-chaos puts in it, so an image
+ * built by an rmq-chaos with other scripts is not taken for the current one: the new tag is
+ * built next to it. (Scripts as [name, text] pairs first: the digest of a 5.x image with all
+ * three scripts is the one earlier releases tagged, so their images are still found.)
+ */
+function rocketmqImageRevision(version: string): string {
+  const files = rocketmqImageFiles(version);
+  const scripts = files.filter((f) => f.path.startsWith('bin/')).map((f) => [f.path.slice('bin/'.length), f.text]);
+  const others = files.filter((f) => !f.path.startsWith('bin/')).map((f) => [f.path, f.text]);
+  return createHash('sha256')
+    .update(JSON.stringify([...scripts, ...others]))
+    .digest('hex')
+    .slice(0, 8);
+}
+
+const JRE_IMAGE = 'localhost/rmq-chaos/jre:17-bookworm';
+const LOCAL_TOXIPROXY_IMAGE = `localhost/rmq-chaos/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`;
+
+/** The images built here (`rmq-chaos setup --images`, or on first use): RocketMQ's per server version. */
+export function localImages(rocketmqVersion: string): { jre: string; rocketmq: string; toxiproxy: string } {
+  return {
+    jre: JRE_IMAGE,
+    rocketmq: `localhost/rmq-chaos/rocketmq:${rocketmqVersion}-${rocketmqImageRevision(rocketmqVersion)}`,
+    toxiproxy: LOCAL_TOXIPROXY_IMAGE,
+  };
+}
 
 /**
  * The official images: the default of the plan's `cluster.images` (see
  * cluster/containers/images.ts). Fully qualified, because Podman refuses ambiguous short
  * names where no search registry is configured.
  */
-export const OFFICIAL_IMAGES = {
-  rocketmq: `docker.io/apache/rocketmq:${ROCKETMQ_VERSION}`,
-  toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
-} as const;
+export function officialImages(rocketmqVersion: string): { rocketmq: string; toxiproxy: string } {
+  return {
+    rocketmq: `docker.io/apache/rocketmq:${rocketmqVersion}`,
+    toxiproxy: `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`,
+  };
+}
 
 export type ImageCli = 'podman' | 'docker';
 
@@ -121,41 +166,45 @@ export async function pullImage(cli: ImageCli, image: string): Promise<void> {
 
 /**
  * Builds whichever of the local images is missing (both by default; the JRE base only for
- * RocketMQ); returns the ones it built.
+ * RocketMQ), RocketMQ's of `rocketmqVersion` (fetched into the cache first when it is not
+ * there); returns the ones it built.
  */
 export async function ensureImages(
   log: SetupLog,
   cli: ImageCli,
   which: { rocketmq: boolean; toxiproxy: boolean } = { rocketmq: true, toxiproxy: true },
+  rocketmqVersion: string = ROCKETMQ_VERSION,
 ): Promise<string[]> {
   const built: string[] = [];
-  const paths = (await provision(log)).paths;
+  const paths = (await provision(log, undefined, { rocketmqVersion })).paths;
+  const images = localImages(rocketmqVersion);
+  const lib = rocketmqPaths(rocketmqVersion, paths.root).lib;
   await withInstallLock(
     join(paths.root, '.images.lock'),
     async () => {
       if (which.rocketmq) {
-        if (await imageExists(cli, IMAGES.jre)) log(`image ${IMAGES.jre}: present`);
+        if (await imageExists(cli, images.jre)) log(`image ${images.jre}: present`);
         else
           built.push(
             await timed(
               log,
-              `image ${IMAGES.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`,
+              `image ${images.jre} (debootstrap ${DEBIAN_SUITE} minbase + openjdk-17-jre-headless, then ${cli} import)`,
               () => buildJreImage(cli, log),
             ),
           );
-        if (await imageExists(cli, IMAGES.rocketmq)) log(`image ${IMAGES.rocketmq}: present`);
+        if (await imageExists(cli, images.rocketmq)) log(`image ${images.rocketmq}: present`);
         else
           built.push(
-            await timed(log, `image ${IMAGES.rocketmq} (${IMAGES.jre} + the cached jars of ${paths.rocketmqLib})`, () =>
-              buildRocketmqImage(cli),
+            await timed(log, `image ${images.rocketmq} (${images.jre} + the cached jars of ${lib})`, () =>
+              buildRocketmqImage(cli, rocketmqVersion, lib),
             ),
           );
       }
       if (which.toxiproxy) {
-        if (await imageExists(cli, IMAGES.toxiproxy)) log(`image ${IMAGES.toxiproxy}: present`);
+        if (await imageExists(cli, images.toxiproxy)) log(`image ${images.toxiproxy}: present`);
         else
           built.push(
-            await timed(log, `image ${IMAGES.toxiproxy} (the cached ${paths.toxiproxyServer})`, () =>
+            await timed(log, `image ${images.toxiproxy} (the cached ${paths.toxiproxyServer})`, () =>
               buildToxiproxyImage(cli),
             ),
           );
@@ -247,7 +296,7 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
         '--change',
         'ENV LANG=C.UTF-8',
         tarball,
-        IMAGES.jre,
+        JRE_IMAGE,
       ],
       work,
       `${cli} import failed`,
@@ -259,32 +308,29 @@ async function buildJreImage(cli: ImageCli, log: SetupLog): Promise<void> {
   }
 }
 
-async function buildRocketmqImage(cli: ImageCli): Promise<void> {
-  await buildImage(cli, IMAGES.rocketmq, async (context) => {
-    await runTool(
-      'cp',
-      ['-r', cachePaths().rocketmqLib, join(context, 'lib')],
-      context,
-      'copying the jars failed',
-      'check free disk space',
-    );
-    await mkdir(join(context, 'bin'));
-    for (const [script, mainClass] of Object.entries(START_SCRIPTS))
-      await writeFile(join(context, 'bin', script), startScript(mainClass), { mode: 0o755 });
+async function buildRocketmqImage(cli: ImageCli, version: string, lib: string): Promise<void> {
+  const layout = rocketmqImageLayout(version);
+  const daemons = ['namesrv', 'broker', ...(serverVersionTraits(version).proxy ? ['proxy'] : []), 'tools'];
+  await buildImage(cli, localImages(version).rocketmq, async (context) => {
+    await runTool('cp', ['-r', lib, join(context, 'lib')], context, 'copying the jars failed', 'check free disk space');
+    // The install folder as the image has it (bin/, and conf/ on 4.x): one COPY.
+    for (const file of rocketmqImageFiles(version)) {
+      await mkdir(dirname(join(context, 'install', file.path)), { recursive: true });
+      await writeFile(join(context, 'install', file.path), file.text, { mode: file.mode });
+    }
     return [
-      `FROM ${IMAGES.jre}`,
+      `FROM ${JRE_IMAGE}`,
       `COPY lib ${IMAGE_PATHS.rocketmqLib}`,
-      `COPY bin ${IMAGE_PATHS.rocketmqBin}`,
-      `ENV ROCKETMQ_HOME=${IMAGE_PATHS.rocketmqBin.replace(/\/bin$/, '')}`,
-      `WORKDIR ${IMAGE_PATHS.rocketmqBin}`,
-      `LABEL org.opencontainers.image.title="RocketMQ ${ROCKETMQ_VERSION} (namesrv, broker, proxy, tools) ` +
-        'for rmq-chaos"',
+      `COPY install ${layout.install}`,
+      `ENV ROCKETMQ_HOME=${layout.install}`,
+      `WORKDIR ${layout.bin}`,
+      `LABEL org.opencontainers.image.title="RocketMQ ${version} (${daemons.join(', ')}) for rmq-chaos"`,
     ];
   });
 }
 
 async function buildToxiproxyImage(cli: ImageCli): Promise<void> {
-  await buildImage(cli, IMAGES.toxiproxy, async (context) => {
+  await buildImage(cli, LOCAL_TOXIPROXY_IMAGE, async (context) => {
     const paths = cachePaths();
     await mkdir(join(context, 'bin'));
     await copyFile(paths.toxiproxyServer, join(context, 'bin', 'toxiproxy-server'));

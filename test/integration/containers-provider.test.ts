@@ -1,9 +1,10 @@
 /**
  * The smoke plan on the containers provider under Podman (or Docker where it runs): the same
- * plan as on local JVMs passes with zero loss, and no container or network of the run is
- * left afterwards. Images come from `rmq-chaos setup --images` (built once, minutes; cached
- * by the runtime after that). Without a container runtime it skips, in one line of the test
- * output that says what is missing and how to get it.
+ * plan as on local JVMs passes with zero loss, on the default server version and on 4.9.7
+ * (`cluster.version`), and no container or network of the run is left afterwards. Images come
+ * from `rmq-chaos setup --images` (built once, minutes; cached by the runtime after that); the
+ * 4.9.7 one is built by the run itself when missing, in seconds. Without a container runtime it
+ * skips, in one line of the test output that says what is missing and how to get it.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +59,7 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     console.log(`smoke on provider containers: exit ${run.code} in ${wallS}s`);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/plan smoke: PASS/);
-    expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker); images /);
+    expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker); RocketMQ 5\.3\.3; images /);
     // The default is the official images; where they cannot be pulled (here), the local build, saying why.
     const images = run.summary!.cluster.images!;
     expect(images.rocketmq).toMatch(
@@ -67,6 +68,37 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     if (images.rocketmq?.startsWith('localhost/'))
       expect(run.output).toMatch(
         /image docker\.io\/apache\/rocketmq:5\.3\.3: cannot be pulled \(.+\); using the locally built/,
+      );
+    const group = run.summary!.groups.find((g) => g.scope === 'billing')!;
+    expect(group.lost).toBe(0);
+    expect(group.unique).toBe(run.summary!.producers.acked);
+    expect(run.summary!.producers.acked).toBeGreaterThanOrEqual(790);
+    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+  }, 300_000);
+
+  it('runs smoke on RocketMQ 4.9.7 (cluster.version) in its own image, with zero loss', async () => {
+    const started = Date.now();
+    const run = await runCli('smoke', [
+      'cluster.provider=containers',
+      'cluster.version=4.9.7',
+      'phases.warmup=3s',
+      'phases.load=8s',
+    ]);
+    const wallS = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`smoke on provider containers, RocketMQ 4.9.7: exit ${run.code} in ${wallS}s`);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/plan smoke: PASS/);
+    expect(run.output).toMatch(/cluster ready in [\d.]+s \((podman|docker); RocketMQ 4\.9\.7; images /);
+    expect(run.summary!.run.rocketmqVersion).toBe('4.9.7');
+    // The official 4.9.7 image, or where it cannot be pulled the local build of the cached 4.9.7 jars
+    // (with the logback files 4.x exits without), saying why.
+    const images = run.summary!.cluster.images!;
+    expect(images.rocketmq).toMatch(
+      /^(docker\.io\/apache\/rocketmq:4\.9\.7|localhost\/rmq-chaos\/rocketmq:4\.9\.7-[0-9a-f]{8})$/,
+    );
+    if (images.rocketmq?.startsWith('localhost/'))
+      expect(run.output).toMatch(
+        /image docker\.io\/apache\/rocketmq:4\.9\.7: cannot be pulled \(.+\); using the locally built/,
       );
     const group = run.summary!.groups.find((g) => g.scope === 'billing')!;
     expect(group.lost).toBe(0);

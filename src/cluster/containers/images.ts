@@ -1,10 +1,10 @@
 /**
  * Which images a containerized cluster runs, from the plan's `cluster.images`:
  *
- * - `official` (the default): apache/rocketmq and Toxiproxy's image at the pinned versions,
- *   taken when present, pulled when not; when they can be neither found nor pulled (a machine
- *   without a registry), the images built locally from the cached jars and binary instead,
- *   with a line that says why;
+ * - `official` (the default): apache/rocketmq at the cluster's RocketMQ version and
+ *   Toxiproxy's image at the pinned one, taken when present, pulled when not; when they can be
+ *   neither found nor pulled (a machine without a registry), the images built locally from
+ *   that version's cached jars and the cached binary instead, with a line that says why;
  * - `local`: always the locally built ones (`rmq-chaos setup --images`, or built here);
  * - any other reference: that image, present or pulled, or an error naming it. It must keep
  *   the official layout (see setup/container-images.ts, IMAGE_PATHS).
@@ -12,7 +12,7 @@
  * The registry calls go through an `ImageStore` so the choice is unit-tested without a
  * container runtime.
  */
-import { IMAGES, OFFICIAL_IMAGES } from '../../setup/container-images.ts';
+import { localImages, officialImages } from '../../setup/container-images.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 
 export type ImageKey = 'rocketmq' | 'toxiproxy';
@@ -31,33 +31,44 @@ export interface ImageStore {
   exists(ref: string): Promise<boolean>;
   /** Rejects with the registry's reason when the image cannot be pulled. */
   pull(ref: string): Promise<void>;
-  /** Builds the local images that are missing (`setup --images`). */
-  buildLocal(which: Record<ImageKey, boolean>): Promise<void>;
+  /** Builds the local images that are missing (`setup --images`), RocketMQ's of `rocketmqVersion`. */
+  buildLocal(which: Record<ImageKey, boolean>, rocketmqVersion: string): Promise<void>;
 }
 
 export const DEFAULT_IMAGE_CHOICES: ImageChoices = { rocketmq: 'official', toxiproxy: 'official' };
 
+/** `rocketmqVersion`: the cluster's server version (`cluster.version`), which names both RocketMQ images. */
 export async function resolveImages(
   choices: ImageChoices,
+  rocketmqVersion: string,
   store: ImageStore,
   log: (line: string) => void,
 ): Promise<ResolvedImages> {
+  const refs = { local: localImages(rocketmqVersion), official: officialImages(rocketmqVersion) };
   const resolved = {} as ResolvedImages;
-  for (const key of ['rocketmq', 'toxiproxy'] as const) resolved[key] = await resolveOne(key, choices[key], store, log);
+  for (const key of ['rocketmq', 'toxiproxy'] as const)
+    resolved[key] = await resolveOne(
+      key,
+      choices[key],
+      { local: refs.local[key], official: refs.official[key] },
+      store,
+      log,
+    );
   const local = { rocketmq: resolved.rocketmq.source === 'local', toxiproxy: resolved.toxiproxy.source === 'local' };
-  if (local.rocketmq || local.toxiproxy) await store.buildLocal(local);
+  if (local.rocketmq || local.toxiproxy) await store.buildLocal(local, rocketmqVersion);
   return resolved;
 }
 
 async function resolveOne(
   key: ImageKey,
   choice: string,
+  refs: { local: string; official: string },
   store: ImageStore,
   log: (line: string) => void,
 ): Promise<ResolvedImage> {
-  if (choice === 'local') return { ref: IMAGES[key], source: 'local' };
+  if (choice === 'local') return { ref: refs.local, source: 'local' };
   const official = choice === 'official';
-  const ref = official ? OFFICIAL_IMAGES[key] : choice;
+  const ref = official ? refs.official : choice;
   const source = official ? 'official' : 'custom';
   if (await store.exists(ref)) {
     log(`image ${ref}: present`);
@@ -79,10 +90,10 @@ async function resolveOne(
       );
     }
     log(
-      `image ${ref}: cannot be pulled (${reason}); using the locally built ${IMAGES[key]} instead ` +
+      `image ${ref}: cannot be pulled (${reason}); using the locally built ${refs.local} instead ` +
         `(cluster.images.${key}: local skips the pull)`,
     );
-    return { ref: IMAGES[key], source: 'local', fallbackReason: reason };
+    return { ref: refs.local, source: 'local', fallbackReason: reason };
   }
 }
 

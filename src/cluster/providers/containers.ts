@@ -25,6 +25,8 @@ import {
   type NodeContainerContext,
 } from '../containers/node-containers.ts';
 import { ContainerNodeControl, type ControlledNode, type RuntimeContainer } from '../containers/node-control.ts';
+import { ROCKETMQ_VERSION, serverVersionTraits, versionsWithProxy } from '../../setup/versions.ts';
+import { UsageError } from '../../util/errors.ts';
 import { containerRuntime } from '../containers/runtime.ts';
 import type {
   ClusterEndpoints,
@@ -50,9 +52,22 @@ export const containersProvider: ClusterProvider = {
     { resources, log, leaveRunning, network: networkOn }: ProviderContext,
   ): Promise<StartedCluster> {
     const startedAt = performance.now();
+    const version = spec.version ?? ROCKETMQ_VERSION;
+    // The plan refuses this already; a spec built another way (cluster up, tests) must not
+    // start a container whose image has no proxy jar and wait for it until the timeout.
+    if (spec.proxy && !serverVersionTraits(version).proxy)
+      throw new UsageError(
+        `RocketMQ ${version} has no proxy to run in a container`,
+        `set cluster.proxy: false, or cluster.version to one of ${versionsWithProxy().join(', ')}`,
+      );
     const runtime = await containerRuntime(log);
     const client = await getContainerRuntimeClient();
-    const images = await resolveImages(spec.images ?? DEFAULT_IMAGE_CHOICES, imageStore(runtime.cli, log), log);
+    const images = await resolveImages(
+      spec.images ?? DEFAULT_IMAGE_CHOICES,
+      version,
+      imageStore(runtime.cli, log),
+      log,
+    );
     const runId = resources.state.snapshot.runId;
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
@@ -256,7 +271,8 @@ export const containersProvider: ClusterProvider = {
     });
     const startMs = performance.now() - startedAt;
     log(
-      `cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; images ${images.rocketmq.ref}, ` +
+      `cluster ready in ${(startMs / 1000).toFixed(1)}s (${runtime.kind}; RocketMQ ${version}; ` +
+        `images ${images.rocketmq.ref}, ` +
         `${images.toxiproxy.ref}): namesrv ${endpoints.namesrvAddr}, ` +
         `${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}` +
         `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
@@ -279,8 +295,8 @@ function imageStore(cli: ImageCli, log: (line: string) => void): ImageStore {
   return {
     exists: (ref) => imageExists(cli, ref),
     pull: (ref) => pullImage(cli, ref),
-    buildLocal: async (which) => {
-      await ensureImages(log, cli, which);
+    buildLocal: async (which, rocketmqVersion) => {
+      await ensureImages(log, cli, which, rocketmqVersion);
     },
   };
 }

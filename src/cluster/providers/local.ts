@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cachePaths, rocketmqPaths } from '../../setup/cache-dir.ts';
 import { ROCKETMQ_VERSION, serverVersionTraits } from '../../setup/versions.ts';
 import { UsageError } from '../../util/errors.ts';
-import { legacyLogbackFile } from './local/legacy-logging.ts';
+import { legacyLogbackFile } from '../../setup/legacy-logging.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type {

@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeFiles, composeLayout, COMPOSE_FILE, COMPOSE_ULIMITS } from '../../../src/cluster/containers/compose.ts';
+import {
+  composeFiles,
+  composeLayout,
+  COMPOSE_FILE,
+  COMPOSE_SPEC,
+  COMPOSE_ULIMITS,
+  COMPOSE_VERSION,
+} from '../../../src/cluster/containers/compose.ts';
+import { localImages } from '../../../src/setup/container-images.ts';
+import { ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
 import { PROJECT_ROOT } from '../../../src/util/node-args.ts';
 
 const files = composeFiles();
@@ -31,6 +40,19 @@ describe('docker-compose.yml', () => {
     expect(links.map((l) => l.name)).toContain('producers->broker-b');
     expect(files['compose/broker-b.conf']).toContain('brokerIP1=127.0.0.1\n');
     expect(files['compose/broker-b.conf']).toContain('listenPort=10921\n');
+  });
+
+  it("runs the default server version and its header says so (a plan's cluster.version does not change it)", () => {
+    expect(COMPOSE_VERSION).toBe(ROCKETMQ_VERSION);
+    expect(COMPOSE_SPEC.version).toBe(COMPOSE_VERSION);
+    const text = files[COMPOSE_FILE]!;
+    expect(text.split('\n')[0]).toContain(`A RocketMQ ${COMPOSE_VERSION} cluster`);
+    expect(text).toContain(`RMQ_CHAOS_ROCKETMQ_IMAGE=${localImages(COMPOSE_VERSION).rocketmq}`);
+    const compose = parse(text) as { services: Record<string, { image?: string }> };
+    for (const name of ['namesrv-0', 'broker-a', 'broker-b', 'proxy'])
+      expect(compose.services[name]!.image, name).toBe(
+        `\${RMQ_CHAOS_ROCKETMQ_IMAGE:-docker.io/apache/rocketmq:${COMPOSE_VERSION}}`,
+      );
   });
 
   it('gives every service nofile and nproc, with room for the threads of four JVMs that share uid 3000', () => {

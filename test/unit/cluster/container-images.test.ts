@@ -10,8 +10,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveImages, type ImageStore } from '../../../src/cluster/containers/images.ts';
 import { rocketmqEnvironment } from '../../../src/cluster/containers/node-containers.ts';
-import { IMAGES, OFFICIAL_IMAGES, startScript } from '../../../src/setup/container-images.ts';
-import { EnvironmentError } from '../../../src/util/errors.ts';
+import type { ProviderContext } from '../../../src/cluster/provider.ts';
+import { containersProvider } from '../../../src/cluster/providers/containers.ts';
+import { localImages, officialImages, startScript } from '../../../src/setup/container-images.ts';
+import { ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
+import { EnvironmentError, UsageError } from '../../../src/util/errors.ts';
+
+const V = ROCKETMQ_VERSION;
+const OFFICIAL_IMAGES = officialImages(V);
+const IMAGES = localImages(V);
 
 function store(present: string[], pullable: string[] = []) {
   const calls: string[] = [];
@@ -24,12 +31,12 @@ function store(present: string[], pullable: string[] = []) {
           `initializing source docker://${ref}: pinging container registry: dial tcp: lookup: no such host\n(more)`,
         );
     },
-    buildLocal: async (which) => {
+    buildLocal: async (which, version) => {
       calls.push(
         `build ${Object.entries(which)
           .filter(([, on]) => on)
           .map(([k]) => k)
-          .join('+')}`,
+          .join('+')} ${version}`,
       );
     },
   };
@@ -42,7 +49,7 @@ describe('container images', () => {
 
   it('takes the official images when present, without pulling or building', async () => {
     const { store: s, calls } = store([OFFICIAL_IMAGES.rocketmq, OFFICIAL_IMAGES.toxiproxy]);
-    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, s, log);
+    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, V, s, log);
     expect(images).toEqual({
       rocketmq: { ref: OFFICIAL_IMAGES.rocketmq, source: 'official' },
       toxiproxy: { ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' },
@@ -52,7 +59,7 @@ describe('container images', () => {
 
   it('pulls an official image that is missing', async () => {
     const { store: s, calls } = store([OFFICIAL_IMAGES.toxiproxy], [OFFICIAL_IMAGES.rocketmq]);
-    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, s, log);
+    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, V, s, log);
     expect(images.rocketmq).toEqual({ ref: OFFICIAL_IMAGES.rocketmq, source: 'official' });
     expect(calls).toEqual([`pull ${OFFICIAL_IMAGES.rocketmq}`]);
   });
@@ -60,7 +67,7 @@ describe('container images', () => {
   it('falls back to the local build, only for the image that cannot be pulled, and says why', async () => {
     lines.length = 0;
     const { store: s, calls } = store([OFFICIAL_IMAGES.toxiproxy]);
-    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, s, log);
+    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, V, s, log);
     expect(images.rocketmq).toMatchObject({
       ref: IMAGES.rocketmq,
       source: 'local',
@@ -68,24 +75,42 @@ describe('container images', () => {
     });
     expect(images.rocketmq.fallbackReason).not.toContain('(more)');
     expect(images.toxiproxy).toEqual({ ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' });
-    expect(calls).toEqual([`pull ${OFFICIAL_IMAGES.rocketmq}`, 'build rocketmq']);
+    expect(calls).toEqual([`pull ${OFFICIAL_IMAGES.rocketmq}`, `build rocketmq ${V}`]);
     expect(lines.join('\n')).toContain(`using the locally built ${IMAGES.rocketmq} instead`);
   });
 
   it('local builds without asking any registry', async () => {
     const { store: s, calls } = store([]);
-    const images = await resolveImages({ rocketmq: 'local', toxiproxy: 'local' }, s, log);
+    const images = await resolveImages({ rocketmq: 'local', toxiproxy: 'local' }, V, s, log);
     expect(images).toEqual({
       rocketmq: { ref: IMAGES.rocketmq, source: 'local' },
       toxiproxy: { ref: IMAGES.toxiproxy, source: 'local' },
     });
-    expect(calls).toEqual(['build rocketmq+toxiproxy']);
+    expect(calls).toEqual([`build rocketmq+toxiproxy ${V}`]);
+  });
+
+  it("names the cluster's server version: apache/rocketmq:<version>, else that version's local build", async () => {
+    lines.length = 0;
+    const { store: s, calls } = store([OFFICIAL_IMAGES.toxiproxy]);
+    const images = await resolveImages({ rocketmq: 'official', toxiproxy: 'official' }, '4.9.7', s, log);
+    expect(calls[0]).toBe('pull docker.io/apache/rocketmq:4.9.7');
+    expect(images.rocketmq.ref).toMatch(/^localhost\/rmq-chaos\/rocketmq:4\.9\.7-[0-9a-f]{8}$/);
+    expect(images.rocketmq.ref).toBe(localImages('4.9.7').rocketmq);
+    expect(calls.slice(1)).toEqual(['build rocketmq 4.9.7']);
+    expect(lines.join('\n')).toContain(
+      `image docker.io/apache/rocketmq:4.9.7: cannot be pulled (initializing source docker://docker.io/apache/` +
+        `rocketmq:4.9.7: pinging container registry: dial tcp: lookup: no such host); using the locally built ` +
+        `${localImages('4.9.7').rocketmq} instead (cluster.images.rocketmq: local skips the pull)`,
+    );
+    // The Toxiproxy image does not depend on the server version.
+    expect(images.toxiproxy).toEqual({ ref: OFFICIAL_IMAGES.toxiproxy, source: 'official' });
   });
 
   it('a named image that can be neither found nor pulled is an error naming it and the way out', async () => {
     const { store: s } = store([OFFICIAL_IMAGES.toxiproxy]);
     const error = await resolveImages(
       { rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' },
+      V,
       s,
       log,
     ).catch((e: unknown) => e);
@@ -101,11 +126,33 @@ describe('container images', () => {
     const { store: s, calls } = store(['registry.example/rocketmq:5.3.3-patched', OFFICIAL_IMAGES.toxiproxy]);
     const images = await resolveImages(
       { rocketmq: 'registry.example/rocketmq:5.3.3-patched', toxiproxy: 'official' },
+      V,
       s,
       log,
     );
     expect(images.rocketmq).toEqual({ ref: 'registry.example/rocketmq:5.3.3-patched', source: 'custom' });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('the containers provider and the server version', () => {
+  it('refuses a proxy on a version without one before it asks for a runtime or an image', async () => {
+    const spec = {
+      clusterName: 'c',
+      version: '4.9.7',
+      namesrv: 1,
+      brokers: 1,
+      slavesPerMaster: 0,
+      proxy: true,
+      heapBytes: 256 * 1024 * 1024,
+      brokerConfig: {},
+      namesrvConfig: {},
+    };
+    // Nothing of the context is reached: the refusal comes first.
+    const error = await containersProvider.start(spec, {} as ProviderContext).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('RocketMQ 4.9.7 has no proxy to run in a container');
+    expect((error as UsageError).hint).toBe('set cluster.proxy: false, or cluster.version to one of 5.3.3, 5.5.0');
   });
 });
 
