@@ -51,6 +51,18 @@ export function evaluateChecks(plan: ResolvedPlan, m: MeasuredRun, scopes: Judge
   const results: CheckResult[] = [];
   for (const threshold of plan.thresholds) {
     const { selector } = threshold;
+    if (threshold.metric === 'failover_rto') {
+      const value = aggregate(failoverTrend(m, selector), threshold.aggregation);
+      results.push({
+        key: threshold.key,
+        metric: threshold.metric,
+        threshold: threshold.source,
+        aggregation: formatAggregation(threshold.aggregation),
+        observed: Number.isNaN(value) ? null : value,
+        ok: evaluateThreshold(threshold, value),
+      });
+      continue;
+    }
     const subjects: { label?: string; subject: Subject }[] = [];
     if (selector.instance === 'each') {
       for (const instance of instancesOf(selector))
@@ -167,6 +179,29 @@ function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: 
 /** Rows sampled while messages flowed or drained (not warmup, not after stop). */
 function sendingRows(m: MeasuredRun) {
   return m.rows.filter((r) => ['load', 'chaos', 'heal', 'drain'].includes(r.phase));
+}
+
+/** A recovery that never came, as failover_rto records it: past any sensible bound. */
+export const NEVER_RECOVERED_MS = 3_600_000;
+
+/** failover_rto: one value per fault (send, elect) or per fault and group (consume), by the selector. */
+function failoverTrend(m: MeasuredRun, selector: { side?: string; group?: string }): ObservedMetric | undefined {
+  const faults = m.failover.summary(Date.now()).faults;
+  if (faults.length === 0) return undefined;
+  const histogram = buildHistogram({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: NEVER_RECOVERED_MS,
+    numberOfSignificantValueDigits: 3,
+  });
+  const record = (ms: number | null) => histogram.recordValue(Math.max(1, Math.round(ms ?? NEVER_RECOVERED_MS)));
+  for (const f of faults) {
+    if (!selector.group && (!selector.side || selector.side === 'elect')) record(f.electMs);
+    if (!selector.group && (!selector.side || selector.side === 'send')) record(f.sendRtoMs);
+    if (!selector.side || selector.side === 'consume')
+      for (const [group, ms] of Object.entries(f.consumeRtoMs))
+        if (!selector.group || selector.group === group) record(ms);
+  }
+  return { kind: 'trend', histogram };
 }
 
 function latencyTrend(

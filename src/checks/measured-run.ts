@@ -3,6 +3,7 @@
  * events and the time series. The run's `Measurements` (run/measurements.ts) has all of
  * it; checks name only what they read, so they depend on metrics, not on the run.
  */
+import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Histogram } from '../metrics/histogram.ts';
 import type { Ledger } from '../metrics/ledger.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
@@ -17,6 +18,8 @@ export interface MeasuredRun {
   readonly rebalance: { readonly events: RebalanceEvent[] };
   readonly rows: readonly TimeSeriesRow[];
   readonly dropped: number;
+  /** Master switches, per fault on a broker (failover_rto). */
+  readonly failover: { summary(endedAt: number): FailoverSummary };
   totalSendErrors(): number;
   /** Ledger scopes: `group` in clustering, `group/instance` in broadcasting. */
   scopes(): string[];

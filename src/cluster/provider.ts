@@ -66,6 +66,8 @@ export interface ClusterEndpoints {
   direct?: { namesrvAddr: string; brokerAddressMap: Record<string, string> };
   /** With the network on: Toxiproxy's API (`http://127.0.0.1:port`), for another process to fault links. */
   toxiproxyApi?: string;
+  /** With ha controller: each controller's address and the node it runs in (embedded: a name server). */
+  controllers?: { node: string; addr: string }[];
 }
 
 export interface StartedCluster extends AsyncDisposable {

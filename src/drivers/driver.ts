@@ -70,6 +70,8 @@ export interface ProducerOptions {
    * themselves (`grpc`: the proxy does) ignore it.
    */
   brokerAddressMap?: Record<string, string>;
+  /** How often to refresh topic routes from the name servers (Java pollNameServerInterval, default 30 s). */
+  routeRefreshMs?: number;
 }
 
 export type ConsumptionModel = 'clustering' | 'broadcasting';
@@ -110,6 +112,8 @@ export interface ConsumerOptions {
   onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
   /** As `ProducerOptions.brokerAddressMap` (the cluster's `clientAddressMaps.consumers`). */
   brokerAddressMap?: Record<string, string>;
+  /** As `ProducerOptions.routeRefreshMs`. */
+  routeRefreshMs?: number;
   /** Default `push`. */
   mode?: ConsumerMode;
   /** Default `concurrently`. */

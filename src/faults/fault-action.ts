@@ -6,6 +6,7 @@
  * returned handle's `end` undoes the fault (at its duration's end, or on abort: every begun
  * fault is ended however a run ends).
  */
+import type { RoleResolver } from '../cluster/roles.ts';
 import type { NodeControl } from '../cluster/node-control.ts';
 import type { NetworkControl } from '../network/network-control.ts';
 import type { AnyFaultSpec, RuntimeParams } from '../plan/fault-specs/fault-spec.ts';
@@ -18,6 +19,8 @@ export interface FaultContext {
   nodes?: NodeControl;
   /** Fleet instances (`billing#1`, `orders#0`). */
   fleet?: FleetControl;
+  /** Role targets (`broker-a@master`) to nodes, asked when the fault fires; absent without replicas. */
+  roles?: RoleResolver;
   log: (line: string) => void;
 }
 
@@ -40,6 +43,8 @@ export interface ObservedFault {
   endedAt?: number;
   /** What the action actually did, e.g. `toxic latency 200ms±50ms downstream on clients->broker-a`. */
   detail: string;
+  /** The cluster node a process fault hit (a role target resolved), for failover measurement. */
+  node?: string;
 }
 
 export interface FaultHandle {

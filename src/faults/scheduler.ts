@@ -1,5 +1,5 @@
 import type { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
-import type { FaultAction, FaultContext, FaultHandle } from './fault-action.ts';
+import type { FaultAction, FaultContext, FaultHandle, ObservedFault } from './fault-action.ts';
 
 /** One planned occurrence of a fault on one target, times relative to its phase's start. */
 export interface FaultOccurrence {
@@ -60,6 +60,8 @@ export class FaultScheduler {
       events: FaultEvents;
       attribution: DuplicateAttribution;
       startedAt: number;
+      /** Told of every fault as it begins, with what it hit (failover measurement). */
+      onBegun?: (record: FaultRecord, observed: ObservedFault) => void;
     },
   ) {}
 
@@ -111,6 +113,7 @@ export class FaultScheduler {
         );
       record.observed.beginMs = handle.observed.begunAt - this.o.startedAt;
       record.observed.detail = handle.observed.detail;
+      this.o.onBegun?.(record, handle.observed);
       const window = this.o.attribution.open(
         `${label} at ${(record.observed.beginMs / 1000).toFixed(1)}s`,
         handle.observed.begunAt,

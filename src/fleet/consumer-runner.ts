@@ -43,6 +43,7 @@ export async function runConsumer(
       namesrvAddr: config.namesrvAddr,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}),
+      routeRefreshMs: config.routeRefreshMs,
       group: config.group,
       instanceName: config.instanceId,
       model: config.model,

@@ -34,6 +34,7 @@ export async function runProducer(
     namesrvAddr: config.namesrvAddr,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}),
+    routeRefreshMs: config.routeRefreshMs,
     group: config.group,
     instanceName: config.producerId,
   });

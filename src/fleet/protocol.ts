@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 3;
+export const WORKER_PROTOCOL_VERSION = 4;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -39,6 +39,15 @@ const clientConnection = {
         'through its Toxiproxy link).',
     ),
   group: z.string().describe('Producer or consumer group.'),
+  routeRefreshMs: z
+    .number()
+    .int()
+    .positive()
+    .describe(
+      "How often the client asks the name servers for its topics' routes (Java pollNameServerInterval, 30 s by " +
+        'default): after a master switch, a remoting client sends to the old master until then. gRPC clients ' +
+        'ignore it (the proxy keeps routes).',
+    ),
 };
 
 export const producerConfig = z

@@ -22,6 +22,7 @@ export const PLAN_DEFAULTS = {
     messageSize: '256B',
     maxInFlight: 512,
     startRate: '0/s',
+    routeRefresh: '30s',
   },
   consumer: {
     instances: 1,
@@ -35,6 +36,7 @@ export const PLAN_DEFAULTS = {
     failure: { ratio: 0, first: 0 },
     faultyConsumer: { discard: 0, duplicate: 0 },
     onCrash: 'fail',
+    routeRefresh: '30s',
   },
   phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },
   sampling: { interval: '1s', snapshot: '3s' },

@@ -34,6 +34,17 @@ const q = (name: string): string => JSON.stringify(name);
 
 /** Why a node name (`namesrv-2`, `broker-c`, `broker-a-s1`, `proxy`) is not in this cluster. */
 function nodeProblem(node: string, c: ClusterShape): string | undefined {
+  const role = /^(broker-[a-z])@(master|slave)$/.exec(node);
+  if (role) {
+    const [, broker = '', which] = role;
+    if (!c.brokers.includes(broker))
+      return `the cluster has ${counted(c.brokers.length, 'master broker')} (${c.brokers.join(', ')})`;
+    if (which === 'slave' && c.slavesPerMaster === 0)
+      return `${node} names a slave, and the cluster has none (ha ${c.ha}, slavesPerMaster 0)`;
+    return undefined;
+  }
+  if (node === 'controller@leader' && c.ha !== 'controller')
+    return `controller@leader names the leading controller, and ha is ${c.ha} (set cluster.ha: controller)`;
   const namesrv = /^namesrv-(\d+)$/.exec(node);
   if (namesrv) {
     if (Number(namesrv[1]) < c.namesrv) return undefined;

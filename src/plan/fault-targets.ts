@@ -98,8 +98,21 @@ function namesrvs(c: ClusterShape): string[] {
   return Array.from({ length: c.namesrv }, (_, n) => `namesrv-${n}`);
 }
 
+/** Names of a role, resolved to a node when the fault fires (see cluster/roles.ts). */
+export function roleTargets(c: ClusterShape): string[] {
+  return [
+    ...c.brokers.flatMap((b) => [`${b}@master`, ...(c.slavesPerMaster > 0 ? [`${b}@slave`] : [])]),
+    ...(c.ha === 'controller' ? ['controller@leader'] : []),
+  ];
+}
+
 export function nodeNames(c: ClusterShape): string[] {
-  return [...namesrvs(c), ...c.brokers.flatMap((b) => [b, ...slaves(c, b)]), ...(c.proxy ? ['proxy'] : [])];
+  return [
+    ...namesrvs(c),
+    ...c.brokers.flatMap((b) => [b, ...slaves(c, b)]),
+    ...(c.proxy ? ['proxy'] : []),
+    ...roleTargets(c),
+  ];
 }
 
 export function linkNames(c: ClusterShape): string[] {
@@ -150,7 +163,7 @@ export function validTargets(u: TargetUniverse, action: FaultActionName): string
 export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
 
 /** What node names look like, whatever the cluster's size. */
-const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy)`;
+const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy|broker-[a-z]@(?:master|slave)|controller@leader)`;
 const NODE_NAME = new RegExp(`^${NODE}$`);
 /** What link names look like: `producers->broker-a`, `clients->namesrv-0`, `broker-a->broker-a-s1`. */
 const LINK_NAME = new RegExp(`^(?:producers|consumers|clients|${NODE})->${NODE}$`);

@@ -49,6 +49,7 @@ export const METRIC_NAMES = [
   'send_latency',
   'rebalance_latency',
   'resume_latency',
+  'failover_rto',
   'backlog',
 ] as const;
 
@@ -172,6 +173,16 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     aggregations: TREND,
     value: 'duration',
     description: 'Membership or subscription event until every queue with backlog has delivered again.',
+  },
+  failover_rto: {
+    selectable: true,
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description:
+      'Per fault that hit a broker: time until a master was listed again (side:elect), until sends succeeded ' +
+      'again (side:send), until each group received a message sent after the fault (side:consume, one per ' +
+      'group; group:<name> narrows). A recovery that never came counts as 1 h. No data when no fault hit a broker.',
   },
   backlog: {
     selectable: true,

@@ -67,6 +67,7 @@ function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet
       : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
     loadMs: constant ? sendingMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
+    routeRefreshMs: ms(p.routeRefresh ?? D.producer.routeRefresh),
     messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),
     tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
@@ -151,6 +152,7 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
     consumeTimeMs: meanMs(fleet.consumeTime),
     failure: fleet.failure,
     onCrash: c.onCrash ?? D.consumer.onCrash,
+    routeRefreshMs: ms(c.routeRefresh ?? D.consumer.routeRefresh),
     perInstance,
   };
 }

@@ -131,6 +131,8 @@ export interface ResolvedProducerFleet {
   loadMs: number;
   /** Sends in flight per producer instance; a send that falls due beyond this is counted as dropped. */
   maxInFlight: number;
+  /** How often the clients refresh topic routes (Java pollNameServerInterval). */
+  routeRefreshMs: number;
   messageSizeBytes: number;
   /** Weighted tags, in plan order; empty means messages carry no tag. */
   tags: TagWeight[];
@@ -210,6 +212,8 @@ export interface ResolvedConsumerFleet {
   consumeTimeMs: number;
   failure: ConsumerFailure;
   onCrash: CrashPolicy;
+  /** How often the clients refresh topic routes (Java pollNameServerInterval). */
+  routeRefreshMs: number;
   /**
    * What every instance actually runs with (length `instances`, index order): the fleet's
    * settings with that instance's override applied. Launch instances from this.

@@ -38,6 +38,11 @@ const DRIVER_HELP =
   "Which worker runs the clients: node (this project's own RocketMQ clients, light) or java (RocketMQ's " +
   'own Java clients, one JVM per instance: rocketmq-client for protocol remoting, rocketmq-client-java for grpc).';
 
+const routeRefresh = () => duration({ min: 100, max: 600_000 });
+const ROUTE_REFRESH_HELP =
+  "How often the fleet's clients refresh topic routes from the name servers (Java pollNameServerInterval; " +
+  '30s, its default): after a master switch a remoting client keeps sending to, and pulling from, the old ' +
+  'master until then. gRPC fleets ignore it (the proxy keeps routes).';
 const clientVersion = () => patterned(CLIENT_VERSION, 'a Maven version such as 4.9.7 or 5.3.3');
 
 const CLIENT_VERSION_HELP =
@@ -89,6 +94,7 @@ const producer = map(
         'stops when they end. Give rate or stages, not both.',
     ),
     startRate: opt(rate(), 'Rate the first stage ramps from; only with stages.', D.producer.startRate),
+    routeRefresh: opt(routeRefresh(), ROUTE_REFRESH_HELP, D.producer.routeRefresh),
     maxInFlight: opt(
       integer(L.maxInFlight.min, L.maxInFlight.max),
       'Sends in flight per producer instance; a send that falls due beyond this is counted as dropped, not queued.',
@@ -304,6 +310,7 @@ const consumer = map(
     ),
     driver: opt(driver(), DRIVER_HELP, D.consumer.driver),
     clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    routeRefresh: opt(routeRefresh(), ROUTE_REFRESH_HELP, D.consumer.routeRefresh),
     consume: opt(
       oneOf(CONSUME_STYLES),
       'With mode push: concurrently (a failed message is retried later, RECONSUME_LATER) or orderly (one message ' +

@@ -8,7 +8,7 @@
 import { closestMatch } from './messages.ts';
 import { METRIC_NAMES, SELECTABLE_METRICS, isMetricName, metricSpec, type MetricName } from './metric-catalogue.ts';
 
-export const SELECTOR_KEYS = ['group', 'fleet', 'instance'] as const;
+export const SELECTOR_KEYS = ['group', 'fleet', 'instance', 'side'] as const;
 export type SelectorKey = (typeof SELECTOR_KEYS)[number];
 
 /**
@@ -20,6 +20,8 @@ export interface ThresholdSelector {
   group?: string;
   fleet?: string;
   instance?: string;
+  /** Only for failover_rto: which recovery (send, consume, elect); all of them when absent. */
+  side?: string;
 }
 
 export interface ThresholdKey {
@@ -37,6 +39,7 @@ const VALUE_RULES: Record<SelectorKey, { regex: RegExp; what: string }> = {
     regex: /^(?:[a-z0-9][a-z0-9-]*#(?:0|[1-9]\d*)|each)$/,
     what: 'an instance id such as "billing#2" or each',
   },
+  side: { regex: /^(?:send|consume|elect)$/, what: 'send, consume or elect' },
 };
 
 const KEY = /^([^{}]*?)\s*\{([^{}]*)\}$/;
@@ -91,6 +94,10 @@ export function parseThresholdKey(key: string): KeyResult {
     if (!rule.regex.test(value)) return fail(`selector ${known}: expected ${rule.what}, got ${JSON.stringify(value)}`);
     selector[known] = value;
   }
+  if (metric === 'failover_rto' && (selector.fleet !== undefined || selector.instance !== undefined))
+    return fail('failover_rto takes side (send, consume, elect) and, with side:consume, a group');
+  if (metric !== 'failover_rto' && selector.side !== undefined)
+    return fail(`side selects a recovery of failover_rto (send, consume, elect); ${metric} has none`);
   if (selector.instance === 'each' && selector.group === undefined && selector.fleet === undefined) {
     return fail(`instance:each needs a group or fleet whose instances to take, such as ${EXAMPLE}`);
   }

@@ -42,6 +42,7 @@ export {
 export { compareJava, compareQueues, queueKey, type MessageQueueRef } from './remoting/message-queue.ts';
 export { allocateAveragely } from './remoting/allocate-averagely.ts';
 export { RemotingAdmin, consumerIdList, type CreateTopicOptions } from './remoting/admin.ts';
+export { controllerLeader, controllerMetadata, syncStates, type SyncStates } from './remoting/controller-admin.ts';
 export type { ConsumerConnection, ConsumerRunningInfo, QueueConsumeStats } from './remoting/admin-bodies.ts';
 export {
   acceptsTag,

@@ -85,6 +85,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     checks: judged.checks,
     invariants: judged.invariants,
     diagnoses: judged.diagnoses,
+    ...(plan.cluster.ha !== 'none' || m.failover.faultCount > 0 ? { failover: m.failover.summary(input.endedAt) } : {}),
     expectedDiagnoses: judged.expectedDiagnoses,
     abortedBy: input.abortedBy ?? null,
     failures: judged.failures,

@@ -1,6 +1,7 @@
 import type { FromWorker } from '../fleet/protocol.ts';
 import type { BrokerBacklogSample } from '../metrics/broker-backlog.ts';
 import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
+import { FailoverTracker } from '../metrics/failover.ts';
 import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
 import { AssignmentHistory } from '../metrics/assignment-history.ts';
 import { Ledger, type OrderingSpec, type ScopeExpectation } from '../metrics/ledger.ts';
@@ -64,6 +65,8 @@ export class Measurements {
   readonly sendErrors: Record<string, number> = {};
   readonly rebalance = new RebalanceTracker();
   readonly attribution = new DuplicateAttribution();
+  /** Master switches: elect, send and consume recovery per fault on a broker. */
+  readonly failover: FailoverTracker;
   readonly rows: TimeSeriesRow[] = [];
   readonly attempted = new Map<string, number>();
   /** Each consumer instance's latest reported queue assignment (queue keys), e.g. for the warmup's settle wait. */
@@ -85,6 +88,7 @@ export class Measurements {
     private readonly messageLog?: MessageLog,
   ) {
     this.ledger = new Ledger(startedAt);
+    this.failover = new FailoverTracker(startedAt);
   }
 
   /**
@@ -122,6 +126,7 @@ export class Measurements {
 
   addConsumer(info: ConsumerInstanceInfo, expectation?: ScopeExpectation): void {
     this.consumers.set(info.instanceId, info);
+    this.failover.addGroup(info.group);
     if (expectation) this.ledger.expect(scopeOf(info), expectation);
     else this.ledger.registerScope(scopeOf(info));
   }
@@ -154,6 +159,7 @@ export class Measurements {
           );
         });
         this.messageLog?.acks(message);
+        this.failover.sendReport(Date.now(), message.seqs.length, message.errors);
         this.noteAttempted(message.producerId, message.attempted);
         for (const [code, count] of Object.entries(message.errors)) {
           this.sendErrors[code] = (this.sendErrors[code] ?? 0) + count;
@@ -279,6 +285,7 @@ export class Measurements {
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       this.ledger.ordering.recordDelivery(scope, producerId, seq, receivedAt);
       recordMs(this.e2eLatency, receivedAt - born);
+      this.failover.receipt(info.group, born, receivedAt);
       let groupLatency = this.e2eByGroup.get(info.group);
       if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));
       recordMs(groupLatency, receivedAt - born);

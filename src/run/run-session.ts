@@ -7,6 +7,7 @@ import { getProvider } from '../cluster/registry.ts';
 import { createTopics } from '../cluster/topics.ts';
 import { getFaultAction } from '../faults/registry.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
+import { RoleWatcher } from './role-watcher.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { AbortedRunSummary, RunSummary } from '../result/run-summary.ts';
@@ -165,6 +166,7 @@ export class RunSession {
         ),
       );
     }
+    const roles = await this.startRoleWatcher(cluster);
     const sampler = this.startSampler(cluster);
     const crashPolicy = new Map(plan.fleets.consumers.map((f) => [f.name, f.onCrash]));
     const fleet = new FleetManager({
@@ -180,10 +182,27 @@ export class RunSession {
     const faults = new FaultScheduler({
       occurrences: faultOccurrences(plan),
       actionOf: getFaultAction,
-      context: { ...(cluster.network ? { network: cluster.network } : {}), nodes: cluster.nodeControl, fleet, log },
+      context: {
+        ...(cluster.network ? { network: cluster.network } : {}),
+        ...(roles ? { roles } : {}),
+        nodes: cluster.nodeControl,
+        fleet,
+        log,
+      },
       events: this.events,
       attribution: measurements.attribution,
       startedAt: this.startedAt,
+      onBegun: (record, observed) => {
+        const brokerName = cluster.nodes.find((n) => n.name === observed.node)?.brokerName;
+        if (observed.node && brokerName)
+          measurements.failover.faultBegan({
+            fault: record.fault,
+            target: record.target,
+            node: observed.node,
+            brokerName,
+            beganAt: observed.begunAt,
+          });
+      },
     });
     // Every fault is undone before the fleet and the cluster stop.
     resources.defer('faults', () => faults.endAll());
@@ -201,6 +220,25 @@ export class RunSession {
     const layout = layoutFleets(plan, this.runId, cluster.endpoints);
     this.parts = { cluster, fleet, faults, sampler, observer, masters, layout };
     return this.parts;
+  }
+
+  /**
+   * Who is master of each broker name, every 500 ms, for role targets and the role timeline;
+   * not for an external cluster (its nodes are not ours to fault).
+   */
+  private async startRoleWatcher(cluster: StartedCluster): Promise<RoleWatcher | undefined> {
+    if (this.plan.cluster.provider === 'external') return undefined;
+    const watcher = new RoleWatcher({
+      endpoints: cluster.endpoints,
+      nodes: cluster.nodes,
+      onChange: (change) => {
+        this.measurements.failover.roleChanged(change);
+        this.events.emit('role', { brokerName: change.brokerName, master: change.master }, change.atMs);
+      },
+    });
+    await watcher.start();
+    this.resources.defer('roles', () => watcher.stop());
+    return watcher;
   }
 
   /** The 1 s sampler: a time series row each interval, the abortOnFail thresholds, the progress line. */

@@ -15,7 +15,8 @@ import type {
   StartedCluster,
 } from '../provider.ts';
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
-import type { JvmNode } from './local/jvm.ts';
+import { replicaAddrs, waitForElectedMasters, waitForListed, waitForSyncStateSets } from '../replica-readiness.ts';
+import { CONTROLLER_BOOT_LINE, type JvmNode } from './local/jvm.ts';
 import { planLocalNetwork, type LocalNetworkPlan } from './local/network-plan.ts';
 import {
   brokerConfig,
@@ -59,17 +60,26 @@ export const localProvider: ClusterProvider = {
     const version = spec.version ?? ROCKETMQ_VERSION;
     const libDir = rocketmqPaths(version).lib;
     const legacy = !serverVersionTraits(version).modernConfig;
-    if (spec.ha === 'controller' || spec.ha === 'dledger')
-      throw new UsageError(`the local provider cannot start ha ${spec.ha} clusters yet`);
+    const ha = spec.ha ?? (spec.slavesPerMaster > 0 ? 'master-slave' : 'none');
+    const elected = ha === 'controller' || ha === 'dledger';
+    if (elected && network)
+      throw new UsageError(
+        `network faults on an ha ${ha} cluster are not supported: the replicas' links to each other and to the ` +
+          'controllers do not pass Toxiproxy',
+      );
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
-      ...Array.from({ length: spec.namesrv }, () => 1),
+      // With the controller, each name server embeds one, on a port of its own.
+      ...Array.from({ length: spec.namesrv }, () => (ha === 'controller' ? 2 : 1)),
       ...Array.from({ length: brokerCount }, () => 4),
       // With the network on, the proxy's block has a third port: its gRPC server binds the
       // wildcard address, so `clients->proxy` cannot listen on the gRPC port itself.
       ...(spec.proxy ? [network ? 3 : 2] : []),
     ]);
     const namesrvPorts = blocks.slice(0, spec.namesrv).map((b) => b[0]!);
+    const controllerPorts = ha === 'controller' ? blocks.slice(0, spec.namesrv).map((b) => b[1]!) : [];
+    const controllerPeers = controllerPorts.map((port, i) => `n${i}-127.0.0.1:${port}`).join(';');
+    const controllerAddr = controllerPorts.map((port) => `127.0.0.1:${port}`).join(';');
     const directNamesrvAddr = namesrvPorts.map((port) => `127.0.0.1:${port}`).join(';');
     const slots: BrokerSlot[] = [];
     for (let m = 0; m < spec.brokers; m++) {
@@ -103,6 +113,7 @@ export const localProvider: ClusterProvider = {
       configName: string,
       configText: string,
       args: string[],
+      extraBootLines: RegExp[] = [],
     ): void => {
       const nodeDir = join(resources.workDir, 'nodes', node.name);
       mkdirSync(join(nodeDir, 'home'), { recursive: true });
@@ -111,6 +122,7 @@ export const localProvider: ClusterProvider = {
         node: { ...node, logFile: join(nodeDir, 'out.log') },
         jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] },
         config: { file, text: configText },
+        extraBootLines,
         ...(legacy && (kind === 'namesrv' || kind === 'broker')
           ? { extraFiles: [legacyLogbackFile(kind, nodeDir)] }
           : {}),
@@ -127,13 +139,26 @@ export const localProvider: ClusterProvider = {
         { name: `namesrv-${i}`, role: 'namesrv', addr },
         'namesrv',
         'namesrv.conf',
-        namesrvConfig(port, net ? '127.0.0.1' : undefined, spec.namesrvConfig),
+        namesrvConfig(
+          port,
+          net ? '127.0.0.1' : undefined,
+          spec.namesrvConfig,
+          ha === 'controller'
+            ? {
+                selfId: `n${i}`,
+                peers: controllerPeers,
+                storeDir: join(resources.workDir, 'nodes', `namesrv-${i}`, 'controller-store'),
+              }
+            : undefined,
+        ),
         ['-c'],
+        ha === 'controller' ? [CONTROLLER_BOOT_LINE] : [],
       );
     });
     for (const slot of slots) {
       const storeDir = join(resources.workDir, 'nodes', slot.name, 'store');
       const brokerNet = net?.brokers.get(slot.name);
+      const replicas = slots.filter((s) => s.brokerName === slot.brokerName);
       const text = brokerConfig({
         spec,
         brokerName: slot.brokerName,
@@ -142,6 +167,16 @@ export const localProvider: ClusterProvider = {
         ports: slot.ports,
         storeDir,
         ...(brokerNet ? { network: brokerNet } : {}),
+        replica:
+          ha === 'controller'
+            ? { ha, controllerAddr }
+            : ha === 'dledger'
+              ? {
+                  ha,
+                  selfId: `n${slot.brokerId}`,
+                  peers: replicas.map((r) => `n${r.brokerId}-127.0.0.1:${r.ports.ha}`).join(';'),
+                }
+              : { ha },
       });
       const addr = net?.advertised.get(slot.name) ?? `127.0.0.1:${slot.ports.listen}`;
       endpoints.brokers.push({ name: slot.brokerName, brokerId: slot.brokerId, addr });
@@ -223,8 +258,19 @@ export const localProvider: ClusterProvider = {
       await stage(planned.filter((p) => p.jvm.kind === 'namesrv'));
       await stage(planned.filter((p) => p.jvm.kind === 'broker'));
       await Promise.all(planned.filter((p) => p.node.role === 'broker-slave').map((p) => wireSlave(p.node)));
-      // Through Toxiproxy when the network is on: the listed addresses are the advertised ones.
-      await waitForBrokersRegistered(endpoints, BOOT_TIMEOUT_MS);
+      if (elected) {
+        // The controller or the Raft group picks each master (DLedger only after the boot line):
+        // ready when every broker name has one and lists every replica, ids as the cluster chose.
+        endpoints.brokers = await waitForElectedMasters(endpoints, replicaAddrs(endpoints), BOOT_TIMEOUT_MS);
+        if (ha === 'controller') await waitForSyncStateSets(controllerAddr, replicaAddrs(endpoints), BOOT_TIMEOUT_MS);
+        for (const p of planned) {
+          const listed = endpoints.brokers.find((b) => b.addr === p.node.addr);
+          if (listed) p.node.role = listed.brokerId === 0 ? 'broker-master' : 'broker-slave';
+        }
+      } else {
+        // Through Toxiproxy when the network is on: the listed addresses are the advertised ones.
+        await waitForBrokersRegistered(endpoints, BOOT_TIMEOUT_MS);
+      }
       if (proxy && proxyPorts) {
         await stage([proxy]);
         // The bound ports: Toxiproxy's listener accepts even while its upstream is down.
@@ -248,10 +294,14 @@ export const localProvider: ClusterProvider = {
         // Asked straight of the name servers: a fault on a client link must not make a restart wait.
         const self = endpoints.brokers.filter((b) => b.addr === node.addr);
         try {
-          await waitForBrokersRegistered(
-            { ...endpoints, namesrvAddr: directNamesrvAddr, brokers: self },
-            REREGISTER_TIMEOUT_MS,
-          );
+          if (elected)
+            // Back under whatever id the election gives it now (a former master returns as a slave).
+            await waitForListed({ ...endpoints, namesrvAddr: directNamesrvAddr }, node.addr, REREGISTER_TIMEOUT_MS);
+          else
+            await waitForBrokersRegistered(
+              { ...endpoints, namesrvAddr: directNamesrvAddr, brokers: self },
+              REREGISTER_TIMEOUT_MS,
+            );
         } catch (error) {
           log(
             `[${node.name}] restarted but not listed by the name server yet: ` +
@@ -266,6 +316,8 @@ export const localProvider: ClusterProvider = {
         `${endpoints.brokers.map((b) => `${b.name}#${b.brokerId}@${b.addr}`).join(', ')}` +
         `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
     );
+    if (ha === 'controller')
+      endpoints.controllers = controllerPorts.map((port, i) => ({ node: `namesrv-${i}`, addr: `127.0.0.1:${port}` }));
     return {
       endpoints,
       nodes: planned.map((p) => p.node),

@@ -48,6 +48,11 @@ export interface ConsumerHooks {
   runningInfo(): Buffer;
 }
 
+/** The plan's route refresh (a fleet's `routeRefresh`) over the driver's tuning. */
+export function withRouteRefresh(tuning: ClientTuning | undefined, routeRefreshMs: number | undefined): ClientTuning {
+  return routeRefreshMs === undefined ? (tuning ?? {}) : { ...tuning, pollNameServerIntervalMs: routeRefreshMs };
+}
+
 export class ClientInstance extends RemotingClient {
   private readonly producers = new Set<string>();
   private readonly consumers = new Map<string, ConsumerHooks>();

@@ -27,7 +27,7 @@ import {
   subscribeQueues,
   type SubscriptionData,
 } from '../../protocol/index.ts';
-import { ClientInstance, type ClientTuning, type ConsumerData } from './client-instance.ts';
+import { ClientInstance, withRouteRefresh, type ClientTuning, type ConsumerData } from './client-instance.ts';
 import { toReceived, type MessageSink } from './consume-service.ts';
 import type { StoredMessage } from './message-decoder.ts';
 import { OffsetStore } from './offset-store.ts';
@@ -125,7 +125,7 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
     const instance = new ClientInstance(
       options.namesrvAddr,
       options.instanceName,
-      options.tuning,
+      withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
     );
     const consumer = new RemotingLitePullConsumer(instance, options, handler);

@@ -6,7 +6,7 @@
  * in `retryResponseCodes`, and one send timeout budget shared by all attempts.
  */
 import type { OutgoingMessage, Producer, ProducerOptions, SendResult, MessageQueueRef } from '../driver.ts';
-import { ClientInstance, type ClientTuning } from './client-instance.ts';
+import { ClientInstance, withRouteRefresh, type ClientTuning } from './client-instance.ts';
 import {
   RETRYABLE_SEND_CODES,
   RemotingError,
@@ -52,7 +52,7 @@ export class RemotingProducer implements Producer {
     const instance = new ClientInstance(
       options.namesrvAddr,
       options.instanceName,
-      options.tuning,
+      withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
     );
     instance.registerProducer(options.group);

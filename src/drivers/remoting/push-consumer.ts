@@ -23,7 +23,7 @@ import {
   retryTopic,
   type SubscriptionData,
 } from '../../protocol/index.ts';
-import { ClientInstance, type ClientTuning, type ConsumerData } from './client-instance.ts';
+import { ClientInstance, withRouteRefresh, type ClientTuning, type ConsumerData } from './client-instance.ts';
 import { ConsumeService } from './consume-service.ts';
 import { OrderlyConsumeService } from './orderly-consume-service.ts';
 import { QueueLocks } from './queue-locks.ts';
@@ -142,7 +142,7 @@ export class RemotingPushConsumer implements Consumer {
     const instance = new ClientInstance(
       options.namesrvAddr,
       options.instanceName,
-      options.tuning,
+      withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
     );
     const consumer = new RemotingPushConsumer(instance, options, handler);

@@ -126,4 +126,46 @@ describe('conf writers', () => {
     expect(() => write(spec({ brokerConfig: { flushDiskTyp: 'SYNC_FLUSH' } }), 0)).toThrow(/not a broker.conf key/);
     expect(() => namesrvConfig(20000, undefined, { listenPort: 1 })).toThrow(/listenPort/);
   });
+
+  it('controller mode: the controller picks ids and roles; the plan brokerRole is not applied', () => {
+    const s = spec({ ha: 'controller', brokerConfig: { brokerRole: 'SYNC_MASTER' } });
+    const text = brokerConfig({
+      spec: s,
+      brokerName: 'broker-a',
+      brokerId: 0,
+      namesrvAddr: '127.0.0.1:9876',
+      ports,
+      storeDir: '/s',
+      replica: { ha: 'controller', controllerAddr: '127.0.0.1:9878;127.0.0.1:9880' },
+    });
+    for (const line of ['brokerId=-1', 'brokerRole=SLAVE', 'enableControllerMode=true', 'allAckInSyncStateSet=true'])
+      expect(text).toContain(`${line}\n`);
+    expect(text).toContain('controllerAddr=127.0.0.1:9878;127.0.0.1:9880\n');
+    expect(text).not.toContain('SYNC_MASTER');
+  });
+
+  it('dledger mode: one Raft group per broker name, no brokerId or brokerRole', () => {
+    const text = brokerConfig({
+      spec: spec({ ha: 'dledger', slavesPerMaster: 2 }),
+      brokerName: 'broker-a',
+      brokerId: 1,
+      namesrvAddr: '127.0.0.1:9876',
+      ports,
+      storeDir: '/s',
+      replica: { ha: 'dledger', selfId: 'n1', peers: 'n0-127.0.0.1:1;n1-127.0.0.1:2;n2-127.0.0.1:3' },
+    });
+    expect(text).toContain('enableDLegerCommitLog=true\ndLegerGroup=broker-a\n');
+    expect(text).toContain('dLegerSelfId=n1\n');
+    expect(text).not.toMatch(/^brokerId=/m);
+    expect(text).not.toMatch(/^brokerRole=/m);
+  });
+
+  it('a name server with an embedded controller gets the controller group and a small store', () => {
+    const text = namesrvConfig(20000, undefined, {}, { selfId: 'n0', peers: 'n0-127.0.0.1:20001', storeDir: '/c' });
+    expect(text).toContain('enableControllerInNamesrv=true\n');
+    expect(text).toContain(
+      'controllerDLegerPeers=n0-127.0.0.1:20001\ncontrollerDLegerSelfId=n0\ncontrollerStorePath=/c\n',
+    );
+    expect(text).toContain(`mappedFileSize=${64 * 1024 * 1024}\n`);
+  });
 });

@@ -146,6 +146,7 @@ describe('a worker with faultyConsumer', () => {
     fleet: 'c',
     driver: 'remoting',
     namesrvAddr: '127.0.0.1:9876',
+    routeRefreshMs: 30_000,
     group: 'c',
     instanceId: 'c#0',
     model: 'clustering',

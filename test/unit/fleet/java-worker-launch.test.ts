@@ -86,6 +86,7 @@ describe('javaWorkerLaunch', () => {
           fleet: 'c',
           driver: 'remoting',
           namesrvAddr: '127.0.0.1:1',
+          routeRefreshMs: 30_000,
           group: 'g',
           instanceId: 'c#0',
           model: 'clustering',

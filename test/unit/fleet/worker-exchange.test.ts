@@ -70,6 +70,7 @@ const connection = (group: string) => ({
   runId: 'exchange',
   driver: 'remoting' as const,
   namesrvAddr: broker.addr,
+  routeRefreshMs: 30_000,
   group,
 });
 

@@ -14,6 +14,7 @@ const producerConfig = {
   driver: 'remoting',
   namesrvAddr: '127.0.0.1:9876',
   group: 'orders-producer',
+  routeRefreshMs: 30_000,
   producerId: 'orders#0',
   topic: 'T',
   executor: { kind: 'constant', ratePerSecond: 100 },

@@ -158,6 +158,7 @@ describe('good plans', () => {
         ratePerSecond: 2,
         loadMs: 90_000,
         maxInFlight: 512,
+        routeRefreshMs: 30_000,
         messageSizeBytes: 1024,
         tags: [
           { tag: 'TagA', weight: 3 },
@@ -188,6 +189,7 @@ describe('good plans', () => {
         consumeTimeMs: 0,
         failure: noFailure,
         onCrash: 'fail',
+        routeRefreshMs: 30_000,
         perInstance: [
           {
             index: 0,
@@ -217,6 +219,7 @@ describe('good plans', () => {
         consumeTimeMs: 5,
         failure: noFailure,
         onCrash: 'fail',
+        routeRefreshMs: 30_000,
         perInstance: [0, 1].map((index) => ({
           index,
           instanceId: `billing-wide#${index}`,

@@ -56,7 +56,14 @@ describe('parseThresholdKey', () => {
     );
     expect(message('loss{group:a,}')).toMatch(/^expected key:value selectors/);
     expect(message('loss{grup:a}')).toBe('unknown selector "grup" (did you mean "group"?)');
-    expect(message('loss{topic:a}')).toBe('unknown selector "topic" (known: group, fleet, instance)');
+    expect(message('loss{topic:a}')).toBe('unknown selector "topic" (known: group, fleet, instance, side)');
+    expect(message('loss{side:send}')).toBe(
+      'side selects a recovery of failover_rto (send, consume, elect); loss has none',
+    );
+    expect(message('failover_rto{fleet:a}')).toBe(
+      'failover_rto takes side (send, consume, elect) and, with side:consume, a group',
+    );
+    expect(message('failover_rto{side:restart}')).toBe('selector side: expected send, consume or elect, got "restart"');
     expect(message('loss{group:a,group:b}')).toBe('selector "group" is given twice');
     expect(message('loss{group:a b}')).toBe('selector group: expected a group name such as "billing", got "a b"');
     expect(message('loss{fleet:Billing}')).toBe(
@@ -92,6 +99,7 @@ describe('the catalogue', () => {
       'e2e_latency',
       'rebalance_latency',
       'resume_latency',
+      'failover_rto',
       'backlog',
     ]);
   });
@@ -123,9 +131,17 @@ const selectorArb: fc.Arbitrary<ThresholdSelector> = fc
   // `each` alone is refused: it needs a group or fleet.
   .filter((s) => s.instance !== 'each' || s.group !== undefined || s.fleet !== undefined);
 
+/** failover_rto takes side and (for the consume side) group, nothing else; every other metric takes no side. */
+const failoverSelectorArb: fc.Arbitrary<ThresholdSelector> = fc.record(
+  { side: fc.constantFrom('send', 'consume', 'elect'), group: fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/) },
+  { requiredKeys: [] },
+);
+const GROUP_SELECTABLE = SELECTABLE_METRICS.filter((m) => m !== 'failover_rto');
+
 const keyArb: fc.Arbitrary<ThresholdKey> = fc.oneof(
   fc.constantFrom(...METRIC_NAMES).map((metric) => ({ metric, selector: {} })),
-  fc.tuple(fc.constantFrom(...SELECTABLE_METRICS), selectorArb).map(([metric, selector]) => ({ metric, selector })),
+  fc.tuple(fc.constantFrom(...GROUP_SELECTABLE), selectorArb).map(([metric, selector]) => ({ metric, selector })),
+  failoverSelectorArb.map((selector) => ({ metric: 'failover_rto' as const, selector })),
 );
 
 describe('threshold key properties', () => {
@@ -143,7 +159,7 @@ describe('threshold key properties', () => {
 
   it('selectors may come in any order and with spaces inside the braces', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SELECTABLE_METRICS), selectorArb, fc.boolean(), (metric, selector, spaced) => {
+      fc.property(fc.constantFrom(...GROUP_SELECTABLE), selectorArb, fc.boolean(), (metric, selector, spaced) => {
         const pad = spaced ? ' ' : '';
         const parts = SELECTOR_KEYS.filter((k) => selector[k] !== undefined)
           .reverse()

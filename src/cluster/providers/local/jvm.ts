@@ -9,6 +9,9 @@ export const BOOT_LINE = {
   proxy: /rocketmq-proxy startup successfully/,
 } as const;
 
+/** A name server with an embedded controller prints this once the controller serves (5.x). */
+export const CONTROLLER_BOOT_LINE = /The ControllerManager boot success/;
+
 export interface JvmNode {
   name: string;
   kind: keyof typeof MAIN_CLASS;
@@ -35,6 +38,10 @@ export function jvmProcessOptions(node: JvmNode, javaCommand = 'java'): ManagedP
       '-XX:+UseSerialGC',
       '-XX:-OmitStackTraceInFastThrow',
       '-Djava.net.preferIPv4Stack=true',
+      // The 5.x controller's Hessian serializer reflects into java.lang: without this, Java 17
+      // prints 8 harmless stack traces at every controller start (seen here).
+      '--add-opens',
+      'java.base/java.lang=ALL-UNNAMED',
       `-Duser.home=${join(node.nodeDir, 'home')}`,
       `-Drmq.chaos.node=${node.name}`,
       '-cp',

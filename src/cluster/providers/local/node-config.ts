@@ -21,10 +21,51 @@ export function brokerPortsFromBlock(block: number[]): BrokerPorts {
  * rmq-chaos owns. `bindAddress` (NettyServerConfig, 5.x) keeps the name server off the addresses
  * Toxiproxy listens on.
  */
-export function namesrvConfig(port: number, bindAddress?: string, planEntries: Record<string, ConfValue> = {}): string {
+export function namesrvConfig(
+  port: number,
+  bindAddress?: string,
+  planEntries: Record<string, ConfValue> = {},
+  controller?: EmbeddedController,
+): string {
   assertPlanConfEntries('namesrv', planEntries);
-  return properties({ ...planEntries, listenPort: port, ...(bindAddress ? { bindAddress } : {}) });
+  return properties({
+    ...planEntries,
+    listenPort: port,
+    ...(bindAddress ? { bindAddress } : {}),
+    ...(controller ? controllerEntries(controller) : {}),
+  });
 }
+
+/** A controller embedded in a name server (5.x `enableControllerInNamesrv`): one DLedger group over all of them. */
+export interface EmbeddedController {
+  /** `n0`, `n1`, ...: this name server's index. */
+  selfId: string;
+  /** Every controller's `n<i>-127.0.0.1:<port>`, `;`-separated; its own entry is the port it listens on. */
+  peers: string;
+  storeDir: string;
+}
+
+function controllerEntries(c: EmbeddedController): Record<string, ConfValue> {
+  return {
+    enableControllerInNamesrv: true,
+    controllerDLegerGroup: 'rmq-chaos-controllers',
+    controllerDLegerPeers: c.peers,
+    controllerDLegerSelfId: c.selfId,
+    controllerStorePath: c.storeDir,
+    // The controller's DLedger file is 1 GiB by default (sparse, but still): a run needs little.
+    mappedFileSize: 64 * 1024 * 1024,
+  };
+}
+
+/**
+ * How a broker replica takes part in high availability: fixed roles (master-slave: brokerId 0 is
+ * master, others slaves), the controller electing the master (ids handed out by it), or a
+ * DLedger Raft group whose leader is master.
+ */
+export type ReplicaMode =
+  | { ha: 'none' | 'master-slave' }
+  | { ha: 'controller'; controllerAddr: string }
+  | { ha: 'dledger'; selfId: string; peers: string };
 
 export interface BrokerConfigInput {
   spec: ClusterSpec;
@@ -35,6 +76,8 @@ export interface BrokerConfigInput {
   storeDir: string;
   /** With Toxiproxy: bind 127.0.0.1, advertise the producers' listener, register through own links. */
   network?: BrokerNetwork;
+  /** Default fixed roles. */
+  replica?: ReplicaMode;
 }
 
 /**
@@ -79,10 +122,34 @@ export function brokerConfig(input: BrokerConfigInput): string {
     });
     if (network.haMasterAddress) base['haMasterAddress'] = network.haMasterAddress;
   }
+  const replica = input.replica ?? { ha: 'master-slave' };
+  if (replica.ha === 'controller') {
+    // As the official controller quick-start confs: the controller hands out ids and roles.
+    Object.assign(base, {
+      brokerId: -1,
+      brokerRole: 'SLAVE',
+      enableControllerMode: true,
+      controllerAddr: replica.controllerAddr,
+      allAckInSyncStateSet: true,
+    });
+  } else if (replica.ha === 'dledger') {
+    // BrokerStartup sets brokerId and role from the Raft group; the peers' ports are the HA ports
+    // (nothing binds haListenPort in DLedger mode).
+    delete base['brokerId'];
+    delete base['brokerRole'];
+    Object.assign(base, {
+      enableDLegerCommitLog: true,
+      dLegerGroup: input.brokerName,
+      dLegerPeers: replica.peers,
+      dLegerSelfId: replica.selfId,
+    });
+  }
   assertPlanConfEntries('broker', spec.brokerConfig);
   const { brokerRole, ...planEntries } = spec.brokerConfig;
   const entries: Record<string, ConfValue> = { ...base, ...planEntries };
-  if (input.brokerId === 0 && brokerRole !== undefined) entries['brokerRole'] = brokerRole;
+  // A plan's brokerRole (ASYNC_MASTER or SYNC_MASTER) is for fixed masters; elected ones get theirs from the election.
+  const fixedRoles = replica.ha === 'none' || replica.ha === 'master-slave';
+  if (input.brokerId === 0 && brokerRole !== undefined && fixedRoles) entries['brokerRole'] = brokerRole;
   return properties(entries);
 }
 

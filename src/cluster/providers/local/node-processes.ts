@@ -22,6 +22,8 @@ export interface PlannedNode {
   config: { file: string; text: string };
   /** Other files the daemon reads, written with its config (4.x's logback configuration). */
   extraFiles?: { file: string; text: string }[];
+  /** Lines to wait for at boot, in addition to its kind's (a name server's embedded controller). */
+  extraBootLines?: RegExp[];
 }
 
 export class NodeProcesses {
@@ -70,7 +72,8 @@ export class NodeProcesses {
   async booted(planned: PlannedNode): Promise<void> {
     const proc = this.current.get(planned.node.name);
     if (!proc) throw new UsageError(`[${planned.node.name}] was never started`);
-    await proc.waitForLine(BOOT_LINE[planned.jvm.kind], BOOT_TIMEOUT_MS);
+    for (const line of [BOOT_LINE[planned.jvm.kind], ...(planned.extraBootLines ?? [])])
+      await proc.waitForLine(line, BOOT_TIMEOUT_MS);
     this.log(
       `[${planned.node.name}] booted after ${((performance.now() - this.options.startedAt) / 1000).toFixed(1)}s`,
     );

@@ -66,6 +66,8 @@ public final class Config {
     public Map<String, String> brokerAddressMap;
     public String group;
     public long seed;
+    /** Java pollNameServerInterval: how often the client refreshes its topic routes. */
+    public long routeRefreshMs = 30_000;
   }
 
   public static final class Producer extends Client {

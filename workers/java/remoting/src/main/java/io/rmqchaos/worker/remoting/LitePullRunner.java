@@ -50,6 +50,7 @@ final class LitePullRunner {
       Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
     DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group, BrokerAddressMaps.hookFor(config));
     consumer.setNamesrvAddr(config.namesrvAddr);
+    consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);
     consumer.setAutoCommit(false);

@@ -29,6 +29,7 @@ final class PushConsumerRunner {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(
         config.group, BrokerAddressMaps.hookFor(config), new AllocateMessageQueueAveragely());
     consumer.setNamesrvAddr(config.namesrvAddr);
+    consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);
     for (Map.Entry<String, String> s : config.subscription.entrySet()) consumer.subscribe(s.getKey(), s.getValue());

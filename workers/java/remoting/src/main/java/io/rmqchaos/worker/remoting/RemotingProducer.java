@@ -29,6 +29,7 @@ final class RemotingProducer implements ProducerClient {
     this.mode = config.sendMode;
     producer = new DefaultMQProducer(config.group, BrokerAddressMaps.hookFor(config));
     producer.setNamesrvAddr(config.namesrvAddr);
+    producer.setPollNameServerInterval((int) config.routeRefreshMs);
     producer.setInstanceName(config.producerId);
     try {
       producer.start();
