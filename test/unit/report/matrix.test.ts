@@ -254,7 +254,8 @@ describe('matrix.md and the console table', () => {
     const lines = text.split('\n');
     expect(lines.slice(1, 6)).toEqual([
       'combination           verdict  lost  duplicates  send RTO    consume RTO   e2e p99  diagnoses',
-      '5.3.3 × master-slave  pass        0         747   3100 ms  not recovered  14567 ms  duplicate-burst, backlog-growth',
+      '5.3.3 × master-slave  pass        0         747   3100 ms  not recovered  14567 ms  ' +
+        'duplicate-burst, backlog-growth',
       '4.9.7 × none          fail       12        1128         —              —  46207 ms  ' +
         'stale-consumer, duplicate-burst, backlog-growth',
       '5.3.3 × none          aborted     —           —         —              —         —  —',
