@@ -5,6 +5,7 @@ import { registerClusterCommand } from './commands/cluster.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerMatrixCommand } from './commands/matrix.ts';
 import { registerOpenCommand } from './commands/open.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
@@ -33,6 +34,7 @@ registerReportCommand(program);
 registerExplainCommand(program);
 registerOpenCommand(program);
 registerCompareCommand(program);
+registerMatrixCommand(program);
 
 program.addHelpText(
   'after',
@@ -46,7 +48,8 @@ Examples:
   rmq-chaos doctor --namesrv 127.0.0.1:9876 diagnose a running cluster's consumer groups (read-only)
   rmq-chaos open                            print (and open) the newest run's index.html
   rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
-  rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline`,
+  rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline
+  rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page`,
 );
 
 try {

@@ -164,8 +164,9 @@ const INDEX_HEAD =
   '<th class="n">e2e p99</th><th class="n">lost</th><th class="n">duplicates</th><th class="n">diagnoses</th>' +
   '</tr></thead>';
 
-// Small enough to keep here: the index has no script and a handful of rules (one a line).
-const INDEX_CSS = [
+// Small enough to keep here: the index has no script and a handful of rules (one a line). The matrix page
+// (matrix/matrix-page.ts) builds on it, so the two tables look alike.
+export const INDEX_CSS = [
   '',
   'body { margin: 0; background: #f6f7f9; color: #1d2329; ' +
     'font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }',

@@ -14,12 +14,16 @@ const MAX_ATTEMPTS = 10_000;
 
 /** The readable part of an id: the start time to the second (UTC) and the plan's name. */
 export function runIdBase(name: string, now = new Date()): string {
-  const stamp = now
+  return `${utcStamp(now)}-${name}`;
+}
+
+/** `20261206-084512Z`: sorts by time, reads at a glance, and is safe in a folder name. */
+export function utcStamp(now = new Date()): string {
+  return now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
     .replace('T', '-');
-  return `${stamp}-${name}`;
 }
 
 /**

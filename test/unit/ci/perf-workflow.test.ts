@@ -85,4 +85,25 @@ describe('GitHub Actions workflows', () => {
     const cached = steps.filter((s) => s.uses?.startsWith('actions/cache@')).map((s) => String(s.with?.path));
     expect(cached.join('\n')).toMatch(/~\/\.cache\/rmq-chaos[\s\S]*~\/\.m2\/repository[\s\S]*~\/\.cache\/go-build/);
   });
+
+  it('perf.yml runs the version × HA matrix only when dispatched with matrix ticked, and uploads its folder', () => {
+    type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
+    const workflow = parse(readFileSync(join(WORKFLOWS, 'perf.yml'), 'utf8')) as {
+      on: { workflow_dispatch: { inputs: Record<string, { type: string; default: unknown }> } };
+      jobs: Record<string, { if?: string; steps: Step[] }>;
+    };
+    expect(workflow.on.workflow_dispatch.inputs.matrix).toMatchObject({ type: 'boolean', default: false });
+    const job = workflow.jobs.matrix!;
+    expect(job.if).toBe("${{ github.event_name == 'workflow_dispatch' && inputs.matrix }}");
+    // The perf job is not held back by it.
+    expect(workflow.jobs.perf!.if).toBeUndefined();
+    const runs = job.steps.map((s) => s.run ?? '');
+    expect(runs).toContain(
+      'npm run rmq-chaos -- matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave --reports reports/matrix',
+    );
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('${{ always() }}');
+    expect(upload?.with?.path).toBe('reports/matrix/');
+    expect(runs.join('\n')).toContain('reports/matrix/matrix-*/matrix.md');
+  });
 });
