@@ -1,3 +1,4 @@
+import { failoverLine } from './failover-text.ts';
 import { describeOverrun } from '../run/phase-overruns.ts';
 import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
@@ -74,6 +75,7 @@ export function formatConsoleSummary(s: RunSummary): string {
         `${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`,
     );
   }
+  for (const r of s.failover?.faults ?? []) lines.push(failoverLine(r));
   for (const crash of s.crashes)
     lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);
   if (s.abortedBy)

@@ -9,8 +9,10 @@ import { toChartSeries, type ChartRow, type ChartSeries } from './series.ts';
 import {
   assignmentLanes,
   membershipMarkers,
+  roleLanes,
   secondsSince,
   type AssignmentLane,
+  type RoleLane,
   type MembershipMarker,
 } from './timeline.ts';
 
@@ -30,6 +32,8 @@ export interface ReportData {
   faultBands: FaultBand[];
   markers: MembershipMarker[];
   lanes: AssignmentLane[];
+  /** Master per broker name over time (from summary.failover); empty when the run had no replicas to watch. */
+  roleLanes: RoleLane[];
   rebalance: Omit<RunSummary['rebalance'], 'events'> & { events: (RebalanceEvent & { atS: number })[] };
   diagnoses: (ReportedFinding & { firstSeenS: number; lastSeenS: number })[];
   /** The run against its baseline (`run --baseline`); null without one. */
@@ -87,6 +91,7 @@ export function buildReportData(
     }),
     markers: membershipMarkers(events, startedAtMs),
     lanes: assignmentLanes(events, startedAtMs, endS),
+    roleLanes: roleLanes(summary.failover?.roles ?? [], endS),
     rebalance: { ...rebalance, events: rebalance.events.map((e) => ({ ...e, atS: secondsSince(startedAtMs, e.at) })) },
     diagnoses: diagnoses.map((d) => ({
       ...d,

@@ -1,3 +1,4 @@
+import type { RoleChange } from '../../metrics/failover-types.ts';
 import type { RunEvent } from '../../result/run-event.ts';
 import { compareNatural } from './series.ts';
 
@@ -109,4 +110,24 @@ export function compactQueues(queues: readonly string[]): string {
     byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), id]);
   }
   return [...byPrefix].map(([prefix, ids]) => `${prefix} ${ids.sort(compareNatural).join(',')}`.trim()).join(' · ');
+}
+
+/** Who was master of one broker name, stretch by stretch; `master` null while none was listed. */
+export interface RoleLane {
+  brokerName: string;
+  segments: { fromS: number; toS: number; master: string | null }[];
+}
+
+/** One lane per broker name from the run's role timeline (ms since the run started). */
+export function roleLanes(roles: readonly RoleChange[], endS: number): RoleLane[] {
+  const lanes = new Map<string, RoleLane>();
+  for (const change of [...roles].sort((a, b) => a.atMs - b.atMs)) {
+    let lane = lanes.get(change.brokerName);
+    if (!lane) lanes.set(change.brokerName, (lane = { brokerName: change.brokerName, segments: [] }));
+    const atS = change.atMs / 1000;
+    const open = lane.segments.at(-1);
+    if (open) open.toS = atS;
+    lane.segments.push({ fromS: atS, toS: endS, master: change.master });
+  }
+  return [...lanes.values()].sort((a, b) => compareNatural(a.brokerName, b.brokerName));
 }

@@ -1,3 +1,4 @@
+import { consumeRtoText, durationText, failedSendsText, switchText } from '../failover-text.ts';
 import { describeOverrun } from '../../run/phase-overruns.ts';
 /**
  * summary.md, sized for a pull-request comment: the verdict first, the headline numbers in one
@@ -117,6 +118,31 @@ function lossBreakdown(s: RunSummary): string[] {
   return lines;
 }
 
+/** Per fault on a broker: the switch and the recovery times; nothing when the run had no replicas to watch. */
+function failover(s: RunSummary): string[] {
+  const records = s.failover?.faults ?? [];
+  if (!s.failover) return [];
+  return [
+    '',
+    '### Failover',
+    '',
+    ...(records.length === 0
+      ? ['No fault hit a broker.']
+      : table(
+          ['fault', 'node hit', 'master', 'elect', 'send RTO', 'failed sends', 'consume RTO'],
+          records.map((r) => [
+            `${r.fault} (${code(r.target)})`,
+            code(r.node),
+            switchText(r),
+            durationText(r.electMs),
+            durationText(r.sendRtoMs),
+            failedSendsText(r),
+            consumeRtoText(r),
+          ]),
+        )),
+  ];
+}
+
 /** Whether each scope an ordered producer feeds saw its keys in order; nothing when none does. */
 function ordering(s: RunSummary): string[] {
   const checked = s.groups.filter((g) => g.ordering.checked);
@@ -191,7 +217,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
-  lines.push(...lossBreakdown(s), ...ordering(s));
+  lines.push(...lossBreakdown(s), ...ordering(s), ...failover(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

@@ -308,6 +308,22 @@
       sec.appendChild(b.el);
       return { spec: spec, holder: b.holder };
     });
+    var rolesHolder = h('div', { class: 'lanes', id: 'roles' });
+    if (data.roleLanes.length)
+      sec.appendChild(
+        h(
+          'div',
+          { class: 'chart-block' },
+          h('h3', { text: 'Master per broker name' }),
+          h('p', {
+            class: 'note',
+            text:
+              'Who the name servers listed as master (brokerId 0), polled every 500 ms; hatched: no master listed. ' +
+              'A change of colour is a switch.',
+          }),
+          rolesHolder,
+        ),
+      );
     var lanesHolder = h('div', { class: 'lanes', id: 'assignments' });
     sec.appendChild(
       h(
@@ -340,6 +356,7 @@
         // uPlot lays its plot area out on the next frame; the lanes align with it, so they wait.
         requestAnimationFrame(function () {
           R.drawLanes(lanesHolder);
+          R.drawRoles(rolesHolder);
           document.body.setAttribute('data-rendered', 'true');
         });
       },

@@ -205,5 +205,122 @@
     return steps[steps.length - 1];
   }
 
+  // ---------- master per broker name (SVG, same x axis), under the same fault bands ----------
+
+  var MASTER_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00'];
+
+  function drawRoles(holder) {
+    holder.textContent = '';
+    if (!data.roleLanes.length) return;
+    var area = plotArea(holder);
+    var laneH = 34,
+      barH = 18,
+      top = 6,
+      axisH = 22;
+    var width = Math.max(320, holder.clientWidth);
+    var height = top + data.roleLanes.length * laneH + axisH;
+    var x = function (t) {
+      return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width;
+    };
+    // One colour per node, in order of first appearance, so a switch shows as a change of colour.
+    var nodes = [];
+    data.roleLanes.forEach(function (lane) {
+      lane.segments.forEach(function (sg) {
+        if (sg.master !== null && nodes.indexOf(sg.master) < 0) nodes.push(sg.master);
+      });
+    });
+    var root = svg('svg', {
+      width: width,
+      height: height,
+      viewBox: '0 0 ' + width + ' ' + height,
+      class: 'roles-svg',
+      role: 'img',
+      'aria-label': 'master of each broker name over time',
+    });
+    data.faultBands.forEach(function (f) {
+      var l = x(f.beginS),
+        r = x(f.endS === null ? f.beginS : f.endS);
+      root.appendChild(
+        svg(
+          'rect',
+          {
+            class: 'lane-fault',
+            'data-action': f.action,
+            x: l,
+            y: 0,
+            width: Math.max(2, r - l),
+            height: height - axisH,
+          },
+          svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) }),
+        ),
+      );
+    });
+    data.roleLanes.forEach(function (lane, i) {
+      var y = top + i * laneH;
+      var g = svg('g', { class: 'role-lane', 'data-broker': lane.brokerName });
+      g.appendChild(svg('text', { x: area.left, y: y + 9, class: 'lane-name', text: lane.brokerName }));
+      lane.segments.forEach(function (sg) {
+        var l = x(sg.fromS),
+          w = Math.max(1.5, x(sg.toS) - l);
+        var none = sg.master === null;
+        g.appendChild(
+          svg(
+            'rect',
+            {
+              x: l,
+              y: y + 12,
+              width: w,
+              height: barH,
+              rx: 2,
+              class: none ? 'role-seg role-none' : 'role-seg',
+              'data-master': none ? '' : sg.master,
+              fill: none ? 'url(#hatch-none)' : MASTER_COLOURS[nodes.indexOf(sg.master) % MASTER_COLOURS.length],
+            },
+            svg('title', {
+              text:
+                lane.brokerName +
+                ': ' +
+                (none ? 'no master listed' : 'master ' + sg.master) +
+                ' ' +
+                secs(sg.fromS) +
+                ' → ' +
+                secs(sg.toS),
+            }),
+          ),
+        );
+        var label = none ? 'no master' : sg.master;
+        if (w > label.length * 6.2 + 8)
+          g.appendChild(
+            svg('text', { x: l + 4, y: y + 25, class: none ? 'lane-label' : 'lane-label role-label', text: label }),
+          );
+      });
+      root.appendChild(g);
+    });
+    root.insertBefore(
+      svg(
+        'defs',
+        null,
+        svg(
+          'pattern',
+          { id: 'hatch-none', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+          svg('rect', { width: 6, height: 6, fill: '#fff' }),
+          svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }),
+        ),
+      ),
+      root.firstChild,
+    );
+    var step = niceStep(data.endS, area.width);
+    for (var t = 0; t <= data.endS + 1e-9; t += step) {
+      root.appendChild(
+        svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }),
+      );
+      root.appendChild(
+        svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }),
+      );
+    }
+    holder.appendChild(root);
+  }
+
   R.drawLanes = drawLanes;
+  R.drawRoles = drawRoles;
 })(window.RunReport);

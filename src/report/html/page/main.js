@@ -33,19 +33,25 @@
       [
         ['timeline', 'over time'],
         ['rebalance', 'rebalances'],
-        ['latency', 'latency'],
-        ['delivery', 'loss and duplicates'],
-        ['diagnoses', 'diagnoses'],
-        ['checks', 'checks'],
-        ['plan', 'plan and cluster'],
-      ].map(function (l) {
-        return h('a', { href: '#' + l[0], text: l[1] });
-      }),
+      ]
+        .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
+        .concat([
+          ['latency', 'latency'],
+          ['delivery', 'loss and duplicates'],
+          ['diagnoses', 'diagnoses'],
+          ['checks', 'checks'],
+          ['plan', 'plan and cluster'],
+        ])
+        .map(function (l) {
+          return h('a', { href: '#' + l[0], text: l[1] });
+        }),
     ),
   );
   app.appendChild(timeline.el);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
+  var failover = R.failoverSection();
+  if (failover) app.appendChild(failover);
   app.appendChild(latencySection());
   app.appendChild(deliverySection());
   app.appendChild(checksSection());
@@ -67,6 +73,8 @@
         c.u.setSize({ width: chartWidth(c.container), height: c.u.height });
       });
       drawLanes(document.getElementById('assignments'));
+      var roles = document.getElementById('roles');
+      if (roles) R.drawRoles(roles);
     }, 150);
   });
 })(window.RunReport);

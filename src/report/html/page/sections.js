@@ -122,6 +122,51 @@
 
   // ---------- tables ----------
 
+  /** Per fault that hit a broker: the switch it caused and how long each side took to work again. */
+  function failoverSection() {
+    var f = data.summary.failover;
+    if (!f) return null;
+    var sec = section(
+      'failover',
+      'Failover',
+      'Per fault on a broker. Elect: until the name servers listed a master again. Send RTO: until the first ' +
+        'acked send after the last failed one (resolution about 250 ms). Consume RTO: until the group received a ' +
+        'message sent after the fault. "never": not before the run ended.',
+    );
+    if (!f.faults.length) {
+      sec.appendChild(h('p', { class: 'empty', text: 'no fault hit a broker' }));
+      return sec;
+    }
+    var never = function (v) {
+      return v === null ? 'never' : ms(v);
+    };
+    sec.appendChild(
+      table(
+        ['at', 'fault', 'node hit', 'master before → after', 'elect', 'send RTO', 'failed sends', 'consume RTO'],
+        f.faults.map(function (x) {
+          var failed = Object.keys(x.failedSends).map(function (code) {
+            return code + ' ' + num(x.failedSends[code]);
+          });
+          var consume = Object.keys(x.consumeRtoMs).map(function (group) {
+            return group + ' ' + never(x.consumeRtoMs[group]);
+          });
+          return [
+            secs(x.beganAtMs / 1000),
+            x.fault + ' (' + x.target + ')',
+            x.node,
+            (x.masterBefore || 'none') + ' → ' + (x.newMaster || 'none'),
+            never(x.electMs),
+            never(x.sendRtoMs),
+            failed.length ? failed.join(', ') : '–',
+            consume.length ? consume.join(', ') : '–',
+          ];
+        }),
+        'failover-table',
+      ),
+    );
+    return sec;
+  }
+
   function rebalanceSection() {
     var sec = section(
       'rebalance',
@@ -607,6 +652,7 @@
 
   R.planSection = planSection;
   R.rebalanceSection = rebalanceSection;
+  R.failoverSection = failoverSection;
   R.latencySection = latencySection;
   R.deliverySection = deliverySection;
   R.diagnosesSection = diagnosesSection;
