@@ -68,10 +68,12 @@ export const localProvider: ClusterProvider = {
           'controllers do not pass Toxiproxy',
       );
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
+    // 4.x servers bind every address (no bindAddress): Toxiproxy's listeners need ports of their own.
+    const ownListenerPorts = Boolean(network) && legacy;
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
       // With the controller, each name server embeds one, on a port of its own.
-      ...Array.from({ length: spec.namesrv }, () => (ha === 'controller' ? 2 : 1)),
-      ...Array.from({ length: brokerCount }, () => 4),
+      ...Array.from({ length: spec.namesrv }, () => (ha === 'controller' ? 2 : 1) + (ownListenerPorts ? 1 : 0)),
+      ...Array.from({ length: brokerCount }, () => 4 + (ownListenerPorts ? 2 + spec.namesrv : 0)),
       // With the network on, the proxy's block has a third port: its gRPC server binds the
       // wildcard address, so `clients->proxy` cannot listen on the gRPC port itself.
       ...(spec.proxy ? [network ? 3 : 2] : []),
@@ -103,6 +105,14 @@ export const localProvider: ClusterProvider = {
             ...(s.brokerId > 0 ? { master: s.brokerName } : {}),
           })),
           ...(proxyPorts ? { proxy: { grpc: proxyPorts[0]!, via: proxyPorts[2]! } } : {}),
+          ...(ownListenerPorts
+            ? {
+                ownPorts: {
+                  namesrv: new Map(blocks.slice(0, spec.namesrv).map((b, i) => [`namesrv-${i}`, b.at(-1)!])),
+                  brokers: new Map(slots.map((slot, i) => [slot.name, blocks[spec.namesrv + i]!.slice(4)])),
+                },
+              }
+            : {}),
         })
       : undefined;
 
@@ -134,14 +144,15 @@ export const localProvider: ClusterProvider = {
       brokers: [],
     };
     namesrvPorts.forEach((port, i) => {
-      const addr = net ? `127.0.0.2:${port}` : `127.0.0.1:${port}`;
+      // What clients dial: with the network on, `clients->namesrv-i`.
+      const addr = net ? net.clientNamesrvAddr.split(';')[i]! : `127.0.0.1:${port}`;
       makeNode(
         { name: `namesrv-${i}`, role: 'namesrv', addr },
         'namesrv',
         'namesrv.conf',
         namesrvConfig(
           port,
-          net ? '127.0.0.1' : undefined,
+          net && !legacy ? '127.0.0.1' : undefined,
           spec.namesrvConfig,
           ha === 'controller'
             ? {
@@ -213,6 +224,8 @@ export const localProvider: ClusterProvider = {
 
     /** With the network on, a slave replicates through its HA link once told where it is (see local/slave-ha.ts). */
     const wireSlave = async (node: ClusterNode) => {
+      // 4.x keeps the configured haMasterAddress (its HA client exists from the start).
+      if (legacy) return;
       const slot = slots.find((s) => s.name === node.name);
       const haMasterAddress = net?.brokers.get(node.name)?.haMasterAddress;
       const masterAddress = slot && net?.advertised.get(slot.brokerName);

@@ -136,4 +136,37 @@ describe('planLocalNetwork', () => {
     expect(plain).toContain('brokerIP1=127.0.0.1\n');
     expect(namesrvConfig(20000)).toBe('listenPort=20000\n');
   });
+
+  it('servers bound to every address (4.x): each listener on a port of its own, producers mapped too', () => {
+    const own = planLocalNetwork({
+      namesrv: [{ name: 'namesrv-0', port: 20000 }],
+      brokers: [{ name: 'broker-a', listen: 30002, ha: 30003, spare: 30001 }],
+      ownPorts: { namesrv: new Map([['namesrv-0', 20001]]), brokers: new Map([['broker-a', [30004, 30005, 30006]]]) },
+    });
+    expect(own.proxies.map((p) => `${p.name} ${p.listen}->${p.upstream}`)).toEqual([
+      'clients->namesrv-0 127.0.0.1:20001->127.0.0.1:20000',
+      'producers->broker-a 127.0.0.1:30004->127.0.0.1:30002',
+      'consumers->broker-a 127.0.0.1:30005->127.0.0.1:30002',
+      'broker-a->namesrv-0 127.0.0.1:30006->127.0.0.1:20000',
+    ]);
+    // The name server lists the broker's own address; both client roles dial through their links.
+    expect(own.advertised.get('broker-a')).toBe('127.0.0.1:30002');
+    expect(own.clientAddressMaps).toEqual({
+      producers: { '127.0.0.1:30002': '127.0.0.1:30004' },
+      consumers: { '127.0.0.1:30002': '127.0.0.1:30005' },
+    });
+    expect(own.clientNamesrvAddr).toBe('127.0.0.1:20001');
+    expect(own.brokers.get('broker-a')).toEqual({
+      brokerIP1: '127.0.0.1',
+      brokerIP2: '127.0.0.1',
+      namesrvAddr: '127.0.0.1:30006',
+    });
+    expect(() =>
+      planLocalNetwork({
+        namesrv: [{ name: 'namesrv-0', port: 20000 }],
+        brokers: [{ name: 'broker-a', listen: 30002, ha: 30003, spare: 30001 }],
+        ownPorts: { namesrv: new Map([['namesrv-0', 20001]]), brokers: new Map([['broker-a', [30004]]]) },
+      }),
+    ).toThrow(/needs 3 listener ports/);
+  });
 });

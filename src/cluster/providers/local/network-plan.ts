@@ -39,10 +39,20 @@ export interface NetworkLayoutInput {
   /** Masters and slaves, in start order; `master` names a slave's master node. */
   brokers: { name: string; listen: number; ha: number; spare: number; master?: string }[];
   proxy?: { grpc: number; via: number };
+  /**
+   * For servers that bind every address (4.x has no `bindAddress`): a listener cannot share a
+   * server's port on another loopback address, so each gets a port of its own from these
+   * (per name server one for `clients->`; per broker one each for `producers->` and
+   * `consumers->`, then one per name server for its registration links). Clients then reach
+   * brokers through `clientAddressMaps` for producers too, and the name servers list the
+   * brokers' own addresses.
+   */
+  ownPorts?: { namesrv: Map<string, number>; brokers: Map<string, number[]> };
 }
 
 export interface BrokerNetwork {
-  bindAddress: string;
+  /** Absent for servers that bind every address (see `ownPorts`). */
+  bindAddress?: string;
   brokerIP1: string;
   /** Unused by our slaves (they get haMasterAddress); the master's HA port is reached directly otherwise. */
   brokerIP2: string;
@@ -69,6 +79,7 @@ export interface LocalNetworkPlan {
 const at = (host: string, port: number) => `${host}:${port}`;
 
 export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
+  if (input.ownPorts) return planWithOwnPorts(input, input.ownPorts);
   const proxies: ProxySpec[] = [];
   for (const ns of input.namesrv) {
     proxies.push({ name: `clients->${ns.name}`, listen: at(CLIENTS_HOST, ns.port), upstream: at(BIND_HOST, ns.port) });
@@ -121,4 +132,64 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
     proxies.push({ name: 'clients->proxy', listen: plan.proxyGrpc, upstream: at(BIND_HOST, input.proxy.grpc) });
   }
   return plan;
+}
+
+/** The layout for servers bound to every address: each listener on a port of its own (see `ownPorts`). */
+function planWithOwnPorts(
+  input: NetworkLayoutInput,
+  own: NonNullable<NetworkLayoutInput['ownPorts']>,
+): LocalNetworkPlan {
+  if (input.proxy) throw new RangeError('servers that bind every address run no proxy here');
+  const portOf = <T>(map: Map<string, T>, name: string): T => {
+    const value = map.get(name);
+    if (value === undefined) throw new RangeError(`no listener ports for ${name}`);
+    return value;
+  };
+  const proxies: ProxySpec[] = input.namesrv.map((ns) => ({
+    name: `clients->${ns.name}`,
+    listen: at(BIND_HOST, portOf(own.namesrv, ns.name)),
+    upstream: at(BIND_HOST, ns.port),
+  }));
+  const brokers = new Map<string, BrokerNetwork>();
+  const advertised = new Map<string, string>();
+  const maps = { producers: {} as Record<string, string>, consumers: {} as Record<string, string> };
+  const directBrokerMap: Record<string, string> = {};
+  for (const broker of input.brokers) {
+    const [producersPort, consumersPort, ...registration] = portOf(own.brokers, broker.name);
+    if (producersPort === undefined || consumersPort === undefined || registration.length < input.namesrv.length)
+      throw new RangeError(`${broker.name} needs ${2 + input.namesrv.length} listener ports`);
+    const bound = at(BIND_HOST, broker.listen);
+    advertised.set(broker.name, bound);
+    directBrokerMap[bound] = bound;
+    maps.producers[bound] = at(BIND_HOST, producersPort);
+    maps.consumers[bound] = at(BIND_HOST, consumersPort);
+    proxies.push({ name: `producers->${broker.name}`, listen: maps.producers[bound], upstream: bound });
+    proxies.push({ name: `consumers->${broker.name}`, listen: maps.consumers[bound], upstream: bound });
+    const links = input.namesrv.map((ns, i) => {
+      const listen = at(BIND_HOST, registration[i]!);
+      proxies.push({ name: `${broker.name}->${ns.name}`, listen, upstream: at(BIND_HOST, ns.port) });
+      return listen;
+    });
+    const network: BrokerNetwork = { brokerIP1: BIND_HOST, brokerIP2: BIND_HOST, namesrvAddr: links.join(';') };
+    if (broker.master !== undefined) {
+      const master = input.brokers.find((b) => b.name === broker.master);
+      if (!master) throw new RangeError(`slave ${broker.name} names an unknown master ${broker.master}`);
+      network.haMasterAddress = at(BIND_HOST, broker.spare);
+      proxies.push({
+        name: `${master.name}->${broker.name}`,
+        listen: network.haMasterAddress,
+        upstream: at(BIND_HOST, master.ha),
+      });
+    }
+    brokers.set(broker.name, network);
+  }
+  return {
+    proxies,
+    clientNamesrvAddr: input.namesrv.map((ns) => at(BIND_HOST, portOf(own.namesrv, ns.name))).join(';'),
+    directNamesrvAddr: input.namesrv.map((ns) => at(BIND_HOST, ns.port)).join(';'),
+    brokers,
+    advertised,
+    clientAddressMaps: maps,
+    directBrokerMap,
+  };
 }

@@ -115,7 +115,7 @@ export function brokerConfig(input: BrokerConfigInput): string {
   const { network } = input;
   if (network) {
     Object.assign(base, {
-      bindAddress: network.bindAddress,
+      ...(network.bindAddress ? { bindAddress: network.bindAddress } : {}),
       brokerIP1: network.brokerIP1,
       brokerIP2: network.brokerIP2,
       namesrvAddr: network.namesrvAddr,
