@@ -1,4 +1,5 @@
 import type { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
+import { resolveLinkRoles } from './actions/network-common.ts';
 import type { FaultAction, FaultContext, FaultHandle, ObservedFault } from './fault-action.ts';
 
 /** One planned occurrence of a fault on one target, times relative to its phase's start. */
@@ -104,13 +105,13 @@ export class FaultScheduler {
     if (this.closed) return;
     const label = `${occurrence.action} ${occurrence.target}`;
     try {
+      // A link that names a role is the link of the node in that role now (process faults resolve their own).
+      const target = occurrence.action.startsWith('network.')
+        ? await resolveLinkRoles(occurrence.target, this.o.context)
+        : occurrence.target;
       const handle = await this.o
         .actionOf(occurrence.action)
-        .begin(
-          occurrence.target,
-          { ...occurrence.params, faultName: `${occurrence.fault}-${occurrence.index}` },
-          this.o.context,
-        );
+        .begin(target, { ...occurrence.params, faultName: `${occurrence.fault}-${occurrence.index}` }, this.o.context);
       record.observed.beginMs = handle.observed.begunAt - this.o.startedAt;
       record.observed.detail = handle.observed.detail;
       this.o.onBegun?.(record, handle.observed);

@@ -48,7 +48,7 @@ export function checkClusterVersion(plan: Raw, issues: PendingIssue[]): void {
       message: `ha ${ha} runs on provider local (JVM processes); provider containers runs ha none and master-slave`,
     });
   }
-  if (ha === 'controller' || ha === 'dledger') {
+  if (ha === 'dledger') {
     items(plan.faults).forEach((raw, i) => {
       const action = str(record(raw)?.action);
       if (!action?.startsWith('network.')) return;
@@ -56,9 +56,8 @@ export function checkClusterVersion(plan: Raw, issues: PendingIssue[]): void {
         path: ['faults', i, 'action'],
         anchor: 'value',
         message:
-          `${action} needs the cluster's links under Toxiproxy, and on ha ${ha} the replicas' links to each ` +
-          'other and to the controllers are not: use process faults (kill, pause, restart) on role targets such ' +
-          'as broker-a@master',
+          `${action} needs the cluster's links under Toxiproxy, and on ha dledger the Raft peers' links are ` +
+          'not: use process faults (kill, pause, restart) on role targets such as broker-a@master',
       });
     });
   }

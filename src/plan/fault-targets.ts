@@ -116,11 +116,20 @@ export function nodeNames(c: ClusterShape): string[] {
 }
 
 export function linkNames(c: ClusterShape): string[] {
+  // With the controller, slaves replicate straight from whoever is master (not through Toxiproxy),
+  // and every replica reaches every controller (one per name server) through a link of its own.
+  const controllerLinks = (b: string) =>
+    [b, ...slaves(c, b), `${b}@master`, `${b}@slave`].flatMap((n) =>
+      namesrvs(c).map((_, i) => `${n}->controller-${i}`),
+    );
   return [
     ...c.brokers.flatMap((b) => [`producers->${b}`, `consumers->${b}`]),
     ...namesrvs(c).map((n) => `clients->${n}`),
     ...(c.proxy ? ['clients->proxy'] : []),
-    ...c.brokers.flatMap((b) => [...namesrvs(c).map((n) => `${b}->${n}`), ...slaves(c, b).map((s) => `${b}->${s}`)]),
+    ...c.brokers.flatMap((b) => [
+      ...namesrvs(c).map((n) => `${b}->${n}`),
+      ...(c.ha === 'controller' ? controllerLinks(b) : slaves(c, b).map((s) => `${b}->${s}`)),
+    ]),
   ];
 }
 
@@ -163,7 +172,8 @@ export function validTargets(u: TargetUniverse, action: FaultActionName): string
 export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
 
 /** What node names look like, whatever the cluster's size. */
-const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy|broker-[a-z]@(?:master|slave)|controller@leader)`;
+const ROLE = String.raw`broker-[a-z]@(?:master|slave)|controller@leader`;
+const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy|controller-\d+|${ROLE})`;
 const NODE_NAME = new RegExp(`^${NODE}$`);
 /** What link names look like: `producers->broker-a`, `clients->namesrv-0`, `broker-a->broker-a-s1`. */
 const LINK_NAME = new RegExp(`^(?:producers|consumers|clients|${NODE})->${NODE}$`);

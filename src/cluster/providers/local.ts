@@ -62,10 +62,9 @@ export const localProvider: ClusterProvider = {
     const legacy = !serverVersionTraits(version).modernConfig;
     const ha = spec.ha ?? (spec.slavesPerMaster > 0 ? 'master-slave' : 'none');
     const elected = ha === 'controller' || ha === 'dledger';
-    if (elected && network)
+    if (ha === 'dledger' && network)
       throw new UsageError(
-        `network faults on an ha ${ha} cluster are not supported: the replicas' links to each other and to the ` +
-          'controllers do not pass Toxiproxy',
+        "network faults on an ha dledger cluster are not supported: the Raft peers' links do not pass Toxiproxy",
       );
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     // 4.x servers bind every address (no bindAddress): Toxiproxy's listeners need ports of their own.
@@ -73,7 +72,11 @@ export const localProvider: ClusterProvider = {
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
       // With the controller, each name server embeds one, on a port of its own.
       ...Array.from({ length: spec.namesrv }, () => (ha === 'controller' ? 2 : 1) + (ownListenerPorts ? 1 : 0)),
-      ...Array.from({ length: brokerCount }, () => 4 + (ownListenerPorts ? 2 + spec.namesrv : 0)),
+      // With the network on, ha controller's brokers reach each controller through a link of their own.
+      ...Array.from(
+        { length: brokerCount },
+        () => 4 + (ownListenerPorts ? 2 + spec.namesrv : 0) + (network && ha === 'controller' ? spec.namesrv : 0),
+      ),
       // With the network on, the proxy's block has a third port: its gRPC server binds the
       // wildcard address, so `clients->proxy` cannot listen on the gRPC port itself.
       ...(spec.proxy ? [network ? 3 : 2] : []),
@@ -102,8 +105,17 @@ export const localProvider: ClusterProvider = {
           brokers: slots.map((s) => ({
             name: s.name,
             ...s.ports,
-            ...(s.brokerId > 0 ? { master: s.brokerName } : {}),
+            // Fixed roles only: an elected slave finds its master's HA port itself (not through Toxiproxy).
+            ...(s.brokerId > 0 && !elected ? { master: s.brokerName } : {}),
           })),
+          ...(ha === 'controller'
+            ? {
+                controllerLinks: {
+                  controllers: controllerPorts,
+                  ports: new Map(slots.map((slot, i) => [slot.name, blocks[spec.namesrv + i]!.slice(-spec.namesrv)])),
+                },
+              }
+            : {}),
           ...(proxyPorts ? { proxy: { grpc: proxyPorts[0]!, via: proxyPorts[2]! } } : {}),
           ...(ownListenerPorts
             ? {
@@ -180,7 +192,7 @@ export const localProvider: ClusterProvider = {
         ...(brokerNet ? { network: brokerNet } : {}),
         replica:
           ha === 'controller'
-            ? { ha, controllerAddr }
+            ? { ha, controllerAddr: brokerNet?.controllerAddr ?? controllerAddr }
             : ha === 'dledger'
               ? {
                   ha,

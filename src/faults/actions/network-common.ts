@@ -4,6 +4,7 @@
  * `network.down` / `network.flap` faults re-enable a link only when the last one ends.
  */
 import type { NetworkControl } from '../../network/network-control.ts';
+import { isRoleTarget } from '../../cluster/roles.ts';
 import { HarnessError, UsageError } from '../../util/errors.ts';
 import type { FaultContext, FaultHandle, ObservedFault } from '../fault-action.ts';
 
@@ -21,6 +22,18 @@ export function requireLink(action: string, link: string, context: FaultContext)
   const links = network.links();
   if (!links.includes(link)) throw new UsageError(`${action}: no link named "${link}" (links: ${links.join(', ')})`);
   return network;
+}
+
+/**
+ * A link whose ends name roles (`broker-a@master->controller-0`) as the link of the nodes in
+ * those roles now (`broker-a-s1->controller-0`); a plain link name as it is.
+ */
+export async function resolveLinkRoles(target: string, context: FaultContext): Promise<string> {
+  if (!isRoleTarget(target)) return target;
+  const roles = context.roles;
+  if (!roles) throw new HarnessError('fault-target', `${target} names a role, and this cluster has no replicas to ask`);
+  const ends = await Promise.all(target.split('->').map((end) => (isRoleTarget(end) ? roles.resolve(end) : end)));
+  return ends.join('->');
 }
 
 let occurrence = 0;

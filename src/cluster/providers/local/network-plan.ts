@@ -48,6 +48,12 @@ export interface NetworkLayoutInput {
    * brokers' own addresses.
    */
   ownPorts?: { namesrv: Map<string, number>; brokers: Map<string, number[]> };
+  /**
+   * ha controller: every broker reaches every controller through its own `X->controller-i`
+   * link. Controllers bind every address, so each listener has a port of its own (`ports`: per
+   * broker node, one per controller).
+   */
+  controllerLinks?: { controllers: number[]; ports: Map<string, number[]> };
 }
 
 export interface BrokerNetwork {
@@ -59,6 +65,8 @@ export interface BrokerNetwork {
   /** `;`-separated, through this broker's own registration links. */
   namesrvAddr: string;
   haMasterAddress?: string;
+  /** ha controller: `;`-separated, through this broker's own `X->controller-i` links. */
+  controllerAddr?: string;
 }
 
 export interface LocalNetworkPlan {
@@ -115,6 +123,19 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
         listen: network.haMasterAddress,
         upstream: at(BIND_HOST, master.ha),
       });
+    }
+    if (input.controllerLinks) {
+      const { controllers, ports } = input.controllerLinks;
+      const own = ports.get(broker.name) ?? [];
+      if (own.length < controllers.length)
+        throw new RangeError(`${broker.name} needs ${controllers.length} controller listener ports`);
+      network.controllerAddr = controllers
+        .map((port, i) => {
+          const listen = at(BIND_HOST, own[i]!);
+          proxies.push({ name: `${broker.name}->controller-${i}`, listen, upstream: at(BIND_HOST, port) });
+          return listen;
+        })
+        .join(';');
     }
     brokers.set(broker.name, network);
   });
