@@ -23,6 +23,8 @@ const SIDE_BY_SIDE = new Set([
   'known-truth.test.ts',
   'fleets.test.ts',
   'java-and-ordered-plans.test.ts',
+  'ha-failover.test.ts',
+  'matrix.test.ts',
 ]);
 const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
 const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];

@@ -93,6 +93,8 @@ describe('network faults through Toxiproxy on a real cluster', () => {
       'clients->proxy',
       'consumers->broker-a',
       'producers->broker-a',
+      // Not a plan link: slaves copy topics and offsets through it.
+      'replicas->broker-a',
     ]);
     expect(cluster.brokers[0]!.addr).toMatch(/^127\.0\.0\.2:\d+$/);
     expect(cluster.namesrvAddr).toMatch(/^127\.0\.0\.2:\d+$/);

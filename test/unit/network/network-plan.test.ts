@@ -29,6 +29,7 @@ const byName = new Map(plan.proxies.map((p) => [p.name, p]));
 
 describe('planLocalNetwork', () => {
   it('has one link per client role and broker, per broker and name server, per HA pair, and for the proxy', () => {
+    // Plus one to each broker's VIP port, where slaves copy topics and offsets from their master.
     expect([...byName.keys()].sort()).toEqual([
       'broker-a->broker-a-s1',
       'broker-a->namesrv-0',
@@ -46,8 +47,16 @@ describe('planLocalNetwork', () => {
       'producers->broker-a',
       'producers->broker-a-s1',
       'producers->broker-b',
+      'replicas->broker-a',
+      'replicas->broker-a-s1',
+      'replicas->broker-b',
     ]);
     expect(plan.proxies).toHaveLength(byName.size);
+    expect(byName.get('replicas->broker-a')).toEqual({
+      name: 'replicas->broker-a',
+      listen: `127.0.0.2:${a.listen - 2}`,
+      upstream: `127.0.0.1:${a.listen - 2}`,
+    });
   });
 
   it('listens on distinct loopback addresses that no daemon binds, and forwards to the bound ones', () => {

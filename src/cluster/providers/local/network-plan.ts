@@ -104,6 +104,15 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
     maps.consumers[addr] = at(CONSUMERS_HOST, broker.listen);
     proxies.push({ name: `producers->${broker.name}`, listen: addr, upstream: bound });
     proxies.push({ name: `consumers->${broker.name}`, listen: at(CONSUMERS_HOST, broker.listen), upstream: bound });
+    // A slave copies topics, offsets and subscription groups from its master's VIP port
+    // (listenPort-2: BrokerOuterAPI hard-codes the VIP channel) at the master's advertised host.
+    // Without this path a slave never learns the run's topics and, once elected, refuses sends
+    // with TOPIC_NOT_EXIST (seen live on ha controller). Not a plan link: it carries no client traffic.
+    proxies.push({
+      name: `replicas->${broker.name}`,
+      listen: at(PRODUCERS_HOST, broker.listen - 2),
+      upstream: at(BIND_HOST, broker.listen - 2),
+    });
     const host = registrationHost(index);
     for (const ns of input.namesrv) {
       proxies.push({ name: `${broker.name}->${ns.name}`, listen: at(host, ns.port), upstream: at(BIND_HOST, ns.port) });
