@@ -114,6 +114,9 @@ export class FaultScheduler {
         .begin(target, { ...occurrence.params, faultName: `${occurrence.fault}-${occurrence.index}` }, this.o.context);
       record.observed.beginMs = handle.observed.begunAt - this.o.startedAt;
       record.observed.detail = handle.observed.detail;
+      // A link fault hits the node at its near end (`broker-a-s1->controller-0`); `producers` is no node.
+      if (target !== occurrence.target || occurrence.action.startsWith('network.'))
+        handle.observed.node ??= target.split('->')[0];
       this.o.onBegun?.(record, handle.observed);
       const window = this.o.attribution.open(
         `${label} at ${(record.observed.beginMs / 1000).toFixed(1)}s`,

@@ -16,7 +16,7 @@ export interface FailoverRecord {
   fault: string;
   /** As planned: `broker-a@master`, `broker-a`. */
   target: string;
-  /** The node the fault hit. */
+  /** The node the fault hit (a link fault: the node at its near end, `broker-a->controller-0`). */
   node: string;
   brokerName: string;
   beganAtMs: number;
