@@ -15,6 +15,8 @@ export interface ClusterSpec {
   version?: string;
   /** High-availability mode; default master-slave when `slavesPerMaster` > 0, else none. */
   ha?: HaMode;
+  /** ha controller: how many standalone controllers (ControllerStartup); 0 or absent: one embedded per name server. */
+  standaloneControllers?: number;
   namesrv: number;
   brokers: number;
   slavesPerMaster: number;
@@ -32,7 +34,7 @@ export interface ClusterSpec {
   images?: { rocketmq: string; toxiproxy: string };
 }
 
-export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy';
+export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy' | 'controller';
 
 export interface ClusterNode {
   /** `namesrv-0`, `broker-a`, `broker-a-s1`, `proxy`. */

@@ -41,6 +41,13 @@ export function checkClusterVersion(plan: Raw, issues: PendingIssue[]): void {
         `ha controller needs RocketMQ 5.x (${where} has no controller): ` + 'use dledger for automatic failover on 4.x',
     });
   }
+  if (typeof cluster.controllers === 'number' && cluster.controllers > 0 && ha !== 'controller') {
+    issues.push({
+      path: ['cluster', 'controllers'],
+      anchor: 'key',
+      message: `controllers runs standalone controllers for ha controller, and ha is ${ha ?? 'not set'}`,
+    });
+  }
   if ((ha === 'controller' || ha === 'dledger') && cluster.provider === 'containers') {
     issues.push({
       path: ['cluster', 'ha'],

@@ -85,6 +85,7 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
 const STARTED_CLUSTER_KEYS = [
   'version',
   'ha',
+  'controllers',
   'namesrv',
   'brokers',
   'slavesPerMaster',

@@ -7,6 +7,7 @@ export const PLAN_DEFAULTS = {
   cluster: {
     provider: 'local',
     version: '5.3.3',
+    controllers: 0,
     namesrv: 1,
     brokers: 1,
     proxy: false,

@@ -15,6 +15,8 @@ import { brokerName } from './resolve-plan.ts';
 export interface ClusterShape {
   external: boolean;
   ha: HaMode;
+  /** Standalone controllers (ha controller); 0: one embedded in each name server. */
+  controllers: number;
   namesrv: number;
   /** Master broker names, `broker-a`, ... */
   brokers: string[];
@@ -57,6 +59,7 @@ function clusterShape(plan: Raw): ClusterShape | undefined {
   return {
     external: provider === 'external',
     ha,
+    controllers: ha === 'controller' ? (int(cluster.controllers, 0, 3) ?? 0) : 0,
     namesrv,
     brokers: Array.from({ length: brokers }, (_, i) => brokerName(i)),
     slavesPerMaster,
@@ -106,9 +109,16 @@ export function roleTargets(c: ClusterShape): string[] {
   ];
 }
 
+/** `controller-i`: standalone controllers, or the controllers embedded in the name servers (links only). */
+function controllerNames(c: ClusterShape): string[] {
+  const count = c.ha !== 'controller' ? 0 : c.controllers > 0 ? c.controllers : c.namesrv;
+  return Array.from({ length: count }, (_, i) => `controller-${i}`);
+}
+
 export function nodeNames(c: ClusterShape): string[] {
   return [
     ...namesrvs(c),
+    ...(c.controllers > 0 ? controllerNames(c) : []),
     ...c.brokers.flatMap((b) => [b, ...slaves(c, b)]),
     ...(c.proxy ? ['proxy'] : []),
     ...roleTargets(c),
@@ -119,9 +129,7 @@ export function linkNames(c: ClusterShape): string[] {
   // With the controller, slaves replicate straight from whoever is master (not through Toxiproxy),
   // and every replica reaches every controller (one per name server) through a link of its own.
   const controllerLinks = (b: string) =>
-    [b, ...slaves(c, b), `${b}@master`, `${b}@slave`].flatMap((n) =>
-      namesrvs(c).map((_, i) => `${n}->controller-${i}`),
-    );
+    [b, ...slaves(c, b), `${b}@master`, `${b}@slave`].flatMap((n) => controllerNames(c).map((ctl) => `${n}->${ctl}`));
   return [
     ...c.brokers.flatMap((b) => [`producers->${b}`, `consumers->${b}`]),
     ...namesrvs(c).map((n) => `clients->${n}`),

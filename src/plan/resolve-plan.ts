@@ -94,6 +94,7 @@ export function resolvePlan(
       provider,
       version: cluster.version ?? D.cluster.version,
       ha,
+      controllers: ha === 'controller' ? (cluster.controllers ?? D.cluster.controllers) : 0,
       namesrv: cluster.namesrv ?? D.cluster.namesrv,
       brokers,
       brokerNames: Array.from({ length: brokers }, (_, i) => brokerName(i)),

@@ -46,6 +46,8 @@ export interface ResolvedCluster {
   version: string;
   /** High-availability mode (see ha-modes.ts); `slavesPerMaster` fits it. */
   ha: HaMode;
+  /** ha controller: 0 = embedded in each name server, else that many standalone controllers; 0 otherwise. */
+  controllers: number;
   /** Name servers to start (not used by `external`). */
   namesrv: number;
   /** Master brokers; `brokerNames` holds their names, `broker-a`, `broker-b`, ... */

@@ -52,6 +52,12 @@ const cluster = map(
         '(5.x: the controller elects a new master from the syncStateSet), dledger (a 3-node Raft group per broker ' +
         'name). Default: master-slave when slavesPerMaster > 0, else none.',
     ),
+    controllers: opt(
+      integer(0, 3),
+      'Only with ha controller: 0 (each name server embeds a controller, enableControllerInNamesrv), or 1 to 3 ' +
+        'standalone controller processes (ControllerStartup), named controller-0, controller-1, ...',
+      D.cluster.controllers,
+    ),
     namesrv: opt(integer(L.namesrv.min, L.namesrv.max), 'Name servers to start.', D.cluster.namesrv),
     brokers: opt(
       integer(L.brokers.min, L.brokers.max),

@@ -7,6 +7,7 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     clusterName: 'rmq-chaos',
     version: c.version,
     ha: c.ha,
+    standaloneControllers: c.controllers,
     namesrv: c.namesrv,
     brokers: c.brokers,
     slavesPerMaster: c.slavesPerMaster,

@@ -72,6 +72,7 @@ export const MAIN_CLASS = {
   namesrv: 'org.apache.rocketmq.namesrv.NamesrvStartup',
   broker: 'org.apache.rocketmq.broker.BrokerStartup',
   proxy: 'org.apache.rocketmq.proxy.ProxyStartup',
+  controller: 'org.apache.rocketmq.controller.ControllerStartup',
 } as const;
 
 /**

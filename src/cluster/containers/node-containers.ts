@@ -8,7 +8,6 @@ import { dirname } from 'node:path';
 import { GenericContainer, Wait, type StartedNetwork } from 'testcontainers';
 import { IMAGE_PATHS } from '../../setup/container-images.ts';
 import type { ClusterSpec } from '../provider.ts';
-import { MAIN_CLASS } from '../../setup/versions.ts';
 import { BOOT_LINE } from '../providers/local/jvm.ts';
 import { brokerConfig, namesrvConfig, proxyConfig } from '../providers/local/node-config.ts';
 import type { ResolvedImages } from './images.ts';
@@ -87,7 +86,8 @@ export function rocketmqEnvironment(heapBytes: number): { HEAP_OPTS: string; JAV
 
 /** `sh mqbroker -c <conf>` in the image's WORKDIR (its bin folder), as the official image is run. */
 function rocketmqNode(
-  kind: keyof typeof MAIN_CLASS,
+  // The containers provider runs no standalone controller (validation keeps ha controller local).
+  kind: keyof typeof SCRIPT,
   name: string,
   ctx: NodeContainerContext,
   config: { file: string; content: string },

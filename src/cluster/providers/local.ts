@@ -21,6 +21,7 @@ import { planLocalNetwork, type LocalNetworkPlan } from './local/network-plan.ts
 import {
   brokerConfig,
   brokerPortsFromBlock,
+  controllerConfig,
   namesrvConfig,
   proxyConfig,
   type BrokerPorts,
@@ -69,20 +70,28 @@ export const localProvider: ClusterProvider = {
     const brokerCount = spec.brokers * (1 + spec.slavesPerMaster);
     // 4.x servers bind every address (no bindAddress): Toxiproxy's listeners need ports of their own.
     const ownListenerPorts = Boolean(network) && legacy;
+    // ha controller: a controller embedded in each name server, or standalone controller processes.
+    const standalone = ha === 'controller' ? (spec.standaloneControllers ?? 0) : 0;
+    const embedded = ha === 'controller' && standalone === 0;
+    const controllerCount = embedded ? spec.namesrv : standalone;
     const blocks = await allocatePortBlocks(cachePaths().runs, resources.state, [
       // With the controller, each name server embeds one, on a port of its own.
-      ...Array.from({ length: spec.namesrv }, () => (ha === 'controller' ? 2 : 1) + (ownListenerPorts ? 1 : 0)),
+      ...Array.from({ length: spec.namesrv }, () => (embedded ? 2 : 1) + (ownListenerPorts ? 1 : 0)),
       // With the network on, ha controller's brokers reach each controller through a link of their own.
       ...Array.from(
         { length: brokerCount },
-        () => 4 + (ownListenerPorts ? 2 + spec.namesrv : 0) + (network && ha === 'controller' ? spec.namesrv : 0),
+        () => 4 + (ownListenerPorts ? 2 + spec.namesrv : 0) + (network && ha === 'controller' ? controllerCount : 0),
       ),
       // With the network on, the proxy's block has a third port: its gRPC server binds the
       // wildcard address, so `clients->proxy` cannot listen on the gRPC port itself.
       ...(spec.proxy ? [network ? 3 : 2] : []),
+      ...Array.from({ length: standalone }, () => 1),
     ]);
     const namesrvPorts = blocks.slice(0, spec.namesrv).map((b) => b[0]!);
-    const controllerPorts = ha === 'controller' ? blocks.slice(0, spec.namesrv).map((b) => b[1]!) : [];
+    const controllerPorts = embedded
+      ? blocks.slice(0, spec.namesrv).map((b) => b[1]!)
+      : blocks.slice(blocks.length - standalone).map((b) => b[0]!);
+    const controllerNodes = controllerPorts.map((_, i) => (embedded ? `namesrv-${i}` : `controller-${i}`));
     const controllerPeers = controllerPorts.map((port, i) => `n${i}-127.0.0.1:${port}`).join(';');
     const controllerAddr = controllerPorts.map((port) => `127.0.0.1:${port}`).join(';');
     const directNamesrvAddr = namesrvPorts.map((port) => `127.0.0.1:${port}`).join(';');
@@ -166,7 +175,7 @@ export const localProvider: ClusterProvider = {
           port,
           net && !legacy ? '127.0.0.1' : undefined,
           spec.namesrvConfig,
-          ha === 'controller'
+          embedded
             ? {
                 selfId: `n${i}`,
                 peers: controllerPeers,
@@ -175,7 +184,21 @@ export const localProvider: ClusterProvider = {
             : undefined,
         ),
         ['-c'],
-        ha === 'controller' ? [CONTROLLER_BOOT_LINE] : [],
+        embedded ? [CONTROLLER_BOOT_LINE] : [],
+      );
+    });
+    controllerPorts.forEach((port, i) => {
+      if (embedded) return;
+      makeNode(
+        { name: `controller-${i}`, role: 'controller', addr: `127.0.0.1:${port}` },
+        'controller',
+        'controller.conf',
+        controllerConfig({
+          selfId: `n${i}`,
+          peers: controllerPeers,
+          storeDir: join(resources.workDir, 'nodes', `controller-${i}`, 'store'),
+        }),
+        ['-c'],
       );
     });
     for (const slot of slots) {
@@ -280,7 +303,8 @@ export const localProvider: ClusterProvider = {
         }
       };
       const proxy = planned.find((p) => p.jvm.kind === 'proxy');
-      await stage(planned.filter((p) => p.jvm.kind === 'namesrv'));
+      // Standalone controllers start with the name servers: brokers in controller mode need both.
+      await stage(planned.filter((p) => p.jvm.kind === 'namesrv' || p.jvm.kind === 'controller'));
       await stage(planned.filter((p) => p.jvm.kind === 'broker'));
       await Promise.all(planned.filter((p) => p.node.role === 'broker-slave').map((p) => wireSlave(p.node)));
       if (elected) {
@@ -342,7 +366,10 @@ export const localProvider: ClusterProvider = {
         `${endpoints.proxy ? `, proxy grpc ${endpoints.proxy.grpc}` : ''}`,
     );
     if (ha === 'controller')
-      endpoints.controllers = controllerPorts.map((port, i) => ({ node: `namesrv-${i}`, addr: `127.0.0.1:${port}` }));
+      endpoints.controllers = controllerPorts.map((port, i) => ({
+        node: controllerNodes[i]!,
+        addr: `127.0.0.1:${port}`,
+      }));
     return {
       endpoints,
       nodes: planned.map((p) => p.node),

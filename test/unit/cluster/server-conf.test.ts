@@ -14,7 +14,7 @@ import {
   renderServerConfCatalogue,
 } from '../../../scripts/generate-server-conf-catalogue.ts';
 import type { ClusterSpec } from '../../../src/cluster/provider.ts';
-import { brokerConfig, namesrvConfig } from '../../../src/cluster/providers/local/node-config.ts';
+import { brokerConfig, controllerConfig, namesrvConfig } from '../../../src/cluster/providers/local/node-config.ts';
 import { confKeySpecs } from '../../../src/cluster/server-conf/conf-keys.ts';
 import { cachePaths } from '../../../src/setup/cache-dir.ts';
 import { ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
@@ -167,5 +167,16 @@ describe('conf writers', () => {
       'controllerDLegerPeers=n0-127.0.0.1:20001\ncontrollerDLegerSelfId=n0\ncontrollerStorePath=/c\n',
     );
     expect(text).toContain(`mappedFileSize=${64 * 1024 * 1024}\n`);
+  });
+
+  it('a standalone controller gets the same group settings without a name server', () => {
+    const text = controllerConfig({
+      selfId: 'n2',
+      peers: 'n0-127.0.0.1:1;n1-127.0.0.1:2;n2-127.0.0.1:3',
+      storeDir: '/c',
+    });
+    expect(text).not.toContain('enableControllerInNamesrv');
+    expect(text).toContain('controllerDLegerSelfId=n2\n');
+    expect(text).toContain('controllerDLegerPeers=n0-127.0.0.1:1;n1-127.0.0.1:2;n2-127.0.0.1:3\n');
   });
 });

@@ -7,6 +7,7 @@ export const BOOT_LINE = {
   namesrv: /The Name Server boot success/,
   broker: /The broker\[.*\] boot success/,
   proxy: /rocketmq-proxy startup successfully/,
+  controller: /The Controller Server boot success/,
 } as const;
 
 /** A name server with an embedded controller prints this once the controller serves (5.x). */

@@ -45,6 +45,12 @@ export interface EmbeddedController {
   storeDir: string;
 }
 
+/** A standalone controller's conf file (ControllerStartup): the same group settings, no name server. */
+export function controllerConfig(c: EmbeddedController): string {
+  const { enableControllerInNamesrv: _embedded, ...entries } = controllerEntries(c);
+  return properties(entries);
+}
+
 function controllerEntries(c: EmbeddedController): Record<string, ConfValue> {
   return {
     enableControllerInNamesrv: true,
