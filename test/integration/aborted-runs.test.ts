@@ -67,6 +67,7 @@ describe('a run stopped before its verdict', () => {
       ['observer', true],
       ['faults', true],
       ['sampler', true],
+      ['roles', true],
       ['cluster', true],
     ]);
     const recorded = state!.processes.filter((p) => p.name !== 'watchdog');

@@ -27,7 +27,9 @@ let producer: RemotingProducer;
 let probe: ClientInstance;
 let brokerAddr: string;
 // Short unlock delay: the Java default (20 s) would make the join test wait for it.
-const driver = createRemotingDriver({ unlockDelayMs: 3000 });
+/** What the drivers log (a failed closing commit, a thrown handler): shown when an assertion fails. */
+const driverLog: string[] = [];
+const driver = createRemotingDriver({ unlockDelayMs: 3000, log: (line) => driverLog.push(line) });
 
 beforeAll(async () => {
   cluster = await startTestCluster({ brokers: 1, topics: Object.values(TOPICS).map((name) => ({ name, queues: 4 })) });
@@ -263,7 +265,10 @@ describe('lite pull consumption on a real broker', () => {
     expect(a.assignments).toHaveLength(1);
     await Promise.all([a.consumer.close(), b.consumer.close()]);
     const stats = await admin.consumeStats(brokerAddr, 'po-assign', TOPICS.assign);
-    expect(stats.queues.map((q) => q.brokerOffset - q.consumerOffset)).toEqual([0, 0, 0, 0]);
+    expect(
+      stats.queues.map((q) => q.brokerOffset - q.consumerOffset),
+      `broker ${JSON.stringify(stats.queues)}; driver log:\n${driverLog.join('\n')}`,
+    ).toEqual([0, 0, 0, 0]);
   }, 60_000);
 
   it('a retry seeks back: the message and the rest of its queue come again, reconsumeTimes 0', async () => {

@@ -123,6 +123,10 @@ function startPodmanService(socketPath: string, log: (line: string) => void): vo
   const out = openSync(serviceLog(), 'a');
   const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], {
     detached: true,
+    // The service outlives this process, and conmon needs its working directory for every
+    // container it starts: inherited from a folder deleted later (a temporary checkout), every
+    // start failed with "Failed to get working directory" (seen here). The log's folder stays.
+    cwd: dirname(serviceLog()),
     stdio: ['ignore', out, out],
     env: podmanEnv(),
   });

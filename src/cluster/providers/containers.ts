@@ -125,6 +125,24 @@ export const containersProvider: ClusterProvider = {
               }),
           );
         }
+        // A container whose start failed was created all the same and is not in `started`:
+        // found by the run's label, so a failed start leaves nothing behind either (seen here: four
+        // gateways left "Created" after the Podman service lost its working directory).
+        const leftovers = await client.container.dockerode
+          .listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } })
+          .catch(() => []);
+        await Promise.all(
+          leftovers.map((info) =>
+            client.container
+              .getById(info.Id)
+              .remove({ force: true, v: true })
+              .catch((error: unknown) =>
+                log(
+                  `container ${info.Id.slice(0, 12)} removal failed: ${error instanceof Error ? error.message : error}`,
+                ),
+              ),
+          ),
+        );
         await net
           ?.stop()
           .catch((error: unknown) =>

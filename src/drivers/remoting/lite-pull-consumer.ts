@@ -396,7 +396,10 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
     const owned = [...this.owned.values()];
     for (const { pq } of owned) pq.drop();
     if (this.model === 'CLUSTERING')
-      await Promise.all(owned.map(({ pq }) => this.offsets.persist(pq.mq).catch(() => undefined)));
+      await this.offsets.persistOnClose(
+        owned.map(({ pq }) => pq.mq),
+        this.options.tuning?.log,
+      );
     this.instance.unregisterConsumer(this.options.group);
     if (options.unregister !== false) await this.instance.unregister({ consumerGroup: this.options.group });
     await this.instance.close();

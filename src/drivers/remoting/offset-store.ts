@@ -91,6 +91,28 @@ export class OffsetStore {
     expectCode(response, addr, RequestCode.UPDATE_CONSUMER_OFFSET);
   }
 
+  /**
+   * The closing commit of each queue, answered; one that fails is tried once more and then
+   * reported through `log` (a lost closing commit means the next owner consumes again from the
+   * last periodic one). Java sends it once; the retry only narrows that window.
+   */
+  async persistOnClose(queues: readonly MessageQueueRef[], log?: (line: string) => void): Promise<void> {
+    await Promise.all(
+      queues.map(async (mq) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await this.persist(mq);
+          } catch (error) {
+            if (attempt >= 2) {
+              log?.(`closing offset commit of ${queueKey(mq)} failed twice: ${(error as Error).message}`);
+              return;
+            }
+          }
+        }
+      }),
+    );
+  }
+
   /** Periodic commit of the queues we own (Java's `persistAll`); forgets the others. */
   async persistAll(owned: readonly MessageQueueRef[]): Promise<void> {
     const keep = new Set(owned.map(queueKey));

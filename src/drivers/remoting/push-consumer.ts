@@ -362,7 +362,10 @@ export class RemotingPushConsumer implements Consumer {
     const owned = [...this.owned.values()];
     for (const { pq } of owned) pq.drop();
     if (this.model === 'CLUSTERING')
-      await Promise.all(owned.map(({ pq }) => this.offsets.persist(pq.mq).catch(() => undefined)));
+      await this.offsets.persistOnClose(
+        owned.map(({ pq }) => pq.mq),
+        this.options.tuning?.log,
+      );
     // Java's orderly shutdown unlocks everything (`unlockAllMQ`); delayed unlocks go now too.
     for (const t of this.unlockTimers.keys()) clearTimeout(t);
     const pendingUnlocks = [...this.unlockTimers.values()];
