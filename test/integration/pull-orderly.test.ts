@@ -241,7 +241,9 @@ describe('lite pull consumption on a real broker', () => {
     const seqs = [...a.deliveries, ...b.deliveries].map((d) => d.seq);
     expect(seqs).toHaveLength(200);
     expect(new Set(seqs).size).toBe(200);
-    await Promise.all([a.consumer.close(), b.consumer.close()]);
+    // One after the other, as in the assign test below (the broker's first-commit race).
+    await a.consumer.close();
+    await b.consumer.close();
     const stats = await admin.consumeStats(brokerAddr, 'po-sub', TOPICS.subscribe);
     expect(stats.queues.map((q) => q.brokerOffset - q.consumerOffset)).toEqual([0, 0, 0, 0]);
   }, 60_000);
@@ -263,7 +265,11 @@ describe('lite pull consumption on a real broker', () => {
     // No rebalance: the broker knows both instances, yet nobody's queues moved.
     expect((await admin.consumerIdList(brokerAddr, 'po-assign')).sort()).toEqual([a.clientId, b.clientId].sort());
     expect(a.assignments).toHaveLength(1);
-    await Promise.all([a.consumer.close(), b.consumer.close()]);
+    // One after the other: these are the group's first commits of the topic, and a 5.3.3 broker
+    // loses all but one of first commits that arrive together (the offset store's FIRST_COMMIT_RACE;
+    // this test failed now and then on it while the two closed at once).
+    await a.consumer.close();
+    await b.consumer.close();
     const stats = await admin.consumeStats(brokerAddr, 'po-assign', TOPICS.assign);
     expect(
       stats.queues.map((q) => q.brokerOffset - q.consumerOffset),

@@ -93,6 +93,8 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
   private persistTimer: NodeJS.Timeout | undefined;
   private consuming: Promise<void> | undefined;
   private closed = false;
+  /** Per queue: the offset after the last message the handler finished (lowered by a seek back). */
+  private readonly handledUpTo = new Map<string, number>();
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -219,6 +221,7 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
       pq.drop();
       this.owned.delete(key);
       this.consumeOffsets.delete(key);
+      this.handledUpTo.delete(key);
       released.push(pq);
     }
     if (released.length > 0) this.emitAssignment();
@@ -326,10 +329,14 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
     while (!this.closed) {
       const batch = await this.poll(pollTimeoutMs);
       if (!batch) continue;
+      const key = queueKey(batch.pq.mq);
       for (const msg of batch.messages) {
         if (this.closed) {
-          // Stopped mid-batch: commit no further than the first message not handled.
-          this.consumeOffsets.set(queueKey(batch.pq.mq), { mq: batch.pq.mq, offset: msg.queueOffset });
+          // Stopped mid-batch: commit no further than the first message not handled, but never
+          // behind what this queue's earlier batches handled (a batch pulled twice must not move
+          // the commit back to its start).
+          const handled = this.handledUpTo.get(key) ?? 0;
+          this.consumeOffsets.set(key, { mq: batch.pq.mq, offset: Math.max(msg.queueOffset, handled) });
           break;
         }
         let outcome;
@@ -342,9 +349,11 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
           outcome = 'retry' as const;
         }
         if (outcome === 'retry') {
+          this.handledUpTo.set(key, msg.queueOffset);
           this.seek(batch.pq, msg.queueOffset);
           break;
         }
+        this.handledUpTo.set(key, Math.max(this.handledUpTo.get(key) ?? 0, msg.queueOffset + 1));
       }
     }
   }
