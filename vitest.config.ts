@@ -26,8 +26,22 @@ const SIDE_BY_SIDE = new Set([
   'ha-failover.test.ts',
   'matrix.test.ts',
 ]);
-const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
-const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];
+// Short runs that mostly wait too, paired the same way: the suite passed 20 minutes with the
+// version, HA and matrix tests (1120 s of vitest in .ci/run), and these gave back about a minute.
+const SHORT_SIDE_BY_SIDE = new Set([
+  'external-provider.test.ts',
+  'doctor.test.ts',
+  'smoke-run.test.ts',
+  'abort-on-fail.test.ts',
+  'aborted-runs.test.ts',
+  'concurrent-runs.test.ts',
+]);
+const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f) && !SHORT_SIDE_BY_SIDE.has(f));
+const integrationGroups = [
+  ...alone.map((f) => [f]),
+  [...SHORT_SIDE_BY_SIDE].filter((f) => integration.includes(f)),
+  [...SIDE_BY_SIDE].filter((f) => integration.includes(f)),
+];
 
 export default defineConfig({
   test: {
