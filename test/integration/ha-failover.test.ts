@@ -55,9 +55,12 @@ describe('failover on elected masters', () => {
         'fleets:',
         '  producers: [{name: checkout, topic: orders, rate: 100/s, routeRefresh: 2s}]',
         '  consumers: [{name: billing, instances: 2, subscription: {orders: "*"}, routeRefresh: 2s}]',
-        'phases: {warmup: 3s, load: 5s, chaos: 25s, heal: 3s, drain: 20s}',
+        'phases: {warmup: 3s, load: 5s, chaos: 40s, heal: 3s, drain: 20s}',
         'faults:',
-        '  - {name: kill-leader, action: kill, target: broker-a@master, phase: chaos, at: 3s}',
+        // Not before the followers' metadata sync: a follower elected before it has copied the
+        // fresh topic from its master refuses every send with TOPIC_NOT_EXIST (seen in .ci/run,
+        // killed 15 s after the topic was made; slaves refuse to create topics themselves).
+        '  - {name: kill-leader, action: kill, target: broker-a@master, phase: chaos, at: 18s}',
         'thresholds:',
         '  loss: ["count==0"]',
         '  failover_rto{side:elect}: ["p(100)<20s"]',
