@@ -60,6 +60,11 @@ export class FailoverTracker {
     this.roles.push(change);
   }
 
+  /** Every role change so far, `atMs` epoch. */
+  roleChanges(): readonly RoleChange[] {
+    return this.roles;
+  }
+
   /** A producer's progress report (about 4 per second per producer; all kept, they are small). */
   sendReport(at: number, acked: number, errors: Record<string, number>): void {
     this.reports.push({ at, acked, errors });

@@ -1,5 +1,6 @@
 import { PagedBitset } from './bitset.ts';
 import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
+import { QueuePositions } from './queue-positions.ts';
 import { OrderingCheck, type OrderingResult } from './ordering.ts';
 
 /**
@@ -80,6 +81,8 @@ export class Ledger {
   private readonly scopes = new Map<string, ScopeTrack>();
   /** Queue, tag and send time of every acked message whose ack said so, for loss accounting. */
   readonly origins: MessageOrigins;
+  /** Queue offsets the acks named, to catch one given to two messages (a truncated commit log). */
+  readonly positions = new QueuePositions();
   /** Deliveries of ordered producers' messages, judged per scope by orderingOf once the run is over. */
   readonly ordering: OrderingCheck;
 
@@ -102,7 +105,10 @@ export class Ledger {
 
   recordAcked(producerId: string, seq: number, tag = '', origin?: Omit<MessageOrigin, 'tag'>): void {
     const track = this.producer(producerId);
-    if (origin) this.origins.record(producerId, seq, origin.queue, tag, origin.sentAt);
+    if (origin) {
+      this.origins.record(producerId, seq, origin.queue, tag, origin.sentAt, origin.queueOffset);
+      if (origin.queueOffset !== undefined) this.positions.record(origin.queue, origin.queueOffset);
+    }
     track.acked.add(seq);
     let byTag = track.ackedByTag.get(tag);
     if (!byTag) {
@@ -257,7 +263,7 @@ export class Ledger {
 
   /** Bytes of bitset pages held, for the memory benchmark. */
   bytes(): number {
-    let total = this.origins.bytes + this.ordering.bytes();
+    let total = this.origins.bytes + this.positions.bytes + this.ordering.bytes();
     for (const p of this.producers.values()) total += p.acked.bytes;
     for (const s of this.scopes.values())
       for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;

@@ -26,6 +26,10 @@ export interface LostMessage {
   window: string;
   /** Epoch ms; undefined when unknown. */
   sentAt: number | undefined;
+  /** Its queue offset, as its ack said; undefined when the ack named none. */
+  queueOffset?: number | undefined;
+  /** Another acked message got the same queue offset: the log that held this one was cut back (queue-positions.ts). */
+  offsetReused: boolean;
 }
 
 export interface DuplicateDelivery {
@@ -72,6 +76,8 @@ export interface LostCell {
   tag: string;
   holder: string | undefined;
   window: string;
+  /** The cell's messages had their queue offsets given to other messages (see LostMessage). */
+  offsetReused: boolean;
   count: number;
 }
 
@@ -96,12 +102,13 @@ export class BreakdownBuilder {
       cell.lost++;
       if (cell.lostIds.length < IDS_PER_CELL) cell.lostIds.push(id);
     }
-    const fineKey = [m.queue, m.tag, m.holder ?? '', m.window].join('\u0000');
+    const fineKey = [m.queue, m.tag, m.holder ?? '', m.window, m.offsetReused].join('\u0000');
     const fine = this.lostCells.get(fineKey) ?? {
       queue: m.queue,
       tag: m.tag,
       holder: m.holder,
       window: m.window,
+      offsetReused: m.offsetReused,
       count: 0,
     };
     fine.count++;

@@ -18,3 +18,11 @@ export function queueTopic(queueKey: string): string {
   const at = queueKey.lastIndexOf('@');
   return at < 0 ? queueKey : queueKey.slice(0, at);
 }
+
+/**
+ * False for the key of an ack that named no queue (`topic@?/-1`: a gRPC send goes through
+ * the proxy, which does not say which queue it picked), whose offsets cannot be compared.
+ */
+export function isKnownQueue(queueKey: string): boolean {
+  return !queueKey.endsWith('/-1') && !queueKey.includes('@?/');
+}

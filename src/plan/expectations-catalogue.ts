@@ -13,6 +13,7 @@ export const DIAGNOSIS_IDS = [
   'broker-without-consumers',
   'duplicate-burst',
   'backlog-growth',
+  'reassigned-offsets',
   // Last: it reads what every rule before it found (rules/unexplained-loss.ts).
   'unexplained-loss',
 ] as const;

@@ -37,7 +37,15 @@ export interface MessageLife {
     outcome: 'success' | 'retry';
     kind: 'first' | 'duplicate';
   }[];
-  lost: { scope: string; queue: string; tag: string; holder: string | undefined; window: string }[];
+  lost: {
+    scope: string;
+    queue: string;
+    tag: string;
+    holder: string | undefined;
+    window: string;
+    /** Another acked message got its queue offset; undefined in logs that predate the flag. */
+    offsetReused: boolean | undefined;
+  }[];
   /** Producers the log knows, for a helpful "no such message". */
   producersSeen: string[];
 }
@@ -111,8 +119,9 @@ function apply(life: MessageLife, record: MessageRecord, producerId: string, seq
       break;
     }
     case 'lost': {
-      const [, scope, p, s, queue, tag, holder, window] = record as LostRecord;
-      if (p === producerId && s === seq) life.lost.push({ scope, queue, tag, holder: holder || undefined, window });
+      const [, scope, p, s, queue, tag, holder, window, offsetReused] = record as LostRecord;
+      if (p === producerId && s === seq)
+        life.lost.push({ scope, queue, tag, holder: holder || undefined, window, offsetReused });
       break;
     }
   }
@@ -159,6 +168,11 @@ export function formatMessageLife(life: MessageLife, summary: SummaryFile): stri
       `  LOST in ${l.scope}: never consumed; ${l.queue} was held by ${l.holder ?? 'no member'} when it was ` +
         `sent, during ${l.window}`,
     );
+    if (l.offsetReused)
+      lines.push(
+        `    its offset ${life.ack?.offset ?? '?'} in ${l.queue} was acked again for another message: the broker ` +
+          'that acked it cut its log back',
+      );
     const group = groupOfScope(l.scope);
     // An aborted run has no diagnoses (and writes no lost records): nothing to look up then.
     const diagnoses = summary.verdict === 'aborted' ? [] : summary.diagnoses;

@@ -113,6 +113,9 @@ export class Measurements {
             broadcastInstance ?? (origin ? this.holdings.holderAt(group, origin.queue, origin.sentAt) : undefined),
           window: origin ? (this.attribution.faultWindowAt(origin.sentAt)?.label ?? phaseAt(origin.sentAt)) : 'unknown',
           sentAt: origin?.sentAt,
+          queueOffset: origin?.queueOffset,
+          offsetReused:
+            origin?.queueOffset !== undefined && this.ledger.positions.isReused(origin.queue, origin.queueOffset),
         };
         builder.addLost(lost);
         this.messageLog?.lost(scope, lost);
@@ -151,11 +154,12 @@ export class Measurements {
         message.seqs.forEach((seq, i) => {
           const queue = message.queues[i];
           const sentAt = message.sentAtMs[i];
+          const queueOffset = message.offsets[i] ?? -1;
           this.ledger.recordAcked(
             message.producerId,
             seq,
             message.tags[i] ?? '',
-            queue !== undefined && sentAt !== undefined ? { queue, sentAt } : undefined,
+            queue !== undefined && sentAt !== undefined ? { queue, sentAt, queueOffset } : undefined,
           );
         });
         this.messageLog?.acks(message);

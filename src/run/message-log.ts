@@ -29,8 +29,11 @@ export type DeliveryRecord = [
   'success' | 'retry',
   'first' | 'duplicate',
 ];
-/** ["lost", scope, producerId, seq, queue, tag, holder or "", window] */
-export type LostRecord = ['lost', string, string, number, string, string, string, string];
+/**
+ * ["lost", scope, producerId, seq, queue, tag, holder or "", window, offsetReused]; the last is
+ * absent in logs written before rmq-chaos noted reused queue offsets.
+ */
+export type LostRecord = ['lost', string, string, number, string, string, string, string, boolean?];
 export type MessageRecord = AckRecord | DeliveryRecord | LostRecord;
 
 export class MessageLog {
@@ -79,6 +82,7 @@ export class MessageLog {
       lost.tag,
       lost.holder ?? '',
       lost.window,
+      lost.offsetReused,
     ];
     this.gzip.write(`${JSON.stringify(record)}\n`);
   }

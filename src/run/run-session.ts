@@ -340,6 +340,8 @@ export class RunSession {
         uniqueByGroup: uniqueByGroup(m),
         lost: lostByGroup(accounting),
         accountedAt: this.accountedAt,
+        startedAt: this.startedAt,
+        roleChanges: m.failover.roleChanges(),
       },
     });
     const summary = buildSummary({

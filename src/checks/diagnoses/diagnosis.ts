@@ -5,6 +5,7 @@
  * `rules/`, registered in `rules/index.ts`.
  */
 import type { WindowDuplicates } from '../../metrics/duplicate-attribution.ts';
+import type { RoleChange } from '../../metrics/failover-types.ts';
 import type { LostCell } from '../../metrics/loss-breakdown.ts';
 import type { ClusterSnapshot } from '../../observe/snapshot.ts';
 import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
@@ -17,13 +18,16 @@ export type EvidenceValue = string | number | boolean | null | EvidenceValue[] |
 /**
  * The messages a finding names as lost or stranded by the problem it describes: those of
  * `topic`, on `queues` (every queue of the topic when absent), whose tag is not in
- * `exceptTags` (every tag when absent; '' is "no tag"). A run matches the ledger's lost
+ * `exceptTags` (every tag when absent; '' is "no tag") and, with `offsetReused`, only those
+ * whose queue offset another acked message got. A run matches the ledger's lost
  * messages against them to say how much of the loss each finding explains.
  */
 export interface LossClaim {
   topic: string;
   queues?: string[];
   exceptTags?: string[];
+  /** Only messages whose queue offset another acked message was given (a truncated commit log). */
+  offsetReused?: boolean;
 }
 
 /** How much of its group's measured loss a finding accounts for (runs only). */
@@ -69,6 +73,10 @@ export interface DiagnosisInput {
     lost?: { group: string; cells: LostCell[] }[];
     /** When the loss was accounted (the run's end), epoch ms: when a loss finding is "seen". */
     accountedAt?: number;
+    /** When the run started, epoch ms: findings give times on the run clock. */
+    startedAt?: number;
+    /** Who was master of each broker name when (epoch ms), where the run watched roles. */
+    roleChanges?: readonly RoleChange[];
   };
 }
 

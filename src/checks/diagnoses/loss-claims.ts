@@ -1,19 +1,24 @@
 /**
  * Findings against the ledger: which lost messages a finding's claims cover, how much of a
  * group's loss that is, and what no finding covers. A lost message is covered when some claim
- * names its topic, its queue (or the whole topic) and does not except its tag.
+ * names its topic, its queue (or the whole topic), does not except its tag and, when the claim is
+ * about reused offsets only, the message's offset was reused.
  */
 import type { LostCell } from '../../metrics/loss-breakdown.ts';
 import { queueTopic } from '../../metrics/queue-keys.ts';
 import type { Finding, LossClaim, LossExplained } from './diagnosis.ts';
 
-export function claimCovers(claim: LossClaim, cell: Pick<LostCell, 'queue' | 'tag'>): boolean {
+/** What a claim is matched on: a lost cell, or one lost message's record (`explain`). */
+export type ClaimedMessage = Pick<LostCell, 'queue' | 'tag'> & { offsetReused?: boolean | undefined };
+
+export function claimCovers(claim: LossClaim, cell: ClaimedMessage): boolean {
   if (queueTopic(cell.queue) !== claim.topic) return false;
   if (claim.queues && !claim.queues.includes(cell.queue)) return false;
+  if (claim.offsetReused && !cell.offsetReused) return false;
   return !claim.exceptTags?.includes(cell.tag);
 }
 
-export function coveredBy(claims: readonly LossClaim[], cell: Pick<LostCell, 'queue' | 'tag'>): boolean {
+export function coveredBy(claims: readonly LossClaim[], cell: ClaimedMessage): boolean {
   return claims.some((claim) => claimCovers(claim, cell));
 }
 

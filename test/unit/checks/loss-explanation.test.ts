@@ -42,6 +42,7 @@ const lostOnT2 = (perQueue: number): LostCell[] =>
     tag: '',
     holder: i >= 6 ? 'c#2' : undefined,
     window: 'load',
+    offsetReused: false,
     count: perQueue,
   }));
 
@@ -102,6 +103,7 @@ describe('diagnoses against the ledger', () => {
       tag: '',
       holder: 'c#0',
       window: 'network-down x at 3.0s',
+      offsetReused: false,
       count: 7,
     };
     const findings = diagnose({
@@ -155,9 +157,9 @@ describe('diagnoses against the ledger', () => {
       }),
     );
     const cells: LostCell[] = [
-      { queue: 't@broker-a/0', tag: 'B', holder: 'c#0', window: 'load', count: 5 },
-      { queue: 't@broker-a/1', tag: '', holder: 'c#1', window: 'load', count: 2 },
-      { queue: 't@broker-a/1', tag: 'A', holder: 'c#1', window: 'load', count: 3 },
+      { queue: 't@broker-a/0', tag: 'B', holder: 'c#0', window: 'load', offsetReused: false, count: 5 },
+      { queue: 't@broker-a/1', tag: '', holder: 'c#1', window: 'load', offsetReused: false, count: 2 },
+      { queue: 't@broker-a/1', tag: 'A', holder: 'c#1', window: 'load', offsetReused: false, count: 3 },
     ];
     const findings = diagnose({ snapshots, run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'g', cells }] } });
     expect(findings[0]!.claims).toEqual([{ topic: 't', exceptTags: ['A'] }]);
@@ -166,7 +168,9 @@ describe('diagnoses against the ledger', () => {
   });
 
   it('without snapshots (a gRPC-only group) the loss is still unexplained, seen when it was accounted', () => {
-    const cells: LostCell[] = [{ queue: 'g@?/-1', tag: '', holder: undefined, window: 'load', count: 4 }];
+    const cells: LostCell[] = [
+      { queue: 'g@?/-1', tag: '', holder: undefined, window: 'load', offsetReused: false, count: 4 },
+    ];
     const findings = diagnose({
       snapshots: [],
       run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'g', cells }], accountedAt: 123_000 },

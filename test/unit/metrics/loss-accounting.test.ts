@@ -114,6 +114,7 @@ describe('BreakdownBuilder', () => {
     holder: undefined,
     window: 'load',
     sentAt: 1_000 + seq * 100,
+    offsetReused: false,
     ...over,
   });
 

@@ -4,6 +4,7 @@ import { backlogGrowth } from './backlog-growth.ts';
 import { brokerWithoutConsumers } from './broker-without-consumers.ts';
 import { duplicateBurst } from './duplicate-burst.ts';
 import { inconsistentSubscription } from './inconsistent-subscription.ts';
+import { reassignedOffsets } from './reassigned-offsets.ts';
 import { staleConsumer } from './stale-consumer.ts';
 import { unconsumedQueues } from './unconsumed-queues.ts';
 import { unexplainedLoss } from './unexplained-loss.ts';
@@ -16,5 +17,6 @@ export const RULES: Record<DiagnosisId, DiagnosisRule> = {
   'broker-without-consumers': brokerWithoutConsumers,
   'duplicate-burst': duplicateBurst,
   'backlog-growth': backlogGrowth,
+  'reassigned-offsets': reassignedOffsets,
   'unexplained-loss': unexplainedLoss,
 };
