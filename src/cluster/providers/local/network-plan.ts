@@ -123,16 +123,7 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
       brokerIP2: BIND_HOST,
       namesrvAddr: input.namesrv.map((ns) => at(host, ns.port)).join(';'),
     };
-    if (broker.master !== undefined) {
-      const master = input.brokers.find((b) => b.name === broker.master);
-      if (!master) throw new RangeError(`slave ${broker.name} names an unknown master ${broker.master}`);
-      network.haMasterAddress = at(BIND_HOST, broker.spare);
-      proxies.push({
-        name: `${master.name}->${broker.name}`,
-        listen: network.haMasterAddress,
-        upstream: at(BIND_HOST, master.ha),
-      });
-    }
+    if (broker.master !== undefined) network.haMasterAddress = replicationLink(input, broker, proxies);
     if (input.controllerLinks) {
       const { controllers, ports } = input.controllerLinks;
       const own = ports.get(broker.name) ?? [];
@@ -162,6 +153,22 @@ export function planLocalNetwork(input: NetworkLayoutInput): LocalNetworkPlan {
     proxies.push({ name: 'clients->proxy', listen: plan.proxyGrpc, upstream: at(BIND_HOST, input.proxy.grpc) });
   }
   return plan;
+}
+
+/**
+ * A slave's replication link: it dials its own spare port, which forwards to the master's HA
+ * port, so a fault on `master->slave` cuts replication only. Returns the address it dials.
+ */
+function replicationLink(
+  input: NetworkLayoutInput,
+  slave: NetworkLayoutInput['brokers'][number],
+  proxies: ProxySpec[],
+): string {
+  const master = input.brokers.find((b) => b.name === slave.master);
+  if (!master) throw new RangeError(`slave ${slave.name} names an unknown master ${slave.master}`);
+  const listen = at(BIND_HOST, slave.spare);
+  proxies.push({ name: `${master.name}->${slave.name}`, listen, upstream: at(BIND_HOST, master.ha) });
+  return listen;
 }
 
 /** The layout for servers bound to every address: each listener on a port of its own (see `ownPorts`). */
@@ -201,16 +208,7 @@ function planWithOwnPorts(
       return listen;
     });
     const network: BrokerNetwork = { brokerIP1: BIND_HOST, brokerIP2: BIND_HOST, namesrvAddr: links.join(';') };
-    if (broker.master !== undefined) {
-      const master = input.brokers.find((b) => b.name === broker.master);
-      if (!master) throw new RangeError(`slave ${broker.name} names an unknown master ${broker.master}`);
-      network.haMasterAddress = at(BIND_HOST, broker.spare);
-      proxies.push({
-        name: `${master.name}->${broker.name}`,
-        listen: network.haMasterAddress,
-        upstream: at(BIND_HOST, master.ha),
-      });
-    }
+    if (broker.master !== undefined) network.haMasterAddress = replicationLink(input, broker, proxies);
     brokers.set(broker.name, network);
   }
   return {

@@ -10,6 +10,52 @@
     GUTTER = R.GUTTER,
     charts = R.charts;
 
+  // ---------- what the lane drawings share: the time scale, fault bands, axis, hatching ----------
+
+  // Seconds on the run clock → x within the charts' plot area.
+  function timeScale(area) {
+    return function (t) {
+      return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width;
+    };
+  }
+
+  // Each fault window as a band behind the lanes, `bottom` px tall.
+  function drawFaultBands(root, x, bottom) {
+    data.faultBands.forEach(function (f) {
+      var l = x(f.beginS),
+        r = x(f.endS === null ? f.beginS : f.endS);
+      root.appendChild(
+        svg(
+          'rect',
+          { class: 'lane-fault', 'data-action': f.action, x: l, y: 0, width: Math.max(2, r - l), height: bottom },
+          svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) }),
+        ),
+      );
+    });
+  }
+
+  function drawTimeAxis(root, x, area, height, axisH) {
+    var step = niceStep(data.endS, area.width);
+    for (var t = 0; t <= data.endS + 1e-9; t += step) {
+      root.appendChild(
+        svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }),
+      );
+      root.appendChild(
+        svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }),
+      );
+    }
+  }
+
+  // Diagonal red stripes on `fill`: outages (frozen, stopped) and "no master".
+  function hatchPattern(id, fill) {
+    return svg(
+      'pattern',
+      { id: id, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+      svg('rect', { width: 6, height: 6, fill: fill }),
+      svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }),
+    );
+  }
+
   // ---------- queue assignment lanes (SVG, aligned with the charts' plot area) ----------
 
   function plotArea(container) {
@@ -35,9 +81,7 @@
       axisH = 22;
     var width = Math.max(320, holder.clientWidth);
     var height = top + data.lanes.length * laneH + axisH;
-    var x = function (t) {
-      return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width;
-    };
+    var x = timeScale(area);
     var maxQueues = Math.max.apply(
       null,
       [1].concat(
@@ -63,35 +107,9 @@
         role: 'img',
         'aria-label': 'queue assignment per consumer instance',
       },
-      svg(
-        'defs',
-        null,
-        svg(
-          'pattern',
-          { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
-          svg('rect', { width: 6, height: 6, fill: 'rgba(255,255,255,0.55)' }),
-          svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }),
-        ),
-      ),
+      svg('defs', null, hatchPattern('hatch', 'rgba(255,255,255,0.55)')),
     );
-    data.faultBands.forEach(function (f) {
-      var l = x(f.beginS),
-        r = x(f.endS === null ? f.beginS : f.endS);
-      root.appendChild(
-        svg(
-          'rect',
-          {
-            class: 'lane-fault',
-            'data-action': f.action,
-            x: l,
-            y: 0,
-            width: Math.max(2, r - l),
-            height: height - axisH,
-          },
-          svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) }),
-        ),
-      );
-    });
+    drawFaultBands(root, x, height - axisH);
     data.lanes.forEach(function (lane, i) {
       var y = top + i * laneH;
       var g = svg('g', { class: 'lane', 'data-lane': lane.instance });
@@ -186,15 +204,7 @@
         ),
       );
     });
-    var step = niceStep(data.endS, area.width);
-    for (var t = 0; t <= data.endS + 1e-9; t += step) {
-      root.appendChild(
-        svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }),
-      );
-      root.appendChild(
-        svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }),
-      );
-    }
+    drawTimeAxis(root, x, area, height, axisH);
     holder.appendChild(root);
   }
 
@@ -219,9 +229,7 @@
       axisH = 22;
     var width = Math.max(320, holder.clientWidth);
     var height = top + data.roleLanes.length * laneH + axisH;
-    var x = function (t) {
-      return area.left + (Math.max(0, Math.min(data.endS, t)) / data.endS) * area.width;
-    };
+    var x = timeScale(area);
     // One colour per node, in order of first appearance, so a switch shows as a change of colour.
     var nodes = [];
     data.roleLanes.forEach(function (lane) {
@@ -229,32 +237,19 @@
         if (sg.master !== null && nodes.indexOf(sg.master) < 0) nodes.push(sg.master);
       });
     });
-    var root = svg('svg', {
-      width: width,
-      height: height,
-      viewBox: '0 0 ' + width + ' ' + height,
-      class: 'roles-svg',
-      role: 'img',
-      'aria-label': 'master of each broker name over time',
-    });
-    data.faultBands.forEach(function (f) {
-      var l = x(f.beginS),
-        r = x(f.endS === null ? f.beginS : f.endS);
-      root.appendChild(
-        svg(
-          'rect',
-          {
-            class: 'lane-fault',
-            'data-action': f.action,
-            x: l,
-            y: 0,
-            width: Math.max(2, r - l),
-            height: height - axisH,
-          },
-          svg('title', { text: f.label + ' ' + secs(f.beginS) + ' → ' + secs(f.endS) }),
-        ),
-      );
-    });
+    var root = svg(
+      'svg',
+      {
+        width: width,
+        height: height,
+        viewBox: '0 0 ' + width + ' ' + height,
+        class: 'roles-svg',
+        role: 'img',
+        'aria-label': 'master of each broker name over time',
+      },
+      svg('defs', null, hatchPattern('hatch-none', '#fff')),
+    );
+    drawFaultBands(root, x, height - axisH);
     data.roleLanes.forEach(function (lane, i) {
       var y = top + i * laneH;
       var g = svg('g', { class: 'role-lane', 'data-broker': lane.brokerName });
@@ -296,28 +291,7 @@
       });
       root.appendChild(g);
     });
-    root.insertBefore(
-      svg(
-        'defs',
-        null,
-        svg(
-          'pattern',
-          { id: 'hatch-none', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
-          svg('rect', { width: 6, height: 6, fill: '#fff' }),
-          svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#b4225a', 'stroke-width': 2 }),
-        ),
-      ),
-      root.firstChild,
-    );
-    var step = niceStep(data.endS, area.width);
-    for (var t = 0; t <= data.endS + 1e-9; t += step) {
-      root.appendChild(
-        svg('line', { x1: x(t), x2: x(t), y1: height - axisH, y2: height - axisH + 4, stroke: '#9aa3ad' }),
-      );
-      root.appendChild(
-        svg('text', { x: x(t), y: height - 4, class: 'axis-label', 'text-anchor': 'middle', text: secs(t) }),
-      );
-    }
+    drawTimeAxis(root, x, area, height, axisH);
     holder.appendChild(root);
   }
 
