@@ -15,7 +15,7 @@ import { EnvironmentError } from '../util/errors.ts';
 import { PROJECT_ROOT } from '../util/node-args.ts';
 import { cacheRoot } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
-import { knownVersions, nearestVersions, unresolvedArtifact } from './maven-versions.ts';
+import { unresolvedArtifact, unresolvedVersionError } from './maven-versions.ts';
 import type { SetupLog } from './provision.ts';
 import { runTool } from './run-tool.ts';
 import { requireTool } from './tools.ts';
@@ -204,16 +204,19 @@ async function build(request: JavaWorkerRequest, sources: string, dir: string, h
       );
     } catch (error) {
       if (unresolvedArtifact(mavenOutput, flavour.artifact, request.version)) {
-        const nearest = nearestVersions(request.version, await knownVersions(flavour.artifact, m2, staging));
-        throw new EnvironmentError(
-          'java-worker-client-version',
-          `Maven cannot resolve org.apache.rocketmq:${flavour.artifact}:${request.version}` +
-            (nearest.length > 0 ? `; the nearest versions that resolve: ${nearest.join(', ')}` : ''),
-          nearest.length > 0
-            ? `use one of ${nearest.join(', ')}`
-            : 'check the version on Maven Central (and that Maven Central is reachable)',
-          { cause: error },
-        );
+        throw await unresolvedVersionError({
+          code: 'java-worker-client-version',
+          artifact: flavour.artifact,
+          version: request.version,
+          listedArtifact: flavour.artifact,
+          m2,
+          scratch: staging,
+          hint: (nearest) =>
+            nearest.length > 0
+              ? `use one of ${nearest.join(', ')}`
+              : 'check the version on Maven Central (and that Maven Central is reachable)',
+          cause: error,
+        });
       }
       throw error;
     }

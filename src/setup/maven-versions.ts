@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvironmentError } from '../util/errors.ts';
 import { runTool } from './run-tool.ts';
 
 /** True when Maven's failure is the artifact itself missing (not the network, not a compile error). */
@@ -67,4 +68,29 @@ export function nearestVersions(wanted: string, known: readonly string[], count 
   const below = releases.filter((v) => compareVersions(v, wanted) < 0).slice(-count);
   const above = releases.filter((v) => compareVersions(v, wanted) > 0).slice(0, count);
   return [...below, ...above];
+}
+
+/**
+ * The error for an artifact version Maven cannot resolve, naming the nearest versions of
+ * `listedArtifact` that do. `hint` turns them into what to change (none when Maven lists none).
+ */
+export async function unresolvedVersionError(options: {
+  code: string;
+  artifact: string;
+  version: string;
+  listedArtifact: string;
+  m2: string;
+  scratch: string;
+  hint: (nearest: string[]) => string;
+  cause: unknown;
+}): Promise<EnvironmentError> {
+  const { artifact, version } = options;
+  const nearest = nearestVersions(version, await knownVersions(options.listedArtifact, options.m2, options.scratch));
+  return new EnvironmentError(
+    options.code,
+    `Maven cannot resolve org.apache.rocketmq:${artifact}:${version}` +
+      (nearest.length > 0 ? `; the nearest versions that resolve: ${nearest.join(', ')}` : ''),
+    options.hint(nearest),
+    { cause: options.cause },
+  );
 }

@@ -7,7 +7,7 @@ import { cachePaths, rocketmqPaths, type CachePaths } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
 import { requireTool } from './tools.ts';
 import { runTool } from './run-tool.ts';
-import { knownVersions, nearestVersions, unresolvedArtifact } from './maven-versions.ts';
+import { unresolvedArtifact, unresolvedVersionError } from './maven-versions.ts';
 import {
   ROCKETMQ_VERSION,
   TESTED_ROCKETMQ_VERSIONS,
@@ -113,14 +113,17 @@ async function installRocketmq(version: string, target: { lib: string; marker: s
     } catch (error) {
       const missing = artifacts.find((a) => unresolvedArtifact(mavenOutput, a, version));
       if (missing) {
-        const nearest = nearestVersions(version, await knownVersions('rocketmq-broker', m2Repository(), staging));
-        throw new EnvironmentError(
-          'rocketmq-version',
-          `Maven cannot resolve org.apache.rocketmq:${missing}:${version}` +
-            (nearest.length > 0 ? `; the nearest versions that resolve: ${nearest.join(', ')}` : ''),
-          `set cluster.version to one of ${(nearest.length > 0 ? nearest : TESTED_ROCKETMQ_VERSIONS).join(', ')}`,
-          { cause: error },
-        );
+        throw await unresolvedVersionError({
+          code: 'rocketmq-version',
+          artifact: missing,
+          version,
+          listedArtifact: 'rocketmq-broker',
+          m2: m2Repository(),
+          scratch: staging,
+          hint: (nearest) =>
+            `set cluster.version to one of ${(nearest.length > 0 ? nearest : TESTED_ROCKETMQ_VERSIONS).join(', ')}`,
+          cause: error,
+        });
       }
       throw error;
     }
