@@ -18,6 +18,7 @@ import type { ClusterSpec } from '../../../src/cluster/provider.ts';
 import { namesrvConfig } from '../../../src/cluster/providers/local/node-config.ts';
 import { rocketmqPaths } from '../../../src/setup/cache-dir.ts';
 import { TESTED_ROCKETMQ_VERSIONS } from '../../../src/setup/versions.ts';
+import { javapRuns } from '../../support/javap.ts';
 
 /** What BrokerStartup and NamesrvStartup hand the conf file to (properties2Object), in 4.x and 5.x alike. */
 const NETTY = [
@@ -29,14 +30,6 @@ const CLASSES = {
   namesrv: ['org.apache.rocketmq.common.namesrv.NamesrvConfig', ...NETTY],
 };
 
-function javapRuns(): boolean {
-  try {
-    execFileSync('javap', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const hasJavap = javapRuns();
 
 /**

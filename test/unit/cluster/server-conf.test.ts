@@ -3,7 +3,6 @@
  * from the cached RocketMQ jars, and node-config writes a plan's entries (converted by the plan)
  * but never one of the keys that place a node.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,17 +17,9 @@ import { brokerConfig, controllerConfig, namesrvConfig } from '../../../src/clus
 import { confKeySpecs } from '../../../src/cluster/server-conf/conf-keys.ts';
 import { cachePaths } from '../../../src/setup/cache-dir.ts';
 import { ROCKETMQ_VERSION } from '../../../src/setup/versions.ts';
+import { javapRuns } from '../../support/javap.ts';
 
 const lib = cachePaths().rocketmqLib;
-
-function javapRuns(): boolean {
-  try {
-    execFileSync('javap', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const jarsCached = existsSync(join(lib, `rocketmq-broker-${ROCKETMQ_VERSION}.jar`)) && javapRuns();
 const SKIP_REASON = ` (skipped: no RocketMQ ${ROCKETMQ_VERSION} jars in ${lib} or no javap; npm run setup caches them)`;
