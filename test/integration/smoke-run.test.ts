@@ -70,5 +70,5 @@ describe('smoke plan on a real cluster', () => {
     process.stdout.write(
       `smoke (load 8s) wall time ${(wallMs / 1000).toFixed(1)}s, cluster start ${summary.cluster.startMs} ms\n`,
     );
-  });
+  }, 240_000);
 });

@@ -235,6 +235,31 @@ export class RemotingAdmin {
     return Object.keys(wrapper.subscriptionGroupTable).sort();
   }
 
+  /** GET_BROKER_CONFIG: every setting the broker runs with (what `mqadmin getBrokerConfig` prints). */
+  async brokerConfig(brokerAddr: string): Promise<Record<string, string>> {
+    const response = await this.client.invoke(brokerAddr, createRequest(RequestCode.GET_BROKER_CONFIG));
+    expectCode(response, brokerAddr, RequestCode.GET_BROKER_CONFIG);
+    return parseProperties(response.body?.toString('utf8') ?? '');
+  }
+
+  /**
+   * Has a broker register with its name servers now rather than at its next periodic turn (10 s
+   * after boot, then every 30 s): UPDATE_BROKER_CONFIG of `brokerPermission` with the value it
+   * already has, on which the broker registers at once (AdminBrokerProcessor.updateBrokerConfig,
+   * 4.9 and 5.x). A 5.x broker's registration at the end of its boot goes only to the name
+   * servers its client has already found reachable (an asynchronous scan), so on a busy machine
+   * it is often skipped and the broker stays unlisted for those 10 s. The broker also rewrites
+   * its conf file with every setting it runs with (Configuration.persist): the same values.
+   */
+  async registerBrokerNow(brokerAddr: string): Promise<void> {
+    const permission = (await this.brokerConfig(brokerAddr))['brokerPermission'] ?? String(Perm.READ_WRITE);
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from(`brokerPermission=${permission}\n`, 'utf8')),
+    );
+    expectCode(response, brokerAddr, RequestCode.UPDATE_BROKER_CONFIG);
+  }
+
   /** Deletes a topic from its brokers and the name server (for cleanup between runs). */
   async deleteTopic(topic: string, clusterName?: string): Promise<void> {
     for (const { addr } of await this.masterAddrs(clusterName)) {
@@ -253,4 +278,16 @@ export class RemotingAdmin {
   close(): Promise<void> {
     return this.client.close();
   }
+}
+
+/** `key=value` lines (java.util.Properties as MixAll.properties2String writes them: no escapes, no continuations). */
+export function parseProperties(text: string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq > 0) properties[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
+  }
+  return properties;
 }
