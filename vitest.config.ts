@@ -14,21 +14,23 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 
 // Except these: their time goes to planned phases (the runs mostly wait, at 50-150 messages/s),
 // not CPU, and each brings its own clusters on its own ports. They share one group, so two of
-// them run at a time: problem-plans (about 6 min) beside the other three one after another.
-// `npm test` went from 1098 s to 879 s with it (each of the four about 10% slower). Timing-
-// sensitive files (latency toxics, rebalance latency, containers) stay alone.
+// them run at a time (each about 10% slower than alone). The problem plans are two files (the
+// problems, their fixes) so that neither half holds the group up alone. Files whose asserts
+// bound a time (latency toxics, hand-over within 3 s, retry gaps) or that run containers stay
+// alone.
 const SIDE_BY_SIDE = new Set([
   'problem-plans.test.ts',
+  'problem-fixes.test.ts',
   'faults.test.ts',
   'known-truth.test.ts',
   'fleets.test.ts',
   'java-and-ordered-plans.test.ts',
   'ha-failover.test.ts',
   'matrix.test.ts',
-]);
-// Short runs that mostly wait too, paired the same way: the suite passed 20 minutes with the
-// version, HA and matrix tests (1120 s of vitest in .ci/run), and these gave back about a minute.
-const SHORT_SIDE_BY_SIDE = new Set([
+  'java-fleets.test.ts',
+  'rebalance-join.test.ts',
+  'run-lifecycle.test.ts',
+  'coordinator-killed.test.ts',
   'external-provider.test.ts',
   'doctor.test.ts',
   'smoke-run.test.ts',
@@ -36,12 +38,8 @@ const SHORT_SIDE_BY_SIDE = new Set([
   'aborted-runs.test.ts',
   'concurrent-runs.test.ts',
 ]);
-const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f) && !SHORT_SIDE_BY_SIDE.has(f));
-const integrationGroups = [
-  ...alone.map((f) => [f]),
-  [...SHORT_SIDE_BY_SIDE].filter((f) => integration.includes(f)),
-  [...SIDE_BY_SIDE].filter((f) => integration.includes(f)),
-];
+const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
+const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];
 
 export default defineConfig({
   test: {

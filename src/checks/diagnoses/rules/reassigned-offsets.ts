@@ -73,7 +73,7 @@ export const reassignedOffsets: DiagnosisRule = {
           queues: queues.map((q) => ({
             queue: q.key,
             lost: q.lost,
-            reason: 'acked at offsets another message was acked at later or earlier: the acking log was cut back',
+            reason: 'other messages were acked at the same offsets: the log that acked these was cut back',
           })),
           windows: windows.map((w) => ({ window: w.key, lost: w.lost })),
           masters: mastersOf(
