@@ -35,9 +35,9 @@ beforeAll(async () => {
  * A copy of the fixture in a temp folder (the writer puts index.html beside the raw files; the fixture itself stays
  * untouched).
  */
-function fixtureCopy(): string {
+function fixtureCopy(source = FIXTURE): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-report-'));
-  cpSync(FIXTURE, dir, { recursive: true });
+  cpSync(source, dir, { recursive: true });
   return dir;
 }
 
@@ -299,4 +299,51 @@ describe('run page under a default locale Intl rejects', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('run page in Chromium with a failover (failover-network-partition fixture)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = fixtureCopy(resolve('test/fixtures/runs/failover-network-partition'));
+    opened = await openReport(dir);
+    page = opened.page;
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, resolve('test-results/report-failover.png')));
+
+  it('draws who was master of broker-a when: broker-a-s1, none for 0.5 s, then broker-a', async () => {
+    const segments = page.locator('.roles-svg [data-broker="broker-a"] .role-seg');
+    const masters = await segments.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-master')));
+    expect(masters).toEqual(['broker-a-s1', '', 'broker-a']);
+    // The two masters in two colours; "no master" hatched.
+    const fills = await segments.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
+    expect(fills[0]).not.toBe(fills[2]);
+    expect(fills[1]).toBe('url(#hatch-none)');
+    // The partition as a band behind the role lane, as on the charts.
+    expect(await page.locator('.roles-svg .lane-fault[data-action="network.down"]').count()).toBe(1);
+  });
+
+  it('has the failover table: the fault, the switch and how long each side took', async () => {
+    const rows = page.locator('#failover .failover-table tbody tr');
+    expect(await rows.count()).toBe(1);
+    const text = await rows.first().textContent();
+    expect(text).toContain('isolate-master (broker-a@master->controller-0)');
+    expect(text).toContain('broker-a-s1 → broker-a');
+    expect(text).toContain('SYSTEM_BUSY');
+  });
+
+  it('explains the loss with reassigned-offsets, its brokers, queues and the master changes', async () => {
+    const finding = page.locator('#diagnoses article[data-id="reassigned-offsets"]');
+    await expect(finding.textContent()).resolves.toContain('21 messages acked');
+    await expect(finding.locator('.evidence').textContent()).resolves.toContain('"orders@broker-a/2"');
+    await expect(finding.locator('.evidence').textContent()).resolves.toContain('"broker-a-s1"');
+    await expect(finding.locator('.remedy').textContent()).resolves.toContain('SLAVE_NOT_AVAILABLE');
+  });
+
+  it('logs no errors', () => {
+    expect(opened.errors).toEqual([]);
+  });
 });
