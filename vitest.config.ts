@@ -16,8 +16,8 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 // not CPU, and each brings its own clusters on its own ports. They share one group, so two of
 // them run at a time (each about 10% slower than alone). The problem plans are two files (the
 // problems, their fixes) so that neither half holds the group up alone. Files whose asserts
-// bound a time (latency toxics, hand-over within 3 s, retry gaps) or that run containers stay
-// alone.
+// bound a time (latency toxics, hand-over within 3 s, retry gaps), that run containers, or
+// whose Java workers count sends in a fixed window (java-fleets) stay alone.
 const SIDE_BY_SIDE = new Set([
   'problem-plans.test.ts',
   'problem-fixes.test.ts',
@@ -27,7 +27,6 @@ const SIDE_BY_SIDE = new Set([
   'java-and-ordered-plans.test.ts',
   'ha-failover.test.ts',
   'matrix.test.ts',
-  'java-fleets.test.ts',
   'rebalance-join.test.ts',
   'run-lifecycle.test.ts',
   'coordinator-killed.test.ts',
