@@ -1,10 +1,10 @@
 /**
  * Ledger cost for 10 million receipts (one producer, one group): time and memory, against a
  * reference measured in the same run, the way a ledger is usually written first: a Map from
- * "producer:seq" to where the message went (queue, tag, send time: what loss accounting needs)
- * and a Set of received ids. The ledger keeps the same facts (bitsets plus MessageOrigins).
- * The reference holds 1 million ids (10 million would need gigabytes), so figures are compared
- * per message.
+ * "producer:seq" to where the message went (queue, tag, send time, queue offset: what loss
+ * accounting needs) and a Set of received ids. The ledger keeps the same facts (bitsets plus
+ * MessageOrigins and QueuePositions). The reference holds 1 million ids (10 million would need
+ * gigabytes), so figures are compared per message.
  */
 import { Ledger } from '../src/metrics/ledger.ts';
 
@@ -35,7 +35,11 @@ export async function benchLedger(): Promise<void> {
     const sentAt = Date.now();
     const queues = Array.from({ length: 8 }, (_, q) => `t@broker-a/${q}`);
     for (let seq = 0; seq < N; seq++)
-      l.recordAcked('p#0', seq, '', { queue: queues[seq % 8]!, sentAt: sentAt + seq / 1000 });
+      l.recordAcked('p#0', seq, '', {
+        queue: queues[seq % 8]!,
+        sentAt: sentAt + seq / 1000,
+        queueOffset: Math.floor(seq / 8),
+      });
     for (let seq = 0; seq < N; seq++) l.recordReceipt('g', 'p#0', seq, 'c#0');
     if (l.summarize('g').lost !== 0) throw new Error('ledger lost messages');
     return l.bytes();
@@ -44,12 +48,17 @@ export async function benchLedger(): Promise<void> {
   ledger = undefined;
   let reference: Map<string, unknown> | undefined;
   const naive = measure(`Map/Set reference, ${REF_N / 1e6}M`, () => {
-    const acked = new Map<string, { queue: string; tag: string; sentAt: number }>();
+    const acked = new Map<string, { queue: string; tag: string; sentAt: number; queueOffset: number }>();
     const received = new Set<string>();
     const queues = Array.from({ length: 8 }, (_, q) => `t@broker-a/${q}`);
     const sentAt = Date.now();
     for (let seq = 0; seq < REF_N; seq++)
-      acked.set(`p#0:${seq}`, { queue: queues[seq % 8]!, tag: '', sentAt: sentAt + seq / 1000 });
+      acked.set(`p#0:${seq}`, {
+        queue: queues[seq % 8]!,
+        tag: '',
+        sentAt: sentAt + seq / 1000,
+        queueOffset: Math.floor(seq / 8),
+      });
     for (let seq = 0; seq < REF_N; seq++) received.add(`p#0:${seq}`);
     let lost = 0;
     for (const id of acked.keys()) if (!received.has(id)) lost++;

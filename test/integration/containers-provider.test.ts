@@ -98,7 +98,7 @@ describe.skipIf(skipReason !== undefined)('provider containers', () => {
     const plan = writePlan(
       'containers-faults',
       `description: "Node and network faults on provider containers."
-cluster: {provider: containers, images: {rocketmq: local, toxiproxy: local}}
+cluster: {provider: containers}
 topics: [{name: orders, queues: 4}]
 fleets:
   producers: [{name: checkout, topic: orders, rate: 50/s}]
@@ -112,6 +112,7 @@ faults:
     );
     const run = await runCli(plan);
     expect(run.code, run.output).toBe(0);
+    // The default images: the official ones, or the local build where they cannot be pulled.
     expectImage(run, '5.3.3');
     const faults = run.summary!.faults;
     expect(faults.map((f) => f.action)).toEqual(['network.down', 'pause', 'restart']);

@@ -168,12 +168,12 @@ topics: [{name: drift, queues: 2}]
 fleets:
   producers: [{name: p, topic: drift, rate: 100/s, tags: {TagA: 1, TagB: 1}}]
   consumers: [{name: c, group: drift, instances: 1, subscription: {drift: "*"}}]
-phases: {warmup: 3s, load: 20s, drain: 5s}
+phases: {warmup: 3s, load: 22s, drain: 5s}
 faults:
   - action: drift
     target: c#0
     at: 4s
-    duration: 6s
+    duration: 8s
     subscription: {drift: TagA}
 `,
     );

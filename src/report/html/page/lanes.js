@@ -46,6 +46,22 @@
     }
   }
 
+  // An SVG image of `width` × `height` with the given patterns defined.
+  function laneSvg(width, height, cls, label, patterns) {
+    return svg(
+      'svg',
+      {
+        width: width,
+        height: height,
+        viewBox: '0 0 ' + width + ' ' + height,
+        class: cls,
+        role: 'img',
+        'aria-label': label,
+      },
+      svg('defs', null, patterns),
+    );
+  }
+
   // Diagonal red stripes on `fill`: outages (frozen, stopped) and "no master".
   function hatchPattern(id, fill) {
     return svg(
@@ -97,18 +113,9 @@
         }),
       ),
     );
-    var root = svg(
-      'svg',
-      {
-        width: width,
-        height: height,
-        viewBox: '0 0 ' + width + ' ' + height,
-        class: 'lanes-svg',
-        role: 'img',
-        'aria-label': 'queue assignment per consumer instance',
-      },
-      svg('defs', null, hatchPattern('hatch', 'rgba(255,255,255,0.55)')),
-    );
+    var root = laneSvg(width, height, 'lanes-svg', 'queue assignment per consumer instance', [
+      hatchPattern('hatch', 'rgba(255,255,255,0.55)'),
+    ]);
     drawFaultBands(root, x, height - axisH);
     data.lanes.forEach(function (lane, i) {
       var y = top + i * laneH;
@@ -237,18 +244,9 @@
         if (sg.master !== null && nodes.indexOf(sg.master) < 0) nodes.push(sg.master);
       });
     });
-    var root = svg(
-      'svg',
-      {
-        width: width,
-        height: height,
-        viewBox: '0 0 ' + width + ' ' + height,
-        class: 'roles-svg',
-        role: 'img',
-        'aria-label': 'master of each broker name over time',
-      },
-      svg('defs', null, hatchPattern('hatch-none', '#fff')),
-    );
+    var root = laneSvg(width, height, 'roles-svg', 'master of each broker name over time', [
+      hatchPattern('hatch-none', '#fff'),
+    ]);
     drawFaultBands(root, x, height - axisH);
     data.roleLanes.forEach(function (lane, i) {
       var y = top + i * laneH;
