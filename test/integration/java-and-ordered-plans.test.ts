@@ -8,12 +8,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.ts';
+import { TOLERATE_BUSY } from './support/problem-plans.ts';
 
 const plan = (name: string) => join(import.meta.dirname, '../../plans', `${name}.yaml`);
 
 describe('Java and ordered-consumption plans', () => {
   it('tag-drift-java: the Java clients lose TagB to the drifted instance; the diagnosis explains all', async () => {
-    const run = await runCli(plan('tag-drift-java'), ['phases.warmup=3s', 'phases.load=8s', 'phases.drain=5s']);
+    const run = await runCli(plan('tag-drift-java'), [
+      'phases.warmup=3s',
+      'phases.load=8s',
+      'phases.drain=5s',
+      TOLERATE_BUSY,
+    ]);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     const f = s.diagnoses.find((d) => d.id === 'inconsistent-subscription');
