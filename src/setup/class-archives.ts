@@ -13,7 +13,7 @@
  * is the same `lib/*` at both ends. Runs use an archive when it is there and start without
  * one otherwise; a JVM that cannot map it goes on without it.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -36,13 +36,9 @@ let javaBuild: string | undefined;
 /** A short name for the `java` on PATH (its `-version` text): archives are per JVM build. */
 export function javaBuildKey(): string {
   if (javaBuild === undefined) {
-    let text = 'unknown';
-    try {
-      text = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      // `java -version` prints to stderr; execFileSync only hands stderr back on failure.
-      text = String((error as { stderr?: string }).stderr ?? 'unknown');
-    }
+    // `java -version` prints to stderr.
+    const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+    const text = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim() || 'unknown';
     javaBuild = createHash('sha256').update(text).digest('hex').slice(0, 12);
   }
   return javaBuild;
