@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../util/errors.ts';
+import { buildClassArchives, classArchivesFailed, hasClassArchives } from './class-archives.ts';
 import { cachePaths, rocketmqPaths, type CachePaths } from './cache-dir.ts';
 import { withInstallLock } from './install-lock.ts';
 import { requireTool } from './tools.ts';
@@ -60,6 +61,23 @@ export async function provision(
         );
         installed.push('rocketmq');
       }
+      const failedBefore = classArchivesFailed(rocketmq.lib);
+      if (hasClassArchives(rocketmq.lib)) {
+        log(`RocketMQ ${version} class archives: cached`);
+      } else if (failedBefore) {
+        // Not tried at every run: a build that failed once (a JVM that would not stop) would cost each run again.
+        log(`RocketMQ ${version} class archives: not built (${failedBefore}); runs start without them`);
+      } else {
+        await timed(
+          log,
+          `RocketMQ ${version} class archives (a name server and a broker booted once, stopped gracefully)`,
+          async () => {
+            const kinds = await buildClassArchives(rocketmq.lib, version, log);
+            if (kinds.length > 0) installed.push('class-archives');
+          },
+          'building',
+        );
+      }
       if (existsSync(paths.toxiproxyMarker)) {
         log(`Toxiproxy ${TOXIPROXY_VERSION}: cached in ${paths.toxiproxyBin}`);
       } else {
@@ -74,8 +92,8 @@ export async function provision(
   return { paths, installed };
 }
 
-async function timed(log: SetupLog, what: string, work: () => Promise<void>): Promise<void> {
-  log(`${what}: fetching...`);
+async function timed(log: SetupLog, what: string, work: () => Promise<void>, doing = 'fetching'): Promise<void> {
+  log(`${what}: ${doing}...`);
   const started = performance.now();
   await work();
   log(`${what}: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
