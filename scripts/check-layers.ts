@@ -23,6 +23,7 @@ export const LAYERS = [
   'plan',
   'metrics',
   'fleet',
+  'agents',
   'observe',
   'faults',
   'checks',
