@@ -3,6 +3,7 @@
  * the same run (never absolute targets: timings on a shared 2-core machine are noisy).
  */
 import { benchClusterStart } from './cluster-start.ts';
+import { benchCoordinator } from './coordinator.ts';
 import { benchCosts } from './costs.ts';
 import { benchFidelity } from './fidelity.ts';
 import { benchLedger } from './ledger.ts';
@@ -11,6 +12,7 @@ import { benchValidate } from './validate.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
+  coordinator: benchCoordinator,
   producer: benchProducer,
   'cluster-start': benchClusterStart,
   validate: benchValidate,
