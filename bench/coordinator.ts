@@ -56,6 +56,9 @@ function measurements(dir: string, withLog: boolean): { m: Measurements; log?: M
   return log ? { m, log } : { m };
 }
 
+/** A worker line as the coordinator takes it: parsed, validated, handled. */
+const into = (m: Measurements) => (line: string) => m.handle(fromWorker.parse(JSON.parse(line)));
+
 export async function benchCoordinator(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-bench-coordinator-'));
   try {
@@ -64,29 +67,19 @@ export async function benchCoordinator(): Promise<void> {
     const parse = timed('JSON.parse (reference)', () => {
       for (const line of lines) JSON.parse(line);
     });
-    timed(
-      '+ protocol validation',
-      () => {
-        for (const line of lines) fromWorker.parse(JSON.parse(line));
-      },
-      parse,
-    );
-    const plain = measurements(dir, false);
-    timed(
-      '+ validation + Measurements',
-      () => {
-        for (const line of lines) plain.m.handle(fromWorker.parse(JSON.parse(line)));
-      },
-      parse,
-    );
-    const logged = measurements(dir, true);
-    timed(
-      '+ validation + Measurements + message log',
-      () => {
-        for (const line of lines) logged.m.handle(fromWorker.parse(JSON.parse(line)));
-      },
-      parse,
-    );
+    const stages: [string, (line: string) => void][] = [
+      ['+ protocol validation', (line) => fromWorker.parse(JSON.parse(line))],
+      ['+ validation + Measurements', into(measurements(dir, false).m)],
+      ['+ validation + Measurements + message log', into(measurements(dir, true).m)],
+    ];
+    for (const [label, ingest] of stages)
+      timed(
+        label,
+        () => {
+          for (const line of lines) ingest(line);
+        },
+        parse,
+      );
 
     // Histogram merges: one acks report's send-latency histogram (200 values) decoded and added.
     const h = newHistogram();

@@ -26,8 +26,6 @@ export interface LostMessage {
   window: string;
   /** Epoch ms; undefined when unknown. */
   sentAt: number | undefined;
-  /** Its queue offset, as its ack said; undefined when the ack named none. */
-  queueOffset?: number | undefined;
   /** Another acked message got the same queue offset: the log that held this one was cut back (queue-positions.ts). */
   offsetReused: boolean;
 }

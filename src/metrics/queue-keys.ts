@@ -19,6 +19,13 @@ export function queueTopic(queueKey: string): string {
   return at < 0 ? queueKey : queueKey.slice(0, at);
 }
 
+/** The broker of a `topic@broker/queueId` key. */
+export function queueBroker(queueKey: string): string {
+  const at = queueKey.lastIndexOf('@');
+  const slash = queueKey.lastIndexOf('/');
+  return at < 0 || slash < at ? queueKey : queueKey.slice(at + 1, slash);
+}
+
 /**
  * False for the key of an ack that named no queue (`topic@?/-1`: a gRPC send goes through
  * the proxy, which does not say which queue it picked), whose offsets cannot be compared.

@@ -113,7 +113,6 @@ export class Measurements {
             broadcastInstance ?? (origin ? this.holdings.holderAt(group, origin.queue, origin.sentAt) : undefined),
           window: origin ? (this.attribution.faultWindowAt(origin.sentAt)?.label ?? phaseAt(origin.sentAt)) : 'unknown',
           sentAt: origin?.sentAt,
-          queueOffset: origin?.queueOffset,
           offsetReused:
             origin?.queueOffset !== undefined && this.ledger.positions.isReused(origin.queue, origin.queueOffset),
         };

@@ -16,9 +16,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findFreeBlock } from '../util/free-ports.ts';
 import { BOOT_LINE, daemonJvmFlags } from './daemon-jvm.ts';
 import { legacyLogbackFile } from './legacy-logging.ts';
 import { MAIN_CLASS, serverVersionTraits } from './versions.ts';
@@ -96,9 +96,9 @@ export async function buildClassArchives(
   const scratch = mkdtempSync(join(tmpdir(), 'rmq-chaos-cds-'));
   const started: { kind: ArchivedKind; child: ChildProcess; archive: string }[] = [];
   try {
-    const namesrvPort = await freePort();
+    const [namesrvPort] = await findFreeBlock(1);
     // A broker listens on its port, the port - 2 (VIP channel) and the port + 1 (HA).
-    const brokerPort = await freePortWith([-2, 1]);
+    const brokerPort = (await findFreeBlock(4, new Set([namesrvPort!])))[2]!;
     const confs: Record<ArchivedKind, string> = {
       namesrv: `listenPort=${namesrvPort}\n`,
       broker: [
@@ -201,34 +201,4 @@ function stopGracefully(child: ChildProcess, timeoutMs: number): Promise<boolean
     });
     child.kill('SIGTERM');
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free port whose neighbours at the given distances are free too. */
-async function freePortWith(offsets: readonly number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await freePort();
-    if (port - 2 < 1024 || port + 1 > 65535) continue;
-    const free = await Promise.all(offsets.map((o) => portFree(port + o)));
-    if (free.every(Boolean)) return port;
-  }
-  throw new Error('no free port with free neighbours');
 }

@@ -36,6 +36,16 @@ export function explained(finding: Finding, cells: readonly LostCell[]): LossExp
   return { lost, of, byQueue };
 }
 
+/** Lost messages summed by `keyOf` of their cells, most first (ties by key): the rows findings list. */
+export function lostTotals(
+  cells: readonly LostCell[],
+  keyOf: (c: LostCell) => string,
+): { key: string; lost: number }[] {
+  const byKey = new Map<string, number>();
+  for (const cell of cells) byKey.set(keyOf(cell), (byKey.get(keyOf(cell)) ?? 0) + cell.count);
+  return [...byKey].map(([key, lost]) => ({ key, lost })).sort((a, b) => b.lost - a.lost || (a.key < b.key ? -1 : 1));
+}
+
 /** The lost cells of `group` that no finding of that group claims. */
 export function unclaimed(group: string, cells: readonly LostCell[], findings: readonly Finding[]): LostCell[] {
   const claims = findings.filter((f) => f.group === group).flatMap((f) => f.claims ?? []);

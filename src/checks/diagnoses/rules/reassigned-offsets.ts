@@ -7,23 +7,10 @@
  * took over. The role timeline of the run, when it has one, shows the master change.
  * Runs only: doctor has no acks.
  */
-import type { LostCell } from '../../../metrics/loss-breakdown.ts';
 import type { RoleChange } from '../../../metrics/failover-types.ts';
-import { queueTopic } from '../../../metrics/queue-keys.ts';
+import { queueBroker, queueTopic } from '../../../metrics/queue-keys.ts';
 import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
-
-/** `topic@broker/queueId` → broker. */
-function brokerOf(queue: string): string {
-  const at = queue.lastIndexOf('@');
-  const slash = queue.lastIndexOf('/');
-  return at < 0 || slash < at ? queue : queue.slice(at + 1, slash);
-}
-
-function sumBy(cells: readonly LostCell[], keyOf: (c: LostCell) => string): { key: string; lost: number }[] {
-  const totals = new Map<string, number>();
-  for (const c of cells) totals.set(keyOf(c), (totals.get(keyOf(c)) ?? 0) + c.count);
-  return [...totals].map(([key, lost]) => ({ key, lost })).sort((a, b) => b.lost - a.lost || (a.key < b.key ? -1 : 1));
-}
+import { lostTotals } from '../loss-claims.ts';
 
 /** Master changes of these brokers, as `{broker, master, atMs}` with times on the run clock when known. */
 function mastersOf(
@@ -55,9 +42,9 @@ export const reassignedOffsets: DiagnosisRule = {
       const reused = cells.filter((c) => c.offsetReused);
       const count = reused.reduce((n, c) => n + c.count, 0);
       if (count === 0) continue;
-      const queues = sumBy(reused, (c) => c.queue);
-      const brokers = sumBy(reused, (c) => brokerOf(c.queue));
-      const windows = sumBy(reused, (c) => c.window);
+      const queues = lostTotals(reused, (c) => c.queue);
+      const brokers = lostTotals(reused, (c) => queueBroker(c.queue));
+      const windows = lostTotals(reused, (c) => c.window);
       const brokerText = brokers.map((b) => `${b.key} (${b.lost})`).join(', ');
       findings.push({
         id: 'reassigned-offsets',

@@ -5,18 +5,11 @@
  * with nothing said about it, and never lets a finding look like the whole story when it
  * covers part of it. Runs only: doctor has no ledger.
  */
-import type { LostCell } from '../../../metrics/loss-breakdown.ts';
 import { NOBODY, NO_TAG } from '../../../metrics/loss-breakdown.ts';
 import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
-import { unclaimed } from '../loss-claims.ts';
+import { lostTotals, unclaimed } from '../loss-claims.ts';
 
 const SHOWN = 5;
-
-function totals(cells: readonly LostCell[], keyOf: (c: LostCell) => string): { key: string; lost: number }[] {
-  const byKey = new Map<string, number>();
-  for (const cell of cells) byKey.set(keyOf(cell), (byKey.get(keyOf(cell)) ?? 0) + cell.count);
-  return [...byKey].map(([key, lost]) => ({ key, lost })).sort((a, b) => b.lost - a.lost || (a.key < b.key ? -1 : 1));
-}
 
 function topText(rows: readonly { key: string; lost: number }[]): string {
   const shown = rows.slice(0, SHOWN).map((r) => `${r.key} (${r.lost})`);
@@ -39,10 +32,10 @@ export const unexplainedLoss: DiagnosisRule = {
       const left = unclaimed(group, cells, earlier);
       const count = left.reduce((n, c) => n + c.count, 0);
       if (count === 0) continue;
-      const queues = totals(left, (c) => c.queue);
-      const windows = totals(left, (c) => c.window);
-      const tags = totals(left, (c) => (c.tag === '' ? NO_TAG : c.tag));
-      const holders = totals(left, (c) => c.holder ?? NOBODY);
+      const queues = lostTotals(left, (c) => c.queue);
+      const windows = lostTotals(left, (c) => c.window);
+      const tags = lostTotals(left, (c) => (c.tag === '' ? NO_TAG : c.tag));
+      const holders = lostTotals(left, (c) => c.holder ?? NOBODY);
       const rows = (list: { key: string; lost: number }[], name: string): EvidenceValue =>
         list.map((r) => ({ [name]: r.key, lost: r.lost }));
       findings.push({
