@@ -6,6 +6,7 @@
  */
 import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
 import { undeclared } from './messages.ts';
+import { checkAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
@@ -163,5 +164,6 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkThresholdKeys(plan, issues);
   checkFaults(plan, declared, issues);
   checkExpect(plan, issues);
+  checkAgents(plan, issues);
   return issues;
 }

@@ -15,6 +15,7 @@ export const PLAN_DEFAULTS = {
     images: { rocketmq: 'official', toxiproxy: 'official' },
   },
   topic: { queues: 4 },
+  agent: { capacity: 16 },
   producer: {
     instances: 1,
     protocol: 'remoting',
@@ -56,6 +57,8 @@ export const PLAN_LIMITS = {
   heapBytes: { min: 64 * 1024 ** 2, max: 4 * 1024 ** 3 },
   queues: { min: 1, max: 64 },
   instances: { min: 1, max: 64 },
+  agents: 64,
+  agentCapacity: { min: 1, max: 1024 },
   messageSizeBytes: { min: 64, max: 4 * 1024 ** 2 },
   topicNameLength: 127,
   groupNameLength: 255,

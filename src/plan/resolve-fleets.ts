@@ -11,6 +11,7 @@ import type {
   ResolvedConsumerFleet,
   ResolvedConsumerInstance,
   ResolvedProducerFleet,
+  FleetPlacement,
 } from './resolved-plan.ts';
 import type { PlanDocument } from './schema.ts';
 import { bytes, ms, must, subscriptions } from './resolve-values.ts';
@@ -47,7 +48,16 @@ function executor(p: ProducerDocument): ProducerExecutor {
   };
 }
 
-function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet {
+type PlacementDocument = ProducerDocument['placement'];
+
+/** The plan's placement, else spread over the agents when it has any, else this machine. */
+function placementOf(given: PlacementDocument, hasAgents: boolean): FleetPlacement {
+  if (given === undefined) return hasAgents ? { kind: 'spread' } : { kind: 'local' };
+  if (typeof given === 'string') return { kind: given };
+  return { kind: 'agent', agent: given.agent };
+}
+
+function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): ResolvedProducerFleet {
   const run = executor(p);
   const constant = run.kind === 'constant';
   const protocol = p.protocol ?? D.producer.protocol;
@@ -60,6 +70,7 @@ function producer(p: ProducerDocument, sendingMs: number): ResolvedProducerFleet
     protocol,
     driver,
     ...(version === undefined ? {} : { clientVersion: version }),
+    placement: placementOf(p.placement, hasAgents),
     sendMode: p.send ?? D.producer.send,
     executor: run,
     ratePerSecond: constant
@@ -105,7 +116,7 @@ function faultiness(input: FaultyDocument): ConsumerFaultiness {
   };
 }
 
-function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
+function consumer(c: ConsumerDocument, hasAgents: boolean): ResolvedConsumerFleet {
   const instances = c.instances ?? D.consumer.instances;
   const fleet = {
     subscriptions: subscriptions(c.subscription),
@@ -145,6 +156,7 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
     model: c.model ?? D.consumer.model,
     mode: fleet.mode,
     driver: fleet.driver,
+    placement: placementOf(c.placement, hasAgents),
     consume: c.consume ?? D.consumer.consume,
     pull: c.pull ?? D.consumer.pull,
     subscriptions: fleet.subscriptions,
@@ -157,13 +169,17 @@ function consumer(c: ConsumerDocument): ResolvedConsumerFleet {
   };
 }
 
-/** `sendingMs`: how long producers send, the load, chaos and heal phases together. */
+/**
+ * `sendingMs`: how long producers send, the load, chaos and heal phases together; `hasAgents`:
+ * the plan declares agents (fleets then spread over them unless they say otherwise).
+ */
 export function resolveFleets(
   fleets: PlanDocument['fleets'],
   sendingMs: number,
+  hasAgents = false,
 ): { producers: ResolvedProducerFleet[]; consumers: ResolvedConsumerFleet[] } {
   return {
-    producers: (fleets?.producers ?? []).map((p) => producer(p, sendingMs)),
-    consumers: (fleets?.consumers ?? []).map(consumer),
+    producers: (fleets?.producers ?? []).map((p) => producer(p, sendingMs, hasAgents)),
+    consumers: (fleets?.consumers ?? []).map((c) => consumer(c, hasAgents)),
   };
 }

@@ -115,8 +115,17 @@ export function resolvePlan(
       namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
+    agents: (plan.agents ?? []).map((agent) => ({
+      name: agent.name,
+      address: agent.address,
+      capacity: agent.capacity ?? D.agent.capacity,
+      resources: {
+        ...(agent.resources?.cpu !== undefined ? { cpu: agent.resources.cpu } : {}),
+        ...(agent.resources?.memory !== undefined ? { memoryBytes: bytes(agent.resources.memory) } : {}),
+      },
+    })),
     // Producers send through load, chaos and heal.
-    fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs),
+    fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs, (plan.agents ?? []).length > 0),
     phases,
     sampling: {
       intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval),

@@ -108,12 +108,30 @@ export type SendMode = 'async' | 'sync' | 'oneway';
 export type ConsumeStyle = 'concurrently' | 'orderly';
 export type PullStyle = 'subscribe' | 'assign';
 
+/**
+ * Where a fleet's instances run: child processes of the coordinator (local), over the plan's
+ * agents, fewest instances first (spread), or all on one agent.
+ */
+export type FleetPlacement = { kind: 'local' } | { kind: 'spread' } | { kind: 'agent'; agent: string };
+
+/** A load host running `rmq-chaos agent`. */
+export interface ResolvedAgent {
+  name: string;
+  /** host:port the coordinator dials. */
+  address: string;
+  /** Most instances it runs at once. */
+  capacity: number;
+  /** For `k8s render`: CPU as a Kubernetes quantity ("2", "500m") and memory in bytes, when the plan gives them. */
+  resources: { cpu?: string; memoryBytes?: number };
+}
+
 export interface ResolvedProducerFleet {
   name: string;
   topic: string;
   instances: number;
   protocol: ClientProtocol;
   driver: WorkerDriver;
+  placement: FleetPlacement;
   /** driver java: the Java client's Maven version (default filled); absent for node. */
   clientVersion?: string;
   sendMode: SendMode;
@@ -200,6 +218,7 @@ export interface ResolvedConsumerFleet {
   model: MessageModel;
   mode: ConsumerMode;
   driver: WorkerDriver;
+  placement: FleetPlacement;
   /** Push listeners: concurrently or orderly (broker queue locks). */
   consume: ConsumeStyle;
   /** Pull consumers: subscribe (rebalanced) or assign (fixed shares by instance index). */
@@ -277,6 +296,8 @@ export interface ResolvedPlan {
   seed: number;
   cluster: ResolvedCluster;
   topics: ResolvedTopic[];
+  /** Load hosts, in plan order; empty for a single-host run. */
+  agents: ResolvedAgent[];
   fleets: {
     producers: ResolvedProducerFleet[];
     consumers: ResolvedConsumerFleet[];

@@ -25,6 +25,7 @@ import {
 } from './schema-primitives.ts';
 import { parseDuration } from './units.ts';
 import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
+import { PLACEMENT_HELP, placement } from './schema-agents.ts';
 import { JAVA_CLIENTS } from '../setup/versions.ts';
 
 const CLIENT_VERSION = /^\d+\.\d+\.\d+$/;
@@ -74,6 +75,7 @@ const producer = map(
     protocol: opt(protocol(), 'Client protocol.', D.producer.protocol),
     driver: opt(driver(), DRIVER_HELP, D.producer.driver),
     clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    placement: opt(placement(), PLACEMENT_HELP),
     send: opt(
       oneOf(SEND_MODES),
       'async: callbacks; sync: blocking sends, maxInFlight threads (on driver node, the same as async); oneway: ' +
@@ -310,6 +312,7 @@ const consumer = map(
     ),
     driver: opt(driver(), DRIVER_HELP, D.consumer.driver),
     clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    placement: opt(placement(), PLACEMENT_HELP),
     routeRefresh: opt(routeRefresh(), ROUTE_REFRESH_HELP, D.consumer.routeRefresh),
     consume: opt(
       oneOf(CONSUME_STYLES),

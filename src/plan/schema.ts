@@ -13,6 +13,7 @@ import { describeValue } from './messages.ts';
 import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
+import { agents } from './schema-agents.ts';
 import { fleets } from './schema-fleets.ts';
 import { IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, SERVER_VERSION, fleetName, topicName } from './schema-names.ts';
 import { HA_MODES } from '../cluster/ha-modes.ts';
@@ -189,6 +190,11 @@ export const planSchema = map(
     topics: req(
       list(topic, 'topics').min(1, { error: 'expected at least one topic' }),
       'Topics to create before the run.',
+    ),
+    agents: opt(
+      agents,
+      'Load hosts running `rmq-chaos agent`, for fleets beyond one machine; fleets choose theirs with ' +
+        '`placement`. Without agents every instance runs on this machine.',
     ),
     fleets: opt(fleets, 'Client fleets; each instance is its own process.'),
     phases: req(phases, 'Run phases, in order: warmup, load, chaos, heal, drain.'),
