@@ -66,7 +66,7 @@ async function measure(
       finish?.();
     }
   };
-  const worker: FleetWorker = new FleetWorker(
+  const worker: FleetWorker = FleetWorker.local(
     id,
     kind,
     cluster.resources,

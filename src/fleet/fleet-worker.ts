@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import { HarnessError } from '../util/errors.ts';
-import { PROJECT_ROOT } from '../util/node-args.ts';
-import type { ManagedProcess, ProcessExit } from '../runtime/managed-process.ts';
+import { join } from 'node:path';
+import type { ProcessExit } from '../runtime/managed-process.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
 import { acceptHello, WorkerProtocolError } from './handshake.ts';
 import { fromWorker, toWorker, type FromWorker, type ToWorker } from './protocol.ts';
 import type { WorkerTransport } from './transport/worker-transport.ts';
-import { describeLaunch, nodeWorkerLaunch, type WorkerLaunch } from './worker-launch.ts';
+import { nodeWorkerLaunch, startLocalWorker, type WorkerLaunch } from './worker-launch.ts';
+import type { StartedWorker, WorkerProcess } from './worker-process.ts';
 
 export type WorkerKind = 'producer' | 'consumer';
 
@@ -17,7 +17,7 @@ export type WorkerKind = 'producer' | 'consumer';
  * before it is handed a config it might read differently.
  */
 export class FleetWorker {
-  readonly proc: ManagedProcess;
+  readonly proc: WorkerProcess;
   private readonly transport: WorkerTransport<ToWorker>;
   private readonly command: string;
   private readyResolve: (() => void) | undefined;
@@ -35,23 +35,13 @@ export class FleetWorker {
   constructor(
     readonly id: string,
     readonly kind: WorkerKind,
-    resources: RunResources,
+    started: StartedWorker,
     onMessage: (worker: FleetWorker, message: FromWorker) => void,
     onCrash: (worker: FleetWorker, exit: ProcessExit) => void,
-    launch: WorkerLaunch = nodeWorkerLaunch(),
   ) {
-    this.command = describeLaunch(launch);
-    this.proc = resources.spawn({
-      name: `${kind} ${id}`,
-      command: launch.command,
-      args: launch.args,
-      cwd: PROJECT_ROOT,
-      env: { ...process.env },
-      logFile: join(resources.workDir, `${kind}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`),
-      ipc: launch.ipc,
-      ...(launch.stdioPipes ? { stdioPipes: true } : {}),
-    });
-    this.transport = launch.connect(this.proc);
+    this.command = started.command;
+    this.proc = started.proc;
+    this.transport = started.transport;
     this.readyPromise = new Promise((resolve) => {
       this.readyResolve = resolve;
     });
@@ -82,6 +72,24 @@ export class FleetWorker {
     void this.proc.exited.then((exit) => {
       if (!this.stopRequested && !(this.stoppedCleanly && exit.code === 0)) onCrash(this, exit);
     });
+  }
+
+  /** A worker started as a child of this process (the Node worker unless `launch` says), logging in the work folder. */
+  static local(
+    id: string,
+    kind: WorkerKind,
+    resources: RunResources,
+    onMessage: (worker: FleetWorker, message: FromWorker) => void,
+    onCrash: (worker: FleetWorker, exit: ProcessExit) => void,
+    launch: WorkerLaunch = nodeWorkerLaunch(),
+  ): FleetWorker {
+    const started = startLocalWorker(
+      resources,
+      launch,
+      `${kind} ${id}`,
+      join(resources.workDir, workerLogName(kind, id)),
+    );
+    return new FleetWorker(id, kind, started, onMessage, onCrash);
   }
 
   /** The coming exit is requested (a kill or restart fault), not a crash. */
@@ -162,4 +170,9 @@ export class FleetWorker {
       this.proc.signal('SIGKILL');
     }
   }
+}
+
+/** A worker's log file name: `consumer-billing_2.log`. */
+export function workerLogName(kind: WorkerKind, id: string): string {
+  return `${kind}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`;
 }

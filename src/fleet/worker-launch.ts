@@ -1,12 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ManagedProcess } from '../runtime/managed-process.ts';
+import type { RunResources } from '../runtime/run-resources.ts';
+import { PROJECT_ROOT } from '../util/node-args.ts';
 import type { JavaWorkerBuild } from '../setup/java-worker.ts';
 import { tsxNodeArgs } from '../util/node-args.ts';
 import type { ToWorker } from './protocol.ts';
 import { IpcTransport } from './transport/ipc-transport.ts';
 import { StdioTransport } from './transport/stdio-transport.ts';
 import type { WorkerTransport } from './transport/worker-transport.ts';
+import type { StartedWorker } from './worker-process.ts';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
@@ -91,4 +94,27 @@ export function javaWorkerLaunch(build: JavaWorkerBuild, options: JavaWorkerLaun
 /** The command line as one string, for logs and errors. */
 export function describeLaunch(launch: Pick<WorkerLaunch, 'command' | 'args'>): string {
   return [launch.command, ...launch.args].join(' ');
+}
+
+/**
+ * Starts `launch` as a child of this process, owned by `resources` (stopped with the run, reaped
+ * by its watchdog if we die), logging to `logFile`.
+ */
+export function startLocalWorker(
+  resources: RunResources,
+  launch: WorkerLaunch,
+  name: string,
+  logFile: string,
+): StartedWorker {
+  const proc = resources.spawn({
+    name,
+    command: launch.command,
+    args: launch.args,
+    cwd: PROJECT_ROOT,
+    env: { ...process.env },
+    logFile,
+    ipc: launch.ipc,
+    ...(launch.stdioPipes ? { stdioPipes: true } : {}),
+  });
+  return { proc, transport: launch.connect(proc), command: describeLaunch(launch) };
 }

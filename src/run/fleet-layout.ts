@@ -3,11 +3,10 @@ import type { Executor } from '../fleet/arrival-schedule.ts';
 import type { ClusterEndpoints } from '../cluster/provider.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { subscriptionMap } from '../protocol/index.ts';
+import type { WorkerProgram } from '../fleet/worker-program.ts';
 
-/** Which worker program runs an instance: the Node worker, or the Java one on a client version. */
-export type WorkerProgram =
-  | { driver: 'node' }
-  | { driver: 'java'; protocol: 'remoting' | 'grpc'; clientVersion: string };
+export type { WorkerProgram } from '../fleet/worker-program.ts';
+export { javaProgramsOf } from '../fleet/worker-program.ts';
 
 /** Every worker process a plan asks for, with its full configuration. */
 export interface FleetLayout {
@@ -23,8 +22,6 @@ function programOf(driver: string, protocol: 'remoting' | 'grpc', clientVersion:
   return { driver: 'java', protocol, clientVersion };
 }
 
-export type JavaProgram = Extract<WorkerProgram, { driver: 'java' }>;
-
 /** Instance and producer ids → the program that runs each; known from the plan alone, before any cluster. */
 export function programsOf(plan: ResolvedPlan): Map<string, WorkerProgram> {
   const programs = new Map<string, WorkerProgram>();
@@ -35,14 +32,6 @@ export function programsOf(plan: ResolvedPlan): Map<string, WorkerProgram> {
     for (let i = 0; i < fleet.instances; i++)
       programs.set(`${fleet.name}#${i}`, programOf(fleet.driver, fleet.protocol, fleet.clientVersion));
   return programs;
-}
-
-/** The distinct Java programs of a plan's fleets, to build before anything starts. */
-export function javaProgramsOf(programs: Map<string, WorkerProgram>): JavaProgram[] {
-  const seen = new Map<string, JavaProgram>();
-  for (const program of programs.values())
-    if (program.driver === 'java') seen.set(`${program.protocol}-${program.clientVersion}`, program);
-  return [...seen.values()];
 }
 
 /** One instance's share of a fleet's executor: every rate divided by the instance count. */

@@ -175,7 +175,7 @@ export class FleetManager implements FleetControl {
   }
 
   private spawn(id: string, kind: 'consumer' | 'producer', fleet: string): FleetWorker {
-    const worker = new FleetWorker(
+    const worker = FleetWorker.local(
       id,
       kind,
       this.o.resources,

@@ -23,7 +23,7 @@ import { EventLog } from './event-log.ts';
 import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
-import { WorkerPrograms } from './worker-programs.ts';
+import { WorkerPrograms } from '../fleet/worker-programs.ts';
 import { FleetManager } from './fleet-manager.ts';
 import { groupOfScope, Measurements, type ScopeAccounting } from './measurements.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';

@@ -11,7 +11,7 @@ import { FleetWorker, type WorkerKind } from '../../src/fleet/fleet-worker.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../../src/fleet/protocol.ts';
 import { javaWorkerLaunch } from '../../src/fleet/worker-launch.ts';
 import { allQueueKeys } from '../../src/metrics/queue-keys.ts';
-import type { ProcessExit } from '../../src/runtime/managed-process.ts';
+import type { ManagedProcess, ProcessExit } from '../../src/runtime/managed-process.ts';
 import { EventLog } from '../../src/run/event-log.ts';
 import { Measurements } from '../../src/run/measurements.ts';
 import { type JavaWorkerBuild, provisionJavaWorker } from '../../src/setup/java-worker.ts';
@@ -62,7 +62,7 @@ class Harness {
   }
 
   start(id: string, kind: WorkerKind, version: keyof typeof builds): FleetWorker {
-    const worker = new FleetWorker(
+    const worker = FleetWorker.local(
       id,
       kind,
       cluster.resources,
@@ -331,7 +331,7 @@ describe('Java fleet workers', () => {
       await Promise.all([killed.ready(60_000), orphan.ready(60_000)]);
       killed.proc.signal('SIGKILL');
       expect((await killed.proc.exited).signal).toBe('SIGKILL');
-      orphan.proc.child.stdin?.end();
+      (orphan.proc as ManagedProcess).child.stdin?.end();
       expect((await orphan.proc.exited).code).toBe(1);
       expect(h.of('gexit#1', 'stopped')).toHaveLength(1);
       await waitFor(() => (h.crashes.length === 2 ? true : undefined), 5_000, 'the crash reports');

@@ -45,7 +45,7 @@ describe('rebalance when a consumer joins', () => {
     const start = (config: ConsumerConfig) => {
       m.addConsumer({ instanceId: config.instanceId, fleet: 'g', group: 'g', model: 'clustering' });
       m.rebalance.membership('g', 'join', config.instanceId, Date.now());
-      const worker = new FleetWorker(
+      const worker = FleetWorker.local(
         config.instanceId,
         'consumer',
         cluster.resources,
@@ -82,7 +82,7 @@ describe('rebalance when a consumer joins', () => {
         sendMode: 'async',
       };
       m.addProducer('p#0');
-      const p = new FleetWorker(
+      const p = FleetWorker.local(
         'p#0',
         'producer',
         cluster.resources,

@@ -71,7 +71,7 @@ describe('javaWorkerLaunch', () => {
     );
     try {
       const received: FromWorker[] = [];
-      const worker = new FleetWorker(
+      const worker = FleetWorker.local(
         'c#0',
         'consumer',
         resources,

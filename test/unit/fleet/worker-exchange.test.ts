@@ -55,7 +55,7 @@ interface Watched {
 
 function watch(id: string, kind: 'producer' | 'consumer', wire: WireMessage[], launch = recordingLaunch(id, wire)) {
   const watched: Watched = { worker: undefined as unknown as FleetWorker, received: [], crashes: [] };
-  watched.worker = new FleetWorker(
+  watched.worker = FleetWorker.local(
     id,
     kind,
     resources,

@@ -4,8 +4,8 @@
  * for real by the Java fleet plans in test/integration.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorkerProgram } from '../../../src/run/fleet-layout.ts';
-import { WorkerPrograms } from '../../../src/run/worker-programs.ts';
+import type { WorkerProgram } from '../../../src/fleet/worker-program.ts';
+import { WorkerPrograms } from '../../../src/fleet/worker-programs.ts';
 
 describe('worker programs', () => {
   it('builds nothing for Node fleets and starts every instance, later ones too, as the Node worker', async () => {

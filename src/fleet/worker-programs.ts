@@ -7,11 +7,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { javaWorkerLaunch, nodeWorkerLaunch, type WorkerLaunch } from '../fleet/worker-launch.ts';
+import { javaWorkerLaunch, nodeWorkerLaunch, type WorkerLaunch } from './worker-launch.ts';
 import { provisionJavaWorker, type JavaWorkerBuild } from '../setup/java-worker.ts';
 import type { SetupLog } from '../setup/provision.ts';
 import { requireTool } from '../setup/tools.ts';
-import { type JavaProgram, javaProgramsOf, type WorkerProgram } from './fleet-layout.ts';
+import { type JavaProgram, javaProgramsOf, type WorkerProgram } from './worker-program.ts';
 
 const keyOf = (program: JavaProgram) => `${program.protocol}-${program.clientVersion}`;
 
