@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, ExitCode, HarnessError } from '../util/errors.ts';
+import { registerAgentCommand } from './commands/agent.ts';
 import { registerCleanupCommand } from './commands/cleanup.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
 import { registerCompareCommand } from './commands/compare.ts';
@@ -35,6 +36,7 @@ registerExplainCommand(program);
 registerOpenCommand(program);
 registerCompareCommand(program);
 registerMatrixCommand(program);
+registerAgentCommand(program);
 
 program.addHelpText(
   'after',
@@ -49,7 +51,9 @@ Examples:
   rmq-chaos open                            print (and open) the newest run's index.html
   rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
   rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline
-  rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page`,
+  rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page
+  rmq-chaos agent --listen 0.0.0.0:7420     run fleet instances for a coordinator on another host
+  rmq-chaos run smoke --agents h1:7420,h2:7420   spread the fleets over two agents`,
 );
 
 try {

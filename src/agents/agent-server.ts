@@ -1,0 +1,253 @@
+/**
+ * `rmq-chaos agent`: serves one coordinator at a time over TCP. After the challenge and the
+ * coordinator's proof of the token, it starts the fleet workers the coordinator asks for as its
+ * own children and relays their messages both ways without reading them (the coordinator
+ * validates worker messages, as it does for local workers). Workers live in a session that owns
+ * them (a RunResources with its watchdog): when the coordinator says bye, or its connection
+ * drops, or this process dies, they are stopped.
+ */
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ToWorker } from '../fleet/protocol.ts';
+import { StdioTransport } from '../fleet/transport/stdio-transport.ts';
+import { nodeWorkerLaunch, startLocalWorker, type WorkerLaunch } from '../fleet/worker-launch.ts';
+import type { WorkerProgram } from '../fleet/worker-program.ts';
+import { WorkerPrograms } from '../fleet/worker-programs.ts';
+import type { StartedWorker } from '../fleet/worker-process.ts';
+import { workerLogName } from '../fleet/fleet-worker.ts';
+import { claimRunId } from '../runtime/run-id.ts';
+import { RunResources } from '../runtime/run-resources.ts';
+import { RunState } from '../runtime/run-state.ts';
+import { cachePaths } from '../setup/cache-dir.ts';
+import {
+  type FromAgent,
+  ourVersions,
+  type ToAgent,
+  toAgent,
+  type Versions,
+  versionMismatch,
+} from './agent-protocol.ts';
+import { shiftWorkerClock } from './clock-shift.ts';
+import { newNonce, proofMatches } from './token.ts';
+
+/** A coordinator that connects but never proves itself is dropped after this long. */
+const AUTH_TIMEOUT_MS = 10_000;
+
+export interface AgentServerOptions {
+  name: string;
+  host: string;
+  port: number;
+  capacity: number;
+  token: string;
+  rmqChaosVersion: string;
+  /** Serve one coordinator session, then close (an Indexed Job's pod then completes). */
+  once: boolean;
+  log: (line: string) => void;
+  /**
+   * Test aid: act as a host whose clock is this many ms ahead (clock replies and the times in
+   * relayed worker reports are shifted), so clock correction can be tested on one machine.
+   */
+  clockSkewMs?: number;
+}
+
+export class AgentServer {
+  private readonly server: Server;
+  private session: AgentSession | undefined;
+  private readonly done: Promise<void>;
+  private finish: (() => void) | undefined;
+
+  constructor(private readonly o: AgentServerOptions) {
+    this.server = createServer((socket) => this.accept(socket));
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    this.server.listen(this.o.port, this.o.host);
+    await once(this.server, 'listening');
+    const address = this.server.address();
+    const port = typeof address === 'object' && address ? address.port : this.o.port;
+    this.o.log(`agent ${this.o.name} listening on ${this.o.host}:${port} (capacity ${this.o.capacity})`);
+    return { host: this.o.host, port };
+  }
+
+  /** Resolves when the server has closed (after one session with `once`, or `close()`). */
+  closed(): Promise<void> {
+    return this.done;
+  }
+
+  async close(): Promise<void> {
+    await this.session?.end('agent shutting down');
+    this.server.close();
+    this.finish?.();
+  }
+
+  private accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 5_000);
+    const transport = new StdioTransport<FromAgent>(socket, socket);
+    const versions = ourVersions(this.o.rmqChaosVersion);
+    const nonce = newNonce();
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    transport.send({ type: 'challenge', versions, nonce, name: this.o.name, capacity: this.o.capacity });
+    const timer = setTimeout(() => refuse('no proof of the token within 10 s'), AUTH_TIMEOUT_MS);
+    let authed = false;
+    const refuse = (reason: string) => {
+      clearTimeout(timer);
+      this.o.log(`refused ${peer}: ${reason}`);
+      transport.send({ type: 'refused', reason });
+      socket.end();
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    };
+    transport.onMessage((raw) => {
+      if (authed) return;
+      authed = true;
+      clearTimeout(timer);
+      const parsed = toAgent.safeParse(raw);
+      if (!parsed.success || parsed.data.type !== 'auth') return refuse('the first message must be auth');
+      const auth = parsed.data;
+      const mismatch = versionMismatch(versions, auth.versions as Versions, 'the coordinator');
+      if (mismatch) return refuse(mismatch);
+      if (!proofMatches(this.o.token, nonce, auth.proof)) return refuse('wrong token');
+      if (this.session) return refuse(`busy: serving run ${this.session.runId}`);
+      this.o.log(`coordinator ${peer} connected for run ${auth.runId}`);
+      this.session = new AgentSession(auth.runId, transport, this.o);
+      transport.send({ type: 'welcome', name: this.o.name, capacity: this.o.capacity, pid: process.pid });
+      void this.session.ended.then(() => {
+        this.o.log(`session of run ${auth.runId} ended`);
+        this.session = undefined;
+        if (this.o.once) void this.close();
+      });
+    });
+    transport.onClose(() => clearTimeout(timer));
+  }
+}
+
+/** One coordinator's workers on this host, released however the session ends. */
+class AgentSession {
+  readonly ended: Promise<void>;
+  private readonly resources: RunResources;
+  private readonly workers = new Map<string, StartedWorker>();
+  private programs: Map<string, Promise<WorkerPrograms>> = new Map();
+  private ending: Promise<void> | undefined;
+  private resolveEnded: (() => void) | undefined;
+
+  constructor(
+    readonly runId: string,
+    private readonly channel: StdioTransport<FromAgent>,
+    private readonly o: AgentServerOptions,
+  ) {
+    const workRoot = join(tmpdir(), 'rmq-chaos');
+    const id = claimRunId(`agent-${o.name}-${runId}`.replace(/[^A-Za-z0-9_.-]/g, '_'), [cachePaths().runs, workRoot]);
+    const workDir = join(workRoot, id);
+    mkdirSync(workDir, { recursive: true });
+    this.resources = new RunResources(RunState.create(cachePaths().runs, { runId: id, workDir, keep: false }), o.log);
+    this.resources.startWatchdog();
+    this.ended = new Promise((resolve) => {
+      this.resolveEnded = resolve;
+    });
+    channel.onMessage((raw) => this.receive(raw));
+    channel.onClose(() => void this.end('the coordinator disconnected'));
+  }
+
+  /** Stops every worker and releases the session's resources; safe to call twice. */
+  end(why: string): Promise<void> {
+    this.ending ??= (async () => {
+      this.o.log(`ending session of run ${this.runId}: ${why}`);
+      await this.resources.release(5_000);
+      this.channel.close();
+      this.resolveEnded?.();
+    })();
+    return this.ending;
+  }
+
+  private send(message: FromAgent): void {
+    this.channel.send(message);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = toAgent.safeParse(raw);
+    if (!parsed.success) {
+      this.send({ type: 'log', message: `agent ${this.o.name}: invalid message: ${parsed.error.message}` });
+      return;
+    }
+    const message: ToAgent = parsed.data;
+    const skew = this.o.clockSkewMs ?? 0;
+    switch (message.type) {
+      case 'clock': {
+        const t1 = Date.now() + skew;
+        this.send({ type: 'clock', t0: message.t0, t1, t2: Date.now() + skew });
+        return;
+      }
+      case 'spawn':
+        void this.spawn(message.instance, message.kind, message.program);
+        return;
+      case 'to-worker':
+        this.workers.get(message.instance)?.transport.send(message.message as ToWorker);
+        return;
+      case 'signal':
+        this.workers.get(message.instance)?.proc.signal(message.signal);
+        return;
+      case 'crash':
+        // A host that vanishes: its workers go at once, and so does this process (no bye, no release).
+        this.resources.killAllNow();
+        process.kill(process.pid, 'SIGKILL');
+        return;
+      case 'bye':
+        void this.end('the coordinator said bye');
+        return;
+      case 'auth':
+        return;
+    }
+  }
+
+  private async spawn(instance: string, kind: 'producer' | 'consumer', program: WorkerProgram): Promise<void> {
+    if (this.workers.size >= this.o.capacity) {
+      this.send({
+        type: 'spawn-failed',
+        instance,
+        reason: `agent ${this.o.name} runs ${this.workers.size} instances, its capacity`,
+      });
+      return;
+    }
+    try {
+      const launch = await this.launchOf(instance, program);
+      const started = startLocalWorker(
+        this.resources,
+        launch,
+        `${kind} ${instance}`,
+        join(this.resources.workDir, workerLogName(kind, instance)),
+      );
+      this.workers.set(instance, started);
+      const skew = this.o.clockSkewMs ?? 0;
+      started.transport.onMessage((message) =>
+        this.send({ type: 'from-worker', instance, message: skew ? shiftWorkerClock(message, skew) : message }),
+      );
+      void started.proc.exited.then((exit) => {
+        this.workers.delete(instance);
+        this.send({ type: 'exited', instance, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
+      });
+      this.send({ type: 'spawned', instance, pid: started.proc.pid });
+    } catch (error) {
+      this.send({ type: 'spawn-failed', instance, reason: (error as Error).message });
+    }
+  }
+
+  /** The Node worker, or the Java one built (or found in this host's cache) for its client version. */
+  private async launchOf(instance: string, program: WorkerProgram): Promise<WorkerLaunch> {
+    if (program.driver === 'node') return nodeWorkerLaunch();
+    const key = `${program.protocol}-${program.clientVersion}`;
+    let programs = this.programs.get(key);
+    if (!programs) {
+      programs = WorkerPrograms.prepare(new Map([[instance, program]]), this.resources.workDir, (line) =>
+        this.o.log(`setup: ${line}`),
+      );
+      this.programs.set(key, programs);
+    }
+    return (await programs).launchOf(instance, instance.slice(0, instance.lastIndexOf('#')));
+  }
+}
