@@ -18,7 +18,7 @@ import {
   type Versions,
   versionMismatch,
 } from './agent-protocol.ts';
-import { bestOffset, type ClockOffset, type ClockSample } from './clock-offset.ts';
+import { bestOffset, type ClockOffset, type ClockSample, preciseNow } from './clock-offset.ts';
 import { RemoteWorker } from './remote-worker.ts';
 import { proofOf } from './token.ts';
 
@@ -222,7 +222,7 @@ export class AgentConnection {
   private receive(message: FromAgent): void {
     switch (message.type) {
       case 'clock':
-        this.clockWaiters.get(message.t0)?.({ ...message, t3: Date.now() });
+        this.clockWaiters.get(message.t0)?.({ ...message, t3: preciseNow() });
         return;
       case 'spawned':
         this.workers.get(message.instance)?.started(message.pid);
@@ -260,8 +260,7 @@ export class AgentConnection {
   }
 
   private exchange(): Promise<ClockSample> {
-    let t0 = Date.now();
-    while (this.clockWaiters.has(t0)) t0 += 0.001;
+    const t0 = preciseNow();
     return new Promise<ClockSample>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.clockWaiters.delete(t0);

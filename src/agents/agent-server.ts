@@ -30,6 +30,7 @@ import {
   type Versions,
   versionMismatch,
 } from './agent-protocol.ts';
+import { preciseNow } from './clock-offset.ts';
 import { shiftWorkerClock } from './clock-shift.ts';
 import { newNonce, proofMatches } from './token.ts';
 
@@ -179,8 +180,8 @@ class AgentSession {
     const skew = this.o.clockSkewMs ?? 0;
     switch (message.type) {
       case 'clock': {
-        const t1 = Date.now() + skew;
-        this.send({ type: 'clock', t0: message.t0, t1, t2: Date.now() + skew });
+        const t1 = preciseNow() + skew;
+        this.send({ type: 'clock', t0: message.t0, t1, t2: preciseNow() + skew });
         return;
       }
       case 'spawn':

@@ -71,5 +71,13 @@ export function crossHostLatency(
   };
 }
 
+/**
+ * Epoch ms with the fraction the monotonic clock gives: clock exchanges on a LAN take well under
+ * a millisecond, which Date.now() would round to a bound of 0.
+ */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** The coordinator's own clock: no offset, no error. */
 export const SAME_CLOCK: ClockOffset = { offsetMs: 0, errorMs: 0, measuredAt: 0 };

@@ -26,6 +26,11 @@ export interface ClusterSpec {
   brokerConfig: Record<string, ConfValue>;
   /** Name server conf entries from the plan, converted. */
   namesrvConfig: Record<string, ConfValue>;
+  /**
+   * Only for `local`, without network faults: the address brokers and name servers are
+   * reached at from fleet hosts (agents on other machines); 127.0.0.1 when absent.
+   */
+  advertise?: string;
   /** Only for `external`. */
   namesrvAddr?: string;
   /** Only for `external`: the gRPC endpoint of its proxy, when the plan has grpc fleets. */

@@ -94,6 +94,7 @@ const STARTED_CLUSTER_KEYS = [
   'heap',
   'brokerConfig',
   'namesrvConfig',
+  'advertise',
 ] as const;
 
 function checkCluster(plan: Raw, issues: PendingIssue[]): void {
@@ -113,6 +114,21 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
       });
     }
   }
+  if (cluster.advertise !== undefined && cluster.provider === 'containers')
+    issues.push({
+      path: ['cluster', 'advertise'],
+      anchor: 'key',
+      message: 'advertise is for provider local (containers publish their ports on 127.0.0.1): remove it',
+    });
+  const networkFault = items(plan.faults).findIndex((f) => str(record(f)?.action)?.startsWith('network.'));
+  if (cluster.advertise !== undefined && !external && networkFault >= 0)
+    issues.push({
+      path: ['cluster', 'advertise'],
+      anchor: 'key',
+      message:
+        `advertise cannot be combined with network faults (faults[${networkFault}]): their links listen on ` +
+        "this machine's loopback addresses, which other hosts cannot reach",
+    });
   if (!external && cluster.proxyAddr !== undefined) {
     const provider = str(cluster.provider) ?? 'local';
     issues.push({

@@ -101,6 +101,7 @@ export function resolvePlan(
       slavesPerMaster: cluster.slavesPerMaster ?? defaultSlavesPerMaster(ha),
       proxy: cluster.proxy ?? D.cluster.proxy,
       heapBytes: bytes(cluster.heap ?? D.cluster.heap),
+      ...(provider === 'local' && cluster.advertise !== undefined ? { advertise: cluster.advertise } : {}),
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),
       ...(provider === 'external' && cluster.proxyAddr !== undefined ? { proxyAddr: cluster.proxyAddr } : {}),
       ...(provider === 'containers'

@@ -57,6 +57,8 @@ export interface ResolvedCluster {
   proxy: boolean;
   /** JVM heap per process. */
   heapBytes: number;
+  /** Local provider: the address fleets on other hosts reach the cluster at (absent: 127.0.0.1). */
+  advertise?: string;
   /** Set exactly when `provider` is `external`: `host:port`, several separated by `;`. */
   namesrvAddr?: string;
   /** Only with `external`, when the plan gives it: the gRPC endpoint of that cluster's proxy. */

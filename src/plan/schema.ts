@@ -76,6 +76,11 @@ const cluster = map(
       'JVM heap per process, e.g. 256MiB.',
       D.cluster.heap,
     ),
+    advertise: opt(
+      patterned(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address such as "10.0.0.5"'),
+      'Only with provider local and no network faults: the address of this machine that agents on other hosts ' +
+        'reach the cluster at (brokers advertise it, fleets dial the name servers there). Default 127.0.0.1.',
+    ),
     namesrvAddr: opt(
       patterned(NAMESRV_ADDR, 'host:port (several separated by ";") such as "127.0.0.1:9876"'),
       'Name server address of the existing cluster; only with provider external.',

@@ -18,6 +18,7 @@ import type { OrderingResult } from '../metrics/ordering.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { ReleaseReport } from '../runtime/run-resources.ts';
+import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
@@ -77,6 +78,12 @@ export interface RunSummary {
   /** Duplicates by cause: `retry` (the consumer asked), a membership/fault window label, or `none`. */
   duplicateCauses: Record<string, number>;
   latency: { e2e: Percentiles; send: Percentiles };
+  /**
+   * Fleets on agents (absent for a single-host run): each agent's instances, clock offset and
+   * whether it was lost; `e2eClockErrorMs` bounds how far cross-host latency figures may be off
+   * (the worst consumer host's clock bound plus the worst producer host's).
+   */
+  agents?: { hosts: AgentReport[]; e2eClockErrorMs: number };
   backlog: {
     /** Ledger view at the last sample (acked minus unique receipts, over scopes). */
     finalLedger: number;

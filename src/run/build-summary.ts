@@ -16,6 +16,7 @@ import { phaseOverruns } from './phase-overruns.ts';
 import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
 
 export interface SummaryInput extends RunRecordInput {
+  agents?: RunSummary['agents'];
   drained: boolean;
   findings: Finding[];
   /** Each scope's loss breakdown and lost cells (run-session's accountLoss). */
@@ -85,6 +86,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     checks: judged.checks,
     invariants: judged.invariants,
     diagnoses: judged.diagnoses,
+    ...(input.agents ? { agents: input.agents } : {}),
     ...(plan.cluster.ha !== 'none' || m.failover.faultCount > 0 ? { failover: m.failover.summary(input.endedAt) } : {}),
     expectedDiagnoses: judged.expectedDiagnoses,
     abortedBy: input.abortedBy ?? null,

@@ -15,6 +15,7 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     heapBytes: c.heapBytes,
     brokerConfig: c.brokerConfig,
     namesrvConfig: c.namesrvConfig,
+    ...(c.advertise ? { advertise: c.advertise } : {}),
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
     ...(c.images ? { images: c.images } : {}),

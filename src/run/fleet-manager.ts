@@ -1,7 +1,9 @@
 import type { FleetControl } from '../faults/fault-action.ts';
 import type { Crash } from '../fleet/crash.ts';
-import { FleetWorker } from '../fleet/fleet-worker.ts';
-import type { WorkerLaunch } from '../fleet/worker-launch.ts';
+import { join } from 'node:path';
+import { FleetWorker, type WorkerKind, workerLogName } from '../fleet/fleet-worker.ts';
+import { nodeWorkerLaunch, startLocalWorker } from '../fleet/worker-launch.ts';
+import type { StartedWorker } from '../fleet/worker-process.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
 import type { ScopeExpectation } from '../metrics/ledger.ts';
 import type { MembershipKind } from '../metrics/rebalance-tracker.ts';
@@ -23,8 +25,10 @@ export interface FleetManagerOptions {
   /** Consumer fleet → whether a crash of one of its processes fails the run. */
   crashFailsRun: (fleet: string) => boolean;
   expectationOf: (group: string) => ScopeExpectation;
-  /** How instance `id` of `fleet` is started (Node or Java worker); the Node worker when absent. */
-  launchOf?: (id: string, fleet: string) => WorkerLaunch;
+  /** Starts instance `id` of `fleet` (here or on an agent, Node or Java worker); a local Node worker when absent. */
+  startWorker?: (id: string, kind: WorkerKind, fleet: string) => StartedWorker;
+  /** A worker's report onto the coordinator's clock (workers on agents stamp their own host's time). */
+  toCoordinatorClock?: (id: string, message: FromWorker) => FromWorker;
 }
 
 /**
@@ -174,14 +178,23 @@ export class FleetManager implements FleetControl {
     return worker;
   }
 
-  private spawn(id: string, kind: 'consumer' | 'producer', fleet: string): FleetWorker {
-    const worker = FleetWorker.local(
+  /** The exits coming are caused on purpose (an agent fault takes these instances), not crashes. */
+  expectExits(instances: readonly string[]): void {
+    for (const id of instances) this.workers.get(id)?.expectExit();
+  }
+
+  private spawn(id: string, kind: WorkerKind, fleet: string): FleetWorker {
+    const { resources } = this.o;
+    const logFile = join(resources.workDir, workerLogName(kind, id));
+    const started =
+      this.o.startWorker?.(id, kind, fleet) ??
+      startLocalWorker(resources, nodeWorkerLaunch(), `${kind} ${id}`, logFile);
+    const worker = new FleetWorker(
       id,
       kind,
-      this.o.resources,
+      started,
       (w, m) => this.onMessage(w, m),
       (w, exit) => this.onCrash(w, exit),
-      this.o.launchOf?.(id, fleet),
     );
     this.workers.set(id, worker);
     return worker;
@@ -205,13 +218,18 @@ export class FleetManager implements FleetControl {
 
   private onMessage(worker: FleetWorker, message: FromWorker): void {
     if (message.type === 'log') this.o.log(`[${worker.proc.name}] ${message.message}`);
-    this.o.measurements.handle(message);
+    const { toCoordinatorClock } = this.o;
+    this.o.measurements.handle(toCoordinatorClock ? toCoordinatorClock(worker.id, message) : message);
   }
 
   private onCrash(worker: FleetWorker, exit: ProcessExit): void {
     // A refused worker was killed by us, but not by a fault: it is a crash, and the refusal says why.
-    const description =
-      worker.refusal?.message ?? `[${worker.proc.name}] exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
+    // No code and no signal: a worker on an agent that was lost; its last line says why.
+    const how =
+      exit.code === null && exit.signal === null
+        ? `is gone: ${exit.lastLines[0] ?? 'its host was lost'}`
+        : `exited unexpectedly (${exit.signal ?? `code ${exit.code}`})`;
+    const description = worker.refusal?.message ?? `[${worker.proc.name}] ${how}`;
     const info = this.o.measurements.consumer(worker.id);
     const failsRun = worker.kind === 'producer' || this.o.crashFailsRun(info?.fleet ?? '');
     this.crashes.push({ worker: worker.id, description, failsRun });

@@ -24,10 +24,14 @@ import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
 import { WorkerPrograms } from '../fleet/worker-programs.ts';
+import { AgentPool } from '../agents/agent-pool.ts';
+import { packageVersion } from '../util/package-version.ts';
+import { FleetHosts } from './fleet-hosts.ts';
 import { FleetManager } from './fleet-manager.ts';
 import { groupOfScope, Measurements, type ScopeAccounting } from './measurements.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
 import type { LostCell } from '../metrics/loss-breakdown.ts';
+import type { FromWorker } from '../fleet/protocol.ts';
 import { Observer } from './observer.ts';
 import { PhaseClock } from './phase-clock.ts';
 import { plannedPhaseMs, waitingFor } from './phase-overruns.ts';
@@ -44,6 +48,8 @@ export interface RunOptions {
   progress: Progress;
   /** Called once resources exist, so a second Ctrl-C can kill everything synchronously. */
   onResources?: (resources: RunResources) => void;
+  /** The shared token of the plan's agents (required when it has any). */
+  agentToken?: string;
 }
 
 /** A run that reached its verdict, or one stopped before it (with the error, for the exit code and its line). */
@@ -96,12 +102,16 @@ export class RunSession {
   private readonly progress: Progress;
   private readonly userSignal: AbortSignal;
   private readonly keep: boolean;
+  private readonly agentToken: string | undefined;
+  private agents: AgentPool | undefined;
+  private hosts: FleetHosts | undefined;
 
   constructor(options: RunOptions) {
     this.plan = options.plan;
     this.progress = options.progress;
     this.userSignal = options.signal;
     this.keep = options.keep;
+    this.agentToken = options.agentToken;
     this.thresholdAbort = new ThresholdAbort(this.plan);
     this.signal = AbortSignal.any([options.signal, this.thresholdAbort.signal]);
     this.groups = runGroups(this.plan);
@@ -142,6 +152,11 @@ export class RunSession {
     // Java workers are built (or found cached) first: a missing JDK or client version stops the run here.
     const programs = await WorkerPrograms.prepare(programsOf(plan), this.workDir, (line) => log(`setup: ${line}`));
     this.checkAbort();
+    // Agents next: one that is unreachable, refuses the token or runs another version stops the run here.
+    const agents = await this.connectAgents();
+    this.hosts = new FleetHosts(plan, resources, programs, agents);
+    const hosts = this.hosts;
+    this.checkAbort();
     // Toxiproxy goes under the cluster only when the plan faults a link.
     const network = plan.faults.some((f) => f.action.startsWith('network.'));
     const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
@@ -177,7 +192,8 @@ export class RunSession {
       startedAt: this.startedAt,
       crashFailsRun: (name) => crashPolicy.get(name) !== 'continue',
       expectationOf: (group) => groupExpectation(plan, group),
-      launchOf: (id, fleetName) => programs.launchOf(id, fleetName),
+      startWorker: (id, kind, fleetName) => hosts.start(id, kind, fleetName),
+      ...(agents ? { toCoordinatorClock: (id: string, m: FromWorker) => hosts.toCoordinatorClock(id, m) } : {}),
     });
     const faults = new FaultScheduler({
       occurrences: faultOccurrences(plan),
@@ -329,6 +345,34 @@ export class RunSession {
     return describeStop(stop, this.startedAt, signal);
   }
 
+  private async connectAgents(): Promise<AgentPool | undefined> {
+    const { plan, log } = this;
+    if (plan.agents.length === 0) return undefined;
+    if (this.agentToken === undefined)
+      throw new HarnessError('agent-token', 'the plan has agents, and this run was given no agent token');
+    this.agents = await AgentPool.connect({
+      agents: plan.agents,
+      token: this.agentToken,
+      runId: this.runId,
+      rmqChaosVersion: packageVersion(),
+      log,
+      onLost: (loss) => {
+        const received = Object.fromEntries(
+          loss.instances.map((id) => [id, receiptsOf(this.measurements, id)] as const).filter(([, n]) => n > 0),
+        );
+        this.events.emit('agent-lost', { ...loss, received });
+      },
+    });
+    const pool = this.agents;
+    this.resources.defer('agents', () => pool.close());
+    return pool;
+  }
+
+  private agentsSummary() {
+    if (!this.agents || !this.hosts) return undefined;
+    return { hosts: this.agents.report(), e2eClockErrorMs: Math.round(this.hosts.latencyErrorMs() * 100) / 100 };
+  }
+
   /** Diagnoses and the summary with its verdict, once the run is closed. */
   outcome(): RunOutcome {
     const m = this.measurements;
@@ -357,6 +401,7 @@ export class RunSession {
       phases: this.phases.summary(this.startedAt),
       findings,
       accounting,
+      ...(this.agentsSummary() ? { agents: this.agentsSummary() } : {}),
       ...(this.thresholdAbort.abortedBy ? { abortedBy: this.thresholdAbort.abortedBy } : {}),
     });
     return { summary, reportDir: this.reportDir };
@@ -381,4 +426,9 @@ function uniqueByGroup(m: Measurements): Record<string, number> {
     out[group] = (out[group] ?? 0) + m.ledger.summarize(scope).unique;
   }
   return out;
+}
+
+/** Deliveries an instance reported over the run (the time series' per-interval counts, summed). */
+function receiptsOf(m: Measurements, instance: string): number {
+  return m.rows.reduce((sum, row) => sum + (row.perInstance[instance] ?? 0), 0);
 }

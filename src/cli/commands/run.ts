@@ -18,6 +18,8 @@ import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
+import { agentSets, declaredAgentNames } from '../agents-option.ts';
+import { readToken } from '../../agents/token.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -28,6 +30,11 @@ export function registerRunCommand(program: Command): void {
     .option('--keep', 'keep store dirs and node logs after the run')
     .option('--reports <dir>', 'where run folders go', REPORTS_DIR)
     .option(
+      '--agents <host:port,...>',
+      "run the fleets on these agents (`rmq-chaos agent`), the plan's agents' addresses",
+    )
+    .option('--agent-token-file <path>', "the agents' shared token (default: $RMQ_CHAOS_AGENT_TOKEN)")
+    .option(
       '--baseline <run-dir|summary.json>',
       "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
         'the run (exit 99)',
@@ -35,9 +42,24 @@ export function registerRunCommand(program: Command): void {
   addPlanSizeOption(command).action(
     async (
       name: string,
-      options: { set: string[]; keep?: boolean; reports: string; baseline?: string; maxPlanSize?: string },
+      options: {
+        set: string[];
+        keep?: boolean;
+        reports: string;
+        baseline?: string;
+        maxPlanSize?: string;
+        agents?: string;
+        agentTokenFile?: string;
+      },
     ) => {
-      const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, planLoadOptions(options));
+      const path = resolvePlanPath(name, PLANS_DIR);
+      const sets =
+        options.agents === undefined
+          ? options.set
+          : [...agentSets(options.agents, declaredAgentNames(path)), ...options.set];
+      const plan = await loadPlanFile(path, sets, planLoadOptions(options));
+      // The token before anything starts: a run with agents cannot go far without it.
+      const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const progress = new Progress();
@@ -70,6 +92,7 @@ export function registerRunCommand(program: Command): void {
           signal: abort.signal,
           progress,
           onResources: (r) => (resources = r),
+          ...(agentToken ? { agentToken } : {}),
         });
         if (outcome.aborted) {
           // Stopped before its verdict: the reports say why and what was cleaned up; the exit

@@ -159,14 +159,16 @@ export const localProvider: ClusterProvider = {
           : {}),
       });
     };
+    // Without Toxiproxy the servers bind every address; fleets on other hosts dial this one.
+    const advertised = spec.advertise ?? '127.0.0.1';
     const endpoints: ClusterEndpoints = {
       clusterName: spec.clusterName,
-      namesrvAddr: net?.clientNamesrvAddr ?? directNamesrvAddr,
+      namesrvAddr: net?.clientNamesrvAddr ?? namesrvPorts.map((port) => `${advertised}:${port}`).join(';'),
       brokers: [],
     };
     namesrvPorts.forEach((port, i) => {
       // What clients dial: with the network on, `clients->namesrv-i`.
-      const addr = net ? net.clientNamesrvAddr.split(';')[i]! : `127.0.0.1:${port}`;
+      const addr = net ? net.clientNamesrvAddr.split(';')[i]! : `${advertised}:${port}`;
       makeNode(
         { name: `namesrv-${i}`, role: 'namesrv', addr },
         'namesrv',
@@ -224,7 +226,7 @@ export const localProvider: ClusterProvider = {
                 }
               : { ha },
       });
-      const addr = net?.advertised.get(slot.name) ?? `127.0.0.1:${slot.ports.listen}`;
+      const addr = net?.advertised.get(slot.name) ?? `${advertised}:${slot.ports.listen}`;
       endpoints.brokers.push({ name: slot.brokerName, brokerId: slot.brokerId, addr });
       makeNode(
         {

@@ -1,0 +1,154 @@
+/**
+ * The agents of one run: connected (all at once) before the cluster starts, so an agent that is
+ * unreachable, refuses the token or runs another version stops the run before any load, named.
+ * Starts workers on the host placement chose, keeps each host's clock offset for correcting
+ * what its workers stamp, reports a lost agent once, and says bye to the rest at the end.
+ */
+import type { WorkerProgram } from '../fleet/worker-program.ts';
+import type { StartedWorker } from '../fleet/worker-process.ts';
+import type { ResolvedAgent } from '../plan/resolved-plan.ts';
+import { HarnessError } from '../util/errors.ts';
+import { AgentConnection, type ClockReading } from './agent-connection.ts';
+import { SAME_CLOCK, type ClockOffset } from './clock-offset.ts';
+
+export interface AgentLoss {
+  agent: string;
+  why: string;
+  at: number;
+  /** Instances that were running on it. */
+  instances: string[];
+}
+
+export interface AgentPoolOptions {
+  agents: readonly ResolvedAgent[];
+  token: string;
+  runId: string;
+  rmqChaosVersion: string;
+  log: (line: string) => void;
+  onLost?: (loss: AgentLoss) => void;
+}
+
+/** What the summary says of one agent. */
+export interface AgentReport {
+  name: string;
+  address: string;
+  capacity: number;
+  /** Instances placed on it over the run. */
+  instances: string[];
+  /** The last clock measurement: the agent's clock minus the coordinator's, ± errorMs. */
+  clock: { offsetMs: number; errorMs: number; measurements: number };
+  lost?: { why: string; at: number; instances: string[] };
+}
+
+export class AgentPool {
+  readonly losses: AgentLoss[] = [];
+  private readonly placed = new Map<string, string[]>();
+
+  private constructor(
+    private readonly o: AgentPoolOptions,
+    private readonly connections: Map<string, AgentConnection>,
+  ) {}
+
+  static async connect(o: AgentPoolOptions): Promise<AgentPool> {
+    const pool = new AgentPool(o, new Map());
+    const results = await Promise.allSettled(
+      o.agents.map((agent) =>
+        AgentConnection.open({
+          name: agent.name,
+          address: agent.address,
+          token: o.token,
+          runId: o.runId,
+          rmqChaosVersion: o.rmqChaosVersion,
+          log: o.log,
+          onLost: (why, instances) => pool.lost(agent.name, why, instances),
+        }),
+      ),
+    );
+    const failures: string[] = [];
+    results.forEach((result, i) => {
+      const agent = o.agents[i];
+      if (!agent) return;
+      if (result.status === 'fulfilled') pool.connections.set(agent.name, result.value);
+      else failures.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+    });
+    if (failures.length > 0) {
+      await pool.close();
+      const hint =
+        results.length === failures.length
+          ? 'start `rmq-chaos agent --listen <host:port>` on each load host with the same token'
+          : undefined;
+      throw new HarnessError('agent-unusable', failures.join('\n'), undefined, hint);
+    }
+    for (const [name, connection] of pool.connections) {
+      const { offsetMs, errorMs } = connection.clock;
+      o.log(`agent ${name}: connected, capacity ${connection.capacity}, clock ${formatOffset(offsetMs, errorMs)}`);
+    }
+    return pool;
+  }
+
+  /** Starts instance `id` on agent `host`. */
+  spawn(host: string, id: string, kind: 'producer' | 'consumer', program: WorkerProgram): StartedWorker {
+    const connection = this.connections.get(host);
+    if (!connection) throw new HarnessError('fault-target', `no agent named ${host} in this run`);
+    const placed = this.placed.get(host) ?? [];
+    placed.push(id);
+    this.placed.set(host, placed);
+    return connection.spawn(id, kind, program);
+  }
+
+  /** The clock of a host (an agent's latest measurement; the coordinator's own is exact). */
+  clockOf(host: string): ClockOffset {
+    return this.connections.get(host)?.clock ?? SAME_CLOCK;
+  }
+
+  names(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  isLost(host: string): boolean {
+    return this.connections.get(host)?.lost ?? false;
+  }
+
+  /** The agent fault: it kills its workers and itself at once, as a host that vanishes. */
+  crash(host: string): void {
+    const connection = this.connections.get(host);
+    if (!connection) throw new HarnessError('fault-target', `no agent named ${host} in this run`);
+    connection.crash();
+  }
+
+  report(): AgentReport[] {
+    return this.o.agents.map((agent) => {
+      const connection = this.connections.get(agent.name);
+      const clock: ClockReading | undefined = connection?.clock;
+      const loss = this.losses.find((l) => l.agent === agent.name);
+      return {
+        name: agent.name,
+        address: agent.address,
+        capacity: connection?.capacity ?? agent.capacity,
+        instances: this.placed.get(agent.name) ?? [],
+        clock: {
+          offsetMs: round(clock?.offsetMs ?? 0),
+          errorMs: round(clock?.errorMs ?? 0),
+          measurements: connection?.clockHistory.length ?? 0,
+        },
+        ...(loss ? { lost: { why: loss.why, at: loss.at, instances: loss.instances } } : {}),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.close()));
+  }
+
+  private lost(agent: string, why: string, instances: string[]): void {
+    const loss = { agent, why, at: Date.now(), instances };
+    this.losses.push(loss);
+    this.o.onLost?.(loss);
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+export function formatOffset(offsetMs: number, errorMs: number): string {
+  return `${offsetMs >= 0 ? '+' : ''}${offsetMs.toFixed(1)} ms ± ${errorMs.toFixed(1)} ms`;
+}
