@@ -125,12 +125,8 @@ const note = (module: string, from: string) => ({
   source: `${module} (${from}), fetched with go mod download; Apache-2.0, see that module's LICENSE`,
   regenerate: 'node --import tsx scripts/k8s-schemas.ts',
 });
-writeFileSync(
-  join(OUT, 'kubernetes.json'),
-  `${JSON.stringify({ 'x-source': note(KUBERNETES_MODULE, 'api/openapi-spec/v3'), schemas: kubernetesSchemas(k8sDir) })}\n`,
-);
-writeFileSync(
-  join(OUT, 'chaos-mesh.json'),
-  `${JSON.stringify({ 'x-source': note(CHAOS_MESH_MODULE, 'config/crd/bases'), schemas: chaosMeshSchemas(chaosDir) })}\n`,
-);
+const k8sFile = { 'x-source': note(KUBERNETES_MODULE, 'api/openapi-spec/v3'), schemas: kubernetesSchemas(k8sDir) };
+writeFileSync(join(OUT, 'kubernetes.json'), `${JSON.stringify(k8sFile)}\n`);
+const chaosFile = { 'x-source': note(CHAOS_MESH_MODULE, 'config/crd/bases'), schemas: chaosMeshSchemas(chaosDir) };
+writeFileSync(join(OUT, 'chaos-mesh.json'), `${JSON.stringify(chaosFile)}\n`);
 console.log(`wrote ${OUT}/kubernetes.json and ${OUT}/chaos-mesh.json`);

@@ -9,6 +9,7 @@ import { registerMatrixCommand } from './commands/matrix.ts';
 import { registerOpenCommand } from './commands/open.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerK8sCommand } from './commands/k8s.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -35,6 +36,7 @@ registerExplainCommand(program);
 registerOpenCommand(program);
 registerCompareCommand(program);
 registerMatrixCommand(program);
+registerK8sCommand(program);
 
 program.addHelpText(
   'after',
@@ -49,7 +51,9 @@ Examples:
   rmq-chaos open                            print (and open) the newest run's index.html
   rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
   rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline
-  rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page`,
+  rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page
+  rmq-chaos k8s render smoke --namesrv rocketmq-namesrv:9876 --out k8s/smoke   manifests for Kubernetes
+  rmq-chaos k8s run smoke --namesrv rocketmq-namesrv:9876 --image reg/rmq-chaos:0.1   apply, follow, fetch, delete`,
 );
 
 try {

@@ -19,7 +19,7 @@ describe('cluster-side faults as Chaos Mesh Workflows', async () => {
   const result = renderK8s(plan, raw, options());
   const workflows = result.files.flatMap((f) => f.objects).filter((o) => o.kind === 'Workflow');
 
-  it('routes each fault: nodes and inter-node links to Chaos Mesh, fleets to the coordinator, client links to the sidecar', () => {
+  it('routes nodes and inter-node links to Chaos Mesh, fleets to the coordinator, client links to sidecars', () => {
     expect(result.routes.map((r) => `${r.fault.name}:${r.to}`)).toEqual([
       'kill-b:chaos-mesh',
       'hard-restart:chaos-mesh',
