@@ -8,6 +8,7 @@ import { K8S_DEFAULTS, names, runSelector } from '../../k8s/model.ts';
 import { manifestText, type RenderResult, renderK8s } from '../../k8s/render.ts';
 import { readRawPlan } from '../../k8s/raw-plan.ts';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
+import { parseDuration } from '../../plan/units.ts';
 import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { collect } from './validate.ts';
@@ -80,7 +81,8 @@ export function registerK8sCommand(program: Command): void {
           `  kubectl logs -f job/${n.coordinator} -c coordinator`,
           ...(faults
             ? [
-                `  # when the log shows phase P begin: kubectl apply -f ${join(out, '40-faults.yaml')} -l rmq-chaos/phase=P`,
+                '  # when the log shows phase P begin: ' +
+                  `kubectl apply -f ${join(out, '40-faults.yaml')} -l rmq-chaos/phase=P`,
               ]
             : []),
           `  kubectl cp <coordinator pod>:/reports reports/k8s-${result.runId} -c reports`,
@@ -118,7 +120,7 @@ export function registerK8sCommand(program: Command): void {
             kubectl: new Kubectl(cli.kubectl, cli.namespace, cli.context),
             manifestDir: join(cli.reports, `k8s-${result.runId}-manifests`),
             reportsDir: cli.reports,
-            timeoutMs: (await renderTimeoutMs(cli.timeout)) ?? 30 * 60_000,
+            timeoutMs: timeoutMs(cli.timeout),
             keep: cli.keep ?? false,
             signal: abort.signal,
             log: (line) => process.stderr.write(`${line}\n`),
@@ -141,8 +143,8 @@ export function registerK8sCommand(program: Command): void {
     );
 }
 
-async function renderTimeoutMs(text: string): Promise<number | undefined> {
-  const { parseDuration } = await import('../../plan/units.ts');
+/** Already checked by renderOptions (a bad --timeout is exit 2 before anything is applied). */
+function timeoutMs(text: string): number {
   const parsed = parseDuration(text);
-  return parsed.ok ? parsed.value : undefined;
+  return parsed.ok ? parsed.value : 30 * 60_000;
 }

@@ -163,6 +163,7 @@ async function cleanUp(input: K8sRunInput, hasFaults: boolean): Promise<void> {
   if (result.code === 0) input.log(`k8s: deleted the run's objects (${names(input.runId).coordinator}, ...)`);
   else
     input.log(
-      `k8s: could not delete the run's objects: ${result.stderr.trim()}; run kubectl delete ${kinds} -l ${runSelector(input.runId)}`,
+      `k8s: could not delete the run's objects: ${result.stderr.trim()}; ` +
+        `run kubectl delete ${kinds.join(',')} -l ${runSelector(input.runId)}`,
     );
 }
