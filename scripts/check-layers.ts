@@ -31,6 +31,7 @@ export const LAYERS = [
   'compare',
   'run',
   'report',
+  'k8s',
   'cli',
 ] as const;
 

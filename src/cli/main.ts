@@ -10,6 +10,7 @@ import { registerMatrixCommand } from './commands/matrix.ts';
 import { registerOpenCommand } from './commands/open.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerK8sCommand } from './commands/k8s.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -37,6 +38,7 @@ registerOpenCommand(program);
 registerCompareCommand(program);
 registerMatrixCommand(program);
 registerAgentCommand(program);
+registerK8sCommand(program);
 
 program.addHelpText(
   'after',
@@ -53,7 +55,9 @@ Examples:
   rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline
   rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page
   rmq-chaos agent --listen 0.0.0.0:7420     run fleet instances for a coordinator on another host
-  rmq-chaos run smoke --agents h1:7420,h2:7420   spread the fleets over two agents`,
+  rmq-chaos run smoke --agents h1:7420,h2:7420   spread the fleets over two agents
+  rmq-chaos k8s render smoke --namesrv rocketmq-namesrv:9876 --out k8s/smoke   manifests for Kubernetes
+  rmq-chaos k8s run smoke --namesrv rocketmq-namesrv:9876 --image reg/rmq-chaos:0.1   apply, follow, fetch, delete`,
 );
 
 try {
