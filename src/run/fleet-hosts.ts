@@ -69,7 +69,8 @@ export class FleetHosts {
   toCoordinatorClock(id: string, message: FromWorker): FromWorker {
     const agents = this.agents;
     if (!agents) return message;
-    const offset = (host: string) => (host === LOCAL_HOST ? 0 : agents.clockOf(host).offsetMs);
+    // Whole ms: workers stamp whole ms, and a fraction would only dress the figures up.
+    const offset = (host: string) => (host === LOCAL_HOST ? 0 : Math.round(agents.clockOf(host).offsetMs));
     const clocks: HostClocks = { own: offset(this.host(id)), producer: (producerId) => offset(this.host(producerId)) };
     return toCoordinatorClock(message, clocks);
   }

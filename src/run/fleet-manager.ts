@@ -77,7 +77,7 @@ export class FleetManager implements FleetControl {
       worker: config.instanceId,
       kind: 'consumer',
       group: config.group,
-      pid: worker.proc.pid,
+      ...pidOf(worker),
       subscription: config.subscription,
     });
     worker.send({ type: 'start-consumer', config });
@@ -91,7 +91,7 @@ export class FleetManager implements FleetControl {
       config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
     );
     const worker = this.spawn(config.producerId, 'producer', config.fleet);
-    this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', pid: worker.proc.pid });
+    this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', ...pidOf(worker) });
     worker.send({ type: 'start-producer', config });
     return worker;
   }
@@ -247,4 +247,9 @@ export class FleetManager implements FleetControl {
         `${exit.lastLines.join('\n    ')}`,
     );
   }
+}
+
+/** A worker's pid for events: absent for one on an agent that has not said its pid yet. */
+function pidOf(worker: FleetWorker): { pid?: number } {
+  return worker.proc.pid > 0 ? { pid: worker.proc.pid } : {};
 }

@@ -1,0 +1,151 @@
+/**
+ * Fleets on two agents in network namespaces of their own (separate hosts: their own addresses,
+ * reaching the cluster over a bridge). The plan passes; killing one agent mid-run is reported
+ * (its instances, what they had received) and the run ends cleanly, nothing left running.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_ENV } from '../../src/agents/agent-protocol.ts';
+import type { RunSummary } from '../../src/result/run-summary.ts';
+import { summarySchemaErrors } from '../../src/result/summary-schema.ts';
+import { PROJECT_ROOT } from '../../src/util/node-args.ts';
+import { BIN } from '../support/cli.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { inNamespace, makeHosts, netnsUnavailable, removeHosts, type TestHosts } from './support/netns.ts';
+
+const missing = netnsUnavailable();
+const TOKEN = 'netns-agents-token-0123456789';
+const PORT = 7420;
+const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-agents-'));
+let hosts: TestHosts | undefined;
+const agents: { proc: ChildProcess; output: string[] }[] = [];
+/** Runs started here, stopped if a test fails before they end. */
+const children: ChildProcess[] = [];
+
+function startAgent(i: number): { proc: ChildProcess; output: string[] } {
+  if (!hosts) throw new Error('no hosts');
+  const ns = hosts.namespaces[i]!;
+  const { command, args } = inNamespace(ns, process.execPath, [
+    BIN,
+    'agent',
+    '--listen',
+    `${hosts.addresses[i]}:${PORT}`,
+    '--name',
+    `host-${i + 1}`,
+  ]);
+  const proc = spawn(command, args, { env: { ...process.env, [TOKEN_ENV]: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  proc.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  proc.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const agent = { proc, output };
+  agents.push(agent);
+  return agent;
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  hosts = makeHosts(2);
+  for (const i of [0, 1]) {
+    const agent = startAgent(i);
+    await waitFor(() => (agent.output.join('').includes('listening on') ? true : undefined), 30_000, `agent ${i + 1}`);
+  }
+}, 60_000);
+
+afterAll(() => {
+  for (const run of children) if (run.exitCode === null) run.kill('SIGINT');
+  for (const agent of agents) if (agent.proc.exitCode === null) agent.proc.kill('SIGKILL');
+  if (hosts) removeHosts(hosts);
+  rmSync(reports, { recursive: true, force: true });
+});
+
+describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `: skipped, ${missing}` : ''}`, () => {
+  it('an agent that does not answer stops the run before any load, named', () => {
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'run', 'agents-two-hosts', '--agents', `${hosts!.addresses[0]}:${PORT},${hosts!.hostAddress}:1`],
+      { encoding: 'utf8', env: { ...process.env, [TOKEN_ENV]: TOKEN }, timeout: 60_000 },
+    );
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`agent agent-2 \\(${hosts!.hostAddress.replace(/\./g, '\\.')}:1\\): unreachable`),
+    );
+    expect(result.stdout).not.toMatch(/\[load/);
+  });
+
+  it('passes with fleets on both; killing one agent mid-run is reported and the run ends cleanly', async () => {
+    const h = hosts!;
+    const run = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        'agents-two-hosts',
+        '--agents',
+        h.addresses.map((a) => `${a}:${PORT}`).join(','),
+        '--set',
+        `cluster.advertise=${h.hostAddress}`,
+        '--set',
+        'phases.load=16s',
+        '--reports',
+        reports,
+      ],
+      { env: { ...process.env, [TOKEN_ENV]: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    run.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    run.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    children.push(run);
+    // Mid-load, the second host goes: its agent is SIGKILLed (its workers die with it).
+    // The progress display goes to stderr, a line every 5 s off a terminal.
+    await waitFor(() => (/\[load [5-9]s/.test(stderr) ? true : undefined), 180_000, 'the load phase');
+    agents[1]!.proc.kill('SIGKILL');
+    const code = await exited;
+    // Ended by itself, judged: a pass, or a fail on loss only (see below); never a hang or an error.
+    expect([0, 99], `${stdout}\n${stderr}`).toContain(code);
+
+    const [runDir] = readdirSync(reports);
+    const dir = join(reports, runDir!);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summarySchemaErrors(summary)).toEqual([]);
+    // A host that vanishes takes the receipts it had not relayed yet: a message its consumer
+    // handled (offset committed) in its last moments is never reported. Such loss may only be
+    // on queues the lost instance held.
+    const billingScope = summary.groups.find((g) => g.scope === 'billing')!;
+    const lostByInstance = billingScope.breakdown.byInstance.filter((c) => c.lost > 0);
+    expect(
+      lostByInstance.every((c) => c.key === 'billing#0'),
+      JSON.stringify(lostByInstance),
+    ).toBe(true);
+    expect(summary.totals.lost).toBeLessThanOrEqual(20);
+    if (code === 99) expect(summary.checks.filter((c) => !c.ok).map((c) => c.metric)).toEqual(['loss']);
+    const [first, second] = summary.agents!.hosts;
+    expect(first).toMatchObject({ name: 'agent-1', instances: ['billing#1', 'checkout#0'] });
+    expect(first!.lost).toBeUndefined();
+    expect(second).toMatchObject({ name: 'agent-2', instances: ['billing#0'] });
+    expect(second!.lost?.instances).toEqual(['billing#0']);
+    expect(second!.lost?.why).toMatch(/connection closed|no answer/);
+    // Same kernel clock: the offsets are ~0, within their measured bounds.
+    for (const agent of summary.agents!.hosts)
+      expect(Math.abs(agent.clock.offsetMs)).toBeLessThanOrEqual(agent.clock.errorMs + 1);
+    expect(summary.crashes.map((c) => c.description)).toEqual([
+      expect.stringMatching(/billing#0\] is gone: agent agent-2 lost/),
+    ]);
+    // Both instances consumed; the survivor took the lost one's queues and drained them.
+    expect(billingScope.unique + summary.totals.lost).toBe(summary.totals.acked);
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; received?: Record<string, number> });
+    const lost = events.find((e) => e.type === 'agent-lost');
+    expect(lost?.received?.['billing#0']).toBeGreaterThan(0);
+    // Nothing left running: no worker of this checkout on any host (the agents share this machine's process table).
+    const worker = join(PROJECT_ROOT, 'src/fleet/worker-main.ts');
+    const left = () => spawnSync('pgrep', ['-f', worker], { encoding: 'utf8' }).stdout.trim();
+    await waitFor(() => (left() === '' ? true : undefined), 15_000, 'no worker left');
+  }, 240_000);
+});
