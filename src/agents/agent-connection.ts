@@ -37,6 +37,8 @@ export class AgentError extends HarnessError {
     readonly address: string,
     message: string,
     hint?: string,
+    /** Nothing answered (not a refusal): an agent still starting may answer later. */
+    readonly unanswered = false,
   ) {
     super('agent-unusable', `agent ${agent} (${address}): ${message}`, undefined, hint);
   }
@@ -139,8 +141,8 @@ export class AgentConnection {
     this.transport.send(message);
   }
 
-  private fail(message: string, hint?: string): AgentError {
-    return new AgentError(this.o.name, this.o.address, message, hint);
+  private fail(message: string, hint?: string, unanswered = false): AgentError {
+    return new AgentError(this.o.name, this.o.address, message, hint, unanswered);
   }
 
   private handshake(): Promise<void> {
@@ -158,7 +160,10 @@ export class AgentConnection {
         } else resolve();
       };
       const timer = setTimeout(
-        () => done(this.fail(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`, 'is `rmq-chaos agent` running there?')),
+        () =>
+          done(
+            this.fail(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`, 'is `rmq-chaos agent` running there?', true),
+          ),
         CONNECT_TIMEOUT_MS,
       );
       this.socket = connect({ host, port });
@@ -170,6 +175,7 @@ export class AgentConnection {
             this.fail(
               `unreachable (${error.code ?? error.message})`,
               'start it with `rmq-chaos agent --listen <host:port>` and check the address and any firewall',
+              true,
             ),
           );
       });

@@ -8,7 +8,8 @@ import type { WorkerProgram } from '../fleet/worker-program.ts';
 import type { StartedWorker } from '../fleet/worker-process.ts';
 import type { ResolvedAgent } from '../plan/resolved-plan.ts';
 import { HarnessError } from '../util/errors.ts';
-import { AgentConnection, type ClockReading } from './agent-connection.ts';
+import { sleep } from '../util/sleep.ts';
+import { AgentConnection, type AgentConnectionOptions, AgentError, type ClockReading } from './agent-connection.ts';
 import { SAME_CLOCK, type ClockOffset } from './clock-offset.ts';
 
 export interface AgentLoss {
@@ -26,6 +27,11 @@ export interface AgentPoolOptions {
   rmqChaosVersion: string;
   log: (line: string) => void;
   onLost?: (loss: AgentLoss) => void;
+  /**
+   * How long to keep trying an agent that does not answer (agents started at the same time as
+   * the coordinator, as pods of one Kubernetes Job are); a refusal is never retried. 0: once.
+   */
+  waitMs?: number;
 }
 
 /** What the summary says of one agent. */
@@ -51,9 +57,10 @@ export class AgentPool {
 
   static async connect(o: AgentPoolOptions): Promise<AgentPool> {
     const pool = new AgentPool(o, new Map());
+    const deadline = Date.now() + (o.waitMs ?? 0);
     const results = await Promise.allSettled(
       o.agents.map((agent) =>
-        AgentConnection.open({
+        openPatiently(deadline, {
           name: agent.name,
           address: agent.address,
           token: o.token,
@@ -144,6 +151,18 @@ export class AgentPool {
     const loss = { agent, why, at: Date.now(), instances };
     this.losses.push(loss);
     this.o.onLost?.(loss);
+  }
+}
+
+/** Opens a connection, trying again every second while nothing answers and the deadline allows. */
+async function openPatiently(deadline: number, o: AgentConnectionOptions): Promise<AgentConnection> {
+  for (;;) {
+    try {
+      return await AgentConnection.open(o);
+    } catch (error) {
+      if (!(error instanceof AgentError) || !error.unanswered || Date.now() + 1000 > deadline) throw error;
+      await sleep(1000);
+    }
   }
 }
 

@@ -24,6 +24,9 @@ export function coordinatorArgs(agents: readonly RenderedAgent[], sidecar: boole
     agents.map((a) => a.address).join(','),
     '--reports',
     REPORTS_DIR,
+    // The agents' pods start when they start: the coordinator keeps trying them this long.
+    '--agent-wait',
+    '5m',
     ...(sidecar ? ['--agent-network', `${CONFIG_DIR}/${NETWORK_FAULTS_FILE}`] : []),
   ];
 }

@@ -50,6 +50,8 @@ export interface RunOptions {
   onResources?: (resources: RunResources) => void;
   /** The shared token of the plan's agents (required when it has any). */
   agentToken?: string;
+  /** How long to keep trying agents that do not answer yet (`--agent-wait`). */
+  agentWaitMs?: number;
 }
 
 /** A run that reached its verdict, or one stopped before it (with the error, for the exit code and its line). */
@@ -103,6 +105,7 @@ export class RunSession {
   private readonly userSignal: AbortSignal;
   private readonly keep: boolean;
   private readonly agentToken: string | undefined;
+  private readonly agentWaitMs: number;
   private agents: AgentPool | undefined;
   private hosts: FleetHosts | undefined;
 
@@ -112,6 +115,7 @@ export class RunSession {
     this.userSignal = options.signal;
     this.keep = options.keep;
     this.agentToken = options.agentToken;
+    this.agentWaitMs = options.agentWaitMs ?? 0;
     this.thresholdAbort = new ThresholdAbort(this.plan);
     this.signal = AbortSignal.any([options.signal, this.thresholdAbort.signal]);
     this.groups = runGroups(this.plan);
@@ -356,6 +360,7 @@ export class RunSession {
       runId: this.runId,
       rmqChaosVersion: packageVersion(),
       log,
+      waitMs: this.agentWaitMs,
       onLost: (loss) => {
         const received = Object.fromEntries(
           loss.instances.map((id) => [id, receiptsOf(this.measurements, id)] as const).filter(([, n]) => n > 0),

@@ -20,6 +20,14 @@ import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
+import { parseDuration } from '../../plan/units.ts';
+import { UsageError } from '../../util/errors.ts';
+
+function durationOption(flag: string, text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new UsageError(`${flag} ${text}: ${parsed.message}`);
+  return parsed.value;
+}
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -34,6 +42,7 @@ export function registerRunCommand(program: Command): void {
       "run the fleets on these agents (`rmq-chaos agent`), the plan's agents' addresses",
     )
     .option('--agent-token-file <path>', "the agents' shared token (default: $RMQ_CHAOS_AGENT_TOKEN)")
+    .option('--agent-wait <duration>', 'keep trying agents that do not answer yet this long, e.g. 5m', '10s')
     .option(
       '--baseline <run-dir|summary.json>',
       "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
@@ -50,6 +59,7 @@ export function registerRunCommand(program: Command): void {
         maxPlanSize?: string;
         agents?: string;
         agentTokenFile?: string;
+        agentWait: string;
       },
     ) => {
       const path = resolvePlanPath(name, PLANS_DIR);
@@ -92,7 +102,7 @@ export function registerRunCommand(program: Command): void {
           signal: abort.signal,
           progress,
           onResources: (r) => (resources = r),
-          ...(agentToken ? { agentToken } : {}),
+          ...(agentToken ? { agentToken, agentWaitMs: durationOption('--agent-wait', options.agentWait) } : {}),
         });
         if (outcome.aborted) {
           // Stopped before its verdict: the reports say why and what was cleaned up; the exit

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentConnection, type AgentConnectionOptions } from '../../../src/agents/agent-connection.ts';
+import { AgentPool } from '../../../src/agents/agent-pool.ts';
 import { TOKEN_ENV } from '../../../src/agents/agent-protocol.ts';
 import type { RemoteWorker } from '../../../src/agents/remote-worker.ts';
 import { FleetWorker } from '../../../src/fleet/fleet-worker.ts';
@@ -44,8 +45,12 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function startAgent(name: string, extra: string[] = []): Promise<{ proc: ManagedProcess; address: string }> {
-  const [port] = await findFreeBlock(1);
+async function startAgent(
+  name: string,
+  extra: string[] = [],
+  port?: number,
+): Promise<{ proc: ManagedProcess; address: string }> {
+  port ??= (await findFreeBlock(1))[0];
   const address = `127.0.0.1:${port}`;
   const proc = resources.spawn({
     name: `agent ${name}`,
@@ -156,6 +161,37 @@ describe('rmq-chaos agent', () => {
       10_000,
       'the worker process gone with its agent',
     );
+  });
+
+  it('keeps trying an agent that does not answer yet, within --agent-wait; a refusal is not retried', async () => {
+    const [port] = await findFreeBlock(1);
+    const agent = { name: 'late', address: `127.0.0.1:${port}`, capacity: 4, resources: {} };
+    const pool = AgentPool.connect({
+      agents: [agent],
+      token: TOKEN,
+      runId: 'late',
+      rmqChaosVersion: packageVersion(),
+      log: () => {},
+      waitMs: 30_000,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    await startAgent('late', ['--once'], port);
+    const connected = await pool;
+    expect(connected.names()).toEqual(['late']);
+    await connected.close();
+    const { address } = await startAgent('strict');
+    const started = Date.now();
+    await expect(
+      AgentPool.connect({
+        agents: [{ ...agent, name: 'strict', address }],
+        token: 'the-wrong-token-for-this-agent',
+        runId: 'strict',
+        rmqChaosVersion: packageVersion(),
+        log: () => {},
+        waitMs: 30_000,
+      }),
+    ).rejects.toThrow(/refused: wrong token/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('measures a skewed clock: offset within its error bound of the skew', async () => {
