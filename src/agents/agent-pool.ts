@@ -123,6 +123,16 @@ export class AgentPool {
     connection.crash();
   }
 
+  /** Resolves once `host` is lost (after a crash, its connection closes within moments); throws past `timeoutMs`. */
+  async waitLost(host: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.isLost(host)) {
+      if (Date.now() > deadline)
+        throw new HarnessError('agent-kill', `agent ${host} still answers ${timeoutMs} ms after its kill`);
+      await sleep(50);
+    }
+  }
+
   report(): AgentReport[] {
     return this.o.agents.map((agent) => {
       const connection = this.connections.get(agent.name);

@@ -21,6 +21,8 @@ export interface FaultContext {
   fleet?: FleetControl;
   /** Role targets (`broker-a@master`) to nodes, asked when the fault fires; absent without replicas. */
   roles?: RoleResolver;
+  /** The run's agents (`agent-2`); absent for a single-host run. */
+  agents?: AgentControl;
   log: (line: string) => void;
 }
 
@@ -35,6 +37,12 @@ export interface FleetControl {
   ): Promise<void>;
   /** Adds (positive) or removes (negative) instances of a consumer fleet. */
   scale(fleet: string, delta: number): Promise<string[]>;
+}
+
+export interface AgentControl {
+  names(): string[];
+  /** The agent and every instance on it, gone at once (a lost host); resolves once the run has seen it lost. */
+  kill(agent: string): Promise<void>;
 }
 
 /** Begin/end as observed (ms since epoch), next to the requested times, for the timeline. */

@@ -87,9 +87,12 @@ coordinator.onMessage((raw) => {
   }
 });
 
-// The coordinator died (or was killed with -9): nobody reads our results, so leave now.
+// The coordinator (or the agent carrying our reports) died: nobody reads our results, so leave
+// now, without closing the client. A close would commit the offsets of deliveries whose receipts
+// went nowhere, turning them into losses nobody saw; exiting commits nothing, as a host that dies
+// would, so those messages are delivered again to an instance someone still hears.
 coordinator.onClose(() => {
-  if (!stop.signal.aborted) void shutdown(1).finally(() => process.exit(1));
+  if (!stop.signal.aborted) process.exit(1);
 });
 
 // First, before any command: the version this worker speaks, so a coordinator on another

@@ -51,6 +51,7 @@ export const TARGET_NOUNS: Record<TargetKind, string> = {
   'consumer-instance': 'a consumer instance',
   'consumer-fleet': 'a consumer fleet',
   'producer-fleet': 'a producer fleet',
+  agent: 'an agent',
 };
 
 export const FAULT_ACTION_NAMES = FAULT_SPECS.map((spec) => spec.name) as [FaultActionName, ...FaultActionName[]];

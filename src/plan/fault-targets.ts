@@ -33,6 +33,8 @@ export interface FleetShape {
 export interface TargetUniverse {
   cluster?: ClusterShape;
   fleets?: Map<string, FleetShape>;
+  /** The plan's agent names (after `--agents`); undefined when the list is broken. */
+  agents?: string[];
 }
 
 function clusterShape(plan: Raw): ClusterShape | undefined {
@@ -87,10 +89,17 @@ function fleetShapes(plan: Raw): Map<string, FleetShape> | undefined {
   return shapes;
 }
 
+function agentNames(plan: Raw): string[] | undefined {
+  if (plan.agents !== undefined && !Array.isArray(plan.agents)) return undefined;
+  const names = items(plan.agents).map((a) => str(record(a)?.name));
+  return names.every((n): n is string => n !== undefined) ? names : undefined;
+}
+
 export function targetUniverse(plan: Raw): TargetUniverse {
   const cluster = clusterShape(plan);
   const fleets = fleetShapes(plan);
-  return { ...(cluster ? { cluster } : {}), ...(fleets ? { fleets } : {}) };
+  const agents = agentNames(plan);
+  return { ...(cluster ? { cluster } : {}), ...(fleets ? { fleets } : {}), ...(agents ? { agents } : {}) };
 }
 
 function slaves(c: ClusterShape, broker: string): string[] {
@@ -168,6 +177,8 @@ export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | und
       return fleetsOf('consumer');
     case 'producer-fleet':
       return fleetsOf('producer');
+    case 'agent':
+      return u.agents;
   }
 }
 

@@ -1,3 +1,4 @@
+import { agentLines, clockErrorSuffix } from './agents-text.ts';
 import { failoverLine } from './failover-text.ts';
 import { describeOverrun } from '../run/phase-overruns.ts';
 import { formatObserved } from '../checks/observed-text.ts';
@@ -52,8 +53,12 @@ export function formatConsoleSummary(s: RunSummary): string {
     ['send latency', s.latency.send],
   ] as const) {
     if (l.count > 0)
-      lines.push(`  ${name}  p50 ${l.p50}ms  p90 ${l.p90}ms  p99 ${l.p99}ms  max ${l.max}ms  (${l.count})`);
+      lines.push(
+        `  ${name}  p50 ${l.p50}ms  p90 ${l.p90}ms  p99 ${l.p99}ms  max ${l.max}ms  (${l.count})` +
+          `${name.startsWith('e2e') ? clockErrorSuffix(s.agents) : ''}`,
+      );
   }
+  if (s.agents) for (const line of agentLines(s.agents, Date.parse(s.run.startedAt))) lines.push(`  agent  ${line}`);
   const causes = Object.entries(s.duplicateCauses);
   if (causes.length > 0)
     lines.push(`  duplicates by cause  ${causes.map(([cause, n]) => `${cause}: ${n}`).join(', ')}`);

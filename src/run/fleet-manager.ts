@@ -178,9 +178,19 @@ export class FleetManager implements FleetControl {
     return worker;
   }
 
-  /** The exits coming are caused on purpose (an agent fault takes these instances), not crashes. */
-  expectExits(instances: readonly string[]): void {
-    for (const id of instances) this.workers.get(id)?.expectExit();
+  /**
+   * Instances taken down together by `action` (an agent fault: their host goes): their exits are
+   * the fault's, not crashes, and each leaves its group as a kill does.
+   */
+  async takeDown(instances: readonly string[], action: () => Promise<void>): Promise<void> {
+    const workers = instances.flatMap((id) => {
+      const worker = this.workers.get(id);
+      return worker && !worker.proc.hasExited ? [worker] : [];
+    });
+    for (const worker of workers) worker.expectExit();
+    await action();
+    await Promise.all(workers.map((w) => w.proc.exited));
+    for (const worker of workers) this.membership(worker.id, 'kill');
   }
 
   private spawn(id: string, kind: WorkerKind, fleet: string): FleetWorker {

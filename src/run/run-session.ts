@@ -6,6 +6,7 @@ import type { StartedCluster } from '../cluster/provider.ts';
 import { getProvider } from '../cluster/registry.ts';
 import { createTopics } from '../cluster/topics.ts';
 import { getFaultAction } from '../faults/registry.ts';
+import type { AgentControl } from '../faults/fault-action.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
 import { RoleWatcher } from './role-watcher.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
@@ -207,6 +208,7 @@ export class RunSession {
         ...(roles ? { roles } : {}),
         nodes: cluster.nodeControl,
         fleet,
+        ...(agents ? { agents: agentControl(agents, hosts, fleet) } : {}),
         log,
       },
       events: this.events,
@@ -436,4 +438,16 @@ function uniqueByGroup(m: Measurements): Record<string, number> {
 /** Deliveries an instance reported over the run (the time series' per-interval counts, summed). */
 function receiptsOf(m: Measurements, instance: string): number {
   return m.rows.reduce((sum, row) => sum + (row.perInstance[instance] ?? 0), 0);
+}
+
+/** The agent fault: the agent and its instances go at once, as a lost host; their exits are the fault's. */
+function agentControl(agents: AgentPool, hosts: FleetHosts, fleet: FleetManager): AgentControl {
+  return {
+    names: () => agents.names(),
+    kill: (name) =>
+      fleet.takeDown(hosts.instancesOn(name), async () => {
+        agents.crash(name);
+        await agents.waitLost(name, 15_000);
+      }),
+  };
 }

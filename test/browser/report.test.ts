@@ -347,3 +347,31 @@ describe('run page in Chromium with a failover (failover-network-partition fixtu
     expect(opened.errors).toEqual([]);
   });
 });
+
+describe('run page in Chromium with fleets on agents (agents-two-hosts fixture: agent-2 killed mid-load)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+
+  beforeAll(async () => {
+    dir = fixtureCopy(resolve('test/fixtures/runs/agents-two-hosts'));
+    opened = await openReport(dir);
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, resolve('test-results/report-agents.png')));
+
+  it('lists each agent with its instances, clock offset and bound, and the lost one with what it took', async () => {
+    const rows = opened.page.locator('#latency .agents-table tbody tr');
+    expect(await rows.count()).toBe(2);
+    const first = await rows.nth(0).textContent();
+    expect(first).toContain('agent-1');
+    expect(first).toContain('billing#1, checkout#0');
+    const second = await rows.nth(1).textContent();
+    expect(second).toContain('agent-2');
+    expect(second).toContain('its connection closed (billing#0)');
+    await expect(opened.page.locator('#latency').textContent()).resolves.toMatch(/within ± \d+\.\d ms of the truth/);
+  });
+
+  it('logs no errors', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { pauseSpec } from '../../plan/fault-specs/pause.ts';
 import type { FaultImplementation } from '../fault-action.ts';
-import { describeTarget, hitNode, processTarget } from './process-target.ts';
+import { describeTarget, hitNode, processOnly, processTarget } from './process-target.ts';
 
 /**
  * SIGSTOP a node or fleet instance for the fault's duration, then SIGCONT. A stopped consumer
@@ -10,7 +10,7 @@ import { describeTarget, hitNode, processTarget } from './process-target.ts';
 export const pauseAction: FaultImplementation<typeof pauseSpec> = {
   spec: pauseSpec,
   async begin(target, _params, context) {
-    const t = await processTarget(target, context);
+    const t = processOnly(await processTarget(target, context), 'pause');
     const begunAt = Date.now();
     await t.control.pause(t.name);
     const observed: { begunAt: number; endedAt?: number; detail: string; node?: string } = {

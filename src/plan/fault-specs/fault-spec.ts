@@ -25,7 +25,8 @@ export type TargetKind =
   | 'producer-instance'
   | 'consumer-instance'
   | 'consumer-fleet'
-  | 'producer-fleet';
+  | 'producer-fleet'
+  | 'agent';
 
 /** One plan parameter (`latency: 200ms`): how it is validated and documented. */
 export interface ParamField<S extends z.ZodType = z.ZodType> {

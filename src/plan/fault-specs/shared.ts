@@ -12,6 +12,11 @@ export const PROCESS_TARGETS = {
   targets: ['node', 'producer-instance', 'consumer-instance'],
   targetsPhrase: 'nodes and fleet instances',
 } as const;
+/** kill also takes an agent: the host and every instance on it, gone at once. */
+export const KILL_TARGETS = {
+  targets: ['node', 'producer-instance', 'consumer-instance', 'agent'],
+  targetsPhrase: 'nodes, fleet instances and agents',
+} as const;
 
 export const JITTER = param({
   schema: duration(),

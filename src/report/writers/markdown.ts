@@ -1,3 +1,4 @@
+import { agentLines, clockErrorSuffix } from '../agents-text.ts';
 import { consumeRtoText, durationText, failedSendsText, switchText } from '../failover-text.ts';
 import { describeOverrun } from '../../run/phase-overruns.ts';
 /**
@@ -66,6 +67,18 @@ function headline(s: RunSummary): string[] {
     ],
     ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
+}
+
+function agents(s: RunSummary): string[] {
+  if (!s.agents) return [];
+  return [
+    '',
+    '### Agents',
+    '',
+    `End-to-end latency p50 ${ms(s.latency.e2e.p50)}, p99 ${ms(s.latency.e2e.p99)}${clockErrorSuffix(s.agents)}.`,
+    '',
+    ...agentLines(s.agents, Date.parse(s.run.startedAt)).map((line) => `- ${line}`),
+  ];
 }
 
 function checks(s: RunSummary): string[] {
@@ -217,7 +230,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
-  lines.push(...lossBreakdown(s), ...ordering(s), ...failover(s));
+  lines.push(...lossBreakdown(s), ...ordering(s), ...failover(s), ...agents(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

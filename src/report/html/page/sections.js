@@ -238,6 +238,34 @@
         'numeric',
       ),
     );
+    if (s.agents) {
+      sec.appendChild(
+        h(
+          'p',
+          { class: 'note' },
+          "Fleets ran on agents: every time a worker stamped was put on the coordinator's clock by its host's " +
+            'measured offset; end-to-end figures are within ± ' +
+            s.agents.e2eClockErrorMs.toFixed(1) +
+            ' ms of the truth.',
+        ),
+      );
+      sec.appendChild(
+        table(
+          ['agent', 'address', 'instances', 'clock offset', '± bound', 'lost'],
+          s.agents.hosts.map(function (a) {
+            return [
+              a.name,
+              a.address,
+              a.instances.join(', '),
+              a.clock.offsetMs.toFixed(1) + ' ms',
+              a.clock.errorMs.toFixed(1) + ' ms',
+              a.lost ? a.lost.why + ' (' + a.lost.instances.join(', ') + ')' : '—',
+            ];
+          }),
+          'agents-table',
+        ),
+      );
+    }
     return sec;
   }
 

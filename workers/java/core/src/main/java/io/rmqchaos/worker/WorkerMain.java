@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The command loop of a fleet worker (src/fleet/worker-main.ts): hello first, then
  * start-producer or start-consumer and stop from stdin. stop closes the client cleanly (offsets
  * persisted, unregistered), says stopped and exits 0; EOF on stdin means the coordinator is
- * gone, so the worker closes and exits 1. A producer leaves by itself once its load is sent.
+ * gone, so the worker halts with 1 (no close, no offset commit). A producer leaves by itself once its load is sent.
  */
 public final class WorkerMain {
   /** Past this, a close that hangs is abandoned: the process halts. */
@@ -55,8 +55,10 @@ public final class WorkerMain {
     } catch (Exception e) {
       protocol.log("error", "reading commands failed: " + e);
     }
-    // The coordinator died (or was killed with -9): nobody reads our results, so leave now.
-    shutdown(1);
+    // The coordinator (or the agent carrying our reports) died: nobody reads our results, so leave
+    // now without closing the client, as the Node worker does: a close would commit the offsets of
+    // deliveries whose receipts went nowhere. halt commits nothing, as a host that dies.
+    Runtime.getRuntime().halt(1);
   }
 
   private void dispatch(String line) {
