@@ -112,16 +112,17 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
     const dir = join(reports, runDir!);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summarySchemaErrors(summary)).toEqual([]);
-    // A host that vanishes takes the receipts it had not relayed yet: a message its consumer
-    // handled (offset committed) in its last moments is never reported. Such loss may only be
-    // on queues the lost instance held.
+    // Its worker exits at once without committing offsets, so what it handled is delivered again
+    // (by hand: 2 runs SIGKILLed from outside, 1 with the kill fault, 0 lost each). A receipt in
+    // the pipe to the agent when it died could be lost with a periodic commit in that instant:
+    // tolerated, only on the lost instance's queues.
     const billingScope = summary.groups.find((g) => g.scope === 'billing')!;
     const lostByInstance = billingScope.breakdown.byInstance.filter((c) => c.lost > 0);
     expect(
       lostByInstance.every((c) => c.key === 'billing#0'),
       JSON.stringify(lostByInstance),
     ).toBe(true);
-    expect(summary.totals.lost).toBeLessThanOrEqual(20);
+    expect(summary.totals.lost).toBeLessThanOrEqual(2);
     if (code === 99) expect(summary.checks.filter((c) => !c.ok).map((c) => c.metric)).toEqual(['loss']);
     const [first, second] = summary.agents!.hosts;
     expect(first).toMatchObject({ name: 'agent-1', instances: ['billing#1', 'checkout#0'] });
