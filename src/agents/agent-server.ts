@@ -135,6 +135,9 @@ class AgentSession {
   private readonly workers = new Map<string, StartedWorker>();
   private programs: Map<string, Promise<WorkerPrograms>> = new Map();
   private ending: Promise<void> | undefined;
+  /** Worker messages relayed and the CPU at the session start: the agent's own cost, logged at the end. */
+  private relayed = 0;
+  private readonly cpuAtStart = process.cpuUsage();
   private resolveEnded: (() => void) | undefined;
 
   constructor(
@@ -158,7 +161,11 @@ class AgentSession {
   /** Stops every worker and releases the session's resources; safe to call twice. */
   end(why: string): Promise<void> {
     this.ending ??= (async () => {
-      this.o.log(`ending session of run ${this.runId}: ${why}`);
+      const cpu = process.cpuUsage(this.cpuAtStart);
+      this.o.log(
+        `ending session of run ${this.runId}: ${why}; relayed ${this.relayed} worker messages, agent CPU ` +
+          `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`,
+      );
       await this.resources.release(5_000);
       this.channel.close();
       this.resolveEnded?.();
@@ -225,9 +232,10 @@ class AgentSession {
       );
       this.workers.set(instance, started);
       const skew = this.o.clockSkewMs ?? 0;
-      started.transport.onMessage((message) =>
-        this.send({ type: 'from-worker', instance, message: skew ? shiftWorkerClock(message, skew) : message }),
-      );
+      started.transport.onMessage((message) => {
+        this.relayed++;
+        this.send({ type: 'from-worker', instance, message: skew ? shiftWorkerClock(message, skew) : message });
+      });
       void started.proc.exited.then((exit) => {
         this.workers.delete(instance);
         this.send({ type: 'exited', instance, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
