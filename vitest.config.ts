@@ -36,6 +36,7 @@ const SIDE_BY_SIDE = new Set([
   'abort-on-fail.test.ts',
   'aborted-runs.test.ts',
   'concurrent-runs.test.ts',
+  'agents-netns.test.ts',
 ]);
 const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
 const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];

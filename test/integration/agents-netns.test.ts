@@ -65,7 +65,15 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
   it('an agent that does not answer stops the run before any load, named', () => {
     const result = spawnSync(
       process.execPath,
-      [BIN, 'run', 'agents-two-hosts', '--agents', `${hosts!.addresses[0]}:${PORT},${hosts!.hostAddress}:1`],
+      [
+        BIN,
+        'run',
+        'agents-two-hosts',
+        '--agents',
+        `${hosts!.addresses[0]}:${PORT},${hosts!.hostAddress}:1`,
+        '--agent-wait',
+        '0s',
+      ],
       { encoding: 'utf8', env: { ...process.env, [TOKEN_ENV]: TOKEN }, timeout: 60_000 },
     );
     expect(result.status, result.stderr).toBe(1);
@@ -88,7 +96,7 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
         '--set',
         `cluster.advertise=${h.hostAddress}`,
         '--set',
-        'phases.load=16s',
+        'phases.load=12s',
         '--reports',
         reports,
       ],
@@ -102,7 +110,7 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
     children.push(run);
     // Mid-load, the second host goes: its agent is SIGKILLed (its workers die with it).
     // The progress display goes to stderr, a line every 5 s off a terminal.
-    await waitFor(() => (/\[load [5-9]s/.test(stderr) ? true : undefined), 180_000, 'the load phase');
+    await waitFor(() => (/\[load [3-8]s/.test(stderr) ? true : undefined), 180_000, 'the load phase');
     agents[1]!.proc.kill('SIGKILL');
     const code = await exited;
     // Ended by itself, judged: a pass, or a fail on loss only (see below); never a hang or an error.
