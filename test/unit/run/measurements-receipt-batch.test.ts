@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeReceiptBatch, parseReceiptBatch, ReceiptBatchError } from '../../../src/agents/receipt-batch.ts';
+import {
+  encodeReceiptBatch,
+  parseReceiptBatch,
+  type ReceiptBatch,
+  ReceiptBatchError,
+} from '../../../src/agents/receipt-batch.ts';
+import { ReceiptBatcher } from '../../../src/agents/receipt-batcher.ts';
 import type { ReceiptTuple } from '../../../src/fleet/protocol.ts';
 import { encodeHistogram, newHistogram } from '../../../src/metrics/histogram.ts';
 import { EventLog } from '../../../src/run/event-log.ts';
@@ -207,21 +213,36 @@ async function view(side: Side): Promise<unknown> {
 describe('Measurements.handleReceiptBatch', () => {
   it('leaves the same view as the same receipts in receipts messages', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
+      fc.asyncProperty(scenario, fc.integer({ min: 1, max: 40 }), async (s, maxReceipts) => {
         const byMessage = side(s);
         const byBatch = side(s);
+        // As an agent would: several messages of an instance in one batch.
+        const byBatcher = side(s);
+        const batcher = new ReceiptBatcher(maxReceipts);
+        let last: string | undefined;
+        // As an agent sends a batch: JSON on the wire, validated on arrival.
+        const send = (batch: ReceiptBatch) =>
+          byBatcher.m.handleReceiptBatch(parseReceiptBatch(JSON.parse(JSON.stringify(batch))));
         for (const { holds, ...r } of s.reports) {
-          for (const { m } of [byMessage, byBatch])
+          // Whatever the coordinator got in between keeps its place among the receipts.
+          if (holds || r.instanceId !== last) batcher.flushAll().forEach(send);
+          last = r.instanceId;
+          for (const { m } of [byMessage, byBatch, byBatcher])
             if (holds)
               m.handle({ type: 'assignment', instanceId: r.instanceId, queues: holds, atMs: r.items[0]?.[3] ?? EPOCH });
           byMessage.m.handle({ type: 'receipts', ...r });
-          // As an agent sends it: JSON on the wire, validated on arrival.
-          const wire = JSON.parse(JSON.stringify(encodeReceiptBatch(r.instanceId, r.items, r.foreign)));
-          byBatch.m.handleReceiptBatch(parseReceiptBatch(wire));
+          byBatch.m.handleReceiptBatch(
+            parseReceiptBatch(JSON.parse(JSON.stringify(encodeReceiptBatch(r.instanceId, r.items, r.foreign)))),
+          );
+          const full = batcher.add({ type: 'receipts', ...r });
+          if (full) send(full);
         }
-        expect(await view(byBatch)).toStrictEqual(await view(byMessage));
+        batcher.flushAll().forEach(send);
+        const expected = await view(byMessage);
+        expect(await view(byBatch)).toStrictEqual(expected);
+        expect(await view(byBatcher)).toStrictEqual(expected);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
