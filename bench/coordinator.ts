@@ -29,14 +29,42 @@ const BATCH = 500;
 const AGENT_BATCH = Number(process.env.BENCH_COORDINATOR_AGENT_BATCH ?? 4000);
 const QUEUES = Array.from({ length: 8 }, (_, q) => `orders@broker-a/${q}`);
 
-/** 100 messages born per ms, each received 3 ms later; whole ms, as workers stamp them. */
+/**
+ * `BENCH_COORDINATOR_MIX=1`: 20 producers interleaved (two of them ordered, 16 keys), 16 queues,
+ * three tags, latencies spread over 1–200 ms, one receipt in 100 answered retry and one in 100
+ * a redelivery (a duplicate): more distinct values per batch for the dictionaries, the
+ * histograms and the ordering check than the default's single producer at 3 ms.
+ */
+const MIX = process.env.BENCH_COORDINATOR_MIX === '1';
+const PRODUCERS = MIX ? 20 : 1;
+const MIX_QUEUES = Array.from({ length: 16 }, (_, q) => `orders@broker-${q % 2 ? 'b' : 'a'}/${q >> 1}`);
+const MIX_TAGS = ['', 'TagA', 'TagB'];
+
+/** A repeatable spread of k over 0..n-1. */
+const spread = (k: number, n: number) => ((k * 2_654_435_761) >>> 0) % n;
+
+/** Receipt k of the bench: 100 messages born per ms; whole ms, as workers stamp them. */
+function receiptAt(k: number): ReceiptTuple {
+  const at = START + Math.floor(k / 100);
+  if (!MIX) return ['checkout#0', k, at, at + 3, QUEUES[k % 8]!, 0, 'success', ''];
+  const redelivery = k % 100 === 99;
+  const seq = Math.floor(k / PRODUCERS) - (redelivery ? 3 : 0);
+  const outcome = spread(k, 100) === 7 ? 'retry' : 'success';
+  return [
+    `checkout#${k % PRODUCERS}`,
+    seq,
+    at,
+    at + 1 + spread(k, 200),
+    MIX_QUEUES[spread(k, 16)]!,
+    redelivery ? 1 : 0,
+    outcome,
+    MIX_TAGS[k % 3]!,
+  ];
+}
+
 function receipts(first: number, size: number): ReceiptTuple[] {
-  const born = START;
   const items: ReceiptTuple[] = [];
-  for (let seq = first; seq < Math.min(N, first + size); seq++) {
-    const at = born + Math.floor(seq / 100);
-    items.push(['checkout#0', seq, at, at + 3, QUEUES[seq % 8]!, 0, 'success', '']);
-  }
+  for (let k = first; k < Math.min(N, first + size); k++) items.push(receiptAt(k));
   return items;
 }
 const START = Date.now();
@@ -94,7 +122,7 @@ function measurements(dir: string, withLog: boolean): { m: Measurements; logged?
   opened.push(events);
   if (log) opened.push(log);
   const m = new Measurements(events, Date.now(), log);
-  m.addProducer('checkout#0');
+  for (let p = 0; p < PRODUCERS; p++) m.addProducer(`checkout#${p}`, MIX && p < 2 ? { shardingKeys: 16 } : undefined);
   m.addConsumer({ instanceId: 'billing#0', fleet: 'billing', group: 'billing', model: 'clustering' });
   return log ? { m, logged: { log } } : { m };
 }
@@ -120,7 +148,7 @@ export async function benchCoordinator(): Promise<void> {
     const batches = batchLines(AGENT_BATCH);
     const small = batchLines(BATCH);
     console.log(
-      `coordinator: ${N.toLocaleString('en')} receipts, one core, median of ${PASSES} passes; ` +
+      `coordinator: ${N.toLocaleString('en')} receipts${MIX ? ' (mix)' : ''}, one core, median of ${PASSES} passes; ` +
         `worker reports of ${BATCH} (${bytesPerReceipt(lines)} B a receipt), agent batches of ${AGENT_BATCH} ` +
         `(${bytesPerReceipt(batches)} B) and of ${BATCH} (${bytesPerReceipt(small)} B)`,
     );
