@@ -37,7 +37,7 @@ function oneReceipt(seq = 1): ReceiptBatch {
 /** A column replaced by raw bytes of a type. */
 function withColumn(
   batch: ReceiptBatch,
-  name: 'seq' | 'born' | 'producer',
+  name: 'seq' | 'born' | 'producer' | 'reconsumeTimes',
   type: 'u8' | 'f64',
   base: number,
   bytes: Buffer,
@@ -141,6 +141,12 @@ describe('receipt batches', () => {
       'an f64 column with a base',
       () => roundTrip(withColumn(oneReceipt(), 'born', 'f64', 5, Buffer.from(new Float64Array([1]).buffer))),
       /base 0, not 5/,
+    ],
+    [
+      'a reconsumeTimes with a fraction',
+      () =>
+        roundTrip(withColumn(oneReceipt(), 'reconsumeTimes', 'f64', 0, Buffer.from(new Float64Array([0.5]).buffer))),
+      /reconsumeTimes\[0\] is 0.5, not an integer/,
     ],
     ['a negative seq', () => roundTrip(withColumn(oneReceipt(), 'seq', 'u8', -3, Buffer.of(1))), /seq\[0\] is -2/],
     [
