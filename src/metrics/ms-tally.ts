@@ -1,12 +1,12 @@
 import { clampMs, type Histogram } from './histogram.ts';
 
 /**
- * Latencies of a batch of receipts counted by value, then recorded into histograms once per
- * distinct value (`recordValueWithCount`) instead of once per receipt. A receipt batch's
- * end-to-end latencies take a few distinct milliseconds, and each `recordValue` of
- * hdr-histogram-js costs a log2 and a pow, so this is most of what the compact ingest saves on
- * histograms. The histograms end the same as with recordMs per value: counts, total, min and
- * max do not depend on the order values come in.
+ * Latencies counted by value, then recorded into histograms once per distinct value
+ * (`recordValueWithCount`) instead of once per receipt. Receipts' end-to-end latencies take a
+ * few hundred distinct milliseconds over a second, and each `recordValue` of hdr-histogram-js
+ * costs a log2 and a pow, so this is most of what the compact ingest saves on histograms. The
+ * histograms end the same as with recordMs per value: counts, total, min and max do not
+ * depend on the order values come in.
  */
 const SMALL = 1 << 16;
 
@@ -16,12 +16,17 @@ export class MsTally {
   private touched = new Uint32Array(1024);
   private distinct = 0;
   /** Values from SMALL up, recorded one by one (a latency over a minute is rare). */
-  private readonly large: number[] = [];
+  private readonly larges: number[] = [];
+
+  /** How many values from SMALL up wait for the next flush. */
+  get large(): number {
+    return this.larges.length;
+  }
 
   add(ms: number): void {
     const value = clampMs(ms);
     if (value >= SMALL) {
-      this.large.push(value);
+      this.larges.push(value);
       return;
     }
     const seen = this.counts[value]!;
@@ -45,7 +50,7 @@ export class MsTally {
       this.counts[value] = 0;
     }
     this.distinct = 0;
-    for (const value of this.large) for (const h of histograms) h.recordValue(value);
-    this.large.length = 0;
+    for (const value of this.larges) for (const h of histograms) h.recordValue(value);
+    this.larges.length = 0;
   }
 }

@@ -61,9 +61,8 @@ export function broadcastInstanceOf(scope: string): string | undefined {
  */
 export class Measurements {
   readonly ledger: Ledger;
-  readonly e2eLatency = newHistogram();
-  /** End-to-end latency per consumer group, for thresholds with a group selector. */
-  readonly e2eByGroup = new Map<string, Histogram>();
+  private readonly e2eAll = newHistogram();
+  private readonly e2eGroups = new Map<string, Histogram>();
   readonly sendLatency = newHistogram();
   readonly sendErrors: Record<string, number> = {};
   readonly rebalance = new RebalanceTracker();
@@ -84,8 +83,12 @@ export class Measurements {
   private brokerSampleFresh = false;
   /** Per scope: duplicates as they come, lost messages once the run is over. */
   private readonly breakdowns = new Map<string, BreakdownBuilder>();
-  /** A receipt batch's end-to-end latencies, counted before they go into the histograms. */
-  private readonly e2eTally = new MsTally();
+  /**
+   * Receipt batches' end-to-end latencies per group, counted by value until the histograms are
+   * read (the getters, sample()): then each distinct value is recorded once per histogram, not
+   * once per receipt (see ms-tally.ts).
+   */
+  private readonly e2eTallies = new Map<string, MsTally>();
 
   constructor(
     private readonly events: EventLog,
@@ -94,6 +97,17 @@ export class Measurements {
   ) {
     this.ledger = new Ledger(startedAt);
     this.failover = new FailoverTracker(startedAt);
+  }
+
+  get e2eLatency(): Histogram {
+    this.flushE2e();
+    return this.e2eAll;
+  }
+
+  /** End-to-end latency per consumer group, for thresholds with a group selector. */
+  get e2eByGroup(): ReadonlyMap<string, Histogram> {
+    this.flushE2e();
+    return this.e2eGroups;
   }
 
   /**
@@ -209,6 +223,7 @@ export class Measurements {
 
   /** Closes the current interval into a time series row. */
   sample(now: number, phase: string): TimeSeriesRow {
+    this.flushE2e();
     const attempted = this.totalAttempted();
     const row: TimeSeriesRow = {
       t: now - this.startedAt,
@@ -256,6 +271,19 @@ export class Measurements {
     return this.scopes().reduce((sum, scope) => sum + this.ledger.outstanding(scope), 0);
   }
 
+  /** The group's latency histogram, made on the group's first receipt (the map's order is first receipt's). */
+  private groupLatency(group: string): Histogram {
+    let histogram = this.e2eGroups.get(group);
+    if (!histogram) this.e2eGroups.set(group, (histogram = newHistogram()));
+    return histogram;
+  }
+
+  /** Records the batches' latencies counted so far into the overall, group and interval histograms. */
+  private flushE2e(): void {
+    for (const [group, tally] of this.e2eTallies)
+      tally.flush([this.e2eAll, this.groupLatency(group), this.interval.e2e]);
+  }
+
   private breakdownOf(scope: string): BreakdownBuilder {
     let builder = this.breakdowns.get(scope);
     if (!builder) this.breakdowns.set(scope, (builder = new BreakdownBuilder(this.startedAt)));
@@ -292,11 +320,9 @@ export class Measurements {
       this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       this.ledger.ordering.recordDelivery(scope, producerId, seq, receivedAt);
-      recordMs(this.e2eLatency, receivedAt - born);
+      recordMs(this.e2eAll, receivedAt - born);
       this.failover.receipt(info.group, born, receivedAt);
-      let groupLatency = this.e2eByGroup.get(info.group);
-      if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));
-      recordMs(groupLatency, receivedAt - born);
+      recordMs(this.groupLatency(info.group), receivedAt - born);
       recordMs(this.interval.e2e, receivedAt - born);
       if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
       const id = `${scope}:${producerId}:${seq}`;
@@ -367,10 +393,12 @@ export class Measurements {
     const duplicateCount = this.ledger.recordReceipts(scope, info.instanceId, batch, duplicates);
     this.ledger.ordering.recordDeliveries(scope, batch);
     if (n > 0) {
-      for (let i = 0; i < n; i++) this.e2eTally.add(batch.received[i]! - batch.born[i]!);
-      let groupLatency = this.e2eByGroup.get(info.group);
-      if (!groupLatency) this.e2eByGroup.set(info.group, (groupLatency = newHistogram()));
-      this.e2eTally.flush([this.e2eLatency, groupLatency, this.interval.e2e]);
+      this.groupLatency(info.group);
+      let tally = this.e2eTallies.get(info.group);
+      if (!tally) this.e2eTallies.set(info.group, (tally = new MsTally()));
+      for (let i = 0; i < n; i++) tally.add(batch.received[i]! - batch.born[i]!);
+      // Latencies past a minute are kept one by one: keep that list short.
+      if (tally.large >= 1024) this.flushE2e();
     }
     this.failover.receipts(info.group, batch);
     if (info.model === 'clustering') this.rebalance.deliveries(info.instanceId, batch);
