@@ -45,6 +45,8 @@ interface Report {
   foreign: number;
   /** Queues the instance reports holding just before (an assignment message), if any. */
   holds: string[] | undefined;
+  /** A time series row is closed right after (histograms read between batches). */
+  sampleAfter?: boolean;
 }
 
 interface Scenario {
@@ -103,6 +105,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
       items: fc.array(receipt, { maxLength: 25 }),
       foreign: fc.constantFrom(0, 0, 2),
       holds: fc.option(fc.subarray(QUEUES), { nil: undefined }),
+      sampleAfter: fc.boolean(),
     }),
     { maxLength: 12 },
   ),
@@ -184,7 +187,7 @@ async function view(side: Side): Promise<unknown> {
   const { m } = side;
   const scopes = m.scopes();
   const accounting = m.accountLoss(EPOCH + 30_000, (at) => (at < EPOCH + 10_000 ? 'load' : 'drain'));
-  const row = m.sample(EPOCH + 30_000, 'drain');
+  m.sample(EPOCH + 30_000, 'drain');
   await side.events.close();
   await side.log.close();
   const histograms = Object.fromEntries([...m.e2eByGroup].map(([g, h]) => [g, encodeHistogram(h)]));
@@ -195,7 +198,7 @@ async function view(side: Side): Promise<unknown> {
       accounting: [...accounting],
       e2e: encodeHistogram(m.e2eLatency),
       histograms,
-      row,
+      rows: m.rows,
       attribution: [...m.attribution.counts],
       perGroupWindow: m.attribution.perGroupWindow(),
       rebalance: m.rebalance.events,
@@ -223,7 +226,7 @@ describe('Measurements.handleReceiptBatch', () => {
         // As an agent sends a batch: JSON on the wire, validated on arrival.
         const send = (batch: ReceiptBatch) =>
           byBatcher.m.handleReceiptBatch(parseReceiptBatch(JSON.parse(JSON.stringify(batch))));
-        for (const { holds, ...r } of s.reports) {
+        for (const { holds, sampleAfter, ...r } of s.reports) {
           // Whatever the coordinator got in between keeps its place among the receipts.
           if (holds || r.instanceId !== last) batcher.flushAll().forEach(send);
           last = r.instanceId;
@@ -236,6 +239,10 @@ describe('Measurements.handleReceiptBatch', () => {
           );
           const full = batcher.add({ type: 'receipts', ...r });
           if (full) send(full);
+          if (sampleAfter) {
+            batcher.flushAll().forEach(send);
+            for (const { m } of [byMessage, byBatch, byBatcher]) m.sample(r.items[0]?.[3] ?? EPOCH, 'load');
+          }
         }
         batcher.flushAll().forEach(send);
         const expected = await view(byMessage);
