@@ -13,6 +13,7 @@
  *   after the fault began (new messages flow end to end again), to 100 ms.
  */
 import type { FailoverRecord, FailoverSummary, RoleChange } from './failover-types.ts';
+import type { ReceiptColumns } from './receipt-columns.ts';
 
 export interface FailoverFault {
   fault: string;
@@ -77,6 +78,31 @@ export class FailoverTracker {
     const bucket = Math.floor(bornAt / BUCKET_MS);
     const known = buckets.get(bucket);
     if (known === undefined || receivedAt < known) buckets.set(bucket, receivedAt);
+  }
+
+  /**
+   * receipt() for every receipt of a batch. A batch's messages were mostly born in the same
+   * 100 ms bucket, so each run of one bucket is folded to its earliest receipt first and the
+   * map is touched once per run; the map ends the same (the earliest receipt per bucket).
+   */
+  receipts(group: string, receipts: Pick<ReceiptColumns, 'count' | 'born' | 'received'>): void {
+    const { count, born, received } = receipts;
+    if (count === 0) return;
+    let buckets = this.firstReceipts.get(group);
+    if (!buckets) this.firstReceipts.set(group, (buckets = new Map()));
+    let bucket = Math.floor(born[0]! / BUCKET_MS);
+    let earliest = received[0]!;
+    for (let i = 1; i <= count; i++) {
+      const next = i < count ? Math.floor(born[i]! / BUCKET_MS) : Number.NaN;
+      if (next === bucket) {
+        if (received[i]! < earliest) earliest = received[i]!;
+        continue;
+      }
+      const known = buckets.get(bucket);
+      if (known === undefined || earliest < known) buckets.set(bucket, earliest);
+      bucket = next;
+      if (i < count) earliest = received[i]!;
+    }
   }
 
   /** The earliest receipt by the group of a message born at or after `from` (to the bucket: 100 ms). */

@@ -12,8 +12,13 @@ export function newHistogram(): Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
 }
 
+/** The value recordMs records for `ms`: whole milliseconds within the histograms' range. */
+export function clampMs(ms: number): number {
+  return Math.min(3_600_000, Math.max(1, Math.round(ms)));
+}
+
 export function recordMs(histogram: Histogram, ms: number): void {
-  histogram.recordValue(Math.min(3_600_000, Math.max(1, Math.round(ms))));
+  histogram.recordValue(clampMs(ms));
 }
 
 export function encodeHistogram(histogram: Histogram): string {

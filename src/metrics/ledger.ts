@@ -2,6 +2,7 @@ import { PagedBitset } from './bitset.ts';
 import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
 import { QueuePositions } from './queue-positions.ts';
 import { OrderingCheck, type OrderingResult } from './ordering.ts';
+import { bitAt, type ReceiptColumns, setBit } from './receipt-columns.ts';
 
 /**
  * Who sent what and who received it, one bit per message. Producers number their messages
@@ -165,6 +166,41 @@ export class Ledger {
     if (bitsOf(track.received, producerId).add(seq)) return 'first';
     track.duplicates++;
     return 'duplicate';
+  }
+
+  /**
+   * recordReceipt for every receipt of `receipts`, in order, with the producers' bitsets looked
+   * up once per batch instead of once per receipt. Sets bit i of `duplicates` for each receipt
+   * that was a duplicate and returns how many were.
+   */
+  recordReceipts(scope: string, consumerInstance: string, receipts: ReceiptColumns, duplicates: Uint8Array): number {
+    const { count, producers, producer, seq, retry } = receipts;
+    if (count === 0) return 0;
+    this.registerScope(scope);
+    const track = this.scopes.get(scope)!;
+    track.receipts += count;
+    track.perInstance.set(consumerInstance, (track.perInstance.get(consumerInstance) ?? 0) + count);
+    // Looked up on first use, as recordReceipt would, so the maps gain entries in the same order.
+    const received: (PagedBitset | undefined)[] = new Array(producers.length);
+    const consumed: (PagedBitset | undefined)[] = new Array(producers.length);
+    let duplicateCount = 0;
+    for (let i = 0; i < count; i++) {
+      const p = producer[i]!;
+      const s = seq[i]!;
+      if (!bitAt(retry, i)) {
+        let bits = consumed[p];
+        if (!bits) consumed[p] = bits = bitsOf(track.consumed, producers[p]!);
+        bits.add(s);
+      }
+      let bits = received[p];
+      if (!bits) received[p] = bits = bitsOf(track.received, producers[p]!);
+      if (!bits.add(s)) {
+        duplicateCount++;
+        setBit(duplicates, i);
+      }
+    }
+    track.duplicates += duplicateCount;
+    return duplicateCount;
   }
 
   /** Receipts without this run's identity: counted as unexpected, never dropped. */

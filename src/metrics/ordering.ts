@@ -16,6 +16,7 @@
  * acknowledged messages count; unordered producers are not tracked at all.
  */
 import { deliveredBefore, FirstDeliveries, MAX_DELIVERY_TIME } from './first-deliveries.ts';
+import type { ReceiptColumns } from './receipt-columns.ts';
 
 /** How many keys are listed by name (`producer/key`) in a result. */
 export const KEYS_LISTED = 20;
@@ -83,13 +84,35 @@ export class OrderingCheck {
 
   /** One delivery, in the order receipts reach the coordinator; unordered producers are ignored. */
   recordDelivery(scope: string, producerId: string, seq: number, receivedAt: number): void {
-    if (!this.shardingKeys.has(producerId)) return;
+    const deliveries = this.deliveriesOf(scope, producerId);
+    if (!deliveries) return;
+    deliveries.record(seq, this.timeOf(receivedAt), this.arrivals++);
+  }
+
+  /** recordDelivery for every receipt of a batch, in order; producers resolved once per batch. */
+  recordDeliveries(scope: string, receipts: ReceiptColumns): void {
+    const { count, producers, producer, seq, received } = receipts;
+    // Per producer of the batch: its deliveries, null when it is not ordered, undefined until first used.
+    const tracks: (FirstDeliveries | null | undefined)[] = new Array(producers.length);
+    for (let i = 0; i < count; i++) {
+      const p = producer[i]!;
+      let deliveries = tracks[p];
+      if (deliveries === undefined) tracks[p] = deliveries = this.deliveriesOf(scope, producers[p]!);
+      if (deliveries) deliveries.record(seq[i]!, this.timeOf(received[i]!), this.arrivals++);
+    }
+  }
+
+  private deliveriesOf(scope: string, producerId: string): FirstDeliveries | null {
+    if (!this.shardingKeys.has(producerId)) return null;
     let producers = this.scopes.get(scope);
     if (!producers) this.scopes.set(scope, (producers = new Map()));
     let deliveries = producers.get(producerId);
     if (!deliveries) producers.set(producerId, (deliveries = new FirstDeliveries()));
-    const at = Math.max(0, Math.min(MAX_DELIVERY_TIME, Math.round(receivedAt - this.epochMs)));
-    deliveries.record(seq, at, this.arrivals++);
+    return deliveries;
+  }
+
+  private timeOf(receivedAt: number): number {
+    return Math.max(0, Math.min(MAX_DELIVERY_TIME, Math.round(receivedAt - this.epochMs)));
   }
 
   /** Judges one scope; call after the last receipt. */

@@ -1,3 +1,5 @@
+import type { ReceiptColumns } from './receipt-columns.ts';
+
 /**
  * Rebalance latency per membership event of a clustering group (DESIGN.md):
  * - assignment latency: event → the first moment the live instances' claimed queues form a
@@ -86,6 +88,17 @@ export class RebalanceTracker {
       if (at >= open.event.at) open.delivered.add(queue);
     }
     this.checkResume(state, at);
+  }
+
+  /**
+   * delivery() for every receipt of a batch. With no event open for the instance's group (the
+   * usual case) each would do nothing, so the batch is skipped without a look per receipt.
+   */
+  deliveries(instance: string, receipts: Pick<ReceiptColumns, 'count' | 'queues' | 'queue' | 'received'>): void {
+    const state = this.stateOf(instance);
+    if (!state || state.open.length === 0) return;
+    const { count, queues, queue, received } = receipts;
+    for (let i = 0; i < count; i++) this.delivery(instance, queues[queue[i]!]!, received[i]!);
   }
 
   /** Broker-side lag per queue from a backlog sample: marks queues that must deliver again. */

@@ -14,7 +14,9 @@ import type { SummaryFile } from '../result/run-summary.ts';
 import {
   MESSAGE_LOG_FILE,
   type AckRecord,
+  type DeliveriesRecord,
   type DeliveryRecord,
+  deliveriesIn,
   type LostRecord,
   type MessageRecord,
 } from '../run/message-log.ts';
@@ -73,12 +75,15 @@ export async function readMessageLife(runDir: string, id: string): Promise<Messa
   const life: MessageLife = { id, producerId, seq, deliveries: [], lost: [], producersSeen: [] };
   const producers = new Set<string>();
   // Lines are JSON arrays whose producer and seq sit side by side: a substring test skips the
-  // other messages' lines without parsing them.
+  // other messages' lines without parsing them. An agent's batch of deliveries names its
+  // producers once, in a dictionary: only a batch that names this producer is decoded.
   const needle = `${JSON.stringify(producerId)},${seq},`;
+  const quotedProducer = JSON.stringify(producerId);
   const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
-      if (!line.includes(needle)) {
+      const batch = line.startsWith('["deliveries",');
+      if (!line.includes(batch ? quotedProducer : needle)) {
         // Fleet names are plain words: the producer id ends at the next quote.
         if (line.startsWith('["ack","')) producers.add(line.slice(8, line.indexOf('"', 8)));
         continue;
@@ -106,6 +111,10 @@ function parseRecord(line: string): MessageRecord | undefined {
 
 function apply(life: MessageLife, record: MessageRecord, producerId: string, seq: number): void {
   switch (record[0]) {
+    case 'deliveries':
+      for (const delivery of deliveriesIn(record as DeliveriesRecord, { producerId, seq }))
+        apply(life, delivery, producerId, seq);
+      break;
     case 'ack': {
       const [, p, s, sentAt, queue, offset, tag] = record as AckRecord;
       if (p === producerId && s === seq) life.ack = { sentAt, queue, offset, tag };

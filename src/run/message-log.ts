@@ -1,7 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { constants, createGzip, type Gzip } from 'node:zlib';
+import { decodeReceiptBatch, parseReceiptBatch, type ReceiptBatch, receiptAt } from '../agents/receipt-batch.ts';
 import type { FromWorker } from '../fleet/protocol.ts';
 import type { LostMessage } from '../metrics/loss-breakdown.ts';
+import { bitAt } from '../metrics/receipt-columns.ts';
 
 /**
  * Every message's life, for `rmq-chaos explain <run> <producer:seq>`: each ack (where the
@@ -34,9 +36,59 @@ export type DeliveryRecord = [
  * absent in logs written before rmq-chaos noted reused queue offsets.
  */
 export type LostRecord = ['lost', string, string, number, string, string, string, string, boolean?];
-export type MessageRecord = AckRecord | DeliveryRecord | LostRecord;
+/**
+ * ["deliveries", group, duplicates, batch]: an agent's receipt batch (agents/receipt-batch.ts)
+ * as it arrived, and `duplicates`, base64 of one bit per receipt (bit i of byte i/8 set: a
+ * duplicate); it stands for one DeliveryRecord per receipt (deliveriesIn expands it).
+ *
+ * Why one record per batch: at 2 million receipts/s the coordinator cannot afford a
+ * JSON.stringify and a write per delivery (that alone held it to a third of a million receipts/s,
+ * `npm run bench coordinator`). The batch is already validated and already compact, so writing
+ * it costs one stringify of a few base64 strings per batch; the only thing the coordinator adds
+ * is what it alone knows, first or duplicate (its ledger), as a bitset. Agents writing their own
+ * gzip members for the coordinator to append was the other design: it would put bytes in the
+ * log the coordinator never checked and leave `kind` to be recomputed by every reader.
+ * The deflate runs on libuv's threadpool, off the coordinator's thread.
+ */
+export type DeliveriesRecord = ['deliveries', string, string, ReceiptBatch];
+export type MessageRecord = AckRecord | DeliveryRecord | LostRecord | DeliveriesRecord;
+
+/**
+ * The DeliveryRecords a DeliveriesRecord stands for, in order; with `only`, those of one
+ * message. Throws ReceiptBatchError for a batch that does not decode.
+ */
+export function deliveriesIn(record: DeliveriesRecord, only?: { producerId: string; seq: number }): DeliveryRecord[] {
+  const [, group, duplicates, wire] = record;
+  const batch = decodeReceiptBatch(parseReceiptBatch(wire));
+  const kinds = Buffer.from(duplicates, 'base64');
+  const producerIndex = only ? batch.producers.indexOf(only.producerId) : -1;
+  const records: DeliveryRecord[] = [];
+  for (let i = 0; i < batch.count; i++) {
+    if (only && (batch.producer[i] !== producerIndex || batch.seq[i] !== only.seq)) continue;
+    const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome] = receiptAt(batch, i);
+    const kind = bitAt(kinds, i) ? 'duplicate' : 'first';
+    records.push([
+      'delivery',
+      group,
+      batch.instanceId,
+      producerId,
+      seq,
+      born,
+      receivedAt,
+      queue,
+      reconsumeTimes,
+      outcome,
+      kind,
+    ]);
+  }
+  return records;
+}
+
+/** Characters of lines gathered before a write to the gzip stream. */
+const CHUNK = 1 << 16;
 
 export class MessageLog {
+  private pending = '';
   private readonly gzip: Gzip;
   private readonly file: WriteStream;
   private readonly finished: Promise<void>;
@@ -65,11 +117,22 @@ export class MessageLog {
       ];
       lines += `${JSON.stringify(record)}\n`;
     });
-    if (lines) this.gzip.write(lines);
+    if (lines) this.write(lines);
   }
 
   delivery(record: DeliveryRecord): void {
-    this.gzip.write(`${JSON.stringify(record)}\n`);
+    this.write(`${JSON.stringify(record)}\n`);
+  }
+
+  /** A batch's deliveries to `group`, with which were duplicates (bit i set); see DeliveriesRecord. */
+  deliveries(group: string, batch: ReceiptBatch, duplicates: Uint8Array): void {
+    const record: DeliveriesRecord = [
+      'deliveries',
+      group,
+      Buffer.from(duplicates.buffer, duplicates.byteOffset, duplicates.byteLength).toString('base64'),
+      batch,
+    ];
+    this.write(`${JSON.stringify(record)}\n`);
   }
 
   lost(scope: string, lost: LostMessage): void {
@@ -84,11 +147,27 @@ export class MessageLog {
       lost.window,
       lost.offsetReused,
     ];
-    this.gzip.write(`${JSON.stringify(record)}\n`);
+    this.write(`${JSON.stringify(record)}\n`);
+  }
+
+  /**
+   * Lines go to the gzip stream in chunks of about 64 KiB: each write to a zlib stream costs
+   * the coordinator a chunk's bookkeeping and a trip to the threadpool, which for a line per
+   * delivery cost more than the lines themselves (`npm run bench coordinator`, the close of
+   * today's message log).
+   */
+  private write(lines: string): void {
+    this.pending += lines;
+    if (this.pending.length >= CHUNK) {
+      this.gzip.write(this.pending);
+      this.pending = '';
+    }
   }
 
   /** Flushes and closes the file; safe to call twice. */
   close(): Promise<void> {
+    if (this.pending) this.gzip.write(this.pending);
+    this.pending = '';
     if (!this.gzip.writableEnded) this.gzip.end();
     return this.finished;
   }
