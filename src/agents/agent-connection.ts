@@ -53,6 +53,8 @@ export interface AgentConnectionOptions {
   log: (line: string) => void;
   /** The agent was lost (not after our bye): why, and which instances it ran. */
   onLost?: (why: string, instances: string[]) => void;
+  /** A batch of a worker's receipts, as the agent sent it (unchecked: parse it with receipt-batch.ts). */
+  onReceiptBatch?: (batch: unknown) => void;
 }
 
 /** One clock measurement, as the summary lists them. */
@@ -238,6 +240,9 @@ export class AgentConnection {
         return;
       case 'from-worker':
         this.workers.get(message.instance)?.transport.deliver(message.message);
+        return;
+      case 'receipt-batch':
+        this.o.onReceiptBatch?.(message.batch);
         return;
       case 'exited': {
         const exit: ProcessExit = {

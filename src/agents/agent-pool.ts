@@ -27,6 +27,8 @@ export interface AgentPoolOptions {
   rmqChaosVersion: string;
   log: (line: string) => void;
   onLost?: (loss: AgentLoss) => void;
+  /** A batch of receipts from agent `agent` (unchecked). */
+  onReceiptBatch?: (agent: string, batch: unknown) => void;
   /**
    * How long to keep trying an agent that does not answer (agents started at the same time as
    * the coordinator, as pods of one Kubernetes Job are); a refusal is never retried. 0: once.
@@ -68,6 +70,7 @@ export class AgentPool {
           rmqChaosVersion: o.rmqChaosVersion,
           log: o.log,
           onLost: (why, instances) => pool.lost(agent.name, why, instances),
+          onReceiptBatch: (batch) => o.onReceiptBatch?.(agent.name, batch),
         }),
       ),
     );

@@ -9,6 +9,7 @@
  *   coordinator  → clock {t0}                  agent → clock {t0, t1, t2}
  *   coordinator  → spawn {instance, kind, program}   agent → spawned {instance, pid} | spawn-failed
  *   coordinator  → to-worker {instance, message}     agent → from-worker {instance, message}
+ *                                                    agent → receipt-batch {batch} (its receipts)
  *   coordinator  → signal {instance, signal}         agent → exited {instance, code, signal, lastLines}
  *   coordinator  → crash (test aid: the agent dies at once with its workers, as a lost host)
  *   coordinator  → bye (the run is over: the agent stops its workers and ends the session)
@@ -22,7 +23,7 @@ import { z } from 'zod';
 import { WORKER_PROTOCOL_VERSION } from '../fleet/protocol.ts';
 
 /** Bump when a message here changes; the worker protocol has its own version. */
-export const AGENT_PROTOCOL_VERSION = 1;
+export const AGENT_PROTOCOL_VERSION = 2;
 
 export const versions = z.object({
   rmqChaos: z.string().describe('The rmq-chaos package version.'),
@@ -69,6 +70,8 @@ export const fromAgent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('spawned'), instance: z.string(), pid: z.number().int() }),
   z.object({ type: z.literal('spawn-failed'), instance: z.string(), reason: z.string() }),
   z.object({ type: z.literal('from-worker'), instance: z.string(), message: z.unknown() }),
+  // A worker's receipts, gathered by the agent (receipt-batcher.ts); parsed with receipt-batch.ts.
+  z.object({ type: z.literal('receipt-batch'), batch: z.unknown() }),
   z.object({
     type: z.literal('exited'),
     instance: z.string(),

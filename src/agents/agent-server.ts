@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ToWorker } from '../fleet/protocol.ts';
+import { fromWorker, type ToWorker } from '../fleet/protocol.ts';
 import { StdioTransport } from '../fleet/transport/stdio-transport.ts';
 import { nodeWorkerLaunch, startLocalWorker, type WorkerLaunch } from '../fleet/worker-launch.ts';
 import type { WorkerProgram } from '../fleet/worker-program.ts';
@@ -32,10 +32,17 @@ import {
 } from './agent-protocol.ts';
 import { preciseNow } from './clock-offset.ts';
 import { shiftWorkerClock } from './clock-shift.ts';
+import { ReceiptBatcher } from './receipt-batcher.ts';
 import { newNonce, proofMatches } from './token.ts';
 
 /** A coordinator that connects but never proves itself is dropped after this long. */
 const AUTH_TIMEOUT_MS = 10_000;
+/**
+ * How long receipts wait for their batch. Short: a worker reports a delivery before its handler
+ * returns, so no offset commit outruns it; receipts held here and lost with this host after a
+ * commit would count as lost. 20 ms still makes batches of 2 000 at 100 000 deliveries/s.
+ */
+const BATCH_INTERVAL_MS = 20;
 
 export interface AgentServerOptions {
   name: string;
@@ -138,6 +145,8 @@ class AgentSession {
   /** Worker messages relayed and the CPU at the session start: the agent's own cost, logged at the end. */
   private relayed = 0;
   private readonly cpuAtStart = process.cpuUsage();
+  private readonly batcher = new ReceiptBatcher();
+  private readonly batchTimer: NodeJS.Timeout;
   private resolveEnded: (() => void) | undefined;
 
   constructor(
@@ -154,6 +163,7 @@ class AgentSession {
     this.ended = new Promise((resolve) => {
       this.resolveEnded = resolve;
     });
+    this.batchTimer = setInterval(() => this.flushAll(), BATCH_INTERVAL_MS);
     channel.onMessage((raw) => this.receive(raw));
     channel.onClose(() => void this.end('the coordinator disconnected'));
   }
@@ -161,6 +171,8 @@ class AgentSession {
   /** Stops every worker and releases the session's resources; safe to call twice. */
   end(why: string): Promise<void> {
     this.ending ??= (async () => {
+      clearInterval(this.batchTimer);
+      this.flushAll();
       const cpu = process.cpuUsage(this.cpuAtStart);
       this.o.log(
         `ending session of run ${this.runId}: ${why}; relayed ${this.relayed} worker messages, agent CPU ` +
@@ -234,9 +246,10 @@ class AgentSession {
       const skew = this.o.clockSkewMs ?? 0;
       started.transport.onMessage((message) => {
         this.relayed++;
-        this.send({ type: 'from-worker', instance, message: skew ? shiftWorkerClock(message, skew) : message });
+        this.relay(instance, skew ? shiftWorkerClock(message, skew) : message);
       });
       void started.proc.exited.then((exit) => {
+        this.flush(instance);
         this.workers.delete(instance);
         this.send({ type: 'exited', instance, code: exit.code, signal: exit.signal, lastLines: exit.lastLines });
       });
@@ -244,6 +257,33 @@ class AgentSession {
     } catch (error) {
       this.send({ type: 'spawn-failed', instance, reason: (error as Error).message });
     }
+  }
+
+  /**
+   * A worker's receipts go into its batch; any other message first sends the batch, so nothing
+   * of an instance overtakes its receipts. A receipts message that is not valid goes on as it
+   * is, for the coordinator to refuse by name.
+   */
+  private relay(instance: string, message: unknown): void {
+    if ((message as { type?: unknown } | null)?.type === 'receipts') {
+      const parsed = fromWorker.safeParse(message);
+      if (parsed.success && parsed.data.type === 'receipts' && parsed.data.instanceId === instance) {
+        const full = this.batcher.add(parsed.data);
+        if (full) this.send({ type: 'receipt-batch', batch: full });
+        return;
+      }
+    }
+    this.flush(instance);
+    this.send({ type: 'from-worker', instance, message });
+  }
+
+  private flush(instance: string): void {
+    const batch = this.batcher.flush(instance);
+    if (batch) this.send({ type: 'receipt-batch', batch });
+  }
+
+  private flushAll(): void {
+    for (const batch of this.batcher.flushAll()) this.send({ type: 'receipt-batch', batch });
   }
 
   /** The Node worker, or the Java one built (or found in this host's cache) for its client version. */

@@ -67,12 +67,15 @@ export class FleetHosts {
   }
 
   toCoordinatorClock(id: string, message: FromWorker): FromWorker {
+    return this.agents ? toCoordinatorClock(message, this.clocksOf(id)) : message;
+  }
+
+  /** The offsets that put instance `id`'s reports on the coordinator's clock. */
+  clocksOf(id: string): HostClocks {
     const agents = this.agents;
-    if (!agents) return message;
     // Whole ms: workers stamp whole ms, and a fraction would only dress the figures up.
-    const offset = (host: string) => (host === LOCAL_HOST ? 0 : Math.round(agents.clockOf(host).offsetMs));
-    const clocks: HostClocks = { own: offset(this.host(id)), producer: (producerId) => offset(this.host(producerId)) };
-    return toCoordinatorClock(message, clocks);
+    const offset = (host: string) => (host === LOCAL_HOST || !agents ? 0 : Math.round(agents.clockOf(host).offsetMs));
+    return { own: offset(this.host(id)), producer: (producerId) => offset(this.host(producerId)) };
   }
 
   /**

@@ -178,6 +178,12 @@ export class FleetManager implements FleetControl {
     return worker;
   }
 
+  /** Something an instance's host sent that cannot be taken in (a broken receipt batch): the run fails on it. */
+  reportBroken(instance: string, description: string): void {
+    this.crashes.push({ worker: instance, description, failsRun: true });
+    this.o.log(description);
+  }
+
   /**
    * Instances taken down together by `action` (an agent fault: their host goes): their exits are
    * the fault's, not crashes, and each leaves its group as a kill does.

@@ -26,6 +26,9 @@ import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
 import { WorkerPrograms } from '../fleet/worker-programs.ts';
 import { AgentPool } from '../agents/agent-pool.ts';
+import { asReceipts, shiftedBatch } from '../agents/batch-clock.ts';
+import { toCoordinatorClock } from '../agents/clock-correction.ts';
+import { parseReceiptBatch, ReceiptBatchError } from '../agents/receipt-batch.ts';
 import { packageVersion } from '../util/package-version.ts';
 import { FleetHosts } from './fleet-hosts.ts';
 import { FleetManager } from './fleet-manager.ts';
@@ -363,6 +366,7 @@ export class RunSession {
       rmqChaosVersion: packageVersion(),
       log,
       waitMs: this.agentWaitMs,
+      onReceiptBatch: (agent, batch) => this.ingestBatch(agent, batch),
       onLost: (loss) => {
         const received = Object.fromEntries(
           loss.instances.map((id) => [id, receiptsOf(this.measurements, id)] as const).filter(([, n]) => n > 0),
@@ -373,6 +377,24 @@ export class RunSession {
     const pool = this.agents;
     this.resources.defer('agents', () => pool.close());
     return pool;
+  }
+
+  /** An agent's batch of receipts, on the coordinator's clock, into the measurements; a broken one fails the run. */
+  private ingestBatch(agent: string, raw: unknown): void {
+    try {
+      const batch = parseReceiptBatch(raw);
+      const clocks = this.hosts?.clocksOf(batch.instanceId) ?? { own: 0, producer: () => 0 };
+      const shifted = shiftedBatch(batch, clocks);
+      if (shifted) this.measurements.handleReceiptBatch(shifted);
+      else this.measurements.handle(toCoordinatorClock(asReceipts(batch), clocks));
+    } catch (error) {
+      if (!(error instanceof HarnessError)) throw error;
+      const instance = error instanceof ReceiptBatchError ? error.instanceId : `agent ${agent}`;
+      this.parts?.fleet.reportBroken(
+        instance,
+        `agent ${agent} sent receipts that cannot be taken in: ${error.message}`,
+      );
+    }
   }
 
   private agentsSummary() {
