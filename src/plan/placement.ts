@@ -6,7 +6,7 @@
  * declared), in plan order (producers, then consumers, instance by instance), so a fleet of n on
  * k agents splits as evenly as the fleets before it allow.
  */
-import type { FleetPlacement } from './resolved-plan.ts';
+import type { FleetPlacement, ResolvedPlan } from './resolved-plan.ts';
 
 /** The coordinator's own machine, as a host name in placements. */
 export const LOCAL_HOST = 'local';
@@ -54,8 +54,26 @@ export class Placer {
   }
 }
 
-export function placeFleets(agents: readonly string[], fleets: readonly PlacedFleet[]): Placement {
-  const placer = new Placer(agents);
+/** The plan's fleets in the order they are placed: producers, then consumers, instance by instance. */
+export function fleetsToPlace(plan: Pick<ResolvedPlan, 'fleets'>): PlacedFleet[] {
+  return [
+    ...plan.fleets.producers.map((f) => ({
+      instances: Array.from({ length: f.instances }, (_, i) => `${f.name}#${i}`),
+      placement: f.placement,
+    })),
+    ...plan.fleets.consumers.map((f) => ({
+      instances: f.perInstance.map((i) => i.instanceId),
+      placement: f.placement,
+    })),
+  ];
+}
+
+/** `placer`: to go on placing later instances (a scale fault's) where these left off. */
+export function placeFleets(
+  agents: readonly string[],
+  fleets: readonly PlacedFleet[],
+  placer = new Placer(agents),
+): Placement {
   const hostOf = new Map<string, string>();
   for (const fleet of fleets) for (const id of fleet.instances) hostOf.set(id, placer.place(fleet.placement));
   return { hostOf, load: placer.loads() };

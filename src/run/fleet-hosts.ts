@@ -12,12 +12,12 @@ import type { FromWorker } from '../fleet/protocol.ts';
 import { startLocalWorker } from '../fleet/worker-launch.ts';
 import type { WorkerPrograms } from '../fleet/worker-programs.ts';
 import type { StartedWorker } from '../fleet/worker-process.ts';
-import { LOCAL_HOST, Placer } from '../plan/placement.ts';
+import { fleetsToPlace, LOCAL_HOST, Placer, placeFleets } from '../plan/placement.ts';
 import type { FleetPlacement, ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
 
 export class FleetHosts {
-  private readonly hostOf = new Map<string, string>();
+  private readonly hostOf: Map<string, string>;
   private readonly placer: Placer;
   private readonly placementOf: Map<string, FleetPlacement>;
   private readonly producerFleets: Set<string>;
@@ -29,18 +29,14 @@ export class FleetHosts {
     private readonly programs: WorkerPrograms,
     private readonly agents: AgentPool | undefined,
   ) {
-    this.placer = new Placer(plan.agents.map((a) => a.name));
+    const agentNames = plan.agents.map((a) => a.name);
+    this.placer = new Placer(agentNames);
     const fleets = [...plan.fleets.producers, ...plan.fleets.consumers];
     this.placementOf = new Map(fleets.map((f) => [f.name, f.placement]));
     this.producerFleets = new Set(plan.fleets.producers.map((f) => f.name));
     this.consumerFleets = new Set(plan.fleets.consumers.map((f) => f.name));
-    // The plan's instances in plan order, as validation counted them against capacity.
-    for (const fleet of plan.fleets.producers)
-      for (let i = 0; i < fleet.instances; i++)
-        this.hostOf.set(`${fleet.name}#${i}`, this.placer.place(fleet.placement));
-    for (const fleet of plan.fleets.consumers)
-      for (const instance of fleet.perInstance)
-        this.hostOf.set(instance.instanceId, this.placer.place(fleet.placement));
+    // Placed as validation counted them against capacity.
+    this.hostOf = placeFleets(agentNames, fleetsToPlace(plan), this.placer).hostOf;
   }
 
   /** The host of an instance: an agent's name or LOCAL_HOST. */

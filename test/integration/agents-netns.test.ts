@@ -11,13 +11,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_ENV } from '../../src/agents/agent-protocol.ts';
 import type { RunSummary } from '../../src/result/run-summary.ts';
 import { summarySchemaErrors } from '../../src/result/summary-schema.ts';
-import { PROJECT_ROOT } from '../../src/util/node-args.ts';
 import { BIN } from '../support/cli.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { inNamespace, makeHosts, netnsUnavailable, removeHosts, type TestHosts } from './support/netns.ts';
 
 const missing = netnsUnavailable();
 const TOKEN = 'netns-agents-token-0123456789';
+/** In every agent's environment, so what they start can be found (other tests run workers too). */
+const TAG = `RMQ_CHAOS_NETNS_TEST=${process.pid}`;
+
+/** Pids of processes whose environment carries TAG. */
+function tagged(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(TAG);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 const PORT = 7420;
 const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-agents-'));
 let hosts: TestHosts | undefined;
@@ -36,7 +51,11 @@ function startAgent(i: number): { proc: ChildProcess; output: string[] } {
     '--name',
     `host-${i + 1}`,
   ]);
-  const proc = spawn(command, args, { env: { ...process.env, [TOKEN_ENV]: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [tagKey, tagValue] = TAG.split('=') as [string, string];
+  const proc = spawn(command, args, {
+    env: { ...process.env, [TOKEN_ENV]: TOKEN, [tagKey]: tagValue },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   proc.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   proc.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -152,9 +171,15 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
       .map((line) => JSON.parse(line) as { type: string; received?: Record<string, number> });
     const lost = events.find((e) => e.type === 'agent-lost');
     expect(lost?.received?.['billing#0']).toBeGreaterThan(0);
-    // Nothing left running: no worker of this checkout on any host (the agents share this machine's process table).
-    const worker = join(PROJECT_ROOT, 'src/fleet/worker-main.ts');
-    const left = () => spawnSync('pgrep', ['-f', worker], { encoding: 'utf8' }).stdout.trim();
-    await waitFor(() => (left() === '' ? true : undefined), 15_000, 'no worker left');
+    // Nothing left running: no process the agents started (their workers and watchdogs carry
+    // the agents' environment, and so this test's tag) but the surviving agent itself.
+    const agentPids = new Set(agents.map((a) => a.proc.pid));
+    const left = () => tagged().filter((pid) => !agentPids.has(pid));
+    try {
+      await waitFor(() => (left().length === 0 ? true : undefined), 30_000, 'no worker left');
+    } catch (error) {
+      const what = left().map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ')}`);
+      throw new Error(`${(error as Error).message}: ${what.join('; ')}`);
+    }
   }, 240_000);
 });
