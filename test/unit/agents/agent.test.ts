@@ -78,7 +78,8 @@ const options = (
   ...over,
 });
 
-describe('rmq-chaos agent', () => {
+// Each test starts agents of its own: they run side by side.
+describe.concurrent('rmq-chaos agent', () => {
   it('refuses a wrong token and another version, naming both versions; an unreachable agent is named', async () => {
     const { address } = await startAgent('gatekeeper');
     await expect(
