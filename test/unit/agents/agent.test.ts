@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentConnection, type AgentConnectionOptions } from '../../../src/agents/agent-connection.ts';
 import { AgentPool } from '../../../src/agents/agent-pool.ts';
+import { AgentServer } from '../../../src/agents/agent-server.ts';
 import { TOKEN_ENV } from '../../../src/agents/agent-protocol.ts';
 import type { RemoteWorker } from '../../../src/agents/remote-worker.ts';
 import { FleetWorker } from '../../../src/fleet/fleet-worker.ts';
@@ -45,17 +46,14 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function startAgent(
-  name: string,
-  extra: string[] = [],
-  port?: number,
-): Promise<{ proc: ManagedProcess; address: string }> {
-  port ??= (await findFreeBlock(1))[0];
+/** `rmq-chaos agent` as users start it, a process of its own (for the crash test: it kills itself). */
+async function startAgent(name: string): Promise<{ proc: ManagedProcess; address: string }> {
+  const [port] = await findFreeBlock(1);
   const address = `127.0.0.1:${port}`;
   const proc = resources.spawn({
     name: `agent ${name}`,
     command: process.execPath,
-    args: [...tsxNodeArgs(), 'src/cli/main.ts', 'agent', '--listen', address, '--name', name, ...extra],
+    args: [...tsxNodeArgs(), 'src/cli/main.ts', 'agent', '--listen', address, '--name', name],
     cwd: PROJECT_ROOT,
     env: { ...process.env, [TOKEN_ENV]: TOKEN },
     logFile: join(scratch, `agent-${name}.log`),
@@ -63,6 +61,36 @@ async function startAgent(
   await proc.waitForLine(/listening on/, 20_000);
   return { proc, address };
 }
+
+/**
+ * An agent in this process (the same AgentServer the command runs), for tests that do not need
+ * it to die: a process start is most of such a test's cost. The crash test starts a real one.
+ */
+async function agentHere(
+  name: string,
+  over: { once?: boolean; clockSkewMs?: number; port?: number } = {},
+): Promise<{ server: AgentServer; address: string }> {
+  const port = over.port ?? (await findFreeBlock(1))[0]!;
+  const server = new AgentServer({
+    name,
+    host: '127.0.0.1',
+    port,
+    capacity: 16,
+    token: TOKEN,
+    rmqChaosVersion: packageVersion(),
+    once: over.once ?? false,
+    log: () => {},
+    ...(over.clockSkewMs === undefined ? {} : { clockSkewMs: over.clockSkewMs }),
+  });
+  servers.push(server);
+  await server.listen();
+  return { server, address: `127.0.0.1:${port}` };
+}
+
+const servers: AgentServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
 
 const options = (
   name: string,
@@ -81,7 +109,7 @@ const options = (
 // Each test starts agents of its own: they run side by side.
 describe.concurrent('rmq-chaos agent', () => {
   it('refuses a wrong token and another version, naming both versions; an unreachable agent is named', async () => {
-    const { address } = await startAgent('gatekeeper');
+    const { address } = await agentHere('gatekeeper');
     await expect(
       AgentConnection.open(options('gatekeeper', address, { token: 'not-the-token-at-all' })),
     ).rejects.toThrow(/agent gatekeeper \(127\.0\.0\.1:\d+\): refused: wrong token/);
@@ -95,7 +123,7 @@ describe.concurrent('rmq-chaos agent', () => {
   });
 
   it('runs a producer for the coordinator: hello, acks and its exit come back through the agent', async () => {
-    const { proc: agentProc, address } = await startAgent('worker-host', ['--once']);
+    const { server, address } = await agentHere('worker-host', { once: true });
     const agent = await AgentConnection.open(options('worker-host', address));
     expect(agent.clock.errorMs).toBeLessThan(50);
     expect(Math.abs(agent.clock.offsetMs)).toBeLessThanOrEqual(agent.clock.errorMs + 1);
@@ -138,7 +166,7 @@ describe.concurrent('rmq-chaos agent', () => {
     expect(producer.proc.pid).toBeGreaterThan(0);
     await agent.close();
     // --once: the agent leaves after its one coordinator.
-    expect((await agentProc.exited).code).toBe(0);
+    await server.closed();
   });
 
   it('a crashed agent is lost: its workers exit as lost, and their processes are gone with it', async () => {
@@ -176,11 +204,11 @@ describe.concurrent('rmq-chaos agent', () => {
       waitMs: 30_000,
     });
     await new Promise((r) => setTimeout(r, 1500));
-    await startAgent('late', ['--once'], port);
+    await agentHere('late', { once: true, port });
     const connected = await pool;
     expect(connected.names()).toEqual(['late']);
     await connected.close();
-    const { address } = await startAgent('strict');
+    const { address } = await agentHere('strict');
     const started = Date.now();
     await expect(
       AgentPool.connect({
@@ -196,7 +224,7 @@ describe.concurrent('rmq-chaos agent', () => {
   });
 
   it('measures a skewed clock: offset within its error bound of the skew', async () => {
-    const { address } = await startAgent('ahead', ['--once', '--clock-skew', '5000']);
+    const { address } = await agentHere('ahead', { once: true, clockSkewMs: 5000 });
     const agent = await AgentConnection.open(options('ahead', address));
     expect(Math.abs(agent.clock.offsetMs - 5000)).toBeLessThanOrEqual(agent.clock.errorMs + 1);
     expect(agent.clock.samples).toBe(5);
