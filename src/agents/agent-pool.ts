@@ -50,7 +50,8 @@ export interface AgentReport {
 
 export class AgentPool {
   readonly losses: AgentLoss[] = [];
-  private readonly placed = new Map<string, string[]>();
+  /** Per agent, the instances started there (a restarted one once). */
+  private readonly placed = new Map<string, Set<string>>();
 
   private constructor(
     private readonly o: AgentPoolOptions,
@@ -100,8 +101,8 @@ export class AgentPool {
   spawn(host: string, id: string, kind: 'producer' | 'consumer', program: WorkerProgram): StartedWorker {
     const connection = this.connections.get(host);
     if (!connection) throw new HarnessError('fault-target', `no agent named ${host} in this run`);
-    const placed = this.placed.get(host) ?? [];
-    placed.push(id);
+    const placed = this.placed.get(host) ?? new Set<string>();
+    placed.add(id);
     this.placed.set(host, placed);
     return connection.spawn(id, kind, program);
   }
@@ -145,7 +146,7 @@ export class AgentPool {
         name: agent.name,
         address: agent.address,
         capacity: connection?.capacity ?? agent.capacity,
-        instances: this.placed.get(agent.name) ?? [],
+        instances: [...(this.placed.get(agent.name) ?? [])],
         clock: {
           offsetMs: round(clock?.offsetMs ?? 0),
           errorMs: round(clock?.errorMs ?? 0),
