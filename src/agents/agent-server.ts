@@ -297,6 +297,8 @@ class AgentSession {
       );
       this.programs.set(key, programs);
     }
-    return (await programs).launchOf(instance, instance.slice(0, instance.lastIndexOf('#')));
+    // The program the coordinator named, not one looked up by instance: the build was prepared
+    // for the first instance that asked, and another fleet's instance would not be found there.
+    return (await programs).launch(program, instance);
   }
 }

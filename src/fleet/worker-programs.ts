@@ -46,7 +46,11 @@ export class WorkerPrograms {
   }
 
   launchOf(id: string, fleet: string): WorkerLaunch {
-    const program = this.programOf(id, fleet);
+    return this.launch(this.programOf(id, fleet), id);
+  }
+
+  /** Instance `id` as `program` (built by prepare): for an agent, which is told each instance's program. */
+  launch(program: WorkerProgram, id: string): WorkerLaunch {
     if (program.driver === 'node') return nodeWorkerLaunch();
     const build = this.builds.get(keyOf(program));
     if (!build) throw new Error(`internal: no Java worker was built for ${keyOf(program)} (instance ${id})`);
