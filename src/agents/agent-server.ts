@@ -31,7 +31,7 @@ import {
   versionMismatch,
 } from './agent-protocol.ts';
 import { preciseNow } from './clock-offset.ts';
-import { shiftWorkerClock } from './clock-shift.ts';
+import { toCoordinatorClock } from './clock-correction.ts';
 import { ReceiptBatcher } from './receipt-batcher.ts';
 import { newNonce, proofMatches } from './token.ts';
 
@@ -243,10 +243,9 @@ class AgentSession {
         join(this.resources.workDir, workerLogName(kind, instance)),
       );
       this.workers.set(instance, started);
-      const skew = this.o.clockSkewMs ?? 0;
       started.transport.onMessage((message) => {
         this.relayed++;
-        this.relay(instance, skew ? shiftWorkerClock(message, skew) : message);
+        this.relay(instance, message);
       });
       void started.proc.exited.then((exit) => {
         this.flush(instance);
@@ -264,14 +263,21 @@ class AgentSession {
    * of an instance overtakes its receipts. A receipts message that is not valid goes on as it
    * is, for the coordinator to refuse by name.
    */
-  private relay(instance: string, message: unknown): void {
-    if ((message as { type?: unknown } | null)?.type === 'receipts') {
-      const parsed = fromWorker.safeParse(message);
-      if (parsed.success && parsed.data.type === 'receipts' && parsed.data.instanceId === instance) {
-        const full = this.batcher.add(parsed.data);
+  private relay(instance: string, raw: unknown): void {
+    const skew = this.o.clockSkewMs ?? 0;
+    // Receipts are read to be batched; with the skew aid every report is, to move its stamps.
+    const receipts = (raw as { type?: unknown } | null)?.type === 'receipts';
+    const parsed = skew !== 0 || receipts ? fromWorker.safeParse(raw) : undefined;
+    let message: unknown = raw;
+    if (parsed?.success) {
+      // A host `skew` ahead stamps everything `skew` later: the coordinator's correction, backwards.
+      const data = skew === 0 ? parsed.data : toCoordinatorClock(parsed.data, { own: -skew, producer: () => 0 });
+      if (data.type === 'receipts' && data.instanceId === instance) {
+        const full = this.batcher.add(data);
         if (full) this.send({ type: 'receipt-batch', batch: full });
         return;
       }
+      message = data;
     }
     this.flush(instance);
     this.send({ type: 'from-worker', instance, message });
