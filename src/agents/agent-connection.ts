@@ -65,7 +65,8 @@ export interface ClockReading extends ClockOffset {
 export class AgentConnection {
   /** The agent's clock against ours: the latest measurement. */
   clock: ClockReading = { offsetMs: 0, errorMs: 0, measuredAt: 0, samples: 0 };
-  readonly clockHistory: ClockReading[] = [];
+  /** Clock measurements made so far (the summary says how many the offset rests on). */
+  clockMeasurements = 0;
   capacity = 0;
   pid = 0;
   lostWhy: string | undefined;
@@ -267,7 +268,7 @@ export class AgentConnection {
     for (let i = 0; i < CLOCK_EXCHANGES && !this.lost; i++) samples.push(await this.exchange());
     if (samples.length === 0) return;
     this.clock = { ...bestOffset(samples), samples: samples.length };
-    this.clockHistory.push(this.clock);
+    this.clockMeasurements++;
   }
 
   private exchange(): Promise<ClockSample> {

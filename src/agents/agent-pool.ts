@@ -150,7 +150,7 @@ export class AgentPool {
         clock: {
           offsetMs: round(clock?.offsetMs ?? 0),
           errorMs: round(clock?.errorMs ?? 0),
-          measurements: connection?.clockHistory.length ?? 0,
+          measurements: connection?.clockMeasurements ?? 0,
         },
         ...(loss ? { lost: { why: loss.why, at: loss.at, instances: loss.instances } } : {}),
       };

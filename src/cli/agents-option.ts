@@ -5,16 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { AGENT_ADDRESS } from '../plan/schema-agents.ts';
 import { UsageError } from '../util/errors.ts';
-
-const ADDRESS = /^[A-Za-z0-9][A-Za-z0-9.-]*:\d{1,5}$/;
 
 export function agentSets(list: string, declared: readonly string[]): string[] {
   const addresses = list
     .split(',')
     .map((a) => a.trim())
     .filter(Boolean);
-  const bad = addresses.find((a) => !ADDRESS.test(a));
+  const bad = addresses.find((a) => !AGENT_ADDRESS.test(a));
   if (addresses.length === 0 || bad !== undefined)
     throw new UsageError(`--agents ${list}: expected host:port,host:port such as 10.0.0.11:7420,10.0.0.12:7420`);
   if (declared.length === 0)

@@ -417,6 +417,7 @@ export class RunSession {
         roleChanges: m.failover.roleChanges(),
       },
     });
+    const agents = this.agentsSummary();
     const summary = buildSummary({
       plan: this.plan,
       runId: this.runId,
@@ -430,7 +431,7 @@ export class RunSession {
       phases: this.phases.summary(this.startedAt),
       findings,
       accounting,
-      ...(this.agentsSummary() ? { agents: this.agentsSummary() } : {}),
+      ...(agents ? { agents } : {}),
       ...(this.thresholdAbort.abortedBy ? { abortedBy: this.thresholdAbort.abortedBy } : {}),
     });
     return { summary, reportDir: this.reportDir };
