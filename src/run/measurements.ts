@@ -13,7 +13,7 @@ import { bitAt } from '../metrics/receipt-columns.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { EventLog } from './event-log.ts';
-import type { MessageLog } from './message-log.ts';
+import { deliveryRecord, type MessageLog } from './message-log.ts';
 
 /**
  * One scope's loss and duplicates broken down (summary), its lost cells (for explaining
@@ -316,7 +316,8 @@ export class Measurements {
     const count = message.items.length + message.foreign;
     this.interval.received += count;
     this.interval.perInstance.set(message.instanceId, (this.interval.perInstance.get(message.instanceId) ?? 0) + count);
-    for (const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome, tag] of message.items) {
+    for (const receipt of message.items) {
+      const [producerId, seq, born, receivedAt, queue, , outcome, tag] = receipt;
       this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       this.ledger.ordering.recordDelivery(scope, producerId, seq, receivedAt);
@@ -326,21 +327,8 @@ export class Measurements {
       recordMs(this.interval.e2e, receivedAt - born);
       if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
       const id = `${scope}:${producerId}:${seq}`;
-      this.messageLog?.delivery([
-        'delivery',
-        info.group,
-        message.instanceId,
-        producerId,
-        seq,
-        born,
-        receivedAt,
-        queue,
-        reconsumeTimes,
-        outcome,
-        kind,
-      ]);
-      if (kind === 'duplicate')
-        this.duplicate(info, scope, id, [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome, tag]);
+      this.messageLog?.delivery(deliveryRecord(info.group, message.instanceId, receipt, kind));
+      if (kind === 'duplicate') this.duplicate(info, scope, id, receipt);
       if (outcome === 'retry') this.attribution.noteRetry(id);
     }
     if (message.foreign > 0) this.ledger.recordForeign(scope, message.instanceId, message.foreign);

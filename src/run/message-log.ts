@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { constants, createGzip, type Gzip } from 'node:zlib';
 import { decodeReceiptBatch, parseReceiptBatch, type ReceiptBatch, receiptAt } from '../agents/receipt-batch.ts';
-import type { FromWorker } from '../fleet/protocol.ts';
+import type { FromWorker, ReceiptTuple } from '../fleet/protocol.ts';
 import type { LostMessage } from '../metrics/loss-breakdown.ts';
 import { bitAt } from '../metrics/receipt-columns.ts';
 
@@ -65,23 +65,19 @@ export function deliveriesIn(record: DeliveriesRecord, only?: { producerId: stri
   const records: DeliveryRecord[] = [];
   for (let i = 0; i < batch.count; i++) {
     if (only && (batch.producer[i] !== producerIndex || batch.seq[i] !== only.seq)) continue;
-    const [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome] = receiptAt(batch, i);
-    const kind = bitAt(kinds, i) ? 'duplicate' : 'first';
-    records.push([
-      'delivery',
-      group,
-      batch.instanceId,
-      producerId,
-      seq,
-      born,
-      receivedAt,
-      queue,
-      reconsumeTimes,
-      outcome,
-      kind,
-    ]);
+    records.push(deliveryRecord(group, batch.instanceId, receiptAt(batch, i), bitAt(kinds, i) ? 'duplicate' : 'first'));
   }
   return records;
+}
+
+/** One delivery's record: the receipt as the worker reported it, but its tag, and what the ledger made of it. */
+export function deliveryRecord(
+  group: string,
+  instanceId: string,
+  [producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome]: ReceiptTuple,
+  kind: DeliveryRecord[10],
+): DeliveryRecord {
+  return ['delivery', group, instanceId, producerId, seq, born, receivedAt, queue, reconsumeTimes, outcome, kind];
 }
 
 /** Characters of lines gathered before a write to the gzip stream. */
