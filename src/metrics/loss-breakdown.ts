@@ -28,6 +28,8 @@ export interface LostMessage {
   sentAt: number | undefined;
   /** Another acked message got the same queue offset: the log that held this one was cut back (queue-positions.ts). */
   offsetReused: boolean;
+  /** The lost host it was consumed on, its receipt dying with it (host-losses.ts); undefined otherwise. */
+  withHost: string | undefined;
 }
 
 export interface DuplicateDelivery {
@@ -76,6 +78,8 @@ export interface LostCell {
   window: string;
   /** The cell's messages had their queue offsets given to other messages (see LostMessage). */
   offsetReused: boolean;
+  /** The cell's messages were consumed on this lost host (see LostMessage). */
+  withHost: string | undefined;
   count: number;
 }
 
@@ -100,13 +104,14 @@ export class BreakdownBuilder {
       cell.lost++;
       if (cell.lostIds.length < IDS_PER_CELL) cell.lostIds.push(id);
     }
-    const fineKey = [m.queue, m.tag, m.holder ?? '', m.window, m.offsetReused].join('\u0000');
+    const fineKey = [m.queue, m.tag, m.holder ?? '', m.window, m.offsetReused, m.withHost ?? ''].join('\u0000');
     const fine = this.lostCells.get(fineKey) ?? {
       queue: m.queue,
       tag: m.tag,
       holder: m.holder,
       window: m.window,
       offsetReused: m.offsetReused,
+      withHost: m.withHost,
       count: 0,
     };
     fine.count++;

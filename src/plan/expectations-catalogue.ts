@@ -14,6 +14,7 @@ export const DIAGNOSIS_IDS = [
   'duplicate-burst',
   'backlog-growth',
   'reassigned-offsets',
+  'lost-with-host',
   // Last: it reads what every rule before it found (rules/unexplained-loss.ts).
   'unexplained-loss',
 ] as const;

@@ -47,6 +47,8 @@ export interface MessageLife {
     window: string;
     /** Another acked message got its queue offset; undefined in logs that predate the flag. */
     offsetReused: boolean | undefined;
+    /** The lost host it was consumed on; undefined when not, or in logs that predate it. */
+    withHost: string | undefined;
   }[];
   /** Producers the log knows, for a helpful "no such message". */
   producersSeen: string[];
@@ -128,9 +130,17 @@ function apply(life: MessageLife, record: MessageRecord, producerId: string, seq
       break;
     }
     case 'lost': {
-      const [, scope, p, s, queue, tag, holder, window, offsetReused] = record as LostRecord;
+      const [, scope, p, s, queue, tag, holder, window, offsetReused, withHost] = record as LostRecord;
       if (p === producerId && s === seq)
-        life.lost.push({ scope, queue, tag, holder: holder || undefined, window, offsetReused });
+        life.lost.push({
+          scope,
+          queue,
+          tag,
+          holder: holder || undefined,
+          window,
+          offsetReused,
+          withHost: withHost || undefined,
+        });
       break;
     }
   }
@@ -181,6 +191,11 @@ export function formatMessageLife(life: MessageLife, summary: SummaryFile): stri
       lines.push(
         `    its offset ${life.ack?.offset ?? '?'} in ${l.queue} was acked again for another message: the broker ` +
           'that acked it cut its log back',
+      );
+    if (l.withHost)
+      lines.push(
+        `    consumed on ${l.withHost} before that host was lost: its offset was committed there, its receipt ` +
+          'died with the host',
       );
     const group = groupOfScope(l.scope);
     // An aborted run has no diagnoses (and writes no lost records): nothing to look up then.

@@ -5,6 +5,7 @@ import { DuplicateAttribution } from '../metrics/duplicate-attribution.ts';
 import { FailoverTracker } from '../metrics/failover.ts';
 import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
 import { AssignmentHistory } from '../metrics/assignment-history.ts';
+import { HostLosses, type OffsetOf } from '../metrics/host-losses.ts';
 import { Ledger, type OrderingSpec, type ScopeExpectation } from '../metrics/ledger.ts';
 import { BreakdownBuilder, UNKNOWN_QUEUE, type LostCell, type ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { MsTally } from '../metrics/ms-tally.ts';
@@ -75,6 +76,8 @@ export class Measurements {
   readonly assignments = new Map<string, readonly string[]>();
   /** Who held which queue when, per clustering group: the holder of a lost message's queue. */
   readonly holdings = new AssignmentHistory();
+  /** Hosts lost mid-run and where their queues resumed: lost messages whose receipts died with a host. */
+  readonly hostLosses = new HostLosses();
   dropped = 0;
   lastBrokerSample: BrokerBacklogSample | undefined;
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
@@ -134,6 +137,10 @@ export class Measurements {
           sentAt: origin?.sentAt,
           offsetReused:
             origin?.queueOffset !== undefined && this.ledger.positions.isReused(origin.queue, origin.queueOffset),
+          withHost:
+            origin && broadcastInstance === undefined
+              ? this.hostLosses.hostOf(group, origin.queue, origin.queueOffset, origin.sentAt)
+              : undefined,
         };
         builder.addLost(lost);
         this.messageLog?.lost(scope, lost);
@@ -150,6 +157,23 @@ export class Measurements {
     this.failover.addGroup(info.group);
     if (expectation) this.ledger.expect(scopeOf(info), expectation);
     else this.ledger.registerScope(scopeOf(info));
+  }
+
+  /**
+   * A host went at `at` with these instances on it: for each clustering group among them, the
+   * queues they last reported holding are watched for where the group resumes them.
+   */
+  hostLost(host: string, instanceIds: readonly string[], at: number): void {
+    const byGroup = new Map<string, string[]>();
+    for (const id of instanceIds) {
+      const info = this.consumers.get(id);
+      if (info?.model !== 'clustering') continue;
+      byGroup.set(info.group, [...(byGroup.get(info.group) ?? []), id]);
+    }
+    for (const [group, instances] of byGroup) {
+      const queues = [...new Set(instances.flatMap((id) => this.assignments.get(id) ?? []))];
+      this.hostLosses.lost(host, group, instances, queues, at);
+    }
   }
 
   consumer(instanceId: string): ConsumerInstanceInfo | undefined {
@@ -284,6 +308,8 @@ export class Measurements {
       tally.flush([this.e2eAll, this.groupLatency(group), this.interval.e2e]);
   }
 
+  private readonly offsetOf: OffsetOf = (producerId, seq) => this.ledger.origins.of(producerId, seq);
+
   private breakdownOf(scope: string): BreakdownBuilder {
     let builder = this.breakdowns.get(scope);
     if (!builder) this.breakdowns.set(scope, (builder = new BreakdownBuilder(this.startedAt)));
@@ -316,6 +342,7 @@ export class Measurements {
     const count = message.items.length + message.foreign;
     this.interval.received += count;
     this.interval.perInstance.set(message.instanceId, (this.interval.perInstance.get(message.instanceId) ?? 0) + count);
+    const watching = info.model === 'clustering' && this.hostLosses.watching(info.group);
     for (const receipt of message.items) {
       const [producerId, seq, born, receivedAt, queue, , outcome, tag] = receipt;
       this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
@@ -326,6 +353,8 @@ export class Measurements {
       recordMs(this.groupLatency(info.group), receivedAt - born);
       recordMs(this.interval.e2e, receivedAt - born);
       if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
+      if (watching && receipt[5] === 0)
+        this.hostLosses.delivery(info.group, info.instanceId, producerId, seq, queue, receivedAt, this.offsetOf);
       const id = `${scope}:${producerId}:${seq}`;
       this.messageLog?.delivery(deliveryRecord(info.group, message.instanceId, receipt, kind));
       if (kind === 'duplicate') this.duplicate(info, scope, id, receipt);
@@ -390,6 +419,21 @@ export class Measurements {
     }
     this.failover.receipts(info.group, batch);
     if (info.model === 'clustering') this.rebalance.deliveries(info.instanceId, batch);
+    if (info.model === 'clustering' && this.hostLosses.watching(info.group))
+      for (let i = 0; i < n; i++) {
+        if (batch.reconsumeTimes[i] !== 0) continue;
+        const producerId = batch.producers[batch.producer[i]!]!;
+        const queue = batch.queues[batch.queue[i]!]!;
+        this.hostLosses.delivery(
+          info.group,
+          info.instanceId,
+          producerId,
+          batch.seq[i]!,
+          queue,
+          batch.received[i]!,
+          this.offsetOf,
+        );
+      }
     if (n > 0) this.messageLog?.deliveries(info.group, wire, duplicates);
     let retries = 0;
     for (let b = 0; b < batch.retry.length; b++) retries |= batch.retry[b]!;

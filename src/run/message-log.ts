@@ -32,10 +32,11 @@ export type DeliveryRecord = [
   'first' | 'duplicate',
 ];
 /**
- * ["lost", scope, producerId, seq, queue, tag, holder or "", window, offsetReused]; the last is
- * absent in logs written before rmq-chaos noted reused queue offsets.
+ * ["lost", scope, producerId, seq, queue, tag, holder or "", window, offsetReused, withHost or ""];
+ * the last two are absent in logs written before rmq-chaos noted reused queue offsets and lost
+ * hosts.
  */
-export type LostRecord = ['lost', string, string, number, string, string, string, string, boolean?];
+export type LostRecord = ['lost', string, string, number, string, string, string, string, boolean?, string?];
 /**
  * ["deliveries", group, duplicates, batch]: an agent's receipt batch (agents/receipt-batch.ts)
  * as it arrived, and `duplicates`, base64 of one bit per receipt (bit i of byte i/8 set: a
@@ -142,6 +143,7 @@ export class MessageLog {
       lost.holder ?? '',
       lost.window,
       lost.offsetReused,
+      lost.withHost ?? '',
     ];
     this.write(`${JSON.stringify(record)}\n`);
   }

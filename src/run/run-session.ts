@@ -372,6 +372,7 @@ export class RunSession {
           loss.instances.map((id) => [id, receiptsOf(this.measurements, id)] as const).filter(([, n]) => n > 0),
         );
         this.events.emit('agent-lost', { ...loss, received });
+        this.measurements.hostLost(loss.agent, loss.instances, loss.at);
       },
     });
     const pool = this.agents;
@@ -415,6 +416,7 @@ export class RunSession {
         accountedAt: this.accountedAt,
         startedAt: this.startedAt,
         roleChanges: m.failover.roleChanges(),
+        hostLosses: m.hostLosses.losses(),
       },
     });
     const agents = this.agentsSummary();

@@ -6,6 +6,7 @@
  */
 import type { WindowDuplicates } from '../../metrics/duplicate-attribution.ts';
 import type { RoleChange } from '../../metrics/failover-types.ts';
+import type { HostLoss } from '../../metrics/host-losses.ts';
 import type { LostCell } from '../../metrics/loss-breakdown.ts';
 import type { ClusterSnapshot } from '../../observe/snapshot.ts';
 import type { DiagnosisId } from '../../plan/expectations-catalogue.ts';
@@ -19,7 +20,8 @@ export type EvidenceValue = string | number | boolean | null | EvidenceValue[] |
  * The messages a finding names as lost or stranded by the problem it describes: those of
  * `topic`, on `queues` (every queue of the topic when absent), whose tag is not in
  * `exceptTags` (every tag when absent; '' is "no tag") and, with `offsetReused`, only those
- * whose queue offset another acked message got. A run matches the ledger's lost
+ * whose queue offset another acked message got, with `withHost`, only those consumed on that
+ * lost host. A run matches the ledger's lost
  * messages against them to say how much of the loss each finding explains.
  */
 export interface LossClaim {
@@ -28,6 +30,8 @@ export interface LossClaim {
   exceptTags?: string[];
   /** Only messages whose queue offset another acked message was given (a truncated commit log). */
   offsetReused?: boolean;
+  /** Only messages consumed on this lost host, their receipts dying with it (metrics/host-losses.ts). */
+  withHost?: string;
 }
 
 /** How much of its group's measured loss a finding accounts for (runs only). */
@@ -77,6 +81,8 @@ export interface DiagnosisInput {
     startedAt?: number;
     /** Who was master of each broker name when (epoch ms), where the run watched roles. */
     roleChanges?: readonly RoleChange[];
+    /** Hosts (agents) lost mid-run, per group, with where the group resumed their queues. */
+    hostLosses?: readonly HostLoss[];
   };
 }
 

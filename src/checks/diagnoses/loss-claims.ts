@@ -2,19 +2,24 @@
  * Findings against the ledger: which lost messages a finding's claims cover, how much of a
  * group's loss that is, and what no finding covers. A lost message is covered when some claim
  * names its topic, its queue (or the whole topic), does not except its tag and, when the claim is
- * about reused offsets only, the message's offset was reused.
+ * about reused offsets only, the message's offset was reused and, when it is about a lost host,
+ * the message was consumed there.
  */
 import type { LostCell } from '../../metrics/loss-breakdown.ts';
 import { queueTopic } from '../../metrics/queue-keys.ts';
 import type { Finding, LossClaim, LossExplained } from './diagnosis.ts';
 
 /** What a claim is matched on: a lost cell, or one lost message's record (`explain`). */
-export type ClaimedMessage = Pick<LostCell, 'queue' | 'tag'> & { offsetReused?: boolean | undefined };
+export type ClaimedMessage = Pick<LostCell, 'queue' | 'tag'> & {
+  offsetReused?: boolean | undefined;
+  withHost?: string | undefined;
+};
 
 export function claimCovers(claim: LossClaim, cell: ClaimedMessage): boolean {
   if (queueTopic(cell.queue) !== claim.topic) return false;
   if (claim.queues && !claim.queues.includes(cell.queue)) return false;
   if (claim.offsetReused && !cell.offsetReused) return false;
+  if (claim.withHost !== undefined && claim.withHost !== cell.withHost) return false;
   return !claim.exceptTags?.includes(cell.tag);
 }
 

@@ -43,6 +43,7 @@ const lostOnT2 = (perQueue: number): LostCell[] =>
     holder: i >= 6 ? 'c#2' : undefined,
     window: 'load',
     offsetReused: false,
+    withHost: undefined,
     count: perQueue,
   }));
 
@@ -104,6 +105,7 @@ describe('diagnoses against the ledger', () => {
       holder: 'c#0',
       window: 'network-down x at 3.0s',
       offsetReused: false,
+      withHost: undefined,
       count: 7,
     };
     const findings = diagnose({
@@ -157,9 +159,33 @@ describe('diagnoses against the ledger', () => {
       }),
     );
     const cells: LostCell[] = [
-      { queue: 't@broker-a/0', tag: 'B', holder: 'c#0', window: 'load', offsetReused: false, count: 5 },
-      { queue: 't@broker-a/1', tag: '', holder: 'c#1', window: 'load', offsetReused: false, count: 2 },
-      { queue: 't@broker-a/1', tag: 'A', holder: 'c#1', window: 'load', offsetReused: false, count: 3 },
+      {
+        queue: 't@broker-a/0',
+        tag: 'B',
+        holder: 'c#0',
+        window: 'load',
+        offsetReused: false,
+        withHost: undefined,
+        count: 5,
+      },
+      {
+        queue: 't@broker-a/1',
+        tag: '',
+        holder: 'c#1',
+        window: 'load',
+        offsetReused: false,
+        withHost: undefined,
+        count: 2,
+      },
+      {
+        queue: 't@broker-a/1',
+        tag: 'A',
+        holder: 'c#1',
+        window: 'load',
+        offsetReused: false,
+        withHost: undefined,
+        count: 3,
+      },
     ];
     const findings = diagnose({ snapshots, run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'g', cells }] } });
     expect(findings[0]!.claims).toEqual([{ topic: 't', exceptTags: ['A'] }]);
@@ -169,7 +195,15 @@ describe('diagnoses against the ledger', () => {
 
   it('without snapshots (a gRPC-only group) the loss is still unexplained, seen when it was accounted', () => {
     const cells: LostCell[] = [
-      { queue: 'g@?/-1', tag: '', holder: undefined, window: 'load', offsetReused: false, count: 4 },
+      {
+        queue: 'g@?/-1',
+        tag: '',
+        holder: undefined,
+        window: 'load',
+        offsetReused: false,
+        withHost: undefined,
+        count: 4,
+      },
     ];
     const findings = diagnose({
       snapshots: [],

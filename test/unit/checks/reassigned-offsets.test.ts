@@ -120,7 +120,17 @@ describe('reassigned-offsets', () => {
         lost: [
           {
             group: 'g',
-            cells: [{ queue: 't@b/0', tag: '', holder: undefined, window: 'load', offsetReused: false, count: 3 }],
+            cells: [
+              {
+                queue: 't@b/0',
+                tag: '',
+                holder: undefined,
+                window: 'load',
+                offsetReused: false,
+                withHost: undefined,
+                count: 3,
+              },
+            ],
           },
         ],
       },

@@ -115,6 +115,7 @@ describe('BreakdownBuilder', () => {
     window: 'load',
     sentAt: 1_000 + seq * 100,
     offsetReused: false,
+    withHost: undefined,
     ...over,
   });
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeReceiptBatch } from '../../../src/agents/receipt-batch.ts';
-import { readMessageLife } from '../../../src/report/message-life.ts';
+import { formatMessageLife, readMessageLife } from '../../../src/report/message-life.ts';
+import type { RunSummary } from '../../../src/result/run-summary.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from '../../../src/run/message-log.ts';
 
 const EPOCH = 1_765_000_000_000;
@@ -66,5 +67,68 @@ describe('readMessageLife', () => {
         kind: 'duplicate',
       },
     ]);
+  });
+});
+
+describe('formatMessageLife', () => {
+  it('says a message lost with its host was consumed there, and which finding explains it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'message-life-'));
+    dirs.push(dir);
+    const summary = JSON.parse(readFileSync('test/fixtures/runs/agents-two-hosts/summary.json', 'utf8')) as RunSummary;
+    const start = Date.parse(summary.run.startedAt);
+    const log = new MessageLog(join(dir, MESSAGE_LOG_FILE));
+    log.acks({
+      type: 'acks',
+      producerId: 'checkout#0',
+      seqs: [5],
+      tags: [''],
+      queues: ['orders@broker-a/2'],
+      offsets: [40],
+      sentAtMs: [start + 9_000],
+      attempted: 6,
+      errors: {},
+      dropped: 0,
+      sendLatency: '',
+    });
+    log.lost('billing', {
+      producerId: 'checkout#0',
+      seq: 5,
+      queue: 'orders@broker-a/2',
+      tag: '',
+      holder: 'billing#0',
+      window: 'load',
+      sentAt: start + 9_000,
+      offsetReused: false,
+      withHost: 'agent-2',
+    });
+    await log.close();
+    const life = await readMessageLife(dir, 'checkout#0:5');
+    expect(life.lost).toEqual([
+      expect.objectContaining({ queue: 'orders@broker-a/2', holder: 'billing#0', withHost: 'agent-2' }),
+    ]);
+    const reason = 'consumed on agent-2 below offset 41, where the group resumed the queue';
+    const withFinding: RunSummary = {
+      ...summary,
+      diagnoses: [
+        {
+          id: 'lost-with-host',
+          severity: 'warning',
+          group: 'billing',
+          summary: '1 messages of group billing were consumed on host agent-2',
+          evidence: { host: 'agent-2', queues: [{ queue: 'orders@broker-a/2', lost: 1, reason }] },
+          remedy: '',
+          firstSeenAt: start,
+          lastSeenAt: start,
+          claims: [{ topic: 'orders', queues: ['orders@broker-a/2'], withHost: 'agent-2' }],
+          expected: false,
+        },
+      ],
+    };
+    const lines = formatMessageLife(life, withFinding).join('\n');
+    expect(lines).toMatch(/consumed on agent-2 before that host was lost: its offset was committed there/);
+    expect(lines).toContain(`explained by lost-with-host: orders@broker-a/2: ${reason}`);
+    // The same claim does not cover a message lost some other way on that queue.
+    life.lost[0]!.withHost = undefined;
+    expect(formatMessageLife(life, withFinding).join('\n')).toContain('explained by no finding');
   });
 });

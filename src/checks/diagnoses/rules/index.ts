@@ -4,6 +4,7 @@ import { backlogGrowth } from './backlog-growth.ts';
 import { brokerWithoutConsumers } from './broker-without-consumers.ts';
 import { duplicateBurst } from './duplicate-burst.ts';
 import { inconsistentSubscription } from './inconsistent-subscription.ts';
+import { lostWithHost } from './lost-with-host.ts';
 import { reassignedOffsets } from './reassigned-offsets.ts';
 import { staleConsumer } from './stale-consumer.ts';
 import { unconsumedQueues } from './unconsumed-queues.ts';
@@ -18,5 +19,6 @@ export const RULES: Record<DiagnosisId, DiagnosisRule> = {
   'duplicate-burst': duplicateBurst,
   'backlog-growth': backlogGrowth,
   'reassigned-offsets': reassignedOffsets,
+  'lost-with-host': lostWithHost,
   'unexplained-loss': unexplainedLoss,
 };
