@@ -13,6 +13,7 @@ import { HarnessError } from '../util/errors.ts';
 import {
   type FromAgent,
   fromAgent,
+  type NetworkRequest,
   ourVersions,
   type ToAgent,
   type Versions,
@@ -29,6 +30,8 @@ const CLOCK_EXCHANGES = 5;
 export const CLOCK_INTERVAL_MS = 10_000;
 /** A clock exchange unanswered this long means the agent (or the path to it) is gone. */
 const CLOCK_ANSWER_MS = 10_000;
+/** A network request (a Toxiproxy call or two on the agent's host) unanswered this long fails. */
+const NETWORK_ANSWER_MS = 15_000;
 
 /** An agent the coordinator cannot use: unreachable, refusing, or of another version. Exit 1. */
 export class AgentError extends HarnessError {
@@ -76,6 +79,8 @@ export class AgentConnection {
   private readonly clockWaiters = new Map<number, (sample: ClockSample) => void>();
   private clockTimer: NodeJS.Timeout | undefined;
   private saidBye = false;
+  private readonly networkWaiters = new Map<number, (done: Extract<FromAgent, { type: 'network-done' }>) => void>();
+  private nextNetworkId = 0;
 
   private constructor(private readonly o: AgentConnectionOptions) {}
 
@@ -112,6 +117,29 @@ export class AgentConnection {
       transport: worker.transport,
       command: `rmq-chaos agent ${this.o.name} (${this.o.address}): ${program.driver} worker`,
     };
+  }
+
+  /**
+   * One request about the client links on the agent's host (agents/agent-links.ts); resolves
+   * with the listeners for `links`, throws with the agent's reason when it could not, when no
+   * answer comes within `timeoutMs`, or when the agent is lost meanwhile.
+   */
+  network(request: NetworkRequest, timeoutMs = NETWORK_ANSWER_MS): Promise<Record<string, string> | undefined> {
+    if (this.lost) return Promise.reject(this.fail(`lost before ${request.op}: ${this.lostWhy}`));
+    const id = ++this.nextNetworkId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.networkWaiters.delete(id);
+        reject(this.fail(`no answer to network ${request.op} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.networkWaiters.set(id, (done) => {
+        clearTimeout(timer);
+        this.networkWaiters.delete(id);
+        if (done.error !== undefined) reject(this.fail(`network ${request.op}: ${done.error}`));
+        else resolve(done.listeners);
+      });
+      this.send({ type: 'network', id, request });
+    });
   }
 
   /** Test aid and agent fault: the agent kills its workers and itself at once, as a lost host. */
@@ -254,6 +282,9 @@ export class AgentConnection {
         this.workers.get(message.instance)?.exit(exit);
         return;
       }
+      case 'network-done':
+        this.networkWaiters.get(message.id)?.(message);
+        return;
       case 'log':
         this.o.log(`[agent ${this.o.name}] ${message.message}`);
         return;
@@ -300,6 +331,8 @@ export class AgentConnection {
     const running = [...this.workers.values()].filter((w) => !w.hasExited).map((w) => w.instance);
     this.o.log(`agent ${this.o.name} lost: ${why}; instances gone with it: ${running.join(', ') || 'none'}`);
     for (const worker of this.workers.values()) worker.lose(`agent ${this.o.name} lost: ${why}`);
+    for (const waiter of [...this.networkWaiters.values()])
+      waiter({ type: 'network-done', id: -1, error: `lost: ${why}` });
     this.o.onLost?.(why, running);
   }
 }

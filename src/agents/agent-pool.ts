@@ -10,6 +10,7 @@ import type { ResolvedAgent } from '../plan/resolved-plan.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import { AgentConnection, type AgentConnectionOptions, AgentError, type ClockReading } from './agent-connection.ts';
+import type { NetworkRequest } from './agent-protocol.ts';
 import { SAME_CLOCK, type ClockOffset } from './clock-offset.ts';
 
 export interface AgentLoss {
@@ -135,6 +136,16 @@ export class AgentPool {
         throw new HarnessError('agent-kill', `agent ${host} still answers ${timeoutMs} ms after its kill`);
       await sleep(50);
     }
+  }
+
+  /**
+   * One network request on every agent still connected, at once (a lost host has no links left
+   * to change); resolves with each agent's answer, throws the first agent's failure.
+   */
+  async network(request: NetworkRequest): Promise<Map<string, Record<string, string> | undefined>> {
+    const live = [...this.connections].filter(([, c]) => !c.lost);
+    const answers = await Promise.all(live.map(([, c]) => c.network(request)));
+    return new Map(live.map(([name], i) => [name, answers[i]]));
   }
 
   report(): AgentReport[] {

@@ -11,6 +11,8 @@
  *   coordinator  → to-worker {instance, message}     agent → from-worker {instance, message}
  *                                                    agent → receipt-batch {batch} (its receipts)
  *   coordinator  → signal {instance, signal}         agent → exited {instance, code, signal, lastLines}
+ *   coordinator  → network {id, request}             agent → network-done {id, listeners?, error?}
+ *                  (the client links on this host: see agents/agent-links.ts)
  *   coordinator  → crash (test aid: the agent dies at once with its workers, as a lost host)
  *   coordinator  → bye (the run is over: the agent stops its workers and ends the session)
  *
@@ -23,7 +25,7 @@ import { z } from 'zod';
 import { WORKER_PROTOCOL_VERSION } from '../fleet/protocol.ts';
 
 /** Bump when a message here changes; the worker protocol has its own version. */
-export const AGENT_PROTOCOL_VERSION = 2;
+export const AGENT_PROTOCOL_VERSION = 3;
 
 export const versions = z.object({
   rmqChaos: z.string().describe('The rmq-chaos package version.'),
@@ -40,6 +42,38 @@ const program = z.discriminatedUnion('driver', [
 const signalName = z.enum(['SIGKILL', 'SIGSTOP', 'SIGCONT', 'SIGTERM']);
 export type AgentSignal = z.infer<typeof signalName>;
 
+/**
+ * One client link on an agent's host: a Toxiproxy proxy listening on the host's loopback and
+ * forwarding to `upstream`; workers there that would dial `dialedAs` (as a name server, a
+ * broker's listed address or the proxy endpoint) dial the listener instead, all of them or only
+ * the producers or the consumers (`producers->X` and `consumers->X` share a broker address).
+ */
+export const agentLink = z.object({
+  name: z.string(),
+  upstream: z.string(),
+  dialedAs: z.string(),
+  by: z.enum(['all', 'producers', 'consumers']),
+});
+export type AgentLink = z.infer<typeof agentLink>;
+
+const toxic = z.object({
+  name: z.string(),
+  type: z.string(),
+  stream: z.enum(['upstream', 'downstream']),
+  toxicity: z.number(),
+  attributes: z.record(z.string(), z.number()),
+});
+
+/** What the coordinator asks of an agent's links: make them, or one NetworkControl call. */
+export const networkRequest = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('links'), links: z.array(agentLink) }),
+  z.object({ op: z.literal('enable'), link: z.string(), enabled: z.boolean() }),
+  z.object({ op: z.literal('add-toxic'), link: z.string(), toxic }),
+  z.object({ op: z.literal('remove-toxic'), link: z.string(), name: z.string() }),
+  z.object({ op: z.literal('reset') }),
+]);
+export type NetworkRequest = z.infer<typeof networkRequest>;
+
 export const toAgent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), versions, proof: z.string(), runId: z.string() }),
   z.object({ type: z.literal('clock'), t0: z.number() }),
@@ -51,6 +85,7 @@ export const toAgent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('to-worker'), instance: z.string(), message: z.unknown() }),
   z.object({ type: z.literal('signal'), instance: z.string(), signal: signalName }),
+  z.object({ type: z.literal('network'), id: z.number().int(), request: networkRequest }),
   z.object({ type: z.literal('crash') }),
   z.object({ type: z.literal('bye') }),
 ]);
@@ -78,6 +113,13 @@ export const fromAgent = z.discriminatedUnion('type', [
     code: z.number().int().nullable(),
     signal: z.string().nullable(),
     lastLines: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('network-done'),
+    id: z.number().int(),
+    /** For `links`: each link's listener on the agent's host. */
+    listeners: z.record(z.string(), z.string()).optional(),
+    error: z.string().optional(),
   }),
   z.object({ type: z.literal('log'), message: z.string() }),
 ]);

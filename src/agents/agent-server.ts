@@ -21,9 +21,15 @@ import { workerLogName } from '../fleet/fleet-worker.ts';
 import { claimRunId } from '../runtime/run-id.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
+import { ToxiproxyClient } from '../network/toxiproxy-client.ts';
+import { startToxiproxyServer } from '../network/toxiproxy-server.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
+import { sleep } from '../util/sleep.ts';
+import { rewriteStart } from './agent-links.ts';
 import {
+  type AgentLink,
   type FromAgent,
+  type NetworkRequest,
   ourVersions,
   type ToAgent,
   toAgent,
@@ -34,6 +40,23 @@ import { preciseNow } from './clock-offset.ts';
 import { toCoordinatorClock } from './clock-correction.ts';
 import { ReceiptBatcher } from './receipt-batcher.ts';
 import { newNonce, proofMatches } from './token.ts';
+
+/** How long a given Toxiproxy (a sidecar, maybe starting beside this agent) gets to answer. */
+const TOXIPROXY_WAIT_MS = 15_000;
+
+/** Resolves once the Toxiproxy API answers; throws its last error past `timeoutMs`. */
+async function untilAnswers(client: ToxiproxyClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.version();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
 
 /** A coordinator that connects but never proves itself is dropped after this long. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -59,6 +82,11 @@ export interface AgentServerOptions {
    * relayed worker reports are shifted), so clock correction can be tested on one machine.
    */
   clockSkewMs?: number;
+  /**
+   * The Toxiproxy API the client links are made on (a pod's sidecar); without it the agent
+   * starts its own from the setup cache when a run first asks for links.
+   */
+  toxiproxyUrl?: string;
 }
 
 export class AgentServer {
@@ -148,6 +176,8 @@ class AgentSession {
   private readonly batcher = new ReceiptBatcher();
   private readonly batchTimer: NodeJS.Timeout;
   private resolveEnded: (() => void) | undefined;
+  /** The client links on this host, once the coordinator asked for them (agent-links.ts). */
+  private links: { client: ToxiproxyClient; made: AgentLink[]; listeners: Record<string, string> } | undefined;
 
   constructor(
     readonly runId: string,
@@ -206,8 +236,16 @@ class AgentSession {
       case 'spawn':
         void this.spawn(message.instance, message.kind, message.program);
         return;
-      case 'to-worker':
-        this.workers.get(message.instance)?.transport.send(message.message as ToWorker);
+      case 'to-worker': {
+        const toWorker = message.message as ToWorker;
+        const links = this.links;
+        this.workers
+          .get(message.instance)
+          ?.transport.send(links ? rewriteStart(toWorker, links.made, links.listeners) : toWorker);
+        return;
+      }
+      case 'network':
+        void this.network(message.id, message.request);
         return;
       case 'signal':
         this.workers.get(message.instance)?.proc.signal(message.signal);
@@ -223,6 +261,65 @@ class AgentSession {
       case 'auth':
         return;
     }
+  }
+
+  /** One network request, answered with its id; a failure is the answer's error, for the coordinator to raise. */
+  private async network(id: number, request: NetworkRequest): Promise<void> {
+    try {
+      const listeners = await this.applyNetwork(request);
+      this.send({ type: 'network-done', id, ...(listeners ? { listeners } : {}) });
+    } catch (error) {
+      this.send({ type: 'network-done', id, error: (error as Error).message });
+    }
+  }
+
+  private async applyNetwork(request: NetworkRequest): Promise<Record<string, string> | undefined> {
+    if (request.op === 'links') {
+      const client = await this.linkClient();
+      // Port 0: Toxiproxy picks a free port on this host's loopback, and keeps it across a disable.
+      const listeners = await client.createProxies(
+        request.links.map((l) => ({ name: l.name, listen: '127.0.0.1:0', upstream: l.upstream })),
+      );
+      this.links = { client, made: request.links, listeners };
+      const made = request.links.map((l) => `${l.name} ${listeners[l.name]}->${l.upstream}`);
+      this.o.log(`links for run ${this.runId}: ${made.join(', ')}`);
+      return listeners;
+    }
+    const client = this.links?.client;
+    if (!client) throw new Error(`agent ${this.o.name} has no links: the coordinator never asked for them`);
+    switch (request.op) {
+      case 'enable':
+        await client.setEnabled(request.link, request.enabled);
+        return undefined;
+      case 'add-toxic':
+        await client.addToxic(request.link, request.toxic);
+        return undefined;
+      case 'remove-toxic':
+        await client.removeToxic(request.link, request.name);
+        return undefined;
+      case 'reset':
+        await client.reset();
+        return undefined;
+    }
+  }
+
+  /**
+   * A client on the Toxiproxy the links go on: the one given (its proxies of this session are
+   * deleted when the session ends), or one started here and owned by the session.
+   */
+  private async linkClient(): Promise<ToxiproxyClient> {
+    if (this.links) return this.links.client;
+    const url = this.o.toxiproxyUrl;
+    if (url !== undefined) {
+      const client = new ToxiproxyClient(url, undefined, { remoteUpstreams: true });
+      await untilAnswers(client, TOXIPROXY_WAIT_MS);
+      this.resources.defer('links', async () => {
+        await Promise.all((this.links?.made ?? []).map((l) => client.deleteProxy(l.name)));
+      });
+      return client;
+    }
+    const server = await startToxiproxyServer(this.resources, { log: this.o.log });
+    return new ToxiproxyClient(server.apiUrl, undefined, { remoteUpstreams: true });
   }
 
   private async spawn(instance: string, kind: 'producer' | 'consumer', program: WorkerProgram): Promise<void> {

@@ -23,8 +23,8 @@ export function isLoopbackIpv4(host: string): boolean {
   return octets[0] === 127 && octets.every((o) => o >= 0 && o <= 255);
 }
 
-/** Parses `127.x.y.z:port`; throws for anything outside 127.0.0.0/8 or a bad port. */
-export function parseLoopbackAddr(addr: string, what: string): HostPort {
+/** Parses `127.x.y.z:port`; throws for anything outside 127.0.0.0/8 or a bad port (0 only with `anyPort`). */
+export function parseLoopbackAddr(addr: string, what: string, options: { anyPort?: boolean } = {}): HostPort {
   const i = addr.lastIndexOf(':');
   const host = i < 0 ? '' : addr.slice(0, i);
   const port = Number(addr.slice(i + 1));
@@ -33,7 +33,10 @@ export function parseLoopbackAddr(addr: string, what: string): HostPort {
       `${what} ${addr} is not a 127.0.0.0/8 address`,
       'rmq-chaos only sends test traffic over loopback',
     );
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`${what} ${addr} has no valid port`);
+  // anyPort: 0 asks the listener's server for a free port.
+  const lowest = options.anyPort ? 0 : 1;
+  if (!Number.isInteger(port) || port < lowest || port > 65_535)
+    throw new UsageError(`${what} ${addr} has no valid port`);
   return { host, port };
 }
 

@@ -50,12 +50,14 @@ export class ToxiproxyClient implements NetworkControl {
   /**
    * `containerNetwork`: the server runs in a container (the containers provider's gateway);
    * its listeners and upstreams are addresses on the run's container network, not loopback.
-   * Its API is still reached on loopback (a published port).
+   * Its API is still reached on loopback (a published port). `remoteUpstreams`: an agent's
+   * links, which listen on loopback and forward to the cluster's nodes wherever they are (the
+   * addresses the coordinator sent, which the agent's workers would dial anyway).
    */
   constructor(
     apiUrl: string,
     private readonly requestTimeoutMs = DEFAULT_TIMEOUT_MS,
-    private readonly options: { containerNetwork?: boolean } = {},
+    private readonly options: { containerNetwork?: boolean; remoteUpstreams?: boolean } = {},
   ) {
     this.base = assertLoopbackUrl(apiUrl).origin;
   }
@@ -76,18 +78,32 @@ export class ToxiproxyClient implements NetworkControl {
     return typeof body?.version === 'string' ? body.version : 'unknown';
   }
 
-  /** Creates (or replaces, by name) every proxy in one request; each listens at once. */
-  async createProxies(specs: readonly ProxySpec[]): Promise<void> {
+  /**
+   * Creates (or replaces, by name) every proxy in one request; each listens at once. Returns
+   * where each listens (a listen port 0 gets a free port).
+   */
+  async createProxies(specs: readonly ProxySpec[]): Promise<Record<string, string>> {
     for (const spec of this.options.containerNetwork ? [] : specs) {
-      parseLoopbackAddr(spec.listen, `link ${spec.name} listen address`);
-      parseLoopbackAddr(spec.upstream, `link ${spec.name} upstream`);
+      parseLoopbackAddr(spec.listen, `link ${spec.name} listen address`, { anyPort: true });
+      if (!this.options.remoteUpstreams) parseLoopbackAddr(spec.upstream, `link ${spec.name} upstream`);
     }
-    await this.request(
+    const body = (await this.request(
       'POST',
       '/populate',
       specs.map((s) => ({ ...s, enabled: s.enabled ?? true })),
-    );
+    )) as { proxies?: { name: string; listen: string }[] } | undefined;
     for (const spec of specs) this.known.add(spec.name);
+    return Object.fromEntries((body?.proxies ?? []).map((p) => [p.name, p.listen]));
+  }
+
+  /** Removes one proxy (its listener and connections); an unknown one is fine. */
+  async deleteProxy(link: string): Promise<void> {
+    try {
+      await this.request('DELETE', linkPath(link));
+    } catch (error) {
+      if (!(error instanceof ToxiproxyError && error.isUnknownLink)) throw error;
+    }
+    this.known.delete(link);
   }
 
   async proxies(): Promise<ProxyState[]> {

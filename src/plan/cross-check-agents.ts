@@ -8,6 +8,7 @@ import { closestMatch } from './messages.ts';
 import { placeFleets, type PlacedFleet } from './placement.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FleetPlacement } from './resolved-plan.ts';
+import { CLIENT_LINK_NAME } from './fault-targets.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 interface RawAgent {
@@ -110,4 +111,60 @@ export function checkAgents(plan: Raw, issues: PendingIssue[]): void {
         `${agent.capacity}: raise capacity, add agents, or place fleets elsewhere`,
     });
   }
+}
+
+/** The names a raw fault target lists: one, a list, or `{random: [...]}`. */
+function targetNames(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  const random = record(value);
+  return (random ? items(random.random) : items(value)).filter((n): n is string => typeof n === 'string');
+}
+
+/**
+ * Network faults with agents against a cluster other hosts reach (external, or local with
+ * `advertise`): the links live on the agents, in front of their own workers
+ * (agents/agent-links.ts). So only the clients' links can be faulted, and every fleet must run
+ * on an agent: one placed here would dial the cluster around every link.
+ */
+export function checkLinksOnAgents(plan: Raw, issues: PendingIssue[]): void {
+  const cluster = record(plan.cluster);
+  const remote = cluster?.provider === 'external' || cluster?.advertise !== undefined;
+  if (!remote || items(plan.agents).length === 0) return;
+  const where = cluster?.provider === 'external' ? 'provider external' : 'cluster.advertise';
+  let faulted = false;
+  items(plan.faults).forEach((raw, index) => {
+    const fault = record(raw);
+    if (!str(fault?.action)?.startsWith('network.')) return;
+    faulted = true;
+    targetNames(fault?.target).forEach((name, j) => {
+      if (CLIENT_LINK_NAME.test(name)) return;
+      const listed =
+        typeof fault?.target === 'string'
+          ? ['target']
+          : record(fault?.target)
+            ? ['target', 'random', j]
+            : ['target', j];
+      issues.push({
+        path: ['faults', index, ...listed],
+        anchor: 'value',
+        message:
+          `${name} is not a client link: with agents and ${where}, the links are the agents' own, in front of ` +
+          'their workers (producers->X, consumers->X, clients->namesrv-N, clients->proxy); a link the brokers ' +
+          'dial themselves needs provider local without advertise',
+      });
+    });
+  });
+  if (!faulted) return;
+  const fleets = record(plan.fleets);
+  for (const kind of ['producers', 'consumers'] as const)
+    items(fleets?.[kind]).forEach((raw, i) => {
+      if (record(raw)?.placement !== 'local') return;
+      issues.push({
+        path: ['fleets', kind, i, 'placement'],
+        anchor: 'value',
+        message:
+          `placement local: with agents and ${where}, the network faults act on the agents' links, and this ` +
+          'machine has none; place the fleet on an agent (spread, or {agent: name})',
+      });
+    });
 }

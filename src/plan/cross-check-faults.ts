@@ -198,13 +198,15 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
     if (!fault) return;
     const at: At = (...rest) => ['faults', index, ...rest];
     checkKeys(fault, action, at, issues);
-    if (action?.startsWith('network.') && universe.cluster?.external) {
+    // With agents, their hosts carry the clients' links: cross-check-agents.ts judges those plans.
+    if (action?.startsWith('network.') && universe.cluster?.external && (universe.agents?.length ?? 0) === 0) {
       issues.push({
         path: at('action'),
         anchor: 'value',
         message:
-          `${action} needs Toxiproxy between the clients and the cluster, and provider external has no network ` +
-          'faults: an external cluster is not ours to break (rmq-chaos neither runs it nor sits in front of it)',
+          `${action} needs Toxiproxy between the clients and the cluster, and provider external has none: an ` +
+          'external cluster is not ours to break (rmq-chaos neither runs it nor sits in front of it); with agents, ' +
+          "the clients' links on their hosts can be faulted",
       });
     }
     const target = checkTarget(fault.target, action, universe, at, issues);

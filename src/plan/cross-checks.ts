@@ -6,7 +6,7 @@
  */
 import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
 import { undeclared } from './messages.ts';
-import { checkAgents } from './cross-check-agents.ts';
+import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
@@ -121,13 +121,16 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
       message: 'advertise is for provider local (containers publish their ports on 127.0.0.1): remove it',
     });
   const networkFault = items(plan.faults).findIndex((f) => str(record(f)?.action)?.startsWith('network.'));
-  if (cluster.advertise !== undefined && !external && networkFault >= 0)
+  // With agents, their hosts carry the clients' links: cross-check-agents.ts judges those plans.
+  const agents = items(plan.agents).length > 0;
+  if (cluster.advertise !== undefined && !external && networkFault >= 0 && !agents)
     issues.push({
       path: ['cluster', 'advertise'],
       anchor: 'key',
       message:
-        `advertise cannot be combined with network faults (faults[${networkFault}]): their links listen on ` +
-        "this machine's loopback addresses, which other hosts cannot reach",
+        `advertise cannot be combined with network faults (faults[${networkFault}]) without agents: the links ` +
+        "listen on this machine's loopback addresses, which other hosts cannot reach (with agents, the clients' " +
+        'links are on their hosts)',
     });
   if (!external && cluster.proxyAddr !== undefined) {
     const provider = str(cluster.provider) ?? 'local';
@@ -181,5 +184,6 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkFaults(plan, declared, issues);
   checkExpect(plan, issues);
   checkAgents(plan, issues);
+  checkLinksOnAgents(plan, issues);
   return issues;
 }

@@ -194,6 +194,11 @@ export const ALL_KINDS = Object.keys(TARGET_NOUNS) as TargetKind[];
 const ROLE = String.raw`broker-[a-z]@(?:master|slave)|controller@leader`;
 const NODE = String.raw`(?:namesrv-\d+|broker-[a-z](?:-s\d+)?|proxy|controller-\d+|${ROLE})`;
 const NODE_NAME = new RegExp(`^${NODE}$`);
+/**
+ * The links the clients dial themselves, which agents can put in front of their own workers
+ * (agents/agent-links.ts): `producers->X`, `consumers->X`, `clients->namesrv-N`, `clients->proxy`.
+ */
+export const CLIENT_LINK_NAME = new RegExp(`^(?:(?:producers|consumers)->${NODE}|clients->(?:namesrv-\\d+|proxy))$`);
 /** What link names look like: `producers->broker-a`, `clients->namesrv-0`, `broker-a->broker-a-s1`. */
 const LINK_NAME = new RegExp(`^(?:producers|consumers|clients|${NODE})->${NODE}$`);
 

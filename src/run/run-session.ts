@@ -25,6 +25,8 @@ import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
 import { WorkerPrograms } from '../fleet/worker-programs.ts';
+import { AgentNetwork } from '../agents/agent-network.ts';
+import { linksOf } from '../agents/agent-links.ts';
 import { AgentPool } from '../agents/agent-pool.ts';
 import { asReceipts, shiftedBatch } from '../agents/batch-clock.ts';
 import { toCoordinatorClock } from '../agents/clock-correction.ts';
@@ -165,9 +167,18 @@ export class RunSession {
     this.hosts = new FleetHosts(plan, resources, programs, agents);
     const hosts = this.hosts;
     this.checkAbort();
-    // Toxiproxy goes under the cluster only when the plan faults a link.
-    const network = plan.faults.some((f) => f.action.startsWith('network.'));
-    const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), { resources, log, network });
+    // Toxiproxy goes under the cluster only when the plan faults a link; with agents against a
+    // cluster other hosts reach (external, or advertised), in front of each agent's workers instead.
+    const networkFaults = plan.faults.some((f) => f.action.startsWith('network.'));
+    const linksOnAgents =
+      networkFaults &&
+      agents !== undefined &&
+      (plan.cluster.provider === 'external' || plan.cluster.advertise !== undefined);
+    const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), {
+      resources,
+      log,
+      network: networkFaults && !linksOnAgents,
+    });
     resources.defer('cluster', () => cluster.stop());
     this.events.emit('cluster-ready', {
       startMs: Math.round(cluster.startMs),
@@ -176,6 +187,11 @@ export class RunSession {
     });
     this.checkAbort();
     await createTopics(cluster.endpoints, plan.topics, log);
+    this.checkAbort();
+    const network =
+      linksOnAgents && agents
+        ? await AgentNetwork.create(agents, linksOf(cluster.endpoints, cluster.nodes), log)
+        : cluster.network;
     this.checkAbort();
 
     const masters = cluster.endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
@@ -207,7 +223,7 @@ export class RunSession {
       occurrences: faultOccurrences(plan),
       actionOf: getFaultAction,
       context: {
-        ...(cluster.network ? { network: cluster.network } : {}),
+        ...(network ? { network } : {}),
         ...(roles ? { roles } : {}),
         nodes: cluster.nodeControl,
         fleet,

@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
+import { assertLoopbackUrl } from '../../network/loopback.ts';
 import { AgentServer } from '../../agents/agent-server.ts';
 import { DEFAULT_AGENT_PORT } from '../../agents/agent-protocol.ts';
 import { readToken } from '../../agents/token.ts';
@@ -20,6 +21,7 @@ interface AgentOptions {
   tokenFile?: string;
   once?: boolean;
   clockSkew?: string;
+  toxiproxy?: string;
 }
 
 function listenAddress(text: string): { host: string; port: number } {
@@ -46,6 +48,11 @@ export function registerAgentCommand(program: Command): void {
     .option('--capacity <n>', 'most instances run at once', String(D.agent.capacity))
     .option('--token-file <path>', 'file holding the shared token (default: $RMQ_CHAOS_AGENT_TOKEN)')
     .option('--once', 'exit after serving one coordinator')
+    .option(
+      '--toxiproxy <url>',
+      "Toxiproxy API for this host's client links (e.g. a pod's sidecar, http://127.0.0.1:8474); " +
+        'default: the agent starts its own when a run has network faults',
+    )
     .addOption(
       new Option(
         '--clock-skew <ms>',
@@ -64,6 +71,7 @@ export function registerAgentCommand(program: Command): void {
         rmqChaosVersion: packageVersion(),
         once: options.once ?? false,
         log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+        ...(options.toxiproxy === undefined ? {} : { toxiproxyUrl: assertLoopbackUrl(options.toxiproxy).origin }),
         ...(options.clockSkew === undefined
           ? {}
           : { clockSkewMs: integerOption('--clock-skew', options.clockSkew, -86_400_000, 86_400_000) }),
