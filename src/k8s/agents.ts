@@ -2,11 +2,12 @@
  * The agents: one Indexed Job (completion index i runs agent i of the plan's list, so the i-th
  * `--agents` address is `<job>-<i>.<service>`: Indexed Job pods get the hostname `<job>-<i>`,
  * and `subdomain` plus a headless Service of that name gives it DNS), each agent started with
- * `--once` so that the Job completes when the coordinator's session ends.
+ * `--once` so that the Job completes when the coordinator's session ends, and with
+ * `--toxiproxy` when its pod has the Toxiproxy sidecar (sidecar.ts).
  */
-import { type K8sObject, type K8sRenderOptions, AGENT_PORT, TOXIPROXY_API_PORT, labels, names } from './model.ts';
+import { type K8sObject, type K8sRenderOptions, AGENT_PORT, labels, names } from './model.ts';
 import type { RenderedAgent } from './coordinator-plan.ts';
-import { sidecarContainer } from './sidecar.ts';
+import { SIDECAR_API_URL, sidecarContainer } from './sidecar.ts';
 
 export const TOKEN_KEY = 'token';
 export const TOKEN_ENV = 'RMQ_CHAOS_AGENT_TOKEN';
@@ -36,13 +37,17 @@ export function tokenEnv(options: K8sRenderOptions): Record<string, unknown> {
   return { name: TOKEN_ENV, valueFrom: { secretKeyRef: { name: names(options.runId).token, key: TOKEN_KEY } } };
 }
 
-/** The agent's command: its name and capacity picked from lists by the pod's completion index. */
-function agentScript(): string {
+/**
+ * The agent's command: its name and capacity picked from lists by the pod's completion index,
+ * its client links on the pod's sidecar when it has one.
+ */
+function agentScript(sidecar: boolean): string {
   return [
     'set -eu',
     'set -- $AGENT_NAMES; shift "$JOB_COMPLETION_INDEX"; name=$1',
     'set -- $AGENT_CAPACITIES; shift "$JOB_COMPLETION_INDEX"; capacity=$1',
-    `exec rmq-chaos agent --listen 0.0.0.0:${AGENT_PORT} --name "$name" --capacity "$capacity" --once`,
+    `exec rmq-chaos agent --listen 0.0.0.0:${AGENT_PORT} --name "$name" --capacity "$capacity" --once` +
+      (sidecar ? ` --toxiproxy ${SIDECAR_API_URL}` : ''),
   ].join('\n');
 }
 
@@ -63,10 +68,7 @@ export function agentObjects(
       // The coordinator dials agents as soon as their names resolve; readiness is its own retry.
       publishNotReadyAddresses: true,
       selector: { 'rmq-chaos/run': options.runId, 'app.kubernetes.io/component': 'agent' },
-      ports: [
-        { name: 'agent', port: AGENT_PORT, targetPort: AGENT_PORT, protocol: 'TCP' },
-        ...(sidecar ? [{ name: 'toxiproxy', port: TOXIPROXY_API_PORT, targetPort: TOXIPROXY_API_PORT }] : []),
-      ],
+      ports: [{ name: 'agent', port: AGENT_PORT, targetPort: AGENT_PORT, protocol: 'TCP' }],
     },
   };
   const job: K8sObject = {
@@ -90,7 +92,7 @@ export function agentObjects(
             {
               name: 'agent',
               image: options.image,
-              command: ['sh', '-c', agentScript()],
+              command: ['sh', '-c', agentScript(sidecar)],
               env: [
                 { name: 'AGENT_NAMES', value: agents.map((a) => a.name).join(' ') },
                 { name: 'AGENT_CAPACITIES', value: agents.map((a) => String(a.capacity)).join(' ') },

@@ -2,7 +2,8 @@
  * The plan the coordinator runs in the cluster: the user's plan (after --set) with its cluster
  * section replaced by `provider: external` (the keys that describe a cluster rmq-chaos would
  * start are refused there), its agents at their in-cluster DNS names, and only the faults the
- * coordinator runs itself (fleet faults); the others went to the sidecars or to Chaos Mesh.
+ * coordinator runs itself: fleet faults, and faults on client links (through the agents, on
+ * their pods' Toxiproxy sidecars: sidecar.ts); the others went to Chaos Mesh.
  * It is checked with the same loader `run` uses, so a plan that would not start is an error
  * here, at render time, not in the pod.
  */
@@ -73,7 +74,7 @@ export function coordinatorPlanText(plan: ResolvedPlan, data: Record<string, unk
   const text =
     `# Rendered by rmq-chaos k8s render from ${plan.source.file}` +
     `${plan.source.sets.length > 0 ? ` with --set ${plan.source.sets.join(' --set ')}` : ''}: ` +
-    'provider external, agents in the cluster, fleet faults only.\n' +
+    'provider external, agents in the cluster, fleet and client-link faults only.\n' +
     stringify(data, { lineWidth: 0 });
   loadPlanText(text, `${RENDERED_PLAN_FILE} (rendered from ${plan.source.file})`);
   return text;

@@ -4,7 +4,8 @@
  * report folder is a volume shared with a second container, `reports`, that only waits: a
  * finished container cannot be copied from, so the pod stays up until `kubectl cp` is done and
  * `/reports/.fetched` exists (or `reportHoldSeconds` pass). The coordinator's own exit code is
- * its container's (0, 99, 2, 1), which `k8s run` reads from the pod's status.
+ * its container's (0, 99, 2, 1), which `k8s run` reads from the pod's status. Faults on client
+ * links need nothing here: the coordinator sends them to the agents (sidecar.ts).
  */
 import { type K8sObject, type K8sRenderOptions, labels, names } from './model.ts';
 import { TOKEN_KEY, tokenEnv } from './agents.ts';
@@ -13,10 +14,9 @@ import { RENDERED_PLAN_FILE } from './coordinator-plan.ts';
 
 export const CONFIG_DIR = '/etc/rmq-chaos';
 export const REPORTS_DIR = '/reports';
-export const NETWORK_FAULTS_FILE = 'network-faults.yaml';
 export const FETCHED_MARK = `${REPORTS_DIR}/.fetched`;
 
-export function coordinatorArgs(agents: readonly RenderedAgent[], sidecar: boolean): string[] {
+export function coordinatorArgs(agents: readonly RenderedAgent[]): string[] {
   return [
     'run',
     `${CONFIG_DIR}/${RENDERED_PLAN_FILE}`,
@@ -27,17 +27,15 @@ export function coordinatorArgs(agents: readonly RenderedAgent[], sidecar: boole
     // The agents' pods start when they start: the coordinator keeps trying them this long.
     '--agent-wait',
     '5m',
-    ...(sidecar ? ['--agent-network', `${CONFIG_DIR}/${NETWORK_FAULTS_FILE}`] : []),
   ];
 }
 
 export function coordinatorObjects(
   agents: readonly RenderedAgent[],
-  files: { plan: string; networkFaults?: string },
+  planText: string,
   options: K8sRenderOptions,
 ): K8sObject[] {
   const n = names(options.runId);
-  const sidecar = files.networkFaults !== undefined;
   const secret: K8sObject = {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -49,7 +47,7 @@ export function coordinatorObjects(
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: n.config, namespace: options.namespace, labels: labels(options.runId, 'plan') },
-    data: { [RENDERED_PLAN_FILE]: files.plan, ...(sidecar ? { [NETWORK_FAULTS_FILE]: files.networkFaults } : {}) },
+    data: { [RENDERED_PLAN_FILE]: planText },
   };
   const pvc: K8sObject | undefined = options.reportVolumeSize
     ? {
@@ -80,7 +78,7 @@ export function coordinatorObjects(
               name: 'coordinator',
               image: options.image,
               command: ['rmq-chaos'],
-              args: coordinatorArgs(agents, sidecar),
+              args: coordinatorArgs(agents),
               env: [tokenEnv(options)],
               volumeMounts: [reportsMount, { name: 'plan', mountPath: CONFIG_DIR, readOnly: true }],
               resources: { requests: { cpu: '1', memory: '1Gi' } },

@@ -5,9 +5,9 @@
  *   `billing#1`, `billing`): the coordinator runs them through the agents, as `provider:
  *   external` allows. They stay in the coordinator's plan.
  * - `sidecar`: network faults on links that start at the clients (`producers->broker-X`,
- *   `consumers->broker-X`, `clients->namesrv-N`, `clients->proxy`): every worker's traffic goes
- *   through the Toxiproxy sidecar of its agent pod (see sidecar.ts for the contract), so any
- *   Toxiproxy toxic works, per role.
+ *   `consumers->broker-X`, `clients->namesrv-N`, `clients->proxy`): they stay in the
+ *   coordinator's plan, which sends them to the agents; every worker's traffic goes through the
+ *   Toxiproxy sidecar of its agent pod (sidecar.ts), so any Toxiproxy toxic works, per role.
  * - `chaos-mesh`: faults on the cluster's own pods (node kill and restart) and network faults
  *   between nodes (`broker-X->namesrv-N`, HA links): a Chaos Mesh Workflow (chaos-mesh.ts).
  * - `none`: what neither can express, with the reason (an error unless --skip-unrenderable).

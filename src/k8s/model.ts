@@ -57,10 +57,8 @@ export const K8S_DEFAULTS = {
 
 /** `rmq-chaos agent` listens here (the lead's agent default). */
 export const AGENT_PORT = 7420;
-/** The Toxiproxy sidecar's HTTP API in each agent pod. */
+/** The Toxiproxy sidecar's HTTP API in each agent pod, on the pod's loopback (sidecar.ts). */
 export const TOXIPROXY_API_PORT = 8474;
-/** The sidecar's first link listener; link k (SidecarPlan.links order) listens on 127.0.0.1:(base + k). */
-export const SIDECAR_LISTENER_BASE = 20000;
 
 export const MANAGED_BY = { key: 'app.kubernetes.io/managed-by', value: 'rmq-chaos' } as const;
 export const RUN_LABEL = 'rmq-chaos/run';

@@ -11,7 +11,6 @@ import { coordinatorObjects } from './coordinator.ts';
 import { coordinatorPlan, coordinatorPlanText, renderedAgents, type RenderedAgent } from './coordinator-plan.ts';
 import { routeFaults, type FaultRoute } from './fault-routing.ts';
 import type { K8sObject, K8sRenderOptions } from './model.ts';
-import { networkFaultsFile } from './sidecar.ts';
 
 export interface ManifestFile {
   /** `00-secret.yaml`, ...: `kubectl apply -f <dir>` applies them in this order. */
@@ -46,28 +45,17 @@ export function renderK8s(plan: ResolvedPlan, raw: Record<string, unknown>, opti
   const routes = routeFaults(plan, options);
   const skipped = routes.flatMap((r) => (r.to === 'none' ? [{ fault: r.fault.name, reason: r.reason }] : []));
   if (skipped.length > 0 && !options.skipUnrenderable) throw new UnrenderableFaultsError(skipped);
-  const rawFaults = Array.isArray(raw.faults) ? raw.faults : [];
-  const indices = (to: FaultRoute['to']) => routes.flatMap((r, i) => (r.to === to ? [i] : []));
-  const sidecarFaults = indices('sidecar').map((i) => rawFaults[i]);
+  // Client-link faults stay in the plan too: the coordinator sends them to the agents (sidecar.ts).
+  const sidecar = routes.some((r) => r.to === 'sidecar');
+  const kept = routes.flatMap((r, i) => (r.to === 'coordinator' || r.to === 'sidecar' ? [i] : []));
   const agents = renderedAgents(plan, options);
-  const planText = coordinatorPlanText(plan, coordinatorPlan(raw, agents, indices('coordinator'), options));
-  const networkFaults =
-    sidecarFaults.length > 0
-      ? `# The plan's faults on client links, for the agents' Toxiproxy sidecars (src/k8s/sidecar.ts).\n${stringify(
-          networkFaultsFile(plan, sidecarFaults),
-          { lineWidth: 0 },
-        )}`
-      : undefined;
-  const [secret, config, ...coordinatorRest] = coordinatorObjects(
-    agents,
-    { plan: planText, ...(networkFaults ? { networkFaults } : {}) },
-    options,
-  );
+  const planText = coordinatorPlanText(plan, coordinatorPlan(raw, agents, kept, options));
+  const [secret, config, ...coordinatorRest] = coordinatorObjects(agents, planText, options);
   const workflows = routes.flatMap((r) => (r.to === 'chaos-mesh' ? [r.workflow] : []));
   const files: ManifestFile[] = [
     { name: '00-secret.yaml', objects: [secret as K8sObject] },
     { name: '10-plan.yaml', objects: [config as K8sObject] },
-    { name: '20-agents.yaml', objects: agentObjects(agents, networkFaults !== undefined, options) },
+    { name: '20-agents.yaml', objects: agentObjects(agents, sidecar, options) },
     { name: '30-coordinator.yaml', objects: coordinatorRest },
     ...(workflows.length > 0 ? [{ name: '40-faults.yaml', objects: workflows }] : []),
   ];

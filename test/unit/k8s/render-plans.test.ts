@@ -5,6 +5,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { K8sObject } from '../../../src/k8s/model.ts';
 import { renderK8s, UnrenderableFaultsError } from '../../../src/k8s/render.ts';
 import { ManifestValidator } from './manifest-validator.ts';
 import { loadForRender, options } from './render-fixture.ts';
@@ -22,6 +24,9 @@ const UNRENDERABLE: Record<string, string[]> = {
 };
 
 const validator = new ManifestValidator();
+
+// biome-ignore lint/suspicious/noExplicitAny: the agents' pod spec is read field by field
+type Loose = any;
 
 describe('k8s render of every shipped plan', () => {
   it('finds the plans', () => expect(PLANS.length).toBeGreaterThanOrEqual(19));
@@ -48,6 +53,16 @@ describe('k8s render of every shipped plan', () => {
     expect(kinds).toEqual(expect.arrayContaining(['Secret', 'ConfigMap', 'Service']));
     const workflows = result.routes.filter((r) => r.to === 'chaos-mesh').length;
     expect(kinds.filter((k) => k === 'Workflow')).toHaveLength(workflows);
+    // Client-link faults stay in the coordinator's plan; their agents get the sidecar and --toxiproxy.
+    const kept = result.routes.filter((r) => r.to === 'coordinator' || r.to === 'sidecar').map((r) => r.fault.name);
+    const config = objects.find((o) => o.kind === 'ConfigMap') as K8sObject & { data: Record<string, string> };
+    const rendered = parse(config.data['plan.yaml'] ?? '') as { faults?: { name?: string }[] };
+    expect((rendered.faults ?? []).length).toBe(kept.length);
+    const sidecar = result.routes.some((r) => r.to === 'sidecar');
+    const pod = (objects.find((o) => o.kind === 'Job' && o.metadata.name.endsWith('-agent')) as Loose).spec.template
+      .spec;
+    expect(pod.containers.map((c: Loose) => c.name)).toEqual(sidecar ? ['agent', 'toxiproxy'] : ['agent']);
+    expect(String(pod.containers[0].command.at(-1)).includes('--toxiproxy http://127.0.0.1:8474')).toBe(sidecar);
   });
 });
 
