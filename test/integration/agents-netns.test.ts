@@ -35,6 +35,7 @@ function tagged(): number[] {
 }
 const PORT = 7420;
 const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-agents-'));
+const linkReports = mkdtempSync(join(tmpdir(), 'rmq-chaos-agent-links-'));
 let hosts: TestHosts | undefined;
 const agents: { proc: ChildProcess; output: string[] }[] = [];
 /** Runs started here, stopped if a test fails before they end. */
@@ -78,6 +79,7 @@ afterAll(() => {
   for (const agent of agents) if (agent.proc.exitCode === null) agent.proc.kill('SIGKILL');
   if (hosts) removeHosts(hosts);
   rmSync(reports, { recursive: true, force: true });
+  rmSync(linkReports, { recursive: true, force: true });
 });
 
 describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `: skipped, ${missing}` : ''}`, () => {
@@ -101,6 +103,78 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
     );
     expect(result.stdout).not.toMatch(/\[load/);
   });
+
+  it("network faults act on each agent's own links: slow pulls on both hosts, a cut producer", async () => {
+    const h = hosts!;
+    const seen = agents.map((a) => a.output.join('').length);
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const run = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          'agents-network-faults',
+          '--agents',
+          h.addresses.map((a) => `${a}:${PORT}`).join(','),
+          '--set',
+          `cluster.advertise=${h.hostAddress}`,
+          '--reports',
+          linkReports,
+        ],
+        { env: { ...process.env, [TOKEN_ENV]: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      children.push(run);
+      let stdout = '';
+      let stderr = '';
+      run.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      run.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      run.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    // A pass: nothing lost, sends failed while the link was down, pulls were 200 ms slower.
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const [runDir] = readdirSync(linkReports);
+    const dir = join(linkReports, runDir!);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.faults.map((f) => [f.fault, f.target])).toEqual([
+      ['slow-pulls', 'consumers->broker-a'],
+      ['producer-cut', 'producers->broker-a'],
+    ]);
+    expect(Object.values(summary.producers.sendErrors).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(summary.totals.lost).toBe(0);
+    // No Toxiproxy under the cluster here: each agent made the links on its own host, to the
+    // cluster over the bridge, and both consumers (one per host) went through theirs.
+    const ready = readFileSync(join(dir, 'events.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; endpoints?: { toxiproxyApi?: string } })
+      .find((e) => e.type === 'cluster-ready');
+    expect(ready?.endpoints?.toxiproxyApi).toBeUndefined();
+    agents.forEach((agent, i) => {
+      const log = agent.output.join('').slice(seen[i]);
+      expect(log).toMatch(
+        new RegExp(`consumers->broker-a 127\\.0\\.0\\.1:\\d+->${h.hostAddress.replace(/\./g, '\\.')}:\\d+`),
+      );
+    });
+    // One consumer per host, and both consumed.
+    expect(summary.agents!.hosts.map((a) => a.instances.filter((i) => i.startsWith('billing#')).length)).toEqual([
+      1, 1,
+    ]);
+    const received = new Map<string, number>();
+    for (const line of readFileSync(join(dir, 'timeseries.ndjson'), 'utf8').trim().split('\n')) {
+      const row = JSON.parse(line) as { perInstance: Record<string, number> };
+      for (const [id, n] of Object.entries(row.perInstance)) received.set(id, (received.get(id) ?? 0) + n);
+    }
+    expect(received.get('billing#0')).toBeGreaterThan(0);
+    expect(received.get('billing#1')).toBeGreaterThan(0);
+    // Every pull response of both hosts' consumers came 200 ms late. Were one host's consumers
+    // outside their links, half the messages would arrive in a few ms and the mean be near 100 ms.
+    const sendErrors = Object.values(summary.producers.sendErrors).reduce((a, b) => a + b, 0);
+    console.log(
+      `links on agents: e2e mean ${summary.latency.e2e.mean} ms, p50 ${summary.latency.e2e.p50} ms; ` +
+        `${sendErrors} send errors, ${summary.producers.acked} acked, ${summary.totals.lost} lost`,
+    );
+    expect(summary.latency.e2e.mean).toBeGreaterThan(170);
+  }, 240_000);
 
   it('passes with fleets on both; killing one agent mid-run is reported and the run ends cleanly', async () => {
     const h = hosts!;

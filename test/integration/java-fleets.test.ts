@@ -163,7 +163,9 @@ function producer(producerId: string, topic: string, extra: Partial<ProducerConf
     tags: [],
     durationMs: 2_000,
     seed: 1,
-    maxInFlight: 32,
+    // The whole load (200): a cold JVM's first sends are slow on a busy machine, and a send due
+    // while the cap is reached is dropped, not sent (one CI run acked 181 and 180 of 200 at 32).
+    maxInFlight: 200,
     sendMode: 'async',
     ...extra,
   };
