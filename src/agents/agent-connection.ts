@@ -32,6 +32,8 @@ export const CLOCK_INTERVAL_MS = 10_000;
 const CLOCK_ANSWER_MS = 10_000;
 /** A network request (a Toxiproxy call or two on the agent's host) unanswered this long fails. */
 const NETWORK_ANSWER_MS = 15_000;
+/** Making the links may start a Toxiproxy, or wait 15 s for a given one: longer, so its reason arrives. */
+const LINKS_ANSWER_MS = 30_000;
 
 /** An agent the coordinator cannot use: unreachable, refusing, or of another version. Exit 1. */
 export class AgentError extends HarnessError {
@@ -124,7 +126,10 @@ export class AgentConnection {
    * with the listeners for `links`, throws with the agent's reason when it could not, when no
    * answer comes within `timeoutMs`, or when the agent is lost meanwhile.
    */
-  network(request: NetworkRequest, timeoutMs = NETWORK_ANSWER_MS): Promise<Record<string, string> | undefined> {
+  network(
+    request: NetworkRequest,
+    timeoutMs = request.op === 'links' ? LINKS_ANSWER_MS : NETWORK_ANSWER_MS,
+  ): Promise<Record<string, string> | undefined> {
     if (this.lost) return Promise.reject(this.fail(`lost before ${request.op}: ${this.lostWhy}`));
     const id = ++this.nextNetworkId;
     return new Promise((resolve, reject) => {
