@@ -88,6 +88,10 @@ export function agentObjects(
           subdomain: n.agents,
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
+          // A native sidecar (an init container that keeps running): it is up before the agent
+          // starts, and stopped when the agent exits, so the pod completes with the agent and
+          // the Job with its pods. As a plain container it would keep every pod running.
+          ...(sidecar ? { initContainers: [{ ...sidecarContainer(options), restartPolicy: 'Always' }] } : {}),
           containers: [
             {
               name: 'agent',
@@ -101,7 +105,6 @@ export function agentObjects(
               ports: [{ name: 'agent', containerPort: AGENT_PORT, protocol: 'TCP' }],
               ...(resources ? { resources } : {}),
             },
-            ...(sidecar ? [sidecarContainer(options)] : []),
           ],
         },
       },

@@ -3,8 +3,10 @@
  * (their side is `rmq-chaos agent --toxiproxy` and `run`; this is what the manifests promise):
  *
  * 1. Rendered only when the plan faults a client link (`producers->X`, `consumers->X`,
- *    `clients->namesrv-N`, `clients->proxy`): then every agent pod runs Toxiproxy beside the
- *    agent, its API on 127.0.0.1:8474 (TOXIPROXY_API_PORT) only. It is pod-local: no container
+ *    `clients->namesrv-N`, `clients->proxy`): then every agent pod runs Toxiproxy as a
+ *    native sidecar (an init container with restartPolicy Always: up before the agent, stopped
+ *    when it exits, so the pod and the Job complete), its API on 127.0.0.1:8474
+ *    (TOXIPROXY_API_PORT) only. It is pod-local: no container
  *    port, no Service port; nothing outside the pod talks to it.
  * 2. The agent is started with `--toxiproxy http://127.0.0.1:8474` and creates its client links
  *    there (without the flag it would start a Toxiproxy of its own from the setup cache, which

@@ -26,7 +26,8 @@ async function render(file: string, sets: string[] = []) {
   const find = (kind: string, component: string): Loose =>
     objects.find((o) => o.kind === kind && o.metadata.labels['app.kubernetes.io/component'] === component);
   const agentPod = find('Job', 'agent').spec.template.spec;
-  const container = (name: string): Loose => agentPod.containers.find((c: Loose) => c.name === name);
+  const container = (name: string): Loose =>
+    [...agentPod.containers, ...(agentPod.initContainers ?? [])].find((c: Loose) => c.name === name);
   return {
     result,
     text: result.files.map(manifestText).join('---\n'),
@@ -67,7 +68,9 @@ describe('a plan with a fault on a client link', async () => {
   });
 
   it('starts each agent with --toxiproxy to its pod’s sidecar, whose API listens on loopback only', () => {
-    expect(r.agentPod.containers.map((c: Loose) => c.name)).toEqual(['agent', 'toxiproxy']);
+    expect(r.agentPod.containers.map((c: Loose) => c.name)).toEqual(['agent']);
+    // Native: up before the agent, stopped after it, so pods and the Job complete.
+    expect(r.agentPod.initContainers.map((c: Loose) => [c.name, c.restartPolicy])).toEqual([['toxiproxy', 'Always']]);
     expect(r.agentCommand.split('\n')).toContain(
       'exec rmq-chaos agent --listen 0.0.0.0:7420 --name "$name" --capacity "$capacity" --once ' +
         '--toxiproxy http://127.0.0.1:8474',

@@ -61,7 +61,12 @@ describe('k8s render of every shipped plan', () => {
     const sidecar = result.routes.some((r) => r.to === 'sidecar');
     const pod = (objects.find((o) => o.kind === 'Job' && o.metadata.name.endsWith('-agent')) as Loose).spec.template
       .spec;
-    expect(pod.containers.map((c: Loose) => c.name)).toEqual(sidecar ? ['agent', 'toxiproxy'] : ['agent']);
+    expect(pod.containers.map((c: Loose) => c.name)).toEqual(['agent']);
+    // The sidecar is native: an init container that keeps running (restartPolicy Always), so the
+    // pod completes when the agent exits.
+    expect((pod.initContainers ?? []).map((c: Loose) => [c.name, c.restartPolicy])).toEqual(
+      sidecar ? [['toxiproxy', 'Always']] : [],
+    );
     expect(String(pod.containers[0].command.at(-1)).includes('--toxiproxy http://127.0.0.1:8474')).toBe(sidecar);
   });
 });
