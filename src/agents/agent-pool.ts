@@ -53,6 +53,8 @@ export class AgentPool {
   readonly losses: AgentLoss[] = [];
   /** Per agent, the instances started there (a restarted one once). */
   private readonly placed = new Map<string, Set<string>>();
+  /** Per agent, what waitLost waits on: called when the agent is lost. */
+  private readonly lostWaiters = new Map<string, Set<() => void>>();
 
   private constructor(
     private readonly o: AgentPoolOptions,
@@ -130,12 +132,20 @@ export class AgentPool {
 
   /** Resolves once `host` is lost (after a crash, its connection closes within moments); throws past `timeoutMs`. */
   async waitLost(host: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.isLost(host)) {
-      if (Date.now() > deadline)
-        throw new HarnessError('agent-kill', `agent ${host} still answers ${timeoutMs} ms after its kill`);
-      await sleep(50);
-    }
+    if (this.isLost(host)) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.lostWaiters.get(host)?.delete(done);
+        reject(new HarnessError('agent-kill', `agent ${host} still answers ${timeoutMs} ms after its kill`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const waiters = this.lostWaiters.get(host) ?? new Set();
+      waiters.add(done);
+      this.lostWaiters.set(host, waiters);
+    });
   }
 
   /**
@@ -176,6 +186,8 @@ export class AgentPool {
     const loss = { agent, why, at: Date.now(), instances };
     this.losses.push(loss);
     this.o.onLost?.(loss);
+    for (const done of this.lostWaiters.get(agent) ?? []) done();
+    this.lostWaiters.delete(agent);
   }
 }
 

@@ -172,13 +172,22 @@ describe.concurrent('rmq-chaos agent', () => {
   it('a crashed agent is lost: its workers exit as lost, and their processes are gone with it', async () => {
     const { proc: agentProc, address } = await startAgent('doomed');
     const lost: { why: string; instances: string[] }[] = [];
-    const agent = await AgentConnection.open(
-      options('doomed', address, { onLost: (why, instances) => lost.push({ why, instances }) }),
-    );
-    const started = agent.spawn('idle#0', 'producer', { driver: 'node' });
+    // Through the pool, as a run's agent fault goes: crash, then wait until it is lost.
+    const pool = await AgentPool.connect({
+      agents: [{ name: 'doomed', address, capacity: 16, resources: {} }],
+      token: TOKEN,
+      runId: 'agent-test',
+      rmqChaosVersion: packageVersion(),
+      log: () => {},
+      onLost: ({ why, instances }) => lost.push({ why, instances }),
+    });
+    const started = pool.spawn('doomed', 'idle#0', 'producer', { driver: 'node' });
     await waitFor(() => (started.proc.pid > 0 ? true : undefined), 20_000, 'the worker started on the agent');
     const workerPid = started.proc.pid;
-    agent.crash();
+    await expect(pool.waitLost('doomed', 50)).rejects.toThrow(/agent doomed still answers 50 ms after its kill/);
+    pool.crash('doomed');
+    await pool.waitLost('doomed', 15_000);
+    expect(pool.isLost('doomed')).toBe(true);
     const exit = await started.proc.exited;
     expect(exit).toMatchObject({ code: null, signal: null });
     expect(exit.lastLines[0]).toMatch(/agent doomed lost: its connection closed/);
