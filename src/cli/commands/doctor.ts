@@ -16,7 +16,8 @@ import { RemotingAdmin, subscriptionMap } from '../../protocol/index.ts';
 import { collectSnapshot, messageOf } from '../../observe/collect-snapshot.ts';
 import { discoverGroups } from '../../observe/discover-groups.ts';
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
-import { formatDuration, parseDuration } from '../../plan/units.ts';
+import { formatDuration } from '../../plan/units.ts';
+import { durationOption } from '../duration-option.ts';
 import { sleep } from '../../util/sleep.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../../util/errors.ts';
 
@@ -125,10 +126,7 @@ export function parseNamesrv(value: string | undefined): string {
 }
 
 export function parseWindow(value: string): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok)
-    throw new UsageError(`--window: ${parsed.message}`, 'e.g. --window 10s, or --window 0s for one snapshot');
-  return parsed.value;
+  return durationOption('--window', value, 'e.g. --window 10s, or --window 0s for one snapshot');
 }
 
 /** One snapshot for a zero window; else one every ~3 s, the first at 0 and the last at the window's end. */

@@ -20,14 +20,7 @@ import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
-import { parseDuration } from '../../plan/units.ts';
-import { UsageError } from '../../util/errors.ts';
-
-function durationOption(flag: string, text: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new UsageError(`${flag} ${text}: ${parsed.message}`);
-  return parsed.value;
-}
+import { durationOption } from '../duration-option.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
