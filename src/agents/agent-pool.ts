@@ -149,11 +149,11 @@ export class AgentPool {
   }
 
   /**
-   * One network request on every agent still connected, at once (a lost host has no links left
-   * to change); resolves with each agent's answer, throws the first agent's failure.
+   * One network request on every agent still connected (or on `only`), at once (a lost host has
+   * no links left to change); resolves with each agent's answer, throws the first agent's failure.
    */
-  async network(request: NetworkRequest): Promise<Map<string, Record<string, string> | undefined>> {
-    const live = [...this.connections].filter(([, c]) => !c.lost);
+  async network(request: NetworkRequest, only?: string): Promise<Map<string, Record<string, string> | undefined>> {
+    const live = [...this.connections].filter(([name, c]) => !c.lost && (only === undefined || name === only));
     const answers = await Promise.all(live.map(([, c]) => c.network(request)));
     return new Map(live.map(([name], i) => [name, answers[i]]));
   }

@@ -12,6 +12,7 @@
  *   between nodes (`broker-X->namesrv-N`, HA links): a Chaos Mesh Workflow (chaos-mesh.ts).
  * - `none`: what neither can express, with the reason (an error unless --skip-unrenderable).
  */
+import { agentLinkParts } from '../plan/fault-targets.ts';
 import type { ResolvedFault, ResolvedPlan } from '../plan/resolved-plan.ts';
 import { chaosWorkflow } from './chaos-mesh.ts';
 import type { K8sObject, K8sRenderOptions } from './model.ts';
@@ -38,7 +39,8 @@ function allTargets(fault: ResolvedFault): string[] {
 export function routeFault(fault: ResolvedFault, plan: ResolvedPlan, options: K8sRenderOptions): FaultRoute {
   const targets = allTargets(fault);
   if (fault.action.startsWith('network.')) {
-    const clientSide = targets.map((t) => CLIENT_SIDES.has(t.split('->')[0] ?? ''));
+    // `agent-2/consumers->broker-a`: one agent's copy of a client link, on that pod's sidecar.
+    const clientSide = targets.map((t) => CLIENT_SIDES.has((agentLinkParts(t)?.link ?? t).split('->')[0] ?? ''));
     if (clientSide.every(Boolean)) return { fault, to: 'sidecar' };
     if (clientSide.some(Boolean))
       return {

@@ -8,7 +8,7 @@ import { closestMatch } from './messages.ts';
 import { placeFleets, type PlacedFleet } from './placement.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 import type { FleetPlacement } from './resolved-plan.ts';
-import { CLIENT_LINK_NAME } from './fault-targets.ts';
+import { agentLinkParts, CLIENT_LINK_NAME } from './fault-targets.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 interface RawAgent {
@@ -124,12 +124,13 @@ function targetNames(value: unknown): string[] {
  * Network faults with agents against a cluster other hosts reach (external, or local with
  * `advertise`): the links live on the agents, in front of their own workers
  * (agents/agent-links.ts). So only the clients' links can be faulted, and every fleet must run
- * on an agent: one placed here would dial the cluster around every link.
+ * on an agent: one placed here would dial the cluster around every link. One agent's copy of a
+ * link (`agent-2/consumers->broker-a`) exists only there.
  */
 export function checkLinksOnAgents(plan: Raw, issues: PendingIssue[]): void {
   const cluster = record(plan.cluster);
   const remote = cluster?.provider === 'external' || cluster?.advertise !== undefined;
-  if (!remote || items(plan.agents).length === 0) return;
+  const agents = items(plan.agents).length > 0;
   const where = cluster?.provider === 'external' ? 'provider external' : 'cluster.advertise';
   let faulted = false;
   items(plan.faults).forEach((raw, index) => {
@@ -137,13 +138,26 @@ export function checkLinksOnAgents(plan: Raw, issues: PendingIssue[]): void {
     if (!str(fault?.action)?.startsWith('network.')) return;
     faulted = true;
     targetNames(fault?.target).forEach((name, j) => {
-      if (CLIENT_LINK_NAME.test(name)) return;
       const listed =
         typeof fault?.target === 'string'
           ? ['target']
           : record(fault?.target)
             ? ['target', 'random', j]
             : ['target', j];
+      const scoped = agentLinkParts(name);
+      const declared = items(plan.agents).some((a) => str(record(a)?.name) === scoped?.agent);
+      // An undeclared agent or a link that is not a client's: the target check calls it unknown.
+      if (scoped && (!declared || !CLIENT_LINK_NAME.test(scoped.link))) return;
+      if (scoped && !remote)
+        issues.push({
+          path: ['faults', index, ...listed],
+          anchor: 'value',
+          message:
+            `${name} is agent ${scoped.agent}'s own link, and only links on the agents' hosts are per agent: set ` +
+            'cluster.advertise to an address the agents reach (127.0.0.1 for agents on this machine), or use ' +
+            'provider external',
+        });
+      if (scoped || !remote || !agents || CLIENT_LINK_NAME.test(name)) return;
       issues.push({
         path: ['faults', index, ...listed],
         anchor: 'value',
@@ -154,7 +168,7 @@ export function checkLinksOnAgents(plan: Raw, issues: PendingIssue[]): void {
       });
     });
   });
-  if (!faulted) return;
+  if (!faulted || !remote || !agents) return;
   const fleets = record(plan.fleets);
   for (const kind of ['producers', 'consumers'] as const)
     items(fleets?.[kind]).forEach((raw, i) => {

@@ -213,6 +213,22 @@ export function kindsOf(u: TargetUniverse, name: string): TargetKind[] {
     (kind) =>
       (external && kind === 'node' && NODE_NAME.test(name)) ||
       (external && kind === 'link' && LINK_NAME.test(name)) ||
+      (kind === 'link' && isAgentLink(u, name)) ||
       namesOfKind(u, kind)?.includes(name),
   );
+}
+
+/**
+ * One agent's copy of a client link, `agent-2/consumers->broker-a`: the link on that host only
+ * (agents/agent-links.ts), so one host can be cut off while the others are not.
+ */
+export function agentLinkParts(name: string): { agent: string; link: string } | undefined {
+  const slash = name.indexOf('/');
+  return slash <= 0 ? undefined : { agent: name.slice(0, slash), link: name.slice(slash + 1) };
+}
+
+function isAgentLink(u: TargetUniverse, name: string): boolean {
+  const parts = agentLinkParts(name);
+  if (!parts || !u.agents?.includes(parts.agent) || !CLIENT_LINK_NAME.test(parts.link)) return false;
+  return u.cluster === undefined || u.cluster.external || linkNames(u.cluster).includes(parts.link);
 }

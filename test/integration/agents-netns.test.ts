@@ -135,9 +135,10 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
     const [runDir] = readdirSync(linkReports);
     const dir = join(linkReports, runDir!);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.faults.map((f) => [f.fault, f.target])).toEqual([
-      ['slow-pulls', 'consumers->broker-a'],
-      ['producer-cut', 'producers->broker-a'],
+    expect(summary.faults.map((f) => [f.fault, f.target, f.error])).toEqual([
+      ['slow-pulls', 'consumers->broker-a', undefined],
+      ['producer-cut', 'producers->broker-a', undefined],
+      ['agent-2-cut', 'agent-2/consumers->broker-a', undefined],
     ]);
     expect(Object.values(summary.producers.sendErrors).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(summary.totals.lost).toBe(0);
@@ -160,18 +161,32 @@ describe.skipIf(missing)(`agents on two hosts (network namespaces)${missing ? `:
       1, 1,
     ]);
     const received = new Map<string, number>();
-    for (const line of readFileSync(join(dir, 'timeseries.ndjson'), 'utf8').trim().split('\n')) {
-      const row = JSON.parse(line) as { perInstance: Record<string, number> };
+    const rows = readFileSync(join(dir, 'timeseries.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { t: number; perInstance: Record<string, number> });
+    for (const row of rows)
       for (const [id, n] of Object.entries(row.perInstance)) received.set(id, (received.get(id) ?? 0) + n);
-    }
     expect(received.get('billing#0')).toBeGreaterThan(0);
     expect(received.get('billing#1')).toBeGreaterThan(0);
+    // agent-2's own link cut: its consumer got nothing (after the first second, for what was in
+    // flight), while agent-1's kept consuming.
+    const onAgent2 = summary.agents!.hosts[1]!.instances.find((i) => i.startsWith('billing#'))!;
+    const onAgent1 = summary.agents!.hosts[0]!.instances.find((i) => i.startsWith('billing#'))!;
+    const cut = summary.faults.find((f) => f.fault === 'agent-2-cut')!.observed;
+    const inCut = rows.filter((r) => r.t - 1000 > cut.beginMs! + 1000 && r.t <= cut.endMs!);
+    expect(inCut.length).toBeGreaterThan(0);
+    const during = (id: string) => inCut.reduce((n, r) => n + (r.perInstance[id] ?? 0), 0);
+    console.log(`agent-2 cut: ${onAgent2} got ${during(onAgent2)}, ${onAgent1} got ${during(onAgent1)}`);
+    expect(during(onAgent2)).toBe(0);
+    expect(during(onAgent1)).toBeGreaterThan(0);
     // Every pull response of both hosts' consumers came 200 ms late. Were one host's consumers
     // outside their links, half the messages would arrive in a few ms and the mean be near 100 ms.
     const sendErrors = Object.values(summary.producers.sendErrors).reduce((a, b) => a + b, 0);
     console.log(
       `links on agents: e2e mean ${summary.latency.e2e.mean} ms, p50 ${summary.latency.e2e.p50} ms; ` +
-        `${sendErrors} send errors, ${summary.producers.acked} acked, ${summary.totals.lost} lost`,
+        `${sendErrors} send errors, ${summary.producers.acked} acked, ${summary.totals.lost} lost, ` +
+        `${summary.totals.duplicates} duplicates`,
     );
     expect(summary.latency.e2e.mean).toBeGreaterThan(170);
   }, 240_000);

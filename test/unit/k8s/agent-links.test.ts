@@ -107,3 +107,18 @@ describe('a plan without faults on client links', async () => {
     expect(r.service.spec.ports.map((p: Loose) => p.name)).toEqual(['agent']);
   });
 });
+
+describe("a fault on one agent's own link", async () => {
+  const r = await render('plans/agents-network-faults.yaml');
+
+  it('goes to that agent’s sidecar with the other client-link faults, not to Chaos Mesh', () => {
+    expect(r.result.routes.map((route) => [route.fault.name, route.to])).toEqual([
+      ['slow-pulls', 'sidecar'],
+      ['producer-cut', 'sidecar'],
+      ['agent-2-cut', 'sidecar'],
+    ]);
+    const plan = parse(r.config.data['plan.yaml'] ?? '') as { faults: { target: string }[] };
+    expect(plan.faults.map((f) => f.target)).toContain('agent-2/consumers->broker-a');
+    expect(r.result.files.flatMap((f) => f.objects).some((o) => o.kind === 'Workflow')).toBe(false);
+  });
+});
