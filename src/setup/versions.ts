@@ -63,6 +63,16 @@ export function rocketmqArtifacts(version: string): string[] {
 export const TOXIPROXY_VERSION = 'v2.12.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
 
+/**
+ * The Kubernetes release whose kube-apiserver and kubectl `setup --k8s` builds (the API server
+ * dry run of the rendered manifests; the same release as the schemas in
+ * test/fixtures/k8s-schemas), and the etcd its go.mod requires, built alongside.
+ */
+export const KUBERNETES_VERSION = 'v1.34.2';
+export const KUBERNETES_MODULE = 'k8s.io/kubernetes';
+export const ETCD_VERSION = 'v3.6.4';
+export const ETCD_MODULE = 'go.etcd.io/etcd/server/v3';
+
 /** Lints the GitHub Actions workflows (a test runs it); a developer tool, not needed by runs. */
 export const ACTIONLINT_VERSION = 'v1.7.12';
 export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint';

@@ -3,8 +3,9 @@ import { containerRuntime } from '../../cluster/containers/runtime.ts';
 import { ensureBrowser } from '../../setup/browser.ts';
 import { ensureImages } from '../../setup/container-images.ts';
 import { ensureActionlint } from '../../setup/dev-tools.ts';
+import { ensureK8sBinaries } from '../../setup/k8s-binaries.ts';
 import { provision } from '../../setup/provision.ts';
-import { ACTIONLINT_VERSION } from '../../setup/versions.ts';
+import { ACTIONLINT_VERSION, ETCD_VERSION, KUBERNETES_VERSION } from '../../setup/versions.ts';
 import { describeError } from '../../util/errors.ts';
 
 export function registerSetupCommand(program: Command): void {
@@ -24,7 +25,13 @@ export function registerSetupCommand(program: Command): void {
       "also provide the Chromium that the HTML report's browser test drives (CHROMIUM_PATH, a system " +
         'Chromium, or @sparticuz/chromium from npm unpacked into the cache)',
     )
-    .action(async (options: { images?: boolean; browser?: boolean }) => {
+    .option(
+      '--k8s',
+      `also build etcd ${ETCD_VERSION}, kube-apiserver and kubectl ${KUBERNETES_VERSION} from the Go module ` +
+        'proxy, for the test that dry-runs the rendered manifests on a real API server (about 8 minutes on ' +
+        'two cores with a cold Go cache, so not part of plain setup)',
+    )
+    .action(async (options: { images?: boolean; browser?: boolean; k8s?: boolean }) => {
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`setup: ${line}\n`);
       const result = await provision(log);
@@ -38,6 +45,10 @@ export function registerSetupCommand(program: Command): void {
       if (options.browser) {
         const browser = await ensureBrowser(log);
         log(`Chromium: ${browser.description}${browser.source === 'npm' ? '' : ` (${browser.source})`}`);
+      }
+      if (options.k8s) {
+        const k8s = await ensureK8sBinaries(log, result.paths.root);
+        log(`Kubernetes binaries: ${k8s.bin}`);
       }
       if (options.images) {
         const runtime = await containerRuntime(log);
