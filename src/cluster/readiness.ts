@@ -71,16 +71,21 @@ export async function waitForPortsAccepting(addrs: readonly string[], timeoutMs:
   }
 }
 
-function accepts(addr: string, timeoutMs = 1000): Promise<boolean> {
+async function accepts(addr: string, timeoutMs = 1000): Promise<boolean> {
+  return (await connectOnce(addr, timeoutMs)) === undefined;
+}
+
+/** One TCP connection attempt: undefined when it was accepted, else why not (`ECONNREFUSED`, a timeout). */
+export function connectOnce(addr: string, timeoutMs: number): Promise<string | undefined> {
   const i = addr.lastIndexOf(':');
   return new Promise((resolve) => {
     const socket = connect({ host: addr.slice(0, i), port: Number(addr.slice(i + 1)), timeout: timeoutMs });
-    const done = (ok: boolean) => {
+    const done = (why: string | undefined) => {
       socket.destroy();
-      resolve(ok);
+      resolve(why);
     };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    socket.once('timeout', () => done(`no answer within ${timeoutMs} ms`));
   });
 }

@@ -9,7 +9,7 @@ import type {
   ProviderContext,
   StartedCluster,
 } from '../provider.ts';
-import { waitForPortsAccepting } from '../readiness.ts';
+import { connectOnce } from '../readiness.ts';
 
 /** How long the name server, each listed broker and the proxy get to answer before the run gives up. */
 const REACH_TIMEOUT_MS = 5000;
@@ -134,12 +134,14 @@ function pickCluster(info: ClusterInfo, namesrvAddr: string): string {
   );
 }
 
+/**
+ * One connection attempt, not a wait: a cluster someone else runs is up already (a broker the
+ * name server lists registered within the last two minutes), so a refusal is a wrong address,
+ * reported at once; only a silent host takes the whole timeout.
+ */
 async function reachable(addr: string, owner: string, message: string, hint: string): Promise<void> {
-  try {
-    await waitForPortsAccepting([addr], REACH_TIMEOUT_MS, owner);
-  } catch (error) {
-    throw new EnvironmentError('external-unreachable', `${message} (${errorText(error)})`, hint, { cause: error });
-  }
+  const why = await connectOnce(addr, REACH_TIMEOUT_MS);
+  if (why !== undefined) throw new EnvironmentError('external-unreachable', `${message} (${owner}: ${why})`, hint);
 }
 
 /** An external cluster's nodes are not ours: every node fault is refused (plan validation says so first). */
