@@ -24,6 +24,7 @@ import { EventLog } from './event-log.ts';
 import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
+import type { MetricOutput } from './metric-output.ts';
 import { WorkerPrograms } from '../fleet/worker-programs.ts';
 import { AgentNetwork } from '../agents/agent-network.ts';
 import { linksOf } from '../agents/agent-links.ts';
@@ -58,6 +59,8 @@ export interface RunOptions {
   agentToken?: string;
   /** How long to keep trying agents that do not answer yet (`--agent-wait`). */
   agentWaitMs?: number;
+  /** `--out`: where each time-series row also goes, already open; the run closes them. */
+  outputs?: readonly MetricOutput[];
 }
 
 /** A run that reached its verdict, or one stopped before it (with the error, for the exit code and its line). */
@@ -114,6 +117,7 @@ export class RunSession {
   private readonly agentWaitMs: number;
   private agents: AgentPool | undefined;
   private hosts: FleetHosts | undefined;
+  private readonly outputs: readonly MetricOutput[];
 
   constructor(options: RunOptions) {
     this.plan = options.plan;
@@ -135,6 +139,12 @@ export class RunSession {
       this.log,
     );
     this.resources.startWatchdog();
+    this.outputs = options.outputs ?? [];
+    // First deferred, so released last: after the sampler's final row.
+    const outputs = this.outputs;
+    this.resources.defer('outputs', async () => {
+      await Promise.all(outputs.map((o) => o.close()));
+    });
     options.onResources?.(this.resources);
     this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
     this.startedAt = Date.now();
@@ -294,6 +304,7 @@ export class RunSession {
       file: join(this.reportDir, 'timeseries.ndjson'),
       phase: () => phases.current,
       onRow: (row) => {
+        for (const output of this.outputs) output.row(row, this.startedAt);
         this.thresholdAbort.check(measurements, Date.now() - this.startedAt, this.log);
         this.progress.update({
           phase: phases.current,

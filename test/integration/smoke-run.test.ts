@@ -13,14 +13,32 @@ import { isProcessAlive } from '../../src/util/process-info.ts';
 import { BIN } from '../support/cli.ts';
 
 const reports = mkdtempSync(join(tmpdir(), 'rmq-chaos-smoke-'));
-afterAll(() => rmSync(reports, { recursive: true, force: true }));
+const outs = mkdtempSync(join(tmpdir(), 'rmq-chaos-smoke-out-'));
+afterAll(() => {
+  rmSync(reports, { recursive: true, force: true });
+  rmSync(outs, { recursive: true, force: true });
+});
 
 describe('smoke plan on a real cluster', () => {
   it('passes with zero loss, shares queues between both consumers, and leaves nothing running', () => {
     const started = Date.now();
     const result = spawnSync(
       process.execPath,
-      [BIN, 'run', 'smoke', '--set', 'phases.load=8s', '--set', 'phases.warmup=3s', '--reports', reports],
+      [
+        BIN,
+        'run',
+        'smoke',
+        '--set',
+        'phases.load=8s',
+        '--set',
+        'phases.warmup=3s',
+        '--reports',
+        reports,
+        '--out',
+        `json=${join(outs, 'points.ndjson')}`,
+        '--out',
+        `csv=${join(outs, 'points.csv')}`,
+      ],
       {
         encoding: 'utf8',
         timeout: 240_000,
@@ -67,6 +85,22 @@ describe('smoke plan on a real cluster', () => {
     ];
     expect(pids.length).toBe(1 + 1 + 1 + 2);
     for (const pid of pids) expect(isProcessAlive(pid), `pid ${pid} still alive`).toBe(false);
+
+    // --out: every row went to both outputs as it closed; their counters add up to the summary.
+    const points = readFileSync(join(outs, 'points.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; metric: string; data: { value: number; tags?: object } });
+    const total = (metric: string) =>
+      points
+        .filter((p) => p.type === 'Point' && p.metric === metric && Object.keys(p.data.tags ?? {}).length === 1)
+        .reduce((n, p) => n + p.data.value, 0);
+    expect(total('acked')).toBe(summary.producers.acked);
+    expect(total('received')).toBe(group.receipts);
+    expect(points.filter((p) => p.type === 'Metric').map((p) => p.metric)).toContain('e2e_latency');
+    const csv = readFileSync(join(outs, 'points.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('metric_name,timestamp,metric_value,phase,group,instance,tag,stat');
+    expect(csv.length - 1).toBe(points.filter((p) => p.type === 'Point').length);
     process.stdout.write(
       `smoke (load 8s) wall time ${(wallMs / 1000).toFixed(1)}s, cluster start ${summary.cluster.startMs} ms\n`,
     );

@@ -21,6 +21,7 @@ import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
 import { durationOption } from '../duration-option.ts';
+import { OUTPUT_NAMES, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -36,6 +37,13 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--agent-token-file <path>', "the agents' shared token (default: $RMQ_CHAOS_AGENT_TOKEN)")
     .option('--agent-wait <duration>', 'keep trying agents that do not answer yet this long, e.g. 5m', '10s')
+    .option(
+      '--out <name=target>',
+      'also send every 1 s row of metrics to an output, k6-style (repeatable): ' +
+        OUTPUT_NAMES.map((n) => `${n}=<file>`).join(', '),
+      collect,
+      [],
+    )
     .option(
       '--baseline <run-dir|summary.json>',
       "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
@@ -53,6 +61,7 @@ export function registerRunCommand(program: Command): void {
         agents?: string;
         agentTokenFile?: string;
         agentWait: string;
+        out: string[];
       },
     ) => {
       const path = resolvePlanPath(name, PLANS_DIR);
@@ -65,6 +74,9 @@ export function registerRunCommand(program: Command): void {
       const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
+      // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file exit 1.
+      const outputs = parseOutputs(options.out);
+      await openOutputs(outputs);
       const progress = new Progress();
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
@@ -96,6 +108,7 @@ export function registerRunCommand(program: Command): void {
           progress,
           onResources: (r) => (resources = r),
           ...(agentToken ? { agentToken, agentWaitMs: durationOption('--agent-wait', options.agentWait) } : {}),
+          outputs,
         });
         if (outcome.aborted) {
           // Stopped before its verdict: the reports say why and what was cleaned up; the exit
@@ -136,6 +149,8 @@ export function registerRunCommand(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        // The run closes them; this covers one that failed before it owned them (closing twice is fine).
+        await Promise.all(outputs.map((o) => o.close()));
       }
     },
   );
