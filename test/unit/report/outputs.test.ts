@@ -93,7 +93,7 @@ describe('--out json and csv', () => {
     expect(text).toContain('received,1765000002.000,37,load,,,"a,b",');
   });
 
-  it('refuses an unknown output or one without a file (exit 2), and an unwritable file before the run (exit 1)', async () => {
+  it('refuses an unknown output or one without a file (exit 2), an unwritable file before the run (1)', async () => {
     expect(() => parseOutputs(['prometheus=9090'])).toThrow(UsageError);
     expect(() => parseOutputs(['prometheus=9090'])).toThrow(/unknown output "prometheus" \(outputs: json, csv\)/);
     expect(() => parseOutputs(['json'])).toThrow(/json needs a file/);
