@@ -140,11 +140,13 @@ export class RunSession {
     );
     this.resources.startWatchdog();
     this.outputs = options.outputs ?? [];
-    // First deferred, so released last: after the sampler's final row.
+    // First deferred, so released last: after the sampler's final row. Only a run given outputs
+    // has the step (the release report lists every step).
     const outputs = this.outputs;
-    this.resources.defer('outputs', async () => {
-      await Promise.all(outputs.map((o) => o.close()));
-    });
+    if (outputs.length > 0)
+      this.resources.defer('outputs', async () => {
+        await Promise.all(outputs.map((o) => o.close()));
+      });
     options.onResources?.(this.resources);
     this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
     this.startedAt = Date.now();
