@@ -6,28 +6,12 @@ import { encodeReceiptBatch } from '../../../src/agents/receipt-batch.ts';
 import { diagnose } from '../../../src/checks/diagnoses/index.ts';
 import { lostExplained } from '../../../src/checks/diagnoses/loss-claims.ts';
 import type { ReceiptTuple } from '../../../src/fleet/protocol.ts';
-import { encodeHistogram, newHistogram } from '../../../src/metrics/histogram.ts';
+import { acked } from './acks-fixture.ts';
 import { EventLog } from '../../../src/run/event-log.ts';
 import { Measurements } from '../../../src/run/measurements.ts';
 
 const Q0 = 'orders@broker-a/0';
 const Q1 = 'orders@broker-a/1';
-
-function acked(m: Measurements, acks: { seq: number; queue: string; offset: number; at: number }[]): void {
-  m.handle({
-    type: 'acks',
-    producerId: 'p#0',
-    seqs: acks.map((a) => a.seq),
-    tags: acks.map(() => ''),
-    queues: acks.map((a) => a.queue),
-    offsets: acks.map((a) => a.offset),
-    sentAtMs: acks.map((a) => a.at),
-    attempted: acks.length,
-    errors: {},
-    dropped: 0,
-    sendLatency: encodeHistogram(newHistogram()),
-  });
-}
 
 const receipt = (seq: number, queue: string, at: number, reconsumeTimes = 0): ReceiptTuple => [
   'p#0',

@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/checks/diagnoses/index.ts';
 import { lostExplained } from '../../../src/checks/diagnoses/loss-claims.ts';
-import { encodeHistogram, newHistogram } from '../../../src/metrics/histogram.ts';
 import { MessageOrigins } from '../../../src/metrics/message-origins.ts';
 import { QueuePositions } from '../../../src/metrics/queue-positions.ts';
+import { acked } from './acks-fixture.ts';
 import { EventLog } from '../../../src/run/event-log.ts';
 import { Measurements } from '../../../src/run/measurements.ts';
 
@@ -49,23 +49,6 @@ describe('QueuePositions', () => {
     expect(origins.of('p#0', 2)).toEqual({ queue: 't@broker-a/0', tag: '', sentAt: 10 });
   });
 });
-
-/** A run's coordinator view: one producer's acks, with the queue and offset each ack named. */
-function acked(m: Measurements, acks: { seq: number; queue: string; offset: number; at: number }[]): void {
-  m.handle({
-    type: 'acks',
-    producerId: 'p#0',
-    seqs: acks.map((a) => a.seq),
-    tags: acks.map(() => ''),
-    queues: acks.map((a) => a.queue),
-    offsets: acks.map((a) => a.offset),
-    sentAtMs: acks.map((a) => a.at),
-    attempted: acks.length,
-    errors: {},
-    dropped: 0,
-    sendLatency: encodeHistogram(newHistogram()),
-  });
-}
 
 describe('reassigned-offsets', () => {
   it('explains the lost messages whose offsets a new master gave again, and only those', () => {
