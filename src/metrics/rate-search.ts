@@ -11,16 +11,9 @@
  * and the first bad rate. The answer is always a rate that was measured sustainable, never
  * one interpolated or one that failed.
  */
+import type { RateSearchSpec } from '../plan/resolved-plan.ts';
 
-export interface RateSearchSpec {
-  /** A step is sustainable only when the send p99 over it is at most this. */
-  p99Ms: number;
-  /** How long each rate is held (the first part of it settles and is not measured). */
-  stepMs: number;
-  /** The staircase's first rate and its last (fleet totals, messages per second). */
-  fromPerSecond: number;
-  toPerSecond: number;
-}
+export type { RateSearchSpec } from '../plan/resolved-plan.ts';
 
 /** What one step measured, before it is judged. */
 export interface StepMeasurement {
