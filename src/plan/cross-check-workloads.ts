@@ -55,15 +55,18 @@ export function checkWorkloads(plan: Raw, issues: PendingIssue[]): void {
       issues.push({
         path: at,
         anchor: 'value',
-        message: `rate.max.from (${from}/s) must be below rate.max.to (${to}/s): the search climbs from one to the other`,
+        message:
+          `rate.max.from (${from}/s) must be below rate.max.to (${to}/s): ` + 'the search climbs from one to the other',
       });
-    if (step !== undefined && load !== undefined && Math.floor(load / step) < L.rateSearchMinSteps)
+    // One step more than the search's: the first is the producers' warm-up (run/rate-search-run.ts).
+    const needed = L.rateSearchMinSteps + 1;
+    if (step !== undefined && load !== undefined && Math.floor(load / step) < needed)
       issues.push({
         path: at,
         anchor: 'value',
         message:
-          `the search needs at least ${L.rateSearchMinSteps} steps of ${formatDuration(step)} in phases.load ` +
-          `(${formatDuration(load)}): lengthen the load phase to ${formatDuration(L.rateSearchMinSteps * step)} ` +
+          `the search needs a warm-up step and at least ${L.rateSearchMinSteps} steps of ${formatDuration(step)} ` +
+          `in phases.load (${formatDuration(load)}): lengthen the load phase to ${formatDuration(needed * step)} ` +
           'or more, or shorten rate.max.step',
       });
   }

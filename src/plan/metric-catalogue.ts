@@ -209,7 +209,7 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     kind: 'value',
     aggregations: ['value'],
     value: 'duration',
-    description: 'backlog: the consumers\' release until the backlog is 0. No data when it never drained.',
+    description: "backlog: the consumers' release until the backlog is 0. No data when it never drained.",
   },
   drain_rate: {
     selectable: false,

@@ -97,7 +97,7 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
       ? search.toPerSecond
       : constant
         ? run.ratePerSecond
-      : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
+        : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
     loadMs: constant ? sendingMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
     routeRefreshMs: ms(p.routeRefresh ?? D.producer.routeRefresh),

@@ -6,6 +6,8 @@
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
+import { BacklogBuild } from './backlog-build.ts';
+import { runRateSearch } from './rate-search-run.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -51,8 +53,39 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
   const { plan, signal } = session;
   session.phases.enter('load');
   faults.enterPhase('load');
+  if (plan.backlog) {
+    session.backlog = new BacklogBuild(plan.backlog, {
+      fleet,
+      measurements: session.measurements,
+      events: session.events,
+      startedAt: session.startedAt,
+      log: session.log,
+    });
+    session.backlog.hold(layout.consumers.map((c) => c.instanceId));
+  }
   const producers = layout.producers.map((config) => fleet.startProducer(config));
   const loadStart = Date.now();
+  // The workloads run beside the phase clock: the search within the load phase, the build until
+  // its backlog is there (its producers stop then, so the load phase ends with it).
+  const workloads: Promise<void>[] = [];
+  const searched = plan.fleets.producers.find((f) => f.rateSearch !== undefined);
+  if (searched?.rateSearch)
+    workloads.push(
+      runRateSearch({
+        fleet: { ...searched, rateSearch: searched.rateSearch },
+        producers: producers.filter((p) =>
+          layout.producers.some((c) => c.producerId === p.id && c.fleet === searched.name),
+        ),
+        measurements: session.measurements,
+        events: session.events,
+        startedAt: session.startedAt,
+        loadStartedAt: loadStart,
+        loadMs: plan.phases.loadMs,
+        signal,
+        log: session.log,
+      }),
+    );
+  if (session.backlog) workloads.push(session.backlog.build(producers, loadStart + plan.phases.loadMs, signal));
   const chaosAt = loadStart + plan.phases.loadMs;
   for (const [name, at, ms] of [
     ['chaos', chaosAt, plan.phases.chaosMs],
@@ -67,6 +100,7 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
   // A producer exits by itself after its sending time; wait for all of them, bounded.
   const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
   await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
+  await Promise.all(workloads);
   session.checkAbort();
 }
 
@@ -87,6 +121,7 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
     await sleep(100, signal);
   }
   session.events.emit('drain-end', { drained: session.drained, backlog: measurements.ledgerBacklog() });
+  await session.backlog?.finish();
   session.checkAbort();
 }
 
@@ -97,6 +132,8 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
  */
 export async function stop(session: RunSession, { fleet, faults, sampler, observer }: RunParts): Promise<void> {
   session.phases.enter('stop');
+  // A run that skipped the drain (an abortOnFail threshold) still lets held consumers go.
+  await session.backlog?.finish();
   await observer.stop();
   await faults.endAll();
   await Promise.all(

@@ -103,7 +103,13 @@ describe('RateSearch', () => {
 });
 
 describe('judgeStep', () => {
-  const good = { offeredPerSecond: 1000, achievedPerSecond: 1000, sendP99Ms: 12, e2eP99Ms: 30, backlogSlopePerSecond: 0 };
+  const good = {
+    offeredPerSecond: 1000,
+    achievedPerSecond: 1000,
+    sendP99Ms: 12,
+    e2eP99Ms: 30,
+    backlogSlopePerSecond: 0,
+  };
 
   it('takes a step within every bound as sustainable', () => {
     expect(judgeStep(good, SPEC)).toEqual({ sustainable: true, reason: null });

@@ -21,6 +21,8 @@
   app.textContent = '';
 
   var timeline = chartsSection();
+  var rateSearch = R.rateSearchSection();
+  var backlog = R.backlogSection();
   app.appendChild(banner());
   app.appendChild(tiles());
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
@@ -34,6 +36,8 @@
         ['timeline', 'over time'],
         ['rebalance', 'rebalances'],
       ]
+        .concat(rateSearch ? [['rate-search', 'rate search']] : [])
+        .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
         .concat([
           ['latency', 'latency'],
@@ -48,6 +52,8 @@
     ),
   );
   app.appendChild(timeline.el);
+  if (rateSearch) app.appendChild(rateSearch.el);
+  if (backlog) app.appendChild(backlog);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
   var failover = R.failoverSection();
@@ -64,6 +70,7 @@
   );
   // Charts measure their container, so they are drawn once the page is laid out.
   timeline.draw();
+  if (rateSearch) rateSearch.draw();
 
   var resizeTimer = null;
   window.addEventListener('resize', function () {
