@@ -71,6 +71,9 @@ export class BacklogBuild {
     if (this.finished) return;
     this.finished = true;
     this.release(false);
+    // The drain stage may see the backlog at 0 between two of the watcher's reads: one last read
+    // now, before the watcher stops, so that 0 is not missed.
+    this.tracker.observe(Date.now(), this.o.measurements.ledgerBacklog());
     this.stopWatching.abort();
     await this.watching;
     const result = this.tracker.result();

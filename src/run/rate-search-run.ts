@@ -15,6 +15,7 @@ import type { Measurements } from './measurements.ts';
 /** The backlog is read this often within a step, for its slope. */
 const BACKLOG_EVERY_MS = 200;
 const WORKER_READY_MS = 60_000;
+const WARMUP_MARGIN_MS = 500;
 /**
  * The start of each step is not measured: the acks of the step before arrive for up to a report
  * interval (250 ms), and queues and latency take a moment to follow a new rate.
@@ -34,22 +35,31 @@ export interface RateSearchRun {
   measurements: Measurements;
   events: EventLog;
   startedAt: number;
-  /** When the load phase began, and its length: the search's step budget, and the time it may take. */
-  loadStartedAt: number;
+  /** The load phase's length: the search's step budget, and the time it may take. */
   loadMs: number;
   signal: AbortSignal;
   log: (line: string) => void;
 }
 
+/** Until every producer of the fleet has reported a send (bounded: a producer that never does is a crash). */
+async function waitUntilSending(o: RateSearchRun): Promise<void> {
+  const deadline = Date.now() + WORKER_READY_MS;
+  const sending = () => o.producers.every((p) => (o.measurements.attempted.get(p.id) ?? 0) > 0 || p.proc.hasExited);
+  while (!sending() && Date.now() < deadline && !o.signal.aborted) await sleep(50, o.signal);
+}
+
 export async function runRateSearch(o: RateSearchRun): Promise<void> {
   const { fleet, measurements: m, signal } = o;
   const spec = fleet.rateSearch;
-  const searchEnd = o.loadStartedAt + o.loadMs;
   // A step measured while a producer still connects would measure its start (route lookups,
-  // connections, a cold JIT: hundreds of ms of send latency at any rate), not the rate: the
-  // search starts after one step's length at `from`, which is not measured and not in the curve.
-  await Promise.all(o.producers.map((p) => p.ready(WORKER_READY_MS).catch(() => undefined)));
-  await sleep(spec.stepMs, signal);
+  // connections, a cold JIT: hundreds of ms of send latency at any rate), not the rate. The
+  // search begins when every producer has sent (on a busy machine that can be seconds into the
+  // load phase), after a warm-up at `from` that is not measured and not in the curve. The
+  // producers send for loadMs from their own start, so the steps must end by then: the warm-up
+  // is shorter than a step by a margin for the first report's delay and each step's overhead.
+  await waitUntilSending(o);
+  const searchEnd = Date.now() + o.loadMs;
+  await sleep(Math.max(spec.stepMs / 2, spec.stepMs - WARMUP_MARGIN_MS), signal);
   const search = new RateSearch(spec, searchBudget(spec, o.loadMs));
   const ids = new Set(o.producers.map((p) => p.id));
   const setRate = (total: number) => {

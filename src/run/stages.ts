@@ -79,7 +79,6 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
         measurements: session.measurements,
         events: session.events,
         startedAt: session.startedAt,
-        loadStartedAt: loadStart,
         loadMs: plan.phases.loadMs,
         signal,
         log: session.log,

@@ -4,7 +4,7 @@
  * set-rate), and `backlog: {build: 2000, then: drain}` holds the consumers until the backlog is
  * built, then reports the drain's time and rate. Both pass their thresholds on the new metrics.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +16,28 @@ import { BIN } from '../support/cli.ts';
 const work = mkdtempSync(join(tmpdir(), 'rmq-chaos-workloads-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+const RUN_MS = 150_000;
+
 /** Runs a plan through the CLI into its own reports folder; its summary and output. */
-function run(name: string, plan: string): { summary: RunSummary; output: string; status: number | null } {
+async function run(
+  name: string,
+  plan: string,
+): Promise<{ summary: RunSummary; output: string; status: number | null }> {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, plan);
   const reports = join(work, `reports-${name}`);
-  const result = spawnSync(process.execPath, [BIN, 'run', file, '--reports', reports], {
-    encoding: 'utf8',
-    timeout: 150_000,
+  // Not spawnSync: the test worker must keep answering vitest while the run takes its minute.
+  const child = spawn(process.execPath, [BIN, 'run', file, '--reports', reports], { timeout: RUN_MS });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
   });
-  const output = `${result.stdout}\n${result.stderr}`;
+  child.stderr.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const result = { status };
+  const output = text;
   const [runDir] = readdirSync(reports).filter((f) => f !== 'index.html');
   const summary = JSON.parse(readFileSync(join(reports, runDir!, 'summary.json'), 'utf8')) as RunSummary;
   const markdown = readFileSync(join(reports, runDir!, 'summary.md'), 'utf8');
@@ -38,10 +50,10 @@ phases: {warmup: 3s, load: 12s, drain: 20s}
 `;
 
 describe('load-phase workloads on a real cluster', () => {
-  it('rate: max reports a rate and the curve it found it on', () => {
+  it('rate: max reports a rate and the curve it found it on', { timeout: RUN_MS }, async () => {
     // A generous bound: the test is about the search running live on a real cluster, not
     // about this machine's capacity (other work shares its two cores).
-    const { summary, output, status } = run(
+    const { summary, output, status } = await run(
       'rate-max',
       `description: rate search, shortened${HEAD}
 fleets:
@@ -69,8 +81,10 @@ thresholds:
     expect(output).toMatch(/### Rate search/);
   });
 
-  it('backlog: {build: 2000, then: drain} holds the consumers, then measures the drain', () => {
-    const { summary, output, status } = run(
+  it('backlog: {build: 2000, then: drain} holds the consumers, then measures the drain', {
+    timeout: RUN_MS,
+  }, async () => {
+    const { summary, output, status } = await run(
       'backlog',
       `description: backlog build and drain, small${HEAD}
 fleets:
