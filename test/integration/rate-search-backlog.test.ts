@@ -69,7 +69,8 @@ thresholds:
     expect(status, output).toBe(0);
     expect(summarySchemaErrors(summary)).toEqual([]);
     const search = summary.rateSearch!;
-    expect(search.maxRatePerSecond, output).toBeGreaterThan(0);
+    // Above `from`: the producers really sent at the rates the search asked for.
+    expect(search.maxRatePerSecond, output).toBeGreaterThan(50);
     expect(search.steps.length, output).toBeGreaterThanOrEqual(3);
     // The rate moved: each step offered its own rate, and the producers sent at it.
     expect(new Set(search.steps.map((s) => s.offeredPerSecond)).size).toBe(search.steps.length);
