@@ -25,7 +25,8 @@
         ': a step is sustainable when its send p99 is at most ' +
         r.spec.p99Ms +
         ' ms, at least 90% of the offered rate is acked and the backlog does not grow. ' +
-        r.note +
+        r.note.charAt(0).toUpperCase() +
+        r.note.slice(1) +
         '.',
     );
     // Steps sorted by rate, so the lines read as latency against rate (the table keeps run order).
