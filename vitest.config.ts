@@ -37,6 +37,8 @@ const SIDE_BY_SIDE = new Set([
   'aborted-runs.test.ts',
   'concurrent-runs.test.ts',
   'agents-netns.test.ts',
+  // Two short runs; the rate search's bound (send p99 2 s) and its ≥ 3 steps held at load average 22.
+  'rate-search-backlog.test.ts',
   // A few seconds of CPU while the API server starts, then kubectl calls: no time bound asserted.
   'k8s-apiserver.test.ts',
 ]);
