@@ -6,8 +6,7 @@
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
-import { BacklogBuild } from './backlog-build.ts';
-import { runRateSearch } from './rate-search-run.ts';
+import { holdForBacklog, startWorkloads } from './load-workloads.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -53,38 +52,10 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
   const { plan, signal } = session;
   session.phases.enter('load');
   faults.enterPhase('load');
-  if (plan.backlog) {
-    session.backlog = new BacklogBuild(plan.backlog, {
-      fleet,
-      measurements: session.measurements,
-      events: session.events,
-      startedAt: session.startedAt,
-      log: session.log,
-    });
-    session.backlog.hold(layout.consumers.map((c) => c.instanceId));
-  }
+  holdForBacklog(session, fleet, layout);
   const producers = layout.producers.map((config) => fleet.startProducer(config));
   const loadStart = Date.now();
-  // The workloads run beside the phase clock: the search within the load phase, the build until
-  // its backlog is there (its producers stop then, so the load phase ends with it).
-  const workloads: Promise<void>[] = [];
-  const searched = plan.fleets.producers.find((f) => f.rateSearch !== undefined);
-  if (searched?.rateSearch)
-    workloads.push(
-      runRateSearch({
-        fleet: { ...searched, rateSearch: searched.rateSearch },
-        producers: producers.filter((p) =>
-          layout.producers.some((c) => c.producerId === p.id && c.fleet === searched.name),
-        ),
-        measurements: session.measurements,
-        events: session.events,
-        startedAt: session.startedAt,
-        loadMs: plan.phases.loadMs,
-        signal,
-        log: session.log,
-      }),
-    );
-  if (session.backlog) workloads.push(session.backlog.build(producers, loadStart + plan.phases.loadMs, signal));
+  const workloads = startWorkloads(session, layout, producers, loadStart);
   const chaosAt = loadStart + plan.phases.loadMs;
   for (const [name, at, ms] of [
     ['chaos', chaosAt, plan.phases.chaosMs],
