@@ -148,7 +148,9 @@ export class RunSession {
         await Promise.all(outputs.map((o) => o.close()));
       });
     options.onResources?.(this.resources);
-    this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
+    this.events = new EventLog(join(this.reportDir, 'events.ndjson'), (event) => {
+      for (const output of outputs) output.event?.(event);
+    });
     this.startedAt = Date.now();
     this.messageLog = new MessageLog(join(this.reportDir, MESSAGE_LOG_FILE));
     this.measurements = new Measurements(this.events, this.startedAt, this.messageLog);
@@ -267,6 +269,9 @@ export class RunSession {
       file: join(this.reportDir, 'snapshots.ndjson'),
       processOf: (instance) => fleet.processState(instance),
       topics: plan.topics.map((t) => t.name),
+      onSnapshot: (snapshot) => {
+        for (const output of this.outputs) output.snapshot?.(snapshot);
+      },
     });
     observer.start();
     resources.defer('observer', () => observer.stop());

@@ -21,7 +21,7 @@ import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
 import { durationOption } from '../duration-option.ts';
-import { OUTPUT_NAMES, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
+import { OUTPUT_USAGE, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -39,8 +39,7 @@ export function registerRunCommand(program: Command): void {
     .option('--agent-wait <duration>', 'keep trying agents that do not answer yet this long, e.g. 5m', '10s')
     .option(
       '--out <name=target>',
-      'also send every 1 s row of metrics to an output, k6-style (repeatable): ' +
-        OUTPUT_NAMES.map((n) => `${n}=<file>`).join(', '),
+      `also send the run's metrics to an output while it runs, k6-style (repeatable): ${OUTPUT_USAGE}`,
       collect,
       [],
     )
@@ -74,10 +73,15 @@ export function registerRunCommand(program: Command): void {
       const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
-      // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file exit 1.
-      const outputs = parseOutputs(options.out);
-      await openOutputs(outputs);
       const progress = new Progress();
+      // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file or
+      // a port in use exit 1.
+      const outputs = parseOutputs(options.out, {
+        plan: plan.name,
+        groupOfFleet: Object.fromEntries(plan.fleets.consumers.map((c) => [c.name, c.group])),
+        warn: (line) => progress.log(line),
+      });
+      for (const line of await openOutputs(outputs)) progress.log(line);
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
         await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
