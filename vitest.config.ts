@@ -32,6 +32,7 @@ const SIDE_BY_SIDE = new Set([
   'coordinator-killed.test.ts',
   'external-provider.test.ts',
   'doctor.test.ts',
+  'doctor-export.test.ts',
   'smoke-run.test.ts',
   'abort-on-fail.test.ts',
   'aborted-runs.test.ts',
