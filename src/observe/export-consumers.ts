@@ -38,7 +38,10 @@ export interface Instance {
   mode: ConsumerMode;
 }
 
-/** One instance per client the brokers listed, in client-id order (the allocation order), with a subscription a plan can write. */
+/**
+ * One instance per client the brokers listed, in client-id order (the allocation order), each
+ * with a subscription a plan can write.
+ */
 export function instancesOf(group: GroupSnapshot, notes: string[]): Instance[] {
   const instances: Instance[] = [];
   for (const client of group.clients) {
@@ -51,7 +54,8 @@ export function instancesOf(group: GroupSnapshot, notes: string[]): Instance[] {
     if (!own)
       notes.push(
         `${group.group}: client ${client.clientId} did not answer for its running info` +
-          `${client.runningInfoError ? ` (${client.runningInfoError})` : ''}; it subscribes what the broker's table holds`,
+          `${client.runningInfoError ? ` (${client.runningInfoError})` : ''}; ` +
+          "it subscribes what the broker's table holds",
       );
     const instance: Instance = {
       clientId: client.clientId,
@@ -65,7 +69,8 @@ export function instancesOf(group: GroupSnapshot, notes: string[]): Instance[] {
       const expression = s.expression.trim() === '' ? SUB_ALL : s.expression.trim();
       if (!TOPIC_NAME.test(s.topic) || s.topic.length > L.topicNameLength || !TAG_EXPRESSION.test(expression)) {
         notes.push(
-          `${group.group}: client ${client.clientId}'s subscription ${s.topic}: ${JSON.stringify(s.expression)} left out (a plan takes tag expressions)`,
+          `${group.group}: client ${client.clientId}'s subscription ${s.topic}: ${JSON.stringify(s.expression)} ` +
+            'left out (a plan takes tag expressions)',
         );
         continue;
       }

@@ -174,7 +174,9 @@ export function exportPlan(input: PlanExportInput): PlanExport {
   for (const f of dedupe(input.findings.filter((f) => !expected.some((e) => e.id === f.id && e.group === f.group))))
     notes.push(
       `doctor's ${f.id} on ${f.group} is not expected: ` +
-        `${exportedGroups.includes(f.group) ? (NOT_EXPECTED_BECAUSE[f.id] ?? "it is not part of the plan's shape") : 'the group is not in the plan'}`,
+        (exportedGroups.includes(f.group)
+          ? (NOT_EXPECTED_BECAUSE[f.id] ?? "it is not part of the plan's shape")
+          : 'the group is not in the plan'),
     );
 
   const plan: ExportedPlanDocument = {
@@ -233,7 +235,7 @@ function header(
     lines.push(
       "- producer rates: growth of the topic's max offsets (all queues, all masters) between the first and",
       '  last snapshot, divided by the time between them; rounded.',
-      '- tags: each tag the subscriptions name, in equal shares (doctor reads no messages, so the real mix is unknown).',
+      '- tags: each tag the subscriptions name, in equal shares (doctor reads no messages: the mix is unknown).',
     );
   else lines.push('- nothing: no topic grew during the window, so the plan has no producers.');
   lines.push(
@@ -257,7 +259,8 @@ function describe(
   const found = expected.length > 0 ? ` It must show ${expected.map((f) => `${f.id} on ${f.group}`).join(', ')}.` : '';
   return (
     `Replays what doctor saw on ${namesrv} at ${new Date(at).toISOString()}: consumer group` +
-    `${groups.length === 1 ? '' : 's'} ${groups.join(', ')}, their clients' subscriptions and the topics' traffic.${found}`
+    `${groups.length === 1 ? '' : 's'} ${groups.join(', ')}, their clients' subscriptions and the topics' ` +
+    `traffic.${found}`
   );
 }
 

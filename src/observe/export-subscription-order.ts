@@ -56,7 +56,9 @@ export function subscribedLast(
     return {
       indexes: [],
       held,
-      note: `${group.group}: which instance subscribed last is not reproduced (the brokers filter with ${held.join(', ')})`,
+      note:
+        `${group.group}: which instance subscribed last is not reproduced ` +
+        `(the brokers filter with ${held.join(', ')})`,
     };
   return { indexes: indexes.length === instances.length ? [] : indexes, held };
 }
