@@ -90,7 +90,7 @@ export class NothingToExportError extends Error {}
 export function exportPlan(input: PlanExportInput): PlanExport {
   const first = input.snapshots[0];
   const last = input.snapshots[input.snapshots.length - 1];
-  if (!first || !last) throw new NothingToExportError('doctor took no snapshot');
+  if (!first || !last) throw new NothingToExportError('no consumer group has an online consumer');
   const notes: string[] = [];
   const kept: string[] = [];
   const names = new UniqueNames();
