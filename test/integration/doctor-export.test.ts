@@ -95,7 +95,7 @@ function doctor(...args: string[]): Promise<{ code: number | null; stdout: strin
 interface Finding {
   id: string;
   group: string;
-  evidence: { differences?: { topic: string }[] };
+  evidence: { differences?: { topic: string }[]; brokerFilters?: Record<string, Record<string, string>> };
 }
 
 beforeAll(async () => {
@@ -113,7 +113,7 @@ describe('doctor --export round trip on a group made with RocketMQ’s own Java 
   let doctorFinding: Finding | undefined;
 
   it('doctor names the inconsistency and exports a plan that validates and says what it saw', async () => {
-    const result = await doctor('--namesrv', cluster!.namesrvAddr, '--window', '6s', '--json', '--export', exported);
+    const result = await doctor('--namesrv', cluster!.namesrvAddr, '--window', '4s', '--json', '--export', exported);
     expect(result.code, result.stderr).toBe(99);
     expect(result.stderr).toContain(`doctor: wrote ${exported}`);
     const findings = (JSON.parse(result.stdout) as { findings: Finding[] }).findings;
@@ -148,16 +148,20 @@ describe('doctor --export round trip on a group made with RocketMQ’s own Java 
     await cluster?.[Symbol.asyncDispose]();
     cluster = undefined;
 
-    const run = await runCli(exported, ['phases.warmup=3s', 'phases.load=12s', 'phases.drain=3s']);
+    // The restart at the start of load takes a few seconds; the diagnosis must then hold for 8 s.
+    const run = await runCli(exported, ['phases.warmup=3s', 'phases.load=15s', 'phases.drain=3s']);
     expect(run.code, run.output).toBe(0);
-    const replayed = run.summary!.diagnoses.find((d) => d.id === 'inconsistent-subscription') as
-      | (Finding & { evidence: { differences?: { topic: string }[] } })
-      | undefined;
+    const replayed = run.summary!.diagnoses.find((d) => d.id === 'inconsistent-subscription') as Finding | undefined;
     expect(replayed, run.output).toMatchObject({ group: GROUP });
     const topics = (f: Finding) => (f.evidence.differences ?? []).map((d) => d.topic);
     expect(topics(replayed!)).toEqual(topics(doctorFinding!));
     expect(topics(replayed!)).toEqual([TOPIC]);
-    // As on the hand-made cluster, the broker filtered with the narrow expression: TagB was lost.
+    // The narrow instance subscribed last there and here: both brokers (broker-a) filter with TagA,
+    // so every TagB message was lost, and nothing else.
+    expect(doctorFinding!.evidence.brokerFilters).toEqual({ 'broker-a': { [TOPIC]: 'TagA' } });
+    expect(replayed!.evidence.brokerFilters, run.output).toEqual(doctorFinding!.evidence.brokerFilters);
     expect(run.summary!.totals.lost, run.output).toBeGreaterThan(0);
+    const lostByTag = run.summary!.groups[0]!.breakdown.byTag.filter((t) => t.lost > 0).map((t) => t.key);
+    expect(lostByTag, run.output).toEqual(['TagB']);
   }, 120_000);
 });
