@@ -17,6 +17,10 @@ export function exportedPlanYaml(exported: PlanExport): string {
     const list = doc.getIn(path, true);
     if (isSeq(list)) for (const item of list.items) if (isMap(item)) item.flow = true;
   }
+  for (const { path, text } of exported.comments) {
+    const node = doc.getIn(path, true) as Node | undefined;
+    if (node) node.comment = ` ${text}`;
+  }
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -82,6 +82,8 @@ export interface PlanExport {
   plan: ExportedPlanDocument;
   /** Comment lines for the top of the file: where it came from, when, what was estimated or left out. */
   header: string[];
+  /** A comment for one value of the plan (how a number was estimated), by its path. */
+  comments: { path: (string | number)[]; text: string }[];
 }
 
 /** Thrown when what doctor saw cannot make a plan (no group with a usable client). */
@@ -93,6 +95,7 @@ export function exportPlan(input: PlanExportInput): PlanExport {
   if (!first || !last) throw new NothingToExportError('no consumer group has an online consumer');
   const notes: string[] = [];
   const kept: string[] = [];
+  const comments: PlanExport['comments'] = [];
   const names = new UniqueNames();
 
   const consumers: ExportedConsumer[] = [];
@@ -130,7 +133,13 @@ export function exportPlan(input: PlanExportInput): PlanExport {
     const order = subscribedLast(group, instances);
     if (order.note) notes.push(order.note);
     const targets = order.indexes.map((index) => `${fleet}#${index}`);
-    for (const target of targets) faults.push({ action: 'restart', target, phase: 'load', at: '0s' });
+    for (const target of targets) {
+      comments.push({
+        path: ['faults', faults.length],
+        text: "the brokers filter with this instance's expression: it subscribes last",
+      });
+      faults.push({ action: 'restart', target, phase: 'load', at: '0s' });
+    }
     if (targets.length > 0)
       kept.push(
         `${group.group}: the brokers filter with ${order.held.join(', ')}, the expression of ${targets.join(', ')}: ` +
@@ -144,8 +153,8 @@ export function exportPlan(input: PlanExportInput): PlanExport {
   const windowMs = last.at - first.at;
   const producers: ExportedProducer[] = [];
   for (const topic of topics) {
-    const perSecond = putRate(topic, first, last);
-    if (perSecond === undefined) {
+    const put = putRate(topic, first, last);
+    if (put === undefined) {
       notes.push(
         windowMs > 0
           ? `no message was put on ${topic} during the ${formatDuration(windowMs)} window: no producer for it`
@@ -154,10 +163,14 @@ export function exportPlan(input: PlanExportInput): PlanExport {
       continue;
     }
     const tags = [...(topicTags.get(topic) ?? [])].sort();
+    comments.push({
+      path: ['fleets', 'producers', producers.length, 'rate'],
+      text: `${put.messages} messages put in ${formatDuration(put.ms)} (the growth of the queues' max offsets)`,
+    });
     producers.push({
       name: names.take(`${topic}-producer`),
       topic,
-      rate: roundedRate(perSecond),
+      rate: roundedRate(put.perSecond),
       ...(tags.length > 0 ? { tags: Object.fromEntries(tags.map((t) => [t, 1])) } : {}),
     });
   }
@@ -200,7 +213,11 @@ export function exportPlan(input: PlanExportInput): PlanExport {
         }
       : {}),
   };
-  return { plan, header: header(input, windowMs, last, producers.length > 0, expected.length > 0, { kept, notes }) };
+  return {
+    plan,
+    comments,
+    header: header(input, windowMs, last, producers.length > 0, expected.length > 0, { kept, notes }),
+  };
 }
 
 function header(

@@ -8,7 +8,11 @@ import { formatRate } from '../plan/units.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
 
 /** Messages per second put on the topic: its max offsets' growth between two snapshots; undefined when none. */
-export function putRate(topic: string, first: ClusterSnapshot, last: ClusterSnapshot): number | undefined {
+export function putRate(
+  topic: string,
+  first: ClusterSnapshot,
+  last: ClusterSnapshot,
+): { perSecond: number; messages: number; ms: number } | undefined {
   const seconds = (last.at - first.at) / 1000;
   if (seconds <= 0) return undefined;
   const offsets = (snapshot: ClusterSnapshot) => {
@@ -28,7 +32,7 @@ export function putRate(topic: string, first: ClusterSnapshot, last: ClusterSnap
     const was = before.get(key);
     if (was !== undefined && offset > was) grown += offset - was;
   }
-  return grown > 0 ? grown / seconds : undefined;
+  return grown > 0 ? { perSecond: grown / seconds, messages: grown, ms: last.at - first.at } : undefined;
 }
 
 /** Whole messages per second from 1/s up, whole per minute below (a rate must be above 0). */

@@ -204,6 +204,7 @@ describe('doctor --export: snapshots to a plan', () => {
       /^# Exported by `rmq-chaos doctor --export` from the cluster at 10\.0\.0\.9:9876/,
     );
     expect(text).toContain('subscription: { orders: TagA }');
+    expect(text).toContain("rate: 4/s # 42 messages put in 10s (the growth of the queues' max offsets)");
     const plan = loadPlanText(text, 'exported.yaml');
     expect(plan.fleets.consumers[0]!.perInstance.map((i) => i.subscriptions.map((s) => s.expression))).toEqual([
       ['TagA'],
