@@ -22,6 +22,8 @@ import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
 import { durationOption } from '../duration-option.ts';
 import { OUTPUT_USAGE, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
+import { LiveServer } from '../../report/live/live-server.ts';
+import { liveOption } from '../live-option.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -44,6 +46,11 @@ export function registerRunCommand(program: Command): void {
       [],
     )
     .option(
+      '--live [port]',
+      'serve a page that shows the run as it goes (127.0.0.1, the URL with its token is printed at start); ' +
+        'a port: that one, or the next free one',
+    )
+    .option(
       '--baseline <run-dir|summary.json>',
       "after the run, compare it with this run (tolerances: the plan's compare: section); a regression fails " +
         'the run (exit 99)',
@@ -61,6 +68,7 @@ export function registerRunCommand(program: Command): void {
         agentTokenFile?: string;
         agentWait: string;
         out: string[];
+        live?: string | boolean;
       },
     ) => {
       const path = resolvePlanPath(name, PLANS_DIR);
@@ -73,6 +81,7 @@ export function registerRunCommand(program: Command): void {
       const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
+      const livePort = liveOption(options.live);
       const progress = new Progress();
       // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file or
       // a port in use exit 1.
@@ -82,6 +91,15 @@ export function registerRunCommand(program: Command): void {
         warn: (line) => progress.log(line),
       });
       for (const line of await openOutputs(outputs)) progress.log(line);
+      // The live page's server is this command's: it outlives the run (the final frame is the
+      // report, sent after the run) and closes in the finally below, however the run ends.
+      let live: LiveServer | undefined;
+      try {
+        if (livePort !== undefined) live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
+      } catch (error) {
+        await Promise.all(outputs.map((o) => o.close()));
+        throw error;
+      }
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
         await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
@@ -113,8 +131,10 @@ export function registerRunCommand(program: Command): void {
           onResources: (r) => (resources = r),
           ...(agentToken ? { agentToken, agentWaitMs: durationOption('--agent-wait', options.agentWait) } : {}),
           outputs,
+          ...(live ? { live } : {}),
         });
         if (outcome.aborted) {
+          live?.stopped(outcome.summary.aborted.reason);
           // Stopped before its verdict: the reports say why and what was cleaned up; the exit
           // code and the error line stay the cause's (130/143 for a signal, the error's own).
           await publish(outcome.summary, outcome.reportDir, ABORTED_REPORT_WRITERS, {
@@ -132,6 +152,7 @@ export function registerRunCommand(program: Command): void {
           });
         const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
         const compared = comparison ? `\n\ncompared with the baseline:\n${formatComparison(comparison)}` : '';
+        live?.ended(summary);
         const failed = await publish(summary, outcome.reportDir, REPORT_WRITERS, {
           text: `${formatConsoleSummary(summary)}${compared}`,
           reportsDir: options.reports,
@@ -144,6 +165,7 @@ export function registerRunCommand(program: Command): void {
             ? ExitCode.ok
             : ExitCode.checksFailed;
       } catch (error) {
+        live?.stopped(describeError(error).split('\n')[0] ?? 'error');
         if (signalled && error instanceof HarnessError && error.code === SIGNAL_STOP) {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
           process.stderr.write(`rmq-chaos: run stopped by ${signalled}; everything it started was stopped\n`);
@@ -155,6 +177,7 @@ export function registerRunCommand(program: Command): void {
         process.off('SIGTERM', onSignal);
         // The run closes them; this covers one that failed before it owned them (closing twice is fine).
         await Promise.all(outputs.map((o) => o.close()));
+        await live?.close();
       }
     },
   );
