@@ -1,7 +1,8 @@
 import type { TimeSeriesRow } from '../../metrics/time-series-row.ts';
 
-/** The fields of a time-series row the charts use (older rows lack the rest). */
-export type ChartRow = Pick<
+/** The fields of a time-series row the charts use (older rows lack the rest, and may lack backlogByScope). */
+export type ChartRow = Partial<Pick<TimeSeriesRow, 'backlogByScope'>> &
+  Pick<
   TimeSeriesRow,
   | 't'
   | 'sent'
@@ -28,6 +29,8 @@ export interface SeriesPoint {
   duplicates: number;
   backlogLedger: number;
   backlogBroker: number | null;
+  /** The ledger's backlog per scope (a group; group/instance in broadcasting). */
+  backlogByScope: Record<string, number>;
   e2e: { p50: number | null; p90: number | null; p99: number | null };
   sendP99: number | null;
   perInstance: Record<string, number>;
@@ -43,6 +46,8 @@ export interface ChartSeries {
   duplicatesTotal: number[];
   backlogLedger: number[];
   backlogBroker: (number | null)[];
+  /** The ledger's backlog per group (scope), as backlogLedger is for all of them; 0 where a row lacks it. */
+  backlogPerGroup: Record<string, number[]>;
   e2eP50: (number | null)[];
   e2eP90: (number | null)[];
   e2eP99: (number | null)[];
@@ -69,6 +74,7 @@ export function toPoints(rows: readonly ChartRow[]): SeriesPoint[] {
     duplicates: row.duplicates,
     backlogLedger: row.backlogLedger,
     backlogBroker: row.backlogBroker,
+    backlogByScope: { ...row.backlogByScope },
     e2e: { p50: row.e2e.p50, p90: row.e2e.p90, p99: row.e2e.p99 },
     sendP99: row.send.p99,
     perInstance: { ...row.perInstance },
@@ -98,6 +104,10 @@ function mergePoints(bucket: readonly SeriesPoint[]): SeriesPoint {
     const values = bucket.map(pick).filter((v): v is number => v !== null);
     return values.length === 0 ? null : Math.max(...values);
   };
+  const backlogByScope: Record<string, number> = {};
+  for (const p of bucket)
+    for (const [scope, n] of Object.entries(p.backlogByScope))
+      backlogByScope[scope] = Math.max(backlogByScope[scope] ?? 0, n);
   const perInstance: Record<string, number> = {};
   for (const p of bucket)
     for (const [instance, n] of Object.entries(p.perInstance)) perInstance[instance] = (perInstance[instance] ?? 0) + n;
@@ -110,6 +120,7 @@ function mergePoints(bucket: readonly SeriesPoint[]): SeriesPoint {
     duplicates: sum((p) => p.duplicates),
     backlogLedger: peak((p) => p.backlogLedger) ?? 0,
     backlogBroker: peak((p) => p.backlogBroker),
+    backlogByScope,
     e2e: { p50: peak((p) => p.e2e.p50), p90: peak((p) => p.e2e.p90), p99: peak((p) => p.e2e.p99) },
     sendP99: peak((p) => p.sendP99),
     perInstance,
@@ -120,6 +131,7 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
   const { points, rowsPerPoint } = downsample(toPoints(rows), maxPoints);
   const perSecond = (n: number, p: SeriesPoint) => round2((n * 1000) / p.durationMs);
   const instances = [...new Set(points.flatMap((p) => Object.keys(p.perInstance)))].sort(compareNatural);
+  const scopes = [...new Set(points.flatMap((p) => Object.keys(p.backlogByScope)))].sort(compareNatural);
   let duplicatesSoFar = 0;
   return {
     t: points.map((p) => round2(p.t / 1000)),
@@ -130,6 +142,7 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
     duplicatesTotal: points.map((p) => (duplicatesSoFar += p.duplicates)),
     backlogLedger: points.map((p) => p.backlogLedger),
     backlogBroker: points.map((p) => p.backlogBroker),
+    backlogPerGroup: Object.fromEntries(scopes.map((scope) => [scope, points.map((p) => p.backlogByScope[scope] ?? 0)])),
     e2eP50: points.map((p) => p.e2e.p50),
     e2eP90: points.map((p) => p.e2e.p90),
     e2eP99: points.map((p) => p.e2e.p99),

@@ -99,4 +99,17 @@ describe('chart series', () => {
     const series = toChartSeries([row(1000, { perInstance: { 'c#10': 1, 'c#2': 1, 'c#1': 1 } })]);
     expect(Object.keys(series.perInstancePerS)).toEqual(['c#1', 'c#2', 'c#10']);
   });
+
+  it('backlog per group: a column per group, its peak when merged, 0 where a row lacks the group', () => {
+    const series = toChartSeries(
+      [
+        row(1000, { backlogByScope: { billing: 3, audit: 1 } }),
+        row(2000, { backlogByScope: { billing: 9, audit: 0 } }),
+        row(3000, { backlogByScope: { billing: 2 } }),
+        row(4000),
+      ],
+      2,
+    );
+    expect(series.backlogPerGroup).toEqual({ audit: [1, 0], billing: [9, 2] });
+  });
 });

@@ -242,6 +242,18 @@
         line('broker', se.backlogBroker, PALETTE[1], { dash: [6, 3] }),
       ],
     });
+    // One group's backlog is the chart above; with several, which one falls behind.
+    var groups = Object.keys(se.backlogPerGroup || {});
+    if (groups.length > 1)
+      specs.push({
+        id: 'backlog-groups',
+        title: 'Backlog per group',
+        yLabel: 'messages',
+        note: 'Ledger: acked minus consumed, per consumer group (per instance in a broadcasting group).',
+        series: groups.map(function (name, i) {
+          return line(name, se.backlogPerGroup[name], PALETTE[i % PALETTE.length]);
+        }),
+      });
     var latencyLog = se.e2eP99.some(function (v) {
       return v !== null && v > 0;
     });
