@@ -254,6 +254,23 @@
           return line(name, se.backlogPerGroup[name], PALETTE[i % PALETTE.length]);
         }),
       });
+    var queues = Object.keys(se.backlogPerQueue || {});
+    if (queues.length)
+      specs.push({
+        id: 'backlog-queues',
+        title: 'Broker backlog per queue',
+        yLabel: 'messages',
+        note:
+          'Max offset minus committed offset, per group and queue (topic@broker/queue); queues that never lagged ' +
+          'are left out' +
+          (se.laggingQueues > queues.length
+            ? '; the ' + queues.length + ' of ' + se.laggingQueues + ' lagging queues with the highest peak are drawn'
+            : '') +
+          '.',
+        series: queues.map(function (name, i) {
+          return line(name, se.backlogPerQueue[name], PALETTE[i % PALETTE.length], { spanGaps: true });
+        }),
+      });
     var latencyLog = se.e2eP99.some(function (v) {
       return v !== null && v > 0;
     });
