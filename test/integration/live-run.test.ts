@@ -6,9 +6,9 @@
  * from src/setup/browser.ts, as in test/browser/report.test.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBrowser } from '../../src/setup/browser.ts';
@@ -48,6 +48,10 @@ faults:
     at: 2s
     duration: 3s
 `;
+
+// To look at: the page while the run goes, and its final frame.
+const RUNNING_SCREENSHOT = resolve('test-results/live-running.png');
+const FINAL_SCREENSHOT = resolve('test-results/live-final.png');
 
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-live-'));
 const reports = join(dir, 'reports');
@@ -127,10 +131,13 @@ describe('run --live in a real browser', () => {
     const later = await throughputPoints(page);
     expect(later).toBeGreaterThan(before);
     expect(await page.locator('#live-status').textContent()).toMatch(/^live · /);
+    mkdirSync(resolve('test-results'), { recursive: true });
+    await page.screenshot({ path: RUNNING_SCREENSHOT, fullPage: true });
 
     await page.waitForSelector('body[data-live-state="ended"]', { timeout: 60_000 });
     expect(await page.locator('#live-status').textContent()).toMatch(/^the run ended: PASS/);
     expect(await page.locator('#verdict .verdict-word').textContent()).toBe('PASS');
+    await page.screenshot({ path: FINAL_SCREENSHOT, fullPage: true });
     const finalFrame = await page.evaluate(() => JSON.parse(document.getElementById('run-data')!.textContent!));
     expect(await exited, `${stdout}\n${stderr}`).toBe(0);
 
