@@ -454,7 +454,7 @@ export class Measurements {
   }
 }
 
-/** The sample's queues that have a lag, keyed `group topic@broker/queueId` (the rest are 0: left out to keep rows small). */
+/** The sample's lagging queues, keyed `group topic@broker/queueId`; the rest are 0, left out to keep rows small. */
 function laggingQueues(sample: BrokerBacklogSample): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [group, queues] of Object.entries(sample.byQueue))

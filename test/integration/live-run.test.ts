@@ -123,11 +123,9 @@ describe('run --live in a real browser', () => {
     expect(before).toBeGreaterThan(0);
     expect(await page.locator('.fault-band').count()).toBe(0);
     await page.waitForSelector('.fault-band[data-action="pause"]', { state: 'attached', timeout: 30_000 });
-    await page.waitForFunction(
-      () => Number(document.body.getAttribute('data-frames')) >= 3,
-      undefined,
-      { timeout: 10_000 },
-    );
+    await page.waitForFunction(() => Number(document.body.getAttribute('data-frames')) >= 3, undefined, {
+      timeout: 10_000,
+    });
     const later = await throughputPoints(page);
     expect(later).toBeGreaterThan(before);
     expect(await page.locator('#live-status').textContent()).toMatch(/^live · /);

@@ -95,7 +95,8 @@ export function registerRunCommand(program: Command): void {
       // report, sent after the run) and closes in the finally below, however the run ends.
       let live: LiveServer | undefined;
       try {
-        if (livePort !== undefined) live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
+        if (livePort !== undefined)
+          live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
       } catch (error) {
         await Promise.all(outputs.map((o) => o.close()));
         throw error;

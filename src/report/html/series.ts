@@ -3,18 +3,18 @@ import type { TimeSeriesRow } from '../../metrics/time-series-row.ts';
 /** The fields of a time-series row the charts use (older rows lack the rest, and may lack backlogByScope). */
 export type ChartRow = Partial<Pick<TimeSeriesRow, 'backlogByScope' | 'backlogBrokerByQueue'>> &
   Pick<
-  TimeSeriesRow,
-  | 't'
-  | 'sent'
-  | 'acked'
-  | 'received'
-  | 'duplicates'
-  | 'backlogLedger'
-  | 'backlogBroker'
-  | 'e2e'
-  | 'send'
-  | 'perInstance'
->;
+    TimeSeriesRow,
+    | 't'
+    | 'sent'
+    | 'acked'
+    | 'received'
+    | 'duplicates'
+    | 'backlogLedger'
+    | 'backlogBroker'
+    | 'e2e'
+    | 'send'
+    | 'perInstance'
+  >;
 
 /**
  * One interval of the run, as the charts need it: counts over `durationMs` ending at `t`
@@ -50,7 +50,10 @@ export interface ChartSeries {
   backlogBroker: (number | null)[];
   /** The ledger's backlog per group (scope), as backlogLedger is for all of them; 0 where a row lacks it. */
   backlogPerGroup: Record<string, number[]>;
-  /** The broker's lag per queue (`group topic@broker/queueId`), the MAX_QUEUE_LINES with the highest peak; null: not sampled. */
+  /**
+   * The broker's lag per queue (`group topic@broker/queueId`): the MAX_QUEUE_LINES queues with the
+   * highest peak; null where not sampled.
+   */
   backlogPerQueue: Record<string, (number | null)[]>;
   /** How many queues had a lag at some point (more than backlogPerQueue shows when past MAX_QUEUE_LINES). */
   laggingQueues: number;
@@ -169,7 +172,9 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
     duplicatesTotal: points.map((p) => (duplicatesSoFar += p.duplicates)),
     backlogLedger: points.map((p) => p.backlogLedger),
     backlogBroker: points.map((p) => p.backlogBroker),
-    backlogPerGroup: Object.fromEntries(scopes.map((scope) => [scope, points.map((p) => p.backlogByScope[scope] ?? 0)])),
+    backlogPerGroup: Object.fromEntries(
+      scopes.map((scope) => [scope, points.map((p) => p.backlogByScope[scope] ?? 0)]),
+    ),
     backlogPerQueue: Object.fromEntries(
       drawnQueues.map((queue) => [
         queue,

@@ -55,8 +55,7 @@ export class LiveServer implements LiveFeed {
     });
     const port = await listenFrom(server, options.port);
     live = new LiveServer(server, port, token, options.log);
-    if (options.port !== 0 && port !== options.port)
-      options.log(`live: port ${options.port} is in use; using ${port}`);
+    if (options.port !== 0 && port !== options.port) options.log(`live: port ${options.port} is in use; using ${port}`);
     options.log(`live: ${live.url}`);
     return live;
   }

@@ -123,9 +123,18 @@ describe('chart series', () => {
     ]);
     expect(series.laggingQueues).toBe(12);
     // Peaks 12 (b/11) down to 4 (b/3), and b/1's 4 from its first sample: b/2 (3) and b/0 (1) are not drawn.
-    expect(Object.keys(series.backlogPerQueue)).toEqual(
-      ['g t@b/1', 'g t@b/3', 'g t@b/4', 'g t@b/5', 'g t@b/6', 'g t@b/7', 'g t@b/8', 'g t@b/9', 'g t@b/10', 'g t@b/11'],
-    );
+    expect(Object.keys(series.backlogPerQueue)).toEqual([
+      'g t@b/1',
+      'g t@b/3',
+      'g t@b/4',
+      'g t@b/5',
+      'g t@b/6',
+      'g t@b/7',
+      'g t@b/8',
+      'g t@b/9',
+      'g t@b/10',
+      'g t@b/11',
+    ]);
     expect(series.backlogPerQueue['g t@b/1']).toEqual([4, null, 0, 2]);
     // Merged: the peak of the sampled intervals; null only when none of them was sampled.
     const merged = toChartSeries(

@@ -60,14 +60,14 @@
               '("lost" counts what has not arrived yet).',
           })
         : s.failures.length
-        ? h(
-            'ul',
-            { class: 'failures' },
-            s.failures.map(function (f) {
-              return h('li', { text: f });
-            }),
-          )
-        : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
+          ? h(
+              'ul',
+              { class: 'failures' },
+              s.failures.map(function (f) {
+                return h('li', { text: f });
+              }),
+            )
+          : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
       data.overruns.length
         ? h(
             'ul',
