@@ -21,7 +21,7 @@ describe('live frames', () => {
     expect(data).toEqual(buildReportData(summary, events, summary.timeseries));
   });
 
-  it('while running, a begun fault that has not ended is a band up to now; an instant one stays an instant', async () => {
+  it('while running, a begun fault not yet ended is a band up to now; an instant one stays an instant', async () => {
     const whole = (await readRunSummary(FIXTURE)) as RunSummary;
     const [flap, restart] = whole.faults;
     const running: RunSummary = {
