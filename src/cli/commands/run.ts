@@ -91,16 +91,6 @@ export function registerRunCommand(program: Command): void {
         warn: (line) => progress.log(line),
       });
       for (const line of await openOutputs(outputs)) progress.log(line);
-      // The live page's server is this command's: it outlives the run (the final frame is the
-      // report, sent after the run) and closes in the finally below, however the run ends.
-      let live: LiveServer | undefined;
-      try {
-        if (livePort !== undefined)
-          live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
-      } catch (error) {
-        await Promise.all(outputs.map((o) => o.close()));
-        throw error;
-      }
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
         await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
@@ -122,7 +112,12 @@ export function registerRunCommand(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // The live page's server is this command's: it outlives the run (the final frame is the
+      // report, sent after the run) and closes in the finally below, however the run ends.
+      let live: LiveServer | undefined;
       try {
+        if (livePort !== undefined)
+          live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
         const outcome = await runPlan({
           plan,
           reportsDir: options.reports,
