@@ -93,7 +93,13 @@ export function registerRunCommand(program: Command): void {
       for (const line of await openOutputs(outputs)) progress.log(line);
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
-        await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
+        await provision((line) => progress.log(`setup: ${line}`), undefined, {
+          rocketmqVersion: plan.cluster.version,
+        }).catch(async (error: unknown) => {
+          // The outputs are open (a prometheus endpoint would keep the process alive): close them first.
+          await Promise.all(outputs.map((o) => o.close()));
+          throw error;
+        });
 
       // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
       // every process group at once and leave.
