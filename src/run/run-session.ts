@@ -21,6 +21,7 @@ import { buildAbortedSummary } from './build-aborted-summary.ts';
 import { buildSummary } from './build-summary.ts';
 import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
+import { writePlanCopy } from './plan-copy.ts';
 import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
@@ -155,6 +156,7 @@ export class RunSession {
     this.events = new EventLog(join(this.reportDir, 'events.ndjson'), (event) => {
       for (const output of outputs) output.event?.(event);
     });
+    writePlanCopy(this.plan, this.reportDir);
     this.startedAt = Date.now();
     this.messageLog = new MessageLog(join(this.reportDir, MESSAGE_LOG_FILE));
     this.measurements = new Measurements(this.events, this.startedAt, this.messageLog);
