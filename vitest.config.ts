@@ -40,6 +40,8 @@ const SIDE_BY_SIDE = new Set([
   'agents-netns.test.ts',
   // A short run watched in Chromium: waits for a band and a final frame, no time bound asserted.
   'live-run.test.ts',
+  // Real runs of a short plan, one after another; asserts fault counts, not times.
+  'shrink.test.ts',
   // A few seconds of CPU while the API server starts, then kubectl calls: no time bound asserted.
   'k8s-apiserver.test.ts',
 ]);

@@ -13,7 +13,9 @@ export class SignalStop {
     this.signal ??= signal;
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
-      process.stderr.write(`${this.command}: ${signal} received, passing it to the running ${this.childName} and stopping\n`);
+      process.stderr.write(
+        `${this.command}: ${signal} received, passing it to the running ${this.childName} and stopping\n`,
+      );
       child.kill(signal);
     } else {
       process.stderr.write(`${this.command}: ${signal} received, stopping\n`);

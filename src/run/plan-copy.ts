@@ -11,11 +11,18 @@ import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 
 export const PLAN_COPY_FILE = 'plan.yaml';
 
+const HEADER = '# The plan as this run ran it: ';
+
+/** The plan.yaml text without the header line this module wrote: the plan itself, for a plan made from it. */
+export function planOfCopy(text: string): string {
+  return text.startsWith(HEADER) ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
 /** Writes `<reportDir>/plan.yaml`; false when the plan has no YAML text (built in code, not loaded). */
 export function writePlanCopy(plan: ResolvedPlan, reportDir: string): boolean {
   const { text, file, sets } = plan.source;
   if (text === undefined) return false;
   const overrides = sets.length > 0 ? ` with --set ${sets.join(' --set ')}` : '';
-  writeFileSync(join(reportDir, PLAN_COPY_FILE), `# The plan as this run ran it: ${file}${overrides}\n${text}`);
+  writeFileSync(join(reportDir, PLAN_COPY_FILE), `${HEADER}${file}${overrides}\n${text}`);
   return true;
 }

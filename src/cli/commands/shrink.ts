@@ -8,15 +8,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { loadPlanText } from '../../plan/load-plan.ts';
 import { formatShrinkConsole } from '../../report/shrink/shrink-console.ts';
-import {
-  formatShrinkMarkdown,
-  SHRINK_MARKDOWN_FILE,
-  SHRUNK_PLAN_FILE,
-} from '../../report/shrink/shrink-markdown.ts';
+import { formatShrinkMarkdown, SHRINK_MARKDOWN_FILE, SHRUNK_PLAN_FILE } from '../../report/shrink/shrink-markdown.ts';
 import { phasesText, type ShrinkResult, shortDuration } from '../../report/shrink/shrink-result.ts';
 import { claimRunId } from '../../runtime/run-id.ts';
 import { ExitCode } from '../../util/errors.ts';
@@ -40,8 +36,8 @@ export function registerShrinkCommand(program: Command): void {
   program
     .command('shrink')
     .description(
-      "for a failed run, search the smallest fault schedule and shortest phases that still fail its checks (same seed): " +
-        'writes <run>/shrunk.yaml and <run>/shrink.md',
+      'for a failed run, search the smallest fault schedule and shortest phases that still fail its checks ' +
+        '(same seed): writes <run>/shrunk.yaml and <run>/shrink.md',
     )
     .argument('<run>', 'run folder, or a run id under --reports')
     .option('--budget <duration>', 'stop before a try would end past this much time, keeping the best so far', '20m')
@@ -54,7 +50,7 @@ export function registerShrinkCommand(program: Command): void {
     .option('--reports <dir>', 'where run folders are', REPORTS_DIR)
     .addHelpText(
       'after',
-      '\nEach try is a full run of a smaller plan (cluster, fleets, faults), so a shrink takes several runs\' time.\n' +
+      "\nEach try is a full run of a smaller plan (cluster, fleets, faults), so a shrink takes several runs' time.\n" +
         'A try reproduces the failure when it fails at least one of the checks the run failed (or --check).\n' +
         'Example: rmq-chaos shrink reports/20261207-051200Z-flap-duplicates --budget 10m\n',
     )
@@ -73,19 +69,28 @@ async function shrink(run: string, options: ShrinkOptions, verbose: boolean): Pr
   const shrinkDir = join(runDir, claimRunId('shrink', [runDir]));
   mkdirSync(shrinkDir, { recursive: true });
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const describe = (c: Candidate) =>
-    `${c.faults.length === 0 ? '(no faults)' : c.faults.map((i) => plans.faultName(i)).join(', ')}; ${phasesText(plans.phases(c))}`;
+  const describe = (c: Candidate) => {
+    const faults = c.faults.length === 0 ? '(no faults)' : c.faults.map((i) => plans.faultName(i)).join(', ');
+    return `${faults}; ${phasesText(plans.phases(c))}`;
+  };
   log(
     `shrink: ${summary.run.id}: ${plans.plan.faults.length} faults, seed ${summary.run.seed}, target (any of) ` +
       `${input.target.join(', ')}; budget ${shortDuration(budgetMs)}; tries in ${shrinkDir}`,
   );
 
+  // How long the run spent in each phase: the phase that cost the most is halved first.
+  const spentMs = Object.fromEntries(Object.entries(summary.phases).map(([p, { durationMs }]) => [p, durationMs]));
   const stop = new SignalStop('shrink', 'try');
   const startedAt = Date.now();
   let outcome: Awaited<ReturnType<typeof searchSmallest>>;
   try {
     outcome = await searchSmallest({
-      plan: plans,
+      plan: {
+        original: () => plans.original(),
+        knobs: () => plans.knobs(spentMs),
+        halve: (c, knob) => plans.halve(c, knob),
+        problem: (c) => plans.problem(c),
+      },
       budgetMs,
       firstEstimateMs: summary.run.wallMs,
       stopped: () => (stop.signal === 'SIGINT' || stop.signal === 'SIGTERM' ? stop.signal : undefined),
@@ -136,7 +141,7 @@ async function shrink(run: string, options: ShrinkOptions, verbose: boolean): Pr
   };
   const files = await writeShrinkFiles(plans, outcome.best, result, basename(shrinkDir));
   process.stdout.write(`${formatShrinkConsole(result)}\n`);
-  for (const file of files) process.stdout.write(`shrink: ${relative(process.cwd(), file) || file}\n`);
+  for (const file of files) process.stdout.write(`shrink: ${file}\n`);
   if (outcome.stoppedBy === 'SIGINT') return ExitCode.sigint;
   if (outcome.stoppedBy === 'SIGTERM') return ExitCode.sigterm;
   return ExitCode.ok;

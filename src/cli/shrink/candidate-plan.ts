@@ -62,11 +62,14 @@ export class CandidatePlans {
     return this.plan.faults[index]?.name ?? `fault ${index}`;
   }
 
-  /** Phases first (the long ones first: they cost the most), then each fault's own duration. */
-  knobs(): string[] {
-    const phases = RUN_PHASES.filter((p) => this.originalPhaseMs(p) > 0).sort(
-      (a, b) => this.originalPhaseMs(b) - this.originalPhaseMs(a),
-    );
+  /**
+   * Phases first, the one the run spent longest in first (it costs every try the most; `spentMs`
+   * from the original run's summary, else the planned lengths: a drain that ends when the backlog
+   * is gone costs less than planned), then each fault's own duration.
+   */
+  knobs(spentMs: Partial<Record<FaultPhase, number>> = {}): string[] {
+    const cost = (p: FaultPhase) => spentMs[p] ?? this.originalPhaseMs(p);
+    const phases = RUN_PHASES.filter((p) => this.originalPhaseMs(p) > 0).sort((a, b) => cost(b) - cost(a));
     const durations = this.plan.faults.flatMap((f, i) =>
       f.occurrences[0]?.durationMs != null && this.doc.hasIn(['faults', i, 'duration']) ? [`duration:${i}`] : [],
     );
@@ -115,7 +118,7 @@ export class CandidatePlans {
     for (let i = this.plan.faults.length - 1; i >= 0; i--) if (!c.faults.includes(i)) doc.deleteIn(['faults', i]);
     if (c.faults.length === 0) doc.deleteIn(['faults']);
     if (header !== undefined) doc.commentBefore = header;
-    return doc.toString({ lineWidth: 0 });
+    return doc.toString();
   }
 
   /** Why the candidate is not a valid plan (its first issue), or undefined when it is one. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readRunSummary } from '../../report/run-files.ts';
 import { failedCheckIds } from '../../result/failed-checks.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
-import { PLAN_COPY_FILE } from '../../run/plan-copy.ts';
+import { PLAN_COPY_FILE, planOfCopy } from '../../run/plan-copy.ts';
 import { UsageError } from '../../util/errors.ts';
 
 export interface ShrinkInput {
@@ -19,6 +19,7 @@ export interface ShrinkInput {
   /** The failed check ids a try must fail (one of) to count as reproducing the failure. */
   target: string[];
   planFile: string;
+  /** The plan as the run ran it (plan.yaml without the line saying so). */
   planText: string;
 }
 
@@ -50,6 +51,6 @@ export async function readShrinkInput(runDir: string, checks: readonly string[] 
       `${planFile} does not exist: this run folder does not keep the plan it ran`,
       'runs keep it since rmq-chaos kept plan.yaml in the run folder; run the plan again and shrink that run',
     );
-  const planText = await readFile(planFile, 'utf8');
+  const planText = planOfCopy(await readFile(planFile, 'utf8'));
   return { runDir, summary, target: checks.length > 0 ? [...checks] : failed, planFile, planText };
 }

@@ -61,7 +61,10 @@ export function phasesText(phases: Record<string, number>): string {
 }
 
 export function shortDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 60_000) {
+    const s = Math.round(ms / 1000);
+    return s % 60 === 0 ? `${s / 60}m` : `${Math.floor(s / 60)}m${s % 60}s`;
+  }
   if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))}s`;
   return `${Math.round(ms)}ms`;
 }
@@ -82,7 +85,8 @@ export function tryCells(t: ShrinkTry): string[] {
 }
 
 export function outcomeLine(r: ShrinkResult): string {
-  const stopped = r.stoppedBy === 'done' ? 'search complete' : `stopped by ${r.stoppedBy === 'budget' ? '--budget' : r.stoppedBy}`;
+  const stopped =
+    r.stoppedBy === 'done' ? 'search complete' : `stopped by ${r.stoppedBy === 'budget' ? '--budget' : r.stoppedBy}`;
   return (
     `shrink ${r.runId}: ${r.original.faults.length} → ${r.shrunk.faults.length} faults, ` +
     `${phasesText(r.original.phases)} → ${phasesText(r.shrunk.phases)}, ${r.tries.length} tries in ` +

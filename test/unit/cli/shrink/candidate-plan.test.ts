@@ -11,8 +11,10 @@ fleets:
   consumers: [{name: billing, instances: 2, subscription: {orders: "*"}}]
 phases: {warmup: 4s, load: 2s, chaos: 8s, drain: 20s}
 faults:
-  - {name: slow, action: network.latency, target: producers->broker-a, phase: chaos, at: 2s, duration: 4s, latency: 20ms}
-  - {name: flaky, action: network.flap, target: consumers->broker-a, phase: chaos, at: 0s, duration: 6s, period: 2s, downFor: 500ms}
+  - {name: slow, action: network.latency, target: producers->broker-a, phase: chaos, at: 2s, duration: 4s,
+     latency: 20ms}
+  - {name: flaky, action: network.flap, target: consumers->broker-a, phase: chaos, at: 0s, duration: 6s,
+     period: 2s, downFor: 500ms}
   - {name: crash, action: restart, target: billing#1, phase: chaos, at: 6s, hard: true, down: 1s}
 thresholds:
   duplicates: ["count==0"]
@@ -42,7 +44,21 @@ describe('CandidatePlans', () => {
   });
 
   it('offers the phases longest first, then the fault durations, each down to 1 s', () => {
-    expect(plans.knobs()).toEqual(['phase:drain', 'phase:chaos', 'phase:warmup', 'phase:load', 'duration:0', 'duration:1']);
+    expect(plans.knobs()).toEqual([
+      'phase:drain',
+      'phase:chaos',
+      'phase:warmup',
+      'phase:load',
+      'duration:0',
+      'duration:1',
+    ]);
+    // By the time the run spent in each phase when it says: a drain that ended early costs little.
+    expect(plans.knobs({ warmup: 7000, load: 2000, chaos: 9000, drain: 1500 }).slice(0, 4)).toEqual([
+      'phase:chaos',
+      'phase:warmup',
+      'phase:load',
+      'phase:drain',
+    ]);
     const start = plans.original();
     expect(plans.halve(start, 'phase:load')).toEqual({ faults: [0, 1, 2], halvings: { 'phase:load': 1 } });
     expect(plans.halve({ ...start, halvings: { 'phase:load': 1 } }, 'phase:load')).toBeUndefined();
@@ -59,8 +75,12 @@ describe('CandidatePlans', () => {
   });
 
   it('keys a candidate by its faults and its non-zero halvings', () => {
-    expect(candidateKey({ faults: [1], halvings: { 'phase:chaos': 0 } })).toBe(candidateKey({ faults: [1], halvings: {} }));
-    expect(candidateKey({ faults: [1], halvings: { a: 1, b: 2 } })).toBe(candidateKey({ faults: [1], halvings: { b: 2, a: 1 } }));
+    expect(candidateKey({ faults: [1], halvings: { 'phase:chaos': 0 } })).toBe(
+      candidateKey({ faults: [1], halvings: {} }),
+    );
+    expect(candidateKey({ faults: [1], halvings: { a: 1, b: 2 } })).toBe(
+      candidateKey({ faults: [1], halvings: { b: 2, a: 1 } }),
+    );
     expect(candidateKey({ faults: [1], halvings: {} })).not.toBe(candidateKey({ faults: [2], halvings: {} }));
   });
 });

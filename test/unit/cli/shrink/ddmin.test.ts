@@ -20,10 +20,16 @@ const itemsAndCauses = fc.integer({ min: 0, max: 12 }).chain((n) =>
   fc.record({
     items: fc.constant(Array.from({ length: n }, (_, i) => i)),
     // Causes drawn from the items (an empty cause: the failure needs no item at all).
-    causes: fc.array(fc.subarray(Array.from({ length: n }, (_, i) => i), { maxLength: Math.min(3, n) }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    causes: fc.array(
+      fc.subarray(
+        Array.from({ length: n }, (_, i) => i),
+        { maxLength: Math.min(3, n) },
+      ),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
   }),
 );
 

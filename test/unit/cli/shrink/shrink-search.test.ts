@@ -32,11 +32,19 @@ function fakeRuns(wallMs = 30_000) {
 describe('searchSmallest', () => {
   it('keeps the one fault that matters, then halves the phase while it still fails', async () => {
     const runs = fakeRuns();
-    const out = await searchSmallest({ plan, runTry: runs.runTry, budgetMs: 3_600_000, firstEstimateMs: 30_000, clock: runs.clock });
+    const out = await searchSmallest({
+      plan,
+      runTry: runs.runTry,
+      budgetMs: 3_600_000,
+      firstEstimateMs: 30_000,
+      clock: runs.clock,
+    });
     expect(out.stoppedBy).toBe('done');
     expect(out.best).toEqual({ faults: [2], halvings: { 'phase:chaos': 2 } });
     // ddmin: [0,1] passes, [2] fails, [] passes; halving: 4 s and 2 s fail, 1 s passes.
-    expect(out.tries.map((t) => `${t.stage}:${t.candidate.faults.join('')}:${chaosMs(t.candidate)}:${t.verdict}`)).toEqual([
+    expect(
+      out.tries.map((t) => `${t.stage}:${t.candidate.faults.join('')}:${chaosMs(t.candidate)}:${t.verdict}`),
+    ).toEqual([
       'faults:01:8000:passes',
       'faults:2:8000:reproduces',
       'faults::8000:passes',
@@ -49,7 +57,13 @@ describe('searchSmallest', () => {
   it('stops before a try that would end past the budget and keeps the best so far', async () => {
     const runs = fakeRuns();
     // Room for two 30 s tries (the estimate is the original's 30 s), not a third.
-    const out = await searchSmallest({ plan, runTry: runs.runTry, budgetMs: 80_000, firstEstimateMs: 30_000, clock: runs.clock });
+    const out = await searchSmallest({
+      plan,
+      runTry: runs.runTry,
+      budgetMs: 80_000,
+      firstEstimateMs: 30_000,
+      clock: runs.clock,
+    });
     expect(out.stoppedBy).toBe('budget');
     expect(runs.ran).toHaveLength(2);
     expect(out.best).toEqual({ faults: [2], halvings: {} });
@@ -58,14 +72,29 @@ describe('searchSmallest', () => {
 
   it('with no budget for even one try, runs nothing and keeps the original', async () => {
     const runs = fakeRuns();
-    const out = await searchSmallest({ plan, runTry: runs.runTry, budgetMs: 10_000, firstEstimateMs: 30_000, clock: runs.clock });
+    const out = await searchSmallest({
+      plan,
+      runTry: runs.runTry,
+      budgetMs: 10_000,
+      firstEstimateMs: 30_000,
+      clock: runs.clock,
+    });
     expect(out).toMatchObject({ stoppedBy: 'budget', tries: [], best: plan.original() });
   });
 
   it('does not run an invalid candidate, and runs each candidate once', async () => {
     const runs = fakeRuns();
-    const invalid: SearchPlan = { ...plan, problem: (c) => (chaosMs(c) < 4000 ? 'faults[0].at: past the phase' : undefined) };
-    const out = await searchSmallest({ plan: invalid, runTry: runs.runTry, budgetMs: 3_600_000, firstEstimateMs: 1, clock: runs.clock });
+    const invalid: SearchPlan = {
+      ...plan,
+      problem: (c) => (chaosMs(c) < 4000 ? 'faults[0].at: past the phase' : undefined),
+    };
+    const out = await searchSmallest({
+      plan: invalid,
+      runTry: runs.runTry,
+      budgetMs: 3_600_000,
+      firstEstimateMs: 1,
+      clock: runs.clock,
+    });
     expect(out.best).toEqual({ faults: [2], halvings: { 'phase:chaos': 1 } });
     expect(out.tries.at(-1)).toMatchObject({ verdict: 'invalid', wallMs: 0, failed: ['faults[0].at: past the phase'] });
     expect(runs.ran).toHaveLength(4);
