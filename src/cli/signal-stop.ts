@@ -31,6 +31,12 @@ export class SignalStop {
     process.on('SIGTERM', this.onSignal);
   }
 
+  /** Stops the running child as a signal would, for a reason of the command's own (a time budget). */
+  interrupt(): void {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  }
+
   track(child: ChildProcess | undefined): void {
     // Between two runs there is no child: a signal then only stops the next one from starting.
     this.child = child;

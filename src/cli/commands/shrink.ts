@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { loadPlanText } from '../../plan/load-plan.ts';
 import { formatShrinkConsole } from '../../report/shrink/shrink-console.ts';
 import { formatShrinkMarkdown, SHRINK_MARKDOWN_FILE, SHRUNK_PLAN_FILE } from '../../report/shrink/shrink-markdown.ts';
-import { phasesText, type ShrinkResult, shortDuration } from '../../report/shrink/shrink-result.ts';
+import { phasesText, type ShrinkResult, shortDuration, triesText } from '../../report/shrink/shrink-result.ts';
 import { claimRunId } from '../../runtime/run-id.ts';
 import { ExitCode } from '../../util/errors.ts';
 import { durationOption } from '../duration-option.ts';
@@ -82,6 +82,14 @@ async function shrink(run: string, options: ShrinkOptions, verbose: boolean): Pr
   const spentMs = Object.fromEntries(Object.entries(summary.phases).map(([p, { durationMs }]) => [p, durationMs]));
   const stop = new SignalStop('shrink', 'try');
   const startedAt = Date.now();
+  // The budget is a bound, not a wish: a try still running at the deadline (runs vary on a busy
+  // machine; the search only predicts) is stopped as Ctrl-C stops a run, and the search ends.
+  let pastDeadline = false;
+  const deadline = setTimeout(() => {
+    pastDeadline = true;
+    log(`shrink: --budget ${shortDuration(budgetMs)} reached, stopping the running try`);
+    stop.interrupt();
+  }, budgetMs);
   let outcome: Awaited<ReturnType<typeof searchSmallest>>;
   try {
     outcome = await searchSmallest({
@@ -93,7 +101,8 @@ async function shrink(run: string, options: ShrinkOptions, verbose: boolean): Pr
       },
       budgetMs,
       firstEstimateMs: summary.run.wallMs,
-      stopped: () => (stop.signal === 'SIGINT' || stop.signal === 'SIGTERM' ? stop.signal : undefined),
+      stopped: () =>
+        stop.signal === 'SIGINT' || stop.signal === 'SIGTERM' ? stop.signal : pastDeadline ? 'budget' : undefined,
       runTry: (c, n) =>
         runTry(plans.text(c, ` try ${n} of rmq-chaos shrink ${summary.run.id}`), n, {
           shrinkDir,
@@ -111,6 +120,7 @@ async function shrink(run: string, options: ShrinkOptions, verbose: boolean): Pr
         ),
     });
   } finally {
+    clearTimeout(deadline);
     stop.dispose();
   }
 
@@ -155,7 +165,7 @@ async function writeShrinkFiles(
   shrinkFolder: string,
 ): Promise<string[]> {
   const header = [
-    ` Shrunk by rmq-chaos shrink from run ${r.runId} (seed ${r.seed}): ${r.tries.length} tries in ` +
+    ` Shrunk by rmq-chaos shrink from run ${r.runId} (seed ${r.seed}): ${triesText(r.tries.length)} in ` +
       `${shortDuration(r.elapsedMs)}${r.stoppedBy === 'done' ? '' : `, stopped by ${r.stoppedBy}`} (${shrinkFolder}/).`,
     ` Still fails at least one of: ${r.target.join(', ')}.`,
     ` Faults kept: ${r.shrunk.faults.join(', ') || 'none'}; removed: ${r.removed.join(', ') || 'none'}.`,

@@ -3,9 +3,11 @@
  * each candidate decided by a real run (`runTry`), with a cache (a candidate asked twice runs
  * once) and a budget. The budget is checked before each run against the longest run so far (the
  * original run's wall time before the first): a try that would end past the budget is not
- * started, and the search ends with the smallest plan that failed so far. A signal ends it the
- * same way. Every candidate that reproduced is smaller than the one before it (ddmin only moves
- * to subsets, halving only shortens), so "the last that reproduced" is the best so far.
+ * started, and the search ends with the smallest plan that failed so far. A try that runs long
+ * anyway (a busy machine) is the caller's to stop at the deadline (`stopped` then says
+ * `budget`); a signal ends the search the same way. Every candidate that reproduced is smaller
+ * than the one before it (ddmin only moves to subsets, halving only shortens), so "the last that
+ * reproduced" is the best so far.
  */
 import type { ShrinkTry, TryVerdict } from '../../report/shrink/shrink-result.ts';
 import { type Candidate, candidateKey } from './candidate-plan.ts';
@@ -46,20 +48,22 @@ export interface SearchInput {
   /** The expected length of a try before any has run: the original run's wall time. */
   firstEstimateMs: number;
   clock?: () => number;
-  /** The signal that stopped the shrink, checked before each try. */
-  stopped?: () => 'SIGINT' | 'SIGTERM' | undefined;
+  /** What stopped the shrink from outside (a signal, the budget's deadline mid-try), checked before each try. */
+  stopped?: () => StopReason | undefined;
   onStart?: (n: number, stage: SearchTry['stage'], c: Candidate, elapsedMs: number) => void;
   onDone?: (t: SearchTry, elapsedMs: number) => void;
 }
 
+export type StopReason = 'budget' | 'SIGINT' | 'SIGTERM';
+
 export interface SearchOutcome {
   best: Candidate;
   tries: SearchTry[];
-  stoppedBy: 'done' | 'budget' | 'SIGINT' | 'SIGTERM';
+  stoppedBy: 'done' | StopReason;
 }
 
 class SearchStop extends Error {
-  constructor(readonly reason: 'budget' | 'SIGINT' | 'SIGTERM') {
+  constructor(readonly reason: StopReason) {
     super(`shrink stopped: ${reason}`);
   }
 }
@@ -88,8 +92,8 @@ export async function searchSmallest(input: SearchInput): Promise<SearchOutcome>
       cache.set(key, false);
       return false;
     }
-    const signal = input.stopped?.();
-    if (signal) throw new SearchStop(signal);
+    const stop = input.stopped?.();
+    if (stop) throw new SearchStop(stop);
     const estimate = Math.max(input.firstEstimateMs, ...tries.map((t) => t.wallMs));
     if (elapsed() + estimate > input.budgetMs) throw new SearchStop('budget');
     input.onStart?.(n, stage, c, elapsed());
@@ -98,7 +102,7 @@ export async function searchSmallest(input: SearchInput): Promise<SearchOutcome>
     tries.push(t);
     input.onDone?.(t, elapsed());
     const reproduces = run.verdict === 'reproduces';
-    // A try stopped by a signal decided nothing: not cached, and the next call stops the search.
+    // A try stopped from outside decided nothing: not cached, and the next call stops the search.
     if (run.verdict !== 'aborted' || !input.stopped?.()) cache.set(key, reproduces);
     if (reproduces) best = c;
     return reproduces;

@@ -89,7 +89,11 @@ export function outcomeLine(r: ShrinkResult): string {
     r.stoppedBy === 'done' ? 'search complete' : `stopped by ${r.stoppedBy === 'budget' ? '--budget' : r.stoppedBy}`;
   return (
     `shrink ${r.runId}: ${r.original.faults.length} → ${r.shrunk.faults.length} faults, ` +
-    `${phasesText(r.original.phases)} → ${phasesText(r.shrunk.phases)}, ${r.tries.length} tries in ` +
+    `${phasesText(r.original.phases)} → ${phasesText(r.shrunk.phases)}, ${triesText(r.tries.length)} in ` +
     `${shortDuration(r.elapsedMs)} (${stopped})`
   );
+}
+
+export function triesText(n: number): string {
+  return `${n} ${n === 1 ? 'try' : 'tries'}`;
 }

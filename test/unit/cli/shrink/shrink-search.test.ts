@@ -118,4 +118,23 @@ describe('searchSmallest', () => {
     expect(out.stoppedBy).toBe('SIGINT');
     expect(runs.ran).toHaveLength(2);
   });
+
+  it('a try stopped at the deadline decides nothing and ends the search (budget)', async () => {
+    const runs = fakeRuns();
+    let pastDeadline = false;
+    const out = await searchSmallest({
+      plan,
+      runTry: async (c, n) => {
+        if (n === 1) return runs.runTry(c);
+        pastDeadline = true;
+        return { verdict: 'aborted', failed: ['run aborted (SIGINT)'], wallMs: 30_000 };
+      },
+      stopped: () => (pastDeadline ? 'budget' : undefined),
+      budgetMs: 3_600_000,
+      firstEstimateMs: 1,
+      clock: runs.clock,
+    });
+    expect(out).toMatchObject({ stoppedBy: 'budget', best: plan.original() });
+    expect(out.tries.map((t) => t.verdict)).toEqual(['passes', 'aborted']);
+  });
 });
