@@ -102,23 +102,23 @@ export class CandidatePlans {
     doc.setIn(['seed'], this.plan.seed);
     for (const p of RUN_PHASES) {
       const k = c.halvings[`phase:${p}`] ?? 0;
-      if (k > 0) doc.setIn(['phases', p], formatDuration(this.phases(c)[p]));
+      if (k > 0) doc.setIn(['phases', p], planDuration(this.phases(c)[p]));
     }
     this.plan.faults.forEach((fault, i) => {
       if (!c.faults.includes(i)) return;
       const k = c.halvings[`phase:${fault.phase}`] ?? 0;
       const [first, second] = fault.occurrences;
-      if (k > 0 && first && first.atMs > 0) doc.setIn(['faults', i, 'at'], formatDuration(halved(first.atMs, k)));
+      if (k > 0 && first && first.atMs > 0) doc.setIn(['faults', i, 'at'], planDuration(halved(first.atMs, k)));
       if (k > 0 && first && second && doc.hasIn(['faults', i, 'every']))
-        doc.setIn(['faults', i, 'every'], formatDuration(halved(second.atMs - first.atMs, k)));
+        doc.setIn(['faults', i, 'every'], planDuration(halved(second.atMs - first.atMs, k)));
       if ((k > 0 || c.halvings[`duration:${i}`]) && doc.hasIn(['faults', i, 'duration']))
-        doc.setIn(['faults', i, 'duration'], formatDuration(this.durationMs(c, i)));
+        doc.setIn(['faults', i, 'duration'], planDuration(this.durationMs(c, i)));
     });
     // Backwards, so the indexes still to delete do not move.
     for (let i = this.plan.faults.length - 1; i >= 0; i--) if (!c.faults.includes(i)) doc.deleteIn(['faults', i]);
     if (c.faults.length === 0) doc.deleteIn(['faults']);
     if (header !== undefined) doc.commentBefore = header;
-    return doc.toString();
+    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }
 
   /** Why the candidate is not a valid plan (its first issue), or undefined when it is one. */
@@ -144,6 +144,11 @@ export class CandidatePlans {
     const k = (fault ? (c.halvings[`phase:${fault.phase}`] ?? 0) : 0) + (c.halvings[`duration:${index}`] ?? 0);
     return halved(original, k);
   }
+}
+
+/** `20s`, `1m30s`, or `1500ms` where a second is split (`1s500ms` reads worse). */
+function planDuration(ms: number): string {
+  return ms % 1000 === 0 ? formatDuration(ms) : `${ms}ms`;
 }
 
 function halved(ms: number, times = 0): number {

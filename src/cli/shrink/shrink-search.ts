@@ -1,8 +1,9 @@
 /**
  * The shrink's search: ddmin over the faults, then halving the phases and fault durations,
  * each candidate decided by a real run (`runTry`), with a cache (a candidate asked twice runs
- * once) and a budget. The budget is checked before each run against the longest run so far (the
- * original run's wall time before the first): a try that would end past the budget is not
+ * once) and a budget. The budget is checked before each run against the longest of the last three
+ * tries (the original run's wall time before the first; tries get shorter as phases are halved,
+ * so the longest of all would stop the search early): a try that would end past the budget is not
  * started, and the search ends with the smallest plan that failed so far. A try that runs long
  * anyway (a busy machine) is the caller's to stop at the deadline (`stopped` then says
  * `budget`); a signal ends the search the same way. Every candidate that reproduced is smaller
@@ -62,6 +63,9 @@ export interface SearchOutcome {
   stoppedBy: 'done' | StopReason;
 }
 
+/** How many of the latest tries predict the next one's length. */
+const RECENT_TRIES = 3;
+
 class SearchStop extends Error {
   constructor(readonly reason: StopReason) {
     super(`shrink stopped: ${reason}`);
@@ -94,7 +98,8 @@ export async function searchSmallest(input: SearchInput): Promise<SearchOutcome>
     }
     const stop = input.stopped?.();
     if (stop) throw new SearchStop(stop);
-    const estimate = Math.max(input.firstEstimateMs, ...tries.map((t) => t.wallMs));
+    const ran = tries.filter((t) => t.verdict !== 'invalid').slice(-RECENT_TRIES);
+    const estimate = ran.length === 0 ? input.firstEstimateMs : Math.max(...ran.map((t) => t.wallMs));
     if (elapsed() + estimate > input.budgetMs) throw new SearchStop('budget');
     input.onStart?.(n, stage, c, elapsed());
     const run = await input.runTry(c, n);

@@ -137,4 +137,28 @@ describe('searchSmallest', () => {
     expect(out).toMatchObject({ stoppedBy: 'budget', best: plan.original() });
     expect(out.tries.map((t) => t.verdict)).toEqual(['passes', 'aborted']);
   });
+
+  it('predicts the next try from the latest three: shorter phases make shorter tries', async () => {
+    let now = 0;
+    const lengths = [40_000, 10_000, 10_000, 10_000, 10_000, 10_000];
+    const ran: Candidate[] = [];
+    const out = await searchSmallest({
+      plan,
+      runTry: async (c) => {
+        const wallMs = lengths[ran.length] ?? 10_000;
+        ran.push(c);
+        now += wallMs;
+        const reproduces = c.faults.includes(2) && chaosMs(c) >= 2000;
+        return reproduces
+          ? { verdict: 'reproduces', failed: ['threshold:duplicates'], wallMs }
+          : { verdict: 'passes', failed: [], wallMs };
+      },
+      // After four tries (70 s) the next is expected to take 10 s, not the first one's 40 s.
+      budgetMs: 100_000,
+      firstEstimateMs: 40_000,
+      clock: () => now,
+    });
+    expect(ran).toHaveLength(6);
+    expect(out.stoppedBy).toBe('done');
+  });
 });
