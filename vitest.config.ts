@@ -32,6 +32,7 @@ const SIDE_BY_SIDE = new Set([
   'coordinator-killed.test.ts',
   'external-provider.test.ts',
   'doctor.test.ts',
+  'doctor-export.test.ts',
   'smoke-run.test.ts',
   'abort-on-fail.test.ts',
   'aborted-runs.test.ts',
@@ -39,6 +40,10 @@ const SIDE_BY_SIDE = new Set([
   'agents-netns.test.ts',
   // Two short runs; the rate search's bound (send p99 2 s) and its ≥ 3 steps held at load average 22.
   'rate-search-backlog.test.ts',
+  // A short run watched in Chromium: waits for a band and a final frame, no time bound asserted.
+  'live-run.test.ts',
+  // Real runs of a short plan, one after another; asserts fault counts, not times.
+  'shrink.test.ts',
   // A few seconds of CPU while the API server starts, then kubectl calls: no time bound asserted.
   'k8s-apiserver.test.ts',
 ]);

@@ -13,6 +13,7 @@ import { registerExplainCommand } from './commands/explain.ts';
 import { registerK8sCommand } from './commands/k8s.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerSetupCommand } from './commands/setup.ts';
+import { registerShrinkCommand } from './commands/shrink.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 
 const program = new Command()
@@ -37,6 +38,7 @@ registerExplainCommand(program);
 registerOpenCommand(program);
 registerCompareCommand(program);
 registerMatrixCommand(program);
+registerShrinkCommand(program);
 registerAgentCommand(program);
 registerK8sCommand(program);
 
@@ -54,6 +56,7 @@ Examples:
   rmq-chaos compare <baseline> <current>    compare two runs (run folders or summary.json), exit 99 on a regression
   rmq-chaos run throughput --baseline perf/baseline/throughput   run, then compare with a baseline
   rmq-chaos matrix smoke --versions 4.9.7,5.3.3 --ha none,master-slave   the plan per version and HA mode, one page
+  rmq-chaos shrink <run> --budget 10m      the fewest faults and shortest phases that still fail, from a failed run
   rmq-chaos agent --listen 0.0.0.0:7420     run fleet instances for a coordinator on another host
   rmq-chaos run smoke --agents h1:7420,h2:7420   spread the fleets over two agents
   rmq-chaos k8s render smoke --namesrv rocketmq-namesrv:9876 --out k8s/smoke   manifests for Kubernetes

@@ -16,6 +16,11 @@ export interface TimeSeriesRow {
   backlogByScope: Record<string, number>;
   /** Sum over clustering groups of the broker's lag; null when not sampled this interval. */
   backlogBroker: number | null;
+  /**
+   * The broker's lag per clustering group and queue (`group topic@broker/queueId`), queues with
+   * a lag only; absent when not sampled this interval (and in rows older than it).
+   */
+  backlogBrokerByQueue?: Record<string, number>;
   e2e: Percentiles;
   send: Percentiles;
   perInstance: Record<string, number>;

@@ -118,7 +118,9 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
   ];
   if (pending.length === 0 && parsed.success) {
     const thresholdKeys = Object.keys(record(record(data)?.thresholds) ?? {});
-    return resolvePlan(parsed.data, file, sets, thresholdKeys);
+    const plan = resolvePlan(parsed.data, file, sets, thresholdKeys);
+    // Unchanged text when nothing was overridden: the user's layout and comments, byte for byte.
+    return { ...plan, source: { ...plan.source, text: sets.length === 0 ? text : doc.toString({ lineWidth: 0 }) } };
   }
 
   const seen = new Set<string>();

@@ -343,5 +343,11 @@ export interface ResolvedPlan {
     file: string;
     /** The `--set key=value` overrides applied, in order. */
     sets: string[];
+    /**
+     * The plan's YAML as it was resolved: the file's text, with the `--set` overrides written
+     * in when there are any. A run keeps it as `plan.yaml` so the run can be run again (or
+     * shrunk) after the file changed. Absent for plans not loaded from YAML.
+     */
+    text?: string;
   };
 }

@@ -303,6 +303,9 @@ export class Measurements {
         this.brokerSampleFresh && this.lastBrokerSample
           ? Object.values(this.lastBrokerSample.byGroup).reduce((a, b) => a + b, 0)
           : null,
+      ...(this.brokerSampleFresh && this.lastBrokerSample
+        ? { backlogBrokerByQueue: laggingQueues(this.lastBrokerSample) }
+        : {}),
       e2e: percentiles(this.interval.e2e),
       send: percentiles(this.interval.send),
       perInstance: Object.fromEntries(this.interval.perInstance),
@@ -490,4 +493,12 @@ export class Measurements {
     }
     if (batch.foreign > 0) this.ledger.recordForeign(scope, info.instanceId, batch.foreign);
   }
+}
+
+/** The sample's lagging queues, keyed `group topic@broker/queueId`; the rest are 0, left out to keep rows small. */
+function laggingQueues(sample: BrokerBacklogSample): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [group, queues] of Object.entries(sample.byQueue))
+    for (const [queue, lag] of Object.entries(queues)) if (lag > 0) out[`${group} ${queue}`] = lag;
+  return out;
 }

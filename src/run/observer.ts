@@ -30,6 +30,8 @@ export class Observer {
       processOf: (instanceId: string) => ProcessState | undefined;
       /** The plan's topics: their queues' offsets at the start are where an uncommitted queue's lag counts from. */
       topics: string[];
+      /** Each snapshot as it is taken (the `--out` outputs' per-queue lag and owners). */
+      onSnapshot?: (snapshot: ClusterSnapshot) => void;
     },
   ) {
     this.admin = observerAdmin(o.endpoints, `observer-${process.pid}`, 3000);
@@ -81,6 +83,7 @@ export class Observer {
       )
       .then((snapshot) => {
         this.snapshots.push(snapshot);
+        this.o.onSnapshot?.(snapshot);
         appendFileSync(this.o.file, `${JSON.stringify(snapshot)}\n`);
       })
       .catch(() => {})

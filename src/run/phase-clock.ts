@@ -32,11 +32,12 @@ export class PhaseClock {
     return t ? now - t.start : 0;
   }
 
-  summary(runStartedAt: number): Record<string, { startMs: number; durationMs: number }> {
+  /** Each phase's start and length; `openUntil` (a live view's now) is where the open phase ends, else at its start. */
+  summary(runStartedAt: number, openUntil?: number): Record<string, { startMs: number; durationMs: number }> {
     return Object.fromEntries(
       [...this.times].map(([name, t]) => [
         name,
-        { startMs: t.start - runStartedAt, durationMs: (t.end ?? t.start) - t.start },
+        { startMs: t.start - runStartedAt, durationMs: (t.end ?? openUntil ?? t.start) - t.start },
       ]),
     );
   }

@@ -22,10 +22,12 @@ import { buildSummary } from './build-summary.ts';
 import type { BacklogBuild } from './backlog-build.ts';
 import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
+import { writePlanCopy } from './plan-copy.ts';
 import { groupExpectation } from './expectations.ts';
 import { faultOccurrences } from './fault-plan.ts';
 import { type FleetLayout, layoutFleets, programsOf } from './fleet-layout.ts';
 import type { MetricOutput } from './metric-output.ts';
+import type { LiveFeed, LiveRun } from './live-feed.ts';
 import { WorkerPrograms } from '../fleet/worker-programs.ts';
 import { AgentNetwork } from '../agents/agent-network.ts';
 import { linksOf } from '../agents/agent-links.ts';
@@ -62,6 +64,8 @@ export interface RunOptions {
   agentWaitMs?: number;
   /** `--out`: where each time-series row also goes, already open; the run closes them. */
   outputs?: readonly MetricOutput[];
+  /** `--live`: told of the run as it starts and ticked with each row; its owner closes it. */
+  live?: LiveFeed;
 }
 
 /** A run that reached its verdict, or one stopped before it (with the error, for the exit code and its line). */
@@ -121,6 +125,7 @@ export class RunSession {
   private agents: AgentPool | undefined;
   private hosts: FleetHosts | undefined;
   private readonly outputs: readonly MetricOutput[];
+  private readonly live: LiveFeed | undefined;
 
   constructor(options: RunOptions) {
     this.plan = options.plan;
@@ -151,11 +156,16 @@ export class RunSession {
         await Promise.all(outputs.map((o) => o.close()));
       });
     options.onResources?.(this.resources);
-    this.events = new EventLog(join(this.reportDir, 'events.ndjson'));
+    this.events = new EventLog(join(this.reportDir, 'events.ndjson'), (event) => {
+      for (const output of outputs) output.event?.(event);
+    });
+    writePlanCopy(this.plan, this.reportDir);
     this.startedAt = Date.now();
     this.messageLog = new MessageLog(join(this.reportDir, MESSAGE_LOG_FILE));
     this.measurements = new Measurements(this.events, this.startedAt, this.messageLog);
     this.phases = new PhaseClock(this.events);
+    this.live = options.live;
+    this.live?.begin(this.liveRun());
   }
 
   readonly log = (line: string): void => this.progress.log(line);
@@ -270,6 +280,9 @@ export class RunSession {
       file: join(this.reportDir, 'snapshots.ndjson'),
       processOf: (instance) => fleet.processState(instance),
       topics: plan.topics.map((t) => t.name),
+      onSnapshot: (snapshot) => {
+        for (const output of this.outputs) output.snapshot?.(snapshot);
+      },
     });
     observer.start();
     resources.defer('observer', () => observer.stop());
@@ -310,6 +323,7 @@ export class RunSession {
       phase: () => phases.current,
       onRow: (row) => {
         for (const output of this.outputs) output.row(row, this.startedAt);
+        this.live?.tick();
         this.thresholdAbort.check(measurements, Date.now() - this.startedAt, this.log);
         this.progress.update({
           phase: phases.current,
@@ -433,6 +447,41 @@ export class RunSession {
   private agentsSummary() {
     if (!this.agents || !this.hosts) return undefined;
     return { hosts: this.agents.report(), e2eClockErrorMs: Math.round(this.hosts.latencyErrorMs() * 100) / 100 };
+  }
+
+  /** The session as `--live` sees it: the same measurements, read when someone watches. */
+  private liveRun(): LiveRun {
+    return {
+      runId: this.runId,
+      events: this.events.events,
+      phase: () => this.phases.current,
+      snapshot: () => this.liveSummary(),
+    };
+  }
+
+  /**
+   * The run so far (LiveRun.snapshot): only the diagnoses that read the brokers' snapshots
+   * (the run's own rules need its loss and duplicate accounting, done at the end), no loss
+   * accounting, the open phase up to now, and only faults that have begun.
+   */
+  private liveSummary(): RunSummary {
+    const now = Date.now();
+    const m = this.measurements;
+    const findings = diagnose({ snapshots: this.parts?.observer.snapshots ?? [] }, { skipRunRules: true });
+    return buildSummary({
+      plan: this.plan,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      endedAt: now,
+      cluster: this.parts?.cluster,
+      measurements: m,
+      drained: false,
+      crashes: this.parts?.fleet.crashes ?? [],
+      faults: (this.parts?.faults.records ?? []).filter((r) => r.observed.beginMs !== null || r.error !== undefined),
+      phases: this.phases.summary(this.startedAt, now),
+      findings,
+      accounting: new Map(),
+    });
   }
 
   /** Diagnoses and the summary with its verdict, once the run is closed. */

@@ -58,6 +58,13 @@ describe('rmq-chaos command line', () => {
     expect(run.err).not.toMatch(/starting/);
   });
 
+  it('exits 2 for a --live value that is not a port, before starting anything', () => {
+    const { code, err } = cli('run', 'smoke', '--live', 'soon');
+    expect(code).toBe(2);
+    expect(err).toContain('--live soon: not a port (1-65535)');
+    expect(err).not.toMatch(/starting|live: http/);
+  });
+
   it('exits 2 for a plan that does not exist and for an unknown command', () => {
     expect(cli('run', 'no-such-plan').code).toBe(2);
     expect(cli('frobnicate').code).toBe(2);

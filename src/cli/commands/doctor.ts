@@ -18,6 +18,7 @@ import { discoverGroups } from '../../observe/discover-groups.ts';
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
 import { formatDuration } from '../../plan/units.ts';
 import { durationOption } from '../duration-option.ts';
+import { exportTarget, writeExportedPlan } from './doctor-export.ts';
 import { sleep } from '../../util/sleep.ts';
 import { EnvironmentError, ExitCode, UsageError } from '../../util/errors.ts';
 
@@ -30,6 +31,7 @@ interface DoctorOptions {
   group?: string[];
   window: string;
   json?: boolean;
+  export?: string;
 }
 
 export interface DoctorGroup {
@@ -57,6 +59,8 @@ export interface DoctorReport {
   findings: Finding[];
   /** Requests that failed during the window, deduplicated, with how many snapshots saw each. */
   errors: string[];
+  /** What `--export` turns into a plan: every snapshot, and each master's configuration when asked for. */
+  observed: { snapshots: ClusterSnapshot[]; brokerConfigs: { broker: string; config: Record<string, string> }[] };
 }
 
 export function registerDoctorCommand(program: Command): void {
@@ -73,6 +77,11 @@ export function registerDoctorCommand(program: Command): void {
     )
     .option('--window <duration>', 'how long to watch; a snapshot about every 3 s (0s: one snapshot)', DEFAULT_WINDOW)
     .option('--json', 'print the findings as JSON on stdout')
+    .option(
+      '--export <plan.yaml>',
+      'also write a runnable plan that replays what doctor saw (topics, groups and their subscriptions, rates, ' +
+        'broker settings) on a local cluster; nothing is written unless everything was read',
+    )
     .addHelpText(
       'after',
       `
@@ -87,12 +96,18 @@ Exit codes: 0 no findings, 99 findings, 2 usage, 1 cluster unreachable.
     .action(async (options: DoctorOptions) => {
       const namesrv = parseNamesrv(options.namesrv);
       const windowMs = parseWindow(options.window);
-      const report = await runDoctor(namesrv, options.group ?? [], windowMs, (line) =>
-        process.stderr.write(`${line}\n`),
-      );
+      const exportTo = options.export === undefined ? undefined : await exportTarget(options.export);
+      const progress = (line: string) => process.stderr.write(`${line}\n`);
+      const report = await runDoctor(namesrv, options.group ?? [], windowMs, progress, {
+        brokerConfigs: exportTo !== undefined,
+      });
       process.stdout.write(
         options.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${formatDoctorReport(report)}\n`,
       );
+      if (exportTo !== undefined) {
+        await writeExportedPlan(exportTo, report);
+        progress(`doctor: wrote ${exportTo} (run it: npm run plan ${exportTo})`);
+      }
       process.exitCode = report.findings.length > 0 ? ExitCode.checksFailed : ExitCode.ok;
     });
 }
@@ -155,6 +170,7 @@ export async function runDoctor(
   requested: readonly string[],
   windowMs: number,
   progress: (line: string) => void,
+  options: { brokerConfigs?: boolean } = {},
 ): Promise<DoctorReport> {
   const admin = RemotingAdmin.create({
     namesrvAddr: namesrv,
@@ -225,6 +241,7 @@ export async function runDoctor(
     const known = lonely.length > 0 ? await knownGroups(admin, masters) : undefined;
     const findings =
       snapshots.length > 0 ? diagnose({ snapshots }, { ...diagnosisOptionsFor(windowMs), skipRunRules: true }) : [];
+    const brokerConfigs = options.brokerConfigs ? await readBrokerConfigs(admin, masters, countErrors) : [];
     return {
       namesrv,
       at: snapshots[0]?.at ?? Date.now(),
@@ -234,6 +251,7 @@ export async function runDoctor(
       groups: (last?.groups ?? []).map((g) => doctorGroup(g, lonely.includes(g) ? noteFor(g, known) : undefined)),
       findings,
       errors: [...errorCounts].map(([e, n]) => (snapshots.length > 1 && n > 1 ? `${e} (${n} times)` : e)),
+      observed: { snapshots, brokerConfigs },
     };
   } finally {
     await admin.close();
@@ -243,6 +261,25 @@ export async function runDoctor(
 async function sleepUntil(target: number): Promise<void> {
   // Date.now() and timers use different clocks; wait until the wall clock is there too.
   while (Date.now() < target) await sleep(target - Date.now());
+}
+
+/** GET_BROKER_CONFIG of every master; one that fails is an error of the report (and so no export). */
+async function readBrokerConfigs(
+  admin: RemotingAdmin,
+  masters: readonly { brokerName: string; addr: string }[],
+  countErrors: (errors: readonly string[]) => void,
+): Promise<{ broker: string; config: Record<string, string> }[]> {
+  const answers = await Promise.all(
+    masters.map(async (m) => {
+      try {
+        return { broker: m.brokerName, config: await admin.brokerConfig(m.addr) };
+      } catch (error) {
+        countErrors([`${m.brokerName} broker config: ${messageOf(error)}`]);
+        return undefined;
+      }
+    }),
+  );
+  return answers.filter((a) => a !== undefined);
 }
 
 async function knownGroups(

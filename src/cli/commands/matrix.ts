@@ -5,7 +5,6 @@
  * the plan does not validate with are skipped, with the reason, before anything starts.
  * Exit 99 when a combination that ran failed, 2 when none is valid, 130/143 when stopped.
  */
-import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolvePlanPath } from '../../plan/load-plan.ts';
@@ -25,6 +24,7 @@ import { runCombination } from '../matrix/run-combination.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
+import { SignalStop } from '../signal-stop.ts';
 
 interface MatrixOptions {
   versions?: string;
@@ -81,7 +81,7 @@ async function runMatrix(name: string, options: MatrixOptions, verbose: boolean)
   const startedAt = new Date().toISOString();
   log(`matrix: ${valid.length} of ${planned.length} combinations to run, one at a time, into ${matrixDir}`);
 
-  const stop = new SignalStop();
+  const stop = new SignalStop('matrix', 'combination');
   const rows: MatrixRow[] = [];
   try {
     for (const p of planned) {
@@ -139,39 +139,4 @@ async function runOne(
   ctx.stop.track(undefined);
   ctx.log(`matrix: ${p.label}: exit ${outcome.exitCode ?? 'by signal'}, verdict ${outcome.summary?.verdict ?? 'none'}`);
   return outcome;
-}
-
-/**
- * SIGINT/SIGTERM while the matrix runs: passed on to the running child (which stops its run
- * gracefully, or at once on a second signal, as `run` does), and no further combination starts.
- * The matrix waits for the child, so it never leaves one running.
- */
-class SignalStop {
-  signal: NodeJS.Signals | undefined;
-  private child: ChildProcess | undefined;
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    this.signal ??= signal;
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      process.stderr.write(`matrix: ${signal} received, passing it to the running combination and stopping\n`);
-      child.kill(signal);
-    } else {
-      process.stderr.write(`matrix: ${signal} received, stopping\n`);
-    }
-  };
-
-  constructor() {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-  }
-
-  track(child: ChildProcess | undefined): void {
-    // Between two runs there is no child: a signal then only stops the next one from starting.
-    this.child = child;
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-  }
 }

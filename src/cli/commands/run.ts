@@ -21,7 +21,9 @@ import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
 import { durationOption } from '../duration-option.ts';
-import { OUTPUT_NAMES, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
+import { OUTPUT_USAGE, openOutputs, parseOutputs } from '../../report/outputs/index.ts';
+import { LiveServer } from '../../report/live/live-server.ts';
+import { liveOption } from '../live-option.ts';
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -39,10 +41,14 @@ export function registerRunCommand(program: Command): void {
     .option('--agent-wait <duration>', 'keep trying agents that do not answer yet this long, e.g. 5m', '10s')
     .option(
       '--out <name=target>',
-      'also send every 1 s row of metrics to an output, k6-style (repeatable): ' +
-        OUTPUT_NAMES.map((n) => `${n}=<file>`).join(', '),
+      `also send the run's metrics to an output while it runs, k6-style (repeatable): ${OUTPUT_USAGE}`,
       collect,
       [],
+    )
+    .option(
+      '--live [port]',
+      'serve a page that shows the run as it goes (127.0.0.1, the URL with its token is printed at start); ' +
+        'a port: that one, or the next free one',
     )
     .option(
       '--baseline <run-dir|summary.json>',
@@ -62,6 +68,7 @@ export function registerRunCommand(program: Command): void {
         agentTokenFile?: string;
         agentWait: string;
         out: string[];
+        live?: string | boolean;
       },
     ) => {
       const path = resolvePlanPath(name, PLANS_DIR);
@@ -74,13 +81,25 @@ export function registerRunCommand(program: Command): void {
       const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
-      // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file exit 1.
-      const outputs = parseOutputs(options.out);
-      await openOutputs(outputs);
+      const livePort = liveOption(options.live);
       const progress = new Progress();
+      // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file or
+      // a port in use exit 1.
+      const outputs = parseOutputs(options.out, {
+        plan: plan.name,
+        groupOfFleet: Object.fromEntries(plan.fleets.consumers.map((c) => [c.name, c.group])),
+        warn: (line) => progress.log(line),
+      });
+      for (const line of await openOutputs(outputs)) progress.log(line);
       // An external cluster needs neither the RocketMQ jars nor Toxiproxy (it has no network faults).
       if (plan.cluster.provider !== 'external' && !isProvisioned(undefined, plan.cluster.version))
-        await provision((line) => progress.log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
+        await provision((line) => progress.log(`setup: ${line}`), undefined, {
+          rocketmqVersion: plan.cluster.version,
+        }).catch(async (error: unknown) => {
+          // The outputs are open (a prometheus endpoint would keep the process alive): close them first.
+          await Promise.all(outputs.map((o) => o.close()));
+          throw error;
+        });
 
       // First Ctrl-C/SIGTERM: stop gracefully (workers close, cluster stops). Second: kill
       // every process group at once and leave.
@@ -99,7 +118,12 @@ export function registerRunCommand(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // The live page's server is this command's: it outlives the run (the final frame is the
+      // report, sent after the run) and closes in the finally below, however the run ends.
+      let live: LiveServer | undefined;
       try {
+        if (livePort !== undefined)
+          live = await LiveServer.start({ port: livePort, log: (line) => progress.log(line) });
         const outcome = await runPlan({
           plan,
           reportsDir: options.reports,
@@ -109,8 +133,10 @@ export function registerRunCommand(program: Command): void {
           onResources: (r) => (resources = r),
           ...(agentToken ? { agentToken, agentWaitMs: durationOption('--agent-wait', options.agentWait) } : {}),
           outputs,
+          ...(live ? { live } : {}),
         });
         if (outcome.aborted) {
+          live?.stopped(outcome.summary.aborted.reason);
           // Stopped before its verdict: the reports say why and what was cleaned up; the exit
           // code and the error line stay the cause's (130/143 for a signal, the error's own).
           await publish(outcome.summary, outcome.reportDir, ABORTED_REPORT_WRITERS, {
@@ -128,6 +154,7 @@ export function registerRunCommand(program: Command): void {
           });
         const summary = comparison ? withComparison(outcome.summary, comparison) : outcome.summary;
         const compared = comparison ? `\n\ncompared with the baseline:\n${formatComparison(comparison)}` : '';
+        live?.ended(summary);
         const failed = await publish(summary, outcome.reportDir, REPORT_WRITERS, {
           text: `${formatConsoleSummary(summary)}${compared}`,
           reportsDir: options.reports,
@@ -140,6 +167,7 @@ export function registerRunCommand(program: Command): void {
             ? ExitCode.ok
             : ExitCode.checksFailed;
       } catch (error) {
+        live?.stopped(describeError(error).split('\n')[0] ?? 'error');
         if (signalled && error instanceof HarnessError && error.code === SIGNAL_STOP) {
           process.exitCode = signalled === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
           process.stderr.write(`rmq-chaos: run stopped by ${signalled}; everything it started was stopped\n`);
@@ -151,6 +179,7 @@ export function registerRunCommand(program: Command): void {
         process.off('SIGTERM', onSignal);
         // The run closes them; this covers one that failed before it owned them (closing twice is fine).
         await Promise.all(outputs.map((o) => o.close()));
+        await live?.close();
       }
     },
   );

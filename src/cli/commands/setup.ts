@@ -4,6 +4,7 @@ import { ensureBrowser } from '../../setup/browser.ts';
 import { ensureImages } from '../../setup/container-images.ts';
 import { ensureActionlint } from '../../setup/dev-tools.ts';
 import { ensureK8sBinaries } from '../../setup/k8s-binaries.ts';
+import { ensurePrometheus } from '../../setup/prometheus.ts';
 import { provision } from '../../setup/provision.ts';
 import { ACTIONLINT_VERSION, ETCD_VERSION, KUBERNETES_VERSION } from '../../setup/versions.ts';
 import { describeError } from '../../util/errors.ts';
@@ -12,7 +13,8 @@ export function registerSetupCommand(program: Command): void {
   program
     .command('setup')
     .description(
-      'fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint, for the tests) into the cache ' +
+      'fetch the pinned RocketMQ jars and build Toxiproxy (and actionlint and Prometheus, for the tests) ' +
+        'into the cache ' +
         '(idempotent; `run` does what it needs)',
     )
     .option(
@@ -41,6 +43,12 @@ export function registerSetupCommand(program: Command): void {
         log(`actionlint ${ACTIONLINT_VERSION}: ${await ensureActionlint(log, result.paths.root)}`);
       } catch (error) {
         log(`warning: actionlint not installed (the workflow lint test needs it): ${describeError(error)}`);
+      }
+      // Likewise Prometheus, which only the test that scrapes `--out prometheus` runs.
+      try {
+        log(`Prometheus: ${(await ensurePrometheus(log, result.paths.root)).deb}`);
+      } catch (error) {
+        log(`warning: Prometheus not unpacked (the --out prometheus test needs it): ${describeError(error)}`);
       }
       if (options.browser) {
         const browser = await ensureBrowser(log);

@@ -55,14 +55,17 @@ function loadAssets(): Promise<PageAssets> {
   return assets;
 }
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  'img-src data:',
-  "font-src 'none'",
-  "connect-src 'none'",
-].join('; ');
+/** The report's policy: nothing but its own inline code; the live page adds its own server (`connect-src 'self'`). */
+function contentSecurityPolicy(connect: "'none'" | "'self'"): string {
+  return [
+    "default-src 'none'",
+    "script-src 'unsafe-inline'",
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "font-src 'none'",
+    `connect-src ${connect}`,
+  ].join('; ');
+}
 
 const NOSCRIPT =
   '<noscript>This report draws with JavaScript; the raw numbers are in summary.json next to it.</noscript>';
@@ -70,24 +73,67 @@ const NOSCRIPT =
 export async function renderReportPage(data: ReportData): Promise<string> {
   const a = await loadAssets();
   const s = data.summary;
-  const title = `${s.run.plan} · ${s.verdict.toUpperCase()} · ${s.run.id}`;
+  return pageDocument({
+    title: `${s.run.plan} · ${s.verdict.toUpperCase()} · ${s.run.id}`,
+    connect: "'none'",
+    body: `<main id="app">${NOSCRIPT}</main>
+<script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
+<script>${inlineScript(a.localeGuardJs)}</script>
+<script>${inlineScript(a.uplotJs)}</script>
+${a.pageJs.map((js) => `<script>${inlineScript(js)}</script>`).join('\n')}`,
+    assets: a,
+  });
+}
+
+/** What the live page (report/live) puts around the same scripts. */
+export interface LiveReportPage {
+  title: string;
+  /** The first frame's data, or null before the run has one (the page waits for it). */
+  data: unknown;
+  /** Shown above the report: whether the run goes on, ended or stopped. */
+  statusHtml: string;
+  /** The live page's own script: it draws each frame by calling window.renderRunReport(). */
+  liveJs: string;
+}
+
+/**
+ * The report page for `run --live`: the same style, uPlot and page scripts, but the page
+ * scripts wrapped in window.renderRunReport() so that a new frame's data can be drawn again
+ * with them (they read #run-data each time), and requests allowed to its own server for the
+ * frames.
+ */
+export async function renderLiveReportPage(page: LiveReportPage): Promise<string> {
+  const a = await loadAssets();
+  return pageDocument({
+    title: page.title,
+    connect: "'self'",
+    body: `${page.statusHtml}
+<main id="app">${NOSCRIPT}</main>
+<script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(page.data)}</script>
+<script>${inlineScript(a.localeGuardJs)}</script>
+<script>${inlineScript(a.uplotJs)}</script>
+<script>window.renderRunReport = function () {
+${a.pageJs.map((js) => inlineScript(js)).join('\n')}
+};</script>
+<script>${inlineScript(page.liveJs)}</script>`,
+    assets: a,
+  });
+}
+
+function pageDocument(p: { title: string; connect: "'none'" | "'self'"; body: string; assets: PageAssets }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(p.connect)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<style>${inlineStyle(a.uplotCss)}</style>
-<style>${inlineStyle(a.pageCss)}</style>
+<title>${escapeHtml(p.title)}</title>
+<style>${inlineStyle(p.assets.uplotCss)}</style>
+<style>${inlineStyle(p.assets.pageCss)}</style>
 </head>
 <body>
-<main id="app">${NOSCRIPT}</main>
-<script type="application/json" id="${RUN_DATA_ELEMENT_ID}">${inlineJson(data)}</script>
-<script>${inlineScript(a.localeGuardJs)}</script>
-<script>${inlineScript(a.uplotJs)}</script>
-${a.pageJs.map((js) => `<script>${inlineScript(js)}</script>`).join('\n')}
+${p.body}
 </body>
 </html>
 `;

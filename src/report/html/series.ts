@@ -1,19 +1,20 @@
 import type { TimeSeriesRow } from '../../metrics/time-series-row.ts';
 
-/** The fields of a time-series row the charts use (older rows lack the rest). */
-export type ChartRow = Pick<
-  TimeSeriesRow,
-  | 't'
-  | 'sent'
-  | 'acked'
-  | 'received'
-  | 'duplicates'
-  | 'backlogLedger'
-  | 'backlogBroker'
-  | 'e2e'
-  | 'send'
-  | 'perInstance'
->;
+/** The fields of a time-series row the charts use (older rows lack the rest, and may lack backlogByScope). */
+export type ChartRow = Partial<Pick<TimeSeriesRow, 'backlogByScope' | 'backlogBrokerByQueue'>> &
+  Pick<
+    TimeSeriesRow,
+    | 't'
+    | 'sent'
+    | 'acked'
+    | 'received'
+    | 'duplicates'
+    | 'backlogLedger'
+    | 'backlogBroker'
+    | 'e2e'
+    | 'send'
+    | 'perInstance'
+  >;
 
 /**
  * One interval of the run, as the charts need it: counts over `durationMs` ending at `t`
@@ -28,6 +29,10 @@ export interface SeriesPoint {
   duplicates: number;
   backlogLedger: number;
   backlogBroker: number | null;
+  /** The ledger's backlog per scope (a group; group/instance in broadcasting). */
+  backlogByScope: Record<string, number>;
+  /** The broker's lag per lagging queue; null when not sampled in this interval. */
+  backlogBrokerByQueue: Record<string, number> | null;
   e2e: { p50: number | null; p90: number | null; p99: number | null };
   sendP99: number | null;
   perInstance: Record<string, number>;
@@ -43,6 +48,15 @@ export interface ChartSeries {
   duplicatesTotal: number[];
   backlogLedger: number[];
   backlogBroker: (number | null)[];
+  /** The ledger's backlog per group (scope), as backlogLedger is for all of them; 0 where a row lacks it. */
+  backlogPerGroup: Record<string, number[]>;
+  /**
+   * The broker's lag per queue (`group topic@broker/queueId`): the MAX_QUEUE_LINES queues with the
+   * highest peak; null where not sampled.
+   */
+  backlogPerQueue: Record<string, (number | null)[]>;
+  /** How many queues had a lag at some point (more than backlogPerQueue shows when past MAX_QUEUE_LINES). */
+  laggingQueues: number;
   e2eP50: (number | null)[];
   e2eP90: (number | null)[];
   e2eP99: (number | null)[];
@@ -55,6 +69,9 @@ export interface ChartSeries {
 
 /** Enough points for a chart as wide as a screen; a 10-minute run at 1 s needs no merging. */
 export const MAX_CHART_POINTS = 720;
+
+/** More lines than this in one chart cannot be told apart: the queues that lagged most are drawn. */
+export const MAX_QUEUE_LINES = 10;
 
 export function toPoints(rows: readonly ChartRow[]): SeriesPoint[] {
   const sorted = [...rows].sort((a, b) => a.t - b.t);
@@ -69,6 +86,8 @@ export function toPoints(rows: readonly ChartRow[]): SeriesPoint[] {
     duplicates: row.duplicates,
     backlogLedger: row.backlogLedger,
     backlogBroker: row.backlogBroker,
+    backlogByScope: { ...row.backlogByScope },
+    backlogBrokerByQueue: row.backlogBrokerByQueue ? { ...row.backlogBrokerByQueue } : null,
     e2e: { p50: row.e2e.p50, p90: row.e2e.p90, p99: row.e2e.p99 },
     sendP99: row.send.p99,
     perInstance: { ...row.perInstance },
@@ -98,6 +117,17 @@ function mergePoints(bucket: readonly SeriesPoint[]): SeriesPoint {
     const values = bucket.map(pick).filter((v): v is number => v !== null);
     return values.length === 0 ? null : Math.max(...values);
   };
+  const backlogByScope: Record<string, number> = {};
+  for (const p of bucket)
+    for (const [scope, n] of Object.entries(p.backlogByScope))
+      backlogByScope[scope] = Math.max(backlogByScope[scope] ?? 0, n);
+  const sampled = bucket.filter((p) => p.backlogBrokerByQueue !== null);
+  let backlogBrokerByQueue: Record<string, number> | null = null;
+  for (const p of sampled) {
+    backlogBrokerByQueue ??= {};
+    for (const [queue, n] of Object.entries(p.backlogBrokerByQueue ?? {}))
+      backlogBrokerByQueue[queue] = Math.max(backlogBrokerByQueue[queue] ?? 0, n);
+  }
   const perInstance: Record<string, number> = {};
   for (const p of bucket)
     for (const [instance, n] of Object.entries(p.perInstance)) perInstance[instance] = (perInstance[instance] ?? 0) + n;
@@ -110,6 +140,8 @@ function mergePoints(bucket: readonly SeriesPoint[]): SeriesPoint {
     duplicates: sum((p) => p.duplicates),
     backlogLedger: peak((p) => p.backlogLedger) ?? 0,
     backlogBroker: peak((p) => p.backlogBroker),
+    backlogByScope,
+    backlogBrokerByQueue,
     e2e: { p50: peak((p) => p.e2e.p50), p90: peak((p) => p.e2e.p90), p99: peak((p) => p.e2e.p99) },
     sendP99: peak((p) => p.sendP99),
     perInstance,
@@ -120,6 +152,16 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
   const { points, rowsPerPoint } = downsample(toPoints(rows), maxPoints);
   const perSecond = (n: number, p: SeriesPoint) => round2((n * 1000) / p.durationMs);
   const instances = [...new Set(points.flatMap((p) => Object.keys(p.perInstance)))].sort(compareNatural);
+  const scopes = [...new Set(points.flatMap((p) => Object.keys(p.backlogByScope)))].sort(compareNatural);
+  const queuePeaks = new Map<string, number>();
+  for (const p of points)
+    for (const [queue, n] of Object.entries(p.backlogBrokerByQueue ?? {}))
+      queuePeaks.set(queue, Math.max(queuePeaks.get(queue) ?? 0, n));
+  const drawnQueues = [...queuePeaks]
+    .sort(([a, x], [b, y]) => y - x || compareNatural(a, b))
+    .slice(0, MAX_QUEUE_LINES)
+    .map(([queue]) => queue)
+    .sort(compareNatural);
   let duplicatesSoFar = 0;
   return {
     t: points.map((p) => round2(p.t / 1000)),
@@ -130,6 +172,16 @@ export function toChartSeries(rows: readonly ChartRow[], maxPoints = MAX_CHART_P
     duplicatesTotal: points.map((p) => (duplicatesSoFar += p.duplicates)),
     backlogLedger: points.map((p) => p.backlogLedger),
     backlogBroker: points.map((p) => p.backlogBroker),
+    backlogPerGroup: Object.fromEntries(
+      scopes.map((scope) => [scope, points.map((p) => p.backlogByScope[scope] ?? 0)]),
+    ),
+    backlogPerQueue: Object.fromEntries(
+      drawnQueues.map((queue) => [
+        queue,
+        points.map((p) => (p.backlogBrokerByQueue === null ? null : (p.backlogBrokerByQueue[queue] ?? 0))),
+      ]),
+    ),
+    laggingQueues: queuePeaks.size,
     e2eP50: points.map((p) => p.e2e.p50),
     e2eP90: points.map((p) => p.e2e.p90),
     e2eP99: points.map((p) => p.e2e.p99),

@@ -21,9 +21,10 @@ export class CsvOutput implements MetricOutput {
     this.file = new OutputFile(path, this.description);
   }
 
-  async open(): Promise<void> {
+  async open(): Promise<undefined> {
     await this.file.open();
     this.file.write(stringify([CSV_HEADER]));
+    return undefined;
   }
 
   row(row: TimeSeriesRow, startedAt: number): void {

@@ -18,8 +18,9 @@ export class JsonOutput implements MetricOutput {
     this.file = new OutputFile(path, this.description);
   }
 
-  open(): Promise<void> {
-    return this.file.open();
+  async open(): Promise<undefined> {
+    await this.file.open();
+    return undefined;
   }
 
   row(row: TimeSeriesRow, startedAt: number): void {

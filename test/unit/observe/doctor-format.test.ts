@@ -122,6 +122,7 @@ describe('the doctor report', () => {
     ],
     findings: [finding],
     errors: [],
+    observed: { snapshots: [], brokerConfigs: [] },
   };
 
   it('prints the header, each finding with evidence and remedy, and a count', () => {

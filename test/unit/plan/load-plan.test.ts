@@ -117,8 +117,16 @@ describe('good plans', () => {
         invariants: { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ordered: 'hold' },
       },
       compare: { tolerances: DEFAULT_TOLERANCES },
-      source: { file: 'plans/smoke.yaml', sets: [] },
+      source: { file: 'plans/smoke.yaml', sets: [], text: MINIMAL },
     } satisfies ResolvedPlan);
+  });
+
+  it('keeps the plan text as given, or with the --set overrides written in (what a run keeps as plan.yaml)', () => {
+    expect(loadPlanText(MINIMAL, 'plans/smoke.yaml').source.text).toBe(MINIMAL);
+    const text = loadPlanText(MINIMAL, 'plans/smoke.yaml', ['phases.load=7s', 'seed=9']).source.text ?? '';
+    const again = loadPlanText(text, 'plan.yaml');
+    expect(again.phases.loadMs).toBe(7000);
+    expect(again.seed).toBe(9);
   });
 
   it('converts every unit and keeps what the plan says', () => {
@@ -380,7 +388,7 @@ describe('loadPlanFile and resolvePlanPath', () => {
     const plan = await loadPlanFile(path, ['phases.load=5s']);
     expect(plan.name).toBe('disk');
     expect(plan.phases.loadMs).toBe(5000);
-    expect(plan.source).toEqual({ file: path, sets: ['phases.load=5s'] });
+    expect(plan.source).toMatchObject({ file: path, sets: ['phases.load=5s'] });
   });
 
   it('names the path when the file does not exist', async () => {

@@ -10,6 +10,7 @@ import { JsonOutput } from '../../../src/report/outputs/json-output.ts';
 import { pointsOf } from '../../../src/report/outputs/points.ts';
 import { EnvironmentError, UsageError } from '../../../src/util/errors.ts';
 
+const CONTEXT = { plan: 'unit', groupOfFleet: {}, warn: () => {} };
 const dir = mkdtempSync(join(tmpdir(), 'rmq-chaos-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -94,13 +95,15 @@ describe('--out json and csv', () => {
   });
 
   it('refuses an unknown output or one without a file (exit 2), an unwritable file before the run (1)', async () => {
-    expect(() => parseOutputs(['prometheus=9090'])).toThrow(UsageError);
-    expect(() => parseOutputs(['prometheus=9090'])).toThrow(/unknown output "prometheus" \(outputs: json, csv\)/);
-    expect(() => parseOutputs(['json'])).toThrow(/json needs a file/);
+    expect(() => parseOutputs(['statsd=8125'], CONTEXT)).toThrow(UsageError);
+    expect(() => parseOutputs(['statsd=8125'], CONTEXT)).toThrow(
+      /unknown output "statsd" \(outputs: json, csv, prometheus, otlp\)/,
+    );
+    expect(() => parseOutputs(['json'], CONTEXT)).toThrow(/json needs a target: --out json=<file>/);
     const ok = new JsonOutput(join(dir, 'first.ndjson'));
     // A folder that is a file (not /proc: Node's recursive mkdir loops there).
     writeFileSync(join(dir, 'a-file'), '');
-    const bad = parseOutputs([`csv=${join(dir, 'a-file', 'points.csv')}`]);
+    const bad = parseOutputs([`csv=${join(dir, 'a-file', 'points.csv')}`], CONTEXT);
     const failure = await openOutputs([ok, ...bad]).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(EnvironmentError);
     expect((failure as Error).message).toMatch(

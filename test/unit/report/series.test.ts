@@ -99,4 +99,53 @@ describe('chart series', () => {
     const series = toChartSeries([row(1000, { perInstance: { 'c#10': 1, 'c#2': 1, 'c#1': 1 } })]);
     expect(Object.keys(series.perInstancePerS)).toEqual(['c#1', 'c#2', 'c#10']);
   });
+
+  it('backlog per group: a column per group, its peak when merged, 0 where a row lacks the group', () => {
+    const series = toChartSeries(
+      [
+        row(1000, { backlogByScope: { billing: 3, audit: 1 } }),
+        row(2000, { backlogByScope: { billing: 9, audit: 0 } }),
+        row(3000, { backlogByScope: { billing: 2 } }),
+        row(4000),
+      ],
+      2,
+    );
+    expect(series.backlogPerGroup).toEqual({ audit: [1, 0], billing: [9, 2] });
+  });
+
+  it('broker backlog per queue: null where not sampled, 0 where sampled without a lag, the top queues by peak', () => {
+    const byQueue = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`g t@b/${i}`, i + 1]));
+    const series = toChartSeries([
+      row(1000, { backlogBrokerByQueue: { 'g t@b/1': 4 } }),
+      row(2000),
+      row(3000, { backlogBrokerByQueue: {} }),
+      row(4000, { backlogBrokerByQueue: byQueue(12) }),
+    ]);
+    expect(series.laggingQueues).toBe(12);
+    // Peaks 12 (b/11) down to 4 (b/3), and b/1's 4 from its first sample: b/2 (3) and b/0 (1) are not drawn.
+    expect(Object.keys(series.backlogPerQueue)).toEqual([
+      'g t@b/1',
+      'g t@b/3',
+      'g t@b/4',
+      'g t@b/5',
+      'g t@b/6',
+      'g t@b/7',
+      'g t@b/8',
+      'g t@b/9',
+      'g t@b/10',
+      'g t@b/11',
+    ]);
+    expect(series.backlogPerQueue['g t@b/1']).toEqual([4, null, 0, 2]);
+    // Merged: the peak of the sampled intervals; null only when none of them was sampled.
+    const merged = toChartSeries(
+      [
+        row(1000),
+        row(2000),
+        row(3000, { backlogBrokerByQueue: { 'g t@b/0': 2 } }),
+        row(4000, { backlogBrokerByQueue: { 'g t@b/0': 7 } }),
+      ],
+      2,
+    );
+    expect(merged.backlogPerQueue).toEqual({ 'g t@b/0': [null, 7] });
+  });
 });

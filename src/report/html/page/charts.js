@@ -242,6 +242,35 @@
         line('broker', se.backlogBroker, PALETTE[1], { dash: [6, 3] }),
       ],
     });
+    // One group's backlog is the chart above; with several, which one falls behind.
+    var groups = Object.keys(se.backlogPerGroup || {});
+    if (groups.length > 1)
+      specs.push({
+        id: 'backlog-groups',
+        title: 'Backlog per group',
+        yLabel: 'messages',
+        note: 'Ledger: acked minus consumed, per consumer group (per instance in a broadcasting group).',
+        series: groups.map(function (name, i) {
+          return line(name, se.backlogPerGroup[name], PALETTE[i % PALETTE.length]);
+        }),
+      });
+    var queues = Object.keys(se.backlogPerQueue || {});
+    if (queues.length)
+      specs.push({
+        id: 'backlog-queues',
+        title: 'Broker backlog per queue',
+        yLabel: 'messages',
+        note:
+          'Max offset minus committed offset, per group and queue (topic@broker/queue); queues that never lagged ' +
+          'are left out' +
+          (se.laggingQueues > queues.length
+            ? '; the ' + queues.length + ' of ' + se.laggingQueues + ' lagging queues with the highest peak are drawn'
+            : '') +
+          '.',
+        series: queues.map(function (name, i) {
+          return line(name, se.backlogPerQueue[name], PALETTE[i % PALETTE.length], { spanGaps: true });
+        }),
+      });
     var latencyLog = se.e2eP99.some(function (v) {
       return v !== null && v > 0;
     });

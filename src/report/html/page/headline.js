@@ -15,6 +15,8 @@
     badge = R.badge;
 
   function banner() {
+    // `run --live` while the run goes: no verdict yet, what is drawn is the run so far.
+    var running = !!(data.live && data.live.state === 'running');
     var pass = s.verdict === 'pass';
     var bySeverity = {};
     data.diagnoses.forEach(function (d) {
@@ -27,11 +29,11 @@
       });
     return h(
       'header',
-      { id: 'verdict', class: 'banner ' + (pass ? 'pass' : 'fail') },
+      { id: 'verdict', class: 'banner ' + (running ? 'live' : pass ? 'pass' : 'fail') },
       h(
         'div',
         { class: 'banner-top' },
-        h('div', { class: 'verdict-word', text: pass ? 'PASS' : 'FAIL' }),
+        h('div', { class: 'verdict-word', text: running ? 'LIVE' : pass ? 'PASS' : 'FAIL' }),
         h(
           'div',
           { class: 'banner-title' },
@@ -48,15 +50,24 @@
           chips.length ? chips : badge('none', 'sev-none'),
         ),
       ),
-      s.failures.length
-        ? h(
-            'ul',
-            { class: 'failures' },
-            s.failures.map(function (f) {
-              return h('li', { text: f });
-            }),
-          )
-        : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
+      running
+        ? h('p', {
+            class: 'live-note',
+            text:
+              'Running, in phase ' +
+              data.live.phase +
+              ': the numbers so far. No verdict, loss or run diagnoses until the run ends ' +
+              '("lost" counts what has not arrived yet).',
+          })
+        : s.failures.length
+          ? h(
+              'ul',
+              { class: 'failures' },
+              s.failures.map(function (f) {
+                return h('li', { text: f });
+              }),
+            )
+          : h('p', { class: 'all-good', text: 'Every check, invariant and expected diagnosis is as the plan says.' }),
       data.overruns.length
         ? h(
             'ul',

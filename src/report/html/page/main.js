@@ -3,12 +3,9 @@
   'use strict';
 
   var h = R.h,
-    charts = R.charts,
     banner = R.banner,
     tiles = R.tiles,
     chartsSection = R.chartsSection,
-    chartWidth = R.chartWidth,
-    drawLanes = R.drawLanes,
     diagnosesSection = R.diagnosesSection,
     rebalanceSection = R.rebalanceSection,
     latencySection = R.latencySection,
@@ -72,16 +69,22 @@
   timeline.draw();
   if (rateSearch) rateSearch.draw();
 
-  var resizeTimer = null;
-  window.addEventListener('resize', function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () {
-      charts.forEach(function (c) {
-        c.u.setSize({ width: chartWidth(c.container), height: c.u.height });
-      });
-      drawLanes(document.getElementById('assignments'));
-      var roles = document.getElementById('roles');
-      if (roles) R.drawRoles(roles);
-    }, 150);
-  });
+  // Once per page: the live page (run --live) draws the page again for every frame, each time
+  // with a new window.RunReport, so the handler resizes whichever is current.
+  if (!window.runReportResizes) {
+    window.runReportResizes = true;
+    var resizeTimer = null;
+    window.addEventListener('resize', function () {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(function () {
+        var current = window.RunReport;
+        current.charts.forEach(function (c) {
+          c.u.setSize({ width: current.chartWidth(c.container), height: c.u.height });
+        });
+        current.drawLanes(document.getElementById('assignments'));
+        var roles = document.getElementById('roles');
+        if (roles) current.drawRoles(roles);
+      }, 150);
+    });
+  }
 })(window.RunReport);

@@ -627,18 +627,12 @@
   }
 
   function checksSection() {
+    // `run --live` while the run goes: thresholds over what is measured so far; invariants and
+    // expected diagnoses only mean something once it drained.
+    if (data.live && data.live.state === 'running') return liveChecksSection();
     var sec = section('checks', 'Checks');
     sec.appendChild(h('h3', { text: 'Thresholds' }));
-    if (!s.checks.length) sec.appendChild(h('p', { class: 'empty', text: 'the plan sets none' }));
-    else
-      sec.appendChild(
-        table(
-          ['', 'threshold', 'instance', 'condition', 'observed'],
-          s.checks.map(function (c, i) {
-            return [tick(c.ok), h('code', { text: c.key }), c.instance || '–', c.threshold, data.checkObserved[i]];
-          }),
-        ),
-      );
+    thresholdsTable(sec);
     sec.appendChild(h('h3', { text: 'Invariants' }));
     sec.appendChild(
       table(
@@ -675,6 +669,31 @@
             ')',
         }),
       );
+    return sec;
+  }
+
+  function thresholdsTable(sec) {
+    if (!s.checks.length) sec.appendChild(h('p', { class: 'empty', text: 'the plan sets none' }));
+    else
+      sec.appendChild(
+        table(
+          ['', 'threshold', 'instance', 'condition', 'observed'],
+          s.checks.map(function (c, i) {
+            return [tick(c.ok), h('code', { text: c.key }), c.instance || '–', c.threshold, data.checkObserved[i]];
+          }),
+        ),
+      );
+  }
+
+  function liveChecksSection() {
+    var sec = section(
+      'checks',
+      'Checks',
+      'The run goes on: thresholds over what is measured so far; invariants (no loss, nothing unexpected) and ' +
+        'expected diagnoses are judged when it ends.',
+    );
+    sec.appendChild(h('h3', { text: 'Thresholds so far' }));
+    thresholdsTable(sec);
     return sec;
   }
 
