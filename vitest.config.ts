@@ -38,6 +38,8 @@ const SIDE_BY_SIDE = new Set([
   'aborted-runs.test.ts',
   'concurrent-runs.test.ts',
   'agents-netns.test.ts',
+  // Two short runs; the rate search's bound (send p99 2 s) and its ≥ 3 steps held at load average 22.
+  'rate-search-backlog.test.ts',
   // A short run watched in Chromium: waits for a band and a final frame, no time bound asserted.
   'live-run.test.ts',
   // Real runs of a short plan, one after another; asserts fault counts, not times.

@@ -171,9 +171,20 @@ function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: 
       return counter(m.dropped);
     case 'send_latency':
       return { kind: 'trend', histogram: m.sendLatency };
+    case 'max_rate':
+      return valueOf(m.rateSearch?.maxRatePerSecond);
+    case 'drain_time':
+      return valueOf(m.backlogDrain?.drainMs);
+    case 'drain_rate':
+      return valueOf(m.backlogDrain?.drainRatePerSecond);
     default:
       return undefined;
   }
+}
+
+/** A figure measured once; none (null, or a workload that did not run) is no data, which fails its threshold. */
+function valueOf(value: number | null | undefined): ObservedMetric | undefined {
+  return value === null || value === undefined ? undefined : { kind: 'value', value };
 }
 
 /** Rows sampled while messages flowed or drained (not warmup, not after stop). */

@@ -6,6 +6,8 @@
 import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Histogram } from '../metrics/histogram.ts';
 import type { Ledger } from '../metrics/ledger.ts';
+import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
+import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 
@@ -20,6 +22,10 @@ export interface MeasuredRun {
   readonly dropped: number;
   /** Master switches, per fault on a broker (failover_rto). */
   readonly failover: { summary(endedAt: number): FailoverSummary };
+  /** `rate: max`: the search's answer and curve, once it ran. */
+  readonly rateSearch?: RateSearchResult | undefined;
+  /** `backlog`: the build and drain, once it ran. */
+  readonly backlogDrain?: BacklogDrainResult | undefined;
   totalSendErrors(): number;
   /** Ledger scopes: `group` in clustering, `group/instance` in broadcasting. */
   scopes(): string[];

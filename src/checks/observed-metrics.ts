@@ -11,7 +11,8 @@ export type ObservedMetric =
   | { kind: 'counter'; total: number; seconds: number }
   | { kind: 'rate'; value: number }
   | { kind: 'trend'; histogram: Histogram }
-  | { kind: 'gauge'; samples: number[] };
+  | { kind: 'gauge'; samples: number[] }
+  | { kind: 'value'; value: number };
 
 /** The value a threshold compares, or NaN when there is no data for it. */
 export function aggregate(metric: ObservedMetric | undefined, aggregation: Aggregation): number {
@@ -41,6 +42,8 @@ export function aggregate(metric: ObservedMetric | undefined, aggregation: Aggre
           return Number.NaN;
       }
     }
+    case 'value':
+      return aggregation.kind === 'value' ? metric.value : Number.NaN;
     case 'gauge': {
       const s = metric.samples;
       if (s.length === 0) return Number.NaN;

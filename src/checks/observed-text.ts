@@ -13,6 +13,8 @@ export function observedUnit(metric: MetricName, aggregation: string): string {
     return metric === 'send_errors' ? 'errors' : 'messages';
   }
   if (spec.kind === 'gauge') return 'messages';
+  // max_rate and drain_rate are rates of messages.
+  if (spec.kind === 'value') return '/s';
   return '';
 }
 

@@ -19,8 +19,8 @@ interface Segment {
 
 export class ArrivalSchedule {
   private readonly segments: Segment[];
-  /** Total arrivals over the schedule (Infinity for constant). */
-  readonly total: number;
+  /** Total arrivals over the schedule. */
+  total: number;
   readonly durationMs: number;
 
   constructor(executor: Executor, durationMs: number) {
@@ -61,6 +61,35 @@ export class ArrivalSchedule {
       }
     }
     return 0;
+  }
+
+  /**
+   * From `atMs` on, a constant `ratePerSecond` until the end (the coordinator's `set-rate`, as
+   * the `rate: max` search moves the rate live): what was due before stays due, so the
+   * sequence numbers and the latency of late messages carry on unchanged across the change.
+   */
+  setRate(atMs: number, ratePerSecond: number): void {
+    const at = Math.max(0, Math.min(atMs, this.durationMs));
+    const before = this.arrivalsBy(at);
+    while (this.segments.length > 0 && this.segments[this.segments.length - 1]!.startMs >= at) this.segments.pop();
+    const last = this.segments[this.segments.length - 1];
+    if (last) {
+      const cut = at - last.startMs;
+      if (cut < last.durationMs) {
+        // The rate where the cut falls, so the truncated ramp keeps its slope up to the change.
+        const slope = last.durationMs > 0 ? (last.toRate - last.fromRate) / last.durationMs : 0;
+        last.toRate = last.fromRate + slope * cut;
+        last.durationMs = cut;
+      }
+    }
+    this.segments.push({
+      startMs: at,
+      durationMs: this.durationMs - at,
+      fromRate: ratePerSecond,
+      toRate: ratePerSecond,
+      before,
+    });
+    this.total = this.arrivalsBy(this.durationMs);
   }
 
   /**

@@ -4,6 +4,7 @@ import { queueKeyOf } from '../metrics/queue-keys.ts';
 import { hashSeed, seededRandom, weightedPick } from '../util/random.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildMessage } from './identity.ts';
+import type { LiveRate } from './live-rate.ts';
 import type { FromWorker, ProducerConfig } from './protocol.ts';
 
 const TICK_MS = 5;
@@ -29,6 +30,7 @@ export async function runProducer(
   driver: ClientDriver,
   send: (message: FromWorker) => void,
   stopSignal: AbortSignal,
+  rates?: LiveRate,
 ): Promise<void> {
   const producer: Producer = await driver.createProducer({
     namesrvAddr: config.namesrvAddr,
@@ -79,6 +81,12 @@ export async function runProducer(
   const reporter = setInterval(flush, REPORT_EVERY_MS);
 
   const started = performance.now();
+  // A live rate change (set-rate) takes effect from now on; what was due stays due.
+  let live = false;
+  rates?.onChange((ratePerSecond) => {
+    live = true;
+    schedule.setRate(performance.now() - started, ratePerSecond);
+  });
   const sendOne = (seq: number, dueIndex: number) => {
     const tag = tags.length > 0 ? weightedPick(tags, random) : undefined;
     const message = buildMessage(config.runId, config.producerId, seq, config.topic, config.messageSize, tag);
@@ -105,13 +113,19 @@ export async function runProducer(
     inFlight.add(done);
   };
 
-  const limit = Math.min(config.maxMessages ?? Number.POSITIVE_INFINITY, schedule.dueBy(schedule.durationMs));
+  // Once the rate is live, the schedule's total is no end: a rate of 0 now may rise again, so
+  // only the sending time and maxMessages end the loop.
+  const limit = () =>
+    Math.min(
+      config.maxMessages ?? Number.POSITIVE_INFINITY,
+      live ? Number.POSITIVE_INFINITY : schedule.dueBy(schedule.durationMs),
+    );
   let due = 0;
   try {
-    while (!stopSignal.aborted && due < limit) {
+    while (!stopSignal.aborted && due < limit()) {
       const elapsed = performance.now() - started;
       if (elapsed >= schedule.durationMs) break;
-      const dueNow = Math.min(limit, schedule.dueBy(elapsed));
+      const dueNow = Math.min(limit(), schedule.dueBy(elapsed));
       for (; due < dueNow; due++) {
         if (inFlight.size >= config.maxInFlight) {
           dropped++;

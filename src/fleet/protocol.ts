@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 4;
+export const WORKER_PROTOCOL_VERSION = 5;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -189,6 +189,20 @@ export const toWorker = z
     z
       .object({ type: z.literal('start-consumer'), config: consumerConfig })
       .meta({ id: 'StartConsumer', description: 'After hello: start the consumer. Sent once.' }),
+    z
+      .object({
+        type: z.literal('set-rate'),
+        ratePerSecond: z
+          .number()
+          .nonnegative()
+          .describe("This producer's new arrival rate, messages per second, from now to the end of its sending time."),
+      })
+      .meta({
+        id: 'SetRate',
+        description:
+          'A producer sends at a new constant rate from now on (the `rate: max` search; 0 pauses it). What was ' +
+          'due before stays due. Only for producers whose fleet asked for a live rate.',
+      }),
     z.object({ type: z.literal('stop') }).meta({
       id: 'Stop',
       description: 'Close the client cleanly (offsets committed, unregistered), say stopped, and exit.',

@@ -7,6 +7,7 @@
 import { getDriver } from '../drivers/registry.ts';
 import { fromWorker, toWorker, WORKER_PROTOCOL_VERSION, type FromWorker } from './protocol.ts';
 import { runConsumer } from './consumer-runner.ts';
+import { LiveRate } from './live-rate.ts';
 import { runProducer } from './producer-loop.ts';
 import { IpcTransport } from './transport/ipc-transport.ts';
 import type { WorkerTransport } from './transport/worker-transport.ts';
@@ -21,6 +22,7 @@ function send(message: FromWorker): void {
 }
 
 const stop = new AbortController();
+const rates = new LiveRate();
 let closeClient: (() => Promise<void>) | undefined;
 let finished: Promise<void> | undefined;
 
@@ -48,7 +50,7 @@ coordinator.onMessage((raw) => {
   const message = parsed.data;
   switch (message.type) {
     case 'start-producer':
-      finished = runProducer(message.config, getDriver(message.config.driver), send, stop.signal).then(
+      finished = runProducer(message.config, getDriver(message.config.driver), send, stop.signal, rates).then(
         // A producer's work has an end: once its load is sent, it leaves by itself.
         () => {
           if (!stop.signal.aborted) void shutdown(0);
@@ -80,6 +82,9 @@ coordinator.onMessage((raw) => {
           coordinator.close();
         },
       );
+      break;
+    case 'set-rate':
+      rates.set(message.ratePerSecond);
       break;
     case 'stop':
       void shutdown(0);

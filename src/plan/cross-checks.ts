@@ -12,6 +12,7 @@ import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
 import { checkThresholdKeys } from './cross-check-thresholds.ts';
+import { checkWorkloads } from './cross-check-workloads.ts';
 import type { PathSegment } from './messages.ts';
 import { requiredKeyMessage } from './messages.ts';
 import { sendingLengths } from './phase-lengths.ts';
@@ -181,6 +182,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkCluster(plan, issues);
   checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
+  checkWorkloads(plan, issues);
   checkFaults(plan, declared, issues);
   checkExpect(plan, issues);
   checkAgents(plan, issues);

@@ -25,6 +25,8 @@ export const PLAN_DEFAULTS = {
     maxInFlight: 512,
     startRate: '0/s',
     routeRefresh: '30s',
+    /** `rate: max`: the search's bound on send p99, its step length and its range. */
+    rateSearch: { p99: '50ms', step: '3s', from: '100/s', to: '20000/s' },
   },
   consumer: {
     instances: 1,
@@ -41,6 +43,7 @@ export const PLAN_DEFAULTS = {
     routeRefresh: '30s',
   },
   phases: { warmup: '5s', chaos: '0s', heal: '0s', drain: '30s' },
+  backlog: { then: 'drain' },
   sampling: { interval: '1s', snapshot: '3s' },
   expect: { others: 'report', invariant: 'hold' },
   /** Timing and targets; each action's parameters carry their own defaults (`fault-specs/`). */
@@ -73,4 +76,9 @@ export const PLAN_LIMITS = {
   /** A scale fault adds or removes at most this many instances at once. */
   scaleDelta: 64,
   flapPeriodMinMs: 200,
+  /** `rate: max`: a step shorter than this is all settling, no measurement. */
+  rateSearchStepMs: { min: 1000, max: 600_000 },
+  /** `rate: max` needs a staircase and a bisection: the load phase holds at least this many steps. */
+  rateSearchMinSteps: 3,
+  backlogBuild: { min: 1, max: 100_000_000 },
 } as const;

@@ -5,9 +5,10 @@
  * is accepted, documented and evaluated everywhere at once.
  */
 
-export type AggregationName = 'count' | 'rate' | 'avg' | 'min' | 'max' | 'med' | 'p' | 'final';
+export type AggregationName = 'count' | 'rate' | 'avg' | 'min' | 'max' | 'med' | 'p' | 'final' | 'value';
 
-export type MetricKind = 'counter' | 'rate' | 'trend' | 'gauge';
+/** `value`: one figure a run measures once (the rate search's answer, a drain's time), k6's `value`. */
+export type MetricKind = 'counter' | 'rate' | 'trend' | 'gauge' | 'value';
 
 /**
  * What the threshold value is: `number` is a plain number (counts, per-second rates, backlog),
@@ -51,6 +52,9 @@ export const METRIC_NAMES = [
   'resume_latency',
   'failover_rto',
   'backlog',
+  'max_rate',
+  'drain_time',
+  'drain_rate',
 ] as const;
 
 // A named union rather than `keyof typeof METRICS`, so the summary's JSON Schema generator can read it.
@@ -191,6 +195,29 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     value: 'number',
     description: 'Broker max offset minus committed consumer offset, summed over queues, sampled each second.',
   },
+  max_rate: {
+    selectable: false,
+    kind: 'value',
+    aggregations: ['value'],
+    value: 'number',
+    description:
+      'rate: max: the highest producer rate (messages per second, the fleet total) the search measured ' +
+      'sustainable. No data when not even its lowest rate was.',
+  },
+  drain_time: {
+    selectable: false,
+    kind: 'value',
+    aggregations: ['value'],
+    value: 'duration',
+    description: "backlog: the consumers' release until the backlog is 0. No data when it never drained.",
+  },
+  drain_rate: {
+    selectable: false,
+    kind: 'value',
+    aggregations: ['value'],
+    value: 'number',
+    description: 'backlog: messages drained per second, from the release until the backlog is 0.',
+  },
 };
 
 export function isMetricName(name: string): name is MetricName {
@@ -212,6 +239,7 @@ export function aggregationLabel(name: AggregationName): string {
 /** A threshold a user could copy for this metric; shown in schema help and error messages. */
 export function exampleThreshold(name: MetricName): string {
   const spec = metricSpec(name);
+  if (spec.kind === 'value') return spec.value === 'duration' ? 'value<30s' : 'value>=500';
   if (spec.value === 'duration') return 'p(99)<500ms';
   if (spec.value === 'fraction') return 'rate<0.001';
   return spec.kind === 'gauge' ? 'max<10000' : 'count==0';

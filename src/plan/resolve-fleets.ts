@@ -8,6 +8,7 @@ import type {
   ConsumerFailure,
   ConsumerFaultiness,
   ProducerExecutor,
+  RateSearchSpec,
   ResolvedConsumerFleet,
   ResolvedConsumerInstance,
   ResolvedProducerFleet,
@@ -36,9 +37,25 @@ type FaultyDocument = NonNullable<ConsumerDocument['faultyConsumer']>;
 
 const perSecond = (text: string): number => must(parseRate(text), 'rate');
 
-function executor(p: ProducerDocument): ProducerExecutor {
+/** `rate: max` or `rate: {max: {...}}` with every default filled; undefined for a rate or stages. */
+function rateSearch(p: ProducerDocument): RateSearchSpec | undefined {
+  if (p.rate === undefined || (typeof p.rate === 'string' && p.rate.trim() !== 'max')) return undefined;
+  const given = typeof p.rate === 'string' ? {} : p.rate.max;
+  const d = D.producer.rateSearch;
+  return {
+    p99Ms: ms(given.p99 ?? d.p99),
+    stepMs: ms(given.step ?? d.step),
+    fromPerSecond: perSecond(given.from ?? d.from),
+    toPerSecond: perSecond(given.to ?? d.to),
+  };
+}
+
+function executor(p: ProducerDocument, search: RateSearchSpec | undefined): ProducerExecutor {
+  // A search starts at its first rate; the run moves it live from there.
+  if (search) return { kind: 'constant', ratePerSecond: search.fromPerSecond };
   if (p.stages === undefined) {
-    if (p.rate === undefined) throw new Error(`internal: validated producer ${p.name} has neither rate nor stages`);
+    if (typeof p.rate !== 'string')
+      throw new Error(`internal: validated producer ${p.name} has neither rate nor stages`);
     return { kind: 'constant', ratePerSecond: perSecond(p.rate) };
   }
   return {
@@ -58,7 +75,8 @@ function placementOf(given: PlacementDocument, hasAgents: boolean): FleetPlaceme
 }
 
 function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): ResolvedProducerFleet {
-  const run = executor(p);
+  const search = rateSearch(p);
+  const run = executor(p, search);
   const constant = run.kind === 'constant';
   const protocol = p.protocol ?? D.producer.protocol;
   const driver = p.driver ?? D.producer.driver;
@@ -72,10 +90,14 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
     ...(version === undefined ? {} : { clientVersion: version }),
     placement: placementOf(p.placement, hasAgents),
     sendMode: p.send ?? D.producer.send,
+    ...(search ? { rateSearch: search } : {}),
     executor: run,
-    ratePerSecond: constant
-      ? run.ratePerSecond
-      : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
+    // A search's peak is its upper bound.
+    ratePerSecond: search
+      ? search.toPerSecond
+      : constant
+        ? run.ratePerSecond
+        : Math.max(run.startRatePerSecond, ...run.stages.map((s) => s.targetPerSecond)),
     loadMs: constant ? sendingMs : run.stages.reduce((sum, s) => sum + s.durationMs, 0),
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
     routeRefreshMs: ms(p.routeRefresh ?? D.producer.routeRefresh),

@@ -128,6 +128,7 @@ export function resolvePlan(
     // Producers send through load, chaos and heal.
     fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs, (plan.agents ?? []).length > 0),
     phases,
+    ...(plan.backlog ? { backlog: { build: plan.backlog.build, then: plan.backlog.then ?? D.backlog.then } } : {}),
     sampling: {
       intervalMs: ms(plan.sampling?.interval ?? D.sampling.interval),
       snapshotMs: ms(plan.sampling?.snapshot ?? D.sampling.snapshot),

@@ -127,6 +127,23 @@ export interface ResolvedAgent {
   resources: { cpu?: string; memoryBytes?: number };
 }
 
+/** `rate: max`: how the load phase searches the fleet's highest sustainable rate (metrics/rate-search.ts). */
+export interface RateSearchSpec {
+  /** A step is sustainable only when the send p99 over it is at most this. */
+  p99Ms: number;
+  /** How long each rate is held (the first part of it settles and is not measured). */
+  stepMs: number;
+  /** The staircase's first rate and its last (fleet totals, messages per second). */
+  fromPerSecond: number;
+  toPerSecond: number;
+}
+
+/** `backlog: {build, then: drain}`: hold the consumers until every group has `build` messages waiting, then drain. */
+export interface ResolvedBacklog {
+  build: number;
+  then: 'drain';
+}
+
 export interface ResolvedProducerFleet {
   name: string;
   topic: string;
@@ -137,6 +154,11 @@ export interface ResolvedProducerFleet {
   /** driver java: the Java client's Maven version (default filled); absent for node. */
   clientVersion?: string;
   sendMode: SendMode;
+  /**
+   * `rate: max`: the load phase searches the highest sustainable rate, changing the rate live;
+   * `executor` is then constant at the search's first rate (what the producers start with).
+   */
+  rateSearch?: RateSearchSpec;
   executor: ProducerExecutor;
   /**
    * Derived from `executor`, for readers that predate it: the constant rate, or for a ramp
@@ -305,6 +327,8 @@ export interface ResolvedPlan {
     consumers: ResolvedConsumerFleet[];
   };
   phases: ResolvedPhases;
+  /** OMB's backlog test; absent when the plan has none. */
+  backlog?: ResolvedBacklog;
   sampling: ResolvedSampling;
   /** Every threshold in plan order (key by key, entry by entry); `metric` and `selector` say which. */
   thresholds: ParsedThreshold[];

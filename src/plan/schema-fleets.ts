@@ -23,7 +23,7 @@ import {
   req,
   size,
 } from './schema-primitives.ts';
-import { parseDuration } from './units.ts';
+import { parseDuration, parseRate, RATE_PATTERN, UNIT_EXPECTED } from './units.ts';
 import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
 import { PLACEMENT_HELP, placement } from './schema-agents.ts';
 import { JAVA_CLIENTS } from '../setup/versions.ts';
@@ -65,6 +65,71 @@ const stage = map(
   'stage settings (duration, target)',
 );
 
+const RATE_FORMS = 'a rate such as 2000/s, max, or {max: {p99: 50ms, step: 3s, from: 100/s, to: 20000/s}}';
+
+/** `2000/s` or `max`: one string branch, so a bad rate still gets the rate parser's own message. */
+const rateOrMax = () =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      if (value.trim() === 'max') return;
+      const parsed = parseRate(value);
+      if (!parsed.ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: parsed.message.replace(UNIT_EXPECTED.rate, `${UNIT_EXPECTED.rate}, or max`),
+        });
+      else if (parsed.value <= 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a rate greater than 0/s, or max, got ${JSON.stringify(value)}`,
+        });
+    })
+    .meta({ pattern: `^(?:max|${RATE_PATTERN.slice(1, -1)})$` });
+
+const rateSearch = map(
+  {
+    p99: opt(
+      duration({ min: 0, minExclusive: true }),
+      'A step is sustainable only when its send p99 (due → ack) is at most this.',
+      D.producer.rateSearch.p99,
+    ),
+    step: opt(
+      duration({ min: L.rateSearchStepMs.min, max: L.rateSearchStepMs.max }),
+      'How long each rate is held; its first third (at most 1s) settles and is not measured.',
+      D.producer.rateSearch.step,
+    ),
+    from: opt(
+      rate({ min: 0, minExclusive: true }),
+      'The first (lowest) rate tried, for the fleet.',
+      D.producer.rateSearch.from,
+    ),
+    to: opt(rate({ min: 0, minExclusive: true }), 'The highest rate tried, for the fleet.', D.producer.rateSearch.to),
+  },
+  'rate search settings (p99, step, from, to)',
+);
+
+const producerRate = () =>
+  z.union(
+    [
+      rateOrMax(),
+      map({ max: req(rateSearch, 'The search settings; omitted keys take their defaults.') }, 'rate settings (max)'),
+    ],
+    {
+      error: (iss) => {
+        const plain = typeof iss.input === 'number' ? parseRate(iss.input) : undefined;
+        if (plain && !plain.ok) return plain.message;
+        return `expected ${RATE_FORMS}, got ${describeValue(iss.input)}`;
+      },
+    },
+  );
+
+const RATE_HELP =
+  'Constant arrival rate of the whole fleet for the sending phases, e.g. 200/s or 120/m; or max: search the ' +
+  'highest rate the cluster sustains during the load phase (send p99 within a bound, backlog not growing), ' +
+  'a staircase of rising rates then a bisection, reported with its curve; {max: {p99: 50ms, step: 3s, from: ' +
+  '100/s, to: 20000/s}} sets the search (those are the defaults). Give rate or stages, not both.';
+
 // `oneOf` lets editors flag a fleet with both rate and stages or neither; the loader's message
 // for that comes from the cross-checks, which run even when another field is invalid.
 const producer = map(
@@ -82,11 +147,7 @@ const producer = map(
         'no result, only with driver java (an "ack" then means the request left).',
       D.producer.send,
     ),
-    rate: opt(
-      rate({ min: 0, minExclusive: true }),
-      'Constant arrival rate of the whole fleet for the load phase, e.g. 200/s or 120/m. Give rate or ' +
-        'stages, not both.',
-    ),
+    rate: opt(producerRate(), RATE_HELP),
     stages: opt(
       list(stage, `stages such as ${STAGE_EXAMPLE}`).min(1, {
         error: `expected at least one stage such as ${STAGE_EXAMPLE}`,

@@ -164,6 +164,22 @@ const phases = map(
   'phases (warmup, load, chaos, heal, drain)',
 );
 
+const backlog = map(
+  {
+    build: req(
+      integer(L.backlogBuild.min, L.backlogBuild.max),
+      'Messages acked and not consumed (in every consumer group) before the consumers are released, e.g. 100000.',
+    ),
+    then: opt(
+      oneOf(['drain']),
+      'What follows the build: drain (the producers stop, the consumers are released, drain time and drain ' +
+        'rate are measured until the backlog is 0).',
+      D.backlog.then,
+    ),
+  },
+  'backlog settings (build, then)',
+);
+
 const sampling = map(
   {
     interval: opt(
@@ -203,6 +219,13 @@ export const planSchema = map(
     ),
     fleets: opt(fleets, 'Client fleets; each instance is its own process.'),
     phases: req(phases, 'Run phases, in order: warmup, load, chaos, heal, drain.'),
+    backlog: opt(
+      backlog,
+      "OMB's backlog test, {build: 100000, then: drain}: consumers start, settle and are held (SIGSTOP) when load " +
+        'starts; once every group has `build` messages waiting, the producers stop and the consumers are ' +
+        'released; drain_time (release → backlog 0) and drain_rate are measured. The load phase ends at the ' +
+        'release; the build must finish within it.',
+    ),
     sampling: opt(
       sampling,
       'Time series sampling during load, chaos, heal and drain, and consumer-group snapshots for diagnoses.',

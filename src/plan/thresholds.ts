@@ -26,7 +26,8 @@ export type Aggregation =
   | { kind: 'med' }
   | { kind: 'count' }
   | { kind: 'rate' }
-  | { kind: 'final' };
+  | { kind: 'final' }
+  | { kind: 'value' };
 
 export const THRESHOLD_OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
 export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
@@ -59,7 +60,7 @@ export type ThresholdResult<T> = { ok: true; value: T } | { ok: false; message: 
 
 const SHAPE = /^\s*([a-z]+)\s*(?:\(([^)]*)\))?\s*(<=|>=|==|!=|<|>)\s*([^\s<>=!].*?)\s*$/;
 const PLAIN = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-const WORDS: readonly AggregationName[] = ['count', 'rate', 'avg', 'min', 'max', 'med', 'p', 'final'];
+const WORDS: readonly AggregationName[] = ['count', 'rate', 'avg', 'min', 'max', 'med', 'p', 'final', 'value'];
 
 function fail<T>(message: string): ThresholdResult<T> {
   return { ok: false, message };

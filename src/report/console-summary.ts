@@ -5,6 +5,7 @@ import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
+import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {
@@ -71,6 +72,16 @@ export function formatConsoleSummary(s: RunSummary): string {
         `${ms(e.resumeLatencyMs)}`,
     );
   }
+  if (s.rateSearch) {
+    lines.push(`  ${rateSearchHeadline(s.rateSearch)}`);
+    for (const step of s.rateSearch.steps) {
+      const [n, offered, achieved, send, e2e, slope, ok] = rateStepRow(step);
+      lines.push(
+        `    step ${n}: ${offered} → acked ${achieved}, send p99 ${send}, e2e p99 ${e2e}, backlog ${slope}: ${ok}`,
+      );
+    }
+  }
+  if (s.backlogDrain) lines.push(`  ${backlogDrainHeadline(s.backlogDrain)}`);
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {

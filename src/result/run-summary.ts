@@ -12,6 +12,8 @@ import type { FaultRecord } from '../faults/scheduler.ts';
 import type { Crash } from '../fleet/crash.ts';
 import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
+import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
+import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import type { OrderingResult } from '../metrics/ordering.ts';
@@ -22,7 +24,7 @@ import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 6;
+export const SUMMARY_SCHEMA_VERSION = 7;
 
 /** What a summary.json holds; `verdict` tells which. */
 export type SummaryFile = RunSummary | AbortedRunSummary;
@@ -92,6 +94,13 @@ export interface RunSummary {
     brokerErrors: string[];
   };
   rebalance: { events: RebalanceEvent[]; assignmentLatency: Percentiles; resumeLatency: Percentiles };
+  /**
+   * `rate: max`: the highest rate the search measured sustainable and the curve, each step with
+   * its rate offered and achieved, send and e2e p99, backlog slope and verdict. Absent without a search.
+   */
+  rateSearch?: RateSearchResult;
+  /** `backlog: {build, then: drain}`: the build and the drain's time and rate. Absent without a backlog. */
+  backlogDrain?: BacklogDrainResult;
   timeseries: TimeSeriesRow[];
   crashes: Crash[];
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */

@@ -80,6 +80,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
       assignmentLatency: latencyPercentiles(m.rebalance.events.map((e) => e.assignmentLatencyMs)),
       resumeLatency: latencyPercentiles(m.rebalance.events.map((e) => e.resumeLatencyMs)),
     },
+    ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
+    ...(m.backlogDrain ? { backlogDrain: m.backlogDrain } : {}),
     timeseries: m.rows,
     crashes: input.crashes,
     faults: input.faults,

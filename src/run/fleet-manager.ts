@@ -43,6 +43,8 @@ export class FleetManager implements FleetControl {
   private readonly consumerConfigs = new Map<string, ConsumerConfig>();
   private readonly nextIndex = new Map<string, number>();
   private readonly pauseWindows = new Map<string, { to?: number }>();
+  /** Consumers a backlog build holds (SIGSTOP without a membership change: not a fault). */
+  private readonly heldInstances = new Set<string>();
 
   constructor(private readonly o: FleetManagerOptions) {}
 
@@ -55,7 +57,7 @@ export class FleetManager implements FleetControl {
     const worker = this.workers.get(instance);
     if (!worker) return undefined;
     if (worker.proc.hasExited) return 'gone';
-    return this.pauseWindows.has(instance) ? 'paused' : 'running';
+    return this.pauseWindows.has(instance) || this.heldInstances.has(instance) ? 'paused' : 'running';
   }
 
   all(): FleetWorker[] {
@@ -116,6 +118,25 @@ export class FleetManager implements FleetControl {
     if (window) window.to = Date.now();
     this.pauseWindows.delete(instance);
     this.membership(instance, 'resume');
+  }
+
+  /**
+   * A backlog build's hold: the processes stop (SIGSTOP) and the broker still sees them, so no
+   * rebalance and no duplicate window: a workload, not a fault. `release` lets them go on.
+   */
+  hold(instances: readonly string[]): void {
+    for (const instance of instances) {
+      this.worker(instance).proc.signal('SIGSTOP');
+      this.heldInstances.add(instance);
+    }
+  }
+
+  release(instances: readonly string[]): void {
+    for (const instance of instances) {
+      if (!this.heldInstances.delete(instance)) continue;
+      const worker = this.workers.get(instance);
+      if (worker && !worker.proc.hasExited) worker.proc.signal('SIGCONT');
+    }
   }
 
   async restart(

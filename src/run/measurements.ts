@@ -13,6 +13,8 @@ import type { OrderingResult } from '../metrics/ordering.ts';
 import { bitAt } from '../metrics/receipt-columns.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
+import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { EventLog } from './event-log.ts';
 import { deliveryRecord, type MessageLog } from './message-log.ts';
 
@@ -51,6 +53,18 @@ export function broadcastInstanceOf(scope: string): string | undefined {
 }
 
 /**
+ * What one step of the `rate: max` search saw while it was open: its fleet's acks and send
+ * latency, and every receipt's end-to-end latency.
+ */
+export class StepWindow {
+  acked = 0;
+  readonly send: Histogram = newHistogram();
+  readonly e2e: Histogram = newHistogram();
+
+  constructor(readonly producers: ReadonlySet<string>) {}
+}
+
+/**
  * The coordinator's view of a run, fed by worker messages: the ledger, send and end-to-end
  * latency (overall and per interval), counters, rebalance events and duplicate attribution,
  * folded into a time series row at every sample.
@@ -80,6 +94,11 @@ export class Measurements {
   readonly hostLosses = new HostLosses();
   dropped = 0;
   lastBrokerSample: BrokerBacklogSample | undefined;
+  /** `rate: max`: the search's answer and curve, set when the search ends. */
+  rateSearch: RateSearchResult | undefined;
+  /** `backlog`: the build and drain, set when the drain is over (or the run stops). */
+  backlogDrain: BacklogDrainResult | undefined;
+  private readonly windows = new Set<StepWindow>();
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
   private interval = this.freshInterval();
   private lastAttempted = 0;
@@ -217,6 +236,11 @@ export class Measurements {
         const latency: Histogram = decodeHistogram(message.sendLatency);
         this.sendLatency.add(latency);
         this.interval.send.add(latency);
+        for (const window of this.windows)
+          if (window.producers.has(message.producerId)) {
+            window.acked += message.seqs.length;
+            window.send.add(latency);
+          }
         break;
       }
       case 'receipts':
@@ -237,6 +261,21 @@ export class Measurements {
       default:
         break;
     }
+  }
+
+  /** Starts collecting a step of the rate search: from now, until closeWindow. */
+  openWindow(producers: ReadonlySet<string>): StepWindow {
+    // Receipts counted before now belong to the step before.
+    this.flushE2e();
+    const window = new StepWindow(producers);
+    this.windows.add(window);
+    return window;
+  }
+
+  closeWindow(window: StepWindow): StepWindow {
+    this.flushE2e();
+    this.windows.delete(window);
+    return window;
   }
 
   brokerSample(sample: BrokerBacklogSample): void {
@@ -307,8 +346,9 @@ export class Measurements {
 
   /** Records the batches' latencies counted so far into the overall, group and interval histograms. */
   private flushE2e(): void {
+    const windows = [...this.windows].map((w) => w.e2e);
     for (const [group, tally] of this.e2eTallies)
-      tally.flush([this.e2eAll, this.groupLatency(group), this.interval.e2e]);
+      tally.flush([this.e2eAll, this.groupLatency(group), this.interval.e2e, ...windows]);
   }
 
   private readonly offsetOf: OffsetOf = (producerId, seq) => this.ledger.origins.of(producerId, seq);
@@ -355,6 +395,7 @@ export class Measurements {
       this.failover.receipt(info.group, born, receivedAt);
       recordMs(this.groupLatency(info.group), receivedAt - born);
       recordMs(this.interval.e2e, receivedAt - born);
+      for (const window of this.windows) recordMs(window.e2e, receivedAt - born);
       if (info.model === 'clustering') this.rebalance.delivery(message.instanceId, queue, receivedAt);
       if (watching && receipt[5] === 0)
         this.hostLosses.delivery(info.group, info.instanceId, producerId, seq, queue, receivedAt, this.offsetOf);

@@ -19,6 +19,7 @@ import { cachePaths } from '../setup/cache-dir.ts';
 import { HarnessError } from '../util/errors.ts';
 import { buildAbortedSummary } from './build-aborted-summary.ts';
 import { buildSummary } from './build-summary.ts';
+import type { BacklogBuild } from './backlog-build.ts';
 import { clusterSpecOf } from './cluster-spec.ts';
 import { EventLog } from './event-log.ts';
 import { writePlanCopy } from './plan-copy.ts';
@@ -113,6 +114,8 @@ export class RunSession {
   readonly groups: RunGroups;
   drained = false;
   parts: RunParts | undefined;
+  /** `backlog: {build, then: drain}`: made when load starts, finished after the drain. */
+  backlog: BacklogBuild | undefined;
   private readonly resources: RunResources;
   private readonly progress: Progress;
   private readonly userSignal: AbortSignal;

@@ -6,6 +6,7 @@
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
+import { holdForBacklog, startWorkloads } from './load-workloads.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -51,8 +52,10 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
   const { plan, signal } = session;
   session.phases.enter('load');
   faults.enterPhase('load');
+  holdForBacklog(session, fleet, layout);
   const producers = layout.producers.map((config) => fleet.startProducer(config));
   const loadStart = Date.now();
+  const workloads = startWorkloads(session, layout, producers, loadStart);
   const chaosAt = loadStart + plan.phases.loadMs;
   for (const [name, at, ms] of [
     ['chaos', chaosAt, plan.phases.chaosMs],
@@ -67,6 +70,7 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
   // A producer exits by itself after its sending time; wait for all of them, bounded.
   const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
   await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
+  await Promise.all(workloads);
   session.checkAbort();
 }
 
@@ -87,6 +91,7 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
     await sleep(100, signal);
   }
   session.events.emit('drain-end', { drained: session.drained, backlog: measurements.ledgerBacklog() });
+  await session.backlog?.finish();
   session.checkAbort();
 }
 
@@ -97,6 +102,8 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
  */
 export async function stop(session: RunSession, { fleet, faults, sampler, observer }: RunParts): Promise<void> {
   session.phases.enter('stop');
+  // A run that skipped the drain (an abortOnFail threshold) still lets held consumers go.
+  await session.backlog?.finish();
   await observer.stop();
   await faults.endAll();
   await Promise.all(

@@ -375,3 +375,60 @@ describe('run page in Chromium with fleets on agents (agents-two-hosts fixture: 
     expect(opened.errors).toEqual([]);
   });
 });
+
+describe('run page in Chromium with the workloads (zombie-consumer fixture with a rate search and a drain)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+
+  beforeAll(async () => {
+    dir = fixtureCopy();
+    const file = join(dir, 'summary.json');
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+    const step = (index: number, rate: number, sendP99Ms: number, sustainable: boolean) => ({
+      index,
+      stage: 'staircase' as const,
+      atMs: 10_000 + index * 3000,
+      offeredPerSecond: rate,
+      achievedPerSecond: rate,
+      sendP99Ms,
+      e2eP99Ms: sendP99Ms * 2,
+      backlogSlopePerSecond: 0,
+      sustainable,
+      reason: sustainable ? null : `send p99 ${sendP99Ms} ms > 50 ms`,
+    });
+    summary.rateSearch = {
+      spec: { p99Ms: 50, stepMs: 3000, fromPerSecond: 100, toPerSecond: 20_000 },
+      fleet: 'checkout',
+      maxRatePerSecond: 1414,
+      steps: [step(0, 100, 4, true), step(1, 1414, 20, true), step(2, 5318, 600, false)],
+      converged: false,
+      note: 'ran out of steps',
+    };
+    summary.backlogDrain = {
+      target: 2000,
+      built: true,
+      releasedAtMs: 9000,
+      buildMs: 2100,
+      backlogAtRelease: 2003,
+      drainedMessages: 2050,
+      drainMs: 1400,
+      drainRatePerSecond: 1464.3,
+    };
+    writeFileSync(file, JSON.stringify(summary));
+    opened = await openReport(dir);
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, resolve('test-results/report-workloads.png')));
+
+  it('draws rate against latency and tabulates the curve and the drain', async () => {
+    const page = opened.page;
+    await expect(page.locator('#rate-search h2').textContent()).resolves.toBe('Rate search: max 1,414/s');
+    expect(await page.locator('[data-chart="rate-search"]').count()).toBe(1);
+    expect(await page.locator('#rate-search .rate-search-table tbody tr').count()).toBe(3);
+    await expect(page.locator('#backlog-drain .backlog-drain-table').textContent()).resolves.toContain('1,464/s');
+  });
+
+  it('logs no errors', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});

@@ -14,7 +14,15 @@ import type { ReportData } from './report-data.ts';
 export const RUN_DATA_ELEMENT_ID = 'run-data';
 
 /** The page's scripts (src/report/html/page/), in the order they must run: each uses what the ones before it define. */
-export const PAGE_SCRIPTS = ['kit.js', 'headline.js', 'sections.js', 'charts.js', 'lanes.js', 'main.js'] as const;
+export const PAGE_SCRIPTS = [
+  'kit.js',
+  'headline.js',
+  'sections.js',
+  'charts.js',
+  'lanes.js',
+  'workloads.js',
+  'main.js',
+] as const;
 
 interface PageAssets {
   /** Runs before uPlot: a browser language that Intl rejects must not stop it loading. */

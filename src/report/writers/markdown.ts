@@ -15,6 +15,7 @@ import type { ReportWriter } from '../report-writer.ts';
 import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
+import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
 export function mdCell(value: string | number): string {
@@ -156,6 +157,22 @@ function failover(s: RunSummary): string[] {
   ];
 }
 
+/** `rate: max`'s answer and curve; `backlog`'s build and drain; nothing when the plan has neither. */
+function workloads(s: RunSummary): string[] {
+  const lines: string[] = [];
+  if (s.rateSearch)
+    lines.push(
+      '',
+      '### Rate search',
+      '',
+      rateSearchHeadline(s.rateSearch),
+      '',
+      ...table([...RATE_STEP_COLUMNS], s.rateSearch.steps.map(rateStepRow), ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
+    );
+  if (s.backlogDrain) lines.push('', '### Backlog build and drain', '', backlogDrainHeadline(s.backlogDrain));
+  return lines;
+}
+
 /** Whether each scope an ordered producer feeds saw its keys in order; nothing when none does. */
 function ordering(s: RunSummary): string[] {
   const checked = s.groups.filter((g) => g.ordering.checked);
@@ -230,7 +247,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
-  lines.push(...lossBreakdown(s), ...ordering(s), ...failover(s), ...agents(s));
+  lines.push(...workloads(s), ...lossBreakdown(s), ...ordering(s), ...failover(s), ...agents(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

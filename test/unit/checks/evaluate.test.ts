@@ -74,3 +74,79 @@ describe('evaluateChecks', () => {
     ]);
   });
 });
+
+describe('evaluateChecks on the workloads: max_rate, drain_time, drain_rate', () => {
+  const searchPlan = loadPlanText(
+    `
+description: rate search
+topics: [{name: t}]
+fleets:
+  producers: [{name: p, topic: t, rate: max}]
+  consumers: [{name: c, subscription: {t: "*"}}]
+phases: {load: 30s}
+thresholds:
+  max_rate: ["value>=500", "value>5000"]
+`,
+    'search.yaml',
+  );
+  const backlogPlan = loadPlanText(
+    `
+description: backlog
+topics: [{name: t}]
+fleets:
+  producers: [{name: p, topic: t, rate: 1000/s}]
+  consumers: [{name: c, subscription: {t: "*"}}]
+phases: {load: 30s}
+backlog: {build: 2000}
+thresholds:
+  drain_time: ["value<30s", "value<1s"]
+  drain_rate: ["value>1000"]
+`,
+    'backlog.yaml',
+  );
+  const measurements = () => new Measurements(new EventLog(join(mkdtempSync(join(tmpdir(), 'eval-')), 'e.ndjson')), 0);
+  const judged = (p: typeof plan, m: Measurements) =>
+    evaluateChecks(p, m, []).map((r) => [r.key, r.threshold, r.observed, r.ok]);
+
+  it('compares the figure each measured once; a workload that found nothing is no data and fails', () => {
+    const m = measurements();
+    expect(judged(searchPlan, m)).toEqual([
+      ['max_rate', 'value>=500', null, false],
+      ['max_rate', 'value>5000', null, false],
+    ]);
+    m.rateSearch = {
+      spec: searchPlan.fleets.producers[0]!.rateSearch!,
+      fleet: 'p',
+      maxRatePerSecond: 4200,
+      steps: [],
+      converged: true,
+      note: '',
+    };
+    expect(judged(searchPlan, m)).toEqual([
+      ['max_rate', 'value>=500', 4200, true],
+      ['max_rate', 'value>5000', 4200, false],
+    ]);
+    m.backlogDrain = {
+      target: 2000,
+      built: true,
+      releasedAtMs: 9000,
+      buildMs: 2000,
+      backlogAtRelease: 2000,
+      drainedMessages: 2100,
+      drainMs: 1400,
+      drainRatePerSecond: 1500,
+    };
+    expect(judged(backlogPlan, m)).toEqual([
+      ['drain_time', 'value<30s', 1400, true],
+      ['drain_time', 'value<1s', 1400, false],
+      ['drain_rate', 'value>1000', 1500, true],
+    ]);
+  });
+
+  it('resolves rate: max to the search with its defaults, starting at its first rate', () => {
+    const fleet = searchPlan.fleets.producers[0]!;
+    expect(fleet.rateSearch).toEqual({ p99Ms: 50, stepMs: 3000, fromPerSecond: 100, toPerSecond: 20_000 });
+    expect(fleet.executor).toEqual({ kind: 'constant', ratePerSecond: 100 });
+    expect(backlogPlan.backlog).toEqual({ build: 2000, then: 'drain' });
+  });
+});

@@ -53,3 +53,28 @@ describe('ArrivalSchedule', () => {
     );
   });
 });
+
+describe('ArrivalSchedule.setRate (set-rate, the rate: max search)', () => {
+  it('keeps what was due and sends at the new rate from the change on', () => {
+    const schedule = new ArrivalSchedule({ kind: 'constant', ratePerSecond: 100 }, 10_000);
+    schedule.setRate(2000, 400);
+    expect(schedule.arrivalsBy(2000)).toBeCloseTo(200);
+    expect(schedule.arrivalsBy(3000)).toBeCloseTo(600);
+    expect(schedule.dueTimeOf(600)).toBeCloseTo(3000);
+    expect(schedule.total).toBeCloseTo(200 + 400 * 8);
+    schedule.setRate(5000, 0);
+    expect(schedule.arrivalsBy(9000)).toBeCloseTo(1400);
+    expect(schedule.dueTimeOf(1401)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('cuts a ramp where the change falls, keeping its slope up to it', () => {
+    const schedule = new ArrivalSchedule(
+      { kind: 'ramping', startRatePerSecond: 0, stages: [{ durationMs: 10_000, targetPerSecond: 100 }] },
+      20_000,
+    );
+    schedule.setRate(4000, 10);
+    // 0 → 40/s over 4 s is 80 messages, then 10/s.
+    expect(schedule.arrivalsBy(4000)).toBeCloseTo(80);
+    expect(schedule.arrivalsBy(6000)).toBeCloseTo(100);
+  });
+});

@@ -132,6 +132,8 @@ describe('the worker protocol on the wire', () => {
     const producer = watch('orders#0', 'producer', wire);
     const failing = watch('orders#1', 'producer', wire);
     producer.worker.send({ type: 'start-producer', config: producerConfig });
+    // The rate: max search's live rate: the producer keeps its sequence and sends on at the new rate.
+    producer.worker.send({ type: 'set-rate', ratePerSecond: 200 });
     failing.worker.send({ type: 'start-producer', config: unreachable });
     const brokenProducer = watch('orders#2', 'producer', wire);
     brokenProducer.worker.send({ type: 'start-producer', config: broken });

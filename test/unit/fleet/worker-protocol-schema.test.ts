@@ -44,7 +44,7 @@ describe('plans/worker-protocol.schema.json', () => {
     });
     const defs = schema.$defs as Record<string, { oneOf?: Array<{ $ref: string }> }>;
     const members = (name: string) => defs[name]?.oneOf?.map((o) => o.$ref.replace('#/$defs/', ''));
-    expect(members('CoordinatorToWorker')).toEqual(['StartProducer', 'StartConsumer', 'Stop']);
+    expect(members('CoordinatorToWorker')).toEqual(['StartProducer', 'StartConsumer', 'SetRate', 'Stop']);
     expect(members('WorkerToCoordinator')).toEqual([
       'Hello',
       'Ready',

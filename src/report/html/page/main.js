@@ -18,6 +18,8 @@
   app.textContent = '';
 
   var timeline = chartsSection();
+  var rateSearch = R.rateSearchSection();
+  var backlog = R.backlogSection();
   app.appendChild(banner());
   app.appendChild(tiles());
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
@@ -31,6 +33,8 @@
         ['timeline', 'over time'],
         ['rebalance', 'rebalances'],
       ]
+        .concat(rateSearch ? [['rate-search', 'rate search']] : [])
+        .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
         .concat([
           ['latency', 'latency'],
@@ -45,6 +49,8 @@
     ),
   );
   app.appendChild(timeline.el);
+  if (rateSearch) app.appendChild(rateSearch.el);
+  if (backlog) app.appendChild(backlog);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
   var failover = R.failoverSection();
@@ -61,6 +67,7 @@
   );
   // Charts measure their container, so they are drawn once the page is laid out.
   timeline.draw();
+  if (rateSearch) rateSearch.draw();
 
   // Once per page: the live page (run --live) draws the page again for every frame, each time
   // with a new window.RunReport, so the handler resizes whichever is current.

@@ -74,6 +74,9 @@ public final class WorkerMain {
       case "start-producer" -> startProducer(Protocol.GSON.fromJson(message.get("config"), Config.Producer.class));
       case "start-consumer" -> startConsumer(Protocol.GSON.fromJson(message.get("config"), Config.Consumer.class));
       case "stop" -> new Thread(() -> shutdown(0), "stop").start();
+      // The plan refuses rate: max on a java fleet, so no coordinator of this version sends it.
+      case "set-rate" ->
+        protocol.log("error", "set-rate is not supported by the JVM worker (rate: max needs driver node)");
       default -> protocol.log("error", "bad message from coordinator: unknown type \"" + type + "\"");
     }
   }

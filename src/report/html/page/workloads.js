@@ -1,0 +1,140 @@
+// The workloads' sections: the rate search (rate vs latency chart and the curve's table) and
+// the backlog build and drain. Only for runs whose plan had them.
+(function (R) {
+  'use strict';
+
+  var s = R.data.summary,
+    h = R.h,
+    section = R.section,
+    table = R.table,
+    ms = R.ms,
+    rate = R.rate,
+    charts = R.charts,
+    chartWidth = R.chartWidth,
+    PALETTE = R.PALETTE;
+
+  function rateSearchSection() {
+    var r = s.rateSearch;
+    if (!r) return null;
+    var found = r.maxRatePerSecond === null ? 'none' : rate(r.maxRatePerSecond) + '/s';
+    var sec = section(
+      'rate-search',
+      'Rate search: max ' + found,
+      'rate: max on fleet ' +
+        r.fleet +
+        ': a step is sustainable when its send p99 is at most ' +
+        r.spec.p99Ms +
+        ' ms, at least 90% of the offered rate is acked and the backlog does not grow. ' +
+        r.note.charAt(0).toUpperCase() +
+        r.note.slice(1) +
+        '.',
+    );
+    // Steps sorted by rate, so the lines read as latency against rate (the table keeps run order).
+    var sorted = r.steps.slice().sort(function (a, b) {
+      return a.offeredPerSecond - b.offeredPerSecond;
+    });
+    var holder = h('div', { class: 'chart', id: 'chart-rate-search' });
+    sec.appendChild(holder);
+    sec.appendChild(
+      table(
+        ['step', 'stage', 'rate offered', 'rate achieved', 'send p99', 'e2e p99', 'backlog slope', 'sustainable'],
+        r.steps.map(function (x) {
+          return [
+            String(x.index + 1),
+            x.stage,
+            rate(x.offeredPerSecond) + '/s',
+            rate(x.achievedPerSecond) + '/s',
+            x.sendP99Ms === null ? '–' : ms(x.sendP99Ms),
+            x.e2eP99Ms === null ? '–' : ms(x.e2eP99Ms),
+            (x.backlogSlopePerSecond >= 0 ? '+' : '') + x.backlogSlopePerSecond + '/s',
+            x.sustainable ? 'yes' : 'no: ' + x.reason,
+          ];
+        }),
+        'rate-search-table',
+      ),
+    );
+    return {
+      el: sec,
+      draw: function () {
+        if (!sorted.length || typeof uPlot === 'undefined') return;
+        var u = new uPlot(
+          {
+            width: chartWidth(holder),
+            height: 240,
+            scales: { x: { time: false } },
+            axes: [
+              {
+                label: 'rate offered (/s)',
+                values: function (_u, v) {
+                  return v.map(rate);
+                },
+              },
+              { label: 'p99 (ms)' },
+            ],
+            series: [
+              {
+                label: 'rate',
+                value: function (_u, v) {
+                  return v === null ? '–' : rate(v) + '/s';
+                },
+              },
+              { label: 'send p99', stroke: PALETTE[0], width: 1.75, points: { show: true, size: 6 } },
+              { label: 'e2e p99', stroke: PALETTE[1], width: 1.75, points: { show: true, size: 6 } },
+              { label: 'bound', stroke: '#c0392b', width: 1, dash: [4, 4], points: { show: false } },
+            ],
+          },
+          [
+            sorted.map(function (x) {
+              return x.offeredPerSecond;
+            }),
+            sorted.map(function (x) {
+              return x.sendP99Ms;
+            }),
+            sorted.map(function (x) {
+              return x.e2eP99Ms;
+            }),
+            sorted.map(function () {
+              return r.spec.p99Ms;
+            }),
+          ],
+          holder,
+        );
+        u.root.setAttribute('data-chart', 'rate-search');
+        charts.push({ u: u, container: holder });
+      },
+    };
+  }
+
+  function backlogSection() {
+    var d = s.backlogDrain;
+    if (!d) return null;
+    var sec = section(
+      'backlog-drain',
+      'Backlog build and drain',
+      'Consumers held until every group had ' +
+        d.target +
+        ' messages waiting; then the producers stopped and the consumers were released. Drain time: release → ' +
+        'backlog 0.',
+    );
+    sec.appendChild(
+      table(
+        ['built', 'build time', 'backlog at release', 'drained', 'drain time', 'drain rate'],
+        [
+          [
+            d.built ? 'yes' : 'no (load phase ended)',
+            d.buildMs === null ? '–' : ms(d.buildMs),
+            String(d.backlogAtRelease),
+            String(d.drainedMessages),
+            d.drainMs === null ? 'never' : ms(d.drainMs),
+            d.drainRatePerSecond === null ? '–' : rate(d.drainRatePerSecond) + '/s',
+          ],
+        ],
+        'backlog-drain-table',
+      ),
+    );
+    return sec;
+  }
+
+  R.rateSearchSection = rateSearchSection;
+  R.backlogSection = backlogSection;
+})(window.RunReport);
