@@ -1,0 +1,16 @@
+/**
+ * RocketMQ's SQL92 message filter, as the broker applies it: parse an expression with the
+ * grammar of a given broker version (refusals are Sql92SyntaxError, exit 2, with the position)
+ * and decide per message whether the broker delivers it. Checked against RocketMQ's own filter
+ * library by test/integration/sql92-oracle.test.ts.
+ */
+export type {
+  ComparisonOperator,
+  Sql92Filter,
+  Sql92Grammar,
+  Sql92Node,
+  StringTest,
+} from './sql92-ast.ts';
+export { Sql92SyntaxError } from './sql92-error.ts';
+export { parseSql92, sql92Grammar, STRING_PREDICATES_SINCE, type ParseSql92Options } from './sql92-parser.ts';
+export { matches, type MessageProperties } from './sql92-evaluate.ts';
