@@ -10,7 +10,7 @@ import { matches, parseSql92, Sql92SyntaxError } from '../../src/filter/index.ts
 import { expressionArbitrary, propertiesArbitrary } from '../support/sql92-arbitraries.ts';
 import { askOracle, oracleAvailable, type OracleCase } from './support/sql92-oracle.ts';
 
-const EXPRESSIONS = 1500;
+const EXPRESSIONS = 2000;
 const MAPS_PER_EXPRESSION = 3;
 const SEED = Number(process.env.SQL92_SEED ?? 20_261_207);
 

@@ -26,24 +26,36 @@ const stringLiteral = fc
   .constantFrom('eu', 'us', '', "x'y", '5', '5.0', 'true', 'TagA', 'abc', ' 7', 'NaN', 'e')
   .map((s) => `'${s.replaceAll("'", "''")}'`);
 
-const numberLiteral = fc.constantFrom(
-  '0', '5', '7', '5L', '5l', '2147483647', '2147483648', '9223372036854775807', '9223372036854775808',
-  '5.0', '5.', '.5', '5e0', '1E3', '1.5e-3', '0.0', '1e400', '1e-400', '7.0', '007',
+const numberLiteral = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom(
+      '0', '3', '5', '7', '5L', '5l', '2147483647', '2147483648', '9223372036854775807', '5.0', '5.', '.5', '5e0',
+      '1E3', '1.5e-3', '7.0', '007',
+    ),
+  },
+  // Refused by the broker: 0.0 and underflow (below Double.MIN_VALUE), overflow, past Long.MAX_VALUE.
+  { weight: 1, arbitrary: fc.constantFrom('0.0', '1e400', '1e-400', '9223372036854775808') },
 );
 
 const keyword = (word: string) => fc.constantFrom(word, word.toLowerCase(), word[0] + word.slice(1).toLowerCase());
 
-/** Operands: properties, literals, negations, parentheses. */
+const comparison = fc.constantFrom('=', '<>', '>', '>=', '<', '<=');
+const ordering = fc.constantFrom('>', '>=', '<', '<=');
+const equality = fc.constantFrom('=', '<>');
+const literal = fc.oneof({ weight: 3, arbitrary: numberLiteral }, { weight: 1, arbitrary: stringLiteral });
+
+/** Operands: mostly properties and numbers; sometimes negations, parentheses, booleans, NULL. */
 function operand(depth: number): fc.Arbitrary<string> {
   const leaves = fc.oneof(
-    { weight: 5, arbitrary: name },
-    { weight: 3, arbitrary: numberLiteral },
-    { weight: 2, arbitrary: stringLiteral },
+    { weight: 6, arbitrary: name },
+    { weight: 4, arbitrary: numberLiteral },
+    { weight: 1, arbitrary: stringLiteral },
     { weight: 1, arbitrary: fc.constantFrom('TRUE', 'FALSE', 'NULL', 'true') },
   );
   if (depth <= 0) return leaves;
   return fc.oneof(
-    { weight: 8, arbitrary: leaves },
+    { weight: 12, arbitrary: leaves },
     { weight: 1, arbitrary: operand(depth - 1).map((o) => `-${o}`) },
     { weight: 1, arbitrary: operand(depth - 1).map((o) => `+ ${o}`) },
     { weight: 1, arbitrary: condition(depth - 1).map((c) => `(${c})`) },
@@ -52,28 +64,36 @@ function operand(depth: number): fc.Arbitrary<string> {
 
 function condition(depth: number): fc.Arbitrary<string> {
   const o = operand(Math.max(0, depth - 1));
-  const notOpt = fc.constantFrom('', 'NOT ', 'not ');
+  const notOpt = fc.constantFrom('', '', 'NOT ', 'not ');
   const simple = fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(o, fc.constantFrom('=', '<>', '>', '>=', '<', '<='), o).map(spaced) },
+    // The common shape: a property against a literal, either way round.
+    { weight: 5, arbitrary: fc.tuple(name, ordering, numberLiteral).map(spaced) },
+    { weight: 5, arbitrary: fc.tuple(name, equality, literal).map(spaced) },
+    { weight: 2, arbitrary: fc.tuple(literal, equality, name).map(spaced) },
+    { weight: 1, arbitrary: fc.tuple(numberLiteral, ordering, name).map(spaced) },
+    { weight: 2, arbitrary: fc.tuple(name, comparison, name).map(spaced) },
+    { weight: 2, arbitrary: fc.tuple(o, comparison, o).map(spaced) },
     {
-      weight: 2,
+      weight: 3,
       arbitrary: fc
-        .tuple(o, notOpt, keyword('BETWEEN'), o, keyword('AND'), o)
+        .tuple(name, notOpt, keyword('BETWEEN'), o, keyword('AND'), o)
         .map(([v, not, between, lo, and, hi]) => `${v} ${not}${between} ${lo} ${and} ${hi}`),
     },
     {
-      weight: 2,
+      weight: 3,
       arbitrary: fc
-        .tuple(fc.oneof(name, o), notOpt, keyword('IN'), fc.array(stringLiteral, { minLength: 1, maxLength: 6 }))
+        .tuple(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }), notOpt, keyword('IN'),
+          fc.array(stringLiteral, { minLength: 1, maxLength: 6 }))
         .map(([v, not, kw, list]) => `${v} ${not}${kw} (${list.join(', ')})`),
     },
     {
-      weight: 2,
+      weight: 3,
       arbitrary: fc
-        .tuple(o, notOpt, fc.oneof(keyword('CONTAINS'), keyword('STARTSWITH'), keyword('ENDSWITH')), stringLiteral)
+        .tuple(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }), notOpt,
+          fc.oneof(keyword('CONTAINS'), keyword('STARTSWITH'), keyword('ENDSWITH')), stringLiteral)
         .map(([v, not, kw, s]) => `${v} ${not}${kw} ${s}`),
     },
-    { weight: 1, arbitrary: fc.tuple(o, fc.constantFrom('IS NULL', 'IS NOT NULL', 'is null')).map(spaced) },
+    { weight: 2, arbitrary: fc.tuple(o, fc.constantFrom('IS NULL', 'IS NOT NULL', 'is null')).map(spaced) },
     { weight: 1, arbitrary: name },
     { weight: 1, arbitrary: fc.constantFrom('TRUE', 'FALSE', 'NULL') },
   );
@@ -91,7 +111,7 @@ function condition(depth: number): fc.Arbitrary<string> {
 
 /** Text the broker's parser may ignore, refuse or skip, around an expression. */
 const decoration = fc.constantFrom(
-  ['', ''], ['', ''], ['', ''], ['', ''], ['', ''], ['', ''], ['', ''], ['', ''],
+  ...Array.from({ length: 30 }, () => ['', ''] as const),
   ['', ' )'], ['', ' #'], ['', ' b #'], ['', ' 01'], ['', ' -- note'], ['', ' -- note\n'], ['/* c */ ', ''],
   ['-- c\n', ''], ['', " 'open"], ['', ' /* open'], ['', ' NOT'], ['', ' IS'], ['', ' .'], ['\t', '\r\n'],
 );
@@ -102,6 +122,10 @@ export const expressionArbitrary: fc.Arbitrary<string> = fc
 
 export const propertiesArbitrary: fc.Arbitrary<Record<string, string>> = fc.dictionary(
   fc.constantFrom(...PROPERTY_NAMES),
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ODD_VALUES) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) }),
-  { maxKeys: PROPERTY_NAMES.length },
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...ODD_VALUES) },
+    { weight: 4, arbitrary: fc.integer({ min: -3, max: 12 }).map(String) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+  ),
+  { minKeys: 1, maxKeys: PROPERTY_NAMES.length },
 );
