@@ -179,6 +179,18 @@ const longToDouble = (value: bigint): number => Number(value);
  * Boolean on the left of a String is cast to String: a ClassCastException.
  */
 export function javaCompare(lv: NonNullJavaValue, rv: NonNullJavaValue): number {
+  try {
+    return convertAndCompare(lv, rv);
+  } catch (error) {
+    // __compare wraps a NumberFormatException (only) in a RuntimeException.
+    if (error instanceof JavaEvaluationError && error.javaClass === 'java.lang.NumberFormatException') {
+      throw new JavaEvaluationError('java.lang.RuntimeException', error.message);
+    }
+    throw error;
+  }
+}
+
+function convertAndCompare(lv: NonNullJavaValue, rv: NonNullJavaValue): number {
   if (lv.type === rv.type) return compareSameType(lv, rv);
   switch (lv.type) {
     case 'Boolean':

@@ -26,13 +26,29 @@ export type MessageProperties = Readonly<Record<string, string | undefined>>;
 
 /** Whether the broker delivers a message with these properties to a subscription with this filter. */
 export function matches(filter: Sql92Filter, properties: MessageProperties): boolean {
+  return outcome(filter, properties).delivered;
+}
+
+/**
+ * What evaluating the filter gave, and so why a message was or was not delivered: TRUE,
+ * FALSE, NULL (unknown: a property it needed was missing) or a Java exception (named).
+ */
+export type Sql92Outcome =
+  | { result: 'true'; delivered: true }
+  | { result: 'false' | 'null'; delivered: false }
+  | { result: 'throws'; delivered: false; exception: string; message: string };
+
+export function outcome(filter: Sql92Filter, properties: MessageProperties): Sql92Outcome {
+  let value: JavaValue;
   try {
-    const result = evaluate(filter.root, properties);
-    return result?.type === 'Boolean' && result.value;
+    value = evaluate(filter.root, properties);
   } catch (error) {
-    if (error instanceof JavaEvaluationError) return false;
-    throw error;
+    if (!(error instanceof JavaEvaluationError)) throw error;
+    return { result: 'throws', delivered: false, exception: error.javaClass, message: error.message };
   }
+  if (value === null) return { result: 'null', delivered: false };
+  // The root is a boolean expression (the parser's asBooleanExpression), so a Boolean.
+  return value.type === 'Boolean' && value.value ? { result: 'true', delivered: true } : { result: 'false', delivered: false };
 }
 
 const TRUE = javaBoolean(true);
@@ -132,7 +148,15 @@ function negate(value: JavaValue): JavaValue {
 
 /** Two strings under < <= > >=: both parsed with Double.valueOf, or the comparison throws. */
 function compareStringsAsDoubles(left: string, right: string): number {
-  return compareDoubles(doubleValueOf(left), doubleValueOf(right));
+  try {
+    return compareDoubles(doubleValueOf(left), doubleValueOf(right));
+  } catch (error) {
+    if (!(error instanceof JavaEvaluationError)) throw error;
+    throw new JavaEvaluationError(
+      'java.lang.RuntimeException',
+      `It's illegal to compare string by '>=', '>', '<', '<='. lv=${left}, rv=${right}`,
+    );
+  }
 }
 
 function holds(operator: '>' | '>=' | '<' | '<=', order: number): boolean {

@@ -6,10 +6,13 @@
  *
  * Each stdin line is tab-separated and percent-encoded (encodeURIComponent): the expression,
  * then one `key=value` field per message property. Each answer line is `true`, `false` or
- * `error <message>` (the expression does not compile). Compiling goes through FilterFactory
- * (what the broker's ConsumerFilterManager does) and evaluating through the broker's
- * MessageEvaluationContext, deciding as ExpressionMessageFilter.isMatchedByCommitLog does: a
- * Throwable while evaluating, null or a non-Boolean means no match.
+ * `error <message>` (the expression does not compile), else what evaluating it returned:
+ * `true`, `false`, `null`, `throws <exception class>` (or `other <class>`, never expected).
+ * Compiling goes through FilterFactory (what the broker's ConsumerFilterManager does) and
+ * evaluating through the broker's MessageEvaluationContext; the broker delivers on `true`
+ * only (ExpressionMessageFilter.isMatchedByCommitLog). The three-valued answer, not just the
+ * decision, is compared so that a wrong NULL inside a NOT is seen even where it would not
+ * change that message's delivery.
  */
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -48,13 +51,16 @@ public class Sql92Oracle {
             String why = e.getCause() != null ? e.getCause().toString() : e.toString();
             return "error " + why.replace('\n', ' ').replace('\r', ' ');
         }
-        Object ret = null;
+        Object ret;
         try {
             ret = compiled.evaluate(new MessageEvaluationContext(properties));
         } catch (Throwable e) {
-            return "false";
+            return "throws " + e.getClass().getName();
         }
-        return ret instanceof Boolean && (Boolean) ret ? "true" : "false";
+        if (ret == null) {
+            return "null";
+        }
+        return ret instanceof Boolean ? ret.toString() : "other " + ret.getClass().getName();
     }
 
     private static String decode(String s) throws Exception {

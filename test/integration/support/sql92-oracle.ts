@@ -13,8 +13,11 @@ export interface OracleCase {
   properties: Readonly<Record<string, string>>;
 }
 
-/** `true`, `false`, or `error` (the broker refuses the expression) with the Java message. */
-export type OracleAnswer = { decision: boolean } | { error: string };
+/**
+ * `error` (the broker refuses the expression) with the Java message, or the evaluation's
+ * outcome: `true`, `false`, `null` or `throws <exception class>`.
+ */
+export type OracleAnswer = { outcome: string } | { error: string };
 
 const ORACLE_SOURCE = join(import.meta.dirname, 'Sql92Oracle.java');
 
@@ -47,6 +50,6 @@ export async function askOracle(version: string, cases: readonly OracleCase[]): 
     throw new Error(`Sql92Oracle exited ${code} after ${lines.length}/${cases.length} answers: ${stderr.slice(0, 2000)}`);
   }
   return lines.map((line) =>
-    line.startsWith('error ') ? { error: line.slice('error '.length) } : { decision: line === 'true' },
+    line.startsWith('error ') ? { error: line.slice('error '.length) } : { outcome: line },
   );
 }
