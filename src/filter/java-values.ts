@@ -22,7 +22,10 @@ export type NonNullJavaValue = Exclude<JavaValue, null>;
  * filter's own RuntimeException): the broker logs it and does not deliver the message.
  */
 export class JavaEvaluationError extends Error {
-  constructor(readonly javaClass: string, message: string) {
+  constructor(
+    readonly javaClass: string,
+    message: string,
+  ) {
     super(`${javaClass}: ${message}`);
     this.name = 'JavaEvaluationError';
   }

@@ -48,7 +48,9 @@ export function outcome(filter: Sql92Filter, properties: MessageProperties): Sql
   }
   if (value === null) return { result: 'null', delivered: false };
   // The root is a boolean expression (the parser's asBooleanExpression), so a Boolean.
-  return value.type === 'Boolean' && value.value ? { result: 'true', delivered: true } : { result: 'false', delivered: false };
+  return value.type === 'Boolean' && value.value
+    ? { result: 'true', delivered: true }
+    : { result: 'false', delivered: false };
 }
 
 const TRUE = javaBoolean(true);

@@ -133,7 +133,13 @@ class Parser {
     while (this.peek().kind === 'OR') {
       this.consume();
       const right = this.andExpression();
-      left = { kind: 'or', left: this.asBoolean(left), right: this.asBoolean(right), start: left.start, end: right.end };
+      left = {
+        kind: 'or',
+        left: this.asBoolean(left),
+        right: this.asBoolean(right),
+        start: left.start,
+        end: right.end,
+      };
     }
     return left;
   }
@@ -143,7 +149,13 @@ class Parser {
     while (this.peek().kind === 'AND') {
       this.consume();
       const right = this.equalityExpression();
-      left = { kind: 'and', left: this.asBoolean(left), right: this.asBoolean(right), start: left.start, end: right.end };
+      left = {
+        kind: 'and',
+        left: this.asBoolean(left),
+        right: this.asBoolean(right),
+        start: left.start,
+        end: right.end,
+      };
     }
     return left;
   }
@@ -187,7 +199,8 @@ class Parser {
       if (token.kind === 'NOT') {
         // LOOKAHEAD(2): NOT must be followed by what it negates here, or the expression is refused.
         operator = this.peek(2);
-        if (!AFTER_NOT.has(operator.kind)) throw this.unexpected(operator, 'CONTAINS, STARTSWITH, ENDSWITH, BETWEEN or IN after NOT');
+        if (!AFTER_NOT.has(operator.kind))
+          throw this.unexpected(operator, 'CONTAINS, STARTSWITH, ENDSWITH, BETWEEN or IN after NOT');
         not = true;
         this.consume();
       } else if (!AFTER_NOT.has(token.kind)) {
@@ -197,7 +210,15 @@ class Parser {
       if (STRING_TESTS.has(operator.kind)) {
         const search = this.expect('STRING', `a string literal after ${operator.kind}`);
         const test = operator.kind as StringTest;
-        left = { kind: 'stringTest', test, not, operand: left, search: decodeStringLiteral(search.image), start: left.start, end: search.end };
+        left = {
+          kind: 'stringTest',
+          test,
+          not,
+          operand: left,
+          search: decodeStringLiteral(search.image),
+          start: left.start,
+          end: search.end,
+        };
       } else if (operator.kind === 'BETWEEN') {
         const low = this.unaryExpr();
         this.expect('AND', 'AND between the bounds of BETWEEN');
@@ -338,10 +359,12 @@ class Parser {
         throw error;
       }
       if (order < 0) {
+        // String.format("%s") of the values: strings unquoted.
         const show = (v: JavaValue) => (v?.type === 'String' ? v.value : javaToString(v));
+        const [lv, rv] = [show(low.value), show(high.value)];
         throw this.fail(
           operator,
-          `Illegal values of between, left value(${show(low.value)}) must less than or equal to right value(${show(high.value)})`,
+          `Illegal values of between, left value(${lv}) must less than or equal to right value(${rv})`,
         );
       }
     }

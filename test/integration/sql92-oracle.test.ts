@@ -29,43 +29,58 @@ function ours(version: string, c: OracleCase): string {
 }
 
 describe.each(['4.9.7', '5.3.3'])('SQL92 filter against RocketMQ %s', (version) => {
-  it.skipIf(!oracleAvailable(version))(`agrees with the broker's filter library`, async () => {
-    const expressions = fc.sample(expressionArbitrary, { numRuns: EXPRESSIONS, seed: SEED });
-    const maps = fc.sample(propertiesArbitrary, { numRuns: EXPRESSIONS * MAPS_PER_EXPRESSION, seed: SEED + 1 });
-    const cases = expressions.flatMap((expression, i) =>
-      maps.slice(i * MAPS_PER_EXPRESSION, (i + 1) * MAPS_PER_EXPRESSION).map((properties) => ({ expression, properties })),
-    );
-    const started = performance.now();
-    const answers = await askOracle(version, cases);
-    const mismatches = cases.flatMap((c, i) => {
-      const answer = answers[i];
-      const theirs = !answer ? 'missing' : 'error' in answer ? 'error' : answer.outcome;
-      const mine = ours(version, c);
-      return mine === theirs ? [] : [{ ...c, broker: theirs, ours: mine, why: answer && 'error' in answer ? answer.error : '' }];
-    });
-    const refused = answers.filter((a) => 'error' in a).length;
-    const delivered = answers.filter((a) => 'outcome' in a && a.outcome === 'true').length;
-    const threw = answers.filter((a) => 'outcome' in a && a.outcome.startsWith('throws')).length;
-    console.log(
-      `sql92 ${version}: ${cases.length - mismatches.length}/${cases.length} agree ` +
-        `(${refused} refused, ${delivered} delivered, ${threw} threw) in ${Math.round(performance.now() - started)} ms, seed ${SEED}`,
-    );
-    expect(mismatches.slice(0, 8)).toEqual([]);
-  }, 60_000);
+  it.skipIf(!oracleAvailable(version))(
+    `agrees with the broker's filter library`,
+    async () => {
+      const expressions = fc.sample(expressionArbitrary, { numRuns: EXPRESSIONS, seed: SEED });
+      const maps = fc.sample(propertiesArbitrary, { numRuns: EXPRESSIONS * MAPS_PER_EXPRESSION, seed: SEED + 1 });
+      const cases = expressions.flatMap((expression, i) =>
+        maps
+          .slice(i * MAPS_PER_EXPRESSION, (i + 1) * MAPS_PER_EXPRESSION)
+          .map((properties) => ({ expression, properties })),
+      );
+      const started = performance.now();
+      const answers = await askOracle(version, cases);
+      const mismatches = cases.flatMap((c, i) => {
+        const answer = answers[i];
+        const theirs = !answer ? 'missing' : 'error' in answer ? 'error' : answer.outcome;
+        const mine = ours(version, c);
+        return mine === theirs
+          ? []
+          : [{ ...c, broker: theirs, ours: mine, why: answer && 'error' in answer ? answer.error : '' }];
+      });
+      const refused = answers.filter((a) => 'error' in a).length;
+      const delivered = answers.filter((a) => 'outcome' in a && a.outcome === 'true').length;
+      const threw = answers.filter((a) => 'outcome' in a && a.outcome.startsWith('throws')).length;
+      const ms = Math.round(performance.now() - started);
+      console.log(
+        `sql92 ${version}: ${cases.length - mismatches.length}/${cases.length} agree ` +
+          `(${refused} refused, ${delivered} delivered, ${threw} threw) in ${ms} ms, seed ${SEED}`,
+      );
+      expect(mismatches.slice(0, 8)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('SQL92 regression cases', () => {
   // The expectations test/unit/filter holds src/filter to are the broker's own answers.
-  it.skipIf(!oracleAvailable('4.9.7') || !oracleAvailable('5.3.3'))('are what the broker answers', async () => {
-    const answers = new Map<string, string>();
-    for (const version of ['4.9.7', '5.3.3']) {
-      const cases = SQL92_REGRESSIONS.filter((r) => (r.version ?? '5.3.3') === version);
-      const replies = await askOracle(version, cases);
-      cases.forEach((c, i) => {
-        const reply = replies[i];
-        answers.set(c.name, !reply ? 'missing' : 'error' in reply ? 'error' : reply.outcome);
-      });
-    }
-    expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(SQL92_REGRESSIONS.map((r) => [r.name, r.expected])));
-  }, 60_000);
+  it.skipIf(!oracleAvailable('4.9.7') || !oracleAvailable('5.3.3'))(
+    'are what the broker answers',
+    async () => {
+      const answers = new Map<string, string>();
+      for (const version of ['4.9.7', '5.3.3']) {
+        const cases = SQL92_REGRESSIONS.filter((r) => (r.version ?? '5.3.3') === version);
+        const replies = await askOracle(version, cases);
+        cases.forEach((c, i) => {
+          const reply = replies[i];
+          answers.set(c.name, !reply ? 'missing' : 'error' in reply ? 'error' : reply.outcome);
+        });
+      }
+      expect(Object.fromEntries(answers)).toEqual(
+        Object.fromEntries(SQL92_REGRESSIONS.map((r) => [r.name, r.expected])),
+      );
+    },
+    60_000,
+  );
 });

@@ -12,11 +12,54 @@ export const PROPERTY_NAMES = ['a', 'b', 'c', 'TAGS'] as const;
 
 /** Property values that sit on Java's parsing edges. */
 export const ODD_VALUES = [
-  '5', '7', '0', '-0', '+5', '5.0', '5.5', '1e3', '1E3', ' 7', '7 ', '\t7', '', ' ', 'true', 'TRUE', 'True',
-  'false', 'yes', '2147483647', '2147483648', '-2147483648', '-2147483649', '9223372036854775807',
-  '9223372036854775808', '-9223372036854775808', '99999999999999999999', 'NaN', 'Infinity', '-Infinity',
-  '0x1p3', '0x10', '7f', '7d', '7L', '1.', '.5', '1e', 'abc', 'eu', 'us', "x'y", 'TagA', 'TagB',
-  '\u0663', '\uff15', '1_000', '9007199254740993',
+  '5',
+  '7',
+  '0',
+  '-0',
+  '+5',
+  '5.0',
+  '5.5',
+  '1e3',
+  '1E3',
+  ' 7',
+  '7 ',
+  '\t7',
+  '',
+  ' ',
+  'true',
+  'TRUE',
+  'True',
+  'false',
+  'yes',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x1p3',
+  '0x10',
+  '7f',
+  '7d',
+  '7L',
+  '1.',
+  '.5',
+  '1e',
+  'abc',
+  'eu',
+  'us',
+  "x'y",
+  'TagA',
+  'TagB',
+  '\u0663',
+  '\uff15',
+  '1_000',
+  '9007199254740993',
 ] as const;
 
 const name = fc.constantFrom(...PROPERTY_NAMES, 'd', 'A');
@@ -30,8 +73,23 @@ const numberLiteral = fc.oneof(
   {
     weight: 12,
     arbitrary: fc.constantFrom(
-      '0', '3', '5', '7', '5L', '5l', '2147483647', '2147483648', '9223372036854775807', '5.0', '5.', '.5', '5e0',
-      '1E3', '1.5e-3', '7.0', '007',
+      '0',
+      '3',
+      '5',
+      '7',
+      '5L',
+      '5l',
+      '2147483647',
+      '2147483648',
+      '9223372036854775807',
+      '5.0',
+      '5.',
+      '.5',
+      '5e0',
+      '1E3',
+      '1.5e-3',
+      '7.0',
+      '007',
     ),
   },
   // Refused by the broker: 0.0 and underflow (below Double.MIN_VALUE), overflow, past Long.MAX_VALUE.
@@ -82,15 +140,23 @@ function condition(depth: number): fc.Arbitrary<string> {
     {
       weight: 3,
       arbitrary: fc
-        .tuple(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }), notOpt, keyword('IN'),
-          fc.array(stringLiteral, { minLength: 1, maxLength: 6 }))
+        .tuple(
+          fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }),
+          notOpt,
+          keyword('IN'),
+          fc.array(stringLiteral, { minLength: 1, maxLength: 6 }),
+        )
         .map(([v, not, kw, list]) => `${v} ${not}${kw} (${list.join(', ')})`),
     },
     {
       weight: 3,
       arbitrary: fc
-        .tuple(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }), notOpt,
-          fc.oneof(keyword('CONTAINS'), keyword('STARTSWITH'), keyword('ENDSWITH')), stringLiteral)
+        .tuple(
+          fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: o }),
+          notOpt,
+          fc.oneof(keyword('CONTAINS'), keyword('STARTSWITH'), keyword('ENDSWITH')),
+          stringLiteral,
+        )
         .map(([v, not, kw, s]) => `${v} ${not}${kw} ${s}`),
     },
     { weight: 2, arbitrary: fc.tuple(o, fc.constantFrom('IS NULL', 'IS NOT NULL', 'is null')).map(spaced) },
@@ -112,8 +178,20 @@ function condition(depth: number): fc.Arbitrary<string> {
 /** Text the broker's parser may ignore, refuse or skip, around an expression. */
 const decoration = fc.constantFrom(
   ...Array.from({ length: 30 }, () => ['', ''] as const),
-  ['', ' )'], ['', ' #'], ['', ' b #'], ['', ' 01'], ['', ' -- note'], ['', ' -- note\n'], ['/* c */ ', ''],
-  ['-- c\n', ''], ['', " 'open"], ['', ' /* open'], ['', ' NOT'], ['', ' IS'], ['', ' .'], ['\t', '\r\n'],
+  ['', ' )'],
+  ['', ' #'],
+  ['', ' b #'],
+  ['', ' 01'],
+  ['', ' -- note'],
+  ['', ' -- note\n'],
+  ['/* c */ ', ''],
+  ['-- c\n', ''],
+  ['', " 'open"],
+  ['', ' /* open'],
+  ['', ' NOT'],
+  ['', ' IS'],
+  ['', ' .'],
+  ['\t', '\r\n'],
 );
 
 export const expressionArbitrary: fc.Arbitrary<string> = fc

@@ -47,9 +47,9 @@ export async function askOracle(version: string, cases: readonly OracleCase[]): 
   const code = await exited;
   const lines = stdout.split('\n').slice(0, cases.length);
   if (code !== 0 || lines.length !== cases.length) {
-    throw new Error(`Sql92Oracle exited ${code} after ${lines.length}/${cases.length} answers: ${stderr.slice(0, 2000)}`);
+    throw new Error(
+      `Sql92Oracle exited ${code} after ${lines.length}/${cases.length} answers: ${stderr.slice(0, 2000)}`,
+    );
   }
-  return lines.map((line) =>
-    line.startsWith('error ') ? { error: line.slice('error '.length) } : { outcome: line },
-  );
+  return lines.map((line) => (line.startsWith('error ') ? { error: line.slice('error '.length) } : { outcome: line }));
 }

@@ -27,7 +27,7 @@ function refusal(expression: string, version = '5.3.3'): Sql92SyntaxError {
   throw new Error(`expected ${JSON.stringify(expression)} to be refused`);
 }
 
-describe('SQL92 filter: the broker\'s answers (regression cases)', () => {
+describe("SQL92 filter: the broker's answers (regression cases)", () => {
   it.each(SQL92_REGRESSIONS.map((r) => [r.name, r] as const))('%s', (_name, r) => {
     expect(ours(r.expression, r.properties, r.version)).toBe(r.expected);
   });
@@ -41,7 +41,7 @@ describe('SQL92 filter: where a refused expression is wrong', () => {
     ["a = 'open", 1, 5, 'unterminated string'],
     ['a = 1 AND /* open', 1, 11, 'unterminated comment'],
     ['a BETWEEN 5 AND 1', 1, 3, 'left value(5) must less than or equal to right value(1)'],
-    ["a IN (1)", 1, 7, 'Encountered "1", was expecting a string literal in the IN list'],
+    ['a IN (1)', 1, 7, 'Encountered "1", was expecting a string literal in the IN list'],
     ['', 1, 1, 'Encountered the end of the expression'],
     ['a = 5 AND', 1, 10, 'Encountered the end of the expression'],
     ['a > 0.0', 1, 5, '0.0 is less than 4.9E-324'],
@@ -72,7 +72,12 @@ describe('SQL92 filter: where a refused expression is wrong', () => {
 
 describe('SQL92 filter: accepted expressions', () => {
   it('reports text the broker ignores after the expression', () => {
-    expect(parseSql92('a > 5 )', { version: '5.3.3' }).ignoredTail).toEqual({ offset: 6, line: 1, column: 7, text: ')' });
+    expect(parseSql92('a > 5 )', { version: '5.3.3' }).ignoredTail).toEqual({
+      offset: 6,
+      line: 1,
+      column: 7,
+      text: ')',
+    });
     expect(parseSql92('a = 01', { version: '5.3.3' }).ignoredTail?.text).toBe('1');
     expect(parseSql92('a > 5 -- note\n', { version: '5.3.3' }).ignoredTail).toBeUndefined();
   });
