@@ -46,6 +46,8 @@ const SIDE_BY_SIDE = new Set([
   'shrink.test.ts',
   // A few seconds of CPU while the API server starts, then kubectl calls: no time bound asserted.
   'k8s-apiserver.test.ts',
+  // Two short JVMs (RocketMQ's filter library as an oracle), no cluster, no time bound asserted.
+  'sql92-oracle.test.ts',
 ]);
 const alone = integration.filter((f) => !SIDE_BY_SIDE.has(f));
 const integrationGroups = [...alone.map((f) => [f]), [...SIDE_BY_SIDE].filter((f) => integration.includes(f))];
