@@ -66,7 +66,7 @@ const name = fc.constantFrom(...PROPERTY_NAMES, 'd', 'A');
 const spaced = (parts: string[]) => parts.join(' ');
 
 const stringLiteral = fc
-  .constantFrom('eu', 'us', '', "x'y", '5', '5.0', 'true', 'TagA', 'abc', ' 7', 'NaN', 'e')
+  .constantFrom('eu', 'us', '', "x'y", '5', '5.0', 'true', 'TagA', 'abc', ' 7', 'NaN', 'e', '\u00e9', '\u0663')
   .map((s) => `'${s.replaceAll("'", "''")}'`);
 
 const numberLiteral = fc.oneof(
@@ -192,11 +192,52 @@ const decoration = fc.constantFrom(
   ['', ' IS'],
   ['', ' .'],
   ['\t', '\r\n'],
+  ['/* \u00e9 */ ', ''],
+  ['', ' \u00e9'],
+  ['', ' IS \u00e9'],
 );
 
 export const expressionArbitrary: fc.Arbitrary<string> = fc
   .tuple(condition(3), decoration)
   .map(([c, [before, after]]) => `${before}${c}${after}`);
+
+/** Short strings of characters Java's number parsers treat specially (Unicode digits, trim, NaN...). */
+const numberish = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 5 }),
+  fc
+    .array(
+      fc.constantFrom(
+        '0',
+        '5',
+        '\u0663',
+        '\uff15',
+        '\u07c3',
+        '+',
+        '-',
+        '.',
+        'e',
+        'E',
+        ' ',
+        '\t',
+        '\u00a0',
+        '\u0000',
+        'x',
+        'p',
+        'f',
+        'd',
+        'L',
+        'N',
+        'a',
+        'I',
+        'n',
+        'i',
+        't',
+        'y',
+      ),
+      { maxLength: 7 },
+    )
+    .map((chars) => chars.join('')),
+);
 
 export const propertiesArbitrary: fc.Arbitrary<Record<string, string>> = fc.dictionary(
   fc.constantFrom(...PROPERTY_NAMES),
@@ -204,6 +245,7 @@ export const propertiesArbitrary: fc.Arbitrary<Record<string, string>> = fc.dict
     { weight: 4, arbitrary: fc.constantFrom(...ODD_VALUES) },
     { weight: 4, arbitrary: fc.integer({ min: -3, max: 12 }).map(String) },
     { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+    { weight: 1, arbitrary: numberish },
   ),
   { minKeys: 1, maxKeys: PROPERTY_NAMES.length },
 );
