@@ -3,6 +3,10 @@
  * grammar of a given broker version (refusals are Sql92SyntaxError, exit 2, with the position)
  * and decide per message whether the broker delivers it. Checked against RocketMQ's own filter
  * library by test/integration/sql92-oracle.test.ts.
+ *
+ * Evaluate against the properties the broker stores for the message: the user's plus those
+ * the producer's client adds (TAGS when it has tags, KEYS, UNIQ_KEY; the Java client also
+ * WAIT=true), all strings.
  */
 export type {
   ComparisonOperator,
