@@ -15,6 +15,6 @@ export type {
   Sql92Node,
   StringTest,
 } from './sql92-ast.ts';
-export { Sql92SyntaxError } from './sql92-error.ts';
+export { type Sql92ErrorKind, Sql92SyntaxError } from './sql92-error.ts';
 export { parseSql92, sql92Grammar, STRING_PREDICATES_SINCE, type ParseSql92Options } from './sql92-parser.ts';
 export { matches, outcome, type MessageProperties, type Sql92Outcome } from './sql92-evaluate.ts';

@@ -1,7 +1,9 @@
 /**
  * An SQL92 filter expression the broker would refuse, with where: the 1-based line and column
- * of the first problem (columns count UTF-16 units; a tab is one column) and the line with a
- * caret under it. A UsageError: the user wrote the expression, exit 2.
+ * of the first problem, counted as the broker's parser (JavaCC) counts them, so a syntax
+ * error's position is the one in the broker's own message (UTF-16 units; a tab moves to the
+ * next multiple of 8), and the line with a caret under it. A UsageError: the user wrote the
+ * expression, exit 2.
  */
 import { UsageError } from '../util/errors.ts';
 
@@ -10,18 +12,24 @@ export interface SourcePosition {
   column: number;
 }
 
-/** 1-based line and column of an offset; \n, \r\n and \r each end a line (as JavaCC counts them). */
+const TAB_SIZE = 8;
+
+/** 1-based line and column of an offset as JavaCC's SimpleCharStream counts: \n, \r\n, \r end a line. */
 export function positionOf(text: string, offset: number): SourcePosition {
   let line = 1;
-  let lineStart = 0;
+  let column = 0; // of the last character counted
   for (let i = 0; i < offset && i < text.length; i++) {
     const char = text[i];
     if (char === '\n' || (char === '\r' && text[i + 1] !== '\n')) {
       line++;
-      lineStart = i + 1;
+      column = 0;
+    } else if (char === '\t') {
+      column += TAB_SIZE - (column % TAB_SIZE);
+    } else if (char !== '\r') {
+      column++;
     }
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line, column: column + 1 };
 }
 
 /** The line holding the offset, and a caret under its column. */
@@ -34,6 +42,9 @@ export function caretExcerpt(text: string, offset: number): string {
   return `${line}\n${pad}^`;
 }
 
+/** lexical: no token starts here; syntax: the grammar does not allow this token; semantic: the broker's checks. */
+export type Sql92ErrorKind = 'lexical' | 'syntax' | 'semantic';
+
 export class Sql92SyntaxError extends UsageError {
   readonly line: number;
   readonly column: number;
@@ -45,6 +56,7 @@ export class Sql92SyntaxError extends UsageError {
     readonly offset: number,
     /** What is wrong, in the broker's words where it has them. */
     readonly reason: string,
+    readonly kind: Sql92ErrorKind,
   ) {
     const { line, column } = positionOf(expression, offset);
     const excerpt = caretExcerpt(expression, offset);

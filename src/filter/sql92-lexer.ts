@@ -71,7 +71,7 @@ export class Sql92Lexer {
     if (start >= text.length) return { kind: 'EOF', image: '', start, end: start };
     const token = this.longestMatch(start);
     if (!token) {
-      throw new Sql92SyntaxError(text, start, `Lexical error: unexpected ${describeCharacter(text, start)}`);
+      throw new Sql92SyntaxError(text, start, `Lexical error: unexpected ${describeCharacter(text, start)}`, 'lexical');
     }
     this.position = token.end;
     return token;

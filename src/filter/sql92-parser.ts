@@ -73,6 +73,8 @@ class Parser {
   private readonly lexer: Sql92Lexer;
   private readonly tokens: Token[] = [];
   private index = 0;
+  /** Depth of syntactic lookahead: semantic checks are off inside. */
+  private scanning = 0;
 
   constructor(
     private readonly text: string,
@@ -115,11 +117,36 @@ class Parser {
 
   private unexpected(token: Token, expected: string): Sql92SyntaxError {
     const found = token.kind === 'EOF' ? 'the end of the expression' : `"${token.image}"`;
-    return new Sql92SyntaxError(this.text, token.start, `Encountered ${found}, was expecting ${expected}`);
+    // JavaCC places the end of input on the last character read, so the broker's message does too.
+    const at = token.kind === 'EOF' ? Math.max(0, this.text.length - 1) : token.start;
+    return new Sql92SyntaxError(this.text, at, `Encountered ${found}, was expecting ${expected}`, 'syntax');
   }
 
-  private fail(node: { start: number }, reason: string): Sql92SyntaxError {
-    return new Sql92SyntaxError(this.text, node.start, reason);
+  /**
+   * A check of the broker's expression factories failed: refused, except while scanning (the
+   * grammar-only lookahead of unary +), where the broker's parser does not run them.
+   */
+  private refuse(node: { start: number }, reason: string): void {
+    if (this.scanning === 0) throw new Sql92SyntaxError(this.text, node.start, reason, 'semantic');
+  }
+
+  /**
+   * JavaCC's syntactic LOOKAHEAD: whether the production parses from here (grammar only),
+   * without consuming anything. A lexical error on the way is still an error.
+   */
+  private scans(production: () => unknown): boolean {
+    const index = this.index;
+    this.scanning++;
+    try {
+      production();
+      return true;
+    } catch (error) {
+      if (error instanceof Sql92SyntaxError && error.kind === 'syntax') return false;
+      throw error;
+    } finally {
+      this.index = index;
+      this.scanning--;
+    }
   }
 
   private source(node: { start: number; end: number }): string {
@@ -199,8 +226,10 @@ class Parser {
       if (token.kind === 'NOT') {
         // LOOKAHEAD(2): NOT must be followed by what it negates here, or the expression is refused.
         operator = this.peek(2);
-        if (!AFTER_NOT.has(operator.kind))
-          throw this.unexpected(operator, 'CONTAINS, STARTSWITH, ENDSWITH, BETWEEN or IN after NOT');
+        // The broker's parser blames the NOT itself (its lookahead failed there).
+        if (!AFTER_NOT.has(operator.kind)) {
+          throw this.unexpected(token, 'CONTAINS, STARTSWITH, ENDSWITH, BETWEEN or IN after NOT here');
+        }
         not = true;
         this.consume();
       } else if (!AFTER_NOT.has(token.kind)) {
@@ -239,7 +268,8 @@ class Parser {
     }
     const end = this.expect(')', 'a , or ) in the IN list').end;
     if (left.kind !== 'property') {
-      throw this.fail(operator, `Expected a property for In expression, got: ${this.source(left)}`);
+      this.refuse(operator, `Expected a property for In expression, got: ${this.source(left)}`);
+      return left;
     }
     return { kind: 'in', operand: left, values, not, start: left.start, end };
   }
@@ -247,8 +277,13 @@ class Parser {
   private unaryExpr(): Sql92Node {
     const token = this.peek();
     if (token.kind === '+') {
-      this.consume();
-      return this.unaryExpr();
+      // LOOKAHEAD("+" unaryExpr()): if what follows + is not an operand, the broker blames the +.
+      const operand = () => {
+        this.consume();
+        return this.unaryExpr();
+      };
+      if (this.scanning === 0 && !this.scans(operand)) throw this.unexpected(token, 'an operand after +');
+      return operand();
     }
     if (token.kind === '-' || token.kind === 'NOT') {
       this.consume();
@@ -299,15 +334,15 @@ class Parser {
   private decimal(token: Token): JavaValue {
     const digits = token.image.replace(/[lL]$/, '');
     const value = BigInt(digits);
-    if (value > LONG_MAX) throw this.fail(token, `NumberFormatException: For input string: "${digits}"`);
+    if (value > LONG_MAX) this.refuse(token, `NumberFormatException: For input string: "${digits}"`);
     return value <= INTEGER_RANGE.max ? javaInt(Number(value)) : javaLong(value);
   }
 
   /** ConstantExpression.createFloat: a Double; infinite and below Double.MIN_VALUE (so 0.0 too) refused. */
   private float(token: Token): JavaValue {
     const value = Number(token.image);
-    if (value > Number.MAX_VALUE) throw this.fail(token, `${token.image} is greater than 1.7976931348623157E308`);
-    if (value < Number.MIN_VALUE) throw this.fail(token, `${token.image} is less than 4.9E-324`);
+    if (value > Number.MAX_VALUE) this.refuse(token, `${token.image} is greater than 1.7976931348623157E308`);
+    if (value < Number.MIN_VALUE) this.refuse(token, `${token.image} is less than 4.9E-324`);
     return javaDouble(value);
   }
 
@@ -315,7 +350,8 @@ class Parser {
   private asBoolean(node: Sql92Node): Sql92Node {
     if (isBooleanExpression(node)) return node;
     if (node.kind === 'property') return { kind: 'booleanCast', operand: node, start: node.start, end: node.end };
-    throw this.fail(node, `Expression will not result in a boolean value: ${this.source(node)}`);
+    this.refuse(node, `Expression will not result in a boolean value: ${this.source(node)}`);
+    return node;
   }
 
   /** checkLessThanOperand: only numbers (and properties, negations) on either side of < <= > >=. */
@@ -323,9 +359,10 @@ class Parser {
     if (node.kind === 'constant') {
       const type = node.value?.type;
       if (type === 'Integer' || type === 'Long' || type === 'Double') return;
-      throw this.fail(node, `Value '${javaToString(node.value)}' cannot be compared.`);
+      this.refuse(node, `Value '${javaToString(node.value)}' cannot be compared.`);
+      return;
     }
-    if (isBooleanExpression(node)) throw this.fail(node, `Value '${this.source(node)}' cannot be compared.`);
+    if (isBooleanExpression(node)) this.refuse(node, `Value '${this.source(node)}' cannot be compared.`);
   }
 
   private createCompare(operator: ComparisonOperator, left: Sql92Node, right: Sql92Node): Sql92Node {
@@ -337,40 +374,43 @@ class Parser {
   /** createEqual: NULL is not comparable (IS NULL is); TRUE/FALSE = a non-boolean literal is refused. */
   private createEqual(left: Sql92Node, right: Sql92Node): Sql92Node {
     for (const side of [left, right]) {
-      if (side.kind === 'constant' && side.value === null) throw this.fail(side, `'NULL' cannot be compared.`);
+      if (side.kind === 'constant' && side.value === null) this.refuse(side, `'NULL' cannot be compared.`);
     }
     if (left.kind === 'constant' && right.kind === 'constant' && left.booleanLiteral && !right.booleanLiteral) {
-      throw this.fail(left, `'${javaToString(left.value)}' cannot be compared with '${javaToString(right.value)}'`);
+      this.refuse(left, `'${javaToString(left.value)}' cannot be compared with '${javaToString(right.value)}'`);
     }
     return { kind: 'equal', left, right, start: left.start, end: right.end };
   }
 
   /** createBetween: constant bounds must be non-null and in order (compared as the broker compares). */
   private createBetween(operator: Token, value: Sql92Node, low: Sql92Node, high: Sql92Node): Sql92Node {
-    if (low.kind === 'constant' && high.kind === 'constant') {
-      if (low.value === null || high.value === null) {
-        throw this.fail(operator, 'Illegal values of between, values can not be null!');
-      }
-      let order: number;
-      try {
-        order = javaCompare(high.value, low.value);
-      } catch (error) {
-        if (error instanceof JavaEvaluationError) throw this.fail(operator, error.message);
-        throw error;
-      }
-      if (order < 0) {
-        // String.format("%s") of the values: strings unquoted.
-        const show = (v: JavaValue) => (v?.type === 'String' ? v.value : javaToString(v));
-        const [lv, rv] = [show(low.value), show(high.value)];
-        throw this.fail(
-          operator,
-          `Illegal values of between, left value(${lv}) must less than or equal to right value(${rv})`,
-        );
-      }
-    }
+    if (low.kind === 'constant' && high.kind === 'constant') this.checkBetweenBounds(operator, low.value, high.value);
     const left = this.createCompare('>=', value, low);
     const right = this.createCompare('<=', value, high);
     return { kind: 'and', left, right, start: value.start, end: high.end };
+  }
+
+  private checkBetweenBounds(operator: Token, low: JavaValue, high: JavaValue): void {
+    if (low === null || high === null) {
+      this.refuse(operator, 'Illegal values of between, values can not be null!');
+      return;
+    }
+    let order: number;
+    try {
+      order = javaCompare(high, low);
+    } catch (error) {
+      if (!(error instanceof JavaEvaluationError)) throw error;
+      this.refuse(operator, error.message);
+      return;
+    }
+    if (order < 0) {
+      // String.format("%s") of the values: strings unquoted.
+      const show = (v: JavaValue) => (v?.type === 'String' ? v.value : javaToString(v));
+      this.refuse(
+        operator,
+        `Illegal values of between, left value(${show(low)}) must less than or equal to right value(${show(high)})`,
+      );
+    }
   }
 
   private createNotBetween(value: Sql92Node, low: Sql92Node, high: Sql92Node): Sql92Node {

@@ -1,13 +1,15 @@
 /**
  * Differential test: src/filter against RocketMQ's own filter library (rocketmq-filter and the
  * broker's MessageEvaluationContext, from the cached broker jars) on generated expressions and
- * property maps, per grammar (4.9.7: no CONTAINS & co.; 5.3.3). Parse refusals must agree and,
+ * property maps, per grammar (4.9.7: no CONTAINS & co.; 5.3.3). Parse refusals must agree (with
+ * the position where the broker's message gives one: brokerPosition) and,
  * where both accept, every evaluation's outcome: TRUE, FALSE, NULL or the exception class (a
  * stricter test than the delivery decision, which is TRUE or not). One JVM per version.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { outcome, parseSql92, Sql92SyntaxError } from '../../src/filter/index.ts';
+import { positionOf } from '../../src/filter/sql92-error.ts';
 import { expressionArbitrary, propertiesArbitrary } from '../support/sql92-arbitraries.ts';
 import { SQL92_REGRESSIONS } from '../support/sql92-regressions.ts';
 import { askOracle, oracleAvailable, type OracleCase } from './support/sql92-oracle.ts';
@@ -26,6 +28,26 @@ function ours(version: string, c: OracleCase): string {
   }
   const result = outcome(filter, c.properties);
   return result.result === 'throws' ? `throws ${result.exception}` : result.result;
+}
+
+/**
+ * Where the broker's message says the refused expression goes wrong ("at line L, column C"),
+ * as src/filter's position predicts it: the same for syntax errors; for a lexical error, one
+ * past the end when the bad character is the last one or a string or comment is unterminated
+ * (JavaCC reads to the end of input and then counts one more column), where src/filter points
+ * at the character or the opening quote instead.
+ */
+function brokerPosition(expression: string, version: string): string | undefined {
+  try {
+    parseSql92(expression, { version });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof Sql92SyntaxError)) throw error;
+    const lexical = error.reason.startsWith('Lexical error');
+    const atEnd = lexical && (/unterminated/.test(error.reason) || error.offset === expression.length - 1);
+    const { line, column } = atEnd ? positionOf(expression, expression.length) : error;
+    return `line ${line}, column ${column}`;
+  }
 }
 
 describe.each(['4.9.7', '5.3.3'])('SQL92 filter against RocketMQ %s', (version) => {
@@ -49,6 +71,14 @@ describe.each(['4.9.7', '5.3.3'])('SQL92 filter against RocketMQ %s', (version) 
           ? []
           : [{ ...c, broker: theirs, ours: mine, why: answer && 'error' in answer ? answer.error : '' }];
       });
+      const positions = expressions.flatMap((expression, i) => {
+        const answer = answers[i * MAPS_PER_EXPRESSION];
+        const theirs = answer && 'error' in answer ? /line \d+, column \d+/.exec(answer.error)?.[0] : undefined;
+        if (!theirs) return [];
+        const mine = brokerPosition(expression, version);
+        return mine === theirs ? [] : [{ expression, broker: theirs, ours: mine }];
+      });
+      expect(positions.slice(0, 8)).toEqual([]);
       const refused = answers.filter((a) => 'error' in a).length;
       const delivered = answers.filter((a) => 'outcome' in a && a.outcome === 'true').length;
       const threw = answers.filter((a) => 'outcome' in a && a.outcome.startsWith('throws')).length;
