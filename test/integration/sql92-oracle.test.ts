@@ -7,12 +7,12 @@
  * stricter test than the delivery decision, which is TRUE or not). One JVM per version.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outcome, parseSql92, Sql92SyntaxError } from '../../src/filter/index.ts';
 import { positionOf } from '../../src/filter/sql92-error.ts';
 import { expressionArbitrary, propertiesArbitrary } from '../support/sql92-arbitraries.ts';
 import { SQL92_REGRESSIONS } from '../support/sql92-regressions.ts';
-import { askOracle, oracleAvailable, type OracleCase } from './support/sql92-oracle.ts';
+import { askOracle, type OracleCase, provisionOracle } from './support/sql92-oracle.ts';
 
 const EXPRESSIONS = 2000;
 const MAPS_PER_EXPRESSION = 3;
@@ -50,67 +50,63 @@ function brokerPosition(expression: string, version: string): string | undefined
   }
 }
 
-describe.each(['4.9.7', '5.3.3'])('SQL92 filter against RocketMQ %s', (version) => {
-  it.skipIf(!oracleAvailable(version))(
-    `agrees with the broker's filter library`,
-    async () => {
-      const expressions = fc.sample(expressionArbitrary, { numRuns: EXPRESSIONS, seed: SEED });
-      const maps = fc.sample(propertiesArbitrary, { numRuns: EXPRESSIONS * MAPS_PER_EXPRESSION, seed: SEED + 1 });
-      const cases = expressions.flatMap((expression, i) =>
-        maps
-          .slice(i * MAPS_PER_EXPRESSION, (i + 1) * MAPS_PER_EXPRESSION)
-          .map((properties) => ({ expression, properties })),
-      );
-      const started = performance.now();
-      const answers = await askOracle(version, cases);
-      const mismatches = cases.flatMap((c, i) => {
-        const answer = answers[i];
-        const theirs = !answer ? 'missing' : 'error' in answer ? 'error' : answer.outcome;
-        const mine = ours(version, c);
-        return mine === theirs
-          ? []
-          : [{ ...c, broker: theirs, ours: mine, why: answer && 'error' in answer ? answer.error : '' }];
-      });
-      const positions = expressions.flatMap((expression, i) => {
-        const answer = answers[i * MAPS_PER_EXPRESSION];
-        const theirs = answer && 'error' in answer ? /line \d+, column \d+/.exec(answer.error)?.[0] : undefined;
-        if (!theirs) return [];
-        const mine = brokerPosition(expression, version);
-        return mine === theirs ? [] : [{ expression, broker: theirs, ours: mine }];
-      });
-      expect(positions.slice(0, 8)).toEqual([]);
-      const refused = answers.filter((a) => 'error' in a).length;
-      const delivered = answers.filter((a) => 'outcome' in a && a.outcome === 'true').length;
-      const threw = answers.filter((a) => 'outcome' in a && a.outcome.startsWith('throws')).length;
-      const ms = Math.round(performance.now() - started);
-      console.log(
-        `sql92 ${version}: ${cases.length - mismatches.length}/${cases.length} agree ` +
-          `(${refused} refused, ${delivered} delivered, ${threw} threw) in ${ms} ms, seed ${SEED}`,
-      );
-      expect(mismatches.slice(0, 8)).toEqual([]);
-    },
-    60_000,
-  );
+const VERSIONS = ['4.9.7', '5.3.3'] as const;
+
+beforeAll(async () => {
+  for (const version of VERSIONS) await provisionOracle(version);
+});
+
+describe.each(VERSIONS)('SQL92 filter against RocketMQ %s', (version) => {
+  it(`agrees with the broker's filter library`, async () => {
+    const expressions = fc.sample(expressionArbitrary, { numRuns: EXPRESSIONS, seed: SEED });
+    const maps = fc.sample(propertiesArbitrary, { numRuns: EXPRESSIONS * MAPS_PER_EXPRESSION, seed: SEED + 1 });
+    const cases = expressions.flatMap((expression, i) =>
+      maps
+        .slice(i * MAPS_PER_EXPRESSION, (i + 1) * MAPS_PER_EXPRESSION)
+        .map((properties) => ({ expression, properties })),
+    );
+    const started = performance.now();
+    const answers = await askOracle(version, cases);
+    const mismatches = cases.flatMap((c, i) => {
+      const answer = answers[i];
+      const theirs = !answer ? 'missing' : 'error' in answer ? 'error' : answer.outcome;
+      const mine = ours(version, c);
+      return mine === theirs
+        ? []
+        : [{ ...c, broker: theirs, ours: mine, why: answer && 'error' in answer ? answer.error : '' }];
+    });
+    const positions = expressions.flatMap((expression, i) => {
+      const answer = answers[i * MAPS_PER_EXPRESSION];
+      const theirs = answer && 'error' in answer ? /line \d+, column \d+/.exec(answer.error)?.[0] : undefined;
+      if (!theirs) return [];
+      const mine = brokerPosition(expression, version);
+      return mine === theirs ? [] : [{ expression, broker: theirs, ours: mine }];
+    });
+    expect(positions.slice(0, 8)).toEqual([]);
+    const refused = answers.filter((a) => 'error' in a).length;
+    const delivered = answers.filter((a) => 'outcome' in a && a.outcome === 'true').length;
+    const threw = answers.filter((a) => 'outcome' in a && a.outcome.startsWith('throws')).length;
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `sql92 ${version}: ${cases.length - mismatches.length}/${cases.length} agree ` +
+        `(${refused} refused, ${delivered} delivered, ${threw} threw) in ${ms} ms, seed ${SEED}`,
+    );
+    expect(mismatches.slice(0, 8)).toEqual([]);
+  }, 60_000);
 });
 
 describe('SQL92 regression cases', () => {
   // The expectations test/unit/filter holds src/filter to are the broker's own answers.
-  it.skipIf(!oracleAvailable('4.9.7') || !oracleAvailable('5.3.3'))(
-    'are what the broker answers',
-    async () => {
-      const answers = new Map<string, string>();
-      for (const version of ['4.9.7', '5.3.3']) {
-        const cases = SQL92_REGRESSIONS.filter((r) => (r.version ?? '5.3.3') === version);
-        const replies = await askOracle(version, cases);
-        cases.forEach((c, i) => {
-          const reply = replies[i];
-          answers.set(c.name, !reply ? 'missing' : 'error' in reply ? 'error' : reply.outcome);
-        });
-      }
-      expect(Object.fromEntries(answers)).toEqual(
-        Object.fromEntries(SQL92_REGRESSIONS.map((r) => [r.name, r.expected])),
-      );
-    },
-    60_000,
-  );
+  it('are what the broker answers', async () => {
+    const answers = new Map<string, string>();
+    for (const version of VERSIONS) {
+      const cases = SQL92_REGRESSIONS.filter((r) => (r.version ?? '5.3.3') === version);
+      const replies = await askOracle(version, cases);
+      cases.forEach((c, i) => {
+        const reply = replies[i];
+        answers.set(c.name, !reply ? 'missing' : 'error' in reply ? 'error' : reply.outcome);
+      });
+    }
+    expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(SQL92_REGRESSIONS.map((r) => [r.name, r.expected])));
+  }, 60_000);
 });

@@ -4,9 +4,9 @@
  * one JVM per batch, every case on stdin at once.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { rocketmqPaths } from '../../../src/setup/cache-dir.ts';
+import { cachePaths, rocketmqPaths } from '../../../src/setup/cache-dir.ts';
+import { provision } from '../../../src/setup/provision.ts';
 
 export interface OracleCase {
   expression: string;
@@ -21,8 +21,9 @@ export type OracleAnswer = { outcome: string } | { error: string };
 
 const ORACLE_SOURCE = join(import.meta.dirname, 'Sql92Oracle.java');
 
-export function oracleAvailable(version: string): boolean {
-  return existsSync(rocketmqPaths(version).marker);
+/** The version's jars in the cache, fetched by the project's own setup if missing (offline once cached). */
+export async function provisionOracle(version: string): Promise<void> {
+  await provision((line) => console.log(`setup: ${line}`), cachePaths(), { rocketmqVersion: version });
 }
 
 function encodeCase(c: OracleCase): string {
