@@ -7,7 +7,10 @@
  * is a Sql92SyntaxError here, at the position of the first problem; whatever it accepts parses.
  *
  * Tokens are read only as far as the broker's parser looks (one token past the expression,
- * two after NOT and IS), and the end of the text is not required: see Sql92Filter.ignoredTail.
+ * two after NOT and IS, the whole operand after a unary +, which it scans ahead by grammar
+ * alone), and the end of the text is not required: see Sql92Filter.ignoredTail. Syntax errors
+ * are placed where the broker's message places them; semantic ones (which it gives no position)
+ * at the operand or operator at fault.
  */
 import {
   isBooleanExpression,
