@@ -127,6 +127,12 @@ export interface ConsumerOptions {
 
 export interface Producer {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * One request carrying all `messages` (one topic, no delay, no sharding key), one result per
+   * message in order; all fail together. Only drivers whose protocol has a batch send have it
+   * (remoting: SEND_BATCH_MESSAGE); plan validation refuses `batch` elsewhere.
+   */
+  sendBatch?(messages: readonly OutgoingMessage[]): Promise<SendResult[]>;
   close(): Promise<void>;
 }
 

@@ -1,13 +1,19 @@
-import type { ClientDriver, Producer } from '../drivers/driver.ts';
+import type { ClientDriver, Producer, SendResult } from '../drivers/driver.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../metrics/histogram.ts';
 import { queueKeyOf } from '../metrics/queue-keys.ts';
 import { hashSeed, seededRandom, weightedPick } from '../util/random.ts';
+import { UsageError } from '../util/errors.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildMessage } from './identity.ts';
 import type { LiveRate } from './live-rate.ts';
 import type { FromWorker, ProducerConfig } from './protocol.ts';
 
 const TICK_MS = 5;
+/**
+ * A partial batch leaves this long after its first message was due, so a low rate does not
+ * wait for a full batch; the wait counts in each message's latency (measured from its due time).
+ */
+export const BATCH_LINGER_MS = 10;
 const REPORT_EVERY_MS = 250;
 
 /** A countable name for a send failure: the driver's reason (`broker:SYSTEM_BUSY(2)`, `timeout`), else its code. */
@@ -16,6 +22,12 @@ export function sendErrorKey(error: unknown): string {
   if (typeof reason === 'string' && reason) return reason;
   if (typeof code === 'string' || typeof code === 'number') return String(code);
   return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Body size of message `seq`: the oversize one of every `oversize.every`, else `messageSize`. */
+export function sizeOf(config: Pick<ProducerConfig, 'messageSize' | 'oversize'>, seq: number): number {
+  const { oversize } = config;
+  return oversize && seq % oversize.every === oversize.every - 1 ? oversize.sizeBytes : config.messageSize;
 }
 
 /**
@@ -43,6 +55,8 @@ export async function runProducer(
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));
   const tags = config.tags.map((t) => ({ value: t.tag, weight: t.weight }));
   const schedule = new ArrivalSchedule(config.executor, config.durationMs);
+  const batchSize = config.batch ?? 1;
+  const sendBatch = producer.sendBatch?.bind(producer);
   let pendingAcks: number[] = [];
   let pendingTags: string[] = [];
   let pendingQueues: string[] = [];
@@ -87,27 +101,42 @@ export async function runProducer(
     live = true;
     schedule.setRate(performance.now() - started, ratePerSecond);
   });
-  const sendOne = (seq: number, dueIndex: number) => {
+  const build = (seq: number) => {
     const tag = tags.length > 0 ? weightedPick(tags, random) : undefined;
-    const message = buildMessage(config.runId, config.producerId, seq, config.topic, config.messageSize, tag);
+    const message = buildMessage(config.runId, config.producerId, seq, config.topic, sizeOf(config, seq), tag);
     if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
     if (config.delay && random() < config.delay.ratio) message.deliverAfterMs = config.delay.delayMs;
-    const dueAt = started + schedule.dueTimeOf(dueIndex);
+    return { seq, tag, message };
+  };
+  /** One request for the messages due at `dueIndexes`: a single send, or a batch when `batch` > 1. */
+  const sendRequest = (dueIndexes: number[]) => {
+    if (inFlight.size >= config.maxInFlight) {
+      dropped += dueIndexes.length;
+      return;
+    }
+    const built = dueIndexes.map(() => build(attempted++));
+    const messages = built.map((b) => b.message);
     const sentAt = Date.now();
-    const done: Promise<void> = producer
-      .send(message)
-      .then((result) => {
-        pendingAcks.push(seq);
-        pendingTags.push(tag ?? '');
-        // A gRPC send result names no queue (see drivers/grpc/producer.ts): `topic@?/-1`.
-        pendingQueues.push(queueKeyOf(config.topic, result.brokerName || '?', result.queueId));
-        pendingOffsets.push(result.queueOffset);
-        pendingSentAt.push(sentAt);
-        recordMs(latency, performance.now() - dueAt);
+    const results: Promise<SendResult[]> =
+      batchSize === 1 ? producer.send(messages[0]!).then((r) => [r]) : sendBatch!(messages);
+    const done: Promise<void> = results
+      .then((stored) => {
+        const now = performance.now();
+        built.forEach(({ seq, tag }, i) => {
+          const result = stored[i]!;
+          pendingAcks.push(seq);
+          pendingTags.push(tag ?? '');
+          // A gRPC send result names no queue (see drivers/grpc/producer.ts): `topic@?/-1`.
+          pendingQueues.push(queueKeyOf(config.topic, result.brokerName || '?', result.queueId));
+          pendingOffsets.push(result.queueOffset);
+          pendingSentAt.push(sentAt);
+          recordMs(latency, now - (started + schedule.dueTimeOf(dueIndexes[i]!)));
+        });
       })
       .catch((error: unknown) => {
+        // A batch fails as a whole: each of its messages is a failed send.
         const key = sendErrorKey(error);
-        errors[key] = (errors[key] ?? 0) + 1;
+        errors[key] = (errors[key] ?? 0) + built.length;
       })
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
@@ -121,21 +150,28 @@ export async function runProducer(
       live ? Number.POSITIVE_INFINITY : schedule.dueBy(schedule.durationMs),
     );
   let due = 0;
+  // Due messages waiting for their batch to fill (batch > 1 only).
+  let waiting: number[] = [];
   try {
+    // Plan validation allows batch only where the driver has it; this guards the worker protocol.
+    if (batchSize > 1 && !sendBatch)
+      throw new UsageError(`driver ${config.driver} has no batch send; set batch: 1 for ${config.fleet}`);
     while (!stopSignal.aborted && due < limit()) {
       const elapsed = performance.now() - started;
       if (elapsed >= schedule.durationMs) break;
       const dueNow = Math.min(limit(), schedule.dueBy(elapsed));
       for (; due < dueNow; due++) {
-        if (inFlight.size >= config.maxInFlight) {
-          dropped++;
-        } else {
-          sendOne(attempted, due);
-          attempted++;
-        }
+        if (batchSize === 1) sendRequest([due]);
+        else waiting.push(due);
       }
+      while (waiting.length >= batchSize) sendRequest(waiting.splice(0, batchSize));
+      if (waiting.length > 0 && elapsed - schedule.dueTimeOf(waiting[0]!) >= BATCH_LINGER_MS)
+        sendRequest(waiting.splice(0));
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
     }
+    // The last partial batch leaves when sending ends; after a stop, what waits was never sent.
+    if (waiting.length > 0 && !stopSignal.aborted) sendRequest(waiting.splice(0));
+    waiting = [];
     await Promise.allSettled([...inFlight]);
   } finally {
     clearInterval(reporter);

@@ -76,6 +76,19 @@ export const producerConfig = z
       ])
       .describe('Arrival rate: messages leave when the schedule says, whatever earlier sends did.'),
     messageSize: z.number().int().positive().describe('Body size in bytes.'),
+    batch: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Messages per send request; absent or 1: one at a time. Needs a driver with sendBatch.'),
+    oversize: z
+      .object({
+        every: z.number().int().min(2).describe('One message in this many is oversize.'),
+        sizeBytes: z.number().int().positive().describe('Its body size in bytes.'),
+      })
+      .optional()
+      .describe('Messages with seq % every === every - 1 get a sizeBytes body, to show the message size limit.'),
     tags: z
       .array(
         z.object({

@@ -104,6 +104,7 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
     });
   }
   if (hasStages) checkStages(fleet, at, ctx);
+  checkBatchAndOversize(fleet, settings, at, ctx);
   if (fleet.ordered !== undefined && fleet.delay !== undefined) {
     ctx.issues.push({
       path: at('delay'),
@@ -111,6 +112,40 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
       message:
         "delay cannot be combined with ordered: a delayed message leaves its sharding key's order (RocketMQ " +
         '5 clients refuse a message with both a message group and a delivery time)',
+    });
+  }
+}
+
+/**
+ * batch and oversize run on the Node remoting producer only (the Java worker does not read
+ * them yet, gRPC has no batch request here); a batch holds no delayed or ordered messages, as
+ * the broker and Java's MessageBatch refuse them.
+ */
+function checkBatchAndOversize(fleet: Raw, settings: WorkerSettings, at: At, ctx: FleetCheckContext): void {
+  const batched = typeof fleet.batch === 'number' && fleet.batch > 1;
+  const where = `driver ${settings.driver} with protocol ${settings.protocol}`;
+  const supported = settings.driver === 'node' && settings.protocol === 'remoting';
+  if (batched && !supported)
+    ctx.issues.push({
+      path: at('batch'),
+      anchor: 'value',
+      message: `batch runs only on driver node with protocol remoting, not ${where}: remove batch or change the driver`,
+    });
+  if (fleet.oversize !== undefined && !supported)
+    ctx.issues.push({
+      path: at('oversize'),
+      anchor: 'key',
+      message: `oversize runs only on driver node with protocol remoting, not ${where}: remove it or change the driver`,
+    });
+  if (!batched) return;
+  for (const key of ['ordered', 'delay'] as const) {
+    if (fleet[key] === undefined) continue;
+    ctx.issues.push({
+      path: at(key),
+      anchor: 'key',
+      message: `${key} cannot be combined with batch: RocketMQ refuses ${
+        key === 'delay' ? 'delayed' : 'per-message sharding keys for'
+      } messages in a batch; remove one`,
     });
   }
 }

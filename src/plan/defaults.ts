@@ -22,6 +22,7 @@ export const PLAN_DEFAULTS = {
     driver: 'node',
     send: 'async',
     messageSize: '256B',
+    batch: 1,
     maxInFlight: 512,
     startRate: '0/s',
     routeRefresh: '30s',
@@ -63,6 +64,10 @@ export const PLAN_LIMITS = {
   agents: 64,
   agentCapacity: { min: 1, max: 1024 },
   messageSizeBytes: { min: 64, max: 4 * 1024 ** 2 },
+  /** Messages per batch request. */
+  batch: { min: 1, max: 1024 },
+  /** `oversize.size`: up to 4× the client's 4 MiB limit, enough to show it without straining memory. */
+  oversizeBytes: { min: 64, max: 16 * 1024 ** 2 },
   topicNameLength: 127,
   groupNameLength: 255,
   phaseMaxMs: 24 * 3_600_000,

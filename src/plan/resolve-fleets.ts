@@ -102,6 +102,8 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
     maxInFlight: p.maxInFlight ?? D.producer.maxInFlight,
     routeRefreshMs: ms(p.routeRefresh ?? D.producer.routeRefresh),
     messageSizeBytes: bytes(p.messageSize ?? D.producer.messageSize),
+    batch: p.batch ?? D.producer.batch,
+    ...(p.oversize !== undefined ? { oversize: { every: p.oversize.every, sizeBytes: bytes(p.oversize.size) } } : {}),
     tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),

@@ -178,6 +178,10 @@ export interface ResolvedProducerFleet {
   /** How often the clients refresh topic routes (Java pollNameServerInterval). */
   routeRefreshMs: number;
   messageSizeBytes: number;
+  /** Messages per send request (1: one at a time); a partial batch leaves 10 ms after its first message was due. */
+  batch: number;
+  /** Every `every`-th message (seq % every === every - 1) has a `sizeBytes` body instead, to show the size limit. */
+  oversize?: { every: number; sizeBytes: number };
   /** Weighted tags, in plan order; empty means messages carry no tag. */
   tags: TagWeight[];
   /** Stop after this many messages in total for the fleet; absent means unbounded. */

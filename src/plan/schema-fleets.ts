@@ -168,6 +168,28 @@ const producer = map(
       'Body size of each message.',
       D.producer.messageSize,
     ),
+    batch: opt(
+      integer(L.batch.min, L.batch.max),
+      'Messages per send request (Java send(Collection): one SEND_BATCH_MESSAGE); 1 sends one at a time. The rate ' +
+        'stays in messages/s: a batch leaves when this many messages are due, or 10ms after its first one was due. ' +
+        'maxInFlight counts requests. Only driver node with protocol remoting; not with ordered or delay.',
+      D.producer.batch,
+    ),
+    oversize: opt(
+      map(
+        {
+          every: req(integer(2), 'Every this many messages, one is oversize (the last of each run of `every`).'),
+          size: req(
+            size({ min: L.oversizeBytes.min, max: L.oversizeBytes.max }),
+            'Its body size, e.g. 5MiB: over 4MiB the client refuses it (a message-too-large send error, as Java ' +
+              "does); under it, a broker whose maxMessageSize (serverConf) is smaller refuses it (MESSAGE_ILLEGAL).",
+          ),
+        },
+        'oversize settings (every, size)',
+      ),
+      'Make some messages bigger to show the message size limit, e.g. {every: 100, size: 5MiB}: they count as send ' +
+        'errors by reason and the ledger never expects them. Only driver node with protocol remoting.',
+    ),
     tags: opt(
       z.record(patterned(TAG_NAME, 'a tag without spaces, "|" or "*"'), positiveNumber(), {
         error: (iss) => `expected a map of tag to weight such as {TagA: 3, TagB: 1}, got ${describeValue(iss.input)}`,

@@ -97,6 +97,8 @@ export function layoutFleets(
         topic: fleet.topic,
         executor: shareExecutor(fleet.executor, fleet.instances),
         messageSize: fleet.messageSizeBytes,
+        batch: fleet.batch,
+        ...(fleet.oversize ? { oversize: fleet.oversize } : {}),
         tags: fleet.tags,
         ...(fleet.maxMessages === undefined ? {} : { maxMessages: share(fleet.maxMessages) }),
         durationMs: fleet.loadMs,

@@ -21,6 +21,8 @@ import {
 import { KEY_SEPARATOR, MessageProperty, formatProperties } from './message-decoder.ts';
 import { createUniqId } from './message-id.ts';
 import { SendFailedError } from './send-failed-error.ts';
+import { encodeBatchBody } from './batch-encoding.ts';
+import { MAX_MESSAGE_SIZE, MessageTooLargeError } from './message-too-large-error.ts';
 import { UsageError } from '../../util/errors.ts';
 
 export interface RemotingProducerOptions extends ProducerOptions {
@@ -29,8 +31,6 @@ export interface RemotingProducerOptions extends ProducerOptions {
   tuning?: ClientTuning;
 }
 
-/** Java `maxMessageSize`: 4 MiB. */
-const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 /** Broker answers that still mean "stored" (Java maps them to a non-OK SendStatus, not an exception). */
 const STORED_CODES: readonly number[] = [
   ResponseCode.SUCCESS,
@@ -73,21 +73,85 @@ export class RemotingProducer implements Producer {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
-    if (this.closed) throw new UsageError(`producer ${this.options.group} is closed`);
+    this.checkOpen();
     if (message.body.length === 0) throw new UsageError('message body is empty; RocketMQ rejects empty bodies');
     if (message.body.length > MAX_MESSAGE_SIZE)
-      throw new UsageError(`message body is ${message.body.length} bytes; the limit is ${MAX_MESSAGE_SIZE}`);
-    const timeoutMs = this.options.sendTimeoutMs ?? 3000;
+      throw new MessageTooLargeError(message.body.length, MAX_MESSAGE_SIZE, 'message body');
     const started = Date.now();
     const uniqId = createUniqId(started);
     const properties = formatProperties(this.systemProperties(message, uniqId));
+    const stored = await this.sendWithRetries(
+      message.topic,
+      message.shardingKey,
+      RequestCode.SEND_MESSAGE_V2,
+      started,
+      (mq, addr, remaining) => this.sendTo(mq, addr, message.body, properties, started, remaining),
+    );
+    return { ...stored, msgId: uniqId };
+  }
 
+  /**
+   * Java's `send(Collection<Message>)`: one SEND_BATCH_MESSAGE request whose body is every
+   * message encoded (`MessageBatch.encode`), to one queue, with the single send's retries.
+   * The broker stores the batch at consecutive offsets of that queue and answers with the
+   * first, so message i's offset is first + i. Each message keeps its own unique id. Like
+   * Java, one message or the whole batch over maxMessageSize fails the batch before it leaves.
+   */
+  async sendBatch(messages: readonly OutgoingMessage[]): Promise<SendResult[]> {
+    this.checkOpen();
+    const first = messages[0];
+    if (!first) throw new UsageError('a batch needs at least one message');
+    for (const m of messages) {
+      if (m.topic !== first.topic)
+        throw new UsageError(`a batch goes to one topic; it holds ${first.topic} and ${m.topic}`);
+      if (m.deliverAfterMs !== undefined || m.shardingKey !== undefined)
+        throw new UsageError('a batch holds no delayed or ordered messages (the broker refuses them in a batch)');
+      if (m.body.length === 0) throw new UsageError('message body is empty; RocketMQ rejects empty bodies');
+      if (m.body.length > MAX_MESSAGE_SIZE)
+        throw new MessageTooLargeError(m.body.length, MAX_MESSAGE_SIZE, 'message body');
+    }
+    const started = Date.now();
+    const uniqIds = messages.map(() => createUniqId(started));
+    const body = encodeBatchBody(
+      messages.map((m, i) => ({ flag: 0, body: m.body, properties: formatProperties(this.systemProperties(m, uniqIds[i]!)) })),
+    );
+    // Java checks the encoded batch against maxMessageSize as if it were one message's body.
+    if (body.length > MAX_MESSAGE_SIZE) throw new MessageTooLargeError(body.length, MAX_MESSAGE_SIZE, 'batch body');
+    const batchProperties = formatProperties({ [MessageProperty.WAIT_STORE_MSG_OK]: 'true' });
+    const stored = await this.sendWithRetries(
+      first.topic,
+      undefined,
+      RequestCode.SEND_BATCH_MESSAGE,
+      started,
+      (mq, addr, remaining) => this.sendTo(mq, addr, body, batchProperties, started, remaining, true),
+    );
+    return uniqIds.map((msgId, i) => ({
+      msgId,
+      brokerName: stored.brokerName,
+      queueId: stored.queueId,
+      queueOffset: stored.queueOffset < 0 ? -1 : stored.queueOffset + i,
+    }));
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new UsageError(`producer ${this.options.group} is closed`);
+  }
+
+  /** `sendDefaultImpl`: pick a queue, send, retry elsewhere on transport errors and retryable codes. */
+  private async sendWithRetries(
+    topic: string,
+    shardingKey: string | undefined,
+    requestCode: RequestCode,
+    started: number,
+    attempt: (mq: MessageQueueRef, addr: string, remainingMs: number) => Promise<SendResult>,
+  ): Promise<SendResult> {
+    const timeoutMs = this.options.sendTimeoutMs ?? 3000;
     const firstRoute = this.instance.brokerAddrs().length === 0;
-    const route = await this.instance.route(message.topic);
+    const route = await this.instance.route(topic);
     // Like Java's first send, the new broker learns about this producer right away.
     if (firstRoute) void this.instance.sendHeartbeats();
-    const queues = publishQueues(message.topic, route);
-    if (queues.length === 0) throw new SendFailedError(message.topic, []);
+    const queues = publishQueues(topic, route);
+    if (queues.length === 0) throw new SendFailedError(topic, []);
 
     const attempts: { brokerName: string; error: RemotingError }[] = [];
     const timesTotal = 1 + (this.options.retryTimesWhenSendFailed ?? 2);
@@ -98,12 +162,20 @@ export class RemotingProducer implements Producer {
       // Ordered messages stay on their sharding key's queue, retries included (Java's
       // SelectMessageQueueByHash: |hashCode| % queue count).
       const mq =
-        message.shardingKey === undefined
+        shardingKey === undefined
           ? this.selectQueue(queues, lastBroker)
-          : queues[Math.abs(javaStringHashCode(message.shardingKey)) % queues.length]!;
+          : queues[Math.abs(javaStringHashCode(shardingKey)) % queues.length]!;
       lastBroker = mq.brokerName;
       try {
-        return await this.sendTo(mq, message, properties, uniqId, started, remaining);
+        const addr = this.instance.masterOf(mq.brokerName);
+        if (!addr)
+          throw new RemotingResponseError(
+            ResponseCode.BROKER_NOT_EXIST,
+            `no master for ${mq.brokerName}`,
+            mq.brokerName,
+            requestCode,
+          );
+        return await attempt(mq, addr, remaining);
       } catch (err) {
         if (!(err instanceof RemotingError)) throw err;
         attempts.push({ brokerName: mq.brokerName, error: err });
@@ -113,9 +185,9 @@ export class RemotingProducer implements Producer {
     if (attempts.length === 0)
       attempts.push({
         brokerName: lastBroker ?? '?',
-        error: new RemotingTimeoutError('-', RequestCode.SEND_MESSAGE_V2, timeoutMs),
+        error: new RemotingTimeoutError('-', requestCode, timeoutMs),
       });
-    throw new SendFailedError(message.topic, attempts);
+    throw new SendFailedError(topic, attempts);
   }
 
   private systemProperties(message: OutgoingMessage, uniqId: string): Record<string, string> {
@@ -139,22 +211,16 @@ export class RemotingProducer implements Producer {
 
   private async sendTo(
     mq: MessageQueueRef,
-    message: OutgoingMessage,
+    addr: string,
+    body: Buffer,
     properties: string,
-    uniqId: string,
     bornTimestamp: number,
     timeoutMs: number,
+    batch = false,
   ): Promise<SendResult> {
-    const addr = this.instance.masterOf(mq.brokerName);
-    if (!addr)
-      throw new RemotingResponseError(
-        ResponseCode.BROKER_NOT_EXIST,
-        `no master for ${mq.brokerName}`,
-        mq.brokerName,
-        RequestCode.SEND_MESSAGE_V2,
-      );
+    const requestCode = batch ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
     const request = createRequest(
-      RequestCode.SEND_MESSAGE_V2,
+      requestCode,
       {
         a: this.options.group,
         b: mq.topic,
@@ -167,17 +233,17 @@ export class RemotingProducer implements Producer {
         i: properties,
         j: 0, // reconsumeTimes
         k: false, // unitMode
-        m: false, // batch
+        m: batch,
         n: mq.brokerName,
       },
-      message.body,
+      body,
     );
     const response = await this.instance.invoke(addr, request, timeoutMs);
     if (!STORED_CODES.includes(response.code))
-      throw new RemotingResponseError(response.code, response.remark, addr, RequestCode.SEND_MESSAGE_V2);
+      throw new RemotingResponseError(response.code, response.remark, addr, requestCode);
     const queueId = Number(response.extFields?.['queueId'] ?? mq.queueId);
     return {
-      msgId: uniqId,
+      msgId: String(response.extFields?.['msgId'] ?? ''), // the offset id; callers report unique ids
       brokerName: mq.brokerName,
       queueId,
       queueOffset: Number(response.extFields?.['queueOffset'] ?? -1),

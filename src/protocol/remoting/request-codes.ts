@@ -32,6 +32,7 @@ export const RequestCode = {
   GET_CONSUMER_RUNNING_INFO: 307,
   CONSUME_MESSAGE_DIRECTLY: 309,
   SEND_MESSAGE_V2: 310,
+  SEND_BATCH_MESSAGE: 320,
 } as const;
 export type RequestCode = (typeof RequestCode)[keyof typeof RequestCode];
 

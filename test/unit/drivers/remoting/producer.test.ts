@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemotingProducer } from '../../../../src/drivers/remoting/producer.ts';
 import { SendFailedError } from '../../../../src/drivers/remoting/send-failed-error.ts';
+import { MessageTooLargeError } from '../../../../src/drivers/remoting/message-too-large-error.ts';
+import { sendErrorKey } from '../../../../src/fleet/producer-loop.ts';
 import { RequestCode, ResponseCode, type RemotingCommand } from '../../../../src/protocol/index.ts';
 import { parseProperties } from '../../../../src/drivers/remoting/message-decoder.ts';
 import { FakeServer, type Responder } from '../../protocol/remoting/fake-server.ts';
@@ -128,5 +130,73 @@ describe('RemotingProducer', () => {
     const err = (await producer.send(message).catch((e: unknown) => e)) as SendFailedError;
     expect(err.reason).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  describe('batch send', () => {
+    const batchOk: Responder = (req) =>
+      req.code === RequestCode.SEND_BATCH_MESSAGE
+        ? { extFields: { queueId: req.extFields!['e']!, queueOffset: '40', msgId: 'A,B,C' } }
+        : undefined;
+    const batches = (s: FakeServer) => s.requests.filter((r) => r.code === RequestCode.SEND_BATCH_MESSAGE);
+    /** The batch body's entries: [body, properties] of each (the layout batch-encoding.test.ts pins). */
+    const entriesOf = (body: Buffer) => {
+      const out: { body: string; properties: Record<string, string> }[] = [];
+      for (let at = 0; at < body.length; ) {
+        const total = body.readInt32BE(at);
+        const bodyLength = body.readInt32BE(at + 16);
+        const propsAt = at + 20 + bodyLength;
+        out.push({
+          body: body.subarray(at + 20, propsAt).toString(),
+          properties: parseProperties(body.subarray(propsAt + 2, propsAt + 2 + body.readInt16BE(propsAt)).toString()),
+        });
+        at += total;
+      }
+      return out;
+    };
+    const three = ['m0', 'm1', 'm2'].map((b, i) => ({ ...message, body: Buffer.from(b), properties: { seq: String(i) } }));
+
+    it('sends one SEND_BATCH_MESSAGE per batch and gives each message its own id and offset', async () => {
+      const { brokerA, brokerB, producer } = await cluster(batchOk, batchOk);
+      const results = await producer.sendBatch(three);
+      const requests = [...batches(brokerA), ...batches(brokerB)];
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.extFields).toMatchObject({ a: 'pg', b: 'T', m: 'true' });
+      const entries = entriesOf(requests[0]!.body!);
+      expect(entries.map((e) => e.body)).toEqual(['m0', 'm1', 'm2']);
+      expect(entries.map((e) => e.properties['seq'])).toEqual(['0', '1', '2']);
+      expect(entries[0]!.properties['TAGS']).toBe('TagA');
+      expect(results.map((r) => r.queueOffset)).toEqual([40, 41, 42]);
+      expect(results.map((r) => r.msgId)).toEqual(entries.map((e) => e.properties['UNIQ_KEY']));
+      expect(new Set(results.map((r) => r.msgId)).size).toBe(3);
+      expect(new Set(results.map((r) => `${r.brokerName}/${r.queueId}`)).size).toBe(1);
+    });
+
+    it('refuses a message body over 4 MiB before sending, as message-too-large', async () => {
+      const { brokerA, brokerB, producer } = await cluster(batchOk, ok);
+      const big = { ...message, body: Buffer.alloc(4 * 1024 * 1024 + 1, 1) };
+      const single = await producer.send(big).catch((e: unknown) => e);
+      expect(single).toBeInstanceOf(MessageTooLargeError);
+      expect(sendErrorKey(single)).toBe('message-too-large');
+      const batch = await producer.sendBatch([three[0]!, big]).catch((e: unknown) => e);
+      expect(sendErrorKey(batch)).toBe('message-too-large');
+      expect([...brokerA.requests, ...brokerB.requests]).toEqual([]);
+    });
+
+    it('refuses a batch whose encoded body is over 4 MiB though each message fits', async () => {
+      const { producer } = await cluster(batchOk, batchOk);
+      const half = { ...message, body: Buffer.alloc(2 * 1024 * 1024, 1) };
+      const error = await producer.sendBatch([half, half]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MessageTooLargeError);
+      expect(String(error)).toMatch(/batch body is \d+ bytes/);
+    });
+
+    it("counts the broker's MESSAGE_ILLEGAL answer by its code, without retrying", async () => {
+      const illegal: Responder = (req) =>
+        req.code === RequestCode.SEND_BATCH_MESSAGE ? { code: ResponseCode.MESSAGE_ILLEGAL, remark: 'too big' } : undefined;
+      const { brokerA, brokerB, producer } = await cluster(illegal, illegal);
+      const error = await producer.sendBatch(three).catch((e: unknown) => e);
+      expect(sendErrorKey(error)).toBe('broker:MESSAGE_ILLEGAL(13)');
+      expect(batches(brokerA).length + batches(brokerB).length).toBe(1);
+    });
   });
 });
