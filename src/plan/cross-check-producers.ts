@@ -138,14 +138,16 @@ function checkBatchAndOversize(fleet: Raw, settings: WorkerSettings, at: At, ctx
       message: `oversize runs only on driver node with protocol remoting, not ${where}: remove it or change the driver`,
     });
   if (!batched) return;
+  const why = {
+    ordered: "a batch goes to one queue, and each ordered message to its sharding key's queue",
+    delay: 'the broker and the Java client refuse delayed messages in a batch',
+  };
   for (const key of ['ordered', 'delay'] as const) {
     if (fleet[key] === undefined) continue;
     ctx.issues.push({
       path: at(key),
       anchor: 'key',
-      message: `${key} cannot be combined with batch: RocketMQ refuses ${
-        key === 'delay' ? 'delayed' : 'per-message sharding keys for'
-      } messages in a batch; remove one`,
+      message: `${key} cannot be combined with batch: ${why[key]}; remove one`,
     });
   }
 }

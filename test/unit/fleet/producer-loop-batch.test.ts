@@ -1,0 +1,111 @@
+/**
+ * The producer loop's batches and oversize messages, against a fake driver: the rate stays
+ * messages/s, full batches of `batch` leave as one request, each message is acked under its own
+ * seq and offset, and a refused message is counted by reason, never acked.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClientDriver, OutgoingMessage, Producer, SendResult } from '../../../src/drivers/driver.ts';
+import { MessageTooLargeError } from '../../../src/drivers/remoting/message-too-large-error.ts';
+import { runProducer, sizeOf } from '../../../src/fleet/producer-loop.ts';
+import type { FromWorker, ProducerConfig } from '../../../src/fleet/protocol.ts';
+
+/** A producer that stores everything at consecutive offsets and refuses bodies over `limit`. */
+function fakeDriver(limit: number) {
+  const requests: number[] = [];
+  let offset = 0;
+  const store = (messages: readonly OutgoingMessage[]): SendResult[] => {
+    requests.push(messages.length);
+    const tooBig = messages.find((m) => m.body.length > limit);
+    if (tooBig) throw new MessageTooLargeError(tooBig.body.length, limit, 'message body');
+    return messages.map((m) => ({ msgId: m.keys![0]!, brokerName: 'b', queueId: 0, queueOffset: offset++ }));
+  };
+  const producer: Producer = {
+    send: async (m) => store([m])[0]!,
+    sendBatch: async (ms) => store(ms),
+    close: async () => {},
+  };
+  const driver: ClientDriver = {
+    name: 'fake',
+    createProducer: async () => producer,
+    createConsumer: async () => {
+      throw new Error('not used');
+    },
+  };
+  return { driver, requests };
+}
+
+const config = (over: Partial<ProducerConfig>): ProducerConfig => ({
+  runId: 'r',
+  driver: 'remoting',
+  namesrvAddr: '127.0.0.1:1',
+  routeRefreshMs: 30_000,
+  group: 'g',
+  fleet: 'f',
+  producerId: 'f#0',
+  topic: 'T',
+  executor: { kind: 'constant', ratePerSecond: 2000 },
+  messageSize: 64,
+  tags: [],
+  maxMessages: 200,
+  durationMs: 2000,
+  seed: 1,
+  maxInFlight: 64,
+  sendMode: 'async',
+  ...over,
+});
+
+async function run(over: Partial<ProducerConfig>, limit = 1024) {
+  const { driver, requests } = fakeDriver(limit);
+  const out: FromWorker[] = [];
+  await runProducer(config(over), driver, (m) => out.push(m), new AbortController().signal);
+  const acks = out.flatMap((m) => (m.type === 'acks' ? [m] : []));
+  const errors: Record<string, number> = {};
+  for (const a of acks) for (const [k, n] of Object.entries(a.errors)) errors[k] = (errors[k] ?? 0) + n;
+  return {
+    requests,
+    seqs: acks.flatMap((a) => a.seqs),
+    offsets: acks.flatMap((a) => a.offsets),
+    errors,
+    dropped: acks.reduce((n, a) => n + a.dropped, 0),
+  };
+}
+
+describe('producer loop batches', () => {
+  it('sends full batches of `batch` messages, each acked once under its own seq and offset', async () => {
+    const r = await run({ batch: 8 });
+    expect(r.dropped).toBe(0);
+    expect(r.requests.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(Math.max(...r.requests)).toBe(8);
+    // At 2000/s, 8 messages fall due every 4 ms, within the 10 ms linger: batches leave full.
+    expect(r.requests.filter((n) => n === 8).length).toBeGreaterThanOrEqual(20);
+    expect([...r.seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(new Set(r.offsets).size).toBe(200);
+  });
+
+  it('a partial batch leaves after the linger at a low rate instead of waiting to fill', async () => {
+    const r = await run({ batch: 32, executor: { kind: 'constant', ratePerSecond: 100 }, maxMessages: 20 });
+    expect(r.seqs).toHaveLength(20);
+    expect(Math.max(...r.requests)).toBeLessThan(32);
+  });
+
+  it('counts a refused oversize message as message-too-large and never acks it', async () => {
+    const r = await run({ oversize: { every: 10, sizeBytes: 4096 } });
+    expect(r.errors).toEqual({ 'message-too-large': 20 });
+    expect(r.seqs).toHaveLength(180);
+    expect(r.seqs.filter((s) => s % 10 === 9)).toEqual([]);
+  });
+
+  it('a batch holding an oversize message fails whole: each of its messages is a counted error', async () => {
+    const r = await run({ batch: 10, oversize: { every: 100, sizeBytes: 4096 } });
+    const failedBatches = r.errors['message-too-large']! / 10;
+    expect(r.errors['message-too-large']! % 10).toBe(0);
+    expect(failedBatches).toBeGreaterThanOrEqual(2);
+    expect(r.seqs.length + r.errors['message-too-large']!).toBe(200);
+  });
+
+  it('sizeOf gives the last of every `every` messages the oversize body', () => {
+    const c = { messageSize: 64, oversize: { every: 3, sizeBytes: 999 } };
+    expect([0, 1, 2, 3, 4, 5].map((s) => sizeOf(c, s))).toEqual([64, 64, 999, 64, 64, 999]);
+    expect(sizeOf({ messageSize: 64 }, 2)).toBe(64);
+  });
+});
