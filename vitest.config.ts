@@ -21,6 +21,7 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 // bound a time (latency toxics, hand-over within 3 s, retry gaps), that run containers, or
 // whose Java workers count sends in a fixed window (java-fleets) stay alone.
 const SIDE_BY_SIDE = new Set([
+  'batches.test.ts',
   'problem-plans.test.ts',
   'problem-fixes.test.ts',
   'faults.test.ts',

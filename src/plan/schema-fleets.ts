@@ -182,7 +182,7 @@ const producer = map(
           size: req(
             size({ min: L.oversizeBytes.min, max: L.oversizeBytes.max }),
             'Its body size, e.g. 5MiB: over 4MiB the client refuses it (a message-too-large send error, as Java ' +
-              "does); under it, a broker whose maxMessageSize (serverConf) is smaller refuses it (MESSAGE_ILLEGAL).",
+              'does); under it, a broker whose maxMessageSize (serverConf) is smaller refuses it (MESSAGE_ILLEGAL).',
           ),
         },
         'oversize settings (every, size)',

@@ -113,7 +113,11 @@ export class RemotingProducer implements Producer {
     const started = Date.now();
     const uniqIds = messages.map(() => createUniqId(started));
     const body = encodeBatchBody(
-      messages.map((m, i) => ({ flag: 0, body: m.body, properties: formatProperties(this.systemProperties(m, uniqIds[i]!)) })),
+      messages.map((m, i) => ({
+        flag: 0,
+        body: m.body,
+        properties: formatProperties(this.systemProperties(m, uniqIds[i]!)),
+      })),
     );
     // Java checks the encoded batch against maxMessageSize as if it were one message's body.
     if (body.length > MAX_MESSAGE_SIZE) throw new MessageTooLargeError(body.length, MAX_MESSAGE_SIZE, 'batch body');

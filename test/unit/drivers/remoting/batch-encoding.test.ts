@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBatchBody, encodeBatchEntry } from '../../../../src/drivers/remoting/batch-encoding.ts';
 
 describe('batch encoding (Java MessageDecoder.encodeMessage / encodeMessages)', () => {
-  it('lays one message out as totalSize, magic 0, crc 0, flag, body length, body, properties length, properties', () => {
+  it('lays a message out: totalSize, magic 0, crc 0, flag, body length, body, properties length, properties', () => {
     // body "ab", flag 3, properties "K\u0001V\u0002" (4 bytes): 4+4+4+4+4+2+2+4 = 28 bytes.
     const bytes = encodeBatchEntry({ flag: 3, body: Buffer.from('ab'), properties: 'K\u0001V\u0002' });
     expect(bytes.toString('hex')).toBe(

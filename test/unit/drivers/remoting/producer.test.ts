@@ -153,7 +153,11 @@ describe('RemotingProducer', () => {
       }
       return out;
     };
-    const three = ['m0', 'm1', 'm2'].map((b, i) => ({ ...message, body: Buffer.from(b), properties: { seq: String(i) } }));
+    const three = ['m0', 'm1', 'm2'].map((b, i) => ({
+      ...message,
+      body: Buffer.from(b),
+      properties: { seq: String(i) },
+    }));
 
     it('sends one SEND_BATCH_MESSAGE per batch and gives each message its own id and offset', async () => {
       const { brokerA, brokerB, producer } = await cluster(batchOk, batchOk);
@@ -192,7 +196,9 @@ describe('RemotingProducer', () => {
 
     it("counts the broker's MESSAGE_ILLEGAL answer by its code, without retrying", async () => {
       const illegal: Responder = (req) =>
-        req.code === RequestCode.SEND_BATCH_MESSAGE ? { code: ResponseCode.MESSAGE_ILLEGAL, remark: 'too big' } : undefined;
+        req.code === RequestCode.SEND_BATCH_MESSAGE
+          ? { code: ResponseCode.MESSAGE_ILLEGAL, remark: 'too big' }
+          : undefined;
       const { brokerA, brokerB, producer } = await cluster(illegal, illegal);
       const error = await producer.sendBatch(three).catch((e: unknown) => e);
       expect(sendErrorKey(error)).toBe('broker:MESSAGE_ILLEGAL(13)');
