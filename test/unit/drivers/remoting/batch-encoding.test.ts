@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBatchBody, encodeBatchEntry } from '../../../../src/drivers/remoting/batch-encoding.ts';
+import { formatProperties } from '../../../../src/drivers/remoting/message-decoder.ts';
+
+/**
+ * Printed by RocketMQ 5.3.3's own MessageDecoder.encodeMessages (test/fixtures/batch-encoding.jsh,
+ * run with jshell on the cached rocketmq-5.3.3/lib/*.jar): message a = body "hello", user
+ * property seq=0; message b = body 00 01 02 ff, flag 7, property k=é. `new Message` adds
+ * WAIT=true; Java's HashMap put the properties in the order the test gives.
+ */
+const JAVA_BATCH =
+  'AAAAKwAAAAAAAAAAAAAAAAAAAAVoZWxsbwAQV0FJVAF0cnVlAnNlcQEwAgAAACkAAAAAAAAAAAAAAAcAAAAEAAEC/wAPawHDqQJXQUlUAXRydWUC';
 
 describe('batch encoding (Java MessageDecoder.encodeMessage / encodeMessages)', () => {
   it('lays a message out: totalSize, magic 0, crc 0, flag, body length, body, properties length, properties', () => {
@@ -34,5 +44,13 @@ describe('batch encoding (Java MessageDecoder.encodeMessage / encodeMessages)', 
     expect(() => encodeBatchEntry({ flag: 0, body: Buffer.from('b'), properties: 'x'.repeat(0x8000) })).toThrow(
       /at most 32767/,
     );
+  });
+
+  it("is byte for byte what RocketMQ's Java MessageDecoder.encodeMessages writes", () => {
+    const body = encodeBatchBody([
+      { flag: 0, body: Buffer.from('hello'), properties: formatProperties({ WAIT: 'true', seq: '0' }) },
+      { flag: 7, body: Buffer.from([0, 1, 2, 255]), properties: formatProperties({ k: 'é', WAIT: 'true' }) },
+    ]);
+    expect(body.toString('base64')).toBe(JAVA_BATCH);
   });
 });
