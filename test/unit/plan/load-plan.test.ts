@@ -172,6 +172,7 @@ describe('good plans', () => {
         maxInFlight: 512,
         routeRefreshMs: 30_000,
         messageSizeBytes: 1024,
+        batch: 1,
         tags: [
           { tag: 'TagA', weight: 3 },
           { tag: 'TagB', weight: 1 },
