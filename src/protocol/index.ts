@@ -62,6 +62,7 @@ export {
   subscriptionMap,
   subscriptionsOf,
   type Subscription,
+  type ExpressionType,
   type SubscriptionMap,
   type TagFilter,
 } from './subscription.ts';

@@ -2,17 +2,22 @@
  * A consumer's subscription to one topic, and RocketMQ's tag expressions: `*` (every message,
  * tagged or not) or tags joined by `||` (`TagA || TagB`). The same semantics hold for the
  * remoting and the gRPC clients, for plans, and for what brokers report, so the harness has
- * one type and one parser for them. SQL92 expressions are not supported: plans cannot write
- * them and the clients subscribe by tag only.
+ * one type and one parser for them. A SQL92 subscription (`type: 'SQL92'`) carries its
+ * expression as written; the broker evaluates it (src/filter says how), the client does not.
  */
 import { z } from 'zod';
 
 /** One topic a consumer subscribes, with the expression as written. */
 export interface Subscription {
   topic: string;
-  /** `*` or `TagA || TagB`, as written (the client sends it as is, and reports show it). */
+  /** `*` or `TagA || TagB`, as written (the client sends it as is, and reports show it); for SQL92 the SQL text. */
   expression: string;
+  /** Absent means TAG, as Java's `subscribe(topic, String)`; SQL92 is `MessageSelector.bySql`. */
+  type?: ExpressionType;
 }
+
+/** RocketMQ's `ExpressionType`: how the broker reads `subString`. */
+export type ExpressionType = 'TAG' | 'SQL92';
 
 /** `*` for every message, or the tags an expression names (deduplicated, in written order). */
 export type TagFilter = '*' | string[];

@@ -103,8 +103,8 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
     private readonly handler: MessageHandler,
   ) {
     this.model = options.model === 'broadcasting' ? 'BROADCASTING' : 'CLUSTERING';
-    for (const { topic, expression } of options.subscriptions)
-      this.subscriptions.set(topic, buildSubscription(topic, expression));
+    for (const { topic, expression, type } of options.subscriptions)
+      this.subscriptions.set(topic, buildSubscription(topic, expression, undefined, type));
     this.offsets = new OffsetStore(instance, options.group, this.model);
     if (!options.assign)
       this.rebalance = new RebalanceService({

@@ -97,8 +97,8 @@ export class RemotingPushConsumer implements Consumer {
     const tuning = options.tuning ?? {};
     const log = tuning.log;
     this.model = options.model === 'broadcasting' ? 'BROADCASTING' : 'CLUSTERING';
-    for (const { topic, expression } of options.subscriptions)
-      this.subscriptions.set(topic, buildSubscription(topic, expression));
+    for (const { topic, expression, type } of options.subscriptions)
+      this.subscriptions.set(topic, buildSubscription(topic, expression, undefined, type));
     if (this.model === 'CLUSTERING')
       this.subscriptions.set(retryTopic(options.group), buildSubscription(retryTopic(options.group), '*'));
     this.offsets = new OffsetStore(instance, options.group, this.model);

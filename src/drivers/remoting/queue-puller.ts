@@ -110,7 +110,8 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
       suspendTimeoutMillis: o.suspendMs ?? 15_000,
       subscription: post ? subscription.subString : undefined,
       subVersion: subscription.subVersion,
-      expressionType: 'TAG',
+      // The broker matches the pull's type and subVersion against the heartbeat's subscription.
+      expressionType: subscription.expressionType,
       maxMsgBytes: 2147483647,
       bname: mq.brokerName,
     }),

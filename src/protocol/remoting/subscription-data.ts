@@ -5,7 +5,7 @@
  * (`PullAPIWrapper.processPullResult`). The JSON shape is `SubscriptionData`'s, because it
  * travels in heartbeats and consumer running info, where the broker and admin tools read it.
  */
-import { SUB_ALL, parseTagExpression } from '../subscription.ts';
+import { type ExpressionType, SUB_ALL, parseTagExpression } from '../subscription.ts';
 
 export interface SubscriptionData {
   classFilterMode: false;
@@ -15,10 +15,31 @@ export interface SubscriptionData {
   codeSet: number[];
   /** Java uses the build time in ms; the broker rejects pulls whose subVersion is newer than what it holds. */
   subVersion: number;
-  expressionType: 'TAG';
+  expressionType: ExpressionType;
 }
 
-export function buildSubscription(topic: string, expression: string, subVersion = Date.now()): SubscriptionData {
+/**
+ * `type` SQL92 builds what Java's `FilterAPI.build(topic, sql, SQL92)` does: the expression as
+ * `subString`, no tags or codes (the broker compiles the SQL from the heartbeat and filters by
+ * it; the client has nothing to re-check, so acceptsTag lets every message through).
+ */
+export function buildSubscription(
+  topic: string,
+  expression: string,
+  subVersion = Date.now(),
+  type: ExpressionType = 'TAG',
+): SubscriptionData {
+  if (type === 'SQL92') {
+    return {
+      classFilterMode: false,
+      topic,
+      subString: expression,
+      tagsSet: [],
+      codeSet: [],
+      subVersion,
+      expressionType: 'SQL92',
+    };
+  }
   const tags = parseTagExpression(expression);
   if (tags === SUB_ALL) {
     return {

@@ -94,4 +94,19 @@ describe('subscriptions', () => {
     expect(acceptsTag(some, 'TagC')).toBe(false);
     expect(acceptsTag(some, undefined)).toBe(false);
   });
+
+  it('builds SQL92 subscription data like FilterAPI.build, which the client does not re-check', () => {
+    const sql = buildSubscription('T', "a > 5 AND region = 'eu'", 7, 'SQL92');
+    expect(sql).toEqual({
+      classFilterMode: false,
+      topic: 'T',
+      subString: "a > 5 AND region = 'eu'",
+      tagsSet: [],
+      codeSet: [],
+      subVersion: 7,
+      expressionType: 'SQL92',
+    });
+    expect(acceptsTag(sql, 'TagC')).toBe(true);
+    expect(acceptsTag(sql, undefined)).toBe(true);
+  });
 });
