@@ -29,11 +29,24 @@ interface ProducerTrack {
 }
 
 /**
- * What a scope is meant to receive: per producer, every message (`*`) or those with one of
- * the tags. Producers absent from the map are not expected at all (another topic). A scope
- * without an expectation expects everything.
+ * What a scope is meant to receive: per producer, every message (`*`), those with one of
+ * the tags, or those a selection picks (a SQL92 subscription). Producers absent from the map
+ * are not expected at all (another topic). A scope without an expectation expects everything.
  */
-export type ScopeExpectation = Map<string, '*' | ReadonlySet<string>>;
+export type ScopeExpectation = Map<string, '*' | ReadonlySet<string> | MessageSelection>;
+
+/**
+ * Picks a producer's messages by seq and tag ('' for none): a SQL92 subscription, decided the
+ * way the broker decides it from properties derived from (producer, seq), so the ledger stores
+ * no properties. A receipt it does not pick is unexpected (the broker should not have sent it).
+ */
+export interface MessageSelection {
+  readonly select: (seq: number, tag: string) => boolean;
+}
+
+function isSelection(expectation: '*' | ReadonlySet<string> | MessageSelection): expectation is MessageSelection {
+  return typeof expectation === 'object' && 'select' in expectation;
+}
 
 interface ScopeTrack {
   received: Map<string, PagedBitset>;
@@ -87,6 +100,9 @@ export class Ledger {
   /** Deliveries of ordered producers' messages, judged per scope by orderingOf once the run is over. */
   readonly ordering: OrderingCheck;
 
+  /** Selected acks per selection, recomputed when the producer's ack count moved (drains ask often). */
+  private readonly selected = new WeakMap<MessageSelection, { acked: number; bits: PagedBitset }>();
+
   constructor(epochMs = Date.now()) {
     this.origins = new MessageOrigins(epochMs);
     this.ordering = new OrderingCheck(epochMs);
@@ -131,10 +147,23 @@ export class Ledger {
     const expectation = scope.expects?.get(producerId) ?? (scope.expects ? undefined : '*');
     if (expectation === undefined) return [];
     if (expectation === '*') return [producer.acked];
+    if (isSelection(expectation)) return [this.selectedBits(expectation, producer)];
     return [...expectation].flatMap((tag) => {
       const bits = producer.ackedByTag.get(tag);
       return bits ? [bits] : [];
     });
+  }
+
+  private selectedBits(selection: MessageSelection, producer: ProducerTrack): PagedBitset {
+    const cached = this.selected.get(selection);
+    if (cached && cached.acked === producer.acked.size) return cached.bits;
+    const bits = new PagedBitset();
+    for (const [tag, acked] of producer.ackedByTag)
+      acked.forEachMissingFrom(EMPTY, (seq) => {
+        if (selection.select(seq, tag)) bits.add(seq);
+      });
+    this.selected.set(selection, { acked: producer.acked.size, bits });
+    return bits;
   }
 
   registerScope(scope: string): void {
@@ -278,6 +307,15 @@ export class Ledger {
         lostSample.push(...sample.map((seq) => `${producerId}:${seq}`));
       }
       unexpected += received.countAtOrAbove(producer.attempted);
+      const expectation = track.expects?.get(producerId);
+      if (expectation !== undefined && isSelection(expectation)) {
+        // Acked but not selected: the broker's filter let it through. A receipt whose ack never
+        // came has no known tag, so it is judged neither way (as with tag subscriptions).
+        const selected = this.selectedBits(expectation, producer);
+        received.forEachMissingFrom(selected, (seq) => {
+          if (producer.acked.has(seq)) unexpected++;
+        });
+      }
     }
     for (const [producerId, bits] of track.received) {
       unique += bits.size;

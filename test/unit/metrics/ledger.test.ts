@@ -37,6 +37,39 @@ describe('PagedBitset', () => {
   });
 });
 
+describe('Ledger with a selection (SQL92 subscriptions)', () => {
+  it('expects exactly the acked messages selected, and counts acked receipts it did not select as unexpected', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 100 }),
+        fc.array(fc.integer({ min: 0, max: 120 }), { maxLength: 300 }),
+        fc.integer({ min: 2, max: 5 }),
+        (acked, receipts, modulus) => {
+          const ledger = new Ledger();
+          ledger.registerProducer('p#0');
+          ledger.recordAttempted('p#0', 100);
+          const tagOf = (seq: number) => (seq % 2 === 0 ? 'A' : '');
+          for (const seq of acked) ledger.recordAcked('p#0', seq, tagOf(seq));
+          // Picks by seq and tag both, so a selection that ignored either would disagree.
+          const select = (seq: number, tag: string) => seq % modulus === 0 || tag === 'A';
+          ledger.expect('g', new Map([['p#0', { select }]]));
+          for (const seq of receipts) ledger.recordReceipt('g', 'p#0', seq, 'c#0');
+          const expected = acked.filter((seq) => select(seq, tagOf(seq)));
+          const received = new Set(receipts);
+          const summary = ledger.summarize('g');
+          expect(summary.acked).toBe(expected.length);
+          expect(summary.lost).toBe(expected.filter((seq) => !received.has(seq)).length);
+          expect(ledger.outstanding('g')).toBe(summary.lost);
+          const ackedSet = new Set(acked);
+          expect(summary.unexpected).toBe(
+            [...received].filter((seq) => seq >= 100 || (ackedSet.has(seq) && !select(seq, tagOf(seq)))).length,
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe('Ledger', () => {
   const receiptsArb = fc.array(
     fc.tuple(fc.constantFrom('p#0', 'p#1', 'ghost#0'), fc.integer({ min: 0, max: 120 }), fc.constantFrom('c#0', 'c#1')),
