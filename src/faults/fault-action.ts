@@ -6,6 +6,7 @@
  * returned handle's `end` undoes the fault (at its duration's end, or on abort: every begun
  * fault is ended however a run ends).
  */
+import type { SubscriptionMap } from '../protocol/index.ts';
 import type { RoleResolver } from '../cluster/roles.ts';
 import type { NodeControl } from '../cluster/node-control.ts';
 import type { NetworkControl } from '../network/network-control.ts';
@@ -33,7 +34,7 @@ export interface FleetControl {
   resume(instance: string): Promise<void>;
   restart(
     instance: string,
-    options: { hard: boolean; downMs: number; subscription?: Record<string, string> },
+    options: { hard: boolean; downMs: number; subscription?: SubscriptionMap },
   ): Promise<void>;
   /** Adds (positive) or removes (negative) instances of a consumer fleet. */
   scale(fleet: string, delta: number): Promise<string[]>;

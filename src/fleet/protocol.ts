@@ -157,7 +157,9 @@ export const consumerConfig = z
           "instance takes the subscribed topics' queues, sorted by topic, broker and queue id, at positions p " +
           'with p % count == index. Absent: subscribe (rebalanced).',
       ),
-    subscription: SubscriptionMapSchema.describe('Topic → subscription expression ("*", "TagA || TagB").'),
+    subscription: SubscriptionMapSchema.describe(
+      'Topic → subscription: a tag expression ("*", "TagA || TagB") or {sql: "a > 5"} (SQL92; Node remoting worker only).',
+    ),
     consumeTime: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('fixed'), ms: z.number().nonnegative().describe('Handler time per message.') }),

@@ -64,6 +64,7 @@ export {
   type Subscription,
   type ExpressionType,
   type SubscriptionMap,
+  type SubscriptionValue,
   type TagFilter,
 } from './subscription.ts';
 export {

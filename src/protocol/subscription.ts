@@ -57,16 +57,22 @@ export function canonicalExpression(expression: string, tags: readonly string[])
 
 /**
  * Topic → expression: how plans write a consumer's subscriptions and how the worker protocol
- * carries them (Java's `subscribe(topic, expression)` per entry). `subscriptionsOf` and
- * `subscriptionMap` convert at those edges; everything else works with `Subscription[]`.
+ * carries them (Java's `subscribe(topic, expression)` per entry; `{sql}` is
+ * `subscribe(topic, MessageSelector.bySql(sql))`). `subscriptionsOf` and `subscriptionMap`
+ * convert at those edges; everything else works with `Subscription[]`.
  */
-export type SubscriptionMap = Record<string, string>;
-export const SubscriptionMapSchema = z.record(z.string(), z.string());
+export type SubscriptionValue = string | { sql: string };
+export type SubscriptionMap = Record<string, SubscriptionValue>;
+export const SubscriptionMapSchema = z.record(z.string(), z.union([z.string(), z.strictObject({ sql: z.string() })]));
 
 export function subscriptionsOf(map: Readonly<SubscriptionMap>): Subscription[] {
-  return Object.entries(map).map(([topic, expression]) => ({ topic, expression }));
+  return Object.entries(map).map(([topic, value]) =>
+    typeof value === 'string' ? { topic, expression: value } : { topic, expression: value.sql, type: 'SQL92' },
+  );
 }
 
 export function subscriptionMap(subscriptions: readonly Subscription[]): SubscriptionMap {
-  return Object.fromEntries(subscriptions.map((s) => [s.topic, s.expression]));
+  return Object.fromEntries(
+    subscriptions.map((s) => [s.topic, s.type === 'SQL92' ? { sql: s.expression } : s.expression]),
+  );
 }

@@ -1,3 +1,4 @@
+import type { SubscriptionMap } from '../protocol/index.ts';
 import type { FleetControl } from '../faults/fault-action.ts';
 import type { Crash } from '../fleet/crash.ts';
 import { join } from 'node:path';
@@ -141,7 +142,7 @@ export class FleetManager implements FleetControl {
 
   async restart(
     instance: string,
-    options: { hard: boolean; downMs: number; subscription?: Record<string, string> },
+    options: { hard: boolean; downMs: number; subscription?: SubscriptionMap },
   ): Promise<void> {
     const config = this.consumerConfigs.get(instance);
     if (!config)

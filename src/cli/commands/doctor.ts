@@ -12,7 +12,7 @@ import {
   type EvidenceValue,
   type Finding,
 } from '../../checks/diagnoses/index.ts';
-import { RemotingAdmin, subscriptionMap } from '../../protocol/index.ts';
+import { RemotingAdmin, subscriptionMap, type SubscriptionMap } from '../../protocol/index.ts';
 import { collectSnapshot, messageOf } from '../../observe/collect-snapshot.ts';
 import { discoverGroups } from '../../observe/discover-groups.ts';
 import type { ClusterSnapshot, GroupSnapshot } from '../../observe/snapshot.ts';
@@ -41,7 +41,7 @@ export interface DoctorGroup {
     clientId: string;
     addr: string;
     brokers: string[];
-    subscriptions?: Record<string, string>;
+    subscriptions?: SubscriptionMap;
     runningInfoError?: string;
   }[];
   /** Set when no broker lists a consumer of the group. */

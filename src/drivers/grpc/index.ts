@@ -14,6 +14,7 @@ import type { ClientDriver, Consumer, ConsumerOptions, MessageHandler, Producer,
 import type { GrpcClientTuning } from './client-lifecycle.ts';
 import { GrpcProducer } from './producer.ts';
 import { GrpcPushConsumer, type GrpcConsumerTuning } from './push-consumer.ts';
+import { UsageError } from '../../util/errors.ts';
 
 export { GrpcProducer, type GrpcProducerOptions } from './producer.ts';
 export {
@@ -35,6 +36,13 @@ export function createGrpcDriver(tuning: GrpcConsumerTuning = {}): ClientDriver 
       return GrpcProducer.start({ ...options, tuning: clientTuning });
     },
     async createConsumer(options: ConsumerOptions, handler: MessageHandler): Promise<Consumer> {
+      // This driver passes expressions to the library as tag filters: a SQL92 one would
+      // subscribe by a tag named after the SQL text and silently receive nothing.
+      const sql = options.subscriptions.find((s) => s.type === 'SQL92');
+      if (sql)
+        throw new UsageError(
+          `the grpc driver subscribes by tag only; ${sql.topic}'s SQL92 subscription needs protocol remoting`,
+        );
       return GrpcPushConsumer.start({ ...options, tuning }, handler);
     },
   };
