@@ -79,8 +79,17 @@ export function isConsumerNotOnline(error: unknown): boolean {
   return error instanceof RemotingResponseError && error.responseCode === ResponseCode.CONSUMER_NOT_ONLINE;
 }
 
-/** `*` (or nothing) subscribes every tag: no tag list; otherwise the tags the client reports. */
-export function subscriptionOf(sub: { topic: string; subString: string; tagsSet: string[] }): ClientSubscription {
+/**
+ * `*` (or nothing) subscribes every tag: no tag list; otherwise the tags the client reports.
+ * A SQL92 subscription keeps its expression and has no tags.
+ */
+export function subscriptionOf(sub: {
+  topic: string;
+  subString: string;
+  tagsSet: string[];
+  expressionType?: string | undefined;
+}): ClientSubscription {
+  if (sub.expressionType === 'SQL92') return { topic: sub.topic, expression: sub.subString, type: 'SQL92', tags: [] };
   const all = parseTagExpression(sub.subString) === SUB_ALL;
   return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet] };
 }

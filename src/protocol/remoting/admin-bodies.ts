@@ -34,6 +34,8 @@ export const SubscriptionSchema = z.object({
   subString: z.string(),
   tagsSet: z.array(z.string()).default([]),
   subVersion: z.number(),
+  /** TAG or SQL92 (absent from very old clients: TAG). */
+  expressionType: z.string().optional(),
 });
 export const ConsumerIdListSchema = z.object({ consumerIdList: z.array(z.string()) });
 export const ConsumerConnectionSchema = z.object({

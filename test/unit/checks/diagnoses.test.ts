@@ -49,6 +49,42 @@ describe('diagnoses', () => {
     ]);
   });
 
+  it('a tag subscription beside a SQL92 one, and two different SQL92 ones, are inconsistent: the whole topic at risk', () => {
+    const snapshots = over(T, () =>
+      group({
+        name: 'billing',
+        topics: { orders: 3 },
+        clients: [
+          { id: 'billing#0', subs: { orders: 'TagA' }, queues: ['orders@broker-a/0'] },
+          { id: 'billing#1', subs: { orders: { sql: "a > 5 AND region = 'eu'" } }, queues: ['orders@broker-a/1'] },
+          { id: 'billing#2', subs: { orders: { sql: 'a > 5' } }, queues: ['orders@broker-a/2'] },
+        ],
+      }),
+    );
+    const [finding, ...rest] = diagnose({ snapshots });
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ id: 'inconsistent-subscription', group: 'billing' });
+    expect(finding!.claims).toEqual([{ topic: 'orders' }]);
+    expect(finding!.summary).toBe(
+      'instances of group billing subscribe differently: topic orders: "TagA" (billing#0) vs ' +
+        '"SQL92: a > 5 AND region = \'eu\'" (billing#1) vs "SQL92: a > 5" (billing#2)',
+    );
+    expect(finding!.evidence['instances']).toMatchObject({ 'billing#1': { orders: { sql: "a > 5 AND region = 'eu'" } } });
+  });
+
+  it('the same SQL92 subscription on every instance is consistent', () => {
+    const snapshots = over(T, () =>
+      group({
+        topics: { t: 2 },
+        clients: [
+          { id: 'c#0', subs: { t: { sql: 'a > 5' } }, queues: ['t@broker-a/0'] },
+          { id: 'c#1', subs: { t: { sql: ' a > 5 ' } }, queues: ['t@broker-a/1'] },
+        ],
+      }),
+    );
+    expect(diagnose({ snapshots })).toEqual([]);
+  });
+
   it('a transient difference (shorter than persistMs) is not a finding', () => {
     const snapshots = over(T, (_, i) =>
       group({

@@ -9,7 +9,8 @@ import type {
 
 export interface ClientSpec {
   id: string;
-  subs?: Record<string, string> | null;
+  /** Topic → tag expression, or {sql} for a SQL92 subscription. */
+  subs?: Record<string, string | { sql: string }> | null;
   queues?: string[];
   brokers?: string[];
   process?: ProcessState;
@@ -53,11 +54,11 @@ export function group(spec: {
     ...(c.subs === null
       ? {}
       : {
-          subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) => ({
-            topic,
-            expression,
-            tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()),
-          })),
+          subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) =>
+            typeof expression !== 'string'
+              ? { topic, expression: expression.sql, type: 'SQL92' as const, tags: [] }
+              : { topic, expression, tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()) },
+          ),
         }),
     ...(c.subs === null
       ? {}

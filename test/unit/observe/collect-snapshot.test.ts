@@ -261,6 +261,20 @@ describe('subscriptionOf', () => {
       tags: ['TagA', 'TagB'],
     });
   });
+
+  it('a SQL92 subscription keeps its expression, typed, with no tags (even `*` as SQL text)', () => {
+    expect(subscriptionOf({ ...sub('T', 'a > 5', []), expressionType: 'SQL92' })).toEqual({
+      topic: 'T',
+      expression: 'a > 5',
+      type: 'SQL92',
+      tags: [],
+    });
+    expect(subscriptionOf({ ...sub('T', 'TagA', ['TagA']), expressionType: 'TAG' })).toEqual({
+      topic: 'T',
+      expression: 'TagA',
+      tags: ['TagA'],
+    });
+  });
 });
 
 describe('limiter', () => {

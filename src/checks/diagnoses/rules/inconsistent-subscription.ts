@@ -1,6 +1,6 @@
 /**
- * Instances of one group that subscribe different topics or tag expressions (the seed's
- * problems 1 and 2). The broker keeps one subscription per topic per group, whichever
+ * Instances of one group that subscribe different topics or expressions (the seed's problems
+ * 1 and 2; also a tag subscription beside a SQL92 one, or two different SQL92 ones). The broker keeps one subscription per topic per group, whichever
  * heartbeat came last, and filters every instance's pulls with it; clients divide every
  * subscribed topic's queues among all members. So a disagreement loses or strands messages.
  * Compared from each client's own running info, as Java's `ConsumerRunningInfo.analyzeSubscription`
@@ -13,10 +13,12 @@ import { clientLabel, listText } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const REMEDY =
-  'Give every instance of a consumer group the same topics and tag expressions (or split the variants into ' +
+  'Give every instance of a consumer group the same topics and tag or SQL92 expressions (or split the variants into ' +
   'groups of their own), then restart the instances that differ.';
 
 const NOT_SUBSCRIBED = '(not subscribed)';
+/** Marks a SQL92 variant, so `TagA` and the SQL text `TagA` differ and the claim knows it is no tag list. */
+const SQL92_PREFIX = 'SQL92: ';
 
 interface Difference {
   topic: string;
@@ -34,7 +36,11 @@ export function subscriptionDifferences(group: GroupSnapshot): { differences: Di
     const variants = new Map<string, string[]>();
     for (const client of compared) {
       const sub = client.subscriptions!.find((s) => s.topic === topic);
-      const variant = sub ? canonicalExpression(sub.expression, sub.tags) : NOT_SUBSCRIBED;
+      const variant = !sub
+        ? NOT_SUBSCRIBED
+        : sub.type === 'SQL92'
+          ? `${SQL92_PREFIX}${sub.expression.trim()}`
+          : canonicalExpression(sub.expression, sub.tags);
       variants.set(variant, [...(variants.get(variant) ?? []), clientLabel(client)]);
     }
     if (variants.size > 1) differences.push({ topic, variants });
@@ -55,10 +61,13 @@ function describe(d: Difference): string {
  * What a difference puts at risk: a topic some member does not subscribe, all of it (its
  * share of the queues is stranded, and the broker's table loses the topic whenever that
  * member heartbeats last); a tag disagreement, the messages whose tag not every expression
- * accepts (whichever expression the broker holds, the rest pass).
+ * accepts (whichever expression the broker holds, the rest pass); with a SQL92 variant, all
+ * of the topic (the filter reads properties, so no tag is known to pass every variant).
  */
 function claimOf(d: Difference): LossClaim {
   if (d.variants.has(NOT_SUBSCRIBED)) return { topic: d.topic };
+  // Which messages a SQL92 variant passes depends on their properties, not tags: no tag is safe.
+  if ([...d.variants.keys()].some((v) => v.startsWith(SQL92_PREFIX))) return { topic: d.topic };
   let common: Set<string> | undefined;
   for (const variant of d.variants.keys()) {
     if (variant === SUB_ALL) continue;
