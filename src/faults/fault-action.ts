@@ -32,10 +32,7 @@ export interface FleetControl {
   kill(instance: string): Promise<void>;
   pause(instance: string): Promise<void>;
   resume(instance: string): Promise<void>;
-  restart(
-    instance: string,
-    options: { hard: boolean; downMs: number; subscription?: SubscriptionMap },
-  ): Promise<void>;
+  restart(instance: string, options: { hard: boolean; downMs: number; subscription?: SubscriptionMap }): Promise<void>;
   /** Adds (positive) or removes (negative) instances of a consumer fleet. */
   scale(fleet: string, delta: number): Promise<string[]>;
 }

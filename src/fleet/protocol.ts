@@ -158,7 +158,8 @@ export const consumerConfig = z
           'with p % count == index. Absent: subscribe (rebalanced).',
       ),
     subscription: SubscriptionMapSchema.describe(
-      'Topic → subscription: a tag expression ("*", "TagA || TagB") or {sql: "a > 5"} (SQL92; Node remoting worker only).',
+      'Topic → subscription: a tag expression ("*", "TagA || TagB") or {sql: "a > 5"} ' +
+        '(SQL92; Node remoting worker only).',
     ),
     consumeTime: z
       .discriminatedUnion('kind', [

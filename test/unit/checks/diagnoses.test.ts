@@ -49,7 +49,7 @@ describe('diagnoses', () => {
     ]);
   });
 
-  it('a tag subscription beside a SQL92 one, and two different SQL92 ones, are inconsistent: the whole topic at risk', () => {
+  it('a tag subscription beside a SQL92 one, and two different SQL92 ones, are inconsistent: all of the topic', () => {
     const snapshots = over(T, () =>
       group({
         name: 'billing',
@@ -69,7 +69,9 @@ describe('diagnoses', () => {
       'instances of group billing subscribe differently: topic orders: "TagA" (billing#0) vs ' +
         '"SQL92: a > 5 AND region = \'eu\'" (billing#1) vs "SQL92: a > 5" (billing#2)',
     );
-    expect(finding!.evidence['instances']).toMatchObject({ 'billing#1': { orders: { sql: "a > 5 AND region = 'eu'" } } });
+    expect(finding!.evidence['instances']).toMatchObject({
+      'billing#1': { orders: { sql: "a > 5 AND region = 'eu'" } },
+    });
   });
 
   it('the same SQL92 subscription on every instance is consistent', () => {

@@ -27,7 +27,7 @@ describe('messageProperties', () => {
     expect(other).not.toEqual(same);
   });
 
-  it('keeps a property\'s values when another property is added', () => {
+  it("keeps a property's values when another property is added", () => {
     const more: PropertySpecs = { ...specs, b: { int: [1, 3] } };
     for (let seq = 0; seq < 100; seq++) {
       const { b: _b, ...rest } = messageProperties(more, 7, 'p#1', seq);

@@ -1,8 +1,9 @@
 /**
  * Instances of one group that subscribe different topics or expressions (the seed's problems
- * 1 and 2; also a tag subscription beside a SQL92 one, or two different SQL92 ones). The broker keeps one subscription per topic per group, whichever
- * heartbeat came last, and filters every instance's pulls with it; clients divide every
- * subscribed topic's queues among all members. So a disagreement loses or strands messages.
+ * 1 and 2; also a tag subscription beside a SQL92 one, or two different SQL92 ones). The
+ * broker keeps one subscription per topic per group, whichever heartbeat came last, and
+ * filters every instance's pulls with it; clients divide every subscribed topic's queues
+ * among all members. So a disagreement loses or strands messages.
  * Compared from each client's own running info, as Java's `ConsumerRunningInfo.analyzeSubscription`
  * (`mqadmin consumerStatus`) does, because the broker's table only shows the last writer.
  */
