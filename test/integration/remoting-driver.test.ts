@@ -1,7 +1,7 @@
 /**
  * The remoting driver against a real name server and broker: clustering shares queues as a
  * disjoint cover and delivers each message once, broadcasting delivers everything to every
- * instance, a joining consumer triggers a rebalance seen through onAssignment, tags filter,
+ * instance, a joining consumer triggers a rebalance seen through onAssignment, tags and SQL92 filter,
  * retries come back through %RETRY%, and a closed client lets its process exit.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +11,8 @@ import type { MessageQueueRef, ReceivedMessage } from '../../src/drivers/driver.
 import { RemotingProducer, RemotingPushConsumer, remotingDriver } from '../../src/drivers/remoting/index.ts';
 import { RemotingAdmin, subscriptionsOf } from '../../src/protocol/index.ts';
 import { getDriver } from '../../src/drivers/registry.ts';
+import { matches, parseSql92 } from '../../src/filter/index.ts';
+import { ROCKETMQ_VERSION } from '../../src/setup/versions.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
 const TOPICS = {
@@ -18,6 +20,7 @@ const TOPICS = {
   broadcasting: 'RdBroadcasting',
   join: 'RdJoin',
   tags: 'RdTags',
+  sql: 'RdSql',
   retry: 'RdRetry',
   exit: 'RdExit',
 };
@@ -66,7 +69,7 @@ async function produce(
 async function recordingConsumer(
   group: string,
   instanceName: string,
-  subscription: Record<string, string>,
+  subscription: Record<string, string | { sql: string }>,
   model: 'clustering' | 'broadcasting' = 'clustering',
 ) {
   const received: ReceivedMessage[] = [];
@@ -187,6 +190,34 @@ describe('remoting driver on a real broker', () => {
     expect(connections.subscriptionTable[TOPICS.tags]?.tagsSet.sort()).toEqual(['TagA', 'TagC']);
     const running = await admin.consumerRunningInfo(brokerAddr, 'rd-tags', a.consumer.clientId);
     expect(running.queues.filter((q) => q.topic === TOPICS.tags).map((q) => q.queueId)).toEqual([0, 1, 2, 3]);
+    await a.consumer.close();
+  });
+
+  it('filters by SQL92 on the broker exactly as src/filter decides, over the properties the broker holds', async () => {
+    // Off by default; the broker reads it on every heartbeat and pull, so setting it at runtime suffices.
+    await admin.updateBrokerConfig(brokerAddr, { enablePropertyFilter: 'true' });
+    const sql = "a > 5 AND region = 'eu' OR TAGS = 'TagZ'";
+    const a = await recordingConsumer('rd-sql', 'rd-a', { [TOPICS.sql]: { sql } });
+    const propertiesOf = (i: number) => ({ a: String(i % 11), region: i % 3 === 0 ? 'us' : 'eu' });
+    const tagOf = (i: number) => (i % 7 === 0 ? 'TagZ' : 'TagA');
+    for (let i = 0; i < 60; i++)
+      await producer.send({
+        topic: TOPICS.sql,
+        tag: tagOf(i),
+        body: Buffer.from(`m ${i}`),
+        properties: { seq: String(i), ...propertiesOf(i) },
+      });
+    const filter = parseSql92(sql, { version: ROCKETMQ_VERSION });
+    const expected = Array.from({ length: 60 }, (_, i) => i).filter((i) =>
+      matches(filter, { ...propertiesOf(i), TAGS: tagOf(i), seq: String(i) }),
+    );
+    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.length).toBeLessThan(50);
+    await waitFor(`${expected.length} SQL92 receipts`, () => a.received.length >= expected.length);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(a.received.map((m) => Number(m.properties['seq'])).sort((x, y) => x - y)).toEqual(expected);
+    const connections = await admin.consumerConnections(brokerAddr, 'rd-sql');
+    expect(connections.subscriptionTable[TOPICS.sql]).toMatchObject({ subString: sql, expressionType: 'SQL92' });
     await a.consumer.close();
   });
 

@@ -260,6 +260,22 @@ export class RemotingAdmin {
     expectCode(response, brokerAddr, RequestCode.UPDATE_BROKER_CONFIG);
   }
 
+  /**
+   * UPDATE_BROKER_CONFIG: sets broker settings at runtime (`mqadmin updateBrokerConfig`), e.g.
+   * enablePropertyFilter, which the broker reads on every heartbeat and pull. The broker also
+   * persists them to its conf file.
+   */
+  async updateBrokerConfig(brokerAddr: string, settings: Readonly<Record<string, string>>): Promise<void> {
+    const body = Object.entries(settings)
+      .map(([key, value]) => `${key}=${value}\n`)
+      .join('');
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from(body, 'utf8')),
+    );
+    expectCode(response, brokerAddr, RequestCode.UPDATE_BROKER_CONFIG);
+  }
+
   /** Deletes a topic from its brokers and the name server (for cleanup between runs). */
   async deleteTopic(topic: string, clusterName?: string): Promise<void> {
     for (const { addr } of await this.masterAddrs(clusterName)) {
