@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../src/plan/load-plan.ts';
 import { rocketmqPaths } from '../../src/setup/cache-dir.ts';
 import { ROCKETMQ_VERSION } from '../../src/setup/versions.ts';
-import { BIN } from '../support/cli.ts';
+import { doctorCli } from '../support/cli.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
@@ -81,17 +81,6 @@ async function stopHandMade(): Promise<void> {
   clearTimeout(timer);
 }
 
-function doctor(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'doctor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 interface Finding {
   id: string;
   group: string;
@@ -113,7 +102,7 @@ describe('doctor --export round trip on a group made with RocketMQ’s own Java 
   let doctorFinding: Finding | undefined;
 
   it('doctor names the inconsistency and exports a plan that validates and says what it saw', async () => {
-    const result = await doctor('--namesrv', cluster!.namesrvAddr, '--window', '4s', '--json', '--export', exported);
+    const result = await doctorCli('--namesrv', cluster!.namesrvAddr, '--window', '4s', '--json', '--export', exported);
     expect(result.code, result.stderr).toBe(99);
     expect(result.stderr).toContain(`doctor: wrote ${exported}`);
     const findings = (JSON.parse(result.stdout) as { findings: Finding[] }).findings;

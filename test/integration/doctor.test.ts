@@ -5,12 +5,11 @@
  * stats; the CLI names the inconsistency (exit 99), finds the group without --group, and
  * fails cleanly on an unreachable or malformed name-server address.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemotingProducer, RemotingPushConsumer } from '../../src/drivers/remoting/index.ts';
 import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { collectSnapshot } from '../../src/observe/collect-snapshot.ts';
-import { BIN } from '../support/cli.ts';
+import { doctorCli } from '../support/cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 
 const TOPIC = 'DoctorTags';
@@ -28,18 +27,6 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** The CLI as users run it, asynchronously: the consumers in this process must keep answering the broker meanwhile. */
-function doctor(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'doctor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 beforeAll(async () => {
@@ -132,7 +119,7 @@ describe('doctor on a real broker', () => {
   it(
     'doctor --json names the inconsistent subscription: ' + 'exit 99, the group, both clients and both expressions',
     async () => {
-      const result = await doctor('--namesrv', cluster.namesrvAddr, '--group', GROUP, '--json', '--window', '4s');
+      const result = await doctorCli('--namesrv', cluster.namesrvAddr, '--group', GROUP, '--json', '--window', '4s');
       expect(result.code, result.stderr).toBe(99);
       expect(result.stderr).toMatch(/snapshot 3\/3/);
       const report = JSON.parse(result.stdout) as {
@@ -160,7 +147,7 @@ describe('doctor on a real broker', () => {
   );
 
   it('doctor without --group finds the group and prints a readable report', async () => {
-    const result = await doctor('--namesrv', cluster.namesrvAddr, '--window', '0s');
+    const result = await doctorCli('--namesrv', cluster.namesrvAddr, '--window', '0s');
     expect(result.code, result.stderr).toBe(99);
     expect(result.stderr).toContain(`found ${GROUP}`);
     expect(result.stdout).toContain(`groups   ${GROUP}: 2 clients, clustering`);
@@ -170,14 +157,14 @@ describe('doctor on a real broker', () => {
   });
 
   it('an unknown --group is reported as such, not a crash', async () => {
-    const result = await doctor('--namesrv', cluster.namesrvAddr, '--group', 'no-such-group', '--window', '0s');
+    const result = await doctorCli('--namesrv', cluster.namesrvAddr, '--group', 'no-such-group', '--window', '0s');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('no-such-group: no such consumer group on any broker');
     expect(result.stdout).toContain('no problems found');
   });
 
   it('an unreachable name server exits 1 with one line (and its fix); a malformed address exits 2', async () => {
-    const unreachable = await doctor('--namesrv', '127.0.0.1:1');
+    const unreachable = await doctorCli('--namesrv', '127.0.0.1:1');
     expect(unreachable.code).toBe(1);
     expect(unreachable.stdout).toBe('');
     const lines = unreachable.stderr.trim().split('\n');
@@ -185,7 +172,7 @@ describe('doctor on a real broker', () => {
     expect(lines.slice(1).every((l) => l.startsWith('  fix: '))).toBe(true);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 
-    const malformed = await doctor('--namesrv', 'nonsense');
+    const malformed = await doctorCli('--namesrv', 'nonsense');
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/^rmq-chaos: --namesrv: expected host:port/);
   });
