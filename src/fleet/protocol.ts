@@ -97,6 +97,19 @@ export const producerConfig = z
         }),
       )
       .describe('Tags picked at random by weight; empty: no tag.'),
+    properties: z
+      .record(
+        z.string(),
+        z.union([
+          z.object({ int: z.tuple([z.number().int(), z.number().int()]).describe('Lowest and highest, included.') }),
+          z.object({ oneOf: z.array(z.string()).min(1).describe('The values, drawn uniformly.') }),
+        ]),
+      )
+      .optional()
+      .describe(
+        'User properties drawn per message from (seed, producerId, seq) (src/fleet/message-properties.ts), for ' +
+          'SQL92 subscriptions; absent: none.',
+      ),
     maxMessages: z.number().int().nonnegative().optional().describe('Stop after this many messages.'),
     durationMs: z.number().int().positive().describe('Sending time; the producer leaves by itself after it.'),
     seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),

@@ -18,6 +18,10 @@ export interface FleetCheckContext {
   proxyMissing: string | undefined;
   /** phases.load, chaos and heal in ms (producers send through them), or undefined when one is missing or invalid. */
   sending: SendingLengths | undefined;
+  /** The brokers' RocketMQ version: SQL92 filters are judged with its grammar. */
+  serverVersion: string;
+  /** Where consumers subscribe with SQL92 (`fleets.consumers[1].subscription.orders`), filled by the checks. */
+  sqlSubscribers: string[];
   issues: PendingIssue[];
 }
 
@@ -105,6 +109,14 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   }
   if (hasStages) checkStages(fleet, at, ctx);
   checkBatchAndOversize(fleet, settings, at, ctx);
+  if (fleet.properties !== undefined && !(settings.driver === 'node' && settings.protocol === 'remoting'))
+    ctx.issues.push({
+      path: at('properties'),
+      anchor: 'key',
+      message:
+        `properties run only on driver node with protocol remoting, not driver ${settings.driver} with protocol ` +
+        `${settings.protocol}: remove them or change the driver`,
+    });
   if (fleet.ordered !== undefined && fleet.delay !== undefined) {
     ctx.issues.push({
       path: at('delay'),

@@ -8,6 +8,7 @@ import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-
 import { undeclared } from './messages.ts';
 import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
+import { serverVersionOf } from './cross-check-sql.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
@@ -53,7 +54,14 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
     : cluster?.proxy !== true
       ? GRPC_NEEDS_PROXY
       : undefined;
-  const ctx: FleetCheckContext = { declared, proxyMissing, sending: sendingLengths(plan), issues };
+  const ctx: FleetCheckContext = {
+    declared,
+    proxyMissing,
+    sending: sendingLengths(plan),
+    serverVersion: serverVersionOf(plan),
+    sqlSubscribers: [],
+    issues,
+  };
 
   for (const kind of ['producers', 'consumers'] as const) {
     items(fleets?.[kind]).forEach((raw, i) => {
@@ -79,6 +87,16 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
       }
       if (fleet && kind === 'producers') checkProducer(fleet, at, ctx);
       if (fleet && kind === 'consumers') checkConsumer(fleet, at, ctx);
+    });
+  }
+  if (ctx.sqlSubscribers.length > 0 && record(cluster?.brokerConfig)?.enablePropertyFilter === false) {
+    issues.push({
+      path: ['cluster', 'brokerConfig', 'enablePropertyFilter'],
+      anchor: 'value',
+      message:
+        `brokers with enablePropertyFilter false refuse SQL92 subscriptions, and ${ctx.sqlSubscribers[0]}` +
+        `${ctx.sqlSubscribers.length > 1 ? ` (and ${ctx.sqlSubscribers.length - 1} more)` : ''} subscribes with ` +
+        'one: remove the setting (the harness turns it on when a consumer subscribes with SQL92)',
     });
   }
 }

@@ -105,6 +105,7 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
     batch: p.batch ?? D.producer.batch,
     ...(p.oversize !== undefined ? { oversize: { every: p.oversize.every, sizeBytes: bytes(p.oversize.size) } } : {}),
     tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
+    ...(p.properties !== undefined && Object.keys(p.properties).length > 0 ? { properties: p.properties } : {}),
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
     ...(p.delay !== undefined ? { delay: { ratio: p.delay.ratio, delayMs: ms(p.delay.by) } } : {}),

@@ -12,6 +12,12 @@ import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
 
 export type { DiagnosisId } from './expectations-catalogue.ts';
+
+/** One property's values: an integer in [min, max] (both included) or one of the strings. */
+export type PropertySpec = { int: [number, number] } | { oneOf: string[] };
+
+/** Property name → how its value is drawn per message, as the plan writes it. */
+export type PropertySpecs = Record<string, PropertySpec>;
 export type { FaultPhase } from './phase-lengths.ts';
 export type { ResolvedCompare } from './resolve-compare.ts';
 export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
@@ -184,6 +190,8 @@ export interface ResolvedProducerFleet {
   oversize?: { every: number; sizeBytes: number };
   /** Weighted tags, in plan order; empty means messages carry no tag. */
   tags: TagWeight[];
+  /** User properties drawn per message (fleet/message-properties.ts), for SQL92 subscriptions; absent: none. */
+  properties?: PropertySpecs;
   /** Stop after this many messages in total for the fleet; absent means unbounded. */
   maxMessages?: number;
   /** Ordered messages: each message gets one of `shardingKeys` keys, and a key always goes to the same queue. */

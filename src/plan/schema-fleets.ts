@@ -26,6 +26,7 @@ import {
 import { parseDuration, parseRate, RATE_PATTERN, UNIT_EXPECTED } from './units.ts';
 import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
 import { PLACEMENT_HELP, placement } from './schema-agents.ts';
+import { PROPERTY_EXAMPLE, producerProperties } from './schema-properties.ts';
 import { JAVA_CLIENTS } from '../setup/versions.ts';
 
 const CLIENT_VERSION = /^\d+\.\d+\.\d+$/;
@@ -189,6 +190,12 @@ const producer = map(
       ),
       'Make some messages bigger to show the message size limit, e.g. {every: 100, size: 5MiB}: they count as send ' +
         'errors by reason and the ledger never expects them. Only driver node with protocol remoting.',
+    ),
+    properties: opt(
+      producerProperties(),
+      `User properties, drawn per message from the plan seed, e.g. ${PROPERTY_EXAMPLE}: what SQL92 ` +
+        'subscriptions select on. The ledger recomputes them to know exactly what each such subscription should ' +
+        'receive. Only driver node with protocol remoting.',
     ),
     tags: opt(
       z.record(patterned(TAG_NAME, 'a tag without spaces, "|" or "*"'), positiveNumber(), {

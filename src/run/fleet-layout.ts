@@ -100,6 +100,7 @@ export function layoutFleets(
         batch: fleet.batch,
         ...(fleet.oversize ? { oversize: fleet.oversize } : {}),
         tags: fleet.tags,
+        ...(fleet.properties ? { properties: fleet.properties } : {}),
         ...(fleet.maxMessages === undefined ? {} : { maxMessages: share(fleet.maxMessages) }),
         durationMs: fleet.loadMs,
         seed: plan.seed,
