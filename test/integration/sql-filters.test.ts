@@ -1,0 +1,43 @@
+/**
+ * plans/sql-filters.yaml on a real broker, shortened. The known truth for group eu-big comes
+ * from the producer's properties alone, computed here with a plain predicate (not the SQL92
+ * evaluator the ledger uses): every acked message with region eu and amount over 50, no more
+ * and no fewer, reaches eu-big. Group vip's filter reads TAGS, drawn at random per message, so
+ * it is judged by loss and unexpected receipts. Group mixed (a tag beside a SQL92 filter) is
+ * named inconsistent, and all of its loss is explained by that finding.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { messageProperties } from '../../src/fleet/message-properties.ts';
+import { runCli } from '../support/run-cli.ts';
+
+const plan = join(import.meta.dirname, '../../plans/sql-filters.yaml');
+const PROPERTIES = { amount: { int: [1, 100] as [number, number] }, region: { oneOf: ['eu', 'us', 'apac'] } };
+
+describe('sql-filters plan', () => {
+  it('each SQL92 group gets exactly what its filter selects; tag beside SQL92 in one group is diagnosed', async () => {
+    const run = await runCli(plan, ['phases.warmup=3s', 'phases.load=8s', 'phases.drain=8s']);
+    expect(run.code, run.output).toBe(0);
+    const s = run.summary!;
+    expect(s.producers.attempted, run.output).toBe(s.producers.acked);
+    const group = (name: string) => s.groups.find((g) => g.scope === name)!;
+
+    let euBig = 0;
+    for (let seq = 0; seq < s.producers.acked; seq++) {
+      const p = messageProperties(PROPERTIES, s.run.seed, 'checkout#0', seq);
+      if (p.region === 'eu' && Number(p.amount) > 50) euBig++;
+    }
+    // About a sixth of what was sent.
+    expect(euBig).toBeGreaterThan(s.producers.acked / 10);
+    expect(group('eu-big')).toMatchObject({ acked: euBig, unique: euBig, lost: 0, unexpected: 0 });
+
+    expect(group('vip').unique).toBeGreaterThan(0);
+    expect(group('vip')).toMatchObject({ lost: 0, unexpected: 0 });
+
+    const mixed = group('mixed');
+    expect(mixed.lost).toBeGreaterThan(0);
+    expect(mixed.lostExplained).toBe(mixed.lost);
+    const finding = s.diagnoses.find((d) => d.id === 'inconsistent-subscription' && d.group === 'mixed');
+    expect(finding?.summary, run.output).toContain('SQL92: amount > 80');
+  }, 150_000);
+});
