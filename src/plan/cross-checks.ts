@@ -8,6 +8,7 @@ import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-
 import { undeclared } from './messages.ts';
 import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
+import { checkDiskFaults } from './cross-check-disk.ts';
 import { serverVersionOf } from './cross-check-sql.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
@@ -198,6 +199,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   const declared = declaredTopics(plan, issues);
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
+  checkDiskFaults(plan, issues);
   checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
   checkWorkloads(plan, issues);

@@ -97,6 +97,8 @@ export function resolvePlan(
   // A broker without enablePropertyFilter refuses SQL92 subscriptions; the plan asked for
   // them, so brokers the harness starts get it (validation refuses an explicit false).
   if (provider !== 'external' && usesSql92(fleets, faults)) brokerConfig.enablePropertyFilter ??= true;
+  const diskFaults = faults.some((f) => f.action.startsWith('disk.'));
+  const storeSize = cluster.storeSize ?? (diskFaults ? D.cluster.storeSizeForDiskFaults : undefined);
   return {
     version: 1,
     name: plan.name ?? planNameFromFile(file),
@@ -125,6 +127,7 @@ export function resolvePlan(
           }
         : {}),
       brokerConfig,
+      ...(provider === 'local' && storeSize !== undefined ? { storeBytes: bytes(storeSize) } : {}),
       namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),

@@ -76,6 +76,8 @@ export interface ResolvedCluster {
    * a duration is a number in the key's unit. Empty when the plan sets none.
    */
   brokerConfig: Record<string, ConfValue>;
+  /** provider local: each broker's store is a tmpfs of this many bytes (cluster.storeSize; disk faults). */
+  storeBytes?: number;
   /** The same for every name server rmq-chaos starts. */
   namesrvConfig: Record<string, ConfValue>;
 }
