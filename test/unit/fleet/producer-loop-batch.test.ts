@@ -51,9 +51,11 @@ const config = (over: Partial<ProducerConfig>): ProducerConfig => ({
   messageSize: 64,
   tags: [],
   maxMessages: 200,
-  durationMs: 2000,
+  // Room to spare: maxMessages ends the loop, and a loaded machine must not drop sends or
+  // run out of time (the counts below are exact).
+  durationMs: 20_000,
   seed: 1,
-  maxInFlight: 64,
+  maxInFlight: 1000,
   sendMode: 'async',
   ...over,
 });
