@@ -172,7 +172,7 @@ export const consumerConfig = z
       ),
     subscription: SubscriptionMapSchema.describe(
       'Topic → subscription: a tag expression ("*", "TagA || TagB") or {sql: "a > 5"} ' +
-        '(SQL92; Node remoting worker only).',
+        '(SQL92; not on the Node gRPC worker).',
     ),
     consumeTime: z
       .discriminatedUnion('kind', [

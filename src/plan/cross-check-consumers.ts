@@ -34,15 +34,19 @@ function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext
   checkSqlSupport(at('subscription', sql[0]), ctx, settings);
 }
 
-/** A SQL92 subscription needs the Node remoting worker (brokers with enablePropertyFilter: cross-checks.ts). */
+/**
+ * A SQL92 subscription runs on the Node remoting worker and on RocketMQ's Java clients
+ * (MessageSelector.bySql, FilterExpressionType.SQL92), not on the Node gRPC client here (brokers
+ * with enablePropertyFilter: cross-checks.ts).
+ */
 function checkSqlSupport(path: PathSegment[], ctx: FleetCheckContext, settings: WorkerSettings): void {
-  if (!(settings.driver === 'node' && settings.protocol === 'remoting')) {
+  if (settings.driver === 'node' && settings.protocol === 'grpc') {
     ctx.issues.push({
       path,
       anchor: 'key',
       message:
-        `SQL92 subscriptions run only on driver node with protocol remoting, not driver ${settings.driver} with ` +
-        `protocol ${settings.protocol}: use a tag expression or change the driver`,
+        "SQL92 subscriptions do not run on driver node with protocol grpc: use driver java (RocketMQ's gRPC " +
+        'client), protocol remoting, or a tag expression',
     });
   }
 }
@@ -151,6 +155,15 @@ export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   };
   checkClientVersion(settings, at, ctx.issues);
   checkSubscription(fleet.subscription, at, ctx, settings);
+  const sql = sqlEntries(fleet.subscription)[0];
+  if (sql && settings.driver === 'java' && fleet.pull === 'assign')
+    ctx.issues.push({
+      path: at('pull'),
+      anchor: 'value',
+      message:
+        "pull: assign takes tag expressions only on driver java (the Java lite pull consumer's " +
+        'setSubExpressionForAssign): subscribe instead, or use a tag expression',
+    });
   checkModeStyles(fleet, str(fleet.mode) ?? D.consumer.mode, at, ctx.issues);
   const consume = unsupportedBy('consume', fleet.consume, settings);
   if (consume) ctx.issues.push({ path: at('consume'), anchor: 'value', message: consume });

@@ -109,14 +109,6 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   }
   if (hasStages) checkStages(fleet, at, ctx);
   checkBatchAndOversize(fleet, settings, at, ctx);
-  if (fleet.properties !== undefined && !(settings.driver === 'node' && settings.protocol === 'remoting'))
-    ctx.issues.push({
-      path: at('properties'),
-      anchor: 'key',
-      message:
-        `properties run only on driver node with protocol remoting, not driver ${settings.driver} with protocol ` +
-        `${settings.protocol}: remove them or change the driver`,
-    });
   if (fleet.ordered !== undefined && fleet.delay !== undefined) {
     ctx.issues.push({
       path: at('delay'),

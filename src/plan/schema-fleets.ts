@@ -195,7 +195,7 @@ const producer = map(
       producerProperties(),
       `User properties, drawn per message from the plan seed, e.g. ${PROPERTY_EXAMPLE}: what SQL92 ` +
         'subscriptions select on. The ledger recomputes them to know exactly what each such subscription should ' +
-        'receive. Only driver node with protocol remoting.',
+        'receive.',
     ),
     tags: opt(
       z.record(patterned(TAG_NAME, 'a tag without spaces, "|" or "*"'), positiveNumber(), {

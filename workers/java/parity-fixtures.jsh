@@ -19,4 +19,10 @@ var ramp = "{\"kind\":\"ramping\",\"startRatePerSecond\":10,\"stages\":[{\"durat
     "{\"durationMs\":1000,\"targetPerSecond\":0}]}";
 var s = new ArrivalSchedule(new com.google.gson.Gson().fromJson(ramp, Config.Executor.class), 5000);
 System.out.println("SCHED " + s.dueBy(1500) + " " + s.dueTimeOf(50) + " " + s.dueBy(99999));
+var specs = new com.google.gson.Gson().fromJson(
+    "{\"amount\":{\"int\":[1,100]},\"region\":{\"oneOf\":[\"eu\",\"us\",\"apac\"]},\"big\":{\"int\":[-5000000000,5000000000]}}",
+    new com.google.gson.reflect.TypeToken<java.util.LinkedHashMap<String, Config.PropertySpec>>() {}.getType());
+var props = new StringBuilder();
+for (long seq : new long[] {0, 1, 41}) props.append(MessageProperties.draw((java.util.Map<String, Config.PropertySpec>) specs, 7, "p#0", seq)).append(";");
+System.out.println("PROPS " + props);
 /exit
