@@ -5,6 +5,7 @@
  */
 import { consumerModesOf } from '../drivers/capabilities.ts';
 import { checkClientVersion, checkModeStyles, unsupportedBy, type WorkerSettings } from './cross-check-drivers.ts';
+import { checkDeadLetter } from './cross-check-dead-letter.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
@@ -130,4 +131,5 @@ export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   const consume = unsupportedBy('consume', fleet.consume, settings);
   if (consume) ctx.issues.push({ path: at('consume'), anchor: 'value', message: consume });
   checkOverrides(fleet, at, ctx);
+  checkDeadLetter(fleet, at, ctx);
 }
