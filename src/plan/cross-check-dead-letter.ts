@@ -9,6 +9,7 @@
  */
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
+import { parseMessageDelayLevel } from './message-delay-level.ts';
 import type { PathSegment } from './messages.ts';
 import { items, record, str, type Raw } from './raw.ts';
 
@@ -84,4 +85,13 @@ export function checkDeadLetterGroups(consumers: unknown[], ctx: FleetCheckConte
         "the fleets of one group share the broker's dead-letter queue, give them the same deadLetter",
     });
   });
+}
+
+/** A messageDelayLevel the broker cannot parse stops it from starting; say so at validation. */
+export function checkMessageDelayLevel(cluster: Raw | undefined, issues: FleetCheckContext['issues']): void {
+  const value = record(cluster?.brokerConfig)?.messageDelayLevel;
+  if (typeof value !== 'string') return;
+  const parsed = parseMessageDelayLevel(value);
+  if (!parsed.ok)
+    issues.push({ path: ['cluster', 'brokerConfig', 'messageDelayLevel'], anchor: 'value', message: parsed.message });
 }

@@ -6,7 +6,9 @@
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
+import { readBackDeadLetters } from './dead-letter-readback.ts';
 import { holdForBacklog, startWorkloads } from './load-workloads.ts';
+import { observerAdmin } from './observer-admin.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -75,7 +77,7 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
 }
 
 /** Until the ledger's backlog is gone (and the drain's own faults are over), or the drain time is up. */
-export async function drain(session: RunSession, { faults }: RunParts): Promise<void> {
+export async function drain(session: RunSession, { faults, cluster }: RunParts): Promise<void> {
   const { plan, measurements, signal } = session;
   session.phases.enter('drain');
   faults.enterPhase('drain');
@@ -93,6 +95,32 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
   session.events.emit('drain-end', { drained: session.drained, backlog: measurements.ledgerBacklog() });
   await session.backlog?.finish();
   session.checkAbort();
+  await readDeadLetterQueues(session, cluster);
+}
+
+/** Bound on waiting for the last send-backs to land in the DLQs once the drain is over. */
+const DLQ_READ_BACK_MS = 15_000;
+
+/** Groups with `deadLetter`: reads each `%DLQ%<group>` back into the ledger (dead-letter-readback.ts). */
+async function readDeadLetterQueues(session: RunSession, cluster: RunParts['cluster']): Promise<void> {
+  const { measurements, signal } = session;
+  const scopes = measurements.deadLetterScopes();
+  if (scopes.length === 0) return;
+  const admin = observerAdmin(cluster.endpoints, `dlq-reader-${process.pid}`, 5000);
+  try {
+    const results = await readBackDeadLetters(admin, measurements.ledger, session.runId, scopes, DLQ_READ_BACK_MS, signal);
+    measurements.deadLetterReadBack = results;
+    for (const r of results) {
+      session.events.emit('dead-letters-read', { ...r });
+      session.log(
+        `dead letters: ${r.read} read back from ${r.topic}` +
+          (r.awaited > 0 ? `, ${r.awaited} sent back for the last time but not found` : '') +
+          (r.errors.length > 0 ? `; errors: ${r.errors.join('; ')}` : ''),
+      );
+    }
+  } finally {
+    await admin.close();
+  }
 }
 
 /**
