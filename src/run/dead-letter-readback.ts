@@ -14,20 +14,18 @@ import { decodeMessages } from '../drivers/remoting/message-decoder.ts';
 import { readIdentity } from '../fleet/identity.ts';
 import { DLQ_GROUP_TOPIC_PREFIX, type RemotingAdmin, ResponseCode } from '../protocol/index.ts';
 import { sleep } from '../util/sleep.ts';
-import { groupOfScope } from './measurements.ts';
+import { groupOfScope, type Measurements } from './measurements.ts';
 import type { DeadLetterReadBack } from '../metrics/dead-letters.ts';
-import type { Ledger } from '../metrics/ledger.ts';
 
 /** The group the harness pulls DLQs as: never a consumer, only a name on the pull request. */
 export const DLQ_READER_GROUP = 'rmqchaos-dlq-reader';
-
 
 const PULL_BATCH = 32;
 const ROUND_PAUSE_MS = 500;
 
 export async function readBackDeadLetters(
   admin: RemotingAdmin,
-  ledger: Ledger,
+  measurements: Measurements,
   runId: string,
   scopes: readonly string[],
   timeoutMs: number,
@@ -45,12 +43,12 @@ export async function readBackDeadLetters(
       result.errors = [];
       for (const { brokerName, addr } of masters) {
         const from = offsets.get(brokerName) ?? 0;
-        const reached = await readQueue(admin, addr, topic, from, (properties) => {
+        const reached = await readQueue(admin, addr, topic, from, (properties, offset) => {
           const identity = readIdentity({ properties });
           if (!identity || identity.runId !== runId) result.foreign++;
           else {
             result.read++;
-            ledger.recordDeadLettered(scope, identity.producerId, identity.seq);
+            measurements.deadLettered(scope, identity.producerId, identity.seq, brokerName, offset);
           }
         }).catch((err: unknown) => {
           result.errors.push(`${brokerName}: ${(err as Error).message}`);
@@ -58,24 +56,27 @@ export async function readBackDeadLetters(
         });
         offsets.set(brokerName, reached);
       }
-      result.awaited = ledger.deadLettersAwaited(scope);
+      result.awaited = measurements.ledger.deadLettersAwaited(scope);
       if (result.awaited === 0 || Date.now() >= deadline || signal?.aborted) break;
       await sleep(ROUND_PAUSE_MS, signal).catch(() => undefined);
     }
     result.brokers = [...offsets].map(([brokerName, offset]) => ({ brokerName, offset }));
-    ledger.markDeadLettersReadBack(scope);
+    measurements.ledger.markDeadLettersReadBack(scope);
     results.push(result);
   }
   return results;
 }
 
-/** Pulls queue 0 of `topic` from `from` to its end, handing over each message's properties; returns the end. */
+/**
+ * Pulls queue 0 of `topic` from `from` to its end, handing over each message's properties and offset;
+ * returns the end.
+ */
 async function readQueue(
   admin: RemotingAdmin,
   addr: string,
   topic: string,
   from: number,
-  visit: (properties: Record<string, string>) => void,
+  visit: (properties: Record<string, string>, offset: number) => void,
 ): Promise<number> {
   let offset = from;
   for (;;) {
@@ -89,7 +90,7 @@ async function readQueue(
     const next = Number.isFinite(response.nextBeginOffset) ? response.nextBeginOffset : offset;
     if (response.code === ResponseCode.SUCCESS) {
       const messages = decodeMessages(response.body);
-      for (const message of messages) visit(message.properties);
+      for (const message of messages) visit(message.properties, message.queueOffset);
       if (next <= offset) return offset;
       offset = next;
       continue;

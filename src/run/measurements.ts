@@ -220,6 +220,12 @@ export class Measurements {
     }));
   }
 
+  /** A message of this run read back from `scope`'s DLQ: the ledger counts it, the message log keeps where. */
+  deadLettered(scope: string, producerId: string, seq: number, brokerName: string, dlqOffset: number): void {
+    this.ledger.recordDeadLettered(scope, producerId, seq);
+    this.messageLog?.deadLetter(groupOfScope(scope), producerId, seq, brokerName, dlqOffset);
+  }
+
   /** A delivery answered retry: a dead-letter group's ledger and retry timeline note it. */
   private failedDelivery(scope: string, producerId: string, seq: number, reconsumeTimes: number, at: number): void {
     const spec = this.deadLetterSpecs.get(scope);

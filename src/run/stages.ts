@@ -108,7 +108,7 @@ async function readDeadLetterQueues(session: RunSession, cluster: RunParts['clus
   if (scopes.length === 0) return;
   const admin = observerAdmin(cluster.endpoints, `dlq-reader-${process.pid}`, 5000);
   try {
-    const results = await readBackDeadLetters(admin, measurements.ledger, session.runId, scopes, DLQ_READ_BACK_MS, signal);
+    const results = await readBackDeadLetters(admin, measurements, session.runId, scopes, DLQ_READ_BACK_MS, signal);
     measurements.deadLetterReadBack = results;
     for (const r of results) {
       session.events.emit('dead-letters-read', { ...r });

@@ -17,7 +17,7 @@ const runArb = fc.record({
 });
 
 describe('Ledger with dead letters', () => {
-  it('counts read-back messages dead-lettered, not lost; poison not read back lost; others in the DLQ unexpected', () => {
+  it('counts read-back messages dead-lettered (not lost), poison not read back lost, others unexpected', () => {
     fc.assert(
       fc.property(runArb, (run) => {
         const ledger = new Ledger();
