@@ -1,11 +1,11 @@
 /**
  * `deadLetter` rules. Dead-lettering is the broker's answer to CONSUMER_SEND_MSG_BACK once a
  * message has been redelivered maxReconsumeTimes times, so a fleet with poison messages must
- * send them back: driver node on protocol remoting (the Java worker and gRPC pop consumers do
- * not read the setting yet), clustering (broadcasting drops a failed message), push (the lite
- * pull consumer seeks back instead of sending back) and concurrently (orderly consumers retry in
- * place, with no dead-letter step). One group's fleets must agree, because the ledger computes
- * one dead-letter set per group.
+ * send them back: protocol remoting on either driver (gRPC pop consumers' retries follow the
+ * proxy's retry policy, not a client's maxReconsumeTimes), clustering (broadcasting drops a
+ * failed message), push (the lite pull consumer seeks back instead of sending back) and
+ * concurrently (orderly consumers retry in place, with no dead-letter step). One group's
+ * fleets must agree, because the ledger computes one dead-letter set per group.
  */
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
@@ -20,9 +20,7 @@ const FIX = 'remove deadLetter or change it';
 /** The fleet's own settings and those its overrides change, each as where and what it is. */
 function refusals(fleet: Raw): string[] {
   const found: string[] = [];
-  const driver = str(fleet.driver) ?? D.consumer.driver;
   const protocol = str(fleet.protocol) ?? D.consumer.protocol;
-  if (driver !== 'node') found.push(`driver ${driver} (the Java worker does not dead-letter yet)`);
   if (protocol !== 'remoting')
     found.push(`protocol ${protocol} (pop consumers' retries follow the proxy's retry policy, not maxReconsumeTimes)`);
   const model = str(fleet.model) ?? D.consumer.model;
@@ -33,9 +31,9 @@ function refusals(fleet: Raw): string[] {
   if (consume !== 'concurrently') found.push(`consume ${consume} (orderly consumers retry in place, no dead letter)`);
   items(fleet.overrides).forEach((raw, j) => {
     const override = record(raw);
-    for (const key of ['driver', 'protocol', 'mode'] as const) {
+    for (const key of ['protocol', 'mode'] as const) {
       const value = str(override?.[key]);
-      const fine = { driver: 'node', protocol: 'remoting', mode: 'push' }[key];
+      const fine = { protocol: 'remoting', mode: 'push' }[key];
       if (value !== undefined && value !== fine) found.push(`overrides[${j}] ${key} ${value}`);
     }
   });
@@ -50,7 +48,8 @@ export function checkDeadLetter(fleet: Raw, at: At, ctx: FleetCheckContext): voi
       path: at('deadLetter'),
       anchor: 'key',
       message:
-        'deadLetter runs on driver node, protocol remoting, model clustering, mode push, consume concurrently; ' +
+        'deadLetter runs on protocol remoting (driver node or java), model clustering, mode push, consume ' +
+        'concurrently; ' +
         `this fleet has ${refused.join(', ')}: ${FIX}`,
     });
 }

@@ -366,7 +366,8 @@ const deadLetter = () =>
 const DEAD_LETTER_HELP =
   `Dead-letter queue: ${DEAD_LETTER_EXAMPLE} makes a known share of messages fail on every delivery; the run ` +
   'reads %DLQ%<group> back, counts those messages dead-lettered (not lost) and reports the retry timeline. ' +
-  'Every fleet of a group must say the same; driver node, protocol remoting, clustering, push, concurrently.';
+  'Every fleet of a group must say the same; protocol remoting (driver node or java), clustering, push, ' +
+  'concurrently.';
 
 /** Every consumer mode the plan language names (drivers/capabilities.ts says which protocol runs which). */
 export const CONSUMER_MODE_NAMES = ['push', 'pull', 'simple'] as const;

@@ -32,6 +32,8 @@ final class PushConsumerRunner {
     consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);
+    // deadLetter: each send-back carries this limit; the broker moves the message to %DLQ%<group> past it.
+    if (config.deadLetter != null) consumer.setMaxReconsumeTimes(config.deadLetter.maxReconsumeTimes);
     for (Map.Entry<String, String> s : config.subscription.entrySet()) consumer.subscribe(s.getKey(), s.getValue());
     if ("orderly".equals(config.consume)) {
       consumer.registerMessageListener((MessageListenerOrderly) (msgs, context) -> {
