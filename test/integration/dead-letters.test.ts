@@ -5,7 +5,10 @@
  * computes itself with `isPoison` must be exactly the set the run read back from that group's
  * %DLQ% (the message log's dead-letter records), each delivered maxReconsumeTimes + 1 times
  * with reconsumeTimes 0, 1, 2; nothing lost; the retry timeline has one row per redelivery at
- * the plan's shortened delay levels.
+ * the plan's shortened delay levels. A third group makes the invariant fail on the same run:
+ * with maxReconsumeTimes 0 its first 5 healthy messages (failure.first) go straight to its DLQ
+ * too, so it holds exactly 5 messages that are not poison: dead-lettered (not lost), unexpected,
+ * and dead-letters-exact violated (the run expects that).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +21,10 @@ import { runCli, writePlan } from '../support/run-cli.ts';
 const SEED = 1;
 const POISON = 0.02;
 
-/** The shipped plan, with a Java group beside billing (the same poison share, another DLQ). */
+/**
+ * The shipped plan, with a Java group beside billing (the same poison share, another DLQ) and a
+ * group whose first healthy messages are dead-lettered too.
+ */
 function planWithJavaGroup(): string {
   const doc = parseDocument(readFileSync(join(import.meta.dirname, '../../plans/dlq.yaml'), 'utf8'));
   doc.addIn(['fleets', 'consumers'], {
@@ -27,12 +33,19 @@ function planWithJavaGroup(): string {
     subscription: { orders: '*' },
     deadLetter: { poison: POISON, maxReconsumeTimes: 2 },
   });
+  doc.addIn(['fleets', 'consumers'], {
+    name: 'strict',
+    subscription: { orders: '*' },
+    failure: { first: 5 },
+    deadLetter: { poison: POISON, maxReconsumeTimes: 0 },
+  });
+  doc.setIn(['expect', 'invariants', 'dead-letters-exact'], 'violated');
   return writePlan('dlq-java', doc.toString());
 }
 
 describe('dead-letter plan', () => {
   it('reads back exactly the poison set from each %DLQ%, loses nothing and times each redelivery', async () => {
-    const run = await runCli(planWithJavaGroup(), ['phases.warmup=3s', 'phases.load=8s', 'phases.drain=30s']);
+    const run = await runCli(planWithJavaGroup(), ['phases.warmup=3s', 'phases.load=6s', 'phases.drain=30s']);
     expect(run.code, run.output).toBe(0);
     const records = gunzipSync(readFileSync(join(run.runDir!, 'messages.ndjson.gz')))
       .toString('utf8')
@@ -44,7 +57,7 @@ describe('dead-letter plan', () => {
       const [producer, seq] = id.split(':');
       return isPoison(POISON, SEED, producer!, Number(seq));
     });
-    // About 2% of 800: enough to make a set, small enough to keep the run short.
+    // About 2% of 600: enough to make a set, small enough to keep the run short.
     expect(poison.length, run.output).toBeGreaterThan(5);
     expect(records.filter((r) => r[0] === 'lost')).toEqual([]);
     const s = run.summary!;
@@ -86,6 +99,23 @@ describe('dead-letter plan', () => {
         new RegExp(`dead letters {2}${group}: ${poison.length} of ${poison.length} poison messages read back`),
       );
     }
-    expect(s.invariants.find((i) => i.id === 'dead-letters-exact')).toMatchObject({ held: true, ok: true });
+
+    // strict: every poison message once (reconsumeTimes 0 is the limit), plus its first 5 healthy ones.
+    const strictRead = records.filter((r) => r[0] === 'dead-letter' && r[1] === 'strict').map((r) => `${r[2]}:${r[3]}`);
+    const extra = strictRead.filter((id) => !poison.includes(id));
+    expect(extra, run.output).toHaveLength(5);
+    expect(strictRead.filter((id) => poison.includes(id)).sort()).toEqual([...poison].sort());
+    expect(s.groups.find((g) => g.scope === 'strict')).toMatchObject({
+      lost: 0,
+      deadLetters: { expected: poison.length, deadLettered: poison.length, missing: 0, unexpected: 5 },
+    });
+    expect(s.groups.find((g) => g.scope === 'strict')?.deadLetters?.unexpectedSample.sort()).toEqual(extra.sort());
+    expect(s.deadLetters?.find((d) => d.group === 'strict')?.timeline.attempts).toEqual([]);
+    expect(s.invariants.find((i) => i.id === 'dead-letters-exact')).toMatchObject({
+      held: false,
+      expected: 'violated',
+      ok: true,
+    });
+    expect(s.invariants.find((i) => i.id === 'no-loss')).toMatchObject({ held: true, ok: true });
   }, 180_000);
 });
