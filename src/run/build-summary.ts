@@ -84,7 +84,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
     ...(m.backlogDrain ? { backlogDrain: m.backlogDrain } : {}),
     ...(m.deadLetterScopes().length > 0
-      ? { deadLetters: m.deadLetterResults(delayLevelsOf(plan.cluster.brokerConfig)) }
+      ? { deadLetters: m.deadLetterResults(m.deadLetterDelayLevelsMs ?? delayLevelsOf(plan.cluster.brokerConfig)) }
       : {}),
     timeseries: m.rows,
     crashes: input.crashes,

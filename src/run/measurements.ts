@@ -111,6 +111,8 @@ export class Measurements {
   backlogDrain: BacklogDrainResult | undefined;
   /** Groups with `deadLetter`: what reading their DLQs back found, set after the drain. */
   deadLetterReadBack: DeadLetterReadBack[] | undefined;
+  /** The broker's own delay levels (ms), read with the DLQs; undefined: the plan's are used. */
+  deadLetterDelayLevelsMs: number[] | undefined;
   /** Delivery times of poison messages by attempt (groups with `deadLetter`). */
   readonly retryTimeline = new RetryTimeline();
   private readonly deadLetterSpecs = new Map<string, DeadLetterSpec>();

@@ -9,6 +9,8 @@ import { sleep, withinTime } from '../util/sleep.ts';
 import { readBackDeadLetters } from './dead-letter-readback.ts';
 import { holdForBacklog, startWorkloads } from './load-workloads.ts';
 import { observerAdmin } from './observer-admin.ts';
+import { parseMessageDelayLevel } from '../plan/message-delay-level.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -110,6 +112,7 @@ async function readDeadLetterQueues(session: RunSession, cluster: RunParts['clus
   try {
     const results = await readBackDeadLetters(admin, measurements, session.runId, scopes, DLQ_READ_BACK_MS, signal);
     measurements.deadLetterReadBack = results;
+    measurements.deadLetterDelayLevelsMs = await brokerDelayLevels(admin, session);
     for (const r of results) {
       session.events.emit('dead-letters-read', { ...r });
       session.log(
@@ -121,6 +124,26 @@ async function readDeadLetterQueues(session: RunSession, cluster: RunParts['clus
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * The delay levels the broker itself runs with (its messageDelayLevel, asked of the first master),
+ * for the retry timeline's expectation: an external cluster's are not in the plan. Undefined
+ * (the plan's or the default then) when the broker does not answer or says nothing parsable.
+ */
+async function brokerDelayLevels(admin: RemotingAdmin, session: RunSession): Promise<number[] | undefined> {
+  try {
+    const [master] = await admin.masterAddrs();
+    const text = master ? (await admin.brokerConfig(master.addr))['messageDelayLevel'] : undefined;
+    const parsed = text === undefined ? undefined : parseMessageDelayLevel(text);
+    if (parsed?.ok) return parsed.levelsMs;
+    session.log(
+      `dead letters: the broker's messageDelayLevel ${JSON.stringify(text)} is not readable; using the plan's`,
+    );
+  } catch (error) {
+    session.log(`dead letters: could not read the broker's messageDelayLevel (${(error as Error).message})`);
+  }
+  return undefined;
 }
 
 /**
