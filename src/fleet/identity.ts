@@ -34,7 +34,7 @@ export interface MessageIdentity {
 }
 
 /** Reads identity back; undefined for messages this harness did not send. */
-export function readIdentity(message: ReceivedMessage): MessageIdentity | undefined {
+export function readIdentity(message: Pick<ReceivedMessage, 'properties'>): MessageIdentity | undefined {
   const runId = message.properties[IDENTITY.run];
   const producerId = message.properties[IDENTITY.producer];
   const seq = Number(message.properties[IDENTITY.seq]);

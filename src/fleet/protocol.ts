@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 5;
+export const WORKER_PROTOCOL_VERSION = 6;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -204,6 +204,22 @@ export const consumerConfig = z
         'Test aid for checking the checkers: per message, a pure function of (seed, producerId, seq) ' +
           '(src/fleet/faulty-consumer.ts) picks discard (success to the broker, no receipt), duplicate (the ' +
           'receipt twice) or neither. Absent: neither.',
+      ),
+    deadLetter: z
+      .object({
+        poison: z.number().min(0).max(1).describe('Share of messages answered with retry on every delivery.'),
+        maxReconsumeTimes: z
+          .number()
+          .int()
+          .min(0)
+          .max(16)
+          .describe('Sent with each CONSUMER_SEND_MSG_BACK: redeliveries before the broker dead-letters.'),
+      })
+      .optional()
+      .describe(
+        'Poison messages: per message, a pure function of (seed, producerId, seq) (src/fleet/poison-messages.ts) ' +
+          'says whether every delivery fails, so the broker moves it to %DLQ%<group> after maxReconsumeTimes ' +
+          'redeliveries. Absent: none, and maxReconsumeTimes is 16.',
       ),
     seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
   })

@@ -5,6 +5,7 @@
  */
 import { consumerModesOf } from '../drivers/capabilities.ts';
 import { checkClientVersion, checkModeStyles, unsupportedBy, type WorkerSettings } from './cross-check-drivers.ts';
+import { checkDeadLetter } from './cross-check-dead-letter.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
 import { checkSqlSyntax, sqlEntries } from './cross-check-sql.ts';
 import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
@@ -168,4 +169,5 @@ export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   const consume = unsupportedBy('consume', fleet.consume, settings);
   if (consume) ctx.issues.push({ path: at('consume'), anchor: 'value', message: consume });
   checkOverrides(fleet, at, ctx);
+  checkDeadLetter(fleet, at, ctx);
 }

@@ -4,6 +4,7 @@
  * schema's output because they must still run when some unrelated field is invalid: a user
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
+import { checkDeadLetterGroups, checkMessageDelayLevel } from './cross-check-dead-letter.ts';
 import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
 import { undeclared } from './messages.ts';
 import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
@@ -100,6 +101,8 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
         'one: remove the setting (the harness turns it on when a consumer subscribes with SQL92)',
     });
   }
+  checkDeadLetterGroups(items(fleets?.consumers), ctx);
+  checkMessageDelayLevel(cluster, issues);
 }
 
 /** Settings that describe a cluster rmq-chaos starts: meaningless for one someone else runs. */

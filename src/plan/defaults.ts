@@ -42,6 +42,8 @@ export const PLAN_DEFAULTS = {
     consumeTime: '0ms',
     failure: { ratio: 0, first: 0 },
     faultyConsumer: { discard: 0, duplicate: 0 },
+    /** Java's DefaultMQPushConsumer default; the broker dead-letters a message failed this many times more. */
+    deadLetter: { maxReconsumeTimes: 16 },
     onCrash: 'fail',
     routeRefresh: '30s',
   },

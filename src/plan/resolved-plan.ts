@@ -226,6 +226,16 @@ export interface ConsumerFaultiness {
   duplicate: number;
 }
 
+/**
+ * `deadLetter`: a `poison` share (0..1) of messages fails on every delivery (which ones:
+ * fleet/poison-messages.ts), and the broker moves a message to `%DLQ%<group>` once it has been
+ * redelivered `maxReconsumeTimes` times. Every fleet of a group carries the same settings.
+ */
+export interface ConsumerDeadLetter {
+  poison: number;
+  maxReconsumeTimes: number;
+}
+
 /** The settings one consumer instance runs with: its fleet's, merged with its override. */
 export interface ResolvedConsumerInstance {
   /** 0-based index in the fleet. */
@@ -244,6 +254,8 @@ export interface ResolvedConsumerInstance {
   failure: ConsumerFailure;
   /** Present only when the plan sets it for the fleet or this instance's override. */
   faultyConsumer?: ConsumerFaultiness;
+  /** The fleet's deadLetter settings (no override changes them); absent when the plan has none. */
+  deadLetter?: ConsumerDeadLetter;
 }
 
 export interface ResolvedConsumerFleet {
@@ -270,6 +282,8 @@ export interface ResolvedConsumerFleet {
    */
   consumeTimeMs: number;
   failure: ConsumerFailure;
+  /** Poison messages and the group's redelivery limit; absent when the plan has none. */
+  deadLetter?: ConsumerDeadLetter;
   onCrash: CrashPolicy;
   /** How often the clients refresh topic routes (Java pollNameServerInterval). */
   routeRefreshMs: number;

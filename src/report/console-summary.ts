@@ -6,6 +6,7 @@ import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
 import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
+import { deadLetterHeadline, retryAttemptLine } from './dead-letter-text.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {
@@ -82,6 +83,15 @@ export function formatConsoleSummary(s: RunSummary): string {
     }
   }
   if (s.backlogDrain) lines.push(`  ${backlogDrainHeadline(s.backlogDrain)}`);
+  for (const d of s.deadLetters ?? []) {
+    lines.push(
+      `  ${deadLetterHeadline(
+        d,
+        s.groups.find((g) => g.scope === d.group),
+      )}`,
+    );
+    for (const attempt of d.timeline.attempts) lines.push(`    ${retryAttemptLine(attempt)}`);
+  }
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {

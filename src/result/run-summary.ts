@@ -22,9 +22,23 @@ import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import type { ReleaseReport } from '../runtime/run-resources.ts';
 import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
+import type { DeadLetterReadBack } from '../metrics/dead-letters.ts';
+import type { RetryTimelineResult } from '../metrics/retry-timeline.ts';
+
+/**
+ * A group with `deadLetter`: what reading `%DLQ%<group>` back found (null: the run ended before
+ * it was read) and the retry timeline of its poison messages. The ledger's counts (expected,
+ * dead-lettered, missing, unexpected) are the group's `deadLetters` in `groups[]`.
+ */
+export interface DeadLetterResult {
+  group: string;
+  maxReconsumeTimes: number;
+  readBack: DeadLetterReadBack | null;
+  timeline: RetryTimelineResult;
+}
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 7;
+export const SUMMARY_SCHEMA_VERSION = 8;
 
 /** What a summary.json holds; `verdict` tells which. */
 export type SummaryFile = RunSummary | AbortedRunSummary;
@@ -101,6 +115,8 @@ export interface RunSummary {
   rateSearch?: RateSearchResult;
   /** `backlog: {build, then: drain}`: the build and the drain's time and rate. Absent without a backlog. */
   backlogDrain?: BacklogDrainResult;
+  /** Groups with `deadLetter`: the DLQ read back and the retry timeline. Absent when no group has one. */
+  deadLetters?: DeadLetterResult[];
   timeseries: TimeSeriesRow[];
   crashes: Crash[];
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */

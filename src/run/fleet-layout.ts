@@ -76,6 +76,7 @@ export function layoutFleets(
         consumeTime: instance.consumeTime,
         failure: instance.failure,
         ...(instance.faultyConsumer ? { faultyConsumer: instance.faultyConsumer } : {}),
+        ...(instance.deadLetter ? { deadLetter: instance.deadLetter } : {}),
         seed: plan.seed,
       };
     });

@@ -15,6 +15,9 @@ var tags = new StringBuilder();
 for (int i = 0; i < 13; i++) tags.append(picks.weightedPick(weights));
 System.out.println("TAGS " + tags);
 System.out.println("FAULTY " + Faulty.point(42, "orders#0", 9) + " " + Faulty.point(-3, "p#1", 10));
+var poison = new StringBuilder();
+for (int seq = 0; seq < 200; seq++) if (Faulty.isPoison(0.05, 7, "orders#0", seq)) poison.append(seq).append(",");
+System.out.println("POISON " + poison);
 var ramp = "{\"kind\":\"ramping\",\"startRatePerSecond\":10,\"stages\":[{\"durationMs\":2000,\"targetPerSecond\":100}," +
     "{\"durationMs\":1000,\"targetPerSecond\":0}]}";
 var s = new ArrivalSchedule(new com.google.gson.Gson().fromJson(ramp, Config.Executor.class), 5000);

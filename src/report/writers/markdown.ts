@@ -16,6 +16,7 @@ import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
 import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
+import { deadLetterHeadline, RETRY_ATTEMPT_COLUMNS, retryAttemptRow } from '../dead-letter-text.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
 export function mdCell(value: string | number): string {
@@ -170,6 +171,31 @@ function workloads(s: RunSummary): string[] {
       ...table([...RATE_STEP_COLUMNS], s.rateSearch.steps.map(rateStepRow), ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
     );
   if (s.backlogDrain) lines.push('', '### Backlog build and drain', '', backlogDrainHeadline(s.backlogDrain));
+  for (const d of s.deadLetters ?? []) {
+    lines.push(
+      '',
+      `### Dead letters: ${d.group}`,
+      '',
+      deadLetterHeadline(
+        d,
+        s.groups.find((g) => g.scope === d.group),
+      ),
+    );
+    if (d.timeline.attempts.length > 0)
+      lines.push(
+        '',
+        ...table([...RETRY_ATTEMPT_COLUMNS], d.timeline.attempts.map(retryAttemptRow), [
+          'l',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+        ]),
+      );
+  }
   return lines;
 }
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ArrivalSchedule } from '../../../src/fleet/arrival-schedule.ts';
 import { faultyPoint } from '../../../src/fleet/faulty-consumer.ts';
 import { messageProperties } from '../../../src/fleet/message-properties.ts';
+import { isPoison } from '../../../src/fleet/poison-messages.ts';
 import { decodeHistogram } from '../../../src/metrics/histogram.ts';
 import { hashSeed, seededRandom, weightedPick } from '../../../src/util/random.ts';
 
@@ -72,6 +73,14 @@ describe('Java worker parity', () => {
   it('places messages at the same faultyConsumer points', () => {
     expect(faultyPoint(42, 'orders#0', 9)).toBe(0.3915010008495301);
     expect(faultyPoint(-3, 'p#1', 10)).toBe(0.8466633183415979);
+  });
+
+  it('picks the same deadLetter poison messages', () => {
+    // Faulty.isPoison(0.05, 7, "orders#0", seq) for seq 0..199.
+    const java = [13, 18, 21, 22, 44, 47, 48, 62, 95, 119, 137, 150, 190, 197];
+    expect(Array.from({ length: 200 }, (_, seq) => seq).filter((seq) => isPoison(0.05, 7, 'orders#0', seq))).toEqual(
+      java,
+    );
   });
 
   it('keeps the same ramping timetable', () => {

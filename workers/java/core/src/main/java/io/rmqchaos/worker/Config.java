@@ -106,5 +106,12 @@ public final class Config {
     public ConsumeTime consumeTime;
     public Failure failure;
     public Faulty faultyConsumer;
+    public DeadLetter deadLetter;
+  }
+
+  /** Poison messages fail on every delivery; the broker dead-letters after maxReconsumeTimes redeliveries. */
+  public static final class DeadLetter {
+    public double poison;
+    public int maxReconsumeTimes;
   }
 }

@@ -34,6 +34,8 @@ final class PushConsumerRunner {
     consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);
+    // deadLetter: each send-back carries this limit; the broker moves the message to %DLQ%<group> past it.
+    if (config.deadLetter != null) consumer.setMaxReconsumeTimes(config.deadLetter.maxReconsumeTimes);
     for (Subscriptions.Entry s : Subscriptions.of(config.subscription)) {
       if (s.sql92()) consumer.subscribe(s.topic(), MessageSelector.bySql(s.expression()));
       else consumer.subscribe(s.topic(), s.expression());
