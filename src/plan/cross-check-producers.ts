@@ -105,6 +105,7 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   }
   if (hasStages) checkStages(fleet, at, ctx);
   checkBatchAndOversize(fleet, settings, at, ctx);
+  checkTransaction(fleet, settings, at, ctx);
   if (fleet.ordered !== undefined && fleet.delay !== undefined) {
     ctx.issues.push({
       path: at('delay'),
@@ -148,6 +149,48 @@ function checkBatchAndOversize(fleet: Raw, settings: WorkerSettings, at: At, ctx
       path: at(key),
       anchor: 'key',
       message: `${key} cannot be combined with batch: ${why[key]}; remove one`,
+    });
+  }
+}
+
+/**
+ * transaction runs on the Node remoting producer only: the Java worker and the gRPC client here
+ * have no transactional send wired; its shares must add up to 1; a half is one message (no batch)
+ * and the broker ignores a delay on it (Java clears it).
+ */
+function checkTransaction(fleet: Raw, settings: WorkerSettings, at: At, ctx: FleetCheckContext): void {
+  const tx = fleet.transaction;
+  if (tx === undefined) return;
+  if (settings.driver !== 'node' || settings.protocol !== 'remoting')
+    ctx.issues.push({
+      path: at('transaction'),
+      anchor: 'key',
+      message:
+        `transaction runs only on driver node with protocol remoting, not driver ${settings.driver} with protocol ` +
+        `${settings.protocol} (its worker has no transactional send here): remove transaction or change the driver`,
+    });
+  if (typeof tx === 'object' && tx !== null) {
+    const shares = ['commit', 'rollback', 'unknown'].map((k) => (tx as Record<string, unknown>)[k]);
+    if (shares.every((v) => typeof v === 'number')) {
+      const sum = (shares as number[]).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-9)
+        ctx.issues.push({
+          path: at('transaction'),
+          anchor: 'value',
+          message:
+            `commit + rollback + unknown must be 1, got ${Number(sum.toFixed(6))}: ` +
+            'every local transaction ends one way',
+        });
+    }
+  }
+  for (const key of ['batch', 'delay'] as const) {
+    if (fleet[key] === undefined || (key === 'batch' && fleet.batch === 1)) continue;
+    ctx.issues.push({
+      path: at(key),
+      anchor: 'key',
+      message: `${key} cannot be combined with transaction: ${
+        key === 'batch' ? 'a half message is sent on its own' : 'RocketMQ ignores the delay of a transactional message'
+      }; remove one`,
     });
   }
 }

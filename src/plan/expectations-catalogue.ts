@@ -24,7 +24,13 @@ export function isDiagnosisId(value: unknown): value is DiagnosisId {
   return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
 }
 
-export const INVARIANT_IDS = ['no-loss', 'broadcast-complete', 'no-unexpected', 'ordered'] as const;
+export const INVARIANT_IDS = [
+  'no-loss',
+  'broadcast-complete',
+  'no-unexpected',
+  'ordered',
+  'no-rolled-back-delivered',
+] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];
 
 /** One line per invariant: what holding it means. Reports print these. */
@@ -37,6 +43,9 @@ export const INVARIANT_DESCRIPTIONS: Record<InvariantId, string> = {
     "Every group and broadcasting instance got each ordered producer's messages of one sharding key in the " +
     'order they were sent (first deliveries; replays after a rebalance are counted apart). Checked only where ' +
     'an ordered producer feeds the group.',
+  'no-rolled-back-delivered':
+    'No group or broadcasting instance received a transactional message whose transaction rolled back (at ' +
+    'END_TRANSACTION or on check-back). Checked only where a transactional producer runs.',
 };
 
 export function isInvariantId(value: unknown): value is InvariantId {

@@ -82,6 +82,15 @@ export function buildSummary(input: SummaryInput): RunSummary {
     },
     ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
     ...(m.backlogDrain ? { backlogDrain: m.backlogDrain } : {}),
+    ...(m.ledger.hasTransactions
+      ? {
+          transactions: {
+            ...m.ledger.halves(),
+            rolledBackDelivered: sum((g) => g.rolledBackDelivered ?? 0),
+            checkBacks: m.checkBacks.summary(),
+          },
+        }
+      : {}),
     timeseries: m.rows,
     crashes: input.crashes,
     faults: input.faults,

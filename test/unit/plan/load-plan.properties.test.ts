@@ -405,6 +405,7 @@ describe('expect', () => {
               'broadcast-complete': 'hold',
               'no-unexpected': 'hold',
               ordered: 'hold',
+              'no-rolled-back-delivered': 'hold',
               ...invariants,
             },
           });
