@@ -378,8 +378,9 @@ export class Ledger {
       if (!producer) unexpected += bits.size;
       else if (producer.transaction)
         // Judged by the outcome itself, not by acks: a rolled-back half whose ack never came counts too.
+        // Below attempted only: a receipt above it is unexpected (never sent), not counted twice.
         bits.forEachMissingFrom(EMPTY, (seq) => {
-          if (producer.transaction!.finalOutcome(seq) === 'rollback') rolledBackDelivered++;
+          if (seq < producer.attempted && producer.transaction!.finalOutcome(seq) === 'rollback') rolledBackDelivered++;
         });
     }
     return {

@@ -167,11 +167,12 @@ function checkTransaction(fleet: Raw, settings: WorkerSettings, at: At, ctx: Fle
       anchor: 'key',
       message:
         `transaction runs only on driver node with protocol remoting, not driver ${settings.driver} with protocol ` +
-        `${settings.protocol} (its worker has no transactional send here): remove transaction or change the driver`,
+        `${settings.protocol} (no transactional send is wired there): remove transaction or change the driver`,
     });
   if (typeof tx === 'object' && tx !== null) {
     const shares = ['commit', 'rollback', 'unknown'].map((k) => (tx as Record<string, unknown>)[k]);
-    if (shares.every((v) => typeof v === 'number')) {
+    // A share out of range has its own message; the sum is only worth saying about valid ones.
+    if (shares.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {
       const sum = (shares as number[]).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > 1e-9)
         ctx.issues.push({
