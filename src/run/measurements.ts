@@ -254,6 +254,15 @@ export class Measurements {
         break;
       case 'check-backs':
         this.checkBacks.record(message.producerId, message.items);
+        // Which halves, answered how and by whom: the life of a transaction an explain can follow.
+        this.events.emit('check-backs', {
+          instance: message.producerId,
+          checks: message.items.map(([producerId, seq, born, checkedAt, answer]) => ({
+            id: `${producerId}:${seq}`,
+            answer,
+            latencyMs: checkedAt - born,
+          })),
+        });
         // A check-back proves its half was stored, even when its sender died before saying so.
         for (const [producerId, seq, , , , tag] of message.items) this.ledger.recordAcked(producerId, seq, tag);
         break;
