@@ -154,20 +154,22 @@ function checkBatchAndOversize(fleet: Raw, settings: WorkerSettings, at: At, ctx
 }
 
 /**
- * transaction runs on the Node remoting producer only: the Java worker and the gRPC client here
- * have no transactional send wired; its shares must add up to 1; a half is one message (no batch)
- * and the broker ignores a delay on it (Java clears it).
+ * transaction runs on the remoting protocol (the Node producer, or the JVM worker's
+ * TransactionMQProducer); the gRPC clients here have no transactional send wired. Its shares
+ * must add up to 1; a half is one message (no batch), the broker ignores a delay on it (Java
+ * clears it), and it needs a send result to end it (no oneway). Java's sendMessageInTransaction
+ * picks its own queue, so a Java fleet cannot keep ordered sharding keys with it.
  */
 function checkTransaction(fleet: Raw, settings: WorkerSettings, at: At, ctx: FleetCheckContext): void {
   const tx = fleet.transaction;
   if (tx === undefined) return;
-  if (settings.driver !== 'node' || settings.protocol !== 'remoting')
+  if (settings.protocol !== 'remoting')
     ctx.issues.push({
       path: at('transaction'),
       anchor: 'key',
       message:
-        `transaction runs only on driver node with protocol remoting, not driver ${settings.driver} with protocol ` +
-        `${settings.protocol} (no transactional send is wired there): remove transaction or change the driver`,
+        `transaction runs only with protocol remoting (driver node or java), not driver ${settings.driver} with ` +
+        `protocol ${settings.protocol} (no transactional send is wired for gRPC): remove transaction or use remoting`,
     });
   if (typeof tx === 'object' && tx !== null) {
     const shares = ['commit', 'rollback', 'unknown'].map((k) => (tx as Record<string, unknown>)[k]);
@@ -184,14 +186,21 @@ function checkTransaction(fleet: Raw, settings: WorkerSettings, at: At, ctx: Fle
         });
     }
   }
-  for (const key of ['batch', 'delay'] as const) {
-    if (fleet[key] === undefined || (key === 'batch' && fleet.batch === 1)) continue;
-    ctx.issues.push({
-      path: at(key),
-      anchor: 'key',
-      message: `${key} cannot be combined with transaction: ${
-        key === 'batch' ? 'a half message is sent on its own' : 'RocketMQ ignores the delay of a transactional message'
-      }; remove one`,
-    });
-  }
+  const refusals: [string, boolean, string][] = [
+    ['batch', fleet.batch !== undefined && fleet.batch !== 1, 'a half message is sent on its own'],
+    ['delay', fleet.delay !== undefined, 'RocketMQ ignores the delay of a transactional message'],
+    ['send', fleet.send === 'oneway', 'a oneway half has no send result to end its transaction with'],
+    [
+      'ordered',
+      fleet.ordered !== undefined && settings.driver === 'java',
+      "the Java client's sendMessageInTransaction picks its own queue",
+    ],
+  ];
+  for (const [key, refused, why] of refusals)
+    if (refused)
+      ctx.issues.push({
+        path: at(key),
+        anchor: 'key',
+        message: `${key}${key === 'send' ? ': oneway' : ''} cannot be combined with transaction: ${why}; remove one`,
+      });
 }

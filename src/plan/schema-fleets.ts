@@ -251,8 +251,8 @@ const producer = map(
       ),
       'Transactional messages (Java TransactionMQProducer): each message is a half, then committed, rolled back ' +
         'or left unknown by a pure function of (seed, producer, seq), so the ledger knows which must be delivered ' +
-        'and which never. Check-backs are answered the same way by any instance of the group. Only driver node ' +
-        'with protocol remoting; not with batch or delay.',
+        'and which never. Check-backs are answered the same way by any instance of the group. Only protocol ' +
+        'remoting (driver node or java); not with batch, delay or send: oneway (nor ordered on driver java).',
     ),
   },
   'producer settings',
