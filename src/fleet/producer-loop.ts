@@ -186,12 +186,13 @@ export async function runProducer(
     waiting = [];
     await Promise.allSettled([...inFlight]);
     if (tx) {
-      await tx.settle();
-      // Its load is sent, but halves left unknown (its own or a dead instance's) are only
-      // resolved by check-backs: stay and answer them until the run stops the fleet.
+      // Its load is sent (every half acked or failed): say so now, not after the last local
+      // transactions end; halves left unknown (its own or a dead instance's) are only resolved
+      // by check-backs, so stay and answer them until the run stops the fleet.
       flush();
       send({ type: 'producer-done', producerId: config.producerId, attempted });
       done = true;
+      await tx.settle();
       if (!stopSignal.aborted)
         await new Promise((resolve) => stopSignal.addEventListener('abort', resolve, { once: true }));
     }

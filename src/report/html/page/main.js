@@ -20,6 +20,7 @@
   var timeline = chartsSection();
   var rateSearch = R.rateSearchSection();
   var backlog = R.backlogSection();
+  var transactions = R.transactionSection();
   app.appendChild(banner());
   app.appendChild(tiles());
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
@@ -35,6 +36,7 @@
       ]
         .concat(rateSearch ? [['rate-search', 'rate search']] : [])
         .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
+        .concat(transactions ? [['transactions', 'transactions']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
         .concat([
           ['latency', 'latency'],
@@ -51,6 +53,7 @@
   app.appendChild(timeline.el);
   if (rateSearch) app.appendChild(rateSearch.el);
   if (backlog) app.appendChild(backlog);
+  if (transactions) app.appendChild(transactions);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
   var failover = R.failoverSection();
