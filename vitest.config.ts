@@ -24,6 +24,7 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 const SIDE_BY_SIDE = new Set([
   'batches.test.ts',
   'dead-letters.test.ts',
+  'transactions.test.ts',
   'problem-plans.test.ts',
   'problem-fixes.test.ts',
   'faults.test.ts',

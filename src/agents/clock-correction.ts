@@ -38,6 +38,19 @@ export function toCoordinatorClock(message: FromWorker, clocks: HostClocks): Fro
     }
     case 'acks':
       return clocks.own === 0 ? message : { ...message, sentAtMs: message.sentAtMs.map((t) => t - clocks.own) };
+    case 'check-backs':
+      // A half's born time is on its sender's host, the check's arrival on this one.
+      return {
+        ...message,
+        items: message.items.map(([producerId, seq, born, checkedAt, answer, tag]) => [
+          producerId,
+          seq,
+          born - clocks.producer(producerId),
+          checkedAt - clocks.own,
+          answer,
+          tag,
+        ]),
+      };
     case 'assignment':
       return clocks.own === 0 ? message : { ...message, atMs: message.atMs - clocks.own };
     default:

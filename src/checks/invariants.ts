@@ -55,6 +55,18 @@ export function evaluateInvariants(plan: ResolvedPlan, scopes: readonly Invarian
     const unexpected = scopes.reduce((n, s) => n + s.unexpected, 0);
     add('no-unexpected', unexpected === 0, `${unexpected} receipts of ids this run never sent`);
   }
+  // Off by itself where no transactional producer runs (no scope counts rolled-back receipts).
+  const transactional = scopes.filter((s) => s.rolledBackDelivered !== undefined);
+  if (transactional.length > 0) {
+    const delivered = transactional.filter((s) => (s.rolledBackDelivered ?? 0) > 0);
+    add(
+      'no-rolled-back-delivered',
+      delivered.length === 0,
+      delivered.length === 0
+        ? `no rolled-back message received in ${transactional.map((s) => s.scope).join(', ')}`
+        : delivered.map((s) => `${s.rolledBackDelivered} rolled-back messages received in ${s.scope}`).join('; '),
+    );
+  }
   // Off by itself (no result) where no ordered producer feeds any scope: nothing to judge.
   const ordered = scopes.filter((s) => s.ordering?.checked);
   if (ordered.length > 0) {

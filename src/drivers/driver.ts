@@ -72,6 +72,8 @@ export interface ProducerOptions {
   brokerAddressMap?: Record<string, string>;
   /** How often to refresh topic routes from the name servers (Java pollNameServerInterval, default 30 s). */
   routeRefreshMs?: number;
+  /** A transactional producer's answer to the broker's check-backs (Java's TransactionMQProducer listener). */
+  transactionChecker?: TransactionChecker;
 }
 
 export type ConsumptionModel = 'clustering' | 'broadcasting';
@@ -131,8 +133,47 @@ export interface ConsumerOptions {
   maxReconsumeTimes?: number;
 }
 
+/** A local transaction's outcome, as END_TRANSACTION reports it (Java's LocalTransactionState). */
+export type TransactionOutcome = 'commit' | 'rollback' | 'unknown';
+
+/** A half (prepared) message the broker stored, with what END_TRANSACTION needs to name it. */
+export interface HalfSendResult extends SendResult {
+  /** The broker's transaction id, else the message's unique id (Java's sendResult.getTransactionId()). */
+  transactionId: string;
+  /** Where the half sits in the broker's commit log (from its offset message id). */
+  commitLogOffset: number;
+}
+
+/** A broker's check-back (CHECK_TRANSACTION_STATE): the half message, as the broker stored it. */
+export interface TransactionCheck {
+  topic: string;
+  /** The half's tag, if it has one. */
+  tag?: string;
+  /** The half's user and system properties; the harness's identity is among them. */
+  properties: Record<string, string>;
+  /** When the half was sent, the sender's clock. */
+  bornTimestamp: number;
+  /** The message's unique id (UNIQ_KEY). */
+  msgId: string;
+}
+
+/**
+ * Answers check-backs for a producer group (Java's TransactionListener.checkLocalTransaction);
+ * any live instance of the group may be asked about any instance's half.
+ */
+export type TransactionChecker = (check: TransactionCheck) => Promise<TransactionOutcome> | TransactionOutcome;
+
 export interface Producer {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Transactional messages (Java's sendMessageInTransaction, split in two so the caller runs
+   * the local transaction in between): store a half the broker keeps from consumers, then
+   * commit, roll back or leave it unknown (the broker then checks back, see
+   * `ProducerOptions.transactionChecker`). Only drivers that speak it have them (remoting);
+   * plan validation refuses `transaction` elsewhere.
+   */
+  sendHalf?(message: OutgoingMessage): Promise<HalfSendResult>;
+  endTransaction?(topic: string, half: HalfSendResult, outcome: TransactionOutcome): Promise<void>;
   /**
    * One request carrying all `messages` (one topic, no delay, no sharding key), one result per
    * message in order; all fail together. Only drivers whose protocol has a batch send have it

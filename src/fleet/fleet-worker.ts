@@ -31,6 +31,12 @@ export class FleetWorker {
   private readonly refusalPromise: Promise<never>;
   /** Set when the worker's hello was refused; the worker is killed, and this says why. */
   refusal: WorkerProtocolError | undefined;
+  /**
+   * A producer's sending is over: it said producer-done, or it exited. A transactional producer
+   * stays open after it to answer check-backs, so the load phase waits for this, not its exit.
+   */
+  readonly sendingDone: Promise<void>;
+  private sendingDoneResolve: (() => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -44,6 +50,9 @@ export class FleetWorker {
     this.transport = started.transport;
     this.readyPromise = new Promise((resolve) => {
       this.readyResolve = resolve;
+    });
+    this.sendingDone = new Promise((resolve) => {
+      this.sendingDoneResolve = resolve;
     });
     this.refusalPromise = new Promise<never>((_, reject) => {
       this.refusalReject = reject;
@@ -67,9 +76,11 @@ export class FleetWorker {
       }
       if (parsed.data.type === 'ready') this.readyResolve?.();
       if (parsed.data.type === 'stopped') this.stoppedCleanly = true;
+      if (parsed.data.type === 'producer-done') this.sendingDoneResolve?.();
       onMessage(this, parsed.data);
     });
     void this.proc.exited.then((exit) => {
+      this.sendingDoneResolve?.();
       if (!this.stopRequested && !(this.stoppedCleanly && exit.code === 0)) onCrash(this, exit);
     });
   }

@@ -8,6 +8,7 @@ import { buildMessage } from './identity.ts';
 import { messageProperties } from './message-properties.ts';
 import type { LiveRate } from './live-rate.ts';
 import type { FromWorker, ProducerConfig } from './protocol.ts';
+import { TransactionalSender } from './transactional-sender.ts';
 
 const TICK_MS = 5;
 /**
@@ -45,7 +46,12 @@ export async function runProducer(
   stopSignal: AbortSignal,
   rates?: LiveRate,
 ): Promise<void> {
+  const { transaction } = config;
+  const tx = transaction
+    ? new TransactionalSender({ ...config, transaction }, (message) => send({ type: 'log', level: 'warn', message }))
+    : undefined;
   const producer: Producer = await driver.createProducer({
+    ...(tx ? { transactionChecker: tx.check } : {}),
     namesrvAddr: config.namesrvAddr,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.brokerAddressMap ? { brokerAddressMap: config.brokerAddressMap } : {}),
@@ -53,6 +59,7 @@ export async function runProducer(
     group: config.group,
     instanceName: config.producerId,
   });
+  tx?.attach(producer);
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));
   const tags = config.tags.map((t) => ({ value: t.tag, weight: t.weight }));
   const schedule = new ArrivalSchedule(config.executor, config.durationMs);
@@ -70,6 +77,8 @@ export async function runProducer(
   const inFlight = new Set<Promise<void>>();
 
   const flush = () => {
+    const checkBacks = tx?.takeCheckBacks() ?? [];
+    if (checkBacks.length > 0) send({ type: 'check-backs', producerId: config.producerId, items: checkBacks });
     if (pendingAcks.length === 0 && Object.keys(errors).length === 0 && dropped === 0) return;
     send({
       type: 'acks',
@@ -121,7 +130,9 @@ export async function runProducer(
     const messages = built.map((b) => b.message);
     const sentAt = Date.now();
     const results: Promise<SendResult[]> =
-      batchSize === 1 ? producer.send(messages[0]!).then((r) => [r]) : sendBatch!(messages);
+      batchSize > 1
+        ? sendBatch!(messages)
+        : (tx ? tx.send(messages[0]!, built[0]!.seq) : producer.send(messages[0]!)).then((r) => [r]);
     const done: Promise<void> = results
       .then((stored) => {
         const now = performance.now();
@@ -155,6 +166,7 @@ export async function runProducer(
   let due = 0;
   // Due messages waiting for their batch to fill (batch > 1 only).
   let waiting: number[] = [];
+  let done = false;
   try {
     // Plan validation allows batch only where the driver has it; this guards the worker protocol.
     if (batchSize > 1 && !sendBatch)
@@ -176,10 +188,21 @@ export async function runProducer(
     if (waiting.length > 0 && !stopSignal.aborted) sendRequest(waiting.splice(0));
     waiting = [];
     await Promise.allSettled([...inFlight]);
+    if (tx) {
+      // Its load is sent (every half acked or failed): say so now, not after the last local
+      // transactions end; halves left unknown (its own or a dead instance's) are only resolved
+      // by check-backs, so stay and answer them until the run stops the fleet.
+      flush();
+      send({ type: 'producer-done', producerId: config.producerId, attempted });
+      done = true;
+      await tx.settle();
+      if (!stopSignal.aborted)
+        await new Promise((resolve) => stopSignal.addEventListener('abort', resolve, { once: true }));
+    }
   } finally {
     clearInterval(reporter);
     flush();
-    send({ type: 'producer-done', producerId: config.producerId, attempted });
+    if (!done) send({ type: 'producer-done', producerId: config.producerId, attempted });
     await producer.close();
   }
 }

@@ -137,6 +137,24 @@ export const producerConfig = z
       })
       .optional()
       .describe('That fraction of messages is delivered `delayMs` after sending.'),
+    transaction: z
+      .object({
+        commit: z.number().min(0).max(1).describe('Share of local transactions that commit.'),
+        rollback: z.number().min(0).max(1).describe('Share that roll back.'),
+        unknown: z.number().min(0).max(1).describe('Share left unknown (END_TRANSACTION "not known"): check-back.'),
+        endDelayMs: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("How long each local transaction runs: the half's ack → its END_TRANSACTION."),
+        checkDelayMs: z.number().int().nonnegative().describe('How long the check-back listener takes to answer.'),
+      })
+      .optional()
+      .describe(
+        'Send every message as a transaction: a half, then END_TRANSACTION with the outcome a pure function of ' +
+          '(seed, producerId, seq) picks (src/fleet/transaction-choice.ts); check-backs are answered the same ' +
+          'way for any instance of the group, and reported. The producer stays open to answer them until stop.',
+      ),
   })
   .meta({ id: 'ProducerConfig', description: 'Everything a producer worker needs to send its share of the load.' });
 export type ProducerConfig = z.infer<typeof producerConfig>;
@@ -281,6 +299,19 @@ export const receiptTuple = z
   });
 export type ReceiptTuple = z.infer<typeof receiptTuple>;
 
+/** [producerId of the half's sender, seq, halfBornMs, checkedAtMs, answer, tag ('' for none)]. */
+export const checkBackTuple = z
+  .tuple([
+    z.string().describe("producerId of the half's sender (any instance of the group)."),
+    z.number().int().nonnegative().describe('seq of the half.'),
+    z.number().describe("halfBornMs: the sender's clock when it sent the half."),
+    z.number().describe('checkedAtMs: clock of this worker when the check-back arrived.'),
+    z.enum(['commit', 'rollback', 'unknown']).describe('What this worker answered.'),
+    z.string().describe("The half's tag, '' for none (a check-back proves the half was stored)."),
+  ])
+  .meta({ id: 'CheckBack', description: 'One check-back (CHECK_TRANSACTION_STATE) a producer answered.' });
+export type CheckBackTuple = z.infer<typeof checkBackTuple>;
+
 export const hello = z
   .object({
     type: z.literal('hello'),
@@ -334,6 +365,16 @@ export const fromWorker = z
           .describe("Send latency (due time → ack) of this report's acks, HdrHistogram compressed base64."),
       })
       .meta({ id: 'Acks', description: 'Progress of a producer, about every 250 ms and once at the end.' }),
+    z
+      .object({
+        type: z.literal('check-backs'),
+        producerId: z.string().describe('The producer instance that answered.'),
+        items: z.array(checkBackTuple).describe('Check-backs answered since the last report.'),
+      })
+      .meta({
+        id: 'CheckBacks',
+        description: 'Check-backs a transactional producer answered, about every 250 ms while there are any.',
+      }),
     z
       .object({
         type: z.literal('receipts'),

@@ -21,8 +21,21 @@ export interface OrderingSpec {
   shardingKeys: number;
 }
 
+/**
+ * A transactional producer's messages: which end committed (delivered) or rolled back (never),
+ * by seq; a pure function of the plan (fleet/transaction-choice.ts), so the ledger needs no
+ * word from the producer about how each ended.
+ */
+export interface TransactionSpec {
+  finalOutcome(seq: number): 'commit' | 'rollback';
+}
+
 interface ProducerTrack {
+  /** Acked messages that must be delivered (for a transactional producer: committed halves only). */
   acked: PagedBitset;
+  /** A transactional producer's stored halves that end rolled back: never to be delivered. */
+  rolledBack?: PagedBitset;
+  transaction?: TransactionSpec;
   /** The same acks split by tag ('' = no tag), so a scope that subscribes to some tags expects only those. */
   ackedByTag: Map<string, PagedBitset>;
   /** Every seq below this was attempted (send called). */
@@ -82,6 +95,11 @@ export interface ScopeSummary {
   lostSample: string[];
   /** Only for a scope with `deadLetter`: what the DLQ held against what it should. */
   deadLetters?: DeadLetterTally;
+  /**
+   * Transactional producers only: distinct messages received that their transaction rolled
+   * back (must be 0). Absent when no transactional producer is in the run.
+   */
+  rolledBackDelivered?: number;
 }
 
 const EMPTY = new PagedBitset();
@@ -115,11 +133,38 @@ export class Ledger {
     this.ordering = new OrderingCheck(epochMs);
   }
 
-  /** `ordering`: the producer sends ordered messages, seq's sharding key being `seq % shardingKeys`. */
-  registerProducer(producerId: string, ordering?: OrderingSpec): void {
+  /**
+   * `ordering`: the producer sends ordered messages, seq's sharding key being `seq % shardingKeys`.
+   * `transaction`: it sends transactional messages; an acked half counts as acked (expected)
+   * only if it ends committed.
+   */
+  registerProducer(producerId: string, ordering?: OrderingSpec, transaction?: TransactionSpec): void {
     if (!this.producers.has(producerId))
       this.producers.set(producerId, { acked: new PagedBitset(), ackedByTag: new Map(), attempted: 0 });
     if (ordering) this.ordering.registerProducer(producerId, ordering.shardingKeys);
+    if (transaction) {
+      const track = this.producers.get(producerId)!;
+      track.transaction = transaction;
+      track.rolledBack ??= new PagedBitset();
+    }
+  }
+
+  /** Whether any producer of the run sends transactional messages. */
+  get hasTransactions(): boolean {
+    for (const track of this.producers.values()) if (track.transaction) return true;
+    return false;
+  }
+
+  /** Stored halves of transactional producers: those that end committed, and rolled back. */
+  halves(): { committed: number; rolledBack: number } {
+    let committed = 0;
+    let rolledBack = 0;
+    for (const track of this.producers.values()) {
+      if (!track.transaction) continue;
+      committed += track.acked.size;
+      rolledBack += track.rolledBack?.size ?? 0;
+    }
+    return { committed, rolledBack };
   }
 
   recordAttempted(producerId: string, attemptedCount: number): void {
@@ -127,8 +172,17 @@ export class Ledger {
     track.attempted = Math.max(track.attempted, attemptedCount);
   }
 
+  /**
+   * The broker stored message `seq` (for a transactional producer: its half; a check-back about
+   * it proves that too). A half that ends rolled back is kept apart: never expected.
+   */
   recordAcked(producerId: string, seq: number, tag = '', origin?: Omit<MessageOrigin, 'tag'>): void {
     const track = this.producer(producerId);
+    if (track.transaction?.finalOutcome(seq) === 'rollback') {
+      track.rolledBack!.add(seq);
+      track.attempted = Math.max(track.attempted, seq + 1);
+      return;
+    }
     if (origin) {
       this.origins.record(producerId, seq, origin.queue, tag, origin.sentAt, origin.queueOffset);
       if (origin.queueOffset !== undefined) this.positions.record(origin.queue, origin.queueOffset);
@@ -401,9 +455,17 @@ export class Ledger {
         });
       }
     }
+    let rolledBackDelivered = 0;
     for (const [producerId, bits] of track.received) {
       unique += bits.size;
-      if (!this.producers.has(producerId)) unexpected += bits.size;
+      const producer = this.producers.get(producerId);
+      if (!producer) unexpected += bits.size;
+      else if (producer.transaction)
+        // Judged by the outcome itself, not by acks: a rolled-back half whose ack never came counts too.
+        // Below attempted only: a receipt above it is unexpected (never sent), not counted twice.
+        bits.forEachMissingFrom(EMPTY, (seq) => {
+          if (seq < producer.attempted && producer.transaction!.finalOutcome(seq) === 'rollback') rolledBackDelivered++;
+        });
     }
     return {
       scope,
@@ -424,6 +486,7 @@ export class Ledger {
             ),
           }
         : {}),
+      ...(this.hasTransactions ? { rolledBackDelivered } : {}),
     };
   }
 

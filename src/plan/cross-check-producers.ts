@@ -109,6 +109,7 @@ export function checkProducer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
   }
   if (hasStages) checkStages(fleet, at, ctx);
   checkBatchAndOversize(fleet, settings, at, ctx);
+  checkTransaction(fleet, settings, at, ctx);
   if (fleet.ordered !== undefined && fleet.delay !== undefined) {
     ctx.issues.push({
       path: at('delay'),
@@ -154,4 +155,56 @@ function checkBatchAndOversize(fleet: Raw, settings: WorkerSettings, at: At, ctx
       message: `${key} cannot be combined with batch: ${why[key]}; remove one`,
     });
   }
+}
+
+/**
+ * transaction runs on the remoting protocol (the Node producer, or the JVM worker's
+ * TransactionMQProducer); the gRPC clients here have no transactional send wired. Its shares
+ * must add up to 1; a half is one message (no batch), the broker ignores a delay on it (Java
+ * clears it), and it needs a send result to end it (no oneway). Java's sendMessageInTransaction
+ * picks its own queue, so a Java fleet cannot keep ordered sharding keys with it.
+ */
+function checkTransaction(fleet: Raw, settings: WorkerSettings, at: At, ctx: FleetCheckContext): void {
+  const tx = fleet.transaction;
+  if (tx === undefined) return;
+  if (settings.protocol !== 'remoting')
+    ctx.issues.push({
+      path: at('transaction'),
+      anchor: 'key',
+      message:
+        `transaction runs only with protocol remoting (driver node or java), not driver ${settings.driver} with ` +
+        `protocol ${settings.protocol} (no transactional send is wired for gRPC): remove transaction or use remoting`,
+    });
+  if (typeof tx === 'object' && tx !== null) {
+    const shares = ['commit', 'rollback', 'unknown'].map((k) => (tx as Record<string, unknown>)[k]);
+    // A share out of range has its own message; the sum is only worth saying about valid ones.
+    if (shares.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {
+      const sum = (shares as number[]).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > 1e-9)
+        ctx.issues.push({
+          path: at('transaction'),
+          anchor: 'value',
+          message:
+            `commit + rollback + unknown must be 1, got ${Number(sum.toFixed(6))}: ` +
+            'every local transaction ends one way',
+        });
+    }
+  }
+  const refusals: [string, boolean, string][] = [
+    ['batch', fleet.batch !== undefined && fleet.batch !== 1, 'a half message is sent on its own'],
+    ['delay', fleet.delay !== undefined, 'RocketMQ ignores the delay of a transactional message'],
+    ['send', fleet.send === 'oneway', 'a oneway half has no send result to end its transaction with'],
+    [
+      'ordered',
+      fleet.ordered !== undefined && settings.driver === 'java',
+      "the Java client's sendMessageInTransaction picks its own queue",
+    ],
+  ];
+  for (const [key, refused, why] of refusals)
+    if (refused)
+      ctx.issues.push({
+        path: at(key),
+        anchor: 'key',
+        message: `${key}${key === 'send' ? ': oneway' : ''} cannot be combined with transaction: ${why}; remove one`,
+      });
 }

@@ -25,6 +25,8 @@ export const PLAN_DEFAULTS = {
     send: 'async',
     messageSize: '256B',
     batch: 1,
+    /** `transaction`: the local transaction's time before END_TRANSACTION, and the check-back listener's. */
+    transaction: { endDelay: '0s', checkDelay: '0s' },
     maxInFlight: 512,
     startRate: '0/s',
     routeRefresh: '30s',
@@ -80,6 +82,8 @@ export const PLAN_LIMITS = {
   maxInFlight: { min: 1, max: 100_000 },
   shardingKeys: { min: 1, max: 100_000 },
   delayMs: { min: 1000, max: 24 * 3_600_000 },
+  /** `transaction.endDelay` and `checkDelay`: long enough to outlive a broker's check, short enough to end. */
+  transactionDelayMs: { min: 0, max: 600_000 },
   samplingIntervalMs: { min: 100, max: 60_000 },
   /** Reading every group's connections, subscriptions and consume stats is heavier than a backlog sample. */
   samplingSnapshotMs: { min: 1000, max: 60_000 },

@@ -30,6 +30,7 @@ export const INVARIANT_IDS = [
   'no-unexpected',
   'ordered',
   'dead-letters-exact',
+  'no-rolled-back-delivered',
 ] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];
 
@@ -46,6 +47,9 @@ export const INVARIANT_DESCRIPTIONS: Record<InvariantId, string> = {
   'dead-letters-exact':
     'Every group with deadLetter finds exactly its acknowledged poison messages in %DLQ%<group> when it is read ' +
     'back after the drain: none missing, none else. Checked only where a group has deadLetter.',
+  'no-rolled-back-delivered':
+    'No group or broadcasting instance received a transactional message whose transaction rolled back (at ' +
+    'END_TRANSACTION or on check-back). Checked only where a transactional producer runs.',
 };
 
 export function isInvariantId(value: unknown): value is InvariantId {

@@ -111,6 +111,17 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
     ...(p.delay !== undefined ? { delay: { ratio: p.delay.ratio, delayMs: ms(p.delay.by) } } : {}),
+    ...(p.transaction !== undefined
+      ? {
+          transaction: {
+            commit: p.transaction.commit,
+            rollback: p.transaction.rollback,
+            unknown: p.transaction.unknown,
+            endDelayMs: ms(p.transaction.endDelay ?? D.producer.transaction.endDelay),
+            checkDelayMs: ms(p.transaction.checkDelay ?? D.producer.transaction.checkDelay),
+          },
+        }
+      : {}),
   };
 }
 

@@ -200,6 +200,16 @@ export interface ResolvedProducerFleet {
   ordered?: { shardingKeys: number };
   /** Delayed messages: a `ratio` share of messages (0 < ratio ≤ 1) is delivered `delayMs` after it is sent. */
   delay?: { ratio: number; delayMs: number };
+  /** Transactional messages: shares of local outcomes (summing to 1), END_TRANSACTION and check-back delays. */
+  transaction?: ResolvedTransaction;
+}
+
+export interface ResolvedTransaction {
+  commit: number;
+  rollback: number;
+  unknown: number;
+  endDelayMs: number;
+  checkDelayMs: number;
 }
 
 /** Processing time per message: fixed, uniform between two bounds, or exponential around a mean. */

@@ -232,6 +232,35 @@ const producer = map(
       ),
       'Delayed messages: a share of messages is delivered a fixed time after it is sent, e.g. {ratio: 0.1, by: 10s}.',
     ),
+    transaction: opt(
+      map(
+        {
+          commit: req(fraction(), 'Share of local transactions that commit: delivered.'),
+          rollback: req(fraction(), 'Share that roll back: never delivered.'),
+          unknown: req(
+            fraction(),
+            'Share left unknown at END_TRANSACTION: the broker checks back, and the answer resolves them to commit ' +
+              'or rollback in the commit : rollback proportion. commit + rollback + unknown = 1.',
+          ),
+          endDelay: opt(
+            duration({ min: L.transactionDelayMs.min, max: L.transactionDelayMs.max }),
+            "How long each local transaction runs, from the half's ack to its END_TRANSACTION: a producer killed " +
+              'meanwhile leaves its halves open, for the broker to check back with another instance.',
+            D.producer.transaction.endDelay,
+          ),
+          checkDelay: opt(
+            duration({ min: L.transactionDelayMs.min, max: L.transactionDelayMs.max }),
+            'How long the check-back listener takes to answer.',
+            D.producer.transaction.checkDelay,
+          ),
+        },
+        'transaction settings (commit, rollback, unknown, endDelay, checkDelay)',
+      ),
+      'Transactional messages (Java TransactionMQProducer): each message is a half, then committed, rolled back ' +
+        'or left unknown by a pure function of (seed, producer, seq), so the ledger knows which must be delivered ' +
+        'and which never. Check-backs are answered the same way by any instance of the group. Only protocol ' +
+        'remoting (driver node or java); not with batch, delay or send: oneway (nor ordered on driver java).',
+    ),
   },
   'producer settings',
 ).meta({ oneOf: [{ required: ['rate'] }, { required: ['stages'] }] });

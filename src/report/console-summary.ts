@@ -5,6 +5,7 @@ import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
+import { checkBackLine, transactionHeadline } from './transaction-text.ts';
 import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
 import { deadLetterHeadline, retryAttemptLine } from './dead-letter-text.ts';
 
@@ -92,6 +93,7 @@ export function formatConsoleSummary(s: RunSummary): string {
     );
     for (const attempt of d.timeline.attempts) lines.push(`    ${retryAttemptLine(attempt)}`);
   }
+  if (s.transactions) lines.push(`  ${transactionHeadline(s.transactions)}`, `  ${checkBackLine(s.transactions)}`);
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {

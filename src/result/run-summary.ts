@@ -13,6 +13,7 @@ import type { Crash } from '../fleet/crash.ts';
 import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
 import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
+import type { CheckBackSummary } from '../metrics/check-backs.ts';
 import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { ScopeSummary } from '../metrics/ledger.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
@@ -117,6 +118,8 @@ export interface RunSummary {
   backlogDrain?: BacklogDrainResult;
   /** Groups with `deadLetter`: the DLQ read back and the retry timeline. Absent when no group has one. */
   deadLetters?: DeadLetterResult[];
+  /** Transactional producers: their halves and how they ended, and the broker's check-backs. Absent without. */
+  transactions?: TransactionSummary;
   timeseries: TimeSeriesRow[];
   crashes: Crash[];
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */
@@ -140,6 +143,20 @@ export interface RunSummary {
   /** Set when the run was compared with a baseline (`run --baseline`): per-metric deltas and a verdict. */
   comparison?: Comparison;
   verdict: 'pass' | 'fail';
+}
+
+/**
+ * Transactional messages. A half counts once the broker stored it (its ack, or a check-back
+ * about it); which end committed or rolled back follows from the plan (fleet/transaction-choice.ts).
+ */
+export interface TransactionSummary {
+  /** Stored halves that end committed: the ledger expects each delivered (they are in `acked`). */
+  committed: number;
+  /** Stored halves that end rolled back: never to be delivered. */
+  rolledBack: number;
+  /** Distinct rolled-back messages received, over every group and broadcasting instance (must be 0). */
+  rolledBackDelivered: number;
+  checkBacks: CheckBackSummary;
 }
 
 /** One ledger scope (a clustering group, or one broadcasting instance): the ledger's counts and where they fell. */

@@ -86,6 +86,15 @@ export function buildSummary(input: SummaryInput): RunSummary {
     ...(m.deadLetterScopes().length > 0
       ? { deadLetters: m.deadLetterResults(m.deadLetterDelayLevelsMs ?? delayLevelsOf(plan.cluster.brokerConfig)) }
       : {}),
+    ...(m.ledger.hasTransactions
+      ? {
+          transactions: {
+            ...m.ledger.halves(),
+            rolledBackDelivered: sum((g) => g.rolledBackDelivered ?? 0),
+            checkBacks: m.checkBacks.summary(),
+          },
+        }
+      : {}),
     timeseries: m.rows,
     crashes: input.crashes,
     faults: input.faults,

@@ -109,6 +109,7 @@ export function layoutFleets(
         sendMode: fleet.sendMode,
         ...(fleet.ordered ? { shardingKeys: fleet.ordered.shardingKeys } : {}),
         ...(fleet.delay ? { delay: fleet.delay } : {}),
+        ...(fleet.transaction ? { transaction: fleet.transaction } : {}),
       };
     }),
   );

@@ -1,3 +1,4 @@
+import { finalOutcome } from '../fleet/transaction-choice.ts';
 import type { SubscriptionMap } from '../protocol/index.ts';
 import type { FleetControl } from '../faults/fault-action.ts';
 import type { Crash } from '../fleet/crash.ts';
@@ -90,9 +91,11 @@ export class FleetManager implements FleetControl {
   }
 
   startProducer(config: ProducerConfig): FleetWorker {
+    const { transaction, seed, producerId } = config;
     this.o.measurements.addProducer(
-      config.producerId,
+      producerId,
       config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
+      transaction ? { finalOutcome: (seq) => finalOutcome(transaction, seed, producerId, seq) } : undefined,
     );
     const worker = this.spawn(config.producerId, 'producer', config.fleet);
     this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', ...pidOf(worker) });

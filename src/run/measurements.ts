@@ -6,7 +6,8 @@ import { FailoverTracker } from '../metrics/failover.ts';
 import { decodeHistogram, newHistogram, percentiles, recordMs, type Histogram } from '../metrics/histogram.ts';
 import { AssignmentHistory } from '../metrics/assignment-history.ts';
 import { HostLosses, type OffsetOf } from '../metrics/host-losses.ts';
-import { Ledger, type OrderingSpec, type ScopeExpectation } from '../metrics/ledger.ts';
+import { Ledger, type OrderingSpec, type ScopeExpectation, type TransactionSpec } from '../metrics/ledger.ts';
+import { CheckBackTracker } from '../metrics/check-backs.ts';
 import { BreakdownBuilder, UNKNOWN_QUEUE, type LostCell, type ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { MsTally } from '../metrics/ms-tally.ts';
 import type { DeadLetterReadBack, DeadLetterSpec } from '../metrics/dead-letters.ts';
@@ -93,6 +94,8 @@ export class Measurements {
   readonly sendErrors: Record<string, number> = {};
   readonly rebalance = new RebalanceTracker();
   readonly attribution = new DuplicateAttribution();
+  /** Transactional producers' answered check-backs. */
+  readonly checkBacks = new CheckBackTracker();
   /** Master switches: elect, send and consume recovery per fault on a broker. */
   readonly failover: FailoverTracker;
   readonly rows: TimeSeriesRow[] = [];
@@ -257,9 +260,12 @@ export class Measurements {
     return this.consumers.get(instanceId);
   }
 
-  /** `ordering`: the producer sends ordered messages, whose keys' order the ledger then checks. */
-  addProducer(producerId: string, ordering?: OrderingSpec): void {
-    this.ledger.registerProducer(producerId, ordering);
+  /**
+   * `ordering`: the producer sends ordered messages, whose keys' order the ledger then checks;
+   * `transaction`: transactional ones, whose rolled-back halves the ledger never expects.
+   */
+  addProducer(producerId: string, ordering?: OrderingSpec, transaction?: TransactionSpec): void {
+    this.ledger.registerProducer(producerId, ordering, transaction);
     this.attempted.set(producerId, 0);
   }
 
@@ -303,6 +309,20 @@ export class Measurements {
       }
       case 'receipts':
         this.handleReceipts(message);
+        break;
+      case 'check-backs':
+        this.checkBacks.record(message.producerId, message.items);
+        // Which halves, answered how and by whom: the life of a transaction an explain can follow.
+        this.events.emit('check-backs', {
+          instance: message.producerId,
+          checks: message.items.map(([producerId, seq, born, checkedAt, answer]) => ({
+            id: `${producerId}:${seq}`,
+            answer,
+            latencyMs: checkedAt - born,
+          })),
+        });
+        // A check-back proves its half was stored, even when its sender died before saying so.
+        for (const [producerId, seq, , , , tag] of message.items) this.ledger.recordAcked(producerId, seq, tag);
         break;
       case 'assignment': {
         this.assignments.set(message.instanceId, message.queues);

@@ -71,9 +71,11 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
     session.phases.enter(name);
     faults.enterPhase(name);
   }
-  // A producer exits by itself after its sending time; wait for all of them, bounded.
+  // A producer exits by itself after its sending time (a transactional one stays to answer
+  // check-backs, having said producer-done); wait for all of them, bounded.
   const sendingMs = plan.phases.loadMs + plan.phases.chaosMs + plan.phases.healMs;
-  await withinTime(Promise.all(producers.map((p) => p.proc.exited)), sendingMs + WORKER_READY_MS, signal);
+  const sent = producers.map((p, i) => (layout.producers[i]?.transaction ? p.sendingDone : p.proc.exited));
+  await withinTime(Promise.all(sent), sendingMs + WORKER_READY_MS, signal);
   await Promise.all(workloads);
   session.checkAbort();
 }

@@ -18,6 +18,15 @@ System.out.println("FAULTY " + Faulty.point(42, "orders#0", 9) + " " + Faulty.po
 var poison = new StringBuilder();
 for (int seq = 0; seq < 200; seq++) if (Faulty.isPoison(0.05, 7, "orders#0", seq)) poison.append(seq).append(",");
 System.out.println("POISON " + poison);
+var tx = new Config.Transaction();
+tx.commit = 0.5; tx.rollback = 0.2; tx.unknown = 0.3;
+var local = new StringBuilder();
+var check = new StringBuilder();
+for (int i = 0; i < 60; i++) {
+  local.append(TransactionChoice.local(tx, 20, "payments#1", i).wire.charAt(0));
+  check.append(TransactionChoice.checkAnswer(tx, -3, "p#0", i).wire.charAt(0));
+}
+System.out.println("TX " + local + " " + check);
 var ramp = "{\"kind\":\"ramping\",\"startRatePerSecond\":10,\"stages\":[{\"durationMs\":2000,\"targetPerSecond\":100}," +
     "{\"durationMs\":1000,\"targetPerSecond\":0}]}";
 var s = new ArrivalSchedule(new com.google.gson.Gson().fromJson(ramp, Config.Executor.class), 5000);

@@ -20,6 +20,9 @@ import {
   type RemotingCommand,
   type SubscriptionData,
 } from '../../protocol/index.ts';
+import type { TransactionChecker } from '../driver.ts';
+import { MessageProperty, decodeMessage } from './message-decoder.ts';
+import { endTransactionRequest } from './transaction.ts';
 
 export interface ClientTuning {
   /** Java `heartbeatBrokerInterval`: 30 s. */
@@ -55,6 +58,8 @@ export function withRouteRefresh(tuning: ClientTuning | undefined, routeRefreshM
 
 export class ClientInstance extends RemotingClient {
   private readonly producers = new Set<string>();
+  /** Producer groups that answer check-backs (transactional producers), by group. */
+  private readonly checkers = new Map<string, TransactionChecker>();
   private readonly consumers = new Map<string, ConsumerHooks>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private routeTimer: NodeJS.Timeout | undefined;
@@ -77,13 +82,16 @@ export class ClientInstance extends RemotingClient {
 
   // ---- participants and heartbeats --------------------------------------------------
 
-  registerProducer(group: string): void {
+  /** `checker`: the group sends transactional messages, and answers the broker's check-backs with it. */
+  registerProducer(group: string, checker?: TransactionChecker): void {
     this.producers.add(group);
+    if (checker) this.checkers.set(group, checker);
     this.startTimers();
   }
 
   unregisterProducer(group: string): void {
     this.producers.delete(group);
+    this.checkers.delete(group);
   }
 
   registerConsumer(group: string, hooks: ConsumerHooks): void {
@@ -188,7 +196,11 @@ export class ClientInstance extends RemotingClient {
     }
   }
 
-  protected override onServerRequest(request: RemotingCommand): RemotingCommand | undefined {
+  protected override onServerRequest(request: RemotingCommand, addr: string): RemotingCommand | undefined {
+    if (request.code === RequestCode.CHECK_TRANSACTION_STATE) {
+      void this.answerCheck(request, addr);
+      return undefined; // sent oneway by the broker; the answer is an END_TRANSACTION
+    }
     const group = request.extFields?.['consumerGroup'];
     const consumer = group === undefined ? undefined : this.consumers.get(group);
     switch (request.code) {
@@ -205,6 +217,52 @@ export class ClientInstance extends RemotingClient {
       }
       default:
         return undefined;
+    }
+  }
+
+  /**
+   * Java's `checkTransactionState`: decode the half the broker sent, ask the checker of its
+   * producer group (PGROUP), and answer on the same connection with a oneway END_TRANSACTION
+   * marked fromTransactionCheck. A half of a group this instance does not send for is ignored,
+   * as Java logs and drops it; a checker that throws answers nothing (the broker asks again).
+   */
+  private async answerCheck(request: RemotingCommand, addr: string): Promise<void> {
+    try {
+      if (!request.body) throw new Error('check-back without a message body');
+      const message = decodeMessage(request.body);
+      const group = message.properties[MessageProperty.PRODUCER_GROUP] ?? '';
+      const checker = this.checkers.get(group);
+      if (!checker) {
+        this.tuning.log?.(`check-back for producer group ${JSON.stringify(group)}, which this instance does not run`);
+        return;
+      }
+      const msgId = message.properties[MessageProperty.UNIQ_KEY] ?? message.offsetMsgId;
+      const tag = message.properties[MessageProperty.TAGS];
+      const outcome = await checker({
+        topic: message.topic,
+        ...(tag ? { tag } : {}),
+        properties: message.properties,
+        bornTimestamp: message.bornTimestamp,
+        msgId,
+      });
+      const header = request.extFields ?? {};
+      if (this.closed) return;
+      await this.invokeOneway(
+        addr,
+        endTransactionRequest({
+          topic: message.topic,
+          producerGroup: group,
+          tranStateTableOffset: Number(header['tranStateTableOffset']),
+          commitLogOffset: Number(header['commitLogOffset']),
+          outcome,
+          fromTransactionCheck: true,
+          msgId,
+          transactionId: header['transactionId'] ?? msgId,
+          brokerName: header['bname'] ?? '',
+        }),
+      );
+    } catch (err) {
+      this.tuning.log?.(`check-back from ${addr} not answered: ${(err as Error).message}`);
     }
   }
 

@@ -203,6 +203,10 @@ export function formatProperties(properties: Record<string, string>): string {
 export const MessageProperty = {
   KEYS: 'KEYS',
   TAGS: 'TAGS',
+  /** "true" on a transactional half message (MessageConst.PROPERTY_TRANSACTION_PREPARED). */
+  TRANSACTION_PREPARED: 'TRAN_MSG',
+  /** The half's producer group: the broker checks back with an instance of it. */
+  PRODUCER_GROUP: 'PGROUP',
   /** RocketMQ 5 timer messages: deliver this many ms after storing (Message#setDelayTimeMs). */
   TIMER_DELAY_MS: 'TIMER_DELAY_MS',
   WAIT_STORE_MSG_OK: 'WAIT',

@@ -5,7 +5,15 @@
  * other than the one that just failed, retries only on transport errors and the broker codes
  * in `retryResponseCodes`, and one send timeout budget shared by all attempts.
  */
-import type { OutgoingMessage, Producer, ProducerOptions, SendResult, MessageQueueRef } from '../driver.ts';
+import type {
+  HalfSendResult,
+  OutgoingMessage,
+  Producer,
+  ProducerOptions,
+  SendResult,
+  MessageQueueRef,
+  TransactionOutcome,
+} from '../driver.ts';
 import { ClientInstance, withRouteRefresh, type ClientTuning } from './client-instance.ts';
 import {
   RETRYABLE_SEND_CODES,
@@ -24,6 +32,7 @@ import { SendFailedError } from './send-failed-error.ts';
 import { encodeBatchBody } from './batch-encoding.ts';
 import { MAX_MESSAGE_SIZE, MessageTooLargeError } from './message-too-large-error.ts';
 import { UsageError } from '../../util/errors.ts';
+import { commitLogOffsetOf, endTransactionRequest, TransactionSysFlag } from './transaction.ts';
 
 export interface RemotingProducerOptions extends ProducerOptions {
   /** Java `retryTimesWhenSendFailed`: 2. */
@@ -55,7 +64,7 @@ export class RemotingProducer implements Producer {
       withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
     );
-    instance.registerProducer(options.group);
+    instance.registerProducer(options.group, options.transactionChecker);
     return new RemotingProducer(instance, options);
   }
 
@@ -73,21 +82,72 @@ export class RemotingProducer implements Producer {
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
+    const { result } = await this.sendOne(message, {}, 0);
+    return result;
+  }
+
+  /**
+   * Java's `sendMessageInTransaction` up to the local transaction: the message with TRAN_MSG and
+   * PGROUP and the prepared sysFlag, sent (and retried) as any message; the broker stores it
+   * as a half, invisible to consumers until END_TRANSACTION commits it.
+   */
+  async sendHalf(message: OutgoingMessage): Promise<HalfSendResult> {
+    if (message.deliverAfterMs !== undefined) throw new UsageError('a transactional message cannot be delayed');
+    const { result, transactionId, offsetMsgId } = await this.sendOne(
+      message,
+      {
+        [MessageProperty.TRANSACTION_PREPARED]: 'true',
+        [MessageProperty.PRODUCER_GROUP]: this.options.group,
+      },
+      TransactionSysFlag.PREPARED,
+    );
+    return { ...result, transactionId: transactionId || result.msgId, commitLogOffset: commitLogOffsetOf(offsetMsgId) };
+  }
+
+  /** Java's `endTransaction`: one oneway END_TRANSACTION to the master that stored the half. */
+  async endTransaction(topic: string, half: HalfSendResult, outcome: TransactionOutcome): Promise<void> {
+    this.checkOpen();
+    const addr = this.instance.masterOf(half.brokerName);
+    if (!addr) throw new SendFailedError(topic, []);
+    const request = endTransactionRequest({
+      topic,
+      producerGroup: this.options.group,
+      tranStateTableOffset: half.queueOffset,
+      commitLogOffset: half.commitLogOffset,
+      outcome,
+      fromTransactionCheck: false,
+      msgId: half.msgId,
+      transactionId: half.transactionId,
+      brokerName: half.brokerName,
+    });
+    await this.instance.invokeOneway(addr, request);
+  }
+
+  private async sendOne(
+    message: OutgoingMessage,
+    extraProperties: Record<string, string>,
+    sysFlag: number,
+  ): Promise<{ result: SendResult; transactionId: string; offsetMsgId: string }> {
     this.checkOpen();
     if (message.body.length === 0) throw new UsageError('message body is empty; RocketMQ rejects empty bodies');
     if (message.body.length > MAX_MESSAGE_SIZE)
       throw new MessageTooLargeError(message.body.length, MAX_MESSAGE_SIZE, 'message body');
     const started = Date.now();
     const uniqId = createUniqId(started);
-    const properties = formatProperties(this.systemProperties(message, uniqId));
+    const properties = formatProperties({ ...this.systemProperties(message, uniqId), ...extraProperties });
+    let transactionId = '';
     const stored = await this.sendWithRetries(
       message.topic,
       message.shardingKey,
       RequestCode.SEND_MESSAGE_V2,
       started,
-      (mq, addr, remaining) => this.sendTo(mq, addr, message.body, properties, started, remaining),
+      (mq, addr, remaining) =>
+        this.sendTo(mq, addr, message.body, properties, started, remaining, false, sysFlag, (id) => {
+          transactionId = id;
+        }),
     );
-    return { ...stored, msgId: uniqId };
+    // sendTo reports the broker's offset message id as msgId; callers get the unique id.
+    return { result: { ...stored, msgId: uniqId }, transactionId, offsetMsgId: stored.msgId };
   }
 
   /**
@@ -221,6 +281,8 @@ export class RemotingProducer implements Producer {
     bornTimestamp: number,
     timeoutMs: number,
     batch = false,
+    sysFlag = 0,
+    onTransactionId?: (id: string) => void,
   ): Promise<SendResult> {
     const requestCode = batch ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
     const request = createRequest(
@@ -231,7 +293,7 @@ export class RemotingProducer implements Producer {
         c: 'TBW102', // defaultTopic: only used when the broker auto-creates topics
         d: 4, // defaultTopicQueueNums
         e: mq.queueId,
-        f: 0, // sysFlag: not compressed, not transactional
+        f: sysFlag, // not compressed; prepared for a transactional half
         g: bornTimestamp,
         h: 0, // flag
         i: properties,
@@ -245,6 +307,7 @@ export class RemotingProducer implements Producer {
     const response = await this.instance.invoke(addr, request, timeoutMs);
     if (!STORED_CODES.includes(response.code))
       throw new RemotingResponseError(response.code, response.remark, addr, requestCode);
+    onTransactionId?.(String(response.extFields?.['transactionId'] ?? ''));
     const queueId = Number(response.extFields?.['queueId'] ?? mq.queueId);
     return {
       msgId: String(response.extFields?.['msgId'] ?? ''), // the offset id; callers report unique ids

@@ -5,6 +5,9 @@
  * is replaced rather than used. Closing the pool closes every socket.
  */
 import { RemotingConnection, type RequestHandler } from './connection.ts';
+
+/** A broker-initiated request, with the address of the connection it came on (where to answer). */
+export type PoolRequestHandler = (request: RemotingCommand, addr: string) => ReturnType<RequestHandler>;
 import type { RemotingCommand } from './codec.ts';
 import { RemotingClosedError } from './errors.ts';
 
@@ -13,7 +16,7 @@ export class ConnectionPool {
   private closed = false;
 
   constructor(
-    private readonly onRequest: RequestHandler,
+    private readonly onRequest: PoolRequestHandler,
     /** Each new connection, once open (the first and every replacement), by the address it dialled. */
     private readonly onConnect: (addr: string) => void = () => {},
   ) {}
@@ -39,7 +42,7 @@ export class ConnectionPool {
     const pooled = this.connections.get(addr);
     if (pooled) return pooled;
     const created: Promise<RemotingConnection> = RemotingConnection.connect(addr, {
-      onRequest: this.onRequest,
+      onRequest: (request) => this.onRequest(request, addr),
       // Forget this connection only: a newer one to the same address may already exist.
       onClose: () => this.forget(addr, created),
     });

@@ -31,7 +31,7 @@ export class RemotingClient {
   // Broker-initiated requests go to `onServerRequest`, which a subclass overrides (it is
   // looked up at call time, so the override is in place by the time a request arrives).
   private readonly pool = new ConnectionPool(
-    (request) => this.onServerRequest(request),
+    (request, addr) => this.onServerRequest(request, addr),
     (addr) => this.onConnected(addr),
   );
   private readonly routes = new Map<string, { route: TopicRoute; at: number }>();
@@ -90,8 +90,8 @@ export class RemotingClient {
     throw lastError;
   }
 
-  /** A request a broker sent us; the answer goes back with its opaque. None by default. */
-  protected onServerRequest(_request: RemotingCommand): RemotingCommand | undefined {
+  /** A request a broker sent us on the connection to `addr`; the answer goes back with its opaque. None by default. */
+  protected onServerRequest(_request: RemotingCommand, _addr: string): RemotingCommand | undefined {
     return undefined;
   }
 

@@ -18,7 +18,11 @@ export const RequestCode = {
   HEART_BEAT: 34,
   UNREGISTER_CLIENT: 35,
   CONSUMER_SEND_MSG_BACK: 36,
+  /** Oneway: a transactional half's commit, rollback or "not known yet" (EndTransactionRequestHeader). */
+  END_TRANSACTION: 37,
   GET_CONSUMER_LIST_BY_GROUP: 38,
+  /** Broker → producer, oneway: what became of this half message? (answered with END_TRANSACTION). */
+  CHECK_TRANSACTION_STATE: 39,
   NOTIFY_CONSUMER_IDS_CHANGED: 40,
   LOCK_BATCH_MQ: 41,
   UNLOCK_BATCH_MQ: 42,

@@ -15,6 +15,7 @@ import type { ReportWriter } from '../report-writer.ts';
 import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
+import { checkBackLine, transactionHeadline } from '../transaction-text.ts';
 import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
 import { deadLetterHeadline, RETRY_ATTEMPT_COLUMNS, retryAttemptRow } from '../dead-letter-text.ts';
 
@@ -196,6 +197,8 @@ function workloads(s: RunSummary): string[] {
         ]),
       );
   }
+  if (s.transactions)
+    lines.push('', '### Transactions', '', transactionHeadline(s.transactions), '', checkBackLine(s.transactions));
   return lines;
 }
 

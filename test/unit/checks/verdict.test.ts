@@ -76,6 +76,25 @@ describe('invariants', () => {
     expect(evaluateInvariants(plan, [scope('billing', 5)])[0]).toMatchObject({ held: false, ok: true });
   });
 
+  it('no-rolled-back-delivered: judged only where a transactional producer runs, failing on any such receipt', () => {
+    const tx = (name: string, rolledBackDelivered: number) => ({ ...scope(name, 0), rolledBackDelivered });
+    const results = evaluateInvariants(planWith(), [tx('billing', 0), tx('audit', 2)]);
+    expect(results.find((r) => r.id === 'no-rolled-back-delivered')).toEqual({
+      id: 'no-rolled-back-delivered',
+      expected: 'hold',
+      held: false,
+      ok: false,
+      detail: '2 rolled-back messages received in audit',
+    });
+    expect(evaluateInvariants(planWith(), [tx('billing', 0)]).at(-1)).toMatchObject({
+      id: 'no-rolled-back-delivered',
+      held: true,
+      detail: 'no rolled-back message received in billing',
+    });
+    const plain = evaluateInvariants(planWith(), [scope('billing', 0)]).map((r) => r.id);
+    expect(plain).not.toContain('no-rolled-back-delivered');
+  });
+
   it('an invariant with nothing to check (no broadcasting scope) is not reported', () => {
     expect(evaluateInvariants(planWith(), [scope('billing', 0)]).map((r) => r.id)).toEqual([
       'no-loss',

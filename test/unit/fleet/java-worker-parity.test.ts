@@ -9,6 +9,7 @@ import { ArrivalSchedule } from '../../../src/fleet/arrival-schedule.ts';
 import { faultyPoint } from '../../../src/fleet/faulty-consumer.ts';
 import { messageProperties } from '../../../src/fleet/message-properties.ts';
 import { isPoison } from '../../../src/fleet/poison-messages.ts';
+import { checkAnswer, localOutcome } from '../../../src/fleet/transaction-choice.ts';
 import { decodeHistogram } from '../../../src/metrics/histogram.ts';
 import { hashSeed, seededRandom, weightedPick } from '../../../src/util/random.ts';
 
@@ -68,6 +69,18 @@ describe('Java worker parity', () => {
       { amount: '55', region: 'us', big: '-2973850190' },
       { amount: '11', region: 'us', big: '-4466565005' },
     ]);
+  });
+
+  it('ends the same transactions the same way (local outcome and check-back answer)', () => {
+    // TransactionChoice.local(seed 20, payments#1) and checkAnswer(seed -3, p#0), seqs 0..59, first letters.
+    const rates = { commit: 0.5, rollback: 0.2, unknown: 0.3 };
+    const letters = (f: (seq: number) => string) => Array.from({ length: 60 }, (_, seq) => f(seq)[0]).join('');
+    expect(letters((seq) => localOutcome(rates, 20, 'payments#1', seq))).toBe(
+      'cruccrccrcrcucuruuuccccuuucrruccucrcucucccuucccccrcurrcuucrc',
+    );
+    expect(letters((seq) => checkAnswer(rates, -3, 'p#0', seq))).toBe(
+      'rcccrccrrccccccrrrrcrccccccrccrrcccrccccccrrrcrrrcrcrrccrrcc',
+    );
   });
 
   it('places messages at the same faultyConsumer points', () => {

@@ -5,6 +5,8 @@
  * message arrives, as a broker's long polling does). Just enough for real worker processes to
  * exchange every kind of protocol message with the coordinator in a unit test, without a JVM.
  * Offsets are not kept (every consumer starts at 0); no retries, no filtering on the server.
+ * Transactions: a half (prepared sysFlag) is held apart; END_TRANSACTION commits it to its queue,
+ * drops it, or, when "not known", checks back at once on the connection it came from.
  */
 import net from 'node:net';
 import {
@@ -25,6 +27,7 @@ const HOLD_MS = 1000;
 
 interface Stored {
   queueOffset: number;
+  commitLogOffset?: number;
   bornTimestamp: number;
   body: Buffer;
   properties: string;
@@ -46,6 +49,10 @@ export class LoopbackRocketMQ {
   private readonly held = new Map<string, Set<HeldPull>>();
   private readonly consumers = new Map<string, Set<string>>();
   private readonly sockets = new Set<net.Socket>();
+  /** Halves waiting for END_TRANSACTION, by commit log offset. */
+  private readonly halves = new Map<number, { topic: string; queueId: number; stored: Stored }>();
+  private nextCommitLogOffset = 1000;
+  private nextCheckOpaque = 50_000;
   private readonly server = net.createServer((socket) => this.serve(socket));
 
   async start(): Promise<this> {
@@ -83,13 +90,17 @@ export class LoopbackRocketMQ {
             }),
           );
         };
-        const answer = this.answer(request, reply);
+        const answer = this.answer(request, reply, socket);
         if (answer !== 'held') reply(answer);
       }
     });
   }
 
-  private answer(request: RemotingCommand, reply: (answer: Partial<RemotingCommand>) => void): Answer {
+  private answer(
+    request: RemotingCommand,
+    reply: (answer: Partial<RemotingCommand>) => void,
+    socket: net.Socket,
+  ): Answer {
     const ext = request.extFields ?? {};
     switch (request.code) {
       case RequestCode.GET_ROUTEINFO_BY_TOPIC:
@@ -115,11 +126,69 @@ export class LoopbackRocketMQ {
       case RequestCode.QUERY_CONSUMER_OFFSET:
         return { code: ResponseCode.QUERY_NOT_FOUND, remark: 'no offset yet' };
       case RequestCode.SEND_MESSAGE_V2:
+        if (Number(ext['f']) & TRANSACTION_PREPARED) return this.storeHalf(ext, request.body);
         return this.store(ext['b'] ?? '', Number(ext['e']), Number(ext['g']), ext['i'] ?? '', request.body);
+      case RequestCode.END_TRANSACTION:
+        this.endTransaction(ext, socket);
+        return {};
       case RequestCode.PULL_MESSAGE:
         return this.pull(request, reply);
       default:
         return {};
+    }
+  }
+
+  private storeHalf(ext: Record<string, string>, body?: Buffer): Answer {
+    const commitLogOffset = this.nextCommitLogOffset++;
+    const queueId = Number(ext['e']);
+    const stored = {
+      queueOffset: this.halves.size,
+      commitLogOffset,
+      bornTimestamp: Number(ext['g']),
+      properties: ext['i'] ?? '',
+      body: body ?? Buffer.alloc(0),
+    };
+    this.halves.set(commitLogOffset, { topic: ext['b'] ?? '', queueId, stored });
+    return {
+      extFields: {
+        queueId: String(queueId),
+        queueOffset: String(stored.queueOffset),
+        msgId: offsetMsgId(commitLogOffset),
+      },
+    };
+  }
+
+  /** Commit (8) stores the half, rollback (12) drops it, "not known" (0) checks back on `socket`. */
+  private endTransaction(ext: Record<string, string>, socket: net.Socket): void {
+    const commitLogOffset = Number(ext['commitLogOffset']);
+    const half = this.halves.get(commitLogOffset);
+    if (!half) return;
+    const outcome = Number(ext['commitOrRollback']);
+    if (outcome === 0) {
+      socket.write(
+        encodeCommand({
+          code: RequestCode.CHECK_TRANSACTION_STATE,
+          language: 'JAVA',
+          version: 479,
+          opaque: this.nextCheckOpaque++,
+          flag: FLAG_ONEWAY,
+          extFields: {
+            topic: half.topic,
+            tranStateTableOffset: String(half.stored.queueOffset),
+            commitLogOffset: String(commitLogOffset),
+            msgId: ext['msgId'] ?? '',
+            transactionId: ext['transactionId'] ?? '',
+            bname: BROKER,
+          },
+          body: storeRecord(half.topic, half.queueId, half.stored),
+        }),
+      );
+      return;
+    }
+    this.halves.delete(commitLogOffset);
+    if (outcome === 8) {
+      const { topic, queueId, stored } = half;
+      this.store(topic, queueId, stored.bornTimestamp, stored.properties, stored.body);
     }
   }
 
@@ -133,7 +202,13 @@ export class LoopbackRocketMQ {
       pull.reply(this.pullAnswer(pull.request));
     }
     this.held.delete(key);
-    return { extFields: { queueId: String(queueId), queueOffset: String(log.length - 1), msgId: `LOOPBACK${key}` } };
+    return {
+      extFields: {
+        queueId: String(queueId),
+        queueOffset: String(log.length - 1),
+        msgId: offsetMsgId(this.nextCommitLogOffset++),
+      },
+    };
   }
 
   private pull(request: RemotingCommand, reply: (answer: Partial<RemotingCommand>) => void): Answer {
@@ -177,6 +252,18 @@ export class LoopbackRocketMQ {
   }
 }
 
+/** MessageSysFlag.TRANSACTION_PREPARED_TYPE. */
+const TRANSACTION_PREPARED = 0x1 << 2;
+
+/** An offset message id as a broker makes it: store host 127.0.0.1:10911, then the commit log offset. */
+function offsetMsgId(commitLogOffset: number): string {
+  const b = Buffer.alloc(16);
+  b.set([127, 0, 0, 1]);
+  b.writeInt32BE(10911, 4);
+  b.writeBigInt64BE(BigInt(commitLogOffset), 8);
+  return b.toString('hex').toUpperCase();
+}
+
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
@@ -193,7 +280,7 @@ function storeRecord(topic: string, queueId: number, m: Stored): Buffer {
   head.writeInt32BE(MESSAGE_MAGIC_CODE_V1, 4);
   head.writeInt32BE(queueId, 12);
   head.writeBigInt64BE(BigInt(m.queueOffset), 20);
-  head.writeBigInt64BE(BigInt(m.queueOffset * 1000), 28); // commit log offset
+  head.writeBigInt64BE(BigInt(m.commitLogOffset ?? m.queueOffset * 1000), 28);
   const mid = Buffer.alloc(12); // sysFlag 0, born timestamp
   mid.writeBigInt64BE(BigInt(m.bornTimestamp), 4);
   const stored = Buffer.alloc(8);

@@ -117,6 +117,16 @@ describe('the worker protocol on the wire', () => {
       maxMessages: 2,
     };
 
+    // Transactional: halves, END_TRANSACTION, and check-backs for the unknown ones (the loopback
+    // checks back at once), answered and reported; it stays to answer more until it is stopped.
+    const transactional: ProducerConfig = {
+      ...producerConfig,
+      ...connection('tx-producer'),
+      producerId: 'orders#3',
+      maxMessages: 10,
+      transaction: { commit: 0.4, rollback: 0.2, unknown: 0.4, endDelayMs: 0, checkDelayMs: 0 },
+    };
+
     // No name server at all: the producer cannot start, says why in a log line, and leaves.
     const broken: ProducerConfig = { ...producerConfig, namesrvAddr: ';', producerId: 'orders#2' };
 
@@ -140,6 +150,11 @@ describe('the worker protocol on the wire', () => {
     expect((await producer.worker.proc.exited).code).toBe(0);
     await failing.worker.proc.exited;
     expect((await brokenProducer.worker.proc.exited).code).toBe(1);
+    const txProducer = watch('orders#3', 'producer', wire);
+    txProducer.worker.send({ type: 'start-producer', config: transactional });
+    await txProducer.worker.sendingDone;
+    await until(() => txProducer.received.some((m) => m.type === 'check-backs'), 10_000, 'a check-back reported');
+    expect((await txProducer.worker.stop()).code).toBe(0);
 
     const seqsReceived = () =>
       new Set(consumer.received.flatMap((m) => (m.type === 'receipts' ? m.items.map((item) => item[1]) : [])));

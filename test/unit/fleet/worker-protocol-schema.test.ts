@@ -49,6 +49,7 @@ describe('plans/worker-protocol.schema.json', () => {
       'Hello',
       'Ready',
       'Acks',
+      'CheckBacks',
       'Receipts',
       'Assignment',
       'ProducerDone',

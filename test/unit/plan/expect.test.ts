@@ -30,6 +30,7 @@ const ALL_HOLD = {
   'no-unexpected': 'hold',
   ordered: 'hold',
   'dead-letters-exact': 'hold',
+  'no-rolled-back-delivered': 'hold',
 };
 
 function issuesOf(text: string, sets: string[] = []): string[] {
@@ -86,6 +87,7 @@ describe('expect', () => {
         'no-unexpected': 'off',
         ordered: 'hold',
         'dead-letters-exact': 'hold',
+        'no-rolled-back-delivered': 'hold',
       },
     });
     expect(Object.hasOwn(plan.expect.diagnoses[2] ?? {}, 'group')).toBe(false);

@@ -406,6 +406,7 @@ describe('expect', () => {
               'no-unexpected': 'hold',
               ordered: 'hold',
               'dead-letters-exact': 'hold',
+              'no-rolled-back-delivered': 'hold',
               ...invariants,
             },
           });

@@ -120,6 +120,7 @@ describe('good plans', () => {
           'no-unexpected': 'hold',
           ordered: 'hold',
           'dead-letters-exact': 'hold',
+          'no-rolled-back-delivered': 'hold',
         },
       },
       compare: { tolerances: DEFAULT_TOLERANCES },

@@ -195,6 +195,48 @@
     return sec;
   }
 
+  // Transactional producers: how their halves ended, and the broker's check-backs.
+  function transactionSection() {
+    var t = s.transactions;
+    if (!t) return null;
+    var c = t.checkBacks;
+    var sec = section(
+      'transactions',
+      'Transactions',
+      'Halves the broker stored, by how their transaction ends (a pure function of seed, producer and seq): ' +
+        'committed ones must be delivered, rolled-back ones never. Check-back latency: half sent → check-back ' +
+        'received.',
+    );
+    var pct = function (v) {
+      return v === null ? '–' : ms(v);
+    };
+    sec.appendChild(
+      table(
+        ['committed', 'rolled back', 'rolled back received', 'check-backs', 'halves checked', 'by another instance'],
+        [
+          [
+            String(t.committed),
+            String(t.rolledBack),
+            String(t.rolledBackDelivered),
+            String(c.count) + ' (commit ' + c.answers.commit + ', rollback ' + c.answers.rollback + ')',
+            String(c.halves),
+            String(c.byOtherInstance),
+          ],
+        ],
+        'transactions-table',
+      ),
+    );
+    sec.appendChild(
+      table(
+        ['check-back latency', 'p50', 'p90', 'p99', 'max'],
+        [['half → check-back', pct(c.latency.p50), pct(c.latency.p90), pct(c.latency.p99), pct(c.latency.max)]],
+        'check-back-latency-table',
+      ),
+    );
+    return sec;
+  }
+
+  R.transactionSection = transactionSection;
   R.rateSearchSection = rateSearchSection;
   R.backlogSection = backlogSection;
   R.deadLetterSection = deadLetterSection;

@@ -56,6 +56,14 @@ public final class Config {
     public long first;
   }
 
+  public static final class Transaction {
+    public double commit;
+    public double rollback;
+    public double unknown;
+    public long endDelayMs;
+    public long checkDelayMs;
+  }
+
   public static final class Faulty {
     public double discard;
     public double duplicate;
@@ -93,6 +101,7 @@ public final class Config {
     public Integer shardingKeys;
     public String sendMode;
     public Delay delay;
+    public Transaction transaction;
   }
 
   public static final class Consumer extends Client {

@@ -1,5 +1,6 @@
 package io.rmqchaos.worker;
 
+import java.util.List;
 import java.util.Map;
 
 /** What the producer loop needs of a client library: send one message, report how it went. */
@@ -31,4 +32,17 @@ public interface ProducerClient {
   String errorKey(Throwable error);
 
   void close();
+
+  /**
+   * A transactional client answers the broker's check-backs until it is closed, so its worker
+   * stays after sending its load; false for every other client.
+   */
+  default boolean answersCheckBacks() {
+    return false;
+  }
+
+  /** Check-backs answered since the last call, each [producerId, seq, halfBornMs, checkedAtMs, answer, tag]. */
+  default List<List<Object>> takeCheckBacks() {
+    return List.of();
+  }
 }

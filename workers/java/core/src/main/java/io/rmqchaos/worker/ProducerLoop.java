@@ -43,6 +43,7 @@ public final class ProducerLoop {
   private long dropped;
   private long attempted;
   private Histogram latency = LatencyHistogram.create();
+  private volatile boolean done;
 
   public ProducerLoop(Config.Producer config, ProducerClient client, Protocol protocol, AtomicBoolean stop) {
     this.config = config;
@@ -88,19 +89,20 @@ public final class ProducerLoop {
       synchronized (idle) {
         while (inFlight.get() > 0) idle.wait(100);
       }
+      if (client.answersCheckBacks()) {
+        // Its load is sent, but halves left unknown (its own or a dead instance's) are resolved
+        // by check-backs: say producer-done, and stay to answer them until the run stops it.
+        flush();
+        producerDone();
+        while (!stop.get()) Thread.sleep(TICK_MS * 20);
+      }
     } finally {
       reporter.shutdownNow();
       // A report already being written must go out before the last one and producer-done.
       reporter.awaitTermination(5, TimeUnit.SECONDS);
       if (senders != null) senders.shutdownNow();
       flush();
-      Map<String, Object> done = new LinkedHashMap<>();
-      done.put("type", "producer-done");
-      done.put("producerId", config.producerId);
-      synchronized (report) {
-        done.put("attempted", attempted);
-      }
-      protocol.send(done);
+      producerDone();
     }
   }
 
@@ -109,6 +111,19 @@ public final class ProducerLoop {
     Map<String, String> all = new java.util.HashMap<>(Identity.properties(config.runId, config.producerId, seq));
     all.putAll(MessageProperties.draw(config.properties, config.seed, config.producerId, seq));
     return all;
+  }
+
+  /** Once: the load is sent (or the loop stopped). */
+  private void producerDone() {
+    if (done) return;
+    done = true;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "producer-done");
+    m.put("producerId", config.producerId);
+    synchronized (report) {
+      m.put("attempted", attempted);
+    }
+    protocol.send(m);
   }
 
   private void sendOne(long seq, double dueAtMs, ExecutorService senders) {
@@ -170,6 +185,14 @@ public final class ProducerLoop {
 
   /** Synchronized: `attempted` is cumulative, so reports must leave in the order they were cut. */
   private synchronized void flush() {
+    List<List<Object>> checkBacks = client.takeCheckBacks();
+    if (!checkBacks.isEmpty()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("type", "check-backs");
+      c.put("producerId", config.producerId);
+      c.put("items", checkBacks);
+      protocol.send(c);
+    }
     Map<String, Object> m;
     synchronized (report) {
       if (seqs.isEmpty() && errors.isEmpty() && dropped == 0) return;

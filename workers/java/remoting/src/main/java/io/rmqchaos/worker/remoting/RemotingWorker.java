@@ -25,7 +25,7 @@ public final class RemotingWorker implements WorkerClients {
 
   @Override
   public ProducerClient producer(Config.Producer config) {
-    return new RemotingProducer(config);
+    return config.transaction != null ? new TransactionalProducer(config) : new RemotingProducer(config);
   }
 
   @Override
