@@ -4,7 +4,7 @@
  * A driver instance lives inside one fleet worker process, so each client instance is a
  * real OS process that faults can kill, pause or restart.
  */
-import type { MessageQueueRef, Subscription } from '../protocol/index.ts';
+import type { AclCredentials, MessageQueueRef, Subscription } from '../protocol/index.ts';
 
 /** What a producer asks to send. Identity (run, producer, seq) travels in `properties`. */
 export interface OutgoingMessage {
@@ -70,6 +70,8 @@ export interface ProducerOptions {
    * themselves (`grpc`: the proxy does) ignore it.
    */
   brokerAddressMap?: Record<string, string>;
+  /** A cluster with authentication on: the user's keys; every request is signed with them. */
+  credentials?: AclCredentials;
   /** How often to refresh topic routes from the name servers (Java pollNameServerInterval, default 30 s). */
   routeRefreshMs?: number;
   /** A transactional producer's answer to the broker's check-backs (Java's TransactionMQProducer listener). */
@@ -114,6 +116,8 @@ export interface ConsumerOptions {
   onAssignment?: (queues: MessageQueueRef[], atMs: number) => void;
   /** As `ProducerOptions.brokerAddressMap` (the cluster's `clientAddressMaps.consumers`). */
   brokerAddressMap?: Record<string, string>;
+  /** A cluster with authentication on: the user's keys; every request is signed with them. */
+  credentials?: AclCredentials;
   /** As `ProducerOptions.routeRefreshMs`. */
   routeRefreshMs?: number;
   /** Default `push`. */

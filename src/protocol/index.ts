@@ -51,6 +51,7 @@ export {
   type SubscriptionData,
 } from './remoting/subscription-data.ts';
 export { SYSTEM_PROPERTY_NAMES } from './remoting/system-properties.ts';
+export { signRequest, type AclCredentials } from './remoting/acl-signature.ts';
 
 // RocketMQ semantics both client protocols share.
 export {

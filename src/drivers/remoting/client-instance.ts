@@ -17,6 +17,7 @@ import {
   ResponseCode,
   createRequest,
   expectCode,
+  type AclCredentials,
   type RemotingCommand,
   type SubscriptionData,
 } from '../../protocol/index.ts';
@@ -72,11 +73,13 @@ export class ClientInstance extends RemotingClient {
     instanceName: string,
     private readonly tuning: ClientTuning = {},
     brokerAddressMap: Readonly<Record<string, string>> = {},
+    credentials?: AclCredentials,
   ) {
     super(namesrvAddr, instanceName, {
       requestTimeoutMs: tuning.requestTimeoutMs,
       routeMaxAgeMs: tuning.pollNameServerIntervalMs,
       brokerAddressMap,
+      ...(credentials ? { credentials } : {}),
     });
   }
 

@@ -129,6 +129,7 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
       options.instanceName,
       withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
+      options.credentials,
     );
     const consumer = new RemotingLitePullConsumer(instance, options, handler);
     try {

@@ -63,6 +63,7 @@ export class RemotingProducer implements Producer {
       options.instanceName,
       withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
+      options.credentials,
     );
     instance.registerProducer(options.group, options.transactionChecker);
     return new RemotingProducer(instance, options);

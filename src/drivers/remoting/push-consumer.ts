@@ -145,6 +145,7 @@ export class RemotingPushConsumer implements Consumer {
       options.instanceName,
       withRouteRefresh(options.tuning, options.routeRefreshMs),
       options.brokerAddressMap,
+      options.credentials,
     );
     const consumer = new RemotingPushConsumer(instance, options, handler);
     try {

@@ -6,6 +6,7 @@
  * consumer instance's running info (which the broker fetches from the client), and the
  * subscription groups a broker knows.
  */
+import type { AclCredentials } from './acl-signature.ts';
 import {
   ConsumeStatsSchema,
   ConsumerConnectionSchema,
@@ -54,11 +55,14 @@ export class RemotingAdmin {
     instanceName?: string;
     requestTimeoutMs?: number;
     brokerAddressMap?: Record<string, string>;
+    /** An admin user's keys, for a cluster with authentication on. */
+    credentials?: AclCredentials;
   }): RemotingAdmin {
     return new RemotingAdmin(
       new RemotingClient(options.namesrvAddr, options.instanceName ?? `admin-${process.pid}`, {
         requestTimeoutMs: options.requestTimeoutMs ?? 5000,
         brokerAddressMap: options.brokerAddressMap,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
       }),
     );
   }

@@ -5,6 +5,7 @@
  * enters, so every later request dials the mapped address.
  */
 import os from 'node:os';
+import { signRequest, type AclCredentials } from './acl-signature.ts';
 import type { RemotingCommand } from './codec.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { createRequest, expectCode } from './connection.ts';
@@ -19,6 +20,8 @@ export interface RemotingClientOptions {
   routeMaxAgeMs?: number;
   /** Listed broker address → address to dial (see `ProducerOptions.brokerAddressMap`). */
   brokerAddressMap?: Readonly<Record<string, string>>;
+  /** Sign every request with these (a cluster with authentication on), as Java's AclClientRPCHook. */
+  credentials?: AclCredentials;
 }
 
 export class RemotingClient {
@@ -28,6 +31,7 @@ export class RemotingClient {
   private readonly namesrvAddrs: string[];
   private namesrvIndex = 0;
   private readonly routeMaxAgeMs: number;
+  private readonly credentials: AclCredentials | undefined;
   // Broker-initiated requests go to `onServerRequest`, which a subclass overrides (it is
   // looked up at call time, so the override is in place by the time a request arrives).
   private readonly pool = new ConnectionPool(
@@ -51,6 +55,7 @@ export class RemotingClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 3000;
     this.routeMaxAgeMs = options.routeMaxAgeMs ?? 30_000;
     this.brokerAddressMap = options.brokerAddressMap ?? {};
+    this.credentials = options.credentials;
   }
 
   // ---- requests --------------------------------------------------------------------
@@ -59,10 +64,12 @@ export class RemotingClient {
   protected onConnected(_addr: string): void {}
 
   invoke(addr: string, request: RemotingCommand, timeoutMs = this.requestTimeoutMs): Promise<RemotingCommand> {
+    if (this.credentials) signRequest(request, this.credentials);
     return this.pool.invoke(addr, request, timeoutMs);
   }
 
   invokeOneway(addr: string, request: RemotingCommand): Promise<void> {
+    if (this.credentials) signRequest(request, this.credentials);
     return this.pool.invokeOneway(addr, request);
   }
 
