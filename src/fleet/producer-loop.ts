@@ -62,6 +62,7 @@ export async function runProducer(
   let pendingQueues: string[] = [];
   let pendingOffsets: number[] = [];
   let pendingSentAt: number[] = [];
+  let pendingDueAt: number[] = [];
   let errors: Record<string, number> = {};
   let dropped = 0;
   let attempted = 0;
@@ -78,6 +79,7 @@ export async function runProducer(
       queues: pendingQueues,
       offsets: pendingOffsets,
       sentAtMs: pendingSentAt,
+      ...(config.delay ? { dueAtMs: pendingDueAt } : {}),
       attempted,
       errors,
       dropped,
@@ -88,6 +90,7 @@ export async function runProducer(
     pendingQueues = [];
     pendingOffsets = [];
     pendingSentAt = [];
+    pendingDueAt = [];
     errors = {};
     dropped = 0;
     latency = newHistogram();
@@ -105,7 +108,10 @@ export async function runProducer(
     const tag = tags.length > 0 ? weightedPick(tags, random) : undefined;
     const message = buildMessage(config.runId, config.producerId, seq, config.topic, sizeOf(config, seq), tag);
     if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
-    if (config.delay && random() < config.delay.ratio) message.deliverAfterMs = config.delay.delayMs;
+    if (config.delay && random() < config.delay.ratio) {
+      if (config.delay.level !== undefined) message.delayLevel = config.delay.level;
+      else message.deliverAfterMs = config.delay.delayMs;
+    }
     return { seq, tag, message };
   };
   /** One request for the messages due at `dueIndexes`: a single send, or a batch when `batch` > 1. */
@@ -130,6 +136,9 @@ export async function runProducer(
           pendingQueues.push(queueKeyOf(config.topic, result.brokerName || '?', result.queueId));
           pendingOffsets.push(result.queueOffset);
           pendingSentAt.push(sentAt);
+          // Asked-for delivery: the send time plus the delay (the broker counts from its receipt, a little later).
+          const delayed = messages[i]!.deliverAfterMs !== undefined || messages[i]!.delayLevel !== undefined;
+          pendingDueAt.push(delayed ? sentAt + config.delay!.delayMs : 0);
           recordMs(latency, now - (started + schedule.dueTimeOf(dueIndexes[i]!)));
         });
       })
