@@ -10,6 +10,7 @@ import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
 import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { resolveFleets } from './resolve-fleets.ts';
+import { delayLevelsOf } from './delay-levels.ts';
 import { bytes, ms } from './resolve-values.ts';
 import { resolveConfEntries } from './server-conf-values.ts';
 import type { PlanDocument } from './schema.ts';
@@ -126,7 +127,12 @@ export function resolvePlan(
       },
     })),
     // Producers send through load, chaos and heal.
-    fleets: resolveFleets(plan.fleets, phases.loadMs + phases.chaosMs + phases.healMs, (plan.agents ?? []).length > 0),
+    fleets: resolveFleets(
+      plan.fleets,
+      phases.loadMs + phases.chaosMs + phases.healMs,
+      (plan.agents ?? []).length > 0,
+      levelTable(plan.cluster?.brokerConfig),
+    ),
     phases,
     ...(plan.backlog ? { backlog: { build: plan.backlog.build, then: plan.backlog.then ?? D.backlog.then } } : {}),
     sampling: {
@@ -139,4 +145,10 @@ export function resolvePlan(
     compare: resolveCompare(plan),
     source: { file, sets: [...sets] },
   };
+}
+
+/** The broker's delay level times (validation refused a messageDelayLevel the broker would not read). */
+function levelTable(brokerConfig: Record<string, unknown> | undefined): number[] {
+  const levels = delayLevelsOf(brokerConfig);
+  return typeof levels === 'string' ? [] : levels;
 }

@@ -5,6 +5,7 @@ import { formatObserved } from '../checks/observed-text.ts';
 import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
+import { timerLines } from './timer-text.ts';
 import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
@@ -82,6 +83,7 @@ export function formatConsoleSummary(s: RunSummary): string {
     }
   }
   if (s.backlogDrain) lines.push(`  ${backlogDrainHeadline(s.backlogDrain)}`);
+  if (s.timers) for (const line of timerLines(s.timers)) lines.push(`  delayed ${line}`);
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {

@@ -7,6 +7,7 @@ import { nodeWorkerLaunch, startLocalWorker } from '../fleet/worker-launch.ts';
 import type { StartedWorker } from '../fleet/worker-process.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
 import type { ScopeExpectation } from '../metrics/ledger.ts';
+import { delayKindOf } from '../metrics/timer-lateness.ts';
 import type { MembershipKind } from '../metrics/rebalance-tracker.ts';
 import type { ProcessExit } from '../runtime/managed-process.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
@@ -92,6 +93,7 @@ export class FleetManager implements FleetControl {
     this.o.measurements.addProducer(
       config.producerId,
       config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
+      config.delay ? delayKindOf(config.delay) : undefined,
     );
     const worker = this.spawn(config.producerId, 'producer', config.fleet);
     this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', ...pidOf(worker) });

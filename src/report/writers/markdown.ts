@@ -15,6 +15,7 @@ import type { ReportWriter } from '../report-writer.ts';
 import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
+import { timerLines } from '../timer-text.ts';
 import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
@@ -170,6 +171,13 @@ function workloads(s: RunSummary): string[] {
       ...table([...RATE_STEP_COLUMNS], s.rateSearch.steps.map(rateStepRow), ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
     );
   if (s.backlogDrain) lines.push('', '### Backlog build and drain', '', backlogDrainHeadline(s.backlogDrain));
+  if (s.timers)
+    lines.push(
+      '',
+      '### Delayed messages: lateness (first receipt − requested delivery time)',
+      '',
+      ...timerLines(s.timers).map((l) => `- ${l}`),
+    );
   return lines;
 }
 

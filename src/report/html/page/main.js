@@ -20,6 +20,7 @@
   var timeline = chartsSection();
   var rateSearch = R.rateSearchSection();
   var backlog = R.backlogSection();
+  var timers = R.timersSection();
   app.appendChild(banner());
   app.appendChild(tiles());
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
@@ -35,6 +36,7 @@
       ]
         .concat(rateSearch ? [['rate-search', 'rate search']] : [])
         .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
+        .concat(timers ? [['timers', 'delayed messages']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
         .concat([
           ['latency', 'latency'],
@@ -51,6 +53,7 @@
   app.appendChild(timeline.el);
   if (rateSearch) app.appendChild(rateSearch.el);
   if (backlog) app.appendChild(backlog);
+  if (timers) app.appendChild(timers.el);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
   var failover = R.failoverSection();
@@ -68,6 +71,7 @@
   // Charts measure their container, so they are drawn once the page is laid out.
   timeline.draw();
   if (rateSearch) rateSearch.draw();
+  if (timers) timers.draw();
 
   // Once per page: the live page (run --live) draws the page again for every frame, each time
   // with a new window.RunReport, so the handler resizes whichever is current.
