@@ -122,7 +122,7 @@ public final class ProducerLoop {
         delayLevel);
     long sentAtMs = System.currentTimeMillis();
     // Asked-for delivery: the send time plus the delay; 0 for a message sent without one.
-    long dueAtMs = delayed ? sentAtMs + config.delay.delayMs : 0;
+    long deliverAtMs = delayed ? sentAtMs + config.delay.delayMs : 0;
     ProducerClient.Callback callback = new ProducerClient.Callback() {
       @Override
       public void sent(ProducerClient.Sent result) {
@@ -133,7 +133,7 @@ public final class ProducerLoop {
           queues.add(QueueKeys.of(config.topic, result.brokerName(), result.queueId()));
           offsets.add(result.offset());
           sentAt.add(sentAtMs);
-          dueAt.add(dueAtMs);
+          dueAt.add(deliverAtMs);
           LatencyHistogram.recordMs(latency, latencyMs);
         }
         settle();
