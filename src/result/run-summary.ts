@@ -25,7 +25,7 @@ import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
-export const SUMMARY_SCHEMA_VERSION = 7;
+export const SUMMARY_SCHEMA_VERSION = 8;
 
 /** What a summary.json holds; `verdict` tells which. */
 export type SummaryFile = RunSummary | AbortedRunSummary;
