@@ -139,6 +139,23 @@
     return v === null ? '–' : (v > 0 ? '+' : '') + ms(v);
   }
 
+  // [seconds, max, p50, min] with a null row for each second no delayed message was due in (sends
+  // failed while the broker was down), so the lines break there instead of bridging the gap.
+  function secondsWithGaps(points) {
+    var cols = [[], [], [], []];
+    var first = points[0].t,
+      last = points[points.length - 1].t,
+      i = 0;
+    for (var at = first; at <= last; at += 1000) {
+      var p = points[i] && points[i].t === at ? points[i++] : null;
+      cols[0].push(at / 1000);
+      cols[1].push(p ? p.max : null);
+      cols[2].push(p ? p.p50 : null);
+      cols[3].push(p ? p.min : null);
+    }
+    return cols;
+  }
+
   // Delayed messages: lateness (first receipt − requested delivery time) per requested delivery
   // second, so a broker restart shows as the messages due while it was down arriving late.
   function timersSection() {
@@ -200,6 +217,8 @@
             width: chartWidth(holder),
             height: 240,
             scales: { x: { time: false } },
+            // The run's fault bands and phase lines, on the same seconds since the start.
+            plugins: [R.overlayPlugin(true)],
             axes: [{ label: 'requested delivery (s since start)' }, { label: 'lateness (ms)' }],
             series: [
               { label: 't' },
@@ -208,20 +227,7 @@
               { label: 'min', stroke: PALETTE[2], width: 1 },
             ],
           },
-          [
-            t.overTime.map(function (p) {
-              return p.t / 1000;
-            }),
-            t.overTime.map(function (p) {
-              return p.max;
-            }),
-            t.overTime.map(function (p) {
-              return p.p50;
-            }),
-            t.overTime.map(function (p) {
-              return p.min;
-            }),
-          ],
+          secondsWithGaps(t.overTime),
           holder,
         );
         u.root.setAttribute('data-chart', 'timers');
