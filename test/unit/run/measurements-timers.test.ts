@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeReceiptBatch } from '../../../src/agents/receipt-batch.ts';
 import { encodeHistogram, newHistogram } from '../../../src/metrics/histogram.ts';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
 import { summarySchemaErrors } from '../../../src/result/summary-schema.ts';
@@ -98,5 +99,27 @@ describe('Measurements: delayed messages', () => {
     ]);
     expect(summary.totals.lost).toBe(0);
     expect(summarySchemaErrors(JSON.parse(JSON.stringify(summary)))).toEqual([]);
+  });
+
+  it("takes an agent's receipt batch as it takes receipts", () => {
+    const m = new Measurements(new EventLog(join(mkdtempSync(join(tmpdir(), 'timers-')), 'events.ndjson')), 0);
+    m.addProducer('p#0', undefined, { kind: 'timer', delayMs: 2000 });
+    m.addConsumer({ instanceId: 'billing#0', fleet: 'billing', group: 'billing', model: 'clustering' });
+    ack(m, 'p#0', [0, 1], 100, 2000);
+    m.handleReceiptBatch(
+      encodeReceiptBatch(
+        'billing#0',
+        [
+          ['p#0', 0, 100, 2350, 't@broker-a/0', 0, 'success', ''],
+          ['p#0', 1, 100, 2150, 't@broker-a/0', 0, 'success', ''],
+        ],
+        0,
+      ),
+    );
+    expect(m.timers.summarize().overall).toMatchObject({
+      acked: 2,
+      delivered: 2,
+      lateness: { min: 50, max: 250 },
+    });
   });
 });
