@@ -61,6 +61,13 @@ export function evaluateInvariants(plan: ResolvedPlan, scopes: readonly Invarian
     const reordered = ordered.filter((s) => (s.ordering?.reordered ?? 0) > 0);
     add('ordered', reordered.length === 0, orderingText(ordered, reordered));
   }
+  const dead = scopes.filter((s) => s.deadLetters !== undefined);
+  if (dead.length > 0)
+    add(
+      'dead-letters-exact',
+      dead.every((s) => s.deadLetters?.readBack && s.deadLetters.missing === 0 && s.deadLetters.unexpected === 0),
+      dead.map(deadLetterText).join('; '),
+    );
   return results;
 }
 
@@ -72,4 +79,13 @@ function orderingText(checked: readonly InvariantScope[], reordered: readonly In
       return `reordered ${o?.reordered ?? 0} in ${scope} (worst gap ${o?.worstGap ?? 0}; keys ${keys})`;
     })
     .join('; ');
+}
+
+function deadLetterText({ scope, deadLetters: d }: InvariantScope): string {
+  if (!d) return scope;
+  if (!d.readBack) return `%DLQ%${scope} was not read back`;
+  return (
+    `${d.deadLettered} of ${d.expected} poison messages in %DLQ%${scope}, ${d.missing} missing, ` +
+    `${d.unexpected} unexpected`
+  );
 }

@@ -10,4 +10,6 @@ export interface NodeControl {
   resume(node: string): Promise<void>;
   /** Stops (gracefully or with SIGKILL) and starts again with the same config and store. */
   restart(node: string, options: { hard: boolean; downMs: number }): Promise<void>;
+  /** A broker's store dir when it is a bounded filesystem of its own (disk faults fill it); else undefined. */
+  boundedStore?(node: string): string | undefined;
 }

@@ -37,6 +37,8 @@ export interface ClusterSpec {
   proxyAddr?: string;
   /** Only for `containers`: which images (default both `official`). */
   images?: { rocketmq: string; toxiproxy: string };
+  /** Only for `local`: each broker's store is a tmpfs of this many bytes (for disk faults). */
+  storeBytes?: number;
 }
 
 export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy' | 'controller';

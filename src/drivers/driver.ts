@@ -125,6 +125,12 @@ export interface ConsumerOptions {
    * once). Absent: subscribe, and the group's rebalance shares the queues.
    */
   assign?: QueueAssignmentByHand;
+  /**
+   * Concurrent push consumers in clustering: redeliveries of a failed message before the broker
+   * moves it to `%DLQ%<group>` (Java `setMaxReconsumeTimes`, default 16). Other drivers and
+   * modes do not read it (plan validation refuses `deadLetter` there).
+   */
+  maxReconsumeTimes?: number;
 }
 
 export interface Producer {

@@ -1,6 +1,7 @@
 import type { ConsumeOutcome } from '../drivers/driver.ts';
 import type { Random } from '../util/random.ts';
 import { faultyChoice } from './faulty-consumer.ts';
+import { isPoison } from './poison-messages.ts';
 import type { ConsumerConfig } from './protocol.ts';
 
 /**
@@ -8,12 +9,13 @@ import type { ConsumerConfig } from './protocol.ts';
  * or exponential, seeded so runs repeat) and whether it asks for redelivery (the first N
  * messages exactly, for tests that need known duplicate counts; then a ratio at random), and,
  * with the `faultyConsumer` test aid, how many receipts a delivery gets (faulty-consumer.ts).
+ * With `deadLetter`, poison messages (poison-messages.ts) fail on every delivery.
  */
 export class ConsumerBehaviour {
   private failedSoFar = 0;
 
   constructor(
-    private readonly config: Pick<ConsumerConfig, 'consumeTime' | 'failure' | 'faultyConsumer' | 'seed'>,
+    private readonly config: Pick<ConsumerConfig, 'consumeTime' | 'failure' | 'faultyConsumer' | 'deadLetter' | 'seed'>,
     private readonly random: Random,
   ) {}
 
@@ -29,7 +31,13 @@ export class ConsumerBehaviour {
     }
   }
 
-  outcome(): ConsumeOutcome {
+  /**
+   * The answer to the broker for one delivery of (producerId, seq): retry for a poison message,
+   * always (the failures it takes do not count toward `first`); else the failure settings.
+   */
+  outcome(producerId: string, seq: number): ConsumeOutcome {
+    const deadLetter = this.config.deadLetter;
+    if (deadLetter && isPoison(deadLetter.poison, this.config.seed, producerId, seq)) return 'retry';
     const { first, ratio } = this.config.failure;
     if (this.failedSoFar < first) {
       this.failedSoFar++;

@@ -49,6 +49,7 @@ export async function runConsumer(
       model: config.model,
       mode: config.mode,
       consume: config.consume,
+      ...(config.deadLetter ? { maxReconsumeTimes: config.deadLetter.maxReconsumeTimes } : {}),
       ...(config.assign ? { assign: config.assign } : {}),
       subscriptions: subscriptionsOf(config.subscription),
       onAssignment: (queues, atMs) =>
@@ -73,7 +74,7 @@ export async function runConsumer(
       // ledger must call it lost); a duplicated one's receipt goes out twice (a double ack).
       const copies = behaviour.receiptCopies(identity.producerId, identity.seq);
       if (copies === 0) return 'success';
-      const outcome = behaviour.outcome();
+      const outcome = behaviour.outcome(identity.producerId, identity.seq);
       const receipt: ReceiptTuple = [
         identity.producerId,
         identity.seq,

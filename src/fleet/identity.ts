@@ -1,6 +1,11 @@
 import type { OutgoingMessage, ReceivedMessage } from '../drivers/driver.ts';
 import { IDENTITY } from './protocol.ts';
 
+/** The key a message is sent with (one key: KEYS holds exactly this), e.g. `orders#0:41`. */
+export function messageKey(producerId: string, seq: number): string {
+  return `${producerId}:${seq}`;
+}
+
 /** Builds message `seq` of a producer: identity in properties and key, body padded to size. */
 export function buildMessage(
   runId: string,
@@ -16,7 +21,7 @@ export function buildMessage(
   return {
     topic,
     ...(tag ? { tag } : {}),
-    keys: [`${producerId}:${seq}`],
+    keys: [messageKey(producerId, seq)],
     body,
     properties: { [IDENTITY.run]: runId, [IDENTITY.producer]: producerId, [IDENTITY.seq]: String(seq) },
   };
@@ -29,7 +34,7 @@ export interface MessageIdentity {
 }
 
 /** Reads identity back; undefined for messages this harness did not send. */
-export function readIdentity(message: ReceivedMessage): MessageIdentity | undefined {
+export function readIdentity(message: Pick<ReceivedMessage, 'properties'>): MessageIdentity | undefined {
   const runId = message.properties[IDENTITY.run];
   const producerId = message.properties[IDENTITY.producer];
   const seq = Number(message.properties[IDENTITY.seq]);

@@ -4,13 +4,10 @@
  * (seed, producer instance, seq), so the ledger recomputes them for the messages it judges
  * instead of every producer shipping or the coordinator storing one map per message.
  */
+import type { PropertySpecs } from '../plan/resolved-plan.ts';
 import { hashSeed, seededRandom } from '../util/random.ts';
 
-/** One property's values: an integer in [min, max] (inclusive) or one of the strings. */
-export type PropertySpec = { int: readonly [number, number] } | { oneOf: readonly string[] };
-
-/** Property name → how its value is drawn, as the plan writes it. */
-export type PropertySpecs = Readonly<Record<string, PropertySpec>>;
+export type { PropertySpec, PropertySpecs } from '../plan/resolved-plan.ts';
 
 /** The properties of message `seq` of `producerId`; every value a string, as RocketMQ stores them. */
 export function messageProperties(

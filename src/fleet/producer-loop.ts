@@ -5,6 +5,7 @@ import { hashSeed, seededRandom, weightedPick } from '../util/random.ts';
 import { UsageError } from '../util/errors.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildMessage } from './identity.ts';
+import { messageProperties } from './message-properties.ts';
 import type { LiveRate } from './live-rate.ts';
 import type { FromWorker, ProducerConfig } from './protocol.ts';
 
@@ -107,6 +108,8 @@ export async function runProducer(
   const build = (seq: number) => {
     const tag = tags.length > 0 ? weightedPick(tags, random) : undefined;
     const message = buildMessage(config.runId, config.producerId, seq, config.topic, sizeOf(config, seq), tag);
+    if (config.properties)
+      Object.assign(message.properties, messageProperties(config.properties, config.seed, config.producerId, seq));
     if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
     if (config.delay && random() < config.delay.ratio) {
       if (config.delay.level !== undefined) message.delayLevel = config.delay.level;

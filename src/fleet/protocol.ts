@@ -97,6 +97,19 @@ export const producerConfig = z
         }),
       )
       .describe('Tags picked at random by weight; empty: no tag.'),
+    properties: z
+      .record(
+        z.string(),
+        z.union([
+          z.object({ int: z.tuple([z.number().int(), z.number().int()]).describe('Lowest and highest, included.') }),
+          z.object({ oneOf: z.array(z.string()).min(1).describe('The values, drawn uniformly.') }),
+        ]),
+      )
+      .optional()
+      .describe(
+        'User properties drawn per message from (seed, producerId, seq) (src/fleet/message-properties.ts), for ' +
+          'SQL92 subscriptions; absent: none.',
+      ),
     maxMessages: z.number().int().nonnegative().optional().describe('Stop after this many messages.'),
     durationMs: z.number().int().positive().describe('Sending time; the producer leaves by itself after it.'),
     seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
@@ -169,7 +182,7 @@ export const consumerConfig = z
       ),
     subscription: SubscriptionMapSchema.describe(
       'Topic → subscription: a tag expression ("*", "TagA || TagB") or {sql: "a > 5"} ' +
-        '(SQL92; Node remoting worker only).',
+        '(SQL92; not on the Node gRPC worker).',
     ),
     consumeTime: z
       .discriminatedUnion('kind', [
@@ -201,6 +214,22 @@ export const consumerConfig = z
         'Test aid for checking the checkers: per message, a pure function of (seed, producerId, seq) ' +
           '(src/fleet/faulty-consumer.ts) picks discard (success to the broker, no receipt), duplicate (the ' +
           'receipt twice) or neither. Absent: neither.',
+      ),
+    deadLetter: z
+      .object({
+        poison: z.number().min(0).max(1).describe('Share of messages answered with retry on every delivery.'),
+        maxReconsumeTimes: z
+          .number()
+          .int()
+          .min(0)
+          .max(16)
+          .describe('Sent with each CONSUMER_SEND_MSG_BACK: redeliveries before the broker dead-letters.'),
+      })
+      .optional()
+      .describe(
+        'Poison messages: per message, a pure function of (seed, producerId, seq) (src/fleet/poison-messages.ts) ' +
+          'says whether every delivery fails, so the broker moves it to %DLQ%<group> after maxReconsumeTimes ' +
+          'redeliveries. Absent: none, and maxReconsumeTimes is 16.',
       ),
     seed: z.number().int().describe('Seed of every random choice, so a run can be repeated.'),
   })

@@ -1,4 +1,5 @@
 import { PagedBitset } from './bitset.ts';
+import { type DeadLetterSpec, type DeadLetterTally, ScopeDeadLetters } from './dead-letters.ts';
 import { MessageOrigins, type MessageOrigin } from './message-origins.ts';
 import { QueuePositions } from './queue-positions.ts';
 import { OrderingCheck, type OrderingResult } from './ordering.ts';
@@ -62,6 +63,8 @@ interface ScopeTrack {
   /** Receipts that carried no identity of this run (another run's leftovers, foreign senders). */
   foreign: number;
   expects?: ScopeExpectation;
+  /** With `deadLetter`: poison, exhausted and read-back messages (dead-letters.ts). */
+  deadLetters?: ScopeDeadLetters;
 }
 
 export interface ScopeSummary {
@@ -77,6 +80,8 @@ export interface ScopeSummary {
   perInstance: Record<string, number>;
   /** Up to 20 lost (never consumed) ids, `producer:seq`, to start an investigation from. */
   lostSample: string[];
+  /** Only for a scope with `deadLetter`: what the DLQ held against what it should. */
+  deadLetters?: DeadLetterTally;
 }
 
 const EMPTY = new PagedBitset();
@@ -101,6 +106,8 @@ export class Ledger {
   readonly ordering: OrderingCheck;
 
   /** Selected acks per selection, recomputed when the producer's ack count moved (drains ask often). */
+  private readonly deadLetterScopes: ScopeDeadLetters[] = [];
+
   private readonly selected = new WeakMap<MessageSelection, { acked: number; bits: PagedBitset }>();
 
   constructor(epochMs = Date.now()) {
@@ -134,6 +141,71 @@ export class Ledger {
     }
     byTag.add(seq);
     track.attempted = Math.max(track.attempted, seq + 1);
+    for (const deadLetters of this.deadLetterScopes) deadLetters.acked(producerId, seq);
+  }
+
+  /**
+   * `scope`'s consumers fail the spec's poison messages on every delivery, so the broker
+   * dead-letters them: the drain waits for each message's last failure instead of a consume,
+   * and once the DLQ is read back (recordDeadLettered, markDeadLettersReadBack) a message found
+   * there is dead-lettered, not lost.
+   */
+  expectDeadLetters(scope: string, spec: DeadLetterSpec): void {
+    this.registerScope(scope);
+    const deadLetters = new ScopeDeadLetters(spec);
+    this.scopes.get(scope)!.deadLetters = deadLetters;
+    this.deadLetterScopes.push(deadLetters);
+    for (const [producerId, producer] of this.producers)
+      producer.acked.forEachMissingFrom(EMPTY, (seq) => deadLetters.acked(producerId, seq));
+  }
+
+  /** A delivery answered retry at `reconsumeTimes` (only scopes with dead letters keep it). */
+  recordFailure(scope: string, producerId: string, seq: number, reconsumeTimes: number): void {
+    this.scopes.get(scope)?.deadLetters?.failed(producerId, seq, reconsumeTimes);
+  }
+
+  /** A message read back from `scope`'s dead-letter queue; false when already read back. */
+  recordDeadLettered(scope: string, producerId: string, seq: number): boolean {
+    const deadLetters = this.scopes.get(scope)?.deadLetters;
+    if (!deadLetters) throw new Error(`internal: scope ${scope} expects no dead letters`);
+    return deadLetters.deadLettered(producerId, seq);
+  }
+
+  /** `scope`'s dead-letter queue has been read back, whatever it held. */
+  markDeadLettersReadBack(scope: string): void {
+    this.scopes.get(scope)?.deadLetters?.markReadBack();
+  }
+
+  /** `scope`'s messages sent back for the last time but not read back from its DLQ yet. */
+  deadLettersAwaited(scope: string): number {
+    return this.scopes.get(scope)?.deadLetters?.awaiting() ?? 0;
+  }
+
+  /** Whether `scope` was told to expect dead letters. */
+  hasDeadLetters(scope: string): boolean {
+    return this.scopes.get(scope)?.deadLetters !== undefined;
+  }
+
+  /** Whether `scope` expects (producerId, seq) among its acked messages. */
+  private expects(track: ScopeTrack, producerId: string, seq: number): boolean {
+    const producer = this.producers.get(producerId);
+    if (!producer) return false;
+    return this.expectedOf(track, producerId, producer).some((bits) => bits.has(seq));
+  }
+
+  /**
+   * Expected, never-consumed messages of `producerId` that dead letters settle (read back, or
+   * with `orExhausted` sent back for the last time): not lost, and not waited for.
+   */
+  private settledByDeadLetters(track: ScopeTrack, producerId: string, orExhausted: boolean): number {
+    const deadLetters = track.deadLetters;
+    if (!deadLetters) return 0;
+    const consumed = track.consumed.get(producerId) ?? EMPTY;
+    let settled = 0;
+    deadLetters.forEachSettled(producerId, orExhausted, (seq) => {
+      if (!consumed.has(seq) && this.expects(track, producerId, seq)) settled++;
+    });
+    return settled;
   }
 
   /** Narrows what `scope` must receive (a group's topics and tags); see ScopeExpectation. */
@@ -274,6 +346,7 @@ export class Ledger {
     for (const [producerId, producer] of this.producers) {
       const consumed = track.consumed.get(producerId) ?? EMPTY;
       for (const bits of this.expectedOf(track, producerId, producer)) missing += bits.countMissingFrom(consumed);
+      missing -= this.settledByDeadLetters(track, producerId, true);
     }
     return missing;
   }
@@ -285,7 +358,9 @@ export class Ledger {
     for (const [producerId, producer] of this.producers) {
       const consumed = track.consumed.get(producerId) ?? EMPTY;
       for (const bits of this.expectedOf(track, producerId, producer))
-        bits.forEachMissingFrom(consumed, (seq) => visit(producerId, seq));
+        bits.forEachMissingFrom(consumed, (seq) => {
+          if (!track.deadLetters?.settles(producerId, seq, false)) visit(producerId, seq);
+        });
     }
   }
 
@@ -302,6 +377,15 @@ export class Ledger {
       const consumed = track.consumed.get(producerId) ?? EMPTY;
       for (const bits of this.expectedOf(track, producerId, producer)) {
         acked += bits.size;
+        if (track.deadLetters) {
+          // Dead-lettered messages are not lost, and must not crowd the sample.
+          bits.forEachMissingFrom(consumed, (seq) => {
+            if (track.deadLetters?.settles(producerId, seq, false)) return;
+            lost++;
+            if (lostSample.length < 20) lostSample.push(`${producerId}:${seq}`);
+          });
+          continue;
+        }
         const sample: number[] = [];
         lost += bits.countMissingFrom(consumed, sample, Math.max(0, 20 - lostSample.length));
         lostSample.push(...sample.map((seq) => `${producerId}:${seq}`));
@@ -332,6 +416,14 @@ export class Ledger {
       duplicateRate: unique === 0 ? 0 : track.duplicates / unique,
       perInstance: Object.fromEntries(track.perInstance),
       lostSample,
+      ...(track.deadLetters
+        ? {
+            deadLetters: track.deadLetters.tally(
+              (producerId, seq) => this.expects(track, producerId, seq),
+              (producerId, seq) => track.consumed.get(producerId)?.has(seq) ?? false,
+            ),
+          }
+        : {}),
     };
   }
 
@@ -341,6 +433,7 @@ export class Ledger {
     for (const p of this.producers.values()) total += p.acked.bytes;
     for (const s of this.scopes.values())
       for (const b of [...s.received.values(), ...s.consumed.values()]) total += b.bytes;
+    for (const d of this.deadLetterScopes) total += d.bytes;
     return total;
   }
 

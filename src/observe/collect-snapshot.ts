@@ -177,7 +177,11 @@ async function collectGroup(
         messageModel ??= c.messageModel;
         view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
         view.subscriptions = Object.values(c.subscriptionTable)
-          .map((s) => ({ topic: s.topic, expression: s.subString }))
+          .map((s) => ({
+            topic: s.topic,
+            expression: s.subString,
+            ...(s.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
+          }))
           .sort((a, b) => compareJava(a.topic, b.topic));
         for (const x of c.connectionSet) {
           const client = clients.get(x.clientId) ?? {

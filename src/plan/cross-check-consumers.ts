@@ -5,10 +5,12 @@
  */
 import { consumerModesOf } from '../drivers/capabilities.ts';
 import { checkClientVersion, checkModeStyles, unsupportedBy, type WorkerSettings } from './cross-check-drivers.ts';
+import { checkDeadLetter } from './cross-check-dead-letter.ts';
 import type { FleetCheckContext } from './cross-check-producers.ts';
+import { checkSqlSyntax, sqlEntries } from './cross-check-sql.ts';
 import { CONSUMER_MODE_NAMES } from './schema-fleets.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
-import { type PathSegment, undeclared } from './messages.ts';
+import { formatPath, type PathSegment, undeclared } from './messages.ts';
 import { int, items, record, str, type Raw } from './raw.ts';
 
 type At = (...rest: PathSegment[]) => PathSegment[];
@@ -19,12 +21,34 @@ export const GRPC_NEEDS_PROXY_ADDR =
   "protocol grpc talks to the RocketMQ proxy, and an external cluster's name server does not say where one " +
   'is: set cluster.proxyAddr to its gRPC endpoint, e.g. "10.0.0.5:8081"';
 
-function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext): void {
+function checkSubscription(subscription: unknown, at: At, ctx: FleetCheckContext, settings: WorkerSettings): void {
   const { declared } = ctx;
   for (const topic of Object.keys(record(subscription) ?? {})) {
     if (declared && !declared.includes(topic)) {
       ctx.issues.push({ path: at('subscription', topic), anchor: 'key', message: undeclared(topic, declared) });
     }
+  }
+  checkSqlSyntax(subscription, at, ctx.serverVersion, ctx.issues);
+  const sql = sqlEntries(subscription)[0];
+  if (sql === undefined) return;
+  ctx.sqlSubscribers.push(formatPath(at('subscription', sql[0])));
+  checkSqlSupport(at('subscription', sql[0]), ctx, settings);
+}
+
+/**
+ * A SQL92 subscription runs on the Node remoting worker and on RocketMQ's Java clients
+ * (MessageSelector.bySql, FilterExpressionType.SQL92), not on the Node gRPC client here (brokers
+ * with enablePropertyFilter: cross-checks.ts).
+ */
+function checkSqlSupport(path: PathSegment[], ctx: FleetCheckContext, settings: WorkerSettings): void {
+  if (settings.driver === 'node' && settings.protocol === 'grpc') {
+    ctx.issues.push({
+      path,
+      anchor: 'key',
+      message:
+        "SQL92 subscriptions do not run on driver node with protocol grpc: use driver java (RocketMQ's gRPC " +
+        'client), protocol remoting, or a tag expression',
+    });
   }
 }
 
@@ -64,12 +88,18 @@ function checkOverrides(fleet: Raw, at: At, ctx: FleetCheckContext): void {
       else if (first === j) ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is listed twice` });
       else ctx.issues.push({ path, anchor: 'value', message: `instance ${index} is already in overrides[${first}]` });
     });
-    checkSubscription(override.subscription, here, ctx);
     const settings: WorkerSettings = {
       driver: str(override.driver) ?? fleetDriver,
       protocol: str(override.protocol) ?? fleetProtocol,
       clientVersion: override.clientVersion,
     };
+    if (override.subscription !== undefined) checkSubscription(override.subscription, here, ctx, settings);
+    else if (override.driver !== undefined || override.protocol !== undefined) {
+      // The fleet's SQL92 subscription runs on the override's other worker too.
+      const inherited = sqlEntries(fleet.subscription)[0];
+      const path = here(override.driver !== undefined ? 'driver' : 'protocol');
+      if (inherited) checkSqlSupport(path, ctx, settings);
+    }
     checkClientVersion(settings, here, ctx.issues);
     // The fleet's consume style must suit an override's other worker too.
     if (override.driver !== undefined || override.protocol !== undefined) {
@@ -116,7 +146,6 @@ function modeUnsupported(mode: string, protocol: string): string | undefined {
 }
 
 export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void {
-  checkSubscription(fleet.subscription, at, ctx);
   const protocol = str(fleet.protocol) ?? D.consumer.protocol;
   const unsupported = typeof fleet.mode === 'string' ? modeUnsupported(fleet.mode, protocol) : undefined;
   if (unsupported) ctx.issues.push({ path: at('mode'), anchor: 'value', message: unsupported });
@@ -126,8 +155,19 @@ export function checkConsumer(fleet: Raw, at: At, ctx: FleetCheckContext): void 
     clientVersion: fleet.clientVersion,
   };
   checkClientVersion(settings, at, ctx.issues);
+  checkSubscription(fleet.subscription, at, ctx, settings);
+  const sql = sqlEntries(fleet.subscription)[0];
+  if (sql && settings.driver === 'java' && fleet.pull === 'assign')
+    ctx.issues.push({
+      path: at('pull'),
+      anchor: 'value',
+      message:
+        "pull: assign takes tag expressions only on driver java (the Java lite pull consumer's " +
+        'setSubExpressionForAssign): subscribe instead, or use a tag expression',
+    });
   checkModeStyles(fleet, str(fleet.mode) ?? D.consumer.mode, at, ctx.issues);
   const consume = unsupportedBy('consume', fleet.consume, settings);
   if (consume) ctx.issues.push({ path: at('consume'), anchor: 'value', message: consume });
   checkOverrides(fleet, at, ctx);
+  checkDeadLetter(fleet, at, ctx);
 }

@@ -7,7 +7,7 @@
  * lost before they are due. Timers on a 4.x broker are cluster-version's check.
  */
 import { PLAN_DEFAULTS as D } from './defaults.ts';
-import { delayLevelsOf } from './delay-levels.ts';
+import { DEFAULT_MESSAGE_DELAY_LEVEL, parseMessageDelayLevel } from './message-delay-level.ts';
 import { phaseLength } from './phase-lengths.ts';
 import { items, record, str, type Raw } from './raw.ts';
 import { thresholdKeyMetric } from './threshold-keys.ts';
@@ -17,13 +17,10 @@ import type { PendingIssue } from './zod-issues.ts';
 export function checkDelays(plan: Raw, issues: PendingIssue[]): void {
   checkTimerThresholds(plan, issues);
   const brokerConfig = record(record(plan.cluster)?.brokerConfig);
-  const levels = delayLevelsOf(brokerConfig);
-  if (typeof levels === 'string')
-    issues.push({
-      path: ['cluster', 'brokerConfig', 'messageDelayLevel'],
-      anchor: 'value',
-      message: `messageDelayLevel: ${levels} (the broker reads e.g. "1s 5s 10s 30s 1m")`,
-    });
+  const given = brokerConfig?.messageDelayLevel;
+  // One the broker cannot read is the dead-letter check's message; levels are then not judged.
+  const parsed = parseMessageDelayLevel(typeof given === 'string' ? given : DEFAULT_MESSAGE_DELAY_LEVEL);
+  const levels = parsed.ok ? parsed.levelsMs : undefined;
   const drainMs = phaseLength(plan, 'drain');
   items(record(plan.fleets)?.producers).forEach((raw, i) => {
     const fleet = record(raw);
@@ -53,7 +50,7 @@ export function checkDelays(plan: Raw, issues: PendingIssue[]): void {
       return;
     }
     let delayMs: number | undefined;
-    if (typeof delay.level === 'number' && Array.isArray(levels)) {
+    if (typeof delay.level === 'number' && levels) {
       delayMs = levels[delay.level - 1];
       if (delayMs === undefined)
         issues.push({

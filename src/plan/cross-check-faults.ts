@@ -20,6 +20,7 @@ import type { FaultActionName } from './resolved-faults.ts';
 import type { FaultPhase } from './phase-lengths.ts';
 import { FAULT_COMMON_VALUES as C } from './schema-faults.ts';
 import { formatDuration, parseDuration } from './units.ts';
+import { serverVersionOf } from './cross-check-sql.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
 type At = (...rest: PathSegment[]) => PathSegment[];
@@ -99,11 +100,13 @@ function checkParams(
   fault: Raw,
   action: FaultActionName,
   declaredTopics: readonly string[] | undefined,
+  serverVersion: string,
   at: At,
   issues: PendingIssue[],
 ): void {
   const spec: AnyFaultSpec = FAULT_ACTIONS[action];
-  for (const check of spec.checks ?? []) check({ fault, fields: spec.params, at, issues, declaredTopics });
+  for (const check of spec.checks ?? [])
+    check({ fault, fields: spec.params, at, issues, declaredTopics, serverVersion });
 }
 
 /** count, every and duration together; the timing when all of them are valid and agree. */
@@ -210,7 +213,7 @@ export function checkFaults(plan: Raw, declared: readonly string[] | undefined, 
       });
     }
     const target = checkTarget(fault.target, action, universe, at, issues);
-    if (action) checkParams(fault, action, declared, at, issues);
+    if (action) checkParams(fault, action, declared, serverVersionOf(plan), at, issues);
     const timing = checkRepetition(fault, action, at, issues);
     const phase = (fault.phase === undefined ? D.fault.phase : valid(C.phase, fault.phase) ? fault.phase : undefined) as
       | FaultPhase

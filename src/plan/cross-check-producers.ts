@@ -18,6 +18,10 @@ export interface FleetCheckContext {
   proxyMissing: string | undefined;
   /** phases.load, chaos and heal in ms (producers send through them), or undefined when one is missing or invalid. */
   sending: SendingLengths | undefined;
+  /** The brokers' RocketMQ version: SQL92 filters are judged with its grammar. */
+  serverVersion: string;
+  /** Where consumers subscribe with SQL92 (`fleets.consumers[1].subscription.orders`), filled by the checks. */
+  sqlSubscribers: string[];
   issues: PendingIssue[];
 }
 

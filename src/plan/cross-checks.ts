@@ -4,10 +4,13 @@
  * schema's output because they must still run when some unrelated field is invalid: a user
  * fixing a plan wants every problem in one pass, not one layer at a time.
  */
+import { checkDeadLetterGroups, checkMessageDelayLevel } from './cross-check-dead-letter.ts';
 import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-check-consumers.ts';
 import { undeclared } from './messages.ts';
 import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
+import { checkDiskFaults } from './cross-check-disk.ts';
+import { serverVersionOf } from './cross-check-sql.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
@@ -54,7 +57,14 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
     : cluster?.proxy !== true
       ? GRPC_NEEDS_PROXY
       : undefined;
-  const ctx: FleetCheckContext = { declared, proxyMissing, sending: sendingLengths(plan), issues };
+  const ctx: FleetCheckContext = {
+    declared,
+    proxyMissing,
+    sending: sendingLengths(plan),
+    serverVersion: serverVersionOf(plan),
+    sqlSubscribers: [],
+    issues,
+  };
 
   for (const kind of ['producers', 'consumers'] as const) {
     items(fleets?.[kind]).forEach((raw, i) => {
@@ -82,6 +92,18 @@ function checkFleets(plan: Raw, declared: readonly string[] | undefined, issues:
       if (fleet && kind === 'consumers') checkConsumer(fleet, at, ctx);
     });
   }
+  if (ctx.sqlSubscribers.length > 0 && record(cluster?.brokerConfig)?.enablePropertyFilter === false) {
+    issues.push({
+      path: ['cluster', 'brokerConfig', 'enablePropertyFilter'],
+      anchor: 'value',
+      message:
+        `brokers with enablePropertyFilter false refuse SQL92 subscriptions, and ${ctx.sqlSubscribers[0]}` +
+        `${ctx.sqlSubscribers.length > 1 ? ` (and ${ctx.sqlSubscribers.length - 1} more)` : ''} subscribes with ` +
+        'one: remove the setting (the harness turns it on when a consumer subscribes with SQL92)',
+    });
+  }
+  checkDeadLetterGroups(items(fleets?.consumers), ctx);
+  checkMessageDelayLevel(cluster, issues);
 }
 
 /** Settings that describe a cluster rmq-chaos starts: meaningless for one someone else runs. */
@@ -181,6 +203,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   const declared = declaredTopics(plan, issues);
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
+  checkDiskFaults(plan, issues);
   checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
   checkWorkloads(plan, issues);

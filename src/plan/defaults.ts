@@ -12,6 +12,8 @@ export const PLAN_DEFAULTS = {
     brokers: 1,
     proxy: false,
     heap: '256MiB',
+    /** cluster.storeSize when the plan has a disk fault and does not say. */
+    storeSizeForDiskFaults: '1GiB',
     images: { rocketmq: 'official', toxiproxy: 'official' },
   },
   topic: { queues: 4 },
@@ -40,6 +42,8 @@ export const PLAN_DEFAULTS = {
     consumeTime: '0ms',
     failure: { ratio: 0, first: 0 },
     faultyConsumer: { discard: 0, duplicate: 0 },
+    /** Java's DefaultMQPushConsumer default; the broker dead-letters a message failed this many times more. */
+    deadLetter: { maxReconsumeTimes: 16 },
     onCrash: 'fail',
     routeRefresh: '30s',
   },
@@ -59,6 +63,8 @@ export const PLAN_LIMITS = {
   brokers: { min: 1, max: 4 },
   slavesPerMaster: { min: 0, max: 2 },
   heapBytes: { min: 64 * 1024 ** 2, max: 4 * 1024 ** 3 },
+  /** A bounded store (tmpfs, in RAM): room for a broker's first files, not more than a test machine spares. */
+  storeBytes: { min: 256 * 1024 ** 2, max: 8 * 1024 ** 3 },
   queues: { min: 1, max: 64 },
   instances: { min: 1, max: 64 },
   agents: 64,

@@ -24,7 +24,13 @@ export function isDiagnosisId(value: unknown): value is DiagnosisId {
   return typeof value === 'string' && (DIAGNOSIS_IDS as readonly string[]).includes(value);
 }
 
-export const INVARIANT_IDS = ['no-loss', 'broadcast-complete', 'no-unexpected', 'ordered'] as const;
+export const INVARIANT_IDS = [
+  'no-loss',
+  'broadcast-complete',
+  'no-unexpected',
+  'ordered',
+  'dead-letters-exact',
+] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];
 
 /** One line per invariant: what holding it means. Reports print these. */
@@ -37,6 +43,9 @@ export const INVARIANT_DESCRIPTIONS: Record<InvariantId, string> = {
     "Every group and broadcasting instance got each ordered producer's messages of one sharding key in the " +
     'order they were sent (first deliveries; replays after a rebalance are counted apart). Checked only where ' +
     'an ordered producer feeds the group.',
+  'dead-letters-exact':
+    'Every group with deadLetter finds exactly its acknowledged poison messages in %DLQ%<group> when it is read ' +
+    'back after the drain: none missing, none else. Checked only where a group has deadLetter.',
 };
 
 export function isInvariantId(value: unknown): value is InvariantId {

@@ -5,6 +5,7 @@
  * the specs, so an action added to this list is documented, validated and resolved everywhere
  * at once (and the fault registry does not compile until it has an implementation).
  */
+import { diskFillSpec } from './fault-specs/disk-fill.ts';
 import { driftSpec } from './fault-specs/drift.ts';
 import type { AnyFaultSpec, ParamField, TargetKind } from './fault-specs/fault-spec.ts';
 import { killSpec } from './fault-specs/kill.ts';
@@ -37,6 +38,7 @@ export const FAULT_SPECS = [
   restartSpec,
   scaleSpec,
   driftSpec,
+  diskFillSpec,
 ] as const;
 
 type Specs = (typeof FAULT_SPECS)[number];

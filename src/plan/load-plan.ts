@@ -126,7 +126,7 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
   const seen = new Set<string>();
   const located = pending
     .map((p) => {
-      const at = locate(doc, p.path, p.anchor, origin, origins);
+      const at = locate(doc, p.path, p.anchor, origin, origins, p.valueOffset);
       const issue: PlanIssue = {
         file: at.file,
         line: at.line,

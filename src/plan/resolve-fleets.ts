@@ -5,6 +5,7 @@
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import type {
   ConsumeTime,
+  ConsumerDeadLetter,
   ConsumerFailure,
   ConsumerFaultiness,
   ProducerExecutor,
@@ -35,6 +36,7 @@ type ConsumerDocument = NonNullable<Fleets['consumers']>[number];
 type ConsumeTimeDocument = NonNullable<ConsumerDocument['consumeTime']>;
 type FailureDocument = NonNullable<ConsumerDocument['failure']>;
 type FaultyDocument = NonNullable<ConsumerDocument['faultyConsumer']>;
+type DeadLetterDocument = NonNullable<ConsumerDocument['deadLetter']>;
 
 const perSecond = (text: string): number => must(parseRate(text), 'rate');
 
@@ -122,6 +124,7 @@ function producer(
     batch: p.batch ?? D.producer.batch,
     ...(p.oversize !== undefined ? { oversize: { every: p.oversize.every, sizeBytes: bytes(p.oversize.size) } } : {}),
     tags: Object.entries(p.tags ?? {}).map(([tag, weight]) => ({ tag, weight })),
+    ...(p.properties !== undefined && Object.keys(p.properties).length > 0 ? { properties: p.properties } : {}),
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
     ...(p.delay !== undefined ? { delay: delayOf(p.delay, delayLevels) } : {}),
@@ -157,8 +160,19 @@ function faultiness(input: FaultyDocument): ConsumerFaultiness {
   };
 }
 
+function deadLetter(input: DeadLetterDocument | undefined): { deadLetter?: ConsumerDeadLetter } {
+  if (input === undefined) return {};
+  return {
+    deadLetter: {
+      poison: input.poison,
+      maxReconsumeTimes: input.maxReconsumeTimes ?? D.consumer.deadLetter.maxReconsumeTimes,
+    },
+  };
+}
+
 function consumer(c: ConsumerDocument, hasAgents: boolean): ResolvedConsumerFleet {
   const instances = c.instances ?? D.consumer.instances;
+  const dead = deadLetter(c.deadLetter);
   const fleet = {
     subscriptions: subscriptions(c.subscription),
     protocol: c.protocol ?? D.consumer.protocol,
@@ -185,6 +199,7 @@ function consumer(c: ConsumerDocument, hasAgents: boolean): ResolvedConsumerFlee
       consumeTime: time,
       consumeTimeMs: meanMs(time),
       failure: o?.failure !== undefined ? failure(o.failure) : fleet.failure,
+      ...dead,
     };
     const faulty = o?.faultyConsumer ?? c.faultyConsumer;
     return faulty === undefined ? settings : { ...settings, faultyConsumer: faultiness(faulty) };
@@ -204,6 +219,7 @@ function consumer(c: ConsumerDocument, hasAgents: boolean): ResolvedConsumerFlee
     consumeTime: fleet.consumeTime,
     consumeTimeMs: meanMs(fleet.consumeTime),
     failure: fleet.failure,
+    ...dead,
     onCrash: c.onCrash ?? D.consumer.onCrash,
     routeRefreshMs: ms(c.routeRefresh ?? D.consumer.routeRefresh),
     perInstance,

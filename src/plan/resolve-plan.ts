@@ -10,8 +10,9 @@ import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
 import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { resolveFleets } from './resolve-fleets.ts';
-import { delayLevelsOf } from './delay-levels.ts';
-import { bytes, ms } from './resolve-values.ts';
+import { delayLevelsOf } from './message-delay-level.ts';
+import type { ResolvedFault } from './resolved-faults.ts';
+import { bytes, ms, type ResolvedSubscription } from './resolve-values.ts';
 import { resolveConfEntries } from './server-conf-values.ts';
 import type { PlanDocument } from './schema.ts';
 import { parseThreshold, type ParsedThreshold, type ThresholdEntryInput } from './thresholds.ts';
@@ -86,6 +87,20 @@ export function resolvePlan(
     drainMs: ms(plan.phases.drain ?? D.phases.drain),
   };
   const seed = plan.seed ?? D.seed;
+  // Producers send through load, chaos and heal.
+  const fleets = resolveFleets(
+    plan.fleets,
+    phases.loadMs + phases.chaosMs + phases.healMs,
+    (plan.agents ?? []).length > 0,
+    delayLevelsOf(plan.cluster?.brokerConfig ?? {}),
+  );
+  const faults = resolveFaults(plan.faults, seed);
+  const brokerConfig = resolveConfEntries('broker', cluster.brokerConfig);
+  // A broker without enablePropertyFilter refuses SQL92 subscriptions; the plan asked for
+  // them, so brokers the harness starts get it (validation refuses an explicit false).
+  if (provider !== 'external' && usesSql92(fleets, faults)) brokerConfig.enablePropertyFilter ??= true;
+  const diskFaults = faults.some((f) => f.action.startsWith('disk.'));
+  const storeSize = cluster.storeSize ?? (diskFaults ? D.cluster.storeSizeForDiskFaults : undefined);
   return {
     version: 1,
     name: plan.name ?? planNameFromFile(file),
@@ -113,7 +128,8 @@ export function resolvePlan(
             },
           }
         : {}),
-      brokerConfig: resolveConfEntries('broker', cluster.brokerConfig),
+      brokerConfig,
+      ...(provider === 'local' && storeSize !== undefined ? { storeBytes: bytes(storeSize) } : {}),
       namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
@@ -126,13 +142,7 @@ export function resolvePlan(
         ...(agent.resources?.memory !== undefined ? { memoryBytes: bytes(agent.resources.memory) } : {}),
       },
     })),
-    // Producers send through load, chaos and heal.
-    fleets: resolveFleets(
-      plan.fleets,
-      phases.loadMs + phases.chaosMs + phases.healMs,
-      (plan.agents ?? []).length > 0,
-      levelTable(plan.cluster?.brokerConfig),
-    ),
+    fleets,
     phases,
     ...(plan.backlog ? { backlog: { build: plan.backlog.build, then: plan.backlog.then ?? D.backlog.then } } : {}),
     sampling: {
@@ -140,15 +150,18 @@ export function resolvePlan(
       snapshotMs: ms(plan.sampling?.snapshot ?? D.sampling.snapshot),
     },
     thresholds: thresholds(plan, thresholdKeys),
-    faults: resolveFaults(plan.faults, seed),
+    faults,
     expect: expectations(plan),
     compare: resolveCompare(plan),
     source: { file, sets: [...sets] },
   };
 }
 
-/** The broker's delay level times (validation refused a messageDelayLevel the broker would not read). */
-function levelTable(brokerConfig: Record<string, unknown> | undefined): number[] {
-  const levels = delayLevelsOf(brokerConfig);
-  return typeof levels === 'string' ? [] : levels;
+/** Whether any consumer instance, or any drift fault, subscribes with SQL92. */
+function usesSql92(fleets: ResolvedPlan['fleets'], faults: readonly ResolvedFault[]): boolean {
+  const isSql = (subs: readonly ResolvedSubscription[]) => subs.some((s) => s.type === 'SQL92');
+  return (
+    fleets.consumers.some((f) => f.perInstance.some((i) => isSql(i.subscriptions))) ||
+    faults.some((f) => f.action === 'drift' && isSql(f.params.subscriptions))
+  );
 }

@@ -3,7 +3,7 @@
  * subscriptions with their parsed tags). A leaf of the plan module: the resolvers and every
  * fault spec use them without depending on one another.
  */
-import { parseTagExpression, type Subscription, type TagFilter } from '../protocol/index.ts';
+import { parseTagExpression, type Subscription, type SubscriptionValue, type TagFilter } from '../protocol/index.ts';
 import { parseDuration, parseSize, type UnitResult } from './units.ts';
 
 /**
@@ -11,7 +11,10 @@ import { parseDuration, parseSize, type UnitResult } from './units.ts';
  * for reports) with its tags parsed once (`parseTagExpression`), for what the group expects.
  */
 export interface ResolvedSubscription extends Subscription {
-  /** `'*'` for every tag, else the tags the expression names. */
+  /**
+   * `'*'` for every tag, else the tags the expression names; empty for SQL92 (`type`), which
+   * selects by properties: read `type` before `tags`.
+   */
   tags: TagFilter;
 }
 
@@ -23,10 +26,11 @@ export function must(result: UnitResult, what: string): number {
 
 export const ms = (text: string): number => must(parseDuration(text), 'duration');
 export const bytes = (text: string): number => must(parseSize(text), 'size');
-export function subscriptions(map: Record<string, string>): ResolvedSubscription[] {
-  return Object.entries(map).map(([topic, expression]) => subscription(topic, expression));
+export function subscriptions(map: Readonly<Record<string, SubscriptionValue>>): ResolvedSubscription[] {
+  return Object.entries(map).map(([topic, value]) => subscription(topic, value));
 }
 
-function subscription(topic: string, expression: string): ResolvedSubscription {
-  return { topic, expression: expression.trim(), tags: parseTagExpression(expression) };
+function subscription(topic: string, value: SubscriptionValue): ResolvedSubscription {
+  if (typeof value !== 'string') return { topic, expression: value.sql.trim(), type: 'SQL92', tags: [] };
+  return { topic, expression: value.trim(), tags: parseTagExpression(value) };
 }

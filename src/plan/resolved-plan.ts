@@ -12,6 +12,12 @@ import type { ResolvedFault } from './resolved-faults.ts';
 import type { ParsedThreshold } from './thresholds.ts';
 
 export type { DiagnosisId } from './expectations-catalogue.ts';
+
+/** One property's values: an integer in [min, max] (both included) or one of the strings. */
+export type PropertySpec = { int: [number, number] } | { oneOf: string[] };
+
+/** Property name → how its value is drawn per message, as the plan writes it. */
+export type PropertySpecs = Record<string, PropertySpec>;
 export type { FaultPhase } from './phase-lengths.ts';
 export type { ResolvedCompare } from './resolve-compare.ts';
 export type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
@@ -70,6 +76,8 @@ export interface ResolvedCluster {
    * a duration is a number in the key's unit. Empty when the plan sets none.
    */
   brokerConfig: Record<string, ConfValue>;
+  /** provider local: each broker's store is a tmpfs of this many bytes (cluster.storeSize; disk faults). */
+  storeBytes?: number;
   /** The same for every name server rmq-chaos starts. */
   namesrvConfig: Record<string, ConfValue>;
 }
@@ -184,6 +192,8 @@ export interface ResolvedProducerFleet {
   oversize?: { every: number; sizeBytes: number };
   /** Weighted tags, in plan order; empty means messages carry no tag. */
   tags: TagWeight[];
+  /** User properties drawn per message (fleet/message-properties.ts), for SQL92 subscriptions; absent: none. */
+  properties?: PropertySpecs;
   /** Stop after this many messages in total for the fleet; absent means unbounded. */
   maxMessages?: number;
   /** Ordered messages: each message gets one of `shardingKeys` keys, and a key always goes to the same queue. */
@@ -226,6 +236,16 @@ export interface ConsumerFaultiness {
   duplicate: number;
 }
 
+/**
+ * `deadLetter`: a `poison` share (0..1) of messages fails on every delivery (which ones:
+ * fleet/poison-messages.ts), and the broker moves a message to `%DLQ%<group>` once it has been
+ * redelivered `maxReconsumeTimes` times. Every fleet of a group carries the same settings.
+ */
+export interface ConsumerDeadLetter {
+  poison: number;
+  maxReconsumeTimes: number;
+}
+
 /** The settings one consumer instance runs with: its fleet's, merged with its override. */
 export interface ResolvedConsumerInstance {
   /** 0-based index in the fleet. */
@@ -244,6 +264,8 @@ export interface ResolvedConsumerInstance {
   failure: ConsumerFailure;
   /** Present only when the plan sets it for the fleet or this instance's override. */
   faultyConsumer?: ConsumerFaultiness;
+  /** The fleet's deadLetter settings (no override changes them); absent when the plan has none. */
+  deadLetter?: ConsumerDeadLetter;
 }
 
 export interface ResolvedConsumerFleet {
@@ -270,6 +292,8 @@ export interface ResolvedConsumerFleet {
    */
   consumeTimeMs: number;
   failure: ConsumerFailure;
+  /** Poison messages and the group's redelivery limit; absent when the plan has none. */
+  deadLetter?: ConsumerDeadLetter;
   onCrash: CrashPolicy;
   /** How often the clients refresh topic routes (Java pollNameServerInterval). */
   routeRefreshMs: number;

@@ -26,6 +26,7 @@ import {
 import { parseDuration, parseRate, RATE_PATTERN, UNIT_EXPECTED } from './units.ts';
 import { WORKER_DRIVERS } from '../drivers/capabilities.ts';
 import { PLACEMENT_HELP, placement } from './schema-agents.ts';
+import { PROPERTY_EXAMPLE, producerProperties } from './schema-properties.ts';
 import { JAVA_CLIENTS } from '../setup/versions.ts';
 
 const CLIENT_VERSION = /^\d+\.\d+\.\d+$/;
@@ -190,6 +191,12 @@ const producer = map(
       'Make some messages bigger to show the message size limit, e.g. {every: 100, size: 5MiB}: they count as send ' +
         'errors by reason and the ledger never expects them. Only driver node with protocol remoting.',
     ),
+    properties: opt(
+      producerProperties(),
+      `User properties, drawn per message from the plan seed, e.g. ${PROPERTY_EXAMPLE}: what SQL92 ` +
+        'subscriptions select on. The ledger recomputes them to know exactly what each such subscription should ' +
+        'receive.',
+    ),
     tags: opt(
       z.record(patterned(TAG_NAME, 'a tag without spaces, "|" or "*"'), positiveNumber(), {
         error: (iss) => `expected a map of tag to weight such as {TagA: 3, TagB: 1}, got ${describeValue(iss.input)}`,
@@ -346,6 +353,35 @@ const FAULTY_HELP =
   'instance drop (acknowledge, never report) or double-report a known set of messages, chosen per message by ' +
   'a pure function of (seed, producer, seq) that tests can call (src/fleet/faulty-consumer.ts). Default: none.';
 
+const DEAD_LETTER_EXAMPLE = '{poison: 0.02, maxReconsumeTimes: 2}';
+
+// Poison messages fail on every delivery, so the broker moves each to %DLQ%<group> after
+// maxReconsumeTimes redeliveries; which ones is a pure function the ledger calls too.
+const deadLetter = () =>
+  map(
+    {
+      poison: req(
+        fraction(),
+        'Share of messages (0 to 1) that fail on every delivery (poison), chosen per message by a pure function ' +
+          'of (seed, producer, seq) (src/fleet/poison-messages.ts): the broker dead-letters exactly these.',
+      ),
+      maxReconsumeTimes: opt(
+        integer(0, 16),
+        'Redeliveries before the broker moves a failed message to %DLQ%<group> (Java setMaxReconsumeTimes); ' +
+          'redelivery k waits delay level 3 + k (10s, 30s, 1m, ... unless cluster.brokerConfig.messageDelayLevel ' +
+          'says otherwise).',
+        D.consumer.deadLetter.maxReconsumeTimes,
+      ),
+    },
+    'deadLetter settings (poison, maxReconsumeTimes)',
+  );
+
+const DEAD_LETTER_HELP =
+  `Dead-letter queue: ${DEAD_LETTER_EXAMPLE} makes a known share of messages fail on every delivery; the run ` +
+  'reads %DLQ%<group> back, counts those messages dead-lettered (not lost) and reports the retry timeline. ' +
+  'Every fleet of a group must say the same; protocol remoting (driver node or java), clustering, push, ' +
+  'concurrently.';
+
 /** Every consumer mode the plan language names (drivers/capabilities.ts says which protocol runs which). */
 export const CONSUMER_MODE_NAMES = ['push', 'pull', 'simple'] as const;
 const mode = () => oneOf(CONSUMER_MODE_NAMES);
@@ -426,6 +462,7 @@ const consumer = map(
       'Consumption failures (the client asks for redelivery): {ratio: 0.01}, {first: 5} or both. Default: none.',
     ),
     faultyConsumer: opt(faultyConsumer(), FAULTY_HELP),
+    deadLetter: opt(deadLetter(), DEAD_LETTER_HELP),
     onCrash: opt(
       oneOf(['fail', 'continue']),
       "What a crash of one of this fleet's processes (an exit nobody asked for) does: fail the run, or " +

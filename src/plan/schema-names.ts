@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TAG_EXPRESSION, TAG_NAME } from '../protocol/index.ts';
 import { PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
-import { oneOf, patterned } from './schema-primitives.ts';
+import { oneOf, patterned, text } from './schema-primitives.ts';
 
 export const FLEET_NAME = /^[a-z0-9][a-z0-9-]*$/;
 export const TOPIC_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -34,13 +34,36 @@ export const groupName = () =>
   patterned(GROUP_NAME, 'a group name of letters, digits, "_" and "-" such as "billing"', L.groupNameLength);
 export const protocol = () => oneOf(['remoting', 'grpc']);
 
-/** Topic → tag expression; at least one topic. Topics are checked against `topics` in cross-checks. */
+/** A SQL92 subscription as plans write it: `{sql: "a > 5 AND region = 'eu'"}`. */
+export const sqlSubscription = () =>
+  z
+    .strictObject({
+      sql: text('a SQL92 expression such as "a > 5 AND region = \'eu\'"').meta({
+        description:
+          "RocketMQ's SQL92 filter over message properties (and TAGS, KEYS); the broker evaluates it, so it " +
+          'needs enablePropertyFilter, which the harness sets on the brokers it starts.',
+      }),
+    })
+    .meta({ description: 'A SQL92 subscription (MessageSelector.bySql).' });
+
+const SUBSCRIPTION_FORMS = 'a tag expression such as "*" or "TagA || TagB", or {sql: "a > 5"}';
+
+/**
+ * Topic → tag expression or `{sql}`; at least one topic. Topics are checked against `topics`
+ * in cross-checks, SQL against the broker's grammar there too (it depends on cluster.version).
+ */
 export const subscription = () =>
   z
-    .record(topicName(), patterned(TAG_EXPRESSION, 'a tag expression such as "*" or "TagA || TagB"'), {
-      error: (iss) =>
-        `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
-    })
+    .record(
+      topicName(),
+      z.union([patterned(TAG_EXPRESSION, SUBSCRIPTION_FORMS), sqlSubscription()], {
+        error: (iss) => `expected ${SUBSCRIPTION_FORMS}, got ${describeValue(iss.input)}`,
+      }),
+      {
+        error: (iss) =>
+          `expected a map of topic to tag expression such as {orders: "*"}, got ${describeValue(iss.input)}`,
+      },
+    )
     .refine((topics) => Object.keys(topics).length > 0, {
       error: 'expected at least one topic to subscribe to, such as {orders: "*"}',
     })

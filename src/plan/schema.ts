@@ -76,6 +76,12 @@ const cluster = map(
       'JVM heap per process, e.g. 256MiB.',
       D.cluster.heap,
     ),
+    storeSize: opt(
+      size({ min: L.storeBytes.min, max: L.storeBytes.max }),
+      "Only with provider local: each broker's store is a tmpfs of this size (needs root), so disk faults fill " +
+        "it and never this machine's disk. Default: 1GiB when the plan has a disk fault, else the store is a plain " +
+        'folder.',
+    ),
     advertise: opt(
       patterned(/^\d{1,3}(?:\.\d{1,3}){3}$/, 'an IPv4 address such as "10.0.0.5"'),
       'Only with provider local and no network faults: the address of this machine that agents on other hosts ' +

@@ -13,6 +13,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  Scalar,
   visit,
   type YAMLMap,
 } from 'yaml';
@@ -169,6 +170,7 @@ export function locate(
   anchor: 'value' | 'key',
   mainOrigin: SourceOrigin,
   origins: OriginMap,
+  valueOffset?: number,
 ): Position {
   let node: unknown = doc.contents;
   let origin = (node !== null && typeof node === 'object' && origins.get(node)) || mainOrigin;
@@ -197,7 +199,34 @@ export function locate(
     }
     node = next;
   }
-  return positionOf(targetOrigin, target?.range?.[0] ?? 0);
+  const start = target?.range?.[0] ?? 0;
+  const inside = valueOffset !== undefined && isScalar(target) ? offsetInScalar(target, valueOffset) : 0;
+  return positionOf(targetOrigin, start + inside);
+}
+
+/**
+ * Where character `offset` of a string scalar's value sits in its source, from the node's
+ * start: exact for one-line plain, single-quoted ('' is one quote) and escape-free
+ * double-quoted scalars; 0 (the value's start) when folding or escapes make it uncertain.
+ */
+function offsetInScalar(node: Scalar, offset: number): number {
+  const value = node.value;
+  const [start, end] = node.range ?? [0, 0];
+  if (typeof value !== 'string' || offset > value.length) return 0;
+  const span = end - start;
+  switch (node.type) {
+    case Scalar.PLAIN:
+      return span === value.length && !value.includes('\n') ? offset : 0;
+    case Scalar.QUOTE_SINGLE: {
+      const quotesBefore = value.slice(0, offset).split("'").length - 1;
+      const encoded = value.length + (value.split("'").length - 1) + 2;
+      return span === encoded && !value.includes('\n') ? 1 + offset + quotesBefore : 0;
+    }
+    case Scalar.QUOTE_DOUBLE:
+      return span === value.length + 2 && !/["\\\n]/.test(value) ? 1 + offset : 0;
+    default:
+      return 0;
+  }
 }
 
 function isNodeWithRange(value: unknown): value is Node {

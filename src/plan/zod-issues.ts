@@ -16,6 +16,8 @@ export interface PendingIssue {
   message: string;
   /** Path printed in the message when it differs from `path` (unknown keys print their map). */
   shownPath?: PathSegment[];
+  /** For a string value: the problem is this many characters into it (a SQL92 error's place). */
+  valueOffset?: number;
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {

@@ -50,6 +50,7 @@ export {
   javaStringHashCode,
   type SubscriptionData,
 } from './remoting/subscription-data.ts';
+export { SYSTEM_PROPERTY_NAMES } from './remoting/system-properties.ts';
 
 // RocketMQ semantics both client protocols share.
 export {

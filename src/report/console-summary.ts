@@ -7,6 +7,7 @@ import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
 import { timerLines } from './timer-text.ts';
 import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
+import { deadLetterHeadline, retryAttemptLine } from './dead-letter-text.ts';
 
 /** The end-of-run text a person reads first: verdict, headline numbers, checks. */
 export function formatConsoleSummary(s: RunSummary): string {
@@ -84,6 +85,15 @@ export function formatConsoleSummary(s: RunSummary): string {
   }
   if (s.backlogDrain) lines.push(`  ${backlogDrainHeadline(s.backlogDrain)}`);
   if (s.timers) for (const line of timerLines(s.timers)) lines.push(`  delayed ${line}`);
+  for (const d of s.deadLetters ?? []) {
+    lines.push(
+      `  ${deadLetterHeadline(
+        d,
+        s.groups.find((g) => g.scope === d.group),
+      )}`,
+    );
+    for (const attempt of d.timeline.attempts) lines.push(`    ${retryAttemptLine(attempt)}`);
+  }
   lines.push(`  backlog at the end  ledger ${s.backlog.finalLedger}, broker ${s.backlog.finalBroker ?? 'not sampled'}`);
   lines.push(`  drained: ${s.totals.drained ? 'yes' : 'no (backlog left at the end of drain)'}`);
   for (const f of s.faults) {

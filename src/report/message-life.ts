@@ -16,6 +16,7 @@ import {
   type AckRecord,
   type DeliveriesRecord,
   type DeliveryRecord,
+  type DeadLetterRecord,
   deliveriesIn,
   type LostRecord,
   type MessageRecord,
@@ -50,6 +51,8 @@ export interface MessageLife {
     /** The lost host it was consumed on; undefined when not, or in logs that predate it. */
     withHost: string | undefined;
   }[];
+  /** Where it was read back from a group's dead-letter queue (groups with `deadLetter`). */
+  deadLettered: { group: string; brokerName: string; offset: number }[];
   /** Producers the log knows, for a helpful "no such message". */
   producersSeen: string[];
 }
@@ -74,7 +77,7 @@ export async function readMessageLife(runDir: string, id: string): Promise<Messa
       `${file} does not exist`,
       'runs record every message from rmq-chaos 0.1 with summary schema 4 on; rerun the plan',
     );
-  const life: MessageLife = { id, producerId, seq, deliveries: [], lost: [], producersSeen: [] };
+  const life: MessageLife = { id, producerId, seq, deliveries: [], lost: [], deadLettered: [], producersSeen: [] };
   const producers = new Set<string>();
   // Lines are JSON arrays whose producer and seq sit side by side: a substring test skips the
   // other messages' lines without parsing them. An agent's batch of deliveries names its
@@ -127,6 +130,11 @@ function apply(life: MessageLife, record: MessageRecord, producerId: string, seq
         record as DeliveryRecord;
       if (p === producerId && s === seq)
         life.deliveries.push({ group, instance, bornAt, receivedAt, queue, reconsumeTimes, outcome, kind });
+      break;
+    }
+    case 'dead-letter': {
+      const [, group, p, s, brokerName, offset] = record as DeadLetterRecord;
+      if (p === producerId && s === seq) life.deadLettered.push({ group, brokerName, offset });
       break;
     }
     case 'lost': {
@@ -182,6 +190,8 @@ export function formatMessageLife(life: MessageLife, summary: SummaryFile): stri
   const byGroup = new Map<string, number>();
   for (const d of life.deliveries) byGroup.set(d.group, (byGroup.get(d.group) ?? 0) + 1);
   for (const [group, count] of byGroup) lines.push(`  ${group}: delivered ${count} time${count === 1 ? '' : 's'}`);
+  for (const d of life.deadLettered)
+    lines.push(`  dead-lettered: read back from %DLQ%${d.group} on ${d.brokerName} at offset ${d.offset}`);
   for (const l of life.lost) {
     lines.push(
       `  LOST in ${l.scope}: never consumed; ${l.queue} was held by ${l.holder ?? 'no member'} when it was ` +

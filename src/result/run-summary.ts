@@ -23,6 +23,20 @@ import type { TimerSummary } from '../metrics/timer-lateness.ts';
 import type { ReleaseReport } from '../runtime/run-resources.ts';
 import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
+import type { DeadLetterReadBack } from '../metrics/dead-letters.ts';
+import type { RetryTimelineResult } from '../metrics/retry-timeline.ts';
+
+/**
+ * A group with `deadLetter`: what reading `%DLQ%<group>` back found (null: the run ended before
+ * it was read) and the retry timeline of its poison messages. The ledger's counts (expected,
+ * dead-lettered, missing, unexpected) are the group's `deadLetters` in `groups[]`.
+ */
+export interface DeadLetterResult {
+  group: string;
+  maxReconsumeTimes: number;
+  readBack: DeadLetterReadBack | null;
+  timeline: RetryTimelineResult;
+}
 
 /** Bump on any incompatible change to the shape below; document it in the README. */
 export const SUMMARY_SCHEMA_VERSION = 8;
@@ -108,6 +122,8 @@ export interface RunSummary {
    * and the messages pending across each fault. Absent when no fleet delays messages.
    */
   timers?: TimerSummary;
+  /** Groups with `deadLetter`: the DLQ read back and the retry timeline. Absent when no group has one. */
+  deadLetters?: DeadLetterResult[];
   timeseries: TimeSeriesRow[];
   crashes: Crash[];
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */

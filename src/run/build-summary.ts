@@ -14,6 +14,7 @@ import { UNCHECKED_ORDERING } from '../metrics/ordering.ts';
 import type { TimerSummary } from '../metrics/timer-lateness.ts';
 import { groupOfScope, type ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
+import { delayLevelsOf } from '../plan/message-delay-level.ts';
 import { producerCounts, type RunRecordInput, summaryHeader } from './summary-header.ts';
 
 export interface SummaryInput extends RunRecordInput {
@@ -84,6 +85,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
     ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
     ...(m.backlogDrain ? { backlogDrain: m.backlogDrain } : {}),
     ...(m.timers.tracking ? { timers: summarizeTimers(input) } : {}),
+    ...(m.deadLetterScopes().length > 0
+      ? { deadLetters: m.deadLetterResults(m.deadLetterDelayLevelsMs ?? delayLevelsOf(plan.cluster.brokerConfig)) }
+      : {}),
     timeseries: m.rows,
     crashes: input.crashes,
     faults: input.faults,

@@ -19,5 +19,6 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
+    ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
   };
 }

@@ -76,6 +76,7 @@ export function layoutFleets(
         consumeTime: instance.consumeTime,
         failure: instance.failure,
         ...(instance.faultyConsumer ? { faultyConsumer: instance.faultyConsumer } : {}),
+        ...(instance.deadLetter ? { deadLetter: instance.deadLetter } : {}),
         seed: plan.seed,
       };
     });
@@ -100,6 +101,7 @@ export function layoutFleets(
         batch: fleet.batch,
         ...(fleet.oversize ? { oversize: fleet.oversize } : {}),
         tags: fleet.tags,
+        ...(fleet.properties ? { properties: fleet.properties } : {}),
         ...(fleet.maxMessages === undefined ? {} : { maxMessages: share(fleet.maxMessages) }),
         durationMs: fleet.loadMs,
         seed: plan.seed,

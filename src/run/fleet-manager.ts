@@ -74,6 +74,7 @@ export class FleetManager implements FleetControl {
     measurements.addConsumer(
       { instanceId: config.instanceId, fleet: config.fleet, group: config.group, model: config.model },
       this.o.expectationOf(config.group),
+      config.deadLetter ? { ...config.deadLetter, seed: config.seed } : undefined,
     );
     const worker = this.spawn(config.instanceId, 'consumer', config.fleet);
     this.membership(config.instanceId, kind);

@@ -9,6 +9,9 @@ import { HostLosses, type OffsetOf } from '../metrics/host-losses.ts';
 import { Ledger, type OrderingSpec, type ScopeExpectation } from '../metrics/ledger.ts';
 import { BreakdownBuilder, UNKNOWN_QUEUE, type LostCell, type ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { MsTally } from '../metrics/ms-tally.ts';
+import type { DeadLetterReadBack, DeadLetterSpec } from '../metrics/dead-letters.ts';
+import { RetryTimeline } from '../metrics/retry-timeline.ts';
+import { isPoison } from '../fleet/poison-messages.ts';
 import type { OrderingResult } from '../metrics/ordering.ts';
 import { bitAt } from '../metrics/receipt-columns.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
@@ -16,6 +19,7 @@ import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
 import { TimerLateness, type DelayKind } from '../metrics/timer-lateness.ts';
 import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
 import type { RateSearchResult } from '../metrics/rate-search.ts';
+import type { DeadLetterResult } from '../result/run-summary.ts';
 import type { EventLog } from './event-log.ts';
 import { deliveryRecord, type MessageLog } from './message-log.ts';
 
@@ -34,6 +38,13 @@ export interface ConsumerInstanceInfo {
   fleet: string;
   group: string;
   model: 'clustering' | 'broadcasting';
+}
+
+/** A group's `deadLetter` as its consumers run it: which messages are poison under `seed`, and the limit. */
+export interface GroupDeadLetter {
+  poison: number;
+  maxReconsumeTimes: number;
+  seed: number;
 }
 
 /** Ledger scope of a receipt: the group in clustering, the instance in broadcasting. */
@@ -101,6 +112,13 @@ export class Measurements {
   rateSearch: RateSearchResult | undefined;
   /** `backlog`: the build and drain, set when the drain is over (or the run stops). */
   backlogDrain: BacklogDrainResult | undefined;
+  /** Groups with `deadLetter`: what reading their DLQs back found, set after the drain. */
+  deadLetterReadBack: DeadLetterReadBack[] | undefined;
+  /** The broker's own delay levels (ms), read with the DLQs; undefined: the plan's are used. */
+  deadLetterDelayLevelsMs: number[] | undefined;
+  /** Delivery times of poison messages by attempt (groups with `deadLetter`). */
+  readonly retryTimeline = new RetryTimeline();
+  private readonly deadLetterSpecs = new Map<string, DeadLetterSpec>();
   private readonly windows = new Set<StepWindow>();
   private readonly consumers = new Map<string, ConsumerInstanceInfo>();
   private interval = this.freshInterval();
@@ -176,11 +194,51 @@ export class Measurements {
     return accounting;
   }
 
-  addConsumer(info: ConsumerInstanceInfo, expectation?: ScopeExpectation): void {
+  /** `deadLetter`: the group's poison messages and limit (clustering groups with `deadLetter` only). */
+  addConsumer(info: ConsumerInstanceInfo, expectation?: ScopeExpectation, deadLetter?: GroupDeadLetter): void {
     this.consumers.set(info.instanceId, info);
     this.failover.addGroup(info.group);
-    if (expectation) this.ledger.expect(scopeOf(info), expectation);
-    else this.ledger.registerScope(scopeOf(info));
+    const scope = scopeOf(info);
+    if (expectation) this.ledger.expect(scope, expectation);
+    else this.ledger.registerScope(scope);
+    if (deadLetter && info.model === 'clustering' && !this.deadLetterSpecs.has(scope)) {
+      const { poison, seed, maxReconsumeTimes } = deadLetter;
+      const spec: DeadLetterSpec = {
+        maxReconsumeTimes,
+        isPoison: (producerId, seq) => isPoison(poison, seed, producerId, seq),
+      };
+      this.deadLetterSpecs.set(scope, spec);
+      this.ledger.expectDeadLetters(scope, spec);
+    }
+  }
+
+  /** Scopes (clustering groups) whose consumers dead-letter poison messages. */
+  deadLetterScopes(): string[] {
+    return [...this.deadLetterSpecs.keys()];
+  }
+
+  /** The summary's `deadLetters`: per dead-letter group, its read-back and retry timeline against `delayLevelsMs`. */
+  deadLetterResults(delayLevelsMs: readonly number[]): DeadLetterResult[] {
+    return [...this.deadLetterSpecs].map(([scope, spec]) => ({
+      group: scope,
+      maxReconsumeTimes: spec.maxReconsumeTimes,
+      readBack: this.deadLetterReadBack?.find((r) => r.group === scope) ?? null,
+      timeline: this.retryTimeline.result(delayLevelsMs, scope),
+    }));
+  }
+
+  /** A message of this run read back from `scope`'s DLQ: the ledger counts it, the message log keeps where. */
+  deadLettered(scope: string, producerId: string, seq: number, brokerName: string, dlqOffset: number): void {
+    this.ledger.recordDeadLettered(scope, producerId, seq);
+    this.messageLog?.deadLetter(groupOfScope(scope), producerId, seq, brokerName, dlqOffset);
+  }
+
+  /** A delivery answered retry: a dead-letter group's ledger and retry timeline note it. */
+  private failedDelivery(scope: string, producerId: string, seq: number, reconsumeTimes: number, at: number): void {
+    const spec = this.deadLetterSpecs.get(scope);
+    if (!spec) return;
+    this.ledger.recordFailure(scope, producerId, seq, reconsumeTimes);
+    if (spec.isPoison(producerId, seq)) this.retryTimeline.record(scope, producerId, seq, reconsumeTimes, at);
   }
 
   /**
@@ -413,7 +471,10 @@ export class Measurements {
       const id = `${scope}:${producerId}:${seq}`;
       this.messageLog?.delivery(deliveryRecord(info.group, message.instanceId, receipt, kind));
       if (kind === 'duplicate') this.duplicate(info, scope, id, receipt);
-      if (outcome === 'retry') this.attribution.noteRetry(id);
+      if (outcome === 'retry') {
+        this.attribution.noteRetry(id);
+        this.failedDelivery(scope, producerId, seq, receipt[5], receivedAt);
+      }
     }
     if (message.foreign > 0) this.ledger.recordForeign(scope, message.instanceId, message.foreign);
   }
@@ -500,9 +561,12 @@ export class Measurements {
         const duplicate = bitAt(duplicates, i);
         const retry = bitAt(batch.retry, i);
         if (!duplicate && !retry) continue;
-        const id = `${scope}:${batch.producers[batch.producer[i]!]}:${batch.seq[i]}`;
+        const producerId = batch.producers[batch.producer[i]!]!;
+        const id = `${scope}:${producerId}:${batch.seq[i]}`;
         if (duplicate) this.duplicate(info, scope, id, receiptAt(batch, i));
-        if (retry) this.attribution.noteRetry(id);
+        if (!retry) continue;
+        this.attribution.noteRetry(id);
+        this.failedDelivery(scope, producerId, batch.seq[i]!, batch.reconsumeTimes[i]!, batch.received[i]!);
       }
     }
     if (batch.foreign > 0) this.ledger.recordForeign(scope, info.instanceId, batch.foreign);

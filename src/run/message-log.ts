@@ -52,7 +52,9 @@ export type LostRecord = ['lost', string, string, number, string, string, string
  * The deflate runs on libuv's threadpool, off the coordinator's thread.
  */
 export type DeliveriesRecord = ['deliveries', string, string, ReceiptBatch];
-export type MessageRecord = AckRecord | DeliveryRecord | LostRecord | DeliveriesRecord;
+/** ["dead-letter", group, producerId, seq, brokerName, dlqOffset]: read back from %DLQ%<group> after the drain. */
+export type DeadLetterRecord = ['dead-letter', string, string, number, string, number];
+export type MessageRecord = AckRecord | DeliveryRecord | LostRecord | DeliveriesRecord | DeadLetterRecord;
 
 /**
  * The DeliveryRecords a DeliveriesRecord stands for, in order; with `only`, those of one
@@ -129,6 +131,11 @@ export class MessageLog {
       Buffer.from(duplicates.buffer, duplicates.byteOffset, duplicates.byteLength).toString('base64'),
       batch,
     ];
+    this.write(`${JSON.stringify(record)}\n`);
+  }
+
+  deadLetter(group: string, producerId: string, seq: number, brokerName: string, dlqOffset: number): void {
+    const record: DeadLetterRecord = ['dead-letter', group, producerId, seq, brokerName, dlqOffset];
     this.write(`${JSON.stringify(record)}\n`);
   }
 

@@ -6,7 +6,11 @@
  */
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { sleep, withinTime } from '../util/sleep.ts';
+import { readBackDeadLetters } from './dead-letter-readback.ts';
 import { holdForBacklog, startWorkloads } from './load-workloads.ts';
+import { observerAdmin } from './observer-admin.ts';
+import { parseMessageDelayLevel } from '../plan/message-delay-level.ts';
+import type { RemotingAdmin } from '../protocol/index.ts';
 import type { RunParts, RunSession } from './run-session.ts';
 import { describePartial, groupsSettled, settleTargets } from './warmup-settle.ts';
 
@@ -75,7 +79,7 @@ export async function load(session: RunSession, { fleet, faults, layout }: RunPa
 }
 
 /** Until the ledger's backlog is gone (and the drain's own faults are over), or the drain time is up. */
-export async function drain(session: RunSession, { faults }: RunParts): Promise<void> {
+export async function drain(session: RunSession, { faults, cluster }: RunParts): Promise<void> {
   const { plan, measurements, signal } = session;
   session.phases.enter('drain');
   faults.enterPhase('drain');
@@ -93,6 +97,53 @@ export async function drain(session: RunSession, { faults }: RunParts): Promise<
   session.events.emit('drain-end', { drained: session.drained, backlog: measurements.ledgerBacklog() });
   await session.backlog?.finish();
   session.checkAbort();
+  await readDeadLetterQueues(session, cluster);
+}
+
+/** Bound on waiting for the last send-backs to land in the DLQs once the drain is over. */
+const DLQ_READ_BACK_MS = 15_000;
+
+/** Groups with `deadLetter`: reads each `%DLQ%<group>` back into the ledger (dead-letter-readback.ts). */
+async function readDeadLetterQueues(session: RunSession, cluster: RunParts['cluster']): Promise<void> {
+  const { measurements, signal } = session;
+  const scopes = measurements.deadLetterScopes();
+  if (scopes.length === 0) return;
+  const admin = observerAdmin(cluster.endpoints, `dlq-reader-${process.pid}`, 5000);
+  try {
+    const results = await readBackDeadLetters(admin, measurements, session.runId, scopes, DLQ_READ_BACK_MS, signal);
+    measurements.deadLetterReadBack = results;
+    measurements.deadLetterDelayLevelsMs = await brokerDelayLevels(admin, session);
+    for (const r of results) {
+      session.events.emit('dead-letters-read', { ...r });
+      session.log(
+        `dead letters: ${r.read} read back from ${r.topic}` +
+          (r.awaited > 0 ? `, ${r.awaited} sent back for the last time but not found` : '') +
+          (r.errors.length > 0 ? `; errors: ${r.errors.join('; ')}` : ''),
+      );
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * The delay levels the broker itself runs with (its messageDelayLevel, asked of the first master),
+ * for the retry timeline's expectation: an external cluster's are not in the plan. Undefined
+ * (the plan's or the default then) when the broker does not answer or says nothing parsable.
+ */
+async function brokerDelayLevels(admin: RemotingAdmin, session: RunSession): Promise<number[] | undefined> {
+  try {
+    const [master] = await admin.masterAddrs();
+    const text = master ? (await admin.brokerConfig(master.addr))['messageDelayLevel'] : undefined;
+    const parsed = text === undefined ? undefined : parseMessageDelayLevel(text);
+    if (parsed?.ok) return parsed.levelsMs;
+    session.log(
+      `dead letters: the broker's messageDelayLevel ${JSON.stringify(text)} is not readable; using the plan's`,
+    );
+  } catch (error) {
+    session.log(`dead letters: could not read the broker's messageDelayLevel (${(error as Error).message})`);
+  }
+  return undefined;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface RunStateData {
   endpoints?: unknown;
   /** Containers and networks of the `containers` provider, found by label, for the reaper. */
   containers?: RecordedContainers;
+  /** Filesystems mounted for the run (bounded broker stores, runtime/tmpfs-store.ts): unmount before removing. */
+  mounts?: string[];
 }
 
 export interface RecordedContainers {
@@ -92,6 +94,16 @@ export class RunState {
 
   setContainers(containers: RecordedContainers): void {
     this.data.containers = containers;
+    this.save();
+  }
+
+  addMount(dir: string): void {
+    this.data.mounts = [...(this.data.mounts ?? []), dir];
+    this.save();
+  }
+
+  removeMount(dir: string): void {
+    this.data.mounts = (this.data.mounts ?? []).filter((m) => m !== dir);
     this.save();
   }
 

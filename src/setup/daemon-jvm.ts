@@ -24,6 +24,10 @@ export function daemonJvmFlags(heapMiB: number): string[] {
     '-XX:+UseSerialGC',
     '-XX:-OmitStackTraceInFastThrow',
     '-Djava.net.preferIPv4Stack=true',
+    // Every remoting server (name server, broker, its fast port, proxy) otherwise builds a
+    // self-signed TLS context for "permissive" mode: about 2.5 s of a broker's 7 s boot here,
+    // for TLS nothing in a run uses (the harness's clients and workers speak plain TCP).
+    '-Dtls.server.mode=disabled',
     // The 5.x controller's Hessian serializer reflects into java.lang: without this, Java 17
     // prints 8 harmless stack traces at every controller start (seen here).
     '--add-opens',

@@ -414,6 +414,47 @@ describe('run page in Chromium with the workloads (zombie-consumer fixture with 
       drainMs: 1400,
       drainRatePerSecond: 1464.3,
     };
+    const group = summary.groups[0]!;
+    group.deadLetters = {
+      maxReconsumeTimes: 2,
+      readBack: true,
+      expected: 34,
+      deadLettered: 33,
+      missing: 1,
+      unexpected: 0,
+      missingSample: ['checkout#0:77'],
+      unexpectedSample: [],
+    };
+    const attempt = (n: number, expectedMs: number, late: number) => ({
+      attempt: n,
+      delayLevel: 2 + n,
+      expectedMs,
+      count: 34,
+      observedP50Ms: expectedMs + late,
+      observedP99Ms: expectedMs + 2 * late,
+      lateP50Ms: late,
+      lateP99Ms: 2 * late,
+    });
+    summary.deadLetters = [
+      {
+        group: group.scope,
+        maxReconsumeTimes: 2,
+        readBack: {
+          group: group.scope,
+          topic: `%DLQ%${group.scope}`,
+          read: 33,
+          foreign: 0,
+          brokers: [{ brokerName: 'broker-a', offset: 33 }],
+          awaited: 1,
+          errors: [],
+        },
+        timeline: {
+          delayLevelsMs: [1000, 1000, 2000, 3000],
+          messages: 34,
+          attempts: [attempt(1, 2000, 57), attempt(2, 3000, 69)],
+        },
+      },
+    ];
     writeFileSync(file, JSON.stringify(summary));
     opened = await openReport(dir);
   }, 60_000);
@@ -426,6 +467,16 @@ describe('run page in Chromium with the workloads (zombie-consumer fixture with 
     expect(await page.locator('[data-chart="rate-search"]').count()).toBe(1);
     expect(await page.locator('#rate-search .rate-search-table tbody tr').count()).toBe(3);
     await expect(page.locator('#backlog-drain .backlog-drain-table').textContent()).resolves.toContain('1,464/s');
+  });
+
+  it('tabulates the dead letters read back and the retry timeline per redelivery', async () => {
+    const page = opened.page;
+    const counts = await page.locator('#dead-letters .dead-letter-table tbody tr').textContent();
+    expect(counts).toContain('%DLQ%');
+    expect(counts).toContain('1 (checkout#0:77)');
+    const rows = page.locator('#dead-letters .retry-timeline-table tbody tr');
+    expect(await rows.count()).toBe(2);
+    await expect(rows.nth(1).textContent()).resolves.toBe('243.00 s343.07 s3.14 s+69 ms+138 ms');
   });
 
   it('logs no errors', () => {

@@ -78,9 +78,13 @@ export function rocketmqEnvironment(heapBytes: number): { HEAP_OPTS: string; JAV
   const heapMiB = Math.max(64, Math.floor(heapBytes / (1024 * 1024)));
   return {
     HEAP_OPTS: [`-Xms${heapMiB}m`, `-Xmx${heapMiB}m`, `-XX:MaxDirectMemorySize=${heapMiB}m`].join(' '),
-    JAVA_OPT_EXT: ['-XX:-OmitStackTraceInFastThrow', '-Djava.net.preferIPv4Stack=true', `-Duser.home=${HOME}`].join(
-      ' ',
-    ),
+    // tls.server.mode: as the local provider (setup/daemon-jvm.ts), no TLS context to build at boot.
+    JAVA_OPT_EXT: [
+      '-XX:-OmitStackTraceInFastThrow',
+      '-Djava.net.preferIPv4Stack=true',
+      '-Dtls.server.mode=disabled',
+      `-Duser.home=${HOME}`,
+    ].join(' '),
   };
 }
 

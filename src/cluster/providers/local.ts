@@ -5,6 +5,7 @@ import { ROCKETMQ_VERSION, serverVersionTraits } from '../../setup/versions.ts';
 import { UsageError } from '../../util/errors.ts';
 import { legacyLogbackFile } from '../../setup/legacy-logging.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
+import { mountTmpfs, unmountSync } from '../../runtime/tmpfs-store.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type {
   ClusterEndpoints,
@@ -203,8 +204,10 @@ export const localProvider: ClusterProvider = {
         ['-c'],
       );
     });
+    const boundedStores = new Map<string, string>();
     for (const slot of slots) {
       const storeDir = join(resources.workDir, 'nodes', slot.name, 'store');
+      if (spec.storeBytes !== undefined) boundedStores.set(slot.name, storeDir);
       const brokerNet = net?.brokers.get(slot.name);
       const replicas = slots.filter((s) => s.brokerName === slot.brokerName);
       const text = brokerConfig({
@@ -276,6 +279,9 @@ export const localProvider: ClusterProvider = {
       await processes.stopAll();
       // Last: until the JVMs are gone, their connections run through it.
       await toxiproxy?.stop();
+      // A cluster left running keeps its stores; `cluster down` unmounts them (recorded below).
+      if (!leaveRunning)
+        for (const dir of boundedStores.values()) if (unmountSync(dir)) resources.state.removeMount(dir);
     };
     try {
       if (net) {
@@ -304,6 +310,11 @@ export const localProvider: ClusterProvider = {
           await Promise.all(nodes.map((node) => processes.booted(node)));
         }
       };
+      for (const [node, dir] of boundedStores) {
+        await mountTmpfs(dir, spec.storeBytes!);
+        resources.state.addMount(dir);
+        log(`[${node}] store on a ${(spec.storeBytes! / 2 ** 20).toFixed(0)} MiB tmpfs at ${dir}`);
+      }
       const proxy = planned.find((p) => p.jvm.kind === 'proxy');
       // Standalone controllers start with the name servers: brokers in controller mode need both.
       await stage(planned.filter((p) => p.jvm.kind === 'namesrv' || p.jvm.kind === 'controller'));
@@ -337,6 +348,7 @@ export const localProvider: ClusterProvider = {
     }
     const nodeControl = new LocalNodeControl(processes, {
       log,
+      boundedStores,
       afterBoot: async ({ node }) => {
         if (node.role === 'proxy' && proxyPorts)
           await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`], BOOT_TIMEOUT_MS, 'proxy');

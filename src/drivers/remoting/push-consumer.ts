@@ -120,6 +120,7 @@ export class RemotingPushConsumer implements Consumer {
         model: this.model,
         handler,
         concurrency: tuning.consumeThreads,
+        ...(options.maxReconsumeTimes !== undefined ? { maxReconsumeTimes: options.maxReconsumeTimes } : {}),
         log,
         onConsumed,
       });

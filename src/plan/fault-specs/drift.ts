@@ -4,11 +4,12 @@ import type { ResolvedSubscription } from '../resolve-values.ts';
 import { subscriptions } from '../resolve-values.ts';
 import { subscription } from '../schema-names.ts';
 import { defineFault, param } from './fault-spec.ts';
-import { topicsDeclared } from './param-checks.ts';
+import { sqlParses, topicsDeclared } from './param-checks.ts';
 
 const resolvedSubscription = z.strictObject({
   topic: z.string(),
   expression: z.string(),
+  type: z.enum(['TAG', 'SQL92']).optional(),
   tags: z.union([z.literal('*'), z.array(z.string())]),
 }) satisfies z.ZodType<ResolvedSubscription>;
 
@@ -22,12 +23,14 @@ export const driftSpec = defineFault({
   params: {
     subscription: param({
       schema: subscription(),
-      help: 'The subscription the instance switches to: topic to tag expression; topics must be declared.',
+      help:
+        'The subscription the instance switches to: topic to tag expression or {sql: ...}; topics must be ' +
+        'declared.',
       example: 'subscription: {orders: "TagA"}',
     }),
   },
   required: ['subscription'],
-  checks: [topicsDeclared('subscription')],
+  checks: [topicsDeclared('subscription'), sqlParses('subscription')],
   resolved: z.strictObject({ subscriptions: z.array(resolvedSubscription) }),
   // The instance's own subscription, to heal to at the end: the run knows it, the fault does not.
   runtimeOnly: { original: SubscriptionMapSchema.optional() },

@@ -69,6 +69,8 @@ export interface ParamCheckContext<K extends string = string> {
   readonly issues: PendingIssue[];
   /** The plan's topics, or undefined when `topics` is too broken to list. */
   readonly declaredTopics: readonly string[] | undefined;
+  /** The brokers' RocketMQ version (for SQL92 grammar). */
+  readonly serverVersion: string;
 }
 
 export type ParamCheck<K extends string = string> = (context: ParamCheckContext<K>) => void;

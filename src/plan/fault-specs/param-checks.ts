@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { undeclared } from '../messages.ts';
 import { record } from '../raw.ts';
 import { formatDuration, formatSize, parseDuration, parseSize, type UnitResult } from '../units.ts';
+import { checkSqlSyntax } from '../cross-check-sql.ts';
 import type { ParamCheck } from './fault-spec.ts';
 
 export function valid(schema: z.ZodType, value: unknown): boolean {
@@ -51,5 +52,12 @@ export function topicsDeclared<K extends string>(key: K): ParamCheck<K> {
       if (!declaredTopics.includes(topic))
         issues.push({ path: at(key, topic), anchor: 'key', message: undeclared(topic, declaredTopics) });
     }
+  };
+}
+
+/** SQL92 values of a topic → subscription map parse as the plan's brokers would parse them. */
+export function sqlParses<K extends string>(key: K): ParamCheck<K> {
+  return ({ fault, at, issues, serverVersion }) => {
+    checkSqlSyntax(fault[key], (...rest) => at(key, ...rest.slice(1)), serverVersion, issues);
   };
 }

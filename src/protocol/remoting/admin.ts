@@ -120,6 +120,41 @@ export class RemotingAdmin {
     return Number(response.extFields?.['offset']);
   }
 
+  /**
+   * One PULL_MESSAGE that reads a queue without a consumer: the request carries its own
+   * subscription (`*`, the subscription flag), so the broker needs no heartbeat of `group`, and
+   * it neither waits for new messages nor commits an offset. For reading a queue back (a
+   * dead-letter queue after a run); the body is the stored messages, undecoded.
+   */
+  async pullOnce(
+    brokerAddr: string,
+    request: { group: string; topic: string; queueId: number; offset: number; maxMsgNums: number },
+  ): Promise<{ code: number; nextBeginOffset: number; body: Buffer }> {
+    const FLAG_SUBSCRIPTION = 0x4;
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.PULL_MESSAGE, {
+        consumerGroup: request.group,
+        topic: request.topic,
+        queueId: request.queueId,
+        queueOffset: request.offset,
+        maxMsgNums: request.maxMsgNums,
+        sysFlag: FLAG_SUBSCRIPTION,
+        commitOffset: 0,
+        suspendTimeoutMillis: 0,
+        subscription: '*',
+        subVersion: Date.now(),
+        expressionType: 'TAG',
+        maxMsgBytes: 2147483647,
+      }),
+    );
+    return {
+      code: response.code,
+      nextBeginOffset: Number(response.extFields?.['nextBeginOffset']),
+      body: response.body ?? Buffer.alloc(0),
+    };
+  }
+
   async minOffset(brokerAddr: string, topic: string, queueId: number): Promise<number> {
     const response = await this.client.invoke(
       brokerAddr,

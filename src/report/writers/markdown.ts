@@ -17,6 +17,7 @@ import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
 import { timerLines } from '../timer-text.ts';
 import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
+import { deadLetterHeadline, RETRY_ATTEMPT_COLUMNS, retryAttemptRow } from '../dead-letter-text.ts';
 
 /** A table cell: `|` would end the cell and a line break the row. */
 export function mdCell(value: string | number): string {
@@ -178,6 +179,31 @@ function workloads(s: RunSummary): string[] {
       '',
       ...timerLines(s.timers).map((l) => `- ${l}`),
     );
+  for (const d of s.deadLetters ?? []) {
+    lines.push(
+      '',
+      `### Dead letters: ${d.group}`,
+      '',
+      deadLetterHeadline(
+        d,
+        s.groups.find((g) => g.scope === d.group),
+      ),
+    );
+    if (d.timeline.attempts.length > 0)
+      lines.push(
+        '',
+        ...table([...RETRY_ATTEMPT_COLUMNS], d.timeline.attempts.map(retryAttemptRow), [
+          'l',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+          'r',
+        ]),
+      );
+  }
   return lines;
 }
 

@@ -3,6 +3,9 @@
  * (plus `faultName`), pass its spec's runtime schema and apply and heal through the registry.
  * Fake node, fleet and network controls record what each begin and end did.
  */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FaultContext } from '../../../src/faults/fault-action.ts';
 import { getFaultAction } from '../../../src/faults/registry.ts';
@@ -37,7 +40,11 @@ faults:
   - {action: restart, target: namesrv-0, hard: true, down: 2s}
   - {action: scale, target: billing, delta: 1}
   - {action: drift, target: billing#0, subscription: {orders: "TagA"}, duration: 5s}
+  - {action: disk.fill, target: broker-a, duration: 5s, ratio: 0.001}
 `;
+
+// disk.fill's bounded store, here a plain folder: a ratio below its disk's use writes an empty file.
+const store = mkdtempSync(join(tmpdir(), 'rmq-chaos-store-'));
 
 function fakes() {
   const calls: string[] = [];
@@ -61,6 +68,10 @@ function fakes() {
       pause: record('pause'),
       resume: record('resume'),
       restart: record('restart'),
+      boundedStore: (node) => {
+        calls.push(`boundedStore ${node}`);
+        return store;
+      },
     },
     fleet: {
       instances: () => ['billing#0', 'billing#1', 'orders#0'],
@@ -138,7 +149,10 @@ describe('fault registry, from a resolved plan', () => {
         'restart billing#0 {"hard":false,"downMs":0,"subscription":{"orders":"TagA"}}',
         'restart billing#0 {"hard":false,"downMs":0,"subscription":{"orders":"*"}}',
       ],
+      'disk.fill': ['boundedStore broker-a'],
     });
+    // The filler is gone with the fault.
+    expect(readdirSync(store)).toEqual([]);
   });
 
   it("rejects params that are not the action's own, for process actions too", async () => {

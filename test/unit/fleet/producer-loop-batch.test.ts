@@ -1,20 +1,24 @@
 /**
  * The producer loop's batches and oversize messages, against a fake driver: the rate stays
  * messages/s, full batches of `batch` leave as one request, each message is acked under its own
- * seq and offset, and a refused message is counted by reason, never acked.
+ * seq and offset, and a refused message is counted by reason, never acked. Also: each message
+ * carries the fleet's drawn properties, the ones the ledger recomputes for SQL92 groups.
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientDriver, OutgoingMessage, Producer, SendResult } from '../../../src/drivers/driver.ts';
 import { MessageTooLargeError } from '../../../src/drivers/remoting/message-too-large-error.ts';
+import { messageProperties } from '../../../src/fleet/message-properties.ts';
 import { runProducer, sizeOf } from '../../../src/fleet/producer-loop.ts';
 import type { FromWorker, ProducerConfig } from '../../../src/fleet/protocol.ts';
 
 /** A producer that stores everything at consecutive offsets and refuses bodies over `limit`. */
 function fakeDriver(limit: number) {
   const requests: number[] = [];
+  const sent: OutgoingMessage[] = [];
   let offset = 0;
   const store = (messages: readonly OutgoingMessage[]): SendResult[] => {
     requests.push(messages.length);
+    sent.push(...messages);
     const tooBig = messages.find((m) => m.body.length > limit);
     if (tooBig) throw new MessageTooLargeError(tooBig.body.length, limit, 'message body');
     return messages.map((m) => ({ msgId: m.keys![0]!, brokerName: 'b', queueId: 0, queueOffset: offset++ }));
@@ -31,7 +35,7 @@ function fakeDriver(limit: number) {
       throw new Error('not used');
     },
   };
-  return { driver, requests };
+  return { driver, requests, sent };
 }
 
 const config = (over: Partial<ProducerConfig>): ProducerConfig => ({
@@ -47,15 +51,17 @@ const config = (over: Partial<ProducerConfig>): ProducerConfig => ({
   messageSize: 64,
   tags: [],
   maxMessages: 200,
-  durationMs: 2000,
+  // Room to spare: maxMessages ends the loop, and a loaded machine must not drop sends or
+  // run out of time (the counts below are exact).
+  durationMs: 20_000,
   seed: 1,
-  maxInFlight: 64,
+  maxInFlight: 1000,
   sendMode: 'async',
   ...over,
 });
 
 async function run(over: Partial<ProducerConfig>, limit = 1024) {
-  const { driver, requests } = fakeDriver(limit);
+  const { driver, requests, sent } = fakeDriver(limit);
   const out: FromWorker[] = [];
   await runProducer(config(over), driver, (m) => out.push(m), new AbortController().signal);
   const acks = out.flatMap((m) => (m.type === 'acks' ? [m] : []));
@@ -67,6 +73,7 @@ async function run(over: Partial<ProducerConfig>, limit = 1024) {
     offsets: acks.flatMap((a) => a.offsets),
     errors,
     dropped: acks.reduce((n, a) => n + a.dropped, 0),
+    sent,
   };
 }
 
@@ -107,5 +114,19 @@ describe('producer loop batches', () => {
     const c = { messageSize: 64, oversize: { every: 3, sizeBytes: 999 } };
     expect([0, 1, 2, 3, 4, 5].map((s) => sizeOf(c, s))).toEqual([64, 64, 999, 64, 64, 999]);
     expect(sizeOf({ messageSize: 64 }, 2)).toBe(64);
+  });
+});
+
+describe('producer loop message properties', () => {
+  it("puts each message's drawn properties beside its identity, the same the ledger recomputes", async () => {
+    const properties = { amount: { int: [1, 100] as [number, number] }, region: { oneOf: ['eu', 'us'] } };
+    const r = await run({ properties, maxMessages: 50, batch: 4 });
+    expect(r.sent).toHaveLength(50);
+    for (const m of r.sent) {
+      const seq = Number(m.properties.rmqchaos_seq);
+      expect(m.properties).toMatchObject(messageProperties(properties, 1, 'f#0', seq));
+      expect(m.properties.rmqchaos_producer).toBe('f#0');
+    }
+    expect(new Set(r.sent.map((m) => m.properties.region))).toEqual(new Set(['eu', 'us']));
   });
 });

@@ -21,6 +21,8 @@ const UNRENDERABLE: Record<string, string[]> = {
   'failover-controller': ['kill-master: role', 'kill-new-master: role'],
   'failover-dledger': ['kill-master: role', 'kill-new-master: role'],
   'failover-network-partition': ['isolate-master: role'],
+  // A tmpfs store the local provider mounts; Chaos Mesh's IOChaos injects faults, it fills nothing.
+  'disk-fill': ['disk.fill-0: disk.fill of cluster node broker-a has no Chaos Mesh equivalent'],
 };
 
 const validator = new ManifestValidator();
@@ -77,7 +79,7 @@ describe('the failover plans, with selectors for their roles', () => {
     'broker-a@master': { app: 'rocketmq', broker: 'broker-a', role: 'master' },
     'controller-0': { app: 'rocketmq', component: 'controller' },
   };
-  it.each(Object.keys(UNRENDERABLE))('%s', async (name) => {
+  it.each(Object.keys(UNRENDERABLE).filter((name) => name.startsWith('failover-')))('%s', async (name) => {
     const { plan, raw } = await loadForRender(`plans/${name}.yaml`);
     const result = renderK8s(plan, raw, options({ podSelectors: roles }));
     expect(result.skipped).toEqual([]);

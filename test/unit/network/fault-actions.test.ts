@@ -71,6 +71,7 @@ function context(network?: NetworkControl) {
 describe('fault registry', () => {
   it('registers every action by its plan name', () => {
     expect(faultActionNames()).toEqual([
+      'disk.fill',
       'drift',
       'kill',
       'network.bandwidth',

@@ -24,7 +24,13 @@ phases:
   load: 20s
 `;
 
-const ALL_HOLD = { 'no-loss': 'hold', 'broadcast-complete': 'hold', 'no-unexpected': 'hold', ordered: 'hold' };
+const ALL_HOLD = {
+  'no-loss': 'hold',
+  'broadcast-complete': 'hold',
+  'no-unexpected': 'hold',
+  ordered: 'hold',
+  'dead-letters-exact': 'hold',
+};
 
 function issuesOf(text: string, sets: string[] = []): string[] {
   try {
@@ -74,7 +80,13 @@ describe('expect', () => {
         { id: 'inconsistent-subscription', group: 'audit-group' },
       ],
       others: 'fail',
-      invariants: { 'no-loss': 'violated', 'broadcast-complete': 'hold', 'no-unexpected': 'off', ordered: 'hold' },
+      invariants: {
+        'no-loss': 'violated',
+        'broadcast-complete': 'hold',
+        'no-unexpected': 'off',
+        ordered: 'hold',
+        'dead-letters-exact': 'hold',
+      },
     });
     expect(Object.hasOwn(plan.expect.diagnoses[2] ?? {}, 'group')).toBe(false);
   });

@@ -405,6 +405,7 @@ describe('expect', () => {
               'broadcast-complete': 'hold',
               'no-unexpected': 'hold',
               ordered: 'hold',
+              'dead-letters-exact': 'hold',
               ...invariants,
             },
           });

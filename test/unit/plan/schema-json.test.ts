@@ -18,7 +18,15 @@ function properties(node: Json, path = ''): Array<[string, Json]> {
     own && typeof own === 'object' && !Array.isArray(own)
       ? Object.entries(own).map(([key, value]) => [`${path}.${key}`, value])
       : [];
-  return [...here, ...Object.entries(node).flatMap(([key, value]) => properties(value, `${path}/${key}`))];
+  // Into the `properties` keyword's values (field schemas), never the map itself as a schema:
+  // a plan field may be named `properties` (a producer's message properties).
+  const children = Object.entries(node).flatMap(
+    ([key, value]): Array<[string, Json]> =>
+      key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).map(([name, field]) => [`${path}/properties/${name}`, field])
+        : [[`${path}/${key}`, value]],
+  );
+  return [...here, ...children.flatMap(([at, value]) => properties(value, at))];
 }
 
 describe('plans/schema.json', () => {
@@ -79,7 +87,7 @@ describe('plans/schema.json', () => {
         }>
       ).map((rule) => [rule.if.properties.action.const, rule.then]),
     );
-    expect(rules.size).toBe(13);
+    expect(rules.size).toBe(14);
     const common = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'];
     expect(rules.get('network.latency')).toEqual({
       propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] },

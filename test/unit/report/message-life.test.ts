@@ -70,6 +70,24 @@ describe('readMessageLife', () => {
   });
 });
 
+describe('readMessageLife with dead letters', () => {
+  it('reads where a message was read back from a DLQ, and formatMessageLife says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'message-life-'));
+    dirs.push(dir);
+    const log = new MessageLog(join(dir, MESSAGE_LOG_FILE));
+    log.delivery(['delivery', 'billing', 'c#0', 'p#0', 3, EPOCH, EPOCH + 5, 'orders@broker-a/1', 2, 'retry', 'first']);
+    log.deadLetter('billing', 'p#0', 3, 'broker-a', 12);
+    log.deadLetter('billing', 'p#0', 4, 'broker-a', 13);
+    await log.close();
+    const life = await readMessageLife(dir, 'p#0:3');
+    expect(life.deadLettered).toEqual([{ group: 'billing', brokerName: 'broker-a', offset: 12 }]);
+    const summary = JSON.parse(readFileSync('test/fixtures/runs/agents-two-hosts/summary.json', 'utf8')) as RunSummary;
+    expect(formatMessageLife(life, summary)).toContain(
+      '  dead-lettered: read back from %DLQ%billing on broker-a at offset 12',
+    );
+  });
+});
+
 describe('formatMessageLife', () => {
   it('says a message lost with its host was consumed there, and which finding explains it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'message-life-'));

@@ -132,7 +132,9 @@ function side(s: Scenario): Side {
   const m = new Measurements(events, EPOCH, log);
   m.addProducer('p#0', { shardingKeys: 3 });
   m.addProducer('p#1');
-  for (const c of CONSUMERS) m.addConsumer(c);
+  // billing dead-letters: poison messages and last failures go through both paths too.
+  const deadLetter = { poison: 0.3, maxReconsumeTimes: 2, seed: 3 };
+  for (const c of CONSUMERS) m.addConsumer(c, undefined, c.group === 'billing' ? deadLetter : undefined);
   m.rebalance.addGroup('billing', QUEUES);
   m.rebalance.membership('billing', 'join', 'c#0', EPOCH);
   m.rebalance.membership('billing', 'join', 'c#1', EPOCH + 5_000);
@@ -195,6 +197,8 @@ async function view(side: Side): Promise<unknown> {
     JSON.stringify({
       summaries: scopes.map((scope) => m.ledger.summarize(scope)),
       outstanding: scopes.map((scope) => m.ledger.outstanding(scope)),
+      deadLettersAwaited: scopes.map((scope) => m.ledger.deadLettersAwaited(scope)),
+      retryTimeline: m.deadLetterResults([1000, 5000, 10_000, 30_000]),
       accounting: [...accounting],
       e2e: encodeHistogram(m.e2eLatency),
       histograms,

@@ -15,6 +15,8 @@ export interface LocalNodeControlOptions {
   log: (line: string) => void;
   /** What "back" means beyond the boot line (a broker: the name server lists it again). */
   afterBoot?: (planned: PlannedNode) => Promise<void>;
+  /** Store dirs mounted as bounded filesystems, by node name. */
+  boundedStores?: ReadonlyMap<string, string>;
 }
 
 export class LocalNodeControl implements NodeControl {
@@ -27,6 +29,10 @@ export class LocalNodeControl implements NodeControl {
 
   names(): string[] {
     return this.processes.planned.map((p) => p.node.name);
+  }
+
+  boundedStore(node: string): string | undefined {
+    return this.options.boundedStores?.get(node);
   }
 
   kill(node: string): Promise<void> {

@@ -21,6 +21,7 @@
   var rateSearch = R.rateSearchSection();
   var backlog = R.backlogSection();
   var timers = R.timersSection();
+  var deadLetters = R.deadLetterSection();
   app.appendChild(banner());
   app.appendChild(tiles());
   // Right under the headline: with a baseline, whether the run regressed matters as much as the verdict.
@@ -37,6 +38,7 @@
         .concat(rateSearch ? [['rate-search', 'rate search']] : [])
         .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
         .concat(timers ? [['timers', 'delayed messages']] : [])
+        .concat(deadLetters ? [['dead-letters', 'dead letters']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
         .concat([
           ['latency', 'latency'],
@@ -54,6 +56,7 @@
   if (rateSearch) app.appendChild(rateSearch.el);
   if (backlog) app.appendChild(backlog);
   if (timers) app.appendChild(timers.el);
+  if (deadLetters) app.appendChild(deadLetters);
   app.appendChild(diagnosesSection());
   app.appendChild(rebalanceSection());
   var failover = R.failoverSection();

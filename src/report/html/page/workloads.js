@@ -136,7 +136,8 @@
   }
 
   function signed(v) {
-    return v === null ? '–' : (v > 0 ? '+' : '') + ms(v);
+    // Lateness may be missing (no delivery) or negative (before its time).
+    return v === null || v === undefined ? '–' : (v >= 0 ? '+' : '') + ms(v);
   }
 
   // [seconds, max, p50, min] with a null row for each second no delayed message was due in (sends
@@ -236,7 +237,64 @@
     };
   }
 
-  R.timersSection = timersSection;
+  // Per group with deadLetter: what %DLQ%<group> held, and the retry timeline per attempt.
+  function deadLetterSection() {
+    var list = s.deadLetters;
+    if (!list || !list.length) return null;
+    var sec = section(
+      'dead-letters',
+      'Dead letters',
+      'Poison messages fail on every delivery; after maxReconsumeTimes redeliveries the broker moves them to ' +
+        '%DLQ%<group>, which the run reads back after the drain. A redelivery after reconsumeTimes k should come ' +
+        'delay level 3 + k later (the broker messageDelayLevel); late = observed gap − that delay.',
+    );
+    list.forEach(function (d) {
+      var g = s.groups.filter(function (x) {
+        return x.scope === d.group;
+      })[0];
+      var t = g && g.deadLetters;
+      var read = d.readBack;
+      sec.appendChild(
+        table(
+          ['group', 'DLQ', 'poison expected', 'read back', 'missing (lost)', 'not poison', 'other runs'],
+          [
+            [
+              d.group,
+              read ? read.topic : 'not read back',
+              t ? String(t.expected) : '–',
+              t ? String(t.deadLettered) : '–',
+              t ? String(t.missing) + (t.missing ? ' (' + t.missingSample.join(', ') + ')' : '') : '–',
+              t ? String(t.unexpected) + (t.unexpected ? ' (' + t.unexpectedSample.join(', ') + ')' : '') : '–',
+              read ? String(read.foreign) : '–',
+            ],
+          ],
+          'dead-letter-table',
+        ),
+      );
+      sec.appendChild(
+        table(
+          ['redelivery', 'delay level', 'expected', 'messages', 'observed p50', 'observed p99', 'late p50', 'late p99'],
+          d.timeline.attempts.map(function (a) {
+            return [
+              String(a.attempt),
+              String(a.delayLevel),
+              ms(a.expectedMs),
+              String(a.count),
+              ms(a.observedP50Ms),
+              ms(a.observedP99Ms),
+              signed(a.lateP50Ms),
+              signed(a.lateP99Ms),
+            ];
+          }),
+          'retry-timeline-table',
+        ),
+      );
+    });
+    return sec;
+  }
+
   R.rateSearchSection = rateSearchSection;
   R.backlogSection = backlogSection;
+  R.deadLetterSection = deadLetterSection;
+  R.timersSection = timersSection;
 })(window.RunReport);

@@ -1,5 +1,7 @@
 package io.rmqchaos.worker;
 
+import com.google.gson.JsonElement;
+import com.google.gson.annotations.SerializedName;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +28,14 @@ public final class Config {
   public static final class TagWeight {
     public String tag;
     public double weight;
+  }
+
+  /** One drawn property: {int: [lowest, highest]} or {oneOf: [...]} (PropertySpec in the plan). */
+  public static final class PropertySpec {
+    @SerializedName("int")
+    public List<Double> intRange;
+
+    public List<String> oneOf;
   }
 
   public static final class Delay {
@@ -78,6 +88,7 @@ public final class Config {
     public Executor executor;
     public int messageSize;
     public List<TagWeight> tags = List.of();
+    public Map<String, PropertySpec> properties;
     public Long maxMessages;
     public long durationMs;
     public int maxInFlight;
@@ -92,9 +103,17 @@ public final class Config {
     public String mode;
     public String consume;
     public Assign assign;
-    public Map<String, String> subscription;
+    /** Topic to a tag expression (a JSON string) or {sql: "..."}: read it through Subscriptions.of. */
+    public Map<String, JsonElement> subscription;
     public ConsumeTime consumeTime;
     public Failure failure;
     public Faulty faultyConsumer;
+    public DeadLetter deadLetter;
+  }
+
+  /** Poison messages fail on every delivery; the broker dead-letters after maxReconsumeTimes redeliveries. */
+  public static final class DeadLetter {
+    public double poison;
+    public int maxReconsumeTimes;
   }
 }

@@ -25,8 +25,13 @@ public final class ConsumerBehaviour {
     };
   }
 
-  /** True: answer retry. The first `first` messages exactly, then a ratio at random. */
-  public synchronized boolean retry() {
+  /**
+   * True: answer retry. A deadLetter poison message always (without using up `first`); else the
+   * first `first` messages exactly, then a ratio at random.
+   */
+  public synchronized boolean retry(String producerId, long seq) {
+    Config.DeadLetter dead = config.deadLetter;
+    if (dead != null && Faulty.isPoison(dead.poison, config.seed, producerId, seq)) return true;
     if (failedSoFar < config.failure.first) {
       failedSoFar++;
       return true;

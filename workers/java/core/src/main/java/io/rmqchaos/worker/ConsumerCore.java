@@ -48,7 +48,7 @@ public final class ConsumerCore {
     // faultyConsumer: a discarded message is acknowledged with no receipt; a duplicated one's goes out twice.
     int copies = behaviour.receiptCopies(id.producerId(), id.seq());
     if (copies == 0) return Outcome.SUCCESS;
-    Outcome outcome = behaviour.retry() ? Outcome.RETRY : Outcome.SUCCESS;
+    Outcome outcome = behaviour.retry(id.producerId(), id.seq()) ? Outcome.RETRY : Outcome.SUCCESS;
     Object[] receipt = {
       id.producerId(),
       id.seq(),

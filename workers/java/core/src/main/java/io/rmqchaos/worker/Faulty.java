@@ -26,6 +26,15 @@ public final class Faulty {
     return (h & 0xffffffffL) / 4294967296.0;
   }
 
+  /**
+   * deadLetter's poison messages (src/fleet/poison-messages.ts): the point of (seed,
+   * `poison:` + producerId, seq) below the share, so the set is apart from faultyConsumer's.
+   */
+  public static boolean isPoison(double poison, long seed, String producerId, long seq) {
+    if (poison <= 0) return false;
+    return point(seed, "poison:" + producerId, seq) < poison;
+  }
+
   public static Choice choice(Config.Faulty rates, long seed, String producerId, long seq) {
     if (rates.discard <= 0 && rates.duplicate <= 0) return Choice.NORMAL;
     double p = point(seed, producerId, seq);

@@ -105,6 +105,13 @@ public final class ProducerLoop {
     }
   }
 
+  /** Identity, then the fleet's drawn properties (message-properties.ts), as the Node loop puts them. */
+  private Map<String, String> properties(long seq) {
+    Map<String, String> all = new java.util.HashMap<>(Identity.properties(config.runId, config.producerId, seq));
+    all.putAll(MessageProperties.draw(config.properties, config.seed, config.producerId, seq));
+    return all;
+  }
+
   private void sendOne(long seq, double dueAtMs, ExecutorService senders) {
     String tag = tags.isEmpty() ? null : random.weightedPick(tags);
     String shardingKey = config.shardingKeys == null ? null : Long.toString(seq % config.shardingKeys);
@@ -116,7 +123,7 @@ public final class ProducerLoop {
         tag,
         Identity.key(config.producerId, seq),
         Identity.body(config.runId, config.producerId, seq, config.messageSize),
-        Identity.properties(config.runId, config.producerId, seq),
+        properties(seq),
         shardingKey,
         deliverAfter,
         delayLevel);

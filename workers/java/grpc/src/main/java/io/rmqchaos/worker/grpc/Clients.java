@@ -1,6 +1,7 @@
 package io.rmqchaos.worker.grpc;
 
 import io.rmqchaos.worker.Config;
+import io.rmqchaos.worker.Subscriptions;
 import io.rmqchaos.worker.ReceivedMessage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,8 +32,9 @@ final class Clients {
 
   static Map<String, FilterExpression> subscriptions(Config.Consumer config) {
     Map<String, FilterExpression> out = new LinkedHashMap<>();
-    for (Map.Entry<String, String> s : config.subscription.entrySet()) {
-      out.put(s.getKey(), new FilterExpression(s.getValue(), FilterExpressionType.TAG));
+    for (Subscriptions.Entry s : Subscriptions.of(config.subscription)) {
+      FilterExpressionType type = s.sql92() ? FilterExpressionType.SQL92 : FilterExpressionType.TAG;
+      out.put(s.topic(), new FilterExpression(s.expression(), type));
     }
     return out;
   }

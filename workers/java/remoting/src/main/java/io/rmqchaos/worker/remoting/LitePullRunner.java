@@ -3,6 +3,7 @@ package io.rmqchaos.worker.remoting;
 import io.rmqchaos.worker.AssignmentReporter;
 import io.rmqchaos.worker.Config;
 import io.rmqchaos.worker.ConsumerCore;
+import io.rmqchaos.worker.Subscriptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 
@@ -55,11 +57,17 @@ final class LitePullRunner {
     Models.apply(consumer, config.model);
     consumer.setAutoCommit(false);
     if (config.assign == null) {
-      for (Map.Entry<String, String> s : config.subscription.entrySet()) consumer.subscribe(s.getKey(), s.getValue());
+      for (Subscriptions.Entry s : Subscriptions.of(config.subscription)) {
+        if (s.sql92()) consumer.subscribe(s.topic(), MessageSelector.bySql(s.expression()));
+        else consumer.subscribe(s.topic(), s.expression());
+      }
       consumer.start();
     } else {
-      for (Map.Entry<String, String> s : config.subscription.entrySet()) {
-        consumer.setSubExpressionForAssign(s.getKey(), s.getValue());
+      // Assigned queues take a tag expression only (setSubExpressionForAssign); validation
+      // refuses pull: assign with SQL92 on this driver.
+      for (Subscriptions.Entry s : Subscriptions.of(config.subscription)) {
+        if (s.sql92()) throw new IllegalArgumentException("pull: assign cannot take a SQL92 subscription");
+        consumer.setSubExpressionForAssign(s.topic(), s.expression());
       }
       consumer.start();
       List<MessageQueue> all = new ArrayList<>();

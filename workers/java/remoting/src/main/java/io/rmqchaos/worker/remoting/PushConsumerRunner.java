@@ -3,10 +3,12 @@ package io.rmqchaos.worker.remoting;
 import io.rmqchaos.worker.AssignmentReporter;
 import io.rmqchaos.worker.Config;
 import io.rmqchaos.worker.ConsumerCore;
+import io.rmqchaos.worker.Subscriptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.MessageSelector;
 import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -32,7 +34,12 @@ final class PushConsumerRunner {
     consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
     Models.apply(consumer, config.model);
-    for (Map.Entry<String, String> s : config.subscription.entrySet()) consumer.subscribe(s.getKey(), s.getValue());
+    // deadLetter: each send-back carries this limit; the broker moves the message to %DLQ%<group> past it.
+    if (config.deadLetter != null) consumer.setMaxReconsumeTimes(config.deadLetter.maxReconsumeTimes);
+    for (Subscriptions.Entry s : Subscriptions.of(config.subscription)) {
+      if (s.sql92()) consumer.subscribe(s.topic(), MessageSelector.bySql(s.expression()));
+      else consumer.subscribe(s.topic(), s.expression());
+    }
     if ("orderly".equals(config.consume)) {
       consumer.registerMessageListener((MessageListenerOrderly) (msgs, context) -> {
         for (MessageExt msg : msgs) {

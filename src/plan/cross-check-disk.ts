@@ -1,0 +1,47 @@
+/**
+ * Disk faults and the bounded store they fill: both only where the harness starts brokers as
+ * local processes (a tmpfs on each store dir), and disk faults only on brokers.
+ */
+import { items, record, str, type Raw } from './raw.ts';
+import type { PendingIssue } from './zod-issues.ts';
+
+/** `broker-a`, `broker-b-s1`, and role targets such as `broker-a@master`. */
+const BROKER_TARGET = /^broker-[a-z]+(?:-s\d+)?(?:@\w+)?$/;
+
+export function checkDiskFaults(plan: Raw, issues: PendingIssue[]): void {
+  const provider = str(record(plan.cluster)?.provider) ?? 'local';
+  if (record(plan.cluster)?.storeSize !== undefined && provider !== 'local')
+    issues.push({
+      path: ['cluster', 'storeSize'],
+      anchor: 'key',
+      message: `storeSize is for provider local (a tmpfs on each broker's store dir), not ${provider}: remove it`,
+    });
+  let providerSaid = false;
+  items(plan.faults).forEach((raw, i) => {
+    const fault = record(raw);
+    const action = str(fault?.action);
+    if (!fault || !action?.startsWith('disk.')) return;
+    // Once: every other disk fault has the same cause.
+    if (provider !== 'local' && !providerSaid) {
+      providerSaid = true;
+      issues.push({
+        path: ['faults', i, 'action'],
+        anchor: 'value',
+        message:
+          `${action} fills a bounded store the local provider mounts for each broker; provider ${provider} has ` +
+          'none: use provider local',
+      });
+    }
+    const targets = typeof fault.target === 'string' ? [fault.target] : items(fault.target).map(str);
+    const random = items(record(fault.target)?.random).map(str);
+    for (const target of [...targets, ...random]) {
+      if (target === undefined || BROKER_TARGET.test(target)) continue;
+      issues.push({
+        path: ['faults', i, 'target'],
+        anchor: 'value',
+        message: `${action} acts on a broker's store, and ${target} is not a broker: target one such as broker-a`,
+      });
+      break;
+    }
+  });
+}
