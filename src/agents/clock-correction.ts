@@ -1,6 +1,6 @@
 /**
  * Worker reports onto the coordinator's clock. Every time a worker stamps is on its own host's
- * clock: a delivery's received time, an ack's send time and an assignment's time on the
+ * clock: a delivery's received time, an ack's send and due times and an assignment's time on the
  * reporting worker's host, a message's born time on its producer's host. Each is moved by its
  * host's offset (bestOffset in clock-offset.ts) where the report arrives, so everything the
  * coordinator measures afterwards (end-to-end latency, windows, rebalance times) compares
@@ -36,8 +36,13 @@ export function toCoordinatorClock(message: FromWorker, clocks: HostClocks): Fro
       });
       return { ...message, items };
     }
-    case 'acks':
-      return clocks.own === 0 ? message : { ...message, sentAtMs: message.sentAtMs.map((t) => t - clocks.own) };
+    case 'acks': {
+      if (clocks.own === 0) return message;
+      const moved = { ...message, sentAtMs: message.sentAtMs.map((t) => t - clocks.own) };
+      // 0 marks a message sent without delay: it stays 0.
+      if (message.dueAtMs) moved.dueAtMs = message.dueAtMs.map((t) => (t === 0 ? 0 : t - clocks.own));
+      return moved;
+    }
     case 'check-backs':
       // A half's born time is on its sender's host, the check's arrival on this one.
       return {

@@ -177,6 +177,10 @@ function observe(metric: MetricName, subject: Subject, m: MeasuredRun, seconds: 
       return valueOf(m.backlogDrain?.drainMs);
     case 'drain_rate':
       return valueOf(m.backlogDrain?.drainRatePerSecond);
+    case 'timer_lateness':
+      return m.timers?.tracking ? { kind: 'trend', histogram: m.timers.latenessHistogram() } : undefined;
+    case 'timer_early':
+      return m.timers?.tracking ? counter(m.timers.earlyCount()) : undefined;
     default:
       return undefined;
   }

@@ -10,6 +10,7 @@ import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
 import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import type { TimerLateness } from '../metrics/timer-lateness.ts';
 
 export interface MeasuredRun {
   readonly ledger: Pick<Ledger, 'summarize' | 'totalAcked'>;
@@ -26,6 +27,8 @@ export interface MeasuredRun {
   readonly rateSearch?: RateSearchResult | undefined;
   /** `backlog`: the build and drain, once it ran. */
   readonly backlogDrain?: BacklogDrainResult | undefined;
+  /** Delayed messages' lateness (timer_lateness, timer_early). */
+  readonly timers?: Pick<TimerLateness, 'tracking' | 'latenessHistogram' | 'earlyCount'>;
   totalSendErrors(): number;
   /** Ledger scopes: `group` in clustering, `group/instance` in broadcasting. */
   scopes(): string[];

@@ -16,8 +16,10 @@ export interface OutgoingMessage {
   properties: Record<string, string>;
   /** Messages with the same sharding key go to the same queue (ordered messages). */
   shardingKey?: string;
-  /** Deliver this long after sending (a timer/delay message). */
+  /** Deliver this long after sending (a 5.x timer message: TIMER_DELAY_MS). */
   deliverAfterMs?: number;
+  /** Deliver after this delay level's time (message property DELAY; 4.x and 5.x). */
+  delayLevel?: number;
 }
 
 export interface SendResult {

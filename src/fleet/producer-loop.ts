@@ -70,6 +70,7 @@ export async function runProducer(
   let pendingQueues: string[] = [];
   let pendingOffsets: number[] = [];
   let pendingSentAt: number[] = [];
+  let pendingDueAt: number[] = [];
   let errors: Record<string, number> = {};
   let dropped = 0;
   let attempted = 0;
@@ -88,6 +89,7 @@ export async function runProducer(
       queues: pendingQueues,
       offsets: pendingOffsets,
       sentAtMs: pendingSentAt,
+      ...(config.delay ? { dueAtMs: pendingDueAt } : {}),
       attempted,
       errors,
       dropped,
@@ -98,6 +100,7 @@ export async function runProducer(
     pendingQueues = [];
     pendingOffsets = [];
     pendingSentAt = [];
+    pendingDueAt = [];
     errors = {};
     dropped = 0;
     latency = newHistogram();
@@ -117,7 +120,10 @@ export async function runProducer(
     if (config.properties)
       Object.assign(message.properties, messageProperties(config.properties, config.seed, config.producerId, seq));
     if (config.shardingKeys) message.shardingKey = String(seq % config.shardingKeys);
-    if (config.delay && random() < config.delay.ratio) message.deliverAfterMs = config.delay.delayMs;
+    if (config.delay && random() < config.delay.ratio) {
+      if (config.delay.level !== undefined) message.delayLevel = config.delay.level;
+      else message.deliverAfterMs = config.delay.delayMs;
+    }
     return { seq, tag, message };
   };
   /** One request for the messages due at `dueIndexes`: a single send, or a batch when `batch` > 1. */
@@ -144,6 +150,9 @@ export async function runProducer(
           pendingQueues.push(queueKeyOf(config.topic, result.brokerName || '?', result.queueId));
           pendingOffsets.push(result.queueOffset);
           pendingSentAt.push(sentAt);
+          // Asked-for delivery: the send time plus the delay (the broker counts from its receipt, a little later).
+          const delayed = messages[i]!.deliverAfterMs !== undefined || messages[i]!.delayLevel !== undefined;
+          pendingDueAt.push(delayed ? sentAt + config.delay!.delayMs : 0);
           recordMs(latency, now - (started + schedule.dueTimeOf(dueIndexes[i]!)));
         });
       })

@@ -133,7 +133,17 @@ export const producerConfig = z
     delay: z
       .object({
         ratio: z.number().min(0).max(1).describe('Fraction of messages sent as delay messages.'),
-        delayMs: z.number().int().positive().describe('Delivery delay.'),
+        delayMs: z
+          .number()
+          .int()
+          .positive()
+          .describe("Delivery delay; with `level`, that level's delay in the broker's messageDelayLevel."),
+        level: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Send with this delay level (message property DELAY); absent: a 5.x timer (TIMER_DELAY_MS).'),
       })
       .optional()
       .describe('That fraction of messages is delivered `delayMs` after sending.'),
@@ -357,6 +367,13 @@ export const fromWorker = z
         sentAtMs: z
           .array(z.number())
           .describe('When each acked seq was sent, epoch ms on this host: a loss counts in the window it falls in.'),
+        dueAtMs: z
+          .array(z.number())
+          .optional()
+          .describe(
+            'A producer with `delay` only: when each acked seq was asked to be delivered (its send time plus its ' +
+              'delay), epoch ms on this host; 0 for a message sent without delay.',
+          ),
         attempted: z.number().int().nonnegative().describe('Sends attempted so far (cumulative).'),
         errors: z.record(z.string(), z.number().int()).describe('Send failures since the last report, by error code.'),
         dropped: z.number().int().nonnegative().describe('Due sends skipped since the last report (maxInFlight).'),

@@ -84,13 +84,13 @@ export function checkClusterVersion(plan: Raw, issues: PendingIssue[]): void {
   if (!traits.timers) {
     const withTimers = TESTED_ROCKETMQ_VERSIONS.filter((v) => serverVersionTraits(v).timers).join(', ');
     items(record(plan.fleets)?.producers).forEach((raw, i) => {
-      if (record(raw)?.delay === undefined) return;
+      if (record(record(raw)?.delay)?.by === undefined) return;
       issues.push({
-        path: ['fleets', 'producers', i, 'delay'],
+        path: ['fleets', 'producers', i, 'delay', 'by'],
         anchor: 'key',
         message:
-          `delay sends messages for a chosen time (5.x timers); ${where} only has delay levels: ` +
-          `remove delay or use one of ${withTimers}`,
+          `delay.by sends timer messages for a chosen time (5.x timers); ${where} only has delay levels: ` +
+          `use delay.level or one of ${withTimers}`,
       });
     });
   }

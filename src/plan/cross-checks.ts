@@ -14,6 +14,7 @@ import { serverVersionOf } from './cross-check-sql.ts';
 import { checkExpect } from './cross-check-expect.ts';
 import { checkFaults } from './cross-check-faults.ts';
 import { checkProducer, type FleetCheckContext } from './cross-check-producers.ts';
+import { checkDelays } from './cross-check-delay.ts';
 import { checkThresholdKeys } from './cross-check-thresholds.ts';
 import { checkWorkloads } from './cross-check-workloads.ts';
 import type { PathSegment } from './messages.ts';
@@ -206,6 +207,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
   checkWorkloads(plan, issues);
+  checkDelays(plan, issues);
   checkFaults(plan, declared, issues);
   checkExpect(plan, issues);
   checkAgents(plan, issues);

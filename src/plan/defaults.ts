@@ -84,6 +84,8 @@ export const PLAN_LIMITS = {
   delayMs: { min: 1000, max: 24 * 3_600_000 },
   /** `transaction.endDelay` and `checkDelay`: long enough to outlive a broker's check, short enough to end. */
   transactionDelayMs: { min: 0, max: 600_000 },
+  /** A bound for the schema; a plan's level is checked against its broker's messageDelayLevel table. */
+  delayLevel: { max: 64 },
   samplingIntervalMs: { min: 100, max: 60_000 },
   /** Reading every group's connections, subscriptions and consume stats is heavier than a backlog sample. */
   samplingSnapshotMs: { min: 1000, max: 60_000 },

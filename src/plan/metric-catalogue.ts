@@ -55,6 +55,8 @@ export const METRIC_NAMES = [
   'max_rate',
   'drain_time',
   'drain_rate',
+  'timer_lateness',
+  'timer_early',
 ] as const;
 
 // A named union rather than `keyof typeof METRICS`, so the summary's JSON Schema generator can read it.
@@ -217,6 +219,24 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
     aggregations: ['value'],
     value: 'number',
     description: 'backlog: messages drained per second, from the release until the backlog is 0.',
+  },
+  timer_lateness: {
+    selectable: false,
+    kind: 'trend',
+    aggregations: TREND,
+    value: 'duration',
+    description:
+      'Delayed messages (delay): first receipt minus the requested delivery time (send time + delay). A delivery ' +
+      'before its time counts as 0 here (timer_early counts those). No data when no fleet delays messages.',
+  },
+  timer_early: {
+    selectable: false,
+    kind: 'counter',
+    aggregations: COUNTER,
+    value: 'number',
+    description:
+      'Delayed messages delivered before their requested time by more than the broker allows (a timer: its ' +
+      'timerPrecisionMs, 1s by default; a delay level: not at all). No data when no fleet delays messages.',
   },
 };
 

@@ -12,6 +12,7 @@ import type {
   RateSearchSpec,
   ResolvedConsumerFleet,
   ResolvedConsumerInstance,
+  ResolvedDelay,
   ResolvedProducerFleet,
   FleetPlacement,
 } from './resolved-plan.ts';
@@ -76,7 +77,23 @@ function placementOf(given: PlacementDocument, hasAgents: boolean): FleetPlaceme
   return { kind: 'agent', agent: given.agent };
 }
 
-function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): ResolvedProducerFleet {
+/** The fleet's delay: a timer's time, or a level with its time in the broker's table (validation checked it). */
+function delayOf(delay: NonNullable<ProducerDocument['delay']>, delayLevels: readonly number[]): ResolvedDelay {
+  if (delay.level === undefined) {
+    if (delay.by === undefined) throw new Error('internal: validated delay has neither by nor level');
+    return { ratio: delay.ratio, delayMs: ms(delay.by) };
+  }
+  const delayMs = delayLevels[delay.level - 1];
+  if (delayMs === undefined) throw new Error(`internal: validated delay level ${delay.level} is not in the table`);
+  return { ratio: delay.ratio, level: delay.level, delayMs };
+}
+
+function producer(
+  p: ProducerDocument,
+  sendingMs: number,
+  hasAgents: boolean,
+  delayLevels: readonly number[],
+): ResolvedProducerFleet {
   const search = rateSearch(p);
   const run = executor(p, search);
   const constant = run.kind === 'constant';
@@ -110,7 +127,7 @@ function producer(p: ProducerDocument, sendingMs: number, hasAgents: boolean): R
     ...(p.properties !== undefined && Object.keys(p.properties).length > 0 ? { properties: p.properties } : {}),
     ...(p.maxMessages !== undefined ? { maxMessages: p.maxMessages } : {}),
     ...(p.ordered !== undefined ? { ordered: { shardingKeys: p.ordered.shardingKeys } } : {}),
-    ...(p.delay !== undefined ? { delay: { ratio: p.delay.ratio, delayMs: ms(p.delay.by) } } : {}),
+    ...(p.delay !== undefined ? { delay: delayOf(p.delay, delayLevels) } : {}),
     ...(p.transaction !== undefined
       ? {
           transaction: {
@@ -222,15 +239,17 @@ function consumer(c: ConsumerDocument, hasAgents: boolean): ResolvedConsumerFlee
 
 /**
  * `sendingMs`: how long producers send, the load, chaos and heal phases together; `hasAgents`:
- * the plan declares agents (fleets then spread over them unless they say otherwise).
+ * the plan declares agents (fleets then spread over them unless they say otherwise);
+ * `delayLevels`: the broker's delay level times in ms (level 1 first).
  */
 export function resolveFleets(
   fleets: PlanDocument['fleets'],
   sendingMs: number,
   hasAgents = false,
+  delayLevels: readonly number[] = [],
 ): { producers: ResolvedProducerFleet[]; consumers: ResolvedConsumerFleet[] } {
   return {
-    producers: (fleets?.producers ?? []).map((p) => producer(p, sendingMs, hasAgents)),
+    producers: (fleets?.producers ?? []).map((p) => producer(p, sendingMs, hasAgents, delayLevels)),
     consumers: (fleets?.consumers ?? []).map((c) => consumer(c, hasAgents)),
   };
 }

@@ -10,6 +10,7 @@ import type { ResolvedExpectations, ResolvedPlan } from './resolved-plan.ts';
 import { resolveCompare } from './resolve-compare.ts';
 import { resolveFaults } from './resolve-faults.ts';
 import { resolveFleets } from './resolve-fleets.ts';
+import { delayLevelsOf } from './message-delay-level.ts';
 import type { ResolvedFault } from './resolved-faults.ts';
 import { bytes, ms, type ResolvedSubscription } from './resolve-values.ts';
 import { resolveConfEntries } from './server-conf-values.ts';
@@ -91,6 +92,7 @@ export function resolvePlan(
     plan.fleets,
     phases.loadMs + phases.chaosMs + phases.healMs,
     (plan.agents ?? []).length > 0,
+    delayLevelsOf(plan.cluster?.brokerConfig ?? {}),
   );
   const faults = resolveFaults(plan.faults, seed);
   const brokerConfig = resolveConfEntries('broker', cluster.brokerConfig);

@@ -199,7 +199,7 @@ export interface ResolvedProducerFleet {
   /** Ordered messages: each message gets one of `shardingKeys` keys, and a key always goes to the same queue. */
   ordered?: { shardingKeys: number };
   /** Delayed messages: a `ratio` share of messages (0 < ratio ≤ 1) is delivered `delayMs` after it is sent. */
-  delay?: { ratio: number; delayMs: number };
+  delay?: ResolvedDelay;
   /** Transactional messages: shares of local outcomes (summing to 1), END_TRANSACTION and check-back delays. */
   transaction?: ResolvedTransaction;
 }
@@ -210,6 +210,16 @@ export interface ResolvedTransaction {
   unknown: number;
   endDelayMs: number;
   checkDelayMs: number;
+}
+
+/**
+ * A 5.x timer (`delayMs` after sending, TIMER_DELAY_MS) or, with `level`, a delay level (DELAY;
+ * `delayMs` is that level's time in the broker's messageDelayLevel).
+ */
+export interface ResolvedDelay {
+  ratio: number;
+  delayMs: number;
+  level?: number;
 }
 
 /** Processing time per message: fixed, uniform between two bounds, or exponential around a mean. */

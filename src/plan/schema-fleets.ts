@@ -223,14 +223,20 @@ const producer = map(
             fraction({ minExclusive: true }),
             'Share of messages that are delayed, greater than 0 and at most 1.',
           ),
-          by: req(
+          by: opt(
             duration({ min: L.delayMs.min, max: L.delayMs.max }),
-            'How long after sending they are delivered, 1s to 24h.',
+            'A 5.x timer (TIMER_DELAY_MS): how long after sending they are delivered, 1s to 24h.',
+          ),
+          level: opt(
+            integer(1, L.delayLevel.max),
+            "A delay level (message property DELAY, 4.x and 5.x): 1 is the broker's first messageDelayLevel time " +
+              '(1s by default), 2 the second (5s), ...',
           ),
         },
-        'delay settings (ratio, by)',
+        'delay settings (ratio, and by or level)',
       ),
-      'Delayed messages: a share of messages is delivered a fixed time after it is sent, e.g. {ratio: 0.1, by: 10s}.',
+      'Delayed messages: a share of messages is delivered a time after it is sent, a 5.x timer ' +
+        '({ratio: 0.1, by: 10s}) or a delay level ({ratio: 0.1, level: 2}); their lateness is measured.',
     ),
     transaction: opt(
       map(

@@ -6,6 +6,7 @@ import type { RunSummary } from '../result/run-summary.ts';
 import type { BreakdownCell } from '../metrics/loss-breakdown.ts';
 import { orderingText, orderingWindowsText } from './ordering-text.ts';
 import { checkBackLine, transactionHeadline } from './transaction-text.ts';
+import { timerLines } from './timer-text.ts';
 import { backlogDrainHeadline, rateSearchHeadline, rateStepRow } from './workload-text.ts';
 import { deadLetterHeadline, retryAttemptLine } from './dead-letter-text.ts';
 
@@ -84,6 +85,7 @@ export function formatConsoleSummary(s: RunSummary): string {
     }
   }
   if (s.backlogDrain) lines.push(`  ${backlogDrainHeadline(s.backlogDrain)}`);
+  if (s.timers) for (const line of timerLines(s.timers)) lines.push(`  delayed ${line}`);
   for (const d of s.deadLetters ?? []) {
     lines.push(
       `  ${deadLetterHeadline(

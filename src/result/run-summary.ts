@@ -20,6 +20,7 @@ import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import type { OrderingResult } from '../metrics/ordering.ts';
 import type { RebalanceEvent } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import type { TimerSummary } from '../metrics/timer-lateness.ts';
 import type { ReleaseReport } from '../runtime/run-resources.ts';
 import type { AgentReport } from '../agents/agent-pool.ts';
 import type { Comparison } from './comparison.ts';
@@ -116,6 +117,12 @@ export interface RunSummary {
   rateSearch?: RateSearchResult;
   /** `backlog: {build, then: drain}`: the build and the drain's time and rate. Absent without a backlog. */
   backlogDrain?: BacklogDrainResult;
+  /**
+   * Delayed messages (`delay` on a producer fleet): lateness (first receipt − requested delivery
+   * time) per delay kind and overall, early deliveries, lateness by requested delivery second,
+   * and the messages pending across each fault. Absent when no fleet delays messages.
+   */
+  timers?: TimerSummary;
   /** Groups with `deadLetter`: the DLQ read back and the retry timeline. Absent when no group has one. */
   deadLetters?: DeadLetterResult[];
   /** Transactional producers: their halves and how they ended, and the broker's check-backs. Absent without. */

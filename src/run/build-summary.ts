@@ -11,6 +11,7 @@ import { type GroupResult, type RunSummary, SUMMARY_SCHEMA_VERSION } from '../re
 import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { UNCHECKED_ORDERING } from '../metrics/ordering.ts';
+import type { TimerSummary } from '../metrics/timer-lateness.ts';
 import { groupOfScope, type ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
 import { delayLevelsOf } from '../plan/message-delay-level.ts';
@@ -83,6 +84,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     },
     ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
     ...(m.backlogDrain ? { backlogDrain: m.backlogDrain } : {}),
+    ...(m.timers.tracking ? { timers: summarizeTimers(input) } : {}),
     ...(m.deadLetterScopes().length > 0
       ? { deadLetters: m.deadLetterResults(m.deadLetterDelayLevelsMs ?? delayLevelsOf(plan.cluster.brokerConfig)) }
       : {}),
@@ -108,6 +110,14 @@ export function buildSummary(input: SummaryInput): RunSummary {
     failures: judged.failures,
     verdict: judged.verdict,
   };
+}
+
+/** Timer lateness, with the messages pending across each fault that began. */
+function summarizeTimers(input: SummaryInput): TimerSummary {
+  const faults = input.faults
+    .filter((f) => f.observed.beginMs !== null)
+    .map((f) => ({ label: `${f.action} ${f.target}`, fromMs: f.observed.beginMs!, toMs: f.observed.endMs }));
+  return input.measurements.timers.summarize(faults);
 }
 
 function emptyBreakdown(): ScopeBreakdown {

@@ -8,6 +8,7 @@ import { nodeWorkerLaunch, startLocalWorker } from '../fleet/worker-launch.ts';
 import type { StartedWorker } from '../fleet/worker-process.ts';
 import type { ConsumerConfig, FromWorker, ProducerConfig } from '../fleet/protocol.ts';
 import type { ScopeExpectation } from '../metrics/ledger.ts';
+import { delayKindOf } from '../metrics/timer-lateness.ts';
 import type { MembershipKind } from '../metrics/rebalance-tracker.ts';
 import type { ProcessExit } from '../runtime/managed-process.ts';
 import type { RunResources } from '../runtime/run-resources.ts';
@@ -96,6 +97,7 @@ export class FleetManager implements FleetControl {
       producerId,
       config.shardingKeys ? { shardingKeys: config.shardingKeys } : undefined,
       transaction ? { finalOutcome: (seq) => finalOutcome(transaction, seed, producerId, seq) } : undefined,
+      config.delay ? delayKindOf(config.delay) : undefined,
     );
     const worker = this.spawn(config.producerId, 'producer', config.fleet);
     this.o.events.emit('worker-start', { worker: config.producerId, kind: 'producer', ...pidOf(worker) });

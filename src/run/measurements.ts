@@ -17,6 +17,7 @@ import type { OrderingResult } from '../metrics/ordering.ts';
 import { bitAt } from '../metrics/receipt-columns.ts';
 import { RebalanceTracker } from '../metrics/rebalance-tracker.ts';
 import type { TimeSeriesRow } from '../metrics/time-series-row.ts';
+import { TimerLateness, type DelayKind } from '../metrics/timer-lateness.ts';
 import type { BacklogDrainResult } from '../metrics/backlog-drain.ts';
 import type { RateSearchResult } from '../metrics/rate-search.ts';
 import type { DeadLetterResult } from '../result/run-summary.ts';
@@ -98,6 +99,8 @@ export class Measurements {
   readonly checkBacks = new CheckBackTracker();
   /** Master switches: elect, send and consume recovery per fault on a broker. */
   readonly failover: FailoverTracker;
+  /** Delayed messages: requested delivery time against first receipt. */
+  readonly timers: TimerLateness;
   readonly rows: TimeSeriesRow[] = [];
   readonly attempted = new Map<string, number>();
   /** Each consumer instance's latest reported queue assignment (queue keys), e.g. for the warmup's settle wait. */
@@ -137,9 +140,11 @@ export class Measurements {
     private readonly events: EventLog,
     private readonly startedAt: number,
     private readonly messageLog?: MessageLog,
+    options: { timerPrecisionMs?: number } = {},
   ) {
     this.ledger = new Ledger(startedAt);
     this.failover = new FailoverTracker(startedAt);
+    this.timers = new TimerLateness(startedAt, options.timerPrecisionMs);
   }
 
   get e2eLatency(): Histogram {
@@ -263,9 +268,11 @@ export class Measurements {
   /**
    * `ordering`: the producer sends ordered messages, whose keys' order the ledger then checks;
    * `transaction`: transactional ones, whose rolled-back halves the ledger never expects.
+   * `delay`: it delays some, whose lateness is measured.
    */
-  addProducer(producerId: string, ordering?: OrderingSpec, transaction?: TransactionSpec): void {
+  addProducer(producerId: string, ordering?: OrderingSpec, transaction?: TransactionSpec, delay?: DelayKind): void {
     this.ledger.registerProducer(producerId, ordering, transaction);
+    if (delay) this.timers.registerProducer(producerId, delay);
     this.attempted.set(producerId, 0);
   }
 
@@ -286,6 +293,7 @@ export class Measurements {
             message.tags[i] ?? '',
             queue !== undefined && sentAt !== undefined ? { queue, sentAt, queueOffset } : undefined,
           );
+          if (message.dueAtMs) this.timers.acked(message.producerId, seq, sentAt ?? 0, message.dueAtMs[i] ?? 0);
         });
         this.messageLog?.acks(message);
         this.failover.sendReport(Date.now(), message.seqs.length, message.errors);
@@ -469,6 +477,7 @@ export class Measurements {
       this.interval.byTag.set(tag, (this.interval.byTag.get(tag) ?? 0) + 1);
       const kind = this.ledger.recordReceipt(scope, producerId, seq, message.instanceId, outcome === 'success');
       this.ledger.ordering.recordDelivery(scope, producerId, seq, receivedAt);
+      this.timers.received(producerId, seq, receivedAt);
       recordMs(this.e2eAll, receivedAt - born);
       this.failover.receipt(info.group, born, receivedAt);
       recordMs(this.groupLatency(info.group), receivedAt - born);
@@ -534,6 +543,9 @@ export class Measurements {
     const duplicates = new Uint8Array((n + 7) >>> 3);
     const duplicateCount = this.ledger.recordReceipts(scope, info.instanceId, batch, duplicates);
     this.ledger.ordering.recordDeliveries(scope, batch);
+    if (this.timers.tracking)
+      for (let i = 0; i < n; i++)
+        this.timers.received(batch.producers[batch.producer[i]!]!, batch.seq[i]!, batch.received[i]!);
     if (n > 0) {
       this.groupLatency(info.group);
       let tally = this.e2eTallies.get(info.group);

@@ -10,6 +10,7 @@ import type { AgentControl } from '../faults/fault-action.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
 import { RoleWatcher } from './role-watcher.ts';
 import { allQueueKeys } from '../metrics/queue-keys.ts';
+import { timerPrecisionOf } from '../metrics/timer-lateness.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import type { AbortedRunSummary, RunSummary } from '../result/run-summary.ts';
 import { claimRunId, runIdBase } from '../runtime/run-id.ts';
@@ -162,7 +163,9 @@ export class RunSession {
     writePlanCopy(this.plan, this.reportDir);
     this.startedAt = Date.now();
     this.messageLog = new MessageLog(join(this.reportDir, MESSAGE_LOG_FILE));
-    this.measurements = new Measurements(this.events, this.startedAt, this.messageLog);
+    this.measurements = new Measurements(this.events, this.startedAt, this.messageLog, {
+      timerPrecisionMs: timerPrecisionOf(this.plan.cluster.brokerConfig),
+    });
     this.phases = new PhaseClock(this.events);
     this.live = options.live;
     this.live?.begin(this.liveRun());

@@ -483,3 +483,30 @@ describe('run page in Chromium with the workloads (zombie-consumer fixture with 
     expect(opened.errors).toEqual([]);
   });
 });
+
+describe('run page in Chromium with delayed messages (timers-restart fixture: the broker killed)', () => {
+  let dir: string;
+  let opened: OpenedReport;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = fixtureCopy(resolve('test/fixtures/runs/timers-restart'));
+    opened = await openReport(dir);
+    page = opened.page;
+  }, 60_000);
+
+  afterAll(() => closeReport(opened, dir, resolve('test-results/report-timers.png')));
+
+  it('charts lateness by requested second with the restart shaded, and tabulates kinds and the restart', async () => {
+    expect(await page.locator('[data-chart="timers"] canvas').count()).toBe(1);
+    expect(await page.locator('#timers .fault-band[data-action="restart"]').count()).toBe(1);
+    const kinds = await page.locator('table.timers-table').textContent();
+    for (const label of ['timer 10s', 'level 3 (10s)', 'timer 5s']) expect(kinds).toContain(label);
+    await expect(page.locator('table.timers-faults-table').textContent()).resolves.toContain('restart broker-a');
+    await expect(page.locator('nav.toc').textContent()).resolves.toContain('delayed messages');
+  });
+
+  it('logs no errors', () => {
+    expect(opened.errors).toEqual([]);
+  });
+});

@@ -209,6 +209,8 @@ export const MessageProperty = {
   PRODUCER_GROUP: 'PGROUP',
   /** RocketMQ 5 timer messages: deliver this many ms after storing (Message#setDelayTimeMs). */
   TIMER_DELAY_MS: 'TIMER_DELAY_MS',
+  /** Delay level (MessageConst.PROPERTY_DELAY_TIME_LEVEL, Message#setDelayTimeLevel): 1 = messageDelayLevel's first. */
+  DELAY: 'DELAY',
   WAIT_STORE_MSG_OK: 'WAIT',
   UNIQ_KEY: 'UNIQ_KEY',
   RETRY_TOPIC: 'RETRY_TOPIC',

@@ -165,7 +165,7 @@ export class RemotingProducer implements Producer {
     for (const m of messages) {
       if (m.topic !== first.topic)
         throw new UsageError(`a batch goes to one topic; it holds ${first.topic} and ${m.topic}`);
-      if (m.deliverAfterMs !== undefined || m.shardingKey !== undefined)
+      if (m.deliverAfterMs !== undefined || m.delayLevel !== undefined || m.shardingKey !== undefined)
         throw new UsageError('a batch holds no delayed or ordered messages (the broker refuses them in a batch)');
       if (m.body.length === 0) throw new UsageError('message body is empty; RocketMQ rejects empty bodies');
       if (m.body.length > MAX_MESSAGE_SIZE)
@@ -261,6 +261,7 @@ export class RemotingProducer implements Producer {
     if (message.keys && message.keys.length > 0) props[MessageProperty.KEYS] = message.keys.join(KEY_SEPARATOR);
     props[MessageProperty.WAIT_STORE_MSG_OK] = 'true';
     if (message.deliverAfterMs !== undefined) props[MessageProperty.TIMER_DELAY_MS] = String(message.deliverAfterMs);
+    if (message.delayLevel !== undefined) props[MessageProperty.DELAY] = String(message.delayLevel);
     props[MessageProperty.UNIQ_KEY] = uniqId;
     return props;
   }

@@ -16,6 +16,7 @@ import type { BreakdownCell } from '../../metrics/loss-breakdown.ts';
 import type { RunSummary } from '../../result/run-summary.ts';
 import { orderingText, orderingWindowsText } from '../ordering-text.ts';
 import { checkBackLine, transactionHeadline } from '../transaction-text.ts';
+import { timerLines } from '../timer-text.ts';
 import { backlogDrainHeadline, RATE_STEP_COLUMNS, rateSearchHeadline, rateStepRow } from '../workload-text.ts';
 import { deadLetterHeadline, RETRY_ATTEMPT_COLUMNS, retryAttemptRow } from '../dead-letter-text.ts';
 
@@ -172,6 +173,13 @@ function workloads(s: RunSummary): string[] {
       ...table([...RATE_STEP_COLUMNS], s.rateSearch.steps.map(rateStepRow), ['l', 'r', 'r', 'r', 'r', 'r', 'l']),
     );
   if (s.backlogDrain) lines.push('', '### Backlog build and drain', '', backlogDrainHeadline(s.backlogDrain));
+  if (s.timers)
+    lines.push(
+      '',
+      '### Delayed messages: lateness (first receipt − requested delivery time)',
+      '',
+      ...timerLines(s.timers).map((l) => `- ${l}`),
+    );
   for (const d of s.deadLetters ?? []) {
     lines.push(
       '',

@@ -34,7 +34,7 @@ describe('worker reports onto the coordinator clock', () => {
     );
   });
 
-  it("moves an ack's send times and an assignment's time by the host's offset, and leaves other reports", () => {
+  it("moves an ack's send and due times and an assignment's time by the host's offset, leaves others", () => {
     const clocks = { own: 250, producer: () => 0 };
     const acks = toCoordinatorClock(
       {
@@ -45,6 +45,7 @@ describe('worker reports onto the coordinator clock', () => {
         queues: ['t@b/0', 't@b/1'],
         offsets: [0, 0],
         sentAtMs: [1250, 1300],
+        dueAtMs: [0, 4300],
         attempted: 2,
         errors: {},
         dropped: 0,
@@ -53,6 +54,8 @@ describe('worker reports onto the coordinator clock', () => {
       clocks,
     );
     expect(acks.type === 'acks' && acks.sentAtMs).toEqual([1000, 1050]);
+    // A requested delivery time moves too; 0 (not delayed) stays 0.
+    expect(acks.type === 'acks' && acks.dueAtMs).toEqual([0, 4050]);
     const assignment = toCoordinatorClock({ type: 'assignment', instanceId: 'c#0', queues: [], atMs: 5250 }, clocks);
     expect(assignment.type === 'assignment' && assignment.atMs).toBe(5000);
     const ready: FromWorker = { type: 'ready' };

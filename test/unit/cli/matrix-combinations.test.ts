@@ -116,7 +116,7 @@ describe('matrix combinations', () => {
     expect(current?.status).toBe('valid');
     expect(old?.status === 'skipped' && old.reason.map((line) => line.split(':')[0])).toEqual([
       'cluster.proxy',
-      'fleets.producers[0].delay',
+      'fleets.producers[0].delay.by',
     ]);
   });
 

@@ -93,10 +93,23 @@ describe('producer executors', () => {
   it('resolves ordered and delayed messages', () => {
     const plan = load(`  producers:
     - {name: fifo, topic: orders, rate: 10/s, ordered: {shardingKeys: 16}}
-    - {name: later, topic: orders, rate: 10/s, delay: {ratio: 0.1, by: 1m30s}}
+    - {name: later, topic: orders, rate: 10/s, delay: {ratio: 0.1, by: 20s}}
+    - {name: leveled, topic: orders, rate: 10/s, delay: {ratio: 1, level: 3}}
 `);
     expect(plan.fleets.producers[0]?.ordered).toEqual({ shardingKeys: 16 });
-    expect(plan.fleets.producers[1]?.delay).toEqual({ ratio: 0.1, delayMs: 90_000 });
+    expect(plan.fleets.producers[1]?.delay).toEqual({ ratio: 0.1, delayMs: 20_000 });
+    // Level 3 of the broker's default messageDelayLevel is 10s.
+    expect(plan.fleets.producers[2]?.delay).toEqual({ ratio: 1, level: 3, delayMs: 10_000 });
+  });
+
+  it("reads delay levels from the plan's messageDelayLevel", () => {
+    const plan = loadPlanText(
+      `${HEAD.replace('{proxy: true}', '{proxy: true, brokerConfig: {messageDelayLevel: "2s 1m"}}')}fleets:\n` +
+        '  producers:\n' +
+        '    - {name: p, topic: orders, rate: 10/s, delay: {ratio: 1, level: 1}}\n',
+      'plans/fleets.yaml',
+    );
+    expect(plan.fleets.producers[0]?.delay).toEqual({ ratio: 1, level: 1, delayMs: 2000 });
   });
 });
 

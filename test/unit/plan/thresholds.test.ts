@@ -39,7 +39,7 @@ describe('parseThresholdExpression', () => {
     expect(message('latency', 'p(99)<1s')).toBe(
       'unknown metric "latency" (known: loss, loss_unexplained, duplicates, unexpected, reordered, sent, received, ' +
         'unique, send_errors, dropped, duplicate_rate, loss_rate, e2e_latency, send_latency, rebalance_latency, ' +
-        'resume_latency, failover_rto, backlog, max_rate, drain_time, drain_rate)',
+        'resume_latency, failover_rto, backlog, max_rate, drain_time, drain_rate, timer_lateness, timer_early)',
     );
   });
 

@@ -408,5 +408,6 @@
   }
 
   R.chartsSection = chartsSection;
+  R.overlayPlugin = overlayPlugin;
   R.chartWidth = chartWidth;
 })(window.RunReport);

@@ -20,6 +20,7 @@
   var timeline = chartsSection();
   var rateSearch = R.rateSearchSection();
   var backlog = R.backlogSection();
+  var timers = R.timersSection();
   var deadLetters = R.deadLetterSection();
   var transactions = R.transactionSection();
   app.appendChild(banner());
@@ -37,6 +38,7 @@
       ]
         .concat(rateSearch ? [['rate-search', 'rate search']] : [])
         .concat(backlog ? [['backlog-drain', 'backlog drain']] : [])
+        .concat(timers ? [['timers', 'delayed messages']] : [])
         .concat(deadLetters ? [['dead-letters', 'dead letters']] : [])
         .concat(transactions ? [['transactions', 'transactions']] : [])
         .concat(R.data.summary.failover ? [['failover', 'failover']] : [])
@@ -55,6 +57,7 @@
   app.appendChild(timeline.el);
   if (rateSearch) app.appendChild(rateSearch.el);
   if (backlog) app.appendChild(backlog);
+  if (timers) app.appendChild(timers.el);
   if (deadLetters) app.appendChild(deadLetters);
   if (transactions) app.appendChild(transactions);
   app.appendChild(diagnosesSection());
@@ -74,6 +77,7 @@
   // Charts measure their container, so they are drawn once the page is laid out.
   timeline.draw();
   if (rateSearch) rateSearch.draw();
+  if (timers) timers.draw();
 
   // Once per page: the live page (run --live) draws the page again for every frame, each time
   // with a new window.RunReport, so the handler resizes whichever is current.

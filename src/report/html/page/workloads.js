@@ -1,5 +1,5 @@
 // The workloads' sections: the rate search (rate vs latency chart and the curve's table) and
-// the backlog build and drain. Only for runs whose plan had them.
+// the backlog build and drain, delayed messages' lateness. Only for runs whose plan had them.
 (function (R) {
   'use strict';
 
@@ -136,7 +136,105 @@
   }
 
   function signed(v) {
-    return (v >= 0 ? '+' : '') + ms(v);
+    // Lateness may be missing (no delivery) or negative (before its time).
+    return v === null || v === undefined ? '–' : (v >= 0 ? '+' : '') + ms(v);
+  }
+
+  // [seconds, max, p50, min] with a null row for each second no delayed message was due in (sends
+  // failed while the broker was down), so the lines break there instead of bridging the gap.
+  function secondsWithGaps(points) {
+    var cols = [[], [], [], []];
+    var first = points[0].t,
+      last = points[points.length - 1].t,
+      i = 0;
+    for (var at = first; at <= last; at += 1000) {
+      var p = points[i] && points[i].t === at ? points[i++] : null;
+      cols[0].push(at / 1000);
+      cols[1].push(p ? p.max : null);
+      cols[2].push(p ? p.p50 : null);
+      cols[3].push(p ? p.min : null);
+    }
+    return cols;
+  }
+
+  // Delayed messages: lateness (first receipt − requested delivery time) per requested delivery
+  // second, so a broker restart shows as the messages due while it was down arriving late.
+  function timersSection() {
+    var t = s.timers;
+    if (!t) return null;
+    var sec = section(
+      'timers',
+      'Delayed messages: lateness',
+      'Lateness = first receipt − requested delivery time (send time + delay); negative is before its time. ' +
+        "A timer may come up to the broker's timerPrecisionMs early by design (counted as before due); " +
+        'earlier than that, or any delay level before its time, is early.',
+    );
+    var holder = h('div', { class: 'chart', id: 'chart-timers' });
+    sec.appendChild(holder);
+    sec.appendChild(
+      table(
+        ['kind', 'acked', 'delivered', 'p50', 'p99', 'max', 'min', 'before due (allowed)', 'early'],
+        t.kinds.map(function (k) {
+          return [
+            k.label,
+            String(k.acked),
+            String(k.delivered),
+            signed(k.lateness.p50),
+            signed(k.lateness.p99),
+            signed(k.lateness.max),
+            signed(k.lateness.min),
+            String(k.beforeDue),
+            String(k.early),
+          ];
+        }),
+        'timers-table',
+      ),
+    );
+    if (t.faultWindows.length)
+      sec.appendChild(
+        table(
+          ['pending across', 'at', 'pending', 'delivered', 'p50', 'p99', 'max', 'early'],
+          t.faultWindows.map(function (f) {
+            return [
+              f.label,
+              ms(f.fromMs),
+              String(f.pending),
+              String(f.delivered),
+              signed(f.lateness.p50),
+              signed(f.lateness.p99),
+              signed(f.lateness.max),
+              String(f.early),
+            ];
+          }),
+          'timers-faults-table',
+        ),
+      );
+    return {
+      el: sec,
+      draw: function () {
+        if (!t.overTime.length || typeof uPlot === 'undefined') return;
+        var u = new uPlot(
+          {
+            width: chartWidth(holder),
+            height: 240,
+            scales: { x: { time: false } },
+            // The run's fault bands and phase lines, on the same seconds since the start.
+            plugins: [R.overlayPlugin(true)],
+            axes: [{ label: 'requested delivery (s since start)' }, { label: 'lateness (ms)' }],
+            series: [
+              { label: 't' },
+              { label: 'max', stroke: PALETTE[1], width: 1.75 },
+              { label: 'p50', stroke: PALETTE[0], width: 1.75 },
+              { label: 'min', stroke: PALETTE[2], width: 1 },
+            ],
+          },
+          secondsWithGaps(t.overTime),
+          holder,
+        );
+        u.root.setAttribute('data-chart', 'timers');
+        charts.push({ u: u, container: holder });
+      },
+    };
   }
 
   // Per group with deadLetter: what %DLQ%<group> held, and the retry timeline per attempt.
@@ -240,4 +338,5 @@
   R.rateSearchSection = rateSearchSection;
   R.backlogSection = backlogSection;
   R.deadLetterSection = deadLetterSection;
+  R.timersSection = timersSection;
 })(window.RunReport);

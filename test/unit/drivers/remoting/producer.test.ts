@@ -92,6 +92,15 @@ describe('RemotingProducer', () => {
     expect(new Set(sentIds).size).toBe(8);
   });
 
+  it('asks for a delay level with DELAY and for a 5.x timer with TIMER_DELAY_MS, as Java does', async () => {
+    const { brokerA, brokerB, producer } = await cluster(ok, ok);
+    await producer.send({ ...message, delayLevel: 3 });
+    await producer.send({ ...message, deliverAfterMs: 2500 });
+    const props = [...sends(brokerA), ...sends(brokerB)].map((r) => parseProperties(r.extFields!['i']!));
+    const asked = props.map((p) => `${p['DELAY'] ?? '-'} ${p['TIMER_DELAY_MS'] ?? '-'}`).sort();
+    expect(asked).toEqual(['- 2500', '3 -']);
+  });
+
   it('retries a SYSTEM_BUSY broker on the other broker', async () => {
     const busy: Responder = () => ({ code: ResponseCode.SYSTEM_BUSY, remark: '[PCBUSY_CLEAN_QUEUE]broker busy' });
     const { brokerA, brokerB, producer } = await cluster(busy, ok);

@@ -41,6 +41,8 @@ public final class Config {
   public static final class Delay {
     public double ratio;
     public long delayMs;
+    /** A delay level (setDelayTimeLevel); null: a 5.x timer of delayMs. */
+    public Integer level;
   }
 
   public static final class ConsumeTime {

@@ -8,7 +8,7 @@ public interface ProducerClient {
   /** One message as identity.ts builds it, plus how to route and delay it. */
   record Outgoing(
       String topic, String tag, String key, byte[] body, Map<String, String> properties, String shardingKey,
-      Long deliverAfterMs) {}
+      Long deliverAfterMs, Integer delayLevel) {}
 
   /** The broker's answer; brokerName "?" and queueId -1 when the client names no queue. */
   record Sent(String brokerName, int queueId, long offset) {}

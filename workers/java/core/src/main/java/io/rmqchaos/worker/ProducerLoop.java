@@ -39,6 +39,7 @@ public final class ProducerLoop {
   private List<String> queues = new ArrayList<>();
   private List<Long> offsets = new ArrayList<>();
   private List<Long> sentAt = new ArrayList<>();
+  private List<Long> dueAt = new ArrayList<>();
   private Map<String, Long> errors = new LinkedHashMap<>();
   private long dropped;
   private long attempted;
@@ -129,7 +130,9 @@ public final class ProducerLoop {
   private void sendOne(long seq, double dueAtMs, ExecutorService senders) {
     String tag = tags.isEmpty() ? null : random.weightedPick(tags);
     String shardingKey = config.shardingKeys == null ? null : Long.toString(seq % config.shardingKeys);
-    Long deliverAfter = config.delay != null && random.next() < config.delay.ratio ? config.delay.delayMs : null;
+    boolean delayed = config.delay != null && random.next() < config.delay.ratio;
+    Integer delayLevel = delayed ? config.delay.level : null;
+    Long deliverAfter = delayed && delayLevel == null ? config.delay.delayMs : null;
     ProducerClient.Outgoing message = new ProducerClient.Outgoing(
         config.topic,
         tag,
@@ -137,8 +140,11 @@ public final class ProducerLoop {
         Identity.body(config.runId, config.producerId, seq, config.messageSize),
         properties(seq),
         shardingKey,
-        deliverAfter);
+        deliverAfter,
+        delayLevel);
     long sentAtMs = System.currentTimeMillis();
+    // Asked-for delivery: the send time plus the delay; 0 for a message sent without one.
+    long deliverAtMs = delayed ? sentAtMs + config.delay.delayMs : 0;
     ProducerClient.Callback callback = new ProducerClient.Callback() {
       @Override
       public void sent(ProducerClient.Sent result) {
@@ -149,6 +155,7 @@ public final class ProducerLoop {
           queues.add(QueueKeys.of(config.topic, result.brokerName(), result.queueId()));
           offsets.add(result.offset());
           sentAt.add(sentAtMs);
+          dueAt.add(deliverAtMs);
           LatencyHistogram.recordMs(latency, latencyMs);
         }
         settle();
@@ -204,6 +211,7 @@ public final class ProducerLoop {
       m.put("queues", queues);
       m.put("offsets", offsets);
       m.put("sentAtMs", sentAt);
+      if (config.delay != null) m.put("dueAtMs", dueAt);
       m.put("attempted", attempted);
       m.put("errors", errors);
       m.put("dropped", dropped);
@@ -213,6 +221,7 @@ public final class ProducerLoop {
       queues = new ArrayList<>();
       offsets = new ArrayList<>();
       sentAt = new ArrayList<>();
+      dueAt = new ArrayList<>();
       errors = new LinkedHashMap<>();
       dropped = 0;
       latency = LatencyHistogram.create();

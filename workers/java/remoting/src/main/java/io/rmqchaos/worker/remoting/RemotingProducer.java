@@ -48,6 +48,7 @@ final class RemotingProducer implements ProducerClient {
     Message msg = new Message(out.topic(), out.tag() == null ? "" : out.tag(), out.key(), out.body());
     for (Map.Entry<String, String> p : out.properties().entrySet()) msg.putUserProperty(p.getKey(), p.getValue());
     if (out.deliverAfterMs() != null) MessageAccessor.putProperty(msg, TIMER_DELAY_MS, out.deliverAfterMs().toString());
+    if (out.delayLevel() != null) msg.setDelayTimeLevel(out.delayLevel());
     String key = out.shardingKey();
     try {
       switch (mode) {
