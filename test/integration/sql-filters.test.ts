@@ -17,17 +17,24 @@ const PROPERTIES = { amount: { int: [1, 100] as [number, number] }, region: { on
 
 describe('sql-filters plan', () => {
   it('each SQL92 group gets exactly what its filter selects; tag beside SQL92 in one group is diagnosed', async () => {
-    const run = await runCli(plan, ['phases.warmup=3s', 'phases.load=8s', 'phases.drain=8s']);
+    // Bounded fleets (each reaches its bound within the load phase): the test then knows how many
+    // messages each producer sent, the Java one included (its schedule need not end where Node's does).
+    const run = await runCli(plan, [
+      'phases.warmup=3s',
+      'phases.load=8s',
+      'phases.drain=8s',
+      'fleets.producers[0].maxMessages=1000',
+      'fleets.producers[1].maxMessages=250',
+    ]);
     expect(run.code, run.output).toBe(0);
     const s = run.summary!;
     expect(s.producers.attempted, run.output).toBe(s.producers.acked);
     const group = (name: string) => s.groups.find((g) => g.scope === name)!;
 
-    // A constant rate sends exactly rate × time: 200/s from checkout#0, 50/s from checkout-java#0.
-    const sent = { 'checkout#0': (s.producers.acked * 200) / 250, 'checkout-java#0': (s.producers.acked * 50) / 250 };
+    const sent = { 'checkout#0': 1000, 'checkout-java#0': 250 };
+    expect(s.producers.attempted).toBe(1250);
     let euBig = 0;
     for (const [producer, count] of Object.entries(sent)) {
-      expect(Number.isInteger(count)).toBe(true);
       for (let seq = 0; seq < count; seq++) {
         const p = messageProperties(PROPERTIES, s.run.seed, producer, seq);
         if (p.region === 'eu' && Number(p.amount) > 50) euBig++;
