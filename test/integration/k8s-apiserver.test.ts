@@ -84,7 +84,13 @@ async function render(name: string): Promise<RenderResult> {
     return renderK8s(plan, raw, options());
   } catch (error) {
     if (!(error instanceof UnrenderableFaultsError)) throw error;
-    return renderK8s(plan, raw, options({ podSelectors: ROLES }));
+    try {
+      return renderK8s(plan, raw, options({ podSelectors: ROLES }));
+    } catch (again) {
+      // A fault with no Chaos Mesh equivalent at all (disk.fill): the rest must still apply.
+      if (!(again instanceof UnrenderableFaultsError)) throw again;
+      return renderK8s(plan, raw, options({ podSelectors: ROLES, skipUnrenderable: true }));
+    }
   }
 }
 
@@ -118,7 +124,13 @@ describe.skipIf(skipReason !== undefined)(
       const applied = await plane.kubectl(['apply', '--validate=strict', '-f', crds]);
       expect(applied.stderr).toBe('');
       const plurals = CHAOS_MESH_CRDS.map((c) => `crd/${c.plural}.chaos-mesh.org`);
-      const established = await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...plurals]);
+      // Right after the apply a CRD may have no status.conditions yet, and kubectl wait then fails
+      // at once ("accessor error: <nil> ... expected []interface{}", seen once in CI): ask again.
+      let established = await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...plurals]);
+      for (let i = 0; i < 20 && established.code !== 0 && established.stderr.includes('accessor error'); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        established = await plane.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...plurals]);
+      }
       expect(established.code, established.stderr).toBe(0);
       const namespace = await plane.kubectl(['create', 'namespace', options().namespace]);
       expect(namespace.code, namespace.stderr).toBe(0);
@@ -136,7 +148,8 @@ describe.skipIf(skipReason !== undefined)(
 
     it.each(PLANS)('%s: every object passes kubectl apply --dry-run=server', async (name) => {
       const result = await render(name);
-      expect(result.skipped).toEqual([]);
+      // Only a fault no Chaos Mesh object expresses is left out (test/unit/k8s/render-plans.test.ts lists them).
+      expect(result.skipped.map((f) => f.fault)).toEqual(name === 'disk-fill' ? ['disk.fill-0'] : []);
       const planDir = join(dir, name);
       mkdirSync(planDir, { recursive: true });
       for (const file of result.files) writeFileSync(join(planDir, file.name), manifestText(file));
