@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { getProvider } from './registry.ts';
 import type { ClusterEndpoints, StartedCluster } from './provider.ts';
 import { createTopics } from './topics.ts';
+import type { AclCredentials } from '../protocol/index.ts';
 import { RunResources } from '../runtime/run-resources.ts';
 import { RunState } from '../runtime/run-state.ts';
 import { cachePaths } from '../setup/cache-dir.ts';
@@ -30,6 +31,10 @@ export interface TestClusterOptions {
   ha?: HaMode;
   /** Default `local`. */
   provider?: 'local' | 'containers';
+  /** broker.conf entries (e.g. authentication on). */
+  brokerConfig?: Record<string, string | number | boolean>;
+  /** An admin user's keys, for setting up a cluster with authentication on. */
+  adminCredentials?: AclCredentials;
 }
 
 export interface TestCluster extends AsyncDisposable {
@@ -62,7 +67,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
         slavesPerMaster: options.slavesPerMaster ?? 0,
         proxy: options.proxy ?? false,
         heapBytes: 256 * 1024 * 1024,
-        brokerConfig: {},
+        brokerConfig: options.brokerConfig ?? {},
         namesrvConfig: {},
       },
       {
@@ -73,7 +78,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       },
     );
     resources.defer('cluster', () => cluster.stop());
-    await createTopics(cluster.endpoints, options.topics, log);
+    await createTopics(cluster.endpoints, options.topics, log, options.adminCredentials);
     return {
       namesrvAddr: cluster.endpoints.namesrvAddr,
       brokers: cluster.endpoints.brokers,

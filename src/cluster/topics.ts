@@ -1,4 +1,4 @@
-import { RemotingAdmin } from '../protocol/index.ts';
+import { RemotingAdmin, type AclCredentials } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
 import type { ClusterEndpoints } from './provider.ts';
 
@@ -13,9 +13,13 @@ export async function createTopics(
   endpoints: ClusterEndpoints,
   topics: readonly { name: string; queues: number }[],
   log: (line: string) => void,
+  credentials?: AclCredentials,
 ): Promise<void> {
   // Around Toxiproxy when the network is on: setting up must not depend on a client link.
-  const admin = RemotingAdmin.create(endpoints.direct ?? { namesrvAddr: endpoints.namesrvAddr });
+  const admin = RemotingAdmin.create({
+    ...(endpoints.direct ?? { namesrvAddr: endpoints.namesrvAddr }),
+    ...(credentials ? { credentials } : {}),
+  });
   try {
     const masters = endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
     for (const topic of topics) {
