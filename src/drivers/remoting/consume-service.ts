@@ -9,7 +9,7 @@
  */
 import type { ConsumeOutcome, MessageHandler, ReceivedMessage } from '../driver.ts';
 import type { ClientInstance } from './client-instance.ts';
-import { RemotingResponseError, RequestCode, ResponseCode, createRequest, expectCode } from '../../protocol/index.ts';
+import { RequestCode, createRequest, expectCode } from '../../protocol/index.ts';
 import { KEY_SEPARATOR, MessageProperty, type StoredMessage } from './message-decoder.ts';
 import type { ProcessQueue } from './process-queue.ts';
 
@@ -80,15 +80,8 @@ export class ConsumeService implements MessageSink {
   /** CONSUMER_SEND_MSG_BACK; delayLevel 0 lets the broker pick 3 + reconsumeTimes (10 s first). */
   private async sendBack(pq: ProcessQueue, msg: StoredMessage): Promise<boolean> {
     const { instance } = this.options;
-    const addr = instance.masterOf(pq.mq.brokerName);
     try {
-      if (!addr)
-        throw new RemotingResponseError(
-          ResponseCode.BROKER_NOT_EXIST,
-          `no master for ${pq.mq.brokerName}`,
-          pq.mq.brokerName,
-          RequestCode.CONSUMER_SEND_MSG_BACK,
-        );
+      const addr = instance.requireMaster(pq.mq.brokerName, RequestCode.CONSUMER_SEND_MSG_BACK);
       const response = await instance.invoke(
         addr,
         createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, {

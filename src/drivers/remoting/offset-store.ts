@@ -14,14 +14,7 @@
  */
 import type { MessageQueueRef } from '../driver.ts';
 import type { ClientInstance } from './client-instance.ts';
-import {
-  RemotingResponseError,
-  RequestCode,
-  ResponseCode,
-  createRequest,
-  expectCode,
-  queueKey,
-} from '../../protocol/index.ts';
+import { RequestCode, ResponseCode, createRequest, expectCode, queueKey } from '../../protocol/index.ts';
 
 /**
  * Where a queue starts when the group has no offset for it. Java's CONSUME_FROM_LAST_OFFSET
@@ -164,14 +157,6 @@ export class OffsetStore {
   }
 
   private addrOf(mq: MessageQueueRef): string {
-    const addr = this.instance.masterOf(mq.brokerName);
-    if (!addr)
-      throw new RemotingResponseError(
-        ResponseCode.BROKER_NOT_EXIST,
-        `no master for ${mq.brokerName}`,
-        mq.brokerName,
-        RequestCode.UPDATE_CONSUMER_OFFSET,
-      );
-    return addr;
+    return this.instance.requireMaster(mq.brokerName, RequestCode.UPDATE_CONSUMER_OFFSET);
   }
 }

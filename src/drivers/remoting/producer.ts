@@ -232,15 +232,7 @@ export class RemotingProducer implements Producer {
           : queues[Math.abs(javaStringHashCode(shardingKey)) % queues.length]!;
       lastBroker = mq.brokerName;
       try {
-        const addr = this.instance.masterOf(mq.brokerName);
-        if (!addr)
-          throw new RemotingResponseError(
-            ResponseCode.BROKER_NOT_EXIST,
-            `no master for ${mq.brokerName}`,
-            mq.brokerName,
-            requestCode,
-          );
-        return await attempt(mq, addr, remaining);
+        return await attempt(mq, this.instance.requireMaster(mq.brokerName, requestCode), remaining);
       } catch (err) {
         if (!(err instanceof RemotingError)) throw err;
         attempts.push({ brokerName: mq.brokerName, error: err });

@@ -10,15 +10,7 @@
  */
 import { z } from 'zod';
 import type { MessageQueueRef } from '../driver.ts';
-import {
-  RemotingResponseError,
-  RequestCode,
-  ResponseCode,
-  createRequest,
-  expectCode,
-  parseBody,
-  queueKey,
-} from '../../protocol/index.ts';
+import { RequestCode, createRequest, expectCode, parseBody, queueKey } from '../../protocol/index.ts';
 import type { ClientInstance } from './client-instance.ts';
 
 /** Java `RebalanceImpl.lock` and `lockAll` timeouts: 1 s. */
@@ -88,14 +80,7 @@ export class QueueLocks {
   }
 
   private async lockOnBroker(brokerName: string, mqs: readonly MessageQueueRef[]): Promise<MessageQueueRef[]> {
-    const addr = this.instance.masterOf(brokerName);
-    if (!addr)
-      throw new RemotingResponseError(
-        ResponseCode.BROKER_NOT_EXIST,
-        `no master for ${brokerName}`,
-        brokerName,
-        RequestCode.LOCK_BATCH_MQ,
-      );
+    const addr = this.instance.requireMaster(brokerName, RequestCode.LOCK_BATCH_MQ);
     const response = await this.instance.invoke(
       addr,
       createRequest(RequestCode.LOCK_BATCH_MQ, {}, lockBody(this.group, this.instance.clientId, mqs)),

@@ -9,8 +9,8 @@ import { signRequest, type AclCredentials } from './acl-signature.ts';
 import type { RemotingCommand } from './codec.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { createRequest, expectCode } from './connection.ts';
-import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError } from './errors.ts';
-import { RequestCode } from './request-codes.ts';
+import { RemotingClosedError, RemotingConnectError, RemotingResponseError, RemotingTimeoutError } from './errors.ts';
+import { RequestCode, ResponseCode } from './request-codes.ts';
 import { TopicRouteSchema, mapBrokerAddrs, parseBody, type TopicRoute } from './route.ts';
 
 export interface RemotingClientOptions {
@@ -100,6 +100,22 @@ export class RemotingClient {
   /** A request a broker sent us on the connection to `addr`; the answer goes back with its opaque. None by default. */
   protected onServerRequest(_request: RemotingCommand, _addr: string): RemotingCommand | undefined {
     return undefined;
+  }
+
+  /**
+   * `masterOf`, or the broker's own BROKER_NOT_EXIST for `requestCode` when no cached route
+   * lists a master (the error a retrying caller already handles as any refusal).
+   */
+  requireMaster(brokerName: string, requestCode: number): string {
+    const addr = this.masterOf(brokerName);
+    if (!addr)
+      throw new RemotingResponseError(
+        ResponseCode.BROKER_NOT_EXIST,
+        `no master for ${brokerName}`,
+        brokerName,
+        requestCode,
+      );
+    return addr;
   }
 
   // ---- routes ------------------------------------------------------------------------

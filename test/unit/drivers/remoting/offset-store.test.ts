@@ -18,7 +18,7 @@ function brokerWithDelays(delaysMs: number[]) {
       }, delaysMs.shift() ?? 0),
     );
   const instance = {
-    masterOf: () => '127.0.0.1:10911',
+    requireMaster: () => '127.0.0.1:10911',
     invoke: async (_addr: string, req: RemotingCommand) => {
       await apply(req);
       return { code: ResponseCode.SUCCESS, opaque: req.opaque, flag: 1, language: 'JAVA', version: 0 };
