@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diskFillSpec } from '../../plan/fault-specs/disk-fill.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { FaultImplementation, ObservedFault } from '../fault-action.ts';
+import { onceHandle } from './once-handle.ts';
 
 /** The filler's name in the store dir: RocketMQ reads only its own subfolders there. */
 export const FILL_FILE = 'rmq-chaos-disk-fill';
@@ -50,8 +51,7 @@ export const diskFillAction: FaultImplementation<typeof diskFillSpec> = {
     } catch (error) {
       // Full before the ratio (a ratio near 1): full is what was asked; anything else undoes the fill.
       if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') {
-        await handle.close();
-        await unlink(file).catch(() => {});
+        await unlink(file).catch(() => {}); // the open descriptor is closed below
         throw error;
       }
     } finally {
@@ -64,16 +64,13 @@ export const diskFillAction: FaultImplementation<typeof diskFillSpec> = {
       node: target,
     };
     context.log(`[${target}] store ${(reached * 100).toFixed(1)}% full (${FILL_FILE})`);
-    let ended = false;
-    return {
+    return onceHandle(
       observed,
-      end: async () => {
-        if (ended) return;
-        ended = true;
+      async () => {
         await unlink(file).catch(() => {});
-        observed.endedAt = Date.now();
         context.log(`[${target}] store freed (${((await usedRatio(store).catch(() => 0)) * 100).toFixed(1)}% used)`);
       },
-    };
+      context.log,
+    );
   },
 };

@@ -6,7 +6,7 @@
 import type { NetworkControl } from '../../network/network-control.ts';
 import { isRoleTarget } from '../../cluster/roles.ts';
 import { HarnessError, UsageError } from '../../util/errors.ts';
-import type { FaultContext, FaultHandle, ObservedFault } from '../fault-action.ts';
+import type { FaultContext } from '../fault-action.ts';
 
 /** The network of the run, with `link` among its links; a clear error otherwise. */
 export function requireLink(action: string, link: string, context: FaultContext): NetworkControl {
@@ -41,37 +41,6 @@ let occurrence = 0;
 /** A base name for what one fault adds: its occurrence name, or `action#n`. */
 export function faultName(action: string, name: string | undefined): string {
   return name ?? `${action}#${++occurrence}`;
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A handle whose `end` runs once (later calls wait for the first), records the end time and
- * never throws: `undo` failures (link or server already gone) are logged, not raised.
- */
-export function onceHandle(
-  observed: ObservedFault,
-  undo: () => Promise<void>,
-  log: (line: string) => void,
-): FaultHandle {
-  let ending: Promise<void> | undefined;
-  return {
-    observed,
-    end() {
-      ending ??= (async () => {
-        try {
-          await undo();
-        } catch (error) {
-          log(`ending "${observed.detail}" failed (ignored): ${errorText(error)}`);
-        } finally {
-          observed.endedAt = Date.now();
-        }
-      })();
-      return ending;
-    },
-  };
 }
 
 /** Down counts per network, per link. */

@@ -5,7 +5,8 @@
  */
 import { networkDownSpec } from '../../plan/fault-specs/network-down.ts';
 import type { FaultImplementation } from '../fault-action.ts';
-import { holdDown, onceHandle, releaseDown, requireLink } from './network-common.ts';
+import { holdDown, releaseDown, requireLink } from './network-common.ts';
+import { onceHandle } from './once-handle.ts';
 
 export const networkDown: FaultImplementation<typeof networkDownSpec> = {
   spec: networkDownSpec,

@@ -10,7 +10,8 @@ import { networkFlapSpec } from '../../plan/fault-specs/network-flap.ts';
 import { hashSeed, seededRandom, type Random } from '../../util/random.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { FaultImplementation } from '../fault-action.ts';
-import { errorText, holdDown, onceHandle, releaseDown, requireLink } from './network-common.ts';
+import { holdDown, releaseDown, requireLink } from './network-common.ts';
+import { errorText, onceHandle } from './once-handle.ts';
 
 type FlapParams = RuntimeParams<typeof networkFlapSpec>;
 

@@ -1,5 +1,6 @@
 import { pauseSpec } from '../../plan/fault-specs/pause.ts';
-import type { FaultImplementation } from '../fault-action.ts';
+import type { FaultImplementation, ObservedFault } from '../fault-action.ts';
+import { onceHandle } from './once-handle.ts';
 import { describeTarget, hitNode, processOnly, processTarget } from './process-target.ts';
 
 /**
@@ -13,20 +14,7 @@ export const pauseAction: FaultImplementation<typeof pauseSpec> = {
     const t = processOnly(await processTarget(target, context), 'pause');
     const begunAt = Date.now();
     await t.control.pause(t.name);
-    const observed: { begunAt: number; endedAt?: number; detail: string; node?: string } = {
-      begunAt,
-      detail: `SIGSTOP ${describeTarget(t)}`,
-      ...hitNode(t),
-    };
-    let ended = false;
-    return {
-      observed,
-      end: async () => {
-        if (ended) return;
-        ended = true;
-        await t.control.resume(t.name).catch(() => {});
-        observed.endedAt = Date.now();
-      },
-    };
+    const observed: ObservedFault = { begunAt, detail: `SIGSTOP ${describeTarget(t)}`, ...hitNode(t) };
+    return onceHandle(observed, () => t.control.resume(t.name).catch(() => {}), context.log);
   },
 };

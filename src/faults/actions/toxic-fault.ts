@@ -9,7 +9,8 @@ import type { NetworkControl, ToxicStream } from '../../network/network-control.
 import type { AnyFaultSpec, RuntimeParams } from '../../plan/fault-specs/fault-spec.ts';
 import type { FaultStream } from '../../plan/resolved-faults.ts';
 import type { FaultContext, FaultHandle, FaultImplementation } from '../fault-action.ts';
-import { errorText, faultName, onceHandle, requireLink } from './network-common.ts';
+import { faultName, requireLink } from './network-common.ts';
+import { errorText, onceHandle } from './once-handle.ts';
 
 /** What every toxic spec's runtime params have (`fault-specs/shared.ts`: stream, toxicity). */
 interface ToxicParams {
