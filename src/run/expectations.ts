@@ -56,9 +56,12 @@ function sqlSelection(
 ): MessageSelection {
   const tags = wish.tags === '*' ? undefined : wish.tags;
   return {
-    select: (seq, tag) =>
-      (tags?.has(tag) ?? false) ||
-      wish.filters.some((filter) => matches(filter, propertiesOnTheBroker(fleet, producerId, seed, seq, tag))),
+    select: (seq, tag) => {
+      if (tags?.has(tag)) return true;
+      // Drawn once per message, whatever the number of filters.
+      const properties = propertiesOnTheBroker(fleet, producerId, seed, seq, tag);
+      return wish.filters.some((filter) => matches(filter, properties));
+    },
   };
 }
 
