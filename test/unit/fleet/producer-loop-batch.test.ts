@@ -5,65 +5,15 @@
  * carries the fleet's drawn properties, the ones the ledger recomputes for SQL92 groups.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientDriver, OutgoingMessage, Producer, SendResult } from '../../../src/drivers/driver.ts';
-import { MessageTooLargeError } from '../../../src/drivers/remoting/message-too-large-error.ts';
 import { messageProperties } from '../../../src/fleet/message-properties.ts';
 import { runProducer, sizeOf } from '../../../src/fleet/producer-loop.ts';
 import type { FromWorker, ProducerConfig } from '../../../src/fleet/protocol.ts';
-
-/** A producer that stores everything at consecutive offsets and refuses bodies over `limit`. */
-function fakeDriver(limit: number) {
-  const requests: number[] = [];
-  const sent: OutgoingMessage[] = [];
-  let offset = 0;
-  const store = (messages: readonly OutgoingMessage[]): SendResult[] => {
-    requests.push(messages.length);
-    sent.push(...messages);
-    const tooBig = messages.find((m) => m.body.length > limit);
-    if (tooBig) throw new MessageTooLargeError(tooBig.body.length, limit, 'message body');
-    return messages.map((m) => ({ msgId: m.keys![0]!, brokerName: 'b', queueId: 0, queueOffset: offset++ }));
-  };
-  const producer: Producer = {
-    send: async (m) => store([m])[0]!,
-    sendBatch: async (ms) => store(ms),
-    close: async () => {},
-  };
-  const driver: ClientDriver = {
-    name: 'fake',
-    createProducer: async () => producer,
-    createConsumer: async () => {
-      throw new Error('not used');
-    },
-  };
-  return { driver, requests, sent };
-}
-
-const config = (over: Partial<ProducerConfig>): ProducerConfig => ({
-  runId: 'r',
-  driver: 'remoting',
-  namesrvAddr: '127.0.0.1:1',
-  routeRefreshMs: 30_000,
-  group: 'g',
-  fleet: 'f',
-  producerId: 'f#0',
-  topic: 'T',
-  executor: { kind: 'constant', ratePerSecond: 2000 },
-  messageSize: 64,
-  tags: [],
-  maxMessages: 200,
-  // Room to spare: maxMessages ends the loop, and a loaded machine must not drop sends or
-  // run out of time (the counts below are exact).
-  durationMs: 20_000,
-  seed: 1,
-  maxInFlight: 1000,
-  sendMode: 'async',
-  ...over,
-});
+import { fakeDriver, producerConfig } from './fake-producer.ts';
 
 async function run(over: Partial<ProducerConfig>, limit = 1024) {
   const { driver, requests, sent } = fakeDriver(limit);
   const out: FromWorker[] = [];
-  await runProducer(config(over), driver, (m) => out.push(m), new AbortController().signal);
+  await runProducer(producerConfig(over), driver, (m) => out.push(m), new AbortController().signal);
   const acks = out.flatMap((m) => (m.type === 'acks' ? [m] : []));
   const errors: Record<string, number> = {};
   for (const a of acks) for (const [k, n] of Object.entries(a.errors)) errors[k] = (errors[k] ?? 0) + n;

@@ -5,46 +5,14 @@
  * delayed), which the coordinator measures lateness against.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientDriver, OutgoingMessage, Producer } from '../../../src/drivers/driver.ts';
+import type { OutgoingMessage } from '../../../src/drivers/driver.ts';
 import { runProducer } from '../../../src/fleet/producer-loop.ts';
 import type { FromWorker, ProducerConfig } from '../../../src/fleet/protocol.ts';
+import { fakeDriver, producerConfig } from './fake-producer.ts';
 
 async function run(delay: ProducerConfig['delay']) {
-  const sent: OutgoingMessage[] = [];
-  let offset = 0;
-  const producer: Producer = {
-    send: async (m) => {
-      sent.push(m);
-      return { msgId: m.keys![0]!, brokerName: 'b', queueId: 0, queueOffset: offset++ };
-    },
-    close: async () => {},
-  };
-  const driver: ClientDriver = {
-    name: 'fake',
-    createProducer: async () => producer,
-    createConsumer: async () => {
-      throw new Error('not used');
-    },
-  };
-  const config: ProducerConfig = {
-    runId: 'r',
-    driver: 'remoting',
-    namesrvAddr: '127.0.0.1:1',
-    routeRefreshMs: 30_000,
-    group: 'g',
-    fleet: 'f',
-    producerId: 'f#0',
-    topic: 'T',
-    executor: { kind: 'constant', ratePerSecond: 2000 },
-    messageSize: 64,
-    tags: [],
-    maxMessages: 200,
-    durationMs: 2000,
-    seed: 1,
-    maxInFlight: 64,
-    sendMode: 'async',
-    ...(delay ? { delay } : {}),
-  };
+  const { driver, sent } = fakeDriver();
+  const config = producerConfig(delay ? { delay } : {});
   const out: FromWorker[] = [];
   await runProducer(config, driver, (m) => out.push(m), new AbortController().signal);
   const acks = out.filter((m): m is Extract<FromWorker, { type: 'acks' }> => m.type === 'acks');
