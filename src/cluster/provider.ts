@@ -1,3 +1,4 @@
+import type { Secret } from '../util/secret.ts';
 import type { HaMode } from './ha-modes.ts';
 import type { NodeControl } from './node-control.ts';
 import type { ConfValue } from './server-conf/conf-keys.ts';
@@ -39,6 +40,17 @@ export interface ClusterSpec {
   images?: { rocketmq: string; toxiproxy: string };
   /** Only for `local`: each broker's store is a tmpfs of this many bytes (for disk faults). */
   storeBytes?: number;
+  /**
+   * Only for `local`: brokers start with authentication and authorization on (ACL 2.0), this
+   * super user their first (cluster/acl.ts). The harness's own requests sign as it.
+   */
+  auth?: { admin: AdminCredentials };
+}
+
+/** A super user's keys; the secret stays a Secret so endpoints can be logged and serialized. */
+export interface AdminCredentials {
+  accessKey: string;
+  secretKey: Secret;
 }
 
 export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy' | 'controller';
@@ -75,6 +87,8 @@ export interface ClusterEndpoints {
   direct?: { namesrvAddr: string; brokerAddressMap: Record<string, string> };
   /** With the network on: Toxiproxy's API (`http://127.0.0.1:port`), for another process to fault links. */
   toxiproxyApi?: string;
+  /** With authentication on (ClusterSpec.auth): the keys the harness's admin requests sign with. */
+  adminCredentials?: AdminCredentials;
   /** With ha controller: each controller's address and the node it runs in (embedded: a name server). */
   controllers?: { node: string; addr: string }[];
 }

@@ -3,6 +3,7 @@ import { RemotingAdmin } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import type { ClusterEndpoints } from './provider.ts';
+import { signedBy } from './acl.ts';
 
 /**
  * How long a booted broker may stay unlisted before it is asked to register now, and again
@@ -24,7 +25,11 @@ export async function waitForBrokersRegistered(endpoints: ClusterEndpoints, time
   const started = Date.now();
   const deadline = started + timeoutMs;
   const expected = endpoints.brokers.map((b) => ({ key: `${b.name}#${b.brokerId}@${b.addr}`, addr: b.addr }));
-  const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr, requestTimeoutMs: 3000 });
+  const admin = RemotingAdmin.create({
+    namesrvAddr: endpoints.namesrvAddr,
+    requestTimeoutMs: 3000,
+    ...signedBy(endpoints),
+  });
   let nudgedAt = started;
   let seen: string[] = [];
   let lastError = '';

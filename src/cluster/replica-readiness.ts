@@ -11,6 +11,7 @@ import { RemotingAdmin, controllerLeader, syncStates } from '../protocol/index.t
 import { HarnessError } from '../util/errors.ts';
 import { sleep } from '../util/sleep.ts';
 import type { ClusterEndpoints } from './provider.ts';
+import { signedBy } from './acl.ts';
 
 type Listed = ClusterEndpoints['brokers'];
 
@@ -55,7 +56,11 @@ export async function waitForElectedMasters(
   replicas: ReadonlyMap<string, readonly string[]>,
   timeoutMs: number,
 ): Promise<Listed> {
-  const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr, requestTimeoutMs: 3000 });
+  const admin = RemotingAdmin.create({
+    namesrvAddr: endpoints.namesrvAddr,
+    requestTimeoutMs: 3000,
+    ...signedBy(endpoints),
+  });
   let seen: Listed = [];
   try {
     return await poll(
@@ -109,7 +114,11 @@ export async function waitForSyncStateSets(
 
 /** Waits until the name servers list `addr` (under any id). */
 export async function waitForListed(endpoints: ClusterEndpoints, addr: string, timeoutMs: number): Promise<void> {
-  const admin = RemotingAdmin.create({ namesrvAddr: endpoints.namesrvAddr, requestTimeoutMs: 3000 });
+  const admin = RemotingAdmin.create({
+    namesrvAddr: endpoints.namesrvAddr,
+    requestTimeoutMs: 3000,
+    ...signedBy(endpoints),
+  });
   try {
     await poll(
       timeoutMs,

@@ -1,6 +1,7 @@
 import { RemotingAdmin, type AclCredentials } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
 import type { ClusterEndpoints } from './provider.ts';
+import { signedBy } from './acl.ts';
 
 const ROUTE_TIMEOUT_MS = 30_000;
 
@@ -16,10 +17,8 @@ export async function createTopics(
   credentials?: AclCredentials,
 ): Promise<void> {
   // Around Toxiproxy when the network is on: setting up must not depend on a client link.
-  const admin = RemotingAdmin.create({
-    ...(endpoints.direct ?? { namesrvAddr: endpoints.namesrvAddr }),
-    ...(credentials ? { credentials } : {}),
-  });
+  const signing = credentials ? { credentials } : signedBy(endpoints);
+  const admin = RemotingAdmin.create({ ...(endpoints.direct ?? { namesrvAddr: endpoints.namesrvAddr }), ...signing });
   try {
     const masters = endpoints.brokers.filter((b) => b.brokerId === 0).map((b) => b.name);
     for (const topic of topics) {

@@ -120,6 +120,11 @@ export interface ConsumerOptions {
   brokerAddressMap?: Record<string, string>;
   /** A cluster with authentication on: the user's keys; every request is signed with them. */
   credentials?: AclCredentials;
+  /**
+   * A pull failed (the client waits and pulls again, as Java's does): `reason` is countable,
+   * `broker:NO_PERMISSION(16)`, `timeout`, `connect` (RemotingError.reason).
+   */
+  onRequestError?: (reason: string) => void;
   /** As `ProducerOptions.routeRefreshMs`. */
   routeRefreshMs?: number;
   /** Default `push`. */

@@ -24,6 +24,8 @@ export interface FaultContext {
   roles?: RoleResolver;
   /** The run's agents (`agent-2`); absent for a single-host run. */
   agents?: AgentControl;
+  /** The cluster's ACL users (`orders-app`); absent without cluster.acl. */
+  acl?: AclControl;
   log: (line: string) => void;
 }
 
@@ -35,6 +37,12 @@ export interface FleetControl {
   restart(instance: string, options: { hard: boolean; downMs: number; subscription?: SubscriptionMap }): Promise<void>;
   /** Adds (positive) or removes (negative) instances of a consumer fleet. */
   scale(fleet: string, delta: number): Promise<string[]>;
+}
+
+export interface AclControl {
+  users(): string[];
+  /** Takes the user's permission on `resource` away on every broker; `restore` gives it back. */
+  revoke(user: string, resource: string): Promise<{ restore: () => Promise<void> }>;
 }
 
 export interface AgentControl {

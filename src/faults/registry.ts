@@ -12,6 +12,7 @@ import { isFaultAction, type FaultActionName, type FaultSpecOf } from '../plan/f
 import type { AnyFaultSpec } from '../plan/fault-specs/fault-spec.ts';
 import { UsageError } from '../util/errors.ts';
 import type { FaultAction, FaultImplementation } from './fault-action.ts';
+import { aclRevokeAction } from './actions/acl-revoke.ts';
 import { diskFillAction } from './actions/disk-fill.ts';
 import { driftAction } from './actions/drift.ts';
 import { killAction } from './actions/kill.ts';
@@ -67,6 +68,7 @@ const ACTIONS: { readonly [A in FaultActionName]: Registered<FaultSpecOf<A>> } =
   scale: register(scaleAction),
   drift: register(driftAction),
   'disk.fill': register(diskFillAction),
+  'acl.revoke': register(aclRevokeAction),
 };
 
 export function faultActionNames(): string[] {

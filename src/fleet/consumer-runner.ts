@@ -1,3 +1,4 @@
+import { ErrorCounter } from './error-counter.ts';
 import type { ClientDriver, ConsumeOutcome, Consumer } from '../drivers/driver.ts';
 import { queueKeyOf } from '../metrics/queue-keys.ts';
 import { subscriptionsOf } from '../protocol/index.ts';
@@ -36,6 +37,9 @@ export async function runConsumer(
         resolve();
       }),
     ));
+  const errors = new ErrorCounter((counts) =>
+    send({ type: 'consumer-errors', instanceId: config.instanceId, errors: counts }),
+  );
   const behaviour = new ConsumerBehaviour(config, seededRandom(hashSeed(`${config.seed}:${config.instanceId}`)));
 
   const consumer: Consumer = await driver.createConsumer(
@@ -46,6 +50,8 @@ export async function runConsumer(
       routeRefreshMs: config.routeRefreshMs,
       group: config.group,
       instanceName: config.instanceId,
+      onRequestError: (reason) => errors.count(reason),
+      ...(config.credentials ? { credentials: config.credentials } : {}),
       model: config.model,
       mode: config.mode,
       consume: config.consume,
@@ -94,5 +100,6 @@ export async function runConsumer(
   return async () => {
     await consumer.close();
     await flushSoon();
+    errors.flush();
   };
 }

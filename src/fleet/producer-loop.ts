@@ -58,6 +58,7 @@ export async function runProducer(
     routeRefreshMs: config.routeRefreshMs,
     group: config.group,
     instanceName: config.producerId,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
   });
   tx?.attach(producer);
   const random = seededRandom(hashSeed(`${config.seed}:${config.producerId}`));

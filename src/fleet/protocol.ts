@@ -12,7 +12,7 @@ import { SubscriptionMapSchema } from '../protocol/index.ts';
  * Change a message, add one or remove one: bump WORKER_PROTOCOL_VERSION, so a worker built
  * against the old contract is refused at its `hello` instead of misreading a config.
  */
-export const WORKER_PROTOCOL_VERSION = 6;
+export const WORKER_PROTOCOL_VERSION = 7;
 
 export const protocolVersion = z.literal(WORKER_PROTOCOL_VERSION).meta({
   id: 'ProtocolVersion',
@@ -39,6 +39,16 @@ const clientConnection = {
         'through its Toxiproxy link).',
     ),
   group: z.string().describe('Producer or consumer group.'),
+  credentials: z
+    .object({
+      accessKey: z.string().describe('The ACL user name.'),
+      secretKey: z.string().describe("The user's secret: sign with it, never log or echo it."),
+    })
+    .optional()
+    .describe(
+      "An ACL user's keys (the plan's cluster.acl and the fleet's credentials): sign every request with them " +
+        "(remoting: Java's AclClientRPCHook). Absent: requests go unsigned.",
+    ),
   routeRefreshMs: z
     .number()
     .int()
@@ -403,6 +413,20 @@ export const fromWorker = z
         id: 'Receipts',
         description:
           'Deliveries to a consumer, sent before its handler returns (so no offset commit outruns a receipt).',
+      }),
+    z
+      .object({
+        type: z.literal('consumer-errors'),
+        instanceId: z.string().describe('Consumer instance.'),
+        errors: z
+          .record(z.string(), z.number().int().positive())
+          .describe('Failed pulls since the last report, by reason (e.g. "broker:NO_PERMISSION(16)", "timeout").'),
+      })
+      .meta({
+        id: 'ConsumerErrors',
+        description:
+          "A consumer's failed requests (pulls the client will retry), about every second while there are any. " +
+          'Optional for a worker: one that never sends it reports none.',
       }),
     z
       .object({

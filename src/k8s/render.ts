@@ -4,7 +4,7 @@
  * run id come in with the options, nothing is read or written here.
  */
 import { stringify } from 'yaml';
-import { HarnessError, ExitCode } from '../util/errors.ts';
+import { HarnessError, ExitCode, UsageError } from '../util/errors.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 import { agentObjects } from './agents.ts';
 import { coordinatorObjects } from './coordinator.ts';
@@ -42,6 +42,15 @@ export class UnrenderableFaultsError extends HarnessError {
 }
 
 export function renderK8s(plan: ResolvedPlan, raw: Record<string, unknown>, options: K8sRenderOptions): RenderResult {
+  // The coordinator in the cluster runs against an existing RocketMQ (provider external); the
+  // users of cluster.acl are created on brokers rmq-chaos starts, and their secrets would have
+  // to travel in the manifests.
+  if (plan.cluster.acl)
+    throw new UsageError(
+      `${plan.source.file}: k8s render does not take cluster.acl (users are created on brokers rmq-chaos starts ` +
+        'itself, provider local)',
+      "run the plan with `rmq-chaos run`, or remove cluster.acl and the fleets' credentials to render it",
+    );
   const routes = routeFaults(plan, options);
   const skipped = routes.flatMap((r) => (r.to === 'none' ? [{ fault: r.fault.name, reason: r.reason }] : []));
   if (skipped.length > 0 && !options.skipUnrenderable) throw new UnrenderableFaultsError(skipped);

@@ -9,6 +9,7 @@ import { GRPC_NEEDS_PROXY, GRPC_NEEDS_PROXY_ADDR, checkConsumer } from './cross-
 import { undeclared } from './messages.ts';
 import { checkAgents, checkLinksOnAgents } from './cross-check-agents.ts';
 import { checkClusterVersion } from './cross-check-cluster-version.ts';
+import { checkAcl } from './cross-check-acl.ts';
 import { checkDiskFaults } from './cross-check-disk.ts';
 import { serverVersionOf } from './cross-check-sql.ts';
 import { checkExpect } from './cross-check-expect.ts';
@@ -204,6 +205,7 @@ export function crossCheck(data: unknown): PendingIssue[] {
   checkFleets(plan, declared, issues);
   checkCluster(plan, issues);
   checkDiskFaults(plan, issues);
+  checkAcl(plan, issues);
   checkClusterVersion(plan, issues);
   checkThresholdKeys(plan, issues);
   checkWorkloads(plan, issues);

@@ -5,6 +5,7 @@
  * the specs, so an action added to this list is documented, validated and resolved everywhere
  * at once (and the fault registry does not compile until it has an implementation).
  */
+import { aclRevokeSpec } from './fault-specs/acl-revoke.ts';
 import { diskFillSpec } from './fault-specs/disk-fill.ts';
 import { driftSpec } from './fault-specs/drift.ts';
 import type { AnyFaultSpec, ParamField, TargetKind } from './fault-specs/fault-spec.ts';
@@ -39,6 +40,7 @@ export const FAULT_SPECS = [
   scaleSpec,
   driftSpec,
   diskFillSpec,
+  aclRevokeSpec,
 ] as const;
 
 type Specs = (typeof FAULT_SPECS)[number];
@@ -54,6 +56,7 @@ export const TARGET_NOUNS: Record<TargetKind, string> = {
   'consumer-fleet': 'a consumer fleet',
   'producer-fleet': 'a producer fleet',
   agent: 'an agent',
+  'acl-user': 'a cluster.acl user',
 };
 
 export const FAULT_ACTION_NAMES = FAULT_SPECS.map((spec) => spec.name) as [FaultActionName, ...FaultActionName[]];

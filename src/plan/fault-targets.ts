@@ -35,6 +35,8 @@ export interface TargetUniverse {
   fleets?: Map<string, FleetShape>;
   /** The plan's agent names (after `--agents`); undefined when the list is broken. */
   agents?: string[];
+  /** cluster.acl's user names; undefined when the list is broken. */
+  aclUsers?: string[];
 }
 
 function clusterShape(plan: Raw): ClusterShape | undefined {
@@ -95,11 +97,24 @@ function agentNames(plan: Raw): string[] | undefined {
   return names.every((n): n is string => n !== undefined) ? names : undefined;
 }
 
+function aclUserNames(plan: Raw): string[] | undefined {
+  const users = record(record(plan.cluster)?.acl)?.users;
+  if (users !== undefined && !Array.isArray(users)) return undefined;
+  const names = items(users).map((u) => str(record(u)?.name));
+  return names.every((n): n is string => n !== undefined) ? [...new Set(names)] : undefined;
+}
+
 export function targetUniverse(plan: Raw): TargetUniverse {
   const cluster = clusterShape(plan);
   const fleets = fleetShapes(plan);
   const agents = agentNames(plan);
-  return { ...(cluster ? { cluster } : {}), ...(fleets ? { fleets } : {}), ...(agents ? { agents } : {}) };
+  const aclUsers = aclUserNames(plan);
+  return {
+    ...(cluster ? { cluster } : {}),
+    ...(fleets ? { fleets } : {}),
+    ...(agents ? { agents } : {}),
+    ...(aclUsers ? { aclUsers } : {}),
+  };
 }
 
 function slaves(c: ClusterShape, broker: string): string[] {
@@ -179,6 +194,8 @@ export function namesOfKind(u: TargetUniverse, kind: TargetKind): string[] | und
       return fleetsOf('producer');
     case 'agent':
       return u.agents;
+    case 'acl-user':
+      return u.aclUsers;
   }
 }
 

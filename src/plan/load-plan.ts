@@ -11,6 +11,7 @@ import { crossCheck } from './cross-checks.ts';
 import { describeValue, formatPath } from './messages.ts';
 import type { ResolvedPlan } from './resolved-plan.ts';
 import { resolvePlan } from './resolve-plan.ts';
+import { readPlanSecrets, redactSecretSet, withoutLiteralSecrets } from './plan-secrets.ts';
 import { record } from './raw.ts';
 import { planSchema } from './schema.ts';
 import { applySetOverrides } from './set-overrides.ts';
@@ -112,17 +113,39 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
     // Every schema field words its own errors; this only catches a rule that forgot to.
     error: (iss) => `invalid value, got ${describeValue(iss.input)}`,
   });
+  const secrets = readPlanSecrets(data, file);
   const pending: PendingIssue[] = [
     ...(parsed.success ? [] : fromZodIssues(parsed.error.issues, data, planSchema)),
     ...crossCheck(data),
+    ...secrets.issues,
   ];
+  const place = (list: readonly PendingIssue[]) => locateIssues(list, doc, origin, origins);
   if (pending.length === 0 && parsed.success) {
     const thresholdKeys = Object.keys(record(record(data)?.thresholds) ?? {});
-    const plan = resolvePlan(parsed.data, file, sets, thresholdKeys);
-    // Unchanged text when nothing was overridden: the user's layout and comments, byte for byte.
-    return { ...plan, source: { ...plan.source, text: sets.length === 0 ? text : doc.toString({ lineWidth: 0 }) } };
+    const plan = resolvePlan(parsed.data, file, sets.map(redactSecretSet), thresholdKeys, secrets.users);
+    const warnings = place(secrets.warnings);
+    return {
+      ...plan,
+      source: {
+        ...plan.source,
+        // Unchanged text when nothing was overridden: the user's layout and comments, byte for byte.
+        // Never a literal secret: the text becomes the run's plan.yaml.
+        text:
+          withoutLiteralSecrets(doc, secrets.users, data) ??
+          (sets.length === 0 ? text : doc.toString({ lineWidth: 0 })),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      },
+    };
   }
+  throw new PlanError(place(pending));
+}
 
+function locateIssues(
+  pending: readonly PendingIssue[],
+  doc: Parameters<typeof locate>[0],
+  origin: Parameters<typeof locate>[3],
+  origins: OriginMap,
+): PlanIssue[] {
   const seen = new Set<string>();
   const located = pending
     .map((p) => {
@@ -142,5 +165,5 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
       const key = `${at.rank}:${issue.line}:${issue.column}:${issue.path}:${issue.message}`;
       return !seen.has(key) && Boolean(seen.add(key));
     });
-  throw new PlanError(located.map(({ issue }) => issue));
+  return located.map(({ issue }) => issue);
 }

@@ -2,6 +2,7 @@
  * Fills every default and converts every unit of a plan that passed validation. This is the
  * only place defaults are applied, so "what does an omitted key mean" has one answer.
  */
+import type { PlanSecrets } from './plan-secrets.ts';
 import { defaultHaMode, defaultSlavesPerMaster } from '../cluster/ha-modes.ts';
 import { basename, extname } from 'node:path';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
@@ -74,6 +75,7 @@ export function resolvePlan(
   file: string,
   sets: readonly string[] = [],
   thresholdKeys: readonly string[] = [],
+  secrets: PlanSecrets['users'] = [],
 ): ResolvedPlan {
   const cluster = plan.cluster ?? {};
   const provider = cluster.provider ?? D.cluster.provider;
@@ -131,6 +133,7 @@ export function resolvePlan(
       brokerConfig,
       ...(provider === 'local' && storeSize !== undefined ? { storeBytes: bytes(storeSize) } : {}),
       namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
+      ...(cluster.acl ? { acl: resolveAcl(cluster.acl, secrets) } : {}),
     },
     topics: plan.topics.map((topic) => ({ name: topic.name, queues: topic.queues ?? D.topic.queues })),
     agents: (plan.agents ?? []).map((agent) => ({
@@ -164,4 +167,19 @@ function usesSql92(fleets: ResolvedPlan['fleets'], faults: readonly ResolvedFaul
     fleets.consumers.some((f) => f.perInstance.some((i) => isSql(i.subscriptions))) ||
     faults.some((f) => f.action === 'drift' && isSql(f.params.subscriptions))
   );
+}
+
+function resolveAcl(acl: NonNullable<PlanDocument['cluster']>['acl'] & object, secrets: PlanSecrets['users']) {
+  return {
+    users: acl.users.map((user, i) => {
+      const read = secrets[i];
+      // The loader reads every secret before resolving; a plan resolved without them cannot sign.
+      if (!read) throw new Error(`cluster.acl.users[${i}]: its secret was not read before resolving the plan`);
+      return {
+        name: user.name,
+        ...read,
+        allow: (user.allow ?? []).map((p) => ({ resource: p.resource, actions: [...p.actions] })),
+      };
+    }),
+  };
 }

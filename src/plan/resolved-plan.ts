@@ -4,6 +4,8 @@
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
 import type { ConfValue } from '../cluster/server-conf/conf-keys.ts';
+import type { PlanIssue } from '../util/errors.ts';
+import type { Secret } from '../util/secret.ts';
 import type { ResolvedSubscription } from './resolve-values.ts';
 import type { DiagnosisId } from './expectations-catalogue.ts';
 import type { InvariantId, InvariantState, UnlistedDiagnosisPolicy } from './expectations-catalogue.ts';
@@ -80,6 +82,33 @@ export interface ResolvedCluster {
   storeBytes?: number;
   /** The same for every name server rmq-chaos starts. */
   namesrvConfig: Record<string, ConfValue>;
+  /** Authentication and authorization on the brokers (cluster.acl), only with provider local. */
+  acl?: ResolvedAcl;
+}
+
+/** Where an ACL user's secret comes from; the value itself is in `ResolvedAclUser.secret`. */
+export type SecretSource =
+  | { from: 'env'; name: string }
+  | { from: 'file'; path: string }
+  | { from: 'generated' }
+  | { from: 'literal' };
+
+export interface AclPermission {
+  /** `Topic:orders`, `Group:billing`, `Topic:*` ... (ACL 2.0 resource syntax). */
+  resource: string;
+  actions: string[];
+}
+
+export interface ResolvedAclUser {
+  name: string;
+  source: SecretSource;
+  /** Read by the plan loader (`env:`, `file:`, the literal) or drawn for the run (`generated`). */
+  secret: Secret;
+  allow: AclPermission[];
+}
+
+export interface ResolvedAcl {
+  users: ResolvedAclUser[];
 }
 
 export interface ResolvedTopic {
@@ -161,6 +190,8 @@ export interface ResolvedProducerFleet {
   placement: FleetPlacement;
   /** driver java: the Java client's Maven version (default filled); absent for node. */
   clientVersion?: string;
+  /** The cluster.acl user this fleet signs as. */
+  credentials?: string;
   sendMode: SendMode;
   /**
    * `rate: max`: the load phase searches the highest sustainable rate, changing the rate live;
@@ -288,6 +319,8 @@ export interface ResolvedConsumerFleet {
   model: MessageModel;
   mode: ConsumerMode;
   driver: WorkerDriver;
+  /** The cluster.acl user this fleet's instances sign as. */
+  credentials?: string;
   placement: FleetPlacement;
   /** Push listeners: concurrently or orderly (broker queue locks). */
   consume: ConsumeStyle;
@@ -397,5 +430,7 @@ export interface ResolvedPlan {
      * shrunk) after the file changed. Absent for plans not loaded from YAML.
      */
     text?: string;
+    /** What the plan does that works but should not (a literal secret), located like plan errors. */
+    warnings?: PlanIssue[];
   };
 }

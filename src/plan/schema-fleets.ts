@@ -5,6 +5,7 @@
  * when some other field is invalid.
  */
 import { z } from 'zod';
+import { ACL_USER_NAME } from './schema-acl.ts';
 import { PLAN_DEFAULTS as D, PLAN_LIMITS as L } from './defaults.ts';
 import { describeValue } from './messages.ts';
 import { fleetName, groupName, protocol, subscription, topicName, TAG_NAME } from './schema-names.ts';
@@ -45,6 +46,11 @@ const ROUTE_REFRESH_HELP =
   "How often the fleet's clients refresh topic routes from the name servers (Java pollNameServerInterval; " +
   '30s, its default): after a master switch a remoting client keeps sending to, and pulling from, the old ' +
   'master until then. gRPC fleets ignore it (the proxy keeps routes).';
+/** `credentials: orders-app`: the `cluster.acl` user a fleet's clients sign their requests as. */
+const credentials = () => patterned(ACL_USER_NAME, 'a user name from cluster.acl.users such as "orders-app"');
+const CREDENTIALS_HELP =
+  'The cluster.acl user whose keys this fleet signs its requests with (RocketMQ ACL). Without it, on a cluster ' +
+  'with acl, the broker refuses every request of the fleet (counted as errors).';
 const clientVersion = () => patterned(CLIENT_VERSION, 'a Maven version such as 4.9.7 or 5.3.3');
 
 const CLIENT_VERSION_HELP =
@@ -141,6 +147,7 @@ const producer = map(
     protocol: opt(protocol(), 'Client protocol.', D.producer.protocol),
     driver: opt(driver(), DRIVER_HELP, D.producer.driver),
     clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    credentials: opt(credentials(), CREDENTIALS_HELP),
     placement: opt(placement(), PLACEMENT_HELP),
     send: opt(
       oneOf(SEND_MODES),
@@ -466,6 +473,7 @@ const consumer = map(
     ),
     driver: opt(driver(), DRIVER_HELP, D.consumer.driver),
     clientVersion: opt(clientVersion(), CLIENT_VERSION_HELP),
+    credentials: opt(credentials(), CREDENTIALS_HELP),
     placement: opt(placement(), PLACEMENT_HELP),
     routeRefresh: opt(routeRefresh(), ROUTE_REFRESH_HELP, D.consumer.routeRefresh),
     consume: opt(

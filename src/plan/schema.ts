@@ -13,6 +13,7 @@ import { describeValue } from './messages.ts';
 import { compareSection } from './schema-compare.ts';
 import { expectations } from './schema-expect.ts';
 import { faults } from './schema-faults.ts';
+import { acl } from './schema-acl.ts';
 import { agents } from './schema-agents.ts';
 import { fleets } from './schema-fleets.ts';
 import { IMAGE_REF, NAMESRV_ADDR, PROXY_ADDR, SERVER_VERSION, fleetName, topicName } from './schema-names.ts';
@@ -120,6 +121,11 @@ const cluster = map(
         'container images (rocketmq, toxiproxy)',
       ),
       'Container images; only with provider containers.',
+    ),
+    acl: opt(
+      acl(),
+      'Authentication and authorization on the brokers rmq-chaos starts (RocketMQ 5.3+ ACL 2.0): users, their ' +
+        'permissions, and fleets that sign as them (credentials). Only with provider local.',
     ),
     brokerConfig: opt(
       serverConfSchema('broker'),

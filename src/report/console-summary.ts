@@ -41,6 +41,12 @@ export function formatConsoleSummary(s: RunSummary): string {
       `  ${g.scope.padEnd(9)} received ${g.receipts}, unique ${g.unique}, duplicates ${g.duplicates}, lost ` +
         `${g.lost}${explained}, unexpected ${g.unexpected}  [${per}]`,
     );
+    const pulls = Object.entries(s.pullErrors?.[g.scope] ?? {});
+    if (pulls.length > 0)
+      lines.push(
+        `            pull errors     ${pulls.reduce((a, [, n]) => a + n, 0)} ` +
+          `(${pulls.map(([reason, n]) => `${reason}: ${n}`).join(', ')})`,
+      );
     if (g.lost > 0) {
       lines.push(`            lost by queue   ${topCells(g.breakdown.byQueue)}`);
       lines.push(`            lost by window  ${topCells(g.breakdown.byWindow)}`);

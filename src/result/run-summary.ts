@@ -83,6 +83,12 @@ export interface RunSummary {
     ackedPerSecond: number;
   };
   groups: GroupResult[];
+  /**
+   * Consumers' failed pulls (the client pulls again later) by group, then by reason
+   * (`broker:NO_PERMISSION(16)`, `timeout`, ...); absent when none failed or the workers do
+   * not report them (the Java worker does not).
+   */
+  pullErrors?: Record<string, Record<string, number>>;
   totals: {
     acked: number;
     receipts: number;

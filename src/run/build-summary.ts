@@ -60,6 +60,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     overruns: phaseOverruns(plan, input.phases),
     producers: producerCounts(m, input.phases),
     groups,
+    ...(Object.keys(m.pullErrors).length > 0 ? { pullErrors: m.pullErrors } : {}),
     totals: {
       acked,
       receipts: sum((g) => g.receipts),

@@ -1,7 +1,8 @@
 import type { ClusterSpec } from '../cluster/provider.ts';
 import type { ResolvedPlan } from '../plan/resolved-plan.ts';
 
-export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
+/** `auth`: the super user brokers start with when the plan has cluster.acl (drawn per run by the caller). */
+export function clusterSpecOf(plan: ResolvedPlan, auth?: ClusterSpec['auth']): ClusterSpec {
   const c = plan.cluster;
   return {
     clusterName: 'rmq-chaos',
@@ -20,5 +21,6 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
     ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
+    ...(auth ? { auth } : {}),
   };
 }

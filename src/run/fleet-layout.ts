@@ -44,6 +44,15 @@ export function shareExecutor(executor: Executor, instances: number): Executor {
   };
 }
 
+/** The worker's `credentials`: the named cluster.acl user's keys, revealed for the worker's channel only. */
+function signingAs(plan: ResolvedPlan, user: string | undefined): Pick<ProducerConfig, 'credentials'> {
+  if (user === undefined) return {};
+  const found = plan.cluster.acl?.users.find((u) => u.name === user);
+  // Cross-checks refuse a fleet naming a user cluster.acl does not have.
+  if (!found) throw new Error(`internal: fleet credentials name ${user}, which cluster.acl does not list`);
+  return { credentials: { accessKey: found.name, secretKey: found.secret.reveal() } };
+}
+
 export function layoutFleets(
   plan: ResolvedPlan,
   runId: string,
@@ -67,6 +76,7 @@ export function layoutFleets(
         ...endpointFor(instance.protocol),
         ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.consumers } : {}),
         group: fleet.group,
+        ...signingAs(plan, fleet.credentials),
         routeRefreshMs: fleet.routeRefreshMs,
         model: fleet.model,
         mode: instance.mode,
@@ -94,6 +104,7 @@ export function layoutFleets(
         ...endpointFor(fleet.protocol),
         ...(endpoints.clientAddressMaps ? { brokerAddressMap: endpoints.clientAddressMaps.producers } : {}),
         group: `${fleet.name}-producer`,
+        ...signingAs(plan, fleet.credentials),
         routeRefreshMs: fleet.routeRefreshMs,
         topic: fleet.topic,
         executor: shareExecutor(fleet.executor, fleet.instances),

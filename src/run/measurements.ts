@@ -93,6 +93,8 @@ export class Measurements {
   private readonly e2eGroups = new Map<string, Histogram>();
   readonly sendLatency = newHistogram();
   readonly sendErrors: Record<string, number> = {};
+  /** Group → reason → failed pulls its instances reported. */
+  readonly pullErrors: Record<string, Record<string, number>> = {};
   readonly rebalance = new RebalanceTracker();
   readonly attribution = new DuplicateAttribution();
   /** Transactional producers' answered check-backs. */
@@ -344,6 +346,12 @@ export class Measurements {
       case 'producer-done':
         this.noteAttempted(message.producerId, message.attempted);
         break;
+      case 'consumer-errors': {
+        const group = this.consumers.get(message.instanceId)?.group ?? message.instanceId;
+        const counts = (this.pullErrors[group] ??= {});
+        for (const [reason, n] of Object.entries(message.errors)) counts[reason] = (counts[reason] ?? 0) + n;
+        break;
+      }
       default:
         break;
     }

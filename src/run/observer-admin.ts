@@ -1,5 +1,6 @@
 import type { ClusterEndpoints } from '../cluster/provider.ts';
 import { RemotingAdmin } from '../protocol/index.ts';
+import { signedBy } from '../cluster/acl.ts';
 
 /**
  * An admin client for the harness's own observers (sampler, group observer): it goes around
@@ -16,5 +17,6 @@ export function observerAdmin(
     ...(direct ? { brokerAddressMap: direct.brokerAddressMap } : {}),
     instanceName,
     requestTimeoutMs,
+    ...signedBy(endpoints),
   });
 }

@@ -22,6 +22,7 @@ export function planOfCopy(text: string): string {
 export function writePlanCopy(plan: ResolvedPlan, reportDir: string): boolean {
   const { text, file, sets } = plan.source;
   if (text === undefined) return false;
+  // The sets as the plan keeps them: a secret's value already hidden (plan-secrets.ts).
   const overrides = sets.length > 0 ? ` with --set ${sets.join(' --set ')}` : '';
   writeFileSync(join(reportDir, PLAN_COPY_FILE), `${HEADER}${file}${overrides}\n${text}`);
   return true;

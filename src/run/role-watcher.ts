@@ -10,6 +10,7 @@ import { parseRoleTarget, type RoleResolver } from '../cluster/roles.ts';
 import type { RoleChange } from '../metrics/failover-types.ts';
 import { RemotingAdmin, controllerLeader } from '../protocol/index.ts';
 import { HarnessError } from '../util/errors.ts';
+import { signedBy } from '../cluster/acl.ts';
 
 export interface BrokerRoles {
   master: string | null;
@@ -40,6 +41,7 @@ export class RoleWatcher implements RoleResolver {
       namesrvAddr: o.endpoints.direct?.namesrvAddr ?? o.endpoints.namesrvAddr,
       instanceName: `roles-${process.pid}`,
       requestTimeoutMs: 2000,
+      ...signedBy(o.endpoints),
     });
     this.nodeByAddr = new Map(
       o.nodes.filter((n) => n.brokerName !== undefined).map((n): [string, string] => [n.addr, n.name]),

@@ -4,7 +4,9 @@ import { diagnose } from '../checks/diagnoses/index.ts';
 import { ThresholdAbort } from '../checks/threshold-abort.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
 import { getProvider } from '../cluster/registry.ts';
+import { ADMIN_USER, ClusterAcl, applyAclUsers } from '../cluster/acl.ts';
 import { createTopics } from '../cluster/topics.ts';
+import { generatedSecret } from '../plan/plan-secrets.ts';
 import { getFaultAction } from '../faults/registry.ts';
 import type { AgentControl } from '../faults/fault-action.ts';
 import { FaultScheduler } from '../faults/scheduler.ts';
@@ -202,7 +204,9 @@ export class RunSession {
       networkFaults &&
       agents !== undefined &&
       (plan.cluster.provider === 'external' || plan.cluster.advertise !== undefined);
-    const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan), {
+    // With cluster.acl the brokers start with a super user for the harness, its secret drawn for this run only.
+    const auth = plan.cluster.acl ? { admin: { accessKey: ADMIN_USER, secretKey: generatedSecret() } } : undefined;
+    const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan, auth), {
       resources,
       log,
       network: networkFaults && !linksOnAgents,
@@ -214,6 +218,7 @@ export class RunSession {
       nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })),
     });
     this.checkAbort();
+    if (plan.cluster.acl) await applyAclUsers(cluster.endpoints, plan.cluster.acl, log);
     await createTopics(cluster.endpoints, plan.topics, log);
     this.checkAbort();
     const network =
@@ -256,6 +261,7 @@ export class RunSession {
         nodes: cluster.nodeControl,
         fleet,
         ...(agents ? { agents: agentControl(agents, hosts, fleet) } : {}),
+        ...(plan.cluster.acl ? { acl: new ClusterAcl(cluster.endpoints, plan.cluster.acl) } : {}),
         log,
       },
       events: this.events,

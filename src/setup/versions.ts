@@ -34,6 +34,8 @@ export interface ServerVersionTraits {
   timers: boolean;
   /** The config keys of 5.x that a 4.x broker or name server does not read (rmq-chaos leaves them out). */
   modernConfig: boolean;
+  /** ACL 2.0 (5.3+): users and ACLs created through the admin API, the brokers' own stores. */
+  acl2: boolean;
 }
 
 export function serverVersionTraits(version: string): ServerVersionTraits {
@@ -47,6 +49,7 @@ export function serverVersionTraits(version: string): ServerVersionTraits {
     dledger: major > 4 || (major === 4 && minor >= 5),
     timers: five,
     modernConfig: five,
+    acl2: major > 5 || (major === 5 && minor >= 3),
   };
 }
 

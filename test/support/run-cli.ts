@@ -29,11 +29,12 @@ export async function runCli(
   sets: string[] = [],
   during?: (pid: number, reportsDir: string) => Promise<void>,
   reportsDir = mkdtempSync(join(tmpdir(), 'rmq-chaos-reports-')),
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliRun> {
   const child = spawn(
     process.execPath,
-    [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [BIN, 'run', plan, '--reports', reportsDir, ...sets.flatMap((s) => ['--set', s]), ...(extra.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(extra.env ? { env: { ...process.env, ...extra.env } } : {}) },
   );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -14,7 +14,7 @@ import { runPlan } from '../../run/run-plan.ts';
 import { Progress } from '../../run/progress.ts';
 import type { RunResources } from '../../runtime/run-resources.ts';
 import { isProvisioned, provision } from '../../setup/provision.ts';
-import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
+import { describeError, ExitCode, formatPlanIssue, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 import { collect } from './validate.ts';
@@ -83,6 +83,7 @@ export function registerRunCommand(program: Command): void {
       const baseline = options.baseline === undefined ? undefined : await loadSummary(options.baseline);
       const livePort = liveOption(options.live);
       const progress = new Progress();
+      for (const warning of plan.source.warnings ?? []) progress.log(`warning: ${formatPlanIssue(warning)}`);
       // Outputs open before anything starts too: an unknown one is exit 2, an unwritable file or
       // a port in use exit 1.
       const outputs = parseOutputs(options.out, {

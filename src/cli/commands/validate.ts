@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadPlanFile, resolvePlanPath } from '../../plan/load-plan.ts';
-import { describeError, ExitCode, HarnessError } from '../../util/errors.ts';
+import { describeError, ExitCode, formatPlanIssue, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR } from '../paths.ts';
 import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
 
@@ -18,6 +18,8 @@ export function registerValidateCommand(program: Command): void {
       try {
         const plan = await loadPlanFile(file, options.set, loadOptions);
         process.stdout.write(`ok   ${file} (${plan.name})\n`);
+        for (const warning of plan.source.warnings ?? [])
+          process.stdout.write(`  warning: ${formatPlanIssue(warning)}\n`);
       } catch (error) {
         if (!(error instanceof HarnessError)) throw error;
         failed++;

@@ -166,6 +166,7 @@ export const localProvider: ClusterProvider = {
       clusterName: spec.clusterName,
       namesrvAddr: net?.clientNamesrvAddr ?? namesrvPorts.map((port) => `${advertised}:${port}`).join(';'),
       brokers: [],
+      ...(spec.auth ? { adminCredentials: spec.auth.admin } : {}),
     };
     namesrvPorts.forEach((port, i) => {
       // What clients dial: with the network on, `clients->namesrv-i`.

@@ -268,6 +268,7 @@ export class RemotingLitePullConsumer implements Consumer, MessageSink {
       suspendMs: tuning.suspendMs,
       holdBack: () => this.cache.length * batchSize > (tuning.pullThresholdForAll ?? 10_000),
       log: tuning.log,
+      ...(this.options.onRequestError ? { onError: this.options.onRequestError } : {}),
     });
     this.owned.set(queueKey(pq.mq), { pq, loop });
   }

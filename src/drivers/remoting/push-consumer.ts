@@ -282,6 +282,7 @@ export class RemotingPushConsumer implements Consumer {
       suspendMs: tuning.suspendMs,
       postSubscriptionWhenPull: tuning.postSubscriptionWhenPull,
       log: tuning.log,
+      ...(this.options.onRequestError ? { onError: this.options.onRequestError } : {}),
     });
   }
 

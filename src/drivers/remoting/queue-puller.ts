@@ -17,6 +17,7 @@ import type { MessageSink } from './consume-service.ts';
 import type { OffsetStore } from './offset-store.ts';
 import type { ProcessQueue } from './process-queue.ts';
 import {
+  RemotingError,
   RequestCode,
   ResponseCode,
   acceptsTag,
@@ -61,14 +62,18 @@ export interface PullOptions {
   /** Flow control over all queues (lite pull's `pullThresholdForAll`): true waits 50 ms. */
   holdBack?: () => boolean;
   log?: (message: string) => void;
+  /** Each failed pull, by its countable reason. */
+  onError?: (reason: string) => void;
 }
 
 /** Pulls until the queue is dropped; never throws. */
 export async function pullLoop(pq: ProcessQueue, options: PullOptions): Promise<void> {
   while (!pq.dropped) {
     const delayMs = await pullOnce(pq, options).catch((err: unknown) => {
-      if (!pq.dropped)
+      if (!pq.dropped) {
         options.log?.(`pull ${pq.mq.topic}/${pq.mq.brokerName}/${pq.mq.queueId} failed: ${(err as Error).message}`);
+        options.onError?.(err instanceof RemotingError ? err.reason : 'error');
+      }
       return 3000;
     });
     if (delayMs > 0 && !pq.dropped) await sleep(delayMs, undefined, { signal: pq.signal }).catch(() => undefined);
@@ -159,6 +164,8 @@ async function pullOnce(pq: ProcessQueue, o: PullOptions): Promise<number> {
         `pull ${mq.topic}/${mq.brokerName}/${mq.queueId} answered ${responseCodeName(response.code)}: ` +
           `${response.remark ?? ''}`,
       );
+      // Counted like a RemotingResponseError's reason, so one table holds thrown and answered failures.
+      o.onError?.(`broker:${responseCodeName(response.code)}`);
       return 3000;
   }
 }

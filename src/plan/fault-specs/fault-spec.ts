@@ -26,7 +26,8 @@ export type TargetKind =
   | 'consumer-instance'
   | 'consumer-fleet'
   | 'producer-fleet'
-  | 'agent';
+  | 'agent'
+  | 'acl-user';
 
 /** One plan parameter (`latency: 200ms`): how it is validated and documented. */
 export interface ParamField<S extends z.ZodType = z.ZodType> {

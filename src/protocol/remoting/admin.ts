@@ -110,6 +110,47 @@ export class RemotingAdmin {
     return masters;
   }
 
+  /** ACL 2.0: a normal user on one broker (each broker keeps its own user store). */
+  async createAclUser(brokerAddr: string, user: { username: string; password: string }): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ ...user, userType: 'Normal', userStatus: 'enable' }));
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.AUTH_CREATE_USER, { username: user.username }, body),
+    );
+    expectCode(response, brokerAddr, RequestCode.AUTH_CREATE_USER);
+  }
+
+  /** ACL 2.0: Allow entries for `subject` (`User:name`), merged into its ACL on one broker. */
+  async allowAcl(
+    brokerAddr: string,
+    subject: string,
+    entries: readonly { resource: string; actions: readonly string[] }[],
+  ): Promise<void> {
+    const acl = {
+      subject,
+      policies: [
+        {
+          policyType: 'Custom',
+          entries: entries.map((e) => ({ resource: e.resource, actions: e.actions, decision: 'Allow' })),
+        },
+      ],
+    };
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.AUTH_UPDATE_ACL, { subject }, Buffer.from(JSON.stringify(acl))),
+    );
+    expectCode(response, brokerAddr, RequestCode.AUTH_UPDATE_ACL);
+  }
+
+  /** ACL 2.0: removes `subject`'s entry for `resource` on one broker (what it was allowed there is gone). */
+  async deleteAclEntry(brokerAddr: string, subject: string, resource: string): Promise<void> {
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.AUTH_DELETE_ACL, { subject, policyType: 'Custom', resource }),
+    );
+    expectCode(response, brokerAddr, RequestCode.AUTH_DELETE_ACL);
+  }
+
   /** Fresh route from the name server (no cache: admin callers want the current truth). */
   route(topic: string): Promise<TopicRoute> {
     return this.client.route(topic, 0);

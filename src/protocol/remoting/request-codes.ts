@@ -37,6 +37,12 @@ export const RequestCode = {
   CONSUME_MESSAGE_DIRECTLY: 309,
   SEND_MESSAGE_V2: 310,
   SEND_BATCH_MESSAGE: 320,
+  /** ACL 2.0 (5.3+): a user (CreateUserRequestHeader `username`, body UserInfo JSON). */
+  AUTH_CREATE_USER: 3001,
+  /** ACL 2.0: merge policy entries into a subject's ACL, creating it (header `subject`, body AclInfo JSON). */
+  AUTH_UPDATE_ACL: 3007,
+  /** ACL 2.0: remove a subject's entry for one resource (header `subject`, `policyType`, `resource`). */
+  AUTH_DELETE_ACL: 3008,
 } as const;
 export type RequestCode = (typeof RequestCode)[keyof typeof RequestCode];
 

@@ -16,7 +16,10 @@ import { faultOccurrences } from '../../../src/run/fault-plan.ts';
 
 const PLAN = `
 description: "Every fault action once."
-cluster: {namesrv: 1, brokers: 1}
+cluster:
+  namesrv: 1
+  brokers: 1
+  acl: {users: [{name: app, secret: generated, allow: [{resource: "Topic:orders", actions: [Pub]}]}]}
 topics:
   - name: orders
 fleets:
@@ -41,6 +44,7 @@ faults:
   - {action: scale, target: billing, delta: 1}
   - {action: drift, target: billing#0, subscription: {orders: "TagA"}, duration: 5s}
   - {action: disk.fill, target: broker-a, duration: 5s, ratio: 0.001}
+  - {action: acl.revoke, target: app, resource: "Topic:orders", duration: 5s}
 `;
 
 // disk.fill's bounded store, here a plain folder: a ratio below its disk's use writes an empty file.
@@ -82,6 +86,13 @@ function fakes() {
       scale: async (fleet, delta) => {
         await record('scale')(fleet, delta);
         return [`${fleet}#2`];
+      },
+    },
+    acl: {
+      users: () => ['app'],
+      revoke: async (user, resource) => {
+        await record('revoke')(user, resource);
+        return { restore: () => record('restore')(user, resource) };
       },
     },
     log: () => {},
@@ -150,6 +161,7 @@ describe('fault registry, from a resolved plan', () => {
         'restart billing#0 {"hard":false,"downMs":0,"subscription":{"orders":"*"}}',
       ],
       'disk.fill': ['boundedStore broker-a'],
+      'acl.revoke': ['revoke app Topic:orders', 'restore app Topic:orders'],
     });
     // The filler is gone with the fault.
     expect(readdirSync(store)).toEqual([]);

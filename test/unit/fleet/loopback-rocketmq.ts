@@ -41,6 +41,9 @@ interface HeldPull {
 
 type Answer = Partial<RemotingCommand> | 'held';
 
+/** Pulls of this consumer group are answered NO_PERMISSION. */
+export const NO_PERMISSION_GROUP = 'refused';
+
 export class LoopbackRocketMQ {
   addr = '';
   /** Every request code received, in order (for a failing test's message). */
@@ -212,6 +215,9 @@ export class LoopbackRocketMQ {
   }
 
   private pull(request: RemotingCommand, reply: (answer: Partial<RemotingCommand>) => void): Answer {
+    // A group the broker's ACL would refuse (as a revoked permission does): every pull is refused.
+    if (request.extFields?.['consumerGroup'] === NO_PERMISSION_GROUP)
+      return { code: ResponseCode.NO_PERMISSION, remark: 'no permission to pull' };
     const answer = this.pullAnswer(request);
     if (answer.code !== ResponseCode.PULL_NOT_FOUND) return answer;
     const key = `${request.extFields?.['topic']}/${request.extFields?.['queueId']}`;

@@ -18,7 +18,7 @@ import { RunState } from '../../../src/runtime/run-state.ts';
 import { tsxNodeArgs } from '../../../src/util/node-args.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { committedProtocolSchema } from './committed-protocol-schema.ts';
-import { LoopbackRocketMQ } from './loopback-rocketmq.ts';
+import { LoopbackRocketMQ, NO_PERMISSION_GROUP } from './loopback-rocketmq.ts';
 import { recordingLaunch, type WireMessage } from './recording-transport.ts';
 
 const until = (condition: () => boolean, timeoutMs: number, what: string) =>
@@ -169,6 +169,20 @@ describe('the worker protocol on the wire', () => {
       },
     );
     expect((await consumer.worker.stop()).code).toBe(0);
+
+    // A consumer whose pulls are refused reports them by the broker's answer.
+    const refused = watch('refused#0', 'consumer', wire);
+    refused.worker.send({
+      type: 'start-consumer',
+      config: { ...consumerConfig, ...connection(NO_PERMISSION_GROUP), fleet: 'refused', instanceId: 'refused#0' },
+    });
+    await refused.worker.ready(20_000);
+    await until(() => refused.received.some((m) => m.type === 'consumer-errors'), 20_000, 'refused pulls reported');
+    expect(refused.received.find((m) => m.type === 'consumer-errors')).toMatchObject({
+      instanceId: 'refused#0',
+      errors: { 'broker:NO_PERMISSION(16)': expect.any(Number) },
+    });
+    expect((await refused.worker.stop()).code).toBe(0);
 
     // Every message, both ways, against the committed file.
     const schema = committedProtocolSchema();

@@ -51,6 +51,7 @@ describe('plans/worker-protocol.schema.json', () => {
       'Acks',
       'CheckBacks',
       'Receipts',
+      'ConsumerErrors',
       'Assignment',
       'ProducerDone',
       'Log',

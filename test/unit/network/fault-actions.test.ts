@@ -71,6 +71,7 @@ function context(network?: NetworkControl) {
 describe('fault registry', () => {
   it('registers every action by its plan name', () => {
     expect(faultActionNames()).toEqual([
+      'acl.revoke',
       'disk.fill',
       'drift',
       'kill',

@@ -1,3 +1,4 @@
+import { authBrokerEntries } from '../../acl.ts';
 import type { ClusterSpec } from '../../provider.ts';
 import { type ConfValue, assertPlanConfEntries } from '../../server-conf/conf-keys.ts';
 import type { BrokerNetwork } from './network-plan.ts';
@@ -150,6 +151,7 @@ export function brokerConfig(input: BrokerConfigInput): string {
       dLegerSelfId: replica.selfId,
     });
   }
+  if (spec.auth) Object.assign(base, authBrokerEntries(spec.auth.admin));
   assertPlanConfEntries('broker', spec.brokerConfig);
   const { brokerRole, ...planEntries } = spec.brokerConfig;
   const entries: Record<string, ConfValue> = { ...base, ...planEntries };

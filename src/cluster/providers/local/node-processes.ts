@@ -60,7 +60,8 @@ export class NodeProcesses {
     const { node, jvm, config } = planned;
     for (const { file, text } of [config, ...(planned.extraFiles ?? [])]) {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      // Owner only: with authentication on, a broker's conf holds the harness's admin secret.
+      writeFileSync(file, text, { mode: 0o600 });
     }
     const proc = this.resources.spawn({ ...jvmProcessOptions(jvm), leaveRunning: this.options.leaveRunning });
     this.current.set(node.name, proc);

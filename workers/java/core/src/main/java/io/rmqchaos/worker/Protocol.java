@@ -21,7 +21,7 @@ import java.util.Map;
  * this class keeps the only handle on file descriptor 1.
  */
 public final class Protocol {
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
   public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final OutputStream out;
