@@ -1,7 +1,7 @@
 /**
  * `cluster.acl` against the rest of the plan: where it can run (brokers the harness starts,
  * RocketMQ 5.3+), users named once, the fleets that sign (a known user, a client that can sign:
- * remoting on the Node driver), and `acl.revoke` naming a permission
+ * remoting, on the Node driver or RocketMQ's Java client), and `acl.revoke` naming a permission
  * the user has. Messages never carry a secret.
  */
 import { serverVersionTraits } from '../setup/versions.ts';
@@ -102,16 +102,7 @@ function checkFleetCredentials(
         return;
       }
       const protocols = [fleet.protocol, ...items(fleet.overrides).map((o) => record(o)?.protocol)];
-      const drivers = [fleet.driver, ...items(fleet.overrides).map((o) => record(o)?.driver)];
-      if (drivers.includes('java'))
-        issues.push({
-          path,
-          anchor: 'key',
-          message:
-            "credentials on driver java are not built (Java's AclClientRPCHook is in rocketmq-acl, which Maven " +
-            'Central does not serve for 5.x here): use driver node',
-        });
-      else if (protocols.includes('grpc'))
+      if (protocols.includes('grpc'))
         issues.push({
           path,
           anchor: 'key',

@@ -66,6 +66,15 @@ export interface JavaWorkerOptions {
   m2Repository?: string;
 }
 
+/**
+ * Whether this rocketmq-client has Java's AclClientRPCHook in a separate artifact (rocketmq-acl):
+ * every release before 5.3.3, which moved the class into the client jar.
+ */
+export function aclHookSeparate(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  return major < 5 || (major === 5 && (minor < 3 || (minor === 3 && patch < 3)));
+}
+
 /** The client library as the worker's hello names it: "rocketmq-client 4.9.7". */
 export function javaClientName(request: JavaWorkerRequest): string {
   return `${FLAVOURS[request.protocol].artifact} ${request.version}`;
@@ -189,6 +198,9 @@ async function build(request: JavaWorkerRequest, sources: string, dir: string, h
           '-am',
           '-DskipTests',
           `-D${flavour.property}=${request.version}`,
+          ...(request.protocol === 'remoting' && aclHookSeparate(request.version)
+            ? ['-Drocketmq.acl.separate=true']
+            : []),
           'package',
           'dependency:copy-dependencies',
           '-DincludeScope=runtime',

@@ -1,11 +1,11 @@
 /**
  * plans/acl.yaml on a real 5.3.3 broker with ACL 2.0, shortened: the fleets sign as their users
- * and exchange messages; revoking the consumer's read permission makes its pulls fail (counted
+ * (one consumer instance is RocketMQ's Java client with its AclClientRPCHook) and exchange messages; revoking the consumer's read permission makes its pulls fail (counted
  * by the broker's answer) until it is given back, revoking the producer's send permission
  * makes sends fail the same way; nothing acked is lost. And the secrets: one user's comes from
  * an environment variable, the other's is a literal given with --set (a warning), the admin's is
  * drawn by the run. None of the three appears in anything the run wrote (its report folder, the
- * console, the worker logs in the kept work dir); the broker's own conf, which must hold the
+ * console, the worker logs in the kept work dir, the Java client's own log); the broker's own conf, which must hold the
  * admin secret to start, is readable by its owner only.
  */
 import { randomBytes } from 'node:crypto';
@@ -70,6 +70,10 @@ describe('acl plan', () => {
     expect(s.pullErrors?.billing?.['broker:NO_PERMISSION(16)'], run.output).toBeGreaterThan(0);
     expect(s.totals).toMatchObject({ lost: 0, unexpected: 0, drained: true });
     expect(s.totals.receipts).toBeGreaterThan(500);
+    // Both clients signed their way in: the Java instance consumed its share too.
+    const perInstance = s.groups.find((g) => g.scope === 'billing')?.perInstance ?? {};
+    expect(perInstance['billing#0'], run.output).toBeGreaterThan(100);
+    expect(perInstance['billing#1'], run.output).toBeGreaterThan(100);
 
     // The admin secret, as the broker got it: its conf is the one place it must be.
     expect(workDir, run.output).toBeDefined();
@@ -83,6 +87,7 @@ describe('acl plan', () => {
     expect(outputs.map((f) => relative(run.runDir!, f))).toEqual(
       expect.arrayContaining(['summary.json', 'events.ndjson', 'index.html', 'plan.yaml']),
     );
+    expect(outputs.some((f) => f.endsWith('rocketmq_client.log'))).toBe(true);
     for (const secret of [ORDERS_SECRET, BILLING_SECRET, admin!]) {
       expect(holding(outputs, secret)).toEqual([]);
       expect(run.output.includes(secret)).toBe(false);

@@ -77,6 +77,11 @@ public final class Config {
   }
 
   /** Fields both roles share (clientConnection in protocol.ts). */
+  public static final class Credentials {
+    public String accessKey;
+    public String secretKey;
+  }
+
   public abstract static class Client {
     public String runId;
     public String fleet;
@@ -85,6 +90,8 @@ public final class Config {
     public String endpoint;
     public Map<String, String> brokerAddressMap;
     public String group;
+    /** An ACL user's keys (cluster.acl): sign every request with them; null without. */
+    public Credentials credentials;
     public long seed;
     /** Java pollNameServerInterval: how often the client refreshes its topic routes. */
     public long routeRefreshMs = 30_000;

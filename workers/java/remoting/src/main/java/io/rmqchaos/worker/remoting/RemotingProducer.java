@@ -27,7 +27,7 @@ final class RemotingProducer implements ProducerClient {
 
   RemotingProducer(Config.Producer config) {
     this.mode = config.sendMode;
-    producer = new DefaultMQProducer(config.group, BrokerAddressMaps.hookFor(config));
+    producer = new DefaultMQProducer(config.group, ClientHooks.of(config));
     producer.setNamesrvAddr(config.namesrvAddr);
     producer.setPollNameServerInterval((int) config.routeRefreshMs);
     producer.setInstanceName(config.producerId);

@@ -39,7 +39,7 @@ final class TransactionalProducer implements ProducerClient {
 
   TransactionalProducer(Config.Producer config) {
     this.config = config;
-    producer = new TransactionMQProducer(config.group, BrokerAddressMaps.hookFor(config));
+    producer = new TransactionMQProducer(config.group, ClientHooks.of(config));
     producer.setNamesrvAddr(config.namesrvAddr);
     producer.setPollNameServerInterval((int) config.routeRefreshMs);
     producer.setInstanceName(config.producerId);
