@@ -1,12 +1,13 @@
 /**
  * plans/acl.yaml on a real 5.3.3 broker with ACL 2.0, shortened: the fleets sign as their users
- * (one consumer instance is RocketMQ's Java client with its AclClientRPCHook) and exchange messages; revoking the consumer's read permission makes its pulls fail (counted
+ * (one consumer instance is RocketMQ's Java client with its AclClientRPCHook) and exchange
+ * messages; revoking the consumer's read permission makes its pulls fail (counted
  * by the broker's answer) until it is given back, revoking the producer's send permission
  * makes sends fail the same way; nothing acked is lost. And the secrets: one user's comes from
  * an environment variable, the other's is a literal given with --set (a warning), the admin's is
  * drawn by the run. None of the three appears in anything the run wrote (its report folder, the
- * console, the worker logs in the kept work dir, the Java client's own log); the broker's own conf, which must hold the
- * admin secret to start, is readable by its owner only.
+ * console, the worker logs in the kept work dir, the Java client's own log); the broker's own
+ * conf, which must hold the admin secret to start, is readable by its owner only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
