@@ -1,4 +1,5 @@
 import type { Secret } from '../util/secret.ts';
+import type { ClusterAclUsers } from './acl.ts';
 import type { HaMode } from './ha-modes.ts';
 import type { NodeControl } from './node-control.ts';
 import type { ConfValue } from './server-conf/conf-keys.ts';
@@ -44,7 +45,7 @@ export interface ClusterSpec {
    * Only for `local`: brokers start with authentication and authorization on (ACL 2.0), this
    * super user their first (cluster/acl.ts). The harness's own requests sign as it.
    */
-  auth?: { admin: AdminCredentials };
+  auth?: { admin: AdminCredentials; users: ClusterAclUsers['users'] };
 }
 
 /** A super user's keys; the secret stays a Secret so endpoints can be logged and serialized. */

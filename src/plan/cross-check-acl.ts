@@ -1,8 +1,9 @@
 /**
- * `cluster.acl` against the rest of the plan: where it can run (brokers the harness starts,
- * RocketMQ 5.3+), users named once, the fleets that sign (a known user, a client that can sign:
- * remoting, on the Node driver or RocketMQ's Java client), and `acl.revoke` naming a permission
- * the user has. Messages never carry a secret.
+ * `cluster.acl` against the rest of the plan: where it can run (brokers the harness starts;
+ * ACL 2.0 on 5.3+, the plain ACL before, with what it can say), users named once, the fleets
+ * that sign (a known user, a client that can sign: remoting, on the Node driver or RocketMQ's
+ * Java client), and `acl.revoke` naming a permission the user has. Messages never carry a
+ * secret.
  */
 import { serverVersionTraits } from '../setup/versions.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
@@ -12,7 +13,8 @@ import type { PendingIssue } from './zod-issues.ts';
 /** The harness's own super user (cluster/acl.ts ADMIN_USER): a plan user may not take its name. */
 const RESERVED_USER = 'rmq-chaos-admin';
 /** broker.conf keys the harness sets itself when the plan has cluster.acl. */
-const AUTH_KEY = /^(authentication|authorization|initAuthenticationUser|innerClientAuthenticationCredentials)/;
+const AUTH_KEY =
+  /^(authentication|authorization|initAuthenticationUser|innerClientAuthenticationCredentials|aclEnable$)/;
 
 export function checkAcl(plan: Raw, issues: PendingIssue[]): void {
   const cluster = record(plan.cluster);
@@ -49,13 +51,7 @@ function checkWhere(plan: Raw, cluster: Raw, issues: PendingIssue[]): void {
         `acl sets up users on brokers rmq-chaos starts as local processes, not on provider ${provider}: use ` +
         'provider local',
     });
-  else if (!serverVersionTraits(version).acl2)
-    issues.push({
-      ...at,
-      message:
-        `acl is RocketMQ's ACL 2.0 (5.3.0 and later); cluster.version is ${version} (4.x's plain ACL is not built ` +
-        'here): use 5.3.3',
-    });
+  else if (!serverVersionTraits(version).acl2) checkPlainAcl(cluster, version, issues);
   if (cluster.proxy === true)
     issues.push({
       path: ['cluster', 'proxy'],
@@ -74,6 +70,44 @@ function checkWhere(plan: Raw, cluster: Raw, issues: PendingIssue[]): void {
       ...at,
       message: 'acl with agents is not built: a fleet on an agent would get its secret over the agent link; remove one',
     });
+}
+
+/**
+ * Before 5.3 a broker has the plain ACL (accounts in conf/plain_acl.yml): topic and group
+ * permissions PUB and SUB by name, or a default for all; what ACL 2.0 says beyond that has no
+ * plain equivalent here.
+ */
+function checkPlainAcl(cluster: Raw, version: string, issues: PendingIssue[]): void {
+  const slaves = cluster.slavesPerMaster;
+  if ((typeof slaves === 'number' && slaves > 0) || (cluster.ha !== undefined && cluster.ha !== 'none'))
+    issues.push({
+      path: ['cluster', 'acl'],
+      anchor: 'key',
+      message: `acl on ${version} (plain ACL) with replicas is not built: use ha none, or 5.3.3 (ACL 2.0)`,
+    });
+  items(record(cluster.acl)?.users).forEach((u, i) => {
+    items(record(u)?.allow).forEach((p, j) => {
+      const resource = str(record(p)?.resource);
+      const path = ['cluster', 'acl', 'users', i, 'allow', j];
+      if (resource !== undefined && !/^(Topic|Group):(\*|[A-Za-z0-9%_-]+)$/.test(resource))
+        issues.push({
+          path: [...path, 'resource'],
+          anchor: 'value',
+          message:
+            `${version}'s plain ACL has topic and group permissions by name or for all ("Topic:*"), not ` +
+            `${resource}: use 5.3.3 (ACL 2.0) for it`,
+        });
+      const other = items(record(p)?.actions).filter((a) => !['Pub', 'Sub', 'All', 'Get'].includes(str(a) ?? ''));
+      if (other.length > 0)
+        issues.push({
+          path: [...path, 'actions'],
+          anchor: 'value',
+          message:
+            `${version}'s plain ACL has PUB and SUB permissions only, not ${other.join(', ')}: use Pub, Sub or All ` +
+            '(Get is not checked there), or 5.3.3 (ACL 2.0)',
+        });
+    });
+  });
 }
 
 function checkFleetCredentials(

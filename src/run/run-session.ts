@@ -4,7 +4,7 @@ import { diagnose } from '../checks/diagnoses/index.ts';
 import { ThresholdAbort } from '../checks/threshold-abort.ts';
 import type { StartedCluster } from '../cluster/provider.ts';
 import { getProvider } from '../cluster/registry.ts';
-import { ADMIN_USER, ClusterAcl, applyAclUsers } from '../cluster/acl.ts';
+import { ADMIN_USER, ClusterAcl, aclFlavour, applyAclUsers } from '../cluster/acl.ts';
 import { createTopics } from '../cluster/topics.ts';
 import { generatedSecret } from '../plan/plan-secrets.ts';
 import { getFaultAction } from '../faults/registry.ts';
@@ -205,7 +205,8 @@ export class RunSession {
       agents !== undefined &&
       (plan.cluster.provider === 'external' || plan.cluster.advertise !== undefined);
     // With cluster.acl the brokers start with a super user for the harness, its secret drawn for this run only.
-    const auth = plan.cluster.acl ? { admin: { accessKey: ADMIN_USER, secretKey: generatedSecret() } } : undefined;
+    const acl = plan.cluster.acl;
+    const auth = acl ? { admin: { accessKey: ADMIN_USER, secretKey: generatedSecret() }, users: acl.users } : undefined;
     const cluster = await getProvider(plan.cluster.provider).start(clusterSpecOf(plan, auth), {
       resources,
       log,
@@ -218,7 +219,7 @@ export class RunSession {
       nodes: cluster.nodes.map((n) => ({ name: n.name, role: n.role, pid: n.pid })),
     });
     this.checkAbort();
-    if (plan.cluster.acl) await applyAclUsers(cluster.endpoints, plan.cluster.acl, log);
+    if (acl) await applyAclUsers(cluster.endpoints, acl, aclFlavour(plan.cluster.version), log);
     await createTopics(cluster.endpoints, plan.topics, log);
     this.checkAbort();
     const network =
@@ -261,7 +262,7 @@ export class RunSession {
         nodes: cluster.nodeControl,
         fleet,
         ...(agents ? { agents: agentControl(agents, hosts, fleet) } : {}),
-        ...(plan.cluster.acl ? { acl: new ClusterAcl(cluster.endpoints, plan.cluster.acl) } : {}),
+        ...(acl ? { acl: new ClusterAcl(cluster.endpoints, acl, aclFlavour(plan.cluster.version)) } : {}),
         log,
       },
       events: this.events,

@@ -15,6 +15,7 @@ import type {
   ProviderContext,
   StartedCluster,
 } from '../provider.ts';
+import { PLAIN_ACL_FILE, aclFlavour, plainAclYaml } from '../acl.ts';
 import { waitForBrokersRegistered, waitForPortsAccepting } from '../readiness.ts';
 import { replicaAddrs, waitForElectedMasters, waitForListed, waitForSyncStateSets } from '../replica-readiness.ts';
 import { CONTROLLER_BOOT_LINE, type JvmNode } from './local/jvm.ts';
@@ -139,6 +140,13 @@ export const localProvider: ClusterProvider = {
       : undefined;
 
     const planned: PlannedNode[] = [];
+    // 4.x's logback configuration, and 4.x's plain ACL file (conf/plain_acl.yml under the node's ROCKETMQ_HOME).
+    const extraFiles = (kind: JvmNode['kind'], nodeDir: string): { file: string; text: string }[] => [
+      ...(legacy && (kind === 'namesrv' || kind === 'broker') ? [legacyLogbackFile(kind, nodeDir)] : []),
+      ...(kind === 'broker' && spec.auth && aclFlavour(version) === 'plain'
+        ? [{ file: join(nodeDir, PLAIN_ACL_FILE), text: plainAclYaml(spec.auth.admin, spec.auth.users) }]
+        : []),
+    ];
     const makeNode = (
       node: ClusterNode,
       kind: JvmNode['kind'],
@@ -155,9 +163,7 @@ export const localProvider: ClusterProvider = {
         jvm: { name: node.name, kind, nodeDir, libDir, heapBytes: spec.heapBytes, args: [...args, file] },
         config: { file, text: configText },
         extraBootLines,
-        ...(legacy && (kind === 'namesrv' || kind === 'broker')
-          ? { extraFiles: [legacyLogbackFile(kind, nodeDir)] }
-          : {}),
+        ...(extraFiles(kind, nodeDir).length > 0 ? { extraFiles: extraFiles(kind, nodeDir) } : {}),
       });
     };
     // Without Toxiproxy the servers bind every address; fleets on other hosts dial this one.

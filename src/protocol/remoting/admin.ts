@@ -110,6 +110,34 @@ export class RemotingAdmin {
     return masters;
   }
 
+  /** Plain ACL: creates or replaces one (non-admin) account on one broker, which persists it to its file. */
+  async updatePlainAccount(
+    brokerAddr: string,
+    account: {
+      accessKey: string;
+      secretKey: string;
+      topicPerms: readonly string[];
+      groupPerms: readonly string[];
+      defaultTopicPerm: string;
+      defaultGroupPerm: string;
+    },
+  ): Promise<void> {
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.UPDATE_AND_CREATE_ACL_CONFIG, {
+        accessKey: account.accessKey,
+        secretKey: account.secretKey,
+        admin: false,
+        defaultTopicPerm: account.defaultTopicPerm,
+        defaultGroupPerm: account.defaultGroupPerm,
+        // An empty list does not parse on the broker; absent, the account keeps the one it has.
+        topicPerms: account.topicPerms.length > 0 ? account.topicPerms.join(',') : undefined,
+        groupPerms: account.groupPerms.length > 0 ? account.groupPerms.join(',') : undefined,
+      }),
+    );
+    expectCode(response, brokerAddr, RequestCode.UPDATE_AND_CREATE_ACL_CONFIG);
+  }
+
   /** ACL 2.0: a normal user on one broker (each broker keeps its own user store). */
   async createAclUser(brokerAddr: string, user: { username: string; password: string }): Promise<void> {
     const body = Buffer.from(JSON.stringify({ ...user, userType: 'Normal', userStatus: 'enable' }));

@@ -37,6 +37,8 @@ export const RequestCode = {
   CONSUME_MESSAGE_DIRECTLY: 309,
   SEND_MESSAGE_V2: 310,
   SEND_BATCH_MESSAGE: 320,
+  /** Plain ACL (4.x, 5.0-5.2): create or replace one account (CreateAccessConfigRequestHeader). */
+  UPDATE_AND_CREATE_ACL_CONFIG: 50,
   /** ACL 2.0 (5.3+): a user (CreateUserRequestHeader `username`, body UserInfo JSON). */
   AUTH_CREATE_USER: 3001,
   /** ACL 2.0: merge policy entries into a subject's ACL, creating it (header `subject`, body AclInfo JSON). */

@@ -1,3 +1,4 @@
+import { ROCKETMQ_VERSION } from '../../../setup/versions.ts';
 import { authBrokerEntries } from '../../acl.ts';
 import type { ClusterSpec } from '../../provider.ts';
 import { type ConfValue, assertPlanConfEntries } from '../../server-conf/conf-keys.ts';
@@ -151,7 +152,7 @@ export function brokerConfig(input: BrokerConfigInput): string {
       dLegerSelfId: replica.selfId,
     });
   }
-  if (spec.auth) Object.assign(base, authBrokerEntries(spec.auth.admin));
+  if (spec.auth) Object.assign(base, authBrokerEntries(spec.auth.admin, spec.version ?? ROCKETMQ_VERSION));
   assertPlanConfEntries('broker', spec.brokerConfig);
   const { brokerRole, ...planEntries } = spec.brokerConfig;
   const entries: Record<string, ConfValue> = { ...base, ...planEntries };
