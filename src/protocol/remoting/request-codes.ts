@@ -37,6 +37,7 @@ export const RequestCode = {
   CONSUME_MESSAGE_DIRECTLY: 309,
   SEND_MESSAGE_V2: 310,
   SEND_BATCH_MESSAGE: 320,
+  QUERY_SUBSCRIPTION_BY_CONSUMER: 345,
 } as const;
 export type RequestCode = (typeof RequestCode)[keyof typeof RequestCode];
 
