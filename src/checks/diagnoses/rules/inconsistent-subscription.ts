@@ -206,7 +206,7 @@ export function popAlternations(snapshots: readonly ClusterSnapshot[]): Finding[
     let to = 0;
     for (const [topic, series] of [...seen].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const turns = series.filter((p, i) => i === 0 || p.variant !== series[i - 1]!.variant);
-      const returns = turns.some((p, i) => turns.slice(0, i - 1).some((q) => q.variant === p.variant));
+      const returns = turns.some((p, i) => i >= 2 && turns.slice(0, i - 1).some((q) => q.variant === p.variant));
       if (!returns) continue;
       from = Math.min(from, turns[0]!.at);
       to = Math.max(to, turns[turns.length - 1]!.at);
