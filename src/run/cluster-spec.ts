@@ -18,6 +18,7 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     ...(c.advertise ? { advertise: c.advertise } : {}),
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
+    ...(c.proxyRemotingAddr ? { proxyRemotingAddr: c.proxyRemotingAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
     ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
   };
