@@ -29,6 +29,7 @@ import type {
   QueueRef,
 } from './snapshot.ts';
 import type { Subscription } from '../protocol/index.ts';
+import { sleep } from '../util/sleep.ts';
 
 export interface CollectOptions {
   /** How long to wait for one client's running info (through its broker); default 3000 ms. */
@@ -54,7 +55,12 @@ export interface CollectOptions {
    * the run gave it, which nothing in the cluster reports per client.
    */
   popClientOf?: (clientId: string) => { instance: string; subscriptions: ClientSubscription[] } | undefined;
+  /** How often (`POP_SAMPLE_GAP_MS` apart) a pop group's latest-pop expression is asked per snapshot; default 5. */
+  popSamples?: number;
 }
+
+/** Apart enough for another instance's pop to come in between, short enough for a snapshot. */
+export const POP_SAMPLE_GAP_MS = 150;
 
 export const DEFAULT_RUNNING_INFO_TIMEOUT_MS = 3000;
 /** Running-info requests may each wait a full timeout on a frozen client; they get their own, larger bound. */
@@ -154,6 +160,7 @@ export async function collectSnapshot(
         startOffsetOf: options.startOffsetOf,
         proxies: options.proxies ?? [],
         popClientOf: options.popClientOf,
+        popSamples: options.popSamples ?? 5,
       }),
     ),
   );
@@ -170,6 +177,7 @@ interface GroupContext {
   startOffsetOf: ((queue: QueueRef) => number | undefined) | undefined;
   proxies: readonly string[];
   popClientOf: CollectOptions['popClientOf'];
+  popSamples: number;
 }
 
 function subscriptionsOfTable(
@@ -403,7 +411,8 @@ async function proxyView(
 /**
  * For a pop group, each answering master's subscription of each topic: the expression of the
  * group's latest pop there (set on every pop, so it changes as instances with different
- * expressions take turns).
+ * expressions take turns), asked `popSamples` times: one look often catches the same
+ * instance's pop snapshot after snapshot.
  */
 async function lastPops(
   admin: RemotingAdmin,
@@ -418,16 +427,23 @@ async function lastPops(
       .map(async (b) => {
         const found: Subscription[] = [];
         for (const topic of topics) {
-          try {
-            const sub = await ctx.limit(() => admin.querySubscription(b.addr, group, topic));
-            if (sub)
-              found.push({
-                topic,
-                expression: sub.subString,
-                ...(sub.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
-              });
-          } catch (error) {
-            ctx.errors.push(`${b.broker}/${group} subscription of ${topic}: ${messageOf(error)}`);
+          let previous: string | undefined;
+          for (let i = 0; i < ctx.popSamples; i++) {
+            if (i > 0) await sleep(POP_SAMPLE_GAP_MS);
+            try {
+              const sub = await ctx.limit(() => admin.querySubscription(b.addr, group, topic));
+              const key = sub && `${sub.expressionType ?? ''}|${sub.subString}`;
+              if (sub && key !== previous)
+                found.push({
+                  topic,
+                  expression: sub.subString,
+                  ...(sub.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
+                });
+              previous = key;
+            } catch (error) {
+              ctx.errors.push(`${b.broker}/${group} subscription of ${topic}: ${messageOf(error)}`);
+              break;
+            }
           }
         }
         b.lastPop = found;

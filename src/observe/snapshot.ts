@@ -96,9 +96,10 @@ export interface BrokerGroupView {
   /** The group's subscription table on this broker (what it filters pulls with). */
   subscriptions: Subscription[];
   /**
-   * For a pop group (no heartbeat reaches the broker): per topic, the expression of the
-   * group's latest pop on this broker (QUERY_SUBSCRIPTION_BY_CONSUMER). Each pop filters with
-   * its own expression, so instances that disagree make it change from pop to pop.
+   * For a pop group (no heartbeat reaches the broker): the expression of the group's latest
+   * pop of each topic on this broker (QUERY_SUBSCRIPTION_BY_CONSUMER), asked a few times in a
+   * row, in the order seen, a repeat left out (`T: A, B, A` when it changed twice). Each pop
+   * filters with its own expression, so instances that disagree make it change from pop to pop.
    */
   lastPop?: Subscription[];
   /** Set when the broker did not answer; `clientIds` is then empty and unknown. */

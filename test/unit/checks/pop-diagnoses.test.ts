@@ -22,8 +22,8 @@ interface PopClient {
 function popGroup(spec: {
   clients: PopClient[];
   topics: Record<string, number>;
-  /** The broker's latest-pop expression per topic. */
-  lastPop?: Record<string, string>;
+  /** The broker's latest-pop expression per topic (several: what the snapshot's samples saw, in order). */
+  lastPop?: Record<string, string | string[]>;
   lag?: number;
   proxyTable?: Record<string, string>;
 }): GroupSnapshot {
@@ -64,7 +64,9 @@ function popGroup(spec: {
         addr: '127.0.0.2:10911',
         clientIds: [],
         subscriptions: [],
-        lastPop: Object.entries(spec.lastPop ?? {}).map(([topic, expression]) => ({ topic, expression })),
+        lastPop: Object.entries(spec.lastPop ?? {}).flatMap(([topic, seen]) =>
+          (Array.isArray(seen) ? seen : [seen]).map((expression) => ({ topic, expression })),
+        ),
       },
     ],
     clients,
@@ -103,7 +105,7 @@ describe('diagnoses of pop groups', () => {
       consumption: 'pop',
       subscriptionsFrom: 'plan',
       proxyTables: { [PROXY]: { orders: 'TagA || TagB' } },
-      lastPopByBroker: { 'broker-a': { orders: 'TagA' } },
+      lastPopByBroker: { 'broker-a': { orders: ['TagA'] } },
     });
     expect(finding!.evidence['brokerFilters']).toBeUndefined();
     expect(finding!.claims).toEqual([{ topic: 'orders', exceptTags: ['TagA'] }]);
@@ -167,6 +169,21 @@ describe('diagnoses of pop groups', () => {
     });
     expect(finding!.claims).toEqual([{ topic: 'orders', exceptTags: ['TagA'] }]);
     expect([finding!.firstSeenAt, finding!.lastSeenAt]).toEqual([0, 9000]);
+  });
+
+  it('doctor: the samples of one snapshot going back and forth are enough', () => {
+    const snapshots = over(T, (_, i) =>
+      popGroup({
+        topics: { orders: 4 },
+        clients: [{ instance: 'billing#0', subs: null }],
+        lastPop: { orders: i === 2 ? ['TagA', 'TagB', 'TagA'] : 'TagA' },
+      }),
+    );
+    const [finding, ...rest] = diagnose({ snapshots }, { skipRunRules: true });
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ id: 'inconsistent-subscription', firstSeenAt: 0, lastSeenAt: 6000 });
+    // No tag passes both: every message of the topic is at risk.
+    expect(finding!.claims).toEqual([{ topic: 'orders', exceptTags: [] }]);
   });
 
   it('doctor: one expression replacing another (a redeploy) or a single one is no finding', () => {

@@ -160,12 +160,18 @@ function popEvidence(group: GroupSnapshot, compared: readonly ClientView[]): { [
   };
 }
 
+/** Per broker and topic, the latest-pop expressions the snapshot saw, in order. */
 function lastPopMap(group: GroupSnapshot): EvidenceValue {
-  return Object.fromEntries(
-    group.brokers
-      .filter((b) => !b.error && (b.lastPop?.length ?? 0) > 0)
-      .map((b) => [b.broker, subscriptionMap(b.lastPop!.filter((s) => !isRetryTopic(s.topic)))]),
-  );
+  const byBroker: { [broker: string]: { [topic: string]: string[] } } = {};
+  for (const b of group.brokers) {
+    if (b.error) continue;
+    for (const sub of b.lastPop ?? []) {
+      if (isRetryTopic(sub.topic)) continue;
+      const topics = (byBroker[b.broker] ??= {});
+      (topics[sub.topic] ??= []).push(variantOf(sub.expression, sub.type));
+    }
+  }
+  return byBroker;
 }
 
 function popConsequence(differences: readonly Difference[]): string {
