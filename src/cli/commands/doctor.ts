@@ -376,7 +376,12 @@ export function formatDoctorReport(report: DoctorReport): string {
   lines.push(`namesrv  ${report.namesrv}`);
   lines.push(`brokers  ${report.brokers.map((b) => `${b.name} (${b.addr})`).join(', ')}`);
   if (report.proxies) lines.push(`proxies  ${report.proxies.join(', ')}`);
-  if (report.groups.length === 0) lines.push('groups   none with an online consumer');
+  if (report.groups.length === 0)
+    lines.push(
+      `groups   none with an online consumer${
+        report.proxies ? '' : ' (gRPC consumers register with a proxy only: give --proxy host:port)'
+      }`,
+    );
   report.groups.forEach((g, i) => {
     const what =
       g.note ??

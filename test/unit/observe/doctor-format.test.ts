@@ -171,6 +171,13 @@ describe('the doctor report', () => {
       'groups   pop-billing: 0 clients, clustering, pop through a proxy (gRPC)',
     ]);
     expect(doctorJson({ ...report, proxies: ['127.0.0.1:8080'] }).proxies).toEqual(['127.0.0.1:8080']);
+    // Nothing found without --proxy: the hint says where gRPC consumers are.
+    expect(formatDoctorReport({ ...report, groups: [], findings: [] })).toContain(
+      'groups   none with an online consumer (gRPC consumers register with a proxy only: give --proxy host:port)',
+    );
+    expect(formatDoctorReport({ ...report, proxies: ['p:8080'], groups: [], findings: [] })).toContain(
+      'groups   none with an online consumer\n',
+    );
     expect('proxies' in doctorJson(report)).toBe(false);
   });
 
