@@ -13,7 +13,15 @@
 import { queueTopic } from '../../../metrics/queue-keys.ts';
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
-import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
+import {
+  allocation,
+  clientLabel,
+  isBroadcasting,
+  lagByQueue,
+  listText,
+  queueLag,
+  subscribedTopics,
+} from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 const POP_REMEDY =
@@ -82,7 +90,8 @@ function popStale(group: GroupSnapshot, client: ClientView, why: string, at: num
   const proxies = client.proxies ?? [];
   if (proxies.length === 0) return [];
   const label = clientLabel(client);
-  const lag = group.queues.reduce((n, q) => n + Math.max(0, q.brokerOffset - Math.max(0, q.consumerOffset)), 0);
+  // No queue is its own: the group's whole lag, its popped-but-unacked messages among it.
+  const lag = group.queues.reduce((n, q) => n + queueLag(q), 0);
   return [
     {
       key: `${group.group}|${client.clientId}`,
