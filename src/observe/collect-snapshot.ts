@@ -6,6 +6,8 @@
  * subscribed topic its route. A broker that fails is written down (in `errors` and in its
  * view), never thrown: a snapshot taken while a broker is cut off is exactly the one that
  * matters. Only the name server failing leaves the snapshot empty (with the error).
+ * A group consumed by pop through a proxy (gRPC clients) is read through the proxies' remoting
+ * ports (its clients, which no broker lists) and each broker's latest-pop expression.
  */
 import {
   RemotingResponseError,
@@ -16,6 +18,7 @@ import {
   parseTagExpression,
   subscribeQueues,
   type RemotingAdmin,
+  type Subscription,
 } from '../protocol/index.ts';
 import type {
   BrokerGroupView,
@@ -28,7 +31,6 @@ import type {
   QueueOffsets,
   QueueRef,
 } from './snapshot.ts';
-import type { Subscription } from '../protocol/index.ts';
 import { sleep } from '../util/sleep.ts';
 
 export interface CollectOptions {
