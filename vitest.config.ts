@@ -23,6 +23,7 @@ const integration = readdirSync(new URL('test/integration/', import.meta.url))
 // whose Java workers count sends in a fixed window (java-fleets) stay alone.
 const SIDE_BY_SIDE = new Set([
   'batches.test.ts',
+  'pop-diagnoses.test.ts',
   'timers.test.ts',
   'dead-letters.test.ts',
   'transactions.test.ts',

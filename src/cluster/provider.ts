@@ -37,6 +37,8 @@ export interface ClusterSpec {
   namesrvAddr?: string;
   /** Only for `external`: the gRPC endpoint of its proxy, when the plan has grpc fleets. */
   proxyAddr?: string;
+  /** Only for `external`: its proxy's remoting address, where the diagnoses see gRPC consumer groups. */
+  proxyRemotingAddr?: string;
   /** Only for `containers`: which images (default both `official`). */
   images?: { rocketmq: string; toxiproxy: string };
   /** Only for `local`: each broker's store is a tmpfs of this many bytes (for disk faults). */

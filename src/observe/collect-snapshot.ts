@@ -6,6 +6,8 @@
  * subscribed topic its route. A broker that fails is written down (in `errors` and in its
  * view), never thrown: a snapshot taken while a broker is cut off is exactly the one that
  * matters. Only the name server failing leaves the snapshot empty (with the error).
+ * A group consumed by pop through a proxy (gRPC clients) is read through the proxies' remoting
+ * ports (its clients, which no broker lists) and each broker's latest-pop expression.
  */
 import {
   RemotingResponseError,
@@ -16,6 +18,7 @@ import {
   parseTagExpression,
   subscribeQueues,
   type RemotingAdmin,
+  type Subscription,
 } from '../protocol/index.ts';
 import type {
   BrokerGroupView,
@@ -24,9 +27,11 @@ import type {
   ClusterSnapshot,
   GroupSnapshot,
   ProcessState,
+  ProxyGroupView,
   QueueOffsets,
   QueueRef,
 } from './snapshot.ts';
+import { sleep } from '../util/sleep.ts';
 
 export interface CollectOptions {
   /** How long to wait for one client's running info (through its broker); default 3000 ms. */
@@ -41,7 +46,23 @@ export interface CollectOptions {
    * queue's min offset: every retained message counts.
    */
   startOffsetOf?: (queue: QueueRef) => number | undefined;
+  /**
+   * Remoting addresses of the cluster's proxies: gRPC clients register with a proxy, which
+   * keeps them to itself (in cluster mode no broker lists them: its connection list answers
+   * CONSUMER_NOT_ONLINE), so a group consumed by pop is seen through the proxies.
+   */
+  proxies?: readonly string[];
+  /**
+   * What the harness knows of a gRPC client (runs only): its instance and the subscriptions
+   * the run gave it, which nothing in the cluster reports per client.
+   */
+  popClientOf?: (clientId: string) => { instance: string; subscriptions: ClientSubscription[] } | undefined;
+  /** How often (`POP_SAMPLE_GAP_MS` apart) a pop group's latest-pop expression is asked per snapshot; default 5. */
+  popSamples?: number;
 }
+
+/** Apart enough for another instance's pop to come in between, short enough for a snapshot. */
+export const POP_SAMPLE_GAP_MS = 150;
 
 export const DEFAULT_RUNNING_INFO_TIMEOUT_MS = 3000;
 /** Running-info requests may each wait a full timeout on a frozen client; they get their own, larger bound. */
@@ -139,6 +160,9 @@ export async function collectSnapshot(
         runningInfoTimeoutMs: options.runningInfoTimeoutMs ?? DEFAULT_RUNNING_INFO_TIMEOUT_MS,
         processOf: options.processOf,
         startOffsetOf: options.startOffsetOf,
+        proxies: options.proxies ?? [],
+        popClientOf: options.popClientOf,
+        popSamples: options.popSamples ?? 5,
       }),
     ),
   );
@@ -153,6 +177,21 @@ interface GroupContext {
   runningInfoTimeoutMs: number;
   processOf: ((clientId: string) => ProcessState | undefined) | undefined;
   startOffsetOf: ((queue: QueueRef) => number | undefined) | undefined;
+  proxies: readonly string[];
+  popClientOf: CollectOptions['popClientOf'];
+  popSamples: number;
+}
+
+function subscriptionsOfTable(
+  table: Record<string, { topic: string; subString: string; expressionType?: string | undefined }>,
+): Subscription[] {
+  return Object.values(table)
+    .map((s) => ({
+      topic: s.topic,
+      expression: s.subString,
+      ...(s.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
+    }))
+    .sort((a, b) => compareJava(a.topic, b.topic));
 }
 
 async function collectGroup(
@@ -176,13 +215,7 @@ async function collectGroup(
         const c = connections.value;
         messageModel ??= c.messageModel;
         view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
-        view.subscriptions = Object.values(c.subscriptionTable)
-          .map((s) => ({
-            topic: s.topic,
-            expression: s.subString,
-            ...(s.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
-          }))
-          .sort((a, b) => compareJava(a.topic, b.topic));
+        view.subscriptions = subscriptionsOfTable(c.subscriptionTable);
         for (const x of c.connectionSet) {
           const client = clients.get(x.clientId) ?? {
             clientId: x.clientId,
@@ -220,11 +253,27 @@ async function collectGroup(
     }),
   );
 
+  const proxies = await Promise.all(ctx.proxies.map((addr) => proxyView(admin, group, addr, clients, ctx)));
+  // Pop is clustering only: the proxy registers every gRPC consumer as CLUSTERING.
+  if (proxies.some((p) => p.clientIds.length > 0)) messageModel ??= 'CLUSTERING';
   const addrOf = new Map(masters.map((m) => [m.name, m.addr]));
   const clientViews = [...clients.values()].sort((a, b) => compareJava(a.clientId, b.clientId));
   await Promise.all(
     clientViews.map(async (client) => {
       client.brokers.sort();
+      if (client.via === 'pop') {
+        // Nothing answers running info for a gRPC client (the broker does not hold it; the
+        // proxy's remoting port does not take the request): the run says what it subscribes.
+        const known = ctx.popClientOf?.(client.clientId);
+        if (known) {
+          client.instance = known.instance;
+          client.subscriptions = [...known.subscriptions].sort((a, b) => compareJava(a.topic, b.topic));
+          client.subscriptionsFrom = 'plan';
+          const state = ctx.processOf?.(client.clientId);
+          if (state !== undefined) client.process = state;
+        }
+        return;
+      }
       const state = ctx.processOf?.(client.clientId);
       if (state !== undefined) client.process = state;
       const addr = addrOf.get(client.brokers[0]!)!;
@@ -233,6 +282,7 @@ async function collectGroup(
           admin.consumerRunningInfo(addr, group, client.clientId, { timeoutMs: ctx.runningInfoTimeoutMs }),
         );
         client.subscriptions = info.subscriptions.map(subscriptionOf).sort((a, b) => compareJava(a.topic, b.topic));
+        client.subscriptionsFrom = 'running-info';
         const consumeType = info.properties.PROP_CONSUME_TYPE;
         if (typeof consumeType === 'string') client.consumeType = consumeType;
         client.queues = info.queues
@@ -253,6 +303,9 @@ async function collectGroup(
   const topics = new Set<string>();
   for (const c of clientViews) for (const s of c.subscriptions ?? []) topics.add(s.topic);
   for (const b of brokers) for (const s of b.subscriptions) topics.add(s.topic);
+  for (const p of proxies) for (const s of p.subscriptions) topics.add(s.topic);
+  const pop = proxies.some((p) => p.clientIds.length > 0);
+  if (pop) await lastPops(admin, group, [...topics].filter((t) => !isRetryOrDlqTopic(t)).sort(), brokers, ctx);
   const topicQueues: Record<string, QueueRef[]> = {};
   await Promise.all(
     [...topics]
@@ -268,6 +321,7 @@ async function collectGroup(
   queues.sort(compareRefs);
   return {
     group,
+    ...(pop ? { pop: { proxies } } : {}),
     ...(messageModel !== undefined ? { messageModel } : {}),
     brokers,
     clients: clientViews,
@@ -315,4 +369,86 @@ async function uncommittedQueues(
     }),
   );
   return found.filter((q): q is QueueOffsets => q !== undefined);
+}
+
+/**
+ * GET_CONSUMER_CONNECTION_LIST on a proxy's remoting port: the gRPC clients of the group it
+ * holds (added to `clients` as pop clients) and its subscription table.
+ */
+async function proxyView(
+  admin: RemotingAdmin,
+  group: string,
+  addr: string,
+  clients: Map<string, ClientView>,
+  ctx: GroupContext,
+): Promise<ProxyGroupView> {
+  const view: ProxyGroupView = { addr, clientIds: [], subscriptions: [] };
+  try {
+    const c = await ctx.limit(() => admin.consumerConnections(addr, group));
+    view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
+    view.subscriptions = subscriptionsOfTable(c.subscriptionTable);
+    if (c.consumeType !== undefined) view.consumeType = c.consumeType;
+    for (const x of c.connectionSet) {
+      const client = clients.get(x.clientId) ?? {
+        clientId: x.clientId,
+        via: 'pop' as const,
+        addr: x.clientAddr,
+        language: x.language,
+        version: x.version,
+        brokers: [],
+        proxies: [],
+      };
+      if (!client.proxies?.includes(addr)) client.proxies = [...(client.proxies ?? []), addr].sort();
+      clients.set(x.clientId, client);
+    }
+  } catch (error) {
+    if (!isConsumerNotOnline(error)) {
+      view.error = `consumer connections: ${messageOf(error)}`;
+      ctx.errors.push(`proxy ${addr}/${group} ${view.error}`);
+    }
+  }
+  return view;
+}
+
+/**
+ * For a pop group, each answering master's subscription of each topic: the expression of the
+ * group's latest pop there (set on every pop, so it changes as instances with different
+ * expressions take turns), asked `popSamples` times: one look often catches the same
+ * instance's pop snapshot after snapshot.
+ */
+async function lastPops(
+  admin: RemotingAdmin,
+  group: string,
+  topics: readonly string[],
+  brokers: BrokerGroupView[],
+  ctx: GroupContext,
+): Promise<void> {
+  await Promise.all(
+    brokers
+      .filter((b) => !b.error)
+      .map(async (b) => {
+        const found: Subscription[] = [];
+        for (const topic of topics) {
+          let previous: string | undefined;
+          for (let i = 0; i < ctx.popSamples; i++) {
+            if (i > 0) await sleep(POP_SAMPLE_GAP_MS);
+            try {
+              const sub = await ctx.limit(() => admin.querySubscription(b.addr, group, topic));
+              const key = sub && `${sub.expressionType ?? ''}|${sub.subString}`;
+              if (sub && key !== previous)
+                found.push({
+                  topic,
+                  expression: sub.subString,
+                  ...(sub.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
+                });
+              previous = key;
+            } catch (error) {
+              ctx.errors.push(`${b.broker}/${group} subscription of ${topic}: ${messageOf(error)}`);
+              break;
+            }
+          }
+        }
+        b.lastPop = found;
+      }),
+  );
 }

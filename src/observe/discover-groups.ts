@@ -26,6 +26,8 @@ export const SYSTEM_GROUPS: ReadonlySet<string> = new Set([
   'CID_ONSAPI_OWNER',
   'CID_ONSAPI_PULL',
   'CID_RMQ_SYS_TRANS',
+  // The proxies' heartbeat sync between each other (proxy `heartbeatSyncerTopic`, cluster mode).
+  'CID_DefaultHeartBeatSyncerTopic',
 ]);
 
 /**
@@ -43,8 +45,10 @@ export function isSystemGroup(group: string): boolean {
 }
 
 export interface DiscoveredGroups {
-  /** Non-system groups with at least one connected consumer, sorted. */
+  /** Non-system groups with at least one connected consumer (on a master or a given proxy), sorted. */
   groups: string[];
+  /** Of `groups`, those whose consumers a proxy lists (gRPC clients consuming by pop). */
+  pop: string[];
   /** Every group name the masters know (system ones included), for telling "no such group" from "no consumer". */
   known: string[];
   /** Masters that did not answer (discovery is then partial), one line each. */
@@ -52,12 +56,15 @@ export interface DiscoveredGroups {
 }
 
 /**
- * Every non-system group with an online consumer on some master. Throws only when no master
- * answered at all (or the name server did not); a master that fails is reported in `errors`.
+ * Every non-system group with an online consumer on some master or, with `proxies` (their
+ * remoting addresses), on some proxy: a group consumed by pop through a proxy is known to the
+ * brokers (its first pop creates its subscription group) but no broker lists its gRPC clients.
+ * Throws only when no master answered at all (or the name server did not); a master or proxy
+ * that fails is reported in `errors`.
  */
 export async function discoverGroups(
   admin: RemotingAdmin,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; proxies?: readonly string[] } = {},
 ): Promise<DiscoveredGroups> {
   const masters = await admin.masterAddrs();
   const errors: string[] = [];
@@ -81,19 +88,28 @@ export async function discoverGroups(
   }
   const known = [...new Set(perMaster.flatMap((names) => names ?? []))].sort();
   const candidates = known.filter((g) => !isSystemGroup(g));
+  const places = [
+    ...masters.map((m) => ({ name: m.brokerName, addr: m.addr, proxy: false })),
+    ...(options.proxies ?? []).map((addr) => ({ name: `proxy ${addr}`, addr, proxy: true })),
+  ];
   const online = await Promise.all(
-    candidates.map(async (group) => {
-      for (const m of masters) {
+    candidates.map(async (group): Promise<'broker' | 'proxy' | undefined> => {
+      for (const place of places) {
         try {
-          const connections = await limit(() => admin.consumerConnections(m.addr, group));
-          if (connections.connectionSet.length > 0) return true;
+          const connections = await limit(() => admin.consumerConnections(place.addr, group));
+          if (connections.connectionSet.length > 0) return place.proxy ? 'proxy' : 'broker';
         } catch (error) {
           if (!isConsumerNotOnline(error))
-            errors.push(`${m.brokerName}/${group} consumer connections: ${messageOf(error)}`);
+            errors.push(`${place.name}/${group} consumer connections: ${messageOf(error)}`);
         }
       }
-      return false;
+      return undefined;
     }),
   );
-  return { groups: candidates.filter((_, i) => online[i]), known, errors };
+  return {
+    groups: candidates.filter((_, i) => online[i] !== undefined),
+    pop: candidates.filter((_, i) => online[i] === 'proxy'),
+    known,
+    errors,
+  };
 }

@@ -109,6 +109,15 @@ export function exportPlan(input: PlanExportInput): PlanExport {
       notes.push(`group ${group.group} left out: a plan's group names are letters, digits, "_" and "-"`);
       continue;
     }
+    if (group.pop) {
+      // What each gRPC client subscribes is not visible (no running info through a proxy): a
+      // replay would have to guess every instance's expression.
+      notes.push(
+        `group ${group.group} left out: consumed by pop through a proxy (gRPC clients), whose subscriptions ` +
+          'nothing reports',
+      );
+      continue;
+    }
     const instances = instancesOf(group, notes);
     if (instances.length === 0) {
       if (group.clients.length > 0)

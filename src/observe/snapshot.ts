@@ -49,16 +49,32 @@ export interface ClientSubscription extends Subscription {
 export type ProcessState = 'running' | 'paused' | 'gone';
 
 export interface ClientView {
-  /** As the broker lists it, e.g. `127.0.0.3@billing#1`. */
+  /**
+   * As the broker (or, for a gRPC client, the proxy) lists it: `127.0.0.3@billing#1` for a
+   * remoting client, `host@pid@index@time` for a gRPC one.
+   */
   clientId: string;
+  /**
+   * `pop`: a gRPC client the proxy lists; it consumes by pop through the proxy, holds no queue,
+   * and no broker lists it or can ask it for running info. Absent: a remoting client the brokers list.
+   */
+  via?: 'pop';
+  /** The run's instance id behind the client (`billing#1`), when the harness knows it (runs only). */
+  instance?: string;
   /** The client's address as the broker sees the connection. */
   addr: string;
   language: string;
   version: number;
-  /** Master brokers whose connection list holds this client. */
+  /** Master brokers whose connection list holds this client (none for a pop client). */
   brokers: string[];
-  /** From the client's own running info; absent when the broker could not get it. */
+  /** For a pop client: the proxies (remoting addresses) whose connection list holds it. */
+  proxies?: string[];
+  /**
+   * From the client's own running info; for a pop client (whose running info nothing can
+   * fetch), what the run configured its instance with (runs only; `subscriptionsFrom: plan`).
+   */
   subscriptions?: ClientSubscription[];
+  subscriptionsFrom?: 'running-info' | 'plan';
   /** Queues the client holds (its running info's mqTable); absent when unknown. */
   queues?: HeldQueue[];
   /**
@@ -79,12 +95,41 @@ export interface BrokerGroupView {
   clientIds: string[];
   /** The group's subscription table on this broker (what it filters pulls with). */
   subscriptions: Subscription[];
+  /**
+   * For a pop group (no heartbeat reaches the broker): the expression of the group's latest
+   * pop of each topic on this broker (QUERY_SUBSCRIPTION_BY_CONSUMER), asked a few times in a
+   * row, in the order seen, a repeat left out (`T: A, B, A` when it changed twice). Each pop
+   * filters with its own expression, so instances that disagree make it change from pop to pop.
+   */
+  lastPop?: Subscription[];
   /** Set when the broker did not answer; `clientIds` is then empty and unknown. */
+  error?: string;
+}
+
+/** A proxy's view of a group consumed through it (GET_CONSUMER_CONNECTION_LIST on its remoting port). */
+export interface ProxyGroupView {
+  /** The proxy's remoting address. */
+  addr: string;
+  /** gRPC clients of the group connected to this proxy. */
+  clientIds: string[];
+  /**
+   * The proxy's table: the subscriptions of the client whose settings it received last (it
+   * filters nothing with it; every pop carries the popping client's own expression).
+   */
+  subscriptions: Subscription[];
+  /** CONSUME_ACTIVELY for simple consumers (the Node driver), CONSUME_PASSIVELY for push ones. */
+  consumeType?: string;
+  /** Set when the proxy did not answer. */
   error?: string;
 }
 
 export interface GroupSnapshot {
   group: string;
+  /**
+   * Present when the group is consumed by pop through proxies (gRPC clients): each proxy's
+   * view. Its members are the clients the proxies list; the brokers list none of them.
+   */
+  pop?: { proxies: ProxyGroupView[] };
   /** `CLUSTERING` / `BROADCASTING` as a broker reports it; absent when no broker had a connection. */
   messageModel?: string;
   /** One entry per master broker. */

@@ -167,6 +167,22 @@ function checkCluster(plan: Raw, issues: PendingIssue[]): void {
         'cluster.proxy: true)',
     });
   }
+  if (!external && cluster.proxyRemotingAddr !== undefined) {
+    const provider = str(cluster.provider) ?? 'local';
+    issues.push({
+      path: ['cluster', 'proxyRemotingAddr'],
+      anchor: 'key',
+      message:
+        `proxyRemotingAddr is only for provider external (provider is ${provider}, whose own proxy the run ` +
+        'already reads)',
+    });
+  } else if (cluster.proxyRemotingAddr !== undefined && cluster.proxyAddr === undefined) {
+    issues.push({
+      path: ['cluster', 'proxyRemotingAddr'],
+      anchor: 'key',
+      message: "proxyRemotingAddr needs proxyAddr (the same proxy's gRPC endpoint, which grpc fleets dial)",
+    });
+  }
   if (cluster.images !== undefined && (str(cluster.provider) ?? 'local') !== 'containers') {
     const provider = str(cluster.provider) ?? 'local';
     issues.push({

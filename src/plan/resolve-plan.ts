@@ -122,6 +122,9 @@ export function resolvePlan(
       ...(provider === 'local' && cluster.advertise !== undefined ? { advertise: cluster.advertise } : {}),
       ...(provider === 'external' && cluster.namesrvAddr !== undefined ? { namesrvAddr: cluster.namesrvAddr } : {}),
       ...(provider === 'external' && cluster.proxyAddr !== undefined ? { proxyAddr: cluster.proxyAddr } : {}),
+      ...(provider === 'external' && cluster.proxyRemotingAddr !== undefined
+        ? { proxyRemotingAddr: cluster.proxyRemotingAddr }
+        : {}),
       ...(provider === 'containers'
         ? {
             images: {

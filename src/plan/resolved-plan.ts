@@ -71,6 +71,8 @@ export interface ResolvedCluster {
   namesrvAddr?: string;
   /** Only with `external`, when the plan gives it: the gRPC endpoint of that cluster's proxy. */
   proxyAddr?: string;
+  /** Only with `external`, when the plan gives it: that proxy's remoting address (pop groups' clients). */
+  proxyRemotingAddr?: string;
   /** Only with `containers`: `official`, `local` or an image reference, per image. */
   images?: ContainerImages;
   /**

@@ -96,6 +96,11 @@ const cluster = map(
       patterned(PROXY_ADDR, 'host:port such as "127.0.0.1:8081"'),
       "gRPC endpoint of the existing cluster's RocketMQ proxy, for grpc fleets; only with provider external.",
     ),
+    proxyRemotingAddr: opt(
+      patterned(PROXY_ADDR, 'host:port such as "127.0.0.1:8080"'),
+      "Remoting address of the existing cluster's RocketMQ proxy (remotingListenPort, 8080 by default): where " +
+        'the diagnoses see the gRPC clients of pop groups, which no broker lists; only with provider external.',
+    ),
     images: opt(
       map(
         {

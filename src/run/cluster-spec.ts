@@ -19,6 +19,7 @@ export function clusterSpecOf(plan: ResolvedPlan, auth?: ClusterSpec['auth']): C
     ...(c.advertise ? { advertise: c.advertise } : {}),
     ...(c.namesrvAddr ? { namesrvAddr: c.namesrvAddr } : {}),
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
+    ...(c.proxyRemotingAddr ? { proxyRemotingAddr: c.proxyRemotingAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
     ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
     ...(auth ? { auth } : {}),

@@ -44,6 +44,8 @@ export class FleetManager implements FleetControl {
   readonly crashes: Crash[] = [];
   private readonly workers = new Map<string, FleetWorker>();
   private readonly consumerConfigs = new Map<string, ConsumerConfig>();
+  /** Worker pid (from its hello) → instance: gRPC client ids carry their process's pid. */
+  private readonly instanceByPid = new Map<number, string>();
   private readonly nextIndex = new Map<string, number>();
   private readonly pauseWindows = new Map<string, { to?: number }>();
   /** Consumers a backlog build holds (SIGSTOP without a membership change: not a fault). */
@@ -61,6 +63,19 @@ export class FleetManager implements FleetControl {
     if (!worker) return undefined;
     if (worker.proc.hasExited) return 'gone';
     return this.pauseWindows.has(instance) || this.heldInstances.has(instance) ? 'paused' : 'running';
+  }
+
+  /**
+   * The instance whose worker process said hello with this pid (any of its starts). Pids of
+   * workers on different agents may collide; then the latest hello wins.
+   */
+  instanceOfPid(pid: number): string | undefined {
+    return this.instanceByPid.get(pid);
+  }
+
+  /** What a consumer instance subscribes, as it was last started. */
+  subscriptionOf(instance: string): SubscriptionMap | undefined {
+    return this.consumerConfigs.get(instance)?.subscription;
   }
 
   all(): FleetWorker[] {
@@ -262,6 +277,7 @@ export class FleetManager implements FleetControl {
 
   private onMessage(worker: FleetWorker, message: FromWorker): void {
     if (message.type === 'log') this.o.log(`[${worker.proc.name}] ${message.message}`);
+    if (message.type === 'hello') this.instanceByPid.set(message.pid, worker.id);
     const { toCoordinatorClock } = this.o;
     this.o.measurements.handle(toCoordinatorClock ? toCoordinatorClock(worker.id, message) : message);
   }

@@ -4,7 +4,33 @@ import { subscribeQueues, type RemotingAdmin } from '../protocol/index.ts';
 import { observerAdmin } from './observer-admin.ts';
 import { collectSnapshot } from '../observe/collect-snapshot.ts';
 import { queueKeyOf } from '../metrics/queue-keys.ts';
-import type { ClusterSnapshot, ProcessState } from '../observe/snapshot.ts';
+import { subscriptionOf } from '../observe/collect-snapshot.ts';
+import type { ClientSubscription, ClusterSnapshot, ProcessState } from '../observe/snapshot.ts';
+import { subscriptionsOf, type SubscriptionMap } from '../protocol/index.ts';
+
+/** A gRPC client id: `host@pid@index@time` (the Node and Java clients' ClientId). */
+const GRPC_CLIENT_ID = /^[^@]*@(\d+)@\d+@-?[0-9a-z]+$/;
+
+/** The pid in a gRPC client id, if it is one. */
+export function grpcClientPid(clientId: string): number | undefined {
+  const m = GRPC_CLIENT_ID.exec(clientId);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A plan subscription as a client would report it (tags parsed the way the client parses them). */
+export function clientSubscriptions(map: Readonly<SubscriptionMap>): ClientSubscription[] {
+  return subscriptionsOf(map).map((s) =>
+    subscriptionOf({
+      topic: s.topic,
+      subString: s.expression,
+      tagsSet: s.expression
+        .split('||')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+      expressionType: s.type,
+    }),
+  );
+}
 
 /**
  * During a run, reads the brokers' view of the plan's consumer groups every `intervalMs`
@@ -28,6 +54,12 @@ export class Observer {
       intervalMs: number;
       file: string;
       processOf: (instanceId: string) => ProcessState | undefined;
+      /** Remoting addresses of the cluster's proxies (where gRPC clients are listed). */
+      proxies?: string[];
+      /** The instance whose worker has this pid (gRPC client ids carry it). */
+      instanceOfPid?: (pid: number) => string | undefined;
+      /** What an instance subscribes (for gRPC clients, whose subscriptions nothing reports). */
+      subscriptionOf?: (instanceId: string) => SubscriptionMap | undefined;
       /** The plan's topics: their queues' offsets at the start are where an uncommitted queue's lag counts from. */
       topics: string[];
       /** Each snapshot as it is taken (the `--out` outputs' per-queue lag and owners). */
@@ -71,14 +103,31 @@ export class Observer {
     return offsets;
   }
 
+  /** Remoting fleet clients are named `<ip>@<instance id>`; gRPC ones are found by their worker's pid. */
+  private instanceOf(clientId: string): string | undefined {
+    const pid = grpcClientPid(clientId);
+    if (pid !== undefined) return this.o.instanceOfPid?.(pid);
+    return clientId.slice(clientId.indexOf('@') + 1);
+  }
+
   private tick(): void {
     if (this.inFlight) return;
     this.inFlight = this.startOffsets
       .then((start) =>
         collectSnapshot(this.admin, this.o.groups, {
-          // Fleet clients are named `<ip>@<instance id>`.
-          processOf: (clientId) => this.o.processOf(clientId.slice(clientId.indexOf('@') + 1)),
+          processOf: (clientId) => {
+            const instance = this.instanceOf(clientId);
+            return instance === undefined ? undefined : this.o.processOf(instance);
+          },
           startOffsetOf: (q) => start.get(queueKeyOf(q.topic, q.broker, q.queueId)),
+          ...(this.o.proxies ? { proxies: this.o.proxies } : {}),
+          popClientOf: (clientId) => {
+            const instance = this.instanceOf(clientId);
+            const subscription = instance === undefined ? undefined : this.o.subscriptionOf?.(instance);
+            return instance === undefined || !subscription
+              ? undefined
+              : { instance, subscriptions: clientSubscriptions(subscription) };
+          },
         }),
       )
       .then((snapshot) => {

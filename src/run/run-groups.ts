@@ -16,6 +16,11 @@ export interface RunGroups {
   queueOwning: string[];
   /** Groups whose instances all answer running-info requests (remoting clients; gRPC ones sit behind the proxy). */
   observed: string[];
+  /**
+   * Groups with gRPC instances: consumed by pop through the proxy. The observer reads them
+   * through the proxy's remoting port (their clients) and the brokers (offsets, latest pops).
+   */
+  pop: string[];
 }
 
 export function runGroups(plan: ResolvedPlan): RunGroups {
@@ -27,6 +32,7 @@ export function runGroups(plan: ResolvedPlan): RunGroups {
     clustering,
     queueOwning: clustering.filter(allRemoting),
     observed: [...new Set(fleets.map((f) => f.group))].filter(allRemoting),
+    pop: [...new Set(fleets.map((f) => f.group))].filter((g) => !allRemoting(g)),
   };
 }
 

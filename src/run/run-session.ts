@@ -282,10 +282,15 @@ export class RunSession {
     });
     // Every fault is undone before the fleet and the cluster stop.
     resources.defer('faults', () => faults.endAll());
-    // Diagnoses read the brokers' view of groups whose clients answer running-info requests.
+    // Diagnoses read the brokers' view of groups whose clients answer running-info requests,
+    // and, where the proxy's remoting port is known, the proxy's view of groups consumed by pop.
+    const proxyRemoting = cluster.endpoints.proxy?.remoting;
     const observer = new Observer({
       endpoints: cluster.endpoints,
-      groups: this.groups.observed,
+      groups: [...this.groups.observed, ...(proxyRemoting ? this.groups.pop : [])],
+      ...(proxyRemoting ? { proxies: [proxyRemoting] } : {}),
+      instanceOfPid: (pid) => fleet.instanceOfPid(pid),
+      subscriptionOf: (instance) => fleet.subscriptionOf(instance),
       intervalMs: plan.sampling.snapshotMs,
       file: join(this.reportDir, 'snapshots.ndjson'),
       processOf: (instance) => fleet.processState(instance),

@@ -11,10 +11,12 @@ export function queueName(q: QueueRef): string {
 }
 
 /**
- * How a client is named in findings: the harness instance id (`billing#1`, the instance name
- * after `@` in the client id) when it is one of a run's instances, else the client id.
+ * How a client is named in findings: the harness instance id (`billing#1`: the instance name
+ * after `@` in a remoting client id, or the instance the run matched a gRPC client to) when it
+ * is one of a run's instances, else the client id.
  */
-export function clientLabel(client: Pick<ClientView, 'clientId' | 'process'>): string {
+export function clientLabel(client: Pick<ClientView, 'clientId' | 'process' | 'instance'>): string {
+  if (client.instance !== undefined) return client.instance;
   const at = client.clientId.indexOf('@');
   return client.process !== undefined && at >= 0 ? client.clientId.slice(at + 1) : client.clientId;
 }
@@ -22,6 +24,14 @@ export function clientLabel(client: Pick<ClientView, 'clientId' | 'process'>): s
 /** The group's members as the brokers list them (what rebalancing clients divide queues among). */
 export function memberIds(group: GroupSnapshot): string[] {
   return [...new Set(group.brokers.filter((b) => !b.error).flatMap((b) => b.clientIds))].sort();
+}
+
+/**
+ * Consumed by pop through a proxy (gRPC clients): no member holds queues, the broker hands a
+ * message of any queue to whichever client pops, and each pop carries its client's expression.
+ */
+export function isPop(group: GroupSnapshot): boolean {
+  return group.pop !== undefined;
 }
 
 export function isBroadcasting(group: GroupSnapshot): boolean {

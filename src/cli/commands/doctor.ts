@@ -28,6 +28,7 @@ export const DEFAULT_WINDOW = '10s';
 
 interface DoctorOptions {
   namesrv?: string;
+  proxy?: string[];
   group?: string[];
   window: string;
   json?: boolean;
@@ -37,10 +38,13 @@ interface DoctorOptions {
 export interface DoctorGroup {
   group: string;
   messageModel?: string;
+  /** `pop`: consumed by gRPC clients through a proxy (they were found on `proxies`). */
+  consumption?: 'pop';
   clients: {
     clientId: string;
     addr: string;
     brokers: string[];
+    proxies?: string[];
     subscriptions?: SubscriptionMap;
     runningInfoError?: string;
   }[];
@@ -50,6 +54,8 @@ export interface DoctorGroup {
 
 export interface DoctorReport {
   namesrv: string;
+  /** The proxies' remoting addresses doctor asked (`--proxy`); absent: none. */
+  proxies?: string[];
   /** First snapshot, epoch ms. */
   at: number;
   windowMs: number;
@@ -70,6 +76,12 @@ export function registerDoctorCommand(program: Command): void {
       'inspect the consumer groups of a running cluster and name what is wrong (read-only: no load, no faults)',
     )
     .option('--namesrv <host:port>', 'name server address (several: a;b)')
+    .option(
+      '--proxy <host:port>',
+      "a proxy's remoting address (repeatable; default port 8080): where gRPC consumer groups are seen, as " +
+        'no broker lists their clients',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option(
       '--group <group>',
       'consumer group to inspect (repeatable; default: every group with an online consumer)',
@@ -95,11 +107,13 @@ Exit codes: 0 no findings, 99 findings, 2 usage, 1 cluster unreachable.
     )
     .action(async (options: DoctorOptions) => {
       const namesrv = parseNamesrv(options.namesrv);
+      const proxies = parseProxies(options.proxy ?? []);
       const windowMs = parseWindow(options.window);
       const exportTo = options.export === undefined ? undefined : await exportTarget(options.export);
       const progress = (line: string) => process.stderr.write(`${line}\n`);
       const report = await runDoctor(namesrv, options.group ?? [], windowMs, progress, {
         brokerConfigs: exportTo !== undefined,
+        proxies,
       });
       process.stdout.write(
         options.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${formatDoctorReport(report)}\n`,
@@ -140,6 +154,20 @@ export function parseNamesrv(value: string | undefined): string {
   return addrs.join(';');
 }
 
+/** `--proxy host:port`, each: a RocketMQ proxy's remoting port (8080 unless its config says otherwise). */
+export function parseProxies(values: readonly string[]): string[] {
+  for (const value of values) {
+    const m = HOST_PORT.exec(value.trim());
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535)
+      throw new UsageError(
+        `--proxy: expected host:port, got ${JSON.stringify(value)}`,
+        "e.g. --proxy 127.0.0.1:8080 (the proxy's remoting port, remotingListenPort)",
+      );
+  }
+  return [...new Set(values.map((v) => v.trim()))];
+}
+
 export function parseWindow(value: string): number {
   return durationOption('--window', value, 'e.g. --window 10s, or --window 0s for one snapshot');
 }
@@ -170,8 +198,9 @@ export async function runDoctor(
   requested: readonly string[],
   windowMs: number,
   progress: (line: string) => void,
-  options: { brokerConfigs?: boolean } = {},
+  options: { brokerConfigs?: boolean; proxies?: readonly string[] } = {},
 ): Promise<DoctorReport> {
+  const proxies = [...(options.proxies ?? [])];
   const admin = RemotingAdmin.create({
     namesrvAddr: namesrv,
     instanceName: `rmq-chaos-doctor-${process.pid}`,
@@ -203,10 +232,11 @@ export async function runDoctor(
     let groups = [...new Set(requested)];
     if (groups.length === 0) {
       progress('doctor: looking for consumer groups with online consumers');
-      const discovered = await discoverGroups(admin);
+      const discovered = await discoverGroups(admin, { proxies });
       countErrors(discovered.errors);
       groups = discovered.groups;
-      progress(`doctor: ${groups.length === 0 ? 'no group has an online consumer' : `found ${groups.join(', ')}`}`);
+      const named = groups.map((g) => (discovered.pop.includes(g) ? `${g} (pop, through a proxy)` : g));
+      progress(`doctor: ${groups.length === 0 ? 'no group has an online consumer' : `found ${named.join(', ')}`}`);
     }
 
     const schedule = snapshotSchedule(windowMs);
@@ -214,7 +244,7 @@ export async function runDoctor(
     if (groups.length > 0) {
       for (let i = 0; i < schedule.count; i++) {
         if (i > 0) await sleepUntil(snapshots[0]!.at + i * schedule.intervalMs);
-        const snapshot = await collectSnapshot(admin, groups);
+        const snapshot = await collectSnapshot(admin, groups, { proxies });
         snapshots.push(snapshot);
         countErrors(snapshot.errors);
         progress(
@@ -244,11 +274,14 @@ export async function runDoctor(
     const brokerConfigs = options.brokerConfigs ? await readBrokerConfigs(admin, masters, countErrors) : [];
     return {
       namesrv,
+      ...(proxies.length > 0 ? { proxies } : {}),
       at: snapshots[0]?.at ?? Date.now(),
       windowMs,
       snapshots: snapshots.length,
       brokers: last?.brokers ?? masters.map((m) => ({ name: m.brokerName, addr: m.addr })),
-      groups: (last?.groups ?? []).map((g) => doctorGroup(g, lonely.includes(g) ? noteFor(g, known) : undefined)),
+      groups: (last?.groups ?? []).map((g) =>
+        doctorGroup(g, lonely.includes(g) ? noteFor(g, known, proxies.length > 0) : undefined),
+      ),
       findings,
       errors: [...errorCounts].map(([e, n]) => (snapshots.length > 1 && n > 1 ? `${e} (${n} times)` : e)),
       observed: { snapshots, brokerConfigs },
@@ -290,19 +323,23 @@ async function knownGroups(
   return answers.some((a) => a !== undefined) ? new Set(answers.flatMap((a) => a ?? [])) : undefined;
 }
 
-function noteFor(group: GroupSnapshot, known: Set<string> | undefined): string {
+function noteFor(group: GroupSnapshot, known: Set<string> | undefined, proxies: boolean): string {
   if (known && !known.has(group.group)) return 'no such consumer group on any broker';
-  return 'no consumer of this group is online on any broker';
+  // gRPC clients register with the proxy only; the brokers know the group from its pops.
+  if (!proxies) return 'no consumer of this group is online on any broker (gRPC consumers: give --proxy)';
+  return 'no consumer of this group is online on any broker or proxy';
 }
 
 function doctorGroup(g: GroupSnapshot, note: string | undefined): DoctorGroup {
   return {
     group: g.group,
     ...(g.messageModel ? { messageModel: g.messageModel } : {}),
+    ...(g.pop ? { consumption: 'pop' as const } : {}),
     clients: g.clients.map((c) => ({
       clientId: c.clientId,
       addr: c.addr,
       brokers: c.brokers,
+      ...(c.proxies ? { proxies: c.proxies } : {}),
       ...(c.subscriptions ? { subscriptions: subscriptionMap(c.subscriptions) } : {}),
       ...(c.runningInfoError ? { runningInfoError: c.runningInfoError } : {}),
     })),
@@ -315,6 +352,7 @@ export function doctorJson(report: DoctorReport) {
     schema: 'rmq-chaos/doctor',
     schemaVersion: 1,
     namesrv: report.namesrv,
+    ...(report.proxies ? { proxies: report.proxies } : {}),
     at: new Date(report.at).toISOString(),
     windowMs: report.windowMs,
     snapshots: report.snapshots,
@@ -337,10 +375,18 @@ export function formatDoctorReport(report: DoctorReport): string {
   const lines: string[] = [];
   lines.push(`namesrv  ${report.namesrv}`);
   lines.push(`brokers  ${report.brokers.map((b) => `${b.name} (${b.addr})`).join(', ')}`);
-  if (report.groups.length === 0) lines.push('groups   none with an online consumer');
+  if (report.proxies) lines.push(`proxies  ${report.proxies.join(', ')}`);
+  if (report.groups.length === 0)
+    lines.push(
+      `groups   none with an online consumer${
+        report.proxies ? '' : ' (gRPC consumers register with a proxy only: give --proxy host:port)'
+      }`,
+    );
   report.groups.forEach((g, i) => {
     const what =
-      g.note ?? `${plural(g.clients.length, 'client')}${g.messageModel ? `, ${g.messageModel.toLowerCase()}` : ''}`;
+      g.note ??
+      `${plural(g.clients.length, 'client')}${g.messageModel ? `, ${g.messageModel.toLowerCase()}` : ''}` +
+        `${g.consumption === 'pop' ? ', pop through a proxy (gRPC)' : ''}`;
     lines.push(`${i === 0 ? 'groups  ' : '        '} ${g.group}: ${what}`);
   });
   lines.push(`window   ${formatDuration(report.windowMs)} (${plural(report.snapshots, 'snapshot')})`);

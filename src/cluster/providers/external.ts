@@ -74,6 +74,16 @@ export const externalProvider: ClusterProvider = {
       );
       endpoints.proxy = { grpc: spec.proxyAddr };
     }
+    if (spec.proxyRemotingAddr) {
+      await reachable(
+        spec.proxyRemotingAddr,
+        'proxy',
+        `the proxy at ${spec.proxyRemotingAddr} (cluster.proxyRemotingAddr) does not accept connections`,
+        "check the proxy's remoting port (remotingListenPort, 8080 by default) and that this machine can reach it",
+      );
+      // The cross-check has proxyAddr beside it: pop groups come from grpc fleets, which need it.
+      if (endpoints.proxy) endpoints.proxy.remoting = spec.proxyRemotingAddr;
+    }
     const nodes: ClusterNode[] = [
       ...namesrvAddr.split(';').map((addr, i): ClusterNode => ({ name: `namesrv-${i}`, role: 'namesrv', addr })),
       ...brokers.map(

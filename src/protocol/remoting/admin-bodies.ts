@@ -37,6 +37,17 @@ export const SubscriptionSchema = z.object({
   /** TAG or SQL92 (absent from very old clients: TAG). */
   expressionType: z.string().optional(),
 });
+/**
+ * `QuerySubscriptionResponseBody`: the subscription a broker finds for a group and topic, from
+ * its heartbeat table or, for a group no client heartbeats to it (pop through a proxy, plain
+ * pull), from the expression of the group's latest pop or pull request; null when neither.
+ */
+export const QuerySubscriptionSchema = z.object({
+  group: z.string(),
+  topic: z.string(),
+  subscriptionData: SubscriptionSchema.nullish(),
+});
+export type SubscriptionBody = z.infer<typeof SubscriptionSchema>;
 export const ConsumerIdListSchema = z.object({ consumerIdList: z.array(z.string()) });
 export const ConsumerConnectionSchema = z.object({
   connectionSet: z.array(

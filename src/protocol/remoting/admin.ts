@@ -11,12 +11,14 @@ import {
   ConsumeStatsSchema,
   ConsumerConnectionSchema,
   ConsumerIdListSchema,
+  QuerySubscriptionSchema,
   QueueKeySchema,
   RunningInfoSchema,
   SubscriptionGroupWrapperSchema,
   type ConsumerConnection,
   type ConsumerRunningInfo,
   type QueueConsumeStats,
+  type SubscriptionBody,
 } from './admin-bodies.ts';
 import { createRequest, expectCode } from './connection.ts';
 import { objectKey } from './lenient-json.ts';
@@ -330,6 +332,22 @@ export class RemotingAdmin {
       ...(pq.lastConsumeTimestamp !== undefined ? { lastConsumeTimestamp: pq.lastConsumeTimestamp } : {}),
     }));
     return { properties: info.properties, subscriptions: info.subscriptionSet, queues };
+  }
+
+  /**
+   * QUERY_SUBSCRIPTION_BY_CONSUMER: the broker's subscription of `group` to `topic`. For a group
+   * consumed by pop through a proxy (no heartbeat reaches the broker) it is the expression of the
+   * group's latest pop of the topic (ConsumerManager.compensateSubscribeData, 5.x); undefined
+   * when the broker has none.
+   */
+  async querySubscription(brokerAddr: string, group: string, topic: string): Promise<SubscriptionBody | undefined> {
+    const response = await this.client.invoke(
+      brokerAddr,
+      createRequest(RequestCode.QUERY_SUBSCRIPTION_BY_CONSUMER, { group, topic }),
+    );
+    expectCode(response, brokerAddr, RequestCode.QUERY_SUBSCRIPTION_BY_CONSUMER);
+    const body = parseBody(QuerySubscriptionSchema, response.body, `subscription of ${group} to ${topic}`);
+    return body.subscriptionData ?? undefined;
   }
 
   /**

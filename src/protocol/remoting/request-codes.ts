@@ -37,6 +37,7 @@ export const RequestCode = {
   CONSUME_MESSAGE_DIRECTLY: 309,
   SEND_MESSAGE_V2: 310,
   SEND_BATCH_MESSAGE: 320,
+  QUERY_SUBSCRIPTION_BY_CONSUMER: 345,
   /** Plain ACL (4.x, 5.0-5.2): create or replace one account (CreateAccessConfigRequestHeader). */
   UPDATE_AND_CREATE_ACL_CONFIG: 50,
   /** ACL 2.0 (5.3+): a user (CreateUserRequestHeader `username`, body UserInfo JSON). */

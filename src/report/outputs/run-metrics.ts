@@ -210,7 +210,8 @@ export class RunMetrics {
           { group: group.group, broker: q.broker, topic: q.topic, queue: String(q.queueId) },
           queueLag(q),
         );
-      for (const broker of group.brokers)
+      // A pop group's gRPC clients register with the proxy, never with a broker: 0 would say "none here".
+      for (const broker of group.pop ? [] : group.brokers)
         if (broker.error === undefined)
           this.set(
             'rmq_chaos_broker_consumers',

@@ -30,12 +30,15 @@ interface FakeSpec {
   routes?: Record<string, TopicRoute | Error>;
   /** `topic@addr/queueId` → offsets of a queue the consume stats leave out (default: empty queue). */
   offsets?: Record<string, { max: number; committed?: number; min?: number }>;
+  /** broker addr → topic → the expression of the group's latest pop there. */
+  lastPop?: Record<string, Record<string, string>>;
 }
 
 function fakeAdmin(spec: FakeSpec) {
   const calls = {
     runningInfo: [] as { addr: string; clientId: string; timeoutMs: number | undefined }[],
     routes: [] as string[],
+    querySubscription: [] as string[],
   };
   const admin = {
     masterAddrs: async () =>
@@ -78,6 +81,11 @@ function fakeAdmin(spec: FakeSpec) {
       spec.offsets?.[`${topic}@${addr}/${queueId}`]?.min ?? 0,
     committedOffset: async (addr: string, _group: string, topic: string, queueId: number) =>
       spec.offsets?.[`${topic}@${addr}/${queueId}`]?.committed,
+    querySubscription: async (addr: string, group: string, topic: string) => {
+      calls.querySubscription.push(`${group}@${addr}/${topic}`);
+      const expression = spec.lastPop?.[addr]?.[topic];
+      return expression === undefined ? undefined : sub(topic, expression);
+    },
     route: async (topic: string) => {
       calls.routes.push(topic);
       const r = spec.routes?.[topic];
@@ -239,6 +247,76 @@ describe('collectSnapshot', () => {
       expect(g!.topicQueues).toEqual({ T: [{ topic: 'T', broker: 'broker-a', queueId: 0 }] });
     },
   );
+
+  it("a pop group: clients from the proxy, each broker's latest pop, the run's subscriptions", async () => {
+    const P = '10.0.0.9:8080';
+    const grpc = ['vm@101@0@abc', 'vm@102@0@abd'];
+    const { admin, calls } = fakeAdmin({
+      // The brokers answer CONSUMER_NOT_ONLINE; the proxy lists both gRPC clients.
+      connections: { [P]: { g: { ...conn(grpc, [sub('T', 'TagA', ['TagA'])]), consumeType: 'CONSUME_ACTIVELY' } } },
+      stats: { [A]: { g: [stat('T', 'broker-a', 0, 10, 7)] } },
+      routes: { T: route(['broker-a'], 1) },
+      lastPop: { [A]: { T: 'TagA || TagB' } },
+      masters: [{ brokerName: 'broker-a', addr: A }],
+    });
+    const plan: Record<string, { instance: string; expression: string }> = {
+      [grpc[0]!]: { instance: 'g#0', expression: 'TagA' },
+    };
+    const snapshot = await collectSnapshot(admin, ['g'], {
+      proxies: [P],
+      popSamples: 3,
+      processOf: (clientId) => (plan[clientId] ? 'paused' : undefined),
+      popClientOf: (clientId) => {
+        const known = plan[clientId];
+        return (
+          known && { instance: known.instance, subscriptions: [subscriptionOf(sub('T', known.expression, ['TagA']))] }
+        );
+      },
+    });
+    const g = snapshot.groups[0]!;
+    expect(snapshot.errors).toEqual([]);
+    expect(calls.runningInfo).toEqual([]);
+    // Asked three times; the same answer is kept once.
+    expect(calls.querySubscription).toEqual([`g@${A}/T`, `g@${A}/T`, `g@${A}/T`]);
+    expect(g.messageModel).toBe('CLUSTERING');
+    expect(g.pop).toEqual({
+      proxies: [
+        {
+          addr: P,
+          clientIds: grpc,
+          subscriptions: [{ topic: 'T', expression: 'TagA' }],
+          consumeType: 'CONSUME_ACTIVELY',
+        },
+      ],
+    });
+    expect(g.brokers).toEqual([
+      {
+        broker: 'broker-a',
+        addr: A,
+        clientIds: [],
+        subscriptions: [],
+        lastPop: [{ topic: 'T', expression: 'TagA || TagB' }],
+      },
+    ]);
+    expect(g.clients).toEqual([
+      {
+        clientId: grpc[0],
+        via: 'pop',
+        addr: 'vm:5555',
+        language: 'JAVA',
+        version: 479,
+        brokers: [],
+        proxies: [P],
+        instance: 'g#0',
+        subscriptions: [{ topic: 'T', expression: 'TagA', tags: ['TagA'] }],
+        subscriptionsFrom: 'plan',
+        process: 'paused',
+      },
+      // Not one of the run's: nothing says what it subscribes.
+      { clientId: grpc[1], via: 'pop', addr: 'vm:5555', language: 'JAVA', version: 479, brokers: [], proxies: [P] },
+    ]);
+    expect(g.queues.map(queueLag)).toEqual([3]);
+  });
 
   it('a name server that fails leaves an empty snapshot with the error', async () => {
     const admin = {

@@ -20,6 +20,7 @@ describe('isSystemGroup', () => {
     'CID_ONSAPI_PERMISSION',
     'CID_RMQ_SYS_TRANS',
     'CID_RMQ_SYS_REVIVE_GROUP',
+    'CID_DefaultHeartBeatSyncerTopic',
     'DEFAULT_CONSUMER',
     'SCHEDULE_CONSUMER',
     '__MONITOR_CONSUMER',
@@ -73,6 +74,24 @@ describe('discoverGroups', () => {
     expect(found.groups).toEqual(['billing', 'orders']);
     expect(found.known).toEqual(['CID_RMQ_SYS_TRANS', 'TOOLS_CONSUMER', 'billing', 'idle', 'orders']);
     expect(found.errors).toEqual(['broker-b/idle consumer connections: cannot connect to 10.0.0.2:10911: refused']);
+  });
+
+  it('finds a pop group through a given proxy (the brokers know it from its pops but list no client)', async () => {
+    const P = '10.0.0.9:8080';
+    const admin = {
+      masterAddrs: async () => [{ brokerName: 'broker-a', addr: A }],
+      allSubscriptionGroups: async () => ['billing', 'pop-billing', 'gone'],
+      consumerConnections: async (addr: string, group: string) => {
+        if (group === 'billing' && addr === A) return online(1);
+        if (group === 'pop-billing' && addr === P) return online(2);
+        throw notOnline(addr);
+      },
+    } as unknown as RemotingAdmin;
+    expect((await discoverGroups(admin)).groups).toEqual(['billing']);
+    const found = await discoverGroups(admin, { proxies: [P] });
+    expect(found.groups).toEqual(['billing', 'pop-billing']);
+    expect(found.pop).toEqual(['pop-billing']);
+    expect(found.errors).toEqual([]);
   });
 
   it('throws when no master answers', async () => {

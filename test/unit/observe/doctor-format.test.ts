@@ -7,6 +7,7 @@ import {
   formatDoctorReport,
   formatEvidence,
   parseNamesrv,
+  parseProxies,
   parseWindow,
   snapshotSchedule,
   type DoctorReport,
@@ -14,6 +15,16 @@ import {
 import { UsageError } from '../../../src/util/errors.ts';
 
 describe('doctor arguments', () => {
+  it("--proxy takes a proxy's remoting host:port, repeatable, duplicates dropped", () => {
+    expect(parseProxies([])).toEqual([]);
+    expect(parseProxies(['127.0.0.1:8080', ' proxy-1.example:8080 ', '127.0.0.1:8080'])).toEqual([
+      '127.0.0.1:8080',
+      'proxy-1.example:8080',
+    ]);
+    for (const bad of ['127.0.0.1', ':8080', '127.0.0.1:0', '127.0.0.1:70000', 'a;b:1'])
+      expect(() => parseProxies([bad])).toThrow(UsageError);
+  });
+
   it('--namesrv takes host:port, several separated by ;', () => {
     expect(parseNamesrv('127.0.0.1:9876')).toBe('127.0.0.1:9876');
     expect(parseNamesrv(' ns-1.example:9876; ns-2:9876 ')).toBe('ns-1.example:9876;ns-2:9876');
@@ -144,6 +155,30 @@ describe('the doctor report', () => {
         '1 problem found (1 critical)',
       ].join('\n'),
     );
+  });
+
+  it('names the proxies asked and labels a pop group', () => {
+    const text = formatDoctorReport({
+      ...report,
+      proxies: ['127.0.0.1:8080'],
+      groups: [{ group: 'pop-billing', messageModel: 'CLUSTERING', consumption: 'pop', clients: [] }],
+      findings: [],
+    });
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      'namesrv  127.0.0.1:9876',
+      'brokers  broker-a (127.0.0.1:10911)',
+      'proxies  127.0.0.1:8080',
+      'groups   pop-billing: 0 clients, clustering, pop through a proxy (gRPC)',
+    ]);
+    expect(doctorJson({ ...report, proxies: ['127.0.0.1:8080'] }).proxies).toEqual(['127.0.0.1:8080']);
+    // Nothing found without --proxy: the hint says where gRPC consumers are.
+    expect(formatDoctorReport({ ...report, groups: [], findings: [] })).toContain(
+      'groups   none with an online consumer (gRPC consumers register with a proxy only: give --proxy host:port)',
+    );
+    expect(formatDoctorReport({ ...report, proxies: ['p:8080'], groups: [], findings: [] })).toContain(
+      'groups   none with an online consumer\n',
+    );
+    expect('proxies' in doctorJson(report)).toBe(false);
   });
 
   it('says so when there is nothing, and lists failed requests', () => {

@@ -198,6 +198,19 @@ describe('doctor --export: snapshots to a plan', () => {
     expect(header.join('\n')).toContain('group GID.odd left out');
   });
 
+  it("leaves a pop group out (its gRPC clients' subscriptions are not visible) and says so", () => {
+    const pop = { ...group([client('vm@1@0@x', {}, { via: 'pop', brokers: [] })], { group: 'pop-billing' }) };
+    pop.pop = { proxies: [{ addr: '10.0.0.9:8080', clientIds: ['vm@1@0@x'], subscriptions: [] }] };
+    const input = { namesrv: 'n:9876', findings: [], brokerConfigs: [] };
+    expect(() => exportPlan({ ...input, snapshots: [snapshot(AT, [pop])] })).toThrow(NothingToExportError);
+    const { header, plan } = exportPlan({
+      ...input,
+      snapshots: [snapshot(AT, [pop, group([client('b', { orders: '*' })])])],
+    });
+    expect(header.join('\n')).toContain('group pop-billing left out: consumed by pop through a proxy');
+    expect(plan.fleets.consumers.map((c) => c.group)).toEqual(['billing']);
+  });
+
   it('the YAML starts with the header as comments and validates', () => {
     const text = exportedPlanYaml(exportPlan(tagDrift()));
     expect(text.split('\n')[0]).toMatch(

@@ -137,6 +137,15 @@ describe('RunMetrics', () => {
     m.snapshot({ ...snapshot, groups: [{ ...snapshot.groups[0]!, clients: [] }] });
     expect(value(m, 'rmq_chaos_queue_owner', owner)).toBe(0);
   });
+
+  it("a pop group's broker lag is kept, but no broker-consumer count (its clients register with the proxy)", () => {
+    const m = new RunMetrics(GROUPS);
+    const group = snapshot.groups[0]!;
+    m.snapshot({ ...snapshot, groups: [{ ...group, group: 'pop', pop: { proxies: [] }, clients: [] }] });
+    const q1 = { group: 'pop', broker: 'broker-a', topic: 'Orders', queue: '1' };
+    expect(value(m, 'rmq_chaos_broker_lag', q1)).toBe(8);
+    expect(m.read('rmq_chaos_broker_consumers')).toEqual([]);
+  });
 });
 
 const servers: Server[] = [];

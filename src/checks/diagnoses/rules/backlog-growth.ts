@@ -2,10 +2,12 @@
  * A queue whose lag (broker max offset − committed offset) keeps rising: nobody consumes it,
  * or its consumer falls behind. Offsets are committed every few seconds, so a healthy queue's
  * lag saw-tooths; only growth that does not fall back over `growthSpanMs`, by at least
- * `growthMin` messages, counts.
+ * `growthMin` messages, counts. For a pop group (gRPC through a proxy) the committed offset is
+ * the one the broker advances as pops are acked, so lag also counts popped messages waiting
+ * for their ack or their invisible time: a frozen popper's messages show up here too.
  */
 import type { DiagnosisRule, EvidenceValue, Finding } from '../diagnosis.ts';
-import { queueLag, queueName } from '../group-view.ts';
+import { isPop, queueLag, queueName } from '../group-view.ts';
 
 interface Point {
   at: number;
@@ -60,8 +62,10 @@ export const backlogGrowth: DiagnosisRule = {
   needsRun: false,
   evaluate(input, options) {
     const series = new Map<string, Map<string, Point[]>>();
+    const pop = new Set<string>();
     for (const snapshot of input.snapshots) {
       for (const group of snapshot.groups) {
+        if (isPop(group)) pop.add(group.group);
         const byQueue = series.get(group.group) ?? new Map<string, Point[]>();
         series.set(group.group, byQueue);
         for (const q of group.queues) {
@@ -103,6 +107,7 @@ export const backlogGrowth: DiagnosisRule = {
             }),
           ),
           stalledQueues: stalled,
+          ...(pop.has(group) ? { consumption: 'pop', lagCounts: 'messages not yet acked, popped ones included' } : {}),
         },
         remedy:
           'Find what stops or slows consumption of these queues (a stale or missing member, a filter that ' +

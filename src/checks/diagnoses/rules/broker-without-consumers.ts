@@ -3,13 +3,16 @@
  * another broker does (the seed's problem 4): consumers register on every broker by
  * heartbeat, so a broker they cannot reach never learns of them, and (with the member list
  * taken from a broker that does know them) its queues may be allocated but never pulled.
+ * Not for pop groups: their gRPC clients register with the proxy, never with a broker, so no
+ * broker's list says anything about them.
  */
 import type { GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
-import { lagByQueue, listText, queueName, subscribedTopics } from '../group-view.ts';
+import { isPop, lagByQueue, listText, queueName, subscribedTopics } from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
 
 function observe(group: GroupSnapshot, at: number): Observation[] {
+  if (isPop(group)) return [];
   const answered = group.brokers.filter((b) => !b.error);
   const withMembers = answered.filter((b) => b.clientIds.length > 0);
   if (withMembers.length === 0) return [];

@@ -5,12 +5,28 @@
  * the broker's channel expiry (`channelExpiredTimeout`, 120 s by default), and the queues the
  * allocation gives it are pulled by nobody meanwhile. In a run the harness knows the process
  * state; in doctor a member that does not answer the broker's running-info request is the sign.
+ * A gRPC client of a pop group is listed by the proxy (until the proxy's own channel expiry)
+ * and holds no queue: while it is frozen the messages it popped stay invisible until their
+ * invisible time passes, then the broker gives them to whoever pops next. Only a run knows
+ * such a client is frozen: nothing asks a gRPC client for running info, so doctor cannot tell.
  */
 import { queueTopic } from '../../../metrics/queue-keys.ts';
 import type { ClientView, GroupSnapshot } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
-import { allocation, clientLabel, isBroadcasting, lagByQueue, listText, subscribedTopics } from '../group-view.ts';
+import {
+  allocation,
+  clientLabel,
+  isBroadcasting,
+  lagByQueue,
+  listText,
+  queueLag,
+  subscribedTopics,
+} from '../group-view.ts';
 import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
+
+const POP_REMEDY =
+  'Shut consumers down cleanly (close() tells the proxy); find out why the process froze (GC, SIGSTOP, host); ' +
+  "a shorter invisible time brings its popped messages back sooner, the proxy's channelExpiredTimeout drops it.";
 
 const REMEDY =
   'Shut consumers down cleanly (shutdown() unregisters them); find out why the process froze (GC, SIGSTOP, ' +
@@ -34,7 +50,9 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
   }
   return group.clients.flatMap((client): Observation[] => {
     const why = staleness(client);
-    if (!why || client.brokers.length === 0) return [];
+    if (!why) return [];
+    if (client.via === 'pop') return popStale(group, client, why, at);
+    if (client.brokers.length === 0) return [];
     const queues = owned.get(client.clientId) ?? [];
     const queueLag = queues.reduce((n, q) => n + (lag.get(q) ?? 0), 0);
     const label = clientLabel(client);
@@ -68,6 +86,34 @@ function observe(group: GroupSnapshot, at: number): Observation[] {
   });
 }
 
+function popStale(group: GroupSnapshot, client: ClientView, why: string, at: number): Observation[] {
+  const proxies = client.proxies ?? [];
+  if (proxies.length === 0) return [];
+  const label = clientLabel(client);
+  // No queue is its own: the group's whole lag, its popped-but-unacked messages among it.
+  const lag = group.queues.reduce((n, q) => n + queueLag(q), 0);
+  return [
+    {
+      key: `${group.group}|${client.clientId}`,
+      group: group.group,
+      at,
+      summary:
+        `${label} is still registered in pop group ${group.group} on proxy ${listText(proxies)} but ${why}; ` +
+        'the messages it popped stay invisible until their invisible time passes (no queue waits for it: the ' +
+        'others keep popping)',
+      evidence: {
+        client: client.clientId,
+        instance: label,
+        address: client.addr,
+        proxies,
+        consumption: 'pop',
+        state: client.process ?? 'not answering',
+        groupLag: lag,
+      },
+    },
+  ];
+}
+
 export const staleConsumer: DiagnosisRule = {
   id: 'stale-consumer',
   severity: 'critical',
@@ -76,6 +122,7 @@ export const staleConsumer: DiagnosisRule = {
     'consumed until the broker expires it.',
   needsRun: false,
   evaluate(input, options) {
-    return findingsOf(this, groupConditions(input.snapshots, observe, options.persistMs), REMEDY);
+    const conditions = groupConditions(input.snapshots, observe, options.persistMs);
+    return findingsOf(this, conditions, (c) => (c.latest.evidence.consumption === 'pop' ? POP_REMEDY : REMEDY));
   },
 };

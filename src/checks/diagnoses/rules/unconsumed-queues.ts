@@ -9,6 +9,9 @@
  * with the reason the broker's and the client's views give (the different-topic-sets case:
  * the broker's subscription table follows the last heartbeat, and a member without the topic
  * wipes it, so the subscriber's pulls are refused).
+ * Not for pop groups (gRPC through a proxy): nothing is allocated, the broker hands a message
+ * of any queue to whichever client pops the topic, so a topic only some members subscribe is
+ * popped by those (and a queue is never any one member's to strand).
  */
 import type { ClientView, GroupSnapshot, HeldQueue } from '../../../observe/snapshot.ts';
 import type { DiagnosisRule } from '../diagnosis.ts';
@@ -17,6 +20,7 @@ import {
   clientById,
   clientLabel,
   isBroadcasting,
+  isPop,
   lagByQueue,
   listText,
   queueName,
@@ -63,7 +67,7 @@ function stallReason(group: GroupSnapshot, holder: ClientView, queue: HeldQueue,
 }
 
 function observe(group: GroupSnapshot, at: number, stallMs: number): Observation[] {
-  if (isBroadcasting(group) || group.clients.length === 0) return [];
+  if (isBroadcasting(group) || isPop(group) || group.clients.length === 0) return [];
   const lag = lagByQueue(group);
   const everyoneAnswered = group.clients.every((c) => c.queues !== undefined);
   const holders = new Map<string, { client: ClientView; queue: HeldQueue }>();
