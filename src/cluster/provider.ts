@@ -39,6 +39,8 @@ export interface ClusterSpec {
   images?: { rocketmq: string; toxiproxy: string };
   /** Only for `local`: each broker's store is a tmpfs of this many bytes (for disk faults). */
   storeBytes?: number;
+  /** Only with storeBytes: each store on a tmpfs (default) or on an ext4 image on a loop device (disk.slow). */
+  storeOn?: 'tmpfs' | 'loop';
 }
 
 export type NodeRole = 'namesrv' | 'broker-master' | 'broker-slave' | 'proxy' | 'controller';

@@ -20,5 +20,6 @@ export function clusterSpecOf(plan: ResolvedPlan): ClusterSpec {
     ...(c.proxyAddr ? { proxyAddr: c.proxyAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
     ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
+    ...(c.storeOn ? { storeOn: c.storeOn } : {}),
   };
 }

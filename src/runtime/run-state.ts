@@ -34,6 +34,17 @@ export interface RunStateData {
   containers?: RecordedContainers;
   /** Filesystems mounted for the run (bounded broker stores, runtime/tmpfs-store.ts): unmount before removing. */
   mounts?: string[];
+  /** Loop devices backing bounded stores (runtime/loop-store.ts), detached after their unmount. */
+  loopDevices?: RecordedLoopDevice[];
+  /** Block devices (`major:minor`) with a blkio throttle set by `disk.slow`: cleared before anything else. */
+  throttledDevices?: string[];
+}
+
+export interface RecordedLoopDevice {
+  /** `/dev/loop3` */
+  device: string;
+  /** Its backing file: a device is detached only while it is still backed by this file. */
+  image: string;
 }
 
 export interface RecordedContainers {
@@ -99,6 +110,26 @@ export class RunState {
 
   addMount(dir: string): void {
     this.data.mounts = [...(this.data.mounts ?? []), dir];
+    this.save();
+  }
+
+  addLoopDevice(loop: RecordedLoopDevice): void {
+    this.data.loopDevices = [...(this.data.loopDevices ?? []), loop];
+    this.save();
+  }
+
+  removeLoopDevice(device: string): void {
+    this.data.loopDevices = (this.data.loopDevices ?? []).filter((l) => l.device !== device);
+    this.save();
+  }
+
+  addThrottledDevice(device: string): void {
+    this.data.throttledDevices = [...new Set([...(this.data.throttledDevices ?? []), device])];
+    this.save();
+  }
+
+  removeThrottledDevice(device: string): void {
+    this.data.throttledDevices = (this.data.throttledDevices ?? []).filter((d) => d !== device);
     this.save();
   }
 

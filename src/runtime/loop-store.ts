@@ -1,0 +1,152 @@
+/**
+ * A broker's store on a block device of its own, so `disk.slow` can throttle it: an ext4 image
+ * file (sparse, cluster.storeSize, beside the store dir) attached to a loop device and mounted on
+ * the store dir. A tmpfs (runtime/tmpfs-store.ts, enough for `disk.fill`) has no block device,
+ * and the machine's own disk is shared with everything else; a loop device is the one device
+ * only this broker writes to, available without loading a kernel module (device-mapper's
+ * `delay` target would need dm-delay; FUSE would put a user-space daemon in every mmap page
+ * fault of the commit log).
+ *
+ * One object owns the device from mount to release, and records each step in the run state
+ * first (loop device, mount, throttle), so `cleanup` and the watchdog undo what a crash left:
+ * throttle cleared, store unmounted, loop device detached (`releaseRecordedStoresSync`).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, ftruncateSync } from 'node:fs';
+import { basename } from 'node:path';
+import { promisify } from 'node:util';
+import { EnvironmentError } from '../util/errors.ts';
+import { blkioThrottleProblem, clearThrottleSync, setThrottle, type BlkioLimits } from './blkio-throttle.ts';
+import type { RecordedLoopDevice, RunState, RunStateData } from './run-state.ts';
+import { unmountSync } from './tmpfs-store.ts';
+
+const run = promisify(execFile);
+
+export class LoopStore {
+  private throttled = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly loop: RecordedLoopDevice,
+    /** `major:minor`, as the blkio files name devices. */
+    readonly majorMinor: string,
+    private readonly state: RunState,
+  ) {}
+
+  /**
+   * Creates `image` (sparse, `bytes`), makes it ext4, attaches it to a free loop device and
+   * mounts that on `dir`. Refuses (before anything is created) on a machine that could not
+   * throttle the device later: the fault would fail mid-run instead.
+   */
+  static async mount(dir: string, image: string, bytes: number, state: RunState): Promise<LoopStore> {
+    const problem = blkioThrottleProblem();
+    if (problem)
+      throw new EnvironmentError(
+        'store-mount',
+        `disk.slow throttles a broker's store on a loop device, and ${problem}`,
+        'run as root on a machine with cgroup v1 blkio (mount | grep blkio), or remove the disk.slow faults',
+      );
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(image, 'w');
+    try {
+      ftruncateSync(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    // Inode tables and journal written now: lazy init would write them from a kernel thread
+    // later, through the throttle, competing with the broker during the fault.
+    await tool('mkfs.ext4', ['-q', '-F', '-m', '0', '-E', 'lazy_itable_init=0,lazy_journal_init=0', image], image);
+    const device = (await tool('losetup', ['--find', '--show', image], image)).trim();
+    const loop = { device, image };
+    state.addLoopDevice(loop);
+    const store = new LoopStore(dir, loop, majorMinorOf(device), state);
+    try {
+      await tool('mount', [device, dir], image);
+      state.addMount(dir);
+    } catch (error) {
+      store.release();
+      throw error;
+    }
+    return store;
+  }
+
+  get deviceName(): string {
+    return `${this.loop.device} (${this.majorMinor})`;
+  }
+
+  /** Limits the device (recorded first, so a crash right after still clears it). */
+  throttle(limits: BlkioLimits): void {
+    this.state.addThrottledDevice(this.majorMinor);
+    this.throttled = true;
+    setThrottle(this.majorMinor, limits);
+  }
+
+  /** Back to full speed; I/O the throttle held is dispatched at once. Never throws. */
+  unthrottle(): void {
+    if (!this.throttled) return;
+    if (clearThrottleSync(this.majorMinor)) this.state.removeThrottledDevice(this.majorMinor);
+    this.throttled = false;
+  }
+
+  /** Throttle cleared, store unmounted (lazily: a JVM just killed may still map its files), device detached. */
+  release(): void {
+    this.unthrottle();
+    if (unmountSync(this.dir)) this.state.removeMount(this.dir);
+    if (detachLoopSync(this.loop)) this.state.removeLoopDevice(this.loop.device);
+  }
+}
+
+/**
+ * What a run left recorded, undone in order: throttles cleared (a rule outlives the run and a
+ * loop device is reused), mounts unmounted, loop devices detached. Says what it undid; never throws.
+ */
+export function releaseRecordedStoresSync(data: Readonly<RunStateData>): string[] {
+  const done: string[] = [];
+  for (const device of data.throttledDevices ?? []) if (clearThrottleSync(device)) done.push(`throttle ${device}`);
+  for (const dir of data.mounts ?? []) if (unmountSync(dir)) done.push(`mount ${dir}`);
+  for (const loop of data.loopDevices ?? []) if (detachLoopSync(loop)) done.push(`loop device ${loop.device}`);
+  return done;
+}
+
+/**
+ * Detaches the loop device while it is still backed by the run's image (after a crash it may
+ * have been detached already and taken by someone else). A device still in use (lazily
+ * unmounted, mapped by a dying JVM) is marked to detach itself once free. Never throws.
+ */
+export function detachLoopSync(loop: RecordedLoopDevice): boolean {
+  if (backingFile(loop.device) !== loop.image) return false;
+  try {
+    execFileSync('losetup', ['-d', loop.device], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The loop device's backing file as the kernel reports it (without a " (deleted)" suffix), or undefined. */
+export function backingFile(device: string): string | undefined {
+  try {
+    const text = readFileSync(`/sys/block/${basename(device)}/loop/backing_file`, 'utf8').trim();
+    return text.replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function majorMinorOf(device: string): string {
+  return readFileSync(`/sys/block/${basename(device)}/dev`, 'utf8').trim();
+}
+
+async function tool(command: string, args: string[], image: string): Promise<string> {
+  try {
+    return (await run(command, args)).stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new EnvironmentError(
+      'store-mount',
+      `${command} failed for the broker store image ${image}: ${stderr || (error as Error).message}`,
+      'check that this machine has loop devices (losetup -f) and e2fsprogs, and allows mounts',
+      { cause: error },
+    );
+  }
+}
