@@ -13,6 +13,7 @@ import type { AnyFaultSpec } from '../plan/fault-specs/fault-spec.ts';
 import { UsageError } from '../util/errors.ts';
 import type { FaultAction, FaultImplementation } from './fault-action.ts';
 import { diskFillAction } from './actions/disk-fill.ts';
+import { diskSlowAction } from './actions/disk-slow.ts';
 import { driftAction } from './actions/drift.ts';
 import { killAction } from './actions/kill.ts';
 import { pauseAction } from './actions/pause.ts';
@@ -67,6 +68,7 @@ const ACTIONS: { readonly [A in FaultActionName]: Registered<FaultSpecOf<A>> } =
   scale: register(scaleAction),
   drift: register(driftAction),
   'disk.fill': register(diskFillAction),
+  'disk.slow': register(diskSlowAction),
 };
 
 export function faultActionNames(): string[] {

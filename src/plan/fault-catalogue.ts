@@ -6,6 +6,7 @@
  * at once (and the fault registry does not compile until it has an implementation).
  */
 import { diskFillSpec } from './fault-specs/disk-fill.ts';
+import { diskSlowSpec } from './fault-specs/disk-slow.ts';
 import { driftSpec } from './fault-specs/drift.ts';
 import type { AnyFaultSpec, ParamField, TargetKind } from './fault-specs/fault-spec.ts';
 import { killSpec } from './fault-specs/kill.ts';
@@ -39,6 +40,7 @@ export const FAULT_SPECS = [
   scaleSpec,
   driftSpec,
   diskFillSpec,
+  diskSlowSpec,
 ] as const;
 
 type Specs = (typeof FAULT_SPECS)[number];

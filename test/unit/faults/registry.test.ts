@@ -41,6 +41,7 @@ faults:
   - {action: scale, target: billing, delta: 1}
   - {action: drift, target: billing#0, subscription: {orders: "TagA"}, duration: 5s}
   - {action: disk.fill, target: broker-a, duration: 5s, ratio: 0.001}
+  - {action: disk.slow, target: broker-a, duration: 5s, writeBps: 1MiB/s, readIops: 40}
 `;
 
 // disk.fill's bounded store, here a plain folder: a ratio below its disk's use writes an empty file.
@@ -72,6 +73,11 @@ function fakes() {
         calls.push(`boundedStore ${node}`);
         return store;
       },
+      storeThrottle: (node) => ({
+        deviceName: `/dev/loop9 (7:9) of ${node}`,
+        throttle: (limits) => calls.push(`throttle ${node} ${JSON.stringify(limits)}`),
+        unthrottle: () => calls.push(`unthrottle ${node}`),
+      }),
     },
     fleet: {
       instances: () => ['billing#0', 'billing#1', 'orders#0'],
@@ -150,6 +156,7 @@ describe('fault registry, from a resolved plan', () => {
         'restart billing#0 {"hard":false,"downMs":0,"subscription":{"orders":"*"}}',
       ],
       'disk.fill': ['boundedStore broker-a'],
+      'disk.slow': ['throttle broker-a {"writeBps":1048576,"readIops":40}', 'unthrottle broker-a'],
     });
     // The filler is gone with the fault.
     expect(readdirSync(store)).toEqual([]);

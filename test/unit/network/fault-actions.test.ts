@@ -72,6 +72,7 @@ describe('fault registry', () => {
   it('registers every action by its plan name', () => {
     expect(faultActionNames()).toEqual([
       'disk.fill',
+      'disk.slow',
       'drift',
       'kill',
       'network.bandwidth',

@@ -87,7 +87,7 @@ describe('plans/schema.json', () => {
         }>
       ).map((rule) => [rule.if.properties.action.const, rule.then]),
     );
-    expect(rules.size).toBe(14);
+    expect(rules.size).toBe(15);
     const common = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'];
     expect(rules.get('network.latency')).toEqual({
       propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] },
@@ -100,6 +100,11 @@ describe('plans/schema.json', () => {
     expect(rules.get('drift')).toEqual({
       propertyNames: { enum: [...common, 'subscription'] },
       required: ['subscription'],
+    });
+    // Its limits are each optional; the cross-check asks for one of them.
+    expect(rules.get('disk.slow')).toEqual({
+      propertyNames: { enum: [...common, 'writeBps', 'writeIops', 'readBps', 'readIops'] },
+      required: ['duration'],
     });
   });
 });
