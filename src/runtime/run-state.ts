@@ -41,10 +41,10 @@ export interface RunStateData {
 }
 
 export interface RecordedLoopDevice {
-  /** `/dev/loop3` */
-  device: string;
-  /** Its backing file: a device is detached only while it is still backed by this file. */
+  /** The backing file, recorded before it is created (removed after the device is detached). */
   image: string;
+  /** `/dev/loop3`, once attached: detached only while it is still backed by `image`. */
+  device?: string;
 }
 
 export interface RecordedContainers {
@@ -113,13 +113,14 @@ export class RunState {
     this.save();
   }
 
-  addLoopDevice(loop: RecordedLoopDevice): void {
-    this.data.loopDevices = [...(this.data.loopDevices ?? []), loop];
+  /** Records a loop image, or what is known of it now (its device once attached), by image path. */
+  recordLoopDevice(loop: RecordedLoopDevice): void {
+    this.data.loopDevices = [...(this.data.loopDevices ?? []).filter((l) => l.image !== loop.image), loop];
     this.save();
   }
 
-  removeLoopDevice(device: string): void {
-    this.data.loopDevices = (this.data.loopDevices ?? []).filter((l) => l.device !== device);
+  removeLoopDevice(image: string): void {
+    this.data.loopDevices = (this.data.loopDevices ?? []).filter((l) => l.image !== image);
     this.save();
   }
 

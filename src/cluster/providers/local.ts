@@ -6,7 +6,7 @@ import { UsageError } from '../../util/errors.ts';
 import { legacyLogbackFile } from '../../setup/legacy-logging.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { mountTmpfs, unmountSync } from '../../runtime/tmpfs-store.ts';
-import { LoopStore } from '../../runtime/loop-store.ts';
+import { LoopStore, storeImagePath } from '../../runtime/loop-store.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type {
   ClusterEndpoints,
@@ -317,7 +317,8 @@ export const localProvider: ClusterProvider = {
       for (const [node, dir] of boundedStores) {
         const mib = (spec.storeBytes! / 2 ** 20).toFixed(0);
         if (spec.storeOn === 'loop') {
-          const store = await LoopStore.mount(dir, `${dir}.img`, spec.storeBytes!, resources.state);
+          const image = storeImagePath(resources.state.snapshot.runId, node);
+          const store = await LoopStore.mount(dir, image, spec.storeBytes!, resources.state);
           loopStores.set(node, store);
           log(`[${node}] store on a ${mib} MiB ext4 image on ${store.deviceName} at ${dir}`);
           continue;
