@@ -1,3 +1,4 @@
+import { releaseRecordedStoresSync } from '../../runtime/loop-store.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,8 @@ export function registerClusterCommand(program: Command): void {
         while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 100));
         const removed = data.containers ? reapContainersSync(data.containers) : [];
+        // Bounded stores (disk faults): throttle cleared, unmounted, loop device detached, before the dir goes.
+        releaseRecordedStoresSync(data);
         rmSync(data.workDir, { recursive: true, force: true });
         rmSync(dir, { recursive: true, force: true });
         const stopped = data.containers
