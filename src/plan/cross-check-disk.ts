@@ -53,3 +53,33 @@ export function checkDiskFaults(plan: Raw, issues: PendingIssue[]): void {
     }
   });
 }
+
+/**
+ * What this machine can do for disk faults, asked only by commands that start a cluster here
+ * (`run`, `cluster up`): `validate` answers the same on every machine, so a plan written on a
+ * laptop for a root run elsewhere stays valid.
+ */
+export interface DiskHost {
+  /** Why a tmpfs store cannot be mounted here (not root); undefined when it can. */
+  mountProblem: string | undefined;
+  /** Why a store device cannot be throttled here (not root, no cgroup v1 blkio); undefined when it can. */
+  throttleProblem: string | undefined;
+}
+
+/** Disk faults a local cluster on this machine could not apply: refused before anything starts. */
+export function checkDiskHost(plan: Raw, host: DiskHost, issues: PendingIssue[]): void {
+  if ((str(record(plan.cluster)?.provider) ?? 'local') !== 'local') return;
+  const said = new Set<string>();
+  items(plan.faults).forEach((raw, i) => {
+    const action = str(record(raw)?.action);
+    const problem =
+      action === 'disk.fill' ? host.mountProblem : action === 'disk.slow' ? host.throttleProblem : undefined;
+    if (action === undefined || problem === undefined || said.has(action)) return;
+    said.add(action);
+    issues.push({
+      path: ['faults', i, 'action'],
+      anchor: 'value',
+      message: `${action} cannot run on this machine: ${problem}`,
+    });
+  });
+}

@@ -1,3 +1,4 @@
+import { diskHostHere } from '../disk-host.ts';
 import { releaseRecordedStoresSync } from '../../runtime/loop-store.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,10 @@ export function registerClusterCommand(program: Command): void {
     .argument('<plan>', 'plan name or path')
     .option('--set <key=value>', 'override a plan field (repeatable)', collect, []);
   addPlanSizeOption(up).action(async (name: string, options: { set: string[]; maxPlanSize?: string }) => {
-    const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, planLoadOptions(options));
+    const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, {
+      ...planLoadOptions(options),
+      diskHost: diskHostHere(),
+    });
     if (plan.cluster.provider === 'external') {
       throw new UsageError(
         'cluster up starts a cluster, and provider external names one that is already running ' +
