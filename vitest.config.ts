@@ -60,6 +60,8 @@ const SIDE_BY_SIDE = new Set([
   'sql-filters.test.ts',
   // One run that mostly waits for the broker's first disk check (60 s after boot); counts, not times.
   'disk-fill.test.ts',
+  // One short run that mostly waits; compares latencies within the run, no time bound asserted.
+  'disk-slow.test.ts',
   // One broker with authentication on, three short exchanges; no time bound asserted.
   'acl-signing.test.ts',
   // One short run of plans/acl.yaml with two revokes; asserts counts and what files hold, not times.

@@ -43,9 +43,12 @@ export interface ClusterSpec {
   images?: { rocketmq: string; toxiproxy: string };
   /** Only for `local`: each broker's store is a tmpfs of this many bytes (for disk faults). */
   storeBytes?: number;
+  /** Only with storeBytes: each store on a tmpfs (default) or on an ext4 image on a loop device (disk.slow). */
+  storeOn?: 'tmpfs' | 'loop';
   /**
-   * Only for `local`: brokers start with authentication and authorization on (ACL 2.0), this
-   * super user their first (cluster/acl.ts). The harness's own requests sign as it.
+   * Only for `local`: brokers start with authentication and authorization on (ACL 2.0 on 5.3+,
+   * the plain ACL before) and these users (plain ACL: in its file at start), the admin a
+   * super user (cluster/acl.ts). The harness's own requests sign as it.
    */
   auth?: { admin: AdminCredentials; users: ClusterAclUsers['users'] };
 }

@@ -14,6 +14,7 @@ import { UsageError } from '../util/errors.ts';
 import type { FaultAction, FaultImplementation } from './fault-action.ts';
 import { aclRevokeAction } from './actions/acl-revoke.ts';
 import { diskFillAction } from './actions/disk-fill.ts';
+import { diskSlowAction } from './actions/disk-slow.ts';
 import { driftAction } from './actions/drift.ts';
 import { killAction } from './actions/kill.ts';
 import { pauseAction } from './actions/pause.ts';
@@ -68,6 +69,7 @@ const ACTIONS: { readonly [A in FaultActionName]: Registered<FaultSpecOf<A>> } =
   scale: register(scaleAction),
   drift: register(driftAction),
   'disk.fill': register(diskFillAction),
+  'disk.slow': register(diskSlowAction),
   'acl.revoke': register(aclRevokeAction),
 };
 

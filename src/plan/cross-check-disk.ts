@@ -1,9 +1,17 @@
 /**
- * Disk faults and the bounded store they fill: both only where the harness starts brokers as
- * local processes (a tmpfs on each store dir), and disk faults only on brokers.
+ * Disk faults and the bounded store they act on: both only where the harness starts brokers as
+ * local processes (a tmpfs, or for disk.slow a loop device, on each store dir), and disk faults
+ * only on brokers. Whether this machine can mount and throttle (root, cgroup v1 blkio) is asked
+ * when the run starts, before any broker: validation says the same on every machine.
  */
 import { items, record, str, type Raw } from './raw.ts';
 import type { PendingIssue } from './zod-issues.ts';
+
+/** What each disk fault needs of the store, for the message refusing other providers. */
+const DOES: Readonly<Record<string, string>> = {
+  'disk.fill': 'fills a bounded store',
+  'disk.slow': 'throttles a store device (an ext4 image on a loop device)',
+};
 
 /** `broker-a`, `broker-b-s1`, and role targets such as `broker-a@master`. */
 const BROKER_TARGET = /^broker-[a-z]+(?:-s\d+)?(?:@\w+)?$/;
@@ -28,8 +36,8 @@ export function checkDiskFaults(plan: Raw, issues: PendingIssue[]): void {
         path: ['faults', i, 'action'],
         anchor: 'value',
         message:
-          `${action} fills a bounded store the local provider mounts for each broker; provider ${provider} has ` +
-          'none: use provider local',
+          `${action} ${DOES[action] ?? 'acts on'} the local provider mounts for each broker; ` +
+          `provider ${provider} has none: use provider local`,
       });
     }
     const targets = typeof fault.target === 'string' ? [fault.target] : items(fault.target).map(str);
@@ -43,5 +51,35 @@ export function checkDiskFaults(plan: Raw, issues: PendingIssue[]): void {
       });
       break;
     }
+  });
+}
+
+/**
+ * What this machine can do for disk faults, asked only by commands that start a cluster here
+ * (`run`, `cluster up`): `validate` answers the same on every machine, so a plan written on a
+ * laptop for a root run elsewhere stays valid.
+ */
+export interface DiskHost {
+  /** Why a tmpfs store cannot be mounted here (not root); undefined when it can. */
+  mountProblem: string | undefined;
+  /** Why a store device cannot be throttled here (not root, no cgroup v1 blkio); undefined when it can. */
+  throttleProblem: string | undefined;
+}
+
+/** Disk faults a local cluster on this machine could not apply: refused before anything starts. */
+export function checkDiskHost(plan: Raw, host: DiskHost, issues: PendingIssue[]): void {
+  if ((str(record(plan.cluster)?.provider) ?? 'local') !== 'local') return;
+  const said = new Set<string>();
+  items(plan.faults).forEach((raw, i) => {
+    const action = str(record(raw)?.action);
+    const problem =
+      action === 'disk.fill' ? host.mountProblem : action === 'disk.slow' ? host.throttleProblem : undefined;
+    if (action === undefined || problem === undefined || said.has(action)) return;
+    said.add(action);
+    issues.push({
+      path: ['faults', i, 'action'],
+      anchor: 'value',
+      message: `${action} cannot run on this machine: ${problem}`,
+    });
   });
 }

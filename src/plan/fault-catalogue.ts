@@ -7,6 +7,7 @@
  */
 import { aclRevokeSpec } from './fault-specs/acl-revoke.ts';
 import { diskFillSpec } from './fault-specs/disk-fill.ts';
+import { diskSlowSpec } from './fault-specs/disk-slow.ts';
 import { driftSpec } from './fault-specs/drift.ts';
 import type { AnyFaultSpec, ParamField, TargetKind } from './fault-specs/fault-spec.ts';
 import { killSpec } from './fault-specs/kill.ts';
@@ -40,6 +41,7 @@ export const FAULT_SPECS = [
   scaleSpec,
   driftSpec,
   diskFillSpec,
+  diskSlowSpec,
   aclRevokeSpec,
 ] as const;
 

@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlanError, UsageError, type PlanIssue } from '../util/errors.ts';
 import { crossCheck } from './cross-checks.ts';
+import { checkDiskHost, type DiskHost } from './cross-check-disk.ts';
 import { describeValue, formatPath } from './messages.ts';
 import type { ResolvedPlan } from './resolved-plan.ts';
 import { resolvePlan } from './resolve-plan.ts';
@@ -30,6 +31,8 @@ export const DEFAULT_MAX_PLAN_BYTES = 1024 ** 2;
 export interface LoadPlanOptions {
   /** Refuse files larger than this (default 1 MiB; `--max-plan-size`). */
   maxBytes?: number;
+  /** What this machine can do for disk faults: given by commands that start a cluster here. */
+  diskHost?: DiskHost;
 }
 
 export async function loadPlanFile(
@@ -60,7 +63,7 @@ export async function loadPlanFile(
     if (code === 'EISDIR') throw new UsageError(`plan path is a directory, not a file: ${path}`);
     throw new UsageError(`cannot read plan file ${path}: ${(error as Error).message}`);
   }
-  return loadPlanText(planText(bytes, path), path, sets);
+  return loadPlanText(planText(bytes, path), path, sets, options.diskHost);
 }
 
 /** The file as text, or one line saying why it is not a YAML text file (a binary given by mistake). */
@@ -89,7 +92,12 @@ function byPosition(a: { issue: PlanIssue; at: Position }, b: { issue: PlanIssue
   );
 }
 
-export function loadPlanText(text: string, file: string, sets: readonly string[] = []): ResolvedPlan {
+export function loadPlanText(
+  text: string,
+  file: string,
+  sets: readonly string[] = [],
+  diskHost?: DiskHost,
+): ResolvedPlan {
   const { doc, origin, issues: syntaxIssues } = parsePlanYaml(text, file);
   if (syntaxIssues.length > 0) throw new PlanError(syntaxIssues);
 
@@ -119,6 +127,7 @@ export function loadPlanText(text: string, file: string, sets: readonly string[]
     ...crossCheck(data),
     ...secrets.issues,
   ];
+  if (diskHost) checkDiskHost(record(data) ?? {}, diskHost, pending);
   const place = (list: readonly PendingIssue[]) => locateIssues(list, doc, origin, origins);
   if (pending.length === 0 && parsed.success) {
     const thresholdKeys = Object.keys(record(record(data)?.thresholds) ?? {});

@@ -135,6 +135,8 @@ export function resolvePlan(
         : {}),
       brokerConfig,
       ...(provider === 'local' && storeSize !== undefined ? { storeBytes: bytes(storeSize) } : {}),
+      // disk.slow throttles a block device: the store needs one of its own (runtime/loop-store.ts).
+      ...(provider === 'local' && faults.some((f) => f.action === 'disk.slow') ? { storeOn: 'loop' as const } : {}),
       namesrvConfig: resolveConfEntries('namesrv', cluster.namesrvConfig),
       ...(cluster.acl ? { acl: resolveAcl(cluster.acl, secrets) } : {}),
     },

@@ -82,6 +82,8 @@ export interface ResolvedCluster {
   brokerConfig: Record<string, ConfValue>;
   /** provider local: each broker's store is a tmpfs of this many bytes (cluster.storeSize; disk faults). */
   storeBytes?: number;
+  /** provider local, with storeBytes: `loop` puts each store on an ext4 image on a loop device (disk.slow). */
+  storeOn?: 'tmpfs' | 'loop';
   /** The same for every name server rmq-chaos starts. */
   namesrvConfig: Record<string, ConfValue>;
   /** Authentication and authorization on the brokers (cluster.acl), only with provider local. */

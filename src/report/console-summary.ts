@@ -1,3 +1,4 @@
+import { sendsAroundLine } from './sends-around-text.ts';
 import { agentLines, clockErrorSuffix } from './agents-text.ts';
 import { failoverLine } from './failover-text.ts';
 import { describeOverrun } from '../run/phase-overruns.ts';
@@ -111,6 +112,7 @@ export function formatConsoleSummary(s: RunSummary): string {
         `${at(f.observed.endMs)}${f.error ? `  FAILED: ${f.error}` : `  (${f.observed.detail})`}`,
     );
   }
+  for (const around of s.sendsAroundFaults ?? []) lines.push(sendsAroundLine(around));
   for (const r of s.failover?.faults ?? []) lines.push(failoverLine(r));
   for (const crash of s.crashes)
     lines.push(`  crash: ${crash.description}${crash.failsRun ? '' : ' (allowed by onCrash: continue)'}`);

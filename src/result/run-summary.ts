@@ -9,6 +9,7 @@ import type { CheckResult } from '../checks/evaluate.ts';
 import type { InvariantResult } from '../checks/invariants.ts';
 import type { AbortedBy } from '../checks/threshold-abort.ts';
 import type { FaultRecord } from '../faults/scheduler.ts';
+import type { SendsAroundFault } from '../metrics/sends-around-faults.ts';
 import type { Crash } from '../fleet/crash.ts';
 import type { FailoverSummary } from '../metrics/failover-types.ts';
 import type { Percentiles } from '../metrics/histogram.ts';
@@ -137,6 +138,11 @@ export interface RunSummary {
   crashes: Crash[];
   /** Every fault occurrence: requested and observed begin/end (ms since the run started), detail, error. */
   faults: FaultRecord[];
+  /**
+   * Per fault that lasted: acks, send errors and send latency in the fault's length before it,
+   * while it lasted and after it (how a slowdown and its recovery show). Absent when none lasted.
+   */
+  sendsAroundFaults?: SendsAroundFault[];
   checks: CheckResult[];
   /** Built-in invariants (no loss, broadcast completeness, no unexpected ids) against what the plan expects of them. */
   invariants: InvariantResult[];

@@ -12,6 +12,7 @@ import { lostExplained } from '../checks/diagnoses/loss-claims.ts';
 import type { ScopeBreakdown } from '../metrics/loss-breakdown.ts';
 import { UNCHECKED_ORDERING } from '../metrics/ordering.ts';
 import type { TimerSummary } from '../metrics/timer-lateness.ts';
+import { sendsAroundFaults, type SendsAroundFault } from '../metrics/sends-around-faults.ts';
 import { groupOfScope, type ScopeAccounting } from './measurements.ts';
 import { phaseOverruns } from './phase-overruns.ts';
 import { delayLevelsOf } from '../plan/message-delay-level.ts';
@@ -101,6 +102,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     timeseries: m.rows,
     crashes: input.crashes,
     faults: input.faults,
+    ...sendsAround(input),
     checks: judged.checks,
     invariants: judged.invariants,
     diagnoses: judged.diagnoses,
@@ -111,6 +113,17 @@ export function buildSummary(input: SummaryInput): RunSummary {
     failures: judged.failures,
     verdict: judged.verdict,
   };
+}
+
+/** Sends before, during and after each fault that lasted; absent when none did. */
+function sendsAround(input: SummaryInput): { sendsAroundFaults?: SendsAroundFault[] } {
+  const lasted = input.faults.flatMap((f) =>
+    f.observed.beginMs !== null && f.observed.endMs !== null
+      ? [{ fault: f.fault, action: f.action, target: f.target, beginMs: f.observed.beginMs, endMs: f.observed.endMs }]
+      : [],
+  );
+  const around = sendsAroundFaults(input.measurements.rows, lasted);
+  return around.length > 0 ? { sendsAroundFaults: around } : {};
 }
 
 /** Timer lateness, with the messages pending across each fault that began. */

@@ -22,6 +22,7 @@ export function clusterSpecOf(plan: ResolvedPlan, auth?: ClusterSpec['auth']): C
     ...(c.proxyRemotingAddr ? { proxyRemotingAddr: c.proxyRemotingAddr } : {}),
     ...(c.images ? { images: c.images } : {}),
     ...(c.storeBytes !== undefined ? { storeBytes: c.storeBytes } : {}),
+    ...(c.storeOn ? { storeOn: c.storeOn } : {}),
     ...(auth ? { auth } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { isSameProcess, signalGroup } from '../util/process-info.ts';
 import { reapContainersSync } from './container-reaper.ts';
 import type { RunStateData } from './run-state.ts';
-import { unmountSync } from './tmpfs-store.ts';
+import { releaseRecordedStoresSync } from './loop-store.ts';
 
 export interface ReapResult {
   runId: string;
@@ -15,7 +15,7 @@ export interface ReapResult {
  * graceful stop; SIGCONT first so a SIGSTOPped group dies at once) and removes its work dir.
  * Only groups whose leader is still the very process we recorded are signalled. Containers of
  * the `containers` provider are force-removed by their run label, then its networks; bounded
- * broker stores are unmounted.
+ * broker stores are unthrottled, unmounted and their loop devices detached.
  */
 export function reapRun(data: RunStateData, stateDir: string): ReapResult {
   const killed: string[] = [];
@@ -26,7 +26,7 @@ export function reapRun(data: RunStateData, stateDir: string): ReapResult {
     if (signalGroup(proc.pgid, 'SIGKILL')) killed.push(`${proc.name} (pid ${proc.pid})`);
   }
   if (data.containers) killed.push(...reapContainersSync(data.containers));
-  for (const dir of data.mounts ?? []) if (unmountSync(dir)) killed.push(`mount ${dir}`);
+  killed.push(...releaseRecordedStoresSync(data));
   let removedWorkDir = false;
   if (!data.keep) {
     rmSync(data.workDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { isSameProcess, signalGroup } from '../util/process-info.ts';
 import { ManagedProcess, type ManagedProcessOptions } from './managed-process.ts';
 import type { RecordedProcess, RunState } from './run-state.ts';
 import { startWatchdog } from './watchdog.ts';
-import { unmountSync } from './tmpfs-store.ts';
+import { releaseRecordedStoresSync } from './loop-store.ts';
 
 type Cleanup = { name: string; run: () => Promise<void> };
 
@@ -105,9 +105,9 @@ export class RunResources implements AsyncDisposable {
       }
     }
     await Promise.all([...this.processes].map((proc) => proc.stop(graceMs)));
-    const { keep, containers, mounts } = this.state.snapshot;
-    // Before the dir goes (and even when it is kept: a mount must not outlive the run).
-    for (const dir of mounts ?? []) unmountSync(dir);
+    const { keep, containers } = this.state.snapshot;
+    // Before the dir goes (and even when it is kept: a mount, a throttle or a loop device must not outlive the run).
+    releaseRecordedStoresSync(this.state.snapshot);
     if (!keep) rmSync(this.workDir, { recursive: true, force: true });
     this.state.close();
     // Nothing is left to guard; the watchdog would notice within 250 ms, this is at once.

@@ -34,6 +34,17 @@ export interface RunStateData {
   containers?: RecordedContainers;
   /** Filesystems mounted for the run (bounded broker stores, runtime/tmpfs-store.ts): unmount before removing. */
   mounts?: string[];
+  /** Loop devices backing bounded stores (runtime/loop-store.ts), detached after their unmount. */
+  loopDevices?: RecordedLoopDevice[];
+  /** Block devices (`major:minor`) with a blkio throttle set by `disk.slow`: cleared before anything else. */
+  throttledDevices?: string[];
+}
+
+export interface RecordedLoopDevice {
+  /** The backing file, recorded before it is created (removed after the device is detached). */
+  image: string;
+  /** `/dev/loop3`, once attached: detached only while it is still backed by `image`. */
+  device?: string;
 }
 
 export interface RecordedContainers {
@@ -99,6 +110,27 @@ export class RunState {
 
   addMount(dir: string): void {
     this.data.mounts = [...(this.data.mounts ?? []), dir];
+    this.save();
+  }
+
+  /** Records a loop image, or what is known of it now (its device once attached), by image path. */
+  recordLoopDevice(loop: RecordedLoopDevice): void {
+    this.data.loopDevices = [...(this.data.loopDevices ?? []).filter((l) => l.image !== loop.image), loop];
+    this.save();
+  }
+
+  removeLoopDevice(image: string): void {
+    this.data.loopDevices = (this.data.loopDevices ?? []).filter((l) => l.image !== image);
+    this.save();
+  }
+
+  addThrottledDevice(device: string): void {
+    this.data.throttledDevices = [...new Set([...(this.data.throttledDevices ?? []), device])];
+    this.save();
+  }
+
+  removeThrottledDevice(device: string): void {
+    this.data.throttledDevices = (this.data.throttledDevices ?? []).filter((d) => d !== device);
     this.save();
   }
 

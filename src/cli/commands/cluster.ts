@@ -1,3 +1,5 @@
+import { diskHostHere } from '../disk-host.ts';
+import { releaseRecordedStoresSync } from '../../runtime/loop-store.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +33,10 @@ export function registerClusterCommand(program: Command): void {
     .argument('<plan>', 'plan name or path')
     .option('--set <key=value>', 'override a plan field (repeatable)', collect, []);
   addPlanSizeOption(up).action(async (name: string, options: { set: string[]; maxPlanSize?: string }) => {
-    const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, planLoadOptions(options));
+    const plan = await loadPlanFile(resolvePlanPath(name, PLANS_DIR), options.set, {
+      ...planLoadOptions(options),
+      diskHost: diskHostHere(),
+    });
     if (plan.cluster.provider === 'external') {
       throw new UsageError(
         'cluster up starts a cluster, and provider external names one that is already running ' +
@@ -99,6 +104,8 @@ export function registerClusterCommand(program: Command): void {
         while (live.some((p) => isSameProcess(p.pid, p.startTicks)) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 100));
         const removed = data.containers ? reapContainersSync(data.containers) : [];
+        // Bounded stores (disk faults): throttle cleared, unmounted, loop device detached, before the dir goes.
+        releaseRecordedStoresSync(data);
         rmSync(data.workDir, { recursive: true, force: true });
         rmSync(dir, { recursive: true, force: true });
         const stopped = data.containers

@@ -17,6 +17,7 @@ import { isProvisioned, provision } from '../../setup/provision.ts';
 import { describeError, ExitCode, formatPlanIssue, HarnessError } from '../../util/errors.ts';
 import { PLANS_DIR, REPORTS_DIR } from '../paths.ts';
 import { addPlanSizeOption, planLoadOptions } from '../plan-size-option.ts';
+import { diskHostHere } from '../disk-host.ts';
 import { collect } from './validate.ts';
 import { agentSets, declaredAgentNames } from '../agents-option.ts';
 import { readToken } from '../../agents/token.ts';
@@ -76,7 +77,7 @@ export function registerRunCommand(program: Command): void {
         options.agents === undefined
           ? options.set
           : [...agentSets(options.agents, declaredAgentNames(path)), ...options.set];
-      const plan = await loadPlanFile(path, sets, planLoadOptions(options));
+      const plan = await loadPlanFile(path, sets, { ...planLoadOptions(options), diskHost: diskHostHere() });
       // The token before anything starts: a run with agents cannot go far without it.
       const agentToken = plan.agents.length > 0 ? readToken(options.agentTokenFile) : undefined;
       // Read the baseline before starting anything: a wrong path is exit 2, not a wasted run.

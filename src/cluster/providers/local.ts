@@ -6,6 +6,7 @@ import { UsageError } from '../../util/errors.ts';
 import { legacyLogbackFile } from '../../setup/legacy-logging.ts';
 import { allocatePortBlocks } from '../../runtime/ports.ts';
 import { mountTmpfs, unmountSync } from '../../runtime/tmpfs-store.ts';
+import { LoopStore, storeImagePath } from '../../runtime/loop-store.ts';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../network/toxiproxy-server.ts';
 import type {
   ClusterEndpoints,
@@ -212,6 +213,7 @@ export const localProvider: ClusterProvider = {
       );
     });
     const boundedStores = new Map<string, string>();
+    const loopStores = new Map<string, LoopStore>();
     for (const slot of slots) {
       const storeDir = join(resources.workDir, 'nodes', slot.name, 'store');
       if (spec.storeBytes !== undefined) boundedStores.set(slot.name, storeDir);
@@ -287,8 +289,10 @@ export const localProvider: ClusterProvider = {
       // Last: until the JVMs are gone, their connections run through it.
       await toxiproxy?.stop();
       // A cluster left running keeps its stores; `cluster down` unmounts them (recorded below).
-      if (!leaveRunning)
+      if (!leaveRunning) {
+        for (const store of loopStores.values()) store.release();
         for (const dir of boundedStores.values()) if (unmountSync(dir)) resources.state.removeMount(dir);
+      }
     };
     try {
       if (net) {
@@ -318,9 +322,17 @@ export const localProvider: ClusterProvider = {
         }
       };
       for (const [node, dir] of boundedStores) {
+        const mib = (spec.storeBytes! / 2 ** 20).toFixed(0);
+        if (spec.storeOn === 'loop') {
+          const image = storeImagePath(resources.state.snapshot.runId, node);
+          const store = await LoopStore.mount(dir, image, spec.storeBytes!, resources.state);
+          loopStores.set(node, store);
+          log(`[${node}] store on a ${mib} MiB ext4 image on ${store.deviceName} at ${dir}`);
+          continue;
+        }
         await mountTmpfs(dir, spec.storeBytes!);
         resources.state.addMount(dir);
-        log(`[${node}] store on a ${(spec.storeBytes! / 2 ** 20).toFixed(0)} MiB tmpfs at ${dir}`);
+        log(`[${node}] store on a ${mib} MiB tmpfs at ${dir}`);
       }
       const proxy = planned.find((p) => p.jvm.kind === 'proxy');
       // Standalone controllers start with the name servers: brokers in controller mode need both.
@@ -356,6 +368,7 @@ export const localProvider: ClusterProvider = {
     const nodeControl = new LocalNodeControl(processes, {
       log,
       boundedStores,
+      storeThrottles: loopStores,
       afterBoot: async ({ node }) => {
         if (node.role === 'proxy' && proxyPorts)
           await waitForPortsAccepting([`127.0.0.1:${proxyPorts[0]}`], BOOT_TIMEOUT_MS, 'proxy');

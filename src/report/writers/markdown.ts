@@ -160,6 +160,33 @@ function failover(s: RunSummary): string[] {
   ];
 }
 
+/** Per fault that lasted: sends in its length before, during and after it; nothing when none lasted. */
+function sendsAround(s: RunSummary): string[] {
+  const around = s.sendsAroundFaults ?? [];
+  if (around.length === 0) return [];
+  const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
+  return [
+    '',
+    '### Sends before, during and after each fault',
+    '',
+    ...table(
+      ['fault', 'window', 'seconds', 'acked', 'send errors', 'mean send latency', 'worst second p99'],
+      around.flatMap((a) =>
+        (['before', 'during', 'after'] as const).map((w) => [
+          `${a.fault} (${code(a.target)})`,
+          w,
+          a[w].seconds,
+          a[w].acked,
+          a[w].sendErrors,
+          ms(a[w].meanMs),
+          ms(a[w].worstP99Ms),
+        ]),
+      ),
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
+}
+
 /** `rate: max`'s answer and curve; `backlog`'s build and drain; nothing when the plan has neither. */
 function workloads(s: RunSummary): string[] {
   const lines: string[] = [];
@@ -284,7 +311,7 @@ export function renderMarkdown(s: RunSummary): string {
   if (!pass) lines.push('', '**Why it failed**', '', ...s.failures.map((f) => `- ${f.replace(/\r?\n/g, ' ')}`));
   const overruns = s.overruns ?? [];
   if (overruns.length > 0) lines.push('', '**Warnings**', '', ...overruns.map((o) => `- ${describeOverrun(o)}`));
-  lines.push(...workloads(s), ...lossBreakdown(s), ...ordering(s), ...failover(s), ...agents(s));
+  lines.push(...workloads(s), ...lossBreakdown(s), ...ordering(s), ...sendsAround(s), ...failover(s), ...agents(s));
   lines.push('', '### Checks', '', ...checks(s), '', '### Diagnoses', '', ...diagnoses(s), ...comparison(s), '');
   return lines.join('\n');
 }

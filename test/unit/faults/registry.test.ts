@@ -44,6 +44,7 @@ faults:
   - {action: scale, target: billing, delta: 1}
   - {action: drift, target: billing#0, subscription: {orders: "TagA"}, duration: 5s}
   - {action: disk.fill, target: broker-a, duration: 5s, ratio: 0.001}
+  - {action: disk.slow, target: broker-a, duration: 5s, writeBps: 1MiB/s, readIops: 40}
   - {action: acl.revoke, target: app, resource: "Topic:orders", duration: 5s}
 `;
 
@@ -76,6 +77,11 @@ function fakes() {
         calls.push(`boundedStore ${node}`);
         return store;
       },
+      storeThrottle: (node) => ({
+        deviceName: `/dev/loop9 (7:9) of ${node}`,
+        throttle: (limits) => calls.push(`throttle ${node} ${JSON.stringify(limits)}`),
+        unthrottle: () => calls.push(`unthrottle ${node}`),
+      }),
     },
     fleet: {
       instances: () => ['billing#0', 'billing#1', 'orders#0'],
@@ -161,6 +167,7 @@ describe('fault registry, from a resolved plan', () => {
         'restart billing#0 {"hard":false,"downMs":0,"subscription":{"orders":"*"}}',
       ],
       'disk.fill': ['boundedStore broker-a'],
+      'disk.slow': ['throttle broker-a {"writeBps":1048576,"readIops":40}', 'unthrottle broker-a'],
       'acl.revoke': ['revoke app Topic:orders', 'restore app Topic:orders'],
     });
     // The filler is gone with the fault.

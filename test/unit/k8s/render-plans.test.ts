@@ -23,6 +23,8 @@ const UNRENDERABLE: Record<string, string[]> = {
   'failover-network-partition': ['isolate-master: role'],
   // A tmpfs store the local provider mounts; Chaos Mesh's IOChaos injects faults, it fills nothing.
   'disk-fill': ['disk.fill-0: disk.fill of cluster node broker-a has no Chaos Mesh equivalent'],
+  // A loop device the local provider throttles; IOChaos delays a pod's file calls, not a blkio rate.
+  'disk-slow': ['disk.slow-0: disk.slow of cluster node broker-a has no Chaos Mesh equivalent'],
 };
 
 const validator = new ManifestValidator();

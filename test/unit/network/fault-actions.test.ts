@@ -73,6 +73,7 @@ describe('fault registry', () => {
     expect(faultActionNames()).toEqual([
       'acl.revoke',
       'disk.fill',
+      'disk.slow',
       'drift',
       'kill',
       'network.bandwidth',

@@ -101,5 +101,10 @@ describe('plans/schema.json', () => {
       propertyNames: { enum: [...common, 'subscription'] },
       required: ['subscription'],
     });
+    // Its limits are each optional; the cross-check asks for one of them.
+    expect(rules.get('disk.slow')).toEqual({
+      propertyNames: { enum: [...common, 'writeBps', 'writeIops', 'readBps', 'readIops'] },
+      required: ['duration'],
+    });
   });
 });

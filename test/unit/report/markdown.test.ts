@@ -80,6 +80,37 @@ describe('summary.md', () => {
     expect(rows.find((r) => r[1] === 'acked/s')).toEqual(['✓', 'acked/s', '49/s', '49/s', '±0/s (±0.0%)', '-10%']);
   });
 
+  it('tables sends before, during and after each fault that lasted, and leaves the section out without', () => {
+    const s = fixture('zombie-consumer');
+    expect(renderMarkdown(s)).not.toContain('### Sends before, during and after');
+    const window = (meanMs: number | null, sendErrors: number) => ({
+      fromMs: 0,
+      toMs: 15000,
+      seconds: 15,
+      acked: 1500,
+      sendErrors,
+      meanMs,
+      worstP99Ms: meanMs === null ? null : meanMs * 2,
+    });
+    const around = {
+      fault: 'disk.slow-0',
+      action: 'disk.slow',
+      target: 'broker-a',
+      before: window(25, 0),
+      during: window(1799.6, 1059),
+      after: window(null, 0),
+    };
+    const rows = tableAfter(
+      renderMarkdown({ ...s, sendsAroundFaults: [around] }),
+      '### Sends before, during and after',
+    );
+    expect(rows).toEqual([
+      ['disk.slow-0 (`broker-a`)', 'before', '15', '1500', '0', '25 ms', '50 ms'],
+      ['disk.slow-0 (`broker-a`)', 'during', '15', '1500', '1059', '1799.6 ms', '3599.2 ms'],
+      ['disk.slow-0 (`broker-a`)', 'after', '15', '1500', '0', '-', '-'],
+    ]);
+  });
+
   it('keeps table cells intact whatever they hold', () => {
     expect(mdCell('a | b\nc')).toBe('a \\| b<br>c');
   });

@@ -7,7 +7,7 @@
  * Operations on one node run one after another (a kill arriving during a restart waits for
  * it), so two overlapping faults cannot start a node twice.
  */
-import type { NodeControl } from '../../node-control.ts';
+import type { NodeControl, StoreThrottle } from '../../node-control.ts';
 import { sleep } from '../../../util/sleep.ts';
 import type { NodeProcesses, PlannedNode } from './node-processes.ts';
 
@@ -17,6 +17,8 @@ export interface LocalNodeControlOptions {
   afterBoot?: (planned: PlannedNode) => Promise<void>;
   /** Store dirs mounted as bounded filesystems, by node name. */
   boundedStores?: ReadonlyMap<string, string>;
+  /** Stores on a loop device of their own, by node name: what disk.slow throttles. */
+  storeThrottles?: ReadonlyMap<string, StoreThrottle>;
 }
 
 export class LocalNodeControl implements NodeControl {
@@ -33,6 +35,10 @@ export class LocalNodeControl implements NodeControl {
 
   boundedStore(node: string): string | undefined {
     return this.options.boundedStores?.get(node);
+  }
+
+  storeThrottle(node: string): StoreThrottle | undefined {
+    return this.options.storeThrottles?.get(node);
   }
 
   kill(node: string): Promise<void> {
