@@ -87,7 +87,7 @@ describe('plans/schema.json', () => {
         }>
       ).map((rule) => [rule.if.properties.action.const, rule.then]),
     );
-    expect(rules.size).toBe(15);
+    expect(rules.size).toBe(16);
     const common = ['name', 'action', 'target', 'phase', 'at', 'duration', 'every', 'count'];
     expect(rules.get('network.latency')).toEqual({
       propertyNames: { enum: [...common, 'latency', 'jitter', 'stream'] },
