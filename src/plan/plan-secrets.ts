@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { REDACTED, Secret } from '../util/secret.ts';
 import type { Document } from 'yaml';
 import { items, record, str } from './raw.ts';
@@ -48,9 +48,9 @@ function read(source: SecretSource, text: string, env: NodeJS.ProcessEnv): { sec
         value = readFileSync(source.path, 'utf8').replace(/\r?\n$/, '');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        return { problem: `the secret file ${source.path} cannot be read (${code})` };
+        return { problem: `the secret file ${shownPath(source.path)} cannot be read (${code})` };
       }
-      if (value === '') return { problem: `the secret file ${source.path} is empty` };
+      if (value === '') return { problem: `the secret file ${shownPath(source.path)} is empty` };
       return { secret: new Secret(value) };
     }
     case 'generated':
@@ -84,6 +84,12 @@ export function withoutLiteralSecrets(doc: Document, secrets: PlanSecrets['users
     doc.setIn(['cluster', 'acl', 'users', i, 'secret'], `env:${secretEnvName(name)}`);
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+/** A path as a message shows it: from the working directory when it is under it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /** `data` is the validated plan as plain data. */

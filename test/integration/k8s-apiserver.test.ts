@@ -146,21 +146,26 @@ describe.skipIf(skipReason !== undefined)(
 
     it('finds the plans', () => expect(PLANS.length).toBeGreaterThanOrEqual(19));
 
-    it.each(PLANS)('%s: every object passes kubectl apply --dry-run=server', async (name) => {
-      const result = await render(name);
-      // Only a fault no Chaos Mesh object expresses is left out (test/unit/k8s/render-plans.test.ts lists them).
-      expect(result.skipped.map((f) => f.fault)).toEqual(name === 'disk-fill' ? ['disk.fill-0'] : []);
-      const planDir = join(dir, name);
-      mkdirSync(planDir, { recursive: true });
-      for (const file of result.files) writeFileSync(join(planDir, file.name), manifestText(file));
-      const out = await plane!.kubectl([...DRY_RUN, '-f', planDir]);
-      expect(out.stderr).toBe('');
-      expect(out.code).toBe(0);
-      const objects = result.files.flatMap((f) => f.objects);
-      const lines = out.stdout.trim().split('\n');
-      expect(lines).toHaveLength(objects.length);
-      for (const line of lines) expect(line).toMatch(/ created \(server dry run\)$/);
-    });
+    // An ACL plan is refused by render (test/unit/k8s/render-plans.test.ts checks the refusal).
+    it.each(PLANS.filter((name) => name !== 'acl'))(
+      '%s: every object passes kubectl apply --dry-run=server',
+      async (name) => {
+        const result = await render(name);
+        // Only a fault no Chaos Mesh object expresses is left out (test/unit/k8s/render-plans.test.ts lists them).
+        const storeFaults: Record<string, string[]> = { 'disk-fill': ['disk.fill-0'], 'disk-slow': ['disk.slow-0'] };
+        expect(result.skipped.map((f) => f.fault)).toEqual(storeFaults[name] ?? []);
+        const planDir = join(dir, name);
+        mkdirSync(planDir, { recursive: true });
+        for (const file of result.files) writeFileSync(join(planDir, file.name), manifestText(file));
+        const out = await plane!.kubectl([...DRY_RUN, '-f', planDir]);
+        expect(out.stderr).toBe('');
+        expect(out.code).toBe(0);
+        const objects = result.files.flatMap((f) => f.objects);
+        const lines = out.stdout.trim().split('\n');
+        expect(lines).toHaveLength(objects.length);
+        for (const line of lines) expect(line).toMatch(/ created \(server dry run\)$/);
+      },
+    );
 
     it('stored nothing: the dry runs left no Job, Secret or Workflow behind', async () => {
       const out = await plane!.kubectl([

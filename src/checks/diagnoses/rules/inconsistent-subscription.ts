@@ -226,7 +226,10 @@ export function popAlternations(snapshots: readonly ClusterSnapshot[]): Finding[
     }
     if (differences.length === 0) continue;
     const describeTurns = (d: Difference) =>
-      `topic ${d.topic}: ${[...d.variants.keys()].map((v) => `"${v}"`).join(' and ')} by turns`;
+      `topic ${d.topic}: ${[...d.variants.keys()]
+        .sort()
+        .map((v) => `"${v}"`)
+        .join(' and ')} by turns`;
     const claims = differences.map((d) => claimOf(d, true)).filter((c): c is LossClaim => c !== undefined);
     findings.push({
       id: 'inconsistent-subscription',
@@ -244,7 +247,8 @@ export function popAlternations(snapshots: readonly ClusterSnapshot[]): Finding[
             series.map((p) => ({ at: p.at, broker: p.broker, expression: p.variant })),
           ]),
         ),
-        differences: differences.map((d) => ({ topic: d.topic, expressions: [...d.variants.keys()] })),
+        // Sorted: which expression a snapshot happened to catch first is chance, not evidence.
+        differences: differences.map((d) => ({ topic: d.topic, expressions: [...d.variants.keys()].sort() })),
         proxyTables: popEvidence(last, []).proxyTables!,
         note:
           'which instance pops with which expression is not visible (no running info for gRPC clients); the ' +
