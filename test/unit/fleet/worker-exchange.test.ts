@@ -130,6 +130,12 @@ describe('the worker protocol on the wire', () => {
     // No name server at all: the producer cannot start, says why in a log line, and leaves.
     const broken: ProducerConfig = { ...producerConfig, namesrvAddr: ';', producerId: 'orders#2' };
 
+    // A consumer whose pulls are refused reports them by the broker's answer (checked at the end).
+    const refused = watch('refused#0', 'consumer', wire);
+    refused.worker.send({
+      type: 'start-consumer',
+      config: { ...consumerConfig, ...connection(NO_PERMISSION_GROUP), fleet: 'refused', instanceId: 'refused#0' },
+    });
     const consumer = watch('billing#0', 'consumer', wire);
     consumer.worker.send({ type: 'start-consumer', config: consumerConfig });
     await consumer.worker.ready(20_000);
@@ -169,13 +175,6 @@ describe('the worker protocol on the wire', () => {
       },
     );
     expect((await consumer.worker.stop()).code).toBe(0);
-
-    // A consumer whose pulls are refused reports them by the broker's answer.
-    const refused = watch('refused#0', 'consumer', wire);
-    refused.worker.send({
-      type: 'start-consumer',
-      config: { ...consumerConfig, ...connection(NO_PERMISSION_GROUP), fleet: 'refused', instanceId: 'refused#0' },
-    });
     await refused.worker.ready(20_000);
     await until(() => refused.received.some((m) => m.type === 'consumer-errors'), 20_000, 'refused pulls reported');
     expect(refused.received.find((m) => m.type === 'consumer-errors')).toMatchObject({
