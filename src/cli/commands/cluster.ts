@@ -44,6 +44,13 @@ export function registerClusterCommand(program: Command): void {
         'run the plan against it with `rmq-chaos run`, or use a plan with provider local here',
       );
     }
+    // A cluster with ACL is only usable with its admin secret, which a run draws and never prints.
+    if (plan.cluster.acl)
+      throw new UsageError(
+        'cluster up does not start clusters with cluster.acl (the harness admin secret is drawn per run and never ' +
+          'printed, so the cluster would be of no use to you)',
+        "run the plan with `rmq-chaos run`, or remove cluster.acl and the fleets' credentials for cluster up",
+      );
     if (!isProvisioned(undefined, plan.cluster.version))
       await provision((line) => log(`setup: ${line}`), undefined, { rocketmqVersion: plan.cluster.version });
     const workRoot = join(tmpdir(), 'rmq-chaos');
