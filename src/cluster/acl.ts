@@ -186,7 +186,7 @@ export class ClusterAcl {
   }
 
   /** Deletes the user's entry for `resource` on every broker; returns what gives it back. */
-  async revoke(user: string, resource: string): Promise<{ restore: () => Promise<void>; entry: AclPermission }> {
+  async revoke(user: string, resource: string): Promise<{ restore: () => Promise<void> }> {
     const found = this.acl.users.find((u) => u.name === user);
     const entry = found?.allow.find((p) => p.resource === resource);
     if (!found || !entry)
@@ -200,22 +200,16 @@ export class ClusterAcl {
             await admin.updatePlainAccount(addr, { accessKey: user, secretKey: found.secret.reveal(), ...perms });
         });
       await write(plainPerms(found.allow, entry));
-      return { entry, restore: () => write(plainPerms(found.allow)) };
+      return { restore: () => write(plainPerms(found.allow)) };
     }
     await withAdmin(this.endpoints, async (admin, addrs) => {
       for (const addr of addrs) await admin.deleteAclEntry(addr, subjectOf(user), resource);
     });
     return {
-      entry,
       restore: () =>
         withAdmin(this.endpoints, async (admin, addrs) => {
           for (const addr of addrs) await admin.allowAcl(addr, subjectOf(user), [entry]);
         }),
     };
   }
-}
-
-/** For tests and logs: a user's keys as the drivers take them. */
-export function signingOf(user: { name: string; secret: Secret }): AclCredentials {
-  return { accessKey: user.name, secretKey: user.secret.reveal() };
 }

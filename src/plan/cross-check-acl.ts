@@ -5,13 +5,12 @@
  * Java client), and `acl.revoke` naming a permission the user has. Messages never carry a
  * secret.
  */
+import { ADMIN_USER } from '../cluster/acl.ts';
 import { serverVersionTraits } from '../setup/versions.ts';
 import { PLAN_DEFAULTS as D } from './defaults.ts';
 import { items, record, str, type Raw } from './raw.ts';
 import type { PendingIssue } from './zod-issues.ts';
 
-/** The harness's own super user (cluster/acl.ts ADMIN_USER): a plan user may not take its name. */
-const RESERVED_USER = 'rmq-chaos-admin';
 /** broker.conf keys the harness sets itself when the plan has cluster.acl. */
 const AUTH_KEY =
   /^(authentication|authorization|initAuthenticationUser|innerClientAuthenticationCredentials|aclEnable$)/;
@@ -23,11 +22,11 @@ export function checkAcl(plan: Raw, issues: PendingIssue[]): void {
   const names = users.map((u) => str(u?.name));
   if (acl) checkWhere(plan, cluster ?? {}, issues);
   names.forEach((name, i) => {
-    if (name === RESERVED_USER)
+    if (name === ADMIN_USER)
       issues.push({
         path: ['cluster', 'acl', 'users', i, 'name'],
         anchor: 'value',
-        message: `${RESERVED_USER} is the harness's own admin user: name yours differently`,
+        message: `${ADMIN_USER} is the harness's own admin user: name yours differently`,
       });
     else if (name !== undefined && names.indexOf(name) < i)
       issues.push({

@@ -4,6 +4,7 @@
  * names carry their unit so a reader never has to guess. Nothing downstream reads raw YAML.
  */
 import type { ConfValue } from '../cluster/server-conf/conf-keys.ts';
+import type { AclPermission } from '../cluster/acl.ts';
 import type { PlanIssue } from '../util/errors.ts';
 import type { Secret } from '../util/secret.ts';
 import type { ResolvedSubscription } from './resolve-values.ts';
@@ -96,12 +97,6 @@ export type SecretSource =
   | { from: 'file'; path: string }
   | { from: 'generated' }
   | { from: 'literal' };
-
-export interface AclPermission {
-  /** `Topic:orders`, `Group:billing`, `Topic:*` ... (ACL 2.0 resource syntax). */
-  resource: string;
-  actions: string[];
-}
 
 export interface ResolvedAclUser {
   name: string;
