@@ -33,9 +33,11 @@ export async function warmup(session: RunSession, { fleet, faults, masters, layo
   const { plan, measurements, signal } = session;
   session.phases.enter('warmup');
   faults.enterPhase('warmup');
-  const producers = layout.producers.map((config) => fleet.bootProducer(config));
   const consumers = layout.consumers;
-  await Promise.all(consumers.map((config) => fleet.startConsumer(config)));
+  // Each start spawns its process before it first waits: consumers first, then the producers.
+  const consumersReady = Promise.all(consumers.map((config) => fleet.startConsumer(config)));
+  const producers = layout.producers.map((config) => fleet.bootProducer(config));
+  await consumersReady;
   session.events.emit('consumers-ready', { instances: consumers.map((c) => c.instanceId) });
   const warmupEnd = Date.now() + plan.phases.warmupMs;
   const targets = settleTargets(plan, session.groups.queueOwning, masters);
