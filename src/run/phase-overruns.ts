@@ -10,7 +10,7 @@ const NOISE_MS = 1000;
 
 /** Why each planned phase can run past its length. */
 const REASONS: Record<string, string> = {
-  warmup: 'consumers starting and their groups settling on a queue assignment (load waits for both)',
+  warmup: 'consumers starting and their groups settling on a queue assignment, producers booting (load waits for all)',
   load: 'producers still sending when the phase was due to end',
   chaos: 'producers still sending when the phase was due to end',
   heal: 'producers finishing their last sends (the run waits for every producer to exit)',
