@@ -65,7 +65,7 @@ export function waitingFor(
   }
   const plannedMs = planned[phase];
   if (plannedMs === undefined || elapsedMs <= plannedMs + NOISE_MS) return undefined;
-  if (phase === 'warmup') return 'the consumer groups to settle';
+  if (phase === 'warmup') return 'the consumer groups to settle and the producers to boot';
   if (phase === 'drain') return "the drain's faults to end";
   return 'the producers to finish';
 }
