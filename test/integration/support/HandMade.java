@@ -57,7 +57,7 @@ public class HandMade {
     // subscribed last, decides what the broker keeps: on a busy machine the wide one's hand-over
     // of two queues can come after the narrow one's. Once both hold their share, the narrow one
     // subscribes again: its subVersion is then the newest, and its heartbeat carries it.
-    waitForShares(wide, narrow);
+    waitForShares(topic, wide, narrow);
     Thread.sleep(1000);
     narrow.subscribe(topic, "TagA");
 
@@ -99,21 +99,27 @@ public class HandMade {
     wide.shutdown();
   }
 
-  /** Until each instance holds queues and together they hold 4 of them (one broker, 4 queues); at most 60 s. */
-  static void waitForShares(DefaultMQPushConsumer... consumers) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
+  /**
+   * Until each instance holds queues of `topic` and together they hold its 4 (one broker); at
+   * most 40 s. Only the topic's own queues count: the table also holds the group's retry queue
+   * once its route is known.
+   */
+  static void waitForShares(String topic, DefaultMQPushConsumer... consumers) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 40_000;
     while (System.currentTimeMillis() < deadline) {
       int total = 0;
       boolean each = true;
       for (DefaultMQPushConsumer c : consumers) {
-        int held = c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().size();
+        long held = c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().keySet().stream()
+            .filter(q -> q.getTopic().equals(topic))
+            .count();
         total += held;
         each &= held > 0;
       }
       if (each && total == 4) return;
       Thread.sleep(100);
     }
-    throw new IllegalStateException("the two consumers did not share the 4 queues within 60 s");
+    throw new IllegalStateException("the two consumers did not share the 4 queues of " + topic + " within 40 s");
   }
 
   static DefaultMQPushConsumer consumer(
