@@ -14,22 +14,25 @@ import org.apache.rocketmq.client.impl.factory.MQClientInstance;
  * watches the versions every 50 ms and, when one changed, sends a heartbeat once any heartbeat
  * in flight is done (HeartbeatAfterInFlight).
  *
- * Why (RocketMQ 5.3.3 line numbers; 4.9.7 has the same code): a rebalance that changes a
- * topic's queues stamps the topic's subscription with a new subVersion, then asks for a
- * heartbeat to carry it (client RebalancePushImpl.messageQueueChanged, lines 61-63 and 85; 4.9.7
- * lines 57-59 and 81). That heartbeat only tryLocks the client's heartbeat lock
+ * Why (RocketMQ 5.3.3 line numbers; 4.9.7 has the same code): a rebalance that changes a topic's
+ * queues stamps the topic's subscription with a new subVersion, then asks for a heartbeat to
+ * carry it (client RebalancePushImpl.messageQueueChanged, lines 61-63 and 85; 4.9.7 lines 57-59
+ * and 81). That heartbeat only tryLocks the client's heartbeat lock
  * (MQClientInstance.sendHeartbeatToAllBrokerWithLockV2, lines 515-531): while another heartbeat
- * holds it, built before the new version (the periodic one, 1 s after start, lines 353-360, whose
- * registration makes the broker notify the group and so starts this very rebalance), the new
- * version is dropped with a "lock heartBeat, but failed" warning. The consumer pulls with the
- * new subVersion and without its subscription (postSubscriptionWhenPull is off,
- * DefaultMQPushConsumerImpl line 466), and the broker refuses every pull whose subVersion is
- * newer than the one it holds: SUBSCRIPTION_NOT_LATEST (broker PullMessageProcessor lines
- * 451-456; FILTER_DATA_NOT_LATEST for SQL92, lines 466-471). The client retries each queue every
- * pullTimeDelayMillsWhenException (3 s, DefaultMQPushConsumerImpl line 448) until the next
- * periodic heartbeat, heartbeatBrokerInterval (30 s) later, or a later rebalance's heartbeat:
- * on a busy host a group held all its queues and received nothing for a whole 19 s run. An
- * operator would send the heartbeat again; a heartbeat built after the change carries it.
+ * holds it, built before the new version, the new version is dropped with a "lock heartBeat, but
+ * failed" warning. Typically that is the very heartbeat that registered the consumer (the one
+ * sent as the connection opens, lines 180-191, or the periodic one 1 s after start, lines
+ * 353-360): the broker notifies the group of the new member while it handles that heartbeat,
+ * before answering it, so the rebalance runs while the heartbeat still waits for its answer,
+ * longer on a busy host. The consumer pulls with the new subVersion and without its subscription
+ * (postSubscriptionWhenPull is off, DefaultMQPushConsumerImpl line 466), and the broker refuses
+ * every pull whose subVersion is newer than the one it holds: SUBSCRIPTION_NOT_LATEST (broker
+ * PullMessageProcessor lines 451-456; FILTER_DATA_NOT_LATEST for SQL92, lines 466-471). The
+ * client retries each queue every pullTimeDelayMillsWhenException (3 s,
+ * DefaultMQPushConsumerImpl line 448) until the next periodic heartbeat, heartbeatBrokerInterval
+ * (30 s) later, or a later rebalance's heartbeat: on a busy host a group held all its queues and
+ * received nothing for a whole 19 s run. An operator would send the heartbeat again; a heartbeat
+ * built after the change carries it.
  */
 final class SubscriptionAnnouncer implements AutoCloseable {
   static final long EVERY_MS = 50;
