@@ -59,6 +59,11 @@ export interface ObservedFault {
   detail: string;
   /** The cluster node a process fault hit (a role target resolved), for failover measurement. */
   node?: string;
+  /**
+   * The node keeps serving through the fault (a full or slow store): its master stays master,
+   * nothing elects, and the failover record measures only how long sends and groups took.
+   */
+  keepsRole?: boolean;
 }
 
 export interface FaultHandle {

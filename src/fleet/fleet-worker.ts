@@ -22,6 +22,8 @@ export class FleetWorker {
   private readonly command: string;
   private readyResolve: (() => void) | undefined;
   private readonly readyPromise: Promise<void>;
+  private helloResolve: (() => void) | undefined;
+  private readonly helloPromise: Promise<void>;
   private stopRequested = false;
   /** The worker said `stopped` (a producer leaves by itself once its load is sent). */
   private stoppedCleanly = false;
@@ -50,6 +52,9 @@ export class FleetWorker {
     this.transport = started.transport;
     this.readyPromise = new Promise((resolve) => {
       this.readyResolve = resolve;
+    });
+    this.helloPromise = new Promise((resolve) => {
+      this.helloResolve = resolve;
     });
     this.sendingDone = new Promise((resolve) => {
       this.sendingDoneResolve = resolve;
@@ -117,18 +122,32 @@ export class FleetWorker {
     else if (!this.refusal) this.transport.send(valid);
   }
 
-  async ready(timeoutMs: number): Promise<void> {
+  /** Resolves once the worker said it is ready (a consumer: its client started). */
+  ready(timeoutMs: number): Promise<void> {
+    return this.awaitWorker(this.readyPromise, 'ready', timeoutMs);
+  }
+
+  /**
+   * Resolves once the worker's hello was accepted: its process is up and takes commands (a
+   * producer booted ahead of the load phase, told what to send only when the phase starts).
+   */
+  booted(timeoutMs: number): Promise<void> {
+    return this.awaitWorker(this.helloPromise, 'booted', timeoutMs);
+  }
+
+  /** `reached`, or the worker's refusal, its exit, or `timeoutMs`, whichever comes first. */
+  private async awaitWorker(reached: Promise<void>, what: string, timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.readyPromise,
+        reached,
         this.refusalPromise,
         this.proc.exited.then((exit) => {
           throw (
             this.refusal ??
             new HarnessError(
               'worker-failed',
-              `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ready:\n    ` +
+              `[${this.proc.name}] exited (${exit.signal ?? `code ${exit.code}`}) before it was ${what}:\n    ` +
                 `${exit.lastLines.join('\n    ')}`,
             )
           );
@@ -139,7 +158,7 @@ export class FleetWorker {
               reject(
                 new HarnessError(
                   'worker-timeout',
-                  `[${this.proc.name}] not ready within ${timeoutMs} ms` +
+                  `[${this.proc.name}] not ${what} within ${timeoutMs} ms` +
                     `${this.pending ? ' (it never said hello, so it was sent nothing)' : ''}`,
                 ),
               ),
@@ -172,6 +191,7 @@ export class FleetWorker {
       const hello = acceptHello(raw, this.proc.name, this.command);
       onMessage(this, hello);
       for (const message of queued) this.transport.send(message);
+      this.helloResolve?.();
     } catch (error) {
       if (!(error instanceof WorkerProtocolError)) throw error;
       this.refusal = error;

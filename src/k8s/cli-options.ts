@@ -15,6 +15,7 @@ export interface K8sCliOptions {
   toxiproxyImage: string;
   namesrv?: string;
   proxy?: string;
+  proxyRemoting?: string;
   agents: string;
   tokenFile?: string;
   podSelector: string[];
@@ -63,6 +64,12 @@ export async function renderOptions(plan: ResolvedPlan, cli: K8sCliOptions): Pro
   const timeout = parseDuration(cli.timeout);
   if (!timeout.ok) throw new UsageError(`--timeout: ${timeout.message}`);
   const proxy = cli.proxy ?? plan.cluster.proxyAddr;
+  const proxyRemoting = cli.proxyRemoting ?? plan.cluster.proxyRemotingAddr;
+  if (proxyRemoting !== undefined && proxy === undefined)
+    throw new UsageError(
+      `--proxy-remoting ${proxyRemoting}: the coordinator needs the same proxy's gRPC endpoint too`,
+      "give --proxy host:port (the proxy Service's gRPC port, e.g. rocketmq-proxy.rocketmq.svc:8081)",
+    );
   return {
     runId: makeRunId(plan.name, randomBytes(3).toString('hex').slice(0, 5)),
     namespace: cli.namespace,
@@ -70,6 +77,7 @@ export async function renderOptions(plan: ResolvedPlan, cli: K8sCliOptions): Pro
     toxiproxyImage: cli.toxiproxyImage,
     namesrv,
     ...(proxy ? { proxy } : {}),
+    ...(proxyRemoting ? { proxyRemoting } : {}),
     agents,
     token: await token(cli.tokenFile),
     ...(cli.clusterNamespace ? { clusterNamespace: cli.clusterNamespace } : {}),

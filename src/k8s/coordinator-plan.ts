@@ -54,6 +54,7 @@ export function coordinatorPlan(
   const rawAgents = Array.isArray(raw.agents) ? raw.agents : [];
   const { faults: _faults, agents: _agents, cluster, ...rest } = raw;
   const proxyAddr = options.proxy ?? record(cluster).proxyAddr;
+  const proxyRemotingAddr = options.proxyRemoting ?? record(cluster).proxyRemotingAddr;
   const faults = (Array.isArray(raw.faults) ? raw.faults : []).filter((_, i) => keptFaults.includes(i));
   return {
     ...rest,
@@ -61,6 +62,8 @@ export function coordinatorPlan(
       provider: 'external',
       namesrvAddr: options.namesrv,
       ...(typeof proxyAddr === 'string' ? { proxyAddr } : {}),
+      // Without it the coordinator cannot see a pop group's clients (the brokers list none).
+      ...(typeof proxyAddr === 'string' && typeof proxyRemotingAddr === 'string' ? { proxyRemotingAddr } : {}),
     },
     agents: agents.map((a, i) => ({ ...record(rawAgents[i]), name: a.name, address: a.address })),
     ...(faults.length > 0 ? { faults } : {}),

@@ -26,6 +26,8 @@ export interface K8sRenderOptions {
   namesrv: string;
   /** The proxy's gRPC endpoint, for grpc fleets. */
   proxy?: string;
+  /** The same proxy's remoting port: where the coordinator sees pop (gRPC) groups' clients. */
+  proxyRemoting?: string;
   /** Agents to render when the plan declares none (`--agents N`). */
   agents: number;
   /** The shared agent token, put in the Secret only (the caller generates or reads it). */

@@ -22,6 +22,8 @@ export interface FailoverFault {
   brokerName: string;
   /** Epoch ms. */
   beganAt: number;
+  /** The node kept serving (a disk fault): its master staying listed is the master kept, not one never re-elected. */
+  keepsRole?: boolean;
 }
 
 const BUCKET_MS = 100;
@@ -167,7 +169,7 @@ export class FailoverTracker {
       else if (change.master !== masterBefore || sawNone) return { at: change.atMs, master: change.master };
     }
     // The master never went away (a fault on a slave, or one the cluster rode out).
-    if (!sawNone && changes.length === 0 && masterBefore !== null && f.node !== masterBefore)
+    if (!sawNone && changes.length === 0 && masterBefore !== null && (f.node !== masterBefore || f.keepsRole))
       return { at: f.beganAt, master: masterBefore };
     return undefined;
   }

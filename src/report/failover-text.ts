@@ -9,7 +9,13 @@ export function durationText(ms: number | null): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+/** A fault on a slave, or one the master served through (a disk fault): nothing switched. */
+function kept(r: FailoverRecord): boolean {
+  return r.newMaster !== null && r.newMaster === r.masterBefore && r.electMs === 0;
+}
+
 export function switchText(r: FailoverRecord): string {
+  if (kept(r)) return `${r.masterBefore} kept`;
   return `${r.masterBefore ?? 'none'} → ${r.newMaster ?? 'none'}`;
 }
 
@@ -26,8 +32,9 @@ export function consumeRtoText(r: FailoverRecord): string {
 /** One console line per record. */
 export function failoverLine(r: FailoverRecord): string {
   return (
-    `  failover  ${r.fault} (${r.target}) hit ${r.node}: master ${switchText(r)}, elect ` +
-    `${durationText(r.electMs)}, send RTO ${durationText(r.sendRtoMs)} (failed sends: ${failedSendsText(r)}), ` +
+    `  failover  ${r.fault} (${r.target}) hit ${r.node}: master ${switchText(r)}` +
+    `${kept(r) ? '' : `, elect ${durationText(r.electMs)}`}, ` +
+    `send RTO ${durationText(r.sendRtoMs)} (failed sends: ${failedSendsText(r)}), ` +
     `consume RTO ${consumeRtoText(r)}`
   );
 }

@@ -350,6 +350,8 @@ export class Measurements {
         const group = this.consumers.get(message.instanceId)?.group ?? message.instanceId;
         const counts = (this.pullErrors[group] ??= {});
         for (const [reason, n] of Object.entries(message.errors)) counts[reason] = (counts[reason] ?? 0) + n;
+        // The summary counts by group; the event log keeps which instance (and client) saw them.
+        this.events.emit('consumer-errors', { instance: message.instanceId, errors: message.errors });
         break;
       }
       default:

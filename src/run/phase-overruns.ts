@@ -10,7 +10,7 @@ const NOISE_MS = 1000;
 
 /** Why each planned phase can run past its length. */
 const REASONS: Record<string, string> = {
-  warmup: 'consumers starting and their groups settling on a queue assignment (load waits for both)',
+  warmup: 'consumers starting and their groups settling on a queue assignment, producers booting (load waits for all)',
   load: 'producers still sending when the phase was due to end',
   chaos: 'producers still sending when the phase was due to end',
   heal: 'producers finishing their last sends (the run waits for every producer to exit)',
@@ -65,7 +65,7 @@ export function waitingFor(
   }
   const plannedMs = planned[phase];
   if (plannedMs === undefined || elapsedMs <= plannedMs + NOISE_MS) return undefined;
-  if (phase === 'warmup') return 'the consumer groups to settle';
+  if (phase === 'warmup') return 'the consumer groups to settle and the producers to boot';
   if (phase === 'drain') return "the drain's faults to end";
   return 'the producers to finish';
 }

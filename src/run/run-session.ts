@@ -277,6 +277,7 @@ export class RunSession {
             node: observed.node,
             brokerName,
             beganAt: observed.begunAt,
+            ...(observed.keepsRole ? { keepsRole: true } : {}),
           });
       },
     });

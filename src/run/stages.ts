@@ -1,6 +1,6 @@
 /**
  * The phases of a run after `prepare` (run-session.ts), one function each, in the order
- * runPlan calls them: warmup (consumers start and settle), load (producers send through load,
+ * runPlan calls them: warmup (consumers start and settle, producers boot), load (producers send through load,
  * chaos and heal; faults happen on their schedule), drain (until the ledger's backlog is gone
  * or time is up), stop (faults healed, fleet closed, a last sample).
  */
@@ -22,13 +22,22 @@ const SETTLE_BOUND_MS = 30_000;
  * Consumers start; load starts once every clustering group's queues are a disjoint cover of its
  * live instances (bounded), and not before the warmup time. A group whose instances subscribe
  * different topics can only cover the topics they all subscribe.
+ *
+ * The producers' processes start here too, beside the consumers, and load waits for them to be
+ * up: a worker takes seconds to boot on a busy machine, and booted at load start it sent
+ * nothing through a short load phase and began its schedule late, so a fault timed from a
+ * phase start met less traffic than the plan says (a restart at chaos 3 s once came before the
+ * first delivery: no duplicates to see). They are told to send when load starts.
  */
 export async function warmup(session: RunSession, { fleet, faults, masters, layout }: RunParts): Promise<void> {
   const { plan, measurements, signal } = session;
   session.phases.enter('warmup');
   faults.enterPhase('warmup');
   const consumers = layout.consumers;
-  await Promise.all(consumers.map((config) => fleet.startConsumer(config)));
+  // Each start spawns its process before it first waits: consumers first, then the producers.
+  const consumersReady = Promise.all(consumers.map((config) => fleet.startConsumer(config)));
+  const producers = layout.producers.map((config) => fleet.bootProducer(config));
+  await consumersReady;
   session.events.emit('consumers-ready', { instances: consumers.map((c) => c.instanceId) });
   const warmupEnd = Date.now() + plan.phases.warmupMs;
   const targets = settleTargets(plan, session.groups.queueOwning, masters);
@@ -47,6 +56,7 @@ export async function warmup(session: RunSession, { fleet, faults, masters, layo
   settleWait.abort();
   if (!settled)
     session.log('warmup: the consumer groups did not settle on a queue assignment within 30 s; starting load anyway');
+  await Promise.all(producers.map((p) => p.booted(WORKER_READY_MS)));
   await sleep(Math.max(0, warmupEnd - Date.now()), signal);
   session.checkAbort();
 }

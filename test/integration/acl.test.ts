@@ -69,6 +69,17 @@ describe('acl plan', () => {
     expect(refused, run.output).toBeGreaterThan(100); // 100/s for 4 s
     expect(s.producers.acked + refused + s.producers.dropped).toBe(s.producers.attempted);
     expect(s.pullErrors?.billing?.['broker:NO_PERMISSION(16)'], run.output).toBeGreaterThan(0);
+    // Each client counted its own refused pulls: the Node driver's, and the Java client's as its
+    // RPCHook saw the broker's answers.
+    const refusedPulls = (instance: string) =>
+      readFileSync(join(run.runDir!, 'events.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; instance?: string; errors?: Record<string, number> })
+        .filter((e) => e.type === 'consumer-errors' && e.instance === instance)
+        .reduce((n, e) => n + (e.errors?.['broker:NO_PERMISSION(16)'] ?? 0), 0);
+    expect(refusedPulls('billing#0'), run.output).toBeGreaterThan(0);
+    expect(refusedPulls('billing#1'), run.output).toBeGreaterThan(0);
     expect(s.totals).toMatchObject({ lost: 0, unexpected: 0, drained: true });
     expect(s.totals.receipts).toBeGreaterThan(500);
     // Both clients signed their way in: the Java instance consumed its share too.

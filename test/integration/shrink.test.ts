@@ -6,6 +6,14 @@
  * keep its tries in <run>/shrink/ (not in the reports list), and the shrunk plan must be one
  * of its tries that failed the same check (each try's folder keeps the plan it ran).
  *
+ * The duplicates need billing#1 to have consumed (and reported) messages whose offsets it had
+ * not committed yet when it is killed: the crash comes 5 s into the producers' sending (load 2 s
+ * + chaos 3 s; 2.5 s once shrink halves both), by then it has consumed hundreds. That holds
+ * because producers boot in the warmup and send from the load phase's start (stages.ts). When
+ * their process was only spawned at load start, a busy CI machine took up to 5 s to boot it:
+ * the crash came before the first delivery, billing#1 had consumed nothing, billing#0 took its
+ * queues from their start, and the run passed (exit 0, billing#1 received nothing).
+ *
  * One run of ~30 s plus the shrink's budget (120 s: room for the two tries that decide, even at
  * 40-60 s a try on a busy machine; 80 s was one try short there). No assertion bounds a time: it
  * runs side by side.

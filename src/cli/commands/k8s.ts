@@ -22,6 +22,10 @@ function renderCommandOptions(command: Command): Command {
     .option('--toxiproxy-image <ref>', "the agents' Toxiproxy sidecar image", K8S_DEFAULTS.toxiproxyImage)
     .option('--namesrv <host:port>', "the cluster's name server(s), ';'-separated (default: the plan's namesrvAddr)")
     .option('--proxy <host:port>', "the cluster's proxy gRPC endpoint, for grpc fleets")
+    .option(
+      '--proxy-remoting <host:port>',
+      "the same proxy's remoting port, where the run sees pop groups' clients (default: the plan's proxyRemotingAddr)",
+    )
     .option('--agents <n>', 'agents to run when the plan declares none', String(K8S_DEFAULTS.agents))
     .option('--token-file <path>', "the agents' shared token (default: 32 random bytes, written only to the Secret)")
     .option(

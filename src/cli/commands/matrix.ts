@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolvePlanPath } from '../../plan/load-plan.ts';
+import { redactSecretSet } from '../../plan/plan-secrets.ts';
 import { formatMatrixConsole } from '../../report/matrix/matrix-console.ts';
 import {
   MATRIX_SCHEMA_VERSION,
@@ -99,7 +100,8 @@ async function runMatrix(name: string, options: MatrixOptions, verbose: boolean)
     schemaVersion: MATRIX_SCHEMA_VERSION,
     plan: plan.name,
     planFile,
-    sets: options.set,
+    // The pages and matrix.json show the user's --set values, a secret's hidden as run's plan.yaml hides it.
+    sets: options.set.map(redactSecretSet),
     startedAt,
     endedAt: new Date().toISOString(),
     verdict: matrixVerdict(rows, stop.signal !== undefined),
@@ -124,7 +126,8 @@ async function runOne(
   },
 ) {
   const sets = [...ctx.options.set, ...p.combination.sets];
-  ctx.log(`matrix: ${p.label}: rmq-chaos run ${p.plan.name} ${sets.map((s) => `--set ${s}`).join(' ')}`);
+  const shown = sets.map((s) => `--set ${redactSecretSet(s)}`).join(' ');
+  ctx.log(`matrix: ${p.label}: rmq-chaos run ${p.plan.name} ${shown}`);
   const outcome = await runCombination({
     planFile: ctx.planFile,
     sets,

@@ -62,6 +62,7 @@ export const diskFillAction: FaultImplementation<typeof diskFillSpec> = {
       begunAt,
       detail: `filled ${target}'s store to ${(reached * 100).toFixed(1)}% (asked ${(params.ratio * 100).toFixed(1)}%)`,
       node: target,
+      keepsRole: true,
     };
     context.log(`[${target}] store ${(reached * 100).toFixed(1)}% full (${FILL_FILE})`);
     return onceHandle(

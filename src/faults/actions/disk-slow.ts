@@ -45,6 +45,7 @@ export const diskSlowAction: FaultImplementation<typeof diskSlowSpec> = {
       begunAt,
       detail: `${what} on ${target}'s store ${store.deviceName}`,
       node: target,
+      keepsRole: true,
     };
     context.log(`[${target}] store throttled: ${what} (${store.deviceName})`);
     return onceHandle(

@@ -1,12 +1,12 @@
 // A consumer group made by hand with RocketMQ's own Java client, not by the harness: the topic
 // and the group created through DefaultMQAdminExt (what mqadmin updateTopic / updateSubGroup
 // do), two DefaultMQPushConsumer instances of one group subscribing one topic with different
-// tag expressions (the wide one first, so the narrow one subscribed last and the broker
-// filters with it: DESIGN.md problem 1), and a producer sending TagA and TagB in turn.
+// tag expressions (the narrow one subscribing last, again once both hold their queues, so the
+// broker filters with it: DESIGN.md problem 1), and a producer sending TagA and TagB in turn.
 //
 // Java 17 single-file launch:
 //   java -cp '<rocketmq lib>/*' HandMade.java <namesrv> <topic> <group> <messages per second>
-// Prints "READY" once both consumers run and the first messages are sent; runs until its stdin
+// Prints "READY" once both consumers hold their queues and the first messages are sent; runs until its stdin
 // closes (the test's end, or the test process gone), then shuts everything down.
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +52,14 @@ public class HandMade {
     narrow.subscribe(topic, "TagA");
     wide.start();
     narrow.start();
+    // The 5.x push consumer bumps its subVersion to "now" whenever a rebalance changes its queues
+    // (RebalancePushImpl.messageQueueChanged), so which instance rebalanced last, not which
+    // subscribed last, decides what the broker keeps: on a busy machine the wide one's hand-over
+    // of two queues can come after the narrow one's. Once both hold their share, the narrow one
+    // subscribes again: its subVersion is then the newest, and its heartbeat carries it.
+    waitForShares(wide, narrow);
+    Thread.sleep(1000);
+    narrow.subscribe(topic, "TagA");
 
     DefaultMQProducer producer = new DefaultMQProducer("hand-made-producers");
     producer.setNamesrvAddr(namesrv);
@@ -89,6 +97,23 @@ public class HandMade {
     producer.shutdown();
     narrow.shutdown();
     wide.shutdown();
+  }
+
+  /** Until each instance holds queues and together they hold 4 of them (one broker, 4 queues); at most 60 s. */
+  static void waitForShares(DefaultMQPushConsumer... consumers) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      int total = 0;
+      boolean each = true;
+      for (DefaultMQPushConsumer c : consumers) {
+        int held = c.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable().size();
+        total += held;
+        each &= held > 0;
+      }
+      if (each && total == 4) return;
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the two consumers did not share the 4 queues within 60 s");
   }
 
   static DefaultMQPushConsumer consumer(

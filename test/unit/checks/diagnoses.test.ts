@@ -284,6 +284,17 @@ describe('sustainedGrowth', () => {
       consumed: 0,
     });
   });
+  it('a start that barely moves (a message in flight) does not count either; a steady rise keeps its start', () => {
+    // The acl plan's queue 0: lag 1 for 9 s of load, then 8 s of revoked reads.
+    expect(sustainedGrowth(pts([0, 1, 1, 1, 42, 117, 192], 3000), 6000, 50)).toEqual({
+      from: 9000,
+      to: 18000,
+      lagFrom: 1,
+      lagTo: 192,
+      consumed: 0,
+    });
+    expect(sustainedGrowth(pts([0, 10, 20, 30, 40, 50, 60]), 3000, 50)).toMatchObject({ from: 0, lagFrom: 0 });
+  });
   it('needs both the span and the amount', () => {
     expect(sustainedGrowth(pts([0, 100]), 3000, 10)).toBeUndefined();
     expect(sustainedGrowth(pts([0, 1, 2, 3, 4, 5]), 3000, 10)).toBeUndefined();

@@ -7,6 +7,8 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { K8sObject } from '../../../src/k8s/model.ts';
+import { renderOptions } from '../../../src/k8s/cli-options.ts';
+import { K8S_DEFAULTS } from '../../../src/k8s/model.ts';
 import { renderK8s, UnrenderableFaultsError } from '../../../src/k8s/render.ts';
 import { ManifestValidator } from './manifest-validator.ts';
 import { loadForRender, options } from './render-fixture.ts';
@@ -98,3 +100,43 @@ describe('the failover plans, with selectors for their roles', () => {
 
 // A second opinion from a real API server (server-side dry run of every plan's objects, with
 // the Chaos Mesh CRDs made from the same schemas): test/integration/k8s-apiserver.test.ts.
+
+describe("the coordinator's view of pop groups", () => {
+  const clusterOf = (result: ReturnType<typeof renderK8s>) => {
+    const config = result.files.flatMap((f) => f.objects).find((o) => o.kind === 'ConfigMap') as K8sObject & {
+      data: Record<string, string>;
+    };
+    return (parse(config.data['plan.yaml'] ?? '') as { cluster: Record<string, unknown> }).cluster;
+  };
+
+  it("carries the proxy's remoting port into the coordinator's plan, where the run reads pop groups", async () => {
+    const { plan, raw } = await loadForRender('plans/pop-tag-drift.yaml');
+    const remoting = 'rocketmq-proxy.rocketmq.svc:8080';
+    expect(clusterOf(renderK8s(plan, raw, options({ proxyRemoting: remoting })))).toEqual({
+      provider: 'external',
+      namesrvAddr: 'rocketmq-namesrv.rocketmq.svc:9876',
+      proxyAddr: 'rocketmq-proxy.rocketmq.svc:8081',
+      proxyRemotingAddr: remoting,
+    });
+    expect(clusterOf(renderK8s(plan, raw, options()))).not.toHaveProperty('proxyRemotingAddr');
+  });
+
+  it('refuses --proxy-remoting without the gRPC endpoint (exit 2, saying what to give)', async () => {
+    const { plan } = await loadForRender('plans/smoke.yaml');
+    const cli = {
+      namespace: 'load',
+      image: K8S_DEFAULTS.image,
+      toxiproxyImage: K8S_DEFAULTS.toxiproxyImage,
+      namesrv: 'rocketmq-namesrv.rocketmq.svc:9876',
+      proxyRemoting: 'rocketmq-proxy.rocketmq.svc:8080',
+      agents: '1',
+      podSelector: [],
+      timeout: '30m',
+      clusterDomain: K8S_DEFAULTS.clusterDomain,
+    };
+    await expect(renderOptions(plan, cli)).rejects.toThrow(/--proxy-remoting .*needs the same proxy's gRPC endpoint/);
+    await expect(renderOptions(plan, { ...cli, proxy: 'rocketmq-proxy.rocketmq.svc:8081' })).resolves.toMatchObject({
+      proxyRemoting: 'rocketmq-proxy.rocketmq.svc:8080',
+    });
+  });
+});

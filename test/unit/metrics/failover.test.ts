@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FailoverTracker } from '../../../src/metrics/failover.ts';
+import { failoverLine, switchText } from '../../../src/report/failover-text.ts';
 
 const T0 = 1_000_000;
 
@@ -91,6 +92,29 @@ describe('FailoverTracker', () => {
       beganAt: T0 + 1000,
     });
     expect(t.summary(T0 + 5000).faults[0]).toMatchObject({ electMs: 0, newMaster: 'broker-a' });
+  });
+
+  it('a master that serves through its fault (a disk fault) is kept, not "never re-elected"', () => {
+    const disk = (keepsRole?: boolean) => {
+      const t = watching();
+      t.faultBegan({
+        fault: 'disk.slow-0',
+        target: 'broker-a',
+        node: 'broker-a',
+        brokerName: 'broker-a',
+        beganAt: T0 + 1000,
+        ...(keepsRole ? { keepsRole } : {}),
+      });
+      return t.summary(T0 + 5000).faults[0]!;
+    };
+    const kept = disk(true);
+    expect(kept).toMatchObject({ masterBefore: 'broker-a', electMs: 0, newMaster: 'broker-a' });
+    expect(switchText(kept)).toBe('broker-a kept');
+    expect(failoverLine(kept)).toMatch(/hit broker-a: master broker-a kept, send RTO 0 ms/);
+    // The same record for a kill (the master gone, nobody listed anew): never elected.
+    const killed = disk();
+    expect(killed).toMatchObject({ electMs: null, newMaster: null });
+    expect(switchText(killed)).toBe('broker-a → none');
   });
 
   it('a fault told when its action returned (a restart) still sees the failures and receipts during it', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPlanText } from '../../../src/plan/load-plan.ts';
-import { secretEnvName } from '../../../src/plan/plan-secrets.ts';
+import { redactSecretSet, secretEnvName } from '../../../src/plan/plan-secrets.ts';
 import { layoutFleets } from '../../../src/run/fleet-layout.ts';
 import { PLAN_COPY_FILE, writePlanCopy } from '../../../src/run/plan-copy.ts';
 
@@ -102,5 +102,15 @@ describe("the run's plan.yaml", () => {
     // Run again, it asks for that variable.
     process.env[ENV] = 'x';
     expect(() => loadPlanText(copy, PLAN_COPY_FILE)).toThrow(/RMQ_CHAOS_SECRET_USER_1 is not set/);
+  });
+});
+
+describe('a --set shown back (plan.yaml, matrix pages and matrix.json, the matrix log)', () => {
+  it('keeps the key of a secret and hides its value; any other --set is shown as given', () => {
+    expect(redactSecretSet('cluster.acl.users[0].secret=s3cr3t=x')).toBe('cluster.acl.users[0].secret=[redacted]');
+    expect(redactSecretSet('cluster.acl.users[1].Secret = env:X')).toBe('cluster.acl.users[1].Secret =[redacted]');
+    expect(redactSecretSet('phases.load=5s')).toBe('phases.load=5s');
+    // The key decides, not the value.
+    expect(redactSecretSet('description=my secret plan')).toBe('description=my secret plan');
   });
 });

@@ -38,7 +38,9 @@ describe('phases that run past their plan', () => {
       });
     expect(line('load', 12_000)).toMatch(/^\[load 12s\/20s\] run 100s {2}sent 10 /);
     expect(line('warmup', 8500)).toMatch(/^\[warmup 8s\/8s\] /);
-    expect(line('warmup', 11_000)).toMatch(/^\[warmup 11s\/8s, waiting for the consumer groups to settle\]/);
+    expect(line('warmup', 11_000)).toMatch(
+      /^\[warmup 11s\/8s, waiting for the consumer groups to settle and the producers to boot\]/,
+    );
     expect(line('drain', 62_000)).toContain("waiting for the drain's faults to end");
     expect(line('drain', 5000, 1250, { billing: 1200, audit: 0, 'fan/b#0': 50 })).toMatch(
       /^\[drain 5s\/60s, waiting for billing: 1200 messages behind, fan\/b#0: 50 messages behind\] /,

@@ -23,6 +23,9 @@ interface Growth {
   consumed: number;
 }
 
+/** A step of the lag smaller than this share of a stretch's whole rise counts as standing still. */
+const NEAR_FLAT = 0.05;
+
 /** The longest stretch of non-decreasing lag that qualifies, if any. */
 export function sustainedGrowth(
   points: readonly Point[],
@@ -33,10 +36,14 @@ export function sustainedGrowth(
   let start = 0;
   for (let i = 1; i <= points.length; i++) {
     if (i < points.length && points[i]!.lag >= points[i - 1]!.lag) continue;
-    // A flat start (no lag yet, before load) is not growth: the stretch begins where lag last stood still.
-    while (start < i - 1 && points[start + 1]!.lag === points[start]!.lag) start++;
-    const first = points[start]!;
     const last = points[i - 1]!;
+    // A start that stands still is not growth: the stretch begins where lag last stood still.
+    // "Still" allows steps under NEAR_FLAT of the stretch's rise: a healthy queue's lag of 0,
+    // then 1 (a message in flight) for 10 s, then a fault's backlog, grew for the fault's
+    // seconds, not from the load's start (seen in the acl plan: 18 s reported for 8 s of revoke).
+    while (start < i - 1 && points[start + 1]!.lag - points[start]!.lag < NEAR_FLAT * (last.lag - points[start]!.lag))
+      start++;
+    const first = points[start]!;
     if (
       last.at - first.at >= spanMs &&
       last.lag - first.lag >= min &&

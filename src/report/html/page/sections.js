@@ -154,7 +154,9 @@
             secs(x.beganAtMs / 1000),
             x.fault + ' (' + x.target + ')',
             x.node,
-            (x.masterBefore || 'none') + ' → ' + (x.newMaster || 'none'),
+            x.newMaster && x.newMaster === x.masterBefore && x.electMs === 0
+              ? x.masterBefore + ' kept'
+              : (x.masterBefore || 'none') + ' → ' + (x.newMaster || 'none'),
             never(x.electMs),
             never(x.sendRtoMs),
             failed.length ? failed.join(', ') : '–',

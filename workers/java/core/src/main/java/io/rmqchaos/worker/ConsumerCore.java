@@ -25,6 +25,7 @@ public final class ConsumerCore {
   private final ConsumerBehaviour behaviour;
   private final Object buffer = new Object();
   private final Object writer = new Object();
+  private final ConsumerErrors errors;
   private List<Object[]> receipts = new ArrayList<>();
   private long foreign;
 
@@ -32,6 +33,18 @@ public final class ConsumerCore {
     this.config = config;
     this.protocol = protocol;
     this.behaviour = new ConsumerBehaviour(config);
+    this.errors = new ConsumerErrors(config.instanceId, protocol);
+  }
+
+  /** Where the client's failed requests are counted (clients that can see them). */
+  public ConsumerErrors errors() {
+    return errors;
+  }
+
+  /** After the client has closed: what is left of the receipts and the error counts goes out. */
+  public void close() {
+    flush();
+    errors.close();
   }
 
   public Outcome handle(ReceivedMessage message) {

@@ -112,7 +112,7 @@ public final class WorkerMain {
       AutoCloseable consumer = clients.consumer(config, core, assignments, stop);
       closeClient = () -> {
         consumer.close();
-        core.flush();
+        core.close();
       };
       protocol.simple("ready");
     } catch (Exception e) {

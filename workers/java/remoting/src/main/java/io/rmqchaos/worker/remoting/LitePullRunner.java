@@ -50,7 +50,7 @@ final class LitePullRunner {
 
   static AutoCloseable start(
       Config.Consumer config, ConsumerCore core, AssignmentReporter assignments, AtomicBoolean stop) throws Exception {
-    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group, ClientHooks.of(config));
+    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(config.group, ClientHooks.of(config, new PullErrors(core.errors())));
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);

@@ -29,7 +29,7 @@ final class PushConsumerRunner {
   static AutoCloseable start(Config.Consumer config, ConsumerCore core, AssignmentReporter assignments)
       throws Exception {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(
-        config.group, ClientHooks.of(config), new AllocateMessageQueueAveragely());
+        config.group, ClientHooks.of(config, new PullErrors(core.errors())), new AllocateMessageQueueAveragely());
     consumer.setNamesrvAddr(config.namesrvAddr);
     consumer.setPollNameServerInterval((int) config.routeRefreshMs);
     consumer.setInstanceName(config.instanceId);
