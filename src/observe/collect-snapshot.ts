@@ -22,6 +22,7 @@ import {
 } from '../protocol/index.ts';
 import type {
   BrokerGroupView,
+  BrokerSubscription,
   ClientSubscription,
   ClientView,
   ClusterSnapshot,
@@ -108,11 +109,14 @@ export function subscriptionOf(sub: {
   topic: string;
   subString: string;
   tagsSet: string[];
+  subVersion?: number | undefined;
   expressionType?: string | undefined;
 }): ClientSubscription {
-  if (sub.expressionType === 'SQL92') return { topic: sub.topic, expression: sub.subString, type: 'SQL92', tags: [] };
+  const version = sub.subVersion === undefined ? {} : { subVersion: sub.subVersion };
+  if (sub.expressionType === 'SQL92')
+    return { topic: sub.topic, expression: sub.subString, type: 'SQL92', tags: [], ...version };
   const all = parseTagExpression(sub.subString) === SUB_ALL;
-  return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet] };
+  return { topic: sub.topic, expression: sub.subString, tags: all ? [] : [...sub.tagsSet], ...version };
 }
 
 export async function collectSnapshot(
@@ -183,13 +187,14 @@ interface GroupContext {
 }
 
 function subscriptionsOfTable(
-  table: Record<string, { topic: string; subString: string; expressionType?: string | undefined }>,
-): Subscription[] {
+  table: Record<string, { topic: string; subString: string; subVersion: number; expressionType?: string | undefined }>,
+): BrokerSubscription[] {
   return Object.values(table)
     .map((s) => ({
       topic: s.topic,
       expression: s.subString,
       ...(s.expressionType === 'SQL92' ? { type: 'SQL92' as const } : {}),
+      subVersion: s.subVersion,
     }))
     .sort((a, b) => compareJava(a.topic, b.topic));
 }
@@ -386,7 +391,8 @@ async function proxyView(
   try {
     const c = await ctx.limit(() => admin.consumerConnections(addr, group));
     view.clientIds = [...new Set(c.connectionSet.map((x) => x.clientId))].sort();
-    view.subscriptions = subscriptionsOfTable(c.subscriptionTable);
+    // The proxy filters nothing with its table (each pop carries its own expression): versions left out.
+    view.subscriptions = subscriptionsOfTable(c.subscriptionTable).map(({ subVersion: _, ...s }) => s);
     if (c.consumeType !== undefined) view.consumeType = c.consumeType;
     for (const x of c.connectionSet) {
       const client = clients.get(x.clientId) ?? {

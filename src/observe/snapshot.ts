@@ -40,6 +40,17 @@ export interface HeldQueue extends QueueRef {
 export interface ClientSubscription extends Subscription {
   /** The tags the client parsed from the expression (its `tagsSet`); empty for `*`. */
   tags: string[];
+  /**
+   * The subVersion its pulls carry: Java stamps it when it subscribes and again on every
+   * rebalance that changes the topic's queues (RebalancePushImpl.messageQueueChanged).
+   */
+  subVersion?: number;
+}
+
+/** A subscription in a broker's table for the group. */
+export interface BrokerSubscription extends Subscription {
+  /** The subVersion of the heartbeat it came from: the broker refuses pulls carrying a newer one. */
+  subVersion?: number;
 }
 
 /**
@@ -94,7 +105,7 @@ export interface BrokerGroupView {
   /** Client ids this broker holds a live connection for (empty: none registered here). */
   clientIds: string[];
   /** The group's subscription table on this broker (what it filters pulls with). */
-  subscriptions: Subscription[];
+  subscriptions: BrokerSubscription[];
   /**
    * For a pop group (no heartbeat reaches the broker): the expression of the group's latest
    * pop of each topic on this broker (QUERY_SUBSCRIPTION_BY_CONSUMER), asked a few times in a

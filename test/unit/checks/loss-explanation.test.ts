@@ -72,6 +72,74 @@ describe('diagnoses against the ledger', () => {
     expect(stranded?.summary).not.toContain('SUBSCRIPTION_NOT_EXIST');
   });
 
+  /**
+   * RocketMQ's Java push consumer restamps its subscription on a rebalance change and may skip
+   * the heartbeat meant to carry the new version (seen in plans/sql-filters.yaml on a busy host:
+   * group eu-big-java held all 4 queues and got 0 of 218 messages). Versions as that run's logs had them.
+   */
+  const staleTable = (member: { consumeType?: string; subVersion: number }) =>
+    over(T, (at) =>
+      group({
+        name: 'eu-big-java',
+        topics: { orders: 4 },
+        brokerSubs: { orders: "region = 'eu' AND amount > 50" },
+        brokerSubVersions: { orders: 1_796_650_252_638 },
+        lag: Object.fromEntries([0, 1, 2, 3].map((i) => [`orders@broker-a/${i}`, 10 + at / 1000])),
+        clients: [
+          {
+            id: 'eu-big-java#0',
+            subs: { orders: { sql: "region = 'eu' AND amount > 50" } },
+            queues: [0, 1, 2, 3].map((i) => `orders@broker-a/${i}`),
+            idleSince: -60_000,
+            ...member,
+          },
+        ],
+      }),
+    );
+
+  it("unconsumed-queues names a push member's pulls refused as not latest: the table holds an older subVersion", () => {
+    const lost: LostCell[] = [0, 1, 2, 3].map((i) => ({
+      queue: `orders@broker-a/${i}`,
+      tag: '',
+      holder: 'eu-big-java#0',
+      window: 'load',
+      offsetReused: false,
+      withHost: undefined,
+      count: 50,
+    }));
+    const findings = diagnose({
+      snapshots: staleTable({ subVersion: 1_796_650_254_681 }),
+      run: { duplicates: [], uniqueByGroup: {}, lost: [{ group: 'eu-big-java', cells: lost }] },
+    });
+    const stranded = findings.find((f) => f.id === 'unconsumed-queues');
+    expect(stranded?.summary).toBe(
+      '4 of 4 queues of topic orders in group eu-big-java are consumed by nobody (4 held by eu-big-java#0, ' +
+        "which subscribes orders, but broker-a's subscription table holds an older version of it (subVersion " +
+        '1796650252638, 2 s before the 1796650254681 the member pulls with: the heartbeat that would carry it has ' +
+        'not come), so the broker refuses its pulls (SUBSCRIPTION_NOT_LATEST)); lag 120',
+    );
+    expect((stranded?.evidence['queues'] as { refusal?: string }[]).map((q) => q.refusal)).toEqual(
+      Array(4).fill('SUBSCRIPTION_NOT_LATEST'),
+    );
+    expect(stranded?.remedy).toContain('heartbeatBrokerInterval');
+    expect(stranded?.remedy).not.toContain('subscribe the same topics');
+    expect(stranded?.explains?.lost).toBe(200);
+  });
+
+  it('a stall with the same subVersion on both sides, or of a pull consumer, is not said to be not latest', () => {
+    for (const member of [
+      { subVersion: 1_796_650_252_638 },
+      { subVersion: 1_796_650_254_681, consumeType: 'CONSUME_ACTIVELY' },
+    ]) {
+      const stranded = diagnose({ snapshots: staleTable(member) }).find((f) => f.id === 'unconsumed-queues');
+      expect(stranded?.summary).toContain(
+        'held by eu-big-java#0, which subscribes orders but consumed nothing of it for',
+      );
+      expect(stranded?.summary).not.toContain('SUBSCRIPTION_NOT_LATEST');
+      expect(stranded?.remedy).not.toContain('heartbeatBrokerInterval');
+    }
+  });
+
   it('unconsumed-queues names every queue of t2, held-but-refused ones too, lag counted from the start', () => {
     const findings = diagnose({
       snapshots: topicSetsSnapshots(),

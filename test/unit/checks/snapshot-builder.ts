@@ -19,6 +19,12 @@ export interface ClientSpec {
   idleSince?: number;
   /** Its running info's PROP_CONSUME_TYPE (CONSUME_ACTIVELY: a pull consumer). */
   consumeType?: string;
+  /** The subVersion of each of its subscriptions (what its pulls carry); absent: not reported. */
+  subVersion?: number;
+}
+
+function versionOf(c: ClientSpec): { subVersion?: number } {
+  return c.subVersion === undefined ? {} : { subVersion: c.subVersion };
 }
 
 export function queues(topic: string, brokers: string[], perBroker: number): QueueRef[] {
@@ -41,6 +47,8 @@ export function group(spec: {
   model?: string;
   /** The group's subscription table on every broker (what it filters pulls with); default empty. */
   brokerSubs?: Record<string, string>;
+  /** The subVersion of each topic's subscription in that table; absent: not reported. */
+  brokerSubVersions?: Record<string, number>;
   /** Queues left out of the consume stats, with where their lag counts from (nothing committed). */
   uncommitted?: Record<string, { brokerOffset: number; startOffset: number }>;
 }): GroupSnapshot {
@@ -56,8 +64,13 @@ export function group(spec: {
       : {
           subscriptions: Object.entries(c.subs ?? {}).map(([topic, expression]) =>
             typeof expression !== 'string'
-              ? { topic, expression: expression.sql, type: 'SQL92' as const, tags: [] }
-              : { topic, expression, tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()) },
+              ? { topic, expression: expression.sql, type: 'SQL92' as const, tags: [], ...versionOf(c) }
+              : {
+                  topic,
+                  expression,
+                  tags: expression === '*' ? [] : expression.split('||').map((t) => t.trim()),
+                  ...versionOf(c),
+                },
           ),
         }),
     ...(c.subs === null
@@ -84,7 +97,11 @@ export function group(spec: {
       clientIds: spec.emptyBrokers?.includes(broker)
         ? []
         : clients.filter((c) => c.brokers.includes(broker)).map((c) => c.clientId),
-      subscriptions: Object.entries(spec.brokerSubs ?? {}).map(([topic, expression]) => ({ topic, expression })),
+      subscriptions: Object.entries(spec.brokerSubs ?? {}).map(([topic, expression]) => ({
+        topic,
+        expression,
+        ...(spec.brokerSubVersions?.[topic] !== undefined ? { subVersion: spec.brokerSubVersions[topic] } : {}),
+      })),
     })),
     clients,
     queues: Object.values(topicQueues)

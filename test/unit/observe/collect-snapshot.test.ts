@@ -185,8 +185,8 @@ describe('collectSnapshot', () => {
         ['1.1.1.1@y', ['broker-a'], 'paused'],
       ]);
       expect(g!.clients[0]!.subscriptions).toEqual([
-        { topic: '%RETRY%g', expression: '*', tags: [] },
-        { topic: 'T', expression: 'TagA', tags: ['TagA'] },
+        { topic: '%RETRY%g', expression: '*', tags: [], subVersion: 1 },
+        { topic: 'T', expression: 'TagA', tags: ['TagA'], subVersion: 1 },
       ]);
       expect(g!.clients[0]!.queues).toEqual([
         { topic: 'T', broker: 'broker-a', queueId: 0 },
@@ -308,7 +308,7 @@ describe('collectSnapshot', () => {
         brokers: [],
         proxies: [P],
         instance: 'g#0',
-        subscriptions: [{ topic: 'T', expression: 'TagA', tags: ['TagA'] }],
+        subscriptions: [{ topic: 'T', expression: 'TagA', tags: ['TagA'], subVersion: 1 }],
         subscriptionsFrom: 'plan',
         process: 'paused',
       },
@@ -332,11 +332,12 @@ describe('collectSnapshot', () => {
 
 describe('subscriptionOf', () => {
   it('`*` subscribes every tag: no tag list', () => {
-    expect(subscriptionOf(sub('T', '*', ['*']))).toEqual({ topic: 'T', expression: '*', tags: [] });
+    expect(subscriptionOf(sub('T', '*', ['*']))).toEqual({ topic: 'T', expression: '*', tags: [], subVersion: 1 });
     expect(subscriptionOf(sub('T', 'TagA || TagB', ['TagA', 'TagB']))).toEqual({
       topic: 'T',
       expression: 'TagA || TagB',
       tags: ['TagA', 'TagB'],
+      subVersion: 1,
     });
   });
 
@@ -346,11 +347,13 @@ describe('subscriptionOf', () => {
       expression: 'a > 5',
       type: 'SQL92',
       tags: [],
+      subVersion: 1,
     });
     expect(subscriptionOf({ ...sub('T', 'TagA', ['TagA']), expressionType: 'TAG' })).toEqual({
       topic: 'T',
       expression: 'TagA',
       tags: ['TagA'],
+      subVersion: 1,
     });
   });
 });

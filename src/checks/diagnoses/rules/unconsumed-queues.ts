@@ -8,7 +8,8 @@
  * but has handed none of its waiting messages to its listener for `persistMs` counts too,
  * with the reason the broker's and the client's views give (the different-topic-sets case:
  * the broker's subscription table follows the last heartbeat, and a member without the topic
- * wipes it, so the subscriber's pulls are refused).
+ * wipes it, so the subscriber's pulls are refused; or the table holds an older version of the
+ * subscription than the member pulls with, so its pulls are refused as not latest).
  * Not for pop groups (gRPC through a proxy): nothing is allocated, the broker hands a message
  * of any queue to whichever client pops the topic, so a topic only some members subscribe is
  * popped by those (and a queue is never any one member's to strand).
@@ -27,11 +28,29 @@ import {
   subscribedTopics,
   subscribes,
 } from '../group-view.ts';
-import { findingsOf, groupConditions, type Observation } from '../persistence.ts';
+import { findingsOf, groupConditions, type Observation, type PersistentCondition } from '../persistence.ts';
 
 const REMEDY =
   'Make every instance of the group subscribe the same topics: the allocation gives each member a share of ' +
   'every subscribed topic, and a member that does not subscribe a topic never pulls its share.';
+
+/**
+ * For pulls refused as not latest. RocketMQ's Java push consumer restamps a topic's subVersion on
+ * every rebalance that changes its queues and asks for a heartbeat to carry it, but that heartbeat
+ * only tryLocks the client's heartbeat lock: while another heartbeat is in flight (built with the
+ * old version) the new one is dropped (5.3.3 RebalancePushImpl.messageQueueChanged lines 61-63 and
+ * 85, MQClientInstance.sendHeartbeatToAllBrokerWithLockV2 lines 515-531), and the broker refuses
+ * every pull carrying the newer version (PullMessageProcessor lines 451-456) until the next one.
+ */
+const NOT_LATEST_REMEDY =
+  "The broker holds an older version of the member's subscription than the member pulls with (a rebalance " +
+  'restamped it, and the Java client skips the heartbeat meant to carry it while another heartbeat is in ' +
+  "flight). It heals at the member's next heartbeat (heartbeatBrokerInterval, 30 s by default): a shorter " +
+  'heartbeatBrokerInterval bounds the stall, a heartbeat sent after each rebalance change avoids it, and ' +
+  'restarting the member ends it now.';
+
+/** How the broker answers the holder's pulls, where the snapshot shows it refuses them. */
+type Refusal = 'SUBSCRIPTION_NOT_EXIST' | 'SUBSCRIPTION_NOT_LATEST';
 
 interface Stranded {
   /** Why nobody consumes it: allocated to a non-subscriber, held by nobody, or held but stalled. */
@@ -40,6 +59,7 @@ interface Stranded {
   lag: number;
   allocatedTo: string | null;
   reason: string;
+  refusal?: Refusal;
 }
 
 /**
@@ -47,23 +67,49 @@ interface Stranded {
  * broker's view first (its subscription table is what it filters, or refuses, pulls with),
  * then the client's (when it last pulled).
  */
-function stallReason(group: GroupSnapshot, holder: ClientView, queue: HeldQueue, at: number): string {
+function stallReason(
+  group: GroupSnapshot,
+  holder: ClientView,
+  queue: HeldQueue,
+  at: number,
+): { reason: string; refusal?: Refusal } {
   const label = clientLabel(holder);
   const broker = group.brokers.find((b) => b.broker === queue.broker);
   // A pull consumer's requests carry their own expression: the table does not decide its pulls.
   const filteredByTable = holder.consumeType !== 'CONSUME_ACTIVELY';
-  if (filteredByTable && broker && !broker.error && !broker.subscriptions.some((s) => s.topic === queue.topic)) {
-    return (
-      `held by ${label}, which subscribes ${queue.topic}, but ${queue.broker}'s subscription table for the ` +
-      `group has no ${queue.topic} (the last heartbeat came from a member that does not subscribe it), so the ` +
-      `broker refuses its pulls (SUBSCRIPTION_NOT_EXIST)`
-    );
+  const table = filteredByTable && broker && !broker.error ? broker.subscriptions : undefined;
+  const held = table?.find((s) => s.topic === queue.topic);
+  if (table && !held) {
+    return {
+      reason:
+        `held by ${label}, which subscribes ${queue.topic}, but ${queue.broker}'s subscription table for the ` +
+        `group has no ${queue.topic} (the last heartbeat came from a member that does not subscribe it), so the ` +
+        `broker refuses its pulls (SUBSCRIPTION_NOT_EXIST)`,
+      refusal: 'SUBSCRIPTION_NOT_EXIST',
+    };
   }
-  const idle = (t: number | undefined) => (t === undefined ? 'unknown' : `${Math.round((at - t) / 1000)} s`);
-  return (
-    `held by ${label}, which subscribes ${queue.topic} but consumed nothing of it for ` +
-    `${idle(queue.lastConsumeTimestamp)} (last pull ${idle(queue.lastPullTimestamp)} ago)`
-  );
+  // The broker refuses a pull whose subVersion is newer than its table's (PullMessageProcessor, 5.3.3 line 451).
+  const pulledWith = holder.subscriptions?.find((s) => s.topic === queue.topic)?.subVersion;
+  if (held?.subVersion !== undefined && pulledWith !== undefined && pulledWith > held.subVersion) {
+    return {
+      reason:
+        `held by ${label}, which subscribes ${queue.topic}, but ${queue.broker}'s subscription table holds an ` +
+        `older version of it (subVersion ${held.subVersion}, ${seconds(pulledWith - held.subVersion)} before the ` +
+        `${pulledWith} the member pulls with: the heartbeat that would carry it has not come), so the broker ` +
+        'refuses its pulls (SUBSCRIPTION_NOT_LATEST)',
+      refusal: 'SUBSCRIPTION_NOT_LATEST',
+    };
+  }
+  const idle = (t: number | undefined) => (t === undefined ? 'unknown' : seconds(at - t));
+  return {
+    reason:
+      `held by ${label}, which subscribes ${queue.topic} but consumed nothing of it for ` +
+      `${idle(queue.lastConsumeTimestamp)} (last pull ${idle(queue.lastPullTimestamp)} ago)`,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
 }
 
 function observe(group: GroupSnapshot, at: number, stallMs: number): Observation[] {
@@ -92,7 +138,7 @@ function observe(group: GroupSnapshot, at: number, stallMs: number): Observation
             queue: name,
             lag: queueLag,
             allocatedTo: clientLabel(client),
-            reason: stallReason(group, client, queue, at),
+            ...stallReason(group, client, queue, at),
           });
         continue;
       }
@@ -128,7 +174,13 @@ function observe(group: GroupSnapshot, at: number, stallMs: number): Observation
         `nobody (${whyText(stranded)}); lag ${lagSum}`,
       evidence: {
         topic,
-        queues: stranded.map((s) => ({ queue: s.queue, lag: s.lag, allocatedTo: s.allocatedTo, reason: s.reason })),
+        queues: stranded.map((s) => ({
+          queue: s.queue,
+          lag: s.lag,
+          allocatedTo: s.allocatedTo,
+          reason: s.reason,
+          ...(s.refusal ? { refusal: s.refusal } : {}),
+        })),
         subscribers: group.clients.filter((c) => subscribes(c, topic) === true).map(clientLabel),
         nonSubscribers: group.clients.filter((c) => subscribes(c, topic) === false).map(clientLabel),
         lag: lagSum,
@@ -162,6 +214,14 @@ function whyText(stranded: readonly Stranded[]): string {
   return parts.join('; ');
 }
 
+/** The not-latest remedy where only that refusal strands queues; beside it where other causes do too. */
+function remedyOf(condition: PersistentCondition): string {
+  const queues = (condition.latest.evidence['queues'] ?? []) as { refusal?: Refusal }[];
+  const notLatest = queues.filter((q) => q.refusal === 'SUBSCRIPTION_NOT_LATEST').length;
+  if (notLatest === 0) return REMEDY;
+  return notLatest === queues.length ? NOT_LATEST_REMEDY : `${REMEDY} ${NOT_LATEST_REMEDY}`;
+}
+
 export const unconsumedQueues: DiagnosisRule = {
   id: 'unconsumed-queues',
   severity: 'critical',
@@ -170,6 +230,6 @@ export const unconsumedQueues: DiagnosisRule = {
   needsRun: false,
   evaluate(input, options) {
     const observeGroup = (group: GroupSnapshot, at: number) => observe(group, at, options.persistMs);
-    return findingsOf(this, groupConditions(input.snapshots, observeGroup, options.persistMs), REMEDY);
+    return findingsOf(this, groupConditions(input.snapshots, observeGroup, options.persistMs), remedyOf);
   },
 };

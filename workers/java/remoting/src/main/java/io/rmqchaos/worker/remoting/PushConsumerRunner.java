@@ -60,6 +60,10 @@ final class PushConsumerRunner {
       });
     }
     consumer.start();
+    // Every rebalance change stamps a new subscription version that the client's own heartbeat may skip.
+    SubscriptionAnnouncer announcer = new SubscriptionAnnouncer(
+        consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl(),
+        consumer.getDefaultMQPushConsumerImpl().getmQClientFactory());
     Map<MessageQueue, ProcessQueue> table =
         consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable();
     AssignmentPoller poller = new AssignmentPoller(() -> {
@@ -72,6 +76,7 @@ final class PushConsumerRunner {
     }, assignments);
     return () -> {
       poller.close();
+      announcer.close();
       // shutdown persists the offsets and unregisters the client from the brokers.
       consumer.shutdown();
     };
