@@ -52,7 +52,11 @@ function startHandMade(namesrv: string): Promise<ChildProcess> {
   );
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`HandMade.java not ready after 60 s:\n${output}`)), 60_000);
+    // Not ready: it goes (afterAll only knows a child that got ready), and the test says why.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`HandMade.java not ready after 60 s:\n${output}`));
+    }, 60_000);
     const onData = (d: Buffer) => {
       output += d.toString();
       if (/^READY$/m.test(output)) {
