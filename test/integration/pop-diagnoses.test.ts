@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorReport, runDoctor } from '../../src/cli/commands/doctor.ts';
+import { discoverGroups } from '../../src/observe/discover-groups.ts';
 import { RemotingAdmin } from '../../src/protocol/index.ts';
 import { runCli, writePlan } from '../support/run-cli.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
@@ -44,14 +45,17 @@ describe('diagnoses of a pop group through a proxy', () => {
       planOnThisCluster(),
       ['phases.warmup=3s', 'phases.load=16s', 'phases.drain=3s'],
       async () => {
-        // Once both instances are popping, watch the cluster as an operator would.
+        // Once both instances are popping, watch the cluster as an operator would. Connected to
+        // the proxy is not yet popping: doctor finds a group by the brokers' subscription-group
+        // tables, where its first pop puts it (once, under CI load, doctor ran before that).
         const admin = RemotingAdmin.create({ namesrvAddr: cluster.namesrvAddr });
         try {
           const deadline = Date.now() + 40_000;
           for (;;) {
             const c = await admin.consumerConnections(proxyRemoting, 'billing').catch(() => undefined);
-            if ((c?.connectionSet.length ?? 0) >= 2) break;
-            if (Date.now() > deadline) throw new Error('both billing instances never showed at the proxy');
+            const found = await discoverGroups(admin, { proxies: [proxyRemoting] }).catch(() => undefined);
+            if ((c?.connectionSet.length ?? 0) >= 2 && found?.pop.includes('billing')) break;
+            if (Date.now() > deadline) throw new Error('both billing instances never showed popping at the proxy');
             await new Promise((r) => setTimeout(r, 250));
           }
         } finally {
