@@ -67,7 +67,10 @@ describe('acl plan', () => {
     const s = run.summary!;
     const refused = s.producers.sendErrors['broker:NO_PERMISSION(16)'] ?? 0;
     expect(refused, run.output).toBeGreaterThan(100); // 100/s for 4 s
-    expect(s.producers.acked + refused + s.producers.dropped).toBe(s.producers.attempted);
+    // Every attempt is accounted for. Beside another cluster on two cores a few sends also fail
+    // otherwise (14 of 2200 once in .ci/run), so the refused ones are checked by their own count.
+    const failed = Object.values(s.producers.sendErrors).reduce((n, k) => n + k, 0);
+    expect(s.producers.acked + failed + s.producers.dropped, run.output).toBe(s.producers.attempted);
     expect(s.pullErrors?.billing?.['broker:NO_PERMISSION(16)'], run.output).toBeGreaterThan(0);
     // Each client counted its own refused pulls: the Node driver's, and the Java client's as its
     // RPCHook saw the broker's answers.
